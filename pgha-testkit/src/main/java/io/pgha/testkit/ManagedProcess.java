@@ -6,23 +6,27 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One run of an OS process: started in its own process group (via {@code setsid}), stdin from
- * /dev/null, stdout and stderr appended to a log file, recorded by {@link ProcessTracker}. A
- * restart is a new {@code ManagedProcess}.
+ * One run of an OS process: started in its own session and process group (via {@code setsid}),
+ * stdin from /dev/null, stdout and stderr appended to a log file, recorded by {@link
+ * ProcessTracker}. Signals reach the process and all it forked. A restart is a new {@code
+ * ManagedProcess}.
  */
 final class ManagedProcess {
 
   private static final Logger log = LoggerFactory.getLogger(ManagedProcess.class);
-  private static final Duration GROUP_EXIT_TIMEOUT = Duration.ofSeconds(10);
+  private static final Duration EXIT_TIMEOUT = Duration.ofSeconds(10);
 
   private final String name;
   private final Process process;
@@ -38,7 +42,7 @@ final class ManagedProcess {
   }
 
   /**
-   * Starts {@code command} as the leader of a new process group.
+   * Starts {@code command}.
    *
    * @param name what it is, for logs and errors
    * @param command the program and its arguments
@@ -47,6 +51,7 @@ final class ManagedProcess {
   static ManagedProcess start(String name, List<String> command, Path logFile) {
     List<String> full = new ArrayList<>();
     // setsid only execs (keeps the PID) because our child is never a group leader itself.
+    // A session of its own keeps a terminal's Ctrl-C away from it: the shutdown hook ends it.
     full.add("setsid");
     full.addAll(command);
     ProcessBuilder builder =
@@ -60,8 +65,8 @@ final class ManagedProcess {
           logFile,
           "---- pgha-testkit starts: " + String.join(" ", command) + System.lineSeparator(),
           StandardCharsets.UTF_8,
-          java.nio.file.StandardOpenOption.CREATE,
-          java.nio.file.StandardOpenOption.APPEND);
+          StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND);
       Process process = builder.start();
       TrackedProcess tracked = ProcessTracker.register(name, process, logFile);
       log.debug("{}: started pid {} ({}), log {}", name, process.pid(), command, logFile);
@@ -92,27 +97,30 @@ final class ManagedProcess {
     return paused && process.isAlive();
   }
 
-  /** SIGSTOP to the whole group: the process and its children freeze. */
+  /** SIGSTOP to the process and then to everything it forked: the whole tree freezes. */
   void pause() {
-    ProcessGroups.signalGroup(pid(), "STOP");
+    Set<ProcessTree.Pid> children = ProcessTree.freeze(pid());
+    tracked.recordChildren(children);
     paused = true;
-    log.info("{}: paused pid {} and its group (SIGSTOP)", name, pid());
+    log.info("{}: paused pid {} and {} child(ren) (SIGSTOP)", name, pid(), children.size());
   }
 
-  /** SIGCONT to the whole group. */
+  /** SIGCONT to the process and everything it forked. */
   void resume() {
-    ProcessGroups.signalGroup(pid(), "CONT");
+    ProcessTree.signal("CONT", treePids());
     paused = false;
-    log.info("{}: resumed pid {} and its group (SIGCONT)", name, pid());
+    log.info("{}: resumed pid {} and its children (SIGCONT)", name, pid());
   }
 
   /**
-   * Asks the process to stop with {@code signal} and waits up to {@code grace}; kills the group if
-   * it has not exited by then. A paused group is resumed so it can handle the signal.
+   * Asks the process to stop with {@code signal} and waits up to {@code grace}, then makes sure
+   * that it and every child are gone (SIGKILL to what is left). A paused tree is resumed so it can
+   * handle the signal.
    */
   void stop(String signal, Duration grace) {
     if (process.isAlive()) {
-      ProcessGroups.signal(pid(), signal);
+      tracked.recordChildren(ProcessTree.descendants(pid()));
+      ProcessTree.signal(signal, List.of(pid()));
       if (paused) {
         resume();
       }
@@ -123,21 +131,16 @@ final class ManagedProcess {
     kill();
   }
 
-  /** SIGKILL to the whole group, then waits until no process of the group is left. */
+  /** SIGKILL to the process, its group and its children; waits until all of them are gone. */
   void kill() {
-    ProcessGroups.signalGroup(pid(), "KILL");
+    ProcessTracker.kill(tracked);
     paused = false;
-    if (!waitForExit(GROUP_EXIT_TIMEOUT)) {
+    if (!waitForExit(EXIT_TIMEOUT)) {
       throw new IllegalStateException(name + ": pid " + pid() + " survived SIGKILL");
     }
-    if (!Poll.until(GROUP_EXIT_TIMEOUT, () -> ProcessGroups.members(pid()).isEmpty())) {
+    if (!Poll.until(EXIT_TIMEOUT, () -> !tracked.isAlive())) {
       throw new IllegalStateException(
-          name
-              + ": processes "
-              + ProcessGroups.members(pid())
-              + " of group "
-              + pid()
-              + " survived SIGKILL");
+          name + ": processes " + tracked.alivePids() + " survived SIGKILL; see " + logFile);
     }
     tracked.markReleased();
   }
@@ -154,6 +157,12 @@ final class ManagedProcess {
   /** The last lines of the log file, for error messages. */
   String logTail(int lines) {
     return LogFiles.tail(logFile, lines);
+  }
+
+  private List<Long> treePids() {
+    return Stream.concat(
+            Stream.of(pid()), ProcessTree.descendants(pid()).stream().map(ProcessTree.Pid::pid))
+        .toList();
   }
 
   @Override

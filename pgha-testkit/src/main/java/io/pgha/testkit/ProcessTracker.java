@@ -51,7 +51,7 @@ public final class ProcessTracker {
   public static void killUnreleased() {
     List<TrackedProcess> killed = new ArrayList<>();
     for (TrackedProcess process : unreleased()) {
-      ProcessGroups.signalGroup(process.pid(), "KILL");
+      kill(process);
       process.markReleased();
       killed.add(process);
     }
@@ -60,9 +60,23 @@ public final class ProcessTracker {
     }
   }
 
+  /** SIGKILL to the process, its group, its descendants and the children recorded earlier. */
+  static void kill(TrackedProcess process) {
+    if (process.leader().isAlive()) {
+      process.recordChildren(ProcessTree.killTree(process.pid()));
+    }
+    ProcessTree.signal(
+        "KILL",
+        process.children().stream()
+            .filter(ProcessTree.Pid::isAlive)
+            .map(ProcessTree.Pid::pid)
+            .toList());
+  }
+
   static TrackedProcess register(String name, Process process, Path logFile) {
-    TrackedProcess tracked =
-        new TrackedProcess(name, process.pid(), logFile, process.info().startInstant());
+    ProcessTree.Pid leader =
+        ProcessTree.identify(process.pid()).orElse(new ProcessTree.Pid(process.pid(), -1));
+    TrackedProcess tracked = new TrackedProcess(name, leader, logFile);
     PROCESSES.add(tracked);
     return tracked;
   }

@@ -1,27 +1,28 @@
 package io.pgha.testkit;
 
 import java.nio.file.Path;
-import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
-import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.stream.Stream;
 
 /**
- * One OS process the kit started: what it is, its PID (which is also its process group id), its log
- * file, and whether its owner has ended it.
+ * One OS process the kit started: what it is, its PID, its log file, the children it had when the
+ * kit stopped or paused it, and whether its owner has ended it.
  */
 public final class TrackedProcess {
 
   private final String name;
-  private final long pid;
+  private final ProcessTree.Pid leader;
   private final Path logFile;
-  private final Optional<Instant> startedAt;
+  private final Set<ProcessTree.Pid> children = new CopyOnWriteArraySet<>();
   private volatile boolean released;
 
-  TrackedProcess(String name, long pid, Path logFile, Optional<Instant> startedAt) {
+  TrackedProcess(String name, ProcessTree.Pid leader, Path logFile) {
     this.name = name;
-    this.pid = pid;
+    this.leader = leader;
     this.logFile = logFile;
-    this.startedAt = startedAt;
   }
 
   /** What the process is, e.g. {@code "etcd-1234/etcd0"}. */
@@ -29,9 +30,9 @@ public final class TrackedProcess {
     return name;
   }
 
-  /** The PID of the started process, also the id of the process group it leads. */
+  /** The PID of the started process (also the id of the process group it leads). */
   public long pid() {
-    return pid;
+    return leader.pid();
   }
 
   /** Where its output goes. */
@@ -39,37 +40,57 @@ public final class TrackedProcess {
     return logFile;
   }
 
-  /** True once the owner has stopped or killed it (it must then be gone, with its children). */
+  /** True once the owner has stopped or killed it: it must then be gone, with its children. */
   public boolean released() {
     return released;
   }
 
   /**
-   * True if the process itself or anything left in its process group (e.g. a PostgreSQL backend)
-   * still runs. PID reuse is ruled out by comparing start times.
+   * PIDs still running among the process, the children recorded when it was stopped, killed or
+   * paused, and its process group. Zombies and reused PIDs do not count. Empty when fully gone.
    */
-  public boolean isAlive() {
-    return leaderAlive() || !ProcessGroups.members(pid).isEmpty();
+  public List<Long> alivePids() {
+    Stream<Long> recorded =
+        Stream.concat(Stream.of(leader), children.stream())
+            .filter(ProcessTree.Pid::isAlive)
+            .map(ProcessTree.Pid::pid);
+    Stream<Long> group =
+        leader.isAlive() ? Stream.empty() : ProcessTree.groupMembers(pid()).stream();
+    return Stream.concat(recorded, group).distinct().toList();
   }
 
-  /** Live processes still in its process group (empty when it is fully gone). */
-  public List<Long> remainingGroupMembers() {
-    return ProcessGroups.members(pid);
+  /** True if anything listed by {@link #alivePids()} still runs. */
+  public boolean isAlive() {
+    return !alivePids().isEmpty();
+  }
+
+  ProcessTree.Pid leader() {
+    return leader;
+  }
+
+  void recordChildren(Collection<ProcessTree.Pid> pids) {
+    children.addAll(pids);
+  }
+
+  Set<ProcessTree.Pid> children() {
+    return children;
   }
 
   void markReleased() {
     released = true;
   }
 
-  private boolean leaderAlive() {
-    return ProcessHandle.of(pid)
-        .filter(ProcessHandle::isAlive)
-        .filter(handle -> startedAt.isEmpty() || handle.info().startInstant().equals(startedAt))
-        .isPresent();
-  }
-
   @Override
   public String toString() {
-    return name + " (pid " + pid + (released ? ", released" : "") + ", log " + logFile + ")";
+    return name
+        + " (pid "
+        + pid()
+        + (children.isEmpty()
+            ? ""
+            : ", children " + children.stream().map(ProcessTree.Pid::pid).toList())
+        + (released ? ", released" : "")
+        + ", log "
+        + logFile
+        + ")";
   }
 }

@@ -9,13 +9,17 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KV;
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 
 /** A real 3-member etcd cluster under kill -9 and SIGSTOP. */
 class LocalEtcdTest {
 
-  private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(3);
+  // Generous: the first request of a jetcd client is slow on a loaded 2-core machine.
+  private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(10);
+  private static final Duration NO_QUORUM_WAIT = Duration.ofSeconds(3);
 
   @Test
   void singleMemberAcceptsWritesAndIsGoneAfterClose() throws Exception {
@@ -56,7 +60,12 @@ class LocalEtcdTest {
       etcd.member(1).pause();
       etcd.member(2).pause();
       assertThat(etcd.member(1).isPaused()).isTrue();
-      assertThatThrownBy(() -> put(kv, "no-quorum", "3")).isInstanceOf(Exception.class);
+      // Without quorum a write never commits: it fails or is still pending after the wait.
+      assertThatThrownBy(
+              () ->
+                  kv.put(bytes("no-quorum"), bytes("3"))
+                      .get(NO_QUORUM_WAIT.toMillis(), TimeUnit.MILLISECONDS))
+          .isInstanceOfAny(TimeoutException.class, ExecutionException.class);
 
       etcd.member(1).resume();
       etcd.member(2).resume();
