@@ -15,7 +15,8 @@ import java.util.TreeMap;
  * view never has to handle a half-parsed value.
  *
  * @param revision the etcd revision this snapshot reflects (0 for a hand-made view)
- * @param initialize {@code initialize}: the PostgreSQL system identifier of the cluster
+ * @param initialize {@code initialize}: the PostgreSQL system identifier of the cluster; empty
+ *     string while the member that won the bootstrap race is still running initdb
  * @param leader {@code leader}
  * @param members {@code members/*} by name, sorted
  * @param config {@code config}; see {@link #effectiveConfig()}

@@ -51,7 +51,8 @@ final class ViewAssembler {
                       b.leader(
                           new Leader(name, kv.createRevision(), kv.modRevision(), kv.lease())));
       case DcsKeys.INITIALIZE ->
-          decode(() -> PatroniCodec.decodePlain(key, value)).ifPresent(b::initialize);
+          // Patroni claims the key with an empty value and writes the system id after initdb.
+          b.initialize(value.trim());
       case DcsKeys.CONFIG ->
           decode(() -> PatroniCodec.decodeConfig(key, value, badValues::warn))
               .ifPresent(c -> b.config(c).configModRevision(kv.modRevision()));
