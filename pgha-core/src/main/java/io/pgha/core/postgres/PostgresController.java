@@ -578,7 +578,9 @@ public final class PostgresController implements AutoCloseable {
   // ---------------------------------------------------------------- roles
 
   /**
-   * Promotes this standby ({@code pg_promote} with wait) and reports the new timeline.
+   * Promotes this standby ({@code pg_promote} with wait), then checkpoints so that pg_control shows
+   * the new timeline (pg_rewind of a former primary against this server relies on it), and reports
+   * the new timeline. The server accepts writes before the checkpoint starts.
    *
    * @throws PostgresControlException WRONG_STATE when not a running standby, PROMOTE_FAILED
    */
@@ -596,6 +598,11 @@ public final class PostgresController implements AutoCloseable {
       }
       upstream = null;
       writeFiles();
+      // pg_control keeps the old timeline until the first checkpoint after promotion; pg_rewind
+      // against this server reads it from there, so make it current now.
+      try (Statement s = c.createStatement()) {
+        s.execute("CHECKPOINT");
+      }
       int timeline = currentTimeline(c);
       TimelineHistory history = TimelineHistory.parse(readHistory(c, timeline));
       TimelineHistory.Entry last =
@@ -672,6 +679,7 @@ public final class PostgresController implements AutoCloseable {
     } else {
       CommandResult rewind = runRewind(leader, remaining(deadline));
       if (rewind.succeeded()) {
+        LOG.info("{}: pg_rewind: {}", config.name(), rewind.outputTail().replace('\n', ' '));
         demotion =
             new Demotion(Demotion.Outcome.REWOUND, verdict.reason() + "; pg_rewind rewound it");
       } else if (config.removeDataDirAllowed()) {
