@@ -30,15 +30,19 @@ public record Topology(String leaderName, List<Member> members) {
   }
 
   /**
-   * The leader if it can take writes now: it holds the leader key, runs as primary, and its address
-   * is known. Empty during a failover, while the new leader is still promoting.
+   * The member writes go to: it holds the leader key, runs, and its address is known. A holder that
+   * still reports {@code replica} is promoting: Patroni 3.x rewrites its member key only a second
+   * or two after PostgreSQL accepts writes, so waiting for that would stretch every failover; a
+   * write that arrives before the promotion ends fails with 25006 and is raised as retryable. Empty
+   * when nobody holds the key, or the holder leads a standby cluster.
    */
   public Optional<Member> writableLeader() {
     if (leaderName == null) {
       return Optional.empty();
     }
     return member(leaderName)
-        .filter(m -> m.role() == MemberRole.PRIMARY && m.isRunning() && m.hasAddress());
+        .filter(m -> m.role() == MemberRole.PRIMARY || m.role() == MemberRole.REPLICA)
+        .filter(m -> m.isRunning() && m.hasAddress());
   }
 
   /** Members that run as replicas (any state). */

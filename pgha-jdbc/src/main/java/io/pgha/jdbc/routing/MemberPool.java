@@ -127,11 +127,6 @@ final class MemberPool implements AutoCloseable {
     pool.getHikariPoolMXBean().softEvictConnections();
   }
 
-  /** Takes one borrowed connection out of the pool: it is closed when returned. */
-  void evict(Connection connection) {
-    pool.evictConnection(connection);
-  }
-
   long absentSinceNanos() {
     return absentSinceNanos;
   }

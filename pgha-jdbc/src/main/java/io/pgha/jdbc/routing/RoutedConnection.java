@@ -212,7 +212,7 @@ final class RoutedConnection implements InvocationHandler {
     } else {
       raised = Failures.retry("leader " + where + " went away (" + e.getMessage() + ")", e);
     }
-    router.reportBroken(pool, physical, readOnly, raised.getSQLState());
+    router.reportBroken(pool, readOnly, raised.getSQLState());
     try {
       releasePhysical();
     } catch (SQLException closeFailure) {

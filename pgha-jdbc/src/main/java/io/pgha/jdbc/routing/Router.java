@@ -235,13 +235,13 @@ public final class Router implements AutoCloseable {
     }
   }
 
-  /** A physical connection broke under a caller because its server went away or was demoted. */
-  void reportBroken(MemberPool pool, Connection physical, boolean readOnly, String raisedState) {
-    try {
-      pool.evict(physical);
-    } catch (RuntimeException e) {
-      LOG.debug("evicting a connection of {} failed: {}", pool.name(), e.toString());
-    }
+  /**
+   * A physical connection broke under a caller because its server went away or was demoted.
+   * HikariCP already evicts connections that failed with a connection-class or shutdown SQLState;
+   * one that met a read-only server goes back to the pool, where the next leader change evicts it
+   * (or, on a server that was still promoting, it is simply good).
+   */
+  void reportBroken(MemberPool pool, boolean readOnly, String raisedState) {
     if (readOnly) {
       pool.markBroken();
     }
@@ -264,7 +264,10 @@ public final class Router implements AutoCloseable {
     }
     for (Map.Entry<String, MemberPool> e : pools.entrySet()) {
       if (!present.contains(e.getKey()) && e.getValue().absentSinceNanos() < 0) {
-        LOG.info("member {} left the topology; evicting its pool", e.getValue().name());
+        LOG.info(
+            "{}: member {} left the topology; evicting its pool",
+            config.poolName(),
+            e.getValue().name());
         e.getValue().softEvict();
         e.getValue().markAbsent(now);
       }
@@ -281,6 +284,9 @@ public final class Router implements AutoCloseable {
     for (Member m : topology.members()) {
       if (m.role() != MemberRole.REPLICA || !m.hasAddress()) {
         continue;
+      }
+      if (leader != null && leader.member().name().equals(m.name())) {
+        continue; // promoting: it takes writes now
       }
       MemberPool pool = byName.get(m.name());
       pool.resize(config.replicaMaximumPoolSize());
@@ -306,7 +312,8 @@ public final class Router implements AutoCloseable {
     String after = next.leaderName();
     if (!Objects.equals(before, after)) {
       LOG.info(
-          "writable leader changed from {} to {}; readable replicas {}",
+          "{}: writable leader changed from {} to {}; readable replicas {}",
+          config.poolName(),
           before,
           after,
           readableReplicas());
@@ -318,7 +325,11 @@ public final class Router implements AutoCloseable {
     }
     List<String> readableBefore = previous.readable().stream().map(t -> t.member().name()).toList();
     if (!readableBefore.equals(readableReplicas())) {
-      LOG.info("replicas taking reads: {} (were {})", readableReplicas(), readableBefore);
+      LOG.info(
+          "{}: replicas taking reads: {} (were {})",
+          config.poolName(),
+          readableReplicas(),
+          readableBefore);
     }
   }
 
@@ -372,7 +383,10 @@ public final class Router implements AutoCloseable {
       if (since >= 0 && now - since > ABSENT_POOL_CLOSE_NANOS) {
         synchronized (this) {
           if (pool.absentSinceNanos() >= 0) {
-            LOG.info("closing the pool of member {}: absent for 30s", pool.name());
+            LOG.info(
+                "{}: closing the pool of member {}: absent for 30s",
+                config.poolName(),
+                pool.name());
             it.remove();
             pool.close();
           }

@@ -67,9 +67,18 @@ abstract class PollingTopologySource implements TopologySource {
   }
 
   private Void firstPoll() throws Exception {
-    publish(poll());
+    Topology first = poll();
+    checkFirst(first);
+    publish(first);
     return null;
   }
+
+  /**
+   * Rejects a first topology that cannot be right, so that a bad configuration fails at start.
+   *
+   * @throws Exception saying what is wrong
+   */
+  void checkFirst(Topology first) throws Exception {}
 
   private void pollAndPublish() {
     try {

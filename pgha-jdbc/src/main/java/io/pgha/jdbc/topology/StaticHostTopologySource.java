@@ -91,9 +91,6 @@ public final class StaticHostTopologySource extends PollingTopologySource {
         leaderPosition = p.position();
       }
     }
-    if (results.stream().allMatch(p -> p == null)) {
-      throw new SQLException("no server answered the probe");
-    }
     String leader = primaries.size() == 1 ? primaries.get(0) : null;
     if (primaries.size() > 1) {
       LOG.warn("servers {} are all out of recovery; no leader until only one is", primaries);
@@ -103,6 +100,14 @@ public final class StaticHostTopologySource extends PollingTopologySource {
       members.add(member(hosts.get(i), results.get(i), leader == null ? -1 : leaderPosition));
     }
     return new Topology(leader, members);
+  }
+
+  @Override
+  void checkFirst(Topology first) throws SQLException {
+    // At run time all servers down is a fact to route by; at start it is a configuration error.
+    if (first.members().stream().allMatch(m -> m.role() == MemberRole.UNKNOWN)) {
+      throw new SQLException("no server answered the probe");
+    }
   }
 
   private static Member member(String hostPort, Probe p, long leaderPosition) {

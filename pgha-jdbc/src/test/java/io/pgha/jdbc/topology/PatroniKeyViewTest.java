@@ -102,14 +102,21 @@ class PatroniKeyViewTest {
   }
 
   @Test
-  void promotingLeaderIsNotWritableUntilItRunsAsPrimary() {
+  void promotingLeaderTakesWritesAsSoonAsItHoldsTheKey() {
     PatroniKeyView view = new PatroniKeyView(PREFIX);
-    view.put(PREFIX + "leader", "b");
     view.put(PREFIX + "members/b", member(5433, "replica", 1000, ""));
     assertThat(view.topology().writableLeader()).isEmpty();
 
-    view.put(PREFIX + "members/b", member(5433, "primary", 1000, ""));
+    view.put(PREFIX + "leader", "b");
     assertThat(view.topology().writableLeader()).map(Member::name).contains("b");
+  }
+
+  @Test
+  void standbyLeaderNeverTakesWrites() {
+    PatroniKeyView view = new PatroniKeyView(PREFIX);
+    view.put(PREFIX + "leader", "s");
+    view.put(PREFIX + "members/s", member(5433, "standby_leader", 1000, ""));
+    assertThat(view.topology().writableLeader()).isEmpty();
   }
 
   @Test
