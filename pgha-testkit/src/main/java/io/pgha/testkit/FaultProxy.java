@@ -53,6 +53,7 @@ public final class FaultProxy implements AutoCloseable {
   private Mode mode = Mode.PASS;
   private Duration latency = Duration.ZERO;
   private ServerSocket listener;
+  private Thread acceptor;
   private boolean closed;
 
   private FaultProxy(String targetHost, int targetPort, ServerSocket listener) {
@@ -111,12 +112,17 @@ public final class FaultProxy implements AutoCloseable {
 
   /** Resets every open connection and refuses new ones (the listener closes) until healed. */
   public void cut() {
+    Thread oldAcceptor;
     synchronized (lock) {
       requireOpen("cut");
       mode = Mode.CUT;
       closeListener();
+      oldAcceptor = acceptor;
       lock.notifyAll();
     }
+    // A thread blocked in accept() keeps the listening socket open until it returns: wait for it,
+    // so that no connection is accepted after cut() returns.
+    join(oldAcceptor);
     resetConnections();
     log.info("fault proxy {}: cut (connections reset, new ones refused)", endpoint());
   }
@@ -217,11 +223,11 @@ public final class FaultProxy implements AutoCloseable {
     return true;
   }
 
-  /** Starts a proxy thread unless the proxy is closed; false if it was not started. */
-  boolean spawn(String role, Runnable body) {
+  /** Starts a proxy thread unless the proxy is closed; null if it was not started. */
+  Thread spawn(String role, Runnable body) {
     synchronized (lock) {
       if (closed) {
-        return false;
+        return null;
       }
       Thread thread =
           new Thread(
@@ -236,7 +242,7 @@ public final class FaultProxy implements AutoCloseable {
       thread.setDaemon(true);
       threads.add(thread);
       thread.start();
-      return true;
+      return thread;
     }
   }
 
@@ -245,7 +251,7 @@ public final class FaultProxy implements AutoCloseable {
   }
 
   private void startAcceptor(ServerSocket socket) {
-    spawn("accept", () -> acceptLoop(socket));
+    acceptor = spawn("accept", () -> acceptLoop(socket));
   }
 
   private void acceptLoop(ServerSocket socket) {
@@ -258,12 +264,12 @@ public final class FaultProxy implements AutoCloseable {
       }
       synchronized (lock) {
         if (closed || socket != listener) {
-          ProxyConnection.closeQuietly(client);
+          ProxyConnection.abort(client);
           return;
         }
         ProxyConnection connection = new ProxyConnection(this, client, targetHost, targetPort);
         connections.add(connection);
-        if (!connection.start()) {
+        if (connection.start() == null) {
           connection.reset();
         }
       }
@@ -282,6 +288,17 @@ public final class FaultProxy implements AutoCloseable {
     if (listener != null) {
       ProxyConnection.closeQuietly(listener);
       listener = null;
+    }
+  }
+
+  private static void join(Thread thread) {
+    if (thread == null) {
+      return;
+    }
+    try {
+      thread.join(JOIN_TIMEOUT.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -28,7 +28,7 @@ final class ProxyConnection {
   }
 
   /** Connects to the target and starts copying, on the connection's own threads. */
-  boolean start() {
+  Thread start() {
     return proxy.spawn("up-" + client.getPort(), this::connectAndCopyUp);
   }
 
@@ -41,7 +41,7 @@ final class ProxyConnection {
       reset(); // the target is down: the client sees its connection reset
       return;
     }
-    if (!proxy.spawn("down-" + client.getPort(), () -> copy(upstream, client))) {
+    if (proxy.spawn("down-" + client.getPort(), () -> copy(upstream, client)) == null) {
       reset();
       return;
     }
@@ -87,7 +87,8 @@ final class ProxyConnection {
     proxy.removed(this);
   }
 
-  private static void abort(Socket socket) {
+  /** Closes {@code socket} with a TCP reset. */
+  static void abort(Socket socket) {
     try {
       if (!socket.isClosed()) {
         socket.setSoLinger(true, 0);
