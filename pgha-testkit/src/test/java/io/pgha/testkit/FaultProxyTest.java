@@ -11,23 +11,20 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Properties;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A real JDBC client talking to a real PostgreSQL through the proxy. */
 class FaultProxyTest {
 
-  private static LocalPostgres pg;
+  @RegisterExtension static final PostgresExtension PG = PostgresExtension.instances(1);
 
-  @BeforeAll
-  static void startPostgres() {
-    pg = LocalPostgres.builder("proxied").start();
-  }
+  private LocalPostgres pg;
 
-  @AfterAll
-  static void stopPostgres() {
-    pg.close();
+  @BeforeEach
+  void findPostgres() {
+    pg = PG.instance(0);
   }
 
   @Test
@@ -115,7 +112,7 @@ class FaultProxyTest {
         .count();
   }
 
-  private static Connection connect(FaultProxy proxy) throws SQLException {
+  private Connection connect(FaultProxy proxy) throws SQLException {
     Properties properties = new Properties();
     properties.setProperty("user", pg.user());
     properties.setProperty("connectTimeout", "2");
