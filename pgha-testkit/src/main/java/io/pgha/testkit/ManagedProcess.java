@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 final class ManagedProcess {
 
   private static final Logger log = LoggerFactory.getLogger(ManagedProcess.class);
-  private static final Duration EXIT_TIMEOUT = Duration.ofSeconds(10);
+  private static final Duration EXIT_TIMEOUT = Duration.ofSeconds(30);
 
   private final String name;
   private final Process process;
@@ -147,16 +147,11 @@ final class ManagedProcess {
 
   /** SIGKILL to the process, its group and its children; waits until all of them are gone. */
   void kill() {
-    ProcessTracker.kill(tracked);
     paused = false;
+    tracked.kill();
     if (!waitForExit(EXIT_TIMEOUT)) {
-      throw new IllegalStateException(name + ": pid " + pid() + " survived SIGKILL");
+      throw new IllegalStateException(name + ": pid " + pid() + " was not reaped after SIGKILL");
     }
-    if (!Poll.until(EXIT_TIMEOUT, () -> !tracked.isAlive())) {
-      throw new IllegalStateException(
-          name + ": processes " + tracked.alivePids() + " survived SIGKILL; see " + logFile);
-    }
-    tracked.markReleased();
   }
 
   boolean waitForExit(Duration timeout) {

@@ -86,6 +86,38 @@ class LocalEtcdTest {
   }
 
   @Test
+  void aStoppedMemberRestartsOnItsDataAndAPausedOneIsKilledOnClose() throws Exception {
+    LocalEtcd etcd = LocalEtcd.start(1);
+    EtcdMember member = etcd.member(0);
+    try (Client client = client(etcd)) {
+      KV kv = client.getKVClient();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .ignoreExceptions()
+          .until(() -> tryPut(kv, "kept", "yes"));
+      long firstPid = member.pid();
+
+      member.stop();
+      assertThat(member.isRunning()).isFalse();
+      assertThat(ProcessTree.identify(firstPid)).isEmpty();
+
+      member.restart();
+      assertThat(member.pid()).isNotEqualTo(firstPid);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .ignoreExceptions()
+          .until(() -> "yes".equals(get(kv, "kept")));
+
+      member.pause();
+      assertThat(member.isPaused()).isTrue();
+    }
+    long pausedPid = member.pid();
+    etcd.close();
+    assertThat(ProcessTree.identify(pausedPid)).isEmpty();
+    assertThat(member.isRunning()).isFalse();
+  }
+
+  @Test
   void rejectsUnsupportedMemberCounts() {
     assertThatThrownBy(() -> LocalEtcd.start(2))
         .isInstanceOf(IllegalArgumentException.class)

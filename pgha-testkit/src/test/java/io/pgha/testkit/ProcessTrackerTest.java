@@ -1,10 +1,13 @@
 package io.pgha.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The tracker notices processes left behind, including children that outlive their parent. */
@@ -23,7 +26,7 @@ class ProcessTrackerTest {
     } finally {
       sleeper.kill();
     }
-    assertThat(ProcessTracker.leftovers())
+    assertThat(ProcessTracker.alive())
         .extracting(TrackedProcess::pid)
         .doesNotContain(sleeper.pid());
   }
@@ -45,13 +48,13 @@ class ProcessTrackerTest {
     tracked.recordChildren(children);
     tracked.markReleased();
 
-    assertThat(ProcessTracker.leftovers()).contains(tracked);
+    assertThat(ProcessTracker.alive()).contains(tracked);
     assertThat(tracked.alivePids())
         .containsAll(children.stream().map(ProcessTree.Pid::pid).toList());
 
-    ProcessTracker.kill(tracked);
-    await().atMost(Duration.ofSeconds(10)).until(() -> !tracked.isAlive());
-    assertThat(ProcessTracker.leftovers()).doesNotContain(tracked);
+    tracked.kill();
+    assertThat(tracked.isAlive()).isFalse();
+    assertThat(ProcessTracker.alive()).doesNotContain(tracked);
   }
 
   @Test
@@ -67,6 +70,31 @@ class ProcessTrackerTest {
     assertThat(children).noneMatch(ProcessTree.Pid::isAlive);
     assertThat(tracked(parent.pid()).released()).isTrue();
     assertThat(tracked(parent.pid()).isAlive()).isFalse();
+  }
+
+  @Test
+  void adoptedProcessesAreTrackedAndKilledWithTheirChildren() throws Exception {
+    Process outsider = new ProcessBuilder("sh", "-c", "sleep 60 & wait").start();
+    try {
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> !ProcessTree.descendants(outsider.pid()).isEmpty());
+      TrackedProcess adopted =
+          ProcessTracker.adopt("outsider", outsider.pid(), Path.of("/dev/null"));
+      assertThat(ProcessTracker.alive()).contains(adopted);
+      assertThat(ProcessTracker.unreleased()).contains(adopted);
+
+      adopted.kill();
+
+      assertThat(adopted.released()).isTrue();
+      assertThat(adopted.alivePids()).isEmpty();
+      assertThat(outsider.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    } finally {
+      outsider.destroyForcibly();
+    }
+    assertThatThrownBy(() -> ProcessTracker.adopt("gone", outsider.pid(), Path.of("/dev/null")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("cannot adopt pid " + outsider.pid() + " (gone): it does not run");
   }
 
   private static ManagedProcess sleeper(String script) {
