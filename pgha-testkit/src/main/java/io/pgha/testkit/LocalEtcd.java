@@ -27,7 +27,7 @@ public final class LocalEtcd implements AutoCloseable {
 
   private final Path workDir;
   private final List<EtcdMember> members = new ArrayList<>();
-  private boolean closed;
+  private volatile boolean closed;
 
   private LocalEtcd(Path workDir) {
     this.workDir = workDir;
@@ -159,6 +159,10 @@ public final class LocalEtcd implements AutoCloseable {
     if (failure != null) {
       throw failure;
     }
+  }
+
+  boolean isClosed() {
+    return closed;
   }
 
   long runningUnpausedMembers() {
