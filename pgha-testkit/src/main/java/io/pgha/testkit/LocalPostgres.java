@@ -33,6 +33,8 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
+ * <p>{@link Builder#replicaOf} makes a streaming replica of another instance instead.
+ *
  * <p>Layout of {@link #workDir()}: {@code data/} (the data directory), {@code run/} (the unix
  * socket directory), {@code postgres.log} (server output, appended across restarts), {@code
  * initdb.log}.
@@ -223,6 +225,8 @@ public final class LocalPostgres implements AutoCloseable {
     settings.put("shared_buffers", "32MB");
     settings.put("max_connections", "50");
     settings.put("log_line_prefix", "%m [%p] %q%u@%d ");
+    // Lets pg_rewind resynchronise a former primary, which HA tests need.
+    settings.put("wal_log_hints", "on");
     settings.putAll(parameters);
     StringBuilder text = new StringBuilder("# Written by pgha-testkit; rewritten on start.\n");
     settings.forEach(
