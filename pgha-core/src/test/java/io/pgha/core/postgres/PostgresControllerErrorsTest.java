@@ -121,6 +121,10 @@ class PostgresControllerErrorsTest {
           "port " + squatter.getLocalPort(),
           "127.0.0.1");
       assertThat(controller.isRunning()).isFalse();
+      // The cluster this bootstrap had just created is discarded, so a retry can start afresh.
+      try (var entries = Files.list(controller.config().dataDir())) {
+        assertThat(entries).isEmpty();
+      }
     }
   }
 

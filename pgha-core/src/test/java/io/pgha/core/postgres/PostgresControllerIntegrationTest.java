@@ -12,6 +12,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -256,5 +257,33 @@ class PostgresControllerIntegrationTest {
     // The slot of a streaming standby: its WAL sender is ended first.
     assertThat(a.dropReplicationSlot("pg_c")).isTrue();
     assertThat(a.replicationSlots()).extracting(ReplicationSlot::name).containsExactly("pg_b");
+  }
+
+  @Test
+  @Order(7)
+  void dynamicParametersReloadOrWaitForARestart() throws Exception {
+    a.setDynamicParameters(Map.of("work_mem", "7MB", "max_connections", "31"));
+    assertThat(show(a, "work_mem")).isEqualTo("7MB");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> Boolean.TRUE.equals(a.probe().pendingRestart()));
+    assertThat(show(a, "max_connections")).isEqualTo("30");
+    long before = a.pid().orElseThrow();
+
+    a.restart(TIMEOUT);
+
+    assertThat(a.pid()).isPresent().isNotEqualTo(java.util.OptionalLong.of(before));
+    assertThat(show(a, "max_connections")).isEqualTo("31");
+    assertThat(a.probe().pendingRestart()).isFalse();
+    assertThat(a.probe().inRecovery()).isFalse();
+  }
+
+  private static String show(PostgresController controller, String parameter) throws Exception {
+    try (Connection conn = controller.connect();
+        Statement s = conn.createStatement();
+        ResultSet rs = s.executeQuery("SHOW " + parameter)) {
+      rs.next();
+      return rs.getString(1);
+    }
   }
 }
