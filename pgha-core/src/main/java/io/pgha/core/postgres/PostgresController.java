@@ -676,7 +676,8 @@ public final class PostgresController implements AutoCloseable {
    * {@link PostgresConfig#removeDataDirAllowed()}; otherwise PostgreSQL stays stopped and
    * REWIND_FAILED says why. Ends running as a standby of {@code leader}.
    *
-   * @throws PostgresControlException REWIND_FAILED, SQL_FAILED (leader unreachable), STOP_FAILED,
+   * @throws PostgresControlException REWIND_FAILED, SYSTEM_ID_MISMATCH (the leader is another
+   *     cluster: never rewound or cloned over), SQL_FAILED (leader unreachable), STOP_FAILED,
    *     START_FAILED, CLONE_FAILED
    */
   public synchronized Demotion demote(Upstream leader, Duration timeout) {
@@ -692,6 +693,18 @@ public final class PostgresController implements AutoCloseable {
     }
     ControlData local = controlData();
     LeaderTimeline leaderTimeline = leaderTimeline(leader);
+    if (!leaderTimeline.systemIdentifier().equals(local.systemIdentifier())) {
+      throw new PostgresControlException(
+          Kind.SYSTEM_ID_MISMATCH,
+          config.name()
+              + " cannot follow "
+              + leader
+              + ": it belongs to another cluster (system identifier "
+              + leaderTimeline.systemIdentifier()
+              + ", ours "
+              + local.systemIdentifier()
+              + "). PostgreSQL stays stopped and its data directory is kept");
+    }
     DivergenceCheck.Verdict verdict =
         DivergenceCheck.check(local, leaderTimeline.timeline(), leaderTimeline.history());
     LOG.info("{}: joining {} as a standby: {}", config.name(), leader, verdict.reason());
@@ -764,7 +777,7 @@ public final class PostgresController implements AutoCloseable {
   }
 
   /** The leader's timeline and history, read as the rewind role. */
-  private record LeaderTimeline(int timeline, TimelineHistory history) {}
+  private record LeaderTimeline(int timeline, TimelineHistory history, String systemIdentifier) {}
 
   private LeaderTimeline leaderTimeline(Upstream leader) {
     try (Connection c = connect(leader.host(), leader.port(), config.rewind(), 10)) {
@@ -778,7 +791,15 @@ public final class PostgresController implements AutoCloseable {
         }
       }
       int timeline = currentTimeline(c);
-      return new LeaderTimeline(timeline, TimelineHistory.parse(readHistory(c, timeline)));
+      String systemIdentifier;
+      try (Statement s = c.createStatement();
+          ResultSet rs =
+              s.executeQuery("SELECT system_identifier::text FROM pg_control_system()")) {
+        rs.next();
+        systemIdentifier = rs.getString(1);
+      }
+      return new LeaderTimeline(
+          timeline, TimelineHistory.parse(readHistory(c, timeline)), systemIdentifier);
     } catch (SQLException e) {
       throw new PostgresControlException(
           Kind.SQL_FAILED,

@@ -178,4 +178,19 @@ class PostgresControllerErrorsTest {
     assertThat(controller.isRunning()).isFalse();
     assertThat(controller.isInitialized()).isTrue();
   }
+
+  @Test
+  void aLeaderFromAnotherClusterIsNeverFollowedNorClonedOver() throws IOException {
+    PostgresController other = controller(config("pg-other"));
+    other.bootstrap(TIMEOUT);
+    PostgresController mine = controller(config("pg-mine").removeDataDirAllowed(true));
+    mine.bootstrap(TIMEOUT);
+    assertFailure(
+        () -> mine.demote(TestNodes.upstreamOf(other), TIMEOUT),
+        Kind.SYSTEM_ID_MISMATCH,
+        "belongs to another cluster",
+        "data directory is kept");
+    assertThat(mine.isRunning()).isFalse();
+    assertThat(mine.isInitialized()).isTrue();
+  }
 }

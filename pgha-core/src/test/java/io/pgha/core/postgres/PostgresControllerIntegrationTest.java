@@ -278,6 +278,47 @@ class PostgresControllerIntegrationTest {
     assertThat(a.probe().inRecovery()).isFalse();
   }
 
+  @Test
+  @Order(8)
+  void whenRewindFailsTheDataIsKeptUnlessRemovalIsAllowedThenItIsClonedAgain() throws Exception {
+    // c becomes leader while a still writes: a diverges, then loses its WAL (a damaged disk).
+    c.promote(TIMEOUT);
+    execute(a, "INSERT INTO t VALUES (200, 'divergent again')");
+    execute(c, "INSERT INTO t VALUES (13, 'leader c')");
+    a.stop(StopMode.FAST, TIMEOUT);
+    try (var wal = java.nio.file.Files.list(a.config().dataDir().resolve("pg_wal"))) {
+      for (Path segment :
+          wal.filter(p -> p.getFileName().toString().matches("[0-9A-F]{24}")).toList()) {
+        java.nio.file.Files.delete(segment);
+      }
+    }
+
+    PostgresControlException refused =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            PostgresControlException.class, () -> a.demote(upstreamOf(c), TIMEOUT));
+    assertThat(refused.kind()).isEqualTo(PostgresControlException.Kind.REWIND_FAILED);
+    assertThat(refused.getMessage())
+        .contains(
+            "pg_rewind exited with status 1", "removeDataDirAllowed is false", "stays stopped");
+    assertThat(a.isRunning()).isFalse();
+    assertThat(a.isInitialized()).isTrue();
+
+    PostgresController reclonable =
+        new PostgresController(
+            TestNodes.config("pg-a", a.config().dataDir().getParent(), a.config().port())
+                .removeDataDirAllowed(true)
+                .build());
+    try {
+      Demotion demotion = reclonable.demote(upstreamOf(c), TIMEOUT);
+      assertThat(demotion.outcome()).isEqualTo(Demotion.Outcome.RECLONED);
+      await().atMost(Duration.ofSeconds(30)).until(() -> ids(reclonable).equals(ids(c)));
+      assertThat(ids(reclonable)).contains(13).doesNotContain(200);
+    } finally {
+      reclonable.stop(StopMode.IMMEDIATE, TIMEOUT);
+      reclonable.close();
+    }
+  }
+
   private static String show(PostgresController controller, String parameter) throws Exception {
     try (Connection conn = controller.connect();
         Statement s = conn.createStatement();
