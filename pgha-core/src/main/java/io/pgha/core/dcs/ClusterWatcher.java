@@ -1,0 +1,264 @@
+package io.pgha.core.dcs;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.WatchOption;
+import io.etcd.jetcd.watch.WatchEvent;
+import io.etcd.jetcd.watch.WatchResponse;
+import io.pgha.core.cluster.ClusterView;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps a {@link ClusterView} current from one watch on the cluster prefix.
+ *
+ * <p>Start: read every key, then watch from the next revision. Each event batch updates the raw
+ * keys and swaps in a new view. Any watch error, cancellation or compaction ends the watch; the
+ * watcher then re-reads everything and watches again (backing off up to 2 s while etcd cannot
+ * answer). Nothing thrown by etcd or by bad data leaves this class through a jetcd thread.
+ */
+final class ClusterWatcher implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterWatcher.class);
+  private static final long MIN_BACKOFF_MILLIS = 100;
+  private static final long MAX_BACKOFF_MILLIS = 2000;
+
+  private record State(Map<String, RawKeyValue> raw, long revision, ClusterView view) {}
+
+  private final Client client;
+  private final DcsKeys keys;
+  private final ViewAssembler assembler;
+  private final String owner;
+  private final Duration requestTimeout;
+  private final Consumer<ViewChange> sink;
+  private final ScheduledExecutorService scheduler;
+  private final ByteSequence prefix;
+  private final Object lock = new Object();
+
+  private volatile State state = new State(Map.of(), 0, ClusterView.empty());
+  private Watch.Watcher watcher;
+  private long generation;
+  private long backoffMillis = MIN_BACKOFF_MILLIS;
+  private volatile boolean closed;
+
+  ClusterWatcher(
+      Client client,
+      DcsKeys keys,
+      ViewAssembler assembler,
+      String owner,
+      Duration requestTimeout,
+      ScheduledExecutorService scheduler,
+      Consumer<ViewChange> sink) {
+    this.client = client;
+    this.keys = keys;
+    this.assembler = assembler;
+    this.owner = owner;
+    this.requestTimeout = requestTimeout;
+    this.scheduler = scheduler;
+    this.sink = sink;
+    this.prefix = EtcdCalls.bytes(keys.prefix());
+  }
+
+  /** Starts reading and watching in the background; the first view may come a little later. */
+  void start() {
+    scheduler.execute(this::resync);
+  }
+
+  ClusterView view() {
+    return state.view();
+  }
+
+  /** The etcd revision the current view reflects. */
+  long revision() {
+    return state.revision();
+  }
+
+  Optional<RawKeyValue> raw(String key) {
+    return Optional.ofNullable(state.raw().get(key));
+  }
+
+  /** Reads every key now, installs the result, and returns it. */
+  ClusterView reread() throws DcsException {
+    GetResponse r =
+        EtcdCalls.await(
+            client.getKVClient().get(prefix, GetOption.builder().isPrefix(true).build()),
+            requestTimeout,
+            "reading " + keys.prefix());
+    Map<String, RawKeyValue> raw = new HashMap<>();
+    for (KeyValue kv : r.getKvs()) {
+      RawKeyValue v = EtcdCalls.raw(kv);
+      raw.put(v.key(), v);
+    }
+    long revision = r.getHeader().getRevision();
+    synchronized (lock) {
+      State before = state;
+      if (revision < before.revision()) {
+        // A watch event already moved us past this read.
+        return before.view();
+      }
+      install(
+          new State(raw, revision, assembler.assemble(raw.values(), revision)), before, true, true);
+      return state.view();
+    }
+  }
+
+  private void resync() {
+    if (closed) {
+      return;
+    }
+    try {
+      reread();
+      startWatch(state.revision() + 1);
+      backoffMillis = MIN_BACKOFF_MILLIS;
+    } catch (DcsException | RuntimeException e) {
+      LOG.warn(
+          "[{}] cannot read {} from etcd, retrying in {}ms: {}",
+          owner,
+          keys.prefix(),
+          backoffMillis,
+          e.getMessage());
+      retryLater();
+    }
+  }
+
+  private void retryLater() {
+    if (closed) {
+      return;
+    }
+    long delay = backoffMillis;
+    backoffMillis = Math.min(MAX_BACKOFF_MILLIS, backoffMillis * 2);
+    try {
+      scheduler.schedule(this::resync, delay, TimeUnit.MILLISECONDS);
+    } catch (RuntimeException e) {
+      // The scheduler is shut down: we are closing.
+    }
+  }
+
+  private void startWatch(long fromRevision) {
+    synchronized (lock) {
+      stopWatch();
+      long gen = ++generation;
+      WatchOption option =
+          WatchOption.builder()
+              .isPrefix(true)
+              .withRevision(fromRevision)
+              .withRequireLeader(true)
+              .build();
+      watcher =
+          client
+              .getWatchClient()
+              .watch(
+                  prefix,
+                  option,
+                  new Watch.Listener() {
+                    @Override
+                    public void onNext(WatchResponse response) {
+                      onEvents(gen, response);
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                      onWatchEnded(gen, "failed: " + t.getMessage());
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                      onWatchEnded(gen, "was closed by etcd");
+                    }
+                  });
+    }
+  }
+
+  private void stopWatch() {
+    if (watcher != null) {
+      try {
+        watcher.close();
+      } catch (RuntimeException e) {
+        LOG.debug("[{}] closing watch: {}", owner, e.toString());
+      }
+      watcher = null;
+    }
+  }
+
+  private void onEvents(long gen, WatchResponse response) {
+    try {
+      synchronized (lock) {
+        if (gen != generation || closed) {
+          return;
+        }
+        State before = state;
+        Map<String, RawKeyValue> raw = new HashMap<>(before.raw());
+        long revision = Math.max(before.revision(), response.getHeader().getRevision());
+        boolean changed = false;
+        for (WatchEvent e : response.getEvents()) {
+          KeyValue kv = e.getKeyValue();
+          if (kv.getModRevision() <= before.revision()) {
+            continue;
+          }
+          String key = EtcdCalls.string(kv.getKey());
+          if (e.getEventType() == WatchEvent.EventType.DELETE) {
+            changed |= raw.remove(key) != null;
+          } else if (e.getEventType() == WatchEvent.EventType.PUT) {
+            raw.put(key, EtcdCalls.raw(kv));
+            changed = true;
+          }
+          revision = Math.max(revision, kv.getModRevision());
+        }
+        ClusterView view =
+            changed
+                ? assembler.assemble(raw.values(), revision)
+                : before.view().toBuilder().revision(revision).build();
+        install(new State(raw, revision, view), before, changed, false);
+      }
+    } catch (RuntimeException e) {
+      LOG.error("[{}] could not apply a watch event; re-reading everything", owner, e);
+      onWatchEnded(gen, "hit " + e);
+    }
+  }
+
+  private void onWatchEnded(long gen, String why) {
+    synchronized (lock) {
+      if (gen != generation || closed) {
+        return;
+      }
+      generation++;
+      stopWatch();
+    }
+    LOG.info("[{}] watch on {} {}; re-reading everything", owner, keys.prefix(), why);
+    try {
+      scheduler.execute(this::resync);
+    } catch (RuntimeException e) {
+      // The scheduler is shut down: we are closing.
+    }
+  }
+
+  private void install(State next, State before, boolean notify, boolean reread) {
+    state = next;
+    if (notify) {
+      try {
+        sink.accept(new ViewChange(before.view(), next.view(), reread));
+      } catch (RuntimeException e) {
+        LOG.error("[{}] view listener dispatch failed", owner, e);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    synchronized (lock) {
+      closed = true;
+      generation++;
+      stopWatch();
+    }
+  }
+}

@@ -1,0 +1,177 @@
+package io.pgha.core.dcs;
+
+import io.pgha.core.cluster.ClusterStatus;
+import io.pgha.core.cluster.ClusterView;
+import io.pgha.core.cluster.DynamicConfig;
+import io.pgha.core.cluster.FailoverRequest;
+import io.pgha.core.cluster.HistoryEntry;
+import io.pgha.core.cluster.Member;
+import io.pgha.core.cluster.SyncState;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The cluster state in etcd, seen and changed by one member, with Patroni's keys and values.
+ *
+ * <p>Writes that may race report the race as {@code false} and never overwrite what another member
+ * wrote; failures to reach etcd (including an etcd member that has lost its own leader) throw
+ * {@link DcsException}. Expected-revision arguments: {@link #ANY} skips the check, {@link #ABSENT}
+ * requires the key not to exist, any other value is the key's mod revision as seen in a {@link
+ * ClusterView}.
+ *
+ * <p>All keys this member owns ({@code members/<name>}, {@code leader}) live on its own lease,
+ * which is kept alive in the background and whose deadline is tracked on the monotonic clock (see
+ * {@link #leaseStatus()} and {@link #holdsLeadership()}).
+ */
+public interface Dcs extends AutoCloseable {
+  /** Skip the revision check. */
+  long ANY = -1;
+
+  /** The key must not exist. */
+  long ABSENT = 0;
+
+  /** This member's name. */
+  String memberName();
+
+  /** The key layout. */
+  DcsKeys keys();
+
+  // ------------------------------------------------------------------ view
+
+  /** The latest snapshot kept current by the watch; never blocks. */
+  ClusterView view();
+
+  /** Reads every key now (linearizable), installs and returns the fresh snapshot. */
+  ClusterView refresh() throws DcsException;
+
+  /** Hears about every new snapshot. Closing the result unsubscribes. */
+  AutoCloseable subscribe(ClusterViewListener listener);
+
+  /** Told when leadership is lost (see {@link LeadershipListener}). Closing unsubscribes. */
+  AutoCloseable onLeadershipLost(LeadershipListener listener);
+
+  // ------------------------------------------------------------------ lease and leader
+
+  /** This member's lease as known now. */
+  LeaseStatus leaseStatus();
+
+  /**
+   * Whether this member holds the leader key on a lease whose deadline has not passed: the only
+   * condition under which it may run PostgreSQL read-write.
+   */
+  boolean holdsLeadership();
+
+  /**
+   * Creates the leader key with this member's name on its lease, if nobody holds it.
+   *
+   * @return true if this member holds the key afterwards
+   */
+  boolean acquireLeader() throws DcsException;
+
+  /**
+   * Confirms leadership: refreshes the lease now and checks the key still names this member, moving
+   * it onto the current lease if an earlier lease of this member holds it.
+   *
+   * @return true if this member still holds the key
+   */
+  boolean renewLeader() throws DcsException;
+
+  /**
+   * Replaces the leader key only if it is still exactly {@code expectedModRevision} (e.g. a stale
+   * key of a member that bootstrapped the cluster and died): for bootstrap and recovery.
+   *
+   * @return true if this member holds the key afterwards
+   */
+  boolean takeOverLeader(long expectedModRevision) throws DcsException;
+
+  /**
+   * Deletes the leader key if it names this member, so that a replica can take over at once.
+   *
+   * @return true if it was deleted
+   */
+  boolean releaseLeader() throws DcsException;
+
+  /**
+   * Changes the lease TTL (the {@code ttl} setting changed): grants a new lease and moves this
+   * member's keys onto it.
+   */
+  void changeTtl(Duration ttl) throws DcsException;
+
+  // ------------------------------------------------------------------ members
+
+  /**
+   * Publishes this member's key on its lease. Does nothing if etcd already holds exactly this
+   * content on the current lease.
+   *
+   * @return true if a write was needed
+   */
+  boolean updateMember(Member member) throws DcsException;
+
+  /** Deletes this member's key (clean shutdown). */
+  void deleteMember() throws DcsException;
+
+  // ------------------------------------------------------------------ bootstrap
+
+  /**
+   * The bootstrap race: creates {@code initialize} with {@code value} if it does not exist. Patroni
+   * writes an empty value first and the system identifier once initdb succeeded.
+   *
+   * @return true if this member won
+   */
+  boolean claimInitialize(String value) throws DcsException;
+
+  /** Sets {@code initialize} to the system identifier after a successful bootstrap. */
+  boolean updateInitialize(String systemIdentifier, long expectedModRevision) throws DcsException;
+
+  /** Deletes {@code initialize} when a bootstrap failed, so that another member may try. */
+  void cancelInitialize() throws DcsException;
+
+  // ------------------------------------------------------------------ config, failover, sync
+
+  /**
+   * Writes {@code config} if it is still at {@code expectedModRevision} ({@link #ABSENT} =
+   * missing).
+   */
+  boolean writeConfig(DynamicConfig config, long expectedModRevision) throws DcsException;
+
+  /** Writes {@code failover}; {@link #ANY} overwrites as patronictl does. */
+  boolean writeFailover(FailoverRequest request, long expectedModRevision) throws DcsException;
+
+  /** Deletes {@code failover} if it is still at {@code expectedModRevision}. */
+  boolean clearFailover(long expectedModRevision) throws DcsException;
+
+  /** Writes {@code sync} if it is still at {@code expectedModRevision}. */
+  boolean writeSync(SyncState sync, long expectedModRevision) throws DcsException;
+
+  /** Deletes {@code sync} if it is still at {@code expectedModRevision}. */
+  boolean clearSync(long expectedModRevision) throws DcsException;
+
+  // ------------------------------------------------------------------ leader-only keys
+
+  /** Writes {@code status}, only while the leader key names this member. */
+  boolean writeStatus(ClusterStatus status) throws DcsException;
+
+  /** Writes the whole {@code history}, only while the leader key names this member. */
+  boolean writeHistory(List<HistoryEntry> history) throws DcsException;
+
+  /**
+   * Appends one entry to {@code history} (read, then compare-and-swap), only while the leader key
+   * names this member.
+   */
+  boolean appendHistory(HistoryEntry entry) throws DcsException;
+
+  /** Writes {@code failsafe} (member name to API URL), only while this member leads. */
+  boolean writeFailsafe(Map<String, String> members) throws DcsException;
+
+  /** Deletes {@code failsafe}. */
+  void clearFailsafe() throws DcsException;
+
+  /**
+   * Stops the keep-alive and the watch and closes the connection. Keys are left as they are: a
+   * clean stop calls {@link #releaseLeader()} and {@link #deleteMember()} first; without that, the
+   * keys disappear when the lease expires, as after a crash.
+   */
+  @Override
+  void close();
+}

@@ -1,0 +1,319 @@
+package io.pgha.core.dcs;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * How one member talks to etcd: endpoints, credentials, key layout, lease timing. Immutable;
+ * validated by {@link Builder#build()}, which names the setting, the bad value and the rule.
+ *
+ * <p>The password is never part of {@link #toString()}.
+ */
+public final class EtcdDcsConfig {
+  /** etcd grants no lease shorter than this. */
+  public static final Duration MIN_TTL = Duration.ofSeconds(2);
+
+  private final List<URI> endpoints;
+  private final String namespace;
+  private final String scope;
+  private final String memberName;
+  private final Duration ttl;
+  private final Optional<Duration> safetyMargin;
+  private final Duration requestTimeout;
+  private final Optional<String> user;
+  private final Optional<String> password;
+  private final Optional<Path> caFile;
+  private final Optional<Path> certFile;
+  private final Optional<Path> keyFile;
+
+  private EtcdDcsConfig(Builder b) {
+    endpoints = List.copyOf(b.endpoints);
+    namespace = b.namespace;
+    scope = b.scope;
+    memberName = b.memberName;
+    ttl = b.ttl;
+    safetyMargin = Optional.ofNullable(b.safetyMargin);
+    requestTimeout = b.requestTimeout;
+    user = Optional.ofNullable(b.user);
+    password = Optional.ofNullable(b.password);
+    caFile = Optional.ofNullable(b.caFile);
+    certFile = Optional.ofNullable(b.certFile);
+    keyFile = Optional.ofNullable(b.keyFile);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public List<URI> endpoints() {
+    return endpoints;
+  }
+
+  public String namespace() {
+    return namespace;
+  }
+
+  public String scope() {
+    return scope;
+  }
+
+  public String memberName() {
+    return memberName;
+  }
+
+  /** The layout of this cluster's keys. */
+  public DcsKeys keys() {
+    return new DcsKeys(namespace, scope);
+  }
+
+  /** Lease time-to-live: Patroni's {@code ttl}. */
+  public Duration ttl() {
+    return ttl;
+  }
+
+  /**
+   * How long before the earliest instant etcd could expire the lease this member stops counting on
+   * it: time to stop accepting writes. Default: a quarter of the ttl.
+   */
+  public Duration safetyMargin() {
+    return safetyMargin.orElse(ttl.dividedBy(4));
+  }
+
+  /** The longest a single etcd request may take before it counts as failed. */
+  public Duration requestTimeout() {
+    return requestTimeout;
+  }
+
+  public Optional<String> user() {
+    return user;
+  }
+
+  Optional<String> password() {
+    return password;
+  }
+
+  public Optional<Path> caFile() {
+    return caFile;
+  }
+
+  public Optional<Path> certFile() {
+    return certFile;
+  }
+
+  public Optional<Path> keyFile() {
+    return keyFile;
+  }
+
+  /** A copy with another ttl (the {@code config} key changed it). */
+  public EtcdDcsConfig withTtl(Duration newTtl) {
+    return toBuilder().ttl(newTtl).build();
+  }
+
+  Builder toBuilder() {
+    Builder b =
+        builder()
+            .endpoints(endpoints.stream().map(URI::toString).toList())
+            .namespace(namespace)
+            .scope(scope)
+            .memberName(memberName)
+            .ttl(ttl)
+            .requestTimeout(requestTimeout);
+    safetyMargin.ifPresent(b::safetyMargin);
+    user.ifPresent(u -> b.credentials(u, password.orElse("")));
+    caFile.ifPresent(b::caFile);
+    if (certFile.isPresent() && keyFile.isPresent()) {
+      b.clientCertificate(certFile.get(), keyFile.get());
+    }
+    return b;
+  }
+
+  @Override
+  public String toString() {
+    return "EtcdDcsConfig{endpoints="
+        + endpoints
+        + ", namespace="
+        + namespace
+        + ", scope="
+        + scope
+        + ", member="
+        + memberName
+        + ", ttl="
+        + ttl
+        + ", safetyMargin="
+        + safetyMargin()
+        + ", requestTimeout="
+        + requestTimeout
+        + ", user="
+        + user.orElse("(none)")
+        + ", password="
+        + (password.isPresent() ? "****" : "(none)")
+        + ", tls="
+        + (caFile.isPresent() || certFile.isPresent())
+        + "}";
+  }
+
+  /** Builder; {@link #build()} validates. */
+  public static final class Builder {
+    private final List<URI> endpoints = new ArrayList<>();
+    private String namespace = DcsKeys.DEFAULT_NAMESPACE;
+    private String scope;
+    private String memberName;
+    private Duration ttl = Duration.ofSeconds(30);
+    private Duration safetyMargin;
+    private Duration requestTimeout = Duration.ofSeconds(2);
+    private String user;
+    private String password;
+    private Path caFile;
+    private Path certFile;
+    private Path keyFile;
+
+    private Builder() {}
+
+    /** etcd client URLs, e.g. {@code http://10.0.0.1:2379}; {@code host:port} means http. */
+    public Builder endpoints(List<String> urls) {
+      endpoints.clear();
+      for (String url : urls) {
+        endpoint(url);
+      }
+      return this;
+    }
+
+    public Builder endpoint(String url) {
+      Objects.requireNonNull(url, "endpoint");
+      String u = url.trim();
+      URI uri;
+      try {
+        uri = URI.create(u.contains("://") ? u : "http://" + u);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            "etcd endpoint '" + url + "' is not a URL like http://host:2379", e);
+      }
+      if (uri.getHost() == null || uri.getPort() <= 0) {
+        throw new IllegalArgumentException(
+            "etcd endpoint '" + url + "' must name a host and a port, like http://host:2379");
+      }
+      endpoints.add(uri);
+      return this;
+    }
+
+    public Builder namespace(String v) {
+      namespace = v;
+      return this;
+    }
+
+    public Builder scope(String v) {
+      scope = v;
+      return this;
+    }
+
+    public Builder memberName(String v) {
+      memberName = v;
+      return this;
+    }
+
+    public Builder ttl(Duration v) {
+      ttl = v;
+      return this;
+    }
+
+    public Builder safetyMargin(Duration v) {
+      safetyMargin = v;
+      return this;
+    }
+
+    public Builder requestTimeout(Duration v) {
+      requestTimeout = v;
+      return this;
+    }
+
+    public Builder credentials(String user, String password) {
+      this.user = user;
+      this.password = password;
+      return this;
+    }
+
+    /** CA certificate (PEM) that signed the etcd servers' certificates: turns TLS on. */
+    public Builder caFile(Path v) {
+      caFile = v;
+      return this;
+    }
+
+    /** Client certificate and its private key (PEM, PKCS#8), for etcd's client-cert auth. */
+    public Builder clientCertificate(Path cert, Path key) {
+      certFile = cert;
+      keyFile = key;
+      return this;
+    }
+
+    public EtcdDcsConfig build() {
+      if (endpoints.isEmpty()) {
+        throw new IllegalArgumentException("etcd endpoints: at least one is required");
+      }
+      require(
+          namespace != null, "namespace", namespace, "must be set (Patroni's default /service)");
+      require(
+          scope != null && !scope.isBlank() && !scope.contains("/"),
+          "scope",
+          scope,
+          "must be non-blank and contain no '/'");
+      require(
+          memberName != null && !memberName.isBlank() && !memberName.contains("/"),
+          "member name",
+          memberName,
+          "must be non-blank and contain no '/'");
+      require(
+          ttl != null && ttl.compareTo(MIN_TTL) >= 0 && ttl.toMillis() % 1000 == 0,
+          "ttl",
+          ttl,
+          "must be whole seconds and at least " + MIN_TTL.toSeconds() + "s (etcd's minimum lease)");
+      require(
+          safetyMargin == null
+              || (!safetyMargin.isNegative() && safetyMargin.compareTo(ttl.dividedBy(2)) <= 0),
+          "safety margin",
+          safetyMargin,
+          "must be between 0 and half the ttl (" + ttl.dividedBy(2) + ")");
+      require(
+          requestTimeout != null
+              && requestTimeout.toMillis() >= 50
+              && requestTimeout.compareTo(ttl) < 0,
+          "request timeout",
+          requestTimeout,
+          "must be at least 50ms and less than the ttl (" + ttl + ")");
+      require(
+          (user == null) == (password == null),
+          "credentials",
+          user,
+          "need both a user and a password");
+      require(
+          (certFile == null) == (keyFile == null), "client certificate", certFile, "needs a key");
+      for (Path p : new Path[] {caFile, certFile, keyFile}) {
+        require(p == null || Files.isReadable(p), "TLS file", p, "must be a readable file");
+      }
+      boolean tls = caFile != null || certFile != null;
+      for (URI uri : endpoints) {
+        String expected = tls ? "https" : "http";
+        require(
+            expected.equalsIgnoreCase(uri.getScheme()),
+            "etcd endpoint",
+            uri,
+            "must use "
+                + expected
+                + " "
+                + (tls ? "when TLS files are given" : "without TLS files"));
+      }
+      return new EtcdDcsConfig(this);
+    }
+
+    private static void require(boolean ok, String setting, Object value, String rule) {
+      if (!ok) {
+        throw new IllegalArgumentException(setting + " (" + value + ") " + rule);
+      }
+    }
+  }
+}

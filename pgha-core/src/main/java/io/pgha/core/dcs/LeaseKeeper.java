@@ -1,0 +1,267 @@
+package io.pgha.core.dcs;
+
+import io.etcd.jetcd.Lease;
+import io.etcd.jetcd.lease.LeaseGrantResponse;
+import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps one member's lease alive and knows, on the monotonic clock, until when it can count on it.
+ *
+ * <p>The rule: etcd can expire a lease no earlier than TTL after it accepted the last keep-alive,
+ * which it cannot have accepted before we sent it. So from the send time {@code s} of a confirmed
+ * keep-alive, the lease is alive until at least {@code s + ttl}; we count on it only until {@code s
+ * + ttl - margin}. Keep-alives are sent one by one with {@code keepAliveOnce} on our own schedule
+ * (every ttl/4), so every send time is known exactly; jetcd's streaming keep-alive hides them, and
+ * completes silently when its own deadline passes.
+ *
+ * <p>Traps handled: a keep-alive answered with TTL &lt;= 0 (or "lease not found") means the lease
+ * is gone, not renewed; a call that never answers simply does not confirm anything; the calls carry
+ * etcd's require-leader flag, so an etcd member cut off from its quorum answers with an error
+ * instead of a renewal.
+ */
+final class LeaseKeeper implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(LeaseKeeper.class);
+  private static final long WATCHDOG_PERIOD_MILLIS = 20;
+  private static final int MAX_IN_FLIGHT = 3;
+
+  /** What the keeper tells its owner. */
+  interface Events {
+    /** The deadline passed without a confirmed renewal. */
+    void deadlinePassed(LeaseStatus status, long nowNanos);
+
+    /** etcd says the lease no longer exists. */
+    void leaseGone(long leaseId, long nowNanos);
+  }
+
+  private final Lease leases;
+  private final String member;
+  private final Duration requestTimeout;
+  private final Events events;
+  private final ScheduledExecutorService scheduler;
+  private final AtomicReference<LeaseStatus> status = new AtomicReference<>(LeaseStatus.NONE);
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private volatile Duration ttl;
+  private volatile Duration margin;
+  private volatile long reportedDeadline;
+  private volatile boolean closed;
+
+  LeaseKeeper(
+      Lease leases,
+      String member,
+      Duration ttl,
+      Duration margin,
+      Duration requestTimeout,
+      Events events) {
+    this.leases = leases;
+    this.member = member;
+    this.ttl = ttl;
+    this.margin = margin;
+    this.requestTimeout = requestTimeout;
+    this.events = events;
+    this.scheduler =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "pgha-lease-" + member);
+              t.setDaemon(true);
+              return t;
+            });
+    long interval = Math.max(100, ttl.toMillis() / 4);
+    scheduler.scheduleAtFixedRate(this::tick, interval, interval, TimeUnit.MILLISECONDS);
+    scheduler.scheduleAtFixedRate(
+        this::watchdog, WATCHDOG_PERIOD_MILLIS, WATCHDOG_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+  }
+
+  LeaseStatus status() {
+    return status.get();
+  }
+
+  Duration ttl() {
+    return ttl;
+  }
+
+  /** A lease that is valid now, granted first if there is none (or it is gone). */
+  long ensureLease() throws DcsException {
+    LeaseStatus s = status.get();
+    if (s.leaseId() != 0 && s.isValidAt(System.nanoTime())) {
+      return s.leaseId();
+    }
+    if (s.leaseId() != 0) {
+      // Not confirmed lately: maybe only slow. Confirm it rather than leak a second lease.
+      try {
+        keepAliveNow();
+        return status.get().leaseId();
+      } catch (DcsException e) {
+        if (status.get().leaseId() != 0) {
+          throw e;
+        }
+        // etcd answered that the lease is gone: a new one is the only way on.
+      }
+    }
+    return grant();
+  }
+
+  /** Grants a fresh lease and makes it current; the previous one is returned (0 if none). */
+  long grant() throws DcsException {
+    long sent = System.nanoTime();
+    LeaseGrantResponse r =
+        EtcdCalls.await(
+            leases.grant(ttl.toSeconds()), requestTimeout, "granting a lease for " + member);
+    if (r.getTTL() <= 0) {
+      throw new DcsException("etcd granted lease " + r.getID() + " with TTL " + r.getTTL());
+    }
+    LeaseStatus granted = confirmed(r.getID(), r.getTTL(), sent);
+    status.set(granted);
+    LOG.info("[{}] lease {} granted, ttl {}s", member, Long.toHexString(r.getID()), r.getTTL());
+    return granted.leaseId();
+  }
+
+  /** Sends a keep-alive now and waits for it; throws if it is not confirmed. */
+  void keepAliveNow() throws DcsException {
+    LeaseStatus s = status.get();
+    if (s.leaseId() == 0) {
+      throw new DcsException("member " + member + " has no lease to keep alive");
+    }
+    long sent = System.nanoTime();
+    LeaseKeepAliveResponse r;
+    try {
+      r = EtcdCalls.await(leases.keepAliveOnce(s.leaseId()), requestTimeout, "lease keep-alive");
+    } catch (DcsException e) {
+      if (isNotFound(e.getCause())) {
+        gone(s.leaseId(), "etcd no longer knows it");
+      }
+      throw e;
+    }
+    if (!accept(s.leaseId(), r, sent)) {
+      throw new DcsException("lease " + Long.toHexString(s.leaseId()) + " has expired in etcd");
+    }
+  }
+
+  /** Starts using a new TTL: grants a new lease and returns the old lease id (0 if none). */
+  long replace(Duration newTtl, Duration newMargin) throws DcsException {
+    long old = status.get().leaseId();
+    ttl = newTtl;
+    margin = newMargin;
+    grant();
+    return old;
+  }
+
+  /** Revokes {@code leaseId} in the background (best effort). */
+  void revokeQuietly(long leaseId) {
+    if (leaseId != 0) {
+      leases
+          .revoke(leaseId)
+          .orTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
+          .whenComplete(
+              (r, t) -> {
+                if (t != null) {
+                  LOG.debug("[{}] revoking lease {}: {}", member, Long.toHexString(leaseId), t);
+                }
+              });
+    }
+  }
+
+  private void tick() {
+    LeaseStatus s = status.get();
+    if (closed || s.leaseId() == 0 || inFlight.get() >= MAX_IN_FLIGHT) {
+      return;
+    }
+    long lease = s.leaseId();
+    long sent = System.nanoTime();
+    inFlight.incrementAndGet();
+    CompletableFuture<LeaseKeepAliveResponse> call;
+    try {
+      call = leases.keepAliveOnce(lease);
+    } catch (RuntimeException e) {
+      inFlight.decrementAndGet();
+      LOG.debug("[{}] keep-alive not sent: {}", member, e.toString());
+      return;
+    }
+    call.orTimeout(ttl.toMillis(), TimeUnit.MILLISECONDS)
+        .whenComplete(
+            (r, t) -> {
+              inFlight.decrementAndGet();
+              if (t != null) {
+                if (isNotFound(t)) {
+                  gone(lease, "etcd no longer knows it");
+                } else {
+                  LOG.debug(
+                      "[{}] keep-alive of lease {} failed: {}",
+                      member,
+                      Long.toHexString(lease),
+                      t.toString());
+                }
+                return;
+              }
+              accept(lease, r, sent);
+            });
+  }
+
+  /** Records a keep-alive answer; false if it says the lease is gone. */
+  private boolean accept(long lease, LeaseKeepAliveResponse r, long sent) {
+    if (r.getTTL() <= 0) {
+      gone(lease, "a keep-alive was answered with TTL " + r.getTTL());
+      return false;
+    }
+    LeaseStatus next = confirmed(lease, r.getTTL(), sent);
+    status.updateAndGet(
+        cur ->
+            cur.leaseId() == lease && next.deadlineNanos() - cur.deadlineNanos() > 0 ? next : cur);
+    return status.get().leaseId() == lease;
+  }
+
+  private LeaseStatus confirmed(long lease, long ttlSeconds, long sentNanos) {
+    long deadline = sentNanos + TimeUnit.SECONDS.toNanos(ttlSeconds) - margin.toNanos();
+    return new LeaseStatus(lease, ttlSeconds, sentNanos, deadline);
+  }
+
+  private void gone(long lease, String why) {
+    LeaseStatus s = status.get();
+    if (s.leaseId() == lease && status.compareAndSet(s, LeaseStatus.NONE)) {
+      LOG.warn("[{}] lease {} is gone: {}", member, Long.toHexString(lease), why);
+      events.leaseGone(lease, System.nanoTime());
+    }
+  }
+
+  private void watchdog() {
+    try {
+      LeaseStatus s = status.get();
+      long now = System.nanoTime();
+      if (s.leaseId() != 0 && !s.isValidAt(now) && reportedDeadline != s.deadlineNanos()) {
+        reportedDeadline = s.deadlineNanos();
+        LOG.warn(
+            "[{}] lease {} not confirmed since {}ms ago; its deadline passed",
+            member,
+            Long.toHexString(s.leaseId()),
+            TimeUnit.NANOSECONDS.toMillis(now - s.lastConfirmedSendNanos()));
+        events.deadlinePassed(s, now);
+      }
+    } catch (RuntimeException e) {
+      LOG.error("[{}] lease watchdog failed", member, e);
+    }
+  }
+
+  private static boolean isNotFound(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      String m = c.getMessage();
+      if (m != null && m.contains("requested lease not found")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    scheduler.shutdownNow();
+  }
+}
