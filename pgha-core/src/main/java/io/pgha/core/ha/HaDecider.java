@@ -41,7 +41,10 @@ import java.util.concurrent.TimeUnit;
  *   <li>Nobody holds the key: only the healthiest eligible member races for it.
  * </ol>
  *
- * <p>In pause mode nothing is promoted, demoted, restarted or started; the leader keeps its key.
+ * <p>In pause mode (maintenance, as Patroni's) nothing is promoted, demoted, restarted or started
+ * automatically: the leader keeps its key while its PostgreSQL runs or is stopped, releases it if
+ * an operator demoted it, and a running primary may take a free key. Manual failover and switchover
+ * to a named member still work; a member without data may still be cloned.
  */
 public final class HaDecider {
   private HaDecider() {}
@@ -191,13 +194,17 @@ public final class HaDecider {
           pausePrefix(s) + "no action. I am (" + s.name() + "), the leader with the lock",
           Action.of(RENEW));
     }
+    if (s.paused() && local.isReplica()) {
+      // As Patroni: a primary demoted by hand during maintenance is not promoted back.
+      return Decision.of(
+          "PAUSE: I hold the leader key but PostgreSQL runs as a replica (demoted by hand):"
+              + " releasing the key rather than promoting it back",
+          Action.of(RELEASE_LEADERSHIP));
+    }
     if (s.paused()) {
       return Decision.of(
-          "PAUSE: I hold the leader key but PostgreSQL "
-              + (local.running()
-                  ? "runs as a replica; not promoting"
-                  : "is not running; not restarting")
-              + " it while paused",
+          "PAUSE: I hold the leader key but PostgreSQL is not running; not restarting it while"
+              + " paused",
           Action.of(RENEW));
     }
     if (local.isReplica()) {

@@ -35,6 +35,11 @@ final class Switchover {
     if (to.filter(me::equals).isPresent()) {
       return renewAndClear("clearing the failover key: I am the leader it asks for");
     }
+    if (s.paused() && (to.isEmpty() || request.scheduledAt().isPresent())) {
+      return renewAndClear(
+          "PAUSE: only a switchover to a named member, now, is possible while paused; clearing"
+              + " the request");
+    }
     Optional<Instant> due = request.scheduledAt().map(at -> at.toInstant());
     if (due.isPresent() && s.now().wallClock().isBefore(due.get())) {
       return Decision.of(

@@ -418,14 +418,14 @@ class HaDeciderTest {
     }
 
     @Test
-    void pausedKeyHolderDoesNotPromote() {
+    void pausedKeyHolderDemotedByHandReleasesTheKeyInsteadOfPromoting() {
       Decision d = given().leader(ME).paused().decide();
 
       assertDecision(
           d,
-          "PAUSE: I hold the leader key but PostgreSQL runs as a replica; not promoting it while"
-              + " paused",
-          act(RENEW));
+          "PAUSE: I hold the leader key but PostgreSQL runs as a replica (demoted by hand):"
+              + " releasing the key rather than promoting it back",
+          act(RELEASE_LEADERSHIP));
     }
 
     @Test
@@ -886,8 +886,33 @@ class HaDeciderTest {
           "no action. I am (pg-1), the leader with the lock; switchover scheduled at"
               + " 2026-11-26T12:30Z",
           act(RENEW));
-      assertThat(scheduled.paused().decide().reason()).startsWith("PAUSE: no action.");
       assertThat(scheduled.wall(at.toInstant()).decide().actions())
+          .containsExactly(act(SWITCHOVER, "pg-2"));
+    }
+
+    @Test
+    void whilePausedOnlyAnImmediateSwitchoverToANamedMemberIsCarriedOut() {
+      OffsetDateTime at = OffsetDateTime.of(2026, 11, 26, 12, 30, 0, 0, ZoneOffset.UTC);
+      Given paused = leading().paused().peers(PeerPosition.replica("pg-2", 2, 5000));
+      String refused =
+          "PAUSE: only a switchover to a named member, now, is possible while paused; clearing the"
+              + " request";
+
+      assertDecision(
+          paused.view(v -> v.failover(FailoverRequest.switchover(ME, "pg-2").at(at))).decide(),
+          refused,
+          act(RENEW),
+          act(CLEAR_FAILOVER_KEY));
+      assertDecision(
+          paused.view(v -> v.failover(FailoverRequest.switchover(ME, null))).decide(),
+          refused,
+          act(RENEW),
+          act(CLEAR_FAILOVER_KEY));
+      assertThat(
+              paused
+                  .view(v -> v.failover(FailoverRequest.switchover(ME, "pg-2")))
+                  .decide()
+                  .actions())
           .containsExactly(act(SWITCHOVER, "pg-2"));
     }
 
