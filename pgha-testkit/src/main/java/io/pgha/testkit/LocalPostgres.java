@@ -102,6 +102,13 @@ public final class LocalPostgres implements AutoCloseable {
      * {@code listen_addresses} and {@code unix_socket_directories} are managed by the kit.
      */
     public Builder parameter(String key, String value) {
+      checkParameter(key, value);
+      parameters.put(key, value);
+      return this;
+    }
+
+    /** Rejects names that are not parameter names, values that are null, and kit-managed keys. */
+    static void checkParameter(String key, String value) {
       if (key == null || !PARAMETER.matcher(key).matches()) {
         throw new IllegalArgumentException(
             "parameter name '" + key + "' must match " + PARAMETER.pattern());
@@ -113,8 +120,6 @@ public final class LocalPostgres implements AutoCloseable {
       if (value == null) {
         throw new IllegalArgumentException("parameter '" + key + "' needs a value, got null");
       }
-      parameters.put(key, value);
-      return this;
     }
 
     /** Runs initdb and starts the server; waits until it accepts connections (at most 60 s). */

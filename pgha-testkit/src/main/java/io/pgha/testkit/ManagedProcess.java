@@ -68,12 +68,26 @@ final class ManagedProcess {
           StandardOpenOption.CREATE,
           StandardOpenOption.APPEND);
       Process process = builder.start();
+      awaitOwnGroup(process);
       TrackedProcess tracked = ProcessTracker.register(name, process, logFile);
       log.debug("{}: started pid {} ({}), log {}", name, process.pid(), command, logFile);
       return new ManagedProcess(name, process, tracked, logFile);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + name + ": " + String.join(" ", command), e);
     }
+  }
+
+  /**
+   * Waits until the child has run setsid (it leads its own group), so that no signal meant for its
+   * group can miss it. Bounded: a child that dies first is reported by the caller's own checks.
+   */
+  private static void awaitOwnGroup(Process process) {
+    Poll.until(
+        Duration.ofSeconds(5),
+        () -> {
+          ProcessTree.ProcStat stat = ProcessTree.ProcStat.read(process.pid());
+          return stat == null || !stat.isLive() || stat.pgid() == process.pid();
+        });
   }
 
   /** Variables that would silently change how etcd or PostgreSQL tools behave. */

@@ -27,7 +27,10 @@ class LocalEtcdTest {
     try (LocalEtcd etcd = LocalEtcd.start(1);
         Client client = client(etcd)) {
       assertThat(etcd.clientEndpoints()).singleElement().asString().startsWith("http://127.0.0.1:");
-      put(client.getKVClient(), "k", "v");
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .ignoreExceptions()
+          .until(() -> tryPut(client.getKVClient(), "k", "v"));
       assertThat(get(client.getKVClient(), "k")).isEqualTo("v");
       long pid = etcd.member(0).pid();
       tracked = ProcessTracker.all().stream().filter(p -> p.pid() == pid).findFirst().orElseThrow();
@@ -43,7 +46,11 @@ class LocalEtcdTest {
     try (LocalEtcd etcd = LocalEtcd.start(3);
         Client client = client(etcd)) {
       KV kv = client.getKVClient();
-      put(kv, "before", "1");
+      // jetcd's first request on a loaded machine is sometimes lost; retry it, bounded.
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .ignoreExceptions()
+          .until(() -> tryPut(kv, "before", "1"));
 
       etcd.member(0).kill();
       assertThat(etcd.member(0).isRunning()).isFalse();
