@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -353,7 +354,21 @@ public final class PostgresController implements AutoCloseable {
     start(leader, timeout);
   }
 
+  /**
+   * Starts PostgreSQL read-only (standby.signal) with no upstream: a member that must not accept
+   * writes before it holds the leader key, and has no leader to stream from yet.
+   *
+   * @throws PostgresControlException as {@link #startAsPrimary}
+   */
+  public synchronized void startReadOnly(Duration timeout) {
+    start(null, true, timeout);
+  }
+
   private void start(Upstream leader, Duration timeout) {
+    start(leader, leader != null, timeout);
+  }
+
+  private void start(Upstream leader, boolean standby, Duration timeout) {
     long deadline = deadline(timeout);
     if (!dataDir.isInitialized()) {
       throw new PostgresControlException(
@@ -368,7 +383,7 @@ public final class PostgresController implements AutoCloseable {
       this.upstream = leader;
       files.writeConf(leader, synchronousStandbys, dynamicParameters);
       files.writeHba();
-      files.setStandbySignal(leader != null);
+      files.setStandbySignal(standby);
       ProcessBuilder builder =
           new ProcessBuilder(
               tools.wrap(
@@ -385,7 +400,9 @@ public final class PostgresController implements AutoCloseable {
           "{}: started PostgreSQL (pid {}) as {}",
           config.name(),
           started.pid(),
-          leader == null ? "primary" : "standby of " + leader);
+          !standby
+              ? "primary"
+              : leader == null ? "standby with no upstream" : "standby of " + leader);
     } catch (IOException e) {
       throw new PostgresControlException(
           Kind.START_FAILED, "could not start PostgreSQL on " + config.dataDir() + ": " + e, e);
@@ -759,6 +776,28 @@ public final class PostgresController implements AutoCloseable {
       s.execute("CHECKPOINT");
     } catch (SQLException e) {
       LOG.warn("{}: checkpoint before demotion failed: {}", config.name(), e.getMessage());
+    }
+  }
+
+  /**
+   * What the data directory says of itself while PostgreSQL is stopped: whether it was last used
+   * read-write (so joining another leader may need pg_rewind) and its system identifier. Empty when
+   * there is no cluster or pg_controldata fails.
+   */
+  public Optional<StoredState> storedState() {
+    if (!dataDir.isInitialized()) {
+      return Optional.empty();
+    }
+    try {
+      ControlData data = controlData();
+      return Optional.of(
+          new StoredState(
+              !data.cleanStandbyShutdown() && !data.state().contains("recovery"),
+              data.timeline(),
+              data.systemIdentifier()));
+    } catch (PostgresControlException | IllegalArgumentException e) {
+      LOG.warn("{}: cannot read the control data: {}", config.name(), e.getMessage());
+      return Optional.empty();
     }
   }
 
