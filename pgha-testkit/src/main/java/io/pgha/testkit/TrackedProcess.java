@@ -1,6 +1,8 @@
 package io.pgha.testkit;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
@@ -12,6 +14,8 @@ import java.util.stream.Stream;
  * kit stopped or paused it, and whether its owner has ended it.
  */
 public final class TrackedProcess {
+
+  private static final Duration KILL_TIMEOUT = Duration.ofSeconds(30);
 
   private final String name;
   private final ProcessTree.Pid leader;
@@ -64,16 +68,53 @@ public final class TrackedProcess {
     return !alivePids().isEmpty();
   }
 
-  ProcessTree.Pid leader() {
-    return leader;
+  /**
+   * Freezes the process and then every descendant (SIGSTOP; the process first, so that it forks
+   * nothing meanwhile). For a postmaster: the server and all backends stop answering.
+   *
+   * @return how many descendants were stopped
+   */
+  public int pause() {
+    Set<ProcessTree.Pid> frozen = ProcessTree.freeze(pid());
+    recordChildren(frozen);
+    return frozen.size();
+  }
+
+  /** Undoes {@link #pause()}: SIGCONT to the process and every descendant. */
+  public void resume() {
+    List<Long> tree = new ArrayList<>();
+    tree.add(pid());
+    ProcessTree.descendants(pid()).forEach(child -> tree.add(child.pid()));
+    ProcessTree.signal("CONT", tree);
+  }
+
+  /**
+   * Kills (SIGKILL) the process, its process group and every descendant, waits until all are gone
+   * and marks it released.
+   *
+   * @throws IllegalStateException if something survives for 30 s
+   */
+  public void kill() {
+    signalKill();
+    if (!Poll.until(KILL_TIMEOUT, () -> !isAlive())) {
+      throw new IllegalStateException(
+          name + ": processes " + alivePids() + " survived SIGKILL for " + KILL_TIMEOUT);
+    }
+    markReleased();
+  }
+
+  /** SIGKILL to the process, its group, its descendants and the children recorded earlier. */
+  void signalKill() {
+    if (leader.isAlive()) {
+      recordChildren(ProcessTree.killTree(pid()));
+    }
+    ProcessTree.signal(
+        "KILL",
+        children.stream().filter(ProcessTree.Pid::isAlive).map(ProcessTree.Pid::pid).toList());
   }
 
   void recordChildren(Collection<ProcessTree.Pid> pids) {
     children.addAll(pids);
-  }
-
-  Set<ProcessTree.Pid> children() {
-    return children;
   }
 
   void markReleased() {
