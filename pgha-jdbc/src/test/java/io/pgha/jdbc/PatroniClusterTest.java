@@ -222,6 +222,52 @@ class PatroniClusterTest {
 
   @Test
   @Order(6)
+  void garbageInEtcdIsLoggedAndTheLastGoodTopologyKept() throws Exception {
+    LocalPatroni replica = cluster.replicas().get(0);
+    try (io.etcd.jetcd.Client client =
+        io.etcd.jetcd.Client.builder()
+            .endpoints(etcd.clientEndpoints().toArray(String[]::new))
+            .build()) {
+      client
+          .getKVClient()
+          .put(bytes("/service/" + SCOPE + "/members/" + replica.name()), bytes("{garbage"))
+          .get(10, TimeUnit.SECONDS);
+      client
+          .getKVClient()
+          .put(bytes("/service/" + SCOPE + "/members/intruder"), bytes("[1, 2, 3]"))
+          .get(10, TimeUnit.SECONDS);
+      // The watch has seen both puts once this key, written after them, is visible.
+      client
+          .getKVClient()
+          .put(
+              bytes("/service/" + SCOPE + "/members/zz-marker"),
+              bytes(
+                  "{\"conn_url\": \"postgres://127.0.0.1:1/postgres\", \"state\": \"stopped\","
+                      + " \"role\": \"replica\"}"))
+          .get(10, TimeUnit.SECONDS);
+      await().atMost(WAIT).until(() -> ds.topology().member("zz-marker").isPresent());
+      assertThat(ds.topology().member(replica.name())).map(Member::port).contains(replica.port());
+      assertThat(ds.topology().member("intruder")).isEmpty();
+      try (Connection c = ds.readOnly().getConnection()) {
+        assertThat(where(c).inRecovery()).isTrue();
+      }
+      client
+          .getKVClient()
+          .delete(bytes("/service/" + SCOPE + "/members/intruder"))
+          .get(10, TimeUnit.SECONDS);
+      client
+          .getKVClient()
+          .delete(bytes("/service/" + SCOPE + "/members/zz-marker"))
+          .get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private static io.etcd.jetcd.ByteSequence bytes(String s) {
+    return io.etcd.jetcd.ByteSequence.from(s, java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  @Test
+  @Order(7)
   void leastConnectionsSendsReadsToTheIdleReplica() throws SQLException {
     try (TopologyAwareDataSource lc =
         new TopologyAwareDataSource(
@@ -252,7 +298,7 @@ class PatroniClusterTest {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void aReplicaThatStopsReplayingStopsReceivingReads() throws Exception {
     LocalPatroni paused = cluster.replicas().get(0);
     LocalPatroni other = cluster.replicas().get(1);
@@ -264,6 +310,8 @@ class PatroniClusterTest {
                 .poolName("lag")
                 .build())) {
       await().atMost(WAIT).until(() -> bounded.readableReplicas().size() == 2);
+      // Patroni resumes paused replay on its next loop unless the cluster is in maintenance mode.
+      maintenanceMode(true);
       try (Connection c = paused.connect();
           Statement s = c.createStatement()) {
         s.execute("select pg_wal_replay_pause()");
@@ -279,13 +327,33 @@ class PatroniClusterTest {
           }
         }
         s.execute("select pg_wal_replay_resume()");
+      } finally {
+        maintenanceMode(false);
       }
       await().atMost(WAIT).until(() -> bounded.readableReplicas().size() == 2);
     }
   }
 
+  /** Patroni's pause mode ({@code PATCH /config {"pause": ...}}), once every node has seen it. */
+  private static void maintenanceMode(boolean on) {
+    LocalPatroni.HttpResult r =
+        cluster.leader().http("PATCH", "/config", "{\"pause\": " + on + "}");
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                cluster.nodes().stream()
+                    .filter(LocalPatroni::isRunning)
+                    .allMatch(
+                        n ->
+                            n.apiGet("/patroni")
+                                .map(b -> b.contains("\"pause\": true") == on)
+                                .orElse(false)));
+  }
+
   @Test
-  @Order(8)
+  @Order(9)
   void plannedSwitchoverLosesNoUnitOfWork() throws Exception {
     LocalPatroni oldLeader = cluster.leader();
     // In synchronous mode Patroni only hands over to the synchronous standby.
@@ -310,7 +378,7 @@ class PatroniClusterTest {
   }
 
   @Test
-  @Order(9)
+  @Order(10)
   void readsKeepWorkingWhenAReplicaDies() throws Exception {
     LocalPatroni victim = cluster.replicas().get(0);
     Workload load = new Workload("replica", 1, 4);
@@ -326,7 +394,7 @@ class PatroniClusterTest {
   }
 
   @Test
-  @Order(10)
+  @Order(11)
   void primaryHostFailureUnderEightThreads() throws Exception {
     LocalPatroni oldLeader = cluster.leader();
     Workload load = new Workload("failover", 4, 4);

@@ -124,6 +124,40 @@ class StaticHostSourceTest {
   }
 
   @Test
+  void aStreamingReplicaTakesReadsUntilItStopsReplaying() throws Exception {
+    try (LocalPostgres replica = LocalPostgres.builder("static-r").replicaOf(a).start();
+        TopologyAwareDataSource ds =
+            new TopologyAwareDataSource(
+                config(a, replica)
+                    .maxReplicaLagBytes(64 * 1024)
+                    .replayLagProbeInterval(Duration.ofMillis(100))
+                    .build())) {
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> ds.readableReplicas().equals(List.of(replica.host() + ":" + replica.port())));
+      try (Connection r = ds.readOnly().getConnection()) {
+        assertThat(port(r)).isEqualTo(replica.port());
+      }
+      try (Connection c = replica.connect();
+          Statement s = c.createStatement()) {
+        s.execute("select pg_wal_replay_pause()");
+        try (Connection w = a.connect();
+            Statement ws = w.createStatement()) {
+          ws.execute("create table if not exists pad (x text)");
+          ws.execute("insert into pad select repeat('x', 200) from generate_series(1, 5000)");
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> ds.readableReplicas().isEmpty());
+        try (Connection r = ds.readOnly().getConnection()) {
+          assertThat(port(r)).isEqualTo(a.port()); // fallback to the leader
+        }
+        s.execute("select pg_wal_replay_resume()");
+      }
+      await().atMost(Duration.ofSeconds(30)).until(() -> ds.readableReplicas().size() == 1);
+    }
+  }
+
+  @Test
   void noServerAnsweringAtStartIsAClearError() {
     assertThatThrownBy(
             () ->

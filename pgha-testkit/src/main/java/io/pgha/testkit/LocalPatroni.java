@@ -56,7 +56,7 @@ public final class LocalPatroni implements AutoCloseable {
   private final Path logFile;
   private final OsUser user;
   private volatile ManagedProcess process;
-  private final Thread postmasterCleanup;
+  private TrackedProcess trackedPostmaster;
 
   private LocalPatroni(Builder b) {
     this.scope = b.scope;
@@ -71,11 +71,6 @@ public final class LocalPatroni implements AutoCloseable {
     this.configFile = workDir.resolve("patroni.yml");
     this.logFile = workDir.resolve("patroni.log");
     writeConfig(b);
-    // Patroni starts the postmaster in a session of its own, outside the process tree the kit
-    // tracks; this hook covers it when the JVM exits early.
-    this.postmasterCleanup =
-        new Thread(this::killPostmaster, "pgha-testkit patroni " + name + " postmaster cleanup");
-    Runtime.getRuntime().addShutdownHook(postmasterCleanup);
   }
 
   /**
@@ -133,11 +128,11 @@ public final class LocalPatroni implements AutoCloseable {
    */
   public synchronized void kill() {
     ManagedProcess current = process;
-    Optional<ProcessHandle> postmaster = postmaster();
+    trackPostmaster();
     if (current != null) {
       current.kill();
     }
-    postmaster.ifPresent(pm -> ProcessTree.killTree(pm.pid()));
+    killPostmaster();
     process = null;
     LOG.info("patroni {} and its postmaster killed (SIGKILL)", name);
   }
@@ -149,16 +144,32 @@ public final class LocalPatroni implements AutoCloseable {
       stop();
     } finally {
       killPostmaster();
+    }
+  }
+
+  /**
+   * Records the running postmaster with the kit's {@link ProcessTracker}. Patroni starts it in a
+   * session of its own, outside the process tree the kit tracks, so without this a test that ends
+   * early would leave it running. {@link LocalPatroniCluster} calls it whenever it waits.
+   */
+  public synchronized void trackPostmaster() {
+    Optional<ProcessHandle> postmaster = postmaster();
+    if (postmaster.isPresent()
+        && (trackedPostmaster == null || trackedPostmaster.pid() != postmaster.get().pid())) {
       try {
-        Runtime.getRuntime().removeShutdownHook(postmasterCleanup);
-      } catch (IllegalStateException e) {
-        // the JVM is exiting already
+        trackedPostmaster =
+            ProcessTracker.adopt(name + "/postmaster", postmaster.get().pid(), logFile);
+      } catch (IllegalArgumentException e) {
+        // it exited in between: nothing to track
       }
     }
   }
 
-  private void killPostmaster() {
-    postmaster().ifPresent(pm -> ProcessTree.killTree(pm.pid()));
+  private synchronized void killPostmaster() {
+    trackPostmaster();
+    if (trackedPostmaster != null) {
+      trackedPostmaster.kill();
+    }
   }
 
   /** True while the Patroni process is alive. */

@@ -107,6 +107,7 @@ public final class LocalPatroniCluster implements AutoCloseable {
 
   /** The node whose API answers 200 on {@code /primary}, if any. */
   public Optional<LocalPatroni> currentLeader() {
+    nodes.forEach(LocalPatroni::trackPostmaster);
     return nodes.stream()
         .filter(LocalPatroni::isRunning)
         .filter(n -> n.apiStatus("/primary") == 200)

@@ -53,7 +53,7 @@ public final class Router implements AutoCloseable {
   private final ScheduledExecutorService housekeeping;
   private volatile RoutingTable table = RoutingTable.EMPTY;
   private volatile boolean closed;
-  private Map<String, Long> replayBacklog = Map.of();
+  private volatile Map<String, Long> replayBacklog = Map.of();
 
   /** Creates a router with no topology yet; feed it through {@link #onTopology}. */
   public Router(PghaDataSourceConfig config) {
@@ -347,8 +347,16 @@ public final class Router implements AutoCloseable {
    */
   private void probeReplayBacklog() {
     try {
-      Map<String, Long> backlog = new HashMap<>();
       RoutingTable current = table;
+      // A replica that cannot be asked keeps its last known backlog: forgetting it would put a
+      // lagging replica back into rotation just because it was slow to answer.
+      Map<String, Long> backlog = new HashMap<>();
+      for (Member m : current.topology().replicas()) {
+        Long known = replayBacklog.get(m.name());
+        if (known != null) {
+          backlog.put(m.name(), known);
+        }
+      }
       for (Member m : current.topology().replicas()) {
         MemberPool pool = m.hasAddress() ? pools.get(m.name() + "@" + m.address()) : null;
         if (pool == null || !pool.isCallPermitted() || !m.isRunning()) {
