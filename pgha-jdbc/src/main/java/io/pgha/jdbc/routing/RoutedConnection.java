@@ -3,10 +3,7 @@ package io.pgha.jdbc.routing;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
-import java.sql.CallableStatement;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.Statement;
@@ -224,15 +221,8 @@ final class RoutedConnection implements InvocationHandler {
 
   private Statement wrap(Statement statement) {
     Connection owner = physical;
-    Class<?> type =
-        statement instanceof CallableStatement
-            ? CallableStatement.class
-            : statement instanceof PreparedStatement ? PreparedStatement.class : Statement.class;
-    return (Statement)
-        Proxy.newProxyInstance(
-            RoutedConnection.class.getClassLoader(),
-            new Class<?>[] {type},
-            (proxy, method, args) -> onStatement(statement, owner, proxy, method, args));
+    return JdbcProxies.statement(
+        statement, (proxy, method, args) -> onStatement(statement, owner, proxy, method, args));
   }
 
   private Object onStatement(

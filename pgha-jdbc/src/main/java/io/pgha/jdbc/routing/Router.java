@@ -6,7 +6,6 @@ import io.pgha.jdbc.PghaDataSourceConfig;
 import io.pgha.jdbc.PghaMetrics;
 import io.pgha.jdbc.ReadPolicy;
 import io.pgha.jdbc.Topology;
-import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -95,11 +94,7 @@ public final class Router implements AutoCloseable {
 
   /** A lazily routed connection (see {@link RoutedConnection}). */
   public Connection newConnection(boolean readOnly) {
-    return (Connection)
-        Proxy.newProxyInstance(
-            Router.class.getClassLoader(),
-            new Class<?>[] {Connection.class},
-            new RoutedConnection(this, readOnly));
+    return JdbcProxies.connection(new RoutedConnection(this, readOnly));
   }
 
   /** A physical connection and where it came from. */
