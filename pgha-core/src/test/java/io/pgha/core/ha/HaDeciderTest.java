@@ -1081,6 +1081,7 @@ class HaDeciderTest {
           "failover to (pg-2) in progress: leaving the leader key to the candidate",
           act(WAIT));
       assertThat(toPg2.primary().decide().kinds()).containsExactly(DEMOTE);
+      assertThat(toPg2.paused().decide().kinds()).containsExactly(WAIT);
     }
 
     @Test
