@@ -331,6 +331,18 @@ class HaDeciderTest {
     }
 
     @Test
+    void anInitializeKeyWithoutIdentifierYetIsNotAMismatch() {
+      Decision d =
+          given()
+              .view(v -> v.initialize(""))
+              .leader("pg-2")
+              .local(l -> l.following("pg-2"))
+              .decide();
+
+      assertThat(d.kinds()).containsExactly(NOTHING);
+    }
+
+    @Test
     void anUnknownSystemIdentifierIsNotAMismatch() {
       Decision d =
           given().local(l -> l.systemIdentifier(null).following("pg-2")).leader("pg-2").decide();
