@@ -1,0 +1,26 @@
+package io.pgha.core.postgres;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * What a {@link ReplicaCreator} needs to create a replica.
+ *
+ * @param memberName the new replica's member name
+ * @param dataDir the empty data directory to fill
+ * @param source the member to copy from (the leader)
+ * @param replication the replication role (its password goes in {@code PGPASSWORD}, never on a
+ *     command line)
+ * @param slotName the physical replication slot to create for the new replica on the source, or
+ *     null when slots are not used
+ * @param timeout how long the copy may take
+ * @param tools the binaries and a way to run them as the PostgreSQL OS user
+ */
+public record CloneRequest(
+    String memberName,
+    Path dataDir,
+    Upstream source,
+    RoleCredentials replication,
+    String slotName,
+    Duration timeout,
+    PostgresTools tools) {}

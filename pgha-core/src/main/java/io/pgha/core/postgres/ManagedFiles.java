@@ -1,0 +1,165 @@
+package io.pgha.core.postgres;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The files pgha writes in the data directory: its own parameter file, included from {@code
+ * postgresql.conf}; {@code pg_hba.conf}; and {@code standby.signal}.
+ */
+final class ManagedFiles {
+
+  /** The parameter file pgha owns; rewritten whole on every change. */
+  static final String MANAGED_CONF = "postgresql.pgha.conf";
+
+  static final String INCLUDE_LINE = "include_if_exists = '" + MANAGED_CONF + "'";
+
+  private static final String HEADER =
+      "# Written by pgha; rewritten on every start and reconfiguration: edits are lost.\n";
+
+  private final PostgresConfig config;
+  private final OsIdentity owner;
+
+  ManagedFiles(PostgresConfig config, OsIdentity owner) {
+    this.config = config;
+    this.owner = owner;
+  }
+
+  /**
+   * The parameters pgha writes: the fixed ones, then the configured ones (which may override the
+   * replication defaults), then the dynamic ones (Patroni's {@code postgresql.parameters} from the
+   * cluster configuration, which win), then those that depend on the role.
+   */
+  Map<String, String> parameters(
+      Upstream upstream, SynchronousStandbys sync, Map<String, String> dynamic) {
+    Map<String, String> values = new LinkedHashMap<>();
+    values.put("wal_level", "replica");
+    values.put("hot_standby", "on");
+    values.put("max_wal_senders", "10");
+    values.put("max_replication_slots", "10");
+    values.put("wal_keep_size", "128MB");
+    values.put("wal_log_hints", "on");
+    values.put("password_encryption", "scram-sha-256");
+    values.putAll(new java.util.TreeMap<>(config.parameters()));
+    values.putAll(new java.util.TreeMap<>(dynamic));
+    values.put("listen_addresses", config.listenAddresses());
+    values.put("port", Integer.toString(config.port()));
+    values.put(
+        "unix_socket_directories",
+        config.socketDirectory() == null ? "" : config.socketDirectory().toString());
+    values.put("recovery_target_timeline", "latest");
+    values.put("synchronous_standby_names", sync.toSetting());
+    if (upstream != null) {
+      values.put("primary_conninfo", primaryConninfo(upstream));
+      if (config.useSlots()) {
+        values.put("primary_slot_name", config.slotName());
+      }
+    }
+    return values;
+  }
+
+  /** The conninfo a standby streams with; its password is only ever written to this file. */
+  String primaryConninfo(Upstream upstream) {
+    return conninfo(
+        List.of(
+            "host",
+            upstream.host(),
+            "port",
+            Integer.toString(upstream.port()),
+            "user",
+            config.replication().name(),
+            "password",
+            config.replication().password(),
+            "application_name",
+            config.name(),
+            "sslmode",
+            "prefer",
+            "connect_timeout",
+            "5"));
+  }
+
+  /** A libpq conninfo string from key, value pairs, each value quoted. */
+  static String conninfo(List<String> keysAndValues) {
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < keysAndValues.size(); i += 2) {
+      if (out.length() > 0) {
+        out.append(' ');
+      }
+      String value = keysAndValues.get(i + 1).replace("\\", "\\\\").replace("'", "\\'");
+      out.append(keysAndValues.get(i)).append("='").append(value).append('\'');
+    }
+    return out.toString();
+  }
+
+  /** Renders parameters in postgresql.conf syntax, every value quoted. */
+  static String render(Map<String, String> values) {
+    StringBuilder out = new StringBuilder(HEADER);
+    values.forEach(
+        (key, value) ->
+            out.append(key)
+                .append(" = '")
+                .append(value.replace("\\", "\\\\").replace("'", "''"))
+                .append("'\n"));
+    return out.toString();
+  }
+
+  /** Writes the parameter file and makes sure postgresql.conf includes it (last, so it wins). */
+  void writeConf(Upstream upstream, SynchronousStandbys sync, Map<String, String> dynamic)
+      throws IOException {
+    writePrivate(
+        config.dataDir().resolve(MANAGED_CONF), render(parameters(upstream, sync, dynamic)));
+    Path main = config.dataDir().resolve("postgresql.conf");
+    String content = Files.exists(main) ? Files.readString(main, StandardCharsets.UTF_8) : "";
+    if (!content.lines().anyMatch(line -> line.strip().equals(INCLUDE_LINE))) {
+      String separator = content.isEmpty() || content.endsWith("\n") ? "" : "\n";
+      writePrivate(main, content + separator + "# Added by pgha:\n" + INCLUDE_LINE + "\n");
+    }
+  }
+
+  /** Writes pg_hba.conf: the lines pgha needs, then the configured ones. */
+  void writeHba() throws IOException {
+    List<String> lines = new ArrayList<>();
+    lines.add(HEADER.strip());
+    lines.add("host replication " + quoteRole(config.replication().name()) + " all scram-sha-256");
+    lines.add("host all " + quoteRole(config.superuser().name()) + " samehost scram-sha-256");
+    lines.add("host all " + quoteRole(config.rewind().name()) + " all scram-sha-256");
+    lines.addAll(config.hbaEntries());
+    writePrivate(config.dataDir().resolve("pg_hba.conf"), String.join("\n", lines) + "\n");
+  }
+
+  private static String quoteRole(String role) {
+    return role.matches("[a-z_][a-z0-9_$]*") ? role : "\"" + role.replace("\"", "\"\"") + "\"";
+  }
+
+  /** Creates or removes standby.signal. */
+  void setStandbySignal(boolean standby) throws IOException {
+    Path signal = config.dataDir().resolve("standby.signal");
+    if (standby) {
+      writePrivate(signal, "");
+    } else {
+      Files.deleteIfExists(signal);
+    }
+    Files.deleteIfExists(config.dataDir().resolve("recovery.signal"));
+  }
+
+  boolean hasStandbySignal() {
+    return Files.exists(config.dataDir().resolve("standby.signal"));
+  }
+
+  /** Writes a file readable only by the PostgreSQL user, replacing it atomically. */
+  void writePrivate(Path file, String content) throws IOException {
+    Path temp = file.resolveSibling(file.getFileName() + ".pgha-tmp");
+    Files.writeString(temp, content, StandardCharsets.UTF_8);
+    Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-------"));
+    OsIdentity.chown(temp, owner);
+    Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+}

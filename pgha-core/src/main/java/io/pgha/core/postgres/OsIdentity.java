@@ -1,0 +1,76 @@
+package io.pgha.core.postgres;
+
+import io.pgha.core.postgres.PostgresControlException.Kind;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
+import java.nio.file.attribute.UserPrincipalLookupService;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** The OS user (and its primary group) PostgreSQL runs as when the JVM runs as root. */
+record OsIdentity(String user, String group) {
+
+  /**
+   * Resolves the user's primary group, or returns null when PostgreSQL runs as the JVM's own user.
+   */
+  static OsIdentity resolve(String runAsUser) {
+    if (runAsUser == null || runAsUser.equals(System.getProperty("user.name"))) {
+      return null;
+    }
+    try {
+      Process id = new ProcessBuilder("id", "-gn", runAsUser).redirectErrorStream(true).start();
+      String out = new String(id.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+      if (!id.waitFor(10, TimeUnit.SECONDS) || id.exitValue() != 0) {
+        throw new PostgresControlException(
+            Kind.COMMAND_FAILED,
+            "postgresql.runAsUser (" + runAsUser + ") is not a known OS user: " + out);
+      }
+      return new OsIdentity(runAsUser, out);
+    } catch (IOException e) {
+      throw new PostgresControlException(
+          Kind.COMMAND_FAILED, "could not look up OS user " + runAsUser + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new PostgresControlException(
+          Kind.COMMAND_FAILED, "interrupted while looking up OS user " + runAsUser, e);
+    }
+  }
+
+  /** The prefix that runs a command as this user (setpriv execs, so the PID is the command's). */
+  List<String> setprivPrefix() {
+    return List.of("setpriv", "--reuid=" + user, "--regid=" + group, "--init-groups");
+  }
+
+  /** The name PostgreSQL's files must belong to: this user, or the JVM's when there is none. */
+  static String ownerName(OsIdentity identity) {
+    return identity == null ? System.getProperty("user.name") : identity.user;
+  }
+
+  /** Creates a directory (not its parents) owned by this user with mode 0700. */
+  static void createPrivateDirectory(Path dir, OsIdentity identity) throws IOException {
+    Files.createDirectory(
+        dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+    chown(dir, identity);
+  }
+
+  /** Gives a file to this user (no-op when PostgreSQL runs as the JVM's user). */
+  static void chown(Path file, OsIdentity identity) throws IOException {
+    if (identity == null) {
+      return;
+    }
+    UserPrincipalLookupService lookup = FileSystems.getDefault().getUserPrincipalLookupService();
+    UserPrincipal owner = lookup.lookupPrincipalByName(identity.user);
+    GroupPrincipal group = lookup.lookupPrincipalByGroupName(identity.group);
+    PosixFileAttributeView view = Files.getFileAttributeView(file, PosixFileAttributeView.class);
+    view.setOwner(owner);
+    view.setGroup(group);
+  }
+}

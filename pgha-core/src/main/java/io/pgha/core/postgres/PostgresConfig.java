@@ -1,0 +1,373 @@
+package io.pgha.core.postgres;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * How pgha runs the local PostgreSQL server. Immutable; built with {@link #builder(String, Path)},
+ * which validates every field and names the bad one. {@link #toString()} masks the passwords.
+ *
+ * @param name the member name: {@code application_name} of its replication connection (what {@code
+ *     synchronous_standby_names} lists) and the source of its replication slot name
+ * @param dataDir the data directory (absolute)
+ * @param binDir directory of the PostgreSQL binaries; null to locate them (PATH, then the newest
+ *     {@code /usr/lib/postgresql/<major>/bin})
+ * @param listenAddresses {@code listen_addresses}
+ * @param port {@code port}
+ * @param connectHost the host other members and clients use to reach this server
+ * @param socketDirectory {@code unix_socket_directories}; null for none (TCP only)
+ * @param superuser the superuser pgha connects as (created by initdb)
+ * @param replication the role replicas stream with (created at bootstrap)
+ * @param rewind the role pg_rewind connects as (created at bootstrap with the grants it needs; may
+ *     be the superuser)
+ * @param initdbOptions extra initdb options; {@code --data-checksums} by default so pg_rewind works
+ * @param hbaEntries pg_hba.conf lines written after the ones pgha needs
+ * @param parameters PostgreSQL parameters written to the file pgha owns ({@value
+ *     ManagedFiles#MANAGED_CONF}); the ones pgha sets itself are refused
+ * @param runAsUser the OS user PostgreSQL runs as when it differs from the JVM's (the JVM must then
+ *     be root); null to run as the JVM's user, as in production
+ * @param removeDataDirAllowed whether pgha may empty the data directory to clone again when
+ *     pg_rewind fails (Patroni's {@code remove_data_directory_on_rewind_failure})
+ * @param useSlots whether replicas stream through a physical replication slot named after them
+ * @param logFile where the postmaster's output goes
+ * @param replicaCreators how to create a replica, tried in order ({@link BaseBackupReplicaCreator}
+ *     by default)
+ */
+public record PostgresConfig(
+    String name,
+    Path dataDir,
+    Path binDir,
+    String listenAddresses,
+    int port,
+    String connectHost,
+    Path socketDirectory,
+    RoleCredentials superuser,
+    RoleCredentials replication,
+    RoleCredentials rewind,
+    List<String> initdbOptions,
+    List<String> hbaEntries,
+    Map<String, String> parameters,
+    String runAsUser,
+    boolean removeDataDirAllowed,
+    boolean useSlots,
+    Path logFile,
+    List<ReplicaCreator> replicaCreators) {
+
+  /** Parameters pgha writes itself; configuring them is refused. */
+  static final Set<String> RESERVED_PARAMETERS =
+      Set.of(
+          "listen_addresses",
+          "port",
+          "unix_socket_directories",
+          "primary_conninfo",
+          "primary_slot_name",
+          "synchronous_standby_names",
+          "recovery_target_timeline",
+          "hba_file",
+          "data_directory",
+          "config_file");
+
+  /** initdb options pgha passes itself; configuring them is refused. */
+  static final Set<String> RESERVED_INITDB_OPTIONS =
+      Set.of("-D", "--pgdata", "-U", "--username", "--pwfile", "-W", "--pwprompt");
+
+  /** Validates and copies. */
+  public PostgresConfig {
+    require(name != null && !name.isBlank(), "name", name, "a non-blank member name");
+    require(
+        dataDir != null && dataDir.isAbsolute(), "dataDir", dataDir, "an absolute directory path");
+    require(binDir == null || binDir.isAbsolute(), "binDir", binDir, "an absolute path or unset");
+    require(
+        listenAddresses != null && !listenAddresses.isBlank(),
+        "listenAddresses",
+        listenAddresses,
+        "a host, a comma-separated list or '*'");
+    require(port >= 1 && port <= 65535, "port", port, "1..65535");
+    require(
+        connectHost != null && !connectHost.isBlank(),
+        "connectHost",
+        connectHost,
+        "the host others reach this server at");
+    require(
+        socketDirectory == null || socketDirectory.isAbsolute(),
+        "socketDirectory",
+        socketDirectory,
+        "an absolute path or unset");
+    require(superuser != null, "superuser", null, "role credentials");
+    require(replication != null, "replication", null, "role credentials");
+    require(rewind != null, "rewind", null, "role credentials");
+    require(
+        runAsUser == null || !runAsUser.isBlank(), "runAsUser", runAsUser, "a user name or unset");
+    require(logFile != null && logFile.isAbsolute(), "logFile", logFile, "an absolute file path");
+    initdbOptions = List.copyOf(initdbOptions);
+    for (String option : initdbOptions) {
+      String key = option.contains("=") ? option.substring(0, option.indexOf('=')) : option;
+      require(
+          !RESERVED_INITDB_OPTIONS.contains(key),
+          "initdbOptions",
+          option,
+          "options other than " + RESERVED_INITDB_OPTIONS + ", which pgha sets itself");
+    }
+    hbaEntries = List.copyOf(hbaEntries);
+    for (String line : hbaEntries) {
+      require(
+          !line.isBlank() && !line.contains("\n"), "hbaEntries", line, "one non-blank line each");
+    }
+    parameters = checkedParameters(parameters);
+    replicaCreators = List.copyOf(replicaCreators);
+    require(!replicaCreators.isEmpty(), "replicaCreators", replicaCreators, "at least one");
+  }
+
+  /**
+   * Copies PostgreSQL parameters after checking their names, refusing those pgha sets itself.
+   *
+   * @throws IllegalArgumentException naming the parameter and its value
+   */
+  static Map<String, String> checkedParameters(Map<String, String> parameters) {
+    for (Map.Entry<String, String> entry : parameters.entrySet()) {
+      String key = entry.getKey();
+      require(
+          key != null && key.matches("[A-Za-z_][A-Za-z0-9_.]*"),
+          "parameters",
+          key,
+          "a PostgreSQL parameter name (letters, digits, '_', '.')");
+      require(
+          !RESERVED_PARAMETERS.contains(key.toLowerCase(java.util.Locale.ROOT)),
+          "parameters." + key,
+          entry.getValue(),
+          "no value: pgha manages " + RESERVED_PARAMETERS);
+      require(entry.getValue() != null, "parameters." + key, null, "a value");
+    }
+    return Map.copyOf(parameters);
+  }
+
+  private static void require(boolean ok, String key, Object value, String allowed) {
+    if (!ok) {
+      throw new IllegalArgumentException(
+          "postgresql." + key + " (" + value + ") is invalid: expected " + allowed);
+    }
+  }
+
+  /** The host pgha itself connects to: loopback when listening on all addresses. */
+  String localHost() {
+    String first = listenAddresses.split(",")[0].trim();
+    return first.equals("*") || first.equals("0.0.0.0") || first.equals("::") ? "127.0.0.1" : first;
+  }
+
+  /** The physical replication slot this member streams through, on whoever it follows. */
+  public String slotName() {
+    return ReplicationSlots.slotNameFor(name);
+  }
+
+  /** Starts a builder with the defaults listed on {@link Builder}. */
+  public static Builder builder(String name, Path dataDir) {
+    return new Builder(name, dataDir);
+  }
+
+  /** Masks every password. */
+  @Override
+  public String toString() {
+    return "PostgresConfig[name="
+        + name
+        + ", dataDir="
+        + dataDir
+        + ", binDir="
+        + (binDir == null ? "(locate)" : binDir)
+        + ", listen="
+        + listenAddresses
+        + ":"
+        + port
+        + ", connectHost="
+        + connectHost
+        + ", superuser="
+        + superuser
+        + ", replication="
+        + replication
+        + ", rewind="
+        + rewind
+        + ", initdbOptions="
+        + initdbOptions
+        + ", parameters="
+        + parameters
+        + ", runAsUser="
+        + runAsUser
+        + ", removeDataDirAllowed="
+        + removeDataDirAllowed
+        + ", useSlots="
+        + useSlots
+        + "]";
+  }
+
+  /**
+   * Builds a {@link PostgresConfig}. The superuser and replication roles must be set; the rewind
+   * role defaults to the superuser. Defaults: listen on 127.0.0.1:5432 and connect there, no unix
+   * socket, initdb {@code --data-checksums --encoding=UTF8}, pg_hba allowing the loopback
+   * addresses, run as the JVM's user, never remove the data directory, use slots, log to {@code
+   * <dataDir>.log}, clone with pg_basebackup.
+   */
+  public static final class Builder {
+    private final String name;
+    private final Path dataDir;
+    private Path binDir;
+    private String listenAddresses = "127.0.0.1";
+    private int port = 5432;
+    private String connectHost;
+    private Path socketDirectory;
+    private RoleCredentials superuser;
+    private RoleCredentials replication;
+    private RoleCredentials rewind;
+    private List<String> initdbOptions = List.of("--data-checksums", "--encoding=UTF8");
+    private List<String> hbaEntries =
+        List.of("host all all 127.0.0.1/32 scram-sha-256", "host all all ::1/128 scram-sha-256");
+    private final Map<String, String> parameters = new LinkedHashMap<>();
+    private String runAsUser;
+    private boolean removeDataDirAllowed;
+    private boolean useSlots = true;
+    private Path logFile;
+    private List<ReplicaCreator> replicaCreators = List.of(new BaseBackupReplicaCreator());
+
+    private Builder(String name, Path dataDir) {
+      this.name = name;
+      this.dataDir = dataDir;
+    }
+
+    /** Directory of the PostgreSQL binaries (default: located). */
+    public Builder binDir(Path value) {
+      this.binDir = value;
+      return this;
+    }
+
+    /** {@code listen_addresses} (default 127.0.0.1). */
+    public Builder listenAddresses(String value) {
+      this.listenAddresses = value;
+      return this;
+    }
+
+    /** {@code port} (default 5432). */
+    public Builder port(int value) {
+      this.port = value;
+      return this;
+    }
+
+    /** The address others reach this server at (default: the first listen address). */
+    public Builder connectHost(String value) {
+      this.connectHost = value;
+      return this;
+    }
+
+    /** {@code unix_socket_directories} (default: none). */
+    public Builder socketDirectory(Path value) {
+      this.socketDirectory = value;
+      return this;
+    }
+
+    /** The superuser (required). */
+    public Builder superuser(String user, String password) {
+      this.superuser = new RoleCredentials(user, password);
+      return this;
+    }
+
+    /** The replication role (required). */
+    public Builder replication(String user, String password) {
+      this.replication = new RoleCredentials(user, password);
+      return this;
+    }
+
+    /** The pg_rewind role (default: the superuser). */
+    public Builder rewind(String user, String password) {
+      this.rewind = new RoleCredentials(user, password);
+      return this;
+    }
+
+    /** Replaces the initdb options (default {@code --data-checksums --encoding=UTF8}). */
+    public Builder initdbOptions(List<String> value) {
+      this.initdbOptions = List.copyOf(value);
+      return this;
+    }
+
+    /** Replaces the configured pg_hba.conf lines (default: loopback with scram-sha-256). */
+    public Builder hbaEntries(List<String> value) {
+      this.hbaEntries = List.copyOf(value);
+      return this;
+    }
+
+    /** Adds a PostgreSQL parameter to the file pgha owns. */
+    public Builder parameter(String key, String value) {
+      this.parameters.put(key, value);
+      return this;
+    }
+
+    /** Runs PostgreSQL as this OS user (needs a root JVM); default: the JVM's user. */
+    public Builder runAsUser(String value) {
+      this.runAsUser = value;
+      return this;
+    }
+
+    /** Allows emptying the data directory to clone again when pg_rewind fails (default false). */
+    public Builder removeDataDirAllowed(boolean value) {
+      this.removeDataDirAllowed = value;
+      return this;
+    }
+
+    /** Whether replicas use replication slots (default true). */
+    public Builder useSlots(boolean value) {
+      this.useSlots = value;
+      return this;
+    }
+
+    /** Where the postmaster's output goes (default {@code <dataDir>.log}). */
+    public Builder logFile(Path value) {
+      this.logFile = value;
+      return this;
+    }
+
+    /** How replicas are created, tried in order (default: pg_basebackup). */
+    public Builder replicaCreators(List<ReplicaCreator> value) {
+      this.replicaCreators = new ArrayList<>(value);
+      return this;
+    }
+
+    /**
+     * Validates and builds.
+     *
+     * @throws IllegalArgumentException naming the key, the value and what is allowed
+     */
+    public PostgresConfig build() {
+      Objects.requireNonNull(superuser, "postgresql.superuser must be set (name and password)");
+      Objects.requireNonNull(replication, "postgresql.replication must be set (name and password)");
+      RoleCredentials rewindRole = rewind == null ? superuser : rewind;
+      String connect = connectHost != null ? connectHost : listenAddresses.split(",")[0].trim();
+      if (connect.equals("*") || connect.equals("0.0.0.0")) {
+        connect = "127.0.0.1";
+      }
+      Path log =
+          logFile != null
+              ? logFile
+              : dataDir == null ? null : dataDir.resolveSibling(dataDir.getFileName() + ".log");
+      return new PostgresConfig(
+          name,
+          dataDir,
+          binDir,
+          listenAddresses,
+          port,
+          connect,
+          socketDirectory,
+          superuser,
+          replication,
+          rewindRole,
+          initdbOptions,
+          hbaEntries,
+          parameters,
+          runAsUser,
+          removeDataDirAllowed,
+          useSlots,
+          log,
+          replicaCreators);
+    }
+  }
+}

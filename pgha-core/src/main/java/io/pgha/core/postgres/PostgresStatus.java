@@ -1,0 +1,66 @@
+package io.pgha.core.postgres;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+
+/**
+ * What the local PostgreSQL looks like now. When it is not running, or running but not yet
+ * accepting connections, only {@code running} and {@code acceptingConnections} are meaningful and
+ * the other fields are null (or empty).
+ *
+ * @param running whether a postmaster runs on the data directory
+ * @param acceptingConnections whether pgha could connect and query it
+ * @param inRecovery true for a standby
+ * @param timeline the timeline it writes (primary) or receives (standby)
+ * @param currentLsn the current WAL write position (primary only)
+ * @param receivedLsn the last WAL position received from the upstream (standby only)
+ * @param replayedLsn the last WAL position replayed (standby only)
+ * @param walReceiverStatus the WAL receiver's status, e.g. {@code streaming} (standby only)
+ * @param replayPaused whether WAL replay is paused (standby only)
+ * @param replication the WAL senders, with their sync state
+ * @param postmasterStartTime when the postmaster started
+ * @param serverVersion {@code server_version_num}, e.g. 150018
+ * @param systemIdentifier the database system identifier
+ * @param pendingRestart whether a changed parameter waits for a restart
+ */
+public record PostgresStatus(
+    boolean running,
+    boolean acceptingConnections,
+    Boolean inRecovery,
+    Integer timeline,
+    Lsn currentLsn,
+    Lsn receivedLsn,
+    Lsn replayedLsn,
+    String walReceiverStatus,
+    Boolean replayPaused,
+    List<ReplicationConnection> replication,
+    OffsetDateTime postmasterStartTime,
+    Integer serverVersion,
+    String systemIdentifier,
+    Boolean pendingRestart) {
+
+  /** Copies the list. */
+  public PostgresStatus {
+    replication = replication == null ? List.of() : List.copyOf(replication);
+  }
+
+  static PostgresStatus notAnswering(boolean running) {
+    return new PostgresStatus(
+        running, false, null, null, null, null, null, null, null, List.of(), null, null, null,
+        null);
+  }
+
+  /**
+   * The furthest WAL position this server has: the write position on a primary, the larger of
+   * received and replayed on a standby (what Patroni reports as {@code xlog_location}).
+   */
+  public Lsn walPosition() {
+    if (currentLsn != null) {
+      return currentLsn;
+    }
+    if (receivedLsn == null) {
+      return replayedLsn;
+    }
+    return replayedLsn == null || receivedLsn.isAfter(replayedLsn) ? receivedLsn : replayedLsn;
+  }
+}

@@ -1,0 +1,22 @@
+package io.pgha.core.postgres;
+
+/**
+ * A way to fill an empty data directory with a copy of the leader (Patroni's {@code
+ * create_replica_methods}). {@link BaseBackupReplicaCreator} is built in; others (restore from a
+ * backup repository, a snapshot) plug in through {@link PostgresConfig.Builder#replicaCreators}.
+ * pgha tries the configured creators in order until one succeeds, then writes its own configuration
+ * files and starts the standby.
+ */
+public interface ReplicaCreator {
+
+  /** A short name for logs and error messages, e.g. {@code basebackup}. */
+  String name();
+
+  /**
+   * Fills {@code request.dataDir()}, which exists, is empty and belongs to the PostgreSQL OS user.
+   * On failure, leave the directory empty if possible and throw.
+   *
+   * @throws PostgresControlException of kind CLONE_FAILED naming the cause, never a password
+   */
+  void createReplica(CloneRequest request);
+}

@@ -1,0 +1,114 @@
+package io.pgha.core.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class PostgresConfigTest {
+
+  private static PostgresConfig.Builder builder() {
+    return PostgresConfig.builder("pg-1", Path.of("/var/lib/pg/data"))
+        .superuser("postgres", "su-secret")
+        .replication("replicator", "repl-secret")
+        .rewind("rewinder", "rw-secret");
+  }
+
+  @Test
+  void defaultsAreSafeForRewind() {
+    PostgresConfig config = builder().build();
+    assertThat(config.initdbOptions()).contains("--data-checksums");
+    assertThat(config.connectHost()).isEqualTo("127.0.0.1");
+    assertThat(config.logFile()).isEqualTo(Path.of("/var/lib/pg/data.log"));
+    assertThat(config.removeDataDirAllowed()).isFalse();
+    assertThat(config.slotName()).isEqualTo("pg_1");
+    assertThat(config.replicaCreators())
+        .singleElement()
+        .isInstanceOf(BaseBackupReplicaCreator.class);
+  }
+
+  @Test
+  void toStringMasksEveryPassword() {
+    String text = builder().build().toString();
+    assertThat(text)
+        .doesNotContain("su-secret", "repl-secret", "rw-secret")
+        .contains("replicator:******");
+    assertThat(new RoleCredentials("a", "pw").toString()).doesNotContain("pw");
+  }
+
+  @Test
+  void rewindRoleDefaultsToTheSuperuser() {
+    PostgresConfig config =
+        PostgresConfig.builder("pg-1", Path.of("/d"))
+            .superuser("postgres", "x")
+            .replication("r", "y")
+            .build();
+    assertThat(config.rewind().name()).isEqualTo("postgres");
+  }
+
+  @Test
+  void badValuesNameTheKeyTheValueAndTheRule() {
+    assertThatThrownBy(() -> builder().port(70000).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("postgresql.port (70000) is invalid: expected 1..65535");
+    assertThatThrownBy(
+            () ->
+                PostgresConfig.builder("pg-1", Path.of("rel"))
+                    .superuser("a", "b")
+                    .replication("c", "d")
+                    .build())
+        .hasMessageContaining("postgresql.dataDir (rel)");
+    assertThatThrownBy(() -> builder().parameter("port", "5433").build())
+        .hasMessageContaining("postgresql.parameters.port (5433)")
+        .hasMessageContaining("pgha manages");
+    assertThatThrownBy(() -> builder().initdbOptions(List.of("--username=x")).build())
+        .hasMessageContaining("postgresql.initdbOptions (--username=x)");
+    assertThatThrownBy(
+            () -> builder().hbaEntries(List.of("host all all\nlocal all all trust")).build())
+        .hasMessageContaining("postgresql.hbaEntries");
+  }
+
+  @Test
+  void managedFileQuotesValuesAndKeepsThePasswordOutOfLogsButInTheConninfo() {
+    PostgresConfig config =
+        builder().parameter("work_mem", "8MB").parameter("search_path", "'a', b").build();
+    ManagedFiles files = new ManagedFiles(config, null);
+    Map<String, String> values =
+        files.parameters(
+            new Upstream("10.0.0.2", 5433),
+            SynchronousStandbys.first(1, List.of("pg-2")),
+            Map.of("work_mem", "16MB", "max_connections", "50"));
+    assertThat(values)
+        .containsEntry("work_mem", "16MB")
+        .containsEntry("max_connections", "50")
+        .containsEntry("port", "5432")
+        .containsEntry("primary_slot_name", "pg_1")
+        .containsEntry("synchronous_standby_names", "FIRST 1 (\"pg-2\")");
+    assertThat(values.get("primary_conninfo"))
+        .contains(
+            "host='10.0.0.2'", "port='5433'", "application_name='pg-1'", "password='repl-secret'");
+    String rendered = ManagedFiles.render(values);
+    assertThat(rendered).contains("search_path = '''a'', b'\n").contains("work_mem = '16MB'\n");
+    assertThat(files.parameters(null, SynchronousStandbys.none(), Map.of()))
+        .containsEntry("work_mem", "8MB")
+        .doesNotContainKeys("primary_conninfo", "primary_slot_name")
+        .containsEntry("synchronous_standby_names", "");
+  }
+
+  @Test
+  void dynamicParametersAreCheckedLikeConfiguredOnes() {
+    assertThatThrownBy(() -> PostgresConfig.checkedParameters(Map.of("primary_conninfo", "host=x")))
+        .hasMessageContaining("postgresql.parameters.primary_conninfo (host=x)");
+    assertThatThrownBy(() -> PostgresConfig.checkedParameters(Map.of("bad key", "1")))
+        .hasMessageContaining("postgresql.parameters (bad key)");
+  }
+
+  @Test
+  void conninfoEscapesQuotesAndBackslashes() {
+    assertThat(ManagedFiles.conninfo(List.of("password", "a'b\\c")))
+        .isEqualTo("password='a\\'b\\\\c'");
+  }
+}
