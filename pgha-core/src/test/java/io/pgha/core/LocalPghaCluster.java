@@ -125,6 +125,17 @@ public final class LocalPghaCluster implements AutoCloseable {
       }
     }
 
+    /** Whether this member's PostgreSQL answers in recovery (streaming or not). */
+    public boolean isReplica() {
+      try (Connection c = connect();
+          Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery()")) {
+        return rs.next() && rs.getBoolean(1);
+      } catch (SQLException e) {
+        return false;
+      }
+    }
+
     /** Whether this member's PostgreSQL answers as a replica that streams. */
     public boolean isStreamingReplica() {
       try (Connection c = connect();
@@ -257,7 +268,10 @@ public final class LocalPghaCluster implements AutoCloseable {
 
   @Override
   public void close() {
-    for (Node node : nodes.values()) {
+    // Replicas first: stopping the leader first would only hand leadership from one to the next.
+    List<Node> order = new ArrayList<>(nodes.values());
+    order.sort((a, b) -> Boolean.compare(a.isWritablePrimary(), b.isWritablePrimary()));
+    for (Node node : order) {
       try {
         node.stop();
       } catch (RuntimeException e) {

@@ -99,6 +99,8 @@ public final class LocalClusterDemo {
           Long at = lsn(n, "pg_last_wal_receive_lsn()");
           String lag = primaryLsn == null || at == null ? "?" : Math.max(0, primaryLsn - at) + " B";
           members.add(n + " replica (lag " + lag + ")");
+        } else if (n.isReplica()) {
+          members.add(n + " replica (not streaming)");
         } else {
           members.add(n + " down");
         }
