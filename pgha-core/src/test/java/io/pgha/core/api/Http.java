@@ -16,6 +16,7 @@ final class Http {
   private final HttpClient client;
   private final String base;
   private String authorization;
+  private Duration timeout = Duration.ofSeconds(30);
 
   Http(String base) {
     this(base, null);
@@ -31,6 +32,12 @@ final class Http {
     }
     this.client = b.build();
     this.base = base;
+  }
+
+  /** Gives up on a request after {@code t}. */
+  Http timeout(Duration t) {
+    timeout = t;
+    return this;
   }
 
   Http auth(String user, String password) {
@@ -68,7 +75,7 @@ final class Http {
       throws IOException, InterruptedException {
     HttpRequest.Builder r =
         HttpRequest.newBuilder(URI.create(base + path))
-            .timeout(Duration.ofSeconds(30))
+            .timeout(timeout)
             .method(method, body);
     if (authorization != null) {
       r.header("Authorization", authorization);
