@@ -248,8 +248,8 @@ public final class ApiConfig {
     }
 
     /**
-     * Longest time to receive a request and to send a response; a slower client is disconnected.
-     * The JDK server reads this once per JVM, when the first server starts.
+     * Longest time to receive a request (headers and body); a slower client is disconnected. The
+     * JDK server reads this once per JVM, when the first server starts.
      */
     public Builder requestTimeout(Duration v) {
       requestTimeout = v;

@@ -191,16 +191,15 @@ public final class PghaApiServer implements AutoCloseable {
   }
 
   /**
-   * The JDK server reads its request and response time limits from system properties, once per JVM,
-   * when its first server starts. Set them unless the host application already did.
+   * The JDK server reads its time limit for receiving a request from a system property, once per
+   * JVM, when its first server starts: set it unless the host application already did. (Its
+   * response limit is left alone: it would also cut short a switchover request that waits for the
+   * new leader.)
    */
   private static void applyJdkTimeouts(ApiConfig config) {
-    String seconds = Long.toString(config.requestTimeout().toSeconds());
-    for (String property :
-        new String[] {"sun.net.httpserver.maxReqTime", "sun.net.httpserver.maxRspTime"}) {
-      if (System.getProperty(property) == null) {
-        System.setProperty(property, seconds);
-      }
+    String property = "sun.net.httpserver.maxReqTime";
+    if (System.getProperty(property) == null) {
+      System.setProperty(property, Long.toString(config.requestTimeout().toSeconds()));
     }
   }
 }

@@ -1,6 +1,7 @@
 package io.pgha.core.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -16,7 +17,12 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -235,6 +241,51 @@ class ApiHttpTest {
       assertThat(http.get("/primary").statusCode()).isEqualTo(503);
       assertThat(http.send("HEAD", "/primary", (String) null).statusCode()).isEqualTo(503);
       assertThat(http.send("POST", "/reload", (String) null).statusCode()).isEqualTo(503);
+    }
+  }
+
+  @Test
+  void aFullWorkerPoolRefusesByClosingTheConnectionAndRecovers() throws Exception {
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicBoolean block = new AtomicBoolean();
+    Supplier<NodeSnapshot> slow =
+        () -> {
+          if (block.get()) {
+            entered.countDown();
+            try {
+              release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+          return Snapshots.leader();
+        };
+    try (PghaApiServer busy =
+        PghaApiServer.start(
+            ApiConfig.builder().listen("127.0.0.1", 0).threads(1).queue(0).build(),
+            slow,
+            null,
+            actions,
+            Clock.systemUTC(),
+            () -> Snapshots.NOW)) {
+      block.set(true);
+      CompletableFuture<Integer> first =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return new Http(busy.baseUrl()).get("/health").statusCode();
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+      assertThat(entered.await(30, TimeUnit.SECONDS)).isTrue();
+      Http second = new Http(busy.baseUrl()).timeout(Duration.ofSeconds(20));
+      assertThatThrownBy(() -> second.get("/health")).isInstanceOf(IOException.class);
+      block.set(false);
+      release.countDown();
+      assertThat(first.get(30, TimeUnit.SECONDS)).isEqualTo(200);
+      assertThat(new Http(busy.baseUrl()).get("/health").statusCode()).isEqualTo(200);
     }
   }
 

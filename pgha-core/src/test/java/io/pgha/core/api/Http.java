@@ -74,9 +74,7 @@ final class Http {
   HttpResponse<String> sendWith(String method, String path, HttpRequest.BodyPublisher body)
       throws IOException, InterruptedException {
     HttpRequest.Builder r =
-        HttpRequest.newBuilder(URI.create(base + path))
-            .timeout(timeout)
-            .method(method, body);
+        HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout).method(method, body);
     if (authorization != null) {
       r.header("Authorization", authorization);
     }
