@@ -64,7 +64,9 @@ public final class PghaApiServer implements AutoCloseable {
    * Starts the API.
    *
    * @param config where to listen and who may change things
-   * @param snapshots this member's state, asked once per request; must be cheap and never block
+   * @param snapshots this member's state, asked once per request (and once here, for the member
+   *     name used in log lines); must be cheap, never block and always return a snapshot, even
+   *     before the HA loop's first cycle
    * @param dcs where configuration and switchover requests are written; null for a read-only API
    *     (those requests then get 503)
    * @param actions what the agent does on restart, reload, reinitialize and failsafe requests;
