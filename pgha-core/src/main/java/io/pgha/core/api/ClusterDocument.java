@@ -7,6 +7,7 @@ import io.pgha.core.cluster.HistoryEntry;
 import io.pgha.core.cluster.Member;
 import io.pgha.core.cluster.SynchronousMode;
 import java.net.URI;
+import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.OptionalLong;
 import tools.jackson.databind.node.ArrayNode;
@@ -14,6 +15,10 @@ import tools.jackson.databind.node.ObjectNode;
 
 /** {@code GET /cluster} and {@code GET /history}: the cluster as Patroni's API shows it. */
 final class ClusterDocument {
+  private static final DateTimeFormatter SECONDS =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss");
+  private static final DateTimeFormatter OFFSET = DateTimeFormatter.ofPattern("xxx");
+
   private ClusterDocument() {}
 
   /** Patroni's {@code cluster_as_json}, plus {@code scope}. */
@@ -87,10 +92,18 @@ final class ClusterDocument {
 
   private static ObjectNode scheduled(FailoverRequest f) {
     ObjectNode s = Json.object();
-    s.put("at", f.scheduledAt().get().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
+    s.put("at", pythonIsoFormat(f.scheduledAt().get()));
     f.leader().ifPresent(v -> s.put("from", v));
     f.candidate().ifPresent(v -> s.put("to", v));
     return s;
+  }
+
+  /** Python's {@code datetime.isoformat()}: micro-seconds only when not zero, offset as +00:00. */
+  static String pythonIsoFormat(OffsetDateTime t) {
+    int micros = t.getNano() / 1000;
+    return t.format(SECONDS)
+        + (micros == 0 ? "" : String.format(".%06d", micros))
+        + t.format(OFFSET);
   }
 
   private static void hostAndPort(String connUrl, ObjectNode e) {
