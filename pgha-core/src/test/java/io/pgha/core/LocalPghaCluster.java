@@ -173,10 +173,13 @@ public final class LocalPghaCluster implements AutoCloseable {
       }
     }
 
-    /** When this member first heard an event of {@code type}, if it did. */
-    public Optional<Long> firstEventNanos(Class<? extends AgentEvent> type) {
+    /**
+     * When this member first heard an event of {@code type} after {@code sinceNanos} (a {@link
+     * System#nanoTime()} reading), if it did. Events of earlier scenarios stay in the list.
+     */
+    public Optional<Long> firstEventNanos(Class<? extends AgentEvent> type, long sinceNanos) {
       return events.stream()
-          .filter(e -> type.isInstance(e.event()))
+          .filter(e -> type.isInstance(e.event()) && e.nanos() - sinceNanos > 0)
           .map(TimedEvent::nanos)
           .findFirst();
     }
