@@ -358,6 +358,10 @@ public final class LocalPatroni implements AutoCloseable {
             + b.retryTimeout
             + "\n    maximum_lag_on_failover: 1048576\n    synchronous_mode: "
             + b.synchronousMode
+            // Every replica synchronous: Patroni 3.0.2 lets an asynchronous replica that received
+            // more WAL stop the only synchronous standby from promoting ("not the healthiest
+            // node"), and then nobody promotes.
+            + (b.synchronousMode ? "\n    synchronous_node_count: 2" : "")
             + "\n    postgresql:\n      use_pg_rewind: true\n"
             + "      use_slots: true\n      parameters:\n"
             + parameters.entrySet().stream()
