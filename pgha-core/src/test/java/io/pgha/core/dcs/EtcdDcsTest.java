@@ -173,6 +173,30 @@ class EtcdDcsTest {
   }
 
   @Test
+  void changingTheTtlMovesTheLeaderAndMemberKeysToANewLease() throws Exception {
+    EtcdDcs a = cluster.start("a");
+    EtcdDcs observer = cluster.start("o");
+    Member m = Member.builder("a").role(Role.PRIMARY).state("running").build();
+    assertThat(a.updateMember(m)).isTrue();
+    assertThat(a.acquireLeader()).isTrue();
+    long before = a.leaseStatus().leaseId();
+
+    a.changeTtl(TTL.plusSeconds(2));
+
+    LeaseStatus after = a.leaseStatus();
+    assertThat(after.leaseId()).isNotEqualTo(before);
+    assertThat(after.ttlSeconds()).isEqualTo(TTL.toSeconds() + 2);
+    assertThat(a.holdsLeadership()).isTrue();
+    assertThat(leaseOf(a, "leader")).isEqualTo(after.leaseId());
+    assertThat(leaseOf(a, "members/a")).isEqualTo(after.leaseId());
+    // The old lease is revoked; the keys survive it.
+    Thread.sleep(TTL.toMillis() + 500);
+    assertThat(observer.refresh().isLeader("a")).isTrue();
+    assertThat(observer.view().member("a")).hasValue(m);
+    assertThat(a.renewLeader()).isTrue();
+  }
+
+  @Test
   void memberKeyIsWrittenOnItsLeaseOnlyWhenItsContentChanges() throws Exception {
     EtcdDcs a = cluster.start("a");
     EtcdDcs observer = cluster.start("o");
@@ -323,6 +347,18 @@ class EtcdDcsTest {
     assertThat(observer.refresh().members()).containsOnlyKeys("a");
     // The leader key was overwritten by hand: its former holder notices.
     await().atMost(Duration.ofSeconds(5)).until(() -> !a.holdsLeadership());
+  }
+
+  private static long leaseOf(EtcdDcs dcs, String relative) throws Exception {
+    try (Client raw =
+        Client.builder().endpoints(etcd.clientEndpoints().toArray(String[]::new)).build()) {
+      return raw.getKVClient()
+          .get(bs(dcs.keys().prefix() + relative))
+          .get(5, TimeUnit.SECONDS)
+          .getKvs()
+          .get(0)
+          .getLease();
+    }
   }
 
   private static long modRevision(EtcdDcs dcs, String relative) throws Exception {
