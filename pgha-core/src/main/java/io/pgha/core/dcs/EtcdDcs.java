@@ -128,7 +128,11 @@ public final class EtcdDcs implements Dcs {
             .loadBalancerPolicy("round_robin")
             // etcd's require-leader flag: a member without a quorum answers "no leader".
             .header("hasleader", "true")
-            .connectTimeout(config.requestTimeout());
+            .connectTimeout(config.requestTimeout())
+            // Find a dead connection (a black-holed network) in ~15 s, so calls stuck on it fail
+            // and are not left pending. etcd refuses pings more often than every 5 s.
+            .keepaliveTime(Duration.ofSeconds(10))
+            .keepaliveTimeout(Duration.ofSeconds(5));
     config
         .user()
         .ifPresent(
