@@ -35,9 +35,11 @@ final class ManagedFiles {
 
   /**
    * The parameters pgha writes: the fixed ones, then the configured ones (which may override the
-   * replication defaults), then those that depend on the role.
+   * replication defaults), then the dynamic ones (Patroni's {@code postgresql.parameters} from the
+   * cluster configuration, which win), then those that depend on the role.
    */
-  Map<String, String> parameters(Upstream upstream, SynchronousStandbys sync) {
+  Map<String, String> parameters(
+      Upstream upstream, SynchronousStandbys sync, Map<String, String> dynamic) {
     Map<String, String> values = new LinkedHashMap<>();
     values.put("wal_level", "replica");
     values.put("hot_standby", "on");
@@ -47,6 +49,7 @@ final class ManagedFiles {
     values.put("wal_log_hints", "on");
     values.put("password_encryption", "scram-sha-256");
     values.putAll(new java.util.TreeMap<>(config.parameters()));
+    values.putAll(new java.util.TreeMap<>(dynamic));
     values.put("listen_addresses", config.listenAddresses());
     values.put("port", Integer.toString(config.port()));
     values.put(
@@ -109,8 +112,10 @@ final class ManagedFiles {
   }
 
   /** Writes the parameter file and makes sure postgresql.conf includes it (last, so it wins). */
-  void writeConf(Upstream upstream, SynchronousStandbys sync) throws IOException {
-    writePrivate(config.dataDir().resolve(MANAGED_CONF), render(parameters(upstream, sync)));
+  void writeConf(Upstream upstream, SynchronousStandbys sync, Map<String, String> dynamic)
+      throws IOException {
+    writePrivate(
+        config.dataDir().resolve(MANAGED_CONF), render(parameters(upstream, sync, dynamic)));
     Path main = config.dataDir().resolve("postgresql.conf");
     String content = Files.exists(main) ? Files.readString(main, StandardCharsets.UTF_8) : "";
     if (!content.lines().anyMatch(line -> line.strip().equals(INCLUDE_LINE))) {

@@ -118,21 +118,32 @@ public record PostgresConfig(
       require(
           !line.isBlank() && !line.contains("\n"), "hbaEntries", line, "one non-blank line each");
     }
-    parameters = Map.copyOf(parameters);
-    for (String key : parameters.keySet()) {
+    parameters = checkedParameters(parameters);
+    replicaCreators = List.copyOf(replicaCreators);
+    require(!replicaCreators.isEmpty(), "replicaCreators", replicaCreators, "at least one");
+  }
+
+  /**
+   * Copies PostgreSQL parameters after checking their names, refusing those pgha sets itself.
+   *
+   * @throws IllegalArgumentException naming the parameter and its value
+   */
+  static Map<String, String> checkedParameters(Map<String, String> parameters) {
+    for (Map.Entry<String, String> entry : parameters.entrySet()) {
+      String key = entry.getKey();
       require(
-          !RESERVED_PARAMETERS.contains(key.toLowerCase(java.util.Locale.ROOT)),
-          "parameters." + key,
-          parameters.get(key),
-          "no value: pgha manages " + RESERVED_PARAMETERS);
-      require(
-          key.matches("[A-Za-z_][A-Za-z0-9_.]*"),
+          key != null && key.matches("[A-Za-z_][A-Za-z0-9_.]*"),
           "parameters",
           key,
           "a PostgreSQL parameter name (letters, digits, '_', '.')");
+      require(
+          !RESERVED_PARAMETERS.contains(key.toLowerCase(java.util.Locale.ROOT)),
+          "parameters." + key,
+          entry.getValue(),
+          "no value: pgha manages " + RESERVED_PARAMETERS);
+      require(entry.getValue() != null, "parameters." + key, null, "a value");
     }
-    replicaCreators = List.copyOf(replicaCreators);
-    require(!replicaCreators.isEmpty(), "replicaCreators", replicaCreators, "at least one");
+    return Map.copyOf(parameters);
   }
 
   private static void require(boolean ok, String key, Object value, String allowed) {

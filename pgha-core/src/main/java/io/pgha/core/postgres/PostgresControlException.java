@@ -30,6 +30,11 @@ public class PostgresControlException extends RuntimeException {
     STOP_FAILED,
     /** Promotion failed or timed out. */
     PROMOTE_FAILED,
+    /**
+     * The leader belongs to another cluster (different system identifier): never rewound or cloned
+     * over; PostgreSQL stays stopped.
+     */
+    SYSTEM_ID_MISMATCH,
     /** pg_rewind failed and the data directory may not be removed; PostgreSQL stays stopped. */
     REWIND_FAILED,
     /** The action needs PostgreSQL running (or stopped) and it is not. */

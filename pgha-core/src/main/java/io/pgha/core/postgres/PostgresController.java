@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -45,6 +46,7 @@ public final class PostgresController implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(PostgresController.class);
   private static final Duration POLL = Duration.ofMillis(100);
+  private static final org.postgresql.Driver DRIVER = new org.postgresql.Driver();
 
   private final PostgresConfig config;
   private final PostgresTools tools;
@@ -55,6 +57,7 @@ public final class PostgresController implements AutoCloseable {
   private final ExecutorService notifier;
   private volatile Upstream upstream;
   private volatile SynchronousStandbys synchronousStandbys = SynchronousStandbys.none();
+  private volatile Map<String, String> dynamicParameters = Map.of();
 
   /**
    * Creates a controller: locates the binaries and resolves the OS user. When a postmaster already
@@ -142,9 +145,29 @@ public final class PostgresController implements AutoCloseable {
     requireStopped("bootstrap");
     dataDir.prepareEmpty(false, "bootstrap");
     runInitdb(remaining(deadline));
-    start(null, remaining(deadline));
-    createRoles();
+    try {
+      start(null, remaining(deadline));
+      createRoles();
+    } catch (RuntimeException e) {
+      discardHalfBootstrappedCluster(e);
+      throw e;
+    }
     LOG.info("{}: bootstrapped a new cluster in {}", config.name(), config.dataDir());
+  }
+
+  /**
+   * Removes the cluster this bootstrap just created in an empty directory (like initdb does when it
+   * fails itself), so that a retry finds the directory empty. It holds no data of anyone's yet.
+   */
+  private void discardHalfBootstrappedCluster(RuntimeException cause) {
+    try {
+      if (isRunning()) {
+        stop(StopMode.IMMEDIATE, Duration.ofSeconds(30));
+      }
+      dataDir.empty();
+    } catch (RuntimeException | IOException e) {
+      cause.addSuppressed(e);
+    }
   }
 
   private void runInitdb(Duration timeout) {
@@ -274,7 +297,7 @@ public final class PostgresController implements AutoCloseable {
         }
         LOG.info("{}: created a replica of {} with {}", config.name(), leader, creator.name());
         return;
-      } catch (PostgresControlException e) {
+      } catch (RuntimeException e) {
         LOG.warn("{}: {} failed: {}", config.name(), creator.name(), e.getMessage());
         failures.add(creator.name() + ": " + e.getMessage());
         if (!emptyAfterFailure()) {
@@ -331,7 +354,21 @@ public final class PostgresController implements AutoCloseable {
     start(leader, timeout);
   }
 
+  /**
+   * Starts PostgreSQL read-only (standby.signal) with no upstream: a member that must not accept
+   * writes before it holds the leader key, and has no leader to stream from yet.
+   *
+   * @throws PostgresControlException as {@link #startAsPrimary}
+   */
+  public synchronized void startReadOnly(Duration timeout) {
+    start(null, true, timeout);
+  }
+
   private void start(Upstream leader, Duration timeout) {
+    start(leader, leader != null, timeout);
+  }
+
+  private void start(Upstream leader, boolean standby, Duration timeout) {
     long deadline = deadline(timeout);
     if (!dataDir.isInitialized()) {
       throw new PostgresControlException(
@@ -344,9 +381,9 @@ public final class PostgresController implements AutoCloseable {
     long logOffset = logSize();
     try {
       this.upstream = leader;
-      files.writeConf(leader, synchronousStandbys);
+      files.writeConf(leader, synchronousStandbys, dynamicParameters);
       files.writeHba();
-      files.setStandbySignal(leader != null);
+      files.setStandbySignal(standby);
       ProcessBuilder builder =
           new ProcessBuilder(
               tools.wrap(
@@ -363,7 +400,9 @@ public final class PostgresController implements AutoCloseable {
           "{}: started PostgreSQL (pid {}) as {}",
           config.name(),
           started.pid(),
-          leader == null ? "primary" : "standby of " + leader);
+          !standby
+              ? "primary"
+              : leader == null ? "standby with no upstream" : "standby of " + leader);
     } catch (IOException e) {
       throw new PostgresControlException(
           Kind.START_FAILED, "could not start PostgreSQL on " + config.dataDir() + ": " + e, e);
@@ -565,7 +604,7 @@ public final class PostgresController implements AutoCloseable {
 
   private void writeFiles() {
     try {
-      files.writeConf(upstream, synchronousStandbys);
+      files.writeConf(upstream, synchronousStandbys, dynamicParameters);
       files.writeHba();
     } catch (IOException e) {
       throw new PostgresControlException(
@@ -654,7 +693,8 @@ public final class PostgresController implements AutoCloseable {
    * {@link PostgresConfig#removeDataDirAllowed()}; otherwise PostgreSQL stays stopped and
    * REWIND_FAILED says why. Ends running as a standby of {@code leader}.
    *
-   * @throws PostgresControlException REWIND_FAILED, SQL_FAILED (leader unreachable), STOP_FAILED,
+   * @throws PostgresControlException REWIND_FAILED, SYSTEM_ID_MISMATCH (the leader is another
+   *     cluster: never rewound or cloned over), SQL_FAILED (leader unreachable), STOP_FAILED,
    *     START_FAILED, CLONE_FAILED
    */
   public synchronized Demotion demote(Upstream leader, Duration timeout) {
@@ -670,6 +710,18 @@ public final class PostgresController implements AutoCloseable {
     }
     ControlData local = controlData();
     LeaderTimeline leaderTimeline = leaderTimeline(leader);
+    if (!leaderTimeline.systemIdentifier().equals(local.systemIdentifier())) {
+      throw new PostgresControlException(
+          Kind.SYSTEM_ID_MISMATCH,
+          config.name()
+              + " cannot follow "
+              + leader
+              + ": it belongs to another cluster (system identifier "
+              + leaderTimeline.systemIdentifier()
+              + ", ours "
+              + local.systemIdentifier()
+              + "). PostgreSQL stays stopped and its data directory is kept");
+    }
     DivergenceCheck.Verdict verdict =
         DivergenceCheck.check(local, leaderTimeline.timeline(), leaderTimeline.history());
     LOG.info("{}: joining {} as a standby: {}", config.name(), leader, verdict.reason());
@@ -727,6 +779,28 @@ public final class PostgresController implements AutoCloseable {
     }
   }
 
+  /**
+   * What the data directory says of itself while PostgreSQL is stopped: whether it was last used
+   * read-write (so joining another leader may need pg_rewind) and its system identifier. Empty when
+   * there is no cluster or pg_controldata fails.
+   */
+  public Optional<StoredState> storedState() {
+    if (!dataDir.isInitialized()) {
+      return Optional.empty();
+    }
+    try {
+      ControlData data = controlData();
+      return Optional.of(
+          new StoredState(
+              !data.cleanStandbyShutdown() && !data.state().contains("recovery"),
+              data.timeline(),
+              data.systemIdentifier()));
+    } catch (PostgresControlException | IllegalArgumentException e) {
+      LOG.warn("{}: cannot read the control data: {}", config.name(), e.getMessage());
+      return Optional.empty();
+    }
+  }
+
   private ControlData controlData() {
     CommandResult result =
         tools.run(
@@ -742,7 +816,7 @@ public final class PostgresController implements AutoCloseable {
   }
 
   /** The leader's timeline and history, read as the rewind role. */
-  private record LeaderTimeline(int timeline, TimelineHistory history) {}
+  private record LeaderTimeline(int timeline, TimelineHistory history, String systemIdentifier) {}
 
   private LeaderTimeline leaderTimeline(Upstream leader) {
     try (Connection c = connect(leader.host(), leader.port(), config.rewind(), 10)) {
@@ -756,7 +830,15 @@ public final class PostgresController implements AutoCloseable {
         }
       }
       int timeline = currentTimeline(c);
-      return new LeaderTimeline(timeline, TimelineHistory.parse(readHistory(c, timeline)));
+      String systemIdentifier;
+      try (Statement s = c.createStatement();
+          ResultSet rs =
+              s.executeQuery("SELECT system_identifier::text FROM pg_control_system()")) {
+        rs.next();
+        systemIdentifier = rs.getString(1);
+      }
+      return new LeaderTimeline(
+          timeline, TimelineHistory.parse(readHistory(c, timeline)), systemIdentifier);
     } catch (SQLException e) {
       throw new PostgresControlException(
           Kind.SQL_FAILED,
@@ -908,6 +990,22 @@ public final class PostgresController implements AutoCloseable {
     LOG.info("{}: synchronous_standby_names = '{}'", config.name(), standbys.toSetting());
   }
 
+  /**
+   * Replaces the dynamic parameters (Patroni's {@code postgresql.parameters} from the cluster
+   * configuration), which override the configured ones, and reloads when running. Parameters that
+   * need a restart show up as {@link PostgresStatus#pendingRestart()} until {@link #restart}.
+   *
+   * @throws IllegalArgumentException naming a parameter pgha sets itself or a malformed name
+   */
+  public synchronized void setDynamicParameters(Map<String, String> parameters) {
+    this.dynamicParameters = PostgresConfig.checkedParameters(parameters);
+    if (isRunning()) {
+      reload();
+    } else if (dataDir.isInitialized()) {
+      writeFiles();
+    }
+  }
+
   /** The synchronous standbys last set. */
   public SynchronousStandbys synchronousStandbys() {
     return synchronousStandbys;
@@ -960,7 +1058,7 @@ public final class PostgresController implements AutoCloseable {
     props.setProperty("socketTimeout", Integer.toString(socketTimeoutSeconds));
     props.setProperty("ApplicationName", "pgha-" + config.name());
     String url = "jdbc:postgresql://" + hostForUrl(host) + ":" + port + "/postgres";
-    return new org.postgresql.Driver().connect(url, props);
+    return DRIVER.connect(url, props);
   }
 
   private static String hostForUrl(String host) {

@@ -78,9 +78,12 @@ class PostgresConfigTest {
     ManagedFiles files = new ManagedFiles(config, null);
     Map<String, String> values =
         files.parameters(
-            new Upstream("10.0.0.2", 5433), SynchronousStandbys.first(1, List.of("pg-2")));
+            new Upstream("10.0.0.2", 5433),
+            SynchronousStandbys.first(1, List.of("pg-2")),
+            Map.of("work_mem", "16MB", "max_connections", "50"));
     assertThat(values)
-        .containsEntry("work_mem", "8MB")
+        .containsEntry("work_mem", "16MB")
+        .containsEntry("max_connections", "50")
         .containsEntry("port", "5432")
         .containsEntry("primary_slot_name", "pg_1")
         .containsEntry("synchronous_standby_names", "FIRST 1 (\"pg-2\")");
@@ -88,10 +91,19 @@ class PostgresConfigTest {
         .contains(
             "host='10.0.0.2'", "port='5433'", "application_name='pg-1'", "password='repl-secret'");
     String rendered = ManagedFiles.render(values);
-    assertThat(rendered).contains("search_path = '''a'', b'\n").contains("work_mem = '8MB'\n");
-    assertThat(files.parameters(null, SynchronousStandbys.none()))
+    assertThat(rendered).contains("search_path = '''a'', b'\n").contains("work_mem = '16MB'\n");
+    assertThat(files.parameters(null, SynchronousStandbys.none(), Map.of()))
+        .containsEntry("work_mem", "8MB")
         .doesNotContainKeys("primary_conninfo", "primary_slot_name")
         .containsEntry("synchronous_standby_names", "");
+  }
+
+  @Test
+  void dynamicParametersAreCheckedLikeConfiguredOnes() {
+    assertThatThrownBy(() -> PostgresConfig.checkedParameters(Map.of("primary_conninfo", "host=x")))
+        .hasMessageContaining("postgresql.parameters.primary_conninfo (host=x)");
+    assertThatThrownBy(() -> PostgresConfig.checkedParameters(Map.of("bad key", "1")))
+        .hasMessageContaining("postgresql.parameters (bad key)");
   }
 
   @Test

@@ -12,6 +12,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -256,5 +257,74 @@ class PostgresControllerIntegrationTest {
     // The slot of a streaming standby: its WAL sender is ended first.
     assertThat(a.dropReplicationSlot("pg_c")).isTrue();
     assertThat(a.replicationSlots()).extracting(ReplicationSlot::name).containsExactly("pg_b");
+  }
+
+  @Test
+  @Order(7)
+  void dynamicParametersReloadOrWaitForARestart() throws Exception {
+    a.setDynamicParameters(Map.of("work_mem", "7MB", "max_connections", "31"));
+    assertThat(show(a, "work_mem")).isEqualTo("7MB");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> Boolean.TRUE.equals(a.probe().pendingRestart()));
+    assertThat(show(a, "max_connections")).isEqualTo("30");
+    long before = a.pid().orElseThrow();
+
+    a.restart(TIMEOUT);
+
+    assertThat(a.pid()).isPresent().isNotEqualTo(java.util.OptionalLong.of(before));
+    assertThat(show(a, "max_connections")).isEqualTo("31");
+    assertThat(a.probe().pendingRestart()).isFalse();
+    assertThat(a.probe().inRecovery()).isFalse();
+  }
+
+  @Test
+  @Order(8)
+  void whenRewindFailsTheDataIsKeptUnlessRemovalIsAllowedThenItIsClonedAgain() throws Exception {
+    // c becomes leader while a still writes: a diverges, then loses its WAL (a damaged disk).
+    c.promote(TIMEOUT);
+    execute(a, "INSERT INTO t VALUES (200, 'divergent again')");
+    execute(c, "INSERT INTO t VALUES (13, 'leader c')");
+    a.stop(StopMode.FAST, TIMEOUT);
+    try (var wal = java.nio.file.Files.list(a.config().dataDir().resolve("pg_wal"))) {
+      for (Path segment :
+          wal.filter(p -> p.getFileName().toString().matches("[0-9A-F]{24}")).toList()) {
+        java.nio.file.Files.delete(segment);
+      }
+    }
+
+    PostgresControlException refused =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            PostgresControlException.class, () -> a.demote(upstreamOf(c), TIMEOUT));
+    assertThat(refused.kind()).isEqualTo(PostgresControlException.Kind.REWIND_FAILED);
+    assertThat(refused.getMessage())
+        .contains(
+            "pg_rewind exited with status 1", "removeDataDirAllowed is false", "stays stopped");
+    assertThat(a.isRunning()).isFalse();
+    assertThat(a.isInitialized()).isTrue();
+
+    PostgresController reclonable =
+        new PostgresController(
+            TestNodes.config("pg-a", a.config().dataDir().getParent(), a.config().port())
+                .removeDataDirAllowed(true)
+                .build());
+    try {
+      Demotion demotion = reclonable.demote(upstreamOf(c), TIMEOUT);
+      assertThat(demotion.outcome()).isEqualTo(Demotion.Outcome.RECLONED);
+      await().atMost(Duration.ofSeconds(30)).until(() -> ids(reclonable).equals(ids(c)));
+      assertThat(ids(reclonable)).contains(13).doesNotContain(200);
+    } finally {
+      reclonable.stop(StopMode.IMMEDIATE, TIMEOUT);
+      reclonable.close();
+    }
+  }
+
+  private static String show(PostgresController controller, String parameter) throws Exception {
+    try (Connection conn = controller.connect();
+        Statement s = conn.createStatement();
+        ResultSet rs = s.executeQuery("SHOW " + parameter)) {
+      rs.next();
+      return rs.getString(1);
+    }
   }
 }

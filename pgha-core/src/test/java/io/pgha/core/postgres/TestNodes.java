@@ -1,8 +1,9 @@
 package io.pgha.core.postgres;
 
+import io.pgha.testkit.OsUser;
+import io.pgha.testkit.Testkit;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -20,27 +21,15 @@ final class TestNodes {
 
   private TestNodes() {}
 
-  static boolean jvmIsRoot() {
-    return "root".equals(System.getProperty("user.name"));
-  }
-
-  /** The OS user PostgreSQL runs as in tests: postgres when the JVM is root. */
+  /** The OS user PostgreSQL runs as in tests (the test kit's), or null when no switch is needed. */
   static String runAsUser() {
-    return jvmIsRoot() ? "postgres" : null;
+    OsUser user = OsUser.forPostgres();
+    return user.needsSwitch() ? user.name() : null;
   }
 
   /** A fresh directory for one test class, under the module's target/testkit. */
-  static Path newWorkDir(String prefix) throws IOException {
-    Path base =
-        Path.of(
-            System.getProperty(
-                "pgha.testkit.dir", System.getProperty("java.io.tmpdir") + "/pgha-testkit"));
-    Files.createDirectories(base);
-    Path dir = Files.createTempDirectory(base, prefix);
-    // The PostgreSQL user must traverse it to reach its data directory.
-    Files.setPosixFilePermissions(
-        dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
-    return dir;
+  static Path newWorkDir(String prefix) {
+    return Testkit.newWorkDir(prefix);
   }
 
   static int freePort() throws IOException {
@@ -57,6 +46,9 @@ final class TestNodes {
         .replication("replicator", REPLICATION_PASSWORD)
         .rewind("rewinder", REWIND_PASSWORD)
         .runAsUser(runAsUser())
+        // Tests trade durability for speed on a shared disk; everything pg_rewind needs stays on.
+        .initdbOptions(List.of("--data-checksums", "--encoding=UTF8", "--no-sync"))
+        .parameter("fsync", "off")
         .parameter("shared_buffers", "16MB")
         .parameter("max_connections", "30")
         .parameter("wal_keep_size", "64MB");
