@@ -94,7 +94,8 @@ public interface Dcs extends AutoCloseable {
 
   /**
    * Changes the lease TTL (the {@code ttl} setting changed): grants a new lease and moves this
-   * member's keys onto it.
+   * member's keys onto it. A ttl etcd cannot grant (under 2 s, not whole seconds) is logged and
+   * ignored: the current lease stays.
    */
   void changeTtl(Duration ttl) throws DcsException;
 

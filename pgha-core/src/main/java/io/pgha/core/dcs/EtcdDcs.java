@@ -356,7 +356,17 @@ public final class EtcdDcs implements Dcs {
 
   @Override
   public synchronized void changeTtl(Duration ttl) throws DcsException {
-    EtcdDcsConfig next = current.withTtl(ttl);
+    if (ttl.equals(lease.ttl())) {
+      return;
+    }
+    EtcdDcsConfig next;
+    try {
+      next = current.withTtl(ttl);
+    } catch (IllegalArgumentException e) {
+      // The new ttl comes from the config key, i.e. from anyone who can write to etcd.
+      LOG.warn("[{}] keeping ttl {}s: {}", me, lease.ttl().toSeconds(), e.getMessage());
+      return;
+    }
     if (next.ttl().equals(lease.ttl())) {
       return;
     }

@@ -181,6 +181,9 @@ class EtcdDcsTest {
     assertThat(a.acquireLeader()).isTrue();
     long before = a.leaseStatus().leaseId();
 
+    a.changeTtl(Duration.ofSeconds(1));
+    assertThat(a.leaseStatus().leaseId()).as("etcd cannot grant 1s: ignored").isEqualTo(before);
+
     a.changeTtl(TTL.plusSeconds(2));
 
     LeaseStatus after = a.leaseStatus();
