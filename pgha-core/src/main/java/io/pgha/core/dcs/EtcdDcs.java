@@ -273,7 +273,15 @@ public final class EtcdDcs implements Dcs {
       lost("the lease is gone", System.nanoTime());
       return false;
     }
-    lease.keepAliveNow();
+    try {
+      lease.keepAliveNow();
+    } catch (DcsException e) {
+      if (lease.status().leaseId() != 0) {
+        throw e; // no answer: the state in etcd is unknown
+      }
+      lost("the lease expired in etcd", System.nanoTime());
+      return false; // etcd answered: the lease, and the key with it, is gone
+    }
     long leaseId = lease.status().leaseId();
     ByteSequence key = bytes(keys.leader());
     TxnResponse r =

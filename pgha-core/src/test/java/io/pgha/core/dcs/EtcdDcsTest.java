@@ -170,6 +170,30 @@ class EtcdDcsTest {
   }
 
   @Test
+  void aLeaseRevokedBehindTheHoldersBackIsLostNotRenewed() throws Exception {
+    EtcdDcs a = cluster.start("a");
+    List<String> reasons = new CopyOnWriteArrayList<>();
+    a.onLeadershipLost((reason, at) -> reasons.add(reason));
+    assertThat(a.acquireLeader()).isTrue();
+    long lease = a.leaseStatus().leaseId();
+
+    try (Client raw =
+        Client.builder().endpoints(etcd.clientEndpoints().toArray(String[]::new)).build()) {
+      raw.getLeaseClient().revoke(lease).get(5, TimeUnit.SECONDS);
+    }
+    await().atMost(TTL).until(() -> !reasons.isEmpty());
+    assertThat(a.holdsLeadership()).isFalse();
+    // etcd answers a keep-alive of a revoked lease with TTL 0, not an error: never a renewal.
+    assertThat(a.renewLeader()).isFalse();
+    await().atMost(TTL).until(() -> a.leaseStatus().leaseId() == 0);
+
+    // Back to normal on a fresh lease.
+    assertThat(a.acquireLeader()).isTrue();
+    assertThat(a.leaseStatus().leaseId()).isNotEqualTo(lease);
+    assertThat(a.holdsLeadership()).isTrue();
+  }
+
+  @Test
   void aNewIncarnationOfTheLeaderTakesItsKeyOverOntoItsOwnLease() throws Exception {
     EtcdDcs first = cluster.start("a");
     assertThat(first.acquireLeader()).isTrue();
