@@ -4,11 +4,8 @@ import io.pgha.core.agent.Agent;
 import io.pgha.core.agent.AgentListener;
 import io.pgha.core.agent.AgentSnapshot;
 import io.pgha.core.agent.RoleChangeCommand;
-import io.pgha.core.cluster.DynamicConfig;
-import io.pgha.core.cluster.SynchronousMode;
 import io.pgha.core.config.Credentials;
 import io.pgha.core.config.EtcdSettings;
-import io.pgha.core.config.HaTimings;
 import io.pgha.core.config.PghaConfig;
 import io.pgha.core.config.PostgresSettings;
 import io.pgha.core.dcs.EtcdDcs;
@@ -70,7 +67,7 @@ public final class PghaAgent implements AutoCloseable {
             MemberIdentity.from(config),
             dcs,
             new PostgresController(postgresConfig),
-            bootstrapConfigOf(config),
+            config.initialDynamicConfig(),
             "postgres://"
                 + postgresConfig.connectHost()
                 + ":"
@@ -161,21 +158,6 @@ public final class PghaAgent implements AutoCloseable {
       b.clientCertificate(etcd.certFile(), etcd.keyFile());
     }
     return b.build();
-  }
-
-  static DynamicConfig bootstrapConfigOf(PghaConfig config) {
-    HaTimings t = config.timings();
-    return DynamicConfig.builder()
-        .ttl((int) t.ttl().toSeconds())
-        .loopWait((int) t.loopWait().toSeconds())
-        .retryTimeout((int) t.retryTimeout().toSeconds())
-        .primaryStartTimeout((int) t.primaryStartTimeout().toSeconds())
-        .maximumLagOnFailover(config.maximumLagOnFailover())
-        .synchronousMode(config.synchronousMode() ? SynchronousMode.ON : SynchronousMode.OFF)
-        .synchronousModeStrict(config.synchronousModeStrict())
-        .usePgRewind(true)
-        .useSlots(true)
-        .build();
   }
 
   /** Builds a {@link PghaAgent}. */

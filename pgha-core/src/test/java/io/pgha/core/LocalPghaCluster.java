@@ -1,10 +1,12 @@
 package io.pgha.core;
 
+import io.pgha.core.agent.AgentEvent;
 import io.pgha.core.config.PghaConfig;
 import io.pgha.core.postgres.PostgresConfig;
 import io.pgha.testkit.FaultProxy;
 import io.pgha.testkit.LocalEtcd;
 import io.pgha.testkit.OsUser;
+import io.pgha.testkit.ProcessTracker;
 import io.pgha.testkit.Testkit;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,22 +26,27 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A pgha cluster on this machine for tests: one real etcd and N members, each a {@link PghaAgent}
  * embedded in this JVM managing a real PostgreSQL. Each member reaches etcd through its own {@link
  * FaultProxy}, so a test can cut one member off from etcd.
  */
-final class LocalPghaCluster implements AutoCloseable {
+public final class LocalPghaCluster implements AutoCloseable {
   static final String SUPERUSER_PASSWORD = "test-Superuser-Secret";
   static final String REPLICATION_PASSWORD = "test-Replication-Secret";
 
   /** One member: its configuration, its proxy to etcd and the agent running now (if any). */
-  final class Node {
-    final String name;
-    final int pgPort;
+  public final class Node {
+    public final String name;
+    public final int pgPort;
     final Path dataDir;
-    final FaultProxy etcdProxy;
+    public final FaultProxy etcdProxy;
+
+    /** Every event of this member's agents, with the {@link System#nanoTime()} it was heard at. */
+    final List<TimedEvent> events = new CopyOnWriteArrayList<>();
+
     PghaAgent agent;
 
     Node(String name, int pgPort, Path dataDir, FaultProxy etcdProxy) {
@@ -50,13 +57,17 @@ final class LocalPghaCluster implements AutoCloseable {
     }
 
     /** Starts a fresh agent for this member (on its existing data, if any). */
-    void start() {
-      agent = PghaAgent.builder(config(this)).postgres(LocalPghaCluster.this::tune).build();
+    public void start() {
+      agent =
+          PghaAgent.builder(config(this))
+              .postgres(LocalPghaCluster.this::tune)
+              .listener(e -> events.add(new TimedEvent(System.nanoTime(), e)))
+              .build();
       agent.start();
     }
 
     /** Clean stop: hands leadership over. */
-    void stop() {
+    public void stop() {
       if (agent != null) {
         agent.stop();
         agent = null;
@@ -64,7 +75,7 @@ final class LocalPghaCluster implements AutoCloseable {
     }
 
     /** Host failure: the agent vanishes without a word and PostgreSQL is killed with SIGKILL. */
-    void killHost() {
+    public void killHost() {
       if (agent != null) {
         agent.halt();
         agent = null;
@@ -72,18 +83,17 @@ final class LocalPghaCluster implements AutoCloseable {
       killPostmaster();
     }
 
-    /** kill -9 of the postmaster only. */
-    void killPostmaster() {
+    /** kill -9 of the postmaster and its backends (the kit freezes it first, so none escapes). */
+    public void killPostmaster() {
       postmasterPid()
-          .flatMap(ProcessHandle::of)
           .ifPresent(
-              h -> {
-                h.descendants().forEach(ProcessHandle::destroyForcibly);
-                h.destroyForcibly();
-              });
+              pid ->
+                  ProcessTracker.adopt(
+                          name + "-postmaster", pid, dataDir.resolveSibling("data.log"))
+                      .kill());
     }
 
-    Optional<Long> postmasterPid() {
+    public Optional<Long> postmasterPid() {
       try {
         Path pidFile = dataDir.resolve("postmaster.pid");
         if (!Files.exists(pidFile)) {
@@ -95,7 +105,7 @@ final class LocalPghaCluster implements AutoCloseable {
       }
     }
 
-    Connection connect() throws SQLException {
+    public Connection connect() throws SQLException {
       Properties p = new Properties();
       p.setProperty("user", "postgres");
       p.setProperty("password", SUPERUSER_PASSWORD);
@@ -105,7 +115,7 @@ final class LocalPghaCluster implements AutoCloseable {
     }
 
     /** Whether this member's PostgreSQL answers and accepts writes. */
-    boolean isWritablePrimary() {
+    public boolean isWritablePrimary() {
       try (Connection c = connect();
           Statement s = c.createStatement();
           ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery()")) {
@@ -115,8 +125,19 @@ final class LocalPghaCluster implements AutoCloseable {
       }
     }
 
+    /** Whether this member's PostgreSQL answers in recovery (streaming or not). */
+    public boolean isReplica() {
+      try (Connection c = connect();
+          Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery()")) {
+        return rs.next() && rs.getBoolean(1);
+      } catch (SQLException e) {
+        return false;
+      }
+    }
+
     /** Whether this member's PostgreSQL answers as a replica that streams. */
-    boolean isStreamingReplica() {
+    public boolean isStreamingReplica() {
       try (Connection c = connect();
           Statement s = c.createStatement();
           ResultSet rs =
@@ -128,11 +149,22 @@ final class LocalPghaCluster implements AutoCloseable {
       }
     }
 
+    /** When this member first heard an event of {@code type}, if it did. */
+    public Optional<Long> firstEventNanos(Class<? extends AgentEvent> type) {
+      return events.stream()
+          .filter(e -> type.isInstance(e.event()))
+          .map(TimedEvent::nanos)
+          .findFirst();
+    }
+
     @Override
     public String toString() {
       return name;
     }
   }
+
+  /** An agent event and when the test heard it. */
+  public record TimedEvent(long nanos, AgentEvent event) {}
 
   final LocalEtcd etcd;
   final String scope;
@@ -141,9 +173,17 @@ final class LocalPghaCluster implements AutoCloseable {
   private final Duration loopWait;
   private final Duration retryTimeout;
   private final Map<String, Node> nodes = new LinkedHashMap<>();
+  private long maximumLagOnFailover = 1024 * 1024;
   private final OsUser osUser = OsUser.forPostgres();
 
-  LocalPghaCluster(int members, Duration ttl, Duration loopWait, Duration retryTimeout) {
+  /**
+   * Starts etcd and prepares {@code members} members (not started yet).
+   *
+   * @param ttl the leader lease ttl
+   * @param loopWait the HA loop period
+   * @param retryTimeout etcd and PostgreSQL retry bound
+   */
+  public LocalPghaCluster(int members, Duration ttl, Duration loopWait, Duration retryTimeout) {
     this.ttl = ttl;
     this.loopWait = loopWait;
     this.retryTimeout = retryTimeout;
@@ -161,25 +201,31 @@ final class LocalPghaCluster implements AutoCloseable {
     }
   }
 
-  List<Node> nodes() {
+  /** {@code maximum_lag_on_failover} for members started from now on (before the bootstrap). */
+  public LocalPghaCluster maximumLagOnFailover(long bytes) {
+    this.maximumLagOnFailover = bytes;
+    return this;
+  }
+
+  public List<Node> nodes() {
     return new ArrayList<>(nodes.values());
   }
 
-  Node node(String name) {
+  public Node node(String name) {
     return nodes.get(name);
   }
 
-  void startAll() {
+  public void startAll() {
     nodes.values().forEach(Node::start);
   }
 
   /** The member whose PostgreSQL accepts writes, if exactly one does. */
-  Optional<Node> writablePrimary() {
+  public Optional<Node> writablePrimary() {
     List<Node> primaries = nodes.values().stream().filter(Node::isWritablePrimary).toList();
     return primaries.size() == 1 ? Optional.of(primaries.get(0)) : Optional.empty();
   }
 
-  List<Node> writablePrimaries() {
+  public List<Node> writablePrimaries() {
     return nodes.values().stream().filter(Node::isWritablePrimary).toList();
   }
 
@@ -198,6 +244,7 @@ final class LocalPghaCluster implements AutoCloseable {
         .loopWait(loopWait)
         .retryTimeout(retryTimeout)
         .primaryStartTimeout(Duration.ofSeconds(10))
+        .pgRpo(maximumLagOnFailover)
         .build();
   }
 
@@ -221,7 +268,10 @@ final class LocalPghaCluster implements AutoCloseable {
 
   @Override
   public void close() {
-    for (Node node : nodes.values()) {
+    // Replicas first: stopping the leader first would only hand leadership from one to the next.
+    List<Node> order = new ArrayList<>(nodes.values());
+    order.sort((a, b) -> Boolean.compare(a.isWritablePrimary(), b.isWritablePrimary()));
+    for (Node node : order) {
       try {
         node.stop();
       } catch (RuntimeException e) {

@@ -154,8 +154,10 @@ final class HaLoop implements AutoCloseable {
 
     PostgresStatus status = postgres.probe();
     LocalState local = observe(status, readAt);
+    // Fresh positions of the peers matter when someone may be elected: no leader, or a
+    // switchover / failover requested.
     PeerPositions positions =
-        view.leader().isEmpty() && !local.dataDirectoryEmpty()
+        view.leader().isEmpty() || view.failover().isPresent()
             ? peers.positions(view, timeouts.peerProbe())
             : PeerPositions.none();
 
@@ -163,9 +165,14 @@ final class HaLoop implements AutoCloseable {
         HaDecider.decide(
             local, view, config, identity, positions, new Now(System.nanoTime(), Instant.now()));
     record(decision);
+    if (decision.isActive()) {
+      // Long actions (clone, start, rewind) come next: say what this member is doing first, so
+      // that the leader keeps its replication slot and operators see it.
+      publish(view, config, decision);
+    }
     executor.execute(decision, view);
     if (config.useSlots() && dcs.holdsLeadership() && isReadWrite()) {
-      slots.sync(view);
+      slots.sync(view, TimeUnit.SECONDS.toNanos(2L * config.ttl()));
     }
 
     publish(view, config, decision);
@@ -233,7 +240,9 @@ final class HaLoop implements AutoCloseable {
         decisions.removeLast();
       }
     }
-    if (lastLogged == null || !lastLogged.equals(decision)) {
+    // Reasons carry figures (seconds down, bytes behind) that change every cycle; log at INFO only
+    // when what is done changes, so the log reads as a list of transitions.
+    if (lastLogged == null || !lastLogged.actions().equals(decision.actions())) {
       LOG.info("[{}] {}", name, decision.reason());
       lastLogged = decision;
     } else {

@@ -1,5 +1,7 @@
 package io.pgha.core.config;
 
+import io.pgha.core.cluster.DynamicConfig;
+import io.pgha.core.cluster.SynchronousMode;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -125,6 +127,27 @@ public final class PghaConfig {
   /** Whether commits wait rather than fall back to asynchronous when no sync standby is left. */
   public boolean synchronousModeStrict() {
     return synchronousModeStrict;
+  }
+
+  /**
+   * The dynamic configuration a new cluster starts with (written to the {@code config} key when it
+   * is missing, as Patroni's {@code bootstrap.dcs}): the timings, {@code maximum_lag_on_failover}
+   * from {@code pg_rpo}, synchronous mode when {@code pg_rpo} is 0, and pg_rewind and replication
+   * slots on (pgha initialises data directories with checksums, so rewinding works). Patroni's
+   * defaults for everything else.
+   */
+  public DynamicConfig initialDynamicConfig() {
+    return DynamicConfig.builder()
+        .ttl(Math.toIntExact(timings.ttl().getSeconds()))
+        .loopWait(Math.toIntExact(timings.loopWait().getSeconds()))
+        .retryTimeout(Math.toIntExact(timings.retryTimeout().getSeconds()))
+        .primaryStartTimeout(Math.toIntExact(timings.primaryStartTimeout().getSeconds()))
+        .maximumLagOnFailover(maximumLagOnFailover)
+        .synchronousMode(synchronousMode ? SynchronousMode.ON : SynchronousMode.OFF)
+        .synchronousModeStrict(synchronousModeStrict)
+        .usePgRewind(true)
+        .useSlots(true)
+        .build();
   }
 
   @Override

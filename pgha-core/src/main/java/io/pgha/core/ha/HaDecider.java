@@ -155,7 +155,8 @@ public final class HaDecider {
 
   private static boolean belongsToAnotherCluster(Situation s) {
     Optional<String> mine = s.local().systemIdentifier();
-    Optional<String> cluster = s.view().initialize();
+    // The bootstrap winner writes an empty initialize value first and its identifier after initdb.
+    Optional<String> cluster = s.view().initialize().filter(id -> !id.isBlank());
     return mine.isPresent() && cluster.isPresent() && !mine.get().equals(cluster.get());
   }
 

@@ -136,6 +136,6 @@ final class Switchover {
   private static Decision standAside(Situation s, String what) {
     return Decision.of(
         what + ": leaving the leader key to the candidate",
-        Action.of(s.local().isReadWrite() ? DEMOTE : WAIT));
+        Action.of(s.local().isReadWrite() && !s.paused() ? DEMOTE : WAIT));
   }
 }

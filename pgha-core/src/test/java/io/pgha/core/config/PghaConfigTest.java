@@ -3,6 +3,8 @@ package io.pgha.core.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pgha.core.cluster.DynamicConfig;
+import io.pgha.core.cluster.SynchronousMode;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -110,6 +112,26 @@ class PghaConfigTest {
     assertThat(config.synchronousMode()).isTrue();
     assertThat(config.synchronousModeStrict()).isTrue();
     assertThat(config.maximumLagOnFailover()).isZero();
+  }
+
+  @Test
+  void initialDynamicConfigCarriesPresetAndRpo() {
+    DynamicConfig rapid =
+        valid().preset(RtoPreset.RAPID).pgRpo(65_536).build().initialDynamicConfig();
+
+    assertThat(rapid.ttl()).isEqualTo(5);
+    assertThat(rapid.loopWait()).isEqualTo(1);
+    assertThat(rapid.retryTimeout()).isEqualTo(2);
+    assertThat(rapid.primaryStartTimeout()).isEqualTo(5);
+    assertThat(rapid.maximumLagOnFailover()).isEqualTo(65_536);
+    assertThat(rapid.synchronousMode()).isEqualTo(SynchronousMode.OFF);
+    assertThat(rapid.usePgRewind()).isTrue();
+    assertThat(rapid.useSlots()).isTrue();
+
+    DynamicConfig zeroLoss =
+        valid().pgRpo(0).synchronousModeStrict(true).build().initialDynamicConfig();
+    assertThat(zeroLoss.synchronousMode()).isEqualTo(SynchronousMode.ON);
+    assertThat(zeroLoss.synchronousModeStrict()).isTrue();
   }
 
   @Test

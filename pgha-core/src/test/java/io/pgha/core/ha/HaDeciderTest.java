@@ -331,6 +331,18 @@ class HaDeciderTest {
     }
 
     @Test
+    void anInitializeKeyWithoutIdentifierYetIsNotAMismatch() {
+      Decision d =
+          given()
+              .view(v -> v.initialize(""))
+              .leader("pg-2")
+              .local(l -> l.following("pg-2"))
+              .decide();
+
+      assertThat(d.kinds()).containsExactly(NOTHING);
+    }
+
+    @Test
     void anUnknownSystemIdentifierIsNotAMismatch() {
       Decision d =
           given().local(l -> l.systemIdentifier(null).following("pg-2")).leader("pg-2").decide();
@@ -1081,6 +1093,7 @@ class HaDeciderTest {
           "failover to (pg-2) in progress: leaving the leader key to the candidate",
           act(WAIT));
       assertThat(toPg2.primary().decide().kinds()).containsExactly(DEMOTE);
+      assertThat(toPg2.paused().decide().kinds()).containsExactly(WAIT);
     }
 
     @Test

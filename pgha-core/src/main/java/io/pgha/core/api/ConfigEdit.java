@@ -1,0 +1,106 @@
+package io.pgha.core.api;
+
+import io.pgha.core.cluster.DynamicConfig;
+import io.pgha.core.dcs.InvalidValueException;
+import io.pgha.core.dcs.PatroniCodec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * {@code PATCH /config} and {@code PUT /config} without the I/O: Patroni's merge, and the checks a
+ * new configuration must pass before it is written.
+ */
+final class ConfigEdit {
+  private ConfigEdit() {}
+
+  /**
+   * Patroni's {@code patch_config}: merges {@code patch} into {@code target} in place. A {@code
+   * null} value deletes the key; an object merges into an object; anything else replaces.
+   *
+   * @return whether {@code target} changed
+   */
+  static boolean merge(ObjectNode target, JsonNode patch) {
+    boolean changed = false;
+    for (Map.Entry<String, JsonNode> e : patch.properties()) {
+      String name = e.getKey();
+      JsonNode value = e.getValue();
+      JsonNode current = target.get(name);
+      if (value.isNull()) {
+        if (current != null) {
+          target.remove(name);
+          changed = true;
+        }
+      } else if (value.isObject() && current != null && current.isObject()) {
+        changed |= merge((ObjectNode) current, value);
+      } else if (current == null || !sameValue(current, value)) {
+        target.set(name, withoutNulls(value));
+        changed = true;
+      }
+    }
+    return changed;
+  }
+
+  /**
+   * Reads {@code config} as the dynamic configuration and checks it. Nothing is written when this
+   * throws.
+   *
+   * @throws RequestRefusedException 400 naming every bad field and the timing rule if it is broken
+   */
+  static DynamicConfig validate(ObjectNode config) throws RequestRefusedException {
+    List<String> problems = new ArrayList<>();
+    DynamicConfig c;
+    try {
+      c =
+          PatroniCodec.decodeConfig(
+              "config", config.toString(), w -> problems.add(w.replace("; field ignored", "")));
+    } catch (InvalidValueException e) {
+      throw new RequestRefusedException(e.getMessage());
+    }
+    if (c.loopWait() + 2L * c.retryTimeout() > c.ttl()) {
+      problems.add(
+          "ttl ("
+              + c.ttl()
+              + ") must be at least loop_wait + 2 * retry_timeout ("
+              + c.loopWait()
+              + " + 2 * "
+              + c.retryTimeout()
+              + ")");
+    }
+    if (c.ttl() < 2) {
+      problems.add("ttl (" + c.ttl() + ") must be at least 2 seconds (etcd's shortest lease)");
+    }
+    if (!problems.isEmpty()) {
+      throw new RequestRefusedException("invalid configuration: " + String.join("; ", problems));
+    }
+    return c;
+  }
+
+  /** The configuration as written to etcd, as a JSON object. */
+  static ObjectNode toJson(DynamicConfig c) {
+    return (ObjectNode) Json.tree(PatroniCodec.encodeConfig(c));
+  }
+
+  // Patroni compares scalars by their text, so 10 and "10" are the same setting.
+  private static boolean sameValue(JsonNode current, JsonNode value) {
+    if (current.isValueNode() && value.isValueNode()) {
+      return current.asString().equals(value.asString());
+    }
+    return current.equals(value);
+  }
+
+  private static JsonNode withoutNulls(JsonNode value) {
+    if (!value.isObject()) {
+      return value;
+    }
+    ObjectNode copy = Json.object();
+    for (Map.Entry<String, JsonNode> e : value.properties()) {
+      if (!e.getValue().isNull()) {
+        copy.set(e.getKey(), withoutNulls(e.getValue()));
+      }
+    }
+    return copy;
+  }
+}
