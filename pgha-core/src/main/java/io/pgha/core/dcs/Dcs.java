@@ -73,8 +73,8 @@ public interface Dcs extends AutoCloseable {
    * Confirms leadership: refreshes the lease now and checks the key still names this member, moving
    * it onto the current lease if an earlier lease of this member holds it.
    *
-   * @return true if this member still holds the key; false if etcd says the key names someone
-   *     else, is gone, or the lease expired (a {@link DcsException} means etcd could not be asked)
+   * @return true if this member still holds the key; false if etcd says the key names someone else,
+   *     is gone, or the lease expired (a {@link DcsException} means etcd could not be asked)
    */
   boolean renewLeader() throws DcsException;
 
