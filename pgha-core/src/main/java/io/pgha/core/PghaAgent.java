@@ -4,6 +4,8 @@ import io.pgha.core.agent.Agent;
 import io.pgha.core.agent.AgentListener;
 import io.pgha.core.agent.AgentSnapshot;
 import io.pgha.core.agent.RoleChangeCommand;
+import io.pgha.core.api.ApiConfig;
+import io.pgha.core.api.PghaApiServer;
 import io.pgha.core.config.Credentials;
 import io.pgha.core.config.EtcdSettings;
 import io.pgha.core.config.PghaConfig;
@@ -38,12 +40,15 @@ public final class PghaAgent implements AutoCloseable {
   private final PghaConfig config;
   private final PostgresConfig postgresConfig;
   private final List<AgentListener> listeners;
+  private final UnaryOperator<ApiConfig.Builder> restApi;
   private volatile Agent agent;
+  private volatile PghaApiServer apiServer;
 
   private PghaAgent(Builder b) {
     this.config = b.config;
     this.postgresConfig = b.postgres.apply(postgresConfigOf(b.config)).build();
     this.listeners = List.copyOf(b.listeners);
+    this.restApi = b.restApi;
   }
 
   /** A builder for the agent described by a validated configuration. */
@@ -64,6 +69,7 @@ public final class PghaAgent implements AutoCloseable {
     EtcdDcs dcs = EtcdDcs.connect(dcsConfigOf(config));
     Agent started =
         new Agent(
+            config.scope(),
             MemberIdentity.from(config),
             dcs,
             new PostgresController(postgresConfig),
@@ -77,6 +83,21 @@ public final class PghaAgent implements AutoCloseable {
             listeners);
     started.start();
     agent = started;
+    ApiConfig.Builder api =
+        ApiConfig.builder()
+            .listen(config.restApi().listen().host(), config.restApi().listen().port());
+    try {
+      apiServer =
+          PghaApiServer.start(
+              restApi.apply(api).build(),
+              started::apiSnapshot,
+              started.dcs(),
+              started.managementActions());
+    } catch (RuntimeException e) {
+      started.stop();
+      agent = null;
+      throw e;
+    }
   }
 
   /**
@@ -84,6 +105,7 @@ public final class PghaAgent implements AutoCloseable {
    * released so that a replica takes over without waiting for the lease to expire.
    */
   public synchronized void stop() {
+    closeApi();
     if (agent != null) {
       agent.stop();
       agent = null;
@@ -111,6 +133,7 @@ public final class PghaAgent implements AutoCloseable {
 
   /** Stops without releasing anything, as if the host died. For failure tests. */
   synchronized void halt() {
+    closeApi();
     if (agent != null) {
       agent.halt();
       agent = null;
@@ -120,6 +143,22 @@ public final class PghaAgent implements AutoCloseable {
   @Override
   public void close() {
     stop();
+  }
+
+  /** The HTTP API's base URL ({@code http://host:port}); throws if the agent is not running. */
+  public String apiBaseUrl() {
+    PghaApiServer server = apiServer;
+    if (server == null) {
+      throw new IllegalStateException("agent " + name() + " is not running");
+    }
+    return server.baseUrl();
+  }
+
+  private void closeApi() {
+    if (apiServer != null) {
+      apiServer.close();
+      apiServer = null;
+    }
   }
 
   static PostgresConfig.Builder postgresConfigOf(PghaConfig config) {
@@ -165,6 +204,7 @@ public final class PghaAgent implements AutoCloseable {
     private final PghaConfig config;
     private UnaryOperator<PostgresConfig.Builder> postgres = UnaryOperator.identity();
     private final List<AgentListener> listeners = new ArrayList<>();
+    private UnaryOperator<ApiConfig.Builder> restApi = UnaryOperator.identity();
 
     private Builder(PghaConfig config) {
       this.config = Objects.requireNonNull(config, "config");
@@ -176,6 +216,15 @@ public final class PghaAgent implements AutoCloseable {
      */
     public Builder postgres(UnaryOperator<PostgresConfig.Builder> adjust) {
       this.postgres = Objects.requireNonNull(adjust, "adjust");
+      return this;
+    }
+
+    /**
+     * Adjusts the HTTP API settings derived from the configuration (authentication for unsafe
+     * methods, an allow-list, TLS, pool sizes).
+     */
+    public Builder restApi(UnaryOperator<ApiConfig.Builder> adjust) {
+      this.restApi = Objects.requireNonNull(adjust, "adjust");
       return this;
     }
 

@@ -12,6 +12,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -125,6 +129,26 @@ public final class LocalPghaCluster implements AutoCloseable {
       }
     }
 
+    /** The status code of {@code GET <path>} on this member's HTTP API (-1 when it is down). */
+    public int apiStatus(String path) {
+      PghaAgent a = agent;
+      if (a == null) {
+        return -1;
+      }
+      try {
+        HttpRequest request =
+            HttpRequest.newBuilder(URI.create(a.apiBaseUrl() + path))
+                .timeout(Duration.ofSeconds(5))
+                .build();
+        return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+      } catch (IOException | RuntimeException e) {
+        return -1;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return -1;
+      }
+    }
+
     /** Whether this member's PostgreSQL answers in recovery (streaming or not). */
     public boolean isReplica() {
       try (Connection c = connect();
@@ -149,10 +173,13 @@ public final class LocalPghaCluster implements AutoCloseable {
       }
     }
 
-    /** When this member first heard an event of {@code type}, if it did. */
-    public Optional<Long> firstEventNanos(Class<? extends AgentEvent> type) {
+    /**
+     * When this member first heard an event of {@code type} after {@code sinceNanos} (a {@link
+     * System#nanoTime()} reading), if it did. Events of earlier scenarios stay in the list.
+     */
+    public Optional<Long> firstEventNanos(Class<? extends AgentEvent> type, long sinceNanos) {
       return events.stream()
-          .filter(e -> type.isInstance(e.event()))
+          .filter(e -> type.isInstance(e.event()) && e.nanos() - sinceNanos > 0)
           .map(TimedEvent::nanos)
           .findFirst();
     }
@@ -165,6 +192,9 @@ public final class LocalPghaCluster implements AutoCloseable {
 
   /** An agent event and when the test heard it. */
   public record TimedEvent(long nanos, AgentEvent event) {}
+
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   final LocalEtcd etcd;
   final String scope;

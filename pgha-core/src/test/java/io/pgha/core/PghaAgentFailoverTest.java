@@ -60,6 +60,20 @@ class PghaAgentFailoverTest {
 
   @Test
   @Order(2)
+  void httpHealthChecksTellTheLeaderFromTheReplicas() {
+    Node primary = awaitHealthyCluster();
+    // What HAProxy asks (Patroni's API): the leader answers /primary, replicas /replica.
+    await().atMost(CONVERGE).until(() -> primary.apiStatus("/primary") == 200);
+    assertThat(primary.apiStatus("/replica")).isEqualTo(503);
+    for (Node replica : replicasOf(primary)) {
+      await().atMost(CONVERGE).until(() -> replica.apiStatus("/replica") == 200);
+      assertThat(replica.apiStatus("/primary")).isEqualTo(503);
+      assertThat(replica.apiStatus("/health")).isEqualTo(200);
+    }
+  }
+
+  @Test
+  @Order(3)
   void hostFailureOfThePrimaryPromotesAReplicaWithEveryRow() throws SQLException {
     Node old = awaitHealthyCluster();
     execute(old, "INSERT INTO t VALUES (2, 'before host failure')");
@@ -78,6 +92,7 @@ class PghaAgentFailoverTest {
               return next.get() != null && next.get() != old;
             });
     assertThat(ids(next.get())).contains(1, 2);
+    await().atMost(CONVERGE).until(() -> next.get().apiStatus("/primary") == 200);
     execute(next.get(), "INSERT INTO t VALUES (3, 'after host failure')");
 
     // The old primary comes back: it must rejoin as a replica of the new one, never as a primary.
@@ -88,7 +103,7 @@ class PghaAgentFailoverTest {
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   void postgresCrashUnderALiveAgentIsRestartedInPlace() throws SQLException {
     Node primary = awaitHealthyCluster();
     primary.killPostmaster();
@@ -102,7 +117,7 @@ class PghaAgentFailoverTest {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void replicaFailureChangesNothingAndTheReplicaCatchesUp() throws SQLException {
     Node primary = awaitHealthyCluster();
     Node replica = replicasOf(primary).get(0);
@@ -118,7 +133,7 @@ class PghaAgentFailoverTest {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void cleanStopOfTheLeaderHandsOverWithoutWaitingForTheLease() throws SQLException {
     Node old = awaitHealthyCluster();
     execute(old, "INSERT INTO t VALUES (6, 'before clean stop')");

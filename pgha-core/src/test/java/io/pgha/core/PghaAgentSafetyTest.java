@@ -83,6 +83,7 @@ class PghaAgentSafetyTest {
     writer.start();
     await().atMost(CONVERGE).until(() -> lastAckedWrite.get() != 0);
 
+    long cut = System.nanoTime();
     old.etcdProxy.cut();
 
     AtomicReference<Node> next = new AtomicReference<>();
@@ -91,7 +92,7 @@ class PghaAgentSafetyTest {
         .until(
             () -> {
               for (Node n : others) {
-                if (n.firstEventNanos(AgentEvent.LeadershipAcquired.class).isPresent()) {
+                if (n.firstEventNanos(AgentEvent.LeadershipAcquired.class, cut).isPresent()) {
                   next.set(n);
                   return true;
                 }
@@ -102,8 +103,9 @@ class PghaAgentSafetyTest {
     writing.set(false);
     writer.join(TimeUnit.SECONDS.toMillis(10));
 
-    long promoted = next.get().firstEventNanos(AgentEvent.LeadershipAcquired.class).orElseThrow();
-    assertThat(old.firstEventNanos(AgentEvent.Demoted.class)).isPresent();
+    long promoted =
+        next.get().firstEventNanos(AgentEvent.LeadershipAcquired.class, cut).orElseThrow();
+    assertThat(old.firstEventNanos(AgentEvent.Demoted.class, cut)).isPresent();
     assertThat(lastAckedWrite.get())
         .as("the last write the old primary acknowledged came before the new leader took the key")
         .isLessThan(promoted);
@@ -122,6 +124,7 @@ class PghaAgentSafetyTest {
     Node lagging = replicas.get(0);
     Node healthy = replicas.get(1);
 
+    long started = System.nanoTime();
     long receiver = walReceiverPid(lagging);
     signal(receiver, "STOP");
     try {
@@ -136,7 +139,7 @@ class PghaAgentSafetyTest {
           .during(TTL.multipliedBy(3))
           .atMost(TTL.multipliedBy(4))
           .until(() -> cluster.writablePrimaries().isEmpty());
-      assertThat(lagging.firstEventNanos(AgentEvent.Promoted.class)).isEmpty();
+      assertThat(lagging.firstEventNanos(AgentEvent.Promoted.class, started)).isEmpty();
     } finally {
       signal(receiver, "CONT");
     }

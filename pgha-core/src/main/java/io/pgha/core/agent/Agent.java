@@ -1,5 +1,7 @@
 package io.pgha.core.agent;
 
+import io.pgha.core.api.ManagementActions;
+import io.pgha.core.api.NodeSnapshot;
 import io.pgha.core.cluster.DynamicConfig;
 import io.pgha.core.dcs.Dcs;
 import io.pgha.core.dcs.DcsException;
@@ -34,8 +36,10 @@ public final class Agent implements AutoCloseable {
   private final ExecutorService reflexes;
   private final List<AutoCloseable> subscriptions = new ArrayList<>();
   private final AgentTimeouts timeouts;
+  private final ApiBridge api;
 
   /**
+   * @param scope the cluster name
    * @param identity this member's name and tags
    * @param dcs the cluster state in etcd, connected
    * @param postgres the local PostgreSQL
@@ -46,6 +50,7 @@ public final class Agent implements AutoCloseable {
    * @param listeners told about role changes
    */
   public Agent(
+      String scope,
       MemberIdentity identity,
       Dcs dcs,
       PostgresController postgres,
@@ -75,6 +80,8 @@ public final class Agent implements AutoCloseable {
             new MemberRecord(name, connUrl, apiUrl, identity.tags()),
             bootstrapConfig,
             timeouts);
+    this.api =
+        new ApiBridge(name, scope, identity.tags(), apiUrl, connUrl, dcs, postgres, state, loop);
     this.reflexes =
         Executors.newSingleThreadExecutor(
             r -> {
@@ -110,6 +117,21 @@ public final class Agent implements AutoCloseable {
           }
         });
     loop.start();
+  }
+
+  /** What the HTTP API serves: snapshots (no I/O per call) of this member. */
+  public NodeSnapshot apiSnapshot() {
+    return api.snapshot();
+  }
+
+  /** The management operations the HTTP API may ask of this member. */
+  public ManagementActions managementActions() {
+    return api;
+  }
+
+  /** The cluster state in etcd this agent uses (the HTTP API writes config and failover keys). */
+  public Dcs dcs() {
+    return dcs;
   }
 
   /** Adds a listener of role changes. */

@@ -59,6 +59,9 @@ final class HaLoop implements AutoCloseable {
   private volatile long viewConfirmedAtNanos = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
   private volatile long lastCycleNanos;
   private volatile ClusterView lastView = ClusterView.empty();
+  private volatile PostgresStatus lastStatus;
+  private volatile boolean dcsReachable;
+  private volatile long dcsLastSeenEpochSeconds;
   private Decision lastLogged;
 
   HaLoop(
@@ -111,6 +114,20 @@ final class HaLoop implements AutoCloseable {
     return lastView;
   }
 
+  /** The local PostgreSQL as the last cycle saw it; null before the first cycle. */
+  PostgresStatus lastStatus() {
+    return lastStatus;
+  }
+
+  /** Whether the last cycle could read etcd, and when etcd was last read (epoch seconds). */
+  boolean dcsReachable() {
+    return dcsReachable;
+  }
+
+  long dcsLastSeenEpochSeconds() {
+    return dcsLastSeenEpochSeconds;
+  }
+
   /** When the last cycle ended ({@link System#nanoTime()}), for liveness checks. */
   long lastCycleNanos() {
     return lastCycleNanos;
@@ -144,7 +161,10 @@ final class HaLoop implements AutoCloseable {
     try {
       view = dcs.refresh();
       viewConfirmedAtNanos = readAt;
+      dcsReachable = true;
+      dcsLastSeenEpochSeconds = Instant.now().getEpochSecond();
     } catch (DcsException e) {
+      dcsReachable = false;
       LOG.warn("[{}] cannot read the cluster state from etcd: {}", name, e.getMessage());
       view = dcs.view();
     }
@@ -253,6 +273,7 @@ final class HaLoop implements AutoCloseable {
   /** Publishes this member's key and, as leader, the status key. */
   private void publish(ClusterView view, DynamicConfig config, Decision decision) {
     PostgresStatus status = postgres.probe();
+    lastStatus = status;
     String pgState = pgState(status, decision);
     state.update(f -> f.withState(pgState));
     Member member = memberRecord.build(status, pgState, config.pause());
