@@ -74,11 +74,6 @@ public final class PghaAgent implements AutoCloseable {
             dcs,
             new PostgresController(postgresConfig),
             config.initialDynamicConfig(),
-            "postgres://"
-                + postgresConfig.connectHost()
-                + ":"
-                + postgresConfig.port()
-                + "/postgres",
             config.restApi().apiUrl(),
             listeners);
     started.start();

@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
 
 /**
  * A pgha cluster on this machine for tests: one real etcd and N members, each a {@link PghaAgent}
@@ -149,6 +150,25 @@ public final class LocalPghaCluster implements AutoCloseable {
       }
     }
 
+    /** {@code POST <path>} with a JSON body on this member's HTTP API; returns the status code. */
+    public int apiPost(String path, String json) throws IOException, InterruptedException {
+      HttpRequest request =
+          HttpRequest.newBuilder(URI.create(agent.apiBaseUrl() + path))
+              .timeout(Duration.ofSeconds(60))
+              .header("Content-Type", "application/json")
+              .POST(HttpRequest.BodyPublishers.ofString(json))
+              .build();
+      return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    /** Runs one SQL statement on this member as the superuser. */
+    public void execute(String sql) throws SQLException {
+      try (Connection c = connect();
+          Statement s = c.createStatement()) {
+        s.execute(sql);
+      }
+    }
+
     /** Whether this member's PostgreSQL answers in recovery (streaming or not). */
     public boolean isReplica() {
       try (Connection c = connect();
@@ -253,6 +273,48 @@ public final class LocalPghaCluster implements AutoCloseable {
   public Optional<Node> writablePrimary() {
     List<Node> primaries = nodes.values().stream().filter(Node::isWritablePrimary).toList();
     return primaries.size() == 1 ? Optional.of(primaries.get(0)) : Optional.empty();
+  }
+
+  /** Every member but {@code node}. */
+  public List<Node> othersThan(Node node) {
+    List<Node> others = new ArrayList<>(nodes.values());
+    others.remove(node);
+    return others;
+  }
+
+  /**
+   * Waits until exactly one member is a writable primary and every other one streams from a
+   * primary; returns the primary.
+   *
+   * @throws IllegalStateException when that does not happen within {@code timeout}
+   */
+  public Node awaitHealthy(Duration timeout) {
+    return awaitPrimary(
+        timeout,
+        "one primary and streaming replicas",
+        primary -> othersThan(primary).stream().allMatch(Node::isStreamingReplica));
+  }
+
+  /** Waits until a member other than {@code old} is the only writable primary; returns it. */
+  public Node awaitNewPrimary(Node old, Duration timeout) {
+    return awaitPrimary(timeout, "a primary other than " + old, primary -> primary != old);
+  }
+
+  private Node awaitPrimary(Duration timeout, String what, Predicate<Node> done) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() - deadline < 0) {
+      Optional<Node> primary = writablePrimary();
+      if (primary.isPresent() && done.test(primary.get())) {
+        return primary.get();
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    throw new IllegalStateException("no " + what + " within " + timeout);
   }
 
   public List<Node> writablePrimaries() {

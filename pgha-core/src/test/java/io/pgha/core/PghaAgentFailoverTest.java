@@ -48,11 +48,11 @@ class PghaAgentFailoverTest {
   @Test
   @Order(1)
   void bootstrapsOnePrimaryAndTwoStreamingReplicas() throws SQLException {
-    Node primary = awaitHealthyCluster();
-    execute(primary, "CREATE TABLE t (id int PRIMARY KEY, written_on text)");
-    execute(primary, "INSERT INTO t VALUES (1, 'bootstrap')");
+    Node primary = cluster.awaitHealthy(CONVERGE);
+    primary.execute("CREATE TABLE t (id int PRIMARY KEY, written_on text)");
+    primary.execute("INSERT INTO t VALUES (1, 'bootstrap')");
 
-    for (Node replica : replicasOf(primary)) {
+    for (Node replica : cluster.othersThan(primary)) {
       await().atMost(CONVERGE).until(() -> ids(replica).contains(1));
     }
     assertThat(cluster.writablePrimaries()).containsExactly(primary);
@@ -61,11 +61,11 @@ class PghaAgentFailoverTest {
   @Test
   @Order(2)
   void httpHealthChecksTellTheLeaderFromTheReplicas() {
-    Node primary = awaitHealthyCluster();
+    Node primary = cluster.awaitHealthy(CONVERGE);
     // What HAProxy asks (Patroni's API): the leader answers /primary, replicas /replica.
     await().atMost(CONVERGE).until(() -> primary.apiStatus("/primary") == 200);
     assertThat(primary.apiStatus("/replica")).isEqualTo(503);
-    for (Node replica : replicasOf(primary)) {
+    for (Node replica : cluster.othersThan(primary)) {
       await().atMost(CONVERGE).until(() -> replica.apiStatus("/replica") == 200);
       assertThat(replica.apiStatus("/primary")).isEqualTo(503);
       assertThat(replica.apiStatus("/health")).isEqualTo(200);
@@ -75,9 +75,9 @@ class PghaAgentFailoverTest {
   @Test
   @Order(3)
   void hostFailureOfThePrimaryPromotesAReplicaWithEveryRow() throws SQLException {
-    Node old = awaitHealthyCluster();
-    execute(old, "INSERT INTO t VALUES (2, 'before host failure')");
-    for (Node replica : replicasOf(old)) {
+    Node old = cluster.awaitHealthy(CONVERGE);
+    old.execute("INSERT INTO t VALUES (2, 'before host failure')");
+    for (Node replica : cluster.othersThan(old)) {
       await().atMost(CONVERGE).until(() -> ids(replica).contains(2));
     }
 
@@ -93,7 +93,7 @@ class PghaAgentFailoverTest {
             });
     assertThat(ids(next.get())).contains(1, 2);
     await().atMost(CONVERGE).until(() -> next.get().apiStatus("/primary") == 200);
-    execute(next.get(), "INSERT INTO t VALUES (3, 'after host failure')");
+    next.get().execute("INSERT INTO t VALUES (3, 'after host failure')");
 
     // The old primary comes back: it must rejoin as a replica of the new one, never as a primary.
     old.start();
@@ -105,13 +105,13 @@ class PghaAgentFailoverTest {
   @Test
   @Order(4)
   void postgresCrashUnderALiveAgentIsRestartedInPlace() throws SQLException {
-    Node primary = awaitHealthyCluster();
+    Node primary = cluster.awaitHealthy(CONVERGE);
     primary.killPostmaster();
 
     await().atMost(CONVERGE).until(() -> cluster.writablePrimary().isPresent());
     assertThat(cluster.writablePrimary()).contains(primary);
-    execute(primary, "INSERT INTO t VALUES (4, 'after crash')");
-    for (Node replica : replicasOf(primary)) {
+    primary.execute("INSERT INTO t VALUES (4, 'after crash')");
+    for (Node replica : cluster.othersThan(primary)) {
       await().atMost(CONVERGE).until(() -> ids(replica).contains(4));
     }
   }
@@ -119,11 +119,11 @@ class PghaAgentFailoverTest {
   @Test
   @Order(5)
   void replicaFailureChangesNothingAndTheReplicaCatchesUp() throws SQLException {
-    Node primary = awaitHealthyCluster();
-    Node replica = replicasOf(primary).get(0);
+    Node primary = cluster.awaitHealthy(CONVERGE);
+    Node replica = cluster.othersThan(primary).get(0);
     replica.killHost();
 
-    execute(primary, "INSERT INTO t VALUES (5, 'while a replica is down')");
+    primary.execute("INSERT INTO t VALUES (5, 'while a replica is down')");
     assertThat(cluster.writablePrimaries()).containsExactly(primary);
 
     replica.start();
@@ -135,8 +135,8 @@ class PghaAgentFailoverTest {
   @Test
   @Order(6)
   void cleanStopOfTheLeaderHandsOverWithoutWaitingForTheLease() throws SQLException {
-    Node old = awaitHealthyCluster();
-    execute(old, "INSERT INTO t VALUES (6, 'before clean stop')");
+    Node old = cluster.awaitHealthy(CONVERGE);
+    old.execute("INSERT INTO t VALUES (6, 'before clean stop')");
 
     long stopped = System.nanoTime();
     old.stop();
@@ -158,34 +158,26 @@ class PghaAgentFailoverTest {
     await().atMost(CONVERGE).until(old::isStreamingReplica);
   }
 
+  @Test
+  @Order(7)
+  void switchoverRequestedOverTheApiMovesLeadershipToTheCandidate() throws Exception {
+    Node old = cluster.awaitHealthy(CONVERGE);
+    Node candidate = cluster.othersThan(old).get(0);
+    old.execute("INSERT INTO t VALUES (7, 'before switchover')");
+
+    int status =
+        old.apiPost(
+            "/switchover",
+            "{\"leader\": \"" + old.name + "\", \"candidate\": \"" + candidate.name + "\"}");
+
+    assertThat(status).isEqualTo(200);
+    await().atMost(CONVERGE).until(candidate::isWritablePrimary);
+    assertThat(ids(candidate)).contains(7);
+    await().atMost(CONVERGE).until(old::isStreamingReplica);
+    assertThat(cluster.writablePrimaries()).containsExactly(candidate);
+  }
+
   // ------------------------------------------------------------------ helpers
-
-  private static Node awaitHealthyCluster() {
-    AtomicReference<Node> primary = new AtomicReference<>();
-    await()
-        .atMost(CONVERGE)
-        .pollInterval(Duration.ofMillis(200))
-        .until(
-            () -> {
-              primary.set(cluster.writablePrimary().orElse(null));
-              return primary.get() != null
-                  && replicasOf(primary.get()).stream().allMatch(Node::isStreamingReplica);
-            });
-    return primary.get();
-  }
-
-  private static List<Node> replicasOf(Node primary) {
-    List<Node> replicas = new ArrayList<>(cluster.nodes());
-    replicas.remove(primary);
-    return replicas;
-  }
-
-  private static void execute(Node node, String sql) throws SQLException {
-    try (Connection c = node.connect();
-        Statement s = c.createStatement()) {
-      s.execute(sql);
-    }
-  }
 
   private static List<Integer> ids(Node node) {
     try (Connection c = node.connect();

@@ -292,9 +292,8 @@ final class ActionExecutor {
     // them to receive it; only then is the key released, so the candidate has every commit.
     postgres.stop(StopMode.FAST, timeouts.stop());
     events.publish(new AgentEvent.Demoted(name, "switchover to (" + candidate + ")"));
-    if (view.failover().isPresent()) {
-      clearFailoverQuietly(view.failover().get());
-    }
+    // The failover key stays: it tells every other member that only the candidate may race, and
+    // the candidate clears it once it leads.
     release("switchover to (" + candidate + ")");
     return true;
   }

@@ -45,7 +45,6 @@ public final class Agent implements AutoCloseable {
    * @param postgres the local PostgreSQL
    * @param bootstrapConfig the dynamic configuration written when this member bootstraps the
    *     cluster, and used until the {@code config} key exists
-   * @param connUrl this member's {@code conn_url}
    * @param apiUrl this member's {@code api_url}
    * @param listeners told about role changes
    */
@@ -55,12 +54,12 @@ public final class Agent implements AutoCloseable {
       Dcs dcs,
       PostgresController postgres,
       DynamicConfig bootstrapConfig,
-      String connUrl,
       String apiUrl,
       List<AgentListener> listeners) {
     this.name = identity.name();
     this.dcs = dcs;
     this.postgres = postgres;
+    String connUrl = ConnUrl.of(postgres.config().connectHost(), postgres.config().port());
     this.timeouts = AgentTimeouts.defaults(Duration.ofSeconds(bootstrapConfig.retryTimeout()));
     this.events = new EventPublisher(name);
     listeners.forEach(events::add);

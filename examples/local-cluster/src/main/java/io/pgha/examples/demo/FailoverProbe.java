@@ -28,14 +28,14 @@ public final class FailoverProbe {
     long lost = 0;
     try (LocalPghaCluster cluster = new LocalPghaCluster(3, ttl, loopWait, retry)) {
       cluster.startAll();
-      Workload.createTable(Clusters.awaitHealthy(cluster, 180));
+      Workload.createTable(cluster.awaitHealthy(Duration.ofSeconds(180)));
       for (int run = 0; run < runs; run++) {
-        Node old = Clusters.awaitHealthy(cluster, 180);
+        Node old = cluster.awaitHealthy(Duration.ofSeconds(180));
         Workload workload = new Workload(cluster, (run + 1) * 10_000_000L).start();
         Workload.sleep(2000);
         workload.resetGaps();
         old.killHost();
-        Node next = Clusters.awaitNewPrimary(cluster, old, 120);
+        Node next = cluster.awaitNewPrimary(old, Duration.ofSeconds(120));
         Workload.sleep(2000);
         workload.close();
         writeGaps[run] = workload.longestWriteGapSeconds();

@@ -31,13 +31,13 @@ public final class LocalClusterDemo {
     try (LocalPghaCluster cluster =
         new LocalPghaCluster(3, TTL, Duration.ofSeconds(1), Duration.ofSeconds(2))) {
       cluster.startAll();
-      Node primary = Clusters.awaitHealthy(cluster, 180);
+      Node primary = cluster.awaitHealthy(Duration.ofSeconds(180));
       say("cluster is up: %s is the primary, the others stream from it", primary);
       Workload.createTable(primary);
       try (Workload workload = new Workload(cluster, 1).start()) {
         show(cluster, workload, 5);
         for (int round = 1; round <= failovers; round++) {
-          Node old = Clusters.awaitHealthy(cluster, 180);
+          Node old = cluster.awaitHealthy(Duration.ofSeconds(180));
           long readsBefore = workload.reads();
           workload.resetGaps();
           say(">>> killing the leader's host: agent %s and its PostgreSQL, kill -9", old);

@@ -1,0 +1,52 @@
+package io.pgha.jdbc;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * An immutable snapshot of the cluster: who holds the leader key and which members exist. Sources
+ * build a new snapshot for every change; the DataSource swaps it atomically.
+ *
+ * @param leaderName the member holding the leader key, or null when there is no leader
+ * @param members all members, in a stable order (by name)
+ */
+public record Topology(String leaderName, List<Member> members) {
+
+  /** The topology before anything is known: no leader, no members. */
+  public static final Topology EMPTY = new Topology(null, List.of());
+
+  public Topology {
+    members = List.copyOf(members);
+  }
+
+  /** The member by name. */
+  public Optional<Member> member(String name) {
+    for (Member m : members) {
+      if (m.name().equals(name)) {
+        return Optional.of(m);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The member writes go to: it holds the leader key, runs, and its address is known. A holder that
+   * still reports {@code replica} is promoting: Patroni 3.x rewrites its member key only a second
+   * or two after PostgreSQL accepts writes, so waiting for that would stretch every failover; a
+   * write that arrives before the promotion ends fails with 25006 and is raised as retryable. Empty
+   * when nobody holds the key, or the holder leads a standby cluster.
+   */
+  public Optional<Member> writableLeader() {
+    if (leaderName == null) {
+      return Optional.empty();
+    }
+    return member(leaderName)
+        .filter(m -> m.role() == MemberRole.PRIMARY || m.role() == MemberRole.REPLICA)
+        .filter(m -> m.isRunning() && m.hasAddress());
+  }
+
+  /** Members that run as replicas (any state). */
+  public List<Member> replicas() {
+    return members.stream().filter(m -> m.role() == MemberRole.REPLICA).toList();
+  }
+}

@@ -1,0 +1,282 @@
+package io.pgha.jdbc.routing;
+
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.Statement;
+
+/**
+ * The connection handed to applications. It binds to a physical connection only when first used, so
+ * {@code setReadOnly(true)} before the first statement (what Spring's read-only transactions do)
+ * routes the work to a replica. Failures that mean the server went away or stopped being primary
+ * are raised with the SQLStates of {@link io.pgha.jdbc.PghaSqlStates}, and the broken physical
+ * connection is released so that the next use binds afresh.
+ *
+ * <p>Not thread-safe, like any JDBC connection.
+ */
+final class RoutedConnection implements InvocationHandler {
+
+  private final Router router;
+  private boolean readOnly;
+  private boolean autoCommit = true;
+  private int isolation = -1;
+  private Connection physical;
+  private MemberPool pool;
+  private boolean inTransaction;
+  private boolean closed;
+  private Connection self;
+
+  RoutedConnection(Router router, boolean readOnly) {
+    this.router = router;
+    this.readOnly = readOnly;
+  }
+
+  @Override
+  public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+    self = (Connection) proxy;
+    String name = method.getName();
+    switch (name) {
+      case "toString":
+        return "pgha connection ("
+            + (readOnly ? "read-only" : "read-write")
+            + ", "
+            + (pool == null ? "not bound" : "on " + pool.name())
+            + ")";
+      case "hashCode":
+        return System.identityHashCode(proxy);
+      case "equals":
+        return proxy == args[0];
+      case "close":
+        close();
+        return null;
+      case "isClosed":
+        return closed;
+      case "abort":
+        if (physical != null) {
+          physical.abort((java.util.concurrent.Executor) args[0]);
+        }
+        closed = true;
+        physical = null;
+        return null;
+      default:
+        break;
+    }
+    if (closed) {
+      throw new SQLNonTransientConnectionException("connection is closed", "08003");
+    }
+    switch (name) {
+      case "isValid":
+        return physical == null || invokePhysical(method, args, false) == Boolean.TRUE;
+      case "setReadOnly":
+        setReadOnly((Boolean) args[0]);
+        return null;
+      case "isReadOnly":
+        return readOnly;
+      case "setAutoCommit":
+        autoCommit = (Boolean) args[0];
+        if (autoCommit) {
+          inTransaction = false;
+        }
+        return physical == null ? null : invokePhysical(method, args, autoCommit);
+      case "getAutoCommit":
+        return autoCommit;
+      case "setTransactionIsolation":
+        isolation = (Integer) args[0];
+        return physical == null ? null : invokePhysical(method, args, false);
+      case "getTransactionIsolation":
+        if (physical == null && isolation >= 0) {
+          return isolation;
+        }
+        break;
+      case "commit":
+      case "rollback":
+        if (physical == null) {
+          return null;
+        }
+        try {
+          return invokePhysical(method, args, "commit".equals(name));
+        } finally {
+          inTransaction = false;
+        }
+      case "getWarnings":
+        if (physical == null) {
+          return null;
+        }
+        break;
+      case "clearWarnings":
+        if (physical == null) {
+          return null;
+        }
+        break;
+      case "unwrap":
+        if (((Class<?>) args[0]).isInstance(proxy)) {
+          return proxy;
+        }
+        break;
+      case "isWrapperFor":
+        if (((Class<?>) args[0]).isInstance(proxy)) {
+          return true;
+        }
+        break;
+      default:
+        break;
+    }
+    bind();
+    Object result = invokePhysical(method, args, false);
+    if (result instanceof Statement statement) {
+      return wrap(statement);
+    }
+    return result;
+  }
+
+  private void setReadOnly(boolean value) throws SQLException {
+    if (value == readOnly) {
+      return;
+    }
+    if (physical != null && inTransaction) {
+      throw new SQLException(
+          "cannot change read-only mode inside a transaction on " + pool.name(), "25001");
+    }
+    readOnly = value;
+    // Bound to a server of the wrong role: give it back; the next statement binds again.
+    releasePhysical();
+  }
+
+  private void bind() throws SQLException {
+    if (physical != null) {
+      return;
+    }
+    Router.Borrowed b = router.borrow(readOnly);
+    Connection c = b.connection();
+    try {
+      if (readOnly) {
+        c.setReadOnly(true);
+      }
+      if (!autoCommit) {
+        c.setAutoCommit(false);
+      }
+      if (isolation >= 0) {
+        c.setTransactionIsolation(isolation);
+      }
+    } catch (SQLException e) {
+      c.close();
+      throw e;
+    }
+    physical = c;
+    pool = b.pool();
+  }
+
+  /**
+   * Calls the physical connection (or one of its statements) and translates failover failures.
+   *
+   * @param outcomeUnknown true when the call may have committed (a commit, or auto-commit work)
+   */
+  private Object invokePhysical(Method method, Object[] args, boolean outcomeUnknown)
+      throws Throwable {
+    return call(physical, method, args, outcomeUnknown);
+  }
+
+  private Object call(Object target, Method method, Object[] args, boolean outcomeUnknown)
+      throws Throwable {
+    try {
+      return method.invoke(target, args);
+    } catch (InvocationTargetException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof SQLException sql) {
+        throw translate(sql, outcomeUnknown);
+      }
+      throw cause;
+    }
+  }
+
+  private SQLException translate(SQLException e, boolean outcomeUnknown) {
+    boolean gone = Failures.isServerGone(e);
+    boolean demoted = !readOnly && Failures.isNotPrimary(e);
+    if (!gone && !demoted) {
+      return e;
+    }
+    String where = pool.name();
+    SQLException raised;
+    if (readOnly) {
+      raised = Failures.retry("replica " + where + " failed (" + e.getMessage() + ")", e);
+    } else if (demoted) {
+      raised = Failures.retry(where + " is no longer the primary", e);
+    } else if (outcomeUnknown) {
+      raised = Failures.unknown("leader " + where + " went away during a commit", e);
+    } else {
+      raised = Failures.retry("leader " + where + " went away (" + e.getMessage() + ")", e);
+    }
+    router.reportBroken(pool, readOnly, raised.getSQLState());
+    try {
+      releasePhysical();
+    } catch (SQLException closeFailure) {
+      raised.addSuppressed(closeFailure);
+    }
+    inTransaction = false;
+    return raised;
+  }
+
+  private Statement wrap(Statement statement) {
+    Connection owner = physical;
+    return JdbcProxies.statement(
+        statement, (proxy, method, args) -> onStatement(statement, owner, proxy, method, args));
+  }
+
+  private Object onStatement(
+      Statement statement, Connection owner, Object proxy, Method method, Object[] args)
+      throws Throwable {
+    String name = method.getName();
+    switch (name) {
+      case "getConnection":
+        return self;
+      case "toString":
+        return statement.toString();
+      case "hashCode":
+        return System.identityHashCode(proxy);
+      case "equals":
+        return proxy == args[0];
+      default:
+        break;
+    }
+    if (physical != owner) {
+      // The connection was released (failover, or a read-only switch) under this statement.
+      if (name.equals("close")) {
+        try {
+          statement.close();
+        } catch (SQLException e) {
+          // its connection is gone already
+        }
+        return null;
+      }
+      if (name.equals("isClosed")) {
+        return true;
+      }
+      throw Failures.retry("the statement's connection was released after a failover", null);
+    }
+    boolean executes = name.startsWith("execute");
+    if (executes && !autoCommit) {
+      inTransaction = true;
+    }
+    return call(statement, method, args, executes && autoCommit);
+  }
+
+  private void releasePhysical() throws SQLException {
+    Connection c = physical;
+    physical = null;
+    pool = null;
+    if (c != null) {
+      c.close();
+    }
+  }
+
+  private void close() throws SQLException {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    releasePhysical();
+  }
+}

@@ -1,0 +1,434 @@
+package io.pgha.jdbc.routing;
+
+import io.pgha.jdbc.Member;
+import io.pgha.jdbc.MemberRole;
+import io.pgha.jdbc.PghaDataSourceConfig;
+import io.pgha.jdbc.PghaMetrics;
+import io.pgha.jdbc.ReadPolicy;
+import io.pgha.jdbc.Topology;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Routes connections by the current {@link RoutingTable}. Topology changes arrive on the source's
+ * thread and rebuild the table; callers only read the volatile table, except writes that wait,
+ * bounded, for a leader to appear.
+ */
+public final class Router implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Router.class);
+  private static final long RETRY_SAME_LEADER_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+  private static final long ABSENT_POOL_CLOSE_NANOS = TimeUnit.SECONDS.toNanos(30);
+  private static final String REPLAY_BACKLOG_QUERY =
+      "select coalesce(pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn()),"
+          + " 0)::bigint";
+
+  private final PghaDataSourceConfig config;
+  private final PghaMetrics metrics;
+  private final Map<String, MemberPool> pools = new ConcurrentHashMap<>();
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition tableChanged = lock.newCondition();
+  private final AtomicInteger roundRobin = new AtomicInteger();
+  private final ScheduledExecutorService housekeeping;
+  private volatile RoutingTable table = RoutingTable.EMPTY;
+  private volatile boolean closed;
+  private volatile Map<String, Long> replayBacklog = Map.of();
+
+  /** Creates a router with no topology yet; feed it through {@link #onTopology}. */
+  public Router(PghaDataSourceConfig config) {
+    this.config = config;
+    this.metrics = config.metrics();
+    this.housekeeping =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "pgha-router-housekeeping " + config.poolName());
+              t.setDaemon(true);
+              return t;
+            });
+    housekeeping.scheduleWithFixedDelay(this::closeAbsentPools, 5, 5, TimeUnit.SECONDS);
+    long probe = config.replayLagProbeInterval().toMillis();
+    if (probe > 0) {
+      housekeeping.scheduleWithFixedDelay(
+          this::probeReplayBacklog, probe, probe, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** The snapshot routing currently uses. */
+  public Topology topology() {
+    return table.topology();
+  }
+
+  /** Names of the replicas that currently qualify for reads. */
+  public List<String> readableReplicas() {
+    return table.readable().stream().map(t -> t.member().name()).toList();
+  }
+
+  /** Installs a new topology; called by the topology source's thread. */
+  public synchronized void onTopology(Topology topology) {
+    if (closed) {
+      return;
+    }
+    rebuild(Objects.requireNonNull(topology));
+    metrics.topologyChanged(topology);
+  }
+
+  /** A lazily routed connection (see {@link RoutedConnection}). */
+  public Connection newConnection(boolean readOnly) {
+    return JdbcProxies.connection(new RoutedConnection(this, readOnly));
+  }
+
+  /** A physical connection and where it came from. */
+  record Borrowed(Connection connection, MemberPool pool) {}
+
+  /** Borrows a physical connection for the given kind of work. */
+  Borrowed borrow(boolean readOnly) throws SQLException {
+    if (readOnly) {
+      RoutingTable current = table;
+      if (!current.readable().isEmpty()) {
+        Borrowed b = borrowReplica(current);
+        if (b != null) {
+          return b;
+        }
+      }
+      if (!config.fallbackToLeader()) {
+        throw Failures.noTarget(
+            "no replica qualifies for reads and fallbackToLeader is off ("
+                + describe(current)
+                + ")",
+            null);
+      }
+      Borrowed b = borrowLeader();
+      metrics.routed(b.pool().name(), true, true);
+      return b;
+    }
+    Borrowed b = borrowLeader();
+    metrics.routed(b.pool().name(), false, false);
+    return b;
+  }
+
+  private Borrowed borrowReplica(RoutingTable current) {
+    List<RoutingTable.Target> candidates = order(current.readable());
+    for (RoutingTable.Target target : candidates) {
+      try {
+        Connection c = target.pool().borrowGuarded();
+        if (c != null) {
+          metrics.routed(target.pool().name(), true, false);
+          return new Borrowed(c, target.pool());
+        }
+      } catch (SQLException e) {
+        LOG.debug(
+            "replica {} refused a connection ({}); trying the next one",
+            target.member().name(),
+            e.getMessage());
+      }
+    }
+    return null;
+  }
+
+  private List<RoutingTable.Target> order(List<RoutingTable.Target> readable) {
+    int n = readable.size();
+    int start = Math.floorMod(roundRobin.getAndIncrement(), n);
+    if (n == 1) {
+      return readable;
+    }
+    List<RoutingTable.Target> rotated = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      rotated.add(readable.get((start + i) % n));
+    }
+    ReadPolicy policy = config.readPolicy();
+    if (policy == ReadPolicy.LEAST_CONNECTIONS) {
+      // Stable sort: equal counts keep the rotation, so ties are spread round robin.
+      rotated.sort(Comparator.comparingInt(t -> t.pool().activeConnections()));
+    } else if (policy == ReadPolicy.LEAST_LAG) {
+      rotated.sort(Comparator.comparingLong(t -> t.lagBytes() < 0 ? Long.MAX_VALUE : t.lagBytes()));
+    }
+    return rotated;
+  }
+
+  private Borrowed borrowLeader() throws SQLException {
+    RoutingTable current = table;
+    if (current.leader() != null) {
+      try {
+        return new Borrowed(current.leader().pool().borrow(), current.leader().pool());
+      } catch (SQLException e) {
+        return waitForLeader(System.nanoTime(), e);
+      }
+    }
+    return waitForLeader(System.nanoTime(), null);
+  }
+
+  /** Slow path: no leader, or its pool failed. Waits for a (new) leader within the bound. */
+  private Borrowed waitForLeader(long start, SQLException firstFailure) throws SQLException {
+    long deadline = start + config.leaderWaitTimeout().toNanos();
+    SQLException last = firstFailure;
+    RoutingTable seen = last == null ? null : table;
+    while (true) {
+      RoutingTable current = table;
+      if (current.leader() != null && current != seen) {
+        try {
+          Connection c = current.leader().pool().borrow();
+          metrics.leaderWait(System.nanoTime() - start, true);
+          return new Borrowed(c, current.leader().pool());
+        } catch (SQLException e) {
+          last = e;
+          seen = current;
+        }
+      }
+      long remaining = deadline - System.nanoTime();
+      if (remaining <= 0 || closed) {
+        metrics.leaderWait(System.nanoTime() - start, false);
+        throw Failures.noTarget(
+            "no writable leader within "
+                + config.leaderWaitTimeout().toMillis()
+                + "ms ("
+                + describe(current)
+                + ")",
+            last);
+      }
+      // Same table: a failing leader is retried at a short interval; otherwise wake on change.
+      boolean retrySameLeader = current.leader() != null;
+      awaitChange(
+          current, retrySameLeader ? Math.min(remaining, RETRY_SAME_LEADER_NANOS) : remaining);
+      if (retrySameLeader) {
+        seen = null;
+      }
+    }
+  }
+
+  private void awaitChange(RoutingTable current, long nanos) throws SQLException {
+    lock.lock();
+    try {
+      long left = nanos;
+      while (table == current && left > 0 && !closed) {
+        left = tableChanged.awaitNanos(left);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw Failures.noTarget("interrupted while waiting for a leader", null);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * A physical connection broke under a caller because its server went away or was demoted.
+   * HikariCP already evicts connections that failed with a connection-class or shutdown SQLState;
+   * one that met a read-only server goes back to the pool, where the next leader change evicts it
+   * (or, on a server that was still promoting, it is simply good).
+   */
+  void reportBroken(MemberPool pool, boolean readOnly, String raisedState) {
+    if (readOnly) {
+      pool.markBroken();
+    }
+    metrics.failover(pool.name(), raisedState);
+  }
+
+  private void rebuild(Topology topology) {
+    long now = System.nanoTime();
+    Set<String> present = new HashSet<>();
+    Map<String, MemberPool> byName = new HashMap<>();
+    for (Member m : topology.members()) {
+      if (!m.hasAddress()) {
+        continue;
+      }
+      String key = m.name() + "@" + m.address();
+      present.add(key);
+      MemberPool pool = pools.computeIfAbsent(key, k -> new MemberPool(m, config));
+      pool.markPresent();
+      byName.put(m.name(), pool);
+    }
+    for (Map.Entry<String, MemberPool> e : pools.entrySet()) {
+      if (!present.contains(e.getKey()) && e.getValue().absentSinceNanos() < 0) {
+        LOG.info(
+            "{}: member {} left the topology; evicting its pool",
+            config.poolName(),
+            e.getValue().name());
+        e.getValue().softEvict();
+        e.getValue().markAbsent(now);
+      }
+    }
+    RoutingTable.Target leader =
+        topology
+            .writableLeader()
+            .map(m -> new RoutingTable.Target(m, byName.get(m.name()), 0))
+            .orElse(null);
+    if (leader != null) {
+      leader.pool().resize(config.leaderMaximumPoolSize());
+    }
+    List<RoutingTable.Target> readable = new ArrayList<>();
+    for (Member m : topology.members()) {
+      if (m.role() != MemberRole.REPLICA || !m.hasAddress()) {
+        continue;
+      }
+      if (leader != null && leader.member().name().equals(m.name())) {
+        continue; // promoting: it takes writes now
+      }
+      MemberPool pool = byName.get(m.name());
+      pool.resize(config.replicaMaximumPoolSize());
+      long lag = effectiveLag(m);
+      if (!m.isRunning() || !m.streaming() || m.isNoLoadBalance()) {
+        continue;
+      }
+      if (config.maxReplicaLagBytes() >= 0 && lag > config.maxReplicaLagBytes()) {
+        continue;
+      }
+      readable.add(new RoutingTable.Target(m, pool, lag));
+    }
+    RoutingTable previous = table;
+    RoutingTable next = new RoutingTable(topology, leader, List.copyOf(readable));
+    lock.lock();
+    try {
+      table = next;
+      tableChanged.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    String before = previous.leaderName();
+    String after = next.leaderName();
+    if (!Objects.equals(before, after)) {
+      LOG.info(
+          "{}: writable leader changed from {} to {}; readable replicas {}",
+          config.poolName(),
+          before,
+          after,
+          readableReplicas());
+      if (previous.leader() != null) {
+        // Idle connections close now, borrowed ones when they come back.
+        previous.leader().pool().softEvict();
+      }
+      metrics.leaderChanged(before, after);
+    }
+    List<String> readableBefore = previous.readable().stream().map(t -> t.member().name()).toList();
+    if (!readableBefore.equals(readableReplicas())) {
+      LOG.info(
+          "{}: replicas taking reads: {} (were {})",
+          config.poolName(),
+          readableReplicas(),
+          readableBefore);
+    }
+  }
+
+  private long effectiveLag(Member m) {
+    Long backlog = replayBacklog.get(m.name());
+    if (backlog == null) {
+      return m.lagBytes();
+    }
+    return Math.max(m.lagBytes(), backlog);
+  }
+
+  /**
+   * Patroni 3.x reports a replica's received position, so a replica that stops replaying looks
+   * current. Asking each replica for its replay backlog closes that gap.
+   */
+  private void probeReplayBacklog() {
+    try {
+      RoutingTable current = table;
+      // A replica that cannot be asked keeps its last known backlog: forgetting it would put a
+      // lagging replica back into rotation just because it was slow to answer.
+      Map<String, Long> backlog = new HashMap<>();
+      for (Member m : current.topology().replicas()) {
+        Long known = replayBacklog.get(m.name());
+        if (known != null) {
+          backlog.put(m.name(), known);
+        }
+      }
+      for (Member m : current.topology().replicas()) {
+        MemberPool pool = m.hasAddress() ? pools.get(m.name() + "@" + m.address()) : null;
+        if (pool == null || !pool.isCallPermitted() || !m.isRunning()) {
+          continue;
+        }
+        try (Connection c = pool.borrow();
+            Statement s = c.createStatement();
+            ResultSet rs = s.executeQuery(REPLAY_BACKLOG_QUERY)) {
+          if (rs.next()) {
+            backlog.put(m.name(), rs.getLong(1));
+          }
+        } catch (SQLException e) {
+          LOG.debug("replay backlog probe of {} failed: {}", m.name(), e.getMessage());
+        }
+      }
+      synchronized (this) {
+        if (!backlog.equals(replayBacklog) && !closed) {
+          replayBacklog = Map.copyOf(backlog);
+          rebuild(table.topology());
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("replay backlog probe failed", e);
+    }
+  }
+
+  private void closeAbsentPools() {
+    long now = System.nanoTime();
+    for (Iterator<Map.Entry<String, MemberPool>> it = pools.entrySet().iterator(); it.hasNext(); ) {
+      MemberPool pool = it.next().getValue();
+      long since = pool.absentSinceNanos();
+      if (since >= 0 && now - since > ABSENT_POOL_CLOSE_NANOS) {
+        synchronized (this) {
+          if (pool.absentSinceNanos() >= 0) {
+            LOG.info(
+                "{}: closing the pool of member {}: absent for 30s",
+                config.poolName(),
+                pool.name());
+            it.remove();
+            pool.close();
+          }
+        }
+      }
+    }
+  }
+
+  private static String describe(RoutingTable t) {
+    StringBuilder sb = new StringBuilder("leader key: ");
+    sb.append(t.topology().leaderName() == null ? "none" : t.topology().leaderName());
+    sb.append(", members:");
+    for (Member m : t.topology().members()) {
+      sb.append(' ')
+          .append(m.name())
+          .append('=')
+          .append(m.role().name().toLowerCase(java.util.Locale.ROOT))
+          .append('/')
+          .append(m.state());
+      if (m.role() == MemberRole.REPLICA) {
+        sb.append("/lag ").append(m.lagBytes());
+      }
+    }
+    return sb.toString();
+  }
+
+  @Override
+  public void close() {
+    synchronized (this) {
+      closed = true;
+    }
+    lock.lock();
+    try {
+      tableChanged.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    housekeeping.shutdownNow();
+    pools.values().forEach(MemberPool::close);
+    pools.clear();
+  }
+}

@@ -1,0 +1,32 @@
+package io.pgha.jdbc.routing;
+
+import io.pgha.jdbc.Member;
+import io.pgha.jdbc.Topology;
+import java.util.List;
+
+/**
+ * What {@code getConnection()} looks up: the leader's pool and the replicas that may take reads,
+ * derived from one topology snapshot. Immutable; replaced as a whole.
+ *
+ * @param topology the snapshot this table was built from
+ * @param leader the writable leader's pool, or null while there is none
+ * @param readable replicas that qualify for reads (running, streaming, not {@code noloadbalance},
+ *     within the lag bound), with the lag used for the decision
+ */
+record RoutingTable(Topology topology, Target leader, List<Target> readable) {
+
+  static final RoutingTable EMPTY = new RoutingTable(Topology.EMPTY, null, List.of());
+
+  /**
+   * A member and its pool.
+   *
+   * @param member the member as the topology describes it
+   * @param pool its pool
+   * @param lagBytes the lag routing uses: the larger of the source's and the probed replay backlog
+   */
+  record Target(Member member, MemberPool pool, long lagBytes) {}
+
+  String leaderName() {
+    return leader == null ? null : leader.member().name();
+  }
+}

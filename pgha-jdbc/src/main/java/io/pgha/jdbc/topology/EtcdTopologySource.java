@@ -1,0 +1,240 @@
+package io.pgha.jdbc.topology;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.WatchOption;
+import io.etcd.jetcd.watch.WatchEvent;
+import io.etcd.jetcd.watch.WatchResponse;
+import io.pgha.jdbc.Topology;
+import io.pgha.jdbc.TopologySource;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Topology from Patroni's keys in etcd: one prefix read, then a watch from the next revision. Any
+ * watch error (compaction, a closed stream) triggers a full re-read and a new watch. All state
+ * changes run on one thread, so the key view needs no locking.
+ */
+public final class EtcdTopologySource implements TopologySource {
+
+  private static final Logger LOG = LoggerFactory.getLogger(EtcdTopologySource.class);
+  private static final Duration RESYNC_TIMEOUT = Duration.ofSeconds(5);
+  private static final long RESYNC_BACKOFF_MILLIS = 500;
+
+  private final List<String> endpoints;
+  private final String prefix;
+  private final PatroniKeyView view;
+  private final ScheduledExecutorService thread;
+  private Client client;
+  private Consumer<Topology> listener;
+  private Watch.Watcher watcher;
+  private long watchGeneration;
+  private Topology lastPublished;
+  private volatile boolean closed;
+
+  /**
+   * @param endpoints etcd client URLs
+   * @param prefix {@code <namespace>/<scope>/}
+   */
+  public EtcdTopologySource(List<String> endpoints, String prefix) {
+    this.endpoints = List.copyOf(endpoints);
+    this.prefix = prefix;
+    this.view = new PatroniKeyView(prefix);
+    this.thread =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "pgha-etcd-topology " + prefix);
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  @Override
+  public String describe() {
+    return "etcd " + endpoints + " " + prefix;
+  }
+
+  @Override
+  public void start(Consumer<Topology> topologyListener, Duration timeout) {
+    this.listener = topologyListener;
+    this.client = Client.builder().endpoints(endpoints.toArray(String[]::new)).build();
+    try {
+      thread
+          .submit(
+              () -> {
+                long revision = readAll(timeout);
+                if (view.isEmpty()) {
+                  throw new IllegalStateException(
+                      "no cluster keys under "
+                          + prefix
+                          + " in etcd "
+                          + endpoints
+                          + ": unknown scope or namespace, or the cluster has not bootstrapped");
+                }
+                publish();
+                watchFrom(revision + 1);
+                return null;
+              })
+          .get();
+    } catch (ExecutionException e) {
+      close();
+      Throwable cause = e.getCause();
+      if (cause instanceof IllegalStateException ise) {
+        throw ise;
+      }
+      throw new IllegalStateException(
+          "cannot read " + prefix + " from etcd " + endpoints + ": " + cause, cause);
+    } catch (InterruptedException e) {
+      close();
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while reading " + prefix + " from etcd", e);
+    }
+  }
+
+  /** Reads every key under the prefix into the view; returns the revision of the read. */
+  private long readAll(Duration timeout) {
+    GetResponse response;
+    try {
+      response =
+          client
+              .getKVClient()
+              .get(bytes(prefix), GetOption.builder().isPrefix(true).build())
+              .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException(
+          "etcd " + endpoints + " did not answer within " + timeout.toMillis() + "ms", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("etcd " + endpoints + " failed: " + e.getCause(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+    view.clear();
+    for (KeyValue kv : response.getKvs()) {
+      view.put(text(kv.getKey()), text(kv.getValue()));
+    }
+    return response.getHeader().getRevision();
+  }
+
+  private void watchFrom(long revision) {
+    long generation = ++watchGeneration;
+    WatchOption option = WatchOption.builder().isPrefix(true).withRevision(revision).build();
+    watcher =
+        client
+            .getWatchClient()
+            .watch(
+                bytes(prefix),
+                option,
+                Watch.listener(
+                    response -> onThread(() -> apply(generation, response)),
+                    error -> onThread(() -> resync(generation, error)),
+                    () -> onThread(() -> resync(generation, null))));
+  }
+
+  /** Runs on the source's thread; after close, callbacks still arriving from jetcd are dropped. */
+  private void onThread(Runnable task) {
+    try {
+      thread.execute(task);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // closed
+    }
+  }
+
+  private void apply(long generation, WatchResponse response) {
+    if (generation != watchGeneration || closed) {
+      return;
+    }
+    for (WatchEvent event : response.getEvents()) {
+      String key = text(event.getKeyValue().getKey());
+      if (event.getEventType() == WatchEvent.EventType.PUT) {
+        view.put(key, text(event.getKeyValue().getValue()));
+      } else if (event.getEventType() == WatchEvent.EventType.DELETE) {
+        view.delete(key);
+      }
+    }
+    publish();
+  }
+
+  private void resync(long generation, Throwable error) {
+    if (generation != watchGeneration || closed) {
+      return;
+    }
+    LOG.warn(
+        "etcd watch on {} ended ({}); re-reading all keys",
+        prefix,
+        error == null ? "completed" : error.toString());
+    if (watcher != null) {
+      watcher.close();
+    }
+    watchGeneration++;
+    try {
+      long revision = readAll(RESYNC_TIMEOUT);
+      publish();
+      watchFrom(revision + 1);
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "re-reading {} from etcd {} failed ({}); keeping the last topology, retrying in {}ms",
+          prefix,
+          endpoints,
+          e.getMessage(),
+          RESYNC_BACKOFF_MILLIS);
+      long next = watchGeneration;
+      if (!closed) {
+        thread.schedule(() -> resync(next, e), RESYNC_BACKOFF_MILLIS, TimeUnit.MILLISECONDS);
+      }
+    }
+  }
+
+  private void publish() {
+    Topology topology = view.topology();
+    if (!topology.equals(lastPublished)) {
+      lastPublished = topology;
+      try {
+        listener.accept(topology);
+      } catch (RuntimeException e) {
+        LOG.error("topology listener failed on {}", prefix, e);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    onThread(
+        () -> {
+          if (watcher != null) {
+            watcher.close();
+          }
+        });
+    thread.shutdown();
+    try {
+      thread.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (client != null) {
+      client.close();
+    }
+  }
+
+  private static ByteSequence bytes(String s) {
+    return ByteSequence.from(s, StandardCharsets.UTF_8);
+  }
+
+  private static String text(ByteSequence b) {
+    return b.toString(StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,115 @@
+package io.pgha.jdbc.topology;
+
+import io.pgha.jdbc.Member;
+import io.pgha.jdbc.MemberRole;
+import io.pgha.jdbc.Topology;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cluster's keys under {@code <namespace>/<scope>/} as last seen, turned into a {@link
+ * Topology} on demand. A malformed member value is logged and the member's last good value kept, so
+ * one bad write cannot take a member out of routing. Not thread-safe: one source thread owns it.
+ */
+public final class PatroniKeyView {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PatroniKeyView.class);
+
+  private final String prefix;
+  private final Map<String, PatroniJson.MemberKey> members = new TreeMap<>();
+  private String leader;
+  private long statusOptime = -1;
+
+  /**
+   * @param prefix the key prefix, {@code <namespace>/<scope>/}
+   */
+  public PatroniKeyView(String prefix) {
+    this.prefix = prefix;
+  }
+
+  /** Forgets everything, before a full re-read. */
+  public void clear() {
+    members.clear();
+    leader = null;
+    statusOptime = -1;
+  }
+
+  /** True when no key of the cluster has been seen. */
+  public boolean isEmpty() {
+    return members.isEmpty() && leader == null;
+  }
+
+  /** Applies a put of {@code key} (full key, with the prefix). */
+  public void put(String key, String value) {
+    String rel = relative(key);
+    if (rel == null) {
+      return;
+    }
+    if (rel.equals("leader")) {
+      leader = value == null || value.isBlank() ? null : value.trim();
+    } else if (rel.equals("status")) {
+      statusOptime = PatroniJson.parseStatusOptime(value);
+    } else if (rel.startsWith("members/")) {
+      String name = rel.substring("members/".length());
+      try {
+        members.put(name, PatroniJson.parseMemberKey(name, value));
+      } catch (IllegalArgumentException e) {
+        LOG.warn(
+            "ignoring malformed value of {}{} ({}); keeping the last good value of member {}",
+            prefix,
+            rel,
+            e.getMessage(),
+            name);
+      }
+    }
+  }
+
+  /** Applies a delete of {@code key}. */
+  public void delete(String key) {
+    String rel = relative(key);
+    if (rel == null) {
+      return;
+    }
+    if (rel.equals("leader")) {
+      leader = null;
+    } else if (rel.equals("status")) {
+      statusOptime = -1;
+    } else if (rel.startsWith("members/")) {
+      members.remove(rel.substring("members/".length()));
+    }
+  }
+
+  /** The topology these keys describe, with each replica's lag behind the leader. */
+  public Topology topology() {
+    long leaderPosition = statusOptime;
+    PatroniJson.MemberKey leaderKey = leader == null ? null : members.get(leader);
+    if (leaderKey != null) {
+      leaderPosition = Math.max(leaderPosition, leaderKey.walPosition());
+    }
+    List<Member> list = new ArrayList<>(members.size());
+    for (PatroniJson.MemberKey k : members.values()) {
+      list.add(k.member().withLag(lag(k, leaderPosition)));
+    }
+    return new Topology(leader, list);
+  }
+
+  private static long lag(PatroniJson.MemberKey k, long leaderPosition) {
+    if (k.member().role() == MemberRole.PRIMARY) {
+      return 0;
+    }
+    // Patroni 4.x and pgha publish the replay position; 3.x only the received one.
+    long position = k.replayPosition() >= 0 ? k.replayPosition() : k.walPosition();
+    if (leaderPosition < 0 || position < 0) {
+      return Member.UNKNOWN_LAG;
+    }
+    return Math.max(0, leaderPosition - position);
+  }
+
+  private String relative(String key) {
+    return key.startsWith(prefix) ? key.substring(prefix.length()) : null;
+  }
+}

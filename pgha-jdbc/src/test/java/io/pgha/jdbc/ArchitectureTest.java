@@ -1,0 +1,49 @@
+package io.pgha.jdbc;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/** Keeps the client independent of the agent and its internals free of cycles. */
+class ArchitectureTest {
+
+  private static final JavaClasses CLASSES =
+      new ClassFileImporter()
+          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          .importPackages("io.pgha.jdbc");
+
+  @Test
+  void neverDependsOnTheAgent() {
+    noClasses().should().dependOnClassesThat().resideInAPackage("io.pgha.core..").check(CLASSES);
+  }
+
+  @Test
+  void onlyTheEtcdSourceTouchesJetcd() {
+    // jetcd is optional: everything else must load without it.
+    noClasses()
+        .that()
+        .doNotHaveSimpleName("EtcdTopologySource")
+        .and()
+        .doNotHaveSimpleName("TopologySources")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.etcd..")
+        .check(CLASSES);
+  }
+
+  @Test
+  void topologyAndRoutingDoNotDependOnEachOther() {
+    slices().matching("io.pgha.jdbc.(*)..").should().beFreeOfCycles().check(CLASSES);
+    noClasses()
+        .that()
+        .resideInAPackage("io.pgha.jdbc.topology..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.pgha.jdbc.routing..")
+        .check(CLASSES);
+  }
+}

@@ -1,0 +1,65 @@
+package io.pgha.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PghaDataSourceConfigTest {
+
+  private static PghaDataSourceConfig.Builder etcd() {
+    return PghaDataSourceConfig.builder().etcd(List.of("http://127.0.0.1:2379")).scope("pg-test");
+  }
+
+  @Test
+  void defaultsAreValid() {
+    PghaDataSourceConfig c = etcd().build();
+    assertThat(c.keyPrefix()).isEqualTo("/service/pg-test/");
+    assertThat(c.readPolicy()).isEqualTo(ReadPolicy.ROUND_ROBIN);
+    assertThat(c.leaderMaximumPoolSize()).isEqualTo(10);
+    assertThat(c.fallbackToLeader()).isTrue();
+  }
+
+  @Test
+  void perRoleSizesOverrideTheSharedOne() {
+    PghaDataSourceConfig c = etcd().maximumPoolSize(4).replicaMaximumPoolSize(8).build();
+    assertThat(c.leaderMaximumPoolSize()).isEqualTo(4);
+    assertThat(c.replicaMaximumPoolSize()).isEqualTo(8);
+  }
+
+  @Test
+  void errorsNameTheKeyTheValueAndTheRule() {
+    assertThatThrownBy(() -> etcd().connectionTimeout(Duration.ofMillis(100)).build())
+        .hasMessage("pgha: connectionTimeout (PT0.1S) must be at least 250ms (HikariCP's minimum)");
+    assertThatThrownBy(() -> etcd().scope("a/b").build())
+        .hasMessage("pgha: scope (a/b) must be the cluster name, non-empty and without '/'");
+    assertThatThrownBy(
+            () -> PghaDataSourceConfig.builder().etcd(List.of("127.0.0.1:2379")).scope("x").build())
+        .hasMessage("pgha: etcd (127.0.0.1:2379) each endpoint must look like http://host:port");
+    assertThatThrownBy(() -> etcd().minimumIdle(20).build())
+        .hasMessage("pgha: minimumIdle (20) must be between 0 and maximumPoolSize (10)");
+    assertThatThrownBy(() -> PghaDataSourceConfig.builder().staticHosts(List.of("db1")).build())
+        .hasMessage("pgha: staticHosts (db1) each entry must be host:port");
+    assertThatThrownBy(
+            () -> PghaDataSourceConfig.builder().httpApi(List.of(URI.create("/x"))).build())
+        .hasMessage("pgha: httpApi (/x) each URL must be absolute http(s)://host:port");
+  }
+
+  @Test
+  void exactlyOneSource() {
+    assertThatThrownBy(() -> PghaDataSourceConfig.builder().build())
+        .hasMessageStartingWith("no topology source");
+    assertThatThrownBy(() -> etcd().staticHosts(List.of("h:1")))
+        .hasMessageContaining("configure exactly one");
+  }
+
+  @Test
+  void passwordNeverInToString() {
+    assertThat(etcd().username("app").password("s3cret").build().toString())
+        .contains("app")
+        .doesNotContain("s3cret");
+  }
+}

@@ -1,0 +1,58 @@
+package io.pgha.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.Driver;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+class PghaDriverTest {
+
+  @Test
+  void parsesEndpointsScopeRoleAndOptions() {
+    Properties info = new Properties();
+    info.setProperty("user", "app");
+    PghaDriver.ParsedUrl p =
+        PghaDriver.parse(
+            "jdbc:pgha://127.0.0.1:2379,127.0.0.1:2381/pg-test?role=replica&namespace=/pg"
+                + "&readPolicy=least_lag&maxReplicaLagBytes=1024&sslmode=disable",
+            info);
+
+    assertThat(p.readOnly()).isTrue();
+    assertThat(p.config().etcdEndpoints())
+        .containsExactly("http://127.0.0.1:2379", "http://127.0.0.1:2381");
+    assertThat(p.config().keyPrefix()).isEqualTo("/pg/pg-test/");
+    assertThat(p.config().readPolicy()).isEqualTo(ReadPolicy.LEAST_LAG);
+    assertThat(p.config().maxReplicaLagBytes()).isEqualTo(1024);
+    assertThat(p.config().username()).isEqualTo("app");
+    assertThat(p.config().connectionProperties()).containsEntry("sslmode", "disable");
+  }
+
+  @Test
+  void primaryAndReplicaUrlsShareOneDataSource() {
+    String base = "jdbc:pgha://127.0.0.1:2379/pg-test";
+    assertThat(PghaDriver.parse(base + "?role=replica", null).key())
+        .isEqualTo(PghaDriver.parse(base + "?role=primary", null).key())
+        .isEqualTo(PghaDriver.parse(base, null).key());
+  }
+
+  @Test
+  void badUrlsAreNamed() {
+    assertThatThrownBy(() -> PghaDriver.parse("jdbc:pgha:127.0.0.1/x", null))
+        .hasMessageContaining("must look like jdbc:pgha://");
+    assertThatThrownBy(() -> PghaDriver.parse("jdbc:pgha://h:1/x?role=boss", null))
+        .hasMessage("pgha: role (boss) must be primary or replica");
+    assertThatThrownBy(() -> PghaDriver.parse("jdbc:pgha://h:1/x?maxReplicaLagBytes=lots", null))
+        .hasMessage("pgha: maxReplicaLagBytes (lots) must be a whole number");
+  }
+
+  @Test
+  void registeredThroughServiceLoader() throws SQLException {
+    Driver d = DriverManager.getDriver("jdbc:pgha://127.0.0.1:2379/pg-test");
+    assertThat(d).isInstanceOf(PghaDriver.class);
+    assertThat(d.acceptsURL("jdbc:postgresql://x/y")).isFalse();
+  }
+}
