@@ -1,7 +1,6 @@
 package io.pgha.core.cluster;
 
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -64,9 +63,9 @@ public record DynamicConfig(
 
   public DynamicConfig {
     synchronousMode = Objects.requireNonNullElse(synchronousMode, SynchronousMode.OFF);
-    parameters = immutableCopy(parameters);
-    postgresqlExtra = immutableCopy(postgresqlExtra);
-    extra = immutableCopy(extra);
+    parameters = Maps.immutableCopy(parameters);
+    postgresqlExtra = Maps.immutableCopy(postgresqlExtra);
+    extra = Maps.immutableCopy(extra);
   }
 
   /** Patroni's defaults, as used when the {@code config} key is absent. */
@@ -99,14 +98,6 @@ public record DynamicConfig(
   /** Whether a {@code standby_cluster} section is configured (this cluster follows another). */
   public boolean isStandbyCluster() {
     return extra.get("standby_cluster") instanceof Map<?, ?> m && !m.isEmpty();
-  }
-
-  // Map.copyOf rejects null values, but JSON null is a legitimate value (PATCH semantics aside).
-  private static Map<String, Object> immutableCopy(Map<String, Object> map) {
-    if (map == null || map.isEmpty()) {
-      return Map.of();
-    }
-    return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(map));
   }
 
   /** Mutable builder for {@link DynamicConfig}, starting from Patroni's defaults. */

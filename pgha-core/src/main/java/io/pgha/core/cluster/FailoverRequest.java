@@ -1,5 +1,6 @@
 package io.pgha.core.cluster;
 
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Optional;
 
@@ -38,6 +39,11 @@ public record FailoverRequest(
   /** The same request, scheduled. */
   public FailoverRequest at(OffsetDateTime when) {
     return new FailoverRequest(leader, candidate, Optional.of(when), modRevision);
+  }
+
+  /** {@code scheduled_at} as an instant on the time line. */
+  public Optional<Instant> scheduledInstant() {
+    return scheduledAt.map(OffsetDateTime::toInstant);
   }
 
   /** Patroni writes {@code {}} to clear the request: nothing to act on. */

@@ -57,7 +57,7 @@ public record Member(
     replicationState = Objects.requireNonNullElse(replicationState, Optional.empty());
     timeline = Objects.requireNonNullElse(timeline, OptionalInt.empty());
     tags = Objects.requireNonNullElse(tags, Tags.NONE);
-    extra = extra == null ? Map.of() : Map.copyOf(extra);
+    extra = Maps.immutableCopy(extra);
   }
 
   /** A builder starting from a member with only a name. */

@@ -46,7 +46,7 @@ public record Tags(
 
   public Tags {
     replicateFrom = replicateFrom == null ? Optional.empty() : replicateFrom;
-    custom = custom == null ? Map.of() : Map.copyOf(custom);
+    custom = Maps.immutableCopy(custom);
   }
 
   /**

@@ -73,7 +73,8 @@ public interface Dcs extends AutoCloseable {
    * Confirms leadership: refreshes the lease now and checks the key still names this member, moving
    * it onto the current lease if an earlier lease of this member holds it.
    *
-   * @return true if this member still holds the key
+   * @return true if this member still holds the key; false if etcd says the key names someone else,
+   *     is gone, or the lease expired (a {@link DcsException} means etcd could not be asked)
    */
   boolean renewLeader() throws DcsException;
 
@@ -94,7 +95,8 @@ public interface Dcs extends AutoCloseable {
 
   /**
    * Changes the lease TTL (the {@code ttl} setting changed): grants a new lease and moves this
-   * member's keys onto it.
+   * member's keys onto it. A ttl etcd cannot grant (under 2 s, not whole seconds) is logged and
+   * ignored: the current lease stays.
    */
   void changeTtl(Duration ttl) throws DcsException;
 

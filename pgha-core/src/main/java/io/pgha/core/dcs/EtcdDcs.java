@@ -128,7 +128,11 @@ public final class EtcdDcs implements Dcs {
             .loadBalancerPolicy("round_robin")
             // etcd's require-leader flag: a member without a quorum answers "no leader".
             .header("hasleader", "true")
-            .connectTimeout(config.requestTimeout());
+            .connectTimeout(config.requestTimeout())
+            // Find a dead connection (a black-holed network) in ~15 s, so calls stuck on it fail
+            // and are not left pending. etcd refuses pings more often than every 5 s.
+            .keepaliveTime(Duration.ofSeconds(10))
+            .keepaliveTimeout(Duration.ofSeconds(5));
     config
         .user()
         .ifPresent(
@@ -269,7 +273,15 @@ public final class EtcdDcs implements Dcs {
       lost("the lease is gone", System.nanoTime());
       return false;
     }
-    lease.keepAliveNow();
+    try {
+      lease.keepAliveNow();
+    } catch (DcsException e) {
+      if (lease.status().leaseId() != 0) {
+        throw e; // no answer: the state in etcd is unknown
+      }
+      lost("the lease expired in etcd", System.nanoTime());
+      return false; // etcd answered: the lease, and the key with it, is gone
+    }
     long leaseId = lease.status().leaseId();
     ByteSequence key = bytes(keys.leader());
     TxnResponse r =
@@ -352,7 +364,17 @@ public final class EtcdDcs implements Dcs {
 
   @Override
   public synchronized void changeTtl(Duration ttl) throws DcsException {
-    EtcdDcsConfig next = current.withTtl(ttl);
+    if (ttl.equals(lease.ttl())) {
+      return;
+    }
+    EtcdDcsConfig next;
+    try {
+      next = current.withTtl(ttl);
+    } catch (IllegalArgumentException e) {
+      // The new ttl comes from the config key, i.e. from anyone who can write to etcd.
+      LOG.warn("[{}] keeping ttl {}s: {}", me, lease.ttl().toSeconds(), e.getMessage());
+      return;
+    }
     if (next.ttl().equals(lease.ttl())) {
       return;
     }

@@ -2,6 +2,7 @@ package io.pgha.core.dcs;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
+import io.etcd.jetcd.ClientBuilder;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
@@ -30,11 +31,17 @@ final class Contenders implements AutoCloseable {
    * Uses every kind of etcd call once with generous timeouts: the first use of each in a JVM loads
    * and initialises many classes, which on a busy 2-core machine can outlast a test's ttl.
    */
-  private static synchronized void warmUp(List<String> endpoints) {
+  private static synchronized void warmUp(List<String> endpoints, String user, String password) {
     if (warm) {
       return;
     }
-    try (Client client = Client.builder().endpoints(endpoints.toArray(String[]::new)).build()) {
+    ClientBuilder builder = Client.builder().endpoints(endpoints.toArray(String[]::new));
+    if (user != null) {
+      builder
+          .user(ByteSequence.from(user, StandardCharsets.UTF_8))
+          .password(ByteSequence.from(password, StandardCharsets.UTF_8));
+    }
+    try (Client client = builder.build()) {
       ByteSequence key = ByteSequence.from("/warm-up", StandardCharsets.UTF_8);
       long lease = client.getLeaseClient().grant(2).get(30, TimeUnit.SECONDS).getID();
       client.getLeaseClient().keepAliveOnce(lease).get(30, TimeUnit.SECONDS);
@@ -54,8 +61,17 @@ final class Contenders implements AutoCloseable {
     }
   }
 
+  private final String user;
+  private final String password;
+
   Contenders(List<String> endpoints, Duration ttl) {
-    warmUp(endpoints);
+    this(endpoints, ttl, null, null);
+  }
+
+  Contenders(List<String> endpoints, Duration ttl, String user, String password) {
+    this.user = user;
+    this.password = password;
+    warmUp(endpoints, user, password);
     this.endpoints = endpoints;
     this.scope = "test-" + SCOPES.incrementAndGet() + "-" + ProcessHandle.current().pid();
     this.ttl = ttl;
@@ -70,14 +86,19 @@ final class Contenders implements AutoCloseable {
   }
 
   EtcdDcsConfig.Builder config(String member) {
-    return EtcdDcsConfig.builder()
-        .endpoints(endpoints)
-        .scope(scope)
-        .memberName(member)
-        .ttl(ttl)
-        // Generous: a cold JVM's first gRPC call can take a second; the lease deadline does
-        // not depend on this.
-        .requestTimeout(ttl.dividedBy(2));
+    EtcdDcsConfig.Builder b =
+        EtcdDcsConfig.builder()
+            .endpoints(endpoints)
+            .scope(scope)
+            .memberName(member)
+            .ttl(ttl)
+            // Generous: a cold JVM's first gRPC call can take a second; the lease deadline does
+            // not depend on this.
+            .requestTimeout(ttl.dividedBy(2));
+    if (user != null) {
+      b.credentials(user, password);
+    }
+    return b;
   }
 
   EtcdDcs start(String member) {

@@ -33,9 +33,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The DCS layer against one real etcd. */
 class EtcdDcsTest {
+  private static final Logger LOG = LoggerFactory.getLogger(EtcdDcsTest.class);
   private static final Duration TTL = Duration.ofSeconds(3);
   private static LocalEtcd etcd;
 
@@ -112,6 +115,10 @@ class EtcdDcsTest {
           .until(() -> m.view().isUnlocked());
     }
     long goneAfterMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - closedAt);
+    LOG.info(
+        "measured: leader key of a dead holder gone for all watchers {} ms after it stopped (ttl {} s)",
+        goneAfterMillis,
+        TTL.toSeconds());
     // etcd expires a lease between ttl and ttl + its check interval after the last keep-alive.
     assertThat(goneAfterMillis).isLessThan(TTL.toMillis() + 2500);
   }
@@ -128,15 +135,21 @@ class EtcdDcsTest {
     assertThat(a.holdsLeadership()).isTrue();
 
     CountDownLatch seen = new CountDownLatch(1);
+    AtomicLong seenAt = new AtomicLong();
     b.subscribe(
         change -> {
           if (change.leaderChanged() && change.current().isUnlocked()) {
+            seenAt.set(System.nanoTime());
             seen.countDown();
           }
         });
+    long releasedAt = System.nanoTime();
     assertThat(a.releaseLeader()).isTrue();
     assertThat(a.holdsLeadership()).isFalse();
     assertThat(seen.await(2, TimeUnit.SECONDS)).isTrue();
+    LOG.info(
+        "measured: release seen by another member's subscriber {} ms after the call began",
+        TimeUnit.NANOSECONDS.toMillis(seenAt.get() - releasedAt));
     assertThat(b.acquireLeader()).isTrue();
   }
 
@@ -157,6 +170,30 @@ class EtcdDcsTest {
   }
 
   @Test
+  void aLeaseRevokedBehindTheHoldersBackIsLostNotRenewed() throws Exception {
+    EtcdDcs a = cluster.start("a");
+    List<String> reasons = new CopyOnWriteArrayList<>();
+    a.onLeadershipLost((reason, at) -> reasons.add(reason));
+    assertThat(a.acquireLeader()).isTrue();
+    long lease = a.leaseStatus().leaseId();
+
+    try (Client raw =
+        Client.builder().endpoints(etcd.clientEndpoints().toArray(String[]::new)).build()) {
+      raw.getLeaseClient().revoke(lease).get(5, TimeUnit.SECONDS);
+    }
+    await().atMost(TTL).until(() -> !reasons.isEmpty());
+    assertThat(a.holdsLeadership()).isFalse();
+    // etcd answers a keep-alive of a revoked lease with TTL 0, not an error: never a renewal.
+    assertThat(a.renewLeader()).isFalse();
+    await().atMost(TTL).until(() -> a.leaseStatus().leaseId() == 0);
+
+    // Back to normal on a fresh lease.
+    assertThat(a.acquireLeader()).isTrue();
+    assertThat(a.leaseStatus().leaseId()).isNotEqualTo(lease);
+    assertThat(a.holdsLeadership()).isTrue();
+  }
+
+  @Test
   void aNewIncarnationOfTheLeaderTakesItsKeyOverOntoItsOwnLease() throws Exception {
     EtcdDcs first = cluster.start("a");
     assertThat(first.acquireLeader()).isTrue();
@@ -170,6 +207,33 @@ class EtcdDcsTest {
     } finally {
       first.close();
     }
+  }
+
+  @Test
+  void changingTheTtlMovesTheLeaderAndMemberKeysToANewLease() throws Exception {
+    EtcdDcs a = cluster.start("a");
+    EtcdDcs observer = cluster.start("o");
+    Member m = Member.builder("a").role(Role.PRIMARY).state("running").build();
+    assertThat(a.updateMember(m)).isTrue();
+    assertThat(a.acquireLeader()).isTrue();
+    long before = a.leaseStatus().leaseId();
+
+    a.changeTtl(Duration.ofSeconds(1));
+    assertThat(a.leaseStatus().leaseId()).as("etcd cannot grant 1s: ignored").isEqualTo(before);
+
+    a.changeTtl(TTL.plusSeconds(2));
+
+    LeaseStatus after = a.leaseStatus();
+    assertThat(after.leaseId()).isNotEqualTo(before);
+    assertThat(after.ttlSeconds()).isEqualTo(TTL.toSeconds() + 2);
+    assertThat(a.holdsLeadership()).isTrue();
+    assertThat(leaseOf(a, "leader")).isEqualTo(after.leaseId());
+    assertThat(leaseOf(a, "members/a")).isEqualTo(after.leaseId());
+    // The old lease is revoked; the keys survive it.
+    Thread.sleep(TTL.toMillis() + 500);
+    assertThat(observer.refresh().isLeader("a")).isTrue();
+    assertThat(observer.view().member("a")).hasValue(m);
+    assertThat(a.renewLeader()).isTrue();
   }
 
   @Test
@@ -323,6 +387,18 @@ class EtcdDcsTest {
     assertThat(observer.refresh().members()).containsOnlyKeys("a");
     // The leader key was overwritten by hand: its former holder notices.
     await().atMost(Duration.ofSeconds(5)).until(() -> !a.holdsLeadership());
+  }
+
+  private static long leaseOf(EtcdDcs dcs, String relative) throws Exception {
+    try (Client raw =
+        Client.builder().endpoints(etcd.clientEndpoints().toArray(String[]::new)).build()) {
+      return raw.getKVClient()
+          .get(bs(dcs.keys().prefix() + relative))
+          .get(5, TimeUnit.SECONDS)
+          .getKvs()
+          .get(0)
+          .getLease();
+    }
   }
 
   private static long modRevision(EtcdDcs dcs, String relative) throws Exception {

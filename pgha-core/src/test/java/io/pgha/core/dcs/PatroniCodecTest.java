@@ -101,6 +101,22 @@ class PatroniCodecTest {
   }
 
   @Test
+  void nullFieldsOfUnknownNamesAreKept() {
+    Member m =
+        PatroniCodec.decodeMember(
+            "k",
+            "a",
+            "{\"role\":\"replica\",\"future\":null,\"tags\":{\"zone\":null}}",
+            warnings::add);
+    assertThat(m.role()).isEqualTo(Role.REPLICA);
+    assertThat(m.extra()).containsEntry("future", null);
+    assertThat(m.tags().custom()).containsEntry("zone", null);
+    assertThat(PatroniCodec.decodeMember("k", "a", PatroniCodec.encodeMember(m), warnings::add))
+        .isEqualTo(m);
+    assertThat(warnings).isEmpty();
+  }
+
+  @Test
   void notAnObjectIsAnInvalidValueNamingTheKey() {
     assertThatThrownBy(() -> PatroniCodec.decodeMember("/s/c/members/a", "a", "[1,2", w -> {}))
         .isInstanceOf(InvalidValueException.class)
