@@ -61,13 +61,16 @@ public final class PghaAgent implements AutoCloseable {
     return config.name();
   }
 
-  /** Connects to etcd and starts the HA loop. */
+  /**
+   * Connects to etcd, starts the HTTP API, then the HA loop. If the API cannot start (its port is
+   * taken, a TLS file is unreadable), nothing is left running and PostgreSQL is not touched.
+   */
   public synchronized void start() {
     if (agent != null) {
       throw new IllegalStateException("agent " + name() + " is already started");
     }
     EtcdDcs dcs = EtcdDcs.connect(dcsConfigOf(config));
-    Agent started =
+    Agent created =
         new Agent(
             config.scope(),
             MemberIdentity.from(config),
@@ -76,8 +79,6 @@ public final class PghaAgent implements AutoCloseable {
             config.initialDynamicConfig(),
             config.restApi().apiUrl(),
             listeners);
-    started.start();
-    agent = started;
     ApiConfig.Builder api =
         ApiConfig.builder()
             .listen(config.restApi().listen().host(), config.restApi().listen().port());
@@ -85,14 +86,15 @@ public final class PghaAgent implements AutoCloseable {
       apiServer =
           PghaApiServer.start(
               restApi.apply(api).build(),
-              started::apiSnapshot,
-              started.dcs(),
-              started.managementActions());
+              created::apiSnapshot,
+              created.dcs(),
+              created.managementActions());
     } catch (RuntimeException e) {
-      started.stop();
-      agent = null;
+      created.halt();
       throw e;
     }
+    created.start();
+    agent = created;
   }
 
   /**
