@@ -138,7 +138,8 @@ final class HaLoop implements AutoCloseable {
       long started = System.nanoTime();
       try {
         cycle();
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) {
+        // A loop that dies leaves a primary running with nobody watching it: log and go on.
         LOG.error("[{}] HA cycle failed; trying again next cycle", name, e);
       }
       lastCycleNanos = System.nanoTime();
