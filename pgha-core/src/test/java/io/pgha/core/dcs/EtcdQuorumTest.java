@@ -97,6 +97,9 @@ class EtcdQuorumTest {
     List<EtcdMember> paused = List.of(etcd.member(0), etcd.member(1));
     long pausedAt = System.nanoTime();
     paused.forEach(EtcdMember::pause);
+    // Pausing a member takes a moment (its whole process tree is stopped): until the second one
+    // is, etcd still has quorum.
+    long quorumLostAt = System.nanoTime();
     try {
       await()
           .atMost(TTL.plusSeconds(2))
@@ -111,7 +114,11 @@ class EtcdQuorumTest {
       assertThat(loss.atNanos())
           .isLessThan(loss.lease().lastConfirmedSendNanos() + TTL.toNanos())
           .isGreaterThan(pausedAt);
-      assertThat(loss.lease().lastConfirmedSendNanos()).isLessThanOrEqualTo(pausedAt);
+      // The etcd leader renews leases on its own and only steps down one election timeout (1 s by
+      // default) after it stops hearing from a quorum, so it may confirm a keep-alive a little
+      // after quorum is gone; the rule above holds all the same.
+      assertThat(loss.lease().lastConfirmedSendNanos())
+          .isLessThanOrEqualTo(quorumLostAt + TimeUnit.SECONDS.toNanos(2));
       LoggerFactory.getLogger(EtcdQuorumTest.class)
           .info(
               "measured: quorum loss reported {} ms after the pause, {} ms before the earliest etcd-side expiry",
