@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -116,17 +117,28 @@ public final class PostgresController implements AutoCloseable {
       return OptionalLong.of(current.pid());
     }
     OptionalLong fromFile = dataDir.postmasterPid();
-    if (fromFile.isPresent() && isPostgresProcess(fromFile.getAsLong())) {
+    if (fromFile.isPresent() && isOurPostmaster(fromFile.getAsLong())) {
       return fromFile;
     }
     return OptionalLong.empty();
   }
 
-  private static boolean isPostgresProcess(long pid) {
-    return ProcessHandle.of(pid)
-        .filter(ProcessHandle::isAlive)
-        .map(h -> h.info().command().map(c -> c.endsWith("postgres")).orElse(true))
-        .orElse(false);
+  /**
+   * Whether the pid from postmaster.pid is a live postmaster of this data directory, not a stale
+   * file whose pid the OS gave to another process: PostgreSQL processes run with the data directory
+   * as their working directory.
+   */
+  private boolean isOurPostmaster(long pid) {
+    Optional<ProcessHandle> handle = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
+    if (handle.isEmpty()) {
+      return false;
+    }
+    try {
+      return Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "cwd"))
+          .equals(config.dataDir().toRealPath());
+    } catch (IOException | UnsupportedOperationException | SecurityException e) {
+      return handle.get().info().command().map(c -> c.endsWith("postgres")).orElse(true);
+    }
   }
 
   // ---------------------------------------------------------------- bootstrap and clone
@@ -145,7 +157,7 @@ public final class PostgresController implements AutoCloseable {
     dataDir.prepareEmpty(false, "bootstrap");
     runInitdb(remaining(deadline));
     try {
-      start(null, remaining(deadline));
+      start(false, null, remaining(deadline));
       createRoles();
     } catch (RuntimeException e) {
       discardHalfBootstrappedCluster(e);
@@ -340,20 +352,21 @@ public final class PostgresController implements AutoCloseable {
    *     START_FAILED, WRONG_STATE when it already runs
    */
   public synchronized void startAsPrimary(Duration timeout) {
-    start(null, timeout);
+    start(false, null, timeout);
   }
 
   /**
    * Starts PostgreSQL as a standby streaming from {@code leader} (standby.signal, primary_conninfo,
-   * primary_slot_name) and waits until it accepts connections.
+   * primary_slot_name) and waits until it accepts connections. With a null leader it starts as a
+   * standby that streams from no one (read-only, waiting for a leader; see {@link #follow}).
    *
    * @throws PostgresControlException as {@link #startAsPrimary}
    */
   public synchronized void startAsStandby(Upstream leader, Duration timeout) {
-    start(leader, timeout);
+    start(true, leader, timeout);
   }
 
-  private void start(Upstream leader, Duration timeout) {
+  private void start(boolean standby, Upstream leader, Duration timeout) {
     long deadline = deadline(timeout);
     if (!dataDir.isInitialized()) {
       throw new PostgresControlException(
@@ -368,7 +381,7 @@ public final class PostgresController implements AutoCloseable {
       this.upstream = leader;
       files.writeConf(leader, synchronousStandbys, dynamicParameters);
       files.writeHba();
-      files.setStandbySignal(leader != null);
+      files.setStandbySignal(standby);
       ProcessBuilder builder =
           new ProcessBuilder(
               tools.wrap(
@@ -385,7 +398,7 @@ public final class PostgresController implements AutoCloseable {
           "{}: started PostgreSQL (pid {}) as {}",
           config.name(),
           started.pid(),
-          leader == null ? "primary" : "standby of " + leader);
+          !standby ? "primary" : leader == null ? "standby of no one yet" : "standby of " + leader);
     } catch (IOException e) {
       throw new PostgresControlException(
           Kind.START_FAILED, "could not start PostgreSQL on " + config.dataDir() + ": " + e, e);
@@ -423,7 +436,7 @@ public final class PostgresController implements AutoCloseable {
 
   private void adoptRunningPostmaster() {
     OptionalLong pid = dataDir.postmasterPid();
-    if (pid.isPresent() && isPostgresProcess(pid.getAsLong())) {
+    if (pid.isPresent() && isOurPostmaster(pid.getAsLong())) {
       ProcessHandle.of(pid.getAsLong())
           .ifPresent(
               handle -> {
@@ -557,21 +570,14 @@ public final class PostgresController implements AutoCloseable {
   }
 
   /**
-   * Stops (fast) and starts again in the same role, e.g. to apply a parameter that needs a restart.
-   *
-   * @throws PostgresControlException WRONG_STATE for a standby whose leader this controller does
-   *     not know (start it with {@link #startAsStandby} instead)
+   * Stops (fast) and starts again in the same role and with the same leader, e.g. to apply a
+   * parameter that needs a restart.
    */
   public synchronized void restart(Duration timeout) {
     long deadline = deadline(timeout);
-    Upstream leader = files.hasStandbySignal() ? upstream : null;
-    if (files.hasStandbySignal() && leader == null) {
-      throw new PostgresControlException(
-          Kind.WRONG_STATE,
-          config.name() + " is a standby of an unknown leader: use startAsStandby(leader)");
-    }
+    boolean standby = files.hasStandbySignal();
     stop(StopMode.FAST, remaining(deadline));
-    start(leader, remaining(deadline));
+    start(standby, standby ? upstream : null, remaining(deadline));
   }
 
   /** Rewrites the managed parameter file and pg_hba.conf and reloads them (pg_reload_conf). */
@@ -742,7 +748,7 @@ public final class PostgresController implements AutoCloseable {
                 + " removal");
       }
     }
-    start(leader, remaining(deadline));
+    start(true, leader, remaining(deadline));
     return demotion;
   }
 

@@ -319,6 +319,39 @@ class PostgresControllerIntegrationTest {
     }
   }
 
+  @Test
+  @Order(9)
+  void aStandbyThatReplayedPastTheSwitchIsRewoundAndAStandbyMayWaitForALeader() throws Exception {
+    // b kept streaming from a after c's promotion, so it replayed a's divergent row.
+    c.createReplicationSlot("pg_b");
+    Demotion demotion = b.demote(upstreamOf(c), TIMEOUT);
+    assertThat(demotion.outcome()).isIn(Demotion.Outcome.REWOUND, Demotion.Outcome.FOLLOWED);
+    execute(c, "INSERT INTO t VALUES (14, 'after b rejoined')");
+    await().atMost(Duration.ofSeconds(30)).until(() -> ids(b).equals(ids(c)));
+    assertThat(ids(b)).contains(14).doesNotContain(200);
+
+    b.stop(StopMode.FAST, TIMEOUT);
+    b.startAsStandby(null, TIMEOUT);
+    PostgresStatus waiting = b.probe();
+    assertThat(waiting.inRecovery()).isTrue();
+    assertThat(waiting.walReceiverStatus()).isNull();
+
+    // A second controller on the same data directory (an agent restarted) finds it running.
+    PostgresController again =
+        new PostgresController(
+            TestNodes.config("pg-b", b.config().dataDir().getParent(), b.config().port()).build());
+    try {
+      assertThat(again.isRunning()).isTrue();
+      assertThat(again.pid()).isEqualTo(b.pid());
+    } finally {
+      again.close();
+    }
+
+    b.follow(upstreamOf(c));
+    execute(c, "INSERT INTO t VALUES (15, 'b follows again')");
+    await().atMost(Duration.ofSeconds(30)).until(() -> ids(b).contains(15));
+  }
+
   private static String show(PostgresController controller, String parameter) throws Exception {
     try (Connection conn = controller.connect();
         Statement s = conn.createStatement();
