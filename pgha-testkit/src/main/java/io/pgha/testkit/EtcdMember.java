@@ -125,6 +125,9 @@ public final class EtcdMember {
    * serves HTTP at all (it cannot be healthy without a quorum).
    */
   public synchronized void restart() {
+    if (cluster.isClosed()) {
+      throw new IllegalStateException("cannot restart " + name + ": its cluster is closed");
+    }
     stop();
     launch();
     boolean quorum = cluster.runningUnpausedMembers() > cluster.members().size() / 2;

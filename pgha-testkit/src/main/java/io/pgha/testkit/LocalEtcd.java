@@ -22,12 +22,12 @@ import org.slf4j.LoggerFactory;
 public final class LocalEtcd implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(LocalEtcd.class);
-  private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
   private static final int START_ATTEMPTS = 3;
 
   private final Path workDir;
   private final List<EtcdMember> members = new ArrayList<>();
-  private boolean closed;
+  private volatile boolean closed;
 
   private LocalEtcd(Path workDir) {
     this.workDir = workDir;
@@ -35,7 +35,7 @@ public final class LocalEtcd implements AutoCloseable {
 
   /**
    * Starts a cluster of {@code members} etcd processes and waits until every member reports healthy
-   * (at most 30 s).
+   * (at most 60 s).
    *
    * @param members 1 or 3
    * @throws IllegalArgumentException for another member count
@@ -159,6 +159,10 @@ public final class LocalEtcd implements AutoCloseable {
     if (failure != null) {
       throw failure;
     }
+  }
+
+  boolean isClosed() {
+    return closed;
   }
 
   long runningUnpausedMembers() {

@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +32,8 @@ import org.slf4j.LoggerFactory;
  *   ...
  * }
  * }</pre>
+ *
+ * <p>{@link Builder#replicaOf} makes a streaming replica of another instance instead.
  *
  * <p>Layout of {@link #workDir()}: {@code data/} (the data directory), {@code run/} (the unix
  * socket directory), {@code postgres.log} (server output, appended across restarts), {@code
@@ -56,6 +59,7 @@ public final class LocalPostgres implements AutoCloseable {
   private final Map<String, String> parameters;
   private final PostgresInstall install;
   private final OsUser user;
+  private final LocalPostgres primary;
   private volatile int port;
   private volatile ManagedProcess process;
   private boolean closed;
@@ -68,7 +72,8 @@ public final class LocalPostgres implements AutoCloseable {
     this.dataDir = workDir.resolve("data");
     this.socketDir = workDir.resolve("run");
     this.logFile = workDir.resolve("postgres.log");
-    this.parameters = Map.copyOf(builder.parameters);
+    this.parameters = Collections.unmodifiableMap(new LinkedHashMap<>(builder.parameters));
+    this.primary = builder.primary;
   }
 
   /**
@@ -88,6 +93,7 @@ public final class LocalPostgres implements AutoCloseable {
 
     private final String name;
     private final Map<String, String> parameters = new LinkedHashMap<>();
+    private LocalPostgres primary;
 
     private Builder(String name) {
       if (name == null || !NAME.matcher(name).matches()) {
@@ -102,6 +108,13 @@ public final class LocalPostgres implements AutoCloseable {
      * {@code listen_addresses} and {@code unix_socket_directories} are managed by the kit.
      */
     public Builder parameter(String key, String value) {
+      checkParameter(key, value);
+      parameters.put(key, value);
+      return this;
+    }
+
+    /** Rejects names that are not parameter names, values that are null, and kit-managed keys. */
+    static void checkParameter(String key, String value) {
       if (key == null || !PARAMETER.matcher(key).matches()) {
         throw new IllegalArgumentException(
             "parameter name '" + key + "' must match " + PARAMETER.pattern());
@@ -113,15 +126,34 @@ public final class LocalPostgres implements AutoCloseable {
       if (value == null) {
         throw new IllegalArgumentException("parameter '" + key + "' needs a value, got null");
       }
-      parameters.put(key, value);
+    }
+
+    /**
+     * Makes the server a streaming replica of {@code primary}: its data directory is copied with
+     * {@code pg_basebackup -R} (physical replication as the superuser, trust from 127.0.0.1)
+     * instead of being created by initdb.
+     */
+    public Builder replicaOf(LocalPostgres primary) {
+      if (primary == null || !primary.isRunning()) {
+        throw new IllegalArgumentException(
+            "primary " + primary + " must be a running LocalPostgres");
+      }
+      this.primary = primary;
       return this;
     }
 
-    /** Runs initdb and starts the server; waits until it accepts connections (at most 60 s). */
+    /**
+     * Creates the data directory (initdb, or pg_basebackup for a {@linkplain #replicaOf replica})
+     * and starts the server; waits until it accepts connections (at most 60 s).
+     */
     public LocalPostgres start() {
       LocalPostgres postgres = new LocalPostgres(this);
       try {
-        postgres.initdb();
+        if (primary == null) {
+          postgres.initdb();
+        } else {
+          postgres.baseBackup();
+        }
         postgres.startOnFreePort();
         return postgres;
       } catch (RuntimeException e) {
@@ -146,6 +178,25 @@ public final class LocalPostgres implements AutoCloseable {
                 "--no-sync")),
         workDir.resolve("initdb.log"));
     appendToConf("include '" + CONF_FILE + "'");
+  }
+
+  private void baseBackup() {
+    user.createOwnedDirectory(dataDir);
+    user.createOwnedDirectory(socketDir);
+    Command.runLogged(
+        user.wrap(
+            List.of(
+                install.binary("pg_basebackup").toString(),
+                "--pgdata=" + dataDir,
+                "--host=" + primary.host(),
+                "--port=" + primary.port(),
+                "--username=" + SUPERUSER,
+                "--write-recovery-conf",
+                "--wal-method=stream",
+                "--checkpoint=fast",
+                "--no-sync")),
+        workDir.resolve("basebackup.log"));
+    // The copy carries the primary's include line and kit settings; startOnFreePort rewrites them.
   }
 
   private void startOnFreePort() {
@@ -174,6 +225,8 @@ public final class LocalPostgres implements AutoCloseable {
     settings.put("shared_buffers", "32MB");
     settings.put("max_connections", "50");
     settings.put("log_line_prefix", "%m [%p] %q%u@%d ");
+    // Lets pg_rewind resynchronise a former primary, which HA tests need.
+    settings.put("wal_log_hints", "on");
     settings.putAll(parameters);
     StringBuilder text = new StringBuilder("# Written by pgha-testkit; rewritten on start.\n");
     settings.forEach(
@@ -246,6 +299,38 @@ public final class LocalPostgres implements AutoCloseable {
   private static final class PortTakenException extends IllegalStateException {
     PortTakenException(String message) {
       super(message);
+    }
+  }
+
+  /**
+   * Promotes a replica to primary ({@code pg_promote}, waiting up to 60 s for it to finish).
+   *
+   * @throws IllegalStateException if the server is not in recovery or promotion fails
+   */
+  public void promote() {
+    try (Connection connection = connect();
+        var statement = connection.createStatement();
+        var result = statement.executeQuery("SELECT pg_promote(true, 60)")) {
+      result.next();
+      if (!result.getBoolean(1)) {
+        throw new IllegalStateException(name + ": promotion did not finish within 60 s");
+      }
+      log.info("{}: promoted to primary", name);
+    } catch (SQLException e) {
+      throw new IllegalStateException(name + ": cannot promote: " + e.getMessage(), e);
+    }
+  }
+
+  /** True if the server is a standby (in recovery), read through a new connection. */
+  public boolean isInRecovery() {
+    try (Connection connection = connect();
+        var statement = connection.createStatement();
+        var result = statement.executeQuery("SELECT pg_is_in_recovery()")) {
+      result.next();
+      return result.getBoolean(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException(
+          name + ": cannot ask whether it is in recovery: " + e.getMessage(), e);
     }
   }
 

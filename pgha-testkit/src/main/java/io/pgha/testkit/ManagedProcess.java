@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 final class ManagedProcess {
 
   private static final Logger log = LoggerFactory.getLogger(ManagedProcess.class);
-  private static final Duration EXIT_TIMEOUT = Duration.ofSeconds(10);
+  private static final Duration EXIT_TIMEOUT = Duration.ofSeconds(30);
 
   private final String name;
   private final Process process;
@@ -68,12 +68,26 @@ final class ManagedProcess {
           StandardOpenOption.CREATE,
           StandardOpenOption.APPEND);
       Process process = builder.start();
+      awaitOwnGroup(process);
       TrackedProcess tracked = ProcessTracker.register(name, process, logFile);
       log.debug("{}: started pid {} ({}), log {}", name, process.pid(), command, logFile);
       return new ManagedProcess(name, process, tracked, logFile);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + name + ": " + String.join(" ", command), e);
     }
+  }
+
+  /**
+   * Waits until the child has run setsid (it leads its own group), so that no signal meant for its
+   * group can miss it. Bounded: a child that dies first is reported by the caller's own checks.
+   */
+  private static void awaitOwnGroup(Process process) {
+    Poll.until(
+        Duration.ofSeconds(5),
+        () -> {
+          ProcessTree.ProcStat stat = ProcessTree.ProcStat.read(process.pid());
+          return stat == null || !stat.isLive() || stat.pgid() == process.pid();
+        });
   }
 
   /** Variables that would silently change how etcd or PostgreSQL tools behave. */
@@ -133,16 +147,11 @@ final class ManagedProcess {
 
   /** SIGKILL to the process, its group and its children; waits until all of them are gone. */
   void kill() {
-    ProcessTracker.kill(tracked);
     paused = false;
+    tracked.kill();
     if (!waitForExit(EXIT_TIMEOUT)) {
-      throw new IllegalStateException(name + ": pid " + pid() + " survived SIGKILL");
+      throw new IllegalStateException(name + ": pid " + pid() + " was not reaped after SIGKILL");
     }
-    if (!Poll.until(EXIT_TIMEOUT, () -> !tracked.isAlive())) {
-      throw new IllegalStateException(
-          name + ": processes " + tracked.alivePids() + " survived SIGKILL; see " + logFile);
-    }
-    tracked.markReleased();
   }
 
   boolean waitForExit(Duration timeout) {

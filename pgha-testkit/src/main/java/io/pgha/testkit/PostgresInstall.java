@@ -15,9 +15,9 @@ import java.util.stream.Stream;
 /**
  * Where the PostgreSQL server binaries ({@code postgres}, {@code initdb}, {@code pg_ctl}, ...) are.
  *
- * <p>Looked up in this order: the system property {@value #BIN_DIR_PROPERTY}; the PATH (when it
- * holds both {@code postgres} and {@code initdb}); the newest {@code
- * /usr/lib/postgresql/<version>/bin} (Debian and Ubuntu packages).
+ * <p>Looked up in this order: the system property {@value #BIN_DIR_PROPERTY}; the directory of
+ * {@code postgres} found on the PATH, symlinks resolved (when it also holds {@code initdb}); the
+ * newest {@code /usr/lib/postgresql/<version>/bin} (Debian and Ubuntu packages).
  */
 public final class PostgresInstall {
 
@@ -67,8 +67,11 @@ public final class PostgresInstall {
     if (configured != null && !configured.isBlank()) {
       return at(Path.of(configured)).binDir;
     }
+    // PATH often holds symlinks to a few tools only (postgres, initdb, pg_ctl): follow them to
+    // the directory that has the whole set (pg_basebackup, pg_rewind, ...).
     Optional<Path> onPath =
         Binaries.onPath("postgres")
+            .map(PostgresInstall::realPath)
             .map(Path::getParent)
             .filter(dir -> Files.isExecutable(dir.resolve("initdb")));
     return onPath
@@ -85,6 +88,14 @@ public final class PostgresInstall {
                         + " (or set -D"
                         + BIN_DIR_PROPERTY
                         + "=<dir>)"));
+  }
+
+  private static Path realPath(Path path) {
+    try {
+      return path.toRealPath();
+    } catch (IOException e) {
+      return path;
+    }
   }
 
   private static Optional<Path> newestDebianBinDir() {

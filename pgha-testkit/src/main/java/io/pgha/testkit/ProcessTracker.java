@@ -1,15 +1,16 @@
 package io.pgha.testkit;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Records every OS process the kit starts in this JVM and kills those still running when the JVM
- * exits. Tests use {@link #leftovers()} to prove that closed resources left nothing behind.
+ * Records every OS process the kit starts in this JVM (and those a test {@linkplain #adopt adopts})
+ * and kills those still running, with their children, when the JVM exits. A suite proves it left
+ * nothing behind with {@code assertThat(ProcessTracker.alive()).isEmpty()} in a test class that
+ * runs last.
  */
 public final class ProcessTracker {
 
@@ -23,54 +24,55 @@ public final class ProcessTracker {
 
   private ProcessTracker() {}
 
-  /** Every process started so far, in start order. */
+  /** Every process recorded so far, in start order. */
   public static List<TrackedProcess> all() {
     return List.copyOf(PROCESSES);
   }
 
-  /** Processes whose owner has not ended them yet (their resource is still open). */
+  /**
+   * Recorded processes that still run, themselves or a child (see {@link
+   * TrackedProcess#alivePids()}).
+   */
+  public static List<TrackedProcess> alive() {
+    return PROCESSES.stream().filter(TrackedProcess::isAlive).toList();
+  }
+
+  /** Recorded processes whose owner has not stopped, killed or closed them yet. */
   public static List<TrackedProcess> unreleased() {
     return PROCESSES.stream().filter(p -> !p.released()).toList();
   }
 
   /**
-   * Processes that were ended by their owner but still run, themselves or a child in their process
-   * group. Empty when the kit cleaned up properly.
+   * Records a process that code under test started (e.g. a postmaster an HA agent launched with
+   * pg_ctl, whose PID is in postmaster.pid), so that it is killed at JVM exit if still running and
+   * checked by {@link #alive()}. End it with {@link TrackedProcess#kill()}.
+   *
+   * @throws IllegalArgumentException if no such process runs
    */
-  public static List<TrackedProcess> leftovers() {
-    return PROCESSES.stream()
-        .filter(TrackedProcess::released)
-        .filter(TrackedProcess::isAlive)
-        .toList();
+  public static TrackedProcess adopt(String name, long pid, Path logFile) {
+    ProcessTree.Pid identity =
+        ProcessTree.identify(pid)
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "cannot adopt pid " + pid + " (" + name + "): it does not run"));
+    TrackedProcess tracked = new TrackedProcess(name, identity, logFile);
+    PROCESSES.add(tracked);
+    return tracked;
   }
 
   /**
-   * Kills (SIGKILL) the process groups of all processes not yet released and marks them released.
-   * Runs automatically when the JVM exits.
+   * Kills (SIGKILL) every process not yet released, with its children, and marks it released. Runs
+   * when the JVM exits.
    */
   public static void killUnreleased() {
-    List<TrackedProcess> killed = new ArrayList<>();
     for (TrackedProcess process : unreleased()) {
-      kill(process);
+      if (process.isAlive()) {
+        log.warn("killing {}: its owner did not close it", process);
+        process.signalKill();
+      }
       process.markReleased();
-      killed.add(process);
     }
-    if (!killed.isEmpty()) {
-      log.warn("killed {} process(es) their owners did not close: {}", killed.size(), killed);
-    }
-  }
-
-  /** SIGKILL to the process, its group, its descendants and the children recorded earlier. */
-  static void kill(TrackedProcess process) {
-    if (process.leader().isAlive()) {
-      process.recordChildren(ProcessTree.killTree(process.pid()));
-    }
-    ProcessTree.signal(
-        "KILL",
-        process.children().stream()
-            .filter(ProcessTree.Pid::isAlive)
-            .map(ProcessTree.Pid::pid)
-            .toList());
   }
 
   static TrackedProcess register(String name, Process process, Path logFile) {

@@ -1,6 +1,7 @@
 package io.pgha.testkit;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
@@ -12,6 +13,8 @@ import java.util.stream.Stream;
  * kit stopped or paused it, and whether its owner has ended it.
  */
 public final class TrackedProcess {
+
+  private static final Duration KILL_TIMEOUT = Duration.ofSeconds(30);
 
   private final String name;
   private final ProcessTree.Pid leader;
@@ -64,16 +67,33 @@ public final class TrackedProcess {
     return !alivePids().isEmpty();
   }
 
-  ProcessTree.Pid leader() {
-    return leader;
+  /**
+   * Kills (SIGKILL) the process, its process group and every descendant, waits until all are gone
+   * and marks it released.
+   *
+   * @throws IllegalStateException if something survives for 30 s
+   */
+  public void kill() {
+    signalKill();
+    if (!Poll.until(KILL_TIMEOUT, () -> !isAlive())) {
+      throw new IllegalStateException(
+          name + ": processes " + alivePids() + " survived SIGKILL for " + KILL_TIMEOUT);
+    }
+    markReleased();
+  }
+
+  /** SIGKILL to the process, its group, its descendants and the children recorded earlier. */
+  void signalKill() {
+    if (leader.isAlive()) {
+      recordChildren(ProcessTree.killTree(pid()));
+    }
+    ProcessTree.signal(
+        "KILL",
+        children.stream().filter(ProcessTree.Pid::isAlive).map(ProcessTree.Pid::pid).toList());
   }
 
   void recordChildren(Collection<ProcessTree.Pid> pids) {
     children.addAll(pids);
-  }
-
-  Set<ProcessTree.Pid> children() {
-    return children;
   }
 
   void markReleased() {

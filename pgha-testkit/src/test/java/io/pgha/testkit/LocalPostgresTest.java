@@ -69,6 +69,24 @@ class LocalPostgresTest {
   }
 
   @Test
+  void closeWhilePausedLeavesNoProcessBehind() throws Exception {
+    LocalPostgres pg = LocalPostgres.builder("paused-close").start();
+    Connection connection = pg.connect();
+    List<ProcessTree.Pid> children = ProcessTree.descendants(pg.pid());
+    TrackedProcess tracked =
+        ProcessTracker.all().stream().filter(p -> p.pid() == pg.pid()).findFirst().orElseThrow();
+    pg.pause();
+
+    pg.close();
+
+    assertThat(tracked.released()).isTrue();
+    assertThat(tracked.alivePids()).isEmpty();
+    assertThat(children).isNotEmpty().noneMatch(ProcessTree.Pid::isAlive);
+    connection.abort(Runnable::run);
+    assertThatThrownBy(pg::start).hasMessageContaining("it is closed");
+  }
+
+  @Test
   void appliesParametersAndListensOnLoopbackOnly() throws Exception {
     try (LocalPostgres pg = LocalPostgres.builder("params").parameter("work_mem", "7MB").start();
         Connection connection = pg.connect()) {

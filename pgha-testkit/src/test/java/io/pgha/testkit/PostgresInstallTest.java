@@ -14,6 +14,9 @@ class PostgresInstallTest {
     PostgresInstall install = PostgresInstall.locate();
     assertThat(install.binary("postgres")).isExecutable();
     assertThat(install.binary("initdb")).isExecutable();
+    // Tools that PATH symlinks usually do not cover are found too.
+    assertThat(install.binary("pg_basebackup")).isExecutable();
+    assertThat(install.binary("pg_rewind")).isExecutable();
     assertThat(install.majorVersion()).isGreaterThanOrEqualTo(12);
   }
 

@@ -163,19 +163,28 @@ final class ClusterWatcher implements AutoCloseable {
                   new Watch.Listener() {
                     @Override
                     public void onNext(WatchResponse response) {
-                      onEvents(gen, response);
+                      // Off jetcd's event loop, which also carries the lease keep-alive answers.
+                      inBackground(() -> onEvents(gen, response));
                     }
 
                     @Override
                     public void onError(Throwable t) {
-                      onWatchEnded(gen, "failed: " + t.getMessage());
+                      inBackground(() -> onWatchEnded(gen, "failed: " + t.getMessage()));
                     }
 
                     @Override
                     public void onCompleted() {
-                      onWatchEnded(gen, "was closed by etcd");
+                      inBackground(() -> onWatchEnded(gen, "was closed by etcd"));
                     }
                   });
+    }
+  }
+
+  private void inBackground(Runnable task) {
+    try {
+      scheduler.execute(task);
+    } catch (RuntimeException e) {
+      // The scheduler is shut down: we are closing.
     }
   }
 
@@ -235,11 +244,7 @@ final class ClusterWatcher implements AutoCloseable {
       stopWatch();
     }
     LOG.info("[{}] watch on {} {}; re-reading everything", owner, keys.prefix(), why);
-    try {
-      scheduler.execute(this::resync);
-    } catch (RuntimeException e) {
-      // The scheduler is shut down: we are closing.
-    }
+    inBackground(this::resync);
   }
 
   private void install(State next, State before, boolean notify, boolean reread) {

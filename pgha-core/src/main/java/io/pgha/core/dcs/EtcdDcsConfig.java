@@ -25,7 +25,7 @@ public final class EtcdDcsConfig {
   private final String memberName;
   private final Duration ttl;
   private final Optional<Duration> safetyMargin;
-  private final Duration requestTimeout;
+  private final Optional<Duration> requestTimeout;
   private final Optional<String> user;
   private final Optional<String> password;
   private final Optional<Path> caFile;
@@ -39,7 +39,7 @@ public final class EtcdDcsConfig {
     memberName = b.memberName;
     ttl = b.ttl;
     safetyMargin = Optional.ofNullable(b.safetyMargin);
-    requestTimeout = b.requestTimeout;
+    requestTimeout = Optional.ofNullable(b.requestTimeout);
     user = Optional.ofNullable(b.user);
     password = Optional.ofNullable(b.password);
     caFile = Optional.ofNullable(b.caFile);
@@ -85,9 +85,17 @@ public final class EtcdDcsConfig {
     return safetyMargin.orElse(ttl.dividedBy(4));
   }
 
-  /** The longest a single etcd request may take before it counts as failed. */
+  /**
+   * The longest a single etcd request may take before it counts as failed. Default: half the ttl,
+   * at most 5 s. It bounds how long a caller blocks; it never stretches the lease deadline.
+   */
   public Duration requestTimeout() {
-    return requestTimeout;
+    return requestTimeout.orElse(defaultRequestTimeout(ttl));
+  }
+
+  private static Duration defaultRequestTimeout(Duration ttl) {
+    Duration half = ttl.dividedBy(2);
+    return half.compareTo(Duration.ofSeconds(5)) < 0 ? half : Duration.ofSeconds(5);
   }
 
   public Optional<String> user() {
@@ -122,8 +130,8 @@ public final class EtcdDcsConfig {
             .namespace(namespace)
             .scope(scope)
             .memberName(memberName)
-            .ttl(ttl)
-            .requestTimeout(requestTimeout);
+            .ttl(ttl);
+    requestTimeout.ifPresent(b::requestTimeout);
     safetyMargin.ifPresent(b::safetyMargin);
     user.ifPresent(u -> b.credentials(u, password.orElse("")));
     caFile.ifPresent(b::caFile);
@@ -148,7 +156,7 @@ public final class EtcdDcsConfig {
         + ", safetyMargin="
         + safetyMargin()
         + ", requestTimeout="
-        + requestTimeout
+        + requestTimeout()
         + ", user="
         + user.orElse("(none)")
         + ", password="
@@ -166,7 +174,7 @@ public final class EtcdDcsConfig {
     private String memberName;
     private Duration ttl = Duration.ofSeconds(30);
     private Duration safetyMargin;
-    private Duration requestTimeout = Duration.ofSeconds(2);
+    private Duration requestTimeout;
     private String user;
     private String password;
     private Path caFile;
@@ -279,9 +287,8 @@ public final class EtcdDcsConfig {
           safetyMargin,
           "must be between 0 and half the ttl (" + ttl.dividedBy(2) + ")");
       require(
-          requestTimeout != null
-              && requestTimeout.toMillis() >= 50
-              && requestTimeout.compareTo(ttl) < 0,
+          requestTimeout == null
+              || requestTimeout.toMillis() >= 50 && requestTimeout.compareTo(ttl) < 0,
           "request timeout",
           requestTimeout,
           "must be at least 50ms and less than the ttl (" + ttl + ")");

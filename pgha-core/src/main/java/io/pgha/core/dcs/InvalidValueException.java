@@ -24,7 +24,8 @@ public final class InvalidValueException extends IllegalArgumentException {
     if (value == null) {
       return "nothing";
     }
-    String oneLine = value.replaceAll("[\\r\\n\\t]+", " ");
+    // Control characters would let a stored value forge log lines or garble terminals.
+    String oneLine = value.replaceAll("\\p{Cntrl}", "?");
     return oneLine.length() <= MAX_VALUE_CHARS
         ? "'" + oneLine + "'"
         : "'" + oneLine.substring(0, MAX_VALUE_CHARS) + "...' (" + value.length() + " chars)";

@@ -121,6 +121,13 @@ final class LeaseKeeper implements AutoCloseable {
     LeaseStatus granted = confirmed(r.getID(), r.getTTL(), sent);
     status.set(granted);
     LOG.info("[{}] lease {} granted, ttl {}s", member, Long.toHexString(r.getID()), r.getTTL());
+    // The first keep-alive of a client opens a stream, which can be slow in a cold JVM: do it
+    // now, before anything depends on the lease.
+    try {
+      keepAliveNow();
+    } catch (DcsException e) {
+      LOG.debug("[{}] first keep-alive: {}", member, e.getMessage());
+    }
     return granted.leaseId();
   }
 

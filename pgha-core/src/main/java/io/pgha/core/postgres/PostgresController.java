@@ -366,6 +366,17 @@ public final class PostgresController implements AutoCloseable {
     start(true, leader, timeout);
   }
 
+  /**
+   * Starts PostgreSQL read-only (standby.signal) with no upstream: a member that must not accept
+   * writes before it holds the leader key, and has no leader to stream from yet. The same as {@code
+   * startAsStandby(null, timeout)}.
+   *
+   * @throws PostgresControlException as {@link #startAsPrimary}
+   */
+  public synchronized void startReadOnly(Duration timeout) {
+    start(true, null, timeout);
+  }
+
   private void start(boolean standby, Upstream leader, Duration timeout) {
     long deadline = deadline(timeout);
     if (!dataDir.isInitialized()) {
@@ -398,7 +409,9 @@ public final class PostgresController implements AutoCloseable {
           "{}: started PostgreSQL (pid {}) as {}",
           config.name(),
           started.pid(),
-          !standby ? "primary" : leader == null ? "standby of no one yet" : "standby of " + leader);
+          !standby
+              ? "primary"
+              : leader == null ? "standby with no upstream" : "standby of " + leader);
     } catch (IOException e) {
       throw new PostgresControlException(
           Kind.START_FAILED, "could not start PostgreSQL on " + config.dataDir() + ": " + e, e);
@@ -765,6 +778,28 @@ public final class PostgresController implements AutoCloseable {
       s.execute("CHECKPOINT");
     } catch (SQLException e) {
       LOG.warn("{}: checkpoint before demotion failed: {}", config.name(), e.getMessage());
+    }
+  }
+
+  /**
+   * What the data directory says of itself while PostgreSQL is stopped: whether it was last used
+   * read-write (so joining another leader may need pg_rewind) and its system identifier. Empty when
+   * there is no cluster or pg_controldata fails.
+   */
+  public Optional<StoredState> storedState() {
+    if (!dataDir.isInitialized()) {
+      return Optional.empty();
+    }
+    try {
+      ControlData data = controlData();
+      return Optional.of(
+          new StoredState(
+              !data.cleanStandbyShutdown() && !data.state().contains("recovery"),
+              data.timeline(),
+              data.systemIdentifier()));
+    } catch (PostgresControlException | IllegalArgumentException e) {
+      LOG.warn("{}: cannot read the control data: {}", config.name(), e.getMessage());
+      return Optional.empty();
     }
   }
 

@@ -197,24 +197,39 @@ class PostgresControllerIntegrationTest {
     b.createReplicationSlot("pg_a");
     b.createReplicationSlot("pg_c");
     long cPid = c.pid().orElseThrow();
+    // The primary hangs (its host froze): no WAL reaches anyone until it comes back.
+    long aPid = a.pid().orElseThrow();
+    TestNodes.signalAll(aPid, "STOP");
+    try {
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> {
+                Lsn bReplayed = b.probe().replayedLsn();
+                return bReplayed != null && bReplayed.equals(c.probe().replayedLsn());
+              });
 
-    Promotion promotion = b.promote(TIMEOUT);
-    assertThat(promotion.previousTimeline()).isEqualTo(1);
-    assertThat(promotion.newTimeline()).isEqualTo(2);
-    assertThat(promotion.switchLsn()).isNotNull();
-    assertThat(b.probe().inRecovery()).isFalse();
-    assertThat(b.probe().timeline()).isEqualTo(2);
+      Promotion promotion = b.promote(TIMEOUT);
+      assertThat(promotion.previousTimeline()).isEqualTo(1);
+      assertThat(promotion.newTimeline()).isEqualTo(2);
+      assertThat(promotion.switchLsn()).isNotNull();
+      assertThat(b.probe().inRecovery()).isFalse();
+      assertThat(b.probe().timeline()).isEqualTo(2);
 
-    c.follow(upstreamOf(b));
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(
-            () ->
-                b.probe().replication().stream().anyMatch(r -> r.applicationName().equals("pg-c")));
-    execute(b, "INSERT INTO t VALUES (10, 'new leader')");
-    await().atMost(Duration.ofSeconds(30)).until(() -> ids(c).contains(10));
-    assertThat(c.pid()).hasValue(cPid);
-    assertThat(c.probe().timeline()).isEqualTo(2);
+      c.follow(upstreamOf(b));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  b.probe().replication().stream()
+                      .anyMatch(r -> r.applicationName().equals("pg-c")));
+      execute(b, "INSERT INTO t VALUES (10, 'new leader')");
+      await().atMost(Duration.ofSeconds(30)).until(() -> ids(c).contains(10));
+      assertThat(c.pid()).hasValue(cPid);
+      assertThat(c.probe().timeline()).isEqualTo(2);
+    } finally {
+      TestNodes.signalAll(aPid, "CONT");
+    }
 
     // The old primary kept taking writes on timeline 1: its history diverged.
     execute(a, "INSERT INTO t VALUES (99, 'divergent')");

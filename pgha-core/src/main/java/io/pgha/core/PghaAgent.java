@@ -1,0 +1,216 @@
+package io.pgha.core;
+
+import io.pgha.core.agent.Agent;
+import io.pgha.core.agent.AgentListener;
+import io.pgha.core.agent.AgentSnapshot;
+import io.pgha.core.agent.RoleChangeCommand;
+import io.pgha.core.cluster.DynamicConfig;
+import io.pgha.core.cluster.SynchronousMode;
+import io.pgha.core.config.Credentials;
+import io.pgha.core.config.EtcdSettings;
+import io.pgha.core.config.HaTimings;
+import io.pgha.core.config.PghaConfig;
+import io.pgha.core.config.PostgresSettings;
+import io.pgha.core.dcs.EtcdDcs;
+import io.pgha.core.dcs.EtcdDcsConfig;
+import io.pgha.core.ha.MemberIdentity;
+import io.pgha.core.postgres.PostgresConfig;
+import io.pgha.core.postgres.PostgresController;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.UnaryOperator;
+
+/**
+ * The pgha agent of one PostgreSQL member, embedded in a host application: it elects a leader
+ * through etcd, keeps exactly one primary, fails over and keeps the replicas following.
+ *
+ * <pre>{@code
+ * PghaAgent agent = PghaAgent.builder(config).build();
+ * agent.start();
+ * ...
+ * agent.stop(); // hands leadership over at once
+ * }</pre>
+ *
+ * <p>The HA loop and the lease keep-alive run on threads of their own; a frozen host application
+ * cannot keep a primary writable past its lease deadline as long as those threads run (see the
+ * deployment notes on fencing).
+ */
+public final class PghaAgent implements AutoCloseable {
+  private final PghaConfig config;
+  private final PostgresConfig postgresConfig;
+  private final List<AgentListener> listeners;
+  private volatile Agent agent;
+
+  private PghaAgent(Builder b) {
+    this.config = b.config;
+    this.postgresConfig = b.postgres.apply(postgresConfigOf(b.config)).build();
+    this.listeners = List.copyOf(b.listeners);
+  }
+
+  /** A builder for the agent described by a validated configuration. */
+  public static Builder builder(PghaConfig config) {
+    return new Builder(config);
+  }
+
+  /** This member's name. */
+  public String name() {
+    return config.name();
+  }
+
+  /** Connects to etcd and starts the HA loop. */
+  public synchronized void start() {
+    if (agent != null) {
+      throw new IllegalStateException("agent " + name() + " is already started");
+    }
+    EtcdDcs dcs = EtcdDcs.connect(dcsConfigOf(config));
+    Agent started =
+        new Agent(
+            MemberIdentity.from(config),
+            dcs,
+            new PostgresController(postgresConfig),
+            bootstrapConfigOf(config),
+            "postgres://"
+                + postgresConfig.connectHost()
+                + ":"
+                + postgresConfig.port()
+                + "/postgres",
+            config.restApi().apiUrl(),
+            listeners);
+    started.start();
+    agent = started;
+  }
+
+  /**
+   * Stops cleanly: PostgreSQL is stopped with a shutdown checkpoint, then the leader key is
+   * released so that a replica takes over without waiting for the lease to expire.
+   */
+  public synchronized void stop() {
+    if (agent != null) {
+      agent.stop();
+      agent = null;
+    }
+  }
+
+  /** The state now; throws if the agent is not started. */
+  public AgentSnapshot snapshot() {
+    Agent a = agent;
+    if (a == null) {
+      throw new IllegalStateException("agent " + name() + " is not running");
+    }
+    return a.snapshot();
+  }
+
+  /** Whether {@link #start()} was called and {@link #stop()} not yet. */
+  public boolean isRunning() {
+    return agent != null;
+  }
+
+  /** The PostgreSQL settings in effect (passwords masked in its {@code toString}). */
+  public PostgresConfig postgresConfig() {
+    return postgresConfig;
+  }
+
+  /** Stops without releasing anything, as if the host died. For failure tests. */
+  synchronized void halt() {
+    if (agent != null) {
+      agent.halt();
+      agent = null;
+    }
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+
+  static PostgresConfig.Builder postgresConfigOf(PghaConfig config) {
+    PostgresSettings pg = config.postgres();
+    PostgresConfig.Builder b =
+        PostgresConfig.builder(config.name(), pg.dataDir())
+            .listenAddresses(pg.listen().host())
+            .port(pg.listen().port())
+            .connectHost(pg.connectAddress().host())
+            .superuser(pg.superuser().username(), password(pg.superuser()))
+            .replication(pg.replication().username(), password(pg.replication()))
+            .rewind(pg.rewind().username(), password(pg.rewind()))
+            .removeDataDirAllowed(pg.removeDataDirectoryOnRewindFailure());
+    pg.binDirIfSet().ifPresent(b::binDir);
+    return b;
+  }
+
+  private static String password(Credentials c) {
+    return c.passwordIfSet().orElse("");
+  }
+
+  static EtcdDcsConfig dcsConfigOf(PghaConfig config) {
+    EtcdSettings etcd = config.etcd();
+    EtcdDcsConfig.Builder b =
+        EtcdDcsConfig.builder()
+            .endpoints(etcd.endpoints().stream().map(URI::toString).toList())
+            .namespace(config.namespace())
+            .scope(config.scope())
+            .memberName(config.name())
+            .ttl(config.timings().ttl());
+    etcd.credentials().ifPresent(c -> b.credentials(c.username(), c.passwordIfSet().orElse("")));
+    if (etcd.caFile() != null) {
+      b.caFile(etcd.caFile());
+    }
+    if (etcd.certFile() != null) {
+      b.clientCertificate(etcd.certFile(), etcd.keyFile());
+    }
+    return b.build();
+  }
+
+  static DynamicConfig bootstrapConfigOf(PghaConfig config) {
+    HaTimings t = config.timings();
+    return DynamicConfig.builder()
+        .ttl((int) t.ttl().toSeconds())
+        .loopWait((int) t.loopWait().toSeconds())
+        .retryTimeout((int) t.retryTimeout().toSeconds())
+        .primaryStartTimeout((int) t.primaryStartTimeout().toSeconds())
+        .maximumLagOnFailover(config.maximumLagOnFailover())
+        .synchronousMode(config.synchronousMode() ? SynchronousMode.ON : SynchronousMode.OFF)
+        .synchronousModeStrict(config.synchronousModeStrict())
+        .usePgRewind(true)
+        .useSlots(true)
+        .build();
+  }
+
+  /** Builds a {@link PghaAgent}. */
+  public static final class Builder {
+    private final PghaConfig config;
+    private UnaryOperator<PostgresConfig.Builder> postgres = UnaryOperator.identity();
+    private final List<AgentListener> listeners = new ArrayList<>();
+
+    private Builder(PghaConfig config) {
+      this.config = Objects.requireNonNull(config, "config");
+    }
+
+    /**
+     * Adjusts the PostgreSQL settings derived from the configuration (parameters, pg_hba entries,
+     * the OS user to run PostgreSQL as when the JVM is root, replica creation strategies).
+     */
+    public Builder postgres(UnaryOperator<PostgresConfig.Builder> adjust) {
+      this.postgres = Objects.requireNonNull(adjust, "adjust");
+      return this;
+    }
+
+    /** Adds a listener of role changes. */
+    public Builder listener(AgentListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /** Runs {@code command on_role_change <role> <scope>} on role changes (Patroni's callback). */
+    public Builder onRoleChange(List<String> command) {
+      listeners.add(new RoleChangeCommand(command, config.scope()));
+      return this;
+    }
+
+    public PghaAgent build() {
+      return new PghaAgent(this);
+    }
+  }
+}

@@ -1,0 +1,200 @@
+package io.pgha.core.agent;
+
+import io.pgha.core.cluster.DynamicConfig;
+import io.pgha.core.dcs.Dcs;
+import io.pgha.core.dcs.DcsException;
+import io.pgha.core.ha.MemberIdentity;
+import io.pgha.core.postgres.PostgresControlException;
+import io.pgha.core.postgres.PostgresController;
+import io.pgha.core.postgres.StopMode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One member's running agent: the DCS, the PostgreSQL controller, the HA loop and the reflexes that
+ * must not wait for the loop (fencing on lease loss, waking on key changes and postmaster exits).
+ * {@code io.pgha.core.PghaAgent} is its public face.
+ */
+public final class Agent implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
+
+  private final String name;
+  private final Dcs dcs;
+  private final PostgresController postgres;
+  private final EventPublisher events;
+  private final ActionExecutor executor;
+  private final PeerProbe peers;
+  private final HaLoop loop;
+  private final ExecutorService reflexes;
+  private final List<AutoCloseable> subscriptions = new ArrayList<>();
+  private final AgentTimeouts timeouts;
+
+  /**
+   * @param identity this member's name and tags
+   * @param dcs the cluster state in etcd, connected
+   * @param postgres the local PostgreSQL
+   * @param bootstrapConfig the dynamic configuration written when this member bootstraps the
+   *     cluster, and used until the {@code config} key exists
+   * @param connUrl this member's {@code conn_url}
+   * @param apiUrl this member's {@code api_url}
+   * @param listeners told about role changes
+   */
+  public Agent(
+      MemberIdentity identity,
+      Dcs dcs,
+      PostgresController postgres,
+      DynamicConfig bootstrapConfig,
+      String connUrl,
+      String apiUrl,
+      List<AgentListener> listeners) {
+    this.name = identity.name();
+    this.dcs = dcs;
+    this.postgres = postgres;
+    this.timeouts = AgentTimeouts.defaults(Duration.ofSeconds(bootstrapConfig.retryTimeout()));
+    this.events = new EventPublisher(name);
+    listeners.forEach(events::add);
+    MemberState state = new MemberState();
+    this.executor =
+        new ActionExecutor(name, dcs, postgres, state, events, timeouts, bootstrapConfig);
+    this.peers = new PeerProbe(name, postgres.config().superuser());
+    this.loop =
+        new HaLoop(
+            name,
+            dcs,
+            postgres,
+            state,
+            identity,
+            executor,
+            peers,
+            new MemberRecord(name, connUrl, apiUrl, identity.tags()),
+            bootstrapConfig,
+            timeouts);
+    this.reflexes =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "pgha-fence-" + name);
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /** Starts the HA loop and the reflexes. */
+  public void start() {
+    subscriptions.add(
+        dcs.onLeadershipLost(
+            (reason, atNanos) -> {
+              // The clock is already running against us: fence now, on a thread of its own, and
+              // let the loop decide what comes next from fresh state.
+              submitReflex(() -> executor.fence("leadership lost: " + reason));
+              loop.wakeUp();
+            }));
+    subscriptions.add(
+        dcs.subscribe(
+            change -> {
+              if (change.wakesHaLoop()) {
+                loop.wakeUp();
+              }
+            }));
+    postgres.addExitListener(
+        exit -> {
+          if (!exit.requested()) {
+            LOG.warn("[{}] PostgreSQL (pid {}) exited with {}", name, exit.pid(), exit.exitCode());
+            loop.wakeUp();
+          }
+        });
+    loop.start();
+  }
+
+  /** Adds a listener of role changes. */
+  public void addListener(AgentListener listener) {
+    events.add(listener);
+  }
+
+  /** The state now. */
+  public AgentSnapshot snapshot() {
+    return new AgentSnapshot(
+        name,
+        dcs.holdsLeadership(),
+        postgres.probe(),
+        loop.lastView(),
+        loop.recentDecisions(),
+        loop.lastCycleNanos());
+  }
+
+  /**
+   * Clean stop: stops the loop, stops PostgreSQL (a fast stop writes the shutdown checkpoint that
+   * streaming replicas receive), then releases the leader key so that a replica promotes at once
+   * instead of waiting for the lease to expire, and removes the member key.
+   */
+  public void stop() {
+    loop.close();
+    boolean wasLeader = dcs.holdsLeadership();
+    try {
+      if (postgres.isRunning()) {
+        postgres.stop(StopMode.FAST, timeouts.stop());
+      }
+    } catch (PostgresControlException e) {
+      LOG.warn("[{}] PostgreSQL did not stop cleanly: {}", name, e.getMessage());
+    }
+    try {
+      if (wasLeader && !postgres.isRunning() && dcs.releaseLeader()) {
+        LOG.info("[{}] released the leader key after a clean shutdown", name);
+        events.publish(new AgentEvent.LeadershipLost(name, "clean shutdown"));
+      }
+      dcs.deleteMember();
+    } catch (DcsException e) {
+      LOG.warn("[{}] could not clean up my keys in etcd: {}", name, e.getMessage());
+    }
+    closeQuietly();
+  }
+
+  /**
+   * Stops everything without a word to etcd, as if the host died: the keys stay until the lease
+   * expires. PostgreSQL is left to the caller. For tests of host failure.
+   */
+  public void halt() {
+    loop.close();
+    closeQuietly();
+  }
+
+  private void submitReflex(Runnable reflex) {
+    try {
+      reflexes.execute(
+          () -> {
+            try {
+              reflex.run();
+            } catch (RuntimeException e) {
+              LOG.error("[{}] fencing failed", name, e);
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      LOG.debug("[{}] reflex not run: stopping", name);
+    }
+  }
+
+  private void closeQuietly() {
+    for (AutoCloseable s : subscriptions) {
+      try {
+        s.close();
+      } catch (Exception e) {
+        LOG.debug("[{}] unsubscribing: {}", name, e.toString());
+      }
+    }
+    reflexes.shutdownNow();
+    peers.close();
+    dcs.close();
+    events.close();
+    postgres.close();
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+}

@@ -1,0 +1,301 @@
+package io.pgha.core.agent;
+
+import io.pgha.core.cluster.ClusterStatus;
+import io.pgha.core.cluster.ClusterView;
+import io.pgha.core.cluster.DynamicConfig;
+import io.pgha.core.cluster.Member;
+import io.pgha.core.cluster.Role;
+import io.pgha.core.dcs.Dcs;
+import io.pgha.core.dcs.DcsException;
+import io.pgha.core.dcs.LeaseStatus;
+import io.pgha.core.ha.ActionKind;
+import io.pgha.core.ha.Decision;
+import io.pgha.core.ha.HaDecider;
+import io.pgha.core.ha.LocalState;
+import io.pgha.core.ha.MemberIdentity;
+import io.pgha.core.ha.Now;
+import io.pgha.core.ha.PeerPositions;
+import io.pgha.core.postgres.Lsn;
+import io.pgha.core.postgres.PostgresController;
+import io.pgha.core.postgres.PostgresStatus;
+import io.pgha.core.postgres.StoredState;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HA loop of one member, on a thread of its own: observe, decide (pure), act. It runs every
+ * {@code loop_wait} and at once when the leader or failover key changes, the lease is lost or the
+ * postmaster exits. Every cycle starts from a fresh read of etcd, so a member that was frozen acts
+ * only on what is true now.
+ */
+final class HaLoop implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(HaLoop.class);
+  private static final int KEPT_DECISIONS = 20;
+
+  private final String name;
+  private final Dcs dcs;
+  private final PostgresController postgres;
+  private final MemberState state;
+  private final MemberIdentity identity;
+  private final ActionExecutor executor;
+  private final PeerProbe peers;
+  private final MemberRecord memberRecord;
+  private final SlotKeeper slots;
+  private final DynamicConfig bootstrapConfig;
+  private final AgentTimeouts timeouts;
+  private final Semaphore wake = new Semaphore(0);
+  private final Deque<DecisionRecord> decisions = new ArrayDeque<>();
+  private final Thread thread;
+  private volatile boolean running;
+  private volatile long viewConfirmedAtNanos = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
+  private volatile long lastCycleNanos;
+  private volatile ClusterView lastView = ClusterView.empty();
+  private Decision lastLogged;
+
+  HaLoop(
+      String name,
+      Dcs dcs,
+      PostgresController postgres,
+      MemberState state,
+      MemberIdentity identity,
+      ActionExecutor executor,
+      PeerProbe peers,
+      MemberRecord memberRecord,
+      DynamicConfig bootstrapConfig,
+      AgentTimeouts timeouts) {
+    this.name = name;
+    this.dcs = dcs;
+    this.postgres = postgres;
+    this.state = state;
+    this.identity = identity;
+    this.executor = executor;
+    this.peers = peers;
+    this.memberRecord = memberRecord;
+    this.slots = new SlotKeeper(name, postgres);
+    this.bootstrapConfig = bootstrapConfig;
+    this.timeouts = timeouts;
+    this.thread = new Thread(this::run, "pgha-ha-" + name);
+    this.thread.setDaemon(true);
+  }
+
+  void start() {
+    running = true;
+    thread.start();
+  }
+
+  /** Runs a cycle as soon as the current one (if any) ends. */
+  void wakeUp() {
+    if (wake.availablePermits() == 0) {
+      wake.release();
+    }
+  }
+
+  /** The last decisions, newest first. */
+  List<DecisionRecord> recentDecisions() {
+    synchronized (decisions) {
+      return List.copyOf(decisions);
+    }
+  }
+
+  /** The view the last cycle worked from. */
+  ClusterView lastView() {
+    return lastView;
+  }
+
+  /** When the last cycle ended ({@link System#nanoTime()}), for liveness checks. */
+  long lastCycleNanos() {
+    return lastCycleNanos;
+  }
+
+  private void run() {
+    while (running) {
+      long started = System.nanoTime();
+      try {
+        cycle();
+      } catch (RuntimeException e) {
+        LOG.error("[{}] HA cycle failed; trying again next cycle", name, e);
+      }
+      lastCycleNanos = System.nanoTime();
+      long loopWait = TimeUnit.SECONDS.toNanos(effectiveConfig(lastView).loopWait());
+      long remaining = loopWait - (System.nanoTime() - started);
+      try {
+        if (wake.tryAcquire(Math.max(0, remaining), TimeUnit.NANOSECONDS)) {
+          wake.drainPermits();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  private void cycle() {
+    long readAt = System.nanoTime();
+    ClusterView view;
+    try {
+      view = dcs.refresh();
+      viewConfirmedAtNanos = readAt;
+    } catch (DcsException e) {
+      LOG.warn("[{}] cannot read the cluster state from etcd: {}", name, e.getMessage());
+      view = dcs.view();
+    }
+    lastView = view;
+    DynamicConfig config = effectiveConfig(view);
+    followTtl(config);
+
+    PostgresStatus status = postgres.probe();
+    LocalState local = observe(status, readAt);
+    PeerPositions positions =
+        view.leader().isEmpty() && !local.dataDirectoryEmpty()
+            ? peers.positions(view, timeouts.peerProbe())
+            : PeerPositions.none();
+
+    Decision decision =
+        HaDecider.decide(
+            local, view, config, identity, positions, new Now(System.nanoTime(), Instant.now()));
+    record(decision);
+    executor.execute(decision, view);
+    if (config.useSlots() && dcs.holdsLeadership() && isReadWrite()) {
+      slots.sync(view);
+    }
+
+    publish(view, config, decision);
+  }
+
+  private DynamicConfig effectiveConfig(ClusterView view) {
+    return view.config().orElse(bootstrapConfig);
+  }
+
+  private void followTtl(DynamicConfig config) {
+    LeaseStatus lease = dcs.leaseStatus();
+    if (lease.leaseId() != 0 && lease.ttlSeconds() != config.ttl()) {
+      try {
+        LOG.info(
+            "[{}] ttl changed from {}s to {}s: moving to a new lease",
+            name,
+            lease.ttlSeconds(),
+            config.ttl());
+        dcs.changeTtl(Duration.ofSeconds(config.ttl()));
+      } catch (DcsException e) {
+        LOG.warn("[{}] could not change the lease ttl: {}", name, e.getMessage());
+      }
+    }
+  }
+
+  private LocalState observe(PostgresStatus status, long nowNanos) {
+    boolean up = status.acceptingConnections();
+    boolean readWrite = up && Boolean.FALSE.equals(status.inRecovery());
+    if (up) {
+      state.observed(true, readWrite, status.systemIdentifier(), nowNanos);
+    } else if (postgres.isInitialized()) {
+      Optional<StoredState> stored = postgres.storedState();
+      state.observed(
+          false,
+          stored.map(StoredState::lastRunAsPrimary).orElse(null),
+          stored.map(StoredState::systemIdentifier).orElse(null),
+          nowNanos);
+    }
+    MemberState.Facts facts = state.get();
+    LeaseStatus lease = dcs.leaseStatus();
+    Lsn position = status.walPosition();
+    LocalState.Builder b =
+        LocalState.builder()
+            .dataDirectoryEmpty(!postgres.isInitialized())
+            .running(up)
+            .inRecovery(up && Boolean.TRUE.equals(status.inRecovery()))
+            .timeline(status.timeline() == null ? 0 : status.timeline())
+            .walPosition(position == null ? 0 : position.value())
+            .lastRunAsPrimary(facts.lastRunAsPrimary())
+            .rejoinFailed(facts.rejoinFailed())
+            .viewConfirmedAtNanos(viewConfirmedAtNanos);
+    facts.systemIdentifier().ifPresent(b::systemIdentifier);
+    facts.following().ifPresent(b::following);
+    facts.postgresDownSinceNanos().ifPresent(b::postgresDownSinceNanos);
+    if (lease.leaseId() != 0) {
+      b.leaseDeadlineNanos(lease.deadlineNanos());
+    }
+    return b.build();
+  }
+
+  private void record(Decision decision) {
+    synchronized (decisions) {
+      decisions.addFirst(new DecisionRecord(Instant.now(), decision));
+      while (decisions.size() > KEPT_DECISIONS) {
+        decisions.removeLast();
+      }
+    }
+    if (lastLogged == null || !lastLogged.equals(decision)) {
+      LOG.info("[{}] {}", name, decision.reason());
+      lastLogged = decision;
+    } else {
+      LOG.debug("[{}] {}", name, decision.reason());
+    }
+  }
+
+  /** Publishes this member's key and, as leader, the status key. */
+  private void publish(ClusterView view, DynamicConfig config, Decision decision) {
+    PostgresStatus status = postgres.probe();
+    String pgState = pgState(status, decision);
+    state.update(f -> f.withState(pgState));
+    Member member = memberRecord.build(status, pgState, config.pause());
+    try {
+      dcs.updateMember(member);
+      if (member.role() == Role.PRIMARY && dcs.holdsLeadership()) {
+        long optime = member.xlogLocation().orElse(0);
+        boolean changed =
+            view.status().map(ClusterStatus::optime).orElse(OptionalLong.empty()).orElse(-1)
+                != optime;
+        if (changed) {
+          dcs.writeStatus(ClusterStatus.ofOptime(optime));
+        }
+      }
+    } catch (DcsException e) {
+      LOG.warn("[{}] could not publish member state: {}", name, e.getMessage());
+    }
+  }
+
+  private boolean isReadWrite() {
+    PostgresStatus status = postgres.probe();
+    return status.acceptingConnections() && Boolean.FALSE.equals(status.inRecovery());
+  }
+
+  private String pgState(PostgresStatus status, Decision decision) {
+    if (status.acceptingConnections()) {
+      return "running";
+    }
+    if (decision.kinds().contains(ActionKind.CLONE_FROM)
+        || decision.kinds().contains(ActionKind.REINITIALIZE)) {
+      return postgres.isInitialized() ? "starting" : "creating replica";
+    }
+    if (status.running()) {
+      return "starting";
+    }
+    return state.get().postgresDownSinceNanos().isPresent() && state.get().lastRunAsPrimary()
+        ? "crashed"
+        : "stopped";
+  }
+
+  /** Stops the loop; waits for the current cycle to end (bounded). */
+  @Override
+  public void close() {
+    running = false;
+    wakeUp();
+    try {
+      thread.join(TimeUnit.SECONDS.toMillis(30));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (thread.isAlive()) {
+      thread.interrupt();
+    }
+  }
+}

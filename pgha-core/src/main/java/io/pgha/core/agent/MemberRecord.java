@@ -1,0 +1,60 @@
+package io.pgha.core.agent;
+
+import io.pgha.core.cluster.Member;
+import io.pgha.core.cluster.Role;
+import io.pgha.core.cluster.Tags;
+import io.pgha.core.postgres.Lsn;
+import io.pgha.core.postgres.PostgresStatus;
+import java.util.OptionalLong;
+
+/** Builds this member's {@code members/<name>} value, with Patroni's fields, from a probe. */
+final class MemberRecord {
+  /** What the {@code version} field says; Patroni's tools only display it. */
+  static final String VERSION = "pgha-0.1.0";
+
+  private final String name;
+  private final String connUrl;
+  private final String apiUrl;
+  private final Tags tags;
+
+  MemberRecord(String name, String connUrl, String apiUrl, Tags tags) {
+    this.name = name;
+    this.connUrl = connUrl;
+    this.apiUrl = apiUrl;
+    this.tags = tags;
+  }
+
+  Member build(PostgresStatus status, String state, boolean paused) {
+    Member.Builder b =
+        Member.builder(name)
+            .connUrl(connUrl)
+            .apiUrl(apiUrl)
+            .state(state)
+            .version(VERSION)
+            .tags(tags)
+            .pause(paused)
+            .pendingRestart(Boolean.TRUE.equals(status.pendingRestart()));
+    if (!status.acceptingConnections()) {
+      return b.role(Role.UNKNOWN).build();
+    }
+    boolean replica = Boolean.TRUE.equals(status.inRecovery());
+    b.role(replica ? Role.REPLICA : Role.PRIMARY);
+    Lsn position = status.walPosition();
+    if (position != null) {
+      b.xlogLocation(position.value());
+    }
+    if (status.timeline() != null) {
+      b.timeline(status.timeline());
+    }
+    if (replica) {
+      b.receiveLsn(lsn(status.receivedLsn())).replayLsn(lsn(status.replayedLsn()));
+      b.replicationState(
+          "streaming".equals(status.walReceiverStatus()) ? "streaming" : "in archive recovery");
+    }
+    return b.build();
+  }
+
+  private static OptionalLong lsn(Lsn lsn) {
+    return lsn == null ? OptionalLong.empty() : OptionalLong.of(lsn.value());
+  }
+}

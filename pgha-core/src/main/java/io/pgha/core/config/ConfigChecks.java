@@ -1,0 +1,254 @@
+package io.pgha.core.config;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The rules of {@link PghaConfig}, each adding a sentence "key (value) must ..." to one list so
+ * that a single build reports every problem. Secrets are never echoed.
+ */
+final class ConfigChecks {
+  /** Scope and member names end up in etcd keys and file names: keep them to a safe alphabet. */
+  private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z0-9._-]+");
+
+  private static final Pattern NAMESPACE = Pattern.compile("(/[A-Za-z0-9._-]+)+/?");
+  private static final Set<String> BOOLEAN_TAGS =
+      Set.of("nofailover", "noloadbalance", "clonefrom", "nosync", "nostream");
+  private static final Set<String> PRIORITY_TAGS = Set.of("failover_priority", "sync_priority");
+
+  /** etcd grants no lease shorter than 2 s (a 1 s grant comes back as 2 s). */
+  static final Duration MINIMUM_TTL = Duration.ofSeconds(2);
+
+  private final List<String> problems = new ArrayList<>();
+
+  void identifier(String key, String value) {
+    if (value == null || value.isBlank()) {
+      problems.add(key + " is required");
+    } else if (!IDENTIFIER.matcher(value).matches()) {
+      problems.add(key + " (" + value + ") must contain only letters, digits, '.', '_' and '-'");
+    }
+  }
+
+  void namespace(String value) {
+    if (value == null || !NAMESPACE.matcher(value).matches()) {
+      problems.add(
+          "namespace ("
+              + value
+              + ") must start with '/' and contain only letters, digits, '.', '_', '-' and '/'"
+              + " (e.g. /service)");
+    }
+  }
+
+  List<URI> etcdEndpoints(List<String> endpoints) {
+    if (endpoints.isEmpty()) {
+      problems.add("etcd.endpoints is required: at least one URL such as http://127.0.0.1:2379");
+      return List.of();
+    }
+    List<URI> uris = new ArrayList<>();
+    for (String endpoint : endpoints) {
+      URI uri = parseEndpoint(endpoint);
+      if (uri == null) {
+        problems.add(
+            "etcd.endpoints ("
+                + endpoint
+                + ") must be a URL http://host:port or https://host:port");
+      } else {
+        uris.add(uri);
+      }
+    }
+    long schemes = uris.stream().map(URI::getScheme).distinct().count();
+    if (schemes > 1) {
+      problems.add(
+          "etcd.endpoints (" + endpoints + ") must all use the same scheme (http or https)");
+    }
+    return uris;
+  }
+
+  private static URI parseEndpoint(String endpoint) {
+    if (endpoint == null) {
+      return null;
+    }
+    try {
+      URI uri = new URI(endpoint);
+      boolean knownScheme = "http".equals(uri.getScheme()) || "https".equals(uri.getScheme());
+      boolean bare = uri.getPath() == null || uri.getPath().isEmpty() || uri.getPath().equals("/");
+      return knownScheme && uri.getHost() != null && uri.getPort() > 0 && bare ? uri : null;
+    } catch (URISyntaxException e) {
+      return null;
+    }
+  }
+
+  /** Two settings that only make sense together; the second one's value is never shown. */
+  void pair(String key, Object value, String otherKey, boolean otherSet) {
+    if (value != null && !otherSet) {
+      problems.add(key + " (" + value + ") requires " + otherKey);
+    } else if (value == null && otherSet) {
+      problems.add(otherKey + " (set) requires " + key);
+    }
+  }
+
+  void readableFileIfSet(String key, Path file) {
+    if (file != null && !(Files.isRegularFile(file) && Files.isReadable(file))) {
+      problems.add(key + " (" + file + ") must be a readable file");
+    }
+  }
+
+  void directoryIfSet(String key, Path dir) {
+    if (dir != null && !Files.isDirectory(dir)) {
+      problems.add(key + " (" + dir + ") must be an existing directory");
+    }
+  }
+
+  void absolutePath(String key, Path path) {
+    if (path == null) {
+      problems.add(key + " is required");
+    } else if (!path.isAbsolute()) {
+      problems.add(key + " (" + path + ") must be an absolute path");
+    }
+  }
+
+  HostPort hostPort(String key, String value, boolean required) {
+    if (value == null) {
+      if (required) {
+        problems.add(key + " is required (host:port)");
+      }
+      return null;
+    }
+    try {
+      return HostPort.parse(value);
+    } catch (IllegalArgumentException e) {
+      problems.add(key + " (" + value + ") must be host:port with a port from 1 to 65535");
+      return null;
+    }
+  }
+
+  /** A connect address defaults to the listen address unless others could not reach that one. */
+  HostPort connectAddress(String key, String value, String listenKey, HostPort listen) {
+    if (value != null) {
+      return hostPort(key, value, false);
+    }
+    if (listen != null && listen.isWildcard()) {
+      problems.add(
+          key
+              + " is required because "
+              + listenKey
+              + " ("
+              + listen
+              + ") is a wildcard address other hosts cannot connect to");
+      return null;
+    }
+    return listen;
+  }
+
+  void user(String key, Credentials credentials) {
+    if (credentials != null && credentials.username().isBlank()) {
+      problems.add(key + " must not be blank");
+    }
+  }
+
+  void tags(Map<String, String> tags) {
+    tags.forEach(
+        (key, value) -> {
+          if (BOOLEAN_TAGS.contains(key) && !isBoolean(value)) {
+            problems.add("tags." + key + " (" + value + ") must be true or false");
+          } else if (PRIORITY_TAGS.contains(key) && !isNonNegativeInteger(value)) {
+            problems.add("tags." + key + " (" + value + ") must be an integer of 0 or more");
+          } else if (key.equals("replicatefrom") && !IDENTIFIER.matcher(value).matches()) {
+            problems.add("tags.replicatefrom (" + value + ") must be a member name");
+          }
+        });
+    String priority = tags.get("failover_priority");
+    if ("true".equalsIgnoreCase(tags.get("nofailover"))
+        && isNonNegativeInteger(priority)
+        && Integer.parseInt(priority) > 0) {
+      problems.add(
+          "tags.failover_priority ("
+              + priority
+              + ") contradicts tags.nofailover (true): a member that may never be promoted has no"
+              + " failover priority; remove one of them");
+    }
+  }
+
+  private static boolean isBoolean(String value) {
+    return value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false");
+  }
+
+  private static boolean isNonNegativeInteger(String value) {
+    if (value == null || value.isEmpty() || value.length() > 9) {
+      return false;
+    }
+    return value.chars().allMatch(Character::isDigit);
+  }
+
+  void pgRto(Integer pgRto) {
+    if (pgRto != null && pgRto < 1) {
+      problems.add("pg_rto (" + pgRto + ") must be at least 1 second");
+    }
+  }
+
+  void pgRpo(long pgRpo, boolean strict) {
+    if (pgRpo < 0) {
+      problems.add("pg_rpo (" + pgRpo + ") must be 0 (synchronous) or a number of bytes");
+    } else if (strict && pgRpo != 0) {
+      problems.add(
+          "synchronous_mode_strict (true) requires pg_rpo 0 (synchronous replication), not "
+              + pgRpo);
+    }
+  }
+
+  void timings(HaTimings timings) {
+    boolean ttlOk = duration("ttl", timings.ttl(), MINIMUM_TTL, "etcd's shortest lease");
+    boolean loopOk = duration("loop_wait", timings.loopWait(), Duration.ofSeconds(1), null);
+    boolean retryOk =
+        duration("retry_timeout", timings.retryTimeout(), Duration.ofSeconds(1), null);
+    duration("primary_start_timeout", timings.primaryStartTimeout(), Duration.ZERO, null);
+    if (ttlOk && loopOk && retryOk && !timings.satisfiesTimingRule()) {
+      long loop = timings.loopWait().getSeconds();
+      long retry = timings.retryTimeout().getSeconds();
+      problems.add(
+          "ttl ("
+              + timings.ttl().getSeconds()
+              + "s) must be at least loop_wait + 2 * retry_timeout ("
+              + loop
+              + "s + 2 * "
+              + retry
+              + "s = "
+              + (loop + 2 * retry)
+              + "s), or a leader busy retrying could lose its lease between two renewals");
+    }
+  }
+
+  /** Patroni's config key stores whole seconds, so anything finer could not be published. */
+  private boolean duration(String key, Duration value, Duration minimum, String why) {
+    if (value.getNano() != 0) {
+      problems.add(key + " (" + value.toMillis() + "ms) must be a whole number of seconds");
+      return false;
+    }
+    if (value.compareTo(minimum) < 0) {
+      problems.add(
+          key
+              + " ("
+              + value.getSeconds()
+              + "s) must be at least "
+              + minimum.getSeconds()
+              + "s"
+              + (why == null ? "" : " (" + why + ")"));
+      return false;
+    }
+    return true;
+  }
+
+  void throwIfAny() {
+    if (!problems.isEmpty()) {
+      throw new InvalidConfigurationException(problems);
+    }
+  }
+}

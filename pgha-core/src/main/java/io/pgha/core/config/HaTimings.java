@@ -1,0 +1,24 @@
+package io.pgha.core.config;
+
+import java.time.Duration;
+
+/**
+ * The timing a cluster starts with (written to the {@code config} key when it is missing; the key's
+ * values win afterwards).
+ *
+ * @param ttl lifetime of the leader lease: how long a dead leader keeps the key
+ * @param loopWait pause between two HA cycles
+ * @param retryTimeout how long an etcd or PostgreSQL operation is retried before the cycle gives up
+ * @param primaryStartTimeout how long a crashed primary may take to restart in place before its
+ *     leadership is released
+ */
+public record HaTimings(
+    Duration ttl, Duration loopWait, Duration retryTimeout, Duration primaryStartTimeout) {
+
+  /**
+   * Patroni's rule: a leader that sleeps and then retries twice still renews within {@code ttl}.
+   */
+  public boolean satisfiesTimingRule() {
+    return loopWait.plus(retryTimeout.multipliedBy(2)).compareTo(ttl) <= 0;
+  }
+}

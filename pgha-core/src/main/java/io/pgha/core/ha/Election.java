@@ -1,0 +1,170 @@
+package io.pgha.core.ha;
+
+import io.pgha.core.cluster.ClusterStatus;
+import io.pgha.core.cluster.DynamicConfig;
+import io.pgha.core.cluster.Member;
+import io.pgha.core.cluster.Tags;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * Whether this member may race for a free leader key: only the healthiest eligible member does, so
+ * that the most advanced data survives the failover.
+ */
+final class Election {
+  private Election() {}
+
+  /**
+   * Empty when we are the healthiest eligible member, else why not (completing "no leader, and").
+   */
+  static Optional<String> whyNotHealthiest(Situation s) {
+    Optional<String> ineligible = whyIneligible(s);
+    if (ineligible.isPresent()) {
+      return ineligible;
+    }
+    return aheadOfMe(s);
+  }
+
+  /** Our own eligibility: tags, synchronous state, lag and timeline. */
+  static Optional<String> whyIneligible(Situation s) {
+    Tags tags = s.me().tags();
+    if (!tags.isFailoverCandidate()) {
+      return Optional.of("I may not be promoted (nofailover or failover_priority 0)");
+    }
+    DynamicConfig config = s.config();
+    if (config.synchronousMode().isSynchronous()
+        && !s.view().sync().map(sync -> sync.matches(s.name())).orElse(false)) {
+      return Optional.of(
+          "synchronous mode is on and I am not a synchronous standby, so I may lack acknowledged"
+              + " commits");
+    }
+    long mine = s.local().walPosition();
+    OptionalLong leaderOptime =
+        s.view().status().map(ClusterStatus::optime).orElse(OptionalLong.empty());
+    if (leaderOptime.isPresent()
+        && leaderOptime.getAsLong() - mine > config.maximumLagOnFailover()) {
+      return Optional.of(
+          "my WAL position ("
+              + mine
+              + ") is "
+              + (leaderOptime.getAsLong() - mine)
+              + " bytes behind the last known leader position ("
+              + leaderOptime.getAsLong()
+              + "), more than maximum_lag_on_failover ("
+              + config.maximumLagOnFailover()
+              + ")");
+    }
+    if (config.checkTimeline() && s.clusterTimeline() > s.local().timeline()) {
+      return Optional.of(
+          "my timeline ("
+              + s.local().timeline()
+              + ") is behind the cluster's ("
+              + s.clusterTimeline()
+              + ")");
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Compares with every peer that answered: a peer still running as primary, or an eligible peer
+   * with more WAL (or as much and a higher failover_priority), goes first.
+   */
+  private static Optional<String> aheadOfMe(Situation s) {
+    LocalState local = s.local();
+    int myPriority = s.me().tags().failoverPriority();
+    for (Member member : s.view().members().values()) {
+      Optional<PeerPosition> answered =
+          member.name().equals(s.name()) ? Optional.empty() : s.peers().get(member.name());
+      if (answered.isEmpty()) {
+        continue;
+      }
+      PeerPosition peer = answered.get();
+      if (peer.primary()) {
+        return Optional.of("(" + member.name() + ") still runs as primary");
+      }
+      if (!member.tags().isFailoverCandidate()) {
+        continue;
+      }
+      if (s.config().checkTimeline() && peer.timeline() > local.timeline()) {
+        return Optional.of(
+            "("
+                + member.name()
+                + ") is on a later timeline ("
+                + peer.timeline()
+                + " > "
+                + local.timeline()
+                + ")");
+      }
+      if (peer.walPosition() > local.walPosition()) {
+        return Optional.of(
+            "("
+                + member.name()
+                + ") is ahead of me ("
+                + peer.walPosition()
+                + " > "
+                + local.walPosition()
+                + ")");
+      }
+      if (peer.walPosition() == local.walPosition()
+          && member.tags().failoverPriority() > myPriority) {
+        return Optional.of(
+            "("
+                + member.name()
+                + ") is as far as I am and has a higher failover_priority ("
+                + member.tags().failoverPriority()
+                + " > "
+                + myPriority
+                + ")");
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Why {@code candidate} cannot take leadership over from us (the leader) in a switchover; empty
+   * when it can.
+   */
+  static Optional<String> whyNotSwitchoverCandidate(Situation s, String candidate) {
+    Optional<Member> member = s.view().member(candidate);
+    if (member.isEmpty()) {
+      return Optional.of("(" + candidate + ") is not a member of the cluster");
+    }
+    Optional<PeerPosition> answered = s.peers().get(candidate);
+    if (answered.isEmpty()) {
+      return Optional.of("(" + candidate + ") did not answer");
+    }
+    PeerPosition peer = answered.get();
+    if (peer.primary()) {
+      return Optional.of("(" + candidate + ") runs as primary");
+    }
+    if (!member.get().tags().isFailoverCandidate()) {
+      return Optional.of("(" + candidate + ") may not be promoted (nofailover)");
+    }
+    long lag = s.local().walPosition() - peer.walPosition();
+    if (lag > s.config().maximumLagOnFailover()) {
+      return Optional.of(
+          "("
+              + candidate
+              + ") is "
+              + lag
+              + " bytes behind, more than maximum_lag_on_failover ("
+              + s.config().maximumLagOnFailover()
+              + ")");
+    }
+    if (s.config().synchronousMode().isSynchronous()
+        && !s.view().sync().map(sync -> sync.isSyncStandby(candidate)).orElse(false)) {
+      return Optional.of("(" + candidate + ") is not a synchronous standby");
+    }
+    if (s.config().checkTimeline() && peer.timeline() < s.local().timeline()) {
+      return Optional.of(
+          "("
+              + candidate
+              + ") is on an earlier timeline ("
+              + peer.timeline()
+              + " < "
+              + s.local().timeline()
+              + ")");
+    }
+    return Optional.empty();
+  }
+}

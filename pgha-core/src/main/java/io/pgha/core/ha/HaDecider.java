@@ -1,0 +1,356 @@
+package io.pgha.core.ha;
+
+import static io.pgha.core.ha.ActionKind.ACQUIRE_AND_PROMOTE;
+import static io.pgha.core.ha.ActionKind.ADOPT_EXISTING_DATA;
+import static io.pgha.core.ha.ActionKind.BOOTSTRAP;
+import static io.pgha.core.ha.ActionKind.CLONE_FROM;
+import static io.pgha.core.ha.ActionKind.DEMOTE;
+import static io.pgha.core.ha.ActionKind.FOLLOW;
+import static io.pgha.core.ha.ActionKind.NOTHING;
+import static io.pgha.core.ha.ActionKind.PROMOTE;
+import static io.pgha.core.ha.ActionKind.REINITIALIZE;
+import static io.pgha.core.ha.ActionKind.RELEASE_LEADERSHIP;
+import static io.pgha.core.ha.ActionKind.RENEW;
+import static io.pgha.core.ha.ActionKind.RESTART_POSTGRES;
+import static io.pgha.core.ha.ActionKind.REWIND_AND_FOLLOW;
+import static io.pgha.core.ha.ActionKind.START_AS_REPLICA;
+import static io.pgha.core.ha.ActionKind.WAIT;
+import static io.pgha.core.ha.Situation.seconds;
+
+import io.pgha.core.cluster.ClusterView;
+import io.pgha.core.cluster.DynamicConfig;
+import io.pgha.core.cluster.Member;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The HA decision: what this member should do now, given what it observed. A pure function: no I/O,
+ * no clock, no logging, the same inputs always give the same decision.
+ *
+ * <p>The rules, in the order they are applied:
+ *
+ * <ol>
+ *   <li>PostgreSQL runs read-write but our lease deadline has passed: demote at once (another
+ *       member may already hold the key).
+ *   <li>The view is older than {@code ttl}: act on nothing that depends on who leads.
+ *   <li>No data directory: bootstrap the cluster, or clone from a member.
+ *   <li>Data from another cluster, or a cluster not yet initialised: never mix them up.
+ *   <li>We hold the leader key: stay primary, promote, restart a crashed primary within {@code
+ *       primary_start_timeout} or release the key; carry out a requested switchover.
+ *   <li>Another member holds the key: follow it (rewinding an old primary first).
+ *   <li>Nobody holds the key: only the healthiest eligible member races for it.
+ * </ol>
+ *
+ * <p>In pause mode (maintenance, as Patroni's) nothing is promoted, demoted, restarted or started
+ * automatically: the leader keeps its key while its PostgreSQL runs or is stopped, releases it if
+ * an operator demoted it, and a running primary may take a free key. Manual failover and switchover
+ * to a named member still work; a member without data may still be cloned.
+ */
+public final class HaDecider {
+  private HaDecider() {}
+
+  /**
+   * Decides one cycle.
+   *
+   * @param local this member's PostgreSQL, lease and view freshness
+   * @param view the cluster as last seen in etcd
+   * @param config the dynamic configuration in effect (the view's, or Patroni's defaults)
+   * @param me this member's name and tags
+   * @param peers the peers that answered this cycle with their WAL positions
+   * @param now the time of the decision
+   */
+  public static Decision decide(
+      LocalState local,
+      ClusterView view,
+      DynamicConfig config,
+      MemberIdentity me,
+      PeerPositions peers,
+      Now now) {
+    Situation s = new Situation(local, view, config, me, peers, now);
+    if (local.isReadWrite() && !s.leaseLive() && !s.paused()) {
+      return withoutLease(s);
+    }
+    if (s.viewIsStale()) {
+      return staleView(s);
+    }
+    if (local.dataDirectoryEmpty()) {
+      return withoutData(s);
+    }
+    if (belongsToAnotherCluster(s)) {
+      return Decision.of(
+          "my data directory belongs to another cluster (system identifier "
+              + local.systemIdentifier().orElseThrow()
+              + ", the cluster's is "
+              + view.initialize().orElseThrow()
+              + "): not joining; move it away to let this member be cloned",
+          Action.of(WAIT));
+    }
+    if (!view.isInitialized() && view.isUnlocked()) {
+      return adoptExistingData(s);
+    }
+    if (s.iAmLeader()) {
+      return leading(s);
+    }
+    Optional<String> leader = s.otherLeader();
+    if (leader.isPresent()) {
+      return following(s, leader.get());
+    }
+    return unlocked(s);
+  }
+
+  private static Decision withoutLease(Situation s) {
+    if (s.local().leaseDeadlineNanos().isEmpty()) {
+      return Decision.of(
+          "demoting self at once: PostgreSQL runs read-write but I hold no etcd lease",
+          Action.of(DEMOTE));
+    }
+    long late = s.now().nanos() - s.local().leaseDeadlineNanos().getAsLong();
+    return Decision.of(
+        "demoting self at once: my leader lease was not renewed before its deadline ("
+            + seconds(late)
+            + " ago), so another member may take over",
+        Action.of(DEMOTE));
+  }
+
+  private static Decision staleView(Situation s) {
+    String age =
+        "my view of etcd is "
+            + seconds(s.viewAgeNanos())
+            + " old (more than ttl "
+            + s.config().ttl()
+            + "s)";
+    if (s.local().isReadWrite() && s.leaseLive()) {
+      return Decision.of(
+          age + ": keeping the primary role while my lease is valid, waiting for fresh state",
+          Action.of(WAIT));
+    }
+    return Decision.of(age + ": waiting for fresh cluster state before acting", Action.of(WAIT));
+  }
+
+  private static Decision withoutData(Situation s) {
+    ClusterView view = s.view();
+    if (!view.isInitialized() && view.isUnlocked()) {
+      if (s.me().tags().isFailoverCandidate()) {
+        return Decision.of(
+            "the cluster is not initialized: racing to bootstrap it", Action.of(BOOTSTRAP));
+      }
+      return Decision.of(
+          "the cluster is not initialized and I may not be promoted (nofailover): waiting for"
+              + " another member to bootstrap it",
+          Action.of(WAIT));
+    }
+    return CloneSource.choose(s)
+        .map(
+            source ->
+                Decision.of(
+                    "I have no data directory: cloning from " + source.why(),
+                    Action.of(CLONE_FROM, source.member())))
+        .orElseGet(
+            () ->
+                Decision.of(
+                    "I have no data directory and there is no leader or running member to clone"
+                        + " from: waiting",
+                    Action.of(WAIT)));
+  }
+
+  private static boolean belongsToAnotherCluster(Situation s) {
+    Optional<String> mine = s.local().systemIdentifier();
+    Optional<String> cluster = s.view().initialize();
+    return mine.isPresent() && cluster.isPresent() && !mine.get().equals(cluster.get());
+  }
+
+  private static Decision adoptExistingData(Situation s) {
+    String id = s.local().systemIdentifier().orElse("unknown");
+    if (s.me().tags().isFailoverCandidate()) {
+      return Decision.of(
+          "the cluster is not initialized and I have a data directory (system identifier "
+              + id
+              + "): claiming the cluster with it",
+          Action.of(ADOPT_EXISTING_DATA));
+    }
+    return Decision.of(
+        "the cluster is not initialized and I may not be promoted (nofailover): waiting for"
+            + " another member to initialize it",
+        Action.of(WAIT));
+  }
+
+  private static Decision leading(Situation s) {
+    LocalState local = s.local();
+    if (!s.leaseLive()) {
+      if (local.isReadWrite()) {
+        return Decision.of(
+            "PAUSE: I hold no live lease; not demoting while paused, trying to renew it",
+            Action.of(RENEW));
+      }
+      return Decision.of(
+          "I hold no live lease: not acting as leader until etcd confirms it again",
+          Action.of(WAIT));
+    }
+    if (local.isReadWrite()) {
+      if (s.view().failover().isPresent()) {
+        return Switchover.onLeader(s);
+      }
+      return Decision.of(
+          pausePrefix(s) + "no action. I am (" + s.name() + "), the leader with the lock",
+          Action.of(RENEW));
+    }
+    if (s.paused() && local.isReplica()) {
+      // As Patroni: a primary demoted by hand during maintenance is not promoted back.
+      return Decision.of(
+          "PAUSE: I hold the leader key but PostgreSQL runs as a replica (demoted by hand):"
+              + " releasing the key rather than promoting it back",
+          Action.of(RELEASE_LEADERSHIP));
+    }
+    if (s.paused()) {
+      return Decision.of(
+          "PAUSE: I hold the leader key but PostgreSQL is not running; not restarting it while"
+              + " paused",
+          Action.of(RENEW));
+    }
+    if (local.isReplica()) {
+      return Decision.of(
+          "promoting self: I hold the leader key and PostgreSQL runs as a replica",
+          Action.of(RENEW),
+          Action.of(PROMOTE));
+    }
+    long down = s.postgresDownForNanos();
+    long timeout = TimeUnit.SECONDS.toNanos(s.config().primaryStartTimeout());
+    if (down < timeout) {
+      return Decision.of(
+          "PostgreSQL is not running on the leader: restarting it in place (down "
+              + seconds(down)
+              + ", primary_start_timeout "
+              + s.config().primaryStartTimeout()
+              + "s)",
+          Action.of(RENEW),
+          Action.of(RESTART_POSTGRES));
+    }
+    return Decision.of(
+        "PostgreSQL did not come back within primary_start_timeout ("
+            + s.config().primaryStartTimeout()
+            + "s): releasing the leader key so that a replica can take over",
+        Action.of(RELEASE_LEADERSHIP));
+  }
+
+  private static Decision following(Situation s, String leader) {
+    LocalState local = s.local();
+    String upstream = upstream(s, leader);
+    if (local.isReadWrite()) {
+      if (s.paused()) {
+        return Decision.of(
+            "PAUSE: PostgreSQL runs read-write although ("
+                + leader
+                + ") holds the leader key; not demoting while paused",
+            Action.of(NOTHING));
+      }
+      return rejoin(s, leader, "demoting self because (" + leader + ") holds the leader key");
+    }
+    if (local.isReplica()) {
+      if (local.following().filter(upstream::equals).isPresent()) {
+        return Decision.of(
+            "no action. I am ("
+                + s.name()
+                + "), a secondary, and following "
+                + (upstream.equals(leader)
+                    ? "a leader (" + leader + ")"
+                    : "(" + upstream + ") while (" + leader + ") leads"),
+            Action.of(NOTHING));
+      }
+      if (s.paused()) {
+        return Decision.of(
+            "PAUSE: not switching replication to (" + upstream + ") while paused",
+            Action.of(NOTHING));
+      }
+      return Decision.of(
+          "following ("
+              + upstream
+              + ") instead of "
+              + local.following().map(f -> "(" + f + ")").orElse("no one"),
+          Action.of(FOLLOW, upstream));
+    }
+    if (s.paused()) {
+      return Decision.of(
+          "PAUSE: PostgreSQL is not running; not starting it while paused", Action.of(NOTHING));
+    }
+    if (local.rejoinFailed() || local.lastRunAsPrimary()) {
+      return rejoin(s, leader, "my data directory was last used by a primary");
+    }
+    return Decision.of(
+        "starting as a replica of (" + upstream + ")", Action.of(START_AS_REPLICA, upstream));
+  }
+
+  /**
+   * The member to stream from: the one tagged {@code replicatefrom} while it runs, else the leader.
+   */
+  private static String upstream(Situation s, String leader) {
+    return s.me()
+        .tags()
+        .replicateFrom()
+        .filter(name -> !name.equals(s.name()))
+        .filter(name -> s.view().member(name).map(Member::isRunning).orElse(false))
+        .orElse(leader);
+  }
+
+  private static Decision rejoin(Situation s, String leader, String why) {
+    if (!s.local().rejoinFailed()) {
+      return Decision.of(
+          why + ": rejoining as a replica of (" + leader + "), rewinding if our histories diverged",
+          Action.of(REWIND_AND_FOLLOW, leader));
+    }
+    if (s.me().removeDataDirectoryOnRewindFailure()) {
+      return Decision.of(
+          why + ": pg_rewind failed before, so re-cloning from (" + leader + ")",
+          Action.of(REINITIALIZE, leader));
+    }
+    String stuck =
+        why
+            + ": pg_rewind failed before and remove_data_directory_on_rewind_failure is off;"
+            + " reinitialize this member by hand";
+    return Decision.of(stuck, Action.of(s.local().isReadWrite() ? DEMOTE : WAIT));
+  }
+
+  private static Decision unlocked(Situation s) {
+    LocalState local = s.local();
+    if (!s.leaseLive()) {
+      return Decision.of(
+          "no leader, but I hold no live lease to race with: waiting for etcd", Action.of(WAIT));
+    }
+    Optional<Decision> requested = Switchover.withoutLeader(s);
+    if (requested.isPresent()) {
+      return requested.get();
+    }
+    if (s.paused()) {
+      if (local.isReadWrite()) {
+        return Decision.of(
+            "PAUSE: the leader key is free and PostgreSQL already runs read-write here: taking"
+                + " the key",
+            Action.of(ACQUIRE_AND_PROMOTE));
+      }
+      return Decision.of(
+          "PAUSE: no leader; not racing for leadership while paused", Action.of(NOTHING));
+    }
+    if (!local.running()) {
+      return Decision.of(
+          "no leader and PostgreSQL is not running: starting it read-only before joining the race",
+          Action.of(START_AS_REPLICA));
+    }
+    Optional<String> notHealthiest = Election.whyNotHealthiest(s);
+    if (notHealthiest.isEmpty()) {
+      return Decision.of(
+          local.isReadWrite()
+              ? "the leader key is free and I am the healthiest member: taking it as the running"
+                  + " primary"
+              : "the leader key is free and I am the healthiest member: acquiring it and promoting",
+          Action.of(ACQUIRE_AND_PROMOTE));
+    }
+    if (local.isReadWrite()) {
+      return Decision.of(
+          "demoting self: the leader key is free but " + notHealthiest.get(), Action.of(DEMOTE));
+    }
+    return Decision.of("no leader, and " + notHealthiest.get(), Action.of(WAIT));
+  }
+
+  static String pausePrefix(Situation s) {
+    return s.paused() ? "PAUSE: " : "";
+  }
+}

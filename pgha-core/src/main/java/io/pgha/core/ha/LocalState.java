@@ -1,0 +1,192 @@
+package io.pgha.core.ha;
+
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * What this member knows about itself at the start of a cycle: its PostgreSQL, its own lease and
+ * how fresh its view of etcd is. Gathered by the loop; instants are {@link System#nanoTime()}
+ * readings, never wall-clock time.
+ *
+ * @param dataDirectoryEmpty no PostgreSQL data directory yet (nothing to start)
+ * @param systemIdentifier the data directory's database system identifier, when there is one
+ * @param running the postmaster is up and accepts connections
+ * @param inRecovery PostgreSQL runs as a standby ({@code pg_is_in_recovery()}); meaningless when
+ *     not running
+ * @param timeline current timeline (0 when unknown)
+ * @param walPosition our WAL position as an integer LSN: the write position on a primary, the
+ *     furthest of received and replayed on a replica (0 when unknown)
+ * @param lastRunAsPrimary the data directory was last used read-write (pg_controldata says {@code
+ *     in production} or {@code shut down}), so joining another leader may need pg_rewind
+ * @param postgresDownSinceNanos when the loop first saw PostgreSQL down although it should run (a
+ *     crash, or not started yet); empty while it runs
+ * @param following the member the replica streams from (primary_conninfo), when it streams
+ * @param rejoinFailed the last attempt to rejoin as a replica (pg_rewind) failed
+ * @param leaseDeadlineNanos the latest instant at which our etcd lease may still be alive, minus
+ *     the safety margin, as computed by the lease from its last confirmed keep-alive; empty when we
+ *     hold no lease
+ * @param viewConfirmedAtNanos when the cluster view was last known to match etcd (a watch event, a
+ *     progress notification or a read)
+ */
+public record LocalState(
+    boolean dataDirectoryEmpty,
+    Optional<String> systemIdentifier,
+    boolean running,
+    boolean inRecovery,
+    int timeline,
+    long walPosition,
+    boolean lastRunAsPrimary,
+    OptionalLong postgresDownSinceNanos,
+    Optional<String> following,
+    boolean rejoinFailed,
+    OptionalLong leaseDeadlineNanos,
+    long viewConfirmedAtNanos) {
+
+  public LocalState {
+    systemIdentifier = Objects.requireNonNullElse(systemIdentifier, Optional.empty());
+    postgresDownSinceNanos =
+        Objects.requireNonNullElse(postgresDownSinceNanos, OptionalLong.empty());
+    following = Objects.requireNonNullElse(following, Optional.empty());
+    leaseDeadlineNanos = Objects.requireNonNullElse(leaseDeadlineNanos, OptionalLong.empty());
+  }
+
+  /** A builder starting from "nothing here yet": empty data directory, PostgreSQL not running. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder starting from this state. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /** PostgreSQL runs and accepts writes. */
+  public boolean isReadWrite() {
+    return running && !inRecovery;
+  }
+
+  /** PostgreSQL runs as a standby. */
+  public boolean isReplica() {
+    return running && inRecovery;
+  }
+
+  /** Mutable builder for {@link LocalState}. */
+  public static final class Builder {
+    private boolean dataDirectoryEmpty = true;
+    private Optional<String> systemIdentifier = Optional.empty();
+    private boolean running;
+    private boolean inRecovery;
+    private int timeline;
+    private long walPosition;
+    private boolean lastRunAsPrimary;
+    private OptionalLong postgresDownSinceNanos = OptionalLong.empty();
+    private Optional<String> following = Optional.empty();
+    private boolean rejoinFailed;
+    private OptionalLong leaseDeadlineNanos = OptionalLong.empty();
+    private long viewConfirmedAtNanos;
+
+    private Builder() {}
+
+    private Builder(LocalState s) {
+      dataDirectoryEmpty = s.dataDirectoryEmpty;
+      systemIdentifier = s.systemIdentifier;
+      running = s.running;
+      inRecovery = s.inRecovery;
+      timeline = s.timeline;
+      walPosition = s.walPosition;
+      lastRunAsPrimary = s.lastRunAsPrimary;
+      postgresDownSinceNanos = s.postgresDownSinceNanos;
+      following = s.following;
+      rejoinFailed = s.rejoinFailed;
+      leaseDeadlineNanos = s.leaseDeadlineNanos;
+      viewConfirmedAtNanos = s.viewConfirmedAtNanos;
+    }
+
+    public Builder dataDirectoryEmpty(boolean v) {
+      dataDirectoryEmpty = v;
+      return this;
+    }
+
+    public Builder systemIdentifier(String v) {
+      systemIdentifier = Optional.ofNullable(v);
+      return this;
+    }
+
+    public Builder running(boolean v) {
+      running = v;
+      return this;
+    }
+
+    public Builder inRecovery(boolean v) {
+      inRecovery = v;
+      return this;
+    }
+
+    public Builder timeline(int v) {
+      timeline = v;
+      return this;
+    }
+
+    public Builder walPosition(long v) {
+      walPosition = v;
+      return this;
+    }
+
+    public Builder lastRunAsPrimary(boolean v) {
+      lastRunAsPrimary = v;
+      return this;
+    }
+
+    public Builder postgresDownSinceNanos(long v) {
+      postgresDownSinceNanos = OptionalLong.of(v);
+      return this;
+    }
+
+    public Builder postgresUp() {
+      postgresDownSinceNanos = OptionalLong.empty();
+      return this;
+    }
+
+    public Builder following(String v) {
+      following = Optional.ofNullable(v);
+      return this;
+    }
+
+    public Builder rejoinFailed(boolean v) {
+      rejoinFailed = v;
+      return this;
+    }
+
+    public Builder leaseDeadlineNanos(long v) {
+      leaseDeadlineNanos = OptionalLong.of(v);
+      return this;
+    }
+
+    public Builder noLease() {
+      leaseDeadlineNanos = OptionalLong.empty();
+      return this;
+    }
+
+    public Builder viewConfirmedAtNanos(long v) {
+      viewConfirmedAtNanos = v;
+      return this;
+    }
+
+    public LocalState build() {
+      return new LocalState(
+          dataDirectoryEmpty,
+          systemIdentifier,
+          running,
+          inRecovery,
+          timeline,
+          walPosition,
+          lastRunAsPrimary,
+          postgresDownSinceNanos,
+          following,
+          rejoinFailed,
+          leaseDeadlineNanos,
+          viewConfirmedAtNanos);
+    }
+  }
+}

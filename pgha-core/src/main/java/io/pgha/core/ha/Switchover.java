@@ -1,0 +1,141 @@
+package io.pgha.core.ha;
+
+import static io.pgha.core.ha.ActionKind.ACQUIRE_AND_PROMOTE;
+import static io.pgha.core.ha.ActionKind.CLEAR_FAILOVER_KEY;
+import static io.pgha.core.ha.ActionKind.DEMOTE;
+import static io.pgha.core.ha.ActionKind.RENEW;
+import static io.pgha.core.ha.ActionKind.SWITCHOVER;
+import static io.pgha.core.ha.ActionKind.WAIT;
+
+import io.pgha.core.cluster.FailoverRequest;
+import io.pgha.core.cluster.Member;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.Optional;
+
+/**
+ * The {@code failover} key: a switchover handled by the leader, and what the others do while the
+ * leader key is free because of one (or because of a manual failover to a named member).
+ */
+final class Switchover {
+  private Switchover() {}
+
+  /** We lead, PostgreSQL runs read-write, and a request is present. */
+  static Decision onLeader(Situation s) {
+    FailoverRequest request = s.view().failover().orElseThrow();
+    String me = s.name();
+    Optional<String> from = request.leader();
+    if (from.isPresent() && !from.get().equals(me)) {
+      return renewAndClear(
+          "clearing the failover key: it asks to move leadership away from ("
+              + from.get()
+              + "), but I am the leader");
+    }
+    Optional<String> to = request.candidate();
+    if (to.filter(me::equals).isPresent()) {
+      return renewAndClear("clearing the failover key: I am the leader it asks for");
+    }
+    if (s.paused() && (to.isEmpty() || request.scheduledAt().isPresent())) {
+      return renewAndClear(
+          "PAUSE: only a switchover to a named member, now, is possible while paused; clearing"
+              + " the request");
+    }
+    Optional<Instant> due = request.scheduledAt().map(at -> at.toInstant());
+    if (due.isPresent() && s.now().wallClock().isBefore(due.get())) {
+      return Decision.of(
+          HaDecider.pausePrefix(s)
+              + "no action. I am ("
+              + me
+              + "), the leader with the lock; switchover scheduled at "
+              + request.scheduledAt().orElseThrow(),
+          Action.of(RENEW));
+    }
+    if (to.isPresent()) {
+      Optional<String> problem = Election.whyNotSwitchoverCandidate(s, to.get());
+      if (problem.isPresent()) {
+        return renewAndClear(
+            "switchover to (" + to.get() + ") is not possible: " + problem.get() + "; clearing it");
+      }
+      return Decision.of(
+          "switchover requested: handing leadership over to (" + to.get() + ")",
+          Action.of(SWITCHOVER, to.get()));
+    }
+    return bestCandidate(s)
+        .map(
+            best ->
+                Decision.of(
+                    "switchover requested: handing leadership over to the most advanced healthy"
+                        + " member ("
+                        + best
+                        + ")",
+                    Action.of(SWITCHOVER, best)))
+        .orElseGet(
+            () ->
+                renewAndClear(
+                    "switchover is not possible: no member is a healthy candidate (answering"
+                        + " replica that may be promoted, within maximum_lag_on_failover, synchronous"
+                        + " when synchronous mode is on); clearing it"));
+  }
+
+  private static Optional<String> bestCandidate(Situation s) {
+    return s.view().members().values().stream()
+        .map(Member::name)
+        .filter(name -> !name.equals(s.name()))
+        .filter(name -> Election.whyNotSwitchoverCandidate(s, name).isEmpty())
+        .max(
+            Comparator.comparingLong(
+                    (String name) -> s.peers().get(name).orElseThrow().walPosition())
+                .thenComparing(name -> s.tagsOf(name).failoverPriority()));
+  }
+
+  private static Decision renewAndClear(String reason) {
+    return Decision.of(reason, Action.of(RENEW), Action.of(CLEAR_FAILOVER_KEY));
+  }
+
+  /**
+   * Nobody leads and a request is present: the named candidate races, the others leave the key to
+   * it while it answers; the leader switched away from does not take the key back while another
+   * member could. Empty when the request does not change the normal election.
+   */
+  static Optional<Decision> withoutLeader(Situation s) {
+    Optional<FailoverRequest> present = s.view().failover();
+    if (present.isEmpty()) {
+      return Optional.empty();
+    }
+    FailoverRequest request = present.get();
+    LocalState local = s.local();
+    Optional<String> to = request.candidate();
+    if (to.isPresent() && to.get().equals(s.name())) {
+      if (!local.running() || !s.me().tags().isFailoverCandidate()) {
+        return Optional.empty();
+      }
+      return Optional.of(
+          Decision.of(
+              "manual failover: I am the requested candidate; acquiring the leader key and"
+                  + " promoting",
+              Action.of(ACQUIRE_AND_PROMOTE)));
+    }
+    if (to.isPresent()) {
+      boolean candidateAnswers =
+          s.peers().get(to.get()).isPresent() && s.tagsOf(to.get()).isFailoverCandidate();
+      return candidateAnswers
+          ? Optional.of(standAside(s, "failover to (" + to.get() + ") in progress"))
+          : Optional.empty();
+    }
+    boolean awayFromMe = request.leader().filter(s.name()::equals).isPresent();
+    boolean someoneElseCan =
+        s.view().members().values().stream()
+            .filter(m -> !m.name().equals(s.name()))
+            .filter(m -> m.tags().isFailoverCandidate())
+            .anyMatch(m -> s.peers().get(m.name()).filter(p -> !p.primary()).isPresent());
+    return awayFromMe && someoneElseCan
+        ? Optional.of(standAside(s, "switchover away from me in progress"))
+        : Optional.empty();
+  }
+
+  private static Decision standAside(Situation s, String what) {
+    return Decision.of(
+        what + ": leaving the leader key to the candidate",
+        Action.of(s.local().isReadWrite() ? DEMOTE : WAIT));
+  }
+}

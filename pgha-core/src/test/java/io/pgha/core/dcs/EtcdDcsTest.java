@@ -1,0 +1,376 @@
+package io.pgha.core.dcs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.pgha.core.cluster.ClusterStatus;
+import io.pgha.core.cluster.ClusterView;
+import io.pgha.core.cluster.DynamicConfig;
+import io.pgha.core.cluster.FailoverRequest;
+import io.pgha.core.cluster.HistoryEntry;
+import io.pgha.core.cluster.Member;
+import io.pgha.core.cluster.Role;
+import io.pgha.core.cluster.SyncState;
+import io.pgha.testkit.LocalEtcd;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The DCS layer against one real etcd. */
+class EtcdDcsTest {
+  private static final Duration TTL = Duration.ofSeconds(3);
+  private static LocalEtcd etcd;
+
+  private Contenders cluster;
+
+  @BeforeAll
+  static void startEtcd() {
+    etcd = LocalEtcd.start(1);
+  }
+
+  @AfterAll
+  static void stopEtcd() {
+    if (etcd != null) {
+      etcd.close();
+    }
+  }
+
+  @BeforeEach
+  void newCluster() {
+    cluster = new Contenders(etcd.clientEndpoints(), TTL);
+  }
+
+  @AfterEach
+  void closeClients() {
+    cluster.close();
+  }
+
+  @Test
+  void exactlyOneOfThreeContendersWinsTheBootstrapRace() throws Exception {
+    List<EtcdDcs> members = cluster.start(3, "m");
+    List<Boolean> won = race(members, dcs -> dcs.claimInitialize(""));
+
+    assertThat(won).containsOnlyOnce(true).hasSize(3);
+    EtcdDcs winner = members.get(won.indexOf(true));
+    ClusterView view = winner.refresh();
+    assertThat(view.initialize()).hasValue("");
+    assertThat(
+            winner.updateInitialize(
+                "7712415343663771374",
+                view.revision() >= 0 ? modRevision(winner, "initialize") : 0))
+        .isTrue();
+    for (EtcdDcs m : members) {
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> m.view().initialize().equals(Optional.of("7712415343663771374")));
+    }
+  }
+
+  @Test
+  void exactlyOneOfManyHoldsTheLeaderKeyAndItVanishesWithinTtlWhenTheHolderDies() throws Exception {
+    List<EtcdDcs> members = cluster.start(8, "m");
+    List<Boolean> acquired = race(members, Dcs::acquireLeader);
+
+    assertThat(acquired).containsOnlyOnce(true);
+    EtcdDcs holder = members.get(acquired.indexOf(true));
+    assertThat(holder.holdsLeadership()).isTrue();
+    for (EtcdDcs m : members) {
+      await().atMost(Duration.ofSeconds(5)).until(() -> m.view().isLeader(holder.memberName()));
+      if (m != holder) {
+        assertThat(m.holdsLeadership()).isFalse();
+        assertThat(m.acquireLeader()).isFalse();
+      }
+    }
+
+    // The holder's process is gone: no release, no more keep-alives.
+    holder.close();
+    long closedAt = System.nanoTime();
+    List<EtcdDcs> watchers = new ArrayList<>(members);
+    watchers.remove(holder);
+    for (EtcdDcs m : watchers) {
+      await()
+          .atMost(TTL.plusSeconds(3))
+          .pollInterval(Duration.ofMillis(20))
+          .until(() -> m.view().isUnlocked());
+    }
+    long goneAfterMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - closedAt);
+    // etcd expires a lease between ttl and ttl + its check interval after the last keep-alive.
+    assertThat(goneAfterMillis).isLessThan(TTL.toMillis() + 2500);
+  }
+
+  @Test
+  void releaseByANonHolderDoesNothingAndByTheHolderIsSeenAtOnce() throws Exception {
+    EtcdDcs a = cluster.start("a");
+    EtcdDcs b = cluster.start("b");
+    assertThat(a.acquireLeader()).isTrue();
+    await().atMost(Duration.ofSeconds(5)).until(() -> b.view().isLeader("a"));
+
+    assertThat(b.releaseLeader()).isFalse();
+    assertThat(b.refresh().isLeader("a")).isTrue();
+    assertThat(a.holdsLeadership()).isTrue();
+
+    CountDownLatch seen = new CountDownLatch(1);
+    b.subscribe(
+        change -> {
+          if (change.leaderChanged() && change.current().isUnlocked()) {
+            seen.countDown();
+          }
+        });
+    assertThat(a.releaseLeader()).isTrue();
+    assertThat(a.holdsLeadership()).isFalse();
+    assertThat(seen.await(2, TimeUnit.SECONDS)).isTrue();
+    assertThat(b.acquireLeader()).isTrue();
+  }
+
+  @Test
+  void leaderRenewsAndKeepsTheKeyForLongerThanTtl() throws Exception {
+    EtcdDcs a = cluster.start("a");
+    AtomicLong losses = new AtomicLong();
+    a.onLeadershipLost((reason, at) -> losses.incrementAndGet());
+    assertThat(a.acquireLeader()).isTrue();
+    long until = System.nanoTime() + TTL.multipliedBy(3).toNanos();
+    while (System.nanoTime() - until < 0) {
+      assertThat(a.renewLeader()).isTrue();
+      Thread.sleep(300);
+    }
+    assertThat(a.holdsLeadership()).isTrue();
+    assertThat(losses.get()).isZero();
+    assertThat(a.refresh().leader().orElseThrow().lease()).isEqualTo(a.leaseStatus().leaseId());
+  }
+
+  @Test
+  void aNewIncarnationOfTheLeaderTakesItsKeyOverOntoItsOwnLease() throws Exception {
+    EtcdDcs first = cluster.start("a");
+    assertThat(first.acquireLeader()).isTrue();
+    long firstLease = first.leaseStatus().leaseId();
+    EtcdDcs second = cluster.start("a");
+    try {
+      assertThat(second.acquireLeader()).isTrue();
+      assertThat(second.refresh().leader().orElseThrow().lease())
+          .isNotEqualTo(firstLease)
+          .isEqualTo(second.leaseStatus().leaseId());
+    } finally {
+      first.close();
+    }
+  }
+
+  @Test
+  void memberKeyIsWrittenOnItsLeaseOnlyWhenItsContentChanges() throws Exception {
+    EtcdDcs a = cluster.start("a");
+    EtcdDcs observer = cluster.start("o");
+    Member m =
+        Member.builder("a")
+            .role(Role.REPLICA)
+            .state("running")
+            .connUrl("postgres://127.0.0.1:5432/postgres")
+            .apiUrl("http://127.0.0.1:8008/patroni")
+            .xlogLocation(100)
+            .timeline(1)
+            .build();
+    assertThat(a.updateMember(m)).isTrue();
+    await().atMost(Duration.ofSeconds(5)).until(() -> observer.view().member("a").isPresent());
+    assertThat(observer.view().member("a")).hasValue(m);
+    long revision = modRevision(a, "members/a");
+    await().atMost(Duration.ofSeconds(5)).until(() -> a.view().member("a").isPresent());
+
+    assertThat(a.updateMember(m)).isFalse();
+    assertThat(modRevision(a, "members/a")).isEqualTo(revision);
+
+    Member moved = m.toBuilder().xlogLocation(200).build();
+    assertThat(a.updateMember(moved)).isTrue();
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> observer.view().member("a").equals(Optional.of(moved)));
+    assertThat(observer.view().member("a").orElseThrow().xlogLocation()).hasValue(200L);
+
+    a.close();
+    await().atMost(TTL.plusSeconds(3)).until(() -> observer.view().member("a").isEmpty());
+  }
+
+  @Test
+  void configCompareAndSwapConflictsAreReportedNotOverwritten() throws Exception {
+    EtcdDcs a = cluster.start("a");
+    EtcdDcs b = cluster.start("b");
+    DynamicConfig base = DynamicConfig.builder().ttl(20).loopWait(5).retryTimeout(5).build();
+
+    assertThat(a.writeConfig(base, Dcs.ABSENT)).isTrue();
+    assertThat(b.writeConfig(base.toBuilder().ttl(99).build(), Dcs.ABSENT)).isFalse();
+
+    ClusterView seen = b.refresh();
+    assertThat(seen.config()).hasValue(base);
+    long revision = seen.configModRevision();
+    assertThat(a.writeConfig(base.toBuilder().pause(true).build(), revision)).isTrue();
+    assertThat(b.writeConfig(base.toBuilder().ttl(99).build(), revision)).isFalse();
+
+    ClusterView after = b.refresh();
+    assertThat(after.config().orElseThrow().pause()).isTrue();
+    assertThat(after.config().orElseThrow().ttl()).isEqualTo(20);
+  }
+
+  @Test
+  void failoverAndSyncCompareAndSwap() throws Exception {
+    EtcdDcs a = cluster.start("a");
+    EtcdDcs b = cluster.start("b");
+    assertThat(a.writeFailover(FailoverRequest.switchover("a", "b"), Dcs.ABSENT)).isTrue();
+    assertThat(b.writeFailover(FailoverRequest.failoverTo("c"), Dcs.ABSENT)).isFalse();
+
+    FailoverRequest seen = b.refresh().failover().orElseThrow();
+    assertThat(seen.candidate()).hasValue("b");
+    assertThat(a.writeFailover(FailoverRequest.failoverTo("c"), seen.modRevision())).isTrue();
+    assertThat(b.clearFailover(seen.modRevision())).as("stale revision").isFalse();
+    assertThat(b.refresh().failover().orElseThrow().candidate()).hasValue("c");
+
+    long current = b.view().failover().orElseThrow().modRevision();
+    assertThat(b.clearFailover(current)).isTrue();
+    assertThat(b.refresh().failover()).isEmpty();
+
+    assertThat(a.writeSync(SyncState.of("a", List.of("b")), Dcs.ABSENT)).isTrue();
+    SyncState sync = b.refresh().sync().orElseThrow();
+    assertThat(b.writeSync(SyncState.of("b", List.of()), sync.modRevision() + 100)).isFalse();
+    assertThat(a.writeSync(SyncState.of("a", List.of("b", "c")), sync.modRevision())).isTrue();
+    assertThat(b.refresh().sync().orElseThrow().syncStandbys()).containsExactly("b", "c");
+  }
+
+  @Test
+  void leaderOnlyKeysAreWrittenOnlyByTheLeader() throws Exception {
+    EtcdDcs a = cluster.start("a");
+    EtcdDcs b = cluster.start("b");
+    assertThat(a.acquireLeader()).isTrue();
+
+    assertThat(b.writeStatus(ClusterStatus.ofOptime(1))).isFalse();
+    assertThat(a.writeStatus(ClusterStatus.ofOptime(42))).isTrue();
+    HistoryEntry first =
+        new HistoryEntry(
+            1, 100, "no recovery target specified", Optional.empty(), Optional.of("a"));
+    HistoryEntry second =
+        new HistoryEntry(
+            2, 200, "switchover", Optional.of("2026-11-26T10:00:00+00:00"), Optional.of("a"));
+    assertThat(a.appendHistory(first)).isTrue();
+    assertThat(a.appendHistory(second)).isTrue();
+    assertThat(b.appendHistory(second)).isFalse();
+    assertThat(a.writeFailsafe(Map.of("a", "http://a/patroni"))).isTrue();
+
+    ClusterView v = b.refresh();
+    assertThat(v.status().orElseThrow().optime()).hasValue(42L);
+    assertThat(v.history()).containsExactly(first, second);
+    assertThat(v.failsafe()).hasValue(Map.of("a", "http://a/patroni"));
+  }
+
+  @Test
+  void garbageInEveryKeyLeavesTheViewUsableAndTheWatchAlive() throws Exception {
+    EtcdDcs a = cluster.start("a");
+    EtcdDcs observer = cluster.start("o");
+    assertThat(a.acquireLeader()).isTrue();
+    assertThat(a.updateMember(Member.builder("a").role(Role.PRIMARY).state("running").build()))
+        .isTrue();
+    await().atMost(Duration.ofSeconds(5)).until(() -> observer.view().member("a").isPresent());
+
+    DcsKeys keys = cluster.keys();
+    List<String> garbageKeys =
+        List.of(
+            keys.config(),
+            keys.failover(),
+            keys.sync(),
+            keys.status(),
+            keys.history(),
+            keys.failsafe(),
+            keys.initialize(),
+            keys.member("z"));
+    try (Client raw =
+        Client.builder().endpoints(etcd.clientEndpoints().toArray(String[]::new)).build()) {
+      for (String key : garbageKeys) {
+        for (String garbage : List.of("{not json", "[1,2]", "\u0000\u00ff\u00fe", "")) {
+          raw.getKVClient().put(bs(key), bs(garbage)).get(5, TimeUnit.SECONDS);
+        }
+      }
+      raw.getKVClient().put(bs(keys.leader()), bs("   ")).get(5, TimeUnit.SECONDS);
+    }
+    // After the garbage, a valid change still arrives through the same watch.
+    Member later = Member.builder("a").role(Role.PRIMARY).state("running").timeline(7).build();
+    assertThat(a.updateMember(later)).isTrue();
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> observer.view().member("a").equals(Optional.of(later)));
+
+    ClusterView v = observer.view();
+    assertThat(v.config()).isEmpty();
+    assertThat(v.effectiveConfig()).isEqualTo(DynamicConfig.defaults());
+    assertThat(v.failover()).isEmpty();
+    assertThat(v.sync()).isEmpty();
+    assertThat(v.status()).isEmpty();
+    assertThat(v.history()).isEmpty();
+    assertThat(v.failsafe()).isEmpty();
+    assertThat(v.leader()).as("a blank leader value reads as no leader").isEmpty();
+    assertThat(v.members()).containsOnlyKeys("a");
+    assertThat(observer.refresh().members()).containsOnlyKeys("a");
+    // The leader key was overwritten by hand: its former holder notices.
+    await().atMost(Duration.ofSeconds(5)).until(() -> !a.holdsLeadership());
+  }
+
+  private static long modRevision(EtcdDcs dcs, String relative) throws Exception {
+    try (Client raw =
+        Client.builder().endpoints(etcd.clientEndpoints().toArray(String[]::new)).build()) {
+      return raw.getKVClient()
+          .get(bs(dcs.keys().prefix() + relative))
+          .get(5, TimeUnit.SECONDS)
+          .getKvs()
+          .get(0)
+          .getModRevision();
+    }
+  }
+
+  private static ByteSequence bs(String s) {
+    return ByteSequence.from(s, StandardCharsets.UTF_8);
+  }
+
+  interface DcsCall<T> {
+    T call(EtcdDcs dcs) throws Exception;
+  }
+
+  /** Runs {@code call} on every member at the same instant. */
+  static <T> List<T> race(List<EtcdDcs> members, DcsCall<T> call) throws Exception {
+    // Warm every client up first, so that the race is between requests, not connections.
+    for (EtcdDcs m : members) {
+      m.refresh();
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(members.size());
+    try {
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<T>> futures = new CopyOnWriteArrayList<>();
+      for (EtcdDcs m : members) {
+        Callable<T> task =
+            () -> {
+              go.await();
+              return call.call(m);
+            };
+        futures.add(pool.submit(task));
+      }
+      go.countDown();
+      List<T> results = new ArrayList<>();
+      for (Future<T> f : futures) {
+        results.add(f.get(30, TimeUnit.SECONDS));
+      }
+      return results;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+}

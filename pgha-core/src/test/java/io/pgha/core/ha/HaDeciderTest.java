@@ -1,0 +1,1149 @@
+package io.pgha.core.ha;
+
+import static io.pgha.core.ha.ActionKind.ACQUIRE_AND_PROMOTE;
+import static io.pgha.core.ha.ActionKind.ADOPT_EXISTING_DATA;
+import static io.pgha.core.ha.ActionKind.BOOTSTRAP;
+import static io.pgha.core.ha.ActionKind.CLEAR_FAILOVER_KEY;
+import static io.pgha.core.ha.ActionKind.CLONE_FROM;
+import static io.pgha.core.ha.ActionKind.DEMOTE;
+import static io.pgha.core.ha.ActionKind.FOLLOW;
+import static io.pgha.core.ha.ActionKind.NOTHING;
+import static io.pgha.core.ha.ActionKind.PROMOTE;
+import static io.pgha.core.ha.ActionKind.REINITIALIZE;
+import static io.pgha.core.ha.ActionKind.RELEASE_LEADERSHIP;
+import static io.pgha.core.ha.ActionKind.RENEW;
+import static io.pgha.core.ha.ActionKind.RESTART_POSTGRES;
+import static io.pgha.core.ha.ActionKind.REWIND_AND_FOLLOW;
+import static io.pgha.core.ha.ActionKind.START_AS_REPLICA;
+import static io.pgha.core.ha.ActionKind.SWITCHOVER;
+import static io.pgha.core.ha.ActionKind.WAIT;
+import static io.pgha.core.ha.Given.ME;
+import static io.pgha.core.ha.Given.given;
+import static io.pgha.core.ha.Given.member;
+import static io.pgha.core.ha.Given.sec;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pgha.core.cluster.ClusterStatus;
+import io.pgha.core.cluster.FailoverRequest;
+import io.pgha.core.cluster.HistoryEntry;
+import io.pgha.core.cluster.Member;
+import io.pgha.core.cluster.SyncState;
+import io.pgha.core.cluster.SynchronousMode;
+import io.pgha.core.cluster.Tags;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+class HaDeciderTest {
+
+  private static final Tags NOFAILOVER = Tags.NONE.withNoFailover(true);
+
+  static void assertDecision(Decision decision, String reason, Action... actions) {
+    assertThat(decision.actions()).containsExactly(actions);
+    assertThat(decision.reason()).isEqualTo(reason);
+  }
+
+  static Action act(ActionKind kind) {
+    return Action.of(kind);
+  }
+
+  static Action act(ActionKind kind, String member) {
+    return Action.of(kind, member);
+  }
+
+  @Nested
+  class Lease {
+    @Test
+    void leaderWhoseLeaseDeadlinePassedDemotesAtOnce() {
+      Decision d =
+          given()
+              .primary()
+              .leader(ME)
+              .local(l -> l.leaseDeadlineNanos(Given.NOW - sec(2)))
+              .decide();
+
+      assertDecision(
+          d,
+          "demoting self at once: my leader lease was not renewed before its deadline (2.0s ago),"
+              + " so another member may take over",
+          act(DEMOTE));
+    }
+
+    @Test
+    void theDeadlineInstantItselfIsTooLate() {
+      Decision d =
+          given().primary().leader(ME).local(l -> l.leaseDeadlineNanos(Given.NOW)).decide();
+
+      assertThat(d.kinds()).containsExactly(DEMOTE);
+    }
+
+    @Test
+    void aPrimaryWithoutTheKeyDemotesWhenItsLeaseExpiredEvenIfTheViewSaysOtherwise() {
+      Decision d =
+          given().primary().leader("pg-2").local(l -> l.leaseDeadlineNanos(Given.NOW - 1)).decide();
+
+      assertThat(d.kinds()).containsExactly(DEMOTE);
+    }
+
+    @Test
+    void aPrimaryWithoutAnyLeaseDemotesAtOnce() {
+      Decision d = given().primary().leader(ME).local(LocalState.Builder::noLease).decide();
+
+      assertDecision(
+          d,
+          "demoting self at once: PostgreSQL runs read-write but I hold no etcd lease",
+          act(DEMOTE));
+    }
+
+    @Test
+    void withoutALeaseNobodyRacesForAFreeKey() {
+      assertDecision(
+          given().local(LocalState.Builder::noLease).decide(),
+          "no leader, but I hold no live lease to race with: waiting for etcd",
+          act(WAIT));
+      assertThat(given().local(l -> l.leaseDeadlineNanos(Given.NOW)).decide().kinds())
+          .containsExactly(WAIT);
+    }
+
+    @Test
+    void pausedLeaderWithExpiredLeaseKeepsRunningAndTriesToRenew() {
+      Decision d =
+          given()
+              .primary()
+              .paused()
+              .leader(ME)
+              .local(l -> l.leaseDeadlineNanos(Given.NOW - sec(1)))
+              .decide();
+
+      assertDecision(
+          d,
+          "PAUSE: I hold no live lease; not demoting while paused, trying to renew it",
+          act(RENEW));
+    }
+
+    @Test
+    void leaderKeyInViewButExpiredLeaseAndReplicaDoesNotPromote() {
+      Decision d = given().leader(ME).local(l -> l.leaseDeadlineNanos(Given.NOW - 1)).decide();
+
+      assertDecision(
+          d, "I hold no live lease: not acting as leader until etcd confirms it again", act(WAIT));
+    }
+  }
+
+  @Nested
+  class StaleView {
+    private Given frozen() {
+      // ttl 30 s by default; the view was last confirmed 31 s ago (a GC pause, SIGSTOP).
+      return given().local(l -> l.viewConfirmedAtNanos(Given.NOW - sec(31)));
+    }
+
+    @Test
+    void aFrozenLeaderWakesUpPastItsDeadlineAndDemotes() {
+      Decision d =
+          frozen()
+              .primary()
+              .leader(ME)
+              .local(l -> l.leaseDeadlineNanos(Given.NOW - sec(20)))
+              .decide();
+
+      assertThat(d.kinds()).containsExactly(DEMOTE);
+    }
+
+    @Test
+    void aFrozenReplicaThatSeesNoLeaderDoesNotRace() {
+      Decision d = frozen().decide();
+
+      assertDecision(
+          d,
+          "my view of etcd is 31.0s old (more than ttl 30s): waiting for fresh cluster state"
+              + " before acting",
+          act(WAIT));
+    }
+
+    @Test
+    void aPrimaryWithALiveLeaseKeepsItsRoleWhileTheViewIsStale() {
+      Decision d = frozen().primary().leader(ME).decide();
+
+      assertDecision(
+          d,
+          "my view of etcd is 31.0s old (more than ttl 30s): keeping the primary role while my"
+              + " lease is valid, waiting for fresh state",
+          act(WAIT));
+    }
+
+    @Test
+    void aPrimaryWithoutAnyLeaseAndAStaleViewDemotes() {
+      Decision d = frozen().primary().local(LocalState.Builder::noLease).decide();
+
+      assertDecision(
+          d,
+          "demoting self at once: PostgreSQL runs read-write but I hold no etcd lease",
+          act(DEMOTE));
+    }
+
+    @Test
+    void pausedPrimaryWithoutLeaseWaits() {
+      Decision d = frozen().primary().paused().local(LocalState.Builder::noLease).decide();
+
+      assertThat(d.kinds()).containsExactly(WAIT);
+    }
+
+    @Test
+    void aViewExactlyOneTtlOldIsStillUsable() {
+      Decision d = given().local(l -> l.viewConfirmedAtNanos(Given.NOW - sec(30))).decide();
+
+      assertThat(d.kinds()).containsExactly(ACQUIRE_AND_PROMOTE);
+    }
+
+    @Test
+    void bootstrapWaitsForFreshState() {
+      Decision d =
+          frozen()
+              .local(l -> l.dataDirectoryEmpty(true).running(false))
+              .view(v -> v.initialize(null))
+              .decide();
+
+      assertThat(d.kinds()).containsExactly(WAIT);
+    }
+  }
+
+  @Nested
+  class Bootstrap {
+    private Given empty() {
+      return given()
+          .local(l -> l.dataDirectoryEmpty(true).systemIdentifier(null).running(false))
+          .view(v -> v.initialize(null));
+    }
+
+    @Test
+    void everyEligibleMemberOfANewClusterRacesToBootstrap() {
+      for (String name : List.of("pg-1", "pg-2", "pg-3")) {
+        Decision d = empty().me(MemberIdentity.named(name)).decide();
+
+        assertDecision(d, "the cluster is not initialized: racing to bootstrap it", act(BOOTSTRAP));
+      }
+    }
+
+    @Test
+    void aNofailoverMemberLeavesBootstrapToOthers() {
+      Decision d = empty().myTags(NOFAILOVER).decide();
+
+      assertDecision(
+          d,
+          "the cluster is not initialized and I may not be promoted (nofailover): waiting for"
+              + " another member to bootstrap it",
+          act(WAIT));
+    }
+
+    @Test
+    void theLosersCloneFromTheWinner() {
+      Decision d = empty().view(v -> v.initialize(Given.SYSID)).leader("pg-2").decide();
+
+      assertDecision(
+          d, "I have no data directory: cloning from the leader (pg-2)", act(CLONE_FROM, "pg-2"));
+    }
+
+    @Test
+    void aLeaderWithoutInitializeKeyIsStillClonedFrom() {
+      Decision d = empty().leader("pg-3").decide();
+
+      assertThat(d.actions()).containsExactly(act(CLONE_FROM, "pg-3"));
+    }
+
+    @Test
+    void aRunningMemberTaggedClonefromIsPreferredTheMostAdvancedOne() {
+      Tags cloneFrom = new Tags(false, 1, false, true, false, 1, Optional.empty(), false, null);
+      Decision d =
+          empty()
+              .view(v -> v.initialize(Given.SYSID).member(member("pg-2", cloneFrom)))
+              .view(v -> v.member(member("pg-3", cloneFrom)).member(member("pg-4", cloneFrom)))
+              .view(v -> v.member(member("pg-5", cloneFrom).toBuilder().state("stopped").build()))
+              .leader("pg-4")
+              .peers(
+                  PeerPosition.replica("pg-2", 2, 500),
+                  PeerPosition.replica("pg-3", 2, 900),
+                  PeerPosition.replica("pg-5", 2, 999))
+              .decide();
+
+      assertDecision(
+          d,
+          "I have no data directory: cloning from (pg-3), a running member tagged clonefrom",
+          act(CLONE_FROM, "pg-3"));
+    }
+
+    @Test
+    void withoutLeaderTheMostAdvancedAnsweringMemberIsClonedFrom() {
+      Decision d =
+          empty()
+              .view(v -> v.initialize(Given.SYSID).member(member("pg-4")))
+              .peers(
+                  PeerPosition.replica("pg-2", 2, 700),
+                  PeerPosition.replica("pg-3", 2, 800),
+                  PeerPosition.replica("pg-9", 2, 900))
+              .decide();
+
+      assertDecision(
+          d,
+          "I have no data directory: cloning from (pg-3), the most advanced member, as there is no"
+              + " leader",
+          act(CLONE_FROM, "pg-3"));
+    }
+
+    @Test
+    void aKeyHolderThatLostItsDataClonesFromAnotherMember() {
+      Decision d =
+          empty()
+              .view(v -> v.initialize(Given.SYSID))
+              .leader(ME)
+              .peers(PeerPosition.replica("pg-2", 2, 700))
+              .decide();
+
+      assertThat(d.actions()).containsExactly(act(CLONE_FROM, "pg-2"));
+    }
+
+    @Test
+    void withNobodyToCloneFromItWaits() {
+      Decision d = empty().view(v -> v.initialize(Given.SYSID)).decide();
+
+      assertDecision(
+          d,
+          "I have no data directory and there is no leader or running member to clone from:"
+              + " waiting",
+          act(WAIT));
+    }
+  }
+
+  @Nested
+  class ExistingData {
+    @Test
+    void dataOfAnotherClusterIsNeverJoined() {
+      Decision d = given().local(l -> l.systemIdentifier("42")).leader("pg-2").decide();
+
+      assertDecision(
+          d,
+          "my data directory belongs to another cluster (system identifier 42, the cluster's is "
+              + Given.SYSID
+              + "): not joining; move it away to let this member be cloned",
+          act(WAIT));
+    }
+
+    @Test
+    void anUnknownSystemIdentifierIsNotAMismatch() {
+      Decision d =
+          given().local(l -> l.systemIdentifier(null).following("pg-2")).leader("pg-2").decide();
+
+      assertThat(d.kinds()).containsExactly(NOTHING);
+    }
+
+    @Test
+    void anUninitializedClusterIsClaimedWithExistingData() {
+      Decision d = given().view(v -> v.initialize(null)).decide();
+
+      assertDecision(
+          d,
+          "the cluster is not initialized and I have a data directory (system identifier "
+              + Given.SYSID
+              + "): claiming the cluster with it",
+          act(ADOPT_EXISTING_DATA));
+    }
+
+    @Test
+    void anUnknownIdentifierIsSaidSo() {
+      Decision d =
+          given().view(v -> v.initialize(null)).local(l -> l.systemIdentifier(null)).decide();
+
+      assertThat(d.reason()).contains("(system identifier unknown)");
+    }
+
+    @Test
+    void aClusterWithALeaderButNoInitializeKeyIsJoinedNormally() {
+      Decision d =
+          given()
+              .view(v -> v.initialize(null))
+              .leader("pg-2")
+              .local(l -> l.following("pg-2"))
+              .decide();
+
+      assertThat(d.kinds()).containsExactly(NOTHING);
+    }
+
+    @Test
+    void aNofailoverMemberDoesNotClaimTheCluster() {
+      Decision d = given().view(v -> v.initialize(null)).myTags(NOFAILOVER).decide();
+
+      assertDecision(
+          d,
+          "the cluster is not initialized and I may not be promoted (nofailover): waiting for"
+              + " another member to initialize it",
+          act(WAIT));
+    }
+  }
+
+  @Nested
+  class Leading {
+    @Test
+    void theLeaderRenews() {
+      Decision d = given().primary().leader(ME).decide();
+
+      assertDecision(d, "no action. I am (pg-1), the leader with the lock", act(RENEW));
+      assertThat(d.isActive()).isTrue();
+    }
+
+    @Test
+    void thePausedLeaderRenews() {
+      Decision d = given().primary().paused().leader(ME).decide();
+
+      assertDecision(d, "PAUSE: no action. I am (pg-1), the leader with the lock", act(RENEW));
+    }
+
+    @Test
+    void aKeyHolderWithoutLeaseNeitherPromotesNorRenews() {
+      Decision d = given().leader(ME).local(LocalState.Builder::noLease).decide();
+
+      assertThat(d.kinds()).containsExactly(WAIT);
+    }
+
+    @Test
+    void theKeyHolderPromotesItsReplica() {
+      Decision d = given().leader(ME).decide();
+
+      assertDecision(
+          d,
+          "promoting self: I hold the leader key and PostgreSQL runs as a replica",
+          act(RENEW),
+          act(PROMOTE));
+    }
+
+    @Test
+    void pausedKeyHolderDemotedByHandReleasesTheKeyInsteadOfPromoting() {
+      Decision d = given().leader(ME).paused().decide();
+
+      assertDecision(
+          d,
+          "PAUSE: I hold the leader key but PostgreSQL runs as a replica (demoted by hand):"
+              + " releasing the key rather than promoting it back",
+          act(RELEASE_LEADERSHIP));
+    }
+
+    @Test
+    void crashedPrimaryIsRestartedInPlaceWithinPrimaryStartTimeout() {
+      Decision d = given().leader(ME).down(3).config(c -> c.primaryStartTimeout(25)).decide();
+
+      assertDecision(
+          d,
+          "PostgreSQL is not running on the leader: restarting it in place (down 3.0s,"
+              + " primary_start_timeout 25s)",
+          act(RENEW),
+          act(RESTART_POSTGRES));
+    }
+
+    @Test
+    void stoppedPrimaryWithUnknownDowntimeIsStarted() {
+      Decision d = given().leader(ME).local(l -> l.running(false)).decide();
+
+      assertThat(d.kinds()).containsExactly(RENEW, RESTART_POSTGRES);
+      assertThat(d.reason()).contains("down 0.0s");
+    }
+
+    @Test
+    void crashedPrimaryThatDoesNotComeBackReleasesLeadership() {
+      Decision d = given().leader(ME).down(25).config(c -> c.primaryStartTimeout(25)).decide();
+
+      assertDecision(
+          d,
+          "PostgreSQL did not come back within primary_start_timeout (25s): releasing the leader"
+              + " key so that a replica can take over",
+          act(RELEASE_LEADERSHIP));
+    }
+
+    @Test
+    void zeroPrimaryStartTimeoutReleasesAtOnce() {
+      Decision d = given().leader(ME).down(0).config(c -> c.primaryStartTimeout(0)).decide();
+
+      assertThat(d.kinds()).containsExactly(RELEASE_LEADERSHIP);
+    }
+
+    @Test
+    void pausedLeaderDoesNotRestartCrashedPostgres() {
+      Decision d = given().leader(ME).down(600).paused().decide();
+
+      assertDecision(
+          d,
+          "PAUSE: I hold the leader key but PostgreSQL is not running; not restarting it while"
+              + " paused",
+          act(RENEW));
+    }
+  }
+
+  @Nested
+  class Following {
+    @Test
+    void aReplicaFollowingTheLeaderDoesNothing() {
+      Decision d = given().leader("pg-2").local(l -> l.following("pg-2")).decide();
+
+      assertDecision(
+          d, "no action. I am (pg-1), a secondary, and following a leader (pg-2)", act(NOTHING));
+      assertThat(d.isActive()).isFalse();
+    }
+
+    @Test
+    void aReplicaFollowingAStaleLeaderFollowsTheNewOne() {
+      Decision d = given().leader("pg-2").local(l -> l.following("pg-3")).decide();
+
+      assertDecision(d, "following (pg-2) instead of (pg-3)", act(FOLLOW, "pg-2"));
+    }
+
+    @Test
+    void aReplicaFollowingNoOneFollowsTheLeader() {
+      Decision d = given().leader("pg-2").decide();
+
+      assertDecision(d, "following (pg-2) instead of no one", act(FOLLOW, "pg-2"));
+    }
+
+    @Test
+    void replicatefromCascadesFromARunningMember() {
+      Tags cascade = new Tags(false, 1, false, false, false, 1, Optional.of("pg-3"), false, null);
+
+      Decision d = given().myTags(cascade).leader("pg-2").decide();
+      assertThat(d.actions()).containsExactly(act(FOLLOW, "pg-3"));
+
+      Decision settled =
+          given().myTags(cascade).leader("pg-2").local(l -> l.following("pg-3")).decide();
+      assertDecision(
+          settled,
+          "no action. I am (pg-1), a secondary, and following (pg-3) while (pg-2) leads",
+          act(NOTHING));
+    }
+
+    @Test
+    void replicatefromFallsBackToTheLeaderWhenThatMemberIsDownOrMe() {
+      Tags cascadeDown =
+          new Tags(false, 1, false, false, false, 1, Optional.of("pg-3"), false, null);
+      Decision d =
+          given()
+              .myTags(cascadeDown)
+              .view(v -> v.member(member("pg-3").toBuilder().state("stopped").build()))
+              .leader("pg-2")
+              .decide();
+      assertThat(d.actions()).containsExactly(act(FOLLOW, "pg-2"));
+
+      Tags cascadeMe = new Tags(false, 1, false, false, false, 1, Optional.of(ME), false, null);
+      assertThat(given().myTags(cascadeMe).leader("pg-2").decide().actions())
+          .containsExactly(act(FOLLOW, "pg-2"));
+
+      Tags cascadeGone =
+          new Tags(false, 1, false, false, false, 1, Optional.of("pg-9"), false, null);
+      assertThat(given().myTags(cascadeGone).leader("pg-2").decide().actions())
+          .containsExactly(act(FOLLOW, "pg-2"));
+    }
+
+    @Test
+    void pausedReplicaKeepsItsUpstream() {
+      Decision d = given().leader("pg-2").paused().local(l -> l.following("pg-3")).decide();
+
+      assertDecision(d, "PAUSE: not switching replication to (pg-2) while paused", act(NOTHING));
+    }
+
+    @Test
+    void anOldPrimaryBackAfterFailoverRewindsAndFollows() {
+      Decision d = given().primary().leader("pg-2").decide();
+
+      assertDecision(
+          d,
+          "demoting self because (pg-2) holds the leader key: rejoining as a replica of (pg-2),"
+              + " rewinding if our histories diverged",
+          act(REWIND_AND_FOLLOW, "pg-2"));
+    }
+
+    @Test
+    void aStoppedOldPrimaryRewindsBeforeStarting() {
+      Decision d = given().leader("pg-2").down(5).local(l -> l.lastRunAsPrimary(true)).decide();
+
+      assertDecision(
+          d,
+          "my data directory was last used by a primary: rejoining as a replica of (pg-2),"
+              + " rewinding if our histories diverged",
+          act(REWIND_AND_FOLLOW, "pg-2"));
+    }
+
+    @Test
+    void afterAFailedRewindItReclonesWhenAllowed() {
+      Decision d =
+          given()
+              .me(new MemberIdentity(ME, Tags.NONE, true))
+              .leader("pg-2")
+              .down(5)
+              .local(l -> l.rejoinFailed(true))
+              .decide();
+
+      assertDecision(
+          d,
+          "my data directory was last used by a primary: pg_rewind failed before, so re-cloning"
+              + " from (pg-2)",
+          act(REINITIALIZE, "pg-2"));
+    }
+
+    @Test
+    void afterAFailedRewindItWaitsForAnOperatorWhenRecloningIsNotAllowed() {
+      Decision d = given().leader("pg-2").down(5).local(l -> l.rejoinFailed(true)).decide();
+
+      assertDecision(
+          d,
+          "my data directory was last used by a primary: pg_rewind failed before and"
+              + " remove_data_directory_on_rewind_failure is off; reinitialize this member by hand",
+          act(WAIT));
+    }
+
+    @Test
+    void aPrimaryThatCannotRejoinStillStopsAcceptingWrites() {
+      Decision d = given().primary().leader("pg-2").local(l -> l.rejoinFailed(true)).decide();
+
+      assertThat(d.kinds()).containsExactly(DEMOTE);
+    }
+
+    @Test
+    void pausedOldPrimaryIsLeftAlone() {
+      Decision d = given().primary().paused().leader("pg-2").decide();
+
+      assertDecision(
+          d,
+          "PAUSE: PostgreSQL runs read-write although (pg-2) holds the leader key; not demoting"
+              + " while paused",
+          act(NOTHING));
+    }
+
+    @Test
+    void aFailedReplicaStartsAgainAsAReplica() {
+      Decision d = given().leader("pg-2").down(2).decide();
+
+      assertDecision(d, "starting as a replica of (pg-2)", act(START_AS_REPLICA, "pg-2"));
+    }
+
+    @Test
+    void pausedStoppedReplicaStaysStopped() {
+      Decision d = given().leader("pg-2").down(2).paused().decide();
+
+      assertDecision(
+          d, "PAUSE: PostgreSQL is not running; not starting it while paused", act(NOTHING));
+    }
+  }
+
+  @Nested
+  class Election {
+    @Test
+    void theHealthiestReplicaAcquiresAndPromotes() {
+      Decision d =
+          given()
+              .peers(PeerPosition.replica("pg-2", 2, 900), PeerPosition.replica("pg-3", 2, 1000))
+              .decide();
+
+      assertDecision(
+          d,
+          "the leader key is free and I am the healthiest member: acquiring it and promoting",
+          act(ACQUIRE_AND_PROMOTE));
+    }
+
+    @Test
+    void aRunningPrimaryWithoutKeyTakesItWhenHealthiest() {
+      Decision d = given().primary().decide();
+
+      assertDecision(
+          d,
+          "the leader key is free and I am the healthiest member: taking it as the running"
+              + " primary",
+          act(ACQUIRE_AND_PROMOTE));
+    }
+
+    @Test
+    void aRunningPrimaryWithoutKeyDemotesWhenNotHealthiest() {
+      Decision d = given().primary().peers(PeerPosition.replica("pg-2", 2, 2000)).decide();
+
+      assertDecision(
+          d,
+          "demoting self: the leader key is free but (pg-2) is ahead of me (2000 > 1000)",
+          act(DEMOTE));
+    }
+
+    @Test
+    void aStoppedMemberStartsReadOnlyBeforeRacing() {
+      Decision d = given().down(1).decide();
+
+      assertDecision(
+          d,
+          "no leader and PostgreSQL is not running: starting it read-only before joining the race",
+          new Action(START_AS_REPLICA, Optional.empty()));
+    }
+
+    @Test
+    void nofailoverNeverRaces() {
+      Decision d = given().myTags(NOFAILOVER).decide();
+
+      assertDecision(
+          d, "no leader, and I may not be promoted (nofailover or failover_priority 0)", act(WAIT));
+    }
+
+    @Test
+    void failoverPriorityZeroNeverRaces() {
+      Decision d = given().myTags(Tags.NONE.withFailoverPriority(0)).decide();
+
+      assertThat(d.kinds()).containsExactly(WAIT);
+    }
+
+    @Test
+    void aLaggingReplicaIsNotPromoted() {
+      Decision d =
+          given()
+              .view(v -> v.status(ClusterStatus.ofOptime(1000 + 1_048_577)))
+              .local(l -> l.walPosition(1000))
+              .decide();
+
+      assertDecision(
+          d,
+          "no leader, and my WAL position (1000) is 1048577 bytes behind the last known leader"
+              + " position (1049577), more than maximum_lag_on_failover (1048576)",
+          act(WAIT));
+    }
+
+    @Test
+    void aReplicaWithinTheLagBoundIsPromoted() {
+      Decision d = given().view(v -> v.status(ClusterStatus.ofOptime(1000 + 1_048_576))).decide();
+
+      assertThat(d.kinds()).containsExactly(ACQUIRE_AND_PROMOTE);
+    }
+
+    @Test
+    void aStatusWithoutOptimeDoesNotBlock() {
+      Decision d =
+          given()
+              .view(v -> v.status(new ClusterStatus(null, null, null)))
+              .config(c -> c.maximumLagOnFailover(0))
+              .decide();
+
+      assertThat(d.kinds()).containsExactly(ACQUIRE_AND_PROMOTE);
+    }
+
+    @Test
+    void synchronousModeOnlyPromotesTheSyncStandby() {
+      Given sync = given().config(c -> c.synchronousMode(SynchronousMode.ON));
+
+      assertDecision(
+          sync.decide(),
+          "no leader, and synchronous mode is on and I am not a synchronous standby, so I may"
+              + " lack acknowledged commits",
+          act(WAIT));
+      assertThat(sync.view(v -> v.sync(SyncState.of("pg-2", List.of("pg-3")))).decide().kinds())
+          .containsExactly(WAIT);
+      assertThat(sync.view(v -> v.sync(SyncState.of("pg-2", List.of(ME)))).decide().kinds())
+          .containsExactly(ACQUIRE_AND_PROMOTE);
+    }
+
+    @Test
+    void checkTimelineKeepsAMemberOnAnOldTimelineOut() {
+      HistoryEntry switched = new HistoryEntry(2, 500, "failover", null, Optional.of("pg-2"));
+      Given behind = given().view(v -> v.history(List.of(switched)));
+
+      assertThat(behind.decide().kinds()).containsExactly(ACQUIRE_AND_PROMOTE);
+      assertDecision(
+          behind.config(c -> c.checkTimeline(true)).decide(),
+          "no leader, and my timeline (2) is behind the cluster's (3)",
+          act(WAIT));
+    }
+
+    @Test
+    void aMoreAdvancedEligiblePeerGoesFirst() {
+      Decision d = given().peers(PeerPosition.replica("pg-3", 2, 1001)).decide();
+
+      assertDecision(d, "no leader, and (pg-3) is ahead of me (1001 > 1000)", act(WAIT));
+    }
+
+    @Test
+    void aMoreAdvancedPeerThatMayNotBePromotedDoesNotBlock() {
+      Decision d =
+          given()
+              .view(v -> v.member(member("pg-3", NOFAILOVER)))
+              .peers(PeerPosition.replica("pg-3", 2, 5000))
+              .decide();
+
+      assertThat(d.kinds()).containsExactly(ACQUIRE_AND_PROMOTE);
+    }
+
+    @Test
+    void unreachablePeersAndStrangersAreNotCompared() {
+      Decision d =
+          given()
+              .view(v -> v.removeMember("pg-3"))
+              .peers(PeerPosition.replica("pg-3", 2, 5000))
+              .decide();
+
+      assertThat(d.kinds()).containsExactly(ACQUIRE_AND_PROMOTE);
+    }
+
+    @Test
+    void aPeerStillRunningAsPrimaryBlocksTheRace() {
+      Decision d = given().peers(new PeerPosition("pg-2", true, 2, 10)).decide();
+
+      assertDecision(d, "no leader, and (pg-2) still runs as primary", act(WAIT));
+    }
+
+    @Test
+    void atEqualPositionsTheHigherFailoverPriorityGoesFirst() {
+      Decision d =
+          given()
+              .view(v -> v.member(member("pg-2", Tags.NONE.withFailoverPriority(5))))
+              .peers(PeerPosition.replica("pg-2", 2, 1000))
+              .decide();
+
+      assertDecision(
+          d,
+          "no leader, and (pg-2) is as far as I am and has a higher failover_priority (5 > 1)",
+          act(WAIT));
+    }
+
+    @Test
+    void twoEqualCandidatesBothRaceAndEtcdPicksOne() {
+      Decision d = given().peers(PeerPosition.replica("pg-2", 2, 1000)).decide();
+
+      assertThat(d.kinds()).containsExactly(ACQUIRE_AND_PROMOTE);
+    }
+
+    @Test
+    void withCheckTimelineAPeerOnALaterTimelineGoesFirst() {
+      Given later = given().peers(PeerPosition.replica("pg-2", 3, 10));
+      Given sameTimelineAhead =
+          given().config(c -> c.checkTimeline(true)).peers(PeerPosition.replica("pg-2", 2, 1001));
+
+      assertThat(sameTimelineAhead.decide().reason())
+          .isEqualTo("no leader, and (pg-2) is ahead of me (1001 > 1000)");
+
+      assertThat(later.decide().kinds()).containsExactly(ACQUIRE_AND_PROMOTE);
+      assertDecision(
+          later.config(c -> c.checkTimeline(true)).decide(),
+          "no leader, and (pg-2) is on a later timeline (3 > 2)",
+          act(WAIT));
+    }
+
+    @Test
+    void pausedClusterDoesNotRace() {
+      assertDecision(
+          given().paused().decide(),
+          "PAUSE: no leader; not racing for leadership while paused",
+          act(NOTHING));
+    }
+
+    @Test
+    void pausedRunningPrimaryTakesTheFreeKey() {
+      assertDecision(
+          given().paused().primary().decide(),
+          "PAUSE: the leader key is free and PostgreSQL already runs read-write here: taking the"
+              + " key",
+          act(ACQUIRE_AND_PROMOTE));
+    }
+  }
+
+  @Nested
+  class SwitchoverOnTheLeader {
+    private Given leading() {
+      return given().primary().leader(ME).local(l -> l.walPosition(5000));
+    }
+
+    @Test
+    void aRequestForAnotherLeaderIsCleared() {
+      Decision d =
+          leading().view(v -> v.failover(FailoverRequest.switchover("pg-2", null))).decide();
+
+      assertDecision(
+          d,
+          "clearing the failover key: it asks to move leadership away from (pg-2), but I am the"
+              + " leader",
+          act(RENEW),
+          act(CLEAR_FAILOVER_KEY));
+    }
+
+    @Test
+    void aFulfilledRequestIsCleared() {
+      Decision d = leading().view(v -> v.failover(FailoverRequest.failoverTo(ME))).decide();
+
+      assertDecision(
+          d,
+          "clearing the failover key: I am the leader it asks for",
+          act(RENEW),
+          act(CLEAR_FAILOVER_KEY));
+    }
+
+    @Test
+    void aScheduledSwitchoverWaitsForItsTime() {
+      OffsetDateTime at = OffsetDateTime.of(2026, 11, 26, 12, 30, 0, 0, ZoneOffset.UTC);
+      Given scheduled =
+          leading()
+              .view(v -> v.failover(FailoverRequest.switchover(ME, "pg-2").at(at)))
+              .peers(PeerPosition.replica("pg-2", 2, 5000));
+
+      assertDecision(
+          scheduled.decide(),
+          "no action. I am (pg-1), the leader with the lock; switchover scheduled at"
+              + " 2026-11-26T12:30Z",
+          act(RENEW));
+      assertThat(scheduled.wall(at.toInstant()).decide().actions())
+          .containsExactly(act(SWITCHOVER, "pg-2"));
+    }
+
+    @Test
+    void whilePausedOnlyAnImmediateSwitchoverToANamedMemberIsCarriedOut() {
+      OffsetDateTime at = OffsetDateTime.of(2026, 11, 26, 12, 30, 0, 0, ZoneOffset.UTC);
+      Given paused = leading().paused().peers(PeerPosition.replica("pg-2", 2, 5000));
+      String refused =
+          "PAUSE: only a switchover to a named member, now, is possible while paused; clearing the"
+              + " request";
+
+      assertDecision(
+          paused.view(v -> v.failover(FailoverRequest.switchover(ME, "pg-2").at(at))).decide(),
+          refused,
+          act(RENEW),
+          act(CLEAR_FAILOVER_KEY));
+      assertDecision(
+          paused.view(v -> v.failover(FailoverRequest.switchover(ME, null))).decide(),
+          refused,
+          act(RENEW),
+          act(CLEAR_FAILOVER_KEY));
+      assertThat(
+              paused
+                  .view(v -> v.failover(FailoverRequest.switchover(ME, "pg-2")))
+                  .decide()
+                  .actions())
+          .containsExactly(act(SWITCHOVER, "pg-2"));
+    }
+
+    @Test
+    void aSwitchoverToAHealthyCandidateHandsOver() {
+      Decision d =
+          leading()
+              .view(v -> v.failover(FailoverRequest.switchover(ME, "pg-2")))
+              .peers(PeerPosition.replica("pg-2", 2, 5000))
+              .decide();
+
+      assertDecision(
+          d, "switchover requested: handing leadership over to (pg-2)", act(SWITCHOVER, "pg-2"));
+    }
+
+    @Test
+    void anImpossibleSwitchoverIsRefusedWithItsReason() {
+      record Case(Given given, String problem) {}
+      List<Case> cases =
+          List.of(
+              new Case(
+                  leading().view(v -> v.removeMember("pg-2")),
+                  "(pg-2) is not a member of the cluster"),
+              new Case(leading(), "(pg-2) did not answer"),
+              new Case(
+                  leading().peers(new PeerPosition("pg-2", true, 2, 5000)),
+                  "(pg-2) runs as primary"),
+              new Case(
+                  leading()
+                      .view(v -> v.member(member("pg-2", NOFAILOVER)))
+                      .peers(PeerPosition.replica("pg-2", 2, 5000)),
+                  "(pg-2) may not be promoted (nofailover)"),
+              new Case(
+                  leading()
+                      .config(c -> c.maximumLagOnFailover(100))
+                      .peers(PeerPosition.replica("pg-2", 2, 4899)),
+                  "(pg-2) is 101 bytes behind, more than maximum_lag_on_failover (100)"),
+              new Case(
+                  leading()
+                      .config(c -> c.synchronousMode(SynchronousMode.ON))
+                      .view(v -> v.sync(SyncState.of(ME, List.of("pg-3"))))
+                      .peers(PeerPosition.replica("pg-2", 2, 5000)),
+                  "(pg-2) is not a synchronous standby"),
+              new Case(
+                  leading()
+                      .config(c -> c.synchronousMode(SynchronousMode.ON))
+                      .peers(PeerPosition.replica("pg-2", 2, 5000)),
+                  "(pg-2) is not a synchronous standby"),
+              new Case(
+                  leading()
+                      .config(c -> c.checkTimeline(true))
+                      .peers(PeerPosition.replica("pg-2", 1, 5000)),
+                  "(pg-2) is on an earlier timeline (1 < 2)"));
+      for (Case c : cases) {
+        Decision d =
+            c.given().view(v -> v.failover(FailoverRequest.switchover(ME, "pg-2"))).decide();
+
+        assertDecision(
+            d,
+            "switchover to (pg-2) is not possible: " + c.problem() + "; clearing it",
+            act(RENEW),
+            act(CLEAR_FAILOVER_KEY));
+      }
+    }
+
+    @Test
+    void theSyncStandbyAndASameTimelineReplicaAreAcceptable() {
+      Decision d =
+          leading()
+              .config(c -> c.synchronousMode(SynchronousMode.ON).checkTimeline(true))
+              .view(v -> v.sync(SyncState.of(ME, List.of("pg-2"))))
+              .view(v -> v.failover(FailoverRequest.switchover(ME, "pg-2")))
+              .peers(PeerPosition.replica("pg-2", 2, 5000))
+              .decide();
+
+      assertThat(d.actions()).containsExactly(act(SWITCHOVER, "pg-2"));
+    }
+
+    @Test
+    void aSwitchoverToTheBestPicksTheMostAdvancedThenTheHighestPriority() {
+      Given toBest =
+          leading()
+              .view(v -> v.failover(FailoverRequest.switchover(ME, null)))
+              .view(v -> v.member(member("pg-3", Tags.NONE.withFailoverPriority(3))));
+
+      Decision ahead =
+          toBest
+              .peers(PeerPosition.replica("pg-2", 2, 4990), PeerPosition.replica("pg-3", 2, 4980))
+              .decide();
+      assertDecision(
+          ahead,
+          "switchover requested: handing leadership over to the most advanced healthy member"
+              + " (pg-2)",
+          act(SWITCHOVER, "pg-2"));
+
+      Decision tie =
+          toBest
+              .peers(PeerPosition.replica("pg-2", 2, 4990), PeerPosition.replica("pg-3", 2, 4990))
+              .decide();
+      assertThat(tie.actions()).containsExactly(act(SWITCHOVER, "pg-3"));
+    }
+
+    @Test
+    void aSwitchoverWithoutHealthyCandidateIsRefused() {
+      Decision d = leading().view(v -> v.failover(FailoverRequest.switchover(ME, null))).decide();
+
+      assertDecision(
+          d,
+          "switchover is not possible: no member is a healthy candidate (answering replica that"
+              + " may be promoted, within maximum_lag_on_failover, synchronous when synchronous"
+              + " mode is on); clearing it",
+          act(RENEW),
+          act(CLEAR_FAILOVER_KEY));
+    }
+  }
+
+  @Nested
+  class FailoverWithoutLeader {
+    @Test
+    void theRequestedCandidatePromotesEvenWhenLagging() {
+      Decision d =
+          given()
+              .view(v -> v.failover(FailoverRequest.failoverTo(ME)))
+              .view(v -> v.status(ClusterStatus.ofOptime(1_000_000_000)))
+              .peers(PeerPosition.replica("pg-2", 2, 999_999_999))
+              .decide();
+
+      assertDecision(
+          d,
+          "manual failover: I am the requested candidate; acquiring the leader key and promoting",
+          act(ACQUIRE_AND_PROMOTE));
+    }
+
+    @Test
+    void manualFailoverWorksWhilePaused() {
+      Decision d = given().paused().view(v -> v.failover(FailoverRequest.failoverTo(ME))).decide();
+
+      assertThat(d.kinds()).containsExactly(ACQUIRE_AND_PROMOTE);
+    }
+
+    @Test
+    void aStoppedCandidateStartsFirst() {
+      Decision d = given().down(1).view(v -> v.failover(FailoverRequest.failoverTo(ME))).decide();
+
+      assertThat(d.kinds()).containsExactly(START_AS_REPLICA);
+    }
+
+    @Test
+    void aNofailoverCandidateIsTreatedAsAnyMember() {
+      Decision d =
+          given().myTags(NOFAILOVER).view(v -> v.failover(FailoverRequest.failoverTo(ME))).decide();
+
+      assertThat(d.kinds()).containsExactly(WAIT);
+      assertThat(d.reason()).contains("nofailover");
+    }
+
+    @Test
+    void othersLeaveTheKeyToAnAnsweringCandidate() {
+      Given toPg2 =
+          given()
+              .view(v -> v.failover(FailoverRequest.failoverTo("pg-2")))
+              .peers(PeerPosition.replica("pg-2", 2, 10));
+
+      assertDecision(
+          toPg2.decide(),
+          "failover to (pg-2) in progress: leaving the leader key to the candidate",
+          act(WAIT));
+      assertThat(toPg2.primary().decide().kinds()).containsExactly(DEMOTE);
+    }
+
+    @Test
+    void anUnreachableOrIneligibleCandidateFallsBackToTheElection() {
+      Decision unreachable =
+          given().view(v -> v.failover(FailoverRequest.failoverTo("pg-2"))).decide();
+      assertThat(unreachable.kinds()).containsExactly(ACQUIRE_AND_PROMOTE);
+
+      Decision ineligible =
+          given()
+              .view(v -> v.failover(FailoverRequest.failoverTo("pg-2")))
+              .view(v -> v.member(member("pg-2", NOFAILOVER)))
+              .peers(PeerPosition.replica("pg-2", 2, 10))
+              .decide();
+      assertThat(ineligible.kinds()).containsExactly(ACQUIRE_AND_PROMOTE);
+    }
+
+    @Test
+    void theMemberSwitchedAwayFromDoesNotTakeTheKeyBack() {
+      Given oldLeader =
+          given()
+              .local(l -> l.walPosition(5000))
+              .view(v -> v.failover(FailoverRequest.switchover(ME, null)));
+
+      assertDecision(
+          oldLeader.peers(PeerPosition.replica("pg-2", 2, 4000)).decide(),
+          "switchover away from me in progress: leaving the leader key to the candidate",
+          act(WAIT));
+    }
+
+    @Test
+    void theMemberSwitchedAwayFromTakesTheKeyBackWhenNobodyElseCan() {
+      Member primaryPeer = member("pg-2");
+      Decision nobody =
+          given()
+              .view(v -> v.failover(FailoverRequest.switchover(ME, null)).member(primaryPeer))
+              .view(v -> v.member(member("pg-3", NOFAILOVER)))
+              .peers(new PeerPosition("pg-9", false, 2, 1), PeerPosition.replica("pg-3", 2, 1))
+              .decide();
+
+      assertThat(nobody.kinds()).containsExactly(ACQUIRE_AND_PROMOTE);
+    }
+
+    @Test
+    void aSwitchoverAwayFromAnotherMemberLeavesTheNormalElection() {
+      Decision d =
+          given()
+              .view(v -> v.failover(FailoverRequest.switchover("pg-3", null)))
+              .peers(PeerPosition.replica("pg-2", 2, 10), new PeerPosition("pg-3", true, 2, 10))
+              .decide();
+
+      assertThat(d.reason()).isEqualTo("no leader, and (pg-3) still runs as primary");
+    }
+
+    @Test
+    void aPrimaryPeerDoesNotCountAsSomeoneElseWhoCouldTakeOver() {
+      Decision d =
+          given()
+              .view(v -> v.failover(FailoverRequest.switchover(ME, null)))
+              .peers(new PeerPosition("pg-2", true, 2, 10))
+              .decide();
+
+      assertThat(d.reason()).isEqualTo("no leader, and (pg-2) still runs as primary");
+    }
+  }
+}
