@@ -568,6 +568,9 @@ public final class PostgresController implements AutoCloseable {
       }
     }
     if (isRunning()) {
+      if (current != null) {
+        current.clearStopRequested();
+      }
       throw new PostgresControlException(
           Kind.STOP_FAILED,
           "PostgreSQL on "
