@@ -40,10 +40,11 @@ class PostgresControllerIntegrationTest {
   private PostgresController c;
   private List<PostgresController> all;
   private Thread cleanup;
+  private Path work;
 
   @BeforeAll
   void createControllers() throws Exception {
-    Path work = TestNodes.newWorkDir("postgres-control");
+    work = TestNodes.newWorkDir("postgres-control");
     a = new PostgresController(TestNodes.config("pg-a", work, TestNodes.freePort()).build());
     b = new PostgresController(TestNodes.config("pg-b", work, TestNodes.freePort()).build());
     c = new PostgresController(TestNodes.config("pg-c", work, TestNodes.freePort()).build());
@@ -53,10 +54,22 @@ class PostgresControllerIntegrationTest {
   }
 
   @AfterAll
-  void stopEverything() {
+  void stopEverything() throws Exception {
     TestNodes.stopAll(all);
     Runtime.getRuntime().removeShutdownHook(cleanup);
     assertThat(all).noneMatch(PostgresController::isRunning);
+    // PostgreSQL logs reloaded parameters with their values: no password may be among them.
+    try (var files = java.nio.file.Files.list(work)) {
+      for (Path log : files.filter(f -> f.toString().endsWith(".log")).toList()) {
+        assertThat(java.nio.file.Files.readString(log))
+            .as(log.toString())
+            .contains("database system is shut down")
+            .doesNotContain(
+                TestNodes.SUPERUSER_PASSWORD,
+                TestNodes.REPLICATION_PASSWORD,
+                TestNodes.REWIND_PASSWORD);
+      }
+    }
   }
 
   @Test
@@ -172,9 +185,12 @@ class PostgresControllerIntegrationTest {
     long pid = c.pid().orElseThrow();
     List<ProcessHandle> children = ProcessHandle.of(pid).orElseThrow().descendants().toList();
 
+    long killedAt = System.nanoTime();
     ProcessHandle.of(pid).orElseThrow().destroyForcibly();
 
     PostmasterExit exit = exits.poll(1, TimeUnit.SECONDS);
+    org.slf4j.LoggerFactory.getLogger(getClass())
+        .info("crash reported {} ms after kill -9", (System.nanoTime() - killedAt) / 1_000_000);
     assertThat(exit).isNotNull();
     assertThat(exit.pid()).isEqualTo(pid);
     assertThat(exit.requested()).isFalse();
