@@ -1,5 +1,6 @@
 package io.pgha.core;
 
+import io.pgha.core.agent.AgentEvent;
 import io.pgha.core.config.PghaConfig;
 import io.pgha.core.postgres.PostgresConfig;
 import io.pgha.testkit.FaultProxy;
@@ -24,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A pgha cluster on this machine for tests: one real etcd and N members, each a {@link PghaAgent}
@@ -40,6 +42,10 @@ final class LocalPghaCluster implements AutoCloseable {
     final int pgPort;
     final Path dataDir;
     final FaultProxy etcdProxy;
+
+    /** Every event of this member's agents, with the {@link System#nanoTime()} it was heard at. */
+    final List<TimedEvent> events = new CopyOnWriteArrayList<>();
+
     PghaAgent agent;
 
     Node(String name, int pgPort, Path dataDir, FaultProxy etcdProxy) {
@@ -51,7 +57,11 @@ final class LocalPghaCluster implements AutoCloseable {
 
     /** Starts a fresh agent for this member (on its existing data, if any). */
     void start() {
-      agent = PghaAgent.builder(config(this)).postgres(LocalPghaCluster.this::tune).build();
+      agent =
+          PghaAgent.builder(config(this))
+              .postgres(LocalPghaCluster.this::tune)
+              .listener(e -> events.add(new TimedEvent(System.nanoTime(), e)))
+              .build();
       agent.start();
     }
 
@@ -128,11 +138,22 @@ final class LocalPghaCluster implements AutoCloseable {
       }
     }
 
+    /** When this member first heard an event of {@code type}, if it did. */
+    Optional<Long> firstEventNanos(Class<? extends AgentEvent> type) {
+      return events.stream()
+          .filter(e -> type.isInstance(e.event()))
+          .map(TimedEvent::nanos)
+          .findFirst();
+    }
+
     @Override
     public String toString() {
       return name;
     }
   }
+
+  /** An agent event and when the test heard it. */
+  record TimedEvent(long nanos, AgentEvent event) {}
 
   final LocalEtcd etcd;
   final String scope;
@@ -141,6 +162,7 @@ final class LocalPghaCluster implements AutoCloseable {
   private final Duration loopWait;
   private final Duration retryTimeout;
   private final Map<String, Node> nodes = new LinkedHashMap<>();
+  private long maximumLagOnFailover = 1024 * 1024;
   private final OsUser osUser = OsUser.forPostgres();
 
   LocalPghaCluster(int members, Duration ttl, Duration loopWait, Duration retryTimeout) {
@@ -159,6 +181,12 @@ final class LocalPghaCluster implements AutoCloseable {
       FaultProxy proxy = FaultProxy.start(hostPort[0], Integer.parseInt(hostPort[1]));
       nodes.put(name, new Node(name, freePort(), nodeDir.resolve("data"), proxy));
     }
+  }
+
+  /** {@code maximum_lag_on_failover} for members started from now on (before the bootstrap). */
+  LocalPghaCluster maximumLagOnFailover(long bytes) {
+    this.maximumLagOnFailover = bytes;
+    return this;
   }
 
   List<Node> nodes() {
@@ -198,6 +226,7 @@ final class LocalPghaCluster implements AutoCloseable {
         .loopWait(loopWait)
         .retryTimeout(retryTimeout)
         .primaryStartTimeout(Duration.ofSeconds(10))
+        .pgRpo(maximumLagOnFailover)
         .build();
   }
 

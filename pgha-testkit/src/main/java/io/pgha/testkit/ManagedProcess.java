@@ -11,9 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -113,15 +111,14 @@ final class ManagedProcess {
 
   /** SIGSTOP to the process and then to everything it forked: the whole tree freezes. */
   void pause() {
-    Set<ProcessTree.Pid> children = ProcessTree.freeze(pid());
-    tracked.recordChildren(children);
+    int children = tracked.pause();
     paused = true;
-    log.info("{}: paused pid {} and {} child(ren) (SIGSTOP)", name, pid(), children.size());
+    log.info("{}: paused pid {} and {} child(ren) (SIGSTOP)", name, pid(), children);
   }
 
   /** SIGCONT to the process and everything it forked. */
   void resume() {
-    ProcessTree.signal("CONT", treePids());
+    tracked.resume();
     paused = false;
     log.info("{}: resumed pid {} and its children (SIGCONT)", name, pid());
   }
@@ -166,12 +163,6 @@ final class ManagedProcess {
   /** The last lines of the log file, for error messages. */
   String logTail(int lines) {
     return LogFiles.tail(logFile, lines);
-  }
-
-  private List<Long> treePids() {
-    return Stream.concat(
-            Stream.of(pid()), ProcessTree.descendants(pid()).stream().map(ProcessTree.Pid::pid))
-        .toList();
   }
 
   @Override

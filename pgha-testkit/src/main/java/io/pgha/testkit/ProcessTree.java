@@ -57,7 +57,8 @@ final class ProcessTree {
   }
 
   /**
-   * Stops (SIGSTOP) {@code leader} and then all its descendants, until no new one appears.
+   * Stops (SIGSTOP) {@code leader} and then all its descendants, until no new one appears, and
+   * waits (boundedly) until each is seen stopped: a stop signal takes effect asynchronously.
    *
    * @return the descendants, now stopped
    */
@@ -71,6 +72,7 @@ final class ProcessTree {
         return frozen;
       }
       signal("STOP", found.stream().map(Pid::pid).toList());
+      found.forEach(child -> awaitStopped(child.pid()));
       frozen.addAll(found);
     }
   }

@@ -27,6 +27,15 @@ public final class Testkit {
   }
 
   /**
+   * A TCP port on 127.0.0.1 that was free a moment ago and that this JVM has not handed out before
+   * (for an HTTP API or another listener a test starts). Another process may still take it before
+   * it is bound; launchers that can retry do.
+   */
+  public static int freePort() {
+    return Ports.free();
+  }
+
+  /**
    * Creates a new, unique directory under {@link #baseDir()} whose name starts with {@code prefix}.
    * It is readable and traversable by everyone (mode 755) so that processes running as another OS
    * user (PostgreSQL as {@code postgres}) can reach their own subdirectories.

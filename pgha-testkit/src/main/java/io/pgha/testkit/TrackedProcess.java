@@ -2,6 +2,7 @@ package io.pgha.testkit;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
@@ -65,6 +66,26 @@ public final class TrackedProcess {
   /** True if anything listed by {@link #alivePids()} still runs. */
   public boolean isAlive() {
     return !alivePids().isEmpty();
+  }
+
+  /**
+   * Freezes the process and then every descendant (SIGSTOP; the process first, so that it forks
+   * nothing meanwhile). For a postmaster: the server and all backends stop answering.
+   *
+   * @return how many descendants were stopped
+   */
+  public int pause() {
+    Set<ProcessTree.Pid> frozen = ProcessTree.freeze(pid());
+    recordChildren(frozen);
+    return frozen.size();
+  }
+
+  /** Undoes {@link #pause()}: SIGCONT to the process and every descendant. */
+  public void resume() {
+    List<Long> tree = new ArrayList<>();
+    tree.add(pid());
+    ProcessTree.descendants(pid()).forEach(child -> tree.add(child.pid()));
+    ProcessTree.signal("CONT", tree);
   }
 
   /**

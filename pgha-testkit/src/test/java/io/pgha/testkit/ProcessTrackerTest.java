@@ -83,6 +83,14 @@ class ProcessTrackerTest {
           ProcessTracker.adopt("outsider", outsider.pid(), Path.of("/dev/null"));
       assertThat(ProcessTracker.alive()).contains(adopted);
       assertThat(ProcessTracker.unreleased()).contains(adopted);
+      List<ProcessTree.Pid> tree = ProcessTree.descendants(outsider.pid());
+
+      assertThat(adopted.pause()).isEqualTo(tree.size());
+      assertThat(state(outsider.pid())).isEqualTo('T');
+      assertThat(tree).allMatch(child -> state(child.pid()) == 'T');
+      adopted.resume();
+      await().atMost(Duration.ofSeconds(10)).until(() -> state(outsider.pid()) != 'T');
+      assertThat(tree).allMatch(child -> state(child.pid()) != 'T');
 
       adopted.kill();
 
@@ -95,6 +103,10 @@ class ProcessTrackerTest {
     assertThatThrownBy(() -> ProcessTracker.adopt("gone", outsider.pid(), Path.of("/dev/null")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("cannot adopt pid " + outsider.pid() + " (gone): it does not run");
+  }
+
+  private static char state(long pid) {
+    return ProcessTree.ProcStat.read(pid).state();
   }
 
   private static ManagedProcess sleeper(String script) {

@@ -62,7 +62,7 @@ final class ActionExecutor {
         if (!perform(action, view)) {
           return;
         }
-      } catch (DcsException | PostgresControlException e) {
+      } catch (DcsException | PostgresControlException | IllegalStateException e) {
         LOG.warn("[{}] {} failed: {}", name, action, e.getMessage());
         return;
       } catch (RuntimeException e) {

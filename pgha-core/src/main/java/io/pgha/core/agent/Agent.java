@@ -97,7 +97,8 @@ public final class Agent implements AutoCloseable {
     subscriptions.add(
         dcs.subscribe(
             change -> {
-              if (change.wakesHaLoop()) {
+              // Not on a mere re-read: every cycle re-reads etcd, and waking on that would spin.
+              if (change.leaderChanged() || change.failoverChanged() || change.configChanged()) {
                 loop.wakeUp();
               }
             }));

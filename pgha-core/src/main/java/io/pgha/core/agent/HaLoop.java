@@ -233,7 +233,9 @@ final class HaLoop implements AutoCloseable {
         decisions.removeLast();
       }
     }
-    if (lastLogged == null || !lastLogged.equals(decision)) {
+    // Reasons carry figures (seconds down, bytes behind) that change every cycle; log at INFO only
+    // when what is done changes, so the log reads as a list of transitions.
+    if (lastLogged == null || !lastLogged.actions().equals(decision.actions())) {
       LOG.info("[{}] {}", name, decision.reason());
       lastLogged = decision;
     } else {

@@ -1,0 +1,261 @@
+package io.pgha.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.pgha.core.LocalPghaCluster.Node;
+import io.pgha.core.agent.AgentEvent;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The agent's safety rules on a real 3-node cluster: a primary cut off from etcd stops taking
+ * writes before anyone else is promoted; a replica that lags more than {@code
+ * maximum_lag_on_failover} is never promoted; a primary that cannot restart hands over after {@code
+ * primary_start_timeout}.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PghaAgentSafetyTest {
+  private static final Duration TTL = Duration.ofSeconds(6);
+  private static final Duration CONVERGE = Duration.ofSeconds(90);
+  private static final long MAX_LAG = 1024 * 1024;
+
+  private static LocalPghaCluster cluster;
+
+  @BeforeAll
+  static void startCluster() throws SQLException {
+    cluster =
+        new LocalPghaCluster(3, TTL, Duration.ofSeconds(1), Duration.ofSeconds(2))
+            .maximumLagOnFailover(MAX_LAG);
+    cluster.startAll();
+    Node primary = awaitHealthyCluster();
+    execute(primary, "CREATE TABLE t (id bigint PRIMARY KEY, payload text)");
+  }
+
+  @AfterAll
+  static void stopCluster() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void primaryCutOffFromEtcdRefusesWritesBeforeAnotherMemberIsPromoted() throws Exception {
+    Node old = awaitHealthyCluster();
+    List<Node> others = replicasOf(old);
+    AtomicLong lastAckedWrite = new AtomicLong();
+    AtomicBoolean writing = new AtomicBoolean(true);
+    Thread writer =
+        new Thread(
+            () -> {
+              long id = 1_000_000;
+              while (writing.get()) {
+                try (Connection c = old.connect();
+                    Statement s = c.createStatement()) {
+                  s.execute("INSERT INTO t VALUES (" + (id++) + ", 'direct')");
+                  lastAckedWrite.set(System.nanoTime());
+                } catch (SQLException e) {
+                  // refused or unreachable: exactly what fencing should cause
+                }
+                sleep(20);
+              }
+            },
+            "direct-writer");
+    writer.start();
+    await().atMost(CONVERGE).until(() -> lastAckedWrite.get() != 0);
+
+    old.etcdProxy.cut();
+
+    AtomicReference<Node> next = new AtomicReference<>();
+    await()
+        .atMost(CONVERGE)
+        .until(
+            () -> {
+              for (Node n : others) {
+                if (n.firstEventNanos(AgentEvent.LeadershipAcquired.class).isPresent()) {
+                  next.set(n);
+                  return true;
+                }
+              }
+              return false;
+            });
+    await().atMost(CONVERGE).until(() -> next.get().isWritablePrimary());
+    writing.set(false);
+    writer.join(TimeUnit.SECONDS.toMillis(10));
+
+    long promoted = next.get().firstEventNanos(AgentEvent.LeadershipAcquired.class).orElseThrow();
+    assertThat(old.firstEventNanos(AgentEvent.Demoted.class)).isPresent();
+    assertThat(lastAckedWrite.get())
+        .as("the last write the old primary acknowledged came before the new leader took the key")
+        .isLessThan(promoted);
+    assertThat(old.isWritablePrimary()).isFalse();
+
+    old.etcdProxy.heal();
+    await().atMost(CONVERGE).until(old::isStreamingReplica);
+    assertThat(cluster.writablePrimaries()).containsExactly(next.get());
+  }
+
+  @Test
+  @Order(2)
+  void replicaLaggingBeyondTheBoundIsNotPromoted() throws Exception {
+    Node primary = awaitHealthyCluster();
+    List<Node> replicas = replicasOf(primary);
+    Node lagging = replicas.get(0);
+    Node healthy = replicas.get(1);
+
+    long receiver = walReceiverPid(lagging);
+    signal(receiver, "STOP");
+    try {
+      // 4 MiB of WAL the lagging replica never receives.
+      execute(primary, "INSERT INTO t SELECT g, repeat('x', 1000) FROM generate_series(1, 4000) g");
+      await().atMost(CONVERGE).until(() -> statusOptimeSeen(lagging, primary));
+      healthy.stop();
+      primary.killHost();
+
+      // Leaderless for three ttl: promoting the only candidate left would lose acknowledged data.
+      await()
+          .during(TTL.multipliedBy(3))
+          .atMost(TTL.multipliedBy(4))
+          .until(() -> cluster.writablePrimaries().isEmpty());
+      assertThat(lagging.firstEventNanos(AgentEvent.Promoted.class)).isEmpty();
+    } finally {
+      signal(receiver, "CONT");
+    }
+
+    // The healthy replica comes back: it is up to date, so it is promoted and the others follow.
+    healthy.start();
+    await().atMost(CONVERGE).until(healthy::isWritablePrimary);
+    primary.start();
+    awaitHealthyCluster();
+    assertThat(cluster.writablePrimaries()).containsExactly(healthy);
+  }
+
+  @Test
+  @Order(3)
+  void primaryThatCannotRestartHandsOverAfterPrimaryStartTimeout() throws Exception {
+    Node old = awaitHealthyCluster();
+    long before = System.nanoTime();
+    AtomicReference<Node> next = new AtomicReference<>();
+    try (ServerSocket squatter = new ServerSocket()) {
+      old.killPostmaster();
+      // Hold its port so that PostgreSQL cannot start again in place.
+      await()
+          .atMost(CONVERGE)
+          .ignoreExceptions()
+          .until(
+              () -> {
+                squatter.bind(
+                    new java.net.InetSocketAddress(InetAddress.getByName("127.0.0.1"), old.pgPort));
+                return true;
+              });
+      await()
+          .atMost(CONVERGE)
+          .until(
+              () -> {
+                next.set(cluster.writablePrimary().orElse(null));
+                return next.get() != null && next.get() != old;
+              });
+    }
+    assertThat(Duration.ofNanos(System.nanoTime() - before))
+        .as("the leader kept its key for primary_start_timeout before giving it up")
+        .isGreaterThan(Duration.ofSeconds(10));
+    await().atMost(CONVERGE).until(old::isStreamingReplica);
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private static boolean statusOptimeSeen(Node lagging, Node primary) {
+    try (Connection c = primary.connect();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT pg_current_wal_lsn() - '0/0'::pg_lsn")) {
+      rs.next();
+      long primaryLsn = rs.getLong(1);
+      Long laggingLsn = lsnOf(lagging);
+      return laggingLsn != null && primaryLsn - laggingLsn > MAX_LAG;
+    } catch (SQLException e) {
+      return false;
+    }
+  }
+
+  private static Long lsnOf(Node replica) {
+    try (Connection c = replica.connect();
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT greatest(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn()) - '0/0'::pg_lsn")) {
+      rs.next();
+      return rs.getLong(1);
+    } catch (SQLException e) {
+      return null;
+    }
+  }
+
+  private static long walReceiverPid(Node replica) throws SQLException {
+    try (Connection c = replica.connect();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT pid FROM pg_stat_wal_receiver")) {
+      assertThat(rs.next()).as("a WAL receiver runs on " + replica).isTrue();
+      return rs.getLong(1);
+    }
+  }
+
+  private static void signal(long pid, String signal) throws IOException, InterruptedException {
+    new ProcessBuilder("kill", "-" + signal, Long.toString(pid))
+        .start()
+        .waitFor(10, TimeUnit.SECONDS);
+  }
+
+  private static Node awaitHealthyCluster() {
+    AtomicReference<Node> primary = new AtomicReference<>();
+    await()
+        .atMost(CONVERGE)
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> {
+              primary.set(cluster.writablePrimary().orElse(null));
+              return primary.get() != null
+                  && replicasOf(primary.get()).stream().allMatch(Node::isStreamingReplica);
+            });
+    return primary.get();
+  }
+
+  private static List<Node> replicasOf(Node primary) {
+    List<Node> replicas = new ArrayList<>(cluster.nodes());
+    replicas.remove(primary);
+    return replicas;
+  }
+
+  private static void execute(Node node, String sql) throws SQLException {
+    try (Connection c = node.connect();
+        Statement s = c.createStatement()) {
+      s.execute(sql);
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
