@@ -20,6 +20,12 @@ final class ManagedFiles {
   /** The parameter file pgha owns; rewritten whole on every change. */
   static final String MANAGED_CONF = "postgresql.pgha.conf";
 
+  /**
+   * The password file a standby's WAL receiver reads the replication password from: PostgreSQL logs
+   * every reloaded parameter's new value, so the password must not be in primary_conninfo.
+   */
+  static final String PASSFILE = "pgha.pgpass";
+
   static final String INCLUDE_LINE = "include_if_exists = '" + MANAGED_CONF + "'";
 
   private static final String HEADER =
@@ -66,7 +72,7 @@ final class ManagedFiles {
     return values;
   }
 
-  /** The conninfo a standby streams with; its password is only ever written to this file. */
+  /** The conninfo a standby streams with; the password is in {@value #PASSFILE}. */
   String primaryConninfo(Upstream upstream) {
     return conninfo(
         List.of(
@@ -76,8 +82,8 @@ final class ManagedFiles {
             Integer.toString(upstream.port()),
             "user",
             config.replication().name(),
-            "password",
-            config.replication().password(),
+            "passfile",
+            config.dataDir().resolve(PASSFILE).toString(),
             "application_name",
             config.name(),
             "sslmode",
@@ -114,6 +120,7 @@ final class ManagedFiles {
   /** Writes the parameter file and makes sure postgresql.conf includes it (last, so it wins). */
   void writeConf(Upstream upstream, SynchronousStandbys sync, Map<String, String> dynamic)
       throws IOException {
+    writePrivate(config.dataDir().resolve(PASSFILE), passfileLine(config.replication()));
     writePrivate(
         config.dataDir().resolve(MANAGED_CONF), render(parameters(upstream, sync, dynamic)));
     Path main = config.dataDir().resolve("postgresql.conf");
@@ -122,6 +129,15 @@ final class ManagedFiles {
       String separator = content.isEmpty() || content.endsWith("\n") ? "" : "\n";
       writePrivate(main, content + separator + "# Added by pgha:\n" + INCLUDE_LINE + "\n");
     }
+  }
+
+  /** A .pgpass line for the role on any host, port and database. */
+  static String passfileLine(RoleCredentials role) {
+    return "*:*:*:" + escapePassfile(role.name()) + ":" + escapePassfile(role.password()) + "\n";
+  }
+
+  private static String escapePassfile(String value) {
+    return value.replace("\\", "\\\\").replace(":", "\\:");
   }
 
   /** Writes pg_hba.conf: the lines pgha needs, then the configured ones. */

@@ -117,17 +117,28 @@ public final class PostgresController implements AutoCloseable {
       return OptionalLong.of(current.pid());
     }
     OptionalLong fromFile = dataDir.postmasterPid();
-    if (fromFile.isPresent() && isPostgresProcess(fromFile.getAsLong())) {
+    if (fromFile.isPresent() && isOurPostmaster(fromFile.getAsLong())) {
       return fromFile;
     }
     return OptionalLong.empty();
   }
 
-  private static boolean isPostgresProcess(long pid) {
-    return ProcessHandle.of(pid)
-        .filter(ProcessHandle::isAlive)
-        .map(h -> h.info().command().map(c -> c.endsWith("postgres")).orElse(true))
-        .orElse(false);
+  /**
+   * Whether the pid from postmaster.pid is a live postmaster of this data directory, not a stale
+   * file whose pid the OS gave to another process: PostgreSQL processes run with the data directory
+   * as their working directory.
+   */
+  private boolean isOurPostmaster(long pid) {
+    Optional<ProcessHandle> handle = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
+    if (handle.isEmpty()) {
+      return false;
+    }
+    try {
+      return Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "cwd"))
+          .equals(config.dataDir().toRealPath());
+    } catch (IOException | UnsupportedOperationException | SecurityException e) {
+      return handle.get().info().command().map(c -> c.endsWith("postgres")).orElse(true);
+    }
   }
 
   // ---------------------------------------------------------------- bootstrap and clone
@@ -146,7 +157,7 @@ public final class PostgresController implements AutoCloseable {
     dataDir.prepareEmpty(false, "bootstrap");
     runInitdb(remaining(deadline));
     try {
-      start(null, remaining(deadline));
+      start(false, null, remaining(deadline));
       createRoles();
     } catch (RuntimeException e) {
       discardHalfBootstrappedCluster(e);
@@ -341,34 +352,32 @@ public final class PostgresController implements AutoCloseable {
    *     START_FAILED, WRONG_STATE when it already runs
    */
   public synchronized void startAsPrimary(Duration timeout) {
-    start(null, timeout);
+    start(false, null, timeout);
   }
 
   /**
    * Starts PostgreSQL as a standby streaming from {@code leader} (standby.signal, primary_conninfo,
-   * primary_slot_name) and waits until it accepts connections.
+   * primary_slot_name) and waits until it accepts connections. With a null leader it starts as a
+   * standby that streams from no one (read-only, waiting for a leader; see {@link #follow}).
    *
    * @throws PostgresControlException as {@link #startAsPrimary}
    */
   public synchronized void startAsStandby(Upstream leader, Duration timeout) {
-    start(leader, timeout);
+    start(true, leader, timeout);
   }
 
   /**
    * Starts PostgreSQL read-only (standby.signal) with no upstream: a member that must not accept
-   * writes before it holds the leader key, and has no leader to stream from yet.
+   * writes before it holds the leader key, and has no leader to stream from yet. The same as {@code
+   * startAsStandby(null, timeout)}.
    *
    * @throws PostgresControlException as {@link #startAsPrimary}
    */
   public synchronized void startReadOnly(Duration timeout) {
-    start(null, true, timeout);
+    start(true, null, timeout);
   }
 
-  private void start(Upstream leader, Duration timeout) {
-    start(leader, leader != null, timeout);
-  }
-
-  private void start(Upstream leader, boolean standby, Duration timeout) {
+  private void start(boolean standby, Upstream leader, Duration timeout) {
     long deadline = deadline(timeout);
     if (!dataDir.isInitialized()) {
       throw new PostgresControlException(
@@ -440,7 +449,7 @@ public final class PostgresController implements AutoCloseable {
 
   private void adoptRunningPostmaster() {
     OptionalLong pid = dataDir.postmasterPid();
-    if (pid.isPresent() && isPostgresProcess(pid.getAsLong())) {
+    if (pid.isPresent() && isOurPostmaster(pid.getAsLong())) {
       ProcessHandle.of(pid.getAsLong())
           .ifPresent(
               handle -> {
@@ -559,6 +568,9 @@ public final class PostgresController implements AutoCloseable {
       }
     }
     if (isRunning()) {
+      if (current != null) {
+        current.clearStopRequested();
+      }
       throw new PostgresControlException(
           Kind.STOP_FAILED,
           "PostgreSQL on "
@@ -574,21 +586,14 @@ public final class PostgresController implements AutoCloseable {
   }
 
   /**
-   * Stops (fast) and starts again in the same role, e.g. to apply a parameter that needs a restart.
-   *
-   * @throws PostgresControlException WRONG_STATE for a standby whose leader this controller does
-   *     not know (start it with {@link #startAsStandby} instead)
+   * Stops (fast) and starts again in the same role and with the same leader, e.g. to apply a
+   * parameter that needs a restart.
    */
   public synchronized void restart(Duration timeout) {
     long deadline = deadline(timeout);
-    Upstream leader = files.hasStandbySignal() ? upstream : null;
-    if (files.hasStandbySignal() && leader == null) {
-      throw new PostgresControlException(
-          Kind.WRONG_STATE,
-          config.name() + " is a standby of an unknown leader: use startAsStandby(leader)");
-    }
+    boolean standby = files.hasStandbySignal();
     stop(StopMode.FAST, remaining(deadline));
-    start(leader, remaining(deadline));
+    start(standby, standby ? upstream : null, remaining(deadline));
   }
 
   /** Rewrites the managed parameter file and pg_hba.conf and reloads them (pg_reload_conf). */
@@ -759,7 +764,7 @@ public final class PostgresController implements AutoCloseable {
                 + " removal");
       }
     }
-    start(leader, remaining(deadline));
+    start(true, leader, remaining(deadline));
     return demotion;
   }
 

@@ -46,6 +46,11 @@ final class Postmaster {
     stopRequested.set(true);
   }
 
+  /** The stop did not happen: a later exit is a crash again. */
+  void clearStopRequested() {
+    stopRequested.set(false);
+  }
+
   boolean stopRequested() {
     return stopRequested.get();
   }

@@ -89,7 +89,11 @@ class PostgresConfigTest {
         .containsEntry("synchronous_standby_names", "FIRST 1 (\"pg-2\")");
     assertThat(values.get("primary_conninfo"))
         .contains(
-            "host='10.0.0.2'", "port='5433'", "application_name='pg-1'", "password='repl-secret'");
+            "host='10.0.0.2'",
+            "port='5433'",
+            "application_name='pg-1'",
+            "passfile='/var/lib/pg/data/pgha.pgpass'")
+        .doesNotContain("repl-secret");
     String rendered = ManagedFiles.render(values);
     assertThat(rendered).contains("search_path = '''a'', b'\n").contains("work_mem = '16MB'\n");
     assertThat(files.parameters(null, SynchronousStandbys.none(), Map.of()))
@@ -104,6 +108,12 @@ class PostgresConfigTest {
         .hasMessageContaining("postgresql.parameters.primary_conninfo (host=x)");
     assertThatThrownBy(() -> PostgresConfig.checkedParameters(Map.of("bad key", "1")))
         .hasMessageContaining("postgresql.parameters (bad key)");
+  }
+
+  @Test
+  void passfileEscapesColonsAndBackslashes() {
+    assertThat(ManagedFiles.passfileLine(new RoleCredentials("rep", "a:b\\c")))
+        .isEqualTo("*:*:*:rep:a\\:b\\\\c\n");
   }
 
   @Test

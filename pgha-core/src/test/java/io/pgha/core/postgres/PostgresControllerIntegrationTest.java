@@ -40,10 +40,11 @@ class PostgresControllerIntegrationTest {
   private PostgresController c;
   private List<PostgresController> all;
   private Thread cleanup;
+  private Path work;
 
   @BeforeAll
   void createControllers() throws Exception {
-    Path work = TestNodes.newWorkDir("postgres-control");
+    work = TestNodes.newWorkDir("postgres-control");
     a = new PostgresController(TestNodes.config("pg-a", work, TestNodes.freePort()).build());
     b = new PostgresController(TestNodes.config("pg-b", work, TestNodes.freePort()).build());
     c = new PostgresController(TestNodes.config("pg-c", work, TestNodes.freePort()).build());
@@ -53,10 +54,22 @@ class PostgresControllerIntegrationTest {
   }
 
   @AfterAll
-  void stopEverything() {
+  void stopEverything() throws Exception {
     TestNodes.stopAll(all);
     Runtime.getRuntime().removeShutdownHook(cleanup);
     assertThat(all).noneMatch(PostgresController::isRunning);
+    // PostgreSQL logs reloaded parameters with their values: no password may be among them.
+    try (var files = java.nio.file.Files.list(work)) {
+      for (Path log : files.filter(f -> f.toString().endsWith(".log")).toList()) {
+        assertThat(java.nio.file.Files.readString(log))
+            .as(log.toString())
+            .contains("database system is shut down")
+            .doesNotContain(
+                TestNodes.SUPERUSER_PASSWORD,
+                TestNodes.REPLICATION_PASSWORD,
+                TestNodes.REWIND_PASSWORD);
+      }
+    }
   }
 
   @Test
@@ -172,9 +185,12 @@ class PostgresControllerIntegrationTest {
     long pid = c.pid().orElseThrow();
     List<ProcessHandle> children = ProcessHandle.of(pid).orElseThrow().descendants().toList();
 
+    long killedAt = System.nanoTime();
     ProcessHandle.of(pid).orElseThrow().destroyForcibly();
 
     PostmasterExit exit = exits.poll(1, TimeUnit.SECONDS);
+    org.slf4j.LoggerFactory.getLogger(getClass())
+        .info("crash reported {} ms after kill -9", (System.nanoTime() - killedAt) / 1_000_000);
     assertThat(exit).isNotNull();
     assertThat(exit.pid()).isEqualTo(pid);
     assertThat(exit.requested()).isFalse();
@@ -197,24 +213,39 @@ class PostgresControllerIntegrationTest {
     b.createReplicationSlot("pg_a");
     b.createReplicationSlot("pg_c");
     long cPid = c.pid().orElseThrow();
+    // The primary hangs (its host froze): no WAL reaches anyone until it comes back.
+    long aPid = a.pid().orElseThrow();
+    TestNodes.signalAll(aPid, "STOP");
+    try {
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> {
+                Lsn bReplayed = b.probe().replayedLsn();
+                return bReplayed != null && bReplayed.equals(c.probe().replayedLsn());
+              });
 
-    Promotion promotion = b.promote(TIMEOUT);
-    assertThat(promotion.previousTimeline()).isEqualTo(1);
-    assertThat(promotion.newTimeline()).isEqualTo(2);
-    assertThat(promotion.switchLsn()).isNotNull();
-    assertThat(b.probe().inRecovery()).isFalse();
-    assertThat(b.probe().timeline()).isEqualTo(2);
+      Promotion promotion = b.promote(TIMEOUT);
+      assertThat(promotion.previousTimeline()).isEqualTo(1);
+      assertThat(promotion.newTimeline()).isEqualTo(2);
+      assertThat(promotion.switchLsn()).isNotNull();
+      assertThat(b.probe().inRecovery()).isFalse();
+      assertThat(b.probe().timeline()).isEqualTo(2);
 
-    c.follow(upstreamOf(b));
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(
-            () ->
-                b.probe().replication().stream().anyMatch(r -> r.applicationName().equals("pg-c")));
-    execute(b, "INSERT INTO t VALUES (10, 'new leader')");
-    await().atMost(Duration.ofSeconds(30)).until(() -> ids(c).contains(10));
-    assertThat(c.pid()).hasValue(cPid);
-    assertThat(c.probe().timeline()).isEqualTo(2);
+      c.follow(upstreamOf(b));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  b.probe().replication().stream()
+                      .anyMatch(r -> r.applicationName().equals("pg-c")));
+      execute(b, "INSERT INTO t VALUES (10, 'new leader')");
+      await().atMost(Duration.ofSeconds(30)).until(() -> ids(c).contains(10));
+      assertThat(c.pid()).hasValue(cPid);
+      assertThat(c.probe().timeline()).isEqualTo(2);
+    } finally {
+      TestNodes.signalAll(aPid, "CONT");
+    }
 
     // The old primary kept taking writes on timeline 1: its history diverged.
     execute(a, "INSERT INTO t VALUES (99, 'divergent')");
@@ -317,6 +348,39 @@ class PostgresControllerIntegrationTest {
       reclonable.stop(StopMode.IMMEDIATE, TIMEOUT);
       reclonable.close();
     }
+  }
+
+  @Test
+  @Order(9)
+  void aStandbyThatReplayedPastTheSwitchIsRewoundAndAStandbyMayWaitForALeader() throws Exception {
+    // b kept streaming from a after c's promotion, so it replayed a's divergent row.
+    c.createReplicationSlot("pg_b");
+    Demotion demotion = b.demote(upstreamOf(c), TIMEOUT);
+    assertThat(demotion.outcome()).isIn(Demotion.Outcome.REWOUND, Demotion.Outcome.FOLLOWED);
+    execute(c, "INSERT INTO t VALUES (14, 'after b rejoined')");
+    await().atMost(Duration.ofSeconds(30)).until(() -> ids(b).equals(ids(c)));
+    assertThat(ids(b)).contains(14).doesNotContain(200);
+
+    b.stop(StopMode.FAST, TIMEOUT);
+    b.startAsStandby(null, TIMEOUT);
+    PostgresStatus waiting = b.probe();
+    assertThat(waiting.inRecovery()).isTrue();
+    assertThat(waiting.walReceiverStatus()).isNull();
+
+    // A second controller on the same data directory (an agent restarted) finds it running.
+    PostgresController again =
+        new PostgresController(
+            TestNodes.config("pg-b", b.config().dataDir().getParent(), b.config().port()).build());
+    try {
+      assertThat(again.isRunning()).isTrue();
+      assertThat(again.pid()).isEqualTo(b.pid());
+    } finally {
+      again.close();
+    }
+
+    b.follow(upstreamOf(c));
+    execute(c, "INSERT INTO t VALUES (15, 'b follows again')");
+    await().atMost(Duration.ofSeconds(30)).until(() -> ids(b).contains(15));
   }
 
   private static String show(PostgresController controller, String parameter) throws Exception {

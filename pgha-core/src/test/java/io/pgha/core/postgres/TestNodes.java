@@ -3,7 +3,6 @@ package io.pgha.core.postgres;
 import io.pgha.testkit.OsUser;
 import io.pgha.testkit.Testkit;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -32,11 +31,8 @@ final class TestNodes {
     return Testkit.newWorkDir(prefix);
   }
 
-  static int freePort() throws IOException {
-    try (ServerSocket socket =
-        new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
-      return socket.getLocalPort();
-    }
+  static int freePort() {
+    return Testkit.freePort();
   }
 
   static PostgresConfig.Builder config(String name, Path workDir, int port) {
