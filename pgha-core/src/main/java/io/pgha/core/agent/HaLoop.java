@@ -192,11 +192,14 @@ final class HaLoop implements AutoCloseable {
       publish(view, config, decision);
     }
     executor.execute(decision, view);
-    if (config.useSlots() && dcs.holdsLeadership() && isReadWrite()) {
+
+    PostgresStatus after = publish(view, config, decision);
+    if (config.useSlots()
+        && dcs.holdsLeadership()
+        && after.acceptingConnections()
+        && Boolean.FALSE.equals(after.inRecovery())) {
       slots.sync(view, TimeUnit.SECONDS.toNanos(2L * config.ttl()));
     }
-
-    publish(view, config, decision);
   }
 
   private DynamicConfig effectiveConfig(ClusterView view) {
@@ -271,8 +274,8 @@ final class HaLoop implements AutoCloseable {
     }
   }
 
-  /** Publishes this member's key and, as leader, the status key. */
-  private void publish(ClusterView view, DynamicConfig config, Decision decision) {
+  /** Publishes this member's key and, as leader, the status key; returns the probe it used. */
+  private PostgresStatus publish(ClusterView view, DynamicConfig config, Decision decision) {
     PostgresStatus status = postgres.probe();
     lastStatus = status;
     String pgState = pgState(status, decision);
@@ -292,11 +295,7 @@ final class HaLoop implements AutoCloseable {
     } catch (DcsException e) {
       LOG.warn("[{}] could not publish member state: {}", name, e.getMessage());
     }
-  }
-
-  private boolean isReadWrite() {
-    PostgresStatus status = postgres.probe();
-    return status.acceptingConnections() && Boolean.FALSE.equals(status.inRecovery());
+    return status;
   }
 
   private String pgState(PostgresStatus status, Decision decision) {
