@@ -29,7 +29,7 @@ import java.util.logging.Logger;
  *
  * <p>Connections with {@code role=replica} are read-only and go to replicas. One {@link
  * TopologyAwareDataSource} is kept per distinct URL (minus the role) and user, so connections share
- * pools; they live until the JVM exits.
+ * pools; they live until the JVM exits or {@link #closeDataSources()} is called.
  */
 public final class PghaDriver implements Driver {
 
@@ -70,6 +70,25 @@ public final class PghaDriver implements Driver {
       throw new SQLException(e.getMessage(), "08001", e);
     }
     return parsed.readOnly() ? ds.readOnly().getConnection() : ds.getConnection();
+  }
+
+  /**
+   * Closes the DataSources this driver created (their pools and topology watches), for containers
+   * that redeploy applications without restarting the JVM. Connections still open fail on their
+   * next use; a later {@code connect} starts afresh.
+   */
+  public static void closeDataSources() {
+    for (String key : List.copyOf(DATA_SOURCES.keySet())) {
+      TopologyAwareDataSource ds = DATA_SOURCES.remove(key);
+      if (ds != null) {
+        ds.close();
+      }
+    }
+  }
+
+  /** How many DataSources the driver holds (for tests). */
+  static int dataSourceCount() {
+    return DATA_SOURCES.size();
   }
 
   /**

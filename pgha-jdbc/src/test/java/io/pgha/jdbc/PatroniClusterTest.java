@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -199,6 +200,18 @@ class PatroniClusterTest {
         Connection r = DriverManager.getConnection(url + "&role=replica")) {
       assertThat(where(w)).isEqualTo(new Server(cluster.leader().port(), false));
       assertThat(where(r).inRecovery()).isTrue();
+      // Both roles share one DataSource; closing it (an application redeploy) ends both.
+      assertThat(PghaDriver.dataSourceCount()).isEqualTo(1);
+      PghaDriver.closeDataSources();
+      assertThat(PghaDriver.dataSourceCount()).isZero();
+      assertThatThrownBy(() -> where(w))
+          .isInstanceOf(SQLException.class)
+          .hasMessage("the pgha DataSource is closed");
+    }
+    try (Connection again = DriverManager.getConnection(url)) {
+      assertThat(where(again)).isEqualTo(new Server(cluster.leader().port(), false));
+    } finally {
+      PghaDriver.closeDataSources();
     }
   }
 
@@ -402,13 +415,26 @@ class PatroniClusterTest {
     load.awaitProgress(20);
     long killedAt = System.nanoTime();
     oldLeader.kill();
-    await()
-        .atMost(WAIT)
-        .until(
-            () ->
-                ds.topology().leaderName() != null
-                    && !oldLeader.name().equals(ds.topology().leaderName())
-                    && ds.topology().writableLeader().isPresent());
+    try {
+      await()
+          .atMost(WAIT)
+          .until(
+              () ->
+                  ds.topology().leaderName() != null
+                      && !oldLeader.name().equals(ds.topology().leaderName())
+                      && ds.topology().writableLeader().isPresent());
+    } catch (ConditionTimeoutException e) {
+      // Say whether Patroni or the DataSource is the one that did not move.
+      throw new AssertionError(
+          "no new writable leader; the DataSource sees "
+              + ds.topology()
+              + "; Patroni's /cluster: "
+              + cluster.nodes().stream()
+                  .filter(LocalPatroni::isRunning)
+                  .map(n -> n.apiGet("/cluster").orElse("(no answer)"))
+                  .toList(),
+          e);
+    }
     long newLeaderAt = System.nanoTime();
     LOG.info(
         "primary host failure: the DataSource routed writes to {} {} ms after the kill",

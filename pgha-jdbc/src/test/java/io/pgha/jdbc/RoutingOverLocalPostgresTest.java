@@ -271,6 +271,41 @@ class RoutingOverLocalPostgresTest {
             new PghaMetricsEvent("failover", a.name() + " 08007"));
   }
 
+  @Test
+  void aResultSetFetchingFromAServerThatWentAwayRaisesRetry() throws SQLException {
+    start(new Topology(a.name(), List.of(primary(a))), config());
+    try (Connection w = ds.getConnection()) {
+      w.setAutoCommit(false); // pgjdbc fetches by batches only inside a transaction
+      int pid = backendPid(w);
+      try (Statement s = w.createStatement()) {
+        s.setFetchSize(10);
+        ResultSet rows = s.executeQuery("select g from generate_series(1, 1000) g");
+        assertThat(rows.getStatement()).isSameAs(s);
+        for (int i = 0; i < 10; i++) {
+          assertThat(rows.next()).isTrue();
+        }
+        terminate(pid);
+        // The next batch comes from a server connection that is gone: rolled back -> retry.
+        assertThatThrownBy(
+                () -> {
+                  while (rows.next()) {
+                    rows.getInt(1);
+                  }
+                })
+            .extracting(e -> ((SQLException) e).getSQLState())
+            .isEqualTo(PghaSqlStates.FAILOVER_RETRY);
+        // The physical connection was released: the result set is dead, closing it is fine.
+        assertThatThrownBy(rows::next)
+            .extracting(e -> ((SQLException) e).getSQLState())
+            .isEqualTo(PghaSqlStates.FAILOVER_RETRY);
+        assertThat(rows.isClosed()).isTrue();
+        rows.close();
+      }
+      w.rollback();
+      assertThat(port(w)).isEqualTo(a.port());
+    }
+  }
+
   private static int backendPid(Connection c) throws SQLException {
     try (Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("select pg_backend_pid()")) {

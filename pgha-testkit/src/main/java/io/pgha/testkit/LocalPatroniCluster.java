@@ -144,7 +144,10 @@ public final class LocalPatroniCluster implements AutoCloseable {
 
   /**
    * Waits until one running node leads and every other running node streams from it (by the
-   * leader's {@code pg_stat_replication}).
+   * leader's {@code pg_stat_replication}); in synchronous mode, also until every replica is a
+   * synchronous standby. Without that last wait a test that kills the leader right after a replica
+   * rejoined may find nobody in the {@code sync} key, and Patroni then rightly refuses to promote
+   * anyone (the cluster stays leaderless).
    */
   public LocalPatroni awaitHealthy(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -160,10 +163,17 @@ public final class LocalPatroniCluster implements AutoCloseable {
                     "select count(*) from pg_stat_replication where state = 'streaming'")) {
           rs.next();
           long streaming = rs.getLong(1);
-          if (streaming >= expected && replicasAnswer()) {
+          if (streaming >= expected && replicasAnswer() && replicasSynchronous(leader.get())) {
             return leader.get();
           }
-          last = "leader " + leader.get().name() + ", " + streaming + "/" + expected + " streaming";
+          last =
+              "leader "
+                  + leader.get().name()
+                  + ", "
+                  + streaming
+                  + "/"
+                  + expected
+                  + " streaming (replicas must answer /replica, and /sync in synchronous mode)";
         } catch (SQLException e) {
           last = "leader " + leader.get().name() + " not reachable: " + e.getMessage();
         }
@@ -174,6 +184,15 @@ public final class LocalPatroniCluster implements AutoCloseable {
     }
     throw new IllegalStateException(
         scope + " not healthy within " + timeout.toSeconds() + "s (" + last + "); logs: " + logs());
+  }
+
+  private boolean replicasSynchronous(LocalPatroni leader) {
+    boolean synchronousMode =
+        leader
+            .apiGet("/config")
+            .map(body -> body.replace(" ", "").contains("\"synchronous_mode\":true"))
+            .orElse(false);
+    return !synchronousMode || replicas().stream().allMatch(n -> n.apiStatus("/sync") == 200);
   }
 
   private boolean replicasAnswer() {

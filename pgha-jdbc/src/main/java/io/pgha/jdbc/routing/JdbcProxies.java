@@ -8,6 +8,7 @@ import java.lang.reflect.Proxy;
 import java.sql.CallableStatement;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.Statement;
 
 /**
@@ -21,6 +22,7 @@ final class JdbcProxies {
   private static final MethodHandle STATEMENT = constructor(Statement.class);
   private static final MethodHandle PREPARED = constructor(PreparedStatement.class);
   private static final MethodHandle CALLABLE = constructor(CallableStatement.class);
+  private static final MethodHandle RESULT_SET = constructor(ResultSet.class);
 
   private JdbcProxies() {}
 
@@ -35,6 +37,10 @@ final class JdbcProxies {
             ? CALLABLE
             : statement instanceof PreparedStatement ? PREPARED : STATEMENT;
     return (Statement) create(constructor, handler);
+  }
+
+  static ResultSet resultSet(InvocationHandler handler) {
+    return (ResultSet) create(RESULT_SET, handler);
   }
 
   private static Object create(MethodHandle constructor, InvocationHandler handler) {

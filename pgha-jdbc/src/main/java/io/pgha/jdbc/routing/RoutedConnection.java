@@ -4,6 +4,7 @@ import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.Statement;
@@ -12,8 +13,9 @@ import java.sql.Statement;
  * The connection handed to applications. It binds to a physical connection only when first used, so
  * {@code setReadOnly(true)} before the first statement (what Spring's read-only transactions do)
  * routes the work to a replica. Failures that mean the server went away or stopped being primary
- * are raised with the SQLStates of {@link io.pgha.jdbc.PghaSqlStates}, and the broken physical
- * connection is released so that the next use binds afresh.
+ * are raised with the SQLStates of {@link io.pgha.jdbc.PghaSqlStates} (from the connection, its
+ * statements and their result sets alike), and the broken physical connection is released so that
+ * the next use binds afresh.
  *
  * <p>Not thread-safe, like any JDBC connection.
  */
@@ -66,6 +68,10 @@ final class RoutedConnection implements InvocationHandler {
     }
     if (closed) {
       throw new SQLNonTransientConnectionException("connection is closed", "08003");
+    }
+    if (router.isClosed()) {
+      close();
+      throw new SQLNonTransientConnectionException("the pgha DataSource is closed", "08003");
     }
     switch (name) {
       case "isValid":
@@ -242,25 +248,64 @@ final class RoutedConnection implements InvocationHandler {
         break;
     }
     if (physical != owner) {
-      // The connection was released (failover, or a read-only switch) under this statement.
-      if (name.equals("close")) {
-        try {
-          statement.close();
-        } catch (SQLException e) {
-          // its connection is gone already
-        }
-        return null;
-      }
-      if (name.equals("isClosed")) {
-        return true;
-      }
-      throw Failures.retry("the statement's connection was released after a failover", null);
+      return afterRelease(statement, method);
     }
     boolean executes = name.startsWith("execute");
     if (executes && !autoCommit) {
       inTransaction = true;
     }
-    return call(statement, method, args, executes && autoCommit);
+    Object result = call(statement, method, args, executes && autoCommit);
+    if (result instanceof ResultSet rows) {
+      return wrap(rows, owner, (Statement) proxy);
+    }
+    return result;
+  }
+
+  /**
+   * A result set whose failures are translated like its statement's: with a fetch size, rows come
+   * from the server while the application iterates, so the server can go away in {@code next()}.
+   */
+  private ResultSet wrap(ResultSet rows, Connection owner, Statement statementProxy) {
+    return JdbcProxies.resultSet(
+        (proxy, method, args) -> {
+          switch (method.getName()) {
+            case "getStatement":
+              return statementProxy;
+            case "hashCode":
+              return System.identityHashCode(proxy);
+            case "equals":
+              return proxy == args[0];
+            case "toString":
+              return rows.toString();
+            default:
+              break;
+          }
+          if (physical != owner) {
+            return afterRelease(rows, method);
+          }
+          return call(rows, method, args, false);
+        });
+  }
+
+  /**
+   * A statement or result set used after its connection was released (failover, or a read-only
+   * switch): closing it is fine, anything else is a retryable failure.
+   */
+  private static Object afterRelease(AutoCloseable resource, Method method) throws SQLException {
+    switch (method.getName()) {
+      case "close":
+        try {
+          resource.close();
+        } catch (Exception e) {
+          // its connection is gone already
+        }
+        return null;
+      case "isClosed":
+        return true;
+      default:
+        throw Failures.retry(
+            "the connection under this statement was released after a failover", null);
+    }
   }
 
   private void releasePhysical() throws SQLException {
@@ -277,6 +322,13 @@ final class RoutedConnection implements InvocationHandler {
       return;
     }
     closed = true;
+    if (router.isClosed()) {
+      // The pool aborted the physical connection when it closed; HikariCP's proxy of it would
+      // fail with a NullPointerException if given back now.
+      physical = null;
+      pool = null;
+      return;
+    }
     releasePhysical();
   }
 }

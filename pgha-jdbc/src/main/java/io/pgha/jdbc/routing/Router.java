@@ -92,6 +92,11 @@ public final class Router implements AutoCloseable {
     metrics.topologyChanged(topology);
   }
 
+  /** Whether {@link #close()} was called: every connection handed out is dead then. */
+  boolean isClosed() {
+    return closed;
+  }
+
   /** A lazily routed connection (see {@link RoutedConnection}). */
   public Connection newConnection(boolean readOnly) {
     return JdbcProxies.connection(new RoutedConnection(this, readOnly));
