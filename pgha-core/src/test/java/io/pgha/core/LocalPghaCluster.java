@@ -130,6 +130,17 @@ public final class LocalPghaCluster implements AutoCloseable {
       }
     }
 
+    /** The base URL of the running agent's HTTP API, if it runs. */
+    public Optional<String> apiUrl() {
+      PghaAgent a = agent;
+      return a == null ? Optional.empty() : Optional.of(a.apiBaseUrl());
+    }
+
+    /** Whether an agent runs for this member (it may still be starting). */
+    public boolean isRunning() {
+      return agent != null;
+    }
+
     /** The status code of {@code GET <path>} on this member's HTTP API (-1 when it is down). */
     public int apiStatus(String path) {
       PghaAgent a = agent;
@@ -255,6 +266,21 @@ public final class LocalPghaCluster implements AutoCloseable {
   public LocalPghaCluster maximumLagOnFailover(long bytes) {
     this.maximumLagOnFailover = bytes;
     return this;
+  }
+
+  /** The cluster's scope (its etcd keys live under {@code /service/<scope>/}). */
+  public String scope() {
+    return scope;
+  }
+
+  /** etcd's client endpoints, directly (the members reach it through their proxies). */
+  public List<String> etcdEndpoints() {
+    return etcd.clientEndpoints();
+  }
+
+  /** The password of the {@code postgres} superuser of every member. */
+  public static String superuserPassword() {
+    return SUPERUSER_PASSWORD;
   }
 
   public List<Node> nodes() {

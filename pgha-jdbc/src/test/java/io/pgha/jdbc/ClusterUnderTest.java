@@ -1,0 +1,96 @@
+package io.pgha.jdbc;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A real 3-node cluster that {@link FailoverScenarios} run against: Patroni's or pgha's. Both speak
+ * Patroni's etcd keys and HTTP API, so the scenarios drive them the same way.
+ */
+interface ClusterUnderTest extends AutoCloseable {
+
+  /** One member: its PostgreSQL, its HTTP API, and the process pair that a host failure kills. */
+  interface Node {
+    String name();
+
+    int port();
+
+    String host();
+
+    String apiUrl();
+
+    /** A superuser connection straight to this member's PostgreSQL. */
+    Connection connect() throws SQLException;
+
+    /** Host failure: the HA process and PostgreSQL both die with SIGKILL. */
+    void killHost();
+
+    void start();
+
+    boolean isRunning();
+
+    int apiStatus(String path);
+
+    Optional<String> apiGet(String path);
+
+    /** Any request to the member's API; the status and body Patroni's tools would see. */
+    HttpResult http(String method, String path, String jsonBody);
+  }
+
+  record HttpResult(int status, String body) {}
+
+  String scope();
+
+  List<String> etcdEndpoints();
+
+  /** The superuser the DataSources connect as, and its password (null when trusted). */
+  String username();
+
+  String password();
+
+  List<Node> nodes();
+
+  /** The running member whose API answers 200 on {@code /primary}, if any. */
+  Optional<Node> currentLeader();
+
+  /**
+   * Waits until one member leads, every other running member streams from it, and in synchronous
+   * mode every replica is a synchronous standby.
+   */
+  void awaitHealthy(Duration timeout);
+
+  @Override
+  void close();
+
+  default Node node(String name) {
+    return nodes().stream()
+        .filter(n -> n.name().equals(name))
+        .findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no node named " + name));
+  }
+
+  default Node leader() {
+    return currentLeader().orElseThrow(() -> new IllegalStateException("no leader in " + scope()));
+  }
+
+  /** The running members that are not the leader. */
+  default List<Node> replicas() {
+    Optional<Node> leader = currentLeader();
+    return nodes().stream()
+        .filter(Node::isRunning)
+        .filter(n -> leader.isEmpty() || !n.name().equals(leader.get().name()))
+        .toList();
+  }
+
+  /** {@code POST /switchover} to the leader, as patronictl sends it. */
+  default HttpResult switchover(String candidate) {
+    Node leader = leader();
+    return leader.http(
+        "POST",
+        "/switchover",
+        "{\"leader\": \"" + leader.name() + "\", \"candidate\": \"" + candidate + "\"}");
+  }
+}

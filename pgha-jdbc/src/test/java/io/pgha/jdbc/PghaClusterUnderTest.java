@@ -1,0 +1,151 @@
+package io.pgha.jdbc;
+
+import io.pgha.core.LocalPghaCluster;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** Three pgha agents embedded in this JVM, each managing a real PostgreSQL, on a real etcd. */
+final class PghaClusterUnderTest implements ClusterUnderTest {
+
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  private final LocalPghaCluster cluster;
+  private final List<Node> nodes;
+
+  PghaClusterUnderTest(LocalPghaCluster cluster) {
+    this.cluster = cluster;
+    this.nodes = cluster.nodes().stream().<Node>map(PghaNode::new).toList();
+  }
+
+  private record PghaNode(LocalPghaCluster.Node member) implements Node {
+    @Override
+    public String name() {
+      return member.name;
+    }
+
+    @Override
+    public int port() {
+      return member.pgPort;
+    }
+
+    @Override
+    public String host() {
+      return "127.0.0.1";
+    }
+
+    @Override
+    public String apiUrl() {
+      return member.apiUrl().orElseThrow(() -> new IllegalStateException(member + " is down"));
+    }
+
+    @Override
+    public Connection connect() throws SQLException {
+      return member.connect();
+    }
+
+    @Override
+    public void killHost() {
+      member.killHost();
+    }
+
+    @Override
+    public void start() {
+      member.start();
+    }
+
+    @Override
+    public boolean isRunning() {
+      return member.isRunning();
+    }
+
+    @Override
+    public int apiStatus(String path) {
+      return member.apiStatus(path);
+    }
+
+    @Override
+    public Optional<String> apiGet(String path) {
+      HttpResult r = http("GET", path, null);
+      return r.status() == 200 ? Optional.of(r.body()) : Optional.empty();
+    }
+
+    @Override
+    public HttpResult http(String method, String path, String jsonBody) {
+      Optional<String> base = member.apiUrl();
+      if (base.isEmpty()) {
+        return new HttpResult(-1, member + " is down");
+      }
+      HttpRequest request =
+          HttpRequest.newBuilder(URI.create(base.get() + path))
+              .timeout(Duration.ofSeconds(60))
+              .header("Content-Type", "application/json")
+              .method(
+                  method,
+                  jsonBody == null
+                      ? HttpRequest.BodyPublishers.noBody()
+                      : HttpRequest.BodyPublishers.ofString(jsonBody))
+              .build();
+      try {
+        HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        return new HttpResult(response.statusCode(), response.body());
+      } catch (IOException e) {
+        return new HttpResult(-1, e.toString());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return new HttpResult(-1, e.toString());
+      }
+    }
+  }
+
+  @Override
+  public String scope() {
+    return cluster.scope();
+  }
+
+  @Override
+  public List<String> etcdEndpoints() {
+    return cluster.etcdEndpoints();
+  }
+
+  @Override
+  public String username() {
+    return "postgres";
+  }
+
+  @Override
+  public String password() {
+    return LocalPghaCluster.superuserPassword();
+  }
+
+  @Override
+  public List<Node> nodes() {
+    return nodes;
+  }
+
+  @Override
+  public Optional<Node> currentLeader() {
+    return nodes.stream()
+        .filter(Node::isRunning)
+        .filter(n -> n.apiStatus("/primary") == 200)
+        .findFirst();
+  }
+
+  @Override
+  public void awaitHealthy(Duration timeout) {
+    cluster.awaitHealthy(timeout);
+  }
+
+  @Override
+  public void close() {
+    cluster.close();
+  }
+}
