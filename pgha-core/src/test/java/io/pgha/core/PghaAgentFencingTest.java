@@ -33,8 +33,7 @@ class PghaAgentFencingTest {
   static void startCluster() throws IOException {
     cluster = new LocalPghaCluster(3, TTL, Duration.ofSeconds(1), Duration.ofSeconds(2));
     for (Node node : cluster.nodes()) {
-      Path device =
-          node.name.equals("pg3") ? dir.resolve("missing/watchdog") : watchdogFile(node);
+      Path device = node.name.equals("pg3") ? dir.resolve("missing/watchdog") : watchdogFile(node);
       if (!node.name.equals("pg3")) {
         Files.createFile(device);
       }
@@ -95,7 +94,9 @@ class PghaAgentFencingTest {
     // The fencing program succeeds now: pg2 is promoted, its watchdog armed and kept alive.
     Files.delete(denyFile(pg2));
     await().atMost(CONVERGE).until(pg2::isWritablePrimary);
-    assertThat(pg2.firstEventNanos(AgentEvent.Promoted.class, stopped)).isPresent();
+    await()
+        .atMost(CONVERGE)
+        .until(() -> pg2.firstEventNanos(AgentEvent.Promoted.class, stopped).isPresent());
     await()
         .atMost(CONVERGE)
         .until(() -> Files.readString(watchdogFile(pg2)).matches("(?s).*V1{3,}"));

@@ -162,6 +162,12 @@ final class ActionExecutor {
   // ------------------------------------------------------------------ leading
 
   private boolean acquireAndPromote(ClusterView view) throws DcsException {
+    Optional<String> holdOff =
+        gate.recentlyRefused(view.config().orElse(bootstrapConfig).loopWait());
+    if (holdOff.isPresent()) {
+      LOG.debug("[{}] not racing for the key this cycle: {}", name, holdOff.get());
+      return false;
+    }
     if (!dcs.acquireLeader()) {
       LOG.info("[{}] lost the race for the leader key", name);
       return false;

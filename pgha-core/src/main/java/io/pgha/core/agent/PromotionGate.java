@@ -1,6 +1,7 @@
 package io.pgha.core.agent;
 
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,6 +15,8 @@ final class PromotionGate {
   private final String name;
   private final Optional<PrePromoteCommand> prePromote;
   private final Watchdog watchdog;
+  private volatile long refusedAtNanos;
+  private volatile String refusal;
 
   PromotionGate(String name, Optional<PrePromoteCommand> prePromote, Watchdog watchdog) {
     this.name = name;
@@ -23,6 +26,31 @@ final class PromotionGate {
 
   /** Empty to promote; else why not (the watchdog is left disarmed). */
   Optional<String> beforePromote(long ttlSeconds) {
+    Optional<String> refused = check(ttlSeconds);
+    if (refused.isPresent()) {
+      refusal = refused.get();
+      refusedAtNanos = System.nanoTime();
+    } else {
+      refusal = null;
+    }
+    return refused;
+  }
+
+  /**
+   * Why this member should not race for the key now: a promotion was cancelled less than {@code
+   * loop_wait} ago. Racing again at once would only take the key from the others, run the fencing
+   * program again and give the key up, several times a second.
+   */
+  Optional<String> recentlyRefused(long loopWaitSeconds) {
+    String last = refusal;
+    if (last == null
+        || System.nanoTime() - refusedAtNanos >= TimeUnit.SECONDS.toNanos(loopWaitSeconds)) {
+      return Optional.empty();
+    }
+    return Optional.of(last);
+  }
+
+  private Optional<String> check(long ttlSeconds) {
     Optional<String> refused = watchdog.arm(ttlSeconds);
     if (refused.isPresent()) {
       return refused;
