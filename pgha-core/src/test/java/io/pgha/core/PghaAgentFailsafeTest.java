@@ -154,6 +154,7 @@ class PghaAgentFailsafeTest {
         await()
             .atMost(CONVERGE)
             .until(() -> primary.firstEventNanos(AgentEvent.Demoted.class, lost).isPresent());
+        assertThat(load.failedReads.get()).as("replica reads refused before the demotion").isZero();
         load.resetCounts();
         await().pollDelay(TTL).atMost(TTL.multipliedBy(2)).until(() -> true);
         assertThat(load.acked.get()).as("writes acknowledged after the demotion").isZero();
