@@ -78,7 +78,8 @@ public final class PghaAgent implements AutoCloseable {
             new PostgresController(postgresConfig),
             config.initialDynamicConfig(),
             config.restApi().apiUrl(),
-            listeners);
+            listeners,
+            config.fencing());
     ApiConfig.Builder api =
         ApiConfig.builder()
             .listen(config.restApi().listen().host(), config.restApi().listen().port());

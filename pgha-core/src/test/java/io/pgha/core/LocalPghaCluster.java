@@ -32,6 +32,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 /**
  * A pgha cluster on this machine for tests: one real etcd and N members, each a {@link PghaAgent}
@@ -54,6 +55,9 @@ public final class LocalPghaCluster implements AutoCloseable {
 
     PghaAgent agent;
 
+    /** Changes this member's configuration, for agents started from now on. */
+    UnaryOperator<PghaConfig.Builder> configure = UnaryOperator.identity();
+
     Node(String name, int pgPort, Path dataDir, FaultProxy etcdProxy) {
       this.name = name;
       this.pgPort = pgPort;
@@ -75,6 +79,16 @@ public final class LocalPghaCluster implements AutoCloseable {
     public void stop() {
       if (agent != null) {
         agent.stop();
+        agent = null;
+      }
+    }
+
+    /**
+     * The agent vanishes without a word (keys stay until its lease expires); PostgreSQL runs on.
+     */
+    public void haltAgent() {
+      if (agent != null) {
+        agent.halt();
         agent = null;
       }
     }
@@ -235,6 +249,7 @@ public final class LocalPghaCluster implements AutoCloseable {
   private final Duration retryTimeout;
   private final Map<String, Node> nodes = new LinkedHashMap<>();
   private long maximumLagOnFailover = 1024 * 1024;
+  private boolean failsafeMode;
   private final OsUser osUser = OsUser.forPostgres();
 
   /**
@@ -245,13 +260,22 @@ public final class LocalPghaCluster implements AutoCloseable {
    * @param retryTimeout etcd and PostgreSQL retry bound
    */
   public LocalPghaCluster(int members, Duration ttl, Duration loopWait, Duration retryTimeout) {
+    this(members, 1, ttl, loopWait, retryTimeout);
+  }
+
+  /**
+   * Starts an etcd of {@code etcdMembers} members and prepares {@code members} members; every
+   * member reaches etcd through its proxy to the first etcd member.
+   */
+  public LocalPghaCluster(
+      int members, int etcdMembers, Duration ttl, Duration loopWait, Duration retryTimeout) {
     this.ttl = ttl;
     this.loopWait = loopWait;
     this.retryTimeout = retryTimeout;
     this.workDir = Testkit.newWorkDir("pgha-cluster");
     this.scope =
         "test-" + workDir.getFileName().toString().replaceAll("[^A-Za-z0-9]", "").substring(0, 8);
-    this.etcd = LocalEtcd.start(1);
+    this.etcd = LocalEtcd.start(etcdMembers);
     String etcdEndpoint = etcd.clientEndpoints().get(0).replace("http://", "");
     String[] hostPort = etcdEndpoint.split(":");
     for (int i = 1; i <= members; i++) {
@@ -260,6 +284,12 @@ public final class LocalPghaCluster implements AutoCloseable {
       FaultProxy proxy = FaultProxy.start(hostPort[0], Integer.parseInt(hostPort[1]));
       nodes.put(name, new Node(name, freePort(), nodeDir.resolve("data"), proxy));
     }
+  }
+
+  /** {@code failsafe_mode} for a cluster bootstrapped from now on. */
+  public LocalPghaCluster failsafeMode(boolean enabled) {
+    this.failsafeMode = enabled;
+    return this;
   }
 
   /** {@code maximum_lag_on_failover} for members started from now on (before the bootstrap). */
@@ -348,22 +378,24 @@ public final class LocalPghaCluster implements AutoCloseable {
   }
 
   private PghaConfig config(Node node) {
-    return PghaConfig.builder()
-        .scope(scope)
-        .name(node.name)
-        .etcdEndpoints("http://" + node.etcdProxy.endpoint())
-        .postgresDataDir(node.dataDir)
-        .postgresListen("127.0.0.1:" + node.pgPort)
-        .superuser("postgres", SUPERUSER_PASSWORD)
-        .replicationUser("replicator", REPLICATION_PASSWORD)
-        .removeDataDirectoryOnRewindFailure(true)
-        .restApiListen("127.0.0.1:" + freePort())
-        .ttl(ttl)
-        .loopWait(loopWait)
-        .retryTimeout(retryTimeout)
-        .primaryStartTimeout(Duration.ofSeconds(10))
-        .pgRpo(maximumLagOnFailover)
-        .build();
+    PghaConfig.Builder b =
+        PghaConfig.builder()
+            .scope(scope)
+            .name(node.name)
+            .etcdEndpoints("http://" + node.etcdProxy.endpoint())
+            .postgresDataDir(node.dataDir)
+            .postgresListen("127.0.0.1:" + node.pgPort)
+            .superuser("postgres", SUPERUSER_PASSWORD)
+            .replicationUser("replicator", REPLICATION_PASSWORD)
+            .removeDataDirectoryOnRewindFailure(true)
+            .restApiListen("127.0.0.1:" + freePort())
+            .ttl(ttl)
+            .loopWait(loopWait)
+            .retryTimeout(retryTimeout)
+            .primaryStartTimeout(Duration.ofSeconds(10))
+            .pgRpo(maximumLagOnFailover)
+            .failsafeMode(failsafeMode);
+    return node.configure.apply(b).build();
   }
 
   private PostgresConfig.Builder tune(PostgresConfig.Builder b) {

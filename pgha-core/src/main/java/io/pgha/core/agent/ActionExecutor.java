@@ -37,6 +37,7 @@ final class ActionExecutor {
   private final EventPublisher events;
   private final AgentTimeouts timeouts;
   private final DynamicConfig bootstrapConfig;
+  private final PromotionGate gate;
 
   ActionExecutor(
       String name,
@@ -45,7 +46,8 @@ final class ActionExecutor {
       MemberState state,
       EventPublisher events,
       AgentTimeouts timeouts,
-      DynamicConfig bootstrapConfig) {
+      DynamicConfig bootstrapConfig,
+      PromotionGate gate) {
     this.name = name;
     this.dcs = dcs;
     this.postgres = postgres;
@@ -53,6 +55,7 @@ final class ActionExecutor {
     this.events = events;
     this.timeouts = timeouts;
     this.bootstrapConfig = bootstrapConfig;
+    this.gate = gate;
   }
 
   /** Performs the decision's actions in order; stops at the first that fails or does not apply. */
@@ -159,6 +162,12 @@ final class ActionExecutor {
   // ------------------------------------------------------------------ leading
 
   private boolean acquireAndPromote(ClusterView view) throws DcsException {
+    Optional<String> holdOff =
+        gate.recentlyRefused(view.config().orElse(bootstrapConfig).loopWait());
+    if (holdOff.isPresent()) {
+      LOG.debug("[{}] not racing for the key this cycle: {}", name, holdOff.get());
+      return false;
+    }
     if (!dcs.acquireLeader()) {
       LOG.info("[{}] lost the race for the leader key", name);
       return false;
@@ -183,6 +192,12 @@ final class ActionExecutor {
     }
     if (!dcs.holdsLeadership()) {
       LOG.warn("[{}] not promoting: the leader lease is not confirmed", name);
+      return false;
+    }
+    Optional<String> refused = gate.beforePromote(view.config().orElse(bootstrapConfig).ttl());
+    if (refused.isPresent()) {
+      LOG.warn("[{}] promotion cancelled, giving the leader key up: {}", name, refused.get());
+      release("promotion cancelled: " + refused.get());
       return false;
     }
     Promotion promotion = postgres.promote(timeouts.promote());

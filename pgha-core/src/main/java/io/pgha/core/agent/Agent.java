@@ -3,6 +3,7 @@ package io.pgha.core.agent;
 import io.pgha.core.api.ManagementActions;
 import io.pgha.core.api.NodeSnapshot;
 import io.pgha.core.cluster.DynamicConfig;
+import io.pgha.core.config.FencingSettings;
 import io.pgha.core.dcs.Dcs;
 import io.pgha.core.dcs.DcsException;
 import io.pgha.core.ha.MemberIdentity;
@@ -37,6 +38,8 @@ public final class Agent implements AutoCloseable {
   private final List<AutoCloseable> subscriptions = new ArrayList<>();
   private final AgentTimeouts timeouts;
   private final ApiBridge api;
+  private final FailsafeGuard failsafe;
+  private final Watchdog watchdog;
 
   /**
    * @param scope the cluster name
@@ -56,6 +59,29 @@ public final class Agent implements AutoCloseable {
       DynamicConfig bootstrapConfig,
       String apiUrl,
       List<AgentListener> listeners) {
+    this(scope, identity, dcs, postgres, bootstrapConfig, apiUrl, listeners, FencingSettings.NONE);
+  }
+
+  /**
+   * @param scope the cluster name
+   * @param identity this member's name and tags
+   * @param dcs the cluster state in etcd, connected
+   * @param postgres the local PostgreSQL
+   * @param bootstrapConfig the dynamic configuration written when this member bootstraps the
+   *     cluster, and used until the {@code config} key exists
+   * @param apiUrl this member's {@code api_url}
+   * @param listeners told about role changes
+   * @param fencing {@code pre_promote} and the watchdog
+   */
+  public Agent(
+      String scope,
+      MemberIdentity identity,
+      Dcs dcs,
+      PostgresController postgres,
+      DynamicConfig bootstrapConfig,
+      String apiUrl,
+      List<AgentListener> listeners,
+      FencingSettings fencing) {
     this.name = identity.name();
     this.dcs = dcs;
     this.postgres = postgres;
@@ -64,8 +90,23 @@ public final class Agent implements AutoCloseable {
     this.events = new EventPublisher(name);
     listeners.forEach(events::add);
     MemberState state = new MemberState();
+    this.watchdog = new Watchdog(name, fencing);
+    PromotionGate gate =
+        new PromotionGate(
+            name,
+            fencing
+                .prePromoteIfSet()
+                .map(c -> new PrePromoteCommand(name, c, fencing.prePromoteTimeout())),
+            watchdog);
     this.executor =
-        new ActionExecutor(name, dcs, postgres, state, events, timeouts, bootstrapConfig);
+        new ActionExecutor(name, dcs, postgres, state, events, timeouts, bootstrapConfig, gate);
+    this.failsafe =
+        new FailsafeGuard(
+            name,
+            dcs,
+            bootstrapConfig,
+            new FailsafeHeartbeats(name, connUrl, apiUrl),
+            why -> submitReflex(() -> executor.fence(why)));
     this.peers = new PeerProbe(name, postgres.config().superuser());
     this.loop =
         new HaLoop(
@@ -78,9 +119,11 @@ public final class Agent implements AutoCloseable {
             peers,
             new MemberRecord(name, connUrl, apiUrl, identity.tags()),
             bootstrapConfig,
-            timeouts);
+            timeouts,
+            new LeaderSafety(failsafe, watchdog));
     this.api =
-        new ApiBridge(name, scope, identity.tags(), apiUrl, connUrl, dcs, postgres, state, loop);
+        new ApiBridge(
+            name, scope, identity.tags(), apiUrl, connUrl, dcs, postgres, state, loop, failsafe);
     this.reflexes =
         Executors.newSingleThreadExecutor(
             r -> {
@@ -96,8 +139,11 @@ public final class Agent implements AutoCloseable {
         dcs.onLeadershipLost(
             (reason, atNanos) -> {
               // The clock is already running against us: fence now, on a thread of its own, and
-              // let the loop decide what comes next from fresh state.
-              submitReflex(() -> executor.fence("leadership lost: " + reason));
+              // let the loop decide what comes next from fresh state. In failsafe mode, every
+              // member's confirmation may stand in for etcd's for a while.
+              if (!failsafe.deferFencing("leadership lost: " + reason)) {
+                submitReflex(() -> executor.fence("leadership lost: " + reason));
+              }
               loop.wakeUp();
             }));
     subscriptions.add(
@@ -115,6 +161,7 @@ public final class Agent implements AutoCloseable {
             loop.wakeUp();
           }
         });
+    failsafe.start();
     loop.start();
   }
 
@@ -156,6 +203,7 @@ public final class Agent implements AutoCloseable {
    */
   public void stop() {
     loop.close();
+    failsafe.close();
     boolean wasLeader = dcs.holdsLeadership();
     try {
       if (postgres.isRunning()) {
@@ -163,6 +211,9 @@ public final class Agent implements AutoCloseable {
       }
     } catch (PostgresControlException e) {
       LOG.warn("[{}] PostgreSQL did not stop cleanly: {}", name, e.getMessage());
+    }
+    if (!postgres.isRunning()) {
+      watchdog.disarm();
     }
     try {
       if (wasLeader && !postgres.isRunning() && dcs.releaseLeader()) {
@@ -182,6 +233,7 @@ public final class Agent implements AutoCloseable {
    */
   public void halt() {
     loop.close();
+    watchdog.abandon();
     closeQuietly();
   }
 
@@ -209,6 +261,8 @@ public final class Agent implements AutoCloseable {
       }
     }
     reflexes.shutdownNow();
+    failsafe.close();
+    watchdog.abandon();
     peers.close();
     dcs.close();
     events.close();

@@ -29,6 +29,7 @@ final class ApiBridge implements ManagementActions {
   private final PostgresController postgres;
   private final MemberState state;
   private final HaLoop loop;
+  private final FailsafeGuard failsafe;
 
   ApiBridge(
       String name,
@@ -39,7 +40,8 @@ final class ApiBridge implements ManagementActions {
       Dcs dcs,
       PostgresController postgres,
       MemberState state,
-      HaLoop loop) {
+      HaLoop loop,
+      FailsafeGuard failsafe) {
     this.name = name;
     this.scope = scope;
     this.tags = tags;
@@ -49,6 +51,7 @@ final class ApiBridge implements ManagementActions {
     this.postgres = postgres;
     this.state = state;
     this.loop = loop;
+    this.failsafe = failsafe;
   }
 
   NodeSnapshot snapshot() {
@@ -61,7 +64,10 @@ final class ApiBridge implements ManagementActions {
             .postgres(status)
             .cluster(dcs.view())
             .dcsReachable(loop.dcsReachable())
-            .holdsLeaderKey(dcs.holdsLeadership())
+            .failsafeActive(failsafe.isActive())
+            // In failsafe mode the members' confirmations stand in for etcd's: load balancers
+            // keep sending writes to the primary that still may take them.
+            .holdsLeaderKey(dcs.holdsLeadership() || failsafe.isActive())
             .tags(tags)
             .lastDecision(
                 loop.recentDecisions().isEmpty()
@@ -124,6 +130,6 @@ final class ApiBridge implements ManagementActions {
 
   @Override
   public FailsafeAnswer failsafeHeartbeat(FailsafeRequest request) {
-    return FailsafeAnswer.refused("failsafe mode is not supported by this agent yet");
+    return failsafe.heartbeat(request);
   }
 }

@@ -52,6 +52,7 @@ final class HaLoop implements AutoCloseable {
   private final SlotKeeper slots;
   private final DynamicConfig bootstrapConfig;
   private final AgentTimeouts timeouts;
+  private final LeaderSafety safety;
   private final Semaphore wake = new Semaphore(0);
   private final Deque<DecisionRecord> decisions = new ArrayDeque<>();
   private final Thread thread;
@@ -74,7 +75,8 @@ final class HaLoop implements AutoCloseable {
       PeerProbe peers,
       MemberRecord memberRecord,
       DynamicConfig bootstrapConfig,
-      AgentTimeouts timeouts) {
+      AgentTimeouts timeouts,
+      LeaderSafety safety) {
     this.name = name;
     this.dcs = dcs;
     this.postgres = postgres;
@@ -86,6 +88,7 @@ final class HaLoop implements AutoCloseable {
     this.slots = new SlotKeeper(name, postgres);
     this.bootstrapConfig = bootstrapConfig;
     this.timeouts = timeouts;
+    this.safety = safety;
     this.thread = new Thread(this::run, "pgha-ha-" + name);
     this.thread.setDaemon(true);
   }
@@ -174,7 +177,7 @@ final class HaLoop implements AutoCloseable {
     followTtl(config);
 
     PostgresStatus status = postgres.probe();
-    LocalState local = observe(status, readAt);
+    LocalState local = observe(status, readAt, config);
     // Fresh positions of the peers matter when someone may be elected: no leader, or a
     // switchover / failover requested.
     PeerPositions positions =
@@ -194,6 +197,7 @@ final class HaLoop implements AutoCloseable {
     executor.execute(decision, view);
 
     PostgresStatus after = publish(view, config, decision);
+    safety.afterCycle(view, config, after);
     if (config.useSlots()
         && dcs.holdsLeadership()
         && after.acceptingConnections()
@@ -222,7 +226,7 @@ final class HaLoop implements AutoCloseable {
     }
   }
 
-  private LocalState observe(PostgresStatus status, long nowNanos) {
+  private LocalState observe(PostgresStatus status, long nowNanos, DynamicConfig config) {
     boolean up = status.acceptingConnections();
     boolean readWrite = up && Boolean.FALSE.equals(status.inRecovery());
     if (up) {
@@ -254,6 +258,7 @@ final class HaLoop implements AutoCloseable {
     if (lease.leaseId() != 0) {
       b.leaseDeadlineNanos(lease.deadlineNanos());
     }
+    safety.contribute(b, config);
     return b.build();
   }
 

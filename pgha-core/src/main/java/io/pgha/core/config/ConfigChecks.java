@@ -226,6 +226,36 @@ final class ConfigChecks {
     }
   }
 
+  void fencing(FencingSettings f, HaTimings timings) {
+    for (String arg : f.prePromote()) {
+      if (arg == null || arg.isBlank()) {
+        problems.add(
+            "postgresql.pre_promote (" + f.prePromote() + ") must not contain empty arguments");
+        break;
+      }
+    }
+    if (f.prePromoteTimeout().isNegative() || f.prePromoteTimeout().isZero()) {
+      problems.add(
+          "postgresql.pre_promote_timeout ("
+              + f.prePromoteTimeout().toMillis()
+              + "ms) must be positive");
+    }
+    if (f.watchdogSafetyMargin().isNegative()) {
+      problems.add(
+          "watchdog.safety_margin ("
+              + f.watchdogSafetyMargin().getSeconds()
+              + "s) must be 0 or more seconds");
+    } else if (f.watchdogMode() != WatchdogMode.OFF
+        && f.watchdogSafetyMargin().compareTo(timings.ttl()) >= 0) {
+      problems.add(
+          "watchdog.safety_margin ("
+              + f.watchdogSafetyMargin().getSeconds()
+              + "s) must be less than ttl ("
+              + timings.ttl().getSeconds()
+              + "s): the watchdog timeout is ttl - safety_margin");
+    }
+  }
+
   /** Patroni's config key stores whole seconds, so anything finer could not be published. */
   private boolean duration(String key, Duration value, Duration minimum, String why) {
     if (value.getNano() != 0) {
@@ -244,6 +274,10 @@ final class ConfigChecks {
       return false;
     }
     return true;
+  }
+
+  void problem(String sentence) {
+    problems.add(sentence);
   }
 
   void throwIfAny() {

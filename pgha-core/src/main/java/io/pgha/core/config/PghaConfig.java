@@ -43,6 +43,8 @@ public final class PghaConfig {
   private final long maximumLagOnFailover;
   private final boolean synchronousMode;
   private final boolean synchronousModeStrict;
+  private final boolean failsafeMode;
+  private final FencingSettings fencing;
 
   private PghaConfig(Builder b, EtcdSettings etcd, PostgresSettings postgres, RestApiSettings api) {
     this.scope = b.scope;
@@ -57,6 +59,8 @@ public final class PghaConfig {
     this.maximumLagOnFailover = b.pgRpo;
     this.synchronousMode = b.pgRpo == 0;
     this.synchronousModeStrict = b.synchronousModeStrict;
+    this.failsafeMode = b.failsafeMode;
+    this.fencing = b.fencing();
   }
 
   /** A builder with the defaults: namespace {@value #DEFAULT_NAMESPACE}, preset norm, 1 MiB rpo. */
@@ -129,6 +133,16 @@ public final class PghaConfig {
     return synchronousModeStrict;
   }
 
+  /** {@code failsafe_mode} written to a new cluster's {@code config} key. */
+  public boolean failsafeMode() {
+    return failsafeMode;
+  }
+
+  /** {@code pre_promote} and the watchdog: fencing beyond the lease. */
+  public FencingSettings fencing() {
+    return fencing;
+  }
+
   /**
    * The dynamic configuration a new cluster starts with (written to the {@code config} key when it
    * is missing, as Patroni's {@code bootstrap.dcs}): the timings, {@code maximum_lag_on_failover}
@@ -145,6 +159,7 @@ public final class PghaConfig {
         .maximumLagOnFailover(maximumLagOnFailover)
         .synchronousMode(synchronousMode ? SynchronousMode.ON : SynchronousMode.OFF)
         .synchronousModeStrict(synchronousModeStrict)
+        .failsafeMode(failsafeMode)
         .usePgRewind(true)
         .useSlots(true)
         .build();
@@ -176,6 +191,10 @@ public final class PghaConfig {
         + synchronousMode
         + ", synchronousModeStrict="
         + synchronousModeStrict
+        + ", failsafeMode="
+        + failsafeMode
+        + ", fencing="
+        + fencing
         + "]";
   }
 
@@ -217,8 +236,45 @@ public final class PghaConfig {
     private Duration primaryStartTimeout;
     private long pgRpo = DEFAULT_PG_RPO_BYTES;
     private boolean synchronousModeStrict;
+    private boolean failsafeMode;
+    private List<String> prePromote = List.of();
+    private Duration prePromoteTimeout = FencingSettings.DEFAULT_PRE_PROMOTE_TIMEOUT;
+    private WatchdogMode watchdogMode = WatchdogMode.OFF;
+    private Path watchdogDevice = FencingSettings.DEFAULT_WATCHDOG_DEVICE;
+    private Duration watchdogSafetyMargin = FencingSettings.DEFAULT_SAFETY_MARGIN;
 
     private Builder() {}
+
+    /**
+     * {@code failsafe_mode} for a new cluster: the leader may stay primary while etcd is
+     * unavailable as long as every member confirms it over the HTTP API.
+     */
+    public Builder failsafeMode(boolean enabled) {
+      this.failsafeMode = enabled;
+      return this;
+    }
+
+    /**
+     * {@code postgresql.pre_promote}: a program (and its arguments) run before this member promotes
+     * PostgreSQL; a non-zero exit, or running longer than {@code timeout}, cancels the promotion
+     * and gives the leader key up. Use it to fence the old primary (STONITH, cutting its network).
+     */
+    public Builder prePromote(List<String> command, Duration timeout) {
+      this.prePromote = command == null ? List.of() : List.copyOf(command);
+      this.prePromoteTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * {@code watchdog}: a Linux watchdog device armed before promotion and kept alive by the HA
+     * loop, so that the host resets when the agent freezes while PostgreSQL runs as primary.
+     */
+    public Builder watchdog(WatchdogMode mode, Path device, Duration safetyMargin) {
+      this.watchdogMode = mode;
+      this.watchdogDevice = device;
+      this.watchdogSafetyMargin = safetyMargin;
+      return this;
+    }
 
     /** The cluster name; letters, digits, {@code . _ -}. Required. */
     public Builder scope(String scope) {
@@ -432,6 +488,18 @@ public final class PghaConfig {
       checks.pgRto(pgRto);
       checks.pgRpo(pgRpo, synchronousModeStrict);
       checks.timings(timings());
+      FencingSettings fencing = null;
+      if (prePromoteTimeout == null
+          || watchdogMode == null
+          || watchdogDevice == null
+          || watchdogSafetyMargin == null) {
+        checks.problem(
+            "postgresql.pre_promote_timeout, watchdog.mode, watchdog.device and"
+                + " watchdog.safety_margin must not be null");
+      } else {
+        fencing = fencing();
+        checks.fencing(fencing, timings());
+      }
       checks.throwIfAny();
 
       EtcdSettings etcd =
@@ -449,6 +517,11 @@ public final class PghaConfig {
               removeDataDirectoryOnRewindFailure,
               removeDataDirectoryOnDivergedTimelines);
       return new PghaConfig(this, etcd, postgres, new RestApiSettings(apiListen, apiConnect));
+    }
+
+    private FencingSettings fencing() {
+      return new FencingSettings(
+          prePromote, prePromoteTimeout, watchdogMode, watchdogDevice, watchdogSafetyMargin);
     }
 
     private HaTimings timings() {

@@ -41,6 +41,10 @@ import java.util.concurrent.TimeUnit;
  *   <li>Nobody holds the key: only the healthiest eligible member races for it.
  * </ol>
  *
+ * <p>With {@code failsafe_mode}, rule 1 keeps a primary whose lease etcd cannot confirm while every
+ * member confirms it over the API, and a member that accepted such a confirmation does not race in
+ * rule 7 (see {@link Failsafe}).
+ *
  * <p>In pause mode (maintenance, as Patroni's) nothing is promoted, demoted, restarted or started
  * automatically: the leader keeps its key while its PostgreSQL runs or is stopped, releases it if
  * an operator demoted it, and a running primary may take a free key. Manual failover and switchover
@@ -68,7 +72,7 @@ public final class HaDecider {
       Now now) {
     Situation s = new Situation(local, view, config, me, peers, now);
     if (local.isReadWrite() && !s.leaseLive() && !s.paused()) {
-      return withoutLease(s);
+      return Failsafe.withoutLease(s).orElseGet(() -> withoutLease(s));
     }
     if (s.viewIsStale()) {
       return staleView(s);
@@ -335,7 +339,7 @@ public final class HaDecider {
           "no leader and PostgreSQL is not running: starting it read-only before joining the race",
           Action.of(START_AS_REPLICA));
     }
-    Optional<String> notHealthiest = Election.whyNotHealthiest(s);
+    Optional<String> notHealthiest = Failsafe.whyNotRace(s).or(() -> Election.whyNotHealthiest(s));
     if (notHealthiest.isEmpty()) {
       return Decision.of(
           local.isReadWrite()

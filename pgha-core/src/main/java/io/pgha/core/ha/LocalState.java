@@ -28,6 +28,10 @@ import java.util.OptionalLong;
  *     hold no lease
  * @param viewConfirmedAtNanos when the cluster view was last known to match etcd (a watch event, a
  *     progress notification or a read)
+ * @param failsafeConfirmedUntilNanos failsafe mode, on a leader: until when every member's last
+ *     confirmation over the API lets it stay primary without etcd; empty when there is none
+ * @param failsafeContact failsafe mode, on a replica: the last leader heartbeat this member
+ *     accepted over the API
  */
 public record LocalState(
     boolean dataDirectoryEmpty,
@@ -41,7 +45,9 @@ public record LocalState(
     Optional<String> following,
     boolean rejoinFailed,
     OptionalLong leaseDeadlineNanos,
-    long viewConfirmedAtNanos) {
+    long viewConfirmedAtNanos,
+    OptionalLong failsafeConfirmedUntilNanos,
+    Optional<FailsafeContact> failsafeContact) {
 
   public LocalState {
     systemIdentifier = Objects.requireNonNullElse(systemIdentifier, Optional.empty());
@@ -49,6 +55,9 @@ public record LocalState(
         Objects.requireNonNullElse(postgresDownSinceNanos, OptionalLong.empty());
     following = Objects.requireNonNullElse(following, Optional.empty());
     leaseDeadlineNanos = Objects.requireNonNullElse(leaseDeadlineNanos, OptionalLong.empty());
+    failsafeConfirmedUntilNanos =
+        Objects.requireNonNullElse(failsafeConfirmedUntilNanos, OptionalLong.empty());
+    failsafeContact = Objects.requireNonNullElse(failsafeContact, Optional.empty());
   }
 
   /** A builder starting from "nothing here yet": empty data directory, PostgreSQL not running. */
@@ -85,6 +94,8 @@ public record LocalState(
     private boolean rejoinFailed;
     private OptionalLong leaseDeadlineNanos = OptionalLong.empty();
     private long viewConfirmedAtNanos;
+    private OptionalLong failsafeConfirmedUntilNanos = OptionalLong.empty();
+    private Optional<FailsafeContact> failsafeContact = Optional.empty();
 
     private Builder() {}
 
@@ -101,6 +112,8 @@ public record LocalState(
       rejoinFailed = s.rejoinFailed;
       leaseDeadlineNanos = s.leaseDeadlineNanos;
       viewConfirmedAtNanos = s.viewConfirmedAtNanos;
+      failsafeConfirmedUntilNanos = s.failsafeConfirmedUntilNanos;
+      failsafeContact = s.failsafeContact;
     }
 
     public Builder dataDirectoryEmpty(boolean v) {
@@ -173,6 +186,16 @@ public record LocalState(
       return this;
     }
 
+    public Builder failsafeConfirmedUntilNanos(long v) {
+      failsafeConfirmedUntilNanos = OptionalLong.of(v);
+      return this;
+    }
+
+    public Builder failsafeContact(FailsafeContact v) {
+      failsafeContact = Optional.ofNullable(v);
+      return this;
+    }
+
     public LocalState build() {
       return new LocalState(
           dataDirectoryEmpty,
@@ -186,7 +209,9 @@ public record LocalState(
           following,
           rejoinFailed,
           leaseDeadlineNanos,
-          viewConfirmedAtNanos);
+          viewConfirmedAtNanos,
+          failsafeConfirmedUntilNanos,
+          failsafeContact);
     }
   }
 }

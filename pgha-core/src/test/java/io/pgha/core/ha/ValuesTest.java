@@ -47,7 +47,8 @@ class ValuesTest {
     assertThat(primary.toBuilder().inRecovery(true).build().isReplica()).isTrue();
 
     LocalState nulls =
-        new LocalState(false, null, false, false, 0, 0, false, null, null, false, null, 0);
+        new LocalState(
+            false, null, false, false, 0, 0, false, null, null, false, null, 0, null, null);
     assertThat(nulls.systemIdentifier()).isEmpty();
     assertThat(nulls.postgresDownSinceNanos()).isEmpty();
     assertThat(nulls.following()).isEmpty();

@@ -1,0 +1,58 @@
+package io.pgha.core.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What keeps a primary from accepting writes beyond its lease, besides the lease itself.
+ *
+ * @param prePromote Patroni's {@code postgresql.pre_promote}: the program and its arguments, run
+ *     after this member took the leader key and before it promotes PostgreSQL; a non-zero exit or a
+ *     timeout cancels the promotion. Empty for none.
+ * @param prePromoteTimeout how long {@code pre_promote} may run
+ * @param watchdogMode {@code watchdog.mode}
+ * @param watchdogDevice {@code watchdog.device}
+ * @param watchdogSafetyMargin {@code watchdog.safety_margin}: the device's timeout must be at most
+ *     {@code ttl - safety_margin}
+ */
+public record FencingSettings(
+    List<String> prePromote,
+    Duration prePromoteTimeout,
+    WatchdogMode watchdogMode,
+    Path watchdogDevice,
+    Duration watchdogSafetyMargin) {
+
+  /** Patroni's default device. */
+  public static final Path DEFAULT_WATCHDOG_DEVICE = Path.of("/dev/watchdog");
+
+  /** Patroni's default {@code watchdog.safety_margin}. */
+  public static final Duration DEFAULT_SAFETY_MARGIN = Duration.ofSeconds(5);
+
+  /** The default {@code pre_promote} time limit. */
+  public static final Duration DEFAULT_PRE_PROMOTE_TIMEOUT = Duration.ofSeconds(30);
+
+  /** No pre_promote command, no watchdog. */
+  public static final FencingSettings NONE =
+      new FencingSettings(
+          List.of(),
+          DEFAULT_PRE_PROMOTE_TIMEOUT,
+          WatchdogMode.OFF,
+          DEFAULT_WATCHDOG_DEVICE,
+          DEFAULT_SAFETY_MARGIN);
+
+  public FencingSettings {
+    prePromote = List.copyOf(prePromote);
+    Objects.requireNonNull(prePromoteTimeout, "prePromoteTimeout");
+    Objects.requireNonNull(watchdogMode, "watchdogMode");
+    Objects.requireNonNull(watchdogDevice, "watchdogDevice");
+    Objects.requireNonNull(watchdogSafetyMargin, "watchdogSafetyMargin");
+  }
+
+  /** The pre_promote command, when one is configured. */
+  public Optional<List<String>> prePromoteIfSet() {
+    return prePromote.isEmpty() ? Optional.empty() : Optional.of(prePromote);
+  }
+}

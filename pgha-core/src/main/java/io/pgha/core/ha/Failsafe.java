@@ -1,0 +1,192 @@
+package io.pgha.core.ha;
+
+import static io.pgha.core.ha.Situation.seconds;
+
+import io.pgha.core.cluster.ClusterView;
+import io.pgha.core.cluster.DynamicConfig;
+import io.pgha.core.cluster.Member;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Patroni's failsafe mode ({@code failsafe_mode} in the dynamic configuration), as pure rules.
+ *
+ * <p>Without it, a leader that etcd cannot confirm demotes before its lease could expire. With it,
+ * the leader may stay primary while every member of the last known member set (the {@code failsafe}
+ * key, and the members of the last view) accepts it over the HTTP API ({@code POST /failsafe}). A
+ * member that accepts promises not to race for the leader key for one {@code ttl} after the
+ * heartbeat, so the leader counts on a round of confirmations only until {@code round start + ttl -
+ * ttl/4}: the same margin as its lease. A single member that does not answer is enough to demote
+ * the leader: only all of them can rule out a majority of members behind a partition, electing
+ * someone else through a part of etcd the leader cannot see.
+ */
+public final class Failsafe {
+  private Failsafe() {}
+
+  /**
+   * The leader's decision when its lease is not live although PostgreSQL runs read-write; empty to
+   * demote as usual.
+   */
+  static Optional<Decision> withoutLease(Situation s) {
+    if (!s.config().failsafeMode()) {
+      return Optional.empty();
+    }
+    OptionalLong until = s.local().failsafeConfirmedUntilNanos();
+    if (until.isEmpty() || s.now().nanos() - until.getAsLong() >= 0) {
+      return Optional.empty();
+    }
+    String left = seconds(until.getAsLong() - s.now().nanos());
+    if (!s.viewIsStale()) {
+      Optional<String> other = s.otherLeader();
+      if (other.isPresent()) {
+        return Optional.empty();
+      }
+      if (s.view().isUnlocked()) {
+        return Optional.of(
+            Decision.of(
+                "etcd answers again but my leader key expired meanwhile; failsafe mode kept me"
+                    + " primary (every member confirmed, for another "
+                    + left
+                    + "): taking the key back",
+                Action.of(ActionKind.ACQUIRE_AND_PROMOTE)));
+      }
+    }
+    return Optional.of(
+        Decision.of(
+            "continuing to run as the leader because failsafe mode is enabled and all members"
+                + " are accessible: etcd cannot confirm my lease, every member confirmed over the"
+                + " API that it accepts me (for another "
+                + left
+                + ")",
+            Action.of(ActionKind.WAIT)));
+  }
+
+  /** Why this member may not race for a free leader key in failsafe mode; empty if it may. */
+  static Optional<String> whyNotRace(Situation s) {
+    if (!s.config().failsafeMode()) {
+      return Optional.empty();
+    }
+    Optional<FailsafeContact> contact = s.local().failsafeContact();
+    if (contact.isPresent() && !contact.get().leader().equals(s.name())) {
+      long age = s.now().nanos() - contact.get().receivedAtNanos();
+      if (age < TimeUnit.SECONDS.toNanos(s.config().ttl())) {
+        return Optional.of(
+            "("
+                + contact.get().leader()
+                + ") told me "
+                + seconds(age)
+                + " ago over the API that it still runs as primary (failsafe mode): not racing"
+                + " within ttl of that");
+      }
+    }
+    Optional<Map<String, String>> failsafe = s.view().failsafe();
+    if (failsafe.isPresent()
+        && !failsafe.get().isEmpty()
+        && !failsafe.get().containsKey(s.name())) {
+      return Optional.of(
+          "failsafe mode is on and I am not in the failsafe key's member list "
+              + new TreeMap<>(failsafe.get()).keySet());
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Why this member refuses a leader's failsafe heartbeat; empty to accept it.
+   *
+   * @param me this member
+   * @param sender the member that claims to lead
+   * @param runsReadWrite whether this member's PostgreSQL runs read-write
+   */
+  public static Optional<String> whyRefuseHeartbeat(
+      String me, String sender, boolean runsReadWrite) {
+    if (sender.equals(me)) {
+      return Optional.of("(" + me + ") is this member: a leader does not confirm itself");
+    }
+    if (runsReadWrite) {
+      return Optional.of("Running as a leader: (" + me + ") runs PostgreSQL read-write itself");
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The {@code failsafe} key the leader keeps while healthy: every member that publishes an API
+   * URL, name to {@code api_url}.
+   */
+  public static Map<String, String> topology(ClusterView view) {
+    Map<String, String> members = new TreeMap<>();
+    for (Member m : view.members().values()) {
+      if (!m.apiUrl().isBlank()) {
+        members.put(m.name(), m.apiUrl());
+      }
+    }
+    return members;
+  }
+
+  /**
+   * What the leader should write to the {@code failsafe} key after a cycle: the topology when
+   * failsafe mode is on and the key differs; an empty map to delete a key left over when it is off;
+   * empty when nothing is to be done.
+   */
+  public static Optional<Map<String, String>> keyUpdate(ClusterView view, DynamicConfig config) {
+    Optional<Map<String, String>> current = view.failsafe();
+    if (!config.failsafeMode()) {
+      return current.isPresent() ? Optional.of(Map.of()) : Optional.empty();
+    }
+    Map<String, String> wanted = topology(view);
+    if (wanted.isEmpty() || current.map(wanted::equals).orElse(false)) {
+      return Optional.empty();
+    }
+    return Optional.of(wanted);
+  }
+
+  /**
+   * Every member that must confirm the leader, name to {@code api_url}: the last known {@code
+   * failsafe} key together with the members of the last view (the larger set is the safer one),
+   * without the leader itself. A member known only without an API URL maps to an empty string: it
+   * cannot confirm, so the leader cannot stay.
+   */
+  public static Map<String, String> membersToConfirm(ClusterView view, String me) {
+    Map<String, String> members = new LinkedHashMap<>();
+    view.failsafe().ifPresent(members::putAll);
+    for (Member m : view.members().values()) {
+      if (!m.apiUrl().isBlank() || !members.containsKey(m.name())) {
+        members.put(m.name(), m.apiUrl());
+      }
+    }
+    members.remove(me);
+    return members;
+  }
+
+  /**
+   * Whether the leader should ask every member for a confirmation now: failsafe mode is on, it runs
+   * as the primary and etcd has not confirmed its lease for more than half a ttl (two keep-alives
+   * in a row), or the lease is gone. Asking while etcd answers would make the members wait a ttl
+   * before racing after a clean switchover.
+   *
+   * @param lastConfirmedSendNanos when the last keep-alive etcd confirmed was sent; 0 for no lease
+   */
+  public static boolean heartbeatDue(
+      boolean failsafeMode,
+      boolean leadingReadWrite,
+      long lastConfirmedSendNanos,
+      long ttlNanos,
+      long nowNanos) {
+    if (!failsafeMode || !leadingReadWrite) {
+      return false;
+    }
+    return lastConfirmedSendNanos == 0 || nowNanos - lastConfirmedSendNanos > ttlNanos / 2;
+  }
+
+  /**
+   * Until when a round of confirmations that started at {@code roundStartNanos} lets the leader
+   * stay primary: each member waits a ttl from its own (later) receipt, the leader keeps a quarter
+   * of it as margin for fencing and clock drift, as for its lease.
+   */
+  public static long confirmedUntil(long roundStartNanos, long ttlNanos) {
+    return roundStartNanos + ttlNanos - ttlNanos / 4;
+  }
+}

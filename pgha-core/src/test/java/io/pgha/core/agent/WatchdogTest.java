@@ -1,0 +1,139 @@
+package io.pgha.core.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pgha.core.config.FencingSettings;
+import io.pgha.core.config.WatchdogMode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The watchdog against a plain file standing in for the device. */
+class WatchdogTest {
+  @TempDir Path dir;
+
+  private Watchdog watchdog(WatchdogMode mode, Path device) {
+    return new Watchdog(
+        "pg-1",
+        new FencingSettings(List.of(), Duration.ofSeconds(30), mode, device, Duration.ofSeconds(5)),
+        dir.resolve("sys"));
+  }
+
+  private Path device() throws Exception {
+    return Files.createFile(dir.resolve("watchdog"));
+  }
+
+  @Test
+  void armedBeforePromotionKeptAliveWhileReadWriteDisarmedWithTheMagicClose() throws Exception {
+    Path device = device();
+    Watchdog w = watchdog(WatchdogMode.REQUIRED, device);
+
+    assertThat(w.arm(30)).isEmpty();
+    w.afterCycle(true, 30);
+    w.afterCycle(true, 30);
+    assertThat(Files.readString(device)).isEqualTo("111");
+    w.afterCycle(false, 30);
+    assertThat(w.isArmed()).isFalse();
+    assertThat(Files.readString(device)).isEqualTo("111V");
+    w.afterCycle(false, 30);
+    assertThat(Files.readString(device)).isEqualTo("111V");
+  }
+
+  @Test
+  void aPrimaryThatDidNotComeThroughAPromotionIsArmedByTheLoop() throws Exception {
+    Path device = device();
+    Watchdog w = watchdog(WatchdogMode.AUTOMATIC, device);
+
+    w.afterCycle(true, 30);
+    assertThat(w.isArmed()).isTrue();
+    w.close();
+    assertThat(Files.readString(device)).isEqualTo("1V");
+  }
+
+  @Test
+  void requiredRefusesPromotionWhenTheDeviceCannotBeOpened() {
+    Watchdog w = watchdog(WatchdogMode.REQUIRED, dir.resolve("missing/watchdog"));
+
+    assertThat(w.arm(30))
+        .hasValueSatisfying(
+            why ->
+                assertThat(why)
+                    .contains("missing/watchdog is unusable: it cannot be opened for writing")
+                    .endsWith("(watchdog.mode required)"));
+    assertThat(w.isArmed()).isFalse();
+  }
+
+  @Test
+  void automaticPromotesWithoutAWatchdogItCannotOpen() {
+    Watchdog w = watchdog(WatchdogMode.AUTOMATIC, dir.resolve("missing/watchdog"));
+
+    assertThat(w.arm(30)).isEmpty();
+    assertThat(w.isArmed()).isFalse();
+    w.afterCycle(true, 30);
+    assertThat(w.isArmed()).isFalse();
+  }
+
+  @Test
+  void aDeviceTimeoutLongerThanTtlLessTheMarginIsRefused() throws Exception {
+    Path device = Files.createFile(dir.resolve("watchdog1"));
+    Files.createDirectories(dir.resolve("sys/watchdog1"));
+    Files.writeString(dir.resolve("sys/watchdog1/timeout"), "60\n");
+    Watchdog w = watchdog(WatchdogMode.REQUIRED, device);
+
+    assertThat(w.arm(30))
+        .hasValueSatisfying(
+            why ->
+                assertThat(why)
+                    .contains(
+                        "its timeout (60s) is not within ttl - safety_margin (30s - 5s = 25s);"
+                            + " set the driver's timeout (softdog soft_margin) to at most 25s"));
+    assertThat(Files.readString(device)).isEmpty();
+  }
+
+  @Test
+  void aDeviceTimeoutWithinTheBoundIsAccepted() throws Exception {
+    Path device = Files.createFile(dir.resolve("watchdog1"));
+    Files.createDirectories(dir.resolve("sys/watchdog1"));
+    Files.writeString(dir.resolve("sys/watchdog1/timeout"), "25\n");
+    Watchdog w = watchdog(WatchdogMode.REQUIRED, device);
+
+    assertThat(w.arm(30)).isEmpty();
+    assertThat(w.isArmed()).isTrue();
+  }
+
+  @Test
+  void theLegacyDeviceNameReadsWatchdog0() throws Exception {
+    Path device = Files.createDirectories(dir.resolve("dev")).resolve("watchdog");
+    Files.createFile(device);
+    Files.createDirectories(dir.resolve("sys/watchdog0"));
+    Files.writeString(dir.resolve("sys/watchdog0/timeout"), "0");
+    Watchdog w = watchdog(WatchdogMode.REQUIRED, device);
+
+    assertThat(w.arm(30)).hasValueSatisfying(why -> assertThat(why).contains("timeout (0s)"));
+  }
+
+  @Test
+  void offDoesNothing() throws Exception {
+    Path device = device();
+    Watchdog w = watchdog(WatchdogMode.OFF, device);
+
+    assertThat(w.arm(30)).isEmpty();
+    w.afterCycle(true, 30);
+    w.disarm();
+    assertThat(Files.readString(device)).isEmpty();
+  }
+
+  @Test
+  void abandoningLeavesTheDeviceCounting() throws Exception {
+    Path device = device();
+    Watchdog w = watchdog(WatchdogMode.REQUIRED, device);
+    w.arm(30);
+
+    w.abandon();
+
+    assertThat(Files.readString(device)).isEqualTo("1");
+  }
+}
