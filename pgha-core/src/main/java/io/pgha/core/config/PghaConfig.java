@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 
 /**
  * The static configuration of one pgha member. Immutable; build it with {@link #builder()}. {@link
@@ -43,6 +44,7 @@ public final class PghaConfig {
   private final long maximumLagOnFailover;
   private final boolean synchronousMode;
   private final boolean synchronousModeStrict;
+  private final UnaryOperator<DynamicConfig.Builder> bootstrapDcs;
 
   private PghaConfig(Builder b, EtcdSettings etcd, PostgresSettings postgres, RestApiSettings api) {
     this.scope = b.scope;
@@ -57,6 +59,7 @@ public final class PghaConfig {
     this.maximumLagOnFailover = b.pgRpo;
     this.synchronousMode = b.pgRpo == 0;
     this.synchronousModeStrict = b.synchronousModeStrict;
+    this.bootstrapDcs = b.bootstrapDcs;
   }
 
   /** A builder with the defaults: namespace {@value #DEFAULT_NAMESPACE}, preset norm, 1 MiB rpo. */
@@ -134,20 +137,21 @@ public final class PghaConfig {
    * is missing, as Patroni's {@code bootstrap.dcs}): the timings, {@code maximum_lag_on_failover}
    * from {@code pg_rpo}, synchronous mode when {@code pg_rpo} is 0, and pg_rewind and replication
    * slots on (pgha initialises data directories with checksums, so rewinding works). Patroni's
-   * defaults for everything else.
+   * defaults for everything else, then whatever {@link Builder#bootstrapDcs} adjusts.
    */
   public DynamicConfig initialDynamicConfig() {
-    return DynamicConfig.builder()
-        .ttl(Math.toIntExact(timings.ttl().getSeconds()))
-        .loopWait(Math.toIntExact(timings.loopWait().getSeconds()))
-        .retryTimeout(Math.toIntExact(timings.retryTimeout().getSeconds()))
-        .primaryStartTimeout(Math.toIntExact(timings.primaryStartTimeout().getSeconds()))
-        .maximumLagOnFailover(maximumLagOnFailover)
-        .synchronousMode(synchronousMode ? SynchronousMode.ON : SynchronousMode.OFF)
-        .synchronousModeStrict(synchronousModeStrict)
-        .usePgRewind(true)
-        .useSlots(true)
-        .build();
+    DynamicConfig.Builder b =
+        DynamicConfig.builder()
+            .ttl(Math.toIntExact(timings.ttl().getSeconds()))
+            .loopWait(Math.toIntExact(timings.loopWait().getSeconds()))
+            .retryTimeout(Math.toIntExact(timings.retryTimeout().getSeconds()))
+            .primaryStartTimeout(Math.toIntExact(timings.primaryStartTimeout().getSeconds()))
+            .maximumLagOnFailover(maximumLagOnFailover)
+            .synchronousMode(synchronousMode ? SynchronousMode.ON : SynchronousMode.OFF)
+            .synchronousModeStrict(synchronousModeStrict)
+            .usePgRewind(true)
+            .useSlots(true);
+    return bootstrapDcs.apply(b).build();
   }
 
   @Override
@@ -217,6 +221,7 @@ public final class PghaConfig {
     private Duration primaryStartTimeout;
     private long pgRpo = DEFAULT_PG_RPO_BYTES;
     private boolean synchronousModeStrict;
+    private UnaryOperator<DynamicConfig.Builder> bootstrapDcs = UnaryOperator.identity();
 
     private Builder() {}
 
@@ -369,6 +374,17 @@ public final class PghaConfig {
     /** With {@code pg_rpo} 0: block commits rather than fall back to asynchronous replication. */
     public Builder synchronousModeStrict(boolean strict) {
       this.synchronousModeStrict = strict;
+      return this;
+    }
+
+    /**
+     * Adjusts the dynamic configuration a new cluster starts with, after the timings and {@code
+     * pg_rpo} are applied (Patroni's {@code bootstrap.dcs}: {@code synchronous_mode}, {@code
+     * failsafe_mode}, {@code postgresql.parameters}, ...). Timings set here are not checked: set
+     * them with {@link #ttl}, {@link #loopWait} and {@link #retryTimeout}.
+     */
+    public Builder bootstrapDcs(UnaryOperator<DynamicConfig.Builder> adjust) {
+      this.bootstrapDcs = Objects.requireNonNull(adjust, "adjust");
       return this;
     }
 
