@@ -96,8 +96,12 @@ record HaproxyConfig(
       out.append("    bind ").append(bind).append(':').append(port).append('\n');
     }
     out.append("    mode tcp\n");
+    if (port > 0) {
+      out.append("    maxconn 5000\n");
+    }
     out.append("    balance roundrobin\n");
     out.append("    option httpchk\n");
+    out.append("    option http-keep-alive\n");
     out.append("    http-check send meth OPTIONS uri ").append(check).append('\n');
     out.append("    http-check expect status 200\n");
     out.append("    default-server inter 3s fastinter 1s downinter 5s rise 3 fall 3")
