@@ -209,7 +209,7 @@ public final class Sidecar implements AutoCloseable {
     Sidecar sidecar;
     try {
       sidecar = run(config);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | LinkageError e) {
       LOG.error("[{}] could not start: {}", config.pgha().name(), e.getMessage(), e);
       err.println(config.pgha().name() + ": could not start: " + e.getMessage());
       return EXIT_START_FAILED;
