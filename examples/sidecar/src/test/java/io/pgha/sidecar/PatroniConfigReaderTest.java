@@ -84,6 +84,30 @@ class PatroniConfigReaderTest {
   }
 
   @Test
+  void theFileOfARealPatroniNodeRunsUnchanged() throws IOException {
+    String yaml;
+    try (InputStream in = getClass().getResourceAsStream("/patroni-3.0.2-node1.yml")) {
+      yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    SidecarConfig config = read(yaml);
+    assertThat(config.pgha().namespace()).isEqualTo("/service");
+    assertThat(config.pgha().postgres().rewind().username()).isEqualTo("postgres");
+    assertThat(config.warnings())
+        .containsExactly(
+            "line 5: log is ignored: pgha logs through SLF4J; configure logback"
+                + " (-Dlogback.configurationFile)",
+            "line 48: postgresql.pgpass is ignored: pgha passes passwords to its tools directly");
+    PostgresConfig pg = config.newAgent().postgresConfig();
+    assertThat(pg.initdbOptions())
+        .containsExactly("--encoding=UTF8", "--locale=C", "--data-checksums");
+    assertThat(pg.parameters())
+        .containsEntry("wal_log_hints", "on")
+        .containsEntry("log_min_messages", "warning");
+    assertThat(pg.hbaEntries()).hasSize(3);
+    assertThat(config.pgha().initialDynamicConfig().primaryStartTimeout()).isEqualTo(10);
+  }
+
+  @Test
   void unknownAndIgnoredKeysAreWarnedAboutWithTheirLine() throws IOException {
     SidecarConfig config = read(pigsty());
     assertThat(config.warnings())
