@@ -71,7 +71,8 @@ final class ClusterMembers {
             .endpoints(config.etcd().endpoints().stream().map(URI::toString).toList())
             .namespace(config.namespace())
             .scope(config.scope())
-            .memberName(config.name())
+            // Only reads; the suffix tells this reader apart from the member in log lines.
+            .memberName(config.name() + "-haproxy-config")
             .ttl(ttl)
             .requestTimeout(ETCD_TIMEOUT.compareTo(ttl) < 0 ? ETCD_TIMEOUT : ttl.dividedBy(2));
     config

@@ -53,6 +53,8 @@ class PatroniToolsCompatibilityTest {
   private static LocalHaproxy haproxy;
   private static int primaryPort;
   private static int replicaPort;
+  private static int defaultPort;
+  private static int offlinePort;
 
   @BeforeAll
   static void startCluster() throws Exception {
@@ -70,8 +72,9 @@ class PatroniToolsCompatibilityTest {
 
     primaryPort = Testkit.freePort();
     replicaPort = Testkit.freePort();
-    String ports =
-        primaryPort + "," + replicaPort + "," + Testkit.freePort() + "," + Testkit.freePort();
+    defaultPort = Testkit.freePort();
+    offlinePort = Testkit.freePort();
+    String ports = primaryPort + "," + replicaPort + "," + defaultPort + "," + offlinePort;
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int status =
@@ -235,17 +238,31 @@ class PatroniToolsCompatibilityTest {
         CONVERGE,
         "HAProxy's primary port on " + leader,
         () -> through(primaryPort).filter(s -> !s.inRecovery() && s.port() == leader.pgPort));
+    // Round robin over the replicas: several connections in a row, none to the leader (a new
+    // leader leaves the replica service once its checks fail, a few seconds after promotion).
     Server replica =
         SidecarCluster.await(
             CONVERGE,
-            "HAProxy's replica port on a replica",
-            () -> through(replicaPort).filter(Server::inRecovery));
+            "HAProxy's replica port on replicas only",
+            () -> {
+              Optional<Server> last = Optional.empty();
+              for (int i = 0; i < 4; i++) {
+                last = through(replicaPort).filter(Server::inRecovery);
+                if (last.isEmpty()) {
+                  return Optional.empty();
+                }
+              }
+              return last;
+            });
     assertThat(replica.port()).isNotEqualTo(leader.pgPort);
-    // Round robin over the replicas: several connections, none to the leader.
-    for (int i = 0; i < 4; i++) {
-      Optional<Server> s = through(replicaPort);
-      s.ifPresent(v -> assertThat(v.inRecovery()).isTrue());
-    }
+    SidecarCluster.await(
+        CONVERGE,
+        "HAProxy's default port on " + leader,
+        () -> through(defaultPort).filter(s -> !s.inRecovery() && s.port() == leader.pgPort));
+    SidecarCluster.await(
+        CONVERGE,
+        "HAProxy's offline port on a replica",
+        () -> through(offlinePort).filter(s -> s.inRecovery() && s.port() != leader.pgPort));
   }
 
   record Server(boolean inRecovery, int port) {}
