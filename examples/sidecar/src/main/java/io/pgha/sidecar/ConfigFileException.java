@@ -16,13 +16,18 @@ public final class ConfigFileException extends RuntimeException {
   private final List<String> problems;
 
   ConfigFileException(String file, List<String> problems) {
-    super(describe(file, problems));
-    this.problems = List.copyOf(problems);
+    super(describe(file, distinct(problems)));
+    this.problems = distinct(problems);
   }
 
   /** Every problem found, one sentence each. */
   public List<String> problems() {
     return problems;
+  }
+
+  /** A key read twice (bootstrap.dcs parameters feed two settings) is reported once. */
+  private static List<String> distinct(List<String> problems) {
+    return List.copyOf(new java.util.LinkedHashSet<>(problems));
   }
 
   private static String describe(String file, List<String> problems) {

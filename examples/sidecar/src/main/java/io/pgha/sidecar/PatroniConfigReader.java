@@ -721,12 +721,17 @@ final class PatroniConfigReader {
       if (t.getKeyNode() instanceof ScalarNode k && t.getValueNode() instanceof ScalarNode v) {
         values.put(k.getValue(), v.getValue());
       } else {
+        String name =
+            t.getKeyNode() instanceof ScalarNode k ? k.getValue() : YamlTree.kind(t.getKeyNode());
         problems.add(
             "line "
                 + YamlTree.line(t.getKeyNode())
                 + ": "
                 + path
-                + " must map parameter names to single values");
+                + "."
+                + name
+                + " must be a single value, not a "
+                + YamlTree.kind(t.getValueNode()));
       }
     }
     return values;

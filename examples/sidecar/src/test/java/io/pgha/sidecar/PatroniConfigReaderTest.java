@@ -274,6 +274,20 @@ class PatroniConfigReaderTest {
   }
 
   @Test
+  void aParameterThatIsNotASingleValueIsNamed() {
+    ConfigFileException e =
+        problem(
+            MINIMAL
+                + "  parameters:\n    shared_buffers: [1, 2]\n"
+                + "bootstrap:\n  dcs:\n    postgresql:\n      parameters:\n        work_mem: {a: 1}\n");
+    assertThat(e.problems())
+        .containsExactly(
+            "line 17: bootstrap.dcs.postgresql.parameters.work_mem must be a single value, not a"
+                + " mapping",
+            "line 12: postgresql.parameters.shared_buffers must be a single value, not a list");
+  }
+
+  @Test
   void etcdIsRequired() {
     assertThatThrownBy(() -> read(MINIMAL.replace("etcd3:\n  hosts: 127.0.0.1:2379\n", "")))
         .isInstanceOf(ConfigFileException.class)
