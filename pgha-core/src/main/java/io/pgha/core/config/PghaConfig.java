@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 
 /**
  * The static configuration of one pgha member. Immutable; build it with {@link #builder()}. {@link
@@ -45,6 +46,7 @@ public final class PghaConfig {
   private final boolean synchronousModeStrict;
   private final boolean failsafeMode;
   private final FencingSettings fencing;
+  private final UnaryOperator<DynamicConfig.Builder> bootstrapDcs;
 
   private PghaConfig(Builder b, EtcdSettings etcd, PostgresSettings postgres, RestApiSettings api) {
     this.scope = b.scope;
@@ -61,6 +63,7 @@ public final class PghaConfig {
     this.synchronousModeStrict = b.synchronousModeStrict;
     this.failsafeMode = b.failsafeMode;
     this.fencing = b.fencing();
+    this.bootstrapDcs = b.bootstrapDcs;
   }
 
   /** A builder with the defaults: namespace {@value #DEFAULT_NAMESPACE}, preset norm, 1 MiB rpo. */
@@ -148,21 +151,22 @@ public final class PghaConfig {
    * is missing, as Patroni's {@code bootstrap.dcs}): the timings, {@code maximum_lag_on_failover}
    * from {@code pg_rpo}, synchronous mode when {@code pg_rpo} is 0, and pg_rewind and replication
    * slots on (pgha initialises data directories with checksums, so rewinding works). Patroni's
-   * defaults for everything else.
+   * defaults for everything else, then whatever {@link Builder#bootstrapDcs} adjusts.
    */
   public DynamicConfig initialDynamicConfig() {
-    return DynamicConfig.builder()
-        .ttl(Math.toIntExact(timings.ttl().getSeconds()))
-        .loopWait(Math.toIntExact(timings.loopWait().getSeconds()))
-        .retryTimeout(Math.toIntExact(timings.retryTimeout().getSeconds()))
-        .primaryStartTimeout(Math.toIntExact(timings.primaryStartTimeout().getSeconds()))
-        .maximumLagOnFailover(maximumLagOnFailover)
-        .synchronousMode(synchronousMode ? SynchronousMode.ON : SynchronousMode.OFF)
-        .synchronousModeStrict(synchronousModeStrict)
-        .failsafeMode(failsafeMode)
-        .usePgRewind(true)
-        .useSlots(true)
-        .build();
+    DynamicConfig.Builder b =
+        DynamicConfig.builder()
+            .ttl(Math.toIntExact(timings.ttl().getSeconds()))
+            .loopWait(Math.toIntExact(timings.loopWait().getSeconds()))
+            .retryTimeout(Math.toIntExact(timings.retryTimeout().getSeconds()))
+            .primaryStartTimeout(Math.toIntExact(timings.primaryStartTimeout().getSeconds()))
+            .maximumLagOnFailover(maximumLagOnFailover)
+            .synchronousMode(synchronousMode ? SynchronousMode.ON : SynchronousMode.OFF)
+            .synchronousModeStrict(synchronousModeStrict)
+            .failsafeMode(failsafeMode)
+            .usePgRewind(true)
+            .useSlots(true);
+    return bootstrapDcs.apply(b).build();
   }
 
   @Override
@@ -242,6 +246,7 @@ public final class PghaConfig {
     private WatchdogMode watchdogMode = WatchdogMode.OFF;
     private Path watchdogDevice = FencingSettings.DEFAULT_WATCHDOG_DEVICE;
     private Duration watchdogSafetyMargin = FencingSettings.DEFAULT_SAFETY_MARGIN;
+    private UnaryOperator<DynamicConfig.Builder> bootstrapDcs = UnaryOperator.identity();
 
     private Builder() {}
 
@@ -425,6 +430,17 @@ public final class PghaConfig {
     /** With {@code pg_rpo} 0: block commits rather than fall back to asynchronous replication. */
     public Builder synchronousModeStrict(boolean strict) {
       this.synchronousModeStrict = strict;
+      return this;
+    }
+
+    /**
+     * Adjusts the dynamic configuration a new cluster starts with, after the timings and {@code
+     * pg_rpo} are applied (Patroni's {@code bootstrap.dcs}: {@code synchronous_mode}, {@code
+     * failsafe_mode}, {@code postgresql.parameters}, ...). Timings set here are not checked: set
+     * them with {@link #ttl}, {@link #loopWait} and {@link #retryTimeout}.
+     */
+    public Builder bootstrapDcs(UnaryOperator<DynamicConfig.Builder> adjust) {
+      this.bootstrapDcs = Objects.requireNonNull(adjust, "adjust");
       return this;
     }
 

@@ -6,15 +6,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.pgha.core.cluster.ClusterView;
 import io.pgha.core.cluster.Member;
 import io.pgha.testkit.LocalEtcd;
-import java.io.IOException;
+import io.pgha.testkit.Patronictl;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,7 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
  * real {@code patronictl}.
  */
 class PatronictlRoundTripTest {
-  private static final Path PATRONICTL = Path.of("/usr/bin/patronictl");
   private static LocalEtcd etcd;
 
   @BeforeAll
@@ -43,7 +39,7 @@ class PatronictlRoundTripTest {
   @Test
   void patronictlListsTheMembersAndLeaderPghaWrote(@TempDir Path dir) throws Exception {
     assumeTrue(
-        Files.isExecutable(PATRONICTL), "patronictl is not installed (apt-get install patroni)");
+        Patronictl.binary().isPresent(), "patronictl is not installed (apt-get install patroni)");
     PatroniSamples.Sample sample = PatroniSamples.load("sync");
     ClusterView parsed =
         new ViewAssembler(PatroniSamples.KEYS, new BadValueLog("test"))
@@ -88,61 +84,27 @@ class PatronictlRoundTripTest {
       assertThat(reread.history()).isEqualTo(parsed.history());
       assertThat(reread.initialize()).isEqualTo(parsed.initialize());
 
-      Path yaml = dir.resolve("patronictl.yml");
       URI endpoint = URI.create(etcd.clientEndpoints().get(0));
-      Files.writeString(
-          yaml,
-          "scope: pg-test\n"
-              + "namespace: /service/\n"
-              + "etcd3:\n"
-              + "  hosts: "
-              + endpoint.getHost()
-              + ":"
-              + endpoint.getPort()
-              + "\n"
-              + "  protocol: http\n");
+      Patronictl ctl =
+          Patronictl.forCluster(
+              dir, endpoint.getHost() + ":" + endpoint.getPort(), "/service/", "pg-test");
 
-      String list = patronictl(yaml, "list");
+      String list = ctl.run("list").ok();
       for (Member m : parsed.members().values()) {
         assertThat(list).contains(m.name());
       }
-      assertThat(row(list, leader)).contains("Leader").contains("running");
-      assertThat(row(list, "pg-test-3")).contains("Sync Standby");
-      assertThat(row(list, "pg-test-1")).contains("Replica");
+      assertThat(Patronictl.row(list, leader)).contains("Leader").contains("running");
+      assertThat(Patronictl.row(list, "pg-test-3")).contains("Sync Standby");
+      assertThat(Patronictl.row(list, "pg-test-1")).contains("Replica");
       assertThat(list).contains("Cluster: pg-test");
 
-      String history = patronictl(yaml, "history");
+      String history = ctl.run("history").ok();
       assertThat(history).contains("no recovery target specified").contains(leader);
 
-      String config = patronictl(yaml, "show-config");
+      String config = ctl.run("show-config").ok();
       assertThat(config).contains("ttl: 10").contains("synchronous_mode: true");
     } finally {
       members.forEach(EtcdDcs::close);
     }
-  }
-
-  private static String row(String table, String member) {
-    return table
-        .lines()
-        .filter(l -> l.contains("| " + member + " "))
-        .findFirst()
-        .orElseThrow(() -> new AssertionError("no row for " + member + " in\n" + table));
-  }
-
-  private static String patronictl(Path config, String command)
-      throws IOException, InterruptedException {
-    Process p =
-        new ProcessBuilder(PATRONICTL.toString(), "-c", config.toString(), command)
-            .redirectErrorStream(true)
-            .start();
-    p.getOutputStream().close();
-    boolean done = p.waitFor(60, TimeUnit.SECONDS);
-    if (!done) {
-      p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      throw new AssertionError("patronictl " + command + " did not finish within 60s");
-    }
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.exitValue()).as("patronictl %s exit code, output:%n%s", command, out).isZero();
-    return out;
   }
 }

@@ -1,0 +1,132 @@
+package io.pgha.sidecar;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * An HAProxy configuration with Pigsty's four services for one cluster, checked against the
+ * members' Patroni-compatible HTTP API:
+ *
+ * <ul>
+ *   <li>primary ({@value #PRIMARY}): the leader, {@code OPTIONS /primary};
+ *   <li>replica ({@value #REPLICA}): replicas ({@code OPTIONS /replica}), and the primary service
+ *       when no replica is up;
+ *   <li>default ({@value #DEFAULT}): the leader, {@code OPTIONS /primary};
+ *   <li>offline ({@value #OFFLINE}): replicas only, {@code OPTIONS /replica}.
+ * </ul>
+ *
+ * <p>Pigsty's replica service checks {@code /read-only} and lists the primary as a backup server,
+ * which fixes the primary at the time the file was written; the fallback here follows switchovers.
+ *
+ * @param scope the cluster name (proxy names are {@code <scope>-primary}, ...)
+ * @param bind the address the services listen on
+ * @param ports the four service ports
+ * @param servers the members
+ * @param checkTls whether the HTTP API serves HTTPS
+ * @param source where the member list came from (a comment in the file)
+ */
+record HaproxyConfig(
+    String scope, String bind, Ports ports, List<Server> servers, boolean checkTls, String source) {
+
+  static final int PRIMARY = 5433;
+  static final int REPLICA = 5434;
+  static final int DEFAULT = 5436;
+  static final int OFFLINE = 5438;
+
+  /** The ports of the four services. */
+  record Ports(int primary, int replica, int defaultPort, int offline) {
+    static final Ports PIGSTY = new Ports(PRIMARY, REPLICA, DEFAULT, OFFLINE);
+  }
+
+  /**
+   * One member.
+   *
+   * @param name the member name
+   * @param host where PostgreSQL listens
+   * @param port PostgreSQL's port
+   * @param apiHost where the HTTP API listens
+   * @param apiPort the HTTP API's port
+   */
+  record Server(String name, String host, int port, String apiHost, int apiPort) {}
+
+  HaproxyConfig {
+    Objects.requireNonNull(scope, "scope");
+    servers = List.copyOf(servers);
+  }
+
+  /** The configuration file's text. */
+  String render() {
+    StringBuilder out = new StringBuilder();
+    out.append("# HAProxy configuration for the pgha cluster ").append(scope).append('\n');
+    out.append("# written by pgha-sidecar haproxy-config; members ").append(source).append('\n');
+    out.append("# services as Pigsty's: primary, replica, default, offline\n\n");
+    out.append("global\n    maxconn 4096\n\n");
+    out.append("defaults\n");
+    out.append("    mode tcp\n");
+    out.append("    retries 2\n");
+    out.append("    timeout queue 5s\n");
+    out.append("    timeout connect 3s\n");
+    out.append("    timeout client 24h\n");
+    out.append("    timeout server 24h\n");
+    out.append("    timeout check 3s\n\n");
+
+    String primary = scope + "-primary";
+    service(out, "listen " + primary, ports.primary(), "/primary");
+
+    String replicas = scope + "-replica-members";
+    out.append("frontend ").append(scope).append("-replica\n");
+    out.append("    bind ").append(bind).append(':').append(ports.replica()).append('\n');
+    out.append("    mode tcp\n");
+    out.append("    use_backend ")
+        .append(replicas)
+        .append(" if { nbsrv(")
+        .append(replicas)
+        .append(") gt 0 }\n");
+    out.append("    default_backend ").append(primary).append("\n\n");
+    service(out, "backend " + replicas, -1, "/replica");
+
+    service(out, "listen " + scope + "-default", ports.defaultPort(), "/primary");
+    service(out, "listen " + scope + "-offline", ports.offline(), "/replica");
+    return out.toString();
+  }
+
+  private void service(StringBuilder out, String header, int port, String check) {
+    out.append(header).append('\n');
+    if (port > 0) {
+      out.append("    bind ").append(bind).append(':').append(port).append('\n');
+    }
+    out.append("    mode tcp\n");
+    if (port > 0) {
+      out.append("    maxconn 5000\n");
+    }
+    out.append("    balance roundrobin\n");
+    out.append("    option httpchk\n");
+    out.append("    option http-keep-alive\n");
+    out.append("    http-check send meth OPTIONS uri ").append(check).append('\n');
+    out.append("    http-check expect status 200\n");
+    out.append("    default-server inter 3s fastinter 1s downinter 5s rise 3 fall 3")
+        .append(" on-marked-down shutdown-sessions maxconn 3000 maxqueue 128 weight 100\n");
+    for (Server s : servers) {
+      out.append("    server ")
+          .append(s.name())
+          .append(' ')
+          .append(address(s.host()))
+          .append(':')
+          .append(s.port())
+          .append(" check port ")
+          .append(s.apiPort());
+      if (!s.apiHost().equals(s.host())) {
+        out.append(" addr ").append(s.apiHost());
+      }
+      if (checkTls) {
+        out.append(" check-ssl verify none");
+      }
+      out.append('\n');
+    }
+    out.append('\n');
+  }
+
+  private static String address(String host) {
+    return host.contains(":") ? "[" + host + "]" : host;
+  }
+}

@@ -1,0 +1,726 @@
+package io.pgha.sidecar;
+
+import io.pgha.core.api.ApiConfig;
+import io.pgha.core.cluster.SynchronousMode;
+import io.pgha.core.config.InvalidConfigurationException;
+import io.pgha.core.config.PghaConfig;
+import io.pgha.core.postgres.PostgresConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.UnaryOperator;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+
+/**
+ * Reads a Patroni YAML configuration into a {@link SidecarConfig}. Keys pgha uses are mapped; keys
+ * Patroni knows but pgha ignores, and keys nobody knows, are warned about with their line; values
+ * pgha cannot accept are errors naming the line, the key, the value and what is allowed. Patroni's
+ * {@code PATRONI_*} environment variables override the file.
+ */
+final class PatroniConfigReader {
+
+  private final YamlTree tree;
+  private final Map<String, String> env;
+  private final List<String> problems = new ArrayList<>();
+  private final List<String> warnings = new ArrayList<>();
+  private final Set<String> badKeys = new java.util.HashSet<>();
+
+  private PatroniConfigReader(YamlTree tree, Map<String, String> env) {
+    this.tree = tree;
+    this.env = env;
+  }
+
+  /**
+   * Reads {@code file} with the {@code PATRONI_*} variables of {@code env} overriding it.
+   *
+   * @throws ConfigFileException listing every problem, when there is any
+   */
+  static SidecarConfig read(Path file, Map<String, String> env) {
+    return new PatroniConfigReader(YamlTree.read(file), env).read();
+  }
+
+  /** Reads YAML {@code text}, named {@code file} in messages. */
+  static SidecarConfig parse(String file, String text, Map<String, String> env) {
+    return new PatroniConfigReader(YamlTree.parse(file, text), env).read();
+  }
+
+  private SidecarConfig read() {
+    checkKeys();
+    PghaConfig.Builder b = PghaConfig.builder();
+    text("scope").ifPresent(b::scope);
+    text("namespace").ifPresent(b::namespace);
+    text("name").ifPresent(b::name);
+    readEtcd(b);
+    readRestApiAddresses(b);
+    readPostgresAddresses(b);
+    readTags(b);
+    readWatchdog();
+    readBootstrapDcs(b);
+    UnaryOperator<PostgresConfig.Builder> postgres = readPostgres();
+    UnaryOperator<ApiConfig.Builder> restApi = readRestApiSecurity();
+    boolean tls = text("restapi.certfile").isPresent();
+    List<String> onRoleChange = command("postgresql.callbacks.on_role_change");
+
+    PghaConfig pgha = null;
+    try {
+      pgha = b.build();
+    } catch (InvalidConfigurationException e) {
+      // A key already reported as unreadable was left at its default: do not blame it twice.
+      e.problems().stream()
+          .filter(p -> locatedKey(p).map(k -> !badKeys.contains(k)).orElse(true))
+          .forEach(p -> problems.add(locate(p)));
+    }
+    if (!problems.isEmpty()) {
+      throw new ConfigFileException(tree.file(), problems);
+    }
+    SidecarConfig config =
+        new SidecarConfig(tree.file(), pgha, postgres, restApi, tls, onRoleChange, warnings);
+    try {
+      config.newAgent();
+      config.apiConfig();
+    } catch (IllegalArgumentException | NullPointerException e) {
+      throw new ConfigFileException(tree.file(), List.of(locate(e.getMessage())));
+    }
+    return config;
+  }
+
+  // ---- keys the file has ----
+
+  private void checkKeys() {
+    for (String path : tree.paths()) {
+      if (underFreeForm(path)) {
+        continue;
+      }
+      String root = path.contains(".") ? path.substring(0, path.indexOf('.')) : path;
+      int line = tree.lineOf(path);
+      if (PatroniKeys.OTHER_DCS.contains(root) && path.equals(root)) {
+        problems.add(
+            where(path)
+                + ": pgha keeps the cluster state in etcd through its v3 API only; replace '"
+                + root
+                + "' with an 'etcd3' section (hosts, protocol, username, password, cacert, cert,"
+                + " key)");
+      } else if (PatroniKeys.OTHER_DCS.contains(root)) {
+        continue;
+      } else if (PatroniKeys.IGNORED.containsKey(path)) {
+        warnings.add(
+            "line " + line + ": " + path + " is ignored: " + PatroniKeys.IGNORED.get(path));
+      } else if (ignoredParent(path)) {
+        continue;
+      } else if (!PatroniKeys.KNOWN.contains(path)) {
+        warnings.add("line " + line + ": unknown key " + path + " is ignored");
+      }
+    }
+    if (tree.has("bootstrap.dcs.standby_cluster")) {
+      problems.add(
+          where("bootstrap.dcs.standby_cluster")
+              + ": standby clusters are not supported by pgha; remove the section (a standby"
+              + " leader would otherwise run as a read-write primary)");
+    }
+  }
+
+  private boolean underFreeForm(String path) {
+    return PatroniKeys.FREE_FORM.stream().anyMatch(f -> path.startsWith(f + "."));
+  }
+
+  private boolean ignoredParent(String path) {
+    return PatroniKeys.IGNORED.keySet().stream().anyMatch(k -> path.startsWith(k + "."));
+  }
+
+  // ---- sections ----
+
+  private void readEtcd(PghaConfig.Builder b) {
+    String protocol = text("etcd3.protocol").orElse("http").toLowerCase(Locale.ROOT);
+    if (!protocol.equals("http") && !protocol.equals("https")) {
+      bad("etcd3.protocol", protocol, "http or https");
+      return;
+    }
+    List<String> hosts = new ArrayList<>(hostList("etcd3.hosts"));
+    text("etcd3.host").ifPresent(hosts::add);
+    if (hosts.isEmpty() && !tree.has("etcd3")) {
+      problems.add(
+          "etcd3 is required: pgha keeps the cluster state in etcd (e.g. etcd3: {hosts:"
+              + " 10.0.0.1:2379,10.0.0.2:2379})");
+      return;
+    }
+    List<String> endpoints = new ArrayList<>();
+    for (String host : hosts) {
+      if (!host.matches("[A-Za-z0-9.\\-_\\[\\]:]+:[0-9]{1,5}")) {
+        bad("etcd3.hosts", host, "host:port entries, such as 10.0.0.1:2379");
+      } else {
+        endpoints.add(protocol + "://" + host);
+      }
+    }
+    b.etcdEndpoints(endpoints);
+    Optional<String> user = text("etcd3.username");
+    Optional<String> password = secret("etcd3.password");
+    if (user.isPresent() || password.isPresent()) {
+      b.etcdCredentials(user.orElse(null), password.orElse(null));
+    }
+    path("etcd3.cacert").ifPresent(b::etcdCaFile);
+    Optional<Path> cert = path("etcd3.cert");
+    Optional<Path> key = path("etcd3.key");
+    if (cert.isPresent() || key.isPresent()) {
+      b.etcdClientCertificate(cert.orElse(null), key.orElse(null));
+    }
+  }
+
+  private void readRestApiAddresses(PghaConfig.Builder b) {
+    text("restapi.listen").ifPresent(b::restApiListen);
+    text("restapi.connect_address").ifPresent(b::restApiConnectAddress);
+  }
+
+  private UnaryOperator<ApiConfig.Builder> readRestApiSecurity() {
+    Optional<String> user = text("restapi.authentication.username");
+    Optional<String> password = secret("restapi.authentication.password");
+    if (user.isPresent() != password.isPresent()) {
+      problems.add(
+          where(user.isPresent() ? "restapi.authentication.username" : "restapi.authentication")
+              + ": restapi.authentication needs both username and password");
+    }
+    Optional<Path> cert = path("restapi.certfile");
+    Optional<Path> key = path("restapi.keyfile");
+    if (key.isPresent() && cert.isEmpty()) {
+      problems.add(where("restapi.keyfile") + ": restapi.keyfile needs restapi.certfile");
+    }
+    Optional<Path> ca = path("restapi.cafile");
+    Optional<ApiConfig.ClientCertificates> verify =
+        text("restapi.verify_client")
+            .flatMap(
+                v ->
+                    switch (v.toLowerCase(Locale.ROOT)) {
+                      case "none" -> Optional.of(ApiConfig.ClientCertificates.NONE);
+                      case "optional" -> Optional.of(ApiConfig.ClientCertificates.OPTIONAL);
+                      case "required" -> Optional.of(ApiConfig.ClientCertificates.REQUIRED);
+                      default -> {
+                        bad("restapi.verify_client", v, "none, optional or required");
+                        yield Optional.empty();
+                      }
+                    });
+    List<String> allowlist = stringList("restapi.allowlist");
+    return api -> {
+      if (user.isPresent() && password.isPresent()) {
+        api.authentication(user.get(), password.get());
+      }
+      if (cert.isPresent()) {
+        // Patroni accepts the key inside the certificate file when keyfile is missing.
+        api.tlsPem(cert.get(), key.orElse(cert.get()));
+      }
+      verify
+          .filter(v -> v != ApiConfig.ClientCertificates.NONE)
+          .ifPresent(v -> api.clientCertificates(v, ca.orElse(null)));
+      if (!allowlist.isEmpty()) {
+        api.allowlist(allowlist);
+      }
+      return api;
+    };
+  }
+
+  private void readPostgresAddresses(PghaConfig.Builder b) {
+    text("postgresql.listen").ifPresent(b::postgresListen);
+    text("postgresql.connect_address").ifPresent(b::postgresConnectAddress);
+    path("postgresql.data_dir").ifPresent(b::postgresDataDir);
+    path("postgresql.bin_dir").ifPresent(b::postgresBinDir);
+    String auth = "postgresql.authentication.";
+    for (String role : List.of("superuser", "replication", "rewind")) {
+      Optional<String> user = text(auth + role + ".username");
+      Optional<String> password = secret(auth + role + ".password");
+      if (user.isEmpty() && password.isEmpty()) {
+        continue;
+      }
+      String name = user.orElse(role.equals("superuser") ? "postgres" : role);
+      if (role.equals("replication") && user.isEmpty()) {
+        name = "replicator";
+      }
+      String pw = password.orElse(null);
+      switch (role) {
+        case "superuser" -> b.superuser(name, pw);
+        case "replication" -> b.replicationUser(name, pw);
+        default -> b.rewindUser(name, pw);
+      }
+    }
+    bool("postgresql.remove_data_directory_on_rewind_failure")
+        .ifPresent(b::removeDataDirectoryOnRewindFailure);
+    bool("postgresql.remove_data_directory_on_diverged_timelines")
+        .ifPresent(b::removeDataDirectoryOnDivergedTimelines);
+  }
+
+  private void readTags(PghaConfig.Builder b) {
+    Optional<Node> tags = tree.node("tags");
+    if (tags.isEmpty()) {
+      return;
+    }
+    if (!(tags.get() instanceof MappingNode m)) {
+      bad("tags", YamlTree.kind(tags.get()), "a mapping of tag names to values");
+      return;
+    }
+    for (NodeTuple t : m.getValue()) {
+      if (t.getKeyNode() instanceof ScalarNode k && t.getValueNode() instanceof ScalarNode v) {
+        b.tag(k.getValue(), v.getValue());
+      } else {
+        problems.add(
+            "line "
+                + YamlTree.line(t.getKeyNode())
+                + ": tags must map names to single values, not to a "
+                + YamlTree.kind(t.getValueNode()));
+      }
+    }
+  }
+
+  private void readWatchdog() {
+    text("watchdog.mode")
+        .map(m -> m.toLowerCase(Locale.ROOT))
+        .ifPresent(
+            mode -> {
+              switch (mode) {
+                case "off", "false" -> {}
+                case "automatic", "true" ->
+                    warnings.add(
+                        where("watchdog.mode")
+                            + ": pgha has no watchdog support; running without one (automatic"
+                            + " mode allows that)");
+                case "required" ->
+                    problems.add(
+                        where("watchdog.mode")
+                            + ": watchdog.mode (required) cannot be met: pgha has no watchdog"
+                            + " support; use off or automatic");
+                default -> bad("watchdog.mode", mode, "off, automatic or required");
+              }
+            });
+  }
+
+  private void readBootstrapDcs(PghaConfig.Builder b) {
+    String dcs = "bootstrap.dcs.";
+    seconds(dcs + "ttl", 2).ifPresent(s -> b.ttl(Duration.ofSeconds(s)));
+    seconds(dcs + "loop_wait", 1).ifPresent(s -> b.loopWait(Duration.ofSeconds(s)));
+    seconds(dcs + "retry_timeout", 1).ifPresent(s -> b.retryTimeout(Duration.ofSeconds(s)));
+    seconds(dcs + "primary_start_timeout", 0)
+        .or(() -> seconds(dcs + "master_start_timeout", 0))
+        .ifPresent(s -> b.primaryStartTimeout(Duration.ofSeconds(s)));
+    Optional<Long> maxLag = number(dcs + "maximum_lag_on_failover", 0, Long.MAX_VALUE);
+    Optional<Long> maxSyncLag = number(dcs + "maximum_lag_on_syncnode", -1, Long.MAX_VALUE);
+    Optional<SynchronousMode> sync =
+        text(dcs + "synchronous_mode")
+            .flatMap(
+                v ->
+                    switch (v.toLowerCase(Locale.ROOT)) {
+                      case "true", "on", "yes" -> Optional.of(SynchronousMode.ON);
+                      case "false", "off", "no" -> Optional.of(SynchronousMode.OFF);
+                      case "quorum" -> Optional.of(SynchronousMode.QUORUM);
+                      default -> {
+                        bad(dcs + "synchronous_mode", v, "true, false or quorum");
+                        yield Optional.empty();
+                      }
+                    });
+    Optional<Boolean> strict = bool(dcs + "synchronous_mode_strict");
+    Optional<Long> syncCount = number(dcs + "synchronous_node_count", 1, 100);
+    Optional<Boolean> failsafe = bool(dcs + "failsafe_mode");
+    Optional<Boolean> checkTimeline = bool(dcs + "check_timeline");
+    Optional<Long> stopTimeout =
+        number(dcs + "primary_stop_timeout", 0, Integer.MAX_VALUE)
+            .or(() -> number(dcs + "master_stop_timeout", 0, Integer.MAX_VALUE));
+    Optional<Boolean> rewind = bool(dcs + "postgresql.use_pg_rewind");
+    Optional<Boolean> slots = bool(dcs + "postgresql.use_slots");
+    Map<String, String> parameters = parameters(dcs + "postgresql.parameters");
+    b.bootstrapDcs(
+        d -> {
+          maxLag.ifPresent(d::maximumLagOnFailover);
+          maxSyncLag.ifPresent(d::maximumLagOnSyncnode);
+          sync.ifPresent(d::synchronousMode);
+          strict.ifPresent(d::synchronousModeStrict);
+          syncCount.ifPresent(n -> d.synchronousNodeCount(Math.toIntExact(n)));
+          failsafe.ifPresent(d::failsafeMode);
+          checkTimeline.ifPresent(d::checkTimeline);
+          stopTimeout.ifPresent(n -> d.primaryStopTimeout(Math.toIntExact(n)));
+          rewind.ifPresent(d::usePgRewind);
+          slots.ifPresent(d::useSlots);
+          if (!parameters.isEmpty()) {
+            d.parameters(new TreeMap<>(parameters));
+          }
+          return d;
+        });
+  }
+
+  private UnaryOperator<PostgresConfig.Builder> readPostgres() {
+    // Patroni gives the local file's parameters precedence over bootstrap.dcs's.
+    Map<String, String> parameters =
+        new LinkedHashMap<>(parameters("bootstrap.dcs.postgresql.parameters"));
+    parameters.putAll(parameters("postgresql.parameters"));
+    Optional<Path> socketDir = Optional.empty();
+    for (String key : List.copyOf(parameters.keySet())) {
+      String lower = key.toLowerCase(Locale.ROOT);
+      if (PatroniKeys.PARAMETERS_FROM_KEYS.contains(lower)) {
+        parameters.remove(key);
+        warnings.add(
+            where(parameterPath(key))
+                + ": parameter "
+                + key
+                + " is ignored: pgha sets it from postgresql.listen and data_dir");
+      } else if (lower.equals("unix_socket_directories")) {
+        String first = parameters.remove(key).split(",")[0].trim();
+        if (!first.isEmpty()) {
+          socketDir = Optional.of(Path.of(first));
+        }
+      }
+    }
+    List<String> hba =
+        tree.has("postgresql.pg_hba")
+            ? stringList("postgresql.pg_hba")
+            : stringList("bootstrap.pg_hba");
+    List<String> initdb = initdbOptions();
+    Optional<String> runAs = text("pgha.run_as_user");
+    Optional<Path> socket = socketDir;
+    Optional<Boolean> slots = bool("bootstrap.dcs.postgresql.use_slots");
+    return pg -> {
+      parameters.forEach(pg::parameter);
+      socket.ifPresent(pg::socketDirectory);
+      if (!hba.isEmpty()) {
+        pg.hbaEntries(hba);
+      }
+      if (!initdb.isEmpty()) {
+        pg.initdbOptions(initdb);
+      }
+      runAs.ifPresent(pg::runAsUser);
+      slots.ifPresent(pg::useSlots);
+      return pg;
+    };
+  }
+
+  private String parameterPath(String key) {
+    String local = "postgresql.parameters." + key;
+    return tree.has(local) ? local : "bootstrap.dcs.postgresql.parameters." + key;
+  }
+
+  /** Patroni's initdb list: {@code - data-checksums} and {@code - encoding: UTF8} entries. */
+  private List<String> initdbOptions() {
+    Optional<Node> node = tree.node("bootstrap.initdb");
+    if (node.isEmpty()) {
+      return List.of();
+    }
+    if (!(node.get() instanceof SequenceNode seq)) {
+      bad(
+          "bootstrap.initdb",
+          YamlTree.kind(node.get()),
+          "a list such as [data-checksums, {encoding: UTF8}]");
+      return List.of();
+    }
+    List<String> options = new ArrayList<>();
+    for (Node item : seq.getValue()) {
+      if (item instanceof ScalarNode s) {
+        options.add("--" + s.getValue());
+      } else if (item instanceof MappingNode m) {
+        for (NodeTuple t : m.getValue()) {
+          if (t.getKeyNode() instanceof ScalarNode k && t.getValueNode() instanceof ScalarNode v) {
+            options.add("--" + k.getValue() + "=" + v.getValue());
+          } else {
+            problems.add(
+                "line "
+                    + YamlTree.line(item)
+                    + ": bootstrap.initdb entries must be option names or option: value pairs");
+          }
+        }
+      } else {
+        problems.add(
+            "line " + YamlTree.line(item) + ": bootstrap.initdb entries must not be nested lists");
+      }
+    }
+    boolean checksums = options.stream().anyMatch(o -> o.equals("--data-checksums"));
+    boolean hints =
+        "on".equalsIgnoreCase(text("postgresql.parameters.wal_log_hints").orElse(""))
+            || "on"
+                .equalsIgnoreCase(
+                    text("bootstrap.dcs.postgresql.parameters.wal_log_hints").orElse(""));
+    if (!checksums && !hints) {
+      warnings.add(
+          where("bootstrap.initdb")
+              + ": neither data-checksums nor wal_log_hints is on, so pg_rewind cannot rewind a"
+              + " former primary; it will be cloned again instead");
+    }
+    return options;
+  }
+
+  // ---- values ----
+
+  /** The scalar at {@code path}, the environment's value first. Problems for non-scalars. */
+  private Optional<String> text(String path) {
+    Optional<String> fromEnv = fromEnvironment(path);
+    if (fromEnv.isPresent()) {
+      return fromEnv;
+    }
+    Optional<Node> node = tree.node(path);
+    if (node.isEmpty()) {
+      return Optional.empty();
+    }
+    if (node.get() instanceof ScalarNode s) {
+      String v = s.getValue();
+      return v.isEmpty() || v.equals("~") || v.equalsIgnoreCase("null")
+          ? Optional.empty()
+          : Optional.of(v);
+    }
+    bad(path, YamlTree.kind(node.get()), "a single value");
+    return Optional.empty();
+  }
+
+  /** Like {@link #text} but the value never appears in a message. */
+  private Optional<String> secret(String path) {
+    Optional<Node> node = tree.node(path);
+    if (fromEnvironment(path).isEmpty()
+        && node.isPresent()
+        && !(node.get() instanceof ScalarNode)) {
+      problems.add(where(path) + ": " + path + " must be a single value (a password)");
+      return Optional.empty();
+    }
+    return text(path);
+  }
+
+  private Optional<String> fromEnvironment(String path) {
+    for (Map.Entry<String, String> e : PatroniKeys.ENVIRONMENT.entrySet()) {
+      if (e.getValue().equals(path)) {
+        String v = env.get(e.getKey());
+        if (v != null && !v.isEmpty()) {
+          return Optional.of(v);
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  private Optional<Path> path(String key) {
+    return text(key)
+        .flatMap(
+            v -> {
+              try {
+                return Optional.of(Path.of(v));
+              } catch (RuntimeException e) {
+                bad(key, v, "a file system path");
+                return Optional.empty();
+              }
+            });
+  }
+
+  private Optional<Boolean> bool(String path) {
+    return text(path)
+        .flatMap(
+            v ->
+                switch (v.toLowerCase(Locale.ROOT)) {
+                  case "true", "yes", "on" -> Optional.of(true);
+                  case "false", "no", "off" -> Optional.of(false);
+                  default -> {
+                    bad(path, v, "true or false");
+                    yield Optional.empty();
+                  }
+                });
+  }
+
+  private Optional<Long> number(String path, long min, long max) {
+    return text(path)
+        .flatMap(
+            v -> {
+              try {
+                long n = Long.parseLong(v.trim());
+                if (n >= min && n <= max) {
+                  return Optional.of(n);
+                }
+              } catch (NumberFormatException e) {
+                // reported below
+              }
+              bad(
+                  path,
+                  v,
+                  max == Long.MAX_VALUE || max == Integer.MAX_VALUE
+                      ? "a whole number, " + min + " or more"
+                      : "a whole number from " + min + " to " + max);
+              return Optional.empty();
+            });
+  }
+
+  private Optional<Integer> seconds(String path, int min) {
+    return text(path)
+        .flatMap(
+            v -> {
+              try {
+                int n = Integer.parseInt(v.trim());
+                if (n >= min) {
+                  return Optional.of(n);
+                }
+              } catch (NumberFormatException e) {
+                // reported below
+              }
+              bad(path, v, "a whole number of seconds, " + min + " or more");
+              return Optional.empty();
+            });
+  }
+
+  /** A list of scalars, or one scalar (Patroni accepts both for host lists and pg_hba). */
+  private List<String> stringList(String path) {
+    Optional<String> fromEnv = fromEnvironment(path);
+    if (fromEnv.isPresent()) {
+      return splitList(fromEnv.get());
+    }
+    Optional<Node> node = tree.node(path);
+    if (node.isEmpty()) {
+      return List.of();
+    }
+    if (node.get() instanceof ScalarNode s) {
+      return s.getValue().isBlank() ? List.of() : List.of(s.getValue());
+    }
+    if (node.get() instanceof SequenceNode seq) {
+      List<String> values = new ArrayList<>();
+      for (Node item : seq.getValue()) {
+        if (item instanceof ScalarNode s) {
+          values.add(s.getValue());
+        } else {
+          problems.add(
+              "line " + YamlTree.line(item) + ": " + path + " entries must be single values");
+        }
+      }
+      return values;
+    }
+    bad(path, YamlTree.kind(node.get()), "a list of values");
+    return List.of();
+  }
+
+  private List<String> hostList(String path) {
+    List<String> hosts = new ArrayList<>();
+    for (String entry : stringList(path)) {
+      hosts.addAll(splitList(entry));
+    }
+    return hosts;
+  }
+
+  /** {@code a,b}, {@code 'a','b'} or {@code [a, b]} (how Patroni's variables write lists). */
+  private static List<String> splitList(String text) {
+    String t = text.strip();
+    if (t.startsWith("[") && t.endsWith("]")) {
+      t = t.substring(1, t.length() - 1);
+    }
+    List<String> values = new ArrayList<>();
+    for (String part : t.split(",")) {
+      String p = part.strip().replaceAll("^['\"]|['\"]$", "");
+      if (!p.isEmpty()) {
+        values.add(p);
+      }
+    }
+    return values;
+  }
+
+  private Map<String, String> parameters(String path) {
+    Optional<Node> node = tree.node(path);
+    Map<String, String> values = new LinkedHashMap<>();
+    if (node.isEmpty()) {
+      return values;
+    }
+    if (!(node.get() instanceof MappingNode m)) {
+      bad(path, YamlTree.kind(node.get()), "a mapping of parameter names to values");
+      return values;
+    }
+    for (NodeTuple t : m.getValue()) {
+      if (t.getKeyNode() instanceof ScalarNode k && t.getValueNode() instanceof ScalarNode v) {
+        values.put(k.getValue(), v.getValue());
+      } else {
+        String name =
+            t.getKeyNode() instanceof ScalarNode k ? k.getValue() : YamlTree.kind(t.getKeyNode());
+        problems.add(
+            "line "
+                + YamlTree.line(t.getKeyNode())
+                + ": "
+                + path
+                + "."
+                + name
+                + " must be a single value, not a "
+                + YamlTree.kind(t.getValueNode()));
+      }
+    }
+    return values;
+  }
+
+  /** A callback: a command line (split on blanks) or a list of words. */
+  private List<String> command(String path) {
+    Optional<Node> node = tree.node(path);
+    if (node.isPresent() && node.get() instanceof SequenceNode) {
+      return stringList(path);
+    }
+    return text(path).map(c -> List.of(c.trim().split("\\s+"))).orElse(List.of());
+  }
+
+  // ---- messages ----
+
+  private void bad(String path, String value, String allowed) {
+    badKeys.add(path);
+    problems.add(
+        where(path) + ": " + path + " (" + value + ") is not allowed: expected " + allowed);
+  }
+
+  /** {@code line N} of the key, or the environment variable that set it. */
+  private String where(String path) {
+    for (Map.Entry<String, String> e : PatroniKeys.ENVIRONMENT.entrySet()) {
+      if (e.getValue().equals(path)
+          && env.get(e.getKey()) != null
+          && !env.get(e.getKey()).isEmpty()) {
+        return "environment variable " + e.getKey();
+      }
+    }
+    int line = tree.lineOf(path);
+    return line > 0 ? "line " + line : "(not set)";
+  }
+
+  /** Prefixes a problem pgha's own checks found with the line of the key it names. */
+  private String locate(String problem) {
+    if (problem == null) {
+      return "invalid configuration";
+    }
+    Optional<String> best = locatedKey(problem);
+    if (best.isPresent()) {
+      return "line " + tree.lineOf(best.get()) + ": " + problem;
+    }
+    for (Map.Entry<String, String> hint : PatroniKeys.PGHA_KEYS.entrySet()) {
+      if (problem.startsWith(hint.getKey())) {
+        int line = tree.lineOf(hint.getValue());
+        return (line > 0 ? "line " + line + ": " : "") + hint.getValue() + ": " + problem;
+      }
+    }
+    return problem;
+  }
+
+  /** The key of the file a problem found by pgha's own checks is about, if the file has it. */
+  private Optional<String> locatedKey(String problem) {
+    String best = null;
+    for (String path : tree.paths()) {
+      for (String alias : aliases(path)) {
+        if (problem.startsWith(alias + " ") || problem.startsWith(alias + ".")) {
+          if (best == null || path.length() > best.length()) {
+            best = path;
+          }
+        }
+      }
+    }
+    return Optional.ofNullable(best);
+  }
+
+  /** The names pgha's checks use for a key of the file. */
+  private static List<String> aliases(String path) {
+    List<String> names = new ArrayList<>();
+    names.add(path);
+    if (path.startsWith("etcd3.")) {
+      names.add("etcd." + path.substring("etcd3.".length()));
+    }
+    if (path.equals("etcd3.hosts") || path.equals("etcd3.host")) {
+      names.add("etcd.endpoints");
+    }
+    if (path.startsWith("bootstrap.dcs.")) {
+      names.add(path.substring("bootstrap.dcs.".length()));
+    }
+    return names;
+  }
+}

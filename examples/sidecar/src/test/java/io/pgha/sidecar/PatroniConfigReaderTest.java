@@ -1,0 +1,296 @@
+package io.pgha.sidecar;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.pgha.core.cluster.DynamicConfig;
+import io.pgha.core.cluster.SynchronousMode;
+import io.pgha.core.config.PghaConfig;
+import io.pgha.core.postgres.PostgresConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** A Patroni node configuration as Pigsty writes it, read into pgha's configuration. */
+class PatroniConfigReaderTest {
+
+  private static String pigsty() throws IOException {
+    try (InputStream in = PatroniConfigReaderTest.class.getResourceAsStream("/pigsty-member.yml")) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  private static SidecarConfig read(String yaml) {
+    return PatroniConfigReader.parse("test.yml", yaml, Map.of());
+  }
+
+  private static ConfigFileException problem(String yaml) {
+    return catchThrowableOfType(ConfigFileException.class, () -> read(yaml));
+  }
+
+  private static final String MINIMAL =
+      "scope: demo\n"
+          + "name: m1\n"
+          + "etcd3:\n"
+          + "  hosts: 127.0.0.1:2379\n"
+          + "postgresql:\n"
+          + "  listen: 127.0.0.1:5432\n"
+          + "  data_dir: /var/lib/pg/data\n"
+          + "  authentication:\n"
+          + "    superuser: {username: postgres, password: su-secret}\n"
+          + "    replication: {username: replicator, password: repl-secret}\n";
+
+  @Test
+  void pigstysPatroniFileMapsOntoPghaConfig() throws IOException {
+    SidecarConfig config = read(pigsty());
+    PghaConfig pgha = config.pgha();
+
+    assertThat(pgha.scope()).isEqualTo("pg-test");
+    assertThat(pgha.namespace()).isEqualTo("/pg");
+    assertThat(pgha.name()).isEqualTo("pg-test-1");
+    assertThat(pgha.etcd().endpoints()).containsExactly(URI.create("http://127.0.0.1:2379"));
+    assertThat(pgha.restApi().listen().port()).isEqualTo(8008);
+    assertThat(pgha.restApi().apiUrl()).isEqualTo("http://127.0.0.1:8008/patroni");
+    assertThat(pgha.postgres().dataDir()).isEqualTo(Path.of("/pg/data"));
+    assertThat(pgha.postgres().listen().host()).isEqualTo("0.0.0.0");
+    assertThat(pgha.postgres().connectAddress().toString()).isEqualTo("127.0.0.1:5432");
+    assertThat(pgha.postgres().superuser().username()).isEqualTo("postgres");
+    assertThat(pgha.postgres().replication().username()).isEqualTo("replicator");
+    assertThat(pgha.tags()).containsEntry("nofailover", "false");
+    assertThat(pgha.timings().ttl()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(pgha.timings().loopWait()).isEqualTo(Duration.ofSeconds(10));
+
+    DynamicConfig dcs = pgha.initialDynamicConfig();
+    assertThat(dcs.failsafeMode()).isTrue();
+    assertThat(dcs.maximumLagOnFailover()).isEqualTo(1_048_576L);
+    assertThat(dcs.usePgRewind()).isTrue();
+    assertThat(dcs.parameters()).containsEntry("max_connections", "100");
+
+    PostgresConfig pg = config.newAgent().postgresConfig();
+    assertThat(pg.binDir()).isEqualTo(Path.of("/usr/lib/postgresql/15/bin"));
+    assertThat(pg.parameters()).containsEntry("max_connections", "100");
+    assertThat(pg.parameters()).doesNotContainKey("unix_socket_directories");
+    assertThat(pg.socketDirectory()).isEqualTo(Path.of("/var/run/postgresql"));
+    assertThat(pg.hbaEntries()).containsExactly("host all all 0.0.0.0/0 md5");
+    assertThat(pg.initdbOptions()).containsExactly("--encoding=UTF8", "--data-checksums");
+    assertThat(config.onRoleChange()).containsExactly("/pg/bin/pg-role-change");
+    assertThat(config.apiConfig().username()).contains("postgres");
+  }
+
+  @Test
+  void theFileOfARealPatroniNodeRunsUnchanged() throws IOException {
+    String yaml;
+    try (InputStream in = getClass().getResourceAsStream("/patroni-3.0.2-node1.yml")) {
+      yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    SidecarConfig config = read(yaml);
+    assertThat(config.pgha().namespace()).isEqualTo("/service");
+    assertThat(config.pgha().postgres().rewind().username()).isEqualTo("postgres");
+    assertThat(config.warnings())
+        .containsExactly(
+            "line 5: log is ignored: pgha logs through SLF4J; configure logback"
+                + " (-Dlogback.configurationFile)",
+            "line 48: postgresql.pgpass is ignored: pgha passes passwords to its tools directly");
+    PostgresConfig pg = config.newAgent().postgresConfig();
+    assertThat(pg.initdbOptions())
+        .containsExactly("--encoding=UTF8", "--locale=C", "--data-checksums");
+    assertThat(pg.parameters())
+        .containsEntry("wal_log_hints", "on")
+        .containsEntry("log_min_messages", "warning");
+    assertThat(pg.hbaEntries()).hasSize(3);
+    assertThat(config.pgha().initialDynamicConfig().primaryStartTimeout()).isEqualTo(10);
+  }
+
+  @Test
+  void unknownAndIgnoredKeysAreWarnedAboutWithTheirLine() throws IOException {
+    SidecarConfig config = read(pigsty());
+    assertThat(config.warnings())
+        .anySatisfy(w -> assertThat(w).startsWith("line 35: postgresql.pgpass is ignored"))
+        .anySatisfy(w -> assertThat(w).startsWith("line 52: log is ignored"))
+        .anySatisfy(w -> assertThat(w).isEqualTo("line 54: unknown key frobnicate is ignored"));
+  }
+
+  @Test
+  void malformedYamlNamesTheLineAndTheKey() {
+    ConfigFileException e = problem("scope: x\nname: [a\n  b: c\n");
+    assertThat(e.getMessage()).contains("test.yml").contains("line 3").contains("'b'");
+  }
+
+  @Test
+  void aDocumentThatIsNotAMappingIsRefused() {
+    assertThat(problem("- a\n- b\n").getMessage()).contains("line 1").contains("mapping");
+    assertThat(problem("").getMessage()).contains("empty");
+  }
+
+  @Test
+  void duplicateKeysAreRefused() {
+    assertThat(problem(MINIMAL + "scope: other\n").getMessage()).contains("scope");
+  }
+
+  @Test
+  void aBadValueNamesKeyValueAndWhatIsAllowed() {
+    String yaml = MINIMAL + "bootstrap:\n  dcs:\n    ttl: soon\n    synchronous_mode: maybe\n";
+    ConfigFileException e = problem(yaml);
+    assertThat(e.problems())
+        .contains(
+            "line 13: bootstrap.dcs.ttl (soon) is not allowed: expected a whole number of"
+                + " seconds, 2 or more",
+            "line 14: bootstrap.dcs.synchronous_mode (maybe) is not allowed: expected true, false"
+                + " or quorum");
+  }
+
+  @Test
+  void pghasOwnChecksAreReportedAtTheLineOfTheKey() {
+    ConfigFileException e =
+        problem(MINIMAL.replace("/var/lib/pg/data", "relative/dir") + "tags:\n  nofailover: 2\n");
+    assertThat(e.problems())
+        .anySatisfy(p -> assertThat(p).startsWith("line 7: postgresql.data_dir (relative/dir)"))
+        .anySatisfy(p -> assertThat(p).startsWith("line 12: tags.nofailover (2)"));
+  }
+
+  @Test
+  void theTimingRuleIsCheckedOnBootstrapDcs() {
+    ConfigFileException e =
+        problem(
+            MINIMAL + "bootstrap:\n  dcs:\n    ttl: 10\n    loop_wait: 5\n    retry_timeout: 5\n");
+    assertThat(e.problems())
+        .anySatisfy(p -> assertThat(p).startsWith("line 13: ttl (10s) must be at least"));
+  }
+
+  @Test
+  void bootstrapDcsSettingsReachTheInitialDynamicConfiguration() {
+    SidecarConfig config =
+        read(
+            MINIMAL
+                + "bootstrap:\n  dcs:\n    synchronous_mode: true\n    synchronous_mode_strict: true\n"
+                + "    synchronous_node_count: 2\n    check_timeline: on\n"
+                + "    maximum_lag_on_failover: 0\n    master_start_timeout: 20\n"
+                + "    postgresql:\n      use_slots: false\n");
+    DynamicConfig dcs = config.pgha().initialDynamicConfig();
+    assertThat(dcs.synchronousMode()).isEqualTo(SynchronousMode.ON);
+    assertThat(dcs.synchronousModeStrict()).isTrue();
+    assertThat(dcs.synchronousNodeCount()).isEqualTo(2);
+    assertThat(dcs.checkTimeline()).isTrue();
+    assertThat(dcs.maximumLagOnFailover()).isZero();
+    assertThat(dcs.primaryStartTimeout()).isEqualTo(20);
+    assertThat(dcs.useSlots()).isFalse();
+    assertThat(config.newAgent().postgresConfig().useSlots()).isFalse();
+  }
+
+  @Test
+  void patroniEnvironmentVariablesOverrideTheFile() {
+    Map<String, String> env =
+        Map.of(
+            "PATRONI_SUPERUSER_PASSWORD", "from-env-su",
+            "PATRONI_REPLICATION_PASSWORD", "from-env-repl",
+            "PATRONI_ETCD3_HOSTS", "'10.0.0.1:2379','10.0.0.2:2379'",
+            "PATRONI_ETCD3_USERNAME", "etcd-user",
+            "PATRONI_ETCD3_PASSWORD", "from-env-etcd",
+            "PATRONI_RESTAPI_USERNAME", "api",
+            "PATRONI_RESTAPI_PASSWORD", "from-env-api",
+            "PATRONI_NAME", "m9");
+    SidecarConfig config = PatroniConfigReader.parse("test.yml", MINIMAL, env);
+    PghaConfig pgha = config.pgha();
+    assertThat(pgha.name()).isEqualTo("m9");
+    assertThat(pgha.postgres().superuser().passwordIfSet()).contains("from-env-su");
+    assertThat(pgha.postgres().replication().passwordIfSet()).contains("from-env-repl");
+    assertThat(pgha.etcd().endpoints())
+        .containsExactly(URI.create("http://10.0.0.1:2379"), URI.create("http://10.0.0.2:2379"));
+    assertThat(pgha.etcd().credentials().orElseThrow().passwordIfSet()).contains("from-env-etcd");
+    assertThat(config.apiConfig().username()).contains("api");
+    // Secrets never show in what is printed or logged.
+    String printed = pgha + " " + config.newAgent().postgresConfig() + " " + config.apiConfig();
+    assertThat(printed)
+        .doesNotContain("from-env-su", "from-env-repl", "from-env-etcd", "from-env-api");
+  }
+
+  @Test
+  void aBadValueFromTheEnvironmentNamesTheVariable() {
+    ConfigFileException e =
+        catchThrowableOfType(
+            ConfigFileException.class,
+            () ->
+                PatroniConfigReader.parse(
+                    "test.yml", MINIMAL, Map.of("PATRONI_ETCD3_PROTOCOL", "ftp")));
+    assertThat(e.problems())
+        .contains(
+            "environment variable PATRONI_ETCD3_PROTOCOL: etcd3.protocol (ftp) is not allowed:"
+                + " expected http or https");
+  }
+
+  @Test
+  void secretsNeverAppearInProblems() {
+    ConfigFileException e =
+        problem(
+            MINIMAL.replace("password: su-secret", "password: [su-secret]")
+                + "restapi:\n  authentication:\n    password: api-secret\n");
+    assertThat(e.getMessage()).doesNotContain("su-secret").doesNotContain("api-secret");
+    assertThat(e.problems())
+        .anySatisfy(p -> assertThat(p).contains("postgresql.authentication.superuser.password"))
+        .anySatisfy(p -> assertThat(p).contains("needs both username and password"));
+  }
+
+  @Test
+  void anotherDcsThanEtcd3IsRefused() {
+    ConfigFileException e =
+        problem(MINIMAL.replace("etcd3:\n  hosts: 127.0.0.1:2379\n", "consul:\n  host: x:8500\n"));
+    assertThat(e.problems())
+        .anySatisfy(p -> assertThat(p).startsWith("line 3: pgha keeps the cluster state in etcd"));
+  }
+
+  @Test
+  void aRequiredWatchdogAndStandbyClustersAreRefused() {
+    ConfigFileException e =
+        problem(
+            MINIMAL
+                + "watchdog:\n  mode: required\n"
+                + "bootstrap:\n  dcs:\n    standby_cluster:\n      host: 10.0.0.9\n");
+    assertThat(e.problems())
+        .anySatisfy(
+            p -> assertThat(p).startsWith("line 12: watchdog.mode (required) cannot be met"))
+        .anySatisfy(p -> assertThat(p).startsWith("line 15: standby clusters are not supported"));
+  }
+
+  @Test
+  void anAutomaticWatchdogIsAWarning() {
+    SidecarConfig config = read(MINIMAL + "watchdog:\n  mode: automatic\n");
+    assertThat(config.warnings()).anySatisfy(w -> assertThat(w).contains("no watchdog support"));
+  }
+
+  @Test
+  void parametersPghaSetsItselfAreWarnedAboutAndDropped() {
+    SidecarConfig config = read(MINIMAL + "  parameters:\n    port: 6543\n    work_mem: 8MB\n");
+    assertThat(config.warnings())
+        .anySatisfy(w -> assertThat(w).startsWith("line 12: parameter port is ignored"));
+    assertThat(config.newAgent().postgresConfig().parameters())
+        .containsEntry("work_mem", "8MB")
+        .doesNotContainKey("port");
+  }
+
+  @Test
+  void aParameterThatIsNotASingleValueIsNamed() {
+    ConfigFileException e =
+        problem(
+            MINIMAL
+                + "  parameters:\n    shared_buffers: [1, 2]\n"
+                + "bootstrap:\n  dcs:\n    postgresql:\n      parameters:\n        work_mem: {a: 1}\n");
+    assertThat(e.problems())
+        .containsExactly(
+            "line 17: bootstrap.dcs.postgresql.parameters.work_mem must be a single value, not a"
+                + " mapping",
+            "line 12: postgresql.parameters.shared_buffers must be a single value, not a list");
+  }
+
+  @Test
+  void etcdIsRequired() {
+    assertThatThrownBy(() -> read(MINIMAL.replace("etcd3:\n  hosts: 127.0.0.1:2379\n", "")))
+        .isInstanceOf(ConfigFileException.class)
+        .hasMessageContaining("etcd3 is required");
+  }
+}
