@@ -177,13 +177,32 @@ public final class LocalPghaCluster implements AutoCloseable {
 
     /** {@code POST <path>} with a JSON body on this member's HTTP API; returns the status code. */
     public int apiPost(String path, String json) throws IOException, InterruptedException {
+      return api("POST", path, json).status();
+    }
+
+    /**
+     * Any request to this member's HTTP API, with a JSON body or none.
+     *
+     * @throws IOException when the agent does not run or does not answer
+     */
+    public ApiAnswer api(String method, String path, String json)
+        throws IOException, InterruptedException {
+      PghaAgent a = agent;
+      if (a == null) {
+        throw new IOException(name + ": no agent runs");
+      }
       HttpRequest request =
-          HttpRequest.newBuilder(URI.create(agent.apiBaseUrl() + path))
+          HttpRequest.newBuilder(URI.create(a.apiBaseUrl() + path))
               .timeout(Duration.ofSeconds(60))
               .header("Content-Type", "application/json")
-              .POST(HttpRequest.BodyPublishers.ofString(json))
+              .method(
+                  method,
+                  json == null
+                      ? HttpRequest.BodyPublishers.noBody()
+                      : HttpRequest.BodyPublishers.ofString(json))
               .build();
-      return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+      HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+      return new ApiAnswer(response.statusCode(), response.body());
     }
 
     /** Runs one SQL statement on this member as the superuser. */
@@ -237,6 +256,9 @@ public final class LocalPghaCluster implements AutoCloseable {
 
   /** An agent event and when the test heard it. */
   public record TimedEvent(long nanos, AgentEvent event) {}
+
+  /** A status code and body from a member's HTTP API. */
+  public record ApiAnswer(int status, String body) {}
 
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();

@@ -9,14 +9,22 @@ import java.util.Optional;
  *
  * @param leaderName the member holding the leader key, or null when there is no leader
  * @param members all members, in a stable order (by name)
+ * @param drainingLeader the leader that announced it is handing over (a pgha switchover or clean
+ *     stop), while that announcement holds; null otherwise. New write transactions wait rather than
+ *     start on the old leader or on a successor that is still promoting.
  */
-public record Topology(String leaderName, List<Member> members) {
+public record Topology(String leaderName, List<Member> members, String drainingLeader) {
 
   /** The topology before anything is known: no leader, no members. */
   public static final Topology EMPTY = new Topology(null, List.of());
 
   public Topology {
     members = List.copyOf(members);
+  }
+
+  /** A topology without a drain. */
+  public Topology(String leaderName, List<Member> members) {
+    this(leaderName, members, null);
   }
 
   /** The member by name. */
@@ -34,10 +42,12 @@ public record Topology(String leaderName, List<Member> members) {
    * still reports {@code replica} is promoting: Patroni 3.x rewrites its member key only a second
    * or two after PostgreSQL accepts writes, so waiting for that would stretch every failover; a
    * write that arrives before the promotion ends fails with 25006 and is raised as retryable. Empty
-   * when nobody holds the key, or the holder leads a standby cluster.
+   * when nobody holds the key, the holder leads a standby cluster, or a hand-over is draining.
    */
   public Optional<Member> writableLeader() {
-    if (leaderName == null) {
+    // A drain covers the whole hand-over: the old leader finishing its transactions, and the
+    // successor until it runs as primary (the announcing leader withdraws it then).
+    if (leaderName == null || drainingLeader != null) {
       return Optional.empty();
     }
     return member(leaderName)

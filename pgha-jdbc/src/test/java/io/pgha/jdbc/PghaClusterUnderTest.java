@@ -2,10 +2,6 @@ package io.pgha.jdbc;
 
 import io.pgha.core.LocalPghaCluster;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -14,9 +10,6 @@ import java.util.Optional;
 
 /** Three pgha agents embedded in this JVM, each managing a real PostgreSQL, on a real etcd. */
 final class PghaClusterUnderTest implements ClusterUnderTest {
-
-  private static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   private final LocalPghaCluster cluster;
   private final List<Node> nodes;
@@ -80,23 +73,9 @@ final class PghaClusterUnderTest implements ClusterUnderTest {
 
     @Override
     public HttpResult http(String method, String path, String jsonBody) {
-      Optional<String> base = member.apiUrl();
-      if (base.isEmpty()) {
-        return new HttpResult(-1, member + " is down");
-      }
-      HttpRequest request =
-          HttpRequest.newBuilder(URI.create(base.get() + path))
-              .timeout(Duration.ofSeconds(60))
-              .header("Content-Type", "application/json")
-              .method(
-                  method,
-                  jsonBody == null
-                      ? HttpRequest.BodyPublishers.noBody()
-                      : HttpRequest.BodyPublishers.ofString(jsonBody))
-              .build();
       try {
-        HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-        return new HttpResult(response.statusCode(), response.body());
+        LocalPghaCluster.ApiAnswer answer = member.api(method, path, jsonBody);
+        return new HttpResult(answer.status(), answer.body());
       } catch (IOException e) {
         return new HttpResult(-1, e.toString());
       } catch (InterruptedException e) {

@@ -16,6 +16,7 @@ import io.pgha.core.postgres.PostgresStatus;
 import io.pgha.core.postgres.Promotion;
 import io.pgha.core.postgres.StopMode;
 import io.pgha.core.postgres.Upstream;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Optional;
@@ -38,6 +39,7 @@ final class ActionExecutor {
   private final AgentTimeouts timeouts;
   private final DynamicConfig bootstrapConfig;
   private final PromotionGate gate;
+  private final ClientDrain drain;
 
   ActionExecutor(
       String name,
@@ -56,6 +58,7 @@ final class ActionExecutor {
     this.timeouts = timeouts;
     this.bootstrapConfig = bootstrapConfig;
     this.gate = gate;
+    this.drain = new ClientDrain(name, dcs, postgres);
   }
 
   /** Performs the decision's actions in order; stops at the first that fails or does not apply. */
@@ -302,15 +305,42 @@ final class ActionExecutor {
   // ------------------------------------------------------------------ switchover
 
   private boolean switchover(ClusterView view, String candidate) throws DcsException {
-    LOG.info("[{}] switching over to {}: stopping PostgreSQL cleanly", name, candidate);
-    // A fast stop writes the shutdown checkpoint and, with WAL senders still connected, waits for
-    // them to receive it; only then is the key released, so the candidate has every commit.
-    postgres.stop(StopMode.FAST, timeouts.stop());
-    events.publish(new AgentEvent.Demoted(name, "switchover to (" + candidate + ")"));
-    // The failover key stays: it tells every other member that only the candidate may race, and
-    // the candidate clears it once it leads.
-    release("switchover to (" + candidate + ")");
+    Duration handOver = view.effectiveConfig().ttlDuration();
+    boolean drained =
+        drain.drain(candidate, view.effectiveConfig().drainTimeoutDuration(), handOver);
+    boolean released = false;
+    try {
+      LOG.info("[{}] switching over to {}: stopping PostgreSQL cleanly", name, candidate);
+      // A fast stop writes the shutdown checkpoint and, with WAL senders still connected, waits
+      // for them to receive it; only then is the key released, so the candidate has every commit.
+      postgres.stop(StopMode.FAST, timeouts.stop());
+      events.publish(new AgentEvent.Demoted(name, "switchover to (" + candidate + ")"));
+      // The failover key stays: it tells every other member that only the candidate may race, and
+      // the candidate clears it once it leads.
+      released = release("switchover to (" + candidate + ")");
+    } finally {
+      if (drained && !released) {
+        drain.end();
+      }
+    }
+    if (drained) {
+      drain.endOnceLed(candidate, handOver);
+    }
     return true;
+  }
+
+  /**
+   * Drains before a clean stop of the leader (rolling maintenance); returns whether to call {@link
+   * #endDrainOnceLed} after the leader key is released.
+   */
+  boolean drainBeforeStop(ClusterView view) {
+    return drain.drain(
+        null, view.effectiveConfig().drainTimeoutDuration(), view.effectiveConfig().ttlDuration());
+  }
+
+  /** Withdraws the drain once another member leads as primary (at most ttl). */
+  void endDrainOnceLed(ClusterView view) {
+    drain.endOnceLed(null, view.effectiveConfig().ttlDuration());
   }
 
   private boolean clearFailover(ClusterView view) throws DcsException {

@@ -205,6 +205,7 @@ public final class Agent implements AutoCloseable {
     loop.close();
     failsafe.close();
     boolean wasLeader = dcs.holdsLeadership();
+    boolean drained = wasLeader && postgres.isRunning() && executor.drainBeforeStop(dcs.view());
     try {
       if (postgres.isRunning()) {
         postgres.stop(StopMode.FAST, timeouts.stop());
@@ -223,6 +224,9 @@ public final class Agent implements AutoCloseable {
       dcs.deleteMember();
     } catch (DcsException e) {
       LOG.warn("[{}] could not clean up my keys in etcd: {}", name, e.getMessage());
+    }
+    if (drained) {
+      executor.endDrainOnceLed(dcs.view());
     }
     closeQuietly();
   }

@@ -112,7 +112,8 @@ final class SwitchoverRules {
   }
 
   /**
-   * Patroni's {@code is_failover_possible}, judged on the member keys rather than by calling peers.
+   * Patroni's {@code is_failover_possible}, judged on the member keys rather than by calling peers
+   * (so without the lag criterion, see {@link #unfit}).
    */
   private static void checkCandidates(
       Action action, Optional<String> candidate, ClusterView view, DynamicConfig config)
@@ -168,21 +169,10 @@ final class SwitchoverRules {
     if (!m.tags().isFailoverCandidate()) {
       return Optional.of("is not allowed to promote (nofailover or failover_priority 0)");
     }
-    long leaderLsn =
-        Math.max(
-            view.status().map(s -> s.optime().orElse(0)).orElse(0L),
-            view.leaderMember().map(l -> l.xlogLocation().orElse(0)).orElse(0L));
-    if (m.xlogLocation().isPresent() && leaderLsn > 0) {
-      long lag = leaderLsn - m.xlogLocation().getAsLong();
-      if (lag > config.maximumLagOnFailover()) {
-        return Optional.of(
-            "lags "
-                + lag
-                + " bytes, more than maximum_lag_on_failover ("
-                + config.maximumLagOnFailover()
-                + ")");
-      }
-    }
+    // No lag check here: member keys are up to loop_wait old, each published at its own moment, so
+    // under write load their difference exceeds maximum_lag_on_failover with no real lag. The
+    // leader checks the candidate's lag on fresh positions before it acts, and clears the request
+    // with its reason if the candidate is too far behind (Patroni's API asks the peers instead).
     if (config.checkTimeline()) {
       int leaderTimeline =
           view.leaderMember().flatMap(l -> boxed(l.timeline().orElse(-1))).orElse(-1);

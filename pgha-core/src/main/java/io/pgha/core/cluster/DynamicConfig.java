@@ -26,6 +26,9 @@ import java.util.Objects;
  * @param primaryStartTimeout {@code primary_start_timeout}, seconds (default 300)
  * @param primaryStopTimeout {@code primary_stop_timeout}, seconds; 0 waits forever (default 0)
  * @param pause {@code pause}: no automatic actions (default false)
+ * @param drainTimeout {@code drain_timeout} (pgha's own key), seconds: how long a leader handing
+ *     over (switchover, clean stop) holds new write transactions of pgha-jdbc clients back while
+ *     those in flight finish; 0 hands over at once (default 2)
  * @param usePgRewind {@code postgresql.use_pg_rewind} (default false)
  * @param useSlots {@code postgresql.use_slots} (default true)
  * @param parameters {@code postgresql.parameters}: PostgreSQL settings, values as read
@@ -46,6 +49,7 @@ public record DynamicConfig(
     int primaryStartTimeout,
     int primaryStopTimeout,
     boolean pause,
+    int drainTimeout,
     boolean usePgRewind,
     boolean useSlots,
     Map<String, Object> parameters,
@@ -60,6 +64,7 @@ public record DynamicConfig(
   public static final int DEFAULT_SYNCHRONOUS_NODE_COUNT = 1;
   public static final int DEFAULT_PRIMARY_START_TIMEOUT = 300;
   public static final int DEFAULT_PRIMARY_STOP_TIMEOUT = 0;
+  public static final int DEFAULT_DRAIN_TIMEOUT = 2;
 
   public DynamicConfig {
     synchronousMode = Objects.requireNonNullElse(synchronousMode, SynchronousMode.OFF);
@@ -95,6 +100,10 @@ public record DynamicConfig(
     return Duration.ofSeconds(retryTimeout);
   }
 
+  public Duration drainTimeoutDuration() {
+    return Duration.ofSeconds(drainTimeout);
+  }
+
   /** Whether a {@code standby_cluster} section is configured (this cluster follows another). */
   public boolean isStandbyCluster() {
     return extra.get("standby_cluster") instanceof Map<?, ?> m && !m.isEmpty();
@@ -115,6 +124,7 @@ public record DynamicConfig(
     private int primaryStartTimeout = DEFAULT_PRIMARY_START_TIMEOUT;
     private int primaryStopTimeout = DEFAULT_PRIMARY_STOP_TIMEOUT;
     private boolean pause;
+    private int drainTimeout = DEFAULT_DRAIN_TIMEOUT;
     private boolean usePgRewind;
     private boolean useSlots = true;
     private Map<String, Object> parameters = Map.of();
@@ -137,6 +147,7 @@ public record DynamicConfig(
       primaryStartTimeout = c.primaryStartTimeout;
       primaryStopTimeout = c.primaryStopTimeout;
       pause = c.pause;
+      drainTimeout = c.drainTimeout;
       usePgRewind = c.usePgRewind;
       useSlots = c.useSlots;
       parameters = c.parameters;
@@ -209,6 +220,11 @@ public record DynamicConfig(
       return this;
     }
 
+    public Builder drainTimeout(int seconds) {
+      drainTimeout = seconds;
+      return this;
+    }
+
     public Builder usePgRewind(boolean v) {
       usePgRewind = v;
       return this;
@@ -249,6 +265,7 @@ public record DynamicConfig(
           primaryStartTimeout,
           primaryStopTimeout,
           pause,
+          drainTimeout,
           usePgRewind,
           useSlots,
           parameters,

@@ -170,6 +170,20 @@ public interface Dcs extends AutoCloseable {
   void clearFailsafe() throws DcsException;
 
   /**
+   * Writes {@code drain} on this member's lease, only while this member leads: if the member dies
+   * mid-drain, the key goes with its lease. Clients hold new write transactions back while it names
+   * the leader.
+   *
+   * @param successor the member expected to lead next, or null when not known (clean stop)
+   * @param timeout how long the drain may last; clients stop waiting after it
+   * @return false when this member does not hold the leader key
+   */
+  boolean announceDrain(String successor, java.time.Duration timeout) throws DcsException;
+
+  /** Deletes {@code drain}. */
+  void clearDrain() throws DcsException;
+
+  /**
    * Stops the keep-alive and the watch and closes the connection. Keys are left as they are: a
    * clean stop calls {@link #releaseLeader()} and {@link #deleteMember()} first; without that, the
    * keys disappear when the lease expires, as after a crash.

@@ -22,6 +22,12 @@ public record DcsKeys(String namespace, String scope) {
   public static final String HISTORY = "history";
   public static final String FAILSAFE = "failsafe";
 
+  /**
+   * pgha's own key: a leader about to hand over announces that clients should hold new write
+   * transactions back (Patroni's tools ignore keys they do not know).
+   */
+  public static final String DRAIN = "drain";
+
   public DcsKeys {
     Objects.requireNonNull(namespace, "namespace");
     Objects.requireNonNull(scope, "scope");
@@ -86,6 +92,10 @@ public record DcsKeys(String namespace, String scope) {
 
   public String failsafe() {
     return prefix() + FAILSAFE;
+  }
+
+  public String drain() {
+    return prefix() + DRAIN;
   }
 
   /**

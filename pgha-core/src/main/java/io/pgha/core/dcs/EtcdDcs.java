@@ -547,6 +547,30 @@ public final class EtcdDcs implements Dcs {
     casDelete(keys.failsafe(), ANY);
   }
 
+  @Override
+  public boolean announceDrain(String successor, Duration timeout) throws DcsException {
+    long leaseId = lease.status().leaseId();
+    if (leaseId == 0) {
+      return false;
+    }
+    return txn(
+            "writing " + keys.drain(),
+            new Cmp[] {new Cmp(bytes(keys.leader()), Cmp.Op.EQUAL, CmpTarget.value(meBytes))},
+            new Op[] {
+              Op.put(
+                  bytes(keys.drain()),
+                  bytes(PatroniCodec.encodeDrain(memberName(), successor, timeout)),
+                  onLease(leaseId))
+            },
+            new Op[0])
+        .isSucceeded();
+  }
+
+  @Override
+  public void clearDrain() throws DcsException {
+    casDelete(keys.drain(), ANY);
+  }
+
   // ------------------------------------------------------------------ helpers
 
   private boolean isLeaderKeyMine() throws DcsException {

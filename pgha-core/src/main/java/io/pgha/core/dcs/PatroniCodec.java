@@ -83,11 +83,28 @@ public final class PatroniCodec {
           "primary_stop_timeout",
           "master_stop_timeout",
           "pause",
+          "drain_timeout",
           "postgresql");
   private static final Set<String> POSTGRESQL_FIELDS =
       Set.of("use_pg_rewind", "use_slots", "parameters");
 
   private PatroniCodec() {}
+
+  // ---------------------------------------------------------------- drain (pgha's own)
+
+  /**
+   * Encodes the {@code drain} announcement: {@code {"leader": ..., "successor": ..., "timeout_ms":
+   * ...}}. pgha-jdbc reads it; Patroni's tools ignore the key.
+   */
+  public static String encodeDrain(String leader, String successor, java.time.Duration timeout) {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("leader", leader);
+    if (successor != null) {
+      o.put("successor", successor);
+    }
+    o.put("timeout_ms", timeout.toMillis());
+    return o.toString();
+  }
 
   // ---------------------------------------------------------------- members/<name>
 
@@ -217,7 +234,8 @@ public final class PatroniCodec {
                     .orElse(
                         f.intValue(
                             "master_stop_timeout", DynamicConfig.DEFAULT_PRIMARY_STOP_TIMEOUT)))
-            .pause(f.bool("pause", false));
+            .pause(f.bool("pause", false))
+            .drainTimeout(nonNegative(f, "drain_timeout", DynamicConfig.DEFAULT_DRAIN_TIMEOUT));
     Map<String, Object> extra = f.others(CONFIG_FIELDS);
     // The legacy names are kept only if they were the only spelling, so they round-trip.
     if (!f.has("primary_start_timeout") && f.has("master_start_timeout")) {
@@ -258,6 +276,9 @@ public final class PatroniCodec {
     if (c.pause()) {
       o.put("pause", true);
     }
+    if (c.drainTimeout() != DynamicConfig.DEFAULT_DRAIN_TIMEOUT) {
+      o.put("drain_timeout", c.drainTimeout());
+    }
     ObjectNode pg = o.putObject("postgresql");
     pg.put("use_pg_rewind", c.usePgRewind());
     pg.put("use_slots", c.useSlots());
@@ -267,10 +288,19 @@ public final class PatroniCodec {
     return o.toString();
   }
 
+  private static int nonNegative(JsonFields f, String field, int defaultValue) {
+    return atLeast(f, field, 0, defaultValue, "0 or a positive number of seconds");
+  }
+
   private static int positive(JsonFields f, String field, int defaultValue) {
+    return atLeast(f, field, 1, defaultValue, "a positive number of seconds");
+  }
+
+  private static int atLeast(
+      JsonFields f, String field, int minimum, int defaultValue, String allowed) {
     OptionalInt v = f.intValue(field);
-    if (v.isPresent() && v.getAsInt() <= 0) {
-      f.bad(field, JSON.getNodeFactory().numberNode(v.getAsInt()), "a positive number of seconds");
+    if (v.isPresent() && v.getAsInt() < minimum) {
+      f.bad(field, JSON.getNodeFactory().numberNode(v.getAsInt()), allowed);
       return defaultValue;
     }
     return v.orElse(defaultValue);

@@ -1031,6 +1031,33 @@ public final class PostgresController implements AutoCloseable {
     }
   }
 
+  /**
+   * How many application sessions are inside a transaction now (pgha's own sessions and replication
+   * do not count).
+   *
+   * @throws PostgresControlException when the server does not answer
+   */
+  public int applicationTransactions() {
+    try (Connection c = connectLocal(5)) {
+      return ClientSessions.inTransaction(c);
+    } catch (SQLException e) {
+      throw sqlFailure("counting application transactions", e);
+    }
+  }
+
+  /**
+   * Ends every application session (pgha's own stay); returns how many were ended.
+   *
+   * @throws PostgresControlException when the server does not answer
+   */
+  public int terminateApplicationSessions() {
+    try (Connection c = connectLocal(5)) {
+      return ClientSessions.terminateAll(c);
+    } catch (SQLException e) {
+      throw sqlFailure("ending application sessions", e);
+    }
+  }
+
   private int serverVersion() {
     try (Connection c = connectLocal(5);
         Statement s = c.createStatement();

@@ -130,12 +130,27 @@ final class RoutedConnection implements InvocationHandler {
       default:
         break;
     }
+    if (physical != null
+        && !readOnly
+        && !inTransaction
+        && startsWork(name)
+        && !router.takesNewWrites(pool)) {
+      // Between transactions on a leader that is draining or deposed: new work waits for (and
+      // goes to) the leader of now instead of failing where it is.
+      releasePhysical();
+    }
     bind();
     Object result = invokePhysical(method, args, false);
     if (result instanceof Statement statement) {
       return wrap(statement);
     }
     return result;
+  }
+
+  private static boolean startsWork(String method) {
+    return method.equals("createStatement")
+        || method.equals("prepareStatement")
+        || method.equals("prepareCall");
   }
 
   private void setReadOnly(boolean value) throws SQLException {

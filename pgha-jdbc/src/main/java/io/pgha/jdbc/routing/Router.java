@@ -92,6 +92,15 @@ public final class Router implements AutoCloseable {
     metrics.topologyChanged(topology);
   }
 
+  /**
+   * Whether new write transactions may start on {@code pool}: it is the writable leader's. False
+   * while the leader drains before a hand-over, and after a leader change.
+   */
+  boolean takesNewWrites(MemberPool pool) {
+    RoutingTable.Target leader = table.leader();
+    return leader != null && leader.pool() == pool;
+  }
+
   /** Whether {@link #close()} was called: every connection handed out is dead then. */
   boolean isClosed() {
     return closed;

@@ -199,6 +199,10 @@ public final class EtcdTopologySource implements TopologySource {
   }
 
   private void publish() {
+    long drainLeft = view.drainRemainingNanos();
+    if (drainLeft > 0 && !closed) {
+      thread.schedule(this::publish, drainLeft + 1, TimeUnit.NANOSECONDS);
+    }
     Topology topology = view.topology();
     if (!topology.equals(lastPublished)) {
       lastPublished = topology;

@@ -85,6 +85,27 @@ public final class PatroniJson {
     }
   }
 
+  /** pgha's {@code drain} announcement: which leader drains, and for how long at most. */
+  record Drain(String leader, long timeoutMillis) {}
+
+  /**
+   * Parses the {@code drain} key a pgha leader writes before it hands over.
+   *
+   * @throws IllegalArgumentException naming what is malformed
+   */
+  static Drain parseDrain(String json) {
+    JsonNode root = readObject(json, "drain");
+    String leader = text(root, "leader");
+    long timeout = number(root, "timeout_ms");
+    if (leader == null || leader.isBlank()) {
+      throw new IllegalArgumentException("drain: leader is missing");
+    }
+    if (timeout < 0) {
+      throw new IllegalArgumentException("drain: timeout_ms is missing or negative");
+    }
+    return new Drain(leader, timeout);
+  }
+
   /**
    * Parses the body of {@code GET /cluster}: members with name, role, state, host, port, lag and
    * tags; the leader is the member whose role is {@code leader} (or {@code master} / {@code

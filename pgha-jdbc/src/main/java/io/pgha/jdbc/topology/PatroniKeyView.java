@@ -23,6 +23,8 @@ public final class PatroniKeyView {
   private final Map<String, PatroniJson.MemberKey> members = new TreeMap<>();
   private String leader;
   private long statusOptime = -1;
+  private String drainingLeader;
+  private long drainUntilNanos;
 
   /**
    * @param prefix the key prefix, {@code <namespace>/<scope>/}
@@ -36,6 +38,7 @@ public final class PatroniKeyView {
     members.clear();
     leader = null;
     statusOptime = -1;
+    drainingLeader = null;
   }
 
   /** True when no key of the cluster has been seen. */
@@ -53,6 +56,15 @@ public final class PatroniKeyView {
       leader = value == null || value.isBlank() ? null : value.trim();
     } else if (rel.equals("status")) {
       statusOptime = PatroniJson.parseStatusOptime(value);
+    } else if (rel.equals("drain")) {
+      try {
+        PatroniJson.Drain drain = PatroniJson.parseDrain(value);
+        drainingLeader = drain.leader();
+        // Counted from when this client saw it: the bound holds whatever the clocks say.
+        drainUntilNanos = System.nanoTime() + drain.timeoutMillis() * 1_000_000L;
+      } catch (IllegalArgumentException e) {
+        LOG.warn("ignoring malformed value of {}drain ({})", prefix, e.getMessage());
+      }
     } else if (rel.startsWith("members/")) {
       String name = rel.substring("members/".length());
       try {
@@ -78,6 +90,8 @@ public final class PatroniKeyView {
       leader = null;
     } else if (rel.equals("status")) {
       statusOptime = -1;
+    } else if (rel.equals("drain")) {
+      drainingLeader = null;
     } else if (rel.startsWith("members/")) {
       members.remove(rel.substring("members/".length()));
     }
@@ -94,7 +108,18 @@ public final class PatroniKeyView {
     for (PatroniJson.MemberKey k : members.values()) {
       list.add(k.member().withLag(lag(k, leaderPosition)));
     }
-    return new Topology(leader, list);
+    return new Topology(leader, list, drainRemainingNanos() > 0 ? drainingLeader : null);
+  }
+
+  /**
+   * How long the leader's drain still holds writes back, in nanoseconds; 0 when there is none. A
+   * source republishes the topology when it runs out, in case the key outlives its deadline.
+   */
+  public long drainRemainingNanos() {
+    if (drainingLeader == null) {
+      return 0;
+    }
+    return Math.max(0, drainUntilNanos - System.nanoTime());
   }
 
   private static long lag(PatroniJson.MemberKey k, long leaderPosition) {
