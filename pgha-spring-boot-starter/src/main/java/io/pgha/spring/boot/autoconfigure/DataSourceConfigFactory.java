@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
 final class DataSourceConfigFactory {
   static final String PREFIX = "pgha.datasource.";
 
-  private static final Pattern BUILDER_MESSAGE = Pattern.compile("pgha: (\\w+) \\((.*)\\) (.*)");
+  private static final Pattern BUILDER_MESSAGE = Pattern.compile("pgha: (\\w+) \\((.*?)\\) (.*)");
   private static final Map<String, String> BUILDER_KEY_TO_PROPERTY =
       Map.of("etcd", "etcd-endpoints", "httpApi", "http-api-urls");
 
@@ -32,15 +32,12 @@ final class DataSourceConfigFactory {
     List<String> sources = new ArrayList<>();
     if (!p.getEtcdEndpoints().isEmpty()) {
       sources.add("etcd-endpoints");
-      b.etcd(p.getEtcdEndpoints());
     }
     if (!p.getHttpApiUrls().isEmpty()) {
       sources.add("http-api-urls");
-      b.httpApi(p.getHttpApiUrls());
     }
     if (!p.getStaticHosts().isEmpty()) {
       sources.add("static-hosts");
-      b.staticHosts(p.getStaticHosts());
     }
     if (sources.size() > 1) {
       throw new InvalidPghaPropertyException(
@@ -52,6 +49,13 @@ final class DataSourceConfigFactory {
               + ": set exactly one topology source (etcd-endpoints with scope, http-api-urls or"
               + " static-hosts)",
           null);
+    }
+    if (!p.getEtcdEndpoints().isEmpty()) {
+      b.etcd(p.getEtcdEndpoints());
+    } else if (!p.getHttpApiUrls().isEmpty()) {
+      b.httpApi(p.getHttpApiUrls());
+    } else if (!p.getStaticHosts().isEmpty()) {
+      b.staticHosts(p.getStaticHosts());
     }
     b.namespace(p.getNamespace())
         .scope(p.getScope())
