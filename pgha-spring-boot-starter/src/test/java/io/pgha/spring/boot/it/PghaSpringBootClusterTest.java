@@ -232,6 +232,13 @@ class PghaSpringBootClusterTest {
     assertThat((List<?>) view.get("leaderChanges")).isNotEmpty();
     MeterRegistry meters = app.getBean(MeterRegistry.class);
     assertThat(meters.find("pgha.leader.changes").counter().count()).isGreaterThanOrEqualTo(2);
+
+    // The old leader comes back as a replica (and the cluster is whole again for the clean stop).
+    old.start();
+    cluster.awaitHealthy(CONVERGE);
+    await()
+        .atMost(CONVERGE)
+        .until(() -> ((List<?>) call("GET", "/actuator/pgha").get("readableReplicas")).size() == 2);
   }
 
   @SuppressWarnings("unchecked")
