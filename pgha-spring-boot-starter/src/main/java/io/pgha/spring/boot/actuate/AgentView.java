@@ -1,5 +1,6 @@
 package io.pgha.spring.boot.actuate;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -12,7 +13,7 @@ public interface AgentView {
   Map<String, Object> summary();
 
   /** The last decisions of the HA loop, newest first: time and sentence. */
-  java.util.List<Map<String, Object>> recentDecisions();
+  List<Map<String, Object>> recentDecisions();
 
   /** The base URL of the agent's HTTP API. */
   String apiBaseUrl();

@@ -8,6 +8,7 @@ import io.pgha.spring.boot.LeaderChangeHistory;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
@@ -45,7 +46,7 @@ public class PghaEndpoint {
     for (Member m : topology.members()) {
       Map<String, Object> one = new LinkedHashMap<>();
       one.put("name", m.name());
-      one.put("role", m.role().name().toLowerCase(java.util.Locale.ROOT));
+      one.put("role", m.role().name().toLowerCase(Locale.ROOT));
       one.put("state", m.state());
       one.put("address", m.hasAddress() ? m.address() : null);
       one.put("lagBytes", m.lagBytes());

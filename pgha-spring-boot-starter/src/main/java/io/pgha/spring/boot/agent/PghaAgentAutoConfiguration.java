@@ -11,6 +11,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.util.StringUtils;
 
 /**
  * The embedded HA agent, when {@code pgha.agent.enabled=true} and pgha-core is on the class path.
@@ -38,7 +39,7 @@ public class PghaAgentAutoConfiguration {
         PghaAgent.builder(config)
             .postgres(
                 pg -> {
-                  if (properties.getRunAsUser() != null) {
+                  if (StringUtils.hasText(properties.getRunAsUser())) {
                     pg.runAsUser(properties.getRunAsUser());
                   }
                   properties.getParameters().forEach(pg::parameter);

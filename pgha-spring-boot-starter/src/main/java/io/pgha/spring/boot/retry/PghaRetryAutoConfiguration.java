@@ -4,10 +4,13 @@ import io.github.resilience4j.retry.Retry;
 import io.pgha.spring.boot.FailoverRetry;
 import io.pgha.spring.boot.PghaRetryProperties;
 import io.pgha.spring.boot.RetryOnFailover;
+import org.aopalliance.intercept.MethodInterceptor;
+import org.aopalliance.intercept.MethodInvocation;
 import org.springframework.aop.Advisor;
 import org.springframework.aop.support.ComposablePointcut;
 import org.springframework.aop.support.DefaultPointcutAdvisor;
 import org.springframework.aop.support.annotation.AnnotationMatchingPointcut;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -49,7 +52,7 @@ public class PghaRetryAutoConfiguration {
   @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
   @ConditionalOnMissingBean(name = "pghaRetryOnFailoverAdvisor")
   public static Advisor pghaRetryOnFailoverAdvisor(
-      org.springframework.beans.factory.ObjectProvider<FailoverRetry> retry) {
+      ObjectProvider<FailoverRetry> retry) {
     ComposablePointcut pointcut =
         new ComposablePointcut(new AnnotationMatchingPointcut(RetryOnFailover.class, true))
             .union(new AnnotationMatchingPointcut(null, RetryOnFailover.class, true));
@@ -63,16 +66,16 @@ public class PghaRetryAutoConfiguration {
    * The advisor is created early (it is infrastructure); the retry settings come from properties
    * bound later, so the interceptor looks them up on first use.
    */
-  static final class LazyInterceptor implements org.aopalliance.intercept.MethodInterceptor {
-    private final org.springframework.beans.factory.ObjectProvider<FailoverRetry> retry;
+  static final class LazyInterceptor implements MethodInterceptor {
+    private final ObjectProvider<FailoverRetry> retry;
     private volatile RetryOnFailoverInterceptor delegate;
 
-    LazyInterceptor(org.springframework.beans.factory.ObjectProvider<FailoverRetry> retry) {
+    LazyInterceptor(ObjectProvider<FailoverRetry> retry) {
       this.retry = retry;
     }
 
     @Override
-    public Object invoke(org.aopalliance.intercept.MethodInvocation invocation) throws Throwable {
+    public Object invoke(MethodInvocation invocation) throws Throwable {
       RetryOnFailoverInterceptor d = delegate;
       if (d == null) {
         d = new RetryOnFailoverInterceptor(retry.getObject());

@@ -5,6 +5,7 @@ import io.pgha.spring.boot.RetryOnFailover;
 import java.lang.reflect.Method;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
+import org.springframework.aop.ProxyMethodInvocation;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -27,14 +28,14 @@ final class RetryOnFailoverInterceptor implements MethodInterceptor {
     }
     RetryOnFailover settings = settings(invocation);
     return retry.callChecked(
-        () -> invocation.getThis() == null ? invocation.proceed() : copy(invocation).proceed(),
+        () -> copy(invocation).proceed(),
         settings != null && settings.idempotent(),
         settings == null ? 0 : settings.maxAttempts());
   }
 
   /** Each attempt runs the rest of the interceptor chain from the same point. */
   private static MethodInvocation copy(MethodInvocation invocation) {
-    if (invocation instanceof org.springframework.aop.ProxyMethodInvocation p) {
+    if (invocation instanceof ProxyMethodInvocation p) {
       return p.invocableClone();
     }
     return invocation;
