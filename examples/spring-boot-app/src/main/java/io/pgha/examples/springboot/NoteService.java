@@ -26,8 +26,7 @@ public class NoteService {
   public Note add(String body) {
     return jdbc.queryForObject(
         "INSERT INTO notes (body) VALUES (?) RETURNING id, body, created_at",
-        (rs, i) ->
-            new Note(rs.getLong(1), rs.getString(2), rs.getObject(3, OffsetDateTime.class)),
+        (rs, i) -> new Note(rs.getLong(1), rs.getString(2), rs.getObject(3, OffsetDateTime.class)),
         body);
   }
 
@@ -36,8 +35,7 @@ public class NoteService {
   public List<Note> latest(int limit) {
     return jdbc.query(
         "SELECT id, body, created_at FROM notes ORDER BY id DESC LIMIT ?",
-        (rs, i) ->
-            new Note(rs.getLong(1), rs.getString(2), rs.getObject(3, OffsetDateTime.class)),
+        (rs, i) -> new Note(rs.getLong(1), rs.getString(2), rs.getObject(3, OffsetDateTime.class)),
         limit);
   }
 

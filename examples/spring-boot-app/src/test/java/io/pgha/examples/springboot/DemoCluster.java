@@ -27,7 +27,8 @@ public final class DemoCluster {
   public static void main(String[] args) throws Exception {
     System.out.println("starting etcd and three PostgreSQL members with their pgha agents...");
     try (LocalPghaCluster cluster =
-        new LocalPghaCluster(3, Duration.ofSeconds(6), Duration.ofSeconds(1), Duration.ofSeconds(2))) {
+        new LocalPghaCluster(
+            3, Duration.ofSeconds(6), Duration.ofSeconds(1), Duration.ofSeconds(2))) {
       cluster.startAll();
       Node primary = cluster.awaitHealthy(CONVERGE);
       System.out.printf(
@@ -42,7 +43,9 @@ public final class DemoCluster {
           LocalPghaClusters.scope(cluster));
       BufferedReader in =
           new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-      for (String line = in.readLine(); line != null && !line.trim().equals("q"); line = in.readLine()) {
+      for (String line = in.readLine();
+          line != null && !line.trim().equals("q");
+          line = in.readLine()) {
         Node old = cluster.awaitHealthy(CONVERGE);
         long killed = System.nanoTime();
         System.out.printf(">>> killing the host of %s (agent and PostgreSQL, kill -9)%n", old);

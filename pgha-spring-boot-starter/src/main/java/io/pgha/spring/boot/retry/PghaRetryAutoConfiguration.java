@@ -51,8 +51,7 @@ public class PghaRetryAutoConfiguration {
   @Bean
   @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
   @ConditionalOnMissingBean(name = "pghaRetryOnFailoverAdvisor")
-  public static Advisor pghaRetryOnFailoverAdvisor(
-      ObjectProvider<FailoverRetry> retry) {
+  public static Advisor pghaRetryOnFailoverAdvisor(ObjectProvider<FailoverRetry> retry) {
     ComposablePointcut pointcut =
         new ComposablePointcut(new AnnotationMatchingPointcut(RetryOnFailover.class, true))
             .union(new AnnotationMatchingPointcut(null, RetryOnFailover.class, true));
