@@ -17,6 +17,11 @@ public final class LocalPghaClusters {
     return cluster.scope;
   }
 
+  /** The base URL of a running member's HTTP API. */
+  public static String apiBaseUrl(LocalPghaCluster.Node node) {
+    return node.agent.apiBaseUrl();
+  }
+
   /** The password of the {@code postgres} superuser of every member. */
   public static String superuserPassword() {
     return LocalPghaCluster.SUPERUSER_PASSWORD;

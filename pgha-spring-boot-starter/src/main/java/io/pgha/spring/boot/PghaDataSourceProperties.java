@@ -1,6 +1,5 @@
 package io.pgha.spring.boot;
 
-import io.pgha.jdbc.PghaDataSourceConfig;
 import io.pgha.jdbc.ReadPolicy;
 import java.net.URI;
 import java.time.Duration;
@@ -16,6 +15,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * etcd-endpoints} with {@code scope} (the default for production), {@code http-api-urls} or {@code
  * static-hosts}.
  */
+// Defaults are literals (not pgha-jdbc's constants) so that the configuration processor puts them
+// in the metadata; PghaPropertiesDefaultsTest keeps them equal to pgha-jdbc's.
 @ConfigurationProperties(prefix = "pgha.datasource")
 public class PghaDataSourceProperties {
 
@@ -32,7 +33,7 @@ public class PghaDataSourceProperties {
   private String scope;
 
   /** The etcd namespace of the cluster's keys (Patroni's {@code namespace}). */
-  private String namespace = PghaDataSourceConfig.DEFAULT_NAMESPACE;
+  private String namespace = "/service";
 
   /**
    * Base URLs of the agents' HTTP API ({@code GET /cluster} is polled), for clients that cannot
@@ -47,10 +48,10 @@ public class PghaDataSourceProperties {
   private List<String> staticHosts = new ArrayList<>();
 
   /** Interval of the HTTP and static-host sources: detection delay versus load on the agents. */
-  private Duration pollInterval = PghaDataSourceConfig.DEFAULT_POLL_INTERVAL;
+  private Duration pollInterval = Duration.ofSeconds(1);
 
   /** The database every member's pool connects to. */
-  private String database = PghaDataSourceConfig.DEFAULT_DATABASE;
+  private String database = "postgres";
 
   /** The database user. */
   private String username;
@@ -62,7 +63,7 @@ public class PghaDataSourceProperties {
   private Map<String, String> connectionProperties = new LinkedHashMap<>();
 
   /** Maximum connections of each member's pool. */
-  private int maximumPoolSize = PghaDataSourceConfig.DEFAULT_MAXIMUM_POOL_SIZE;
+  private int maximumPoolSize = 10;
 
   /** Maximum connections of the leader's pool; 0 uses maximum-pool-size. */
   private int leaderMaximumPoolSize;
@@ -77,7 +78,7 @@ public class PghaDataSourceProperties {
    * Bound of one borrow from a member's pool (at least 250 ms); also how long a write stalls on a
    * dead leader before the topology is checked again.
    */
-  private Duration connectionTimeout = PghaDataSourceConfig.DEFAULT_CONNECTION_TIMEOUT;
+  private Duration connectionTimeout = Duration.ofSeconds(2);
 
   /** How long a connection may sit idle in a pool before it is closed. */
   private Duration idleTimeout = Duration.ofMinutes(10);
@@ -92,7 +93,7 @@ public class PghaDataSourceProperties {
    * Replicas further behind the leader than this receive no reads (bytes of WAL); negative for no
    * bound. Staleness versus read capacity.
    */
-  private long maxReplicaLagBytes = PghaDataSourceConfig.DEFAULT_MAX_REPLICA_LAG_BYTES;
+  private long maxReplicaLagBytes = 16777216;
 
   /** Whether read-only work goes to the leader when no replica qualifies. */
   private boolean fallbackToLeader = true;
@@ -101,20 +102,19 @@ public class PghaDataSourceProperties {
    * How long a write waits for a leader during a failover before failing with SQLState 08001; cover
    * the agents' ttl plus a promotion.
    */
-  private Duration leaderWaitTimeout = PghaDataSourceConfig.DEFAULT_LEADER_WAIT_TIMEOUT;
+  private Duration leaderWaitTimeout = Duration.ofSeconds(30);
 
   /**
    * How long the first topology read may take at start; an unreachable etcd or an unknown scope
    * fails the start after it.
    */
-  private Duration startTimeout = PghaDataSourceConfig.DEFAULT_START_TIMEOUT;
+  private Duration startTimeout = Duration.ofSeconds(10);
 
   /** How often replicas are asked for their replay backlog; 0 turns the probe off. */
-  private Duration replayLagProbeInterval = PghaDataSourceConfig.DEFAULT_REPLAY_LAG_PROBE_INTERVAL;
+  private Duration replayLagProbeInterval = Duration.ofSeconds(1);
 
   /** How long a replica that keeps failing is skipped for reads. */
-  private Duration replicaCircuitOpenDuration =
-      PghaDataSourceConfig.DEFAULT_REPLICA_CIRCUIT_OPEN_DURATION;
+  private Duration replicaCircuitOpenDuration = Duration.ofSeconds(5);
 
   /** Prefix of the per-member pool names and of log lines. */
   private String poolName = "pgha";

@@ -1,6 +1,5 @@
 package io.pgha.spring.boot;
 
-import io.pgha.jdbc.TransactionRetrier;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -15,10 +14,10 @@ public class PghaRetryProperties {
    * Attempts, the first included (at least 1). With the default wait, cover the DataSource's
    * leader-wait-timeout: each attempt already waits for a leader.
    */
-  private int maxAttempts = TransactionRetrier.DEFAULT_MAX_ATTEMPTS;
+  private int maxAttempts = 5;
 
   /** Pause between attempts. */
-  private Duration wait = TransactionRetrier.DEFAULT_WAIT;
+  private Duration wait = Duration.ofMillis(100);
 
   public boolean isEnabled() {
     return enabled;

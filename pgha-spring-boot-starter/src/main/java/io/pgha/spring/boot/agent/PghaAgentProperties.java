@@ -1,6 +1,5 @@
 package io.pgha.spring.boot.agent;
 
-import io.pgha.core.config.PghaConfig;
 import io.pgha.core.config.RtoPreset;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -79,7 +78,7 @@ public class PghaAgentProperties {
   /**
    * Timing preset (ttl, loop wait, retry timeout) trading failover speed against false failovers.
    */
-  private RtoPreset preset = PghaConfig.DEFAULT_PRESET;
+  private RtoPreset preset = RtoPreset.NORM;
 
   /** Leader lease ttl; overrides the preset's. */
   private Duration ttl;
@@ -91,7 +90,7 @@ public class PghaAgentProperties {
   private Duration retryTimeout;
 
   /** A replica further behind than this (bytes) is not promoted. */
-  private long maximumLagOnFailover = PghaConfig.DEFAULT_PG_RPO_BYTES;
+  private long maximumLagOnFailover = 1048576;
 
   /** OS user PostgreSQL runs as when the JVM runs as root. */
   private String runAsUser;

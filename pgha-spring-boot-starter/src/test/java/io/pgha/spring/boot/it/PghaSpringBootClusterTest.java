@@ -57,6 +57,7 @@ class PghaSpringBootClusterTest {
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private static LocalPghaCluster cluster;
+  private static Node switchoverApi;
   private static ConfigurableApplicationContext app;
   private static String base;
 
@@ -69,6 +70,8 @@ class PghaSpringBootClusterTest {
     for (Node replica : cluster.othersThan(primary)) {
       await().atMost(CONVERGE).until(() -> hasItemsTable(replica));
     }
+    // Switchover requests go to a replica's agent API: any member's API accepts them.
+    switchoverApi = cluster.othersThan(primary).get(0);
     app =
         new SpringApplicationBuilder(ItemsApplication.class)
             .properties(
@@ -84,7 +87,11 @@ class PghaSpringBootClusterTest {
                     Map.entry("pgha.retry.max-attempts", "10"),
                     Map.entry("pgha.retry.wait", "200ms"),
                     Map.entry("management.endpoints.web.exposure.include", "health,pgha"),
-                    Map.entry("management.endpoint.health.show-details", "always")))
+                    Map.entry("management.endpoint.health.show-details", "always"),
+                    Map.entry("pgha.actuator.switchover-enabled", "true"),
+                    Map.entry(
+                        "pgha.actuator.agent-api-url",
+                        LocalPghaClusters.apiBaseUrl(switchoverApi))))
             .run();
     int port = ((WebServerApplicationContext) app).getWebServer().getPort();
     base = "http://127.0.0.1:" + port;
@@ -153,6 +160,35 @@ class PghaSpringBootClusterTest {
 
   @Test
   @Order(4)
+  void aSwitchoverThroughTheEndpointMovesTheLeader() throws Exception {
+    Node old = cluster.awaitHealthy(CONVERGE);
+    Node candidate = cluster.othersThan(old).get(0);
+    HttpResponse<String> response =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(base + "/actuator/pgha"))
+                .timeout(Duration.ofSeconds(120))
+                .header("Content-Type", "application/json")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"candidate\":\"" + candidate.name + "\"}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    LOG.info("switchover through /actuator/pgha: {} {}", response.statusCode(), response.body());
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(JSON.readValue(response.body(), Map.class)).containsEntry("status", 200);
+    assertThat(cluster.awaitNewPrimary(old, CONVERGE)).isSameAs(candidate);
+    await()
+        .atMost(CONVERGE)
+        .until(
+            () ->
+                candidate.name.equals(details(call("GET", "/actuator/health/pgha")).get("leader")));
+    Map<String, Object> answer = call("POST", "/items/100");
+    assertThat(((Number) answer.get("port")).intValue()).isEqualTo(candidate.pgPort);
+    cluster.awaitHealthy(CONVERGE);
+  }
+
+  @Test
+  @Order(5)
   void aLeaderHostFailureDuringAStreamOfRequestsFailsNone() throws Exception {
     Node old = cluster.awaitHealthy(CONVERGE);
     AtomicBoolean running = new AtomicBoolean(true);
