@@ -151,6 +151,12 @@ class PghaSpringBootClusterTest {
     assertThat(view).containsEntry("leader", primary.name).containsEntry("source", "ETCD");
     assertThat((List<?>) view.get("members")).hasSize(3);
     assertThat((List<?>) view.get("readableReplicas")).hasSize(2);
+    for (Object member : (List<?>) view.get("members")) {
+      assertThat((Map<?, ?>) member)
+          .containsEntry("readCircuit", "CLOSED")
+          .containsKeys("activeConnections", "idleConnections", "routingLagBytes");
+    }
+    assertThat((Map<?, ?>) details(health).get("pools")).hasSize(3).containsValue("ok");
 
     MeterRegistry meters = app.getBean(MeterRegistry.class);
     assertThat(meters.find("pgha.connections.routed").tag("role", "replica").counters())
