@@ -277,6 +277,18 @@ class PghaSpringBootClusterTest {
     assertThat((List<?>) view.get("leaderChanges")).isNotEmpty();
     MeterRegistry meters = app.getBean(MeterRegistry.class);
     assertThat(meters.find("pgha.leader.changes").counter().count()).isGreaterThanOrEqualTo(2);
+    LOG.info(
+        "meters: leader changes {}, writes that waited for a leader {} (max {} ms), connections"
+            + " broken by the failover {}",
+        meters.find("pgha.leader.changes").counter().count(),
+        meters.find("pgha.leader.wait").tag("outcome", "leader").timer().count(),
+        (long)
+            meters
+                .find("pgha.leader.wait")
+                .tag("outcome", "leader")
+                .timer()
+                .max(java.util.concurrent.TimeUnit.MILLISECONDS),
+        meters.find("pgha.failovers").counters().stream().mapToDouble(c -> c.count()).sum());
 
     // The old leader comes back as a replica (and the cluster is whole again for the clean stop).
     old.start();
