@@ -97,6 +97,11 @@ public final class TopologyAwareDataSource implements DataSource, Closeable {
     return router.readableReplicas();
   }
 
+  /** The state of each member's pool (borrowed and idle connections, read circuit, lag). */
+  public List<PoolState> poolStates() {
+    return router.poolStates();
+  }
+
   /** The configuration this DataSource runs with. */
   public PghaDataSourceConfig config() {
     return config;

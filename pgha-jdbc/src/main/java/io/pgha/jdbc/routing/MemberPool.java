@@ -116,6 +116,10 @@ final class MemberPool implements AutoCloseable {
     return pool.getHikariPoolMXBean().getActiveConnections();
   }
 
+  int idleConnections() {
+    return pool.getHikariPoolMXBean().getIdleConnections();
+  }
+
   void resize(int maximumPoolSize) {
     if (pool.getHikariConfigMXBean().getMaximumPoolSize() != maximumPoolSize) {
       pool.getHikariConfigMXBean().setMaximumPoolSize(maximumPoolSize);

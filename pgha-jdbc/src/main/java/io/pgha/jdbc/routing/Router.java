@@ -4,6 +4,7 @@ import io.pgha.jdbc.Member;
 import io.pgha.jdbc.MemberRole;
 import io.pgha.jdbc.PghaDataSourceConfig;
 import io.pgha.jdbc.PghaMetrics;
+import io.pgha.jdbc.PoolState;
 import io.pgha.jdbc.ReadPolicy;
 import io.pgha.jdbc.Topology;
 import java.sql.Connection;
@@ -81,6 +82,37 @@ public final class Router implements AutoCloseable {
   /** Names of the replicas that currently qualify for reads. */
   public List<String> readableReplicas() {
     return table.readable().stream().map(t -> t.member().name()).toList();
+  }
+
+  /** The pools of the members in the current topology, leader first. */
+  public List<PoolState> poolStates() {
+    RoutingTable current = table;
+    List<PoolState> states = new ArrayList<>();
+    for (Member m : current.topology().members()) {
+      MemberPool pool = m.hasAddress() ? pools.get(m.name() + "@" + m.address()) : null;
+      if (pool == null) {
+        continue;
+      }
+      boolean leader = current.leader() != null && current.leader().pool() == pool;
+      long lag = leader ? Member.UNKNOWN_LAG : effectiveLag(m);
+      boolean readable = current.readable().stream().anyMatch(t -> t.pool() == pool);
+      PoolState state =
+          new PoolState(
+              m.name(),
+              m.address(),
+              pool.activeConnections(),
+              pool.idleConnections(),
+              pool.circuitState().name(),
+              lag,
+              readable,
+              leader);
+      if (leader) {
+        states.add(0, state);
+      } else {
+        states.add(state);
+      }
+    }
+    return states;
   }
 
   /** Installs a new topology; called by the topology source's thread. */

@@ -1,0 +1,111 @@
+package io.pgha.spring.boot;
+
+import io.github.resilience4j.core.functions.CheckedSupplier;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import io.pgha.jdbc.PghaSqlStates;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * Runs work again when it failed because of a failover, with a Resilience4j {@link Retry}: the work
+ * is retried when the cause chain of its failure holds a {@link SQLException} with a retryable
+ * SQLState of pgha-jdbc ({@link PghaSqlStates#isRetryable}), and, for idempotent work, 08007. It is
+ * what {@link RetryOnFailover} uses; call it directly around a {@code TransactionTemplate}:
+ *
+ * <pre>{@code
+ * Order saved = failoverRetry.call(() -> transactionTemplate.execute(status -> repo.save(order)));
+ * }</pre>
+ */
+public final class FailoverRetry {
+
+  private final int maxAttempts;
+  private final Duration wait;
+  private final Retry retry;
+  private final Retry idempotentRetry;
+
+  /**
+   * @param maxAttempts attempts, the first included; at least 1
+   * @param wait pause between attempts; zero or positive
+   */
+  public FailoverRetry(int maxAttempts, Duration wait) {
+    if (maxAttempts < 1) {
+      throw new InvalidPghaPropertyException(
+          "pgha.retry.max-attempts", String.valueOf(maxAttempts), "must be at least 1", null);
+    }
+    if (wait == null || wait.isNegative()) {
+      throw new InvalidPghaPropertyException(
+          "pgha.retry.wait", String.valueOf(wait), "must be zero or positive", null);
+    }
+    this.maxAttempts = maxAttempts;
+    this.wait = wait;
+    this.retry = retry(maxAttempts, false);
+    this.idempotentRetry = retry(maxAttempts, true);
+  }
+
+  /** Runs {@code work}, again on a failover failure, up to the configured attempts. */
+  public <T> T call(Supplier<T> work) {
+    return call(work, false);
+  }
+
+  /**
+   * Runs {@code work}, again on a failover failure.
+   *
+   * @param idempotent whether an unknown commit outcome (08007) is retried too
+   */
+  public <T> T call(Supplier<T> work, boolean idempotent) {
+    Objects.requireNonNull(work, "work");
+    return (idempotent ? idempotentRetry : retry).executeSupplier(work);
+  }
+
+  /** Like {@link #call(Supplier, boolean)} for work that throws checked exceptions. */
+  public <T> T callChecked(CheckedSupplier<T> work, boolean idempotent, int attempts)
+      throws Throwable {
+    Retry r =
+        attempts <= 0 || attempts == maxAttempts
+            ? (idempotent ? idempotentRetry : retry)
+            : retry(attempts, idempotent);
+    return r.executeCheckedSupplier(work);
+  }
+
+  /** How many calls needed more than one attempt (succeeded or not) since start. */
+  public long retriedCalls() {
+    return retried(retry) + retried(idempotentRetry);
+  }
+
+  private static long retried(Retry r) {
+    return r.getMetrics().getNumberOfSuccessfulCallsWithRetryAttempt()
+        + r.getMetrics().getNumberOfFailedCallsWithRetryAttempt();
+  }
+
+  private Retry retry(int attempts, boolean idempotent) {
+    return Retry.of(
+        idempotent ? "pgha-failover-idempotent" : "pgha-failover",
+        RetryConfig.custom()
+            .maxAttempts(attempts)
+            .waitDuration(wait)
+            .retryOnException(t -> isFailover(t, idempotent))
+            .build());
+  }
+
+  /**
+   * True when the cause chain holds a SQLException whose state means the work can run again: 08S02
+   * or 08001, and 08007 for idempotent work.
+   */
+  public static boolean isFailover(Throwable failure, boolean idempotent) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof SQLException e) {
+        for (SQLException s = e; s != null; s = s.getNextException()) {
+          String state = s.getSQLState();
+          if (PghaSqlStates.isRetryable(state)
+              || (idempotent && PghaSqlStates.TRANSACTION_STATE_UNKNOWN.equals(state))) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+}

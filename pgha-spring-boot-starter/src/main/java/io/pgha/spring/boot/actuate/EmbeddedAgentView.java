@@ -1,0 +1,62 @@
+package io.pgha.spring.boot.actuate;
+
+import io.pgha.core.PghaAgent;
+import io.pgha.core.agent.AgentSnapshot;
+import io.pgha.core.agent.DecisionRecord;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@link AgentView} of a {@link PghaAgent} running in this application. */
+final class EmbeddedAgentView implements AgentView {
+  private final PghaAgent agent;
+
+  EmbeddedAgentView(PghaAgent agent) {
+    this.agent = agent;
+  }
+
+  @Override
+  public Map<String, Object> summary() {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("member", agent.name());
+    if (!agent.isRunning()) {
+      out.put("running", false);
+      return out;
+    }
+    AgentSnapshot s = agent.snapshot();
+    out.put("running", true);
+    out.put("holdsLeadership", s.holdsLeadership());
+    out.put("role", role(s));
+    out.put("lastDecision", s.lastDecision());
+    return out;
+  }
+
+  private static String role(AgentSnapshot s) {
+    if (s.postgres() == null || !s.postgres().acceptingConnections()) {
+      return "stopped";
+    }
+    return Boolean.TRUE.equals(s.postgres().inRecovery()) ? "replica" : "primary";
+  }
+
+  @Override
+  public List<Map<String, Object>> recentDecisions() {
+    if (!agent.isRunning()) {
+      return List.of();
+    }
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (DecisionRecord d : agent.snapshot().recentDecisions()) {
+      Map<String, Object> one = new LinkedHashMap<>();
+      one.put("at", d.at().toString());
+      one.put("actions", d.decision().kinds().stream().map(Enum::name).toList());
+      one.put("reason", d.decision().reason());
+      out.add(one);
+    }
+    return out;
+  }
+
+  @Override
+  public String apiBaseUrl() {
+    return agent.apiBaseUrl();
+  }
+}

@@ -1,0 +1,83 @@
+package io.pgha.spring.boot.autoconfigure;
+
+import io.pgha.jdbc.PghaDataSourceConfig;
+import io.pgha.jdbc.PghaMetrics;
+import io.pgha.jdbc.TopologyAwareDataSource;
+import io.pgha.spring.boot.LeaderChangeHistory;
+import io.pgha.spring.boot.PghaDataSourceConfigCustomizer;
+import io.pgha.spring.boot.PghaDataSourceProperties;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * The topology-aware {@link DataSource} from {@code pgha.datasource.*}: writes go to the leader,
+ * {@code @Transactional(readOnly = true)} work to replicas. It runs before Spring Boot's own
+ * DataSource auto-configuration, which then backs off.
+ *
+ * <p>No {@code LazyConnectionDataSourceProxy} is needed: a pgha connection binds to a server on its
+ * first statement, so the {@code setReadOnly(true)} Spring's transaction manager calls when a
+ * read-only transaction begins already routes the work to a replica.
+ */
+@AutoConfiguration(
+    beforeName = "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration")
+@ConditionalOnClass({TopologyAwareDataSource.class, DataSource.class})
+@ConditionalOnProperty(
+    prefix = "pgha.datasource",
+    name = "enabled",
+    havingValue = "true",
+    matchIfMissing = true)
+@EnableConfigurationProperties(PghaDataSourceProperties.class)
+public class PghaDataSourceAutoConfiguration {
+
+  /** Records the last leader changes for the actuator endpoint; cheap, always present. */
+  @Bean
+  @ConditionalOnMissingBean
+  public LeaderChangeHistory pghaLeaderChangeHistory() {
+    return new LeaderChangeHistory();
+  }
+
+  /** The configuration, checked at start (bad values fail the start, naming the property). */
+  @Bean
+  @ConditionalOnMissingBean
+  public PghaDataSourceConfig pghaDataSourceConfig(
+      PghaDataSourceProperties properties,
+      ObjectProvider<PghaMetrics> metrics,
+      ObjectProvider<PghaDataSourceConfigCustomizer> customizers) {
+    List<PghaMetrics> listeners = new ArrayList<>(metrics.orderedStream().toList());
+    PghaMetrics combined =
+        listeners.size() == 1 ? listeners.get(0) : new CompositePghaMetrics(listeners);
+    return DataSourceConfigFactory.create(
+        properties, combined, customizers.orderedStream().toList());
+  }
+
+  /**
+   * The DataSource. When an embedded agent runs in this application, it is started first, so that
+   * the DataSource finds the cluster it is part of.
+   */
+  @Bean(destroyMethod = "close")
+  @ConditionalOnMissingBean(DataSource.class)
+  public TopologyAwareDataSource dataSource(
+      PghaDataSourceConfig config, ObjectProvider<PghaStartBarrier> startBarriers) {
+    startBarriers.orderedStream().forEach(PghaStartBarrier::awaitReady);
+    try {
+      return new TopologyAwareDataSource(config);
+    } catch (IllegalStateException e) {
+      String source =
+          switch (config.sourceKind()) {
+            case ETCD -> "etcd " + config.etcdEndpoints() + " at " + config.keyPrefix();
+            case HTTP -> "the agents' HTTP API " + config.httpEndpoints();
+            case STATIC -> "the servers " + config.staticHosts();
+            case CUSTOM -> "the custom topology source";
+          };
+      throw new TopologyUnavailableException(source, e);
+    }
+  }
+}
