@@ -104,7 +104,9 @@ public final class LocalPghaCluster implements AutoCloseable {
 
     /** kill -9 of the postmaster and its backends (the kit freezes it first, so none escapes). */
     public void killPostmaster() {
+      // A host killed earlier leaves a postmaster.pid naming a process that is gone.
       postmasterPid()
+          .filter(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
           .ifPresent(
               pid ->
                   ProcessTracker.adopt(

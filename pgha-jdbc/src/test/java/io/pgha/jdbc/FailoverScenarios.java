@@ -375,10 +375,15 @@ abstract class FailoverScenarios {
   @Order(9)
   void plannedSwitchoverLosesNoUnitOfWork() throws Exception {
     Node oldLeader = cluster.leader();
-    // In synchronous mode Patroni only hands over to the synchronous standby.
+    // In synchronous mode only a synchronous standby may take over.
+    boolean synchronous =
+        oldLeader
+            .apiGet("/config")
+            .map(b -> b.replace(" ", "").contains("\"synchronous_mode\":true"))
+            .orElse(false);
     Node candidate =
         cluster.replicas().stream()
-            .filter(n -> n.apiStatus("/sync") == 200)
+            .filter(n -> !synchronous || n.apiStatus("/sync") == 200)
             .findFirst()
             .orElseThrow();
     Workload load = new Workload("switchover", 4, 2);

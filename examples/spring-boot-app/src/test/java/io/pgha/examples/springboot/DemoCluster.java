@@ -2,7 +2,6 @@ package io.pgha.examples.springboot;
 
 import io.pgha.core.LocalPghaCluster;
 import io.pgha.core.LocalPghaCluster.Node;
-import io.pgha.core.LocalPghaClusters;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -38,9 +37,9 @@ public final class DemoCluster {
               + " --pgha.datasource.scope=%s\"%n%n"
               + "Enter: kill the leader's host.  q + Enter: stop.%n",
           primary,
-          LocalPghaClusters.superuserPassword(),
-          LocalPghaClusters.etcdEndpoint(cluster),
-          LocalPghaClusters.scope(cluster));
+          LocalPghaCluster.superuserPassword(),
+          cluster.etcdEndpoints().get(0),
+          cluster.scope());
       BufferedReader in =
           new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
       for (String line = in.readLine();

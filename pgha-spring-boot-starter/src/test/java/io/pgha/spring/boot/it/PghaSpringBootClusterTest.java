@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pgha.core.LocalPghaCluster;
 import io.pgha.core.LocalPghaCluster.Node;
-import io.pgha.core.LocalPghaClusters;
 import io.pgha.spring.boot.FailoverRetry;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -79,20 +78,17 @@ class PghaSpringBootClusterTest {
                 Map.ofEntries(
                     Map.entry("server.port", "0"),
                     Map.entry("spring.main.banner-mode", "off"),
-                    Map.entry(
-                        "pgha.datasource.etcd-endpoints", LocalPghaClusters.etcdEndpoint(cluster)),
-                    Map.entry("pgha.datasource.scope", LocalPghaClusters.scope(cluster)),
+                    Map.entry("pgha.datasource.etcd-endpoints", cluster.etcdEndpoints().get(0)),
+                    Map.entry("pgha.datasource.scope", cluster.scope()),
                     Map.entry("pgha.datasource.username", "postgres"),
-                    Map.entry("pgha.datasource.password", LocalPghaClusters.superuserPassword()),
+                    Map.entry("pgha.datasource.password", LocalPghaCluster.superuserPassword()),
                     Map.entry("pgha.datasource.leader-wait-timeout", "60s"),
                     Map.entry("pgha.retry.max-attempts", "10"),
                     Map.entry("pgha.retry.wait", "200ms"),
                     Map.entry("management.endpoints.web.exposure.include", "health,pgha"),
                     Map.entry("management.endpoint.health.show-details", "always"),
                     Map.entry("pgha.actuator.switchover-enabled", "true"),
-                    Map.entry(
-                        "pgha.actuator.agent-api-url",
-                        LocalPghaClusters.apiBaseUrl(switchoverApi))))
+                    Map.entry("pgha.actuator.agent-api-url", switchoverApi.apiUrl().orElseThrow())))
             .run();
     int port = ((WebServerApplicationContext) app).getWebServer().getPort();
     base = "http://127.0.0.1:" + port;
