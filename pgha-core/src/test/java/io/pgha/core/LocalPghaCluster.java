@@ -52,6 +52,9 @@ public final class LocalPghaCluster implements AutoCloseable {
     /** Every event of this member's agents, with the {@link System#nanoTime()} it was heard at. */
     final List<TimedEvent> events = new CopyOnWriteArrayList<>();
 
+    /** The member's tags (Patroni's names), applied to agents started from now on. */
+    final Map<String, String> tags = new LinkedHashMap<>();
+
     PghaAgent agent;
 
     Node(String name, int pgPort, Path dataDir, FaultProxy etcdProxy) {
@@ -59,6 +62,12 @@ public final class LocalPghaCluster implements AutoCloseable {
       this.pgPort = pgPort;
       this.dataDir = dataDir;
       this.etcdProxy = etcdProxy;
+    }
+
+    /** Tags this member (e.g. {@code nofailover}) for the agents started from now on. */
+    public Node tag(String key, String value) {
+      tags.put(key, value);
+      return this;
     }
 
     /** Starts a fresh agent for this member (on its existing data, if any). */
@@ -161,6 +170,25 @@ public final class LocalPghaCluster implements AutoCloseable {
       return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
+    /**
+     * Sends {@code method path} with an optional JSON body to this member's HTTP API and returns
+     * the status code and body.
+     */
+    public ApiResponse api(String method, String path, String json)
+        throws IOException, InterruptedException {
+      HttpRequest.Builder b =
+          HttpRequest.newBuilder(URI.create(agent.apiBaseUrl() + path))
+              .timeout(Duration.ofSeconds(60));
+      if (json == null) {
+        b.method(method, HttpRequest.BodyPublishers.noBody());
+      } else {
+        b.header("Content-Type", "application/json")
+            .method(method, HttpRequest.BodyPublishers.ofString(json));
+      }
+      HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      return new ApiResponse(r.statusCode(), r.body());
+    }
+
     /** Runs one SQL statement on this member as the superuser. */
     public void execute(String sql) throws SQLException {
       try (Connection c = connect();
@@ -209,6 +237,9 @@ public final class LocalPghaCluster implements AutoCloseable {
       return name;
     }
   }
+
+  /** An HTTP API answer: status code and body. */
+  public record ApiResponse(int status, String body) {}
 
   /** An agent event and when the test heard it. */
   public record TimedEvent(long nanos, AgentEvent event) {}
@@ -337,6 +368,7 @@ public final class LocalPghaCluster implements AutoCloseable {
         .retryTimeout(retryTimeout)
         .primaryStartTimeout(Duration.ofSeconds(10))
         .pgRpo(maximumLagOnFailover)
+        .tags(node.tags)
         .build();
   }
 

@@ -1,5 +1,6 @@
 package io.pgha.core.agent;
 
+import io.pgha.core.cluster.ClusterStatus;
 import io.pgha.core.cluster.ClusterView;
 import io.pgha.core.cluster.DynamicConfig;
 import io.pgha.core.cluster.FailoverRequest;
@@ -9,16 +10,21 @@ import io.pgha.core.dcs.Dcs;
 import io.pgha.core.dcs.DcsException;
 import io.pgha.core.ha.Action;
 import io.pgha.core.ha.Decision;
+import io.pgha.core.ha.PeerPosition;
 import io.pgha.core.postgres.Demotion;
+import io.pgha.core.postgres.Lsn;
 import io.pgha.core.postgres.PostgresControlException;
 import io.pgha.core.postgres.PostgresController;
 import io.pgha.core.postgres.PostgresStatus;
 import io.pgha.core.postgres.Promotion;
 import io.pgha.core.postgres.StopMode;
 import io.pgha.core.postgres.Upstream;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +35,7 @@ import org.slf4j.LoggerFactory;
  */
 final class ActionExecutor {
   private static final Logger LOG = LoggerFactory.getLogger(ActionExecutor.class);
+  private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
 
   private final String name;
   private final Dcs dcs;
@@ -37,6 +44,7 @@ final class ActionExecutor {
   private final EventPublisher events;
   private final AgentTimeouts timeouts;
   private final DynamicConfig bootstrapConfig;
+  private final PeerProbe peers;
 
   ActionExecutor(
       String name,
@@ -45,7 +53,8 @@ final class ActionExecutor {
       MemberState state,
       EventPublisher events,
       AgentTimeouts timeouts,
-      DynamicConfig bootstrapConfig) {
+      DynamicConfig bootstrapConfig,
+      PeerProbe peers) {
     this.name = name;
     this.dcs = dcs;
     this.postgres = postgres;
@@ -53,6 +62,7 @@ final class ActionExecutor {
     this.events = events;
     this.timeouts = timeouts;
     this.bootstrapConfig = bootstrapConfig;
+    this.peers = peers;
   }
 
   /** Performs the decision's actions in order; stops at the first that fails or does not apply. */
@@ -185,20 +195,43 @@ final class ActionExecutor {
       LOG.warn("[{}] not promoting: the leader lease is not confirmed", name);
       return false;
     }
+    long position = status.walPosition() == null ? 0 : status.walPosition().value();
     Promotion promotion = postgres.promote(timeouts.promote());
     state.primary();
     events.publish(new AgentEvent.Promoted(name, promotion.newTimeline()));
-    appendHistory(view, promotion);
+    long lost = lostBytes(view, position);
+    String reason = "no recovery target specified";
+    if (lost > 0) {
+      long leaderPosition = position + lost;
+      LOG.warn(
+          "[{}] promoted at WAL position {}, {} bytes behind the last position the previous leader"
+              + " published ({}): what was written in between is not on this primary",
+          name,
+          position,
+          lost,
+          leaderPosition);
+      events.publish(new AgentEvent.PromotedWithDataLoss(name, lost, leaderPosition, position));
+      reason += "; promoted " + lost + " bytes behind the last known leader position";
+    }
+    appendHistory(promotion, reason);
     return true;
   }
 
-  private void appendHistory(ClusterView view, Promotion promotion) {
+  /**
+   * How far {@code position} is behind the previous leader's last published position (0 if not).
+   */
+  private static long lostBytes(ClusterView view, long position) {
+    long optime = view.status().map(s -> s.optime().orElse(0)).orElse(0L);
+    return position > 0 && optime > position ? optime - position : 0;
+  }
+
+  private void appendHistory(Promotion promotion, String reason) {
     try {
       dcs.appendHistory(
           new HistoryEntry(
               promotion.previousTimeline(),
               promotion.switchLsn() == null ? 0 : promotion.switchLsn().value(),
-              "no recovery target specified",
+              reason,
               Optional.of(OffsetDateTime.now(ZoneOffset.UTC).toString()),
               Optional.of(name)));
     } catch (DcsException e) {
@@ -289,13 +322,77 @@ final class ActionExecutor {
   private boolean switchover(ClusterView view, String candidate) throws DcsException {
     LOG.info("[{}] switching over to {}: stopping PostgreSQL cleanly", name, candidate);
     // A fast stop writes the shutdown checkpoint and, with WAL senders still connected, waits for
-    // them to receive it; only then is the key released, so the candidate has every commit.
+    // them to receive it. A candidate that was not connected may not have it: the key is released
+    // only once the candidate has received WAL past the checkpoint, so it has every commit.
     postgres.stop(StopMode.FAST, timeouts.stop());
+    Optional<Lsn> checkpoint = postgres.shutdownCheckpoint();
+    if (checkpoint.isEmpty() || !candidateReceived(view, candidate, checkpoint.get())) {
+      abortSwitchover(view, candidate, checkpoint);
+      return false;
+    }
+    // The candidate compares its position with this one before it takes the key.
+    dcs.writeStatus(ClusterStatus.ofOptime(checkpoint.get().value()));
     events.publish(new AgentEvent.Demoted(name, "switchover to (" + candidate + ")"));
     // The failover key stays: it tells every other member that only the candidate may race, and
     // the candidate clears it once it leads.
     release("switchover to (" + candidate + ")");
     return true;
+  }
+
+  /**
+   * Waits, at most retry_timeout, until the candidate's WAL position is past {@code checkpoint}.
+   */
+  private boolean candidateReceived(ClusterView view, String candidate, Lsn checkpoint) {
+    DynamicConfig config = view.config().orElse(bootstrapConfig);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(config.retryTimeout());
+    long seen = -1;
+    while (true) {
+      Optional<PeerPosition> position = peers.position(view, candidate, PROBE_TIMEOUT);
+      if (position.isPresent()) {
+        seen = position.get().walPosition();
+        if (!position.get().primary() && seen > checkpoint.value()) {
+          LOG.info(
+              "[{}] {} has received the shutdown checkpoint ({}): releasing the leader key",
+              name,
+              candidate,
+              checkpoint);
+          return true;
+        }
+      }
+      if (System.nanoTime() - deadline >= 0) {
+        LOG.warn(
+            "[{}] {} did not receive the shutdown checkpoint ({}) within retry_timeout ({}s);"
+                + " its position is {}",
+            name,
+            candidate,
+            checkpoint,
+            config.retryTimeout(),
+            seen < 0 ? "unknown (it did not answer)" : new Lsn(seen));
+        return false;
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+    }
+  }
+
+  /** Keeps the leader key, starts PostgreSQL again as the primary and drops the request. */
+  private void abortSwitchover(ClusterView view, String candidate, Optional<Lsn> checkpoint) {
+    LOG.warn(
+        "[{}] switchover to {} cancelled: {}; staying the primary",
+        name,
+        candidate,
+        checkpoint.isEmpty()
+            ? "PostgreSQL did not shut down cleanly, so no checkpoint proves the candidate has"
+                + " every commit"
+            : "the candidate has not received every commit");
+    if (dcs.holdsLeadership()) {
+      postgres.startAsPrimary(timeouts.start());
+      state.primary();
+    }
+    try {
+      clearFailover(view);
+    } catch (DcsException e) {
+      LOG.warn("[{}] could not clear the failover key: {}", name, e.getMessage());
+    }
   }
 
   private boolean clearFailover(ClusterView view) throws DcsException {

@@ -64,9 +64,9 @@ public final class Agent implements AutoCloseable {
     this.events = new EventPublisher(name);
     listeners.forEach(events::add);
     MemberState state = new MemberState();
-    this.executor =
-        new ActionExecutor(name, dcs, postgres, state, events, timeouts, bootstrapConfig);
     this.peers = new PeerProbe(name, postgres.config().superuser());
+    this.executor =
+        new ActionExecutor(name, dcs, postgres, state, events, timeouts, bootstrapConfig, peers);
     this.loop =
         new HaLoop(
             name,

@@ -143,9 +143,12 @@ final class SwitchoverRules {
             412, action.word() + " is not possible: cluster does not have members except leader");
       }
     }
+    // A failover while nobody leads is the operator's choice to accept losing what the candidate
+    // lacks; the agent reports how much when it promotes.
+    boolean lagMatters = view.leader().isPresent();
     List<String> reasons = new ArrayList<>();
     for (Member m : members) {
-      Optional<String> why = unfit(m, view, config);
+      Optional<String> why = unfit(m, view, config, lagMatters);
       if (why.isEmpty()) {
         return;
       }
@@ -160,7 +163,8 @@ final class SwitchoverRules {
   }
 
   /** Why a member may not be promoted, judged from its member key; empty if it may. */
-  static Optional<String> unfit(Member m, ClusterView view, DynamicConfig config) {
+  static Optional<String> unfit(
+      Member m, ClusterView view, DynamicConfig config, boolean lagMatters) {
     if (!m.isRunning()) {
       return Optional.of(
           "is not running (state " + (m.state().isEmpty() ? "unknown" : m.state()) + ")");
@@ -168,20 +172,14 @@ final class SwitchoverRules {
     if (!m.tags().isFailoverCandidate()) {
       return Optional.of("is not allowed to promote (nofailover or failover_priority 0)");
     }
-    long leaderLsn =
-        Math.max(
-            view.status().map(s -> s.optime().orElse(0)).orElse(0L),
-            view.leaderMember().map(l -> l.xlogLocation().orElse(0)).orElse(0L));
-    if (m.xlogLocation().isPresent() && leaderLsn > 0) {
-      long lag = leaderLsn - m.xlogLocation().getAsLong();
-      if (lag > config.maximumLagOnFailover()) {
-        return Optional.of(
-            "lags "
-                + lag
-                + " bytes, more than maximum_lag_on_failover ("
-                + config.maximumLagOnFailover()
-                + ")");
-      }
+    long lag = lag(m, view);
+    if (lagMatters && lag > config.maximumLagOnFailover()) {
+      return Optional.of(
+          "lags "
+              + lag
+              + " bytes, more than maximum_lag_on_failover ("
+              + config.maximumLagOnFailover()
+              + ")");
     }
     if (config.checkTimeline()) {
       int leaderTimeline =
@@ -192,6 +190,21 @@ final class SwitchoverRules {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * How many bytes of WAL {@code m} lacks compared with the leader's last known position, by the
+   * member keys and the status key (0 when unknown or not behind).
+   */
+  static long lag(Member m, ClusterView view) {
+    long leaderLsn =
+        Math.max(
+            view.status().map(s -> s.optime().orElse(0)).orElse(0L),
+            view.leaderMember().map(l -> l.xlogLocation().orElse(0)).orElse(0L));
+    if (m.xlogLocation().isEmpty() || leaderLsn == 0) {
+      return 0;
+    }
+    return Math.max(0, leaderLsn - m.xlogLocation().getAsLong());
   }
 
   private static Optional<String> text(ObjectNode body, String field)

@@ -806,6 +806,24 @@ public final class PostgresController implements AutoCloseable {
     }
   }
 
+  /**
+   * Where the shutdown checkpoint of a primary that was stopped cleanly lies (pg_controldata's
+   * latest checkpoint location); a replica that has received WAL beyond it has every commit. Empty
+   * while PostgreSQL runs, or when the data directory was not shut down cleanly as a primary.
+   */
+  public Optional<Lsn> shutdownCheckpoint() {
+    if (isRunning() || !dataDir.isInitialized()) {
+      return Optional.empty();
+    }
+    try {
+      ControlData data = controlData();
+      return data.cleanPrimaryShutdown() ? Optional.of(data.checkpoint()) : Optional.empty();
+    } catch (PostgresControlException | IllegalArgumentException e) {
+      LOG.warn("{}: cannot read the control data: {}", config.name(), e.getMessage());
+      return Optional.empty();
+    }
+  }
+
   private ControlData controlData() {
     CommandResult result =
         tools.run(
