@@ -401,7 +401,11 @@ public final class LocalPghaCluster implements AutoCloseable {
       } catch (RuntimeException e) {
         // fall through to the kill below
       }
-      node.killPostmaster();
+      try {
+        node.killPostmaster();
+      } catch (RuntimeException e) {
+        // a stale postmaster.pid: nothing runs any more
+      }
       node.etcdProxy.close();
     }
     etcd.close();

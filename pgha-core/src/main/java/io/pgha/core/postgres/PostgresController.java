@@ -907,6 +907,18 @@ public final class PostgresController implements AutoCloseable {
    */
   public synchronized void follow(Upstream leader) {
     requireStandby("follow another leader");
+    Optional<DivergenceCheck.Verdict> diverged = divergenceFrom(leader);
+    if (diverged.isPresent() && diverged.get().rewindNeeded()) {
+      // A replica that received more than the member a failover promoted would wait forever for
+      // WAL that never comes: rejoin as a returning primary does, rewinding first.
+      LOG.warn(
+          "{}: cannot simply follow {}: {}; stopping to rejoin it",
+          config.name(),
+          leader,
+          diverged.get().reason());
+      demote(leader, Duration.ofMinutes(5));
+      return;
+    }
     int version = serverVersion();
     upstream = leader;
     if (version < 130000) {
@@ -915,6 +927,63 @@ public final class PostgresController implements AutoCloseable {
     }
     reload();
     LOG.info("{}: now following {}", config.name(), leader);
+  }
+
+  /**
+   * Compares this running standby's replay timeline and WAL position with the leader's history.
+   * Empty when the local position cannot be read (the standby is then pointed at the leader as
+   * before, and PostgreSQL itself refuses a history that does not fit).
+   *
+   * @throws PostgresControlException when the leader cannot be asked or is not promoted yet, so
+   *     that the caller tries again later
+   */
+  private Optional<DivergenceCheck.Verdict> divergenceFrom(Upstream leader) {
+    LeaderTimeline leaderTimeline = leaderTimeline(leader);
+    Optional<ControlData> local = standbyPosition();
+    return local.map(
+        l -> DivergenceCheck.check(l, leaderTimeline.timeline(), leaderTimeline.history()));
+  }
+
+  /**
+   * The timeline and WAL position this standby has replayed (or received on that timeline), as
+   * {@code IDENTIFY_SYSTEM} on a replication connection reports them (the SQL functions do not tell
+   * the replay timeline), shaped as the control data of a cleanly stopped standby.
+   */
+  private Optional<ControlData> standbyPosition() {
+    java.util.Properties props = new java.util.Properties();
+    props.setProperty("user", config.replication().name());
+    if (config.replication().password() != null) {
+      props.setProperty("password", config.replication().password());
+    }
+    props.setProperty("connectTimeout", "5");
+    props.setProperty("socketTimeout", "10");
+    props.setProperty("replication", "true");
+    props.setProperty("assumeMinServerVersion", "9.4");
+    props.setProperty("preferQueryMode", "simple");
+    props.setProperty("ApplicationName", "pgha-" + config.name() + "-identify");
+    String url =
+        "jdbc:postgresql://" + hostForUrl(config.localHost()) + ":" + config.port() + "/postgres";
+    try (Connection c = DRIVER.connect(url, props);
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("IDENTIFY_SYSTEM")) {
+      rs.next();
+      int timeline = rs.getInt("timeline");
+      Lsn position = Lsn.parse(rs.getString("xlogpos"));
+      return Optional.of(
+          new ControlData(
+              "shut down in recovery",
+              timeline,
+              position,
+              position,
+              timeline,
+              rs.getString("systemid")));
+    } catch (SQLException | RuntimeException e) {
+      LOG.warn(
+          "{}: cannot read the standby's replay timeline (IDENTIFY_SYSTEM): {}",
+          config.name(),
+          e.getMessage());
+      return Optional.empty();
+    }
   }
 
   /** The leader this controller last started or pointed the standby at (null for a primary). */
