@@ -231,11 +231,13 @@ class OperationsTest {
     Node primary = cluster.awaitHealthy(CONVERGE);
     Node lagging = otherCandidate(primary);
     long startNanos = System.nanoTime();
-    // The lagging member stops receiving WAL (a stopped WAL receiver: paused replay alone loses
-    // nothing, received WAL is replayed at promotion); pg3 (nofailover) keeps up.
-    long laggingReceiver = walReceiverPid(lagging);
-    signal(laggingReceiver, "STOP");
+    // The primary's WAL sender to the lagging member is frozen, so that member receives nothing
+    // more (its replay is paused too, which alone would lose nothing: received WAL is replayed at
+    // promotion); pg3 (nofailover) keeps up and ends up ahead of it.
+    long sender = walSenderPid(primary, lagging);
     lagging.execute("SELECT pg_wal_replay_pause()");
+    signal(sender, "STOP");
+    boolean hostKilled = false;
     try {
       primary.execute(
           "INSERT INTO t SELECT g, repeat('x', 1000) FROM generate_series(1000001, 1004000) g");
@@ -243,19 +245,22 @@ class OperationsTest {
       // document shows the lag, which is what the candidates compare with.
       await().atMost(CONVERGE).until(() -> lagOf(primary, lagging) > MAX_LAG);
       primary.killHost();
-
-      await()
-          .during(TTL.multipliedBy(2))
-          .atMost(TTL.multipliedBy(3))
-          .until(() -> cluster.writablePrimaries().isEmpty());
-      assertThat(lagging.firstEventNanos(AgentEvent.Promoted.class, startNanos)).isEmpty();
-      String why = json(lagging.api("GET", "/patroni", null)).get("last_decision").asString();
-      assertThat(why)
-          .startsWith("no leader, and my WAL position")
-          .endsWith("more than maximum_lag_on_failover (" + MAX_LAG + ")");
+      hostKilled = true;
     } finally {
-      signal(laggingReceiver, "CONT");
+      if (!hostKilled) {
+        signal(sender, "CONT");
+      }
     }
+
+    await()
+        .during(TTL.multipliedBy(2))
+        .atMost(TTL.multipliedBy(3))
+        .until(() -> cluster.writablePrimaries().isEmpty());
+    assertThat(lagging.firstEventNanos(AgentEvent.Promoted.class, startNanos)).isEmpty();
+    String why = json(lagging.api("GET", "/patroni", null)).get("last_decision").asString();
+    assertThat(why)
+        .startsWith("no leader, and my WAL position")
+        .endsWith("more than maximum_lag_on_failover (" + MAX_LAG + ")");
 
     ApiResponse forced =
         lagging.api("POST", "/failover", "{\"candidate\": \"" + lagging.name + "\"}");
@@ -388,12 +393,15 @@ class OperationsTest {
     return ids.stream().filter(id -> !present.contains(id)).toList();
   }
 
-  private static long walReceiverPid(Node replica) throws SQLException {
-    try (Connection c = replica.connect();
-        Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT pid FROM pg_stat_wal_receiver")) {
-      assertThat(rs.next()).as("a WAL receiver runs on " + replica).isTrue();
-      return rs.getLong(1);
+  private static long walSenderPid(Node primary, Node replica) throws SQLException {
+    try (Connection c = primary.connect();
+        PreparedStatement p =
+            c.prepareStatement("SELECT pid FROM pg_stat_replication WHERE application_name = ?")) {
+      p.setString(1, replica.name);
+      try (ResultSet rs = p.executeQuery()) {
+        assertThat(rs.next()).as("a WAL sender to " + replica + " runs on " + primary).isTrue();
+        return rs.getLong(1);
+      }
     }
   }
 

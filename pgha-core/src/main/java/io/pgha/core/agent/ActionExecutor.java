@@ -287,7 +287,7 @@ final class ActionExecutor {
   }
 
   private boolean follow(ClusterView view, String leader) throws DcsException {
-    postgres.follow(upstreamOf(view, leader));
+    postgres.follow(upstreamOf(view, leader), view.isLeader(leader));
     state.following(leader);
     events.publish(new AgentEvent.FollowingLeader(name, leader));
     return true;

@@ -901,13 +901,28 @@ public final class PostgresController implements AutoCloseable {
 
   /**
    * Points a running standby at another leader without restarting it (primary_conninfo is reloaded;
-   * PostgreSQL 13 and later). On older servers it restarts the standby.
+   * PostgreSQL 13 and later). On older servers it restarts the standby. A standby that holds WAL
+   * past the point where the leader's history left its timeline (it received more than the member a
+   * failover promoted) cannot stream from it: it is demoted instead, as {@link #demote} does
+   * (stopped, rewound, started as a standby of the leader).
    *
-   * @throws PostgresControlException WRONG_STATE when not a running standby
+   * @throws PostgresControlException WRONG_STATE when not a running standby, or when the leader is
+   *     not promoted yet (try again later); SQL_FAILED when the leader cannot be asked; what {@link
+   *     #demote} throws
    */
   public synchronized void follow(Upstream leader) {
+    follow(leader, true);
+  }
+
+  /**
+   * As {@link #follow(Upstream)}; {@code upstreamIsLeader} false for a cascading upstream (a
+   * replica, tagged {@code replicatefrom}), whose history is not compared because it runs in
+   * recovery.
+   */
+  public synchronized void follow(Upstream leader, boolean upstreamIsLeader) {
     requireStandby("follow another leader");
-    Optional<DivergenceCheck.Verdict> diverged = divergenceFrom(leader);
+    Optional<DivergenceCheck.Verdict> diverged =
+        upstreamIsLeader ? divergenceFrom(leader) : Optional.empty();
     if (diverged.isPresent() && diverged.get().rewindNeeded()) {
       // A replica that received more than the member a failover promoted would wait forever for
       // WAL that never comes: rejoin as a returning primary does, rewinding first.
