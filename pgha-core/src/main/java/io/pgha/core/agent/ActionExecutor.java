@@ -252,6 +252,7 @@ final class ActionExecutor {
       Optional<String> leader = view.leader().map(l -> l.name()).filter(l -> !l.equals(name));
       if (leader.isEmpty()) {
         postgres.startReadOnly(timeouts.start());
+        streamingFromNoOne();
       } else {
         postgres.startAsStandby(upstreamOf(view, leader.get()), timeouts.start());
         state.following(leader.get());
@@ -278,12 +279,21 @@ final class ActionExecutor {
     state.update(f -> f.withState("starting"));
     if (leader.isEmpty()) {
       postgres.startReadOnly(timeouts.start());
+      streamingFromNoOne();
       return true;
     }
     postgres.startAsStandby(upstreamOf(view, leader.get()), timeouts.start());
     state.following(leader.get());
     events.publish(new AgentEvent.FollowingLeader(name, leader.get()));
     return true;
+  }
+
+  /**
+   * Started without primary_conninfo: forget whom we followed, or the loop would take the old
+   * upstream, once it leads again, for the one we stream from and never point PostgreSQL at it.
+   */
+  private void streamingFromNoOne() {
+    state.update(f -> f.withFollowing(Optional.empty()));
   }
 
   private boolean follow(ClusterView view, String leader) throws DcsException {
