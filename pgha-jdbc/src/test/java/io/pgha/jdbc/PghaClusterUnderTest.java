@@ -74,7 +74,7 @@ final class PghaClusterUnderTest implements ClusterUnderTest {
     @Override
     public HttpResult http(String method, String path, String jsonBody) {
       try {
-        LocalPghaCluster.ApiAnswer answer = member.api(method, path, jsonBody);
+        LocalPghaCluster.ApiResponse answer = member.api(method, path, jsonBody);
         return new HttpResult(answer.status(), answer.body());
       } catch (IOException e) {
         return new HttpResult(-1, e.toString());

@@ -38,18 +38,16 @@ final class Election {
           "synchronous mode is on and I am not a synchronous standby, so I may lack acknowledged"
               + " commits");
     }
-    long mine = s.local().walPosition();
-    OptionalLong leaderOptime =
-        s.view().status().map(ClusterStatus::optime).orElse(OptionalLong.empty());
-    if (leaderOptime.isPresent()
-        && leaderOptime.getAsLong() - mine > config.maximumLagOnFailover()) {
+    Optional<Long> lag = lagBeyondBound(s, s.local().walPosition());
+    if (lag.isPresent()) {
+      long leaderOptime = s.local().walPosition() + lag.get();
       return Optional.of(
           "my WAL position ("
-              + mine
+              + s.local().walPosition()
               + ") is "
-              + (leaderOptime.getAsLong() - mine)
+              + lag.get()
               + " bytes behind the last known leader position ("
-              + leaderOptime.getAsLong()
+              + leaderOptime
               + "), more than maximum_lag_on_failover ("
               + config.maximumLagOnFailover()
               + ")");
@@ -63,6 +61,21 @@ final class Election {
               + ")");
     }
     return Optional.empty();
+  }
+
+  /**
+   * How far {@code position} is behind the leader's last published position (the {@code status}
+   * key), when that is more than {@code maximum_lag_on_failover}; empty when within the bound or
+   * when no position was published.
+   */
+  static Optional<Long> lagBeyondBound(Situation s, long position) {
+    OptionalLong leaderOptime =
+        s.view().status().map(ClusterStatus::optime).orElse(OptionalLong.empty());
+    if (leaderOptime.isEmpty()) {
+      return Optional.empty();
+    }
+    long lag = leaderOptime.getAsLong() - position;
+    return lag > s.config().maximumLagOnFailover() ? Optional.of(lag) : Optional.empty();
   }
 
   /**

@@ -1059,6 +1059,50 @@ class HaDeciderTest {
     }
 
     @Test
+    void theCandidateOfASwitchoverWhoseLeaderVanishedRespectsTheLagBound() {
+      Given lagging =
+          given()
+              .view(v -> v.failover(FailoverRequest.switchover("pg-3", ME)))
+              .view(v -> v.status(ClusterStatus.ofOptime(1000 + 1_048_577)));
+
+      assertDecision(
+          lagging.decide(),
+          "no leader, and my WAL position (1000) is 1048577 bytes behind the last known leader"
+              + " position (1049577), more than maximum_lag_on_failover (1048576)",
+          act(WAIT));
+      assertThat(lagging.local(l -> l.walPosition(1001)).decide().reason())
+          .startsWith("manual failover: I am the requested candidate");
+    }
+
+    @Test
+    void aScheduledRequestIsNoForcedFailoverEither() {
+      Decision d =
+          given()
+              .view(v -> v.failover(FailoverRequest.failoverTo(ME).at(OffsetDateTime.MAX)))
+              .view(v -> v.status(ClusterStatus.ofOptime(1000 + 1_048_577)))
+              .decide();
+
+      assertThat(d.kinds()).containsExactly(WAIT);
+      assertThat(d.reason()).contains("more than maximum_lag_on_failover");
+    }
+
+    @Test
+    void othersLeaveTheKeyToASwitchoverCandidateOnlyWithinTheLagBound() {
+      Given toPg2 =
+          given()
+              .view(v -> v.failover(FailoverRequest.switchover("pg-3", "pg-2")))
+              .view(v -> v.status(ClusterStatus.ofOptime(1000 + 1_048_577)))
+              .local(l -> l.walPosition(1000 + 1_048_577));
+
+      assertThat(toPg2.peers(PeerPosition.replica("pg-2", 2, 1000)).decide().kinds())
+          .containsExactly(ACQUIRE_AND_PROMOTE);
+      assertDecision(
+          toPg2.peers(PeerPosition.replica("pg-2", 2, 1001)).decide(),
+          "failover to (pg-2) in progress: leaving the leader key to the candidate",
+          act(WAIT));
+    }
+
+    @Test
     void manualFailoverWorksWhilePaused() {
       Decision d = given().paused().view(v -> v.failover(FailoverRequest.failoverTo(ME))).decide();
 
