@@ -202,8 +202,7 @@ public final class LocalPghaCluster implements AutoCloseable {
         throw new IOException(name + ": no agent runs");
       }
       HttpRequest.Builder b =
-          HttpRequest.newBuilder(URI.create(a.apiBaseUrl() + path))
-              .timeout(Duration.ofSeconds(60));
+          HttpRequest.newBuilder(URI.create(a.apiBaseUrl() + path)).timeout(Duration.ofSeconds(60));
       if (json == null) {
         b.method(method, HttpRequest.BodyPublishers.noBody());
       } else {
@@ -268,7 +267,6 @@ public final class LocalPghaCluster implements AutoCloseable {
 
   /** An agent event and when the test heard it. */
   public record TimedEvent(long nanos, AgentEvent event) {}
-
 
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
