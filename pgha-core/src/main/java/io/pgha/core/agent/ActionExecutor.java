@@ -37,6 +37,7 @@ final class ActionExecutor {
   private final EventPublisher events;
   private final AgentTimeouts timeouts;
   private final DynamicConfig bootstrapConfig;
+  private final SyncKeeper sync;
 
   ActionExecutor(
       String name,
@@ -53,6 +54,15 @@ final class ActionExecutor {
     this.events = events;
     this.timeouts = timeouts;
     this.bootstrapConfig = bootstrapConfig;
+    this.sync = new SyncKeeper(name, dcs, postgres);
+  }
+
+  /**
+   * On the leader running read-write, after the cycle's actions: keeps synchronous_standby_names
+   * and the {@code sync} key in step with the configuration (see {@link SyncKeeper}).
+   */
+  void keepSynchronousReplication(DynamicConfig config, PostgresStatus primary) {
+    sync.keep(config, primary);
   }
 
   /** Performs the decision's actions in order; stops at the first that fails or does not apply. */
@@ -185,6 +195,10 @@ final class ActionExecutor {
       LOG.warn("[{}] not promoting: the leader lease is not confirmed", name);
       return false;
     }
+    if (!sync.beforePromotion(view.config().orElse(bootstrapConfig), view)) {
+      LOG.info("[{}] promotion postponed: the sync key could not be written", name);
+      return false;
+    }
     Promotion promotion = postgres.promote(timeouts.promote());
     state.primary();
     events.publish(new AgentEvent.Promoted(name, promotion.newTimeline()));
@@ -213,6 +227,7 @@ final class ActionExecutor {
     }
     state.update(f -> f.withState("starting"));
     if (dcs.holdsLeadership()) {
+      sync.beforeStartingAsPrimary(view.config().orElse(bootstrapConfig));
       postgres.startAsPrimary(timeouts.start());
       state.primary();
     } else {

@@ -82,7 +82,7 @@ final class Election {
       if (peer.primary()) {
         return Optional.of("(" + member.name() + ") still runs as primary");
       }
-      if (!member.tags().isFailoverCandidate()) {
+      if (!member.tags().isFailoverCandidate() || outsideSyncSet(s, member.name())) {
         continue;
       }
       if (s.config().checkTimeline() && peer.timeline() > local.timeline()) {
@@ -118,6 +118,19 @@ final class Election {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * In synchronous mode only the members of the {@code sync} key take part in the race: an
+   * asynchronous replica may have received more WAL than the synchronous standby (commits not yet
+   * acknowledged), but it may lack acknowledged ones and can never win, so waiting for it would
+   * leave the cluster without a leader. The former leader named in the key is left out as well, as
+   * Patroni does: it is not running as a primary (checked above), and WAL it wrote that no
+   * synchronous standby confirmed was never acknowledged.
+   */
+  private static boolean outsideSyncSet(Situation s, String member) {
+    return s.config().synchronousMode().isSynchronous()
+        && !s.view().sync().map(sync -> sync.isSyncStandby(member)).orElse(false);
   }
 
   /**
