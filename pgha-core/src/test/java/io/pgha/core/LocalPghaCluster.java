@@ -369,7 +369,11 @@ public final class LocalPghaCluster implements AutoCloseable {
       } catch (RuntimeException e) {
         // fall through to the kill below
       }
-      node.killPostmaster();
+      try {
+        node.killPostmaster();
+      } catch (RuntimeException e) {
+        // a stale postmaster.pid of a host killed earlier: nothing runs there
+      }
       node.etcdProxy.close();
     }
     etcd.close();
