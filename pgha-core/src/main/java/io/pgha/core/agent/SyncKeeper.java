@@ -60,6 +60,11 @@ final class SyncKeeper {
    * synchronous standby within the same cycle rather than one {@code loop_wait} later.
    */
   void keep(DynamicConfig config, PostgresStatus primary) {
+    if (!config.synchronousMode().isSynchronous()
+        && dcs.view().sync().isEmpty()
+        && current().isNone()) {
+      return; // asynchronous and nothing left to undo: no etcd read needed
+    }
     SyncPlan plan;
     try {
       plan = plan(config, primary);

@@ -679,6 +679,10 @@ class SynchronousReplicationTest {
       assertThat(c.isSynchronous()).isFalse();
       assertThat(c.hasEveryAcknowledgedCommit()).isFalse();
       assertThat(new StandbyConnection("pg-2", null, null, 10, null).syncSinceLsn()).isEmpty();
+      assertThat(
+              new StandbyConnection("pg-2", "streaming", "sync", -1, OptionalLong.of(0))
+                  .hasEveryAcknowledgedCommit())
+          .isFalse();
     }
   }
 }
