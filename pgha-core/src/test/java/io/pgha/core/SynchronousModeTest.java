@@ -170,7 +170,8 @@ class SynchronousModeTest {
             () -> syncKey().map(s -> s.syncStandbys().equals(List.of(other.name))).orElse(false));
     assertThat(setting(primary, "synchronous_standby_names"))
         .isEqualTo("FIRST 1 (\"" + other.name + "\")");
-    assertThat(ids(other)).contains(id);
+    // Synchronous means flushed on the standby; replaying it (what a read sees) may come later.
+    await().atMost(CONVERGE).until(() -> ids(other).contains(id));
 
     standby.start();
     await().atMost(CONVERGE).until(standby::isStreamingReplica);
