@@ -87,6 +87,9 @@ final class SyncKeeper {
       if (!status.acceptingConnections() || !Boolean.FALSE.equals(status.inRecovery())) {
         return;
       }
+      if (status.replication().stream().noneMatch(r -> "sync".equals(r.syncState()))) {
+        continue; // nothing new to see yet: no etcd read
+      }
       SyncPlan next;
       try {
         next = plan(config, status);

@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Replays random histories of standbys disconnecting, reconnecting, catching up and commits, with
  * the leader applying {@link SynchronousReplication}'s plans step by step, against a small model of
- * PostgreSQL's synchronous replication, and checks after every event the invariant the {@code
- * sync} key exists for: every standby it names has flushed every acknowledged commit.
+ * PostgreSQL's synchronous replication, and checks after every event the invariant the {@code sync}
+ * key exists for: every standby it names has flushed every acknowledged commit.
  */
 class SynchronousReplicationSimulationTest {
   private static final String LEADER = "pg-1";
@@ -155,7 +155,9 @@ class SynchronousReplicationSimulationTest {
     }
   }
 
-  /** PostgreSQL's view: the first streaming standby for '*', every named streaming one for a list. */
+  /**
+   * PostgreSQL's view: the first streaming standby for '*', every named streaming one for a list.
+   */
   private static String syncState(Standby c, StandbyNames names, Standby firstStreaming) {
     if (!c.streaming) {
       return "async";

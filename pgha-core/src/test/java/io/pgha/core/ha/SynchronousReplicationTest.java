@@ -272,6 +272,23 @@ class SynchronousReplicationTest {
     }
 
     @Test
+    void aReadyStandbyJoinsTheKeyNextToTheOneListedWhileAnotherStillWaits() {
+      Case c =
+          given()
+              .config(x -> x.synchronousNodeCount(3))
+              .member("pg-4", Tags.NONE)
+              .key(ME, "pg-2")
+              .sync("pg-2", WAL, 1)
+              .sync("pg-3", WAL, 1)
+              .sync("pg-4", 10, 20)
+              .naming("pg-2", "pg-3", "pg-4");
+      assertPlan(
+          c.next(),
+          "(pg-3) is synchronous and has every acknowledged commit: adding it to the sync key",
+          key("pg-2", "pg-3"));
+    }
+
+    @Test
     void aSecondStandbyJoinsTheOneAlreadyListed() {
       assertPlan(
           given()
