@@ -32,8 +32,8 @@ final class Election {
       return Optional.of("I may not be promoted (nofailover or failover_priority 0)");
     }
     DynamicConfig config = s.config();
-    if (config.synchronousMode().isSynchronous()
-        && !s.view().sync().map(sync -> sync.matches(s.name())).orElse(false)) {
+    boolean synchronous = config.synchronousMode().isSynchronous();
+    if (synchronous && !s.view().sync().map(sync -> sync.matches(s.name())).orElse(false)) {
       return Optional.of(
           "synchronous mode is on and I am not a synchronous standby, so I may lack acknowledged"
               + " commits");
@@ -41,7 +41,11 @@ final class Election {
     long mine = s.local().walPosition();
     OptionalLong leaderOptime =
         s.view().status().map(ClusterStatus::optime).orElse(OptionalLong.empty());
-    if (leaderOptime.isPresent()
+    // A synchronous standby has every acknowledged commit; WAL of the last optime beyond its
+    // position was never acknowledged. Checking the lag would only risk leaving the cluster
+    // without a leader (with pg_rpo 0, maximum_lag_on_failover is 0). Patroni checks it anyway.
+    if (!synchronous
+        && leaderOptime.isPresent()
         && leaderOptime.getAsLong() - mine > config.maximumLagOnFailover()) {
       return Optional.of(
           "my WAL position ("

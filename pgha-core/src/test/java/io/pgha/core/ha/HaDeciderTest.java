@@ -753,6 +753,19 @@ class HaDeciderTest {
     }
 
     @Test
+    void aSynchronousStandbyBehindTheLastOptimeIsStillPromoted() {
+      // The optime may include WAL that no synchronous standby confirmed: never acknowledged.
+      Decision d =
+          given()
+              .config(c -> c.synchronousMode(SynchronousMode.ON).maximumLagOnFailover(0))
+              .view(v -> v.sync(SyncState.of("pg-2", List.of(ME))))
+              .view(v -> v.status(ClusterStatus.ofOptime(1500)))
+              .decide();
+
+      assertThat(d.kinds()).containsExactly(ACQUIRE_AND_PROMOTE);
+    }
+
+    @Test
     void inSynchronousModeOnlyTheSyncSetIsComparedWith() {
       // pg-3 (asynchronous) received WAL that no synchronous standby confirmed: never
       // acknowledged, and pg-3 cannot win anyway, so the sync standby does not wait for it.
