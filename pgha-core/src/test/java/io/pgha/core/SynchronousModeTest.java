@@ -212,6 +212,21 @@ class SynchronousModeTest {
     await().atMost(CONVERGE).until(standby::isStreamingReplica);
   }
 
+  @Test
+  @Order(5)
+  void turningSynchronousModeOffClearsTheKeyAndTheSetting() throws Exception {
+    Node primary = cluster.awaitHealthy(CONVERGE);
+    assertThat(patchConfig(primary, "{\"synchronous_mode\": false}")).isEqualTo(200);
+
+    await().atMost(CONVERGE).until(() -> syncKey().isEmpty());
+    await().atMost(CONVERGE).until(() -> setting(primary, "synchronous_standby_names").isEmpty());
+    for (Node replica : cluster.othersThan(primary)) {
+      await().atMost(CONVERGE).until(() -> syncStateOf(primary, replica.name).equals("async"));
+      await().atMost(CONVERGE).until(() -> replica.apiStatus("/async") == 200);
+    }
+    insert(primary, KEYS.incrementAndGet(), "asynchronous again");
+  }
+
   // ------------------------------------------------------------------ helpers
 
   /**
