@@ -47,6 +47,7 @@ final class ActionExecutor {
   private final PromotionGate gate;
   private final ClientDrain drain;
   private final PeerProbe peers;
+  private final SyncKeeper sync;
 
   ActionExecutor(
       String name,
@@ -68,6 +69,15 @@ final class ActionExecutor {
     this.gate = gate;
     this.drain = new ClientDrain(name, dcs, postgres);
     this.peers = peers;
+    this.sync = new SyncKeeper(name, dcs, postgres);
+  }
+
+  /**
+   * On the leader running read-write, after the cycle's actions: keeps synchronous_standby_names
+   * and the {@code sync} key in step with the configuration (see {@link SyncKeeper}).
+   */
+  void keepSynchronousReplication(DynamicConfig config, PostgresStatus primary) {
+    sync.keep(config, primary);
   }
 
   /** Performs the decision's actions in order; stops at the first that fails or does not apply. */
@@ -212,6 +222,10 @@ final class ActionExecutor {
       release("promotion cancelled: " + refused.get());
       return false;
     }
+    if (!sync.beforePromotion(view.config().orElse(bootstrapConfig), view)) {
+      LOG.info("[{}] promotion postponed: the sync key could not be written", name);
+      return false;
+    }
     long position = status.walPosition() == null ? 0 : status.walPosition().value();
     Promotion promotion = postgres.promote(timeouts.promote());
     state.primary();
@@ -263,6 +277,7 @@ final class ActionExecutor {
     }
     state.update(f -> f.withState("starting"));
     if (dcs.holdsLeadership()) {
+      sync.beforeStartingAsPrimary(view.config().orElse(bootstrapConfig));
       postgres.startAsPrimary(timeouts.start());
       state.primary();
     } else {

@@ -32,13 +32,17 @@ final class Election {
       return Optional.of("I may not be promoted (nofailover or failover_priority 0)");
     }
     DynamicConfig config = s.config();
-    if (config.synchronousMode().isSynchronous()
-        && !s.view().sync().map(sync -> sync.matches(s.name())).orElse(false)) {
+    boolean synchronous = config.synchronousMode().isSynchronous();
+    if (synchronous && !s.view().sync().map(sync -> sync.matches(s.name())).orElse(false)) {
       return Optional.of(
           "synchronous mode is on and I am not a synchronous standby, so I may lack acknowledged"
               + " commits");
     }
-    Optional<Long> lag = lagBeyondBound(s, s.local().walPosition());
+    // A synchronous standby has every acknowledged commit; WAL of the last optime beyond its
+    // position was never acknowledged. Checking the lag would only risk leaving the cluster
+    // without a leader (with pg_rpo 0, maximum_lag_on_failover is 0). Patroni checks it anyway.
+    Optional<Long> lag =
+        synchronous ? Optional.empty() : lagBeyondBound(s, s.local().walPosition());
     if (lag.isPresent()) {
       long leaderOptime = s.local().walPosition() + lag.get();
       return Optional.of(
@@ -95,7 +99,7 @@ final class Election {
       if (peer.primary()) {
         return Optional.of("(" + member.name() + ") still runs as primary");
       }
-      if (!member.tags().isFailoverCandidate()) {
+      if (!member.tags().isFailoverCandidate() || outsideSyncSet(s, member.name())) {
         continue;
       }
       if (s.config().checkTimeline() && peer.timeline() > local.timeline()) {
@@ -131,6 +135,19 @@ final class Election {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * In synchronous mode only the members of the {@code sync} key take part in the race: an
+   * asynchronous replica may have received more WAL than the synchronous standby (commits not yet
+   * acknowledged), but it may lack acknowledged ones and can never win, so waiting for it would
+   * leave the cluster without a leader. The former leader named in the key is left out as well, as
+   * Patroni does: it is not running as a primary (checked above), and WAL it wrote that no
+   * synchronous standby confirmed was never acknowledged.
+   */
+  private static boolean outsideSyncSet(Situation s, String member) {
+    return s.config().synchronousMode().isSynchronous()
+        && !s.view().sync().map(sync -> sync.isSyncStandby(member)).orElse(false);
   }
 
   /**

@@ -753,6 +753,36 @@ class HaDeciderTest {
     }
 
     @Test
+    void aSynchronousStandbyBehindTheLastOptimeIsStillPromoted() {
+      // The optime may include WAL that no synchronous standby confirmed: never acknowledged.
+      Decision d =
+          given()
+              .config(c -> c.synchronousMode(SynchronousMode.ON).maximumLagOnFailover(0))
+              .view(v -> v.sync(SyncState.of("pg-2", List.of(ME))))
+              .view(v -> v.status(ClusterStatus.ofOptime(1500)))
+              .decide();
+
+      assertThat(d.kinds()).containsExactly(ACQUIRE_AND_PROMOTE);
+    }
+
+    @Test
+    void inSynchronousModeOnlyTheSyncSetIsComparedWith() {
+      // pg-3 (asynchronous) received WAL that no synchronous standby confirmed: never
+      // acknowledged, and pg-3 cannot win anyway, so the sync standby does not wait for it.
+      Given sync =
+          given()
+              .config(c -> c.synchronousMode(SynchronousMode.ON))
+              .view(v -> v.sync(SyncState.of("pg-2", List.of(ME))))
+              .peers(PeerPosition.replica("pg-2", 2, 5000), PeerPosition.replica("pg-3", 2, 2000));
+
+      assertThat(sync.decide().kinds()).containsExactly(ACQUIRE_AND_PROMOTE);
+      assertDecision(
+          sync.view(v -> v.sync(SyncState.of("pg-2", List.of(ME, "pg-3")))).decide(),
+          "no leader, and (pg-3) is ahead of me (2000 > 1000)",
+          act(WAIT));
+    }
+
+    @Test
     void checkTimelineKeepsAMemberOnAnOldTimelineOut() {
       HistoryEntry switched = new HistoryEntry(2, 500, "failover", null, Optional.of("pg-2"));
       Given behind = given().view(v -> v.history(List.of(switched)));
