@@ -118,9 +118,23 @@ final class PghaClusterUnderTest implements ClusterUnderTest {
         .findFirst();
   }
 
+  /** Streaming replicas, and in synchronous mode a synchronous standby named in the sync key. */
   @Override
   public void awaitHealthy(Duration timeout) {
-    cluster.awaitHealthy(timeout);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Node leader = node(cluster.awaitHealthy(timeout).name);
+    boolean synchronous = leader.reportsSynchronousMode();
+    while (synchronous && replicas().stream().noneMatch(n -> n.apiStatus("/sync") == 200)) {
+      if (System.nanoTime() - deadline > 0) {
+        throw new IllegalStateException("no synchronous standby within " + timeout);
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted", e);
+      }
+    }
   }
 
   @Override
