@@ -166,6 +166,25 @@ class RoutingOverLocalPostgresTest {
   }
 
   @Test
+  void aReplicaThatLostItsStreamIsSkippedUnlessAllDid() throws SQLException {
+    // Two member names on server b: one streams, one lost its stream.
+    Member streaming = replica(b, 0, null);
+    Member lost =
+        new Member("b-lost", MemberRole.REPLICA, "running", b.host(), b.port(), 0, false, null);
+    start(new Topology(a.name(), List.of(primary(a), streaming, lost)), config());
+    assertThat(ds.readableReplicas()).containsExactly(b.name());
+
+    // Every replica lost its stream at once, as when the primary's host dies: reads stay on them.
+    Member alsoLost =
+        new Member(b.name(), MemberRole.REPLICA, "running", b.host(), b.port(), 0, false, null);
+    source.publish(new Topology(a.name(), List.of(primary(a), alsoLost, lost)));
+    assertThat(ds.readableReplicas()).containsExactlyInAnyOrder(b.name(), "b-lost");
+    try (Connection r = ds.readOnly().getConnection()) {
+      assertThat(port(r)).isEqualTo(b.port());
+    }
+  }
+
+  @Test
   void withoutFallbackReadsFailWhenNoReplicaQualifies() throws SQLException {
     start(new Topology(a.name(), List.of(primary(a))), config().fallbackToLeader(false));
     try (Connection r = ds.readOnly().getConnection()) {
