@@ -230,7 +230,7 @@ final class ClientWorkload implements AutoCloseable {
     running.set(false);
     for (Thread t : threads) {
       try {
-        t.join(10_000);
+        t.join(2_000);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;

@@ -1,5 +1,6 @@
 package io.pgha.examples.demo;
 
+import ch.qos.logback.classic.LoggerContext;
 import io.pgha.core.LocalPghaCluster;
 import io.pgha.core.LocalPghaCluster.Node;
 import io.pgha.jdbc.PghaDataSourceConfig;
@@ -13,7 +14,9 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
+import org.slf4j.LoggerFactory;
 
 /**
  * The demo's cluster, client, live view and web page, and the scripted scenario that runs on them:
@@ -218,11 +221,6 @@ final class Demo implements AutoCloseable {
     return web.url();
   }
 
-  /** The cluster's members by name, for checks. */
-  List<Node> members() {
-    return cluster.nodes();
-  }
-
   private String apis() {
     StringBuilder b = new StringBuilder();
     for (Node n : cluster.nodes()) {
@@ -288,7 +286,7 @@ final class Demo implements AutoCloseable {
     return "?";
   }
 
-  private static boolean waitFor(BooleanSupplier condition, Duration timeout) {
+  private boolean waitFor(BooleanSupplier condition, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() - deadline < 0) {
       if (condition.getAsBoolean()) {
@@ -299,22 +297,32 @@ final class Demo implements AutoCloseable {
     return condition.getAsBoolean();
   }
 
-  private static void await(BooleanSupplier condition, Duration timeout, String what) {
+  private void await(BooleanSupplier condition, Duration timeout, String what) {
     if (!waitFor(condition, timeout)) {
       throw new IllegalStateException("waited " + timeout.toSeconds() + " s for " + what);
     }
   }
 
-  private static void sleepSeconds(int seconds) {
+  private void sleepSeconds(int seconds) {
     sleepMillis(seconds * 1000L);
   }
 
-  private static void sleepMillis(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
+  /** Sleeps, unless the demo is stopped (Ctrl-C): then the scenario ends here. */
+  private void sleepMillis(long millis) {
+    long deadline = System.nanoTime() + millis * 1_000_000;
+    do {
+      if (closed) {
+        throw new CancellationException("the demo was stopped");
+      }
+      try {
+        Thread.sleep(Math.min(100, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new CancellationException("interrupted");
+      }
+    } while (System.nanoTime() - deadline < 0);
+    if (closed) {
+      throw new CancellationException("the demo was stopped");
     }
   }
 
@@ -332,6 +340,52 @@ final class Demo implements AutoCloseable {
       return;
     }
     closed = true;
+    stopClientAndPage();
+    if (cluster != null) {
+      say("stopping the cluster");
+      cluster.close();
+      say("done: nothing is left running");
+    }
+  }
+
+  /**
+   * Ctrl-C: the agents stop without handing over or waiting for etcd, and every process is killed
+   * at once (the JVM is exiting; a clean stop would race the test kit killing etcd).
+   */
+  synchronized void abort() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    stopClientAndPage();
+    if (cluster != null) {
+      say("interrupted: killing the cluster");
+      quietLogs();
+      // In parallel: each agent may wait on an etcd that the test kit's own hook killed already.
+      List<Thread> halts =
+          cluster.nodes().stream().map(n -> new Thread(n::haltAgent, "demo-halt-" + n)).toList();
+      halts.forEach(Thread::start);
+      for (Thread t : halts) {
+        try {
+          t.join(35_000);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+      cluster.close();
+      say("done: nothing is left running");
+    }
+  }
+
+  /** The agents' complaints about the etcd being killed under them would only be noise now. */
+  private static void quietLogs() {
+    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext logback) {
+      logback.stop();
+    }
+  }
+
+  private void stopClientAndPage() {
     if (workload != null) {
       workload.close();
     }
@@ -343,11 +397,6 @@ final class Demo implements AutoCloseable {
     }
     if (ds != null) {
       ds.close();
-    }
-    if (cluster != null) {
-      say("stopping the cluster");
-      cluster.close();
-      say("done: nothing is left running");
     }
   }
 }

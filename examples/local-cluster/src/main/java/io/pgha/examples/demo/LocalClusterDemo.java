@@ -2,6 +2,7 @@ package io.pgha.examples.demo;
 
 import java.io.PrintStream;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 
 /**
  * The demo: a real 3-member cluster on this machine (one etcd, three PostgreSQL servers, three pgha
@@ -13,7 +14,8 @@ import java.util.Optional;
  * <p>Options: {@code --port N} (the web page's port), {@code --interactive} (keep everything up
  * after the scenario until Ctrl-C), {@code --minutes N} (keep it up N minutes).
  *
- * <p>Exit status: 0 when the scenario ran, 1 when it failed, 2 on bad options or missing binaries.
+ * <p>Exit status: 0 when the scenario ran, 1 when it failed, 2 on bad options or missing binaries,
+ * 130 when Ctrl-C stopped it during the scenario.
  */
 public final class LocalClusterDemo {
   private static final String LOGBACK_CONFIG = "logback.configurationFile";
@@ -45,7 +47,7 @@ public final class LocalClusterDemo {
       return 2;
     }
     Demo demo = new Demo(options, out);
-    Thread onCtrlC = new Thread(demo::close, "demo-shutdown");
+    Thread onCtrlC = new Thread(demo::abort, "demo-shutdown");
     Runtime.getRuntime().addShutdownHook(onCtrlC);
     try {
       demo.start();
@@ -57,6 +59,8 @@ public final class LocalClusterDemo {
         demo.keepUp(options.keepUp());
       }
       return 0;
+    } catch (CancellationException e) {
+      return 130;
     } catch (Exception e) {
       err.println("demo failed: " + describe(e));
       if (Boolean.getBoolean("demo.stacktrace")) {
