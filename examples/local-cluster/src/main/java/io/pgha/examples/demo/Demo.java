@@ -81,115 +81,150 @@ final class Demo implements AutoCloseable {
         WRITERS, READERS);
   }
 
+  /** What the host failure showed. */
+  private record Failover(
+      Node old, Node next, double unavailableSeconds, long failedWrites, long readsServed) {}
+
+  /** Whether the old leader came back, and whom it streams from. */
+  private record Rejoin(boolean rejoined, String follows) {}
+
+  /** What the planned switchover showed; {@code after} is null when the API refused it. */
+  private record Switchover(
+      Node from, Node to, Node after, long failedWrites, double pauseSeconds) {}
+
   /** The scripted scenario; returns what it showed. */
   DemoSummary runScenario() throws SQLException, IOException, InterruptedException {
-    LiveView v = view;
-    DemoOptions.Pace pace = options.pace();
+    view.phase("steady load");
+    view.event("info", "steady load for %d s", options.pace().steadySeconds());
+    sleepSeconds(options.pace().steadySeconds());
+    Failover failover = killLeaderHost();
+    sleepSeconds(options.pace().observeSeconds());
+    Rejoin rejoin = bringBack(failover);
+    sleepSeconds(options.pace().observeSeconds());
+    Switchover switchover = switchOver(rejoin.rejoined() ? failover.old() : null);
+    sleepSeconds(options.pace().observeSeconds());
 
-    v.phase("steady load");
-    v.event("info", "steady load for %d s", pace.steadySeconds());
-    sleepSeconds(pace.steadySeconds());
+    view.phase("summary");
+    long acked = workload.counters().acked();
+    long lost;
+    try (Connection c = cluster.awaitHealthy(CONVERGE).connect()) {
+      lost = workload.lostWrites(c);
+    }
+    DemoSummary summary =
+        new DemoSummary(
+            failover.old().name,
+            failover.next().name,
+            failover.unavailableSeconds(),
+            failover.failedWrites(),
+            failover.readsServed(),
+            rejoin.rejoined(),
+            rejoin.follows(),
+            switchover.from().name,
+            switchover.to().name,
+            (switchover.after() == null ? switchover.from() : switchover.after()).name,
+            switchover.failedWrites(),
+            switchover.pauseSeconds(),
+            acked,
+            lost);
+    view.summary(summary);
+    return summary;
+  }
 
+  /** Host failure of the leader: its agent vanishes and its PostgreSQL is killed with SIGKILL. */
+  private Failover killLeaderHost() {
     Node old = cluster.awaitHealthy(CONVERGE);
-    v.phase("host failure of the leader");
+    view.phase("host failure of the leader");
     workload.mark(old.pgPort);
-    ClientWorkload.Counters beforeKill = workload.counters();
-    v.event("fault", "killing the leader's host: %s's agent and its PostgreSQL, kill -9", old);
+    long errorsBefore = workload.counters().writeErrors();
+    view.event("fault", "killing the leader's host: %s's agent and its PostgreSQL, kill -9", old);
     old.killHost();
     long killed = System.nanoTime();
     Node next = cluster.awaitNewPrimary(old, CONVERGE);
-    v.phase("failover");
-    v.event(
+    view.phase("failover");
+    view.event(
         "failover",
         "%s was promoted %.1f s after %s's PostgreSQL died",
         next,
         (System.nanoTime() - killed) / 1e9,
         old);
     await(() -> workload.window().writesResumed(), Duration.ofSeconds(60), "writes to resume");
-    ClientWorkload.Window failover = workload.window();
-    long failoverErrors = workload.counters().writeErrors() - beforeKill.writeErrors();
-    v.event(
+    ClientWorkload.Window w = workload.window();
+    Failover f =
+        new Failover(
+            old,
+            next,
+            w.unavailableSeconds(),
+            workload.counters().writeErrors() - errorsBefore,
+            w.readsUntilFirstAck());
+    view.event(
         "failover",
         "writes resumed on %s: %.2f s from the last acknowledged write on %s to the first on %s"
             + " (RTO); %d writes failed, %d reads served meanwhile",
         next,
-        failover.unavailableSeconds(),
+        f.unavailableSeconds(),
         old,
         next,
-        failoverErrors,
-        failover.readsUntilFirstAck());
-    sleepSeconds(pace.observeSeconds());
+        f.failedWrites(),
+        f.readsServed());
+    return f;
+  }
 
-    v.phase("rejoin");
-    v.event("rejoin", "bringing %s back: its agent rewinds it and follows %s", old, next);
+  /** Starts the old leader's agent again: it rewinds its data and follows the new leader. */
+  private Rejoin bringBack(Failover failover) {
+    Node old = failover.old();
+    view.phase("rejoin");
+    view.event(
+        "rejoin", "bringing %s back: its agent rewinds it and follows %s", old, failover.next());
     old.start();
-    boolean rejoined = waitFor(old::isStreamingReplica, CONVERGE);
-    String follows = rejoined ? upstreamOf(old) : null;
-    v.event(
-        "rejoin",
-        rejoined ? "%s is back as a replica streaming from %s" : "%s did not stream within %s",
-        old,
-        rejoined ? follows : CONVERGE);
-    sleepSeconds(pace.observeSeconds());
+    if (!waitFor(old::isStreamingReplica, CONVERGE)) {
+      view.event("rejoin", "%s did not stream within %d s", old, CONVERGE.toSeconds());
+      return new Rejoin(false, null);
+    }
+    String follows = upstreamOf(old);
+    view.event("rejoin", "%s is back as a replica streaming from %s", old, follows);
+    return new Rejoin(true, follows);
+  }
 
+  /**
+   * A planned switchover through the leader's API, to {@code preferred} when it is a replica (the
+   * old leader that came back), else to another member.
+   */
+  private Switchover switchOver(Node preferred) throws IOException, InterruptedException {
     Node leader = cluster.awaitHealthy(CONVERGE);
-    Node candidate = rejoined && old != leader ? old : cluster.othersThan(leader).get(0);
-    v.phase("switchover");
+    Node candidate =
+        preferred != null && preferred != leader ? preferred : cluster.othersThan(leader).get(0);
+    view.phase("switchover");
     workload.mark(leader.pgPort);
-    ClientWorkload.Counters beforeSwitch = workload.counters();
-    v.event(
+    long errorsBefore = workload.counters().writeErrors();
+    view.event(
         "switchover",
         "planned switchover: POST %s/switchover {\"leader\": \"%s\", \"candidate\": \"%s\"}",
         leader.apiUrl().orElse("?"),
         leader,
         candidate);
     LocalPghaCluster.ApiAnswer answer = requestSwitchover(leader, candidate);
-    Node after = null;
-    if (answer.status() == 200) {
-      after = cluster.awaitNewPrimary(leader, CONVERGE);
-      await(() -> workload.window().writesResumed(), Duration.ofSeconds(60), "writes to resume");
-      // Writes held back by the drain fail, if at all, when their wait ends: give them a moment.
-      sleepSeconds(1);
-    } else {
-      v.event("switchover", "the API refused: %d %s", answer.status(), answer.body().strip());
+    if (answer.status() != 200) {
+      view.event("switchover", "the API refused: %d %s", answer.status(), answer.body().strip());
+      return new Switchover(leader, candidate, null, 0, 0);
     }
-    long switchErrors = workload.counters().writeErrors() - beforeSwitch.writeErrors();
-    ClientWorkload.Window switchover = workload.window();
-    if (after != null) {
-      v.event(
-          "switchover",
-          "%s leads; failed writes during the switchover: %d (writes paused %.2f s)",
-          after,
-          switchErrors,
-          switchover.unavailableSeconds());
-    }
-    sleepSeconds(pace.observeSeconds());
-
-    v.phase("summary");
-    Node finalLeader = cluster.awaitHealthy(CONVERGE);
-    long acked = workload.counters().acked();
-    long lost;
-    try (Connection c = finalLeader.connect()) {
-      lost = workload.lostWrites(c);
-    }
-    DemoSummary summary =
-        new DemoSummary(
-            old.name,
-            next.name,
-            failover.unavailableSeconds(),
-            failoverErrors,
-            failover.readsUntilFirstAck(),
-            rejoined,
-            follows,
-            leader.name,
-            candidate.name,
-            after == null ? leader.name : after.name,
-            switchErrors,
-            switchover.unavailableSeconds(),
-            acked,
-            lost);
-    v.summary(summary);
-    return summary;
+    Node after = cluster.awaitNewPrimary(leader, CONVERGE);
+    await(() -> workload.window().writesResumed(), Duration.ofSeconds(60), "writes to resume");
+    // Writes held back by the drain fail, if at all, when their wait ends: give them a moment.
+    sleepSeconds(1);
+    Switchover s =
+        new Switchover(
+            leader,
+            candidate,
+            after,
+            workload.counters().writeErrors() - errorsBefore,
+            workload.window().unavailableSeconds());
+    view.event(
+        "switchover",
+        "%s leads; failed writes during the switchover: %d (writes paused %.2f s)",
+        after,
+        s.failedWrites(),
+        s.pauseSeconds());
+    return s;
   }
 
   /**
@@ -197,7 +232,9 @@ final class Demo implements AutoCloseable {
    * interrupted, e.g. by Ctrl-C).
    */
   void keepUp(Duration keepUp) {
-    view.phase("load continues" + (keepUp == null ? " until Ctrl-C" : " for " + keepUp));
+    view.phase(
+        "load continues"
+            + (keepUp == null ? " until Ctrl-C" : " for " + keepUp.toMinutes() + " min"));
     say(
         "the cluster stays up%s; web page %s; members' APIs: %s; psql: PGPASSWORD=%s psql -h"
             + " 127.0.0.1 -p <port> -U postgres",

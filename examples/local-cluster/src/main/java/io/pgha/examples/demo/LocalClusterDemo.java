@@ -1,6 +1,7 @@
 package io.pgha.examples.demo;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 
@@ -46,8 +47,15 @@ public final class LocalClusterDemo {
       err.println("demo: " + missing.get());
       return 2;
     }
+    Optional<Path> dataDir = DemoDataDir.create();
     Demo demo = new Demo(options, out);
-    Thread onCtrlC = new Thread(demo::abort, "demo-shutdown");
+    Thread onCtrlC =
+        new Thread(
+            () -> {
+              demo.abort();
+              dataDir.ifPresent(DemoDataDir::delete);
+            },
+            "demo-shutdown");
     Runtime.getRuntime().addShutdownHook(onCtrlC);
     try {
       demo.start();
@@ -73,6 +81,7 @@ public final class LocalClusterDemo {
       demo.close();
       try {
         Runtime.getRuntime().removeShutdownHook(onCtrlC);
+        dataDir.ifPresent(DemoDataDir::delete);
       } catch (IllegalStateException e) {
         // the JVM is already shutting down (Ctrl-C): the hook does the cleanup
       }
