@@ -88,19 +88,16 @@ public final class LocalClusterDemo {
     }
   }
 
-  /** The exception and its causes on one line, messages only. */
+  /** The exception and its causes on one line, messages only, each said once. */
   static String describe(Throwable e) {
     StringBuilder b = new StringBuilder();
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (b.length() > 0) {
-        b.append(" <- ");
-      }
-      String message = t.getMessage();
-      b.append(message == null ? t.getClass().getSimpleName() : message.strip());
-      if (t.getCause() == t) {
-        break;
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+      message = message.strip().replace('\n', ' ');
+      if (b.indexOf(message) < 0) {
+        b.append(b.length() == 0 ? "" : " <- ").append(message);
       }
     }
-    return b.toString().replace('\n', ' ');
+    return b.toString();
   }
 }

@@ -43,5 +43,11 @@ class DemoOptionsTest {
   void describeKeepsTheCausesOnOneLine() {
     Exception e = new IllegalStateException("no primary within PT2M", new RuntimeException("a\nb"));
     assertThat(LocalClusterDemo.describe(e)).isEqualTo("no primary within PT2M <- a b");
+    Exception repeated =
+        new IllegalStateException(
+            "cannot serve on :80 (Address already in use)",
+            new java.net.BindException("Address already in use"));
+    assertThat(LocalClusterDemo.describe(repeated))
+        .isEqualTo("cannot serve on :80 (Address already in use)");
   }
 }
