@@ -76,6 +76,8 @@ final class ClientWorkload implements AutoCloseable {
   private final AtomicReference<Window> window =
       new AtomicReference<>(new Window(System.nanoTime(), 0, 0, 0, 0, 0));
   private final AtomicLong lastAckNanos = new AtomicLong(System.nanoTime());
+  private final AtomicLong lastReadNanos = new AtomicLong(System.nanoTime());
+  private final AtomicLong longestReadGapNanos = new AtomicLong();
   private final AtomicReference<String> lastError = new AtomicReference<>();
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final List<Thread> threads = new ArrayList<>();
@@ -129,10 +131,17 @@ final class ClientWorkload implements AutoCloseable {
    */
   void mark(int leavingPort) {
     window.set(new Window(System.nanoTime(), leavingPort, reads.get(), 0, 0, 0));
+    longestReadGapNanos.set(0);
   }
 
   Window window() {
     return window.get();
+  }
+
+  /** The longest pause between two successful reads since the last {@link #mark(int)}. */
+  double longestReadGapSeconds() {
+    long sinceLast = System.nanoTime() - lastReadNanos.get();
+    return Math.max(longestReadGapNanos.get(), sinceLast) / 1e9;
   }
 
   /**
@@ -194,6 +203,8 @@ final class ClientWorkload implements AutoCloseable {
         rs.next();
         int port = rs.getInt(1);
         reads.incrementAndGet();
+        long now = System.nanoTime();
+        longestReadGapNanos.accumulateAndGet(now - lastReadNanos.getAndSet(now), Math::max);
         readsByPort.computeIfAbsent(port, p -> new AtomicLong()).incrementAndGet();
       } catch (SQLException | RuntimeException e) {
         if (running.get()) {

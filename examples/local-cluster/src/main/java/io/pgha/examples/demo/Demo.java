@@ -99,6 +99,7 @@ final class Demo implements AutoCloseable {
     sleepSeconds(options.pace().steadySeconds());
     Failover failover = killLeaderHost();
     sleepSeconds(options.pace().observeSeconds());
+    double readPause = workload.longestReadGapSeconds();
     Rejoin rejoin = bringBack(failover);
     sleepSeconds(options.pace().observeSeconds());
     Switchover switchover = switchOver(rejoin.rejoined() ? failover.old() : null);
@@ -117,6 +118,7 @@ final class Demo implements AutoCloseable {
             failover.unavailableSeconds(),
             failover.failedWrites(),
             failover.readsServed(),
+            readPause,
             rejoin.rejoined(),
             rejoin.follows(),
             switchover.from().name,

@@ -11,6 +11,8 @@ import java.util.Locale;
  *     write acknowledged by the old leader to the first acknowledged by another member
  * @param failoverWriteErrors writes that failed from the kill until writes resumed
  * @param readsDuringFailover reads served from the kill until writes resumed
+ * @param readPauseSeconds the longest pause between two successful reads from the kill until a few
+ *     seconds after writes resumed
  * @param oldLeaderRejoined whether the old leader came back as a streaming replica
  * @param rejoinedFollows the member the old leader streams from after it came back
  * @param switchoverFrom the leader asked to hand over
@@ -29,6 +31,7 @@ record DemoSummary(
     double rtoSeconds,
     long failoverWriteErrors,
     long readsDuringFailover,
+    double readPauseSeconds,
     boolean oldLeaderRejoined,
     String rejoinedFollows,
     String switchoverFrom,
@@ -49,7 +52,8 @@ record DemoSummary(
         Locale.ROOT,
         "summary%n"
             + "  host failure of the leader %s: %s was elected; writes unavailable %.2f s (RTO,"
-            + " measured by the client), %d writes failed meanwhile, %d reads served meanwhile%n"
+            + " measured by the client), %d writes failed meanwhile, %d reads served meanwhile"
+            + " (longest pause between reads %.2f s)%n"
             + "  %s rejoined: %s%n"
             + "  planned switchover %s -> %s: leader now %s; failed writes during the switchover:"
             + " %d (writes paused %.2f s)%n"
@@ -61,6 +65,7 @@ record DemoSummary(
         rtoSeconds,
         failoverWriteErrors,
         readsDuringFailover,
+        readPauseSeconds,
         firstLeader,
         oldLeaderRejoined
             ? "yes, as a replica streaming from " + rejoinedFollows
