@@ -204,7 +204,7 @@ final class Demo implements AutoCloseable {
         leader.apiUrl().orElse("?"),
         leader,
         candidate);
-    LocalPghaCluster.ApiAnswer answer = requestSwitchover(leader, candidate);
+    LocalPghaCluster.ApiResponse answer = requestSwitchover(leader, candidate);
     if (answer.status() != 200) {
       view.event("switchover", "the API refused: %d %s", answer.status(), answer.body().strip());
       return new Switchover(leader, candidate, null, 0, 0);
@@ -292,13 +292,13 @@ final class Demo implements AutoCloseable {
    * Asks {@code leader} to hand over. The old leader streams a moment before its member key says
    * so; until then the API refuses it as a candidate (412), as it would refuse an operator.
    */
-  private LocalPghaCluster.ApiAnswer requestSwitchover(Node leader, Node candidate)
+  private LocalPghaCluster.ApiResponse requestSwitchover(Node leader, Node candidate)
       throws IOException, InterruptedException {
     String body =
         "{\"leader\": \"" + leader.name + "\", \"candidate\": \"" + candidate.name + "\"}";
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (true) {
-      LocalPghaCluster.ApiAnswer answer = leader.api("POST", "/switchover", body);
+      LocalPghaCluster.ApiResponse answer = leader.api("POST", "/switchover", body);
       if ((answer.status() != 412 && answer.status() != 503) || System.nanoTime() - deadline > 0) {
         return answer;
       }

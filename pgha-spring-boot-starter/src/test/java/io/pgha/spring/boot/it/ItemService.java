@@ -22,8 +22,7 @@ public class ItemService {
   @Transactional
   @RetryOnFailover(idempotent = true)
   public Map<String, Object> add(long id, String name) {
-    jdbc.update(
-        "INSERT INTO items (id, name) VALUES (?, ?) ON CONFLICT (id) DO NOTHING", id, name);
+    jdbc.update("INSERT INTO items (id, name) VALUES (?, ?) ON CONFLICT (id) DO NOTHING", id, name);
     return server();
   }
 
