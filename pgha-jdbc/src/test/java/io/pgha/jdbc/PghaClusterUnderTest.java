@@ -14,6 +14,16 @@ final class PghaClusterUnderTest implements ClusterUnderTest {
   private final LocalPghaCluster cluster;
   private final List<Node> nodes;
 
+  /** A DataSource configuration for {@code cluster}: its etcd and scope, as the superuser. */
+  static PghaDataSourceConfig.Builder dataSourceConfig(LocalPghaCluster cluster) {
+    return PghaDataSourceConfig.builder()
+        .etcd(cluster.etcdEndpoints())
+        .scope(cluster.scope())
+        .username("postgres")
+        .password(LocalPghaCluster.superuserPassword())
+        .leaderWaitTimeout(Duration.ofSeconds(30));
+  }
+
   PghaClusterUnderTest(LocalPghaCluster cluster) {
     this.cluster = cluster;
     this.nodes = cluster.nodes().stream().<Node>map(PghaNode::new).toList();

@@ -60,15 +60,7 @@ class PlannedSwitchoverTest {
         Statement s = c.createStatement()) {
       s.execute("create table units (k text primary key)");
     }
-    ds =
-        new TopologyAwareDataSource(
-            PghaDataSourceConfig.builder()
-                .etcd(cluster.etcdEndpoints())
-                .scope(cluster.scope())
-                .username("postgres")
-                .password(LocalPghaCluster.superuserPassword())
-                .leaderWaitTimeout(Duration.ofSeconds(30))
-                .build());
+    ds = new TopologyAwareDataSource(PghaClusterUnderTest.dataSourceConfig(cluster).build());
   }
 
   @AfterAll
