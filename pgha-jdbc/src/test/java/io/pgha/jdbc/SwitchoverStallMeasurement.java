@@ -59,14 +59,7 @@ class SwitchoverStallMeasurement {
       try (LocalHaproxy haproxy =
               LocalHaproxy.start(haproxyConfig(cluster, primaryPort), primaryPort);
           TopologyAwareDataSource pgha =
-              new TopologyAwareDataSource(
-                  PghaDataSourceConfig.builder()
-                      .etcd(cluster.etcdEndpoints())
-                      .scope(cluster.scope())
-                      .username("postgres")
-                      .password(LocalPghaCluster.superuserPassword())
-                      .leaderWaitTimeout(Duration.ofSeconds(30))
-                      .build());
+              new TopologyAwareDataSource(PghaClusterUnderTest.dataSourceConfig(cluster).build());
           HikariDataSource hikari = hikariThrough(primaryPort)) {
         Writer viaPgha = new Writer("pgha-jdbc", pgha);
         Writer viaHaproxy = new Writer("hikari+haproxy", hikari);
