@@ -330,6 +330,8 @@ final class PatroniConfigReader {
     Optional<Long> stopTimeout =
         number(dcs + "primary_stop_timeout", 0, Integer.MAX_VALUE)
             .or(() -> number(dcs + "master_stop_timeout", 0, Integer.MAX_VALUE));
+    // pgha's own: the drain before a planned hand-over (Patroni ignores it).
+    Optional<Long> drainTimeout = number(dcs + "drain_timeout", 0, 3600);
     Optional<Boolean> rewind = bool(dcs + "postgresql.use_pg_rewind");
     Optional<Boolean> slots = bool(dcs + "postgresql.use_slots");
     Map<String, String> parameters = parameters(dcs + "postgresql.parameters");
@@ -343,6 +345,7 @@ final class PatroniConfigReader {
           failsafe.ifPresent(d::failsafeMode);
           checkTimeline.ifPresent(d::checkTimeline);
           stopTimeout.ifPresent(n -> d.primaryStopTimeout(Math.toIntExact(n)));
+          drainTimeout.ifPresent(n -> d.drainTimeout(Math.toIntExact(n)));
           rewind.ifPresent(d::usePgRewind);
           slots.ifPresent(d::useSlots);
           if (!parameters.isEmpty()) {

@@ -58,6 +58,7 @@ final class PatroniKeys {
           "bootstrap.dcs.master_start_timeout",
           "bootstrap.dcs.primary_stop_timeout",
           "bootstrap.dcs.master_stop_timeout",
+          "bootstrap.dcs.drain_timeout",
           "bootstrap.dcs.postgresql",
           "bootstrap.dcs.postgresql.use_pg_rewind",
           "bootstrap.dcs.postgresql.use_slots",

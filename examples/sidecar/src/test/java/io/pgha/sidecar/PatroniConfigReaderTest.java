@@ -68,6 +68,7 @@ class PatroniConfigReaderTest {
 
     DynamicConfig dcs = pgha.initialDynamicConfig();
     assertThat(dcs.failsafeMode()).isTrue();
+    assertThat(dcs.drainTimeout()).isEqualTo(3);
     assertThat(dcs.maximumLagOnFailover()).isEqualTo(1_048_576L);
     assertThat(dcs.usePgRewind()).isTrue();
     assertThat(dcs.parameters()).containsEntry("max_connections", "100");
@@ -111,9 +112,9 @@ class PatroniConfigReaderTest {
   void unknownAndIgnoredKeysAreWarnedAboutWithTheirLine() throws IOException {
     SidecarConfig config = read(pigsty());
     assertThat(config.warnings())
-        .anySatisfy(w -> assertThat(w).startsWith("line 35: postgresql.pgpass is ignored"))
-        .anySatisfy(w -> assertThat(w).startsWith("line 52: log is ignored"))
-        .anySatisfy(w -> assertThat(w).isEqualTo("line 54: unknown key frobnicate is ignored"));
+        .anySatisfy(w -> assertThat(w).startsWith("line 36: postgresql.pgpass is ignored"))
+        .anySatisfy(w -> assertThat(w).startsWith("line 53: log is ignored"))
+        .anySatisfy(w -> assertThat(w).isEqualTo("line 55: unknown key frobnicate is ignored"));
   }
 
   @Test
