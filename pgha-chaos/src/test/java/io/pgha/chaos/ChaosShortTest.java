@@ -15,7 +15,7 @@ class ChaosShortTest {
    * Synchronous mode: once the agent manages {@code synchronous_standby_names}, flip this to {@code
    * true} and the run must lose no acknowledged write.
    */
-  static final boolean SYNCHRONOUS = false;
+  static final boolean SYNCHRONOUS = true;
 
   @Test
   void noAcknowledgedWriteLostAndNeverTwoPrimaries() throws Exception {

@@ -151,7 +151,7 @@ final class Nemesis {
 
   private String switchover(Node leader) {
     try {
-      LocalPghaCluster.ApiAnswer answer =
+      LocalPghaCluster.ApiResponse answer =
           leader.api("POST", "/switchover", "{\"leader\":\"" + leader.name + "\"}");
       return "HTTP " + answer.status();
     } catch (IOException e) {

@@ -53,6 +53,9 @@ public final class LocalPghaCluster implements AutoCloseable {
     /** Every event of this member's agents, with the {@link System#nanoTime()} it was heard at. */
     final List<TimedEvent> events = new CopyOnWriteArrayList<>();
 
+    /** The member's tags (Patroni's names), applied to agents started from now on. */
+    final Map<String, String> tags = new LinkedHashMap<>();
+
     PghaAgent agent;
 
     /** Changes this member's configuration, for agents started from now on. */
@@ -63,6 +66,12 @@ public final class LocalPghaCluster implements AutoCloseable {
       this.pgPort = pgPort;
       this.dataDir = dataDir;
       this.etcdProxy = etcdProxy;
+    }
+
+    /** Tags this member (e.g. {@code nofailover}) for the agents started from now on. */
+    public Node tag(String key, String value) {
+      tags.put(key, value);
+      return this;
     }
 
     /** Starts a fresh agent for this member (on its existing data, if any). */
@@ -183,28 +192,25 @@ public final class LocalPghaCluster implements AutoCloseable {
     }
 
     /**
-     * Any request to this member's HTTP API, with a JSON body or none.
-     *
-     * @throws IOException when the agent does not run or does not answer
+     * Sends {@code method path} with an optional JSON body to this member's HTTP API and returns
+     * the status code and body.
      */
-    public ApiAnswer api(String method, String path, String json)
+    public ApiResponse api(String method, String path, String json)
         throws IOException, InterruptedException {
       PghaAgent a = agent;
       if (a == null) {
         throw new IOException(name + ": no agent runs");
       }
-      HttpRequest request =
-          HttpRequest.newBuilder(URI.create(a.apiBaseUrl() + path))
-              .timeout(Duration.ofSeconds(60))
-              .header("Content-Type", "application/json")
-              .method(
-                  method,
-                  json == null
-                      ? HttpRequest.BodyPublishers.noBody()
-                      : HttpRequest.BodyPublishers.ofString(json))
-              .build();
-      HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-      return new ApiAnswer(response.statusCode(), response.body());
+      HttpRequest.Builder b =
+          HttpRequest.newBuilder(URI.create(a.apiBaseUrl() + path)).timeout(Duration.ofSeconds(60));
+      if (json == null) {
+        b.method(method, HttpRequest.BodyPublishers.noBody());
+      } else {
+        b.header("Content-Type", "application/json")
+            .method(method, HttpRequest.BodyPublishers.ofString(json));
+      }
+      HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      return new ApiResponse(r.statusCode(), r.body());
     }
 
     /** Runs one SQL statement on this member as the superuser. */
@@ -261,11 +267,11 @@ public final class LocalPghaCluster implements AutoCloseable {
     }
   }
 
+  /** An HTTP API answer: status code and body. */
+  public record ApiResponse(int status, String body) {}
+
   /** An agent event and when the test heard it. */
   public record TimedEvent(long nanos, AgentEvent event) {}
-
-  /** A status code and body from a member's HTTP API. */
-  public record ApiAnswer(int status, String body) {}
 
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -428,7 +434,8 @@ public final class LocalPghaCluster implements AutoCloseable {
             .retryTimeout(retryTimeout)
             .primaryStartTimeout(Duration.ofSeconds(10))
             .pgRpo(maximumLagOnFailover)
-            .failsafeMode(failsafeMode);
+            .failsafeMode(failsafeMode)
+            .tags(node.tags);
     return node.configure.apply(b).build();
   }
 
@@ -461,7 +468,11 @@ public final class LocalPghaCluster implements AutoCloseable {
       } catch (RuntimeException e) {
         // fall through to the kill below
       }
-      node.killPostmaster();
+      try {
+        node.killPostmaster();
+      } catch (RuntimeException e) {
+        // a stale postmaster.pid: nothing runs any more
+      }
       node.etcdProxy.close();
     }
     etcd.close();

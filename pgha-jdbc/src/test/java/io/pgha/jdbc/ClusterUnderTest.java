@@ -38,6 +38,13 @@ interface ClusterUnderTest extends AutoCloseable {
 
     /** Any request to the member's API; the status and body Patroni's tools would see. */
     HttpResult http(String method, String path, String jsonBody);
+
+    /** Whether the configuration this member serves ({@code GET /config}) is synchronous. */
+    default boolean reportsSynchronousMode() {
+      return apiGet("/config")
+          .map(b -> b.replace(" ", "").contains("\"synchronous_mode\":true"))
+          .orElse(false);
+    }
   }
 
   record HttpResult(int status, String body) {}

@@ -376,11 +376,7 @@ abstract class FailoverScenarios {
   void plannedSwitchoverLosesNoUnitOfWork() throws Exception {
     Node oldLeader = cluster.leader();
     // In synchronous mode only a synchronous standby may take over.
-    boolean synchronous =
-        oldLeader
-            .apiGet("/config")
-            .map(b -> b.replace(" ", "").contains("\"synchronous_mode\":true"))
-            .orElse(false);
+    boolean synchronous = oldLeader.reportsSynchronousMode();
     Node candidate =
         cluster.replicas().stream()
             .filter(n -> !synchronous || n.apiStatus("/sync") == 200)

@@ -14,6 +14,16 @@ final class PghaClusterUnderTest implements ClusterUnderTest {
   private final LocalPghaCluster cluster;
   private final List<Node> nodes;
 
+  /** A DataSource configuration for {@code cluster}: its etcd and scope, as the superuser. */
+  static PghaDataSourceConfig.Builder dataSourceConfig(LocalPghaCluster cluster) {
+    return PghaDataSourceConfig.builder()
+        .etcd(cluster.etcdEndpoints())
+        .scope(cluster.scope())
+        .username("postgres")
+        .password(LocalPghaCluster.superuserPassword())
+        .leaderWaitTimeout(Duration.ofSeconds(30));
+  }
+
   PghaClusterUnderTest(LocalPghaCluster cluster) {
     this.cluster = cluster;
     this.nodes = cluster.nodes().stream().<Node>map(PghaNode::new).toList();
@@ -74,7 +84,7 @@ final class PghaClusterUnderTest implements ClusterUnderTest {
     @Override
     public HttpResult http(String method, String path, String jsonBody) {
       try {
-        LocalPghaCluster.ApiAnswer answer = member.api(method, path, jsonBody);
+        LocalPghaCluster.ApiResponse answer = member.api(method, path, jsonBody);
         return new HttpResult(answer.status(), answer.body());
       } catch (IOException e) {
         return new HttpResult(-1, e.toString());
@@ -118,9 +128,23 @@ final class PghaClusterUnderTest implements ClusterUnderTest {
         .findFirst();
   }
 
+  /** Streaming replicas, and in synchronous mode a synchronous standby named in the sync key. */
   @Override
   public void awaitHealthy(Duration timeout) {
-    cluster.awaitHealthy(timeout);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Node leader = node(cluster.awaitHealthy(timeout).name);
+    boolean synchronous = leader.reportsSynchronousMode();
+    while (synchronous && replicas().stream().noneMatch(n -> n.apiStatus("/sync") == 200)) {
+      if (System.nanoTime() - deadline > 0) {
+        throw new IllegalStateException("no synchronous standby within " + timeout);
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted", e);
+      }
+    }
   }
 
   @Override

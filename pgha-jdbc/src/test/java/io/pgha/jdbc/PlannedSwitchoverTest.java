@@ -60,15 +60,7 @@ class PlannedSwitchoverTest {
         Statement s = c.createStatement()) {
       s.execute("create table units (k text primary key)");
     }
-    ds =
-        new TopologyAwareDataSource(
-            PghaDataSourceConfig.builder()
-                .etcd(cluster.etcdEndpoints())
-                .scope(cluster.scope())
-                .username("postgres")
-                .password(LocalPghaCluster.superuserPassword())
-                .leaderWaitTimeout(Duration.ofSeconds(30))
-                .build());
+    ds = new TopologyAwareDataSource(PghaClusterUnderTest.dataSourceConfig(cluster).build());
   }
 
   @AfterAll
@@ -92,7 +84,7 @@ class PlannedSwitchoverTest {
         long before = writers.commits.get();
         // The old leader streams before its member key says so; until then the API refuses it
         // as a candidate (412), as it would refuse an operator.
-        LocalPghaCluster.ApiAnswer[] answer = new LocalPghaCluster.ApiAnswer[1];
+        LocalPghaCluster.ApiResponse[] answer = new LocalPghaCluster.ApiResponse[1];
         await()
             .atMost(WAIT)
             .until(() -> (answer[0] = switchover(leader, candidate)).status() != 412);
@@ -116,7 +108,7 @@ class PlannedSwitchoverTest {
         s.executeUpdate("insert into units values ('outlived')");
       }
       // The drain waits 2 s (drain_timeout) for this transaction, then ends its session.
-      LocalPghaCluster.ApiAnswer answer = switchover(leader, candidate);
+      LocalPghaCluster.ApiResponse answer = switchover(leader, candidate);
       assertThat(answer.status()).as(answer.body()).isEqualTo(200);
       cluster.awaitNewPrimary(leader, WAIT);
       // The transaction's next statement finds its session gone: rolled back, retry. (A COMMIT
@@ -178,7 +170,7 @@ class PlannedSwitchoverTest {
     }
   }
 
-  private static LocalPghaCluster.ApiAnswer switchover(
+  private static LocalPghaCluster.ApiResponse switchover(
       LocalPghaCluster.Node leader, LocalPghaCluster.Node candidate) throws Exception {
     return leader.api(
         "POST",

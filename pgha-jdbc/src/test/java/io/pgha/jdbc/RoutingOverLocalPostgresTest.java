@@ -166,6 +166,25 @@ class RoutingOverLocalPostgresTest {
   }
 
   @Test
+  void aReplicaThatLostItsStreamIsSkippedUnlessAllDid() throws SQLException {
+    // Two member names on server b: one streams, one lost its stream.
+    Member streaming = replica(b, 0, null);
+    Member lost =
+        new Member("b-lost", MemberRole.REPLICA, "running", b.host(), b.port(), 0, false, null);
+    start(new Topology(a.name(), List.of(primary(a), streaming, lost)), config());
+    assertThat(ds.readableReplicas()).containsExactly(b.name());
+
+    // Every replica lost its stream at once, as when the primary's host dies: reads stay on them.
+    Member alsoLost =
+        new Member(b.name(), MemberRole.REPLICA, "running", b.host(), b.port(), 0, false, null);
+    source.publish(new Topology(a.name(), List.of(primary(a), alsoLost, lost)));
+    assertThat(ds.readableReplicas()).containsExactlyInAnyOrder(b.name(), "b-lost");
+    try (Connection r = ds.readOnly().getConnection()) {
+      assertThat(port(r)).isEqualTo(b.port());
+    }
+  }
+
+  @Test
   void withoutFallbackReadsFailWhenNoReplicaQualifies() throws SQLException {
     start(new Topology(a.name(), List.of(primary(a))), config().fallbackToLeader(false));
     try (Connection r = ds.readOnly().getConnection()) {
@@ -224,13 +243,34 @@ class RoutingOverLocalPostgresTest {
 
     source.publish(new Topology(b.name(), List.of(replica(a, 0, null), primary(b))));
 
-    // The idle one is closed at once; the borrowed one still works until it is returned.
+    // The idle one is closed at once; the borrowed one is left alone while it is not used.
     await().atMost(Duration.ofSeconds(10)).until(() -> backends(a, app) == 1);
-    assertThat(port(borrowed)).isEqualTo(a.port());
-    borrowed.close();
+    // Between transactions, its next statement goes to the new leader; the old physical
+    // connection goes back to its pool, which closes it.
+    assertThat(port(borrowed)).isEqualTo(b.port());
     await().atMost(Duration.ofSeconds(10)).until(() -> backends(a, app) == 0);
+    borrowed.close();
     try (Connection w = ds.getConnection()) {
       assertThat(port(w)).isEqualTo(b.port());
+    }
+  }
+
+  @Test
+  void aTransactionInFlightFinishesWhereItStartedAcrossALeaderChange() throws SQLException {
+    start(new Topology(a.name(), List.of(primary(a), replica(b, 0, null))), config());
+    try (Connection w = ds.getConnection()) {
+      w.setAutoCommit(false);
+      assertThat(port(w)).isEqualTo(a.port());
+      source.publish(new Topology(b.name(), List.of(replica(a, 0, null), primary(b))));
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> b.name().equals(ds.topology().leaderName()));
+      // Still inside its transaction: it stays on the server it began on.
+      assertThat(port(w)).isEqualTo(a.port());
+      w.commit();
+      // The next transaction starts on the new leader.
+      assertThat(port(w)).isEqualTo(b.port());
+      w.commit();
     }
   }
 

@@ -1,5 +1,6 @@
 package io.pgha.core.agent;
 
+import io.pgha.core.cluster.ClusterStatus;
 import io.pgha.core.cluster.ClusterView;
 import io.pgha.core.cluster.DynamicConfig;
 import io.pgha.core.cluster.FailoverRequest;
@@ -9,7 +10,9 @@ import io.pgha.core.dcs.Dcs;
 import io.pgha.core.dcs.DcsException;
 import io.pgha.core.ha.Action;
 import io.pgha.core.ha.Decision;
+import io.pgha.core.ha.PeerPosition;
 import io.pgha.core.postgres.Demotion;
+import io.pgha.core.postgres.Lsn;
 import io.pgha.core.postgres.PostgresControlException;
 import io.pgha.core.postgres.PostgresController;
 import io.pgha.core.postgres.PostgresStatus;
@@ -20,6 +23,8 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +35,7 @@ import org.slf4j.LoggerFactory;
  */
 final class ActionExecutor {
   private static final Logger LOG = LoggerFactory.getLogger(ActionExecutor.class);
+  private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
 
   private final String name;
   private final Dcs dcs;
@@ -40,6 +46,8 @@ final class ActionExecutor {
   private final DynamicConfig bootstrapConfig;
   private final PromotionGate gate;
   private final ClientDrain drain;
+  private final PeerProbe peers;
+  private final SyncKeeper sync;
 
   ActionExecutor(
       String name,
@@ -49,7 +57,8 @@ final class ActionExecutor {
       EventPublisher events,
       AgentTimeouts timeouts,
       DynamicConfig bootstrapConfig,
-      PromotionGate gate) {
+      PromotionGate gate,
+      PeerProbe peers) {
     this.name = name;
     this.dcs = dcs;
     this.postgres = postgres;
@@ -59,6 +68,16 @@ final class ActionExecutor {
     this.bootstrapConfig = bootstrapConfig;
     this.gate = gate;
     this.drain = new ClientDrain(name, dcs, postgres);
+    this.peers = peers;
+    this.sync = new SyncKeeper(name, dcs, postgres);
+  }
+
+  /**
+   * On the leader running read-write, after the cycle's actions: keeps synchronous_standby_names
+   * and the {@code sync} key in step with the configuration (see {@link SyncKeeper}).
+   */
+  void keepSynchronousReplication(DynamicConfig config, PostgresStatus primary) {
+    sync.keep(config, primary);
   }
 
   /** Performs the decision's actions in order; stops at the first that fails or does not apply. */
@@ -203,20 +222,47 @@ final class ActionExecutor {
       release("promotion cancelled: " + refused.get());
       return false;
     }
+    if (!sync.beforePromotion(view.config().orElse(bootstrapConfig), view)) {
+      LOG.info("[{}] promotion postponed: the sync key could not be written", name);
+      return false;
+    }
+    long position = status.walPosition() == null ? 0 : status.walPosition().value();
     Promotion promotion = postgres.promote(timeouts.promote());
     state.primary();
     events.publish(new AgentEvent.Promoted(name, promotion.newTimeline()));
-    appendHistory(view, promotion);
+    long lost = lostBytes(view, position);
+    String reason = "no recovery target specified";
+    if (lost > 0) {
+      long leaderPosition = position + lost;
+      LOG.warn(
+          "[{}] promoted at WAL position {}, {} bytes behind the last position the previous leader"
+              + " published ({}): what was written in between is not on this primary",
+          name,
+          position,
+          lost,
+          leaderPosition);
+      events.publish(new AgentEvent.PromotedWithDataLoss(name, lost, leaderPosition, position));
+      reason += "; promoted " + lost + " bytes behind the last known leader position";
+    }
+    appendHistory(promotion, reason);
     return true;
   }
 
-  private void appendHistory(ClusterView view, Promotion promotion) {
+  /**
+   * How far {@code position} is behind the previous leader's last published position (0 if not).
+   */
+  private static long lostBytes(ClusterView view, long position) {
+    long optime = view.status().map(s -> s.optime().orElse(0)).orElse(0L);
+    return position > 0 && optime > position ? optime - position : 0;
+  }
+
+  private void appendHistory(Promotion promotion, String reason) {
     try {
       dcs.appendHistory(
           new HistoryEntry(
               promotion.previousTimeline(),
               promotion.switchLsn() == null ? 0 : promotion.switchLsn().value(),
-              "no recovery target specified",
+              reason,
               Optional.of(OffsetDateTime.now(ZoneOffset.UTC).toString()),
               Optional.of(name)));
     } catch (DcsException e) {
@@ -231,12 +277,14 @@ final class ActionExecutor {
     }
     state.update(f -> f.withState("starting"));
     if (dcs.holdsLeadership()) {
+      sync.beforeStartingAsPrimary(view.config().orElse(bootstrapConfig));
       postgres.startAsPrimary(timeouts.start());
       state.primary();
     } else {
       Optional<String> leader = view.leader().map(l -> l.name()).filter(l -> !l.equals(name));
       if (leader.isEmpty()) {
         postgres.startReadOnly(timeouts.start());
+        streamingFromNoOne();
       } else {
         postgres.startAsStandby(upstreamOf(view, leader.get()), timeouts.start());
         state.following(leader.get());
@@ -263,6 +311,7 @@ final class ActionExecutor {
     state.update(f -> f.withState("starting"));
     if (leader.isEmpty()) {
       postgres.startReadOnly(timeouts.start());
+      streamingFromNoOne();
       return true;
     }
     postgres.startAsStandby(upstreamOf(view, leader.get()), timeouts.start());
@@ -271,8 +320,16 @@ final class ActionExecutor {
     return true;
   }
 
+  /**
+   * Started without primary_conninfo: forget whom we followed, or the loop would take the old
+   * upstream, once it leads again, for the one we stream from and never point PostgreSQL at it.
+   */
+  private void streamingFromNoOne() {
+    state.update(f -> f.withFollowing(Optional.empty()));
+  }
+
   private boolean follow(ClusterView view, String leader) throws DcsException {
-    postgres.follow(upstreamOf(view, leader));
+    postgres.follow(upstreamOf(view, leader), view.isLeader(leader));
     state.following(leader);
     events.publish(new AgentEvent.FollowingLeader(name, leader));
     return true;
@@ -312,11 +369,19 @@ final class ActionExecutor {
     try {
       LOG.info("[{}] switching over to {}: stopping PostgreSQL cleanly", name, candidate);
       // A fast stop writes the shutdown checkpoint and, with WAL senders still connected, waits
-      // for them to receive it; only then is the key released, so the candidate has every commit.
+      // for them to receive it. A candidate that was not connected may not have it: the key is
+      // released only once the candidate has received WAL past the checkpoint.
       postgres.stop(StopMode.FAST, timeouts.stop());
+      Optional<Lsn> checkpoint = postgres.shutdownCheckpoint();
+      if (checkpoint.isEmpty() || !candidateReceived(view, candidate, checkpoint.get())) {
+        abortSwitchover(view, candidate, checkpoint);
+        return false;
+      }
+      // The candidate compares its position with this one before it takes the key.
+      dcs.writeStatus(ClusterStatus.ofOptime(checkpoint.get().value()));
       events.publish(new AgentEvent.Demoted(name, "switchover to (" + candidate + ")"));
-      // The failover key stays: it tells every other member that only the candidate may race, and
-      // the candidate clears it once it leads.
+      // The failover key stays: it tells every other member that only the candidate may race,
+      // and the candidate clears it once it leads.
       released = release("switchover to (" + candidate + ")");
     } finally {
       if (drained && !released) {
@@ -341,6 +406,62 @@ final class ActionExecutor {
   /** Withdraws the drain once another member leads as primary (at most ttl). */
   void endDrainOnceLed(ClusterView view) {
     drain.endOnceLed(null, view.effectiveConfig().ttlDuration());
+  }
+
+  /**
+   * Waits, at most retry_timeout, until the candidate's WAL position is past {@code checkpoint}.
+   */
+  private boolean candidateReceived(ClusterView view, String candidate, Lsn checkpoint) {
+    DynamicConfig config = view.config().orElse(bootstrapConfig);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(config.retryTimeout());
+    long seen = -1;
+    while (true) {
+      Optional<PeerPosition> position = peers.position(view, candidate, PROBE_TIMEOUT);
+      if (position.isPresent()) {
+        seen = position.get().walPosition();
+        if (!position.get().primary() && seen > checkpoint.value()) {
+          LOG.info(
+              "[{}] {} has received the shutdown checkpoint ({}): releasing the leader key",
+              name,
+              candidate,
+              checkpoint);
+          return true;
+        }
+      }
+      if (System.nanoTime() - deadline >= 0) {
+        LOG.warn(
+            "[{}] {} did not receive the shutdown checkpoint ({}) within retry_timeout ({}s);"
+                + " its position is {}",
+            name,
+            candidate,
+            checkpoint,
+            config.retryTimeout(),
+            seen < 0 ? "unknown (it did not answer)" : new Lsn(seen));
+        return false;
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+    }
+  }
+
+  /** Keeps the leader key, starts PostgreSQL again as the primary and drops the request. */
+  private void abortSwitchover(ClusterView view, String candidate, Optional<Lsn> checkpoint) {
+    LOG.warn(
+        "[{}] switchover to {} cancelled: {}; staying the primary",
+        name,
+        candidate,
+        checkpoint.isEmpty()
+            ? "PostgreSQL did not shut down cleanly, so no checkpoint proves the candidate has"
+                + " every commit"
+            : "the candidate has not received every commit");
+    if (dcs.holdsLeadership()) {
+      postgres.startAsPrimary(timeouts.start());
+      state.primary();
+    }
+    try {
+      clearFailover(view);
+    } catch (DcsException e) {
+      LOG.warn("[{}] could not clear the failover key: {}", name, e.getMessage());
+    }
   }
 
   private boolean clearFailover(ClusterView view) throws DcsException {

@@ -98,8 +98,10 @@ public final class Agent implements AutoCloseable {
                 .prePromoteIfSet()
                 .map(c -> new PrePromoteCommand(name, c, fencing.prePromoteTimeout())),
             watchdog);
+    this.peers = new PeerProbe(name, postgres.config().superuser());
     this.executor =
-        new ActionExecutor(name, dcs, postgres, state, events, timeouts, bootstrapConfig, gate);
+        new ActionExecutor(
+            name, dcs, postgres, state, events, timeouts, bootstrapConfig, gate, peers);
     this.failsafe =
         new FailsafeGuard(
             name,
@@ -107,7 +109,6 @@ public final class Agent implements AutoCloseable {
             bootstrapConfig,
             new FailsafeHeartbeats(name, connUrl, apiUrl),
             why -> submitReflex(() -> executor.fence(why)));
-    this.peers = new PeerProbe(name, postgres.config().superuser());
     this.loop =
         new HaLoop(
             name,

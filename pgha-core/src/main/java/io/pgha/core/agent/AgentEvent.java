@@ -18,6 +18,19 @@ public sealed interface AgentEvent {
   /** PostgreSQL was promoted and now accepts writes on {@code timeline}. */
   record Promoted(String member, int timeline) implements AgentEvent {}
 
+  /**
+   * This member was promoted although its WAL ended {@code lostBytes} before the last position the
+   * previous leader published: the transactions committed in between (at least that much WAL) are
+   * not on the new primary. Published after {@link Promoted}.
+   *
+   * @param lostBytes bytes of WAL between our position and the last known leader position (&gt; 0)
+   * @param lastKnownLeaderPosition the previous leader's last published WAL position (integer LSN)
+   * @param promotedAt our WAL position when we were promoted (integer LSN)
+   */
+  record PromotedWithDataLoss(
+      String member, long lostBytes, long lastKnownLeaderPosition, long promotedAt)
+      implements AgentEvent {}
+
   /** PostgreSQL stopped accepting writes. */
   record Demoted(String member, String reason) implements AgentEvent {}
 

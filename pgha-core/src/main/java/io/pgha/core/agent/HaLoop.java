@@ -204,6 +204,11 @@ final class HaLoop implements AutoCloseable {
         && Boolean.FALSE.equals(after.inRecovery())) {
       slots.sync(view, TimeUnit.SECONDS.toNanos(2L * config.ttl()));
     }
+    if (dcs.holdsLeadership()
+        && after.acceptingConnections()
+        && Boolean.FALSE.equals(after.inRecovery())) {
+      executor.keepSynchronousReplication(config, after);
+    }
   }
 
   private DynamicConfig effectiveConfig(ClusterView view) {

@@ -69,6 +69,13 @@ final class PeerProbe implements AutoCloseable {
     return new PeerPositions(answered);
   }
 
+  /** The position of {@code member} if it answers within {@code timeout}. */
+  Optional<PeerPosition> position(ClusterView view, String member, Duration timeout) {
+    return view.member(member)
+        .flatMap(m -> ConnUrl.parse(m.connUrl()))
+        .flatMap(server -> ask(member, server, timeout));
+  }
+
   private Optional<PeerPosition> ask(String name, Upstream server, Duration timeout) {
     int seconds = (int) Math.max(1, timeout.toSeconds());
     Properties props = new Properties();

@@ -114,7 +114,24 @@ final class ManagementEndpoints {
     Outcome outcome =
         awaitNewLeader(
             d, view.leader().map(l -> l.name()), request.candidate(), accepted.action(), view);
-    Exchanges.text(ex, outcome.status(), outcome.message());
+    String message = outcome.message();
+    long lacking =
+        view.leader().isPresent()
+            ? 0
+            : request
+                .candidate()
+                .flatMap(view::member)
+                .map(m -> SwitchoverRules.lag(m, view))
+                .orElse(0L);
+    if (outcome.status() == 200 && lacking > 0) {
+      // Forced onto a member that lacked WAL: say so where the operator looks.
+      message +=
+          ", which lacked about "
+              + lacking
+              + " bytes of WAL the previous leader had written: those changes are lost";
+      LOG.warn("[{}] {}", member, message);
+    }
+    Exchanges.text(ex, outcome.status(), message);
   }
 
   void cancelSwitchover(HttpExchange ex) throws RequestRefusedException, IOException {

@@ -112,8 +112,7 @@ final class SwitchoverRules {
   }
 
   /**
-   * Patroni's {@code is_failover_possible}, judged on the member keys rather than by calling peers
-   * (so without the lag criterion, see {@link #unfit}).
+   * Patroni's {@code is_failover_possible}, judged on the member keys rather than by calling peers.
    */
   private static void checkCandidates(
       Action action, Optional<String> candidate, ClusterView view, DynamicConfig config)
@@ -144,9 +143,12 @@ final class SwitchoverRules {
             412, action.word() + " is not possible: cluster does not have members except leader");
       }
     }
+    // A failover while nobody leads is the operator's choice to accept losing what the candidate
+    // lacks; the agent reports how much when it promotes.
+    boolean lagMatters = view.leader().isPresent();
     List<String> reasons = new ArrayList<>();
     for (Member m : members) {
-      Optional<String> why = unfit(m, view, config);
+      Optional<String> why = unfit(m, view, config, lagMatters);
       if (why.isEmpty()) {
         return;
       }
@@ -161,7 +163,8 @@ final class SwitchoverRules {
   }
 
   /** Why a member may not be promoted, judged from its member key; empty if it may. */
-  static Optional<String> unfit(Member m, ClusterView view, DynamicConfig config) {
+  static Optional<String> unfit(
+      Member m, ClusterView view, DynamicConfig config, boolean lagMatters) {
     if (!m.isRunning()) {
       return Optional.of(
           "is not running (state " + (m.state().isEmpty() ? "unknown" : m.state()) + ")");
@@ -169,10 +172,18 @@ final class SwitchoverRules {
     if (!m.tags().isFailoverCandidate()) {
       return Optional.of("is not allowed to promote (nofailover or failover_priority 0)");
     }
-    // No lag check here: member keys are up to loop_wait old, each published at its own moment, so
-    // under write load their difference exceeds maximum_lag_on_failover with no real lag. The
-    // leader checks the candidate's lag on fresh positions before it acts, and clears the request
-    // with its reason if the candidate is too far behind (Patroni's API asks the peers instead).
+    // Judged on member keys, each published once per loop_wait at its own moment: under a heavy
+    // write load their difference can exceed the bound with no real lag, and the request is
+    // refused until a retry finds them closer. Patroni asks the peers for fresh positions instead.
+    long lag = lag(m, view);
+    if (lagMatters && lag > config.maximumLagOnFailover()) {
+      return Optional.of(
+          "lags "
+              + lag
+              + " bytes, more than maximum_lag_on_failover ("
+              + config.maximumLagOnFailover()
+              + ")");
+    }
     if (config.checkTimeline()) {
       int leaderTimeline =
           view.leaderMember().flatMap(l -> boxed(l.timeline().orElse(-1))).orElse(-1);
@@ -182,6 +193,21 @@ final class SwitchoverRules {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * How many bytes of WAL {@code m} lacks compared with the leader's last known position, by the
+   * member keys and the status key (0 when unknown or not behind).
+   */
+  static long lag(Member m, ClusterView view) {
+    long leaderLsn =
+        Math.max(
+            view.status().map(s -> s.optime().orElse(0)).orElse(0L),
+            view.leaderMember().map(l -> l.xlogLocation().orElse(0)).orElse(0L));
+    if (m.xlogLocation().isEmpty() || leaderLsn == 0) {
+      return 0;
+    }
+    return Math.max(0, leaderLsn - m.xlogLocation().getAsLong());
   }
 
   private static Optional<String> text(ObjectNode body, String field)

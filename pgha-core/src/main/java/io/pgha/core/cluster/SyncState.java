@@ -26,6 +26,14 @@ public record SyncState(
     return new SyncState(Optional.of(leader), standbys, OptionalInt.empty(), 0);
   }
 
+  /**
+   * A {@code sync} key whose value could not be read: it names no one (so nobody counts as having
+   * every commit) and keeps its revision so that the leader can overwrite it.
+   */
+  public static SyncState unreadable(long modRevision) {
+    return new SyncState(Optional.empty(), List.of(), OptionalInt.empty(), modRevision);
+  }
+
   /** Whether {@code member} is listed as a synchronous standby. */
   public boolean isSyncStandby(String member) {
     return syncStandbys.contains(member);

@@ -2,6 +2,7 @@ package io.pgha.core.dcs;
 
 import io.pgha.core.cluster.ClusterView;
 import io.pgha.core.cluster.Leader;
+import io.pgha.core.cluster.SyncState;
 import java.util.Collection;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -60,8 +61,11 @@ final class ViewAssembler {
           decode(() -> PatroniCodec.decodeFailover(key, value, kv.modRevision(), badValues::warn))
               .ifPresent(b::failover);
       case DcsKeys.SYNC ->
-          decode(() -> PatroniCodec.decodeSync(key, value, kv.modRevision(), badValues::warn))
-              .ifPresent(b::sync);
+          // An unreadable sync key names no one, but keeps its revision: the leader can then
+          // replace it by compare-and-swap instead of failing on "absent" forever.
+          b.sync(
+              decode(() -> PatroniCodec.decodeSync(key, value, kv.modRevision(), badValues::warn))
+                  .orElseGet(() -> SyncState.unreadable(kv.modRevision())));
       case DcsKeys.STATUS ->
           decode(() -> PatroniCodec.decodeStatus(key, value, badValues::warn)).ifPresent(b::status);
       case DcsKeys.HISTORY ->

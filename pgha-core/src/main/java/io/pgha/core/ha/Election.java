@@ -32,24 +32,26 @@ final class Election {
       return Optional.of("I may not be promoted (nofailover or failover_priority 0)");
     }
     DynamicConfig config = s.config();
-    if (config.synchronousMode().isSynchronous()
-        && !s.view().sync().map(sync -> sync.matches(s.name())).orElse(false)) {
+    boolean synchronous = config.synchronousMode().isSynchronous();
+    if (synchronous && !s.view().sync().map(sync -> sync.matches(s.name())).orElse(false)) {
       return Optional.of(
           "synchronous mode is on and I am not a synchronous standby, so I may lack acknowledged"
               + " commits");
     }
-    long mine = s.local().walPosition();
-    OptionalLong leaderOptime =
-        s.view().status().map(ClusterStatus::optime).orElse(OptionalLong.empty());
-    if (leaderOptime.isPresent()
-        && leaderOptime.getAsLong() - mine > config.maximumLagOnFailover()) {
+    // A synchronous standby has every acknowledged commit; WAL of the last optime beyond its
+    // position was never acknowledged. Checking the lag would only risk leaving the cluster
+    // without a leader (with pg_rpo 0, maximum_lag_on_failover is 0). Patroni checks it anyway.
+    Optional<Long> lag =
+        synchronous ? Optional.empty() : lagBeyondBound(s, s.local().walPosition());
+    if (lag.isPresent()) {
+      long leaderOptime = s.local().walPosition() + lag.get();
       return Optional.of(
           "my WAL position ("
-              + mine
+              + s.local().walPosition()
               + ") is "
-              + (leaderOptime.getAsLong() - mine)
+              + lag.get()
               + " bytes behind the last known leader position ("
-              + leaderOptime.getAsLong()
+              + leaderOptime
               + "), more than maximum_lag_on_failover ("
               + config.maximumLagOnFailover()
               + ")");
@@ -63,6 +65,21 @@ final class Election {
               + ")");
     }
     return Optional.empty();
+  }
+
+  /**
+   * How far {@code position} is behind the leader's last published position (the {@code status}
+   * key), when that is more than {@code maximum_lag_on_failover}; empty when within the bound or
+   * when no position was published.
+   */
+  static Optional<Long> lagBeyondBound(Situation s, long position) {
+    OptionalLong leaderOptime =
+        s.view().status().map(ClusterStatus::optime).orElse(OptionalLong.empty());
+    if (leaderOptime.isEmpty()) {
+      return Optional.empty();
+    }
+    long lag = leaderOptime.getAsLong() - position;
+    return lag > s.config().maximumLagOnFailover() ? Optional.of(lag) : Optional.empty();
   }
 
   /**
@@ -82,7 +99,7 @@ final class Election {
       if (peer.primary()) {
         return Optional.of("(" + member.name() + ") still runs as primary");
       }
-      if (!member.tags().isFailoverCandidate()) {
+      if (!member.tags().isFailoverCandidate() || outsideSyncSet(s, member.name())) {
         continue;
       }
       if (s.config().checkTimeline() && peer.timeline() > local.timeline()) {
@@ -118,6 +135,19 @@ final class Election {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * In synchronous mode only the members of the {@code sync} key take part in the race: an
+   * asynchronous replica may have received more WAL than the synchronous standby (commits not yet
+   * acknowledged), but it may lack acknowledged ones and can never win, so waiting for it would
+   * leave the cluster without a leader. The former leader named in the key is left out as well, as
+   * Patroni does: it is not running as a primary (checked above), and WAL it wrote that no
+   * synchronous standby confirmed was never acknowledged.
+   */
+  private static boolean outsideSyncSet(Situation s, String member) {
+    return s.config().synchronousMode().isSynchronous()
+        && !s.view().sync().map(sync -> sync.isSyncStandby(member)).orElse(false);
   }
 
   /**

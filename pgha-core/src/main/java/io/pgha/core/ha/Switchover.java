@@ -105,8 +105,14 @@ final class Switchover {
     FailoverRequest request = present.get();
     LocalState local = s.local();
     Optional<String> to = request.candidate();
+    // Only an operator's failover to a named member, now, may lose data: a switchover whose leader
+    // vanished, or a schedule, is no licence to promote a member beyond maximum_lag_on_failover.
+    boolean forced = request.leader().isEmpty() && request.scheduledAt().isEmpty();
     if (to.isPresent() && to.get().equals(s.name())) {
       if (!local.running() || !s.me().tags().isFailoverCandidate()) {
+        return Optional.empty();
+      }
+      if (!forced && Election.whyIneligible(s).isPresent()) {
         return Optional.empty();
       }
       return Optional.of(
@@ -116,8 +122,11 @@ final class Switchover {
               Action.of(ACQUIRE_AND_PROMOTE)));
     }
     if (to.isPresent()) {
+      Optional<PeerPosition> candidate = s.peers().get(to.get());
       boolean candidateAnswers =
-          s.peers().get(to.get()).isPresent() && s.tagsOf(to.get()).isFailoverCandidate();
+          candidate.isPresent()
+              && s.tagsOf(to.get()).isFailoverCandidate()
+              && (forced || Election.lagBeyondBound(s, candidate.get().walPosition()).isEmpty());
       return candidateAnswers
           ? Optional.of(standAside(s, "failover to (" + to.get() + ") in progress"))
           : Optional.empty();

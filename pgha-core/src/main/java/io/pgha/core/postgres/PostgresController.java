@@ -806,6 +806,24 @@ public final class PostgresController implements AutoCloseable {
     }
   }
 
+  /**
+   * Where the shutdown checkpoint of a primary that was stopped cleanly lies (pg_controldata's
+   * latest checkpoint location); a replica that has received WAL beyond it has every commit. Empty
+   * while PostgreSQL runs, or when the data directory was not shut down cleanly as a primary.
+   */
+  public Optional<Lsn> shutdownCheckpoint() {
+    if (isRunning() || !dataDir.isInitialized()) {
+      return Optional.empty();
+    }
+    try {
+      ControlData data = controlData();
+      return data.cleanPrimaryShutdown() ? Optional.of(data.checkpoint()) : Optional.empty();
+    } catch (PostgresControlException | IllegalArgumentException e) {
+      LOG.warn("{}: cannot read the control data: {}", config.name(), e.getMessage());
+      return Optional.empty();
+    }
+  }
+
   private ControlData controlData() {
     CommandResult result =
         tools.run(
@@ -883,12 +901,39 @@ public final class PostgresController implements AutoCloseable {
 
   /**
    * Points a running standby at another leader without restarting it (primary_conninfo is reloaded;
-   * PostgreSQL 13 and later). On older servers it restarts the standby.
+   * PostgreSQL 13 and later). On older servers it restarts the standby. A standby that holds WAL
+   * past the point where the leader's history left its timeline (it received more than the member a
+   * failover promoted) cannot stream from it: it is demoted instead, as {@link #demote} does
+   * (stopped, rewound, started as a standby of the leader).
    *
-   * @throws PostgresControlException WRONG_STATE when not a running standby
+   * @throws PostgresControlException WRONG_STATE when not a running standby, or when the leader is
+   *     not promoted yet (try again later); SQL_FAILED when the leader cannot be asked; what {@link
+   *     #demote} throws
    */
   public synchronized void follow(Upstream leader) {
+    follow(leader, true);
+  }
+
+  /**
+   * As {@link #follow(Upstream)}; {@code upstreamIsLeader} false for a cascading upstream (a
+   * replica, tagged {@code replicatefrom}), whose history is not compared because it runs in
+   * recovery.
+   */
+  public synchronized void follow(Upstream leader, boolean upstreamIsLeader) {
     requireStandby("follow another leader");
+    Optional<DivergenceCheck.Verdict> diverged =
+        upstreamIsLeader ? divergenceFrom(leader) : Optional.empty();
+    if (diverged.isPresent() && diverged.get().rewindNeeded()) {
+      // A replica that received more than the member a failover promoted would wait forever for
+      // WAL that never comes: rejoin as a returning primary does, rewinding first.
+      LOG.warn(
+          "{}: cannot simply follow {}: {}; stopping to rejoin it",
+          config.name(),
+          leader,
+          diverged.get().reason());
+      demote(leader, Duration.ofMinutes(5));
+      return;
+    }
     int version = serverVersion();
     upstream = leader;
     if (version < 130000) {
@@ -897,6 +942,63 @@ public final class PostgresController implements AutoCloseable {
     }
     reload();
     LOG.info("{}: now following {}", config.name(), leader);
+  }
+
+  /**
+   * Compares this running standby's replay timeline and WAL position with the leader's history.
+   * Empty when the local position cannot be read (the standby is then pointed at the leader as
+   * before, and PostgreSQL itself refuses a history that does not fit).
+   *
+   * @throws PostgresControlException when the leader cannot be asked or is not promoted yet, so
+   *     that the caller tries again later
+   */
+  private Optional<DivergenceCheck.Verdict> divergenceFrom(Upstream leader) {
+    LeaderTimeline leaderTimeline = leaderTimeline(leader);
+    Optional<ControlData> local = standbyPosition();
+    return local.map(
+        l -> DivergenceCheck.check(l, leaderTimeline.timeline(), leaderTimeline.history()));
+  }
+
+  /**
+   * The timeline and WAL position this standby has replayed (or received on that timeline), as
+   * {@code IDENTIFY_SYSTEM} on a replication connection reports them (the SQL functions do not tell
+   * the replay timeline), shaped as the control data of a cleanly stopped standby.
+   */
+  private Optional<ControlData> standbyPosition() {
+    java.util.Properties props = new java.util.Properties();
+    props.setProperty("user", config.replication().name());
+    if (config.replication().password() != null) {
+      props.setProperty("password", config.replication().password());
+    }
+    props.setProperty("connectTimeout", "5");
+    props.setProperty("socketTimeout", "10");
+    props.setProperty("replication", "true");
+    props.setProperty("assumeMinServerVersion", "9.4");
+    props.setProperty("preferQueryMode", "simple");
+    props.setProperty("ApplicationName", "pgha-" + config.name() + "-identify");
+    String url =
+        "jdbc:postgresql://" + hostForUrl(config.localHost()) + ":" + config.port() + "/postgres";
+    try (Connection c = DRIVER.connect(url, props);
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("IDENTIFY_SYSTEM")) {
+      rs.next();
+      int timeline = rs.getInt("timeline");
+      Lsn position = Lsn.parse(rs.getString("xlogpos"));
+      return Optional.of(
+          new ControlData(
+              "shut down in recovery",
+              timeline,
+              position,
+              position,
+              timeline,
+              rs.getString("systemid")));
+    } catch (SQLException | RuntimeException e) {
+      LOG.warn(
+          "{}: cannot read the standby's replay timeline (IDENTIFY_SYSTEM): {}",
+          config.name(),
+          e.getMessage());
+      return Optional.empty();
+    }
   }
 
   /** The leader this controller last started or pointed the standby at (null for a primary). */

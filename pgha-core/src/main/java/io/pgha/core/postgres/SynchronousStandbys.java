@@ -22,6 +22,8 @@ public record SynchronousStandbys(Method method, int count, List<String> names) 
     ANY
   }
 
+  private static final String WILDCARD = "*";
+
   private static final SynchronousStandbys NONE =
       new SynchronousStandbys(Method.FIRST, 0, List.of());
 
@@ -50,6 +52,16 @@ public record SynchronousStandbys(Method method, int count, List<String> names) 
     return NONE;
   }
 
+  /** {@code *}: any one standby must confirm (strict synchronous mode with no standby named). */
+  public static SynchronousStandbys anyStandby() {
+    return new SynchronousStandbys(Method.FIRST, 1, List.of(WILDCARD));
+  }
+
+  /** Whether this is the wildcard {@code *}. */
+  public boolean isAnyStandby() {
+    return count == 1 && names.equals(List.of(WILDCARD));
+  }
+
   /** {@code FIRST count (names...)}. */
   public static SynchronousStandbys first(int count, List<String> names) {
     return new SynchronousStandbys(Method.FIRST, count, names);
@@ -64,6 +76,9 @@ public record SynchronousStandbys(Method method, int count, List<String> names) 
   public String toSetting() {
     if (count == 0) {
       return "";
+    }
+    if (isAnyStandby()) {
+      return WILDCARD;
     }
     return method
         + " "

@@ -7,6 +7,7 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.kv.GetResponse;
+import io.pgha.core.cluster.ClusterStatus;
 import io.pgha.core.cluster.ClusterView;
 import io.pgha.core.cluster.DynamicConfig;
 import io.pgha.core.cluster.FailoverRequest;
@@ -327,6 +328,49 @@ class ManagementEtcdTest {
     assertThat(key.get("member").asString()).isEqualTo("pg-2");
     assertThat(key.has("leader")).isFalse();
     assertThat(key.has("scheduled_at")).isFalse();
+  }
+
+  @Test
+  void aLaggingCandidateIsRefusedWhileALeaderRunsAndForcedWhenNoneDoes() throws Exception {
+    assertThat(pg1.writeStatus(ClusterStatus.ofOptime(50_000_000))).isTrue();
+    pg2.updateMember(
+        member("pg-2", 8010, Role.REPLICA, Tags.NONE).toBuilder().xlogLocation(40_000_000).build());
+    try {
+      await()
+          .atMost(WAIT)
+          .until(
+              () -> pg1.view().member("pg-2").orElseThrow().xlogLocation().orElse(0) == 40_000_000);
+      HttpResponse<String> refused = admin.send("POST", "/failover", "{\"candidate\": \"pg-2\"}");
+      assertThat(refused.statusCode() + " " + refused.body())
+          .isEqualTo(
+              "412 failover is not possible: no good candidates have been found (pg-2 lags"
+                  + " 10000000 bytes, more than maximum_lag_on_failover (1048576))");
+      assertThat(value(pg1.keys().failover())).isEmpty();
+
+      // No leader any more: the operator's failover is forced, and the answer says what it costs.
+      assertThat(pg1.releaseLeader()).isTrue();
+      CompletableFuture<Void> candidate =
+          CompletableFuture.runAsync(
+              () -> {
+                try {
+                  await().atMost(WAIT).until(() -> pg2.refresh().failover().isPresent());
+                  FailoverRequest request = pg2.view().failover().orElseThrow();
+                  assertThat(pg2.acquireLeader()).isTrue();
+                  assertThat(pg2.clearFailover(request.modRevision())).isTrue();
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+      HttpResponse<String> forced = admin.send("POST", "/failover", "{\"candidate\": \"pg-2\"}");
+      candidate.get(60, TimeUnit.SECONDS);
+      assertThat(forced.statusCode()).as(forced.body()).isEqualTo(200);
+      assertThat(forced.body())
+          .isEqualTo(
+              "Successfully failed over to \"pg-2\", which lacked about 10000000 bytes of WAL the"
+                  + " previous leader had written: those changes are lost");
+    } finally {
+      pg2.updateMember(member("pg-2", 8010, Role.REPLICA, Tags.NONE));
+    }
   }
 
   // ------------------------------------------------------------------ helpers

@@ -74,6 +74,20 @@ class ViewAssemblerTest {
   }
 
   @Test
+  void anUnreadableSyncKeyNamesNoOneButKeepsItsRevision() {
+    PatroniSamples.Sample sample = PatroniSamples.load("sync");
+    List<RawKeyValue> kvs = new ArrayList<>(sample.kvs());
+    kvs.removeIf(kv -> kv.key().equals(PatroniSamples.KEYS.prefix() + "sync"));
+    kvs.add(new RawKeyValue(PatroniSamples.KEYS.prefix() + "sync", "{not json", 7, 70, 0));
+
+    ClusterView v = assembler.assemble(kvs, 99);
+
+    assertThat(v.sync().orElseThrow().leader()).isEmpty();
+    assertThat(v.sync().orElseThrow().syncStandbys()).isEmpty();
+    assertThat(v.sync().orElseThrow().modRevision()).isEqualTo(70);
+  }
+
+  @Test
   void keysOutsideThePrefixAreIgnored() {
     ClusterView v =
         assembler.assemble(

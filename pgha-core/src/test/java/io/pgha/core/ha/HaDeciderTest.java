@@ -753,6 +753,36 @@ class HaDeciderTest {
     }
 
     @Test
+    void aSynchronousStandbyBehindTheLastOptimeIsStillPromoted() {
+      // The optime may include WAL that no synchronous standby confirmed: never acknowledged.
+      Decision d =
+          given()
+              .config(c -> c.synchronousMode(SynchronousMode.ON).maximumLagOnFailover(0))
+              .view(v -> v.sync(SyncState.of("pg-2", List.of(ME))))
+              .view(v -> v.status(ClusterStatus.ofOptime(1500)))
+              .decide();
+
+      assertThat(d.kinds()).containsExactly(ACQUIRE_AND_PROMOTE);
+    }
+
+    @Test
+    void inSynchronousModeOnlyTheSyncSetIsComparedWith() {
+      // pg-3 (asynchronous) received WAL that no synchronous standby confirmed: never
+      // acknowledged, and pg-3 cannot win anyway, so the sync standby does not wait for it.
+      Given sync =
+          given()
+              .config(c -> c.synchronousMode(SynchronousMode.ON))
+              .view(v -> v.sync(SyncState.of("pg-2", List.of(ME))))
+              .peers(PeerPosition.replica("pg-2", 2, 5000), PeerPosition.replica("pg-3", 2, 2000));
+
+      assertThat(sync.decide().kinds()).containsExactly(ACQUIRE_AND_PROMOTE);
+      assertDecision(
+          sync.view(v -> v.sync(SyncState.of("pg-2", List.of(ME, "pg-3")))).decide(),
+          "no leader, and (pg-3) is ahead of me (2000 > 1000)",
+          act(WAIT));
+    }
+
+    @Test
     void checkTimelineKeepsAMemberOnAnOldTimelineOut() {
       HistoryEntry switched = new HistoryEntry(2, 500, "failover", null, Optional.of("pg-2"));
       Given behind = given().view(v -> v.history(List.of(switched)));
@@ -1056,6 +1086,50 @@ class HaDeciderTest {
           d,
           "manual failover: I am the requested candidate; acquiring the leader key and promoting",
           act(ACQUIRE_AND_PROMOTE));
+    }
+
+    @Test
+    void theCandidateOfASwitchoverWhoseLeaderVanishedRespectsTheLagBound() {
+      Given lagging =
+          given()
+              .view(v -> v.failover(FailoverRequest.switchover("pg-3", ME)))
+              .view(v -> v.status(ClusterStatus.ofOptime(1000 + 1_048_577)));
+
+      assertDecision(
+          lagging.decide(),
+          "no leader, and my WAL position (1000) is 1048577 bytes behind the last known leader"
+              + " position (1049577), more than maximum_lag_on_failover (1048576)",
+          act(WAIT));
+      assertThat(lagging.local(l -> l.walPosition(1001)).decide().reason())
+          .startsWith("manual failover: I am the requested candidate");
+    }
+
+    @Test
+    void aScheduledRequestIsNoForcedFailoverEither() {
+      Decision d =
+          given()
+              .view(v -> v.failover(FailoverRequest.failoverTo(ME).at(OffsetDateTime.MAX)))
+              .view(v -> v.status(ClusterStatus.ofOptime(1000 + 1_048_577)))
+              .decide();
+
+      assertThat(d.kinds()).containsExactly(WAIT);
+      assertThat(d.reason()).contains("more than maximum_lag_on_failover");
+    }
+
+    @Test
+    void othersLeaveTheKeyToASwitchoverCandidateOnlyWithinTheLagBound() {
+      Given toPg2 =
+          given()
+              .view(v -> v.failover(FailoverRequest.switchover("pg-3", "pg-2")))
+              .view(v -> v.status(ClusterStatus.ofOptime(1000 + 1_048_577)))
+              .local(l -> l.walPosition(1000 + 1_048_577));
+
+      assertThat(toPg2.peers(PeerPosition.replica("pg-2", 2, 1000)).decide().kinds())
+          .containsExactly(ACQUIRE_AND_PROMOTE);
+      assertDecision(
+          toPg2.peers(PeerPosition.replica("pg-2", 2, 1001)).decide(),
+          "failover to (pg-2) in progress: leaving the leader key to the candidate",
+          act(WAIT));
     }
 
     @Test

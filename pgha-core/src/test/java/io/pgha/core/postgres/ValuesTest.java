@@ -39,6 +39,9 @@ class ValuesTest {
     assertThat(SynchronousStandbys.any(2, List.of("a", "b", "c")).toSetting())
         .isEqualTo("ANY 2 (\"a\",\"b\",\"c\")");
     assertThat(SynchronousStandbys.none().toSetting()).isEmpty();
+    assertThat(SynchronousStandbys.anyStandby().toSetting()).isEqualTo("*");
+    assertThat(SynchronousStandbys.anyStandby().isAnyStandby()).isTrue();
+    assertThat(SynchronousStandbys.first(1, List.of("a")).isAnyStandby()).isFalse();
   }
 
   @Test

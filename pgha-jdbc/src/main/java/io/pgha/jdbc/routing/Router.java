@@ -321,7 +321,8 @@ public final class Router implements AutoCloseable {
     if (leader != null) {
       leader.pool().resize(config.leaderMaximumPoolSize());
     }
-    List<RoutingTable.Target> readable = new ArrayList<>();
+    List<RoutingTable.Target> streaming = new ArrayList<>();
+    List<RoutingTable.Target> disconnected = new ArrayList<>();
     for (Member m : topology.members()) {
       if (m.role() != MemberRole.REPLICA || !m.hasAddress()) {
         continue;
@@ -332,14 +333,18 @@ public final class Router implements AutoCloseable {
       MemberPool pool = byName.get(m.name());
       pool.resize(config.replicaMaximumPoolSize());
       long lag = effectiveLag(m);
-      if (!m.isRunning() || !m.streaming() || m.isNoLoadBalance()) {
+      if (!m.isRunning() || m.isNoLoadBalance()) {
         continue;
       }
       if (config.maxReplicaLagBytes() >= 0 && lag > config.maxReplicaLagBytes()) {
         continue;
       }
-      readable.add(new RoutingTable.Target(m, pool, lag));
+      (m.streaming() ? streaming : disconnected).add(new RoutingTable.Target(m, pool, lag));
     }
+    // A replica that lost its stream while others stream may be falling behind: no reads for it.
+    // When every replica lost it at once, the primary is the one that went away; until a new one
+    // is promoted, their data is the latest the cluster has, so reads keep going to them.
+    List<RoutingTable.Target> readable = streaming.isEmpty() ? disconnected : streaming;
     RoutingTable previous = table;
     RoutingTable next = new RoutingTable(topology, leader, List.copyOf(readable));
     lock.lock();

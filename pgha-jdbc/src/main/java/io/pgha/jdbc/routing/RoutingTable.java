@@ -10,8 +10,9 @@ import java.util.List;
  *
  * @param topology the snapshot this table was built from
  * @param leader the writable leader's pool, or null while there is none
- * @param readable replicas that qualify for reads (running, streaming, not {@code noloadbalance},
- *     within the lag bound), with the lag used for the decision
+ * @param readable replicas that qualify for reads (running, streaming — or all not streaming, as
+ *     when the primary died —, not {@code noloadbalance}, within the lag bound), with the lag used
+ *     for the decision
  */
 record RoutingTable(Topology topology, Target leader, List<Target> readable) {
 

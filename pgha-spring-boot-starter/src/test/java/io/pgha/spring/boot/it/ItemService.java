@@ -15,11 +15,14 @@ public class ItemService {
     this.jdbc = jdbc;
   }
 
-  /** Inserts an item; reports which server took it. */
+  /**
+   * Inserts an item; reports which server took it. Idempotent (a second insert of the same id does
+   * nothing), so a commit whose outcome a host failure left unknown (08007) is retried too.
+   */
   @Transactional
-  @RetryOnFailover
+  @RetryOnFailover(idempotent = true)
   public Map<String, Object> add(long id, String name) {
-    jdbc.update("INSERT INTO items (id, name) VALUES (?, ?)", id, name);
+    jdbc.update("INSERT INTO items (id, name) VALUES (?, ?) ON CONFLICT (id) DO NOTHING", id, name);
     return server();
   }
 

@@ -1,0 +1,226 @@
+package io.pgha.core.agent;
+
+import io.pgha.core.cluster.ClusterView;
+import io.pgha.core.cluster.DynamicConfig;
+import io.pgha.core.dcs.Dcs;
+import io.pgha.core.dcs.DcsException;
+import io.pgha.core.ha.StandbyConnection;
+import io.pgha.core.ha.StandbyNames;
+import io.pgha.core.ha.SyncPlan;
+import io.pgha.core.ha.SyncStep;
+import io.pgha.core.ha.SynchronousReplication;
+import io.pgha.core.postgres.Lsn;
+import io.pgha.core.postgres.PostgresControlException;
+import io.pgha.core.postgres.PostgresController;
+import io.pgha.core.postgres.PostgresStatus;
+import io.pgha.core.postgres.ReplicationConnection;
+import io.pgha.core.postgres.SynchronousStandbys;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Carries out {@link SynchronousReplication}'s plans: on the leader after each cycle, and before a
+ * promotion or a start as primary. Runs on the HA loop's thread only.
+ *
+ * <p>It remembers, per WAL sender process, the leader's WAL position when that connection was first
+ * seen synchronous: a standby that reconnects gets a new WAL sender and starts over, so a standby
+ * that missed commits while away is never counted as having them.
+ */
+final class SyncKeeper {
+  private static final Logger LOG = LoggerFactory.getLogger(SyncKeeper.class);
+
+  /** How long to watch for a newly named standby to turn synchronous, as Patroni does. */
+  private static final long SETTLE_NANOS = TimeUnit.SECONDS.toNanos(2);
+
+  private static final long SETTLE_POLL_MILLIS = 100;
+
+  private final String name;
+  private final Dcs dcs;
+  private final PostgresController postgres;
+  private final Map<Integer, Long> syncSinceByPid = new HashMap<>();
+  private String lastReason = "";
+
+  SyncKeeper(String name, Dcs dcs, PostgresController postgres) {
+    this.name = name;
+    this.dcs = dcs;
+    this.postgres = postgres;
+  }
+
+  /**
+   * On the leader running read-write: one step towards the synchronous state the configuration asks
+   * for. When standbys were just named, watches them for a moment so that the key names a
+   * synchronous standby within the same cycle rather than one {@code loop_wait} later.
+   */
+  void keep(DynamicConfig config, PostgresStatus primary) {
+    if (!config.synchronousMode().isSynchronous()
+        && dcs.view().sync().isEmpty()
+        && current().isNone()) {
+      return; // asynchronous and nothing left to undo: no etcd read needed
+    }
+    SyncPlan plan;
+    try {
+      plan = plan(config, primary);
+    } catch (DcsException e) {
+      LOG.warn("[{}] cannot read the sync key: {}", name, e.getMessage());
+      return;
+    }
+    if (!apply(plan) || !namesNewStandbys(plan)) {
+      return;
+    }
+    long deadline = System.nanoTime() + SETTLE_NANOS;
+    while (System.nanoTime() - deadline < 0) {
+      try {
+        Thread.sleep(SETTLE_POLL_MILLIS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      PostgresStatus status = postgres.probe();
+      if (!status.acceptingConnections() || !Boolean.FALSE.equals(status.inRecovery())) {
+        return;
+      }
+      if (status.replication().stream().noneMatch(r -> "sync".equals(r.syncState()))) {
+        continue; // nothing new to see yet: no etcd read
+      }
+      SyncPlan next;
+      try {
+        next = plan(config, status);
+      } catch (DcsException e) {
+        return;
+      }
+      if (next.isActive()) {
+        apply(next);
+        return;
+      }
+    }
+  }
+
+  /** Before promoting: false when the sync key could not be written (try again next cycle). */
+  boolean beforePromotion(DynamicConfig config, ClusterView view) {
+    return apply(SynchronousReplication.beforePromotion(config, name, view));
+  }
+
+  /** Before starting PostgreSQL as a primary in place. */
+  boolean beforeStartingAsPrimary(DynamicConfig config) {
+    return apply(SynchronousReplication.beforeStartingAsPrimary(config, current()));
+  }
+
+  /**
+   * Plans from a fresh read of etcd, not the watched cache: a plan made from a cache that has not
+   * yet seen our own last write to the key could take a standby out of synchronous_standby_names
+   * while the key still names it.
+   */
+  private SyncPlan plan(DynamicConfig config, PostgresStatus primary) throws DcsException {
+    long position = primary.currentLsn() == null ? 0 : primary.currentLsn().value();
+    List<StandbyConnection> standbys = observe(primary, position);
+    return SynchronousReplication.next(config, name, dcs.refresh(), standbys, position, current());
+  }
+
+  /**
+   * The WAL senders, each with the position since which it is known synchronous. The probe reads
+   * pg_stat_replication before the WAL position, so a connection seen synchronous was so before
+   * that position was read.
+   */
+  private List<StandbyConnection> observe(PostgresStatus primary, long position) {
+    Set<Integer> synchronous = new HashSet<>();
+    List<StandbyConnection> standbys = new ArrayList<>();
+    for (ReplicationConnection r : primary.replication()) {
+      if (r.applicationName() == null) {
+        continue;
+      }
+      boolean sync = "sync".equals(r.syncState()) || "quorum".equals(r.syncState());
+      OptionalLong since = OptionalLong.empty();
+      if (sync) {
+        synchronous.add(r.pid());
+        since = OptionalLong.of(syncSinceByPid.computeIfAbsent(r.pid(), pid -> position));
+      }
+      standbys.add(
+          new StandbyConnection(
+              r.applicationName(), r.state(), r.syncState(), value(r.flushLsn()), since));
+    }
+    syncSinceByPid.keySet().retainAll(synchronous);
+    return standbys;
+  }
+
+  private static long value(Lsn lsn) {
+    return lsn == null ? -1 : lsn.value();
+  }
+
+  private boolean apply(SyncPlan plan) {
+    if (!plan.isActive()) {
+      if (!plan.reason().equals(lastReason)) {
+        LOG.debug("[{}] {}", name, plan.reason());
+        lastReason = plan.reason();
+      }
+      return true;
+    }
+    LOG.info("[{}] {}", name, plan.reason());
+    lastReason = plan.reason();
+    try {
+      for (SyncStep step : plan.steps()) {
+        if (!perform(step)) {
+          LOG.info(
+              "[{}] the sync key changed meanwhile (another writer, or our own earlier write not"
+                  + " yet seen): deciding again next cycle",
+              name);
+          lastReason = "";
+          return false;
+        }
+      }
+      return true;
+    } catch (DcsException | PostgresControlException e) {
+      LOG.warn("[{}] synchronous replication step failed: {}", name, e.getMessage());
+      lastReason = "";
+      return false;
+    }
+  }
+
+  private boolean perform(SyncStep step) throws DcsException {
+    if (step instanceof SyncStep.WriteSyncKey w) {
+      return dcs.writeSync(w.sync(), w.expectedRevision());
+    }
+    if (step instanceof SyncStep.ClearSyncKey c) {
+      return dcs.clearSync(c.expectedRevision());
+    }
+    SyncStep.SetStandbyNames s = (SyncStep.SetStandbyNames) step;
+    postgres.setSynchronousStandbys(toSetting(s.names()));
+    return true;
+  }
+
+  private static boolean namesNewStandbys(SyncPlan plan) {
+    return plan.steps().stream()
+        .anyMatch(s -> s instanceof SyncStep.SetStandbyNames n && !n.names().names().isEmpty());
+  }
+
+  private StandbyNames current() {
+    SynchronousStandbys set = postgres.synchronousStandbys();
+    if (set.count() == 0) {
+      return StandbyNames.none();
+    }
+    if (set.isAnyStandby()
+        || set.method() != SynchronousStandbys.Method.FIRST
+        || set.count() != set.names().size()) {
+      // Not every name is waited for: none of them is known to have every commit.
+      return StandbyNames.any();
+    }
+    return StandbyNames.of(set.names());
+  }
+
+  static SynchronousStandbys toSetting(StandbyNames names) {
+    if (names.anyStandby()) {
+      return SynchronousStandbys.anyStandby();
+    }
+    if (names.isNone()) {
+      return SynchronousStandbys.none();
+    }
+    return SynchronousStandbys.first(names.names().size(), names.names());
+  }
+}
