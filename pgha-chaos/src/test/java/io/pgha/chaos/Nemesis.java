@@ -153,7 +153,11 @@ final class Nemesis {
     try {
       LocalPghaCluster.ApiResponse answer =
           leader.api("POST", "/switchover", "{\"leader\":\"" + leader.name + "\"}");
-      return "HTTP " + answer.status();
+      String body = answer.body() == null ? "" : answer.body().replaceAll("\\s+", " ").strip();
+      return "HTTP "
+          + answer.status()
+          + " "
+          + (body.length() > 100 ? body.substring(0, 100) : body);
     } catch (IOException e) {
       return "request failed: " + e.getMessage();
     } catch (InterruptedException e) {
