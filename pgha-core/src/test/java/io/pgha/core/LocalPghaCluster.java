@@ -245,6 +245,11 @@ public final class LocalPghaCluster implements AutoCloseable {
       }
     }
 
+    /** Every event this member's agents told so far, oldest first. */
+    public List<TimedEvent> events() {
+      return List.copyOf(events);
+    }
+
     /**
      * When this member first heard an event of {@code type} after {@code sinceNanos} (a {@link
      * System#nanoTime()} reading), if it did. Events of earlier scenarios stay in the list.
@@ -336,6 +341,11 @@ public final class LocalPghaCluster implements AutoCloseable {
   /** etcd's client endpoints, directly (the members reach it through their proxies). */
   public List<String> etcdEndpoints() {
     return etcd.clientEndpoints();
+  }
+
+  /** The etcd cluster itself, for tests that stop, pause or restart its members. */
+  public LocalEtcd etcd() {
+    return etcd;
   }
 
   /** The password of the {@code postgres} superuser of every member. */
