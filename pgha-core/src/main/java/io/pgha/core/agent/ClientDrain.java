@@ -98,7 +98,7 @@ final class ClientDrain {
   void endOnceLed(String successor, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     try {
-      while (System.nanoTime() - deadline < 0 && !isLed(dcs.view(), successor)) {
+      while (System.nanoTime() - deadline < 0 && mayStillBeLed(dcs.view(), successor)) {
         Thread.sleep(POLL_MILLIS);
       }
     } catch (InterruptedException e) {
@@ -106,6 +106,12 @@ final class ClientDrain {
     } finally {
       end();
     }
+  }
+
+  /** Not led yet, but some other member is still there that may take over. */
+  private boolean mayStillBeLed(ClusterView view, String successor) {
+    boolean othersLeft = view.members().keySet().stream().anyMatch(m -> !m.equals(name));
+    return othersLeft && !isLed(view, successor);
   }
 
   private boolean isLed(ClusterView view, String successor) {
