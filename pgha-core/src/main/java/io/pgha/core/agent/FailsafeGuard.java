@@ -218,6 +218,14 @@ final class FailsafeGuard implements AutoCloseable {
 
   private void runRound(DynamicConfig c, long ttlNanos) {
     Map<String, String> members = Failsafe.membersToConfirm(view, name);
+    if (members.isEmpty()) {
+      // Nobody to ask would confirm anything: a view that lost every other member key (their
+      // leases expired in the same outage) must not keep a leader that may be cut off from a
+      // majority that can elect another one.
+      lastRefusals = "no other member is known to confirm me";
+      LOG.warn("[{}] failsafe: no other member is known to confirm me as leader", name);
+      return;
+    }
     Duration timeout = Duration.ofNanos(Math.min(TimeUnit.SECONDS.toNanos(2), ttlNanos / 4));
     FailsafeHeartbeats.Round round = heartbeats.confirm(members, timeout);
     if (round.allAccepted()) {
