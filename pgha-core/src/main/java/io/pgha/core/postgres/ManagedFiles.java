@@ -54,6 +54,9 @@ final class ManagedFiles {
     values.put("wal_keep_size", "128MB");
     values.put("wal_log_hints", "on");
     values.put("password_encryption", "scram-sha-256");
+    // A standby whose upstream died retries every 5 s by default; after a failover that leaves
+    // replicas (and a synchronous standby) unstreamed for seconds after the new leader is up.
+    values.put("wal_retrieve_retry_interval", "1s");
     values.putAll(new java.util.TreeMap<>(config.parameters()));
     values.putAll(new java.util.TreeMap<>(dynamic));
     values.put("listen_addresses", config.listenAddresses());

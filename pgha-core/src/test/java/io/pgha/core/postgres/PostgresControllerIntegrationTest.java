@@ -87,6 +87,9 @@ class PostgresControllerIntegrationTest {
         .atMost(Duration.ofSeconds(30))
         .until(() -> ids(b).equals(List.of(1)) && ids(c).equals(List.of(1)));
     assertThat(a.replicationSlots()).extracting(ReplicationSlot::name).contains("pg_b", "pg_c");
+    // Retrying a lost upstream every second (not PostgreSQL's 5 s) is what lets replicas stream
+    // again soon after a failover.
+    assertThat(show(b, "wal_retrieve_retry_interval")).isEqualTo("1s");
     await()
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(
