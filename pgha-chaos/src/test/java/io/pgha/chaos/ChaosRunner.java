@@ -32,15 +32,28 @@ final class ChaosRunner {
 
   static Result run(ChaosSettings s) throws Exception {
     LOG.info("chaos run {} with seed {} for {}", s.name(), s.seed(), s.duration());
+    ReplicationPartition.Result iptables = ReplicationPartition.probe();
     try (LocalPghaCluster cluster =
-        new LocalPghaCluster(3, 3, s.ttl(), s.loopWait(), s.retryTimeout())) {
+            new LocalPghaCluster(3, 3, s.ttl(), s.loopWait(), s.retryTimeout());
+        AutoCloseable rules = () -> iptables.partition().ifPresent(ReplicationPartition::close)) {
+      // Agents in JVMs of their own (to SIGSTOP one), each reaching every etcd member.
+      cluster.agentsInOwnJvm(true).everyEtcdMember(true);
       cluster.maximumLagOnFailover(s.synchronous() ? 0 : s.maximumLagOnFailover());
       cluster.startAll();
       cluster.awaitHealthy(Duration.ofMinutes(3));
       try (TopologyAwareDataSource dataSource = new TopologyAwareDataSource(config(cluster))) {
         createTable(dataSource);
         History history = new History();
-        Nemesis nemesis = new Nemesis(cluster, s, history);
+        if (iptables.partition().isEmpty()
+            && s.faults().contains(Fault.PRIMARY_REPLICATION_PARTITION)) {
+          String why =
+              "PRIMARY_REPLICATION_PARTITION skipped: iptables unusable ("
+                  + iptables.unavailableReason()
+                  + ")";
+          LOG.warn("chaos run {}: {}", s.name(), why);
+          history.note(why);
+        }
+        Nemesis nemesis = new Nemesis(cluster, s, history, iptables.partition());
         long deadline = System.nanoTime() + s.duration().toNanos();
         try (Workload workload = new Workload(dataSource, history, s.clients())) {
           workload.start();

@@ -7,7 +7,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The short chaos profile of {@code ./mvnw verify}: one fixed seed, one minute of faults. The
- * history, the verdict and the report are under {@code target/chaos/}.
+ * seed's first faults are a SIGSTOP of the primary's agent, a partition of the primary from its
+ * replicas (iptables; skipped without it, which changes the schedule), the loss of etcd member 0
+ * and a host kill. The history, the verdict and the report are under {@code target/chaos/}.
  */
 class ChaosShortTest {
 
@@ -17,11 +19,13 @@ class ChaosShortTest {
    */
   static final boolean SYNCHRONOUS = true;
 
+  /** {@code -Dchaos.seed=N} replays another schedule. */
+  static final long SEED = Long.getLong("chaos.seed", 20285493L);
+
   @Test
   void noAcknowledgedWriteLostAndNeverTwoPrimaries() throws Exception {
     ChaosRunner.Result result =
-        ChaosRunner.run(
-            ChaosSettings.defaults("short", Duration.ofSeconds(60), 20261126L, SYNCHRONOUS));
+        ChaosRunner.run(ChaosSettings.defaults("short", Duration.ofSeconds(60), SEED, SYNCHRONOUS));
 
     Verdict v = result.verdict();
     assertThat(v.problems()).as("checker verdict, report %s", result.report()).isEmpty();
