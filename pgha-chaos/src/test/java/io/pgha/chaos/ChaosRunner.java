@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
 final class ChaosRunner {
   private static final Logger LOG = LoggerFactory.getLogger(ChaosRunner.class);
 
-  /** The verdict and where the report went. */
-  record Result(Verdict verdict, Path report) {}
+  /** The verdict, where the report went, the faults injected and whether iptables could be used. */
+  record Result(Verdict verdict, Path report, List<NemesisOp> faults, boolean iptables) {}
 
   private ChaosRunner() {}
 
@@ -86,7 +86,7 @@ final class ChaosRunner {
             verdict.passed() ? "PASSED" : "FAILED",
             verdict.problems(),
             report.toAbsolutePath());
-        return new Result(verdict, report);
+        return new Result(verdict, report, history.faults(), iptables.partition().isPresent());
       }
     }
   }

@@ -185,12 +185,25 @@ final class Nemesis {
       LOG.warn("nemesis: healing {} on {} failed", fault, victim, e);
     }
     long converged = converge();
+    if (fault == Fault.PRIMARY_AGENT_SIGSTOP) {
+      note = note + "; after SIGCONT: " + eventsSince(primary.get(), healAt);
+    }
     LOG.info(
         "nemesis: {} on {} healed; {}",
         fault,
         victim,
         converged < 0 ? "NOT converged within " + settings.convergenceBound() : "converged");
     history.add(new NemesisOp(fault, victim, start, healAt, converged, note));
+  }
+
+  /** What {@code node}'s agent told since {@code sinceNanos}, e.g. "Demoted, FollowingLeader". */
+  private static String eventsSince(Node node, long sinceNanos) {
+    List<String> told =
+        node.events().stream()
+            .filter(e -> e.nanos() - sinceNanos > 0)
+            .map(e -> e.event().getClass().getSimpleName())
+            .toList();
+    return told.isEmpty() ? "no event" : String.join(", ", told);
   }
 
   /**
