@@ -279,13 +279,22 @@ public final class LocalPghaCluster implements AutoCloseable {
     /** kill -9 of the postmaster and its backends (the kit freezes it first, so none escapes). */
     public void killPostmaster() {
       // A host killed earlier leaves a postmaster.pid naming a process that is gone.
-      postmasterPid()
-          .filter(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
-          .ifPresent(
-              pid ->
-                  ProcessTracker.adopt(
-                          name + "-postmaster", pid, dataDir.resolveSibling("data.log"))
-                      .kill());
+      Optional<Long> running =
+          postmasterPid()
+              .filter(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+      if (running.isEmpty()) {
+        return;
+      }
+      TrackedProcess postmaster;
+      try {
+        postmaster =
+            ProcessTracker.adopt(
+                name + "-postmaster", running.get(), dataDir.resolveSibling("data.log"));
+      } catch (IllegalArgumentException e) {
+        // It died in between (a zombie counts as alive above): nothing left to kill.
+        return;
+      }
+      postmaster.kill();
     }
 
     public Optional<Long> postmasterPid() {
