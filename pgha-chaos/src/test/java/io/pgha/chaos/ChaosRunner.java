@@ -25,22 +25,35 @@ import org.slf4j.LoggerFactory;
 final class ChaosRunner {
   private static final Logger LOG = LoggerFactory.getLogger(ChaosRunner.class);
 
-  /** The verdict and where the report went. */
-  record Result(Verdict verdict, Path report) {}
+  /** The verdict, where the report went, the faults injected and whether iptables could be used. */
+  record Result(Verdict verdict, Path report, List<NemesisOp> faults, boolean iptables) {}
 
   private ChaosRunner() {}
 
   static Result run(ChaosSettings s) throws Exception {
     LOG.info("chaos run {} with seed {} for {}", s.name(), s.seed(), s.duration());
+    ReplicationPartition.Result iptables = ReplicationPartition.probe();
     try (LocalPghaCluster cluster =
-        new LocalPghaCluster(3, 3, s.ttl(), s.loopWait(), s.retryTimeout())) {
+            new LocalPghaCluster(3, 3, s.ttl(), s.loopWait(), s.retryTimeout());
+        AutoCloseable rules = () -> iptables.partition().ifPresent(ReplicationPartition::close)) {
+      // Agents in JVMs of their own (to SIGSTOP one), each reaching every etcd member.
+      cluster.agentsInOwnJvm(true).everyEtcdMember(true);
       cluster.maximumLagOnFailover(s.synchronous() ? 0 : s.maximumLagOnFailover());
       cluster.startAll();
       cluster.awaitHealthy(Duration.ofMinutes(3));
       try (TopologyAwareDataSource dataSource = new TopologyAwareDataSource(config(cluster))) {
         createTable(dataSource);
         History history = new History();
-        Nemesis nemesis = new Nemesis(cluster, s, history);
+        if (iptables.partition().isEmpty()
+            && s.faults().contains(Fault.PRIMARY_REPLICATION_PARTITION)) {
+          String why =
+              "PRIMARY_REPLICATION_PARTITION skipped: iptables unusable ("
+                  + iptables.unavailableReason()
+                  + ")";
+          LOG.warn("chaos run {}: {}", s.name(), why);
+          history.note(why);
+        }
+        Nemesis nemesis = new Nemesis(cluster, s, history, iptables.partition());
         long deadline = System.nanoTime() + s.duration().toNanos();
         try (Workload workload = new Workload(dataSource, history, s.clients())) {
           workload.start();
@@ -73,7 +86,7 @@ final class ChaosRunner {
             verdict.passed() ? "PASSED" : "FAILED",
             verdict.problems(),
             report.toAbsolutePath());
-        return new Result(verdict, report);
+        return new Result(verdict, report, history.faults(), iptables.partition().isPresent());
       }
     }
   }

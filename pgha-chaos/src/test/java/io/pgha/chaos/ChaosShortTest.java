@@ -7,7 +7,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The short chaos profile of {@code ./mvnw verify}: one fixed seed, one minute of faults. The
- * history, the verdict and the report are under {@code target/chaos/}.
+ * seed's first faults are a SIGSTOP of the primary's agent, a partition of the primary from its
+ * replicas (iptables; skipped without it, which changes the schedule), the loss of etcd member 0
+ * and a host kill. The history, the verdict and the report are under {@code target/chaos/}.
  */
 class ChaosShortTest {
 
@@ -17,17 +19,43 @@ class ChaosShortTest {
    */
   static final boolean SYNCHRONOUS = true;
 
+  static final long DEFAULT_SEED = 20285493L;
+
+  /** {@code -Dchaos.seed=N} replays another schedule. */
+  static final long SEED = Long.getLong("chaos.seed", DEFAULT_SEED);
+
+  private static long injected(ChaosRunner.Result result, Fault fault) {
+    return result.faults().stream()
+        .filter(f -> f.fault() == fault && !f.note().startsWith("skipped"))
+        .count();
+  }
+
   @Test
   void noAcknowledgedWriteLostAndNeverTwoPrimaries() throws Exception {
     ChaosRunner.Result result =
-        ChaosRunner.run(
-            ChaosSettings.defaults("short", Duration.ofSeconds(60), 20261126L, SYNCHRONOUS));
+        ChaosRunner.run(ChaosSettings.defaults("short", Duration.ofSeconds(60), SEED, SYNCHRONOUS));
 
     Verdict v = result.verdict();
     assertThat(v.problems()).as("checker verdict, report %s", result.report()).isEmpty();
     assertThat(v.acknowledged()).as("acknowledged writes").isPositive();
     if (SYNCHRONOUS) {
       assertThat(v.lostCount()).as("lost acknowledged writes").isZero();
+    }
+    if (SEED == DEFAULT_SEED) {
+      // The fixed seed was picked to cover the faults that need the agents in JVMs of their own,
+      // iptables and a path from every agent to every etcd member; this keeps it honest.
+      assertThat(injected(result, Fault.PRIMARY_AGENT_SIGSTOP)).as("SIGSTOPs").isPositive();
+      assertThat(
+              result.faults().stream()
+                  .filter(f -> f.fault() == Fault.ETCD_MEMBER_LOSS && f.victim().equals("etcd0"))
+                  .count())
+          .as("losses of etcd member 0")
+          .isPositive();
+      if (result.iptables()) {
+        assertThat(injected(result, Fault.PRIMARY_REPLICATION_PARTITION))
+            .as("replication partitions")
+            .isPositive();
+      }
     }
   }
 }

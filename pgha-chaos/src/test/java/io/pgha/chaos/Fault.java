@@ -10,15 +10,22 @@ enum Fault {
   /** kill -9 of the primary's PostgreSQL alone; the agent notices and recovers it. */
   PRIMARY_POSTGRES_KILL,
   /**
-   * The primary's agent freezes longer than {@code ttl} while PostgreSQL runs on. The agents run
-   * inside this JVM, so a SIGSTOP would freeze the whole cluster: the agent is halted instead (it
-   * stops without a word, its lease runs out, PostgreSQL keeps accepting writes) and a new agent
-   * starts on the same data when the fault heals, which is what a SIGCONT meets: a stale primary.
+   * {@code kill -STOP} of the primary's agent JVM (PostgreSQL runs on) for longer than {@code ttl},
+   * then {@code kill -CONT}: the agent wakes with stale state in memory.
    */
-  PRIMARY_AGENT_FREEZE,
-  /** The primary's agent loses etcd (its proxy drops every packet) for longer than {@code ttl}. */
+  PRIMARY_AGENT_SIGSTOP,
+  /**
+   * The primary's agent loses etcd (its proxies to every etcd member drop every packet) for longer
+   * than {@code ttl}.
+   */
   PRIMARY_ETCD_PARTITION,
-  /** One etcd member (never the one the agents' proxies lead to) is killed, then restarted. */
+  /**
+   * The primary's PostgreSQL port drops every packet from processes of OS user {@code postgres}
+   * (iptables): the replicas' walreceivers, pg_basebackup and pg_rewind are cut; clients and agents
+   * are not. Skipped when iptables is missing or refuses.
+   */
+  PRIMARY_REPLICATION_PARTITION,
+  /** One etcd member, any of the three, is killed, then restarted. */
   ETCD_MEMBER_LOSS,
   /** Two of three etcd members are paused (SIGSTOP), then resumed: no quorum meanwhile. */
   ETCD_QUORUM_LOSS,

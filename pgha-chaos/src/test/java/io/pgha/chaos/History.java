@@ -15,6 +15,16 @@ final class History {
   private final ConcurrentLinkedQueue<WriteOp> writes = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<ReadOp> reads = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<NemesisOp> faults = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<String> notes = new ConcurrentLinkedQueue<>();
+
+  /** Something the report must say about the run itself (e.g. a fault that could not be used). */
+  void note(String note) {
+    notes.add(note);
+  }
+
+  List<String> notes() {
+    return new ArrayList<>(notes);
+  }
 
   void add(WriteOp op) {
     writes.add(op);

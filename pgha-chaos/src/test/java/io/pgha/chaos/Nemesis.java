@@ -4,12 +4,18 @@ import io.pgha.core.LocalPghaCluster;
 import io.pgha.core.LocalPghaCluster.Node;
 import io.pgha.testkit.EtcdMember;
 import java.io.IOException;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,12 +33,31 @@ final class Nemesis {
   private final History history;
   private final Random random;
   private final List<Fault> round = new ArrayList<>();
+  private final Optional<ReplicationPartition> partition;
+  private final Set<Fault> enabled;
 
-  Nemesis(LocalPghaCluster cluster, ChaosSettings settings, History history) {
+  /**
+   * @param partition how to cut the primary from its replicas; without it, {@link
+   *     Fault#PRIMARY_REPLICATION_PARTITION} is left out of the schedule
+   */
+  Nemesis(
+      LocalPghaCluster cluster,
+      ChaosSettings settings,
+      History history,
+      Optional<ReplicationPartition> partition) {
     this.cluster = cluster;
     this.settings = settings;
     this.history = history;
     this.random = new Random(settings.seed());
+    this.partition = partition;
+    Set<Fault> faults = EnumSet.copyOf(settings.faults());
+    if (partition.isEmpty()) {
+      faults.remove(Fault.PRIMARY_REPLICATION_PARTITION);
+    }
+    if (faults.isEmpty()) {
+      throw new IllegalArgumentException("no fault left to inject among " + settings.faults());
+    }
+    this.enabled = faults;
   }
 
   /** Injects faults until {@code deadlineNanos}; the last fault is healed before it returns. */
@@ -52,7 +77,7 @@ final class Nemesis {
 
   private Fault next() {
     if (round.isEmpty()) {
-      round.addAll(settings.faults().stream().sorted().toList());
+      round.addAll(enabled.stream().sorted().toList());
       java.util.Collections.shuffle(round, random);
     }
     return round.remove(0);
@@ -84,17 +109,37 @@ final class Nemesis {
         p.killPostmaster();
         heal = () -> {};
       }
-      case PRIMARY_AGENT_FREEZE -> {
+      case PRIMARY_AGENT_SIGSTOP -> {
         Node p = primary.get();
         victim = p.name;
-        p.haltAgent();
-        heal = p::start;
+        note = "agent pid " + p.agentPid().map(String::valueOf).orElse("?");
+        p.pauseAgent();
+        heal = p::resumeAgent;
       }
       case PRIMARY_ETCD_PARTITION -> {
         Node p = primary.get();
         victim = p.name;
-        p.etcdProxy.blackhole();
-        heal = p.etcdProxy::heal;
+        p.blackholeEtcd();
+        heal = p::healEtcd;
+      }
+      case PRIMARY_REPLICATION_PARTITION -> {
+        Node p = primary.get();
+        victim = p.name;
+        ReplicationPartition cut = partition.orElseThrow();
+        Optional<String> refused = cut.cut(p.pgPort);
+        if (refused.isPresent()) {
+          history.add(
+              new NemesisOp(fault, victim, start, start, converge(), "skipped: " + refused.get()));
+          return;
+        }
+        note = "walsenders ended: " + endWalsenders(p);
+        heal =
+            () ->
+                cut.heal(p.pgPort)
+                    .ifPresent(
+                        why -> {
+                          throw new IllegalStateException(why);
+                        });
       }
       case REPLICA_KILL -> {
         List<Node> replicas = sorted(cluster.othersThan(primary.get()));
@@ -111,8 +156,7 @@ final class Nemesis {
         heal = () -> {};
       }
       case ETCD_MEMBER_LOSS -> {
-        // Member 0 is where every agent's proxy leads: losing it is a partition of all agents.
-        EtcdMember m = cluster.etcd().member(1 + pick % 2);
+        EtcdMember m = cluster.etcd().member(pick % 3);
         victim = m.name();
         m.kill();
         heal = m::restart;
@@ -141,12 +185,40 @@ final class Nemesis {
       LOG.warn("nemesis: healing {} on {} failed", fault, victim, e);
     }
     long converged = converge();
+    if (fault == Fault.PRIMARY_AGENT_SIGSTOP) {
+      note = note + "; after SIGCONT: " + eventsSince(primary.get(), healAt);
+    }
     LOG.info(
         "nemesis: {} on {} healed; {}",
         fault,
         victim,
         converged < 0 ? "NOT converged within " + settings.convergenceBound() : "converged");
     history.add(new NemesisOp(fault, victim, start, healAt, converged, note));
+  }
+
+  /** What {@code node}'s agent told since {@code sinceNanos}, e.g. "Demoted, FollowingLeader". */
+  private static String eventsSince(Node node, long sinceNanos) {
+    List<String> told =
+        node.events().stream()
+            .filter(e -> e.nanos() - sinceNanos > 0)
+            .map(e -> e.event().getClass().getSimpleName())
+            .toList();
+    return told.isEmpty() ? "no event" : String.join(", ", told);
+  }
+
+  /**
+   * Ends the walsenders on {@code primary}, so that the cut applies to streaming already set up.
+   */
+  private static String endWalsenders(Node primary) {
+    try (Connection c = primary.connect();
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_replication")) {
+      return rs.next() ? Integer.toString(rs.getInt(1)) : "?";
+    } catch (SQLException e) {
+      return "failed: " + e.getMessage();
+    }
   }
 
   private String switchover(Node leader) {

@@ -96,6 +96,7 @@ final class Report {
             s.loopWait(),
             s.retryTimeout(),
             historyFile));
+    h.notes().forEach(n -> md.append("**Note:** ").append(n).append("\n\n"));
     md.append(f("## Verdict: %s%n%n", v.passed() ? "PASSED" : "FAILED"));
     v.problems().forEach(p -> md.append("- ").append(p).append('\n'));
     md.append(

@@ -8,16 +8,23 @@ import io.pgha.testkit.LocalEtcd;
 import io.pgha.testkit.OsUser;
 import io.pgha.testkit.ProcessTracker;
 import io.pgha.testkit.Testkit;
+import io.pgha.testkit.TrackedProcess;
+import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -31,13 +38,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 /**
  * A pgha cluster on this machine for tests: one real etcd and N members, each a {@link PghaAgent}
- * embedded in this JVM managing a real PostgreSQL. Each member reaches etcd through its own {@link
- * FaultProxy}, so a test can cut one member off from etcd.
+ * managing a real PostgreSQL, embedded in this JVM or (see {@link #agentsInOwnJvm}) each in a JVM
+ * of its own ({@link LocalAgentMain}), which a test can SIGSTOP. Each member reaches each etcd
+ * member through a {@link FaultProxy} of its own, so a test can cut one member off from etcd.
  */
 public final class LocalPghaCluster implements AutoCloseable {
   static final String SUPERUSER_PASSWORD = "test-Superuser-Secret";
@@ -50,6 +59,9 @@ public final class LocalPghaCluster implements AutoCloseable {
     final Path dataDir;
     public final FaultProxy etcdProxy;
 
+    /** This member's proxies, one per etcd member (the first is {@link #etcdProxy}). */
+    public final List<FaultProxy> etcdProxies;
+
     /** Every event of this member's agents, with the {@link System#nanoTime()} it was heard at. */
     final List<TimedEvent> events = new CopyOnWriteArrayList<>();
 
@@ -58,14 +70,21 @@ public final class LocalPghaCluster implements AutoCloseable {
 
     PghaAgent agent;
 
+    /** The agent's own JVM, when agents run in JVMs of their own; null otherwise. */
+    private Process child;
+
+    private TrackedProcess trackedChild;
+    private int apiPort;
+
     /** Changes this member's configuration, for agents started from now on. */
     UnaryOperator<PghaConfig.Builder> configure = UnaryOperator.identity();
 
-    Node(String name, int pgPort, Path dataDir, FaultProxy etcdProxy) {
+    Node(String name, int pgPort, Path dataDir, List<FaultProxy> etcdProxies) {
       this.name = name;
       this.pgPort = pgPort;
       this.dataDir = dataDir;
-      this.etcdProxy = etcdProxy;
+      this.etcdProxies = List.copyOf(etcdProxies);
+      this.etcdProxy = etcdProxies.get(0);
     }
 
     /** Tags this member (e.g. {@code nofailover}) for the agents started from now on. */
@@ -76,12 +95,70 @@ public final class LocalPghaCluster implements AutoCloseable {
 
     /** Starts a fresh agent for this member (on its existing data, if any). */
     public void start() {
+      apiPort = freePort();
+      if (agentsInOwnJvm) {
+        startOwnJvm();
+        return;
+      }
       agent =
-          PghaAgent.builder(config(this))
-              .postgres(LocalPghaCluster.this::tune)
+          PghaAgent.builder(configure.apply(configOf(spec(this))).build())
+              .postgres(LocalPghaCluster::tune)
               .listener(e -> events.add(new TimedEvent(System.nanoTime(), e)))
               .build();
       agent.start();
+    }
+
+    private void startOwnJvm() {
+      if (configure != UnaryOperator.<PghaConfig.Builder>identity()) {
+        throw new IllegalStateException(
+            name + ": a configuration override only applies to agents in this JVM");
+      }
+      Path nodeDir = dataDir.getParent();
+      Path specFile = nodeDir.resolve("agent.properties");
+      Path log = nodeDir.resolve("agent.log");
+      try {
+        try (Writer w = Files.newBufferedWriter(specFile)) {
+          spec(this).store(w, "pgha agent " + name);
+        }
+        ProcessBuilder b =
+            new ProcessBuilder(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx160m",
+                    "-XX:+UseSerialGC",
+                    "-XX:TieredStopAtLevel=1",
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    LocalAgentMain.class.getName(),
+                    specFile.toString())
+                .redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        Process started = b.start();
+        child = started;
+        trackedChild = ProcessTracker.adopt(name + "-agent", started.pid(), log);
+        Thread reader = new Thread(() -> pump(started, log), name + "-agent-output");
+        reader.setDaemon(true);
+        reader.start();
+      } catch (IOException e) {
+        throw new UncheckedIOException(name + ": cannot start the agent's JVM", e);
+      }
+    }
+
+    /** Copies the child's output to its log and turns its event lines into {@link #events}. */
+    private void pump(Process process, Path log) {
+      try (BufferedReader in =
+              new BufferedReader(
+                  new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+          Writer out =
+              Files.newBufferedWriter(log, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+        for (String line = in.readLine(); line != null; line = in.readLine()) {
+          LocalAgentMain.parseEvent(line).ifPresent(events::add);
+          out.write(line);
+          out.write('\n');
+          out.flush();
+        }
+      } catch (IOException e) {
+        // the child is gone
+      }
     }
 
     /** Clean stop: hands leadership over. */
@@ -89,6 +166,19 @@ public final class LocalPghaCluster implements AutoCloseable {
       if (agent != null) {
         agent.stop();
         agent = null;
+      }
+      Process c = child;
+      if (c != null) {
+        signal("CONT");
+        c.destroy();
+        try {
+          if (!c.waitFor(60, TimeUnit.SECONDS)) {
+            trackedChild.kill();
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        child = null;
       }
     }
 
@@ -100,6 +190,17 @@ public final class LocalPghaCluster implements AutoCloseable {
         agent.halt();
         agent = null;
       }
+      Process c = child;
+      if (c != null) {
+        // The JVM alone: its PostgreSQL, a child of it, must run on.
+        c.destroyForcibly();
+        try {
+          c.waitFor(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        child = null;
+      }
     }
 
     /** Host failure: the agent vanishes without a word and PostgreSQL is killed with SIGKILL. */
@@ -108,19 +209,92 @@ public final class LocalPghaCluster implements AutoCloseable {
         agent.halt();
         agent = null;
       }
+      if (child != null) {
+        // The agent's JVM with its descendants (the postmaster and its backends) at once.
+        trackedChild.kill();
+        child = null;
+      }
       killPostmaster();
+    }
+
+    /** The PID of the agent's own JVM, if agents run in JVMs of their own and this one runs. */
+    public Optional<Long> agentPid() {
+      Process c = child;
+      return c != null && c.isAlive() ? Optional.of(c.pid()) : Optional.empty();
+    }
+
+    /**
+     * {@code kill -STOP} of the agent's JVM alone (its PostgreSQL runs on); only for agents in JVMs
+     * of their own.
+     */
+    public void pauseAgent() {
+      requireOwnJvm();
+      signal("STOP");
+    }
+
+    /** {@code kill -CONT} of the agent's JVM, undoing {@link #pauseAgent()}. */
+    public void resumeAgent() {
+      requireOwnJvm();
+      signal("CONT");
+    }
+
+    private void requireOwnJvm() {
+      if (child == null || !child.isAlive()) {
+        throw new IllegalStateException(name + ": no agent runs in a JVM of its own");
+      }
+    }
+
+    private void signal(String signal) {
+      Process c = child;
+      if (c == null || !c.isAlive()) {
+        return;
+      }
+      try {
+        Process kill =
+            new ProcessBuilder("kill", "-" + signal, Long.toString(c.pid()))
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+          throw new IllegalStateException(name + ": kill -" + signal + " " + c.pid() + " failed");
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(name + ": cannot run kill -" + signal, e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(name + ": interrupted during kill -" + signal, e);
+      }
+    }
+
+    /** Blackholes every path of this member to etcd (see {@link FaultProxy#blackhole()}). */
+    public void blackholeEtcd() {
+      etcdProxies.forEach(FaultProxy::blackhole);
+    }
+
+    /** Heals every path of this member to etcd. */
+    public void healEtcd() {
+      etcdProxies.forEach(FaultProxy::heal);
     }
 
     /** kill -9 of the postmaster and its backends (the kit freezes it first, so none escapes). */
     public void killPostmaster() {
       // A host killed earlier leaves a postmaster.pid naming a process that is gone.
-      postmasterPid()
-          .filter(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
-          .ifPresent(
-              pid ->
-                  ProcessTracker.adopt(
-                          name + "-postmaster", pid, dataDir.resolveSibling("data.log"))
-                      .kill());
+      Optional<Long> running =
+          postmasterPid()
+              .filter(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+      if (running.isEmpty()) {
+        return;
+      }
+      TrackedProcess postmaster;
+      try {
+        postmaster =
+            ProcessTracker.adopt(
+                name + "-postmaster", running.get(), dataDir.resolveSibling("data.log"));
+      } catch (IllegalArgumentException e) {
+        // It died in between (a zombie counts as alive above): nothing left to kill.
+        return;
+      }
+      postmaster.kill();
     }
 
     public Optional<Long> postmasterPid() {
@@ -158,23 +332,30 @@ public final class LocalPghaCluster implements AutoCloseable {
     /** The base URL of the running agent's HTTP API, if it runs. */
     public Optional<String> apiUrl() {
       PghaAgent a = agent;
-      return a == null ? Optional.empty() : Optional.of(a.apiBaseUrl());
+      if (a != null) {
+        return Optional.of(a.apiBaseUrl());
+      }
+      Process c = child;
+      return c != null && c.isAlive()
+          ? Optional.of("http://127.0.0.1:" + apiPort)
+          : Optional.empty();
     }
 
     /** Whether an agent runs for this member (it may still be starting). */
     public boolean isRunning() {
-      return agent != null;
+      Process c = child;
+      return agent != null || (c != null && c.isAlive());
     }
 
     /** The status code of {@code GET <path>} on this member's HTTP API (-1 when it is down). */
     public int apiStatus(String path) {
-      PghaAgent a = agent;
-      if (a == null) {
+      Optional<String> base = apiUrl();
+      if (base.isEmpty()) {
         return -1;
       }
       try {
         HttpRequest request =
-            HttpRequest.newBuilder(URI.create(a.apiBaseUrl() + path))
+            HttpRequest.newBuilder(URI.create(base.get() + path))
                 .timeout(Duration.ofSeconds(5))
                 .build();
         return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
@@ -197,12 +378,12 @@ public final class LocalPghaCluster implements AutoCloseable {
      */
     public ApiResponse api(String method, String path, String json)
         throws IOException, InterruptedException {
-      PghaAgent a = agent;
-      if (a == null) {
+      Optional<String> base = apiUrl();
+      if (base.isEmpty()) {
         throw new IOException(name + ": no agent runs");
       }
       HttpRequest.Builder b =
-          HttpRequest.newBuilder(URI.create(a.apiBaseUrl() + path)).timeout(Duration.ofSeconds(60));
+          HttpRequest.newBuilder(URI.create(base.get() + path)).timeout(Duration.ofSeconds(60));
       if (json == null) {
         b.method(method, HttpRequest.BodyPublishers.noBody());
       } else {
@@ -285,7 +466,9 @@ public final class LocalPghaCluster implements AutoCloseable {
   private final Map<String, Node> nodes = new LinkedHashMap<>();
   private long maximumLagOnFailover = 1024 * 1024;
   private boolean failsafeMode;
-  private final OsUser osUser = OsUser.forPostgres();
+  private boolean agentsInOwnJvm;
+  private boolean everyEtcdMember;
+  private static final OsUser OS_USER = OsUser.forPostgres();
 
   /**
    * Starts etcd and prepares {@code members} members (not started yet).
@@ -300,7 +483,8 @@ public final class LocalPghaCluster implements AutoCloseable {
 
   /**
    * Starts an etcd of {@code etcdMembers} members and prepares {@code members} members; every
-   * member reaches etcd through its proxy to the first etcd member.
+   * member reaches etcd through its proxy to the first etcd member (or, see {@link
+   * #everyEtcdMember}, through its proxies to every etcd member).
    */
   public LocalPghaCluster(
       int members, int etcdMembers, Duration ttl, Duration loopWait, Duration retryTimeout) {
@@ -311,14 +495,35 @@ public final class LocalPghaCluster implements AutoCloseable {
     this.scope =
         "test-" + workDir.getFileName().toString().replaceAll("[^A-Za-z0-9]", "").substring(0, 8);
     this.etcd = LocalEtcd.start(etcdMembers);
-    String etcdEndpoint = etcd.clientEndpoints().get(0).replace("http://", "");
-    String[] hostPort = etcdEndpoint.split(":");
     for (int i = 1; i <= members; i++) {
       String name = "pg" + i;
-      Path nodeDir = osUser.createOwnedDirectory(workDir.resolve(name));
-      FaultProxy proxy = FaultProxy.start(hostPort[0], Integer.parseInt(hostPort[1]));
-      nodes.put(name, new Node(name, freePort(), nodeDir.resolve("data"), proxy));
+      Path nodeDir = OS_USER.createOwnedDirectory(workDir.resolve(name));
+      List<FaultProxy> proxies = new ArrayList<>();
+      for (String endpoint : etcd.clientEndpoints()) {
+        String[] hostPort = endpoint.replace("http://", "").split(":");
+        proxies.add(FaultProxy.start(hostPort[0], Integer.parseInt(hostPort[1])));
+      }
+      nodes.put(name, new Node(name, freePort(), nodeDir.resolve("data"), proxies));
     }
+  }
+
+  /**
+   * Runs each agent started from now on in a JVM of its own ({@link LocalAgentMain}, with this
+   * JVM's class path), recorded in {@link ProcessTracker}: a test can then SIGSTOP it ({@link
+   * Node#pauseAgent()}). Its events still reach {@link Node#events()}, through its output.
+   */
+  public LocalPghaCluster agentsInOwnJvm(boolean enabled) {
+    this.agentsInOwnJvm = enabled;
+    return this;
+  }
+
+  /**
+   * Agents started from now on reach every etcd member (each through a proxy of its own) instead of
+   * the first one only; {@link Node#blackholeEtcd()} still cuts all of a member's paths.
+   */
+  public LocalPghaCluster everyEtcdMember(boolean enabled) {
+    this.everyEtcdMember = enabled;
+    return this;
   }
 
   /** {@code failsafe_mode} for a cluster bootstrapped from now on. */
@@ -417,30 +622,54 @@ public final class LocalPghaCluster implements AutoCloseable {
     return nodes.values().stream().filter(Node::isWritablePrimary).toList();
   }
 
-  private PghaConfig config(Node node) {
-    PghaConfig.Builder b =
-        PghaConfig.builder()
-            .scope(scope)
-            .name(node.name)
-            .etcdEndpoints("http://" + node.etcdProxy.endpoint())
-            .postgresDataDir(node.dataDir)
-            .postgresListen("127.0.0.1:" + node.pgPort)
-            .superuser("postgres", SUPERUSER_PASSWORD)
-            .replicationUser("replicator", REPLICATION_PASSWORD)
-            .removeDataDirectoryOnRewindFailure(true)
-            .restApiListen("127.0.0.1:" + freePort())
-            .ttl(ttl)
-            .loopWait(loopWait)
-            .retryTimeout(retryTimeout)
-            .primaryStartTimeout(Duration.ofSeconds(10))
-            .pgRpo(maximumLagOnFailover)
-            .failsafeMode(failsafeMode)
-            .tags(node.tags);
-    return node.configure.apply(b).build();
+  /** What an agent of {@code node} is started with, as properties (see {@link #configOf}). */
+  private Properties spec(Node node) {
+    Properties p = new Properties();
+    p.setProperty("scope", scope);
+    p.setProperty("name", node.name);
+    List<FaultProxy> proxies = everyEtcdMember ? node.etcdProxies : List.of(node.etcdProxy);
+    p.setProperty(
+        "etcd", String.join(",", proxies.stream().map(x -> "http://" + x.endpoint()).toList()));
+    p.setProperty("dataDir", node.dataDir.toString());
+    p.setProperty("pgPort", Integer.toString(node.pgPort));
+    p.setProperty("apiPort", Integer.toString(node.apiPort));
+    p.setProperty("ttl", ttl.toString());
+    p.setProperty("loopWait", loopWait.toString());
+    p.setProperty("retryTimeout", retryTimeout.toString());
+    p.setProperty("pgRpo", Long.toString(maximumLagOnFailover));
+    p.setProperty("failsafeMode", Boolean.toString(failsafeMode));
+    node.tags.forEach((k, v) -> p.setProperty("tag." + k, v));
+    return p;
   }
 
-  private PostgresConfig.Builder tune(PostgresConfig.Builder b) {
-    return b.runAsUser(osUser.needsSwitch() ? osUser.name() : null)
+  /** The configuration of a test agent described by {@link #spec} (here or in its own JVM). */
+  static PghaConfig.Builder configOf(Properties p) {
+    Map<String, String> tags = new LinkedHashMap<>();
+    p.stringPropertyNames().stream()
+        .filter(k -> k.startsWith("tag."))
+        .sorted()
+        .forEach(k -> tags.put(k.substring(4), p.getProperty(k)));
+    return PghaConfig.builder()
+        .scope(p.getProperty("scope"))
+        .name(p.getProperty("name"))
+        .etcdEndpoints(List.of(p.getProperty("etcd").split(",")))
+        .postgresDataDir(Path.of(p.getProperty("dataDir")))
+        .postgresListen("127.0.0.1:" + p.getProperty("pgPort"))
+        .superuser("postgres", SUPERUSER_PASSWORD)
+        .replicationUser("replicator", REPLICATION_PASSWORD)
+        .removeDataDirectoryOnRewindFailure(true)
+        .restApiListen("127.0.0.1:" + p.getProperty("apiPort"))
+        .ttl(Duration.parse(p.getProperty("ttl")))
+        .loopWait(Duration.parse(p.getProperty("loopWait")))
+        .retryTimeout(Duration.parse(p.getProperty("retryTimeout")))
+        .primaryStartTimeout(Duration.ofSeconds(10))
+        .pgRpo(Long.parseLong(p.getProperty("pgRpo")))
+        .failsafeMode(Boolean.parseBoolean(p.getProperty("failsafeMode")))
+        .tags(tags);
+  }
+
+  static PostgresConfig.Builder tune(PostgresConfig.Builder b) {
+    return b.runAsUser(OS_USER.needsSwitch() ? OS_USER.name() : null)
         // Tests trade durability for speed on a shared disk; what pg_rewind needs stays on.
         .initdbOptions(List.of("--data-checksums", "--encoding=UTF8", "--no-sync"))
         .parameter("fsync", "off")
@@ -473,7 +702,7 @@ public final class LocalPghaCluster implements AutoCloseable {
       } catch (RuntimeException e) {
         // a stale postmaster.pid: nothing runs any more
       }
-      node.etcdProxy.close();
+      node.etcdProxies.forEach(FaultProxy::close);
     }
     etcd.close();
   }
