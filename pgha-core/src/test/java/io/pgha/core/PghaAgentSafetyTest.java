@@ -143,12 +143,17 @@ class PghaAgentSafetyTest {
       signal(receiver, "CONT");
     }
 
-    // The healthy replica comes back: it is up to date, so it is promoted and the others follow.
+    // The healthy replica comes back. Either it is promoted, or the lagging one is: once resumed,
+    // its WAL receiver may read what the dead primary had already sent into the socket and so be
+    // up to date after all. Whoever is promoted must hold every acknowledged row.
     healthy.start();
-    await().atMost(CONVERGE).until(healthy::isWritablePrimary);
+    await().atMost(CONVERGE).until(() -> cluster.writablePrimaries().size() == 1);
+    Node promoted = cluster.writablePrimaries().get(0);
+    assertThat(promoted).isIn(healthy, lagging);
+    assertThat(bulkRowsIn(promoted)).isEqualTo(4000);
     primary.start();
     cluster.awaitHealthy(CONVERGE);
-    assertThat(cluster.writablePrimaries()).containsExactly(healthy);
+    assertThat(cluster.writablePrimaries()).containsExactly(promoted);
   }
 
   @Test
@@ -201,6 +206,15 @@ class PghaAgentSafetyTest {
       return rs.getLong(1);
     } catch (SQLException e) {
       return null;
+    }
+  }
+
+  private static long bulkRowsIn(Node node) throws SQLException {
+    try (Connection c = node.connect();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT count(*) FROM t WHERE id BETWEEN 1 AND 4000")) {
+      rs.next();
+      return rs.getLong(1);
     }
   }
 
