@@ -11,7 +11,8 @@ import java.util.Optional;
  * @param members all members, in a stable order (by name)
  * @param drainingLeader the leader that announced it is handing over (a pgha switchover or clean
  *     stop), while that announcement holds; null otherwise. New write transactions wait rather than
- *     start on the old leader or on a successor that is still promoting.
+ *     start on the old leader or on a successor that is still promoting; they go to a successor
+ *     that holds the leader key and reports itself primary at once, drain or not.
  */
 public record Topology(String leaderName, List<Member> members, String drainingLeader) {
 
@@ -42,13 +43,21 @@ public record Topology(String leaderName, List<Member> members, String drainingL
    * still reports {@code replica} is promoting: Patroni 3.x rewrites its member key only a second
    * or two after PostgreSQL accepts writes, so waiting for that would stretch every failover; a
    * write that arrives before the promotion ends fails with 25006 and is raised as retryable. Empty
-   * when nobody holds the key, the holder leads a standby cluster, or a hand-over is draining.
+   * when nobody holds the key, the holder leads a standby cluster, or a hand-over is draining and
+   * its successor does not run as primary yet.
    */
   public Optional<Member> writableLeader() {
-    // A drain covers the whole hand-over: the old leader finishing its transactions, and the
-    // successor until it runs as primary (the announcing leader withdraws it then).
-    if (leaderName == null || drainingLeader != null) {
+    if (leaderName == null) {
       return Optional.empty();
+    }
+    if (drainingLeader != null) {
+      // A drain covers the whole hand-over: the old leader finishing its transactions, and the
+      // successor until it runs as primary. The announcing leader withdraws the drain once it sees
+      // that too; acting on the same sight here saves waiting for the withdrawal to come round.
+      return member(leaderName)
+          .filter(m -> !m.name().equals(drainingLeader))
+          .filter(m -> m.role() == MemberRole.PRIMARY)
+          .filter(m -> m.isRunning() && m.hasAddress());
     }
     return member(leaderName)
         .filter(m -> m.role() == MemberRole.PRIMARY || m.role() == MemberRole.REPLICA)

@@ -229,6 +229,34 @@ class RoutingOverLocalPostgresTest {
   }
 
   @Test
+  void aWriteHeldByADrainGoesToTheSuccessorOnceItRunsAsPrimaryWhileTheDrainStillStands()
+      throws Exception {
+    start(
+        new Topology(a.name(), List.of(primary(a), replica(b, 0, null)), a.name()),
+        config().leaderWaitTimeout(Duration.ofSeconds(20)));
+    CompletableFuture<Integer> waiting =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try (Connection w = ds.getConnection()) {
+                return port(w);
+              } catch (SQLException e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    Thread.sleep(200);
+    assertThat(waiting).as("held while the leader drains").isNotDone();
+
+    // The successor holds the key but still reports replica (promoting): still held.
+    source.publish(new Topology(b.name(), List.of(replica(b, 0, null)), a.name()));
+    Thread.sleep(200);
+    assertThat(waiting).as("held while the successor promotes").isNotDone();
+
+    // The successor reports primary; the drain key is not withdrawn yet.
+    source.publish(new Topology(b.name(), List.of(primary(b)), a.name()));
+    assertThat(waiting.get(10, TimeUnit.SECONDS)).isEqualTo(b.port());
+  }
+
+  @Test
   void leaderChangeClosesIdleConnectionsNowAndBorrowedOnesOnReturn() throws SQLException {
     String app = "pgha-evict-test";
     start(

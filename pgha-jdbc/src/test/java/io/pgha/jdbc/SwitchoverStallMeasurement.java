@@ -143,6 +143,9 @@ class SwitchoverStallMeasurement {
     c.setMaximumPoolSize(4);
     c.setConnectionTimeout(1000);
     c.setPoolName("haproxy");
+    // HAProxy takes every server for up until its first checks: a first connection may land on a
+    // replica that is then marked down. Start the pool anyway; the writers warm up before counting.
+    c.setInitializationFailTimeout(-1);
     return new HikariDataSource(c);
   }
 

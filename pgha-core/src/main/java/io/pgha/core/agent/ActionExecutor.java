@@ -48,6 +48,7 @@ final class ActionExecutor {
   private final ClientDrain drain;
   private final PeerProbe peers;
   private final SyncKeeper sync;
+  private final MemberRecord memberRecord;
 
   ActionExecutor(
       String name,
@@ -58,7 +59,8 @@ final class ActionExecutor {
       AgentTimeouts timeouts,
       DynamicConfig bootstrapConfig,
       PromotionGate gate,
-      PeerProbe peers) {
+      PeerProbe peers,
+      MemberRecord memberRecord) {
     this.name = name;
     this.dcs = dcs;
     this.postgres = postgres;
@@ -70,6 +72,7 @@ final class ActionExecutor {
     this.drain = new ClientDrain(name, dcs, postgres);
     this.peers = peers;
     this.sync = new SyncKeeper(name, dcs, postgres);
+    this.memberRecord = memberRecord;
   }
 
   /**
@@ -227,7 +230,8 @@ final class ActionExecutor {
       return false;
     }
     long position = status.walPosition() == null ? 0 : status.walPosition().value();
-    Promotion promotion = postgres.promote(timeouts.promote());
+    Promotion promotion =
+        postgres.promote(timeouts.promote(), writable -> announceWritable(view, writable));
     state.primary();
     events.publish(new AgentEvent.Promoted(name, promotion.newTimeline()));
     long lost = lostBytes(view, position);
@@ -246,6 +250,22 @@ final class ActionExecutor {
     }
     appendHistory(promotion, reason);
     return true;
+  }
+
+  /**
+   * Publishes this member's key as a running primary at once, instead of at the end of the cycle:
+   * during a drain, clients and the leader that handed over wait for exactly that.
+   */
+  private void announceWritable(ClusterView view, PostgresStatus writable) {
+    state.primary();
+    try {
+      dcs.updateMember(
+          memberRecord.build(writable, "running", view.config().orElse(bootstrapConfig).pause()));
+      LOG.info("[{}] accepting writes: published my member key as primary", name);
+    } catch (DcsException | RuntimeException e) {
+      // The end of the cycle publishes it anyway.
+      LOG.info("[{}] could not publish my member key at once: {}", name, e.getMessage());
+    }
   }
 
   /**

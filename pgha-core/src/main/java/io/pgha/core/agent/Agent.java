@@ -99,9 +99,19 @@ public final class Agent implements AutoCloseable {
                 .map(c -> new PrePromoteCommand(name, c, fencing.prePromoteTimeout())),
             watchdog);
     this.peers = new PeerProbe(name, postgres.config().superuser());
+    MemberRecord memberRecord = new MemberRecord(name, connUrl, apiUrl, identity.tags());
     this.executor =
         new ActionExecutor(
-            name, dcs, postgres, state, events, timeouts, bootstrapConfig, gate, peers);
+            name,
+            dcs,
+            postgres,
+            state,
+            events,
+            timeouts,
+            bootstrapConfig,
+            gate,
+            peers,
+            memberRecord);
     this.failsafe =
         new FailsafeGuard(
             name,
@@ -118,7 +128,7 @@ public final class Agent implements AutoCloseable {
             identity,
             executor,
             peers,
-            new MemberRecord(name, connUrl, apiUrl, identity.tags()),
+            memberRecord,
             bootstrapConfig,
             timeouts,
             new LeaderSafety(failsafe, watchdog));

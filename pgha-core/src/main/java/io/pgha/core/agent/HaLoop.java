@@ -189,9 +189,10 @@ final class HaLoop implements AutoCloseable {
         HaDecider.decide(
             local, view, config, identity, positions, new Now(System.nanoTime(), Instant.now()));
     record(decision);
-    if (decision.isActive()) {
+    if (decision.isActive() && !decision.kinds().contains(ActionKind.ACQUIRE_AND_PROMOTE)) {
       // Long actions (clone, start, rewind) come next: say what this member is doing first, so
-      // that the leader keeps its replication slot and operators see it.
+      // that the leader keeps its replication slot and operators see it. Not before taking the
+      // key: that is a race, and the promoted member publishes itself the moment it is writable.
       publish(view, config, decision);
     }
     executor.execute(decision, view);

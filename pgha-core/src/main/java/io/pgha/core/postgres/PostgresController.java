@@ -46,6 +46,7 @@ public final class PostgresController implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(PostgresController.class);
   private static final Duration POLL = Duration.ofMillis(100);
+  private static final Duration PROMOTION_POLL = Duration.ofMillis(10);
   private static final org.postgresql.Driver DRIVER = new org.postgresql.Driver();
 
   private final PostgresConfig config;
@@ -547,6 +548,9 @@ public final class PostgresController implements AutoCloseable {
       current.markStopRequested();
     }
     long seconds = Math.max(1, (timeout.toMillis() + 999) / 1000);
+    // pg_ctl --wait looks for the end only every 100 ms; the exit of a postmaster this JVM started
+    // is seen the moment it happens, so then pg_ctl only sends the signal.
+    boolean child = current != null && current.isChild();
     CommandResult result =
         tools.run(
             List.of(
@@ -554,13 +558,14 @@ public final class PostgresController implements AutoCloseable {
                 "stop",
                 "--pgdata=" + config.dataDir(),
                 "--mode=" + mode.pgCtlName(),
-                "--wait",
+                child ? "--no-wait" : "--wait",
                 "--timeout=" + seconds),
             Map.of(),
             timeout.plusSeconds(5));
     if (current != null) {
       try {
-        current.exit().get(5, TimeUnit.SECONDS);
+        long waitMillis = child && result.succeeded() ? timeout.toMillis() : 5000;
+        current.exit().get(waitMillis, TimeUnit.MILLISECONDS);
       } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
         // checked below
       } catch (InterruptedException e) {
@@ -628,20 +633,39 @@ public final class PostgresController implements AutoCloseable {
    *
    * @throws PostgresControlException WRONG_STATE when not a running standby, PROMOTE_FAILED
    */
-  public synchronized Promotion promote(Duration timeout) {
-    requireStandby("promote");
+  public Promotion promote(Duration timeout) {
+    return promote(timeout, status -> {});
+  }
+
+  /**
+   * Like {@link #promote(Duration)}, and hands {@code whenWritable} (on this thread) the server's
+   * status as soon as it accepts writes, before the checkpoint: whoever waits for the new primary
+   * need not wait for that too.
+   */
+  public synchronized Promotion promote(
+      Duration timeout, java.util.function.Consumer<PostgresStatus> whenWritable) {
+    if (!isRunning()) {
+      requireStandby("promote");
+    }
     int seconds = (int) Math.max(1, timeout.toSeconds());
-    try (Connection c = connectLocal(seconds + 10)) {
+    // One connection for the whole promotion: on a loaded host every new one costs a fork and an
+    // authentication, and the promotion is what writers are waiting for.
+    try (Connection c = connectForPromotion(seconds + 10)) {
+      requireStandby("promote", StatusQuery.read(c));
+      // pg_promote(wait => true) looks for the end of recovery only every 100 ms; asking for the
+      // promotion and watching for its end here tells it sooner.
       try (Statement s = c.createStatement();
-          ResultSet rs = s.executeQuery("SELECT pg_promote(true, " + seconds + ")")) {
+          ResultSet rs = s.executeQuery("SELECT pg_promote(false)")) {
         rs.next();
         if (!rs.getBoolean(1)) {
           throw new PostgresControlException(
-              Kind.PROMOTE_FAILED, config.name() + " did not finish promotion within " + timeout);
+              Kind.PROMOTE_FAILED, config.name() + " could not signal the promotion");
         }
       }
+      awaitEndOfRecovery(c, timeout);
       upstream = null;
       writeFiles();
+      whenWritable.accept(StatusQuery.read(c));
       // pg_control keeps the old timeline until the first checkpoint after promotion; pg_rewind
       // against this server reads it from there, so make it current now.
       try (Statement s = c.createStatement()) {
@@ -666,6 +690,34 @@ public final class PostgresController implements AutoCloseable {
     } catch (SQLException e) {
       throw new PostgresControlException(
           Kind.PROMOTE_FAILED, "promoting " + config.name() + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  private Connection connectForPromotion(int socketTimeoutSeconds) {
+    try {
+      return connectLocal(socketTimeoutSeconds);
+    } catch (SQLException e) {
+      requireStandby("promote", PostgresStatus.notAnswering(isRunning()));
+      throw new IllegalStateException("unreachable", e);
+    }
+  }
+
+  private void awaitEndOfRecovery(Connection c, Duration timeout) throws SQLException {
+    long deadline = deadline(timeout);
+    try (Statement s = c.createStatement()) {
+      while (true) {
+        try (ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery()")) {
+          rs.next();
+          if (!rs.getBoolean(1)) {
+            return;
+          }
+        }
+        if (System.nanoTime() - deadline >= 0) {
+          throw new PostgresControlException(
+              Kind.PROMOTE_FAILED, config.name() + " did not finish promotion within " + timeout);
+        }
+        sleep(PROMOTION_POLL);
+      }
     }
   }
 
@@ -1216,7 +1268,10 @@ public final class PostgresController implements AutoCloseable {
   }
 
   private void requireStandby(String action) {
-    PostgresStatus status = probe();
+    requireStandby(action, probe());
+  }
+
+  private void requireStandby(String action, PostgresStatus status) {
     if (!status.acceptingConnections() || !Boolean.TRUE.equals(status.inRecovery())) {
       throw new PostgresControlException(
           Kind.WRONG_STATE,

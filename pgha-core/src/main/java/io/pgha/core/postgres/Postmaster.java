@@ -34,6 +34,11 @@ final class Postmaster {
     return handle.isAlive();
   }
 
+  /** Whether this JVM started it: then {@link #exit()} completes the moment it is gone. */
+  boolean isChild() {
+    return child != null;
+  }
+
   /** Completes with the exit code (-1 when not a child of this JVM) once the postmaster is gone. */
   CompletableFuture<Integer> exit() {
     return child != null
