@@ -47,6 +47,7 @@ public final class PostgresController implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PostgresController.class);
   private static final Duration POLL = Duration.ofMillis(100);
   private static final Duration PROMOTION_POLL = Duration.ofMillis(10);
+  private static final Duration LEADER_PROMOTION_WAIT = Duration.ofSeconds(3);
   private static final org.postgresql.Driver DRIVER = new org.postgresql.Driver();
 
   private final PostgresConfig config;
@@ -895,15 +896,7 @@ public final class PostgresController implements AutoCloseable {
 
   private LeaderTimeline leaderTimeline(Upstream leader) {
     try (Connection c = connect(leader.host(), leader.port(), config.rewind(), 10)) {
-      try (Statement s = c.createStatement();
-          ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery()")) {
-        rs.next();
-        if (rs.getBoolean(1)) {
-          throw new PostgresControlException(
-              Kind.WRONG_STATE,
-              "the new leader " + leader + " is still in recovery (not promoted)");
-        }
-      }
+      awaitPromoted(c, leader);
       int timeline = currentTimeline(c);
       String systemIdentifier;
       try (Statement s = c.createStatement();
@@ -924,6 +917,40 @@ public final class PostgresController implements AutoCloseable {
               + ": "
               + e.getMessage(),
           e);
+    }
+  }
+
+  /**
+   * A new leader publishes its key before its promotion has finished, so a replica quick to follow
+   * may find it still in recovery for a moment: wait that moment out rather than fail the follow
+   * and retry a whole loop later.
+   */
+  private static void awaitPromoted(Connection c, Upstream leader) throws SQLException {
+    long deadline = System.nanoTime() + LEADER_PROMOTION_WAIT.toNanos();
+    while (true) {
+      try (Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery()")) {
+        rs.next();
+        if (!rs.getBoolean(1)) {
+          return;
+        }
+      }
+      if (System.nanoTime() - deadline >= 0) {
+        throw new PostgresControlException(
+            Kind.WRONG_STATE,
+            "the new leader "
+                + leader
+                + " is still in recovery (not promoted) after "
+                + LEADER_PROMOTION_WAIT.toMillis()
+                + " ms");
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new PostgresControlException(
+            Kind.WRONG_STATE, "interrupted while the new leader " + leader + " was promoting");
+      }
     }
   }
 

@@ -228,6 +228,10 @@ class PostgresControllerIntegrationTest {
                 return bReplayed != null && bReplayed.equals(c.probe().replayedLsn());
               });
 
+      // c is told to follow b before b's promotion has finished, as an agent quick to see the new
+      // leader key is: the follow waits for the promotion instead of failing.
+      java.util.concurrent.CompletableFuture<Void> follow =
+          java.util.concurrent.CompletableFuture.runAsync(() -> c.follow(upstreamOf(b)));
       Promotion promotion = b.promote(TIMEOUT);
       assertThat(promotion.previousTimeline()).isEqualTo(1);
       assertThat(promotion.newTimeline()).isEqualTo(2);
@@ -235,7 +239,7 @@ class PostgresControllerIntegrationTest {
       assertThat(b.probe().inRecovery()).isFalse();
       assertThat(b.probe().timeline()).isEqualTo(2);
 
-      c.follow(upstreamOf(b));
+      follow.get(30, java.util.concurrent.TimeUnit.SECONDS);
       await()
           .atMost(Duration.ofSeconds(30))
           .until(
