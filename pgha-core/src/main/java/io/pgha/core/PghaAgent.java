@@ -69,6 +69,12 @@ public final class PghaAgent implements AutoCloseable {
     if (agent != null) {
       throw new IllegalStateException("agent " + name() + " is already started");
     }
+    ApiConfig apiConfig =
+        restApi
+            .apply(
+                ApiConfig.builder()
+                    .listen(config.restApi().listen().host(), config.restApi().listen().port()))
+            .build();
     EtcdDcs dcs = EtcdDcs.connect(dcsConfigOf(config));
     Agent created =
         new Agent(
@@ -79,17 +85,12 @@ public final class PghaAgent implements AutoCloseable {
             config.initialDynamicConfig(),
             config.restApi().apiUrl(),
             listeners,
-            config.fencing());
-    ApiConfig.Builder api =
-        ApiConfig.builder()
-            .listen(config.restApi().listen().host(), config.restApi().listen().port());
+            config.fencing(),
+            apiConfig.credentials());
     try {
       apiServer =
           PghaApiServer.start(
-              restApi.apply(api).build(),
-              created::apiSnapshot,
-              created.dcs(),
-              created.managementActions());
+              apiConfig, created::apiSnapshot, created.dcs(), created.managementActions());
     } catch (RuntimeException e) {
       created.halt();
       throw e;

@@ -3,6 +3,7 @@ package io.pgha.core.agent;
 import io.pgha.core.api.ManagementActions;
 import io.pgha.core.api.NodeSnapshot;
 import io.pgha.core.cluster.DynamicConfig;
+import io.pgha.core.config.Credentials;
 import io.pgha.core.config.FencingSettings;
 import io.pgha.core.dcs.Dcs;
 import io.pgha.core.dcs.DcsException;
@@ -13,6 +14,7 @@ import io.pgha.core.postgres.StopMode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -59,7 +61,16 @@ public final class Agent implements AutoCloseable {
       DynamicConfig bootstrapConfig,
       String apiUrl,
       List<AgentListener> listeners) {
-    this(scope, identity, dcs, postgres, bootstrapConfig, apiUrl, listeners, FencingSettings.NONE);
+    this(
+        scope,
+        identity,
+        dcs,
+        postgres,
+        bootstrapConfig,
+        apiUrl,
+        listeners,
+        FencingSettings.NONE,
+        Optional.empty());
   }
 
   /**
@@ -72,6 +83,8 @@ public final class Agent implements AutoCloseable {
    * @param apiUrl this member's {@code api_url}
    * @param listeners told about role changes
    * @param fencing {@code pre_promote} and the watchdog
+   * @param apiCredentials what this member's API requires for unsafe methods; sent to the peers'
+   *     APIs, which are expected to require the same (as in Patroni)
    */
   public Agent(
       String scope,
@@ -81,7 +94,8 @@ public final class Agent implements AutoCloseable {
       DynamicConfig bootstrapConfig,
       String apiUrl,
       List<AgentListener> listeners,
-      FencingSettings fencing) {
+      FencingSettings fencing,
+      Optional<Credentials> apiCredentials) {
     this.name = identity.name();
     this.dcs = dcs;
     this.postgres = postgres;
@@ -117,7 +131,7 @@ public final class Agent implements AutoCloseable {
             name,
             dcs,
             bootstrapConfig,
-            new FailsafeHeartbeats(name, connUrl, apiUrl),
+            new FailsafeHeartbeats(name, connUrl, apiUrl, apiCredentials),
             why -> submitReflex(() -> executor.fence(why)));
     this.loop =
         new HaLoop(

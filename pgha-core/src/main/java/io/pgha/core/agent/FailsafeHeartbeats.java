@@ -1,14 +1,18 @@
 package io.pgha.core.agent;
 
+import io.pgha.core.config.Credentials;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -36,8 +40,14 @@ final class FailsafeHeartbeats implements AutoCloseable {
   private final String body;
   private final ExecutorService executor;
   private final HttpClient http;
+  private final Optional<String> authorization;
 
-  FailsafeHeartbeats(String name, String connUrl, String apiUrl) {
+  /**
+   * @param credentials sent with every call, when the peers' APIs require them for POST
+   */
+  FailsafeHeartbeats(
+      String name, String connUrl, String apiUrl, Optional<Credentials> credentials) {
+    this.authorization = credentials.map(FailsafeHeartbeats::basic);
     ObjectNode o = JSON.createObjectNode();
     o.put("name", name);
     o.put("conn_url", connUrl);
@@ -102,18 +112,23 @@ final class FailsafeHeartbeats implements AutoCloseable {
       return CompletableFuture.completedFuture(
           "api_url (" + apiUrl + ") is not a usable URL: " + e.getMessage());
     }
-    HttpRequest request =
+    HttpRequest.Builder request =
         HttpRequest.newBuilder(uri)
             .timeout(timeout)
             .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(body))
-            .build();
-    return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+            .POST(HttpRequest.BodyPublishers.ofString(body));
+    authorization.ifPresent(a -> request.header("Authorization", a));
+    return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString())
         .thenApply(
             r ->
                 r.statusCode() == 200
                     ? ""
                     : "answered " + r.statusCode() + " " + abbreviate(r.body().strip()));
+  }
+
+  private static String basic(Credentials c) {
+    String pair = c.username() + ":" + c.passwordIfSet().orElse("");
+    return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
   }
 
   /** {@code http://host:port/patroni} becomes {@code http://host:port/failsafe}. */

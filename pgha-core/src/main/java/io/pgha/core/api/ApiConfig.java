@@ -1,5 +1,6 @@
 package io.pgha.core.api;
 
+import io.pgha.core.config.Credentials;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -96,6 +97,14 @@ public final class ApiConfig {
 
   Optional<String> password() {
     return password;
+  }
+
+  /**
+   * The user name and password unsafe methods require, when both are set: what this member sends
+   * when it calls its peers' APIs (Patroni too expects every member to share them).
+   */
+  public Optional<Credentials> credentials() {
+    return username.flatMap(u -> password.map(p -> new Credentials(u, p)));
   }
 
   /** Addresses, CIDR ranges or host names allowed to use unsafe methods; empty allows all. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 import com.sun.net.httpserver.HttpServer;
+import io.pgha.core.config.Credentials;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
@@ -25,6 +27,7 @@ import org.junit.jupiter.api.Test;
 /** The leader's heartbeat round against real HTTP servers on 127.0.0.1. */
 class FailsafeHeartbeatsTest {
   private final List<String> bodies = new CopyOnWriteArrayList<>();
+  private final List<String> authorizations = new CopyOnWriteArrayList<>();
   private final List<HttpServer> servers = new ArrayList<>();
   private String base;
   private FailsafeHeartbeats heartbeats;
@@ -33,7 +36,8 @@ class FailsafeHeartbeatsTest {
   void start() throws IOException {
     base = serve(200, "Accepted", 0);
     heartbeats =
-        new FailsafeHeartbeats("pg-1", "postgres://127.0.0.1:5432/postgres", base + "/patroni");
+        new FailsafeHeartbeats(
+            "pg-1", "postgres://127.0.0.1:5432/postgres", base + "/patroni", Optional.empty());
   }
 
   @AfterEach
@@ -51,6 +55,7 @@ class FailsafeHeartbeatsTest {
         ex -> {
           sleep(delay);
           bodies.add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+          authorizations.add(String.valueOf(ex.getRequestHeaders().getFirst("Authorization")));
           byte[] out = text.getBytes(StandardCharsets.UTF_8);
           ex.sendResponseHeaders(code, out.length);
           try (OutputStream o = ex.getResponseBody()) {
@@ -61,6 +66,23 @@ class FailsafeHeartbeatsTest {
     server.start();
     servers.add(server);
     return "http://127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  @Test
+  void theApiCredentialsGoWithEveryCallWhenConfigured() {
+    try (FailsafeHeartbeats withAuth =
+        new FailsafeHeartbeats(
+            "pg-1",
+            "postgres://127.0.0.1:5432/postgres",
+            base + "/patroni",
+            Optional.of(new Credentials("patroni", "s3cret")))) {
+      assertThat(withAuth.confirm(Map.of("pg-2", base + "/patroni"), Duration.ofSeconds(2)))
+          .returns(true, FailsafeHeartbeats.Round::allAccepted);
+    }
+    heartbeats.confirm(Map.of("pg-3", base + "/patroni"), Duration.ofSeconds(2));
+
+    // "patroni:s3cret" in Base64; nothing at all without credentials.
+    assertThat(authorizations).containsExactly("Basic cGF0cm9uaTpzM2NyZXQ=", "null");
   }
 
   @Test
