@@ -1,0 +1,186 @@
+package io.pgha.benchmarks;
+
+import io.pgha.testkit.LocalHaproxy;
+import io.pgha.testkit.Testkit;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * HAProxy with Pigsty's services in front of a cluster. The configuration is what the sidecar's
+ * {@code haproxy-config} command writes from the members registered in etcd (run in a child JVM on
+ * this test's class path), so the benchmark measures the same file an operator would deploy. When a
+ * member's HTTP API moved (a pgha member restarted in-process gets a new port), {@link #refresh}
+ * writes the file again and restarts HAProxy.
+ */
+final class HaproxyFront implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(HaproxyFront.class);
+  private static final Duration READY = Duration.ofSeconds(60);
+
+  private final BenchCluster cluster;
+  final int primaryPort = Testkit.freePort();
+  final int replicaPort = Testkit.freePort();
+  private final int defaultPort = Testkit.freePort();
+  private final int offlinePort = Testkit.freePort();
+  private final Path dir = Testkit.newWorkDir("bench-haproxy");
+  private String servers = "";
+  private LocalHaproxy haproxy;
+
+  HaproxyFront(BenchCluster cluster) {
+    this.cluster = cluster;
+    refresh();
+  }
+
+  /**
+   * Writes the configuration again; restarts HAProxy when its servers changed and waits until the
+   * primary service reaches the primary and the replica service a replica.
+   *
+   * @return whether HAProxy was (re)started
+   */
+  boolean refresh() {
+    String config = generate();
+    String serverLines =
+        config
+            .lines()
+            .filter(l -> l.strip().startsWith("server "))
+            .collect(Collectors.joining("\n"));
+    if (haproxy != null && serverLines.equals(servers)) {
+      return false;
+    }
+    if (haproxy != null) {
+      haproxy.close();
+    }
+    haproxy = LocalHaproxy.start(config, primaryPort);
+    servers = serverLines;
+    LOG.info(
+        "haproxy started ({}): primary port {}, replica port {}",
+        haproxy,
+        primaryPort,
+        replicaPort);
+    // At start HAProxy deems every server up until its first check fails.
+    if (!Waits.until(READY, () -> routes(primaryPort, false) && routes(replicaPort, true))) {
+      throw new IllegalStateException(
+          "haproxy did not route to the primary and a replica within "
+              + READY
+              + "; log:\n"
+              + haproxy.logTail(40));
+    }
+    return true;
+  }
+
+  /** Whether five connections in a row through {@code port} land on a primary (or a replica). */
+  private boolean routes(int port, boolean replica) {
+    for (int i = 0; i < 5; i++) {
+      Properties p = new Properties();
+      p.setProperty("user", "postgres");
+      if (cluster.password() != null) {
+        p.setProperty("password", cluster.password());
+      }
+      p.setProperty("connectTimeout", "2");
+      p.setProperty("socketTimeout", "5");
+      try (Connection c =
+              DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", p);
+          Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("select pg_is_in_recovery()")) {
+        if (!rs.next() || rs.getBoolean(1) != replica) {
+          Waits.sleep(500);
+          return false;
+        }
+      } catch (SQLException e) {
+        Waits.sleep(500);
+        return false;
+      }
+      Waits.sleep(200);
+    }
+    return true;
+  }
+
+  private String generate() {
+    String member = cluster.members().get(0);
+    Path yaml = dir.resolve("reader.yml");
+    String etcd = cluster.etcdEndpoints().get(0).replaceFirst("^https?://", "");
+    String text =
+        "scope: "
+            + cluster.scope()
+            + "\nnamespace: "
+            + cluster.namespace()
+            + "/\nname: "
+            + member
+            + "\nrestapi:\n  listen: 127.0.0.1:8008\n  connect_address: 127.0.0.1:8008\n"
+            + "etcd3:\n  hosts: "
+            + etcd
+            + "\n  protocol: http\npostgresql:\n  listen: 127.0.0.1:"
+            + cluster.pgPort(member)
+            + "\n  connect_address: 127.0.0.1:"
+            + cluster.pgPort(member)
+            + "\n  data_dir: "
+            + dir.resolve("unused-data")
+            + "\n  authentication:\n    superuser:\n      username: postgres\n      password: unused"
+            + "\n    replication:\n      username: replicator\n      password: unused\n";
+    try {
+      Files.writeString(yaml, text, StandardCharsets.UTF_8);
+      String java = ProcessHandle.current().info().command().orElse("java");
+      List<String> command = new ArrayList<>();
+      command.addAll(
+          List.of(
+              java,
+              "-cp",
+              System.getProperty("java.class.path"),
+              "io.pgha.sidecar.Sidecar",
+              "haproxy-config",
+              "--bind",
+              "127.0.0.1",
+              "--ports",
+              primaryPort + "," + replicaPort + "," + defaultPort + "," + offlinePort,
+              yaml.toString()));
+      Path out = dir.resolve("haproxy.cfg.out");
+      Path err = dir.resolve("haproxy-config.err");
+      Process p =
+          new ProcessBuilder(command)
+              .redirectOutput(out.toFile())
+              .redirectError(err.toFile())
+              .start();
+      if (!p.waitFor(60, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new IllegalStateException("pgha-sidecar haproxy-config did not finish within 60 s");
+      }
+      String config = Files.readString(out, StandardCharsets.UTF_8);
+      if (p.exitValue() != 0 || !config.contains("members read from etcd")) {
+        throw new IllegalStateException(
+            "pgha-sidecar haproxy-config failed (exit "
+                + p.exitValue()
+                + "): "
+                + Files.readString(err, StandardCharsets.UTF_8)
+                + config);
+      }
+      return config;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (haproxy != null) {
+      haproxy.close();
+    }
+  }
+}
