@@ -34,6 +34,9 @@ interface BenchCluster extends AutoCloseable {
   /** {@code POST path} with a JSON body to the member's API; returns the status code. */
   int post(String member, String path, String json);
 
+  /** The members' HTTP API base URLs now (a restarted pgha member may listen elsewhere). */
+  List<String> apiUrls();
+
   /** The member's PostgreSQL port. */
   int pgPort(String member);
 

@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +37,7 @@ final class HaproxyFront implements AutoCloseable {
   private final int defaultPort = Testkit.freePort();
   private final int offlinePort = Testkit.freePort();
   private final Path dir = Testkit.newWorkDir("bench-haproxy");
-  private String servers = "";
+  private List<String> apiUrls = List.of();
   private LocalHaproxy haproxy;
 
   HaproxyFront(BenchCluster cluster) {
@@ -47,26 +46,22 @@ final class HaproxyFront implements AutoCloseable {
   }
 
   /**
-   * Writes the configuration again; restarts HAProxy when its servers changed and waits until the
+   * Writes the configuration again and restarts HAProxy when a member's API moved; waits until the
    * primary service reaches the primary and the replica service a replica.
    *
    * @return whether HAProxy was (re)started
    */
   boolean refresh() {
-    String config = generate();
-    String serverLines =
-        config
-            .lines()
-            .filter(l -> l.strip().startsWith("server "))
-            .collect(Collectors.joining("\n"));
-    if (haproxy != null && serverLines.equals(servers)) {
+    List<String> now = cluster.apiUrls();
+    if (haproxy != null && now.equals(apiUrls)) {
       return false;
     }
+    String config = generate();
     if (haproxy != null) {
       haproxy.close();
     }
     haproxy = LocalHaproxy.start(config, primaryPort);
-    servers = serverLines;
+    apiUrls = now;
     LOG.info(
         "haproxy started ({}): primary port {}, replica port {}",
         haproxy,
@@ -110,7 +105,27 @@ final class HaproxyFront implements AutoCloseable {
     return true;
   }
 
+  /**
+   * The sidecar falls back to a one-member file when it cannot read etcd within its 3 s; on a busy
+   * machine its first connection can take that long, so it gets a few tries.
+   */
   private String generate() {
+    IllegalStateException last = null;
+    for (int attempt = 1; attempt <= 6; attempt++) {
+      try {
+        return generateOnce();
+      } catch (IllegalStateException e) {
+        LOG.warn(
+            "haproxy-config attempt {} failed: {}",
+            attempt,
+            e.getMessage().lines().findFirst().orElse(""));
+        last = e;
+      }
+    }
+    throw last;
+  }
+
+  private String generateOnce() {
     String member = cluster.members().get(0);
     Path yaml = dir.resolve("reader.yml");
     String etcd = cluster.etcdEndpoints().get(0).replaceFirst("^https?://", "");
@@ -134,11 +149,23 @@ final class HaproxyFront implements AutoCloseable {
             + "\n    replication:\n      username: replicator\n      password: unused\n";
     try {
       Files.writeString(yaml, text, StandardCharsets.UTF_8);
+      // This class path holds the benchmark's logback-test.xml, which logs to stdout: the child
+      // logs to stderr instead, so that stdout is the configuration alone.
+      Path logback = dir.resolve("logback-stderr.xml");
+      Files.writeString(
+          logback,
+          "<configuration><appender name=\"ERR\" class=\"ch.qos.logback.core.ConsoleAppender\">"
+              + "<target>System.err</target><encoder><pattern>%msg%n</pattern></encoder>"
+              + "</appender><root level=\"WARN\"><appender-ref ref=\"ERR\"/></root>"
+              + "</configuration>\n",
+          StandardCharsets.UTF_8);
       String java = ProcessHandle.current().info().command().orElse("java");
       List<String> command = new ArrayList<>();
       command.addAll(
           List.of(
               java,
+              "-XX:TieredStopAtLevel=1",
+              "-Dlogback.configurationFile=" + logback,
               "-cp",
               System.getProperty("java.class.path"),
               "io.pgha.sidecar.Sidecar",
@@ -162,11 +189,12 @@ final class HaproxyFront implements AutoCloseable {
       String config = Files.readString(out, StandardCharsets.UTF_8);
       if (p.exitValue() != 0 || !config.contains("members read from etcd")) {
         throw new IllegalStateException(
-            "pgha-sidecar haproxy-config failed (exit "
+            "pgha-sidecar haproxy-config did not read the members from etcd (exit "
                 + p.exitValue()
                 + "): "
-                + Files.readString(err, StandardCharsets.UTF_8)
-                + config);
+                + config.lines().filter(l -> l.startsWith("# written")).findFirst().orElse("")
+                + "\n"
+                + Files.readString(err, StandardCharsets.UTF_8));
       }
       return config;
     } catch (IOException e) {

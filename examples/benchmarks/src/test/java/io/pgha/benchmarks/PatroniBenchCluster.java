@@ -93,6 +93,11 @@ final class PatroniBenchCluster implements BenchCluster {
   }
 
   @Override
+  public List<String> apiUrls() {
+    return cluster.nodes().stream().map(LocalPatroni::apiUrl).toList();
+  }
+
+  @Override
   public int pgPort(String member) {
     return cluster.node(member).port();
   }

@@ -20,7 +20,7 @@ final class PghaBenchCluster implements BenchCluster {
       cluster.maximumLagOnFailover(0); // pg_rpo 0: synchronous mode from the bootstrap
     }
     try {
-      cluster.startAll();
+      cluster.nodes().forEach(PghaBenchCluster::start);
     } catch (RuntimeException e) {
       cluster.close();
       throw e;
@@ -84,6 +84,11 @@ final class PghaBenchCluster implements BenchCluster {
   }
 
   @Override
+  public List<String> apiUrls() {
+    return cluster.nodes().stream().map(n -> n.apiUrl().orElse(n.name + " down")).toList();
+  }
+
+  @Override
   public int pgPort(String member) {
     return cluster.node(member).pgPort;
   }
@@ -105,7 +110,25 @@ final class PghaBenchCluster implements BenchCluster {
 
   @Override
   public void startHost(String member) {
-    cluster.node(member).start();
+    start(cluster.node(member));
+  }
+
+  /**
+   * Starts the member's agent; a new try when its freshly picked API port was taken in between by
+   * another process on this shared machine.
+   */
+  private static void start(LocalPghaCluster.Node node) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        node.start();
+        return;
+      } catch (java.io.UncheckedIOException e) {
+        if (attempt == 3 || !String.valueOf(e.getMessage()).contains("Address already in use")) {
+          throw e;
+        }
+        node.stop();
+      }
+    }
   }
 
   @Override

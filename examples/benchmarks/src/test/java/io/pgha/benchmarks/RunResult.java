@@ -46,6 +46,7 @@ record RunResult(
 
   RunResult {
     errorKinds = Map.copyOf(errorKinds);
+    runSeconds = Math.round(runSeconds * 10) / 10.0; // what results.tsv keeps
   }
 
   /** The cell this run belongs to. */
