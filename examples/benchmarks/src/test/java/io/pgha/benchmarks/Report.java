@@ -152,8 +152,9 @@ final class Report {
   private void durationsSection(StringBuilder md) {
     md.append("## Time per run\n\n");
     md.append(
-        "From the fault until the cluster was healthy again (median seconds per run; add ~5 s of"
-            + " settling per run, and ~30-60 s per cluster start).\n\n");
+        "From the fault until the cluster was healthy again (median seconds per run). Each run"
+            + " adds 2 s of baseline and a few seconds of settling; each cluster adds about a"
+            + " minute to start (etcd, three members, HAProxy). Choose bench.runs from these.\n\n");
     md.append("| scenario | preset | mode | system | run (s) |\n|---|---|---|---|---:|\n");
     Map<String, List<Double>> durations = new LinkedHashMap<>();
     for (RunResult r : results) {
