@@ -1,5 +1,6 @@
 package io.pgha.benchmarks;
 
+import io.pgha.sidecar.HaproxyConfigCommand;
 import io.pgha.testkit.LocalHaproxy;
 import io.pgha.testkit.Testkit;
 import java.io.IOException;
@@ -13,19 +14,17 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * HAProxy with Pigsty's services in front of a cluster. The configuration is what the sidecar's
- * {@code haproxy-config} command writes from the members registered in etcd (run in a child JVM on
- * this test's class path), so the benchmark measures the same file an operator would deploy. When a
- * member's HTTP API moved (a pgha member restarted in-process gets a new port), {@link #refresh}
- * writes the file again and restarts HAProxy.
+ * {@code haproxy-config} command writes from the members registered in etcd, so the benchmark
+ * measures the same file an operator would deploy. When a member's HTTP API moved (a pgha member
+ * restarted in-process gets a new port), {@link #refresh} writes the file again and restarts
+ * HAProxy.
  */
 final class HaproxyFront implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HaproxyFront.class);
@@ -149,59 +148,22 @@ final class HaproxyFront implements AutoCloseable {
             + "\n    replication:\n      username: replicator\n      password: unused\n";
     try {
       Files.writeString(yaml, text, StandardCharsets.UTF_8);
-      // This class path holds the benchmark's logback-test.xml, which logs to stdout: the child
-      // logs to stderr instead, so that stdout is the configuration alone.
-      Path logback = dir.resolve("logback-stderr.xml");
-      Files.writeString(
-          logback,
-          "<configuration><appender name=\"ERR\" class=\"ch.qos.logback.core.ConsoleAppender\">"
-              + "<target>System.err</target><encoder><pattern>%msg%n</pattern></encoder>"
-              + "</appender><root level=\"WARN\"><appender-ref ref=\"ERR\"/></root>"
-              + "</configuration>\n",
-          StandardCharsets.UTF_8);
-      String java = ProcessHandle.current().info().command().orElse("java");
-      List<String> command = new ArrayList<>();
-      command.addAll(
-          List.of(
-              java,
-              "-XX:TieredStopAtLevel=1",
-              "-Dlogback.configurationFile=" + logback,
-              "-cp",
-              System.getProperty("java.class.path"),
-              "io.pgha.sidecar.Sidecar",
-              "haproxy-config",
-              "--bind",
-              "127.0.0.1",
-              "--ports",
-              primaryPort + "," + replicaPort + "," + defaultPort + "," + offlinePort,
-              yaml.toString()));
-      Path out = dir.resolve("haproxy.cfg.out");
-      Path err = dir.resolve("haproxy-config.err");
-      Process p =
-          new ProcessBuilder(command)
-              .redirectOutput(out.toFile())
-              .redirectError(err.toFile())
-              .start();
-      if (!p.waitFor(60, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new IllegalStateException("pgha-sidecar haproxy-config did not finish within 60 s");
-      }
-      String config = Files.readString(out, StandardCharsets.UTF_8);
-      if (p.exitValue() != 0 || !config.contains("members read from etcd")) {
+      HaproxyConfigCommand.Result r =
+          HaproxyConfigCommand.run(
+              "127.0.0.1", List.of(primaryPort, replicaPort, defaultPort, offlinePort), yaml);
+      String config = r.out();
+      if (r.status() != 0 || !config.contains("members read from etcd")) {
         throw new IllegalStateException(
             "pgha-sidecar haproxy-config did not read the members from etcd (exit "
-                + p.exitValue()
+                + r.status()
                 + "): "
                 + config.lines().filter(l -> l.startsWith("# written")).findFirst().orElse("")
                 + "\n"
-                + Files.readString(err, StandardCharsets.UTF_8));
+                + r.err());
       }
       return config;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
     }
   }
 
