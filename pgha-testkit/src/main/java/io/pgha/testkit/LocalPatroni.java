@@ -348,7 +348,10 @@ public final class LocalPatroni implements AutoCloseable {
             + b.etcdEndpoints.stream()
                 .map(e -> e.replaceFirst("^https?://", ""))
                 .collect(Collectors.joining(","))
-            + "\n  protocol: http\n\nbootstrap:\n  dcs:\n    ttl: "
+            + "\n  protocol: http\n"
+            // One address that is a proxy (a FaultProxy): Patroni must not discover and bypass it.
+            + (b.useProxies ? "  use_proxies: true\n" : "")
+            + "\nbootstrap:\n  dcs:\n    ttl: "
             + b.ttl
             + "\n    loop_wait: "
             + b.loopWait
@@ -421,7 +424,8 @@ public final class LocalPatroni implements AutoCloseable {
   public static final class Builder {
     private final String scope;
     private final String name;
-    private final List<String> etcdEndpoints;
+    private List<String> etcdEndpoints;
+    private boolean useProxies;
     private String namespace = "/service/";
     private int ttl = 8;
     private int loopWait = 1;
@@ -446,6 +450,26 @@ public final class LocalPatroni implements AutoCloseable {
             key + " (" + value + ") must be letters, digits, '.', '_' or '-'");
       }
       return value;
+    }
+
+    /** This node's name, for a customizer that treats nodes differently. */
+    public String name() {
+      return name;
+    }
+
+    /**
+     * Makes this node reach etcd only through {@code proxyEndpoints} (e.g. its own {@link
+     * FaultProxy}), with Patroni's {@code use_proxies}: it does not discover etcd's members and so
+     * cannot go around the proxy when a test cuts it.
+     */
+    public Builder etcdThroughProxies(List<String> proxyEndpoints) {
+      if (proxyEndpoints == null || proxyEndpoints.isEmpty()) {
+        throw new IllegalArgumentException(
+            "proxyEndpoints (" + proxyEndpoints + ") must not be empty");
+      }
+      etcdEndpoints = List.copyOf(proxyEndpoints);
+      useProxies = true;
+      return this;
     }
 
     /** The etcd namespace; default {@code /service/}. */

@@ -1,0 +1,496 @@
+package io.pgha.benchmarks;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.pgha.core.config.HaTimings;
+import io.pgha.core.config.RtoPreset;
+import io.pgha.jdbc.PghaDataSourceConfig;
+import io.pgha.jdbc.TopologyAwareDataSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The failover benchmark: for each system (pgha, optionally Patroni), preset and replication mode
+ * it starts one cluster with HAProxy in front and two probe clients, then injects every scenario
+ * {@code runs} times, healing and waiting for a healthy cluster between runs. Results are written
+ * after every cluster, so an interrupted run still leaves a report.
+ */
+final class Benchmark {
+  private static final Logger LOG = LoggerFactory.getLogger(Benchmark.class);
+  private static final Duration HEALTHY = Duration.ofSeconds(180);
+  private static final Duration SETTLE = Duration.ofSeconds(60);
+  private static final Duration BASELINE = Duration.ofSeconds(2);
+
+  /** How long a replica failure is watched: HAProxy needs fall 3 x inter 3 s to drop a server. */
+  private static final Duration REPLICA_WATCH = Duration.ofSeconds(15);
+
+  /** Consecutive successful writes and reads that make a client steady again. */
+  private static final int STEADY = 10;
+
+  /** The benchmark's options, from system properties ({@code -Dbench.*}). */
+  record Options(
+      int runs,
+      List<String> systems,
+      List<Scenario> scenarios,
+      List<String> presets,
+      List<String> modes,
+      Path output,
+      Path jmhResult) {
+
+    static Options fromSystemProperties() {
+      int runs = Integer.parseInt(System.getProperty("bench.runs", "3").trim());
+      if (runs < 1) {
+        throw new IllegalArgumentException("bench.runs (" + runs + ") must be at least 1");
+      }
+      List<String> systems =
+          Boolean.parseBoolean(System.getProperty("bench.patroni", "false").trim())
+              ? List.of(Report.PGHA, Report.PATRONI)
+              : List.of(Report.PGHA);
+      List<String> presets = list(System.getProperty("bench.presets", "fast,norm"));
+      presets.forEach(Benchmark::timings);
+      List<String> modes = list(System.getProperty("bench.modes", "async,sync"));
+      for (String m : modes) {
+        if (!m.equals("async") && !m.equals("sync")) {
+          throw new IllegalArgumentException(
+              "bench.modes: unknown mode '" + m + "'; allowed: async,sync");
+        }
+      }
+      String jmh = System.getProperty("bench.jmhResult", "");
+      return new Options(
+          runs,
+          systems,
+          Scenario.parse(
+              System.getProperty("bench.scenarios", "host,pgcrash,switchover,replica,etcdcut")),
+          presets,
+          modes,
+          Path.of(System.getProperty("bench.output", "target/benchmark")),
+          jmh.isBlank() ? null : Path.of(jmh));
+    }
+
+    private static List<String> list(String text) {
+      return Arrays.stream(text.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+  }
+
+  private final Options options;
+  private final List<RunResult> results = new ArrayList<>();
+  private final Map<String, String> machine = MachineInfo.describe();
+  private final Instant started = Instant.now();
+  private int clusters;
+
+  Benchmark(Options options) {
+    this.options = options;
+  }
+
+  /** The preset's timings; names are RtoPreset's, case-insensitive. */
+  static HaTimings timings(String preset) {
+    try {
+      return RtoPreset.valueOf(preset.toUpperCase(Locale.ROOT)).timings();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "bench.presets: unknown preset '"
+              + preset
+              + "'; allowed: "
+              + Arrays.stream(RtoPreset.values())
+                  .map(p -> p.name().toLowerCase(Locale.ROOT))
+                  .collect(Collectors.joining(",")),
+          e);
+    }
+  }
+
+  /** Runs the whole matrix and writes the report; returns every run's results. */
+  List<RunResult> run() {
+    for (String preset : options.presets()) {
+      for (String mode : options.modes()) {
+        for (String system : options.systems()) {
+          runCluster(system, preset, mode);
+          write();
+        }
+      }
+    }
+    write();
+    return List.copyOf(results);
+  }
+
+  private BenchCluster start(String system, String preset, boolean sync) {
+    HaTimings t = timings(preset);
+    if (system.equals(Report.PGHA)) {
+      return new PghaBenchCluster(t.ttl(), t.loopWait(), t.retryTimeout(), sync);
+    }
+    return new PatroniBenchCluster(
+        "bench" + (++clusters),
+        (int) t.ttl().toSeconds(),
+        (int) t.loopWait().toSeconds(),
+        (int) t.retryTimeout().toSeconds(),
+        sync);
+  }
+
+  private void runCluster(String system, String preset, String mode) {
+    LOG.info("starting {} cluster: preset {}, {}", system, preset, mode);
+    HaTimings timings = timings(preset);
+    try (BenchCluster cluster = start(system, preset, mode.equals("sync"))) {
+      cluster.awaitHealthy(HEALTHY);
+      try (Connection c = cluster.connect(cluster.leader().orElseThrow())) {
+        Probe.createTable(c);
+      }
+      try (HaproxyFront front = new HaproxyFront(cluster);
+          TopologyAwareDataSource pgha = new TopologyAwareDataSource(pghaJdbc(cluster));
+          HikariDataSource hikariWrites = hikari(cluster, front.primaryPort, "haproxy-primary");
+          HikariDataSource hikariReads = hikari(cluster, front.replicaPort, "haproxy-replica");
+          Probe viaPgha = new Probe(Probe.PGHA_JDBC, pgha, pgha.readOnly(), 1_000_000_000_000L);
+          Probe viaHaproxy =
+              new Probe(Probe.HIKARI_HAPROXY, hikariWrites, hikariReads, 2_000_000_000_000L)) {
+        List<Probe> probes = List.of(viaPgha, viaHaproxy);
+        settle(probes);
+        for (Scenario scenario : options.scenarios()) {
+          for (int run = 1; run <= options.runs(); run++) {
+            Run r = new Run(cluster, front, probes, List.of(hikariWrites, hikariReads), timings);
+            results.addAll(r.execute(scenario, preset, mode, run));
+          }
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(
+          system + " " + preset + " " + mode + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static PghaDataSourceConfig pghaJdbc(BenchCluster cluster) {
+    return PghaDataSourceConfig.builder()
+        .etcd(cluster.etcdEndpoints())
+        .namespace(cluster.namespace())
+        .scope(cluster.scope())
+        .username("postgres")
+        .password(cluster.password())
+        .leaderWaitTimeout(Duration.ofSeconds(15))
+        .connectionProperty("socketTimeout", "10")
+        .build();
+  }
+
+  private static HikariDataSource hikari(BenchCluster cluster, int port, String name) {
+    HikariConfig c = new HikariConfig();
+    c.setJdbcUrl("jdbc:postgresql://127.0.0.1:" + port + "/postgres");
+    c.setUsername("postgres");
+    c.setPassword(cluster.password());
+    c.setMaximumPoolSize(2);
+    c.setConnectionTimeout(1000);
+    c.addDataSourceProperty("connectTimeout", "2");
+    c.addDataSourceProperty("socketTimeout", "10");
+    c.setPoolName(name);
+    return new HikariDataSource(c);
+  }
+
+  /** Waits (bounded) until every client writes and reads successfully again. */
+  static void settle(List<Probe> probes) {
+    long since = System.nanoTime();
+    if (!Waits.until(SETTLE, () -> probes.stream().allMatch(p -> p.steadySince(since, STEADY)))) {
+      LOG.warn("clients not steady within {}; the next run starts anyway", SETTLE);
+    }
+  }
+
+  /** One run of one scenario on a running cluster. */
+  private static final class Run {
+    private final BenchCluster cluster;
+    private final HaproxyFront front;
+    private final List<Probe> probes;
+    private final List<HikariDataSource> hikariPools;
+    private final HaTimings timings;
+
+    Run(
+        BenchCluster cluster,
+        HaproxyFront front,
+        List<Probe> probes,
+        List<HikariDataSource> hikariPools,
+        HaTimings timings) {
+      this.cluster = cluster;
+      this.front = front;
+      this.probes = probes;
+      this.hikariPools = hikariPools;
+      this.timings = timings;
+    }
+
+    List<RunResult> execute(Scenario scenario, String preset, String mode, int run)
+        throws SQLException {
+      long runStart = System.nanoTime();
+      probes.forEach(p -> p.forgetBefore(runStart));
+      Waits.sleep(BASELINE.toMillis());
+      String leader = cluster.leader().orElseThrow(() -> new IllegalStateException("no leader"));
+      String victim =
+          scenario == Scenario.REPLICA
+              ? cluster.members().stream().filter(m -> !m.equals(leader)).findFirst().orElseThrow()
+              : leader;
+      LOG.info(
+          "{} {} {} {} run {}: injecting on {} (leader {})",
+          cluster.system(),
+          preset,
+          mode,
+          scenario.id,
+          run,
+          victim,
+          leader);
+      long fault = inject(scenario, victim, mode.equals("sync"));
+      Duration limit = timings.ttl().multipliedBy(2).plusSeconds(60);
+      long deadline = fault + limit.toNanos();
+      long event = awaitEvent(scenario, leader, fault, deadline);
+      long minEnd = fault + (scenario == Scenario.REPLICA ? REPLICA_WATCH.toNanos() : 0);
+      Waits.until(
+          Duration.ofNanos(Math.max(0, deadline - System.nanoTime())),
+          () ->
+              System.nanoTime() - minEnd >= 0
+                  && probes.stream().allMatch(p -> p.steadySince(event, STEADY)));
+      long end = System.nanoTime();
+      heal(scenario, victim);
+      cluster.awaitHealthy(HEALTHY);
+      if (front.refresh()) {
+        hikariPools.forEach(p -> p.getHikariPoolMXBean().softEvictConnections());
+      }
+      double runSeconds = (System.nanoTime() - fault) / 1e9;
+      String newLeader = cluster.leader().orElseThrow(() -> new IllegalStateException("no leader"));
+      List<RunResult> out = new ArrayList<>();
+      for (Probe p : probes) {
+        List<Attempt> attempts = p.attempts();
+        List<Attempt> writes = Unavailability.between(attempts, true, runStart, end);
+        List<Attempt> reads = Unavailability.between(attempts, false, runStart, end);
+        List<Long> acked = writes.stream().filter(Attempt::ok).map(Attempt::id).toList();
+        long lost = acked.size() - countPresent(newLeader, acked);
+        List<Attempt> both = new ArrayList<>(writes);
+        both.addAll(reads);
+        RunResult r =
+            new RunResult(
+                cluster.system(),
+                preset,
+                mode,
+                scenario.id,
+                run,
+                p.name,
+                TimeUnit.NANOSECONDS.toMillis(
+                    Unavailability.longestGapNanos(attempts, true, fault, end)),
+                TimeUnit.NANOSECONDS.toMillis(
+                    Unavailability.longestGapNanos(attempts, false, fault, end)),
+                acked.size(),
+                lost,
+                writes.stream().filter(a -> !a.ok()).count(),
+                reads.stream().filter(a -> !a.ok()).count(),
+                runSeconds,
+                Unavailability.errorKinds(both));
+        LOG.info("result: {}", r.toTsv());
+        out.add(r);
+      }
+      settle(probes);
+      return out;
+    }
+
+    /** Injects the fault; returns the {@link System#nanoTime()} it happened at. */
+    private long inject(Scenario scenario, String victim, boolean sync) {
+      switch (scenario) {
+        case HOST, REPLICA -> {
+          long at = System.nanoTime();
+          cluster.killHost(victim);
+          return at;
+        }
+        case PGCRASH -> {
+          long at = System.nanoTime();
+          cluster.killPostgres(victim);
+          return at;
+        }
+        case ETCDCUT -> {
+          long at = System.nanoTime();
+          cluster.cutFromEtcd(victim);
+          return at;
+        }
+        case SWITCHOVER -> {
+          return switchover(victim, sync);
+        }
+        default -> throw new IllegalArgumentException("scenario " + scenario);
+      }
+    }
+
+    /**
+     * {@code POST /switchover} to the leader's API with the leader and a candidate (a synchronous
+     * standby in synchronous mode), as patronictl sends it; retried while the cluster is not ready.
+     */
+    private long switchover(String leader, boolean sync) {
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (true) {
+        String candidate =
+            cluster.members().stream()
+                .filter(m -> !m.equals(leader))
+                .filter(m -> cluster.apiStatus(m, sync ? "/sync" : "/replica") == 200)
+                .findFirst()
+                .orElse(null);
+        if (candidate != null) {
+          long at = System.nanoTime();
+          int status =
+              cluster.post(
+                  leader,
+                  "/switchover",
+                  "{\"leader\": \"" + leader + "\", \"candidate\": \"" + candidate + "\"}");
+          if (status >= 200 && status < 300) {
+            return at;
+          }
+          LOG.info("switchover {} -> {}: HTTP {}; retrying", leader, candidate, status);
+        }
+        Waits.check(deadline, "accepted switchover of " + leader + " within 60 s");
+        Waits.sleep(1000);
+      }
+    }
+
+    /** Waits until the cluster has reacted to the fault; returns when, or the deadline. */
+    private long awaitEvent(Scenario scenario, String oldLeader, long fault, long deadline) {
+      if (scenario == Scenario.REPLICA) {
+        return fault;
+      }
+      boolean done =
+          Waits.until(
+              Duration.ofNanos(Math.max(0, deadline - System.nanoTime())),
+              () ->
+                  cluster
+                      .leader()
+                      .filter(l -> !scenario.movesLeader() || !l.equals(oldLeader))
+                      .filter(this::writable)
+                      .isPresent());
+      if (!done) {
+        LOG.warn("{}: no writable leader by the deadline; counting until then", scenario.id);
+      }
+      return System.nanoTime();
+    }
+
+    private boolean writable(String member) {
+      try (Connection c = cluster.connect(member);
+          ResultSet rs = c.createStatement().executeQuery("select pg_is_in_recovery()")) {
+        return rs.next() && !rs.getBoolean(1);
+      } catch (SQLException e) {
+        return false;
+      }
+    }
+
+    private void heal(Scenario scenario, String victim) {
+      switch (scenario) {
+        case HOST, REPLICA -> cluster.startHost(victim);
+        case ETCDCUT -> cluster.healEtcd(victim);
+        case PGCRASH, SWITCHOVER -> {
+          // the agent restarts PostgreSQL (or fails over) on its own; nothing to undo
+        }
+        default -> throw new IllegalArgumentException("scenario " + scenario);
+      }
+    }
+
+    private long countPresent(String leader, List<Long> ids) throws SQLException {
+      if (ids.isEmpty()) {
+        return 0;
+      }
+      try (Connection c = cluster.connect(leader);
+          PreparedStatement ps =
+              c.prepareStatement("select count(*) from " + Probe.TABLE + " where id = any(?)")) {
+        Array array = c.createArrayOf("bigint", ids.toArray());
+        ps.setArray(1, array);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          return rs.getLong(1);
+        }
+      }
+    }
+  }
+
+  /** Writes results.tsv, report.md and chart.svg from every result so far. */
+  void write() {
+    write(results, options, machine, started);
+  }
+
+  static void write(
+      List<RunResult> results, Options options, Map<String, String> machine, Instant started) {
+    try {
+      Files.createDirectories(options.output());
+      StringBuilder tsv = new StringBuilder(RunResult.TSV_HEADER).append('\n');
+      results.forEach(r -> tsv.append(r.toTsv()).append('\n'));
+      Files.writeString(options.output().resolve("results.tsv"), tsv, StandardCharsets.UTF_8);
+      Report report =
+          new Report(
+              results, machine, method(options, started), JmhSection.read(options.jmhResult()));
+      Files.writeString(
+          options.output().resolve("report.md"), report.render(), StandardCharsets.UTF_8);
+      Files.writeString(
+          options.output().resolve("chart.svg"), SvgChart.render(report), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static String method(Options o, Instant started) {
+    StringBuilder m = new StringBuilder();
+    m.append("- Started ")
+        .append(started)
+        .append("; ")
+        .append(o.runs())
+        .append(" run(s) per cell;")
+        .append(" systems ")
+        .append(String.join(", ", o.systems()))
+        .append("; presets ")
+        .append(String.join(", ", o.presets()))
+        .append("; modes ")
+        .append(String.join(", ", o.modes()))
+        .append(".\n");
+    for (String p : o.presets()) {
+      HaTimings t = timings(p);
+      m.append("- Preset ")
+          .append(p)
+          .append(": ttl ")
+          .append(t.ttl().toSeconds())
+          .append(" s, loop_wait ")
+          .append(t.loopWait().toSeconds())
+          .append(" s, retry_timeout ")
+          .append(t.retryTimeout().toSeconds())
+          .append(" s, for both systems.\n");
+    }
+    m.append(
+        "- Each cluster: 3 members and 1 etcd on this machine (127.0.0.1). pgha: 3 agents embedded"
+            + " in the benchmark's JVM (LocalPghaCluster); sync = pg_rpo 0 (maximum_lag_on_failover"
+            + " 0). Patroni: 3.0.2 from the Debian package (LocalPatroniCluster); sync ="
+            + " synchronous_mode with every replica synchronous. Every member reaches etcd through"
+            + " its own fault proxy (Patroni with use_proxies). One cluster per system, preset and"
+            + " mode, reused across scenarios and runs.\n"
+            + "- Two clients on the same cluster, each a writer (one INSERT of a unique id every"
+            + " ~20 ms, autocommit, no retry) and a reader (SELECT 1 every ~20 ms): pgha-jdbc's"
+            + " TopologyAwareDataSource (writes to the leader, reads read-only from replicas, topology"
+            + " from Patroni's etcd keys) and a plain HikariCP pool through HAProxy with Pigsty's"
+            + " services (primary port for writes, replica port for reads; the file `pgha-sidecar"
+            + " haproxy-config` writes: checks OPTIONS /primary and /replica, inter 3 s, fastinter"
+            + " 1 s, rise 3, fall 3, on-marked-down shutdown-sessions).\n"
+            + "- Scenarios: host = kill -9 of the leader's agent (Patroni) and PostgreSQL; pgcrash ="
+            + " kill -9 of the leader's postmaster; switchover = POST /switchover {leader,"
+            + " candidate} to the leader's API (patronictl's request); replica = kill -9 of a"
+            + " replica's host; etcdcut = the leader's etcd proxy drops every packet.\n"
+            + "- A run: 2 s of baseline, the fault, then observation until the cluster has reacted"
+            + " (a writable leader, another member for host/switchover/etcdcut; 15 s for replica)"
+            + " and both clients have "
+            + STEADY
+            + " successful writes and reads in a row, bounded by 2 x ttl + 60 s. Then healing"
+            + " (restart the host, unblock etcd), a wait until healthy (streaming replicas, a"
+            + " synchronous standby in sync mode) and until both clients are steady.\n"
+            + "- Write unavailability = the longest gap between consecutive acknowledged writes,"
+            + " from the last acknowledgement before the fault to the end of the observation (a"
+            + " client with no acknowledgement after the fault counts until the end). Read"
+            + " unavailability likewise for reads. Lost = acknowledged writes of the run not found"
+            + " on the leader after healing. Errors = failed writes / reads during the run.\n");
+    return m.toString();
+  }
+}

@@ -1,0 +1,161 @@
+package io.pgha.benchmarks;
+
+import io.pgha.core.LocalPghaCluster;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** Three pgha agents embedded in this JVM on one etcd, each reaching etcd through its proxy. */
+final class PghaBenchCluster implements BenchCluster {
+  private final LocalPghaCluster cluster;
+  private final boolean synchronous;
+
+  PghaBenchCluster(Duration ttl, Duration loopWait, Duration retryTimeout, boolean synchronous) {
+    this.synchronous = synchronous;
+    cluster = new LocalPghaCluster(3, ttl, loopWait, retryTimeout);
+    if (synchronous) {
+      cluster.maximumLagOnFailover(0); // pg_rpo 0: synchronous mode from the bootstrap
+    }
+    try {
+      cluster.nodes().forEach(PghaBenchCluster::start);
+    } catch (RuntimeException e) {
+      cluster.close();
+      throw e;
+    }
+  }
+
+  @Override
+  public String system() {
+    return Report.PGHA;
+  }
+
+  @Override
+  public String scope() {
+    return cluster.scope();
+  }
+
+  @Override
+  public String namespace() {
+    return "/service";
+  }
+
+  @Override
+  public List<String> etcdEndpoints() {
+    return cluster.etcdEndpoints();
+  }
+
+  @Override
+  public String password() {
+    return LocalPghaCluster.superuserPassword();
+  }
+
+  @Override
+  public List<String> members() {
+    return cluster.nodes().stream().map(n -> n.name).toList();
+  }
+
+  @Override
+  public Optional<String> leader() {
+    return cluster.nodes().stream()
+        .filter(LocalPghaCluster.Node::isRunning)
+        .filter(n -> n.apiStatus("/primary") == 200)
+        .map(n -> n.name)
+        .findFirst();
+  }
+
+  @Override
+  public int apiStatus(String member, String path) {
+    return cluster.node(member).apiStatus(path);
+  }
+
+  @Override
+  public int post(String member, String path, String json) {
+    try {
+      return cluster.node(member).apiPost(path, json);
+    } catch (IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+
+  @Override
+  public List<String> apiUrls() {
+    return cluster.nodes().stream().map(n -> n.apiUrl().orElse(n.name + " down")).toList();
+  }
+
+  @Override
+  public int pgPort(String member) {
+    return cluster.node(member).pgPort;
+  }
+
+  @Override
+  public Connection connect(String member) throws SQLException {
+    return cluster.node(member).connect();
+  }
+
+  @Override
+  public void killHost(String member) {
+    cluster.node(member).killHost();
+  }
+
+  @Override
+  public void killPostgres(String member) {
+    cluster.node(member).killPostmaster();
+  }
+
+  @Override
+  public void startHost(String member) {
+    start(cluster.node(member));
+  }
+
+  /**
+   * Starts the member's agent; a new try when its freshly picked API port was taken in between by
+   * another process on this shared machine.
+   */
+  private static void start(LocalPghaCluster.Node node) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        node.start();
+        return;
+      } catch (java.io.UncheckedIOException e) {
+        if (attempt == 3 || !String.valueOf(e.getMessage()).contains("Address already in use")) {
+          throw e;
+        }
+        node.stop();
+      }
+    }
+  }
+
+  @Override
+  public void cutFromEtcd(String member) {
+    cluster.node(member).etcdProxy.blackhole();
+  }
+
+  @Override
+  public void healEtcd(String member) {
+    cluster.node(member).etcdProxy.heal();
+  }
+
+  @Override
+  public void awaitHealthy(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    String leader = cluster.awaitHealthy(timeout).name;
+    while (synchronous
+        && members().stream()
+            .filter(m -> !m.equals(leader))
+            .noneMatch(m -> apiStatus(m, "/sync") == 200)) {
+      Waits.check(deadline, "a synchronous standby of " + leader + " within " + timeout);
+      Waits.sleep(100);
+    }
+  }
+
+  @Override
+  public void close() {
+    cluster.close();
+  }
+}

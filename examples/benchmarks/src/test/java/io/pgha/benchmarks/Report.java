@@ -1,0 +1,264 @@
+package io.pgha.benchmarks;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/** Renders the benchmark's {@code report.md} from the runs' results. */
+final class Report {
+  static final String PGHA = "pgha";
+  static final String PATRONI = "patroni";
+
+  private final List<RunResult> results;
+  private final Map<String, String> machine;
+  private final String method;
+  private final Optional<String> jmhSection;
+
+  /**
+   * @param results every run of every client
+   * @param machine the machine's description, label to value
+   * @param method the method section's Markdown
+   * @param jmhSection the JMH section's Markdown, when a JMH result exists
+   */
+  Report(
+      List<RunResult> results,
+      Map<String, String> machine,
+      String method,
+      Optional<String> jmhSection) {
+    this.results = List.copyOf(results);
+    this.machine = new LinkedHashMap<>(machine);
+    this.method = method;
+    this.jmhSection = jmhSection;
+  }
+
+  String render() {
+    StringBuilder md = new StringBuilder("# pgha failover benchmark\n\n");
+    md.append("## Machine\n\n| | |\n|---|---|\n");
+    machine.forEach((k, v) -> md.append("| ").append(k).append(" | ").append(v).append(" |\n"));
+    md.append("\n## Method\n\n").append(method.strip()).append("\n\n");
+    md.append("## Results\n\n");
+    md.append(
+        "Write and read unavailability: median and max over the runs (longest gap between"
+            + " acknowledged operations around the fault). Lost: acknowledged writes missing on the"
+            + " leader after healing, summed over the runs. Errors: failed writes / failed reads,"
+            + " summed. Ratio: pgha's median write unavailability divided by Patroni's, same"
+            + " client, same cell.\n\n");
+    md.append("![median write unavailability](chart.svg)\n\n");
+    for (String scenario : distinct(RunResult::scenario)) {
+      md.append("### ").append(title(scenario)).append("\n\n");
+      md.append(
+          "| preset | mode | system | client | runs | write unavail. p50 | max | read unavail."
+              + " p50 | acked | lost | errors (w/r) | ratio pgha/Patroni |\n");
+      md.append("|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+      for (Row row : rows(scenario)) {
+        md.append(
+            String.format(
+                Locale.ROOT,
+                "| %s | %s | %s | %s | %d | %s | %s | %s | %d | %d | %d/%d | %s |%n",
+                row.cell.preset(),
+                row.cell.mode(),
+                row.system,
+                row.client,
+                row.runs.size(),
+                seconds(row.writeMedian()),
+                seconds(row.writeMax()),
+                seconds(row.readMedian()),
+                row.sum(RunResult::writesAcked),
+                row.sum(RunResult::writesLost),
+                row.sum(RunResult::writeErrors),
+                row.sum(RunResult::readErrors),
+                ratio(row)));
+      }
+      md.append('\n');
+    }
+    switchoverSection(md);
+    errorsSection(md);
+    durationsSection(md);
+    md.append("## JMH: the DataSource's overhead\n\n");
+    md.append(
+        jmhSection.orElse(
+            "No JMH result found. Run `./mvnw -B -pl pgha-jdbc -am -Pjmh verify -DskipTests` (it"
+                + " writes `pgha-jdbc/target/jmh-result.json`), then the benchmark again.\n"));
+    return md.toString();
+  }
+
+  /** Issue 12's figures: the write stall a planned switchover costs each client. */
+  private void switchoverSection(StringBuilder md) {
+    List<Row> rows = rows(Scenario.SWITCHOVER.id);
+    if (rows.isEmpty()) {
+      return;
+    }
+    md.append("## Planned switchover: pgha-jdbc vs HikariCP + HAProxy\n\n");
+    md.append(
+        "The write stall per switchover (longest gap between acknowledged writes) and the failed"
+            + " write transactions, per client on the same cluster. Target for pgha-jdbc on pgha:"
+            + " 0 failed transactions, stall p50 at most 1 s.\n\n");
+    md.append(
+        "| preset | mode | system | client | switchovers | stall p50 | stall max | failed"
+            + " writes | failed per switchover (max) |\n");
+    md.append("|---|---|---|---|---:|---:|---:|---:|---:|\n");
+    for (Row row : rows) {
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %s | %s | %s | %d | %s | %s | %d | %d |%n",
+              row.cell.preset(),
+              row.cell.mode(),
+              row.system,
+              row.client,
+              row.runs.size(),
+              seconds(row.writeMedian()),
+              seconds(row.writeMax()),
+              row.sum(RunResult::writeErrors),
+              row.runs.stream().mapToLong(RunResult::writeErrors).max().orElse(0)));
+    }
+    md.append('\n');
+  }
+
+  private void errorsSection(StringBuilder md) {
+    md.append("## Client-visible errors\n\n");
+    Map<String, Map<String, Integer>> byClient = new TreeMap<>();
+    for (RunResult r : results) {
+      Map<String, Integer> kinds =
+          byClient.computeIfAbsent(r.system() + " / " + r.client(), k -> new TreeMap<>());
+      r.errorKinds().forEach((kind, n) -> kinds.merge(kind, n, Integer::sum));
+    }
+    if (byClient.values().stream().allMatch(Map::isEmpty)) {
+      md.append("None.\n\n");
+      return;
+    }
+    md.append("| system / client | count | SQLState and message (digits masked) |\n");
+    md.append("|---|---:|---|\n");
+    byClient.forEach(
+        (client, kinds) ->
+            kinds.forEach(
+                (kind, n) ->
+                    md.append("| ")
+                        .append(client)
+                        .append(" | ")
+                        .append(n)
+                        .append(" | ")
+                        .append(kind.replace("|", "\\|"))
+                        .append(" |\n")));
+    md.append('\n');
+  }
+
+  private void durationsSection(StringBuilder md) {
+    md.append("## Time per run\n\n");
+    md.append(
+        "From the fault until the cluster was healthy again (median seconds per run). Each run"
+            + " adds 2 s of baseline and a few seconds of settling; each cluster adds about a"
+            + " minute to start (etcd, three members, HAProxy). Choose bench.runs from these.\n\n");
+    md.append("| scenario | preset | mode | system | run (s) |\n|---|---|---|---|---:|\n");
+    Map<String, List<Double>> durations = new LinkedHashMap<>();
+    for (RunResult r : results) {
+      if (r.client().equals(Probe.PGHA_JDBC)) {
+        durations
+            .computeIfAbsent(
+                String.join(" | ", r.scenario(), r.preset(), r.mode(), r.system()),
+                k -> new ArrayList<>())
+            .add(r.runSeconds());
+      }
+    }
+    durations.forEach(
+        (k, v) ->
+            md.append("| ")
+                .append(k)
+                .append(" | ")
+                .append(String.format(Locale.ROOT, "%.0f", Stats.median(v)))
+                .append(" |\n"));
+    md.append('\n');
+  }
+
+  private String ratio(Row row) {
+    if (!row.system.equals(PGHA)) {
+      return "";
+    }
+    return rows(row.cell.scenario()).stream()
+        .filter(
+            r -> r.system.equals(PATRONI) && r.client.equals(row.client) && r.cell.equals(row.cell))
+        .findFirst()
+        .map(
+            p ->
+                p.writeMedian() > 0
+                    ? String.format(Locale.ROOT, "%.2f", row.writeMedian() / p.writeMedian())
+                    : "n/a")
+        .orElse("");
+  }
+
+  /** The runs grouped by cell, system and client, in the order they ran. */
+  List<Row> rows(String scenario) {
+    Map<List<Object>, Row> rows = new LinkedHashMap<>();
+    for (RunResult r : results) {
+      if (r.scenario().equals(scenario)) {
+        rows.computeIfAbsent(
+                List.of(r.cell(), r.system(), r.client()),
+                k -> new Row(r.cell(), r.system(), r.client(), new ArrayList<>()))
+            .runs
+            .add(r);
+      }
+    }
+    List<Row> sorted = new ArrayList<>(rows.values());
+    sorted.sort(
+        java.util.Comparator.comparing((Row r) -> r.cell.preset())
+            .thenComparing(r -> r.cell.mode())
+            .thenComparing(r -> r.system.equals(PGHA) ? 0 : 1)
+            .thenComparing(r -> r.client.equals(Probe.PGHA_JDBC) ? 0 : 1));
+    return sorted;
+  }
+
+  List<String> distinct(java.util.function.Function<RunResult, String> key) {
+    Set<String> seen = new LinkedHashSet<>();
+    results.forEach(r -> seen.add(key.apply(r)));
+    return List.copyOf(seen);
+  }
+
+  private static String title(String scenario) {
+    try {
+      return Scenario.byId(scenario).title + " (" + scenario + ")";
+    } catch (IllegalArgumentException e) {
+      return scenario;
+    }
+  }
+
+  static String seconds(double millis) {
+    return Double.isNaN(millis) ? "-" : String.format(Locale.ROOT, "%.2f s", millis / 1000);
+  }
+
+  /** The runs of one system and client in one cell. */
+  record Row(RunResult.Cell cell, String system, String client, List<RunResult> runs) {
+    double writeMedian() {
+      return Stats.median(runs.stream().map(r -> (double) r.writeUnavailableMs()).toList());
+    }
+
+    double writeMax() {
+      return Stats.max(runs.stream().map(r -> (double) r.writeUnavailableMs()).toList());
+    }
+
+    double readMedian() {
+      return Stats.median(runs.stream().map(r -> (double) r.readUnavailableMs()).toList());
+    }
+
+    long sum(java.util.function.ToLongFunction<RunResult> f) {
+      return runs.stream().mapToLong(f).sum();
+    }
+
+    String label() {
+      return cell.scenario()
+          + " "
+          + cell.preset()
+          + " "
+          + cell.mode()
+          + " - "
+          + system
+          + " / "
+          + client;
+    }
+  }
+}
