@@ -1,10 +1,10 @@
 package io.pgha.chaos;
 
-import io.pgha.core.LocalPghaCluster;
-import io.pgha.core.LocalPghaCluster.Node;
 import io.pgha.core.agent.AgentEvent;
 import io.pgha.jdbc.PghaDataSourceConfig;
 import io.pgha.jdbc.TopologyAwareDataSource;
+import io.pgha.testkit.cluster.LocalPghaCluster;
+import io.pgha.testkit.cluster.LocalPghaCluster.Node;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;

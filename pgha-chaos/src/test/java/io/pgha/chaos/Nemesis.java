@@ -1,8 +1,8 @@
 package io.pgha.chaos;
 
-import io.pgha.core.LocalPghaCluster;
-import io.pgha.core.LocalPghaCluster.Node;
 import io.pgha.testkit.EtcdMember;
+import io.pgha.testkit.cluster.LocalPghaCluster;
+import io.pgha.testkit.cluster.LocalPghaCluster.Node;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.ResultSet;

@@ -2,11 +2,11 @@ package io.pgha.chaos;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pgha.core.LocalPghaCluster;
 import io.pgha.core.agent.AgentEvent;
 import io.pgha.jdbc.PghaDataSourceConfig;
 import io.pgha.jdbc.TopologyAwareDataSource;
 import io.pgha.testkit.Testkit;
+import io.pgha.testkit.cluster.LocalPghaCluster;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

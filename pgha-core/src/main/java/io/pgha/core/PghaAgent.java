@@ -131,7 +131,7 @@ public final class PghaAgent implements AutoCloseable {
   }
 
   /** Stops without releasing anything, as if the host died. For failure tests. */
-  synchronized void halt() {
+  public synchronized void halt() {
     closeApi();
     if (agent != null) {
       agent.halt();

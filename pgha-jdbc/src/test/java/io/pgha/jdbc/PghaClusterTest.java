@@ -1,6 +1,6 @@
 package io.pgha.jdbc;
 
-import io.pgha.core.LocalPghaCluster;
+import io.pgha.testkit.cluster.LocalPghaCluster;
 import java.time.Duration;
 
 /**

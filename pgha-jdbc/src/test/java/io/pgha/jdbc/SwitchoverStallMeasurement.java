@@ -5,9 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.pgha.core.LocalPghaCluster;
 import io.pgha.testkit.LocalHaproxy;
 import io.pgha.testkit.Testkit;
+import io.pgha.testkit.cluster.LocalPghaCluster;
 import java.net.URI;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

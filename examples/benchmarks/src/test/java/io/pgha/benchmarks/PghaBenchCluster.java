@@ -1,6 +1,6 @@
 package io.pgha.benchmarks;
 
-import io.pgha.core.LocalPghaCluster;
+import io.pgha.testkit.cluster.LocalPghaCluster;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;

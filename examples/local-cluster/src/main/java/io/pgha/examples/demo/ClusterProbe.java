@@ -1,9 +1,9 @@
 package io.pgha.examples.demo;
 
-import io.pgha.core.LocalPghaCluster;
-import io.pgha.core.LocalPghaCluster.Node;
 import io.pgha.jdbc.Member;
 import io.pgha.jdbc.Topology;
+import io.pgha.testkit.cluster.LocalPghaCluster;
+import io.pgha.testkit.cluster.LocalPghaCluster.Node;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

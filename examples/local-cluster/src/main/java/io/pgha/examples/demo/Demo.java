@@ -1,10 +1,10 @@
 package io.pgha.examples.demo;
 
 import ch.qos.logback.classic.LoggerContext;
-import io.pgha.core.LocalPghaCluster;
-import io.pgha.core.LocalPghaCluster.Node;
 import io.pgha.jdbc.PghaDataSourceConfig;
 import io.pgha.jdbc.TopologyAwareDataSource;
+import io.pgha.testkit.cluster.LocalPghaCluster;
+import io.pgha.testkit.cluster.LocalPghaCluster.Node;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.sql.Connection;

@@ -1,7 +1,7 @@
 package io.pgha.examples.demo;
 
-import io.pgha.core.LocalPghaCluster;
-import io.pgha.core.LocalPghaCluster.Node;
+import io.pgha.testkit.cluster.LocalPghaCluster;
+import io.pgha.testkit.cluster.LocalPghaCluster.Node;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;

@@ -19,15 +19,9 @@ import java.util.concurrent.CancellationException;
  * 130 when Ctrl-C stopped it during the scenario.
  */
 public final class LocalClusterDemo {
-  private static final String LOGBACK_CONFIG = "logback.configurationFile";
-
   private LocalClusterDemo() {}
 
   public static void main(String[] args) {
-    // pgha-core's test jar (LocalPghaCluster) brings a logback-test.xml that would win over ours.
-    if (System.getProperty(LOGBACK_CONFIG) == null) {
-      System.setProperty(LOGBACK_CONFIG, "logback.xml");
-    }
     int status = run(args, System.out, System.err);
     if (status != 0) {
       System.exit(status);

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.pgha.core.LocalPghaCluster;
-import io.pgha.core.LocalPghaCluster.Node;
 import io.pgha.spring.boot.FailoverRetry;
+import io.pgha.testkit.cluster.LocalPghaCluster;
+import io.pgha.testkit.cluster.LocalPghaCluster.Node;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

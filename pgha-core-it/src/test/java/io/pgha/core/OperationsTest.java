@@ -3,9 +3,10 @@ package io.pgha.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.pgha.core.LocalPghaCluster.ApiResponse;
-import io.pgha.core.LocalPghaCluster.Node;
 import io.pgha.core.agent.AgentEvent;
+import io.pgha.testkit.cluster.LocalPghaCluster;
+import io.pgha.testkit.cluster.LocalPghaCluster.ApiResponse;
+import io.pgha.testkit.cluster.LocalPghaCluster.Node;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -317,7 +318,7 @@ class OperationsTest {
   }
 
   private static Optional<AgentEvent.PromotedWithDataLoss> dataLossReported(Node n) {
-    return n.events.stream()
+    return n.events().stream()
         .map(LocalPghaCluster.TimedEvent::event)
         .filter(AgentEvent.PromotedWithDataLoss.class::isInstance)
         .map(AgentEvent.PromotedWithDataLoss.class::cast)

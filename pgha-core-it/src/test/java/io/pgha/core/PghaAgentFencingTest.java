@@ -3,9 +3,10 @@ package io.pgha.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.pgha.core.LocalPghaCluster.Node;
 import io.pgha.core.agent.AgentEvent;
 import io.pgha.core.config.WatchdogMode;
+import io.pgha.testkit.cluster.LocalPghaCluster;
+import io.pgha.testkit.cluster.LocalPghaCluster.Node;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,12 +39,12 @@ class PghaAgentFencingTest {
         Files.createFile(device);
       }
       WatchdogMode mode = node.name.equals("pg3") ? WatchdogMode.REQUIRED : WatchdogMode.AUTOMATIC;
-      node.configure =
+      node.configure(
           b ->
               b.prePromote(
                       List.of("sh", "-c", "test ! -e " + denyFile(node) + " || exit 7"),
                       Duration.ofSeconds(10))
-                  .watchdog(mode, device, Duration.ofSeconds(1));
+                  .watchdog(mode, device, Duration.ofSeconds(1)));
     }
     // pg1 bootstraps, so that the scenario knows who leads.
     cluster.node("pg1").start();

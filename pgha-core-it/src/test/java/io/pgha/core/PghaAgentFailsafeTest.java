@@ -3,9 +3,10 @@ package io.pgha.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.pgha.core.LocalPghaCluster.Node;
 import io.pgha.core.agent.AgentEvent;
 import io.pgha.testkit.EtcdMember;
+import io.pgha.testkit.cluster.LocalPghaCluster;
+import io.pgha.testkit.cluster.LocalPghaCluster.Node;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -65,7 +66,7 @@ class PghaAgentFailsafeTest {
   @AfterAll
   static void stopCluster() {
     if (cluster != null) {
-      cluster.etcd.members().forEach(m -> m.resume());
+      cluster.etcd().members().forEach(m -> m.resume());
       cluster.close();
     }
   }
@@ -182,7 +183,7 @@ class PghaAgentFailsafeTest {
   }
 
   private static List<EtcdMember> etcdMembersToPause() {
-    return List.of(cluster.etcd.member(1), cluster.etcd.member(2));
+    return List.of(cluster.etcd().member(1), cluster.etcd().member(2));
   }
 
   private static void awaitFailsafeKeyListsAll(Node primary) {
@@ -199,7 +200,7 @@ class PghaAgentFailsafeTest {
     try {
       HttpResponse<String> r =
           HTTP.send(
-              HttpRequest.newBuilder(URI.create(node.agent.apiBaseUrl() + path))
+              HttpRequest.newBuilder(URI.create(node.apiUrl().orElseThrow() + path))
                   .timeout(Duration.ofSeconds(5))
                   .build(),
               HttpResponse.BodyHandlers.ofString());
@@ -211,7 +212,7 @@ class PghaAgentFailsafeTest {
 
   private static int patchConfig(Node node, String json) throws Exception {
     return HTTP.send(
-            HttpRequest.newBuilder(URI.create(node.agent.apiBaseUrl() + "/config"))
+            HttpRequest.newBuilder(URI.create(node.apiUrl().orElseThrow() + "/config"))
                 .timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "application/json")
                 .method("PATCH", HttpRequest.BodyPublishers.ofString(json))

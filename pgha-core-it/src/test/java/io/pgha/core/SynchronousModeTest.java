@@ -6,9 +6,10 @@ import static org.awaitility.Awaitility.await;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
-import io.pgha.core.LocalPghaCluster.Node;
 import io.pgha.core.cluster.SyncState;
 import io.pgha.core.dcs.PatroniCodec;
+import io.pgha.testkit.cluster.LocalPghaCluster;
+import io.pgha.testkit.cluster.LocalPghaCluster.Node;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -66,7 +67,7 @@ class SynchronousModeTest {
   static void startCluster() throws Exception {
     cluster = new LocalPghaCluster(3, TTL, Duration.ofSeconds(1), Duration.ofSeconds(2));
     etcd =
-        Client.builder().endpoints(cluster.etcd.clientEndpoints().toArray(String[]::new)).build();
+        Client.builder().endpoints(cluster.etcd().clientEndpoints().toArray(String[]::new)).build();
     cluster.startAll();
     Node primary = cluster.awaitHealthy(CONVERGE);
     primary.execute("CREATE TABLE t (id bigint PRIMARY KEY, written_on text)");
@@ -279,7 +280,7 @@ class SynchronousModeTest {
   private static Connection connect(Node node, int socketTimeoutSeconds) throws SQLException {
     Properties p = new Properties();
     p.setProperty("user", "postgres");
-    p.setProperty("password", LocalPghaCluster.SUPERUSER_PASSWORD);
+    p.setProperty("password", LocalPghaCluster.superuserPassword());
     p.setProperty("connectTimeout", "2");
     p.setProperty("socketTimeout", Integer.toString(socketTimeoutSeconds));
     return DriverManager.getConnection(
@@ -317,7 +318,7 @@ class SynchronousModeTest {
   }
 
   private static Optional<SyncState> syncKey() throws Exception {
-    String key = "/service/" + cluster.scope + "/sync";
+    String key = "/service/" + cluster.scope() + "/sync";
     List<KeyValue> kvs =
         etcd.getKVClient()
             .get(ByteSequence.from(key, StandardCharsets.UTF_8))
@@ -372,7 +373,7 @@ class SynchronousModeTest {
 
   private static int patchConfig(Node node, String json) throws Exception {
     HttpRequest request =
-        HttpRequest.newBuilder(URI.create(node.agent.apiBaseUrl() + "/config"))
+        HttpRequest.newBuilder(URI.create(node.apiUrl().orElseThrow() + "/config"))
             .timeout(Duration.ofSeconds(10))
             .header("Content-Type", "application/json")
             .method("PATCH", HttpRequest.BodyPublishers.ofString(json))
@@ -382,7 +383,7 @@ class SynchronousModeTest {
 
   private static String apiBody(Node node, String path) throws Exception {
     HttpRequest request =
-        HttpRequest.newBuilder(URI.create(node.agent.apiBaseUrl() + path))
+        HttpRequest.newBuilder(URI.create(node.apiUrl().orElseThrow() + path))
             .timeout(Duration.ofSeconds(5))
             .build();
     return HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body();

@@ -1,4 +1,4 @@
-package io.pgha.core;
+package io.pgha.testkit.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

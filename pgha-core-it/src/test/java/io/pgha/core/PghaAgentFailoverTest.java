@@ -3,7 +3,8 @@ package io.pgha.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.pgha.core.LocalPghaCluster.Node;
+import io.pgha.testkit.cluster.LocalPghaCluster;
+import io.pgha.testkit.cluster.LocalPghaCluster.Node;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

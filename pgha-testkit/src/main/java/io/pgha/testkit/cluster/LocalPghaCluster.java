@@ -1,5 +1,6 @@
-package io.pgha.core;
+package io.pgha.testkit.cluster;
 
+import io.pgha.core.PghaAgent;
 import io.pgha.core.agent.AgentEvent;
 import io.pgha.core.config.PghaConfig;
 import io.pgha.core.postgres.PostgresConfig;
@@ -54,9 +55,15 @@ public final class LocalPghaCluster implements AutoCloseable {
 
   /** One member: its configuration, its proxy to etcd and the agent running now (if any). */
   public final class Node {
+    /** The member's name: pg1, pg2, ... */
     public final String name;
+
+    /** The port its PostgreSQL listens on (127.0.0.1). */
     public final int pgPort;
+
     final Path dataDir;
+
+    /** This member's proxy to the first etcd member. */
     public final FaultProxy etcdProxy;
 
     /** This member's proxies, one per etcd member (the first is {@link #etcdProxy}). */
@@ -97,6 +104,20 @@ public final class LocalPghaCluster implements AutoCloseable {
     public Node tag(String key, String value) {
       tags.put(key, value);
       return this;
+    }
+
+    /**
+     * Adjusts this member's configuration (a watchdog, {@code pre_promote}, ...) for the agents
+     * started from now on; only for agents in this JVM.
+     */
+    public Node configure(UnaryOperator<PghaConfig.Builder> adjust) {
+      this.configure = adjust;
+      return this;
+    }
+
+    /** This member's PostgreSQL data directory. */
+    public Path dataDir() {
+      return dataDir;
     }
 
     /** Starts a fresh agent for this member (on its existing data, if any). */
@@ -357,6 +378,7 @@ public final class LocalPghaCluster implements AutoCloseable {
       postmaster.kill();
     }
 
+    /** The PID in the member's {@code postmaster.pid}, if the file is there. */
     public Optional<Long> postmasterPid() {
       try {
         Path pidFile = dataDir.resolve("postmaster.pid");
@@ -369,6 +391,7 @@ public final class LocalPghaCluster implements AutoCloseable {
       }
     }
 
+    /** A connection to this member's PostgreSQL as the {@code postgres} superuser. */
     public Connection connect() throws SQLException {
       Properties p = new Properties();
       p.setProperty("user", "postgres");
@@ -618,14 +641,17 @@ public final class LocalPghaCluster implements AutoCloseable {
     return SUPERUSER_PASSWORD;
   }
 
+  /** Every member, in name order. */
   public List<Node> nodes() {
     return new ArrayList<>(nodes.values());
   }
 
+  /** The member called {@code name} (pg1, pg2, ...), or null. */
   public Node node(String name) {
     return nodes.get(name);
   }
 
+  /** Starts an agent for every member. */
   public void startAll() {
     nodes.values().forEach(Node::start);
   }
@@ -678,6 +704,7 @@ public final class LocalPghaCluster implements AutoCloseable {
     throw new IllegalStateException("no " + what + " within " + timeout);
   }
 
+  /** Every member whose PostgreSQL accepts writes now (more than one is a split brain). */
   public List<Node> writablePrimaries() {
     return nodes.values().stream().filter(Node::isWritablePrimary).toList();
   }

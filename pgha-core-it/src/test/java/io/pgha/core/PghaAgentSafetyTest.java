@@ -3,8 +3,9 @@ package io.pgha.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.pgha.core.LocalPghaCluster.Node;
 import io.pgha.core.agent.AgentEvent;
+import io.pgha.testkit.cluster.LocalPghaCluster;
+import io.pgha.testkit.cluster.LocalPghaCluster.Node;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -172,7 +173,7 @@ class PghaAgentSafetyTest {
         .isGreaterThan(Duration.ofSeconds(10));
     assertThat(cluster.writablePrimaries()).containsExactly(next);
 
-    Path autoConf = old.dataDir.resolve("postgresql.auto.conf");
+    Path autoConf = old.dataDir().resolve("postgresql.auto.conf");
     List<String> repaired =
         Files.readAllLines(autoConf).stream()
             .filter(l -> !l.startsWith("max_connections"))

@@ -1,5 +1,6 @@
-package io.pgha.core;
+package io.pgha.testkit.cluster;
 
+import io.pgha.core.PghaAgent;
 import io.pgha.core.agent.AgentEvent;
 import java.io.IOException;
 import java.io.Reader;
@@ -10,10 +11,11 @@ import java.util.Properties;
 
 /**
  * One {@link LocalPghaCluster} member's agent as a JVM of its own: {@code java -cp <test class
- * path> io.pgha.core.LocalAgentMain <agent.properties>}. The agent is built exactly as the cluster
- * builds its embedded ones ({@link LocalPghaCluster#configOf}); SIGTERM stops it cleanly. Its
- * events go to standard output as lines the cluster parses back ({@link #parseEvent}), stamped with
- * {@link System#nanoTime()}, which on Linux is one clock for every process of the machine.
+ * path> io.pgha.testkit.cluster.LocalAgentMain <agent.properties>}. The agent is built exactly as
+ * the cluster builds its embedded ones ({@link LocalPghaCluster#configOf}); SIGTERM stops it
+ * cleanly. Its events go to standard output as lines the cluster parses back ({@link #parseEvent}),
+ * stamped with {@link System#nanoTime()}, which on Linux is one clock for every process of the
+ * machine.
  */
 public final class LocalAgentMain {
   static final String EVENT_PREFIX = "PGHA-EVENT\t";
