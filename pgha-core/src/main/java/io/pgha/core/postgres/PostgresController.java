@@ -26,6 +26,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.postgresql.PGConnection;
@@ -60,6 +61,15 @@ public final class PostgresController implements AutoCloseable {
   private volatile Upstream upstream;
   private volatile SynchronousStandbys synchronousStandbys = SynchronousStandbys.none();
   private volatile Map<String, String> dynamicParameters = Map.of();
+
+  /**
+   * How many fences were asked for. An operation that may make the server writable notes it when
+   * called and refuses to do so if a fence came since: its caller decided before the fence.
+   */
+  private final AtomicLong fences = new AtomicLong();
+
+  /** Set while a promotion may end recovery: a fence then quits the server, standby or not. */
+  private volatile boolean promoting;
 
   /**
    * Creates a controller: locates the binaries and resolves the OS user. When a postmaster already
@@ -153,13 +163,20 @@ public final class PostgresController implements AutoCloseable {
    * @throws PostgresControlException DATA_DIR_NOT_EMPTY, DATA_DIR_NOT_OWNED, INITDB_FAILED,
    *     PORT_IN_USE, START_FAILED, SQL_FAILED
    */
-  public synchronized void bootstrap(Duration timeout) {
+  public void bootstrap(Duration timeout) {
+    long fenceEpoch = fences.get();
+    synchronized (this) {
+      bootstrap(timeout, fenceEpoch);
+    }
+  }
+
+  private void bootstrap(Duration timeout, long fenceEpoch) {
     long deadline = deadline(timeout);
     requireStopped("bootstrap");
     dataDir.prepareEmpty(false, "bootstrap");
     runInitdb(remaining(deadline));
     try {
-      start(false, null, remaining(deadline));
+      start(false, null, remaining(deadline), fenceEpoch);
       createRoles();
     } catch (RuntimeException e) {
       discardHalfBootstrappedCluster(e);
@@ -353,8 +370,11 @@ public final class PostgresController implements AutoCloseable {
    * @throws PostgresControlException DATA_DIR_MISSING, DATA_DIR_NOT_OWNED, PORT_IN_USE,
    *     START_FAILED, WRONG_STATE when it already runs
    */
-  public synchronized void startAsPrimary(Duration timeout) {
-    start(false, null, timeout);
+  public void startAsPrimary(Duration timeout) {
+    long fenceEpoch = fences.get();
+    synchronized (this) {
+      start(false, null, timeout, fenceEpoch);
+    }
   }
 
   /**
@@ -365,7 +385,7 @@ public final class PostgresController implements AutoCloseable {
    * @throws PostgresControlException as {@link #startAsPrimary}
    */
   public synchronized void startAsStandby(Upstream leader, Duration timeout) {
-    start(true, leader, timeout);
+    start(true, leader, timeout, 0);
   }
 
   /**
@@ -376,11 +396,18 @@ public final class PostgresController implements AutoCloseable {
    * @throws PostgresControlException as {@link #startAsPrimary}
    */
   public synchronized void startReadOnly(Duration timeout) {
-    start(true, null, timeout);
+    start(true, null, timeout, 0);
   }
 
-  private void start(boolean standby, Upstream leader, Duration timeout) {
+  /**
+   * @param fenceEpoch {@link #fences} when the caller decided; a fence since then forbids starting
+   *     read-write (ignored for a standby)
+   */
+  private void start(boolean standby, Upstream leader, Duration timeout, long fenceEpoch) {
     long deadline = deadline(timeout);
+    if (!standby) {
+      requireNotFencedSince(fenceEpoch, "starting PostgreSQL read-write");
+    }
     if (!dataDir.isInitialized()) {
       throw new PostgresControlException(
           Kind.DATA_DIR_MISSING,
@@ -407,6 +434,11 @@ public final class PostgresController implements AutoCloseable {
       Postmaster started = Postmaster.started(builder.start());
       postmaster.set(started);
       watch(started);
+      if (!standby && fences.get() != fenceEpoch) {
+        // A fence that came before the postmaster was known to it could not stop it: do it here.
+        quit(started.pid(), started, Duration.ofSeconds(10));
+        requireNotFencedSince(fenceEpoch, "starting PostgreSQL read-write");
+      }
       LOG.info(
           "{}: started PostgreSQL (pid {}) as {}",
           config.name(),
@@ -592,14 +624,107 @@ public final class PostgresController implements AutoCloseable {
   }
 
   /**
+   * Fencing: makes PostgreSQL stop taking writes at once when it runs read-write, or may become so
+   * (a promotion under way), by sending its postmaster SIGQUIT (an immediate shutdown), then waits
+   * at most {@code timeout} for it to exit. A standby ({@code standby.signal}) is left running.
+   *
+   * <p>It takes no lock and opens no connection, so neither a promotion, restart or demotion in
+   * progress (with its checkpoint or pg_rewind) nor a hung server holds it up; any such operation
+   * that was called before the fence will not make the server writable again. The exit is seen by
+   * the supervision as requested, not as a crash. A postmaster that does not act on the signal
+   * within a second (stopped, stuck) has its processes told to quit directly.
+   *
+   * @return whether a postmaster was told to quit
+   * @throws PostgresControlException STOP_FAILED when it still runs after {@code timeout}
+   */
+  public boolean fence(Duration timeout) {
+    fences.incrementAndGet();
+    Postmaster current = postmaster.get();
+    OptionalLong pid = pid();
+    if (pid.isEmpty() || (!promoting && files.hasStandbySignal())) {
+      return false;
+    }
+    LOG.warn(
+        "{}: fencing: immediate shutdown of PostgreSQL (SIGQUIT to postmaster pid {})",
+        config.name(),
+        pid.getAsLong());
+    quit(
+        pid.getAsLong(),
+        current != null && current.pid() == pid.getAsLong() ? current : null,
+        timeout);
+    return true;
+  }
+
+  /** SIGQUIT to a postmaster (then to its processes if it does not act), waiting for its exit. */
+  private void quit(long pid, Postmaster known, Duration timeout) {
+    long deadline = deadline(timeout);
+    if (known != null) {
+      known.markStopRequested();
+    }
+    Signals.send("QUIT", List.of(pid));
+    if (awaitExit(pid, known, Duration.ofMillis(Math.min(1000, timeout.toMillis())))) {
+      return;
+    }
+    List<Long> processes =
+        ProcessHandle.of(pid)
+            .map(h -> h.descendants().map(ProcessHandle::pid).toList())
+            .orElse(List.of());
+    LOG.warn(
+        "{}: postmaster (pid {}) did not exit on SIGQUIT; sending it to its {} processes",
+        config.name(),
+        pid,
+        processes.size());
+    Signals.send("QUIT", processes);
+    if (!awaitExit(pid, known, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+      throw new PostgresControlException(
+          Kind.STOP_FAILED,
+          "PostgreSQL on "
+              + config.dataDir()
+              + " (pid "
+              + pid
+              + ") did not quit within "
+              + timeout);
+    }
+  }
+
+  private static boolean awaitExit(long pid, Postmaster known, Duration timeout) {
+    java.util.concurrent.CompletableFuture<?> exit =
+        known != null
+            ? known.exit()
+            : ProcessHandle.of(pid)
+                .map(h -> (java.util.concurrent.CompletableFuture<?>) h.onExit())
+                .orElse(java.util.concurrent.CompletableFuture.completedFuture(null));
+    try {
+      exit.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      return true;
+    } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
+      return ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true);
+    }
+  }
+
+  private void requireNotFencedSince(long fenceEpoch, String action) {
+    if (fences.get() != fenceEpoch) {
+      throw new PostgresControlException(
+          Kind.WRONG_STATE,
+          action + " on " + config.name() + " refused: PostgreSQL was fenced since it was asked");
+    }
+  }
+
+  /**
    * Stops (fast) and starts again in the same role and with the same leader, e.g. to apply a
    * parameter that needs a restart.
    */
-  public synchronized void restart(Duration timeout) {
-    long deadline = deadline(timeout);
-    boolean standby = files.hasStandbySignal();
-    stop(StopMode.FAST, remaining(deadline));
-    start(standby, standby ? upstream : null, remaining(deadline));
+  public void restart(Duration timeout) {
+    long fenceEpoch = fences.get();
+    synchronized (this) {
+      long deadline = deadline(timeout);
+      boolean standby = files.hasStandbySignal();
+      stop(StopMode.FAST, remaining(deadline));
+      start(standby, standby ? upstream : null, remaining(deadline), fenceEpoch);
+    }
   }
 
   /** Rewrites the managed parameter file and pg_hba.conf and reloads them (pg_reload_conf). */
@@ -643,8 +768,20 @@ public final class PostgresController implements AutoCloseable {
    * status as soon as it accepts writes, before the checkpoint: whoever waits for the new primary
    * need not wait for that too.
    */
-  public synchronized Promotion promote(
+  public Promotion promote(
       Duration timeout, java.util.function.Consumer<PostgresStatus> whenWritable) {
+    long fenceEpoch = fences.get();
+    synchronized (this) {
+      try {
+        return promote(timeout, whenWritable, fenceEpoch);
+      } finally {
+        promoting = false;
+      }
+    }
+  }
+
+  private Promotion promote(
+      Duration timeout, java.util.function.Consumer<PostgresStatus> whenWritable, long fenceEpoch) {
     if (!isRunning()) {
       requireStandby("promote");
     }
@@ -653,6 +790,10 @@ public final class PostgresController implements AutoCloseable {
     // authentication, and the promotion is what writers are waiting for.
     try (Connection c = connectForPromotion(seconds + 10)) {
       requireStandby("promote", StatusQuery.read(c));
+      // Set before the check, read by fence() after it counts itself: one of the two sees the
+      // other, so a fence either stops this promotion here or quits the server it promotes.
+      promoting = true;
+      requireNotFencedSince(fenceEpoch, "promoting");
       // pg_promote(wait => true) looks for the end of recovery only every 100 ms; asking for the
       // promotion and watching for its end here tells it sooner.
       try (Statement s = c.createStatement();
@@ -817,7 +958,7 @@ public final class PostgresController implements AutoCloseable {
                 + " removal");
       }
     }
-    start(true, leader, remaining(deadline));
+    start(true, leader, remaining(deadline), 0);
     return demotion;
   }
 
