@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.pgha.core.LocalPghaCluster.Node;
+import io.pgha.core.agent.AgentEvent;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,9 +20,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The lease reflex fences without waiting, on a real 2-member cluster: a leader that loses its
- * lease while its promotion's checkpoint is held up stops taking writes at its lease deadline, not
- * when the checkpoint ends.
+ * The lease reflex fences without waiting, on real 2-member clusters: a leader that loses its lease
+ * while its promotion's checkpoint is held up stops taking writes at its lease deadline, not when
+ * the checkpoint ends; a leader whose agent was frozen past its ttl (while its PostgreSQL ran on
+ * and a replica took over) fences as its first act on waking, before its HA loop's next cycle.
  */
 class PghaAgentLeaseFencingTest {
   private static final Duration TTL = Duration.ofSeconds(6);
@@ -70,6 +72,98 @@ class PghaAgentLeaseFencingTest {
         pg2.healEtcd();
       }
     }
+  }
+
+  @Test
+  void aThawedLeaderFencesBeforeItsFirstHaCycle() throws Exception {
+    try (LocalPghaCluster cluster =
+        new LocalPghaCluster(2, TTL, Duration.ofSeconds(1), Duration.ofSeconds(2))
+            .agentsInOwnJvm(true)) {
+      Node pg1 = cluster.node("pg1");
+      Node pg2 = cluster.node("pg2");
+      pg1.start();
+      await().atMost(CONVERGE).until(pg1::isWritablePrimary);
+      pg1.execute("CREATE TABLE fencing_probe (x int)");
+      pg2.start();
+      assertThat(cluster.awaitHealthy(CONVERGE)).isSameAs(pg1);
+
+      // Frozen past its ttl: pg2 takes over while pg1's PostgreSQL, which nothing can stop while
+      // its agent is frozen, still takes writes.
+      pg1.pauseAgent();
+      await().atMost(CONVERGE).until(pg2::isWritablePrimary);
+      assertThat(insert(pg1)).as("the frozen leader's PostgreSQL still takes writes").isTrue();
+
+      Path log = pg1.dataDir.resolveSibling("agent.log");
+      long logOffset = Files.size(log);
+      long resumed = System.nanoTime();
+      pg1.resumeAgent();
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .pollInterval(Duration.ofMillis(50))
+          .until(() -> !insert(pg1));
+      long stoppedAfterMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - resumed);
+      assertThat(stoppedAfterMillis)
+          .as("writes stopped %d ms after the agent woke", stoppedAfterMillis)
+          .isLessThan(3000);
+
+      // The reflex, not a decision of its loop, demoted it; the fence began before the HA loop
+      // logged anything (its decision comes once it has read etcd).
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> pg1.firstEventNanos(AgentEvent.Demoted.class, resumed).isPresent());
+      assertThat(demotedBy(pg1, resumed))
+          .as("why pg1 was demoted after it woke")
+          .isNotEqualTo("the decision was to demote");
+      await().atMost(CONVERGE).until(() -> firstLoopLine(since(log, logOffset)) >= 0);
+      List<String> lines = since(log, logOffset);
+      int fence = indexOf(lines, "immediate shutdown of PostgreSQL");
+      assertThat(fence).as("the fence in pg1's log after it woke:%n%s", lines).isNotNegative();
+      assertThat(fence)
+          .as("the fence comes before the HA loop's first line:%n%s", lines)
+          .isLessThan(firstLoopLine(lines));
+
+      assertThat(cluster.awaitHealthy(CONVERGE)).as("pg1 rejoins as a replica").isSameAs(pg2);
+    }
+  }
+
+  /** The reason of the member's first Demoted event after {@code sinceNanos}. */
+  private static String demotedBy(Node node, long sinceNanos) {
+    return node.events().stream()
+        .filter(e -> e.nanos() - sinceNanos > 0 && e.event() instanceof AgentEvent.Demoted)
+        .map(e -> ((AgentEvent.Demoted) e.event()).reason())
+        .findFirst()
+        .orElseThrow();
+  }
+
+  private static List<String> since(Path log, long offset) throws IOException {
+    byte[] all = Files.readAllBytes(log);
+    return new String(all, (int) offset, all.length - (int) offset, StandardCharsets.UTF_8)
+        .lines()
+        .toList();
+  }
+
+  private static int indexOf(List<String> lines, String text) {
+    for (int i = 0; i < lines.size(); i++) {
+      if (lines.get(i).contains(text)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** The first line the HA loop's thread logged, other than the fence it ran itself. */
+  private static int firstLoopLine(List<String> lines) {
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i);
+      if (line.contains("[pgha-ha-pg1]")
+          && !line.contains("immediate shutdown of PostgreSQL")
+          && !line.contains("lease deadline passed")
+          && !line.contains("demoting: stopping PostgreSQL")
+          && !line.contains("event: Demoted")) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** Whether an INSERT commits on the member now. */

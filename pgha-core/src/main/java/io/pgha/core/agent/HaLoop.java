@@ -160,6 +160,7 @@ final class HaLoop implements AutoCloseable {
   }
 
   private void cycle() {
+    safety.beforeCycle();
     long readAt = System.nanoTime();
     ClusterView view;
     try {
