@@ -211,7 +211,7 @@ final class ActionExecutor {
 
   private boolean promote(ClusterView view) throws DcsException {
     PostgresStatus status = postgres.probe();
-    if (status.acceptingConnections() && !Boolean.TRUE.equals(status.inRecovery())) {
+    if (status.isReadWrite()) {
       state.primary();
       return true;
     }
@@ -516,7 +516,7 @@ final class ActionExecutor {
 
   private boolean isReadWrite() {
     PostgresStatus status = postgres.probe();
-    return status.acceptingConnections() && Boolean.FALSE.equals(status.inRecovery());
+    return status.isReadWrite();
   }
 
   private static Upstream upstreamOf(ClusterView view, String member) {

@@ -84,7 +84,7 @@ final class SyncKeeper {
         return;
       }
       PostgresStatus status = postgres.probe();
-      if (!status.acceptingConnections() || !Boolean.FALSE.equals(status.inRecovery())) {
+      if (!status.isReadWrite()) {
         return;
       }
       if (status.replication().stream().noneMatch(r -> "sync".equals(r.syncState()))) {

@@ -116,7 +116,7 @@ final class Promoter {
    * @throws PostgresControlException WRONG_STATE unless {@code status} is a standby that answers
    */
   static void requireStandby(String member, String action, PostgresStatus status) {
-    if (!status.acceptingConnections() || !Boolean.TRUE.equals(status.inRecovery())) {
+    if (!status.isStandby()) {
       throw new PostgresControlException(
           Kind.WRONG_STATE,
           action

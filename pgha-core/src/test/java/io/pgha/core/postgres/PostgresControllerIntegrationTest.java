@@ -117,7 +117,8 @@ class PostgresControllerIntegrationTest {
       rs.next();
       assertThat(primary.running()).isTrue();
       assertThat(primary.acceptingConnections()).isTrue();
-      assertThat(primary.inRecovery()).isEqualTo(rs.getBoolean(1)).isFalse();
+      assertThat(primary.isStandby()).isEqualTo(rs.getBoolean(1)).isFalse();
+      assertThat(primary.state()).isEqualTo(ServerState.PRIMARY);
       assertThat(primary.serverVersion()).isEqualTo(rs.getInt(2));
       assertThat(primary.systemIdentifier()).isEqualTo(rs.getString(3));
       assertThat(primary.postmasterStartTime().toInstant())
@@ -132,7 +133,7 @@ class PostgresControllerIntegrationTest {
     }
 
     PostgresStatus standby = b.probe();
-    assertThat(standby.inRecovery()).isTrue();
+    assertThat(standby.isStandby()).isTrue();
     assertThat(standby.systemIdentifier()).isEqualTo(primary.systemIdentifier());
     assertThat(standby.timeline()).isEqualTo(1);
     assertThat(standby.walReceiverStatus()).isEqualTo("streaming");
@@ -236,7 +237,7 @@ class PostgresControllerIntegrationTest {
       assertThat(promotion.previousTimeline()).isEqualTo(1);
       assertThat(promotion.newTimeline()).isEqualTo(2);
       assertThat(promotion.switchLsn()).isNotNull();
-      assertThat(b.probe().inRecovery()).isFalse();
+      assertThat(b.probe().isStandby()).isFalse();
       assertThat(b.probe().timeline()).isEqualTo(2);
 
       follow.get(30, java.util.concurrent.TimeUnit.SECONDS);
@@ -267,7 +268,7 @@ class PostgresControllerIntegrationTest {
     await().atMost(Duration.ofSeconds(30)).until(() -> ids(a).equals(ids(b)));
     assertThat(ids(a)).containsExactly(1, 2, 3, 10, 11);
     PostgresStatus rejoined = a.probe();
-    assertThat(rejoined.inRecovery()).isTrue();
+    assertThat(rejoined.isStandby()).isTrue();
     assertThat(rejoined.timeline()).isEqualTo(2);
   }
 
@@ -313,7 +314,7 @@ class PostgresControllerIntegrationTest {
     assertThat(a.pid()).isPresent().isNotEqualTo(java.util.OptionalLong.of(before));
     assertThat(show(a, "max_connections")).isEqualTo("31");
     assertThat(a.probe().pendingRestart()).isFalse();
-    assertThat(a.probe().inRecovery()).isFalse();
+    assertThat(a.probe().isStandby()).isFalse();
   }
 
   @Test
@@ -371,7 +372,7 @@ class PostgresControllerIntegrationTest {
     b.stop(StopMode.FAST, TIMEOUT);
     b.startAsStandby(null, TIMEOUT);
     PostgresStatus waiting = b.probe();
-    assertThat(waiting.inRecovery()).isTrue();
+    assertThat(waiting.isStandby()).isTrue();
     assertThat(waiting.walReceiverStatus()).isNull();
 
     // A second controller on the same data directory (an agent restarted) finds it running.
