@@ -38,11 +38,7 @@ class PghaAgentLeaseFencingTest {
         new LocalPghaCluster(2, TTL, Duration.ofSeconds(1), Duration.ofSeconds(2))) {
       Node pg1 = cluster.node("pg1");
       Node pg2 = cluster.node("pg2");
-      pg1.start();
-      await().atMost(CONVERGE).until(pg1::isWritablePrimary);
-      pg1.execute("CREATE TABLE fencing_probe (x int)");
-      pg2.start();
-      assertThat(cluster.awaitHealthy(CONVERGE)).isSameAs(pg1);
+      startWithLeader(cluster, pg1, pg2);
 
       // pg2's checkpointer stops (as on a disk that stalls): the CHECKPOINT that follows its
       // promotion, which runs while it already takes writes, lasts until it is resumed.
@@ -81,11 +77,7 @@ class PghaAgentLeaseFencingTest {
             .agentsInOwnJvm(true)) {
       Node pg1 = cluster.node("pg1");
       Node pg2 = cluster.node("pg2");
-      pg1.start();
-      await().atMost(CONVERGE).until(pg1::isWritablePrimary);
-      pg1.execute("CREATE TABLE fencing_probe (x int)");
-      pg2.start();
-      assertThat(cluster.awaitHealthy(CONVERGE)).isSameAs(pg1);
+      startWithLeader(cluster, pg1, pg2);
 
       // Frozen past its ttl: pg2 takes over while pg1's PostgreSQL, which nothing can stop while
       // its agent is frozen, still takes writes.
@@ -124,6 +116,16 @@ class PghaAgentLeaseFencingTest {
 
       assertThat(cluster.awaitHealthy(CONVERGE)).as("pg1 rejoins as a replica").isSameAs(pg2);
     }
+  }
+
+  /** Starts the leader (it bootstraps), creates the probe table, then the replica. */
+  private static void startWithLeader(LocalPghaCluster cluster, Node leader, Node replica)
+      throws SQLException {
+    leader.start();
+    await().atMost(CONVERGE).until(leader::isWritablePrimary);
+    leader.execute("CREATE TABLE fencing_probe (x int)");
+    replica.start();
+    assertThat(cluster.awaitHealthy(CONVERGE)).isSameAs(leader);
   }
 
   /** The reason of the member's first Demoted event after {@code sinceNanos}. */
