@@ -211,7 +211,7 @@ final class ActionExecutor {
 
   private boolean promote(ClusterView view) throws DcsException {
     PostgresStatus status = postgres.probe();
-    if (status.acceptingConnections() && !Boolean.TRUE.equals(status.inRecovery())) {
+    if (status.isReadWrite()) {
       state.primary();
       return true;
     }
@@ -500,26 +500,23 @@ final class ActionExecutor {
   // ------------------------------------------------------------------ fencing
 
   /**
-   * Stops PostgreSQL accepting writes at once (immediate stop) if it runs read-write. Also the
-   * reflex run when the lease is lost, without waiting for the loop.
+   * Stops PostgreSQL accepting writes at once (immediate shutdown) if it runs read-write. Also the
+   * reflex run when the lease is lost, without waiting for the loop: it takes no lock that a
+   * promotion, restart or demotion holds, and does not ask the server anything first, so neither
+   * those nor a hung server hold it up (see {@link PostgresController#fence}).
    */
   void fence(String why) {
-    if (!postgres.isRunning()) {
-      return;
-    }
-    PostgresStatus status = postgres.probe();
-    if (status.acceptingConnections() && Boolean.TRUE.equals(status.inRecovery())) {
+    if (!postgres.fence(timeouts.stop())) {
       return;
     }
     LOG.warn("[{}] demoting: stopping PostgreSQL immediately because {}", name, why);
-    postgres.stop(StopMode.IMMEDIATE, timeouts.stop());
     state.update(f -> f.withLastRunAsPrimary(true));
     events.publish(new AgentEvent.Demoted(name, why));
   }
 
   private boolean isReadWrite() {
     PostgresStatus status = postgres.probe();
-    return status.acceptingConnections() && Boolean.FALSE.equals(status.inRecovery());
+    return status.isReadWrite();
   }
 
   private static Upstream upstreamOf(ClusterView view, String member) {

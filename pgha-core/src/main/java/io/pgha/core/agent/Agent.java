@@ -15,9 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +33,7 @@ public final class Agent implements AutoCloseable {
   private final ActionExecutor executor;
   private final PeerProbe peers;
   private final HaLoop loop;
-  private final ExecutorService reflexes;
+  private final LeaseReflex reflex;
   private final List<AutoCloseable> subscriptions = new ArrayList<>();
   private final AgentTimeouts timeouts;
   private final ApiBridge api;
@@ -132,7 +129,8 @@ public final class Agent implements AutoCloseable {
             dcs,
             bootstrapConfig,
             new FailsafeHeartbeats(name, connUrl, apiUrl, apiCredentials),
-            why -> submitReflex(() -> executor.fence(why)));
+            this::fenceDeferredByFailsafe);
+    this.reflex = new LeaseReflex(name, dcs, failsafe, executor::fence, timeouts.stop());
     this.loop =
         new HaLoop(
             name,
@@ -145,17 +143,10 @@ public final class Agent implements AutoCloseable {
             memberRecord,
             bootstrapConfig,
             timeouts,
-            new LeaderSafety(failsafe, watchdog));
+            new LeaderSafety(failsafe, watchdog, reflex));
     this.api =
         new ApiBridge(
             name, scope, identity.tags(), apiUrl, connUrl, dcs, postgres, state, loop, failsafe);
-    this.reflexes =
-        Executors.newSingleThreadExecutor(
-            r -> {
-              Thread t = new Thread(r, "pgha-fence-" + name);
-              t.setDaemon(true);
-              return t;
-            });
   }
 
   /** Starts the HA loop and the reflexes. */
@@ -166,9 +157,7 @@ public final class Agent implements AutoCloseable {
               // The clock is already running against us: fence now, on a thread of its own, and
               // let the loop decide what comes next from fresh state. In failsafe mode, every
               // member's confirmation may stand in for etcd's for a while.
-              if (!failsafe.deferFencing("leadership lost: " + reason)) {
-                submitReflex(() -> executor.fence("leadership lost: " + reason));
-              }
+              reflex.leadershipLost(reason);
               loop.wakeUp();
             }));
     subscriptions.add(
@@ -187,6 +176,7 @@ public final class Agent implements AutoCloseable {
           }
         });
     failsafe.start();
+    reflex.start();
     loop.start();
   }
 
@@ -266,19 +256,9 @@ public final class Agent implements AutoCloseable {
     closeQuietly();
   }
 
-  private void submitReflex(Runnable reflex) {
-    try {
-      reflexes.execute(
-          () -> {
-            try {
-              reflex.run();
-            } catch (RuntimeException e) {
-              LOG.error("[{}] fencing failed", name, e);
-            }
-          });
-    } catch (RejectedExecutionException e) {
-      LOG.debug("[{}] reflex not run: stopping", name);
-    }
+  /** Failsafe mode's deferred fence, once its confirmations lapse: the reflex carries it out. */
+  private void fenceDeferredByFailsafe(String why) {
+    reflex.fence(why);
   }
 
   private void closeQuietly() {
@@ -289,7 +269,7 @@ public final class Agent implements AutoCloseable {
         LOG.debug("[{}] unsubscribing: {}", name, e.toString());
       }
     }
-    reflexes.shutdownNow();
+    reflex.close();
     failsafe.close();
     watchdog.abandon();
     peers.close();

@@ -86,7 +86,7 @@ final class ApiBridge implements ManagementActions {
     if (status == null || !status.acceptingConnections()) {
       return Role.UNKNOWN;
     }
-    return Boolean.TRUE.equals(status.inRecovery()) ? Role.REPLICA : Role.PRIMARY;
+    return status.isStandby() ? Role.REPLICA : Role.PRIMARY;
   }
 
   @Override

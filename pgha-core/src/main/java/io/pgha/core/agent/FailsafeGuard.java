@@ -282,7 +282,7 @@ final class FailsafeGuard implements AutoCloseable {
   }
 
   static boolean runsReadWrite(PostgresStatus s) {
-    return s != null && s.acceptingConnections() && Boolean.FALSE.equals(s.inRecovery());
+    return s != null && s.isReadWrite();
   }
 
   @Override

@@ -160,6 +160,7 @@ final class HaLoop implements AutoCloseable {
   }
 
   private void cycle() {
+    safety.beforeCycle();
     long readAt = System.nanoTime();
     ClusterView view;
     try {
@@ -199,15 +200,10 @@ final class HaLoop implements AutoCloseable {
 
     PostgresStatus after = publish(view, config, decision);
     safety.afterCycle(view, config, after);
-    if (config.useSlots()
-        && dcs.holdsLeadership()
-        && after.acceptingConnections()
-        && Boolean.FALSE.equals(after.inRecovery())) {
+    if (config.useSlots() && dcs.holdsLeadership() && after.isReadWrite()) {
       slots.sync(view, TimeUnit.SECONDS.toNanos(2L * config.ttl()));
     }
-    if (dcs.holdsLeadership()
-        && after.acceptingConnections()
-        && Boolean.FALSE.equals(after.inRecovery())) {
+    if (dcs.holdsLeadership() && after.isReadWrite()) {
       executor.keepSynchronousReplication(config, after);
     }
   }
@@ -234,7 +230,7 @@ final class HaLoop implements AutoCloseable {
 
   private LocalState observe(PostgresStatus status, long nowNanos, DynamicConfig config) {
     boolean up = status.acceptingConnections();
-    boolean readWrite = up && Boolean.FALSE.equals(status.inRecovery());
+    boolean readWrite = status.isReadWrite();
     if (up) {
       state.observed(true, readWrite, status.systemIdentifier(), nowNanos);
     } else if (postgres.isInitialized()) {
@@ -252,7 +248,7 @@ final class HaLoop implements AutoCloseable {
         LocalState.builder()
             .dataDirectoryEmpty(!postgres.isInitialized())
             .running(up)
-            .inRecovery(up && Boolean.TRUE.equals(status.inRecovery()))
+            .inRecovery(status.isStandby())
             .timeline(status.timeline() == null ? 0 : status.timeline())
             .walPosition(position == null ? 0 : position.value())
             .lastRunAsPrimary(facts.lastRunAsPrimary())

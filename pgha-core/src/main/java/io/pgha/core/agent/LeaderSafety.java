@@ -6,20 +6,33 @@ import io.pgha.core.ha.LocalState;
 import io.pgha.core.postgres.PostgresStatus;
 
 /**
- * What the HA loop does for safety beyond the lease in every cycle: failsafe mode's facts and key
- * ({@link FailsafeGuard}) and the watchdog's keep-alive ({@link Watchdog}).
+ * What the HA loop does for safety in every cycle: first the lease reflex's check ({@link
+ * LeaseReflex}: a leader whose lease deadline passed, e.g. a host thawed after a freeze, fences
+ * before the loop reads etcd or acts), then failsafe mode's facts and key ({@link FailsafeGuard})
+ * and the watchdog's keep-alive ({@link Watchdog}).
  */
 final class LeaderSafety {
   private final FailsafeGuard failsafe;
   private final Watchdog watchdog;
+  private final LeaseReflex reflex;
 
-  LeaderSafety(FailsafeGuard failsafe, Watchdog watchdog) {
+  LeaderSafety(FailsafeGuard failsafe, Watchdog watchdog, LeaseReflex reflex) {
     this.failsafe = failsafe;
     this.watchdog = watchdog;
+    this.reflex = reflex;
   }
 
-  /** Before the decision: adds failsafe facts to the local state. */
+  /** First thing in a cycle: fences if the lease deadline passed, and waits for any fence. */
+  void beforeCycle() {
+    reflex.beforeCycle();
+  }
+
+  /**
+   * Before the decision: fences (and waits) if the lease deadline passed since the cycle began (a
+   * host frozen in the middle of a cycle decides only after its fence), then adds failsafe facts.
+   */
   void contribute(LocalState.Builder b, DynamicConfig config) {
+    reflex.beforeCycle();
     failsafe.contribute(b, config);
   }
 

@@ -37,7 +37,7 @@ final class MemberRecord {
     if (!status.acceptingConnections()) {
       return b.role(Role.UNKNOWN).build();
     }
-    boolean replica = Boolean.TRUE.equals(status.inRecovery());
+    boolean replica = status.isStandby();
     b.role(replica ? Role.REPLICA : Role.PRIMARY);
     Lsn position = status.walPosition();
     if (position != null) {

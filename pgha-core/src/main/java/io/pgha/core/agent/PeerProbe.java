@@ -132,7 +132,7 @@ final class PeerProbe implements AutoCloseable {
     Lsn position = status.walPosition();
     return new PeerPosition(
         name,
-        !Boolean.TRUE.equals(status.inRecovery()),
+        !status.isStandby(),
         status.timeline() == null ? 0 : status.timeline(),
         position == null ? 0 : position.value());
   }

@@ -40,7 +40,7 @@ final class SlotKeeper {
     long now = System.nanoTime();
     try {
       Set<String> present = new TreeSet<>();
-      for (ReplicationSlot slot : postgres.replicationSlots()) {
+      for (ReplicationSlot slot : postgres.replication().slots()) {
         if (!"physical".equals(slot.type())) {
           continue;
         }
@@ -48,14 +48,14 @@ final class SlotKeeper {
         if (wanted.contains(slot.name()) || slot.active()) {
           unusedSinceNanos.remove(slot.name());
         } else if (now - unusedSinceNanos.computeIfAbsent(slot.name(), k -> now) > graceNanos) {
-          postgres.dropReplicationSlot(slot.name());
+          postgres.replication().dropSlot(slot.name());
           unusedSinceNanos.remove(slot.name());
           LOG.info("[{}] dropped replication slot {}: no member uses it", name, slot.name());
         }
       }
       for (String slot : wanted) {
         if (!present.contains(slot)) {
-          postgres.createReplicationSlot(slot);
+          postgres.replication().createSlot(slot);
           LOG.info("[{}] created replication slot {}", name, slot);
         }
       }

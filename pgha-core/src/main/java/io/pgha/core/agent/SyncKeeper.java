@@ -84,7 +84,7 @@ final class SyncKeeper {
         return;
       }
       PostgresStatus status = postgres.probe();
-      if (!status.acceptingConnections() || !Boolean.FALSE.equals(status.inRecovery())) {
+      if (!status.isReadWrite()) {
         return;
       }
       if (status.replication().stream().noneMatch(r -> "sync".equals(r.syncState()))) {
@@ -191,7 +191,7 @@ final class SyncKeeper {
       return dcs.clearSync(c.expectedRevision());
     }
     SyncStep.SetStandbyNames s = (SyncStep.SetStandbyNames) step;
-    postgres.setSynchronousStandbys(toSetting(s.names()));
+    postgres.replication().setSynchronousStandbys(toSetting(s.names()));
     return true;
   }
 
@@ -201,7 +201,7 @@ final class SyncKeeper {
   }
 
   private StandbyNames current() {
-    SynchronousStandbys set = postgres.synchronousStandbys();
+    SynchronousStandbys set = postgres.replication().synchronousStandbys();
     if (set.count() == 0) {
       return StandbyNames.none();
     }

@@ -15,7 +15,7 @@ final class MetricsDocument {
   static String of(NodeSnapshot s) {
     PostgresStatus pg = s.postgres();
     Role role = s.effectiveRole();
-    boolean answering = pg.acceptingConnections() && pg.inRecovery() != null;
+    boolean answering = pg.acceptingConnections();
     boolean primary = answering && role == Role.PRIMARY;
     boolean replica = answering && role == Role.REPLICA;
     String labels = "{scope=\"" + escape(s.scope()) + "\",name=\"" + escape(s.memberName()) + "\"}";

@@ -4,7 +4,6 @@ import io.pgha.core.cluster.ClusterView;
 import io.pgha.core.cluster.Role;
 import io.pgha.core.cluster.Tags;
 import io.pgha.core.postgres.PostgresStatus;
-import java.util.List;
 import java.util.Objects;
 import java.util.OptionalLong;
 
@@ -98,18 +97,17 @@ public record NodeSnapshot(
    * #role()}.
    */
   public Role effectiveRole() {
-    if (!postgres.acceptingConnections() || postgres.inRecovery() == null) {
+    if (!postgres.acceptingConnections()) {
       return role;
     }
-    if (!postgres.inRecovery()) {
+    if (postgres.isReadWrite()) {
       return Role.PRIMARY;
     }
     return role == Role.STANDBY_LEADER ? Role.STANDBY_LEADER : Role.REPLICA;
   }
 
   static PostgresStatus notRunning() {
-    return new PostgresStatus(
-        false, false, null, null, null, null, null, null, null, List.of(), null, null, null, null);
+    return PostgresStatus.notAnswering(false);
   }
 
   /** Mutable builder for {@link NodeSnapshot}. */

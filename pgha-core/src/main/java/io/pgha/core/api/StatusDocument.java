@@ -30,7 +30,7 @@ final class StatusDocument {
     PostgresStatus pg = s.postgres();
     Role role = s.effectiveRole();
     o.put("state", s.postgresState());
-    if (pg.acceptingConnections() && pg.inRecovery() != null) {
+    if (pg.acceptingConnections()) {
       putTime(o, "postmaster_start_time", pg.postmasterStartTime());
       o.put("role", role.wireName());
       if (pg.serverVersion() != null) {

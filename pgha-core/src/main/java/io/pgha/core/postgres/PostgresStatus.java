@@ -4,13 +4,11 @@ import java.time.OffsetDateTime;
 import java.util.List;
 
 /**
- * What the local PostgreSQL looks like now. When it is not running, or running but not yet
- * accepting connections, only {@code running} and {@code acceptingConnections} are meaningful and
- * the other fields are null (or empty).
+ * What the local PostgreSQL looks like now. Unless it answered ({@link ServerState.Primary} or
+ * {@link ServerState.Standby}), only {@code state} is meaningful and the other fields are null (or
+ * empty).
  *
- * @param running whether a postmaster runs on the data directory
- * @param acceptingConnections whether pgha could connect and query it
- * @param inRecovery true for a standby
+ * @param state not running, starting (running, not answering), primary or standby
  * @param timeline the timeline it writes (primary) or receives (standby)
  * @param currentLsn the current WAL write position (primary only)
  * @param receivedLsn the last WAL position received from the upstream (standby only)
@@ -24,9 +22,7 @@ import java.util.List;
  * @param pendingRestart whether a changed parameter waits for a restart
  */
 public record PostgresStatus(
-    boolean running,
-    boolean acceptingConnections,
-    Boolean inRecovery,
+    ServerState state,
     Integer timeline,
     Lsn currentLsn,
     Lsn receivedLsn,
@@ -39,15 +35,47 @@ public record PostgresStatus(
     String systemIdentifier,
     Boolean pendingRestart) {
 
-  /** Copies the list. */
+  /** Copies the list; a null state is refused. */
   public PostgresStatus {
+    java.util.Objects.requireNonNull(state, "state");
     replication = replication == null ? List.of() : List.copyOf(replication);
   }
 
-  static PostgresStatus notAnswering(boolean running) {
+  /** Not running, or running without answering: nothing else is known. */
+  public static PostgresStatus notAnswering(boolean running) {
     return new PostgresStatus(
-        running, false, null, null, null, null, null, null, null, List.of(), null, null, null,
+        running ? ServerState.STARTING : ServerState.NOT_RUNNING,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        List.of(),
+        null,
+        null,
+        null,
         null);
+  }
+
+  /** Whether a postmaster runs on the data directory. */
+  public boolean running() {
+    return state.isRunning();
+  }
+
+  /** Whether pgha could connect and query it (a primary or a standby). */
+  public boolean acceptingConnections() {
+    return state.acceptsConnections();
+  }
+
+  /** Whether it answered as a primary: it takes writes. */
+  public boolean isReadWrite() {
+    return state.isReadWrite();
+  }
+
+  /** Whether it answered in recovery. */
+  public boolean isStandby() {
+    return state.isStandby();
   }
 
   /**

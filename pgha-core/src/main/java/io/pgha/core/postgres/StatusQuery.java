@@ -67,9 +67,7 @@ final class StatusQuery {
                     ? receivedTimeline
                     : checkpointTimeline;
         return new PostgresStatus(
-            true,
-            true,
-            inRecovery,
+            inRecovery ? ServerState.STANDBY : ServerState.PRIMARY,
             timeline,
             Lsn.parseNullable(rs.getString(2)),
             Lsn.parseNullable(rs.getString(3)),

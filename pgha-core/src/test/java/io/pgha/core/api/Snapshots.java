@@ -10,6 +10,7 @@ import io.pgha.core.cluster.SynchronousMode;
 import io.pgha.core.postgres.Lsn;
 import io.pgha.core.postgres.PostgresStatus;
 import io.pgha.core.postgres.ReplicationConnection;
+import io.pgha.core.postgres.ServerState;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
@@ -80,9 +81,7 @@ final class Snapshots {
 
   static PostgresStatus primaryStatus() {
     return new PostgresStatus(
-        true,
-        true,
-        false,
+        ServerState.PRIMARY,
         2,
         new Lsn(LSN),
         null,
@@ -98,9 +97,7 @@ final class Snapshots {
 
   static PostgresStatus replicaStatus(long received, long replayed, String receiver) {
     return new PostgresStatus(
-        true,
-        true,
-        true,
+        ServerState.STANDBY,
         2,
         null,
         new Lsn(received),

@@ -160,7 +160,8 @@ class PostgresControllerErrorsTest {
     PostgresController controller = controller(config("pg-empty"));
     assertFailure(
         () -> controller.startAsPrimary(TIMEOUT), Kind.DATA_DIR_MISSING, "holds no cluster");
-    assertFailure(() -> controller.promote(TIMEOUT), Kind.WRONG_STATE, "needs a running standby");
+    assertFailure(
+        () -> controller.promote(TIMEOUT, s -> {}), Kind.WRONG_STATE, "needs a running standby");
     assertThat(controller.probe().running()).isFalse();
   }
 

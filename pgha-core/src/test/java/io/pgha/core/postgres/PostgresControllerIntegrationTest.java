@@ -86,7 +86,7 @@ class PostgresControllerIntegrationTest {
     await()
         .atMost(Duration.ofSeconds(30))
         .until(() -> ids(b).equals(List.of(1)) && ids(c).equals(List.of(1)));
-    assertThat(a.replicationSlots()).extracting(ReplicationSlot::name).contains("pg_b", "pg_c");
+    assertThat(a.replication().slots()).extracting(ReplicationSlot::name).contains("pg_b", "pg_c");
     // Retrying a lost upstream every second (not PostgreSQL's 5 s) is what lets replicas stream
     // again soon after a failover.
     assertThat(show(b, "wal_retrieve_retry_interval")).isEqualTo("1s");
@@ -117,7 +117,8 @@ class PostgresControllerIntegrationTest {
       rs.next();
       assertThat(primary.running()).isTrue();
       assertThat(primary.acceptingConnections()).isTrue();
-      assertThat(primary.inRecovery()).isEqualTo(rs.getBoolean(1)).isFalse();
+      assertThat(primary.isStandby()).isEqualTo(rs.getBoolean(1)).isFalse();
+      assertThat(primary.state()).isEqualTo(ServerState.PRIMARY);
       assertThat(primary.serverVersion()).isEqualTo(rs.getInt(2));
       assertThat(primary.systemIdentifier()).isEqualTo(rs.getString(3));
       assertThat(primary.postmasterStartTime().toInstant())
@@ -132,7 +133,7 @@ class PostgresControllerIntegrationTest {
     }
 
     PostgresStatus standby = b.probe();
-    assertThat(standby.inRecovery()).isTrue();
+    assertThat(standby.isStandby()).isTrue();
     assertThat(standby.systemIdentifier()).isEqualTo(primary.systemIdentifier());
     assertThat(standby.timeline()).isEqualTo(1);
     assertThat(standby.walReceiverStatus()).isEqualTo("streaming");
@@ -145,7 +146,7 @@ class PostgresControllerIntegrationTest {
   @Test
   @Order(3)
   void aCommitWaitsForThePausedSynchronousStandbyAndCompletesWhenItResumes() throws Exception {
-    a.setSynchronousStandbys(SynchronousStandbys.first(1, List.of("pg-b")));
+    a.replication().setSynchronousStandbys(SynchronousStandbys.first(1, List.of("pg-b")));
     await()
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(
@@ -176,7 +177,7 @@ class PostgresControllerIntegrationTest {
     }
     commit.get(30, TimeUnit.SECONDS);
     assertThat(ids(a)).contains(2);
-    a.setSynchronousStandbys(SynchronousStandbys.none());
+    a.replication().setSynchronousStandbys(SynchronousStandbys.none());
     await().atMost(Duration.ofSeconds(30)).until(() -> ids(c).contains(2));
   }
 
@@ -213,8 +214,8 @@ class PostgresControllerIntegrationTest {
   void promotedReplicaIsFollowedByTheOtherWithoutRestartAndTheOldPrimaryIsRewound()
       throws Exception {
     // Slots the new leader will serve (the HA agent keeps them on every member).
-    b.createReplicationSlot("pg_a");
-    b.createReplicationSlot("pg_c");
+    b.replication().createSlot("pg_a");
+    b.replication().createSlot("pg_c");
     long cPid = c.pid().orElseThrow();
     // The primary hangs (its host froze): no WAL reaches anyone until it comes back.
     long aPid = a.pid().orElseThrow();
@@ -231,12 +232,12 @@ class PostgresControllerIntegrationTest {
       // c is told to follow b before b's promotion has finished, as an agent quick to see the new
       // leader key is: the follow waits for the promotion instead of failing.
       java.util.concurrent.CompletableFuture<Void> follow =
-          java.util.concurrent.CompletableFuture.runAsync(() -> c.follow(upstreamOf(b)));
-      Promotion promotion = b.promote(TIMEOUT);
+          java.util.concurrent.CompletableFuture.runAsync(() -> c.follow(upstreamOf(b), true));
+      Promotion promotion = b.promote(TIMEOUT, s -> {});
       assertThat(promotion.previousTimeline()).isEqualTo(1);
       assertThat(promotion.newTimeline()).isEqualTo(2);
       assertThat(promotion.switchLsn()).isNotNull();
-      assertThat(b.probe().inRecovery()).isFalse();
+      assertThat(b.probe().isStandby()).isFalse();
       assertThat(b.probe().timeline()).isEqualTo(2);
 
       follow.get(30, java.util.concurrent.TimeUnit.SECONDS);
@@ -267,7 +268,7 @@ class PostgresControllerIntegrationTest {
     await().atMost(Duration.ofSeconds(30)).until(() -> ids(a).equals(ids(b)));
     assertThat(ids(a)).containsExactly(1, 2, 3, 10, 11);
     PostgresStatus rejoined = a.probe();
-    assertThat(rejoined.inRecovery()).isTrue();
+    assertThat(rejoined.isStandby()).isTrue();
     assertThat(rejoined.timeline()).isEqualTo(2);
   }
 
@@ -276,11 +277,11 @@ class PostgresControllerIntegrationTest {
   void aCleanSwitchoverNeedsNoRewind() throws Exception {
     // b stops cleanly first, so a (its standby) has received everything before promoting.
     b.stop(StopMode.FAST, TIMEOUT);
-    a.createReplicationSlot("pg_b");
-    a.createReplicationSlot("pg_c");
-    Promotion promotion = a.promote(TIMEOUT);
+    a.replication().createSlot("pg_b");
+    a.replication().createSlot("pg_c");
+    Promotion promotion = a.promote(TIMEOUT, s -> {});
     assertThat(promotion.newTimeline()).isEqualTo(3);
-    c.follow(upstreamOf(a));
+    c.follow(upstreamOf(a), true);
 
     Demotion demotion = b.demote(upstreamOf(a), TIMEOUT);
 
@@ -288,13 +289,13 @@ class PostgresControllerIntegrationTest {
     execute(a, "INSERT INTO t VALUES (12, 'switched over')");
     await().atMost(Duration.ofSeconds(30)).until(() -> ids(b).contains(12) && ids(c).contains(12));
     // Slots it kept from its time as primary are the caller's to drop as membership changes.
-    assertThat(b.replicationSlots()).extracting(ReplicationSlot::name).contains("pg_a", "pg_c");
-    assertThat(b.dropReplicationSlot("pg_a")).isTrue();
-    assertThat(b.dropReplicationSlot("pg_a")).isFalse();
-    assertThat(b.replicationSlots()).extracting(ReplicationSlot::name).doesNotContain("pg_a");
+    assertThat(b.replication().slots()).extracting(ReplicationSlot::name).contains("pg_a", "pg_c");
+    assertThat(b.replication().dropSlot("pg_a")).isTrue();
+    assertThat(b.replication().dropSlot("pg_a")).isFalse();
+    assertThat(b.replication().slots()).extracting(ReplicationSlot::name).doesNotContain("pg_a");
     // The slot of a streaming standby: its WAL sender is ended first.
-    assertThat(a.dropReplicationSlot("pg_c")).isTrue();
-    assertThat(a.replicationSlots()).extracting(ReplicationSlot::name).containsExactly("pg_b");
+    assertThat(a.replication().dropSlot("pg_c")).isTrue();
+    assertThat(a.replication().slots()).extracting(ReplicationSlot::name).containsExactly("pg_b");
   }
 
   @Test
@@ -313,14 +314,14 @@ class PostgresControllerIntegrationTest {
     assertThat(a.pid()).isPresent().isNotEqualTo(java.util.OptionalLong.of(before));
     assertThat(show(a, "max_connections")).isEqualTo("31");
     assertThat(a.probe().pendingRestart()).isFalse();
-    assertThat(a.probe().inRecovery()).isFalse();
+    assertThat(a.probe().isStandby()).isFalse();
   }
 
   @Test
   @Order(8)
   void whenRewindFailsTheDataIsKeptUnlessRemovalIsAllowedThenItIsClonedAgain() throws Exception {
     // c becomes leader while a still writes: a diverges, then loses its WAL (a damaged disk).
-    c.promote(TIMEOUT);
+    c.promote(TIMEOUT, s -> {});
     execute(a, "INSERT INTO t VALUES (200, 'divergent again')");
     execute(c, "INSERT INTO t VALUES (13, 'leader c')");
     a.stop(StopMode.FAST, TIMEOUT);
@@ -361,7 +362,7 @@ class PostgresControllerIntegrationTest {
   @Order(9)
   void aStandbyThatReplayedPastTheSwitchIsRewoundAndAStandbyMayWaitForALeader() throws Exception {
     // b kept streaming from a after c's promotion, so it replayed a's divergent row.
-    c.createReplicationSlot("pg_b");
+    c.replication().createSlot("pg_b");
     Demotion demotion = b.demote(upstreamOf(c), TIMEOUT);
     assertThat(demotion.outcome()).isIn(Demotion.Outcome.REWOUND, Demotion.Outcome.FOLLOWED);
     execute(c, "INSERT INTO t VALUES (14, 'after b rejoined')");
@@ -371,7 +372,7 @@ class PostgresControllerIntegrationTest {
     b.stop(StopMode.FAST, TIMEOUT);
     b.startAsStandby(null, TIMEOUT);
     PostgresStatus waiting = b.probe();
-    assertThat(waiting.inRecovery()).isTrue();
+    assertThat(waiting.isStandby()).isTrue();
     assertThat(waiting.walReceiverStatus()).isNull();
 
     // A second controller on the same data directory (an agent restarted) finds it running.
@@ -385,7 +386,7 @@ class PostgresControllerIntegrationTest {
       again.close();
     }
 
-    b.follow(upstreamOf(c));
+    b.follow(upstreamOf(c), true);
     execute(c, "INSERT INTO t VALUES (15, 'b follows again')");
     await().atMost(Duration.ofSeconds(30)).until(() -> ids(b).contains(15));
   }

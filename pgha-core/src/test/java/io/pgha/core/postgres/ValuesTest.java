@@ -68,9 +68,7 @@ class ValuesTest {
   void statusWalPositionIsTheFurthestKnown() {
     PostgresStatus standby =
         new PostgresStatus(
-            true,
-            true,
-            true,
+            ServerState.STANDBY,
             2,
             null,
             Lsn.parse("0/5000000"),

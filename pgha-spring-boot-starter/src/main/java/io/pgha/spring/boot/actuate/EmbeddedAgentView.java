@@ -36,7 +36,7 @@ final class EmbeddedAgentView implements AgentView {
     if (s.postgres() == null || !s.postgres().acceptingConnections()) {
       return "stopped";
     }
-    return Boolean.TRUE.equals(s.postgres().inRecovery()) ? "replica" : "primary";
+    return s.postgres().isStandby() ? "replica" : "primary";
   }
 
   @Override

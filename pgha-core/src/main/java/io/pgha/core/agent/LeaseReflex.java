@@ -1,0 +1,165 @@
+package io.pgha.core.agent;
+
+import io.pgha.core.dcs.Dcs;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The fencing reflex: stops a read-write PostgreSQL the moment this member can no longer count on
+ * its leadership, without waiting for the HA loop, and makes the loop wait for it.
+ *
+ * <p>Three ways in, one fence ({@link ActionExecutor#fence}, which takes no lock): the DCS tells
+ * {@link #leadershipLost}; failsafe mode hands over a fence it deferred ({@link #fence}); and a
+ * watcher of its own checks every {@value #CHECK_MILLIS} ms whether the lease deadline (on {@link
+ * System#nanoTime()}) of the leadership it last saw has passed. The watcher is for the host that
+ * was frozen (SIGSTOP, a long pause) past its deadline: it notices on its own within one period of
+ * waking, whatever etcd says or how late etcd's answers come.
+ *
+ * <p>The HA loop calls {@link #beforeCycle} first thing in every cycle, before it reads etcd: it
+ * makes the same check on the loop's thread and then waits (bounded) for every fence already asked
+ * for, so that a thawed leader fences before its loop acts on anything.
+ */
+final class LeaseReflex implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(LeaseReflex.class);
+  private static final long CHECK_MILLIS = 100;
+
+  private final String name;
+  private final Dcs dcs;
+  private final FailsafeGuard failsafe;
+  private final Consumer<String> fence;
+  private final Duration fenceBound;
+  private final ExecutorService fences;
+  private final ScheduledExecutorService watcher;
+  private long leadingUntilNanos;
+  private boolean armed;
+
+  /**
+   * @param fence stops PostgreSQL if it runs read-write, given why
+   * @param fenceBound how long a fence may take at most (the loop waits no longer for one)
+   */
+  LeaseReflex(
+      String name, Dcs dcs, FailsafeGuard failsafe, Consumer<String> fence, Duration fenceBound) {
+    this.name = name;
+    this.dcs = dcs;
+    this.failsafe = failsafe;
+    this.fence = fence;
+    this.fenceBound = fenceBound;
+    this.fences = Executors.newSingleThreadExecutor(daemon("pgha-fence-" + name));
+    this.watcher = Executors.newSingleThreadScheduledExecutor(daemon("pgha-lease-watch-" + name));
+  }
+
+  void start() {
+    watcher.scheduleWithFixedDelay(
+        () -> check("the lease watcher"), CHECK_MILLIS, CHECK_MILLIS, TimeUnit.MILLISECONDS);
+  }
+
+  /** The DCS says leadership is lost: fence now (unless failsafe mode covers this member). */
+  void leadershipLost(String reason) {
+    String why = "leadership lost: " + reason;
+    if (!failsafe.deferFencing(why)) {
+      fence(why);
+    }
+  }
+
+  /** Fences on the reflex thread; returns at once. */
+  void fence(String why) {
+    try {
+      fences.execute(
+          () -> {
+            synchronized (this) {
+              // This leadership is fenced: the watcher need not fence it again.
+              armed = false;
+              runFence(why);
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      LOG.debug("[{}] fence not run: stopping", name);
+    }
+  }
+
+  /**
+   * On the HA loop's thread before anything else in a cycle: fences if the lease deadline passed,
+   * then waits for the fences already asked for (at most the fence bound).
+   */
+  void beforeCycle() {
+    check("the HA loop, before its cycle");
+    try {
+      fences.submit(() -> {}).get(fenceBound.toMillis() + 1000, TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException | ExecutionException e) {
+      // stopping
+    } catch (TimeoutException e) {
+      LOG.warn("[{}] a fence is still running after {}; the HA cycle goes on", name, fenceBound);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Remembers the deadline of the leadership held now; once it is not held and that deadline has
+   * passed, fences (once). Leadership that ended before its deadline (released, or the key taken,
+   * which the DCS reports itself) is forgotten. Synchronized so that a check that waits for another
+   * one's fence waits for that fence too, and a fence that follows another finds nothing left to
+   * stop.
+   */
+  private synchronized void check(String by) {
+    try {
+      if (dcs.holdsLeadership()) {
+        leadingUntilNanos = dcs.leaseStatus().deadlineNanos();
+        armed = true;
+        return;
+      }
+      if (!armed) {
+        return;
+      }
+      armed = false;
+      long late = System.nanoTime() - leadingUntilNanos;
+      if (late < 0) {
+        return;
+      }
+      String why =
+          "my lease deadline passed "
+              + TimeUnit.NANOSECONDS.toMillis(late)
+              + " ms ago (seen by "
+              + by
+              + ")";
+      LOG.warn("[{}] {}", name, why);
+      if (!failsafe.deferFencing(why)) {
+        runFence(why);
+      }
+    } catch (RuntimeException e) {
+      LOG.error("[{}] lease check failed", name, e);
+    }
+  }
+
+  private void runFence(String why) {
+    try {
+      fence.accept(why);
+    } catch (RuntimeException e) {
+      LOG.error("[{}] fencing failed", name, e);
+    }
+  }
+
+  private static ThreadFactory daemon(String threadName) {
+    return r -> {
+      Thread t = new Thread(r, threadName);
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  @Override
+  public void close() {
+    watcher.shutdownNow();
+    fences.shutdownNow();
+  }
+}

@@ -1,0 +1,130 @@
+package io.pgha.core.postgres;
+
+import io.pgha.core.postgres.PostgresControlException.Kind;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Properties;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * SQL on the local server (and the connections the other rooms open, to it or to a leader): the
+ * status probe, application sessions, the server version. Every connection has a connect timeout
+ * and, unless the caller asks for none, a socket timeout, so no call waits on a hung server
+ * forever.
+ */
+final class LocalSql {
+  private static final Logger LOG = LoggerFactory.getLogger(LocalSql.class);
+  private static final org.postgresql.Driver DRIVER = new org.postgresql.Driver();
+  private static final int PROBE_SOCKET_TIMEOUT_SECONDS = 5;
+
+  private final PostgresConfig config;
+  private final BooleanSupplier running;
+
+  /**
+   * @param running whether a postmaster runs (the probe does not connect when none does)
+   */
+  LocalSql(PostgresConfig config, BooleanSupplier running) {
+    this.config = config;
+    this.running = running;
+  }
+
+  /** Reads the server's state now; never throws for a stopped or unreachable server. */
+  PostgresStatus probe() {
+    if (!running.getAsBoolean()) {
+      return PostgresStatus.notAnswering(false);
+    }
+    try (Connection c = connect(PROBE_SOCKET_TIMEOUT_SECONDS)) {
+      return StatusQuery.read(c);
+    } catch (SQLException e) {
+      LOG.debug("{}: status probe failed: {}", config.name(), e.getMessage());
+      return PostgresStatus.notAnswering(running.getAsBoolean());
+    }
+  }
+
+  /** Whether the server answers a query now. */
+  boolean answers() throws SQLException {
+    try (Connection c = connect(PROBE_SOCKET_TIMEOUT_SECONDS);
+        Statement s = c.createStatement()) {
+      s.execute("SELECT 1");
+      return true;
+    }
+  }
+
+  int applicationTransactions() {
+    try (Connection c = connect(PROBE_SOCKET_TIMEOUT_SECONDS)) {
+      return ClientSessions.inTransaction(c);
+    } catch (SQLException e) {
+      throw failure("counting application transactions", e);
+    }
+  }
+
+  int terminateApplicationSessions() {
+    try (Connection c = connect(PROBE_SOCKET_TIMEOUT_SECONDS)) {
+      return ClientSessions.terminateAll(c);
+    } catch (SQLException e) {
+      throw failure("ending application sessions", e);
+    }
+  }
+
+  int serverVersion() {
+    try (Connection c = connect(PROBE_SOCKET_TIMEOUT_SECONDS);
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT current_setting('server_version_num')::int")) {
+      rs.next();
+      return rs.getInt(1);
+    } catch (SQLException e) {
+      throw failure("reading the server version", e);
+    }
+  }
+
+  /** A superuser connection to the local server (0: no socket timeout); the caller closes it. */
+  Connection connect(int socketTimeoutSeconds) throws SQLException {
+    return connect(config.localHost(), config.port(), config.superuser(), socketTimeoutSeconds);
+  }
+
+  /** A connection to database {@code postgres} on any server, as {@code role}. */
+  Connection connect(String host, int port, RoleCredentials role, int socketTimeoutSeconds)
+      throws SQLException {
+    Properties props = new Properties();
+    props.setProperty("user", role.name());
+    props.setProperty("password", role.password());
+    props.setProperty("connectTimeout", "5");
+    props.setProperty("socketTimeout", Integer.toString(socketTimeoutSeconds));
+    props.setProperty("ApplicationName", "pgha-" + config.name());
+    return DRIVER.connect(url(host, port), props);
+  }
+
+  /**
+   * A physical replication connection to the local server as the replication role (for {@code
+   * IDENTIFY_SYSTEM}).
+   */
+  Connection connectForReplication() throws SQLException {
+    Properties props = new Properties();
+    props.setProperty("user", config.replication().name());
+    if (config.replication().password() != null) {
+      props.setProperty("password", config.replication().password());
+    }
+    props.setProperty("connectTimeout", "5");
+    props.setProperty("socketTimeout", "10");
+    props.setProperty("replication", "true");
+    props.setProperty("assumeMinServerVersion", "9.4");
+    props.setProperty("preferQueryMode", "simple");
+    props.setProperty("ApplicationName", "pgha-" + config.name() + "-identify");
+    return DRIVER.connect(url(config.localHost(), config.port()), props);
+  }
+
+  private static String url(String host, int port) {
+    String h = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+    return "jdbc:postgresql://" + h + ":" + port + "/postgres";
+  }
+
+  /** SQL_FAILED naming the action and this member. */
+  PostgresControlException failure(String action, SQLException e) {
+    return new PostgresControlException(
+        Kind.SQL_FAILED, action + " on " + config.name() + " failed: " + e.getMessage(), e);
+  }
+}

@@ -1,0 +1,127 @@
+package io.pgha.core.postgres;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Replication on the local server: physical replication slots and {@code
+ * synchronous_standby_names}. None of it changes the server's role, so it waits for no role change
+ * (start, stop, promotion, demotion): a call made while one runs may fail with SQL_FAILED (the
+ * server not answering), and the next HA cycle makes it again.
+ */
+public final class ReplicationAdmin {
+  private static final Logger LOG = LoggerFactory.getLogger(ReplicationAdmin.class);
+  private static final Duration SLOT_RELEASE_WAIT = Duration.ofSeconds(10);
+  private static final Duration POLL = Duration.ofMillis(100);
+
+  private final PostgresConfig config;
+  private final LocalSql sql;
+  private final ServerSettings settings;
+  private final BooleanSupplier running;
+  private final BooleanSupplier initialized;
+
+  ReplicationAdmin(
+      PostgresConfig config,
+      LocalSql sql,
+      ServerSettings settings,
+      BooleanSupplier running,
+      BooleanSupplier initialized) {
+    this.config = config;
+    this.sql = sql;
+    this.settings = settings;
+    this.running = running;
+    this.initialized = initialized;
+  }
+
+  /** Creates a physical replication slot unless it exists. */
+  public void createSlot(String name) {
+    try (Connection c = sql.connect(10);
+        PreparedStatement p =
+            c.prepareStatement(
+                "SELECT pg_create_physical_replication_slot(?) WHERE NOT EXISTS"
+                    + " (SELECT 1 FROM pg_replication_slots WHERE slot_name = ?)")) {
+      p.setString(1, name);
+      p.setString(2, name);
+      p.executeQuery().close();
+    } catch (SQLException e) {
+      throw sql.failure("creating replication slot " + name, e);
+    }
+  }
+
+  /** Drops a slot if it exists, ending the WAL sender that uses it first; true if one was. */
+  public boolean dropSlot(String name) {
+    try (Connection c = sql.connect(10)) {
+      try (PreparedStatement p =
+          c.prepareStatement(
+              "SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots"
+                  + " WHERE slot_name = ? AND active_pid IS NOT NULL")) {
+        p.setString(1, name);
+        p.executeQuery().close();
+      }
+      long deadline = Deadlines.deadline(SLOT_RELEASE_WAIT);
+      while (true) {
+        try (PreparedStatement p =
+            c.prepareStatement(
+                "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots"
+                    + " WHERE slot_name = ?")) {
+          p.setString(1, name);
+          try (ResultSet rs = p.executeQuery()) {
+            return rs.next();
+          }
+        } catch (SQLException e) {
+          // The terminated WAL sender may not have released the slot yet.
+          if (Deadlines.passed(deadline) || !"55006".equals(e.getSQLState())) {
+            throw e;
+          }
+          Deadlines.sleep(POLL);
+        }
+      }
+    } catch (SQLException e) {
+      throw sql.failure("dropping replication slot " + name, e);
+    }
+  }
+
+  /** The replication slots on this server. */
+  public List<ReplicationSlot> slots() {
+    try (Connection c = sql.connect(10);
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT slot_name, slot_type, active, restart_lsn::text FROM pg_replication_slots"
+                    + " ORDER BY slot_name")) {
+      List<ReplicationSlot> slots = new ArrayList<>();
+      while (rs.next()) {
+        slots.add(
+            new ReplicationSlot(
+                rs.getString(1),
+                rs.getString(2),
+                rs.getBoolean(3),
+                Lsn.parseNullable(rs.getString(4))));
+      }
+      return slots;
+    } catch (SQLException e) {
+      throw sql.failure("listing replication slots", e);
+    }
+  }
+
+  /** Sets {@code synchronous_standby_names}; it survives restarts. */
+  public void setSynchronousStandbys(SynchronousStandbys standbys) {
+    settings.synchronousStandbys(standbys);
+    settings.apply(running.getAsBoolean(), initialized.getAsBoolean());
+    LOG.info("{}: synchronous_standby_names = '{}'", config.name(), standbys.toSetting());
+  }
+
+  /** The synchronous standbys last set. */
+  public SynchronousStandbys synchronousStandbys() {
+    return settings.synchronousStandbys();
+  }
+}

@@ -1,0 +1,348 @@
+package io.pgha.core.postgres;
+
+import io.pgha.core.postgres.PostgresControlException.Kind;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What changes the server's role or whether it runs: bootstrap, clone, start, stop, restart,
+ * promote, demote (with pg_rewind) and follow.
+ *
+ * <p><b>The lock.</b> These operations exclude each other through one lock, held for the whole
+ * operation: each reads the server's state, then acts on it (a start needs it stopped, a promotion
+ * a running standby, a demotion stops it and rewinds the data directory), and another role change
+ * in between would make that reading wrong: a start during a rewind, a stop during a promotion.
+ * They may hold it long (a checkpoint, pg_rewind, a clone), so nothing else takes it: the probe,
+ * sessions, slots and synchronous standbys work beside it, and {@linkplain Fencing fencing} never
+ * takes it. Instead, an operation that may make the server writable refuses to once a fence came
+ * after it was called ({@link Fencing#requireNoneSince}).
+ */
+final class RoleChanges {
+  private static final Logger LOG = LoggerFactory.getLogger(RoleChanges.class);
+
+  private final ReentrantLock lock = new ReentrantLock();
+  private final PostgresConfig config;
+  private final PostgresTools tools;
+  private final DataDirectory dataDir;
+  private final PostmasterSupervisor postmaster;
+  private final ServerSettings settings;
+  private final LocalSql sql;
+  private final Fencing fencing;
+  private final ClusterCreator creator;
+  private final ReplicaCloner cloner;
+  private final Promoter promoter;
+  private final TimelineQueries timelines;
+  private final ControlFile controlFile;
+
+  RoleChanges(
+      PostgresConfig config,
+      PostgresTools tools,
+      DataDirectory dataDir,
+      PostmasterSupervisor postmaster,
+      ServerSettings settings,
+      LocalSql sql,
+      Fencing fencing,
+      ControlFile controlFile) {
+    this.config = config;
+    this.tools = tools;
+    this.dataDir = dataDir;
+    this.postmaster = postmaster;
+    this.settings = settings;
+    this.sql = sql;
+    this.fencing = fencing;
+    this.controlFile = controlFile;
+    this.creator = new ClusterCreator(config, tools, sql);
+    this.cloner = new ReplicaCloner(config, tools, dataDir);
+    this.promoter = new Promoter(config, sql, settings, fencing);
+    this.timelines = new TimelineQueries(config, sql);
+  }
+
+  void bootstrap(Duration timeout) {
+    long fenceEpoch = fencing.epoch();
+    lock.lock();
+    try {
+      long deadline = Deadlines.deadline(timeout);
+      postmaster.requireStopped("bootstrap");
+      dataDir.prepareEmpty(false, "bootstrap");
+      creator.initdb(Deadlines.remaining(deadline));
+      try {
+        start(false, null, Deadlines.remaining(deadline), fenceEpoch);
+        creator.createRoles();
+      } catch (RuntimeException e) {
+        discardHalfBootstrappedCluster(e);
+        throw e;
+      }
+      LOG.info("{}: bootstrapped a new cluster in {}", config.name(), config.dataDir());
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Removes the cluster this bootstrap just created in an empty directory (like initdb does when it
+   * fails itself), so that a retry finds the directory empty. It holds no data of anyone's yet.
+   */
+  private void discardHalfBootstrappedCluster(RuntimeException cause) {
+    try {
+      postmaster.stop(StopMode.IMMEDIATE, Duration.ofSeconds(30));
+      dataDir.empty();
+    } catch (RuntimeException | IOException e) {
+      cause.addSuppressed(e);
+    }
+  }
+
+  void createReplica(Upstream leader, Duration timeout) {
+    lock.lock();
+    try {
+      postmaster.requireStopped("creating a replica");
+      cloner.clone(leader, timeout);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Starts as a primary ({@code standby} false) or a standby of {@code leader} (may be null). */
+  void start(boolean standby, Upstream leader, Duration timeout) {
+    long fenceEpoch = fencing.epoch();
+    lock.lock();
+    try {
+      start(standby, leader, timeout, fenceEpoch);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * @param fenceEpoch {@link Fencing#epoch()} when the caller decided; a fence since then forbids
+   *     starting read-write (a standby may start)
+   */
+  private void start(boolean standby, Upstream leader, Duration timeout, long fenceEpoch) {
+    long deadline = Deadlines.deadline(timeout);
+    if (!standby) {
+      fencing.requireNoneSince(fenceEpoch, "starting PostgreSQL read-write");
+    }
+    if (!dataDir.isInitialized()) {
+      throw new PostgresControlException(
+          Kind.DATA_DIR_MISSING,
+          "data directory " + config.dataDir() + " holds no cluster: bootstrap or clone first");
+    }
+    dataDir.checkOwner();
+    postmaster.requireStopped("start");
+    settings.upstream(leader);
+    settings.writeForStart(standby);
+    long logOffset =
+        postmaster.launch(
+            !standby
+                ? "primary"
+                : leader == null ? "standby with no upstream" : "standby of " + leader);
+    if (!standby && fencing.epoch() != fenceEpoch) {
+      // A fence that came before the postmaster was known could not stop it: do it here.
+      postmaster.quit(Duration.ofSeconds(10));
+      fencing.requireNoneSince(fenceEpoch, "starting PostgreSQL read-write");
+    }
+    postmaster.awaitReady(Deadlines.remaining(deadline), logOffset);
+  }
+
+  void stop(StopMode mode, Duration timeout) {
+    lock.lock();
+    try {
+      postmaster.stop(mode, timeout);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Stops (fast) and starts again in the same role and with the same leader. */
+  void restart(Duration timeout) {
+    long fenceEpoch = fencing.epoch();
+    lock.lock();
+    try {
+      long deadline = Deadlines.deadline(timeout);
+      boolean standby = settings.standbySignal();
+      postmaster.stop(StopMode.FAST, Deadlines.remaining(deadline));
+      start(
+          standby, standby ? settings.upstream() : null, Deadlines.remaining(deadline), fenceEpoch);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  Promotion promote(Duration timeout, Consumer<PostgresStatus> whenWritable) {
+    long fenceEpoch = fencing.epoch();
+    lock.lock();
+    try {
+      if (!postmaster.isRunning()) {
+        Promoter.requireStandby(config.name(), "promote", sql.probe());
+      }
+      return promoter.promote(timeout, whenWritable, fenceEpoch);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** See {@link PostgresController#demote}. */
+  Demotion demote(Upstream leader, Duration timeout) {
+    lock.lock();
+    try {
+      long deadline = Deadlines.deadline(timeout);
+      if (postmaster.isRunning()) {
+        checkpointIfPrimary();
+        postmaster.stop(StopMode.FAST, Deadlines.remaining(deadline));
+      }
+      if (!dataDir.isInitialized()) {
+        throw new PostgresControlException(
+            Kind.DATA_DIR_MISSING,
+            "data directory " + config.dataDir() + " holds no cluster: clone it instead");
+      }
+      ControlData local = controlFile.read();
+      TimelineQueries.LeaderTimeline leaderTimeline = timelines.leaderTimeline(leader);
+      if (!leaderTimeline.systemIdentifier().equals(local.systemIdentifier())) {
+        throw new PostgresControlException(
+            Kind.SYSTEM_ID_MISMATCH,
+            config.name()
+                + " cannot follow "
+                + leader
+                + ": it belongs to another cluster (system identifier "
+                + leaderTimeline.systemIdentifier()
+                + ", ours "
+                + local.systemIdentifier()
+                + "). PostgreSQL stays stopped and its data directory is kept");
+      }
+      DivergenceCheck.Verdict verdict =
+          DivergenceCheck.check(local, leaderTimeline.timeline(), leaderTimeline.history());
+      LOG.info("{}: joining {} as a standby: {}", config.name(), leader, verdict.reason());
+      Demotion demotion =
+          verdict.rewindNeeded()
+              ? rewind(leader, verdict, Deadlines.remaining(deadline))
+              : new Demotion(Demotion.Outcome.FOLLOWED, verdict.reason());
+      start(true, leader, Deadlines.remaining(deadline), fencing.epoch());
+      return demotion;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** pg_rewind from the leader; when it fails, a new clone if allowed, else REWIND_FAILED. */
+  private Demotion rewind(Upstream leader, DivergenceCheck.Verdict verdict, Duration timeout) {
+    long deadline = Deadlines.deadline(timeout);
+    CommandResult rewind = runRewind(leader, timeout);
+    if (rewind.succeeded()) {
+      LOG.info("{}: pg_rewind: {}", config.name(), rewind.outputTail().replace('\n', ' '));
+      return new Demotion(Demotion.Outcome.REWOUND, verdict.reason() + "; pg_rewind rewound it");
+    }
+    if (config.removeDataDirAllowed()) {
+      LOG.warn(
+          "{}: pg_rewind failed ({}); cloning again as allowed", config.name(), rewind.describe());
+      cloner.clone(leader, Deadlines.remaining(deadline));
+      return new Demotion(
+          Demotion.Outcome.RECLONED,
+          verdict.reason() + "; pg_rewind failed, so the data directory was cloned again");
+    }
+    throw new PostgresControlException(
+        Kind.REWIND_FAILED,
+        config.name()
+            + " cannot follow "
+            + leader
+            + ": "
+            + verdict.reason()
+            + ", and "
+            + rewind.describe()
+            + ". PostgreSQL stays stopped and its data directory is kept, because"
+            + " postgresql.removeDataDirAllowed is false; reinitialize it by hand or allow"
+            + " removal");
+  }
+
+  private void checkpointIfPrimary() {
+    try (Connection c = sql.connect(60);
+        Statement s = c.createStatement()) {
+      try (ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery()")) {
+        rs.next();
+        if (rs.getBoolean(1)) {
+          return;
+        }
+      }
+      // A checkpoint now makes the shutdown checkpoint quick, so the stop fits its timeout.
+      s.execute("CHECKPOINT");
+    } catch (SQLException e) {
+      LOG.warn("{}: checkpoint before demotion failed: {}", config.name(), e.getMessage());
+    }
+  }
+
+  private CommandResult runRewind(Upstream leader, Duration timeout) {
+    String source =
+        ManagedFiles.conninfo(
+            List.of(
+                "host",
+                leader.host(),
+                "port",
+                Integer.toString(leader.port()),
+                "user",
+                config.rewind().name(),
+                "dbname",
+                "postgres",
+                "connect_timeout",
+                "5"));
+    LOG.info("{}: running pg_rewind from {}", config.name(), leader);
+    return tools.run(
+        List.of(
+            tools.binary("pg_rewind").toString(),
+            "--target-pgdata=" + config.dataDir(),
+            "--source-server=" + source),
+        Map.of("PGPASSWORD", config.rewind().password()),
+        timeout);
+  }
+
+  /** See {@link PostgresController#follow(Upstream, boolean)}. */
+  void follow(Upstream leader, boolean upstreamIsLeader) {
+    lock.lock();
+    try {
+      Promoter.requireStandby(config.name(), "follow another leader", sql.probe());
+      Optional<DivergenceCheck.Verdict> diverged =
+          upstreamIsLeader ? divergenceFrom(leader) : Optional.empty();
+      if (diverged.isPresent() && diverged.get().rewindNeeded()) {
+        // A replica that received more than the member a failover promoted would wait forever for
+        // WAL that never comes: rejoin as a returning primary does, rewinding first.
+        LOG.warn(
+            "{}: cannot simply follow {}: {}; stopping to rejoin it",
+            config.name(),
+            leader,
+            diverged.get().reason());
+        demote(leader, Duration.ofMinutes(5));
+        return;
+      }
+      int version = sql.serverVersion();
+      settings.upstream(leader);
+      if (version < 130000) {
+        restart(Duration.ofMinutes(5));
+        return;
+      }
+      settings.reload();
+      LOG.info("{}: now following {}", config.name(), leader);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Compares this running standby's replay timeline and WAL position with the leader's history.
+   * Empty when the local position cannot be read (the standby is then pointed at the leader as
+   * before, and PostgreSQL itself refuses a history that does not fit).
+   */
+  private Optional<DivergenceCheck.Verdict> divergenceFrom(Upstream leader) {
+    TimelineQueries.LeaderTimeline leaderTimeline = timelines.leaderTimeline(leader);
+    return timelines
+        .standbyPosition()
+        .map(l -> DivergenceCheck.check(l, leaderTimeline.timeline(), leaderTimeline.history()));
+  }
+}

@@ -1,0 +1,114 @@
+package io.pgha.core.postgres;
+
+import io.pgha.core.postgres.PostgresControlException.Kind;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+
+/**
+ * What pgha sets in the server's configuration and the files it lives in ({@link ManagedFiles}):
+ * the upstream a standby streams from, {@code synchronous_standby_names} and the dynamic
+ * parameters. Each is remembered here and every write puts all of them in the files, under a lock
+ * of its own (writes replace files through one temporary name each, and the last writer must see
+ * every value set before it); nothing slow runs under that lock.
+ */
+final class ServerSettings {
+  private final PostgresConfig config;
+  private final ManagedFiles files;
+  private final LocalSql sql;
+  private final Object writeLock = new Object();
+  private volatile Upstream upstream;
+  private volatile SynchronousStandbys synchronousStandbys = SynchronousStandbys.none();
+  private volatile Map<String, String> dynamicParameters = Map.of();
+
+  ServerSettings(PostgresConfig config, ManagedFiles files, LocalSql sql) {
+    this.config = config;
+    this.files = files;
+    this.sql = sql;
+  }
+
+  /** The leader last started from or pointed at; null for a primary. */
+  Upstream upstream() {
+    return upstream;
+  }
+
+  void upstream(Upstream leader) {
+    this.upstream = leader;
+  }
+
+  SynchronousStandbys synchronousStandbys() {
+    return synchronousStandbys;
+  }
+
+  void synchronousStandbys(SynchronousStandbys standbys) {
+    this.synchronousStandbys = standbys;
+  }
+
+  /**
+   * @throws IllegalArgumentException naming a parameter pgha sets itself or a malformed name
+   */
+  void dynamicParameters(Map<String, String> parameters) {
+    this.dynamicParameters = PostgresConfig.checkedParameters(parameters);
+  }
+
+  /** Whether the server starts (or runs) as a standby: {@code standby.signal} exists. */
+  boolean standbySignal() {
+    return files.hasStandbySignal();
+  }
+
+  /** Writes the parameter file and pg_hba.conf, and {@code standby.signal} as asked. */
+  void writeForStart(boolean standby) {
+    synchronized (writeLock) {
+      write();
+      try {
+        files.setStandbySignal(standby);
+      } catch (IOException e) {
+        throw cannotWrite(e);
+      }
+    }
+  }
+
+  /** Rewrites the parameter file and pg_hba.conf. */
+  void write() {
+    synchronized (writeLock) {
+      try {
+        files.writeConf(upstream, synchronousStandbys, dynamicParameters);
+        files.writeHba();
+      } catch (IOException e) {
+        throw cannotWrite(e);
+      }
+    }
+  }
+
+  /** Rewrites the files and has the running server reload them ({@code pg_reload_conf}). */
+  void reload() {
+    write();
+    try (Connection c = sql.connect(10);
+        Statement s = c.createStatement()) {
+      s.execute("SELECT pg_reload_conf()");
+    } catch (SQLException e) {
+      throw sql.failure("reload", e);
+    }
+  }
+
+  /**
+   * Puts the settings into effect: reloads a running server, rewrites the files of a stopped one
+   * (they take effect at its next start), does nothing without a cluster.
+   */
+  void apply(boolean running, boolean initialized) {
+    if (running) {
+      reload();
+    } else if (initialized) {
+      write();
+    }
+  }
+
+  private PostgresControlException cannotWrite(IOException e) {
+    return new PostgresControlException(
+        Kind.WRONG_STATE,
+        "cannot write the configuration files in " + config.dataDir() + ": " + e,
+        e);
+  }
+}
