@@ -3,8 +3,9 @@ package io.pgha.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.pgha.core.LocalPghaCluster.Node;
 import io.pgha.core.agent.AgentEvent;
+import io.pgha.testkit.cluster.LocalPghaCluster;
+import io.pgha.testkit.cluster.LocalPghaCluster.Node;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -85,7 +86,7 @@ class PghaAgentLeaseFencingTest {
       await().atMost(CONVERGE).until(pg2::isWritablePrimary);
       assertThat(insert(pg1)).as("the frozen leader's PostgreSQL still takes writes").isTrue();
 
-      Path log = pg1.dataDir.resolveSibling("agent.log");
+      Path log = pg1.dataDir().resolveSibling("agent.log");
       long logOffset = Files.size(log);
       long resumed = System.nanoTime();
       pg1.resumeAgent();
