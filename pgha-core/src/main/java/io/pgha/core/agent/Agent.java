@@ -114,6 +114,8 @@ public final class Agent implements AutoCloseable {
             watchdog);
     this.peers = new PeerProbe(name, postgres.config().superuser());
     MemberRecord memberRecord = new MemberRecord(name, connUrl, apiUrl, identity.tags());
+    SyncKeeper sync = new SyncKeeper(name, dcs, postgres);
+    SlotKeeper slots = new SlotKeeper(name, postgres);
     this.executor =
         new ActionExecutor(
             name,
@@ -125,7 +127,9 @@ public final class Agent implements AutoCloseable {
             bootstrapConfig,
             gate,
             peers,
-            memberRecord);
+            memberRecord,
+            sync,
+            slots);
     this.failsafe =
         new FailsafeGuard(
             name,
@@ -142,10 +146,11 @@ public final class Agent implements AutoCloseable {
             identity,
             executor,
             peers,
-            memberRecord,
+            sync,
+            slots,
             bootstrapConfig,
             timeouts,
-            new LeaderSafety(failsafe, watchdog));
+            new LeaderSafety(failsafe, watchdog, gate));
     this.api =
         new ApiBridge(
             name, scope, identity.tags(), apiUrl, connUrl, dcs, postgres, state, loop, failsafe);
