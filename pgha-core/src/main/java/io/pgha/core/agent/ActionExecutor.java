@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
@@ -128,31 +129,49 @@ final class ActionExecutor {
     }
     Run run = new Run(seen, decision.reason());
     for (Action action : decision.actions()) {
-      if (!attempt(action, run)) {
+      Result result = attempt(action, run);
+      if (result == Result.FAILED) {
         Run fallback =
             new Run(seen, action.kind() + " did not succeed (" + decision.reason() + ")");
         action.otherwise().forEach(f -> attempt(f, fallback));
+      }
+      if (result != Result.DONE) {
         break;
       }
     }
     PostgresStatus latest = seen.status();
     if (publication.probedAfter()) {
       latest = postgres.probe();
-      publisher.publish(latest, decision, paused, java.util.OptionalLong.empty());
+      publisher.publish(latest, decision, paused, OptionalLong.empty());
     }
     return new Outcome(latest, run.decideAgain);
   }
 
-  /** Performs one action; false when it failed or did not apply. */
-  private boolean attempt(Action action, Run run) {
+  /** How an action came out. */
+  private enum Result {
+    DONE,
+    /** It failed or did not apply: its fallbacks follow. */
+    FAILED,
+    /**
+     * etcd could not be asked: neither done nor refused, so no fallback (a leader that cannot renew
+     * is not fenced for that here: the lease reflex, or failsafe mode, decides).
+     */
+    ETCD_UNREACHABLE
+  }
+
+  /** Performs one action. */
+  private Result attempt(Action action, Run run) {
     try {
-      return perform(action, run);
-    } catch (DcsException | PostgresControlException | IllegalStateException e) {
+      return perform(action, run) ? Result.DONE : Result.FAILED;
+    } catch (DcsException e) {
       LOG.warn("[{}] {} failed: {}", name, action.kind(), e.getMessage());
-      return false;
+      return Result.ETCD_UNREACHABLE;
+    } catch (PostgresControlException | IllegalStateException e) {
+      LOG.warn("[{}] {} failed: {}", name, action.kind(), e.getMessage());
+      return Result.FAILED;
     } catch (RuntimeException e) {
       LOG.error("[{}] {} failed unexpectedly", name, action.kind(), e);
-      return false;
+      return Result.FAILED;
     }
   }
 

@@ -16,7 +16,9 @@ import java.util.stream.Collectors;
  *     ActionKind#SYNC_REPLICATION}, {@link ActionKind#REPLICATION_SLOTS}, {@link
  *     ActionKind#FAILSAFE_KEY})
  * @param otherwise what to do when this action fails, before the plan stops: each of these is
- *     attempted even if one before it fails, since they put things back (empty: just stop)
+ *     attempted even if one before it fails, since they put things back (empty: just stop). Not
+ *     when etcd could not be asked: that is no answer, and the plan just stops (a leader that
+ *     cannot reach etcd is fenced by the lease reflex, or kept by failsafe mode, not here)
  */
 public record Action(
     ActionKind kind, Optional<String> member, Optional<Payload> payload, List<Action> otherwise) {

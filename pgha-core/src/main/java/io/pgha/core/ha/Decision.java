@@ -9,7 +9,8 @@ import java.util.Objects;
  * action and the test oracle.
  *
  * <p>The executor performs the actions in order and stops at the first that fails, after that
- * action's {@link Action#otherwise()} fallbacks; nothing else is chosen there.
+ * action's {@link Action#otherwise()} fallbacks (none when etcd could not be asked); nothing else
+ * is chosen there.
  *
  * @param actions at least one; {@link ActionKind#NOTHING} or {@link ActionKind#WAIT} when there is
  *     nothing to do
