@@ -10,7 +10,11 @@ import io.pgha.core.dcs.Dcs;
 import io.pgha.core.dcs.DcsException;
 import io.pgha.core.ha.Action;
 import io.pgha.core.ha.Decision;
+import io.pgha.core.ha.FailsafeKey;
 import io.pgha.core.ha.PeerPosition;
+import io.pgha.core.ha.Publication;
+import io.pgha.core.ha.SlotPlan;
+import io.pgha.core.ha.SyncPlan;
 import io.pgha.core.postgres.Demotion;
 import io.pgha.core.postgres.Lsn;
 import io.pgha.core.postgres.PostgresControlException;
@@ -23,15 +27,18 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Carries out a {@link Decision} on etcd and PostgreSQL. The only place where the HA loop changes
- * anything; every action is bounded in time and a failure stops the rest of the decision (the next
- * cycle decides again from fresh state).
+ * Carries out a {@link Decision} on etcd and PostgreSQL: the only place where the HA loop changes
+ * anything. It interprets the plan and chooses nothing: the actions run in order, each bounded in
+ * time; the first that fails (or throws) is followed by the fallbacks the decision named for it,
+ * and the rest of the plan is dropped (the next cycle decides again from fresh state). The member
+ * key is published when the decision's {@link Publication} says.
  */
 final class ActionExecutor {
   private static final Logger LOG = LoggerFactory.getLogger(ActionExecutor.class);
@@ -48,7 +55,9 @@ final class ActionExecutor {
   private final ClientDrain drain;
   private final PeerProbe peers;
   private final SyncKeeper sync;
+  private final SlotKeeper slots;
   private final MemberRecord memberRecord;
+  private final MemberPublisher publisher;
 
   ActionExecutor(
       String name,
@@ -60,7 +69,9 @@ final class ActionExecutor {
       DynamicConfig bootstrapConfig,
       PromotionGate gate,
       PeerProbe peers,
-      MemberRecord memberRecord) {
+      MemberRecord memberRecord,
+      SyncKeeper sync,
+      SlotKeeper slots) {
     this.name = name;
     this.dcs = dcs;
     this.postgres = postgres;
@@ -71,58 +82,163 @@ final class ActionExecutor {
     this.gate = gate;
     this.drain = new ClientDrain(name, dcs, postgres);
     this.peers = peers;
-    this.sync = new SyncKeeper(name, dcs, postgres);
+    this.sync = sync;
+    this.slots = slots;
     this.memberRecord = memberRecord;
+    this.publisher = new MemberPublisher(name, dcs, postgres, state, memberRecord);
   }
 
   /**
-   * On the leader running read-write, after the cycle's actions: keeps synchronous_standby_names
-   * and the {@code sync} key in step with the configuration (see {@link SyncKeeper}).
+   * What carrying out a decision came to.
+   *
+   * @param status the local PostgreSQL as last seen: the observation, or the probe after the
+   *     actions when the decision asked for one
+   * @param decideAgain the decision asked for the next cycle at once
    */
-  void keepSynchronousReplication(DynamicConfig config, PostgresStatus primary) {
-    sync.keep(config, primary);
-  }
+  record Outcome(PostgresStatus status, boolean decideAgain) {}
 
-  /** Performs the decision's actions in order; stops at the first that fails or does not apply. */
-  void execute(Decision decision, ClusterView view) {
-    for (Action action : decision.actions()) {
-      try {
-        if (!perform(action, view)) {
-          return;
-        }
-      } catch (DcsException | PostgresControlException | IllegalStateException e) {
-        LOG.warn("[{}] {} failed: {}", name, action, e.getMessage());
-        return;
-      } catch (RuntimeException e) {
-        LOG.error("[{}] {} failed unexpectedly", name, action, e);
-        return;
-      }
+  /** The cycle an action runs in: what was seen and decided, and what the actions asked for. */
+  private static final class Run {
+    final Observation seen;
+    final String why;
+    boolean decideAgain;
+
+    Run(Observation seen, String why) {
+      this.seen = seen;
+      this.why = why;
+    }
+
+    ClusterView view() {
+      return seen.view();
+    }
+
+    DynamicConfig config() {
+      return seen.config();
     }
   }
 
-  private boolean perform(Action action, ClusterView view) throws DcsException {
+  /**
+   * Publishes and performs the decision's actions in order, as the decision says; stops at the
+   * first that fails, after its fallbacks.
+   */
+  Outcome execute(Decision decision, Observation seen) {
+    Publication publication = decision.publication();
+    boolean paused = seen.config().pause();
+    if (publication.observedBefore()) {
+      publisher.publish(seen.status(), decision, paused, publication.leaderOptime());
+    }
+    Run run = new Run(seen, decision.reason());
+    for (Action action : decision.actions()) {
+      Result result = attempt(action, run);
+      if (result == Result.FAILED) {
+        Run fallback =
+            new Run(seen, action.kind() + " did not succeed (" + decision.reason() + ")");
+        action.otherwise().forEach(f -> attempt(f, fallback));
+      }
+      if (result != Result.DONE) {
+        break;
+      }
+    }
+    PostgresStatus latest = seen.status();
+    if (publication.probedAfter()) {
+      latest = postgres.probe();
+      publisher.publish(latest, decision, paused, OptionalLong.empty());
+    }
+    return new Outcome(latest, run.decideAgain);
+  }
+
+  /** How an action came out. */
+  private enum Result {
+    DONE,
+    /** It failed or did not apply: its fallbacks follow. */
+    FAILED,
+    /**
+     * etcd could not be asked: neither done nor refused, so no fallback (a leader that cannot renew
+     * is not fenced for that here: the lease reflex, or failsafe mode, decides).
+     */
+    ETCD_UNREACHABLE
+  }
+
+  /** Performs one action. */
+  private Result attempt(Action action, Run run) {
+    try {
+      return perform(action, run) ? Result.DONE : Result.FAILED;
+    } catch (DcsException e) {
+      LOG.warn("[{}] {} failed: {}", name, action.kind(), e.getMessage());
+      return Result.ETCD_UNREACHABLE;
+    } catch (PostgresControlException | IllegalStateException e) {
+      LOG.warn("[{}] {} failed: {}", name, action.kind(), e.getMessage());
+      return Result.FAILED;
+    } catch (RuntimeException e) {
+      LOG.error("[{}] {} failed unexpectedly", name, action.kind(), e);
+      return Result.FAILED;
+    }
+  }
+
+  private boolean perform(Action action, Run run) throws DcsException {
+    ClusterView view = run.view();
     return switch (action.kind()) {
       case BOOTSTRAP -> bootstrap();
-      case ADOPT_EXISTING_DATA -> adoptExistingData();
-      case CLONE_FROM -> cloneFrom(view, action.member().orElseThrow());
-      case ACQUIRE_AND_PROMOTE -> acquireAndPromote(view);
+      case WRITE_INITIAL_CONFIG -> writeInitialConfig();
+      case ADOPT_EXISTING_DATA -> adoptExistingData(run);
+      case CLONE_FROM -> cloneFrom(view, member(action));
+      case ACQUIRE_LEADER -> acquireLeader();
       case RENEW -> renew();
-      case PROMOTE -> promote(view);
-      case RESTART_POSTGRES -> restartInPlace(view);
-      case RELEASE_LEADERSHIP ->
-          release("PostgreSQL did not come back within primary_start_timeout");
+      case PROMOTION_GATE -> passGate(run.config());
+      case SYNC_REPLICATION -> sync.carryOut((SyncPlan) payload(action), run.config());
+      case PROMOTE -> promote(run);
+      case DECIDE_AGAIN -> {
+        run.decideAgain = true;
+        yield true;
+      }
+      case RESTART_POSTGRES -> startAsPrimary();
+      case AWAIT_STARTUP -> {
+        postgres.awaitReady(timeouts.start());
+        yield true;
+      }
+      case RELEASE_LEADERSHIP -> release(run.why);
       case DEMOTE -> {
-        fence("the decision was to demote");
+        fence(run.why);
         yield true;
       }
       case START_AS_REPLICA -> startAsReplica(view, action.member());
-      case FOLLOW -> follow(view, action.member().orElseThrow());
-      case REWIND_AND_FOLLOW -> rewindAndFollow(view, action.member().orElseThrow());
-      case REINITIALIZE -> reinitialize(view, action.member().orElseThrow());
-      case SWITCHOVER -> switchover(view, action.member().orElseThrow());
+      case FOLLOW -> follow(view, member(action));
+      case REWIND_AND_FOLLOW -> rewindAndFollow(run, member(action));
+      case REINITIALIZE -> reinitialize(view, member(action));
+      case DRAIN_CLIENTS -> {
+        drain.drain(
+            member(action), run.config().drainTimeoutDuration(), run.config().ttlDuration());
+        yield true;
+      }
+      case STOP_CLEANLY -> stopCleanly();
+      case HAND_OVER -> handOver(run, member(action));
+      case END_DRAIN -> {
+        drain.end();
+        yield true;
+      }
+      case END_DRAIN_ONCE_LED -> {
+        drain.endOnceLed(member(action), run.config().ttlDuration());
+        yield true;
+      }
       case CLEAR_FAILOVER_KEY -> clearFailover(view);
+      case REPLICATION_SLOTS -> {
+        slots.carryOut((SlotPlan) payload(action));
+        yield true;
+      }
+      case FAILSAFE_KEY -> {
+        writeFailsafeKey((FailsafeKey) payload(action));
+        yield true;
+      }
       case WAIT, NOTHING -> true;
     };
+  }
+
+  private static String member(Action action) {
+    return action.member().orElseThrow();
+  }
+
+  private static Action.Payload payload(Action action) {
+    return action.payload().orElseThrow();
   }
 
   // ------------------------------------------------------------------ bootstrap and clone
@@ -140,30 +256,23 @@ final class ActionExecutor {
       dcs.cancelInitialize();
       throw e;
     }
-    PostgresStatus status = postgres.probe();
-    String systemId = status.systemIdentifier();
+    String systemId = postgres.probe().systemIdentifier();
     dcs.updateInitialize(systemId, Dcs.ANY);
-    if (!dcs.acquireLeader()) {
-      // The key can only be taken by someone who saw initialize; we just wrote it, so this means
-      // an operator or another tool interfered: do not run read-write without it.
-      fence("bootstrapped, but could not take the leader key");
-      return false;
-    }
-    dcs.writeConfig(bootstrapConfig, Dcs.ABSENT);
-    state.primary();
-    events.publish(new AgentEvent.LeadershipAcquired(name));
-    events.publish(
-        new AgentEvent.Promoted(name, status.timeline() == null ? 1 : status.timeline()));
-    LOG.info("[{}] bootstrapped cluster, system identifier {}", name, systemId);
+    LOG.info("[{}] initialized a new cluster, system identifier {}", name, systemId);
     return true;
   }
 
-  private boolean adoptExistingData() throws DcsException {
-    PostgresStatus status = postgres.probe();
-    String systemId =
-        status.systemIdentifier() != null
-            ? status.systemIdentifier()
-            : state.get().systemIdentifier().orElse("");
+  private boolean writeInitialConfig() throws DcsException {
+    dcs.writeConfig(bootstrapConfig, Dcs.ABSENT);
+    state.primary();
+    // initdb starts the first timeline.
+    events.publish(new AgentEvent.Promoted(name, 1));
+    LOG.info("[{}] bootstrapped cluster", name);
+    return true;
+  }
+
+  private boolean adoptExistingData(Run run) throws DcsException {
+    String systemId = run.seen.local().systemIdentifier().orElse("");
     if (!dcs.claimInitialize(systemId)) {
       LOG.info("[{}] another member initialized the cluster first", name);
       return false;
@@ -172,66 +281,46 @@ final class ActionExecutor {
     return true;
   }
 
-  private boolean cloneFrom(ClusterView view, String source) throws DcsException {
-    Upstream upstream = upstreamOf(view, source);
+  private boolean cloneFrom(ClusterView view, String source) {
     state.update(f -> f.withState("creating replica"));
-    postgres.createReplica(upstream, timeouts.cloning());
-    String leader = view.leader().map(l -> l.name()).orElse(source);
-    Upstream streamFrom = view.leader().isPresent() ? upstreamOf(view, leader) : upstream;
-    postgres.startAsStandby(streamFrom, timeouts.start());
-    state.following(leader);
-    events.publish(new AgentEvent.FollowingLeader(name, leader));
+    postgres.createReplica(upstreamOf(view, source), timeouts.cloning());
     return true;
   }
 
   // ------------------------------------------------------------------ leading
 
-  private boolean acquireAndPromote(ClusterView view) throws DcsException {
-    Optional<String> holdOff =
-        gate.recentlyRefused(view.config().orElse(bootstrapConfig).loopWait());
-    if (holdOff.isPresent()) {
-      LOG.debug("[{}] not racing for the key this cycle: {}", name, holdOff.get());
-      return false;
-    }
+  private boolean acquireLeader() throws DcsException {
     if (!dcs.acquireLeader()) {
       LOG.info("[{}] lost the race for the leader key", name);
       return false;
     }
     events.publish(new AgentEvent.LeadershipAcquired(name));
-    return promote(view);
+    return true;
   }
 
   private boolean renew() throws DcsException {
-    if (dcs.renewLeader()) {
-      return true;
+    if (!dcs.renewLeader()) {
+      LOG.warn("[{}] the leader key could not be renewed", name);
+      return false;
     }
-    fence("the leader key could not be renewed");
-    return false;
+    return true;
   }
 
-  private boolean promote(ClusterView view) throws DcsException {
-    PostgresStatus status = postgres.probe();
-    if (status.isReadWrite()) {
-      state.primary();
-      return true;
-    }
+  private boolean passGate(DynamicConfig config) {
+    Optional<String> refused = gate.beforePromote(config.ttl());
+    refused.ifPresent(why -> LOG.warn("[{}] promotion cancelled: {}", name, why));
+    return refused.isEmpty();
+  }
+
+  private boolean promote(Run run) throws DcsException {
     if (!dcs.holdsLeadership()) {
       LOG.warn("[{}] not promoting: the leader lease is not confirmed", name);
       return false;
     }
-    Optional<String> refused = gate.beforePromote(view.config().orElse(bootstrapConfig).ttl());
-    if (refused.isPresent()) {
-      LOG.warn("[{}] promotion cancelled, giving the leader key up: {}", name, refused.get());
-      release("promotion cancelled: " + refused.get());
-      return false;
-    }
-    if (!sync.beforePromotion(view.config().orElse(bootstrapConfig), view)) {
-      LOG.info("[{}] promotion postponed: the sync key could not be written", name);
-      return false;
-    }
-    long position = status.walPosition() == null ? 0 : status.walPosition().value();
+    ClusterView view = run.view();
+    long position = run.seen.local().walPosition();
     Promotion promotion =
-        postgres.promote(timeouts.promote(), writable -> announceWritable(view, writable));
+        postgres.promote(timeouts.promote(), writable -> announceWritable(run, writable));
     state.primary();
     events.publish(new AgentEvent.Promoted(name, promotion.newTimeline()));
     long lost = lostBytes(view, position);
@@ -256,11 +345,10 @@ final class ActionExecutor {
    * Publishes this member's key as a running primary at once, instead of at the end of the cycle:
    * during a drain, clients and the leader that handed over wait for exactly that.
    */
-  private void announceWritable(ClusterView view, PostgresStatus writable) {
+  private void announceWritable(Run run, PostgresStatus writable) {
     state.primary();
     try {
-      dcs.updateMember(
-          memberRecord.build(writable, "running", view.config().orElse(bootstrapConfig).pause()));
+      dcs.updateMember(memberRecord.build(writable, "running", run.config().pause()));
       LOG.info("[{}] accepting writes: published my member key as primary", name);
     } catch (DcsException | RuntimeException e) {
       // The end of the cycle publishes it anyway.
@@ -290,26 +378,14 @@ final class ActionExecutor {
     }
   }
 
-  private boolean restartInPlace(ClusterView view) throws DcsException {
-    if (postgres.isRunning()) {
-      postgres.awaitReady(timeouts.start());
-      return true;
+  private boolean startAsPrimary() {
+    if (!dcs.holdsLeadership()) {
+      LOG.warn("[{}] not starting as primary: the leader lease is not confirmed", name);
+      return false;
     }
     state.update(f -> f.withState("starting"));
-    if (dcs.holdsLeadership()) {
-      sync.beforeStartingAsPrimary(view.config().orElse(bootstrapConfig));
-      postgres.startAsPrimary(timeouts.start());
-      state.primary();
-    } else {
-      Optional<String> leader = view.leader().map(l -> l.name()).filter(l -> !l.equals(name));
-      if (leader.isEmpty()) {
-        postgres.startReadOnly(timeouts.start());
-        streamingFromNoOne();
-      } else {
-        postgres.startAsStandby(upstreamOf(view, leader.get()), timeouts.start());
-        state.following(leader.get());
-      }
-    }
+    postgres.startAsPrimary(timeouts.start());
+    state.primary();
     return true;
   }
 
@@ -321,13 +397,23 @@ final class ActionExecutor {
     return released;
   }
 
+  private void writeFailsafeKey(FailsafeKey key) {
+    try {
+      if (key.deletes()) {
+        dcs.clearFailsafe();
+        LOG.info("[{}] failsafe mode is off: deleted the failsafe key", name);
+      } else {
+        dcs.writeFailsafe(key.members());
+        LOG.info("[{}] failsafe key now lists {}", name, key);
+      }
+    } catch (DcsException e) {
+      LOG.warn("[{}] could not update the failsafe key: {}", name, e.getMessage());
+    }
+  }
+
   // ------------------------------------------------------------------ following
 
-  private boolean startAsReplica(ClusterView view, Optional<String> leader) throws DcsException {
-    if (postgres.isRunning()) {
-      postgres.awaitReady(timeouts.start());
-      return true;
-    }
+  private boolean startAsReplica(ClusterView view, Optional<String> leader) {
     state.update(f -> f.withState("starting"));
     if (leader.isEmpty()) {
       postgres.startReadOnly(timeouts.start());
@@ -348,69 +434,69 @@ final class ActionExecutor {
     state.update(f -> f.withFollowing(Optional.empty()));
   }
 
-  private boolean follow(ClusterView view, String leader) throws DcsException {
+  private boolean follow(ClusterView view, String leader) {
     postgres.follow(upstreamOf(view, leader), view.isLeader(leader));
     state.following(leader);
     events.publish(new AgentEvent.FollowingLeader(name, leader));
     return true;
   }
 
-  private boolean rewindAndFollow(ClusterView view, String leader) throws DcsException {
-    boolean wasPrimary = isReadWrite();
+  private boolean rewindAndFollow(Run run, String leader) {
     try {
-      Demotion demotion = postgres.demote(upstreamOf(view, leader), timeouts.rejoin());
+      Demotion demotion = postgres.demote(upstreamOf(run.view(), leader), timeouts.rejoin());
       LOG.info("[{}] rejoined as a replica of {}: {}", name, leader, demotion.reason());
     } catch (PostgresControlException e) {
       state.update(f -> f.withRejoinFailed(true));
       throw e;
     }
     state.following(leader);
-    if (wasPrimary) {
+    if (run.seen.local().isReadWrite()) {
       events.publish(new AgentEvent.Demoted(name, "(" + leader + ") holds the leader key"));
     }
     events.publish(new AgentEvent.FollowingLeader(name, leader));
     return true;
   }
 
-  private boolean reinitialize(ClusterView view, String leader) throws DcsException {
-    if (postgres.isRunning()) {
-      postgres.stop(StopMode.IMMEDIATE, timeouts.stop());
-    }
+  private boolean reinitialize(ClusterView view, String leader) {
+    // A no-op when PostgreSQL is not running.
+    postgres.stop(StopMode.IMMEDIATE, timeouts.stop());
     return cloneFrom(view, leader);
   }
 
   // ------------------------------------------------------------------ switchover
 
-  private boolean switchover(ClusterView view, String candidate) throws DcsException {
-    Duration handOver = view.effectiveConfig().ttlDuration();
-    boolean drained =
-        drain.drain(candidate, view.effectiveConfig().drainTimeoutDuration(), handOver);
-    boolean released = false;
-    try {
-      LOG.info("[{}] switching over to {}: stopping PostgreSQL cleanly", name, candidate);
-      // A fast stop writes the shutdown checkpoint and, with WAL senders still connected, waits
-      // for them to receive it. A candidate that was not connected may not have it: the key is
-      // released only once the candidate has received WAL past the checkpoint.
-      postgres.stop(StopMode.FAST, timeouts.stop());
-      Optional<Lsn> checkpoint = postgres.shutdownCheckpoint();
-      if (checkpoint.isEmpty() || !candidateReceived(view, candidate, checkpoint.get())) {
-        abortSwitchover(view, candidate, checkpoint);
-        return false;
-      }
-      // The candidate compares its position with this one before it takes the key.
-      dcs.writeStatus(ClusterStatus.ofOptime(checkpoint.get().value()));
-      events.publish(new AgentEvent.Demoted(name, "switchover to (" + candidate + ")"));
-      // The failover key stays: it tells every other member that only the candidate may race,
-      // and the candidate clears it once it leads.
-      released = release("switchover to (" + candidate + ")");
-    } finally {
-      if (drained && !released) {
-        drain.end();
-      }
+  private boolean stopCleanly() {
+    // A fast stop writes the shutdown checkpoint and, with WAL senders still connected, waits for
+    // them to receive it.
+    LOG.info("[{}] handing over: stopping PostgreSQL cleanly", name);
+    postgres.stop(StopMode.FAST, timeouts.stop());
+    return true;
+  }
+
+  /**
+   * A candidate that was not connected during the stop may not have the shutdown checkpoint: the
+   * hand-over goes on only once it has received WAL past it.
+   */
+  private boolean handOver(Run run, String candidate) throws DcsException {
+    Optional<Lsn> checkpoint = postgres.shutdownCheckpoint();
+    if (checkpoint.isEmpty()) {
+      LOG.warn(
+          "[{}] switchover to {} cancelled: PostgreSQL did not shut down cleanly, so no checkpoint"
+              + " proves the candidate has every commit",
+          name,
+          candidate);
+      return false;
     }
-    if (drained) {
-      drain.endOnceLed(candidate, handOver);
+    if (!candidateReceived(run, candidate, checkpoint.get())) {
+      LOG.warn(
+          "[{}] switchover to {} cancelled: the candidate has not received every commit",
+          name,
+          candidate);
+      return false;
     }
+    // The candidate compares its position with this one before it takes the key.
+    dcs.writeStatus(ClusterStatus.ofOptime(checkpoint.get().value()));
+    events.publish(new AgentEvent.Demoted(name, "switchover to (" + candidate + ")"));
     return true;
   }
 
@@ -431,12 +517,12 @@ final class ActionExecutor {
   /**
    * Waits, at most retry_timeout, until the candidate's WAL position is past {@code checkpoint}.
    */
-  private boolean candidateReceived(ClusterView view, String candidate, Lsn checkpoint) {
-    DynamicConfig config = view.config().orElse(bootstrapConfig);
+  private boolean candidateReceived(Run run, String candidate, Lsn checkpoint) {
+    DynamicConfig config = run.config();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(config.retryTimeout());
     long seen = -1;
     while (true) {
-      Optional<PeerPosition> position = peers.position(view, candidate, PROBE_TIMEOUT);
+      Optional<PeerPosition> position = peers.position(run.view(), candidate, PROBE_TIMEOUT);
       if (position.isPresent()) {
         seen = position.get().walPosition();
         if (!position.get().primary() && seen > checkpoint.value()) {
@@ -463,38 +549,14 @@ final class ActionExecutor {
     }
   }
 
-  /** Keeps the leader key, starts PostgreSQL again as the primary and drops the request. */
-  private void abortSwitchover(ClusterView view, String candidate, Optional<Lsn> checkpoint) {
-    LOG.warn(
-        "[{}] switchover to {} cancelled: {}; staying the primary",
-        name,
-        candidate,
-        checkpoint.isEmpty()
-            ? "PostgreSQL did not shut down cleanly, so no checkpoint proves the candidate has"
-                + " every commit"
-            : "the candidate has not received every commit");
-    if (dcs.holdsLeadership()) {
-      postgres.startAsPrimary(timeouts.start());
-      state.primary();
-    }
-    try {
-      clearFailover(view);
-    } catch (DcsException e) {
-      LOG.warn("[{}] could not clear the failover key: {}", name, e.getMessage());
-    }
-  }
-
   private boolean clearFailover(ClusterView view) throws DcsException {
-    if (view.failover().isPresent()) {
-      clearFailoverQuietly(view.failover().get());
-    }
-    return true;
-  }
-
-  private void clearFailoverQuietly(FailoverRequest request) throws DcsException {
+    FailoverRequest request =
+        view.failover()
+            .orElseThrow(() -> new IllegalStateException("there is no failover key to clear"));
     if (!dcs.clearFailover(request.modRevision())) {
       LOG.info("[{}] the failover key changed meanwhile; left as it is", name);
     }
+    return true;
   }
 
   // ------------------------------------------------------------------ fencing
@@ -512,11 +574,6 @@ final class ActionExecutor {
     LOG.warn("[{}] demoting: stopping PostgreSQL immediately because {}", name, why);
     state.update(f -> f.withLastRunAsPrimary(true));
     events.publish(new AgentEvent.Demoted(name, why));
-  }
-
-  private boolean isReadWrite() {
-    PostgresStatus status = postgres.probe();
-    return status.isReadWrite();
   }
 
   private static Upstream upstreamOf(ClusterView view, String member) {

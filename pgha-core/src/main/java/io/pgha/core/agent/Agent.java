@@ -111,6 +111,8 @@ public final class Agent implements AutoCloseable {
             watchdog);
     this.peers = new PeerProbe(name, postgres.config().superuser());
     MemberRecord memberRecord = new MemberRecord(name, connUrl, apiUrl, identity.tags());
+    SyncKeeper sync = new SyncKeeper(name, dcs, postgres);
+    SlotKeeper slots = new SlotKeeper(name, postgres);
     this.executor =
         new ActionExecutor(
             name,
@@ -122,7 +124,9 @@ public final class Agent implements AutoCloseable {
             bootstrapConfig,
             gate,
             peers,
-            memberRecord);
+            memberRecord,
+            sync,
+            slots);
     this.failsafe =
         new FailsafeGuard(
             name,
@@ -140,10 +144,11 @@ public final class Agent implements AutoCloseable {
             identity,
             executor,
             peers,
-            memberRecord,
+            sync,
+            slots,
             bootstrapConfig,
             timeouts,
-            new LeaderSafety(failsafe, watchdog, reflex));
+            new LeaderSafety(failsafe, watchdog, reflex, gate));
     this.api =
         new ApiBridge(
             name, scope, identity.tags(), apiUrl, connUrl, dcs, postgres, state, loop, failsafe);

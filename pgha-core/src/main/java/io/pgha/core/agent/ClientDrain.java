@@ -28,6 +28,7 @@ final class ClientDrain {
   private final String name;
   private final Dcs dcs;
   private final PostgresController postgres;
+  private volatile boolean announced;
 
   ClientDrain(String name, Dcs dcs, PostgresController postgres) {
     this.name = name;
@@ -54,6 +55,7 @@ final class ClientDrain {
         LOG.info("[{}] not draining: I do not hold the leader key", name);
         return false;
       }
+      announced = true;
     } catch (DcsException e) {
       LOG.warn(
           "[{}] could not announce the drain, handing over without it: {}", name, e.getMessage());
@@ -93,9 +95,13 @@ final class ClientDrain {
 
   /**
    * Waits until another member — {@code successor} if named — holds the leader key and reports
-   * itself primary, at most {@code timeout}; then withdraws the announcement.
+   * itself primary, at most {@code timeout}; then withdraws the announcement. Nothing when no drain
+   * is announced.
    */
   void endOnceLed(String successor, Duration timeout) {
+    if (!announced) {
+      return;
+    }
     long deadline = System.nanoTime() + timeout.toNanos();
     try {
       while (System.nanoTime() - deadline < 0 && mayStillBeLed(dcs.view(), successor)) {
@@ -124,8 +130,14 @@ final class ClientDrain {
         .isPresent();
   }
 
-  /** Withdraws the announcement (its lease would end it too, later). */
+  /**
+   * Withdraws the announcement (its lease would end it too, later); nothing when none is announced.
+   */
   void end() {
+    if (!announced) {
+      return;
+    }
+    announced = false;
     try {
       dcs.clearDrain();
     } catch (DcsException e) {

@@ -4,8 +4,8 @@ import io.pgha.core.api.FailsafeAnswer;
 import io.pgha.core.api.FailsafeRequest;
 import io.pgha.core.cluster.ClusterView;
 import io.pgha.core.cluster.DynamicConfig;
+import io.pgha.core.cluster.Leader;
 import io.pgha.core.dcs.Dcs;
-import io.pgha.core.dcs.DcsException;
 import io.pgha.core.dcs.LeaseStatus;
 import io.pgha.core.ha.Failsafe;
 import io.pgha.core.ha.FailsafeContact;
@@ -15,6 +15,7 @@ import io.pgha.core.postgres.PostgresStatus;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -28,9 +29,9 @@ import org.slf4j.LoggerFactory;
  * <p>As leader: while etcd does not confirm the lease, asks every member over the API to accept it
  * (rounds on a thread of their own, so that a loop blocked on etcd does not delay them), and
  * remembers until when the last complete round lets it stay primary. The lease reflex asks {@link
- * #deferFencing} before it fences; a deferred fence is carried out here, on a second thread, the
- * moment the confirmation lapses without the lease coming back. While healthy, keeps the {@code
- * failsafe} key current.
+ * #deferFencing} before it fences ({@link Failsafe#deferFencing} judges); a deferred fence is
+ * carried out here, on a second thread, the moment the confirmation lapses without the lease coming
+ * back.
  *
  * <p>As replica: accepts heartbeats (unless it runs read-write itself) and remembers the last one,
  * which keeps it out of the leader race for a ttl.
@@ -103,8 +104,8 @@ final class FailsafeGuard implements AutoCloseable {
   }
 
   /**
-   * After each cycle: remembers what the rounds work from and, as the leader holding its lease,
-   * keeps the {@code failsafe} key as Patroni does.
+   * After each cycle: remembers what the rounds work from. (The leader keeps the {@code failsafe}
+   * key through the decision's {@link io.pgha.core.ha.ActionKind#FAILSAFE_KEY}.)
    */
   void afterCycle(ClusterView seen, DynamicConfig current, PostgresStatus local) {
     this.view = seen;
@@ -112,24 +113,6 @@ final class FailsafeGuard implements AutoCloseable {
     this.status = local;
     if (!current.failsafeMode()) {
       confirmed = false;
-    }
-    if (!dcs.holdsLeadership() || !runsReadWrite(local)) {
-      return;
-    }
-    Optional<Map<String, String>> update = Failsafe.keyUpdate(seen, current);
-    if (update.isEmpty()) {
-      return;
-    }
-    try {
-      if (update.get().isEmpty()) {
-        dcs.clearFailsafe();
-        LOG.info("[{}] failsafe mode is off: deleted the failsafe key", name);
-      } else {
-        dcs.writeFailsafe(update.get());
-        LOG.info("[{}] failsafe key now lists {}", name, update.get().keySet());
-      }
-    } catch (DcsException e) {
-      LOG.warn("[{}] could not update the failsafe key: {}", name, e.getMessage());
     }
   }
 
@@ -140,22 +123,29 @@ final class FailsafeGuard implements AutoCloseable {
    * stay primary for now (the fence is then carried out here when they lapse), false to fence.
    */
   boolean deferFencing(String reason) {
-    long now = System.nanoTime();
-    DynamicConfig c = config;
-    if (c == null || !c.failsafeMode() || !confirmed || now - confirmedUntilNanos >= 0) {
-      return false;
-    }
-    if (dcs.view().leader().filter(l -> !l.name().equals(name)).isPresent()) {
+    Optional<String> deferred =
+        Failsafe.deferFencing(
+            failsafeMode(),
+            confirmedUntil(),
+            dcs.view().leader().map(Leader::name),
+            name,
+            System.nanoTime());
+    if (deferred.isEmpty()) {
       return false;
     }
     fenceDeferred = true;
-    LOG.warn(
-        "[{}] {}; not demoting yet: failsafe mode is on and every member confirmed me as leader"
-            + " (for another {}ms)",
-        name,
-        reason,
-        TimeUnit.NANOSECONDS.toMillis(confirmedUntilNanos - now));
+    LOG.warn("[{}] {}; {}", name, reason, deferred.get());
     return true;
+  }
+
+  private boolean failsafeMode() {
+    DynamicConfig c = config;
+    return c != null && c.failsafeMode();
+  }
+
+  /** Until when the last complete round covers this member; empty when none does. */
+  private OptionalLong confirmedUntil() {
+    return confirmed ? OptionalLong.of(confirmedUntilNanos) : OptionalLong.empty();
   }
 
   private void checkDeferredFence() {
@@ -172,8 +162,7 @@ final class FailsafeGuard implements AutoCloseable {
         LOG.info("[{}] etcd confirms my lease again: failsafe no longer needed", name);
         return;
       }
-      DynamicConfig c = config;
-      if (c != null && c.failsafeMode() && confirmed && now - confirmedUntilNanos < 0) {
+      if (Failsafe.confirmationsCover(failsafeMode(), confirmedUntil(), now)) {
         return;
       }
       fenceDeferred = false;
@@ -278,7 +267,8 @@ final class FailsafeGuard implements AutoCloseable {
 
   /** Whether this leader runs on failsafe confirmations now, without a lease etcd confirmed. */
   boolean isActive() {
-    return confirmed && System.nanoTime() - confirmedUntilNanos < 0 && !dcs.holdsLeadership();
+    return Failsafe.confirmationsCover(true, confirmedUntil(), System.nanoTime())
+        && !dcs.holdsLeadership();
   }
 
   static boolean runsReadWrite(PostgresStatus s) {

@@ -1,14 +1,10 @@
 package io.pgha.core.agent;
 
-import io.pgha.core.cluster.ClusterStatus;
 import io.pgha.core.cluster.ClusterView;
 import io.pgha.core.cluster.DynamicConfig;
-import io.pgha.core.cluster.Member;
-import io.pgha.core.cluster.Role;
 import io.pgha.core.dcs.Dcs;
 import io.pgha.core.dcs.DcsException;
 import io.pgha.core.dcs.LeaseStatus;
-import io.pgha.core.ha.ActionKind;
 import io.pgha.core.ha.Decision;
 import io.pgha.core.ha.HaDecider;
 import io.pgha.core.ha.LocalState;
@@ -16,6 +12,7 @@ import io.pgha.core.ha.MemberIdentity;
 import io.pgha.core.ha.Now;
 import io.pgha.core.ha.PeerPositions;
 import io.pgha.core.postgres.Lsn;
+import io.pgha.core.postgres.PostgresControlException;
 import io.pgha.core.postgres.PostgresController;
 import io.pgha.core.postgres.PostgresStatus;
 import io.pgha.core.postgres.StoredState;
@@ -25,7 +22,6 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -34,8 +30,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The HA loop of one member, on a thread of its own: observe, decide (pure), act. It runs every
  * {@code loop_wait} and at once when the leader or failover key changes, the lease is lost or the
- * postmaster exits. Every cycle starts from a fresh read of etcd, so a member that was frozen acts
- * only on what is true now.
+ * postmaster exits. Every cycle starts from one read of etcd and one probe of PostgreSQL, so a
+ * member that was frozen acts only on what is true now; that one observation feeds the decision and
+ * the member key the executor publishes.
  */
 final class HaLoop implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HaLoop.class);
@@ -48,7 +45,7 @@ final class HaLoop implements AutoCloseable {
   private final MemberIdentity identity;
   private final ActionExecutor executor;
   private final PeerProbe peers;
-  private final MemberRecord memberRecord;
+  private final SyncKeeper sync;
   private final SlotKeeper slots;
   private final DynamicConfig bootstrapConfig;
   private final AgentTimeouts timeouts;
@@ -73,7 +70,8 @@ final class HaLoop implements AutoCloseable {
       MemberIdentity identity,
       ActionExecutor executor,
       PeerProbe peers,
-      MemberRecord memberRecord,
+      SyncKeeper sync,
+      SlotKeeper slots,
       DynamicConfig bootstrapConfig,
       AgentTimeouts timeouts,
       LeaderSafety safety) {
@@ -84,8 +82,8 @@ final class HaLoop implements AutoCloseable {
     this.identity = identity;
     this.executor = executor;
     this.peers = peers;
-    this.memberRecord = memberRecord;
-    this.slots = new SlotKeeper(name, postgres);
+    this.sync = sync;
+    this.slots = slots;
     this.bootstrapConfig = bootstrapConfig;
     this.timeouts = timeouts;
     this.safety = safety;
@@ -163,12 +161,15 @@ final class HaLoop implements AutoCloseable {
     safety.beforeCycle();
     long readAt = System.nanoTime();
     ClusterView view;
+    boolean read;
     try {
       view = dcs.refresh();
+      read = true;
       viewConfirmedAtNanos = readAt;
       dcsReachable = true;
       dcsLastSeenEpochSeconds = Instant.now().getEpochSecond();
     } catch (DcsException e) {
+      read = false;
       dcsReachable = false;
       LOG.warn("[{}] cannot read the cluster state from etcd: {}", name, e.getMessage());
       view = dcs.view();
@@ -178,7 +179,8 @@ final class HaLoop implements AutoCloseable {
     followTtl(config);
 
     PostgresStatus status = postgres.probe();
-    LocalState local = observe(status, readAt, config);
+    lastStatus = status;
+    LocalState local = observe(status, readAt, view, read, config);
     // Fresh positions of the peers matter when someone may be elected: no leader, or a
     // switchover / failover requested.
     PeerPositions positions =
@@ -190,21 +192,12 @@ final class HaLoop implements AutoCloseable {
         HaDecider.decide(
             local, view, config, identity, positions, new Now(System.nanoTime(), Instant.now()));
     record(decision);
-    if (decision.isActive() && !decision.kinds().contains(ActionKind.ACQUIRE_AND_PROMOTE)) {
-      // Long actions (clone, start, rewind) come next: say what this member is doing first, so
-      // that the leader keeps its replication slot and operators see it. Not before taking the
-      // key: that is a race, and the promoted member publishes itself the moment it is writable.
-      publish(view, config, decision);
-    }
-    executor.execute(decision, view);
-
-    PostgresStatus after = publish(view, config, decision);
-    safety.afterCycle(view, config, after);
-    if (config.useSlots() && dcs.holdsLeadership() && after.isReadWrite()) {
-      slots.sync(view, TimeUnit.SECONDS.toNanos(2L * config.ttl()));
-    }
-    if (dcs.holdsLeadership() && after.isReadWrite()) {
-      executor.keepSynchronousReplication(config, after);
+    ActionExecutor.Outcome outcome =
+        executor.execute(decision, new Observation(view, config, status, local));
+    lastStatus = outcome.status();
+    safety.afterCycle(view, config, outcome.status());
+    if (outcome.decideAgain()) {
+      wakeUp();
     }
   }
 
@@ -228,7 +221,12 @@ final class HaLoop implements AutoCloseable {
     }
   }
 
-  private LocalState observe(PostgresStatus status, long nowNanos, DynamicConfig config) {
+  private LocalState observe(
+      PostgresStatus status,
+      long nowNanos,
+      ClusterView view,
+      boolean viewRead,
+      DynamicConfig config) {
     boolean up = status.acceptingConnections();
     boolean readWrite = status.isReadWrite();
     if (up) {
@@ -253,7 +251,20 @@ final class HaLoop implements AutoCloseable {
             .walPosition(position == null ? 0 : position.value())
             .lastRunAsPrimary(facts.lastRunAsPrimary())
             .rejoinFailed(facts.rejoinFailed())
-            .viewConfirmedAtNanos(viewConfirmedAtNanos);
+            .viewConfirmedAtNanos(viewConfirmedAtNanos)
+            .viewReadThisCycle(viewRead)
+            .postmasterStarting(status.running() && !up)
+            .synchronousStandbyNames(sync.current());
+    if (readWrite) {
+      b.standbys(sync.standbys(status));
+      if (config.useSlots()) {
+        try {
+          b.slots(slots.observe(view, nowNanos));
+        } catch (PostgresControlException e) {
+          LOG.warn("[{}] could not list replication slots: {}", name, e.getMessage());
+        }
+      }
+    }
     facts.systemIdentifier().ifPresent(b::systemIdentifier);
     facts.following().ifPresent(b::following);
     facts.postgresDownSinceNanos().ifPresent(b::postgresDownSinceNanos);
@@ -273,52 +284,13 @@ final class HaLoop implements AutoCloseable {
     }
     // Reasons carry figures (seconds down, bytes behind) that change every cycle; log at INFO only
     // when what is done changes, so the log reads as a list of transitions.
-    if (lastLogged == null || !lastLogged.actions().equals(decision.actions())) {
+    if (lastLogged == null
+        || !lastLogged.actions().toString().equals(decision.actions().toString())) {
       LOG.info("[{}] {}", name, decision.reason());
       lastLogged = decision;
     } else {
       LOG.debug("[{}] {}", name, decision.reason());
     }
-  }
-
-  /** Publishes this member's key and, as leader, the status key; returns the probe it used. */
-  private PostgresStatus publish(ClusterView view, DynamicConfig config, Decision decision) {
-    PostgresStatus status = postgres.probe();
-    lastStatus = status;
-    String pgState = pgState(status, decision);
-    state.update(f -> f.withState(pgState));
-    Member member = memberRecord.build(status, pgState, config.pause());
-    try {
-      dcs.updateMember(member);
-      if (member.role() == Role.PRIMARY && dcs.holdsLeadership()) {
-        long optime = member.xlogLocation().orElse(0);
-        boolean changed =
-            view.status().map(ClusterStatus::optime).orElse(OptionalLong.empty()).orElse(-1)
-                != optime;
-        if (changed) {
-          dcs.writeStatus(ClusterStatus.ofOptime(optime));
-        }
-      }
-    } catch (DcsException e) {
-      LOG.warn("[{}] could not publish member state: {}", name, e.getMessage());
-    }
-    return status;
-  }
-
-  private String pgState(PostgresStatus status, Decision decision) {
-    if (status.acceptingConnections()) {
-      return "running";
-    }
-    if (decision.kinds().contains(ActionKind.CLONE_FROM)
-        || decision.kinds().contains(ActionKind.REINITIALIZE)) {
-      return postgres.isInitialized() ? "starting" : "creating replica";
-    }
-    if (status.running()) {
-      return "starting";
-    }
-    return state.get().postgresDownSinceNanos().isPresent() && state.get().lastRunAsPrimary()
-        ? "crashed"
-        : "stopped";
   }
 
   /** Stops the loop; waits for the current cycle to end (bounded). */

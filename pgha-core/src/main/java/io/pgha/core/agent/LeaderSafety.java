@@ -8,18 +8,21 @@ import io.pgha.core.postgres.PostgresStatus;
 /**
  * What the HA loop does for safety in every cycle: first the lease reflex's check ({@link
  * LeaseReflex}: a leader whose lease deadline passed, e.g. a host thawed after a freeze, fences
- * before the loop reads etcd or acts), then failsafe mode's facts and key ({@link FailsafeGuard})
- * and the watchdog's keep-alive ({@link Watchdog}).
+ * before the loop reads etcd or acts), then failsafe mode's facts ({@link FailsafeGuard}), the last
+ * promotion the fencing checks refused ({@link PromotionGate}) and the watchdog's keep-alive
+ * ({@link Watchdog}).
  */
 final class LeaderSafety {
   private final FailsafeGuard failsafe;
   private final Watchdog watchdog;
   private final LeaseReflex reflex;
+  private final PromotionGate gate;
 
-  LeaderSafety(FailsafeGuard failsafe, Watchdog watchdog, LeaseReflex reflex) {
+  LeaderSafety(FailsafeGuard failsafe, Watchdog watchdog, LeaseReflex reflex, PromotionGate gate) {
     this.failsafe = failsafe;
     this.watchdog = watchdog;
     this.reflex = reflex;
+    this.gate = gate;
   }
 
   /** First thing in a cycle: fences if the lease deadline passed, and waits for any fence. */
@@ -29,14 +32,16 @@ final class LeaderSafety {
 
   /**
    * Before the decision: fences (and waits) if the lease deadline passed since the cycle began (a
-   * host frozen in the middle of a cycle decides only after its fence), then adds failsafe facts.
+   * host frozen in the middle of a cycle decides only after its fence), then adds failsafe facts
+   * and the last refused promotion to the local state.
    */
   void contribute(LocalState.Builder b, DynamicConfig config) {
     reflex.beforeCycle();
     failsafe.contribute(b, config);
+    gate.lastRefusal().ifPresent(b::promotionRefusal);
   }
 
-  /** After the actions: what PostgreSQL is now decides the watchdog and the failsafe key. */
+  /** After the actions: what PostgreSQL is now decides the watchdog; failsafe remembers it. */
   void afterCycle(ClusterView view, DynamicConfig config, PostgresStatus status) {
     watchdog.afterCycle(FailsafeGuard.runsReadWrite(status), config.ttl());
     failsafe.afterCycle(view, config, status);

@@ -1,7 +1,7 @@
 package io.pgha.core.agent;
 
+import io.pgha.core.ha.PromotionRefusal;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,8 +15,7 @@ final class PromotionGate {
   private final String name;
   private final Optional<PrePromoteCommand> prePromote;
   private final Watchdog watchdog;
-  private volatile long refusedAtNanos;
-  private volatile String refusal;
+  private PromotionRefusal refusal;
 
   PromotionGate(String name, Optional<PrePromoteCommand> prePromote, Watchdog watchdog) {
     this.name = name;
@@ -27,27 +26,18 @@ final class PromotionGate {
   /** Empty to promote; else why not (the watchdog is left disarmed). */
   Optional<String> beforePromote(long ttlSeconds) {
     Optional<String> refused = check(ttlSeconds);
-    if (refused.isPresent()) {
-      refusal = refused.get();
-      refusedAtNanos = System.nanoTime();
-    } else {
-      refusal = null;
+    synchronized (this) {
+      refusal = refused.map(why -> new PromotionRefusal(why, System.nanoTime())).orElse(null);
     }
     return refused;
   }
 
   /**
-   * Why this member should not race for the key now: a promotion was cancelled less than {@code
-   * loop_wait} ago. Racing again at once would only take the key from the others, run the fencing
-   * program again and give the key up, several times a second.
+   * The last refusal, until a promotion passes again: the decision holds the member out of the race
+   * for a {@code loop_wait} after it.
    */
-  Optional<String> recentlyRefused(long loopWaitSeconds) {
-    String last = refusal;
-    if (last == null
-        || System.nanoTime() - refusedAtNanos >= TimeUnit.SECONDS.toNanos(loopWaitSeconds)) {
-      return Optional.empty();
-    }
-    return Optional.of(last);
+  synchronized Optional<PromotionRefusal> lastRefusal() {
+    return Optional.ofNullable(refusal);
   }
 
   private Optional<String> check(long ttlSeconds) {

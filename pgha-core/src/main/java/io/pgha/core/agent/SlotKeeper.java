@@ -1,6 +1,8 @@
 package io.pgha.core.agent;
 
 import io.pgha.core.cluster.ClusterView;
+import io.pgha.core.ha.SlotPlan;
+import io.pgha.core.ha.SlotsSeen;
 import io.pgha.core.postgres.PostgresControlException;
 import io.pgha.core.postgres.PostgresController;
 import io.pgha.core.postgres.ReplicationSlot;
@@ -14,10 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * On the leader, keeps one physical replication slot per other member, as Patroni does: created
- * when a member appears, dropped (when inactive) once its member key has been gone for two ttl, so
- * that a departed member does not make the primary keep WAL forever, while a member that is being
- * cloned (its slot made by pg_basebackup before its key exists) or briefly away keeps its slot.
+ * The leader's physical replication slots: observes them for the decision (remembering since when
+ * each unused one has been so) and carries out the {@link SlotPlan} it made.
  */
 final class SlotKeeper {
   private static final Logger LOG = LoggerFactory.getLogger(SlotKeeper.class);
@@ -31,33 +31,47 @@ final class SlotKeeper {
     this.postgres = postgres;
   }
 
-  void sync(ClusterView view, long graceNanos) {
+  /**
+   * The physical slots on the server, the slots the view's other members want, and since when each
+   * slot that neither a member wants nor a connection uses has been so.
+   *
+   * @throws PostgresControlException when the server does not answer
+   */
+  SlotsSeen observe(ClusterView view, long nowNanos) {
     Set<String> wanted =
         view.members().keySet().stream()
             .filter(member -> !member.equals(name))
             .map(ReplicationSlots::slotNameFor)
             .collect(Collectors.toCollection(TreeSet::new));
-    long now = System.nanoTime();
-    try {
-      Set<String> present = new TreeSet<>();
-      for (ReplicationSlot slot : postgres.replication().slots()) {
-        if (!"physical".equals(slot.type())) {
-          continue;
-        }
-        present.add(slot.name());
-        if (wanted.contains(slot.name()) || slot.active()) {
-          unusedSinceNanos.remove(slot.name());
-        } else if (now - unusedSinceNanos.computeIfAbsent(slot.name(), k -> now) > graceNanos) {
-          postgres.replication().dropSlot(slot.name());
-          unusedSinceNanos.remove(slot.name());
-          LOG.info("[{}] dropped replication slot {}: no member uses it", name, slot.name());
-        }
+    Set<String> present = new TreeSet<>();
+    for (ReplicationSlot slot : postgres.replication().slots()) {
+      if (!"physical".equals(slot.type())) {
+        continue;
       }
-      for (String slot : wanted) {
-        if (!present.contains(slot)) {
-          postgres.replication().createSlot(slot);
-          LOG.info("[{}] created replication slot {}", name, slot);
-        }
+      present.add(slot.name());
+      if (wanted.contains(slot.name()) || slot.active()) {
+        unusedSinceNanos.remove(slot.name());
+      } else {
+        unusedSinceNanos.putIfAbsent(slot.name(), nowNanos);
+      }
+    }
+    unusedSinceNanos.keySet().retainAll(present);
+    return new SlotsSeen(wanted, present, unusedSinceNanos);
+  }
+
+  /**
+   * Drops, then creates, the slots the plan names; a failure is logged (the next cycle retries).
+   */
+  void carryOut(SlotPlan plan) {
+    try {
+      for (String slot : plan.drop()) {
+        postgres.replication().dropSlot(slot);
+        unusedSinceNanos.remove(slot);
+        LOG.info("[{}] dropped replication slot {}: no member uses it", name, slot);
+      }
+      for (String slot : plan.create()) {
+        postgres.replication().createSlot(slot);
+        LOG.info("[{}] created replication slot {}", name, slot);
       }
     } catch (PostgresControlException e) {
       LOG.warn("[{}] could not update replication slots: {}", name, e.getMessage());

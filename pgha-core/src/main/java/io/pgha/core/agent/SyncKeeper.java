@@ -1,6 +1,5 @@
 package io.pgha.core.agent;
 
-import io.pgha.core.cluster.ClusterView;
 import io.pgha.core.cluster.DynamicConfig;
 import io.pgha.core.dcs.Dcs;
 import io.pgha.core.dcs.DcsException;
@@ -27,8 +26,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Carries out {@link SynchronousReplication}'s plans: on the leader after each cycle, and before a
- * promotion or a start as primary. Runs on the HA loop's thread only.
+ * Observes the leader's standbys for {@link SynchronousReplication} and carries out the plans the
+ * decision made from them. Runs on the HA loop's thread only.
  *
  * <p>It remembers, per WAL sender process, the leader's WAL position when that connection was first
  * seen synchronous: a standby that reconnects gets a new WAL sender and starts over, so a standby
@@ -55,26 +54,22 @@ final class SyncKeeper {
   }
 
   /**
-   * On the leader running read-write: one step towards the synchronous state the configuration asks
-   * for. When standbys were just named, watches them for a moment so that the key names a
+   * Carries out {@code plan}, which the decision made; false when a step failed. When the plan
+   * named new standbys, watches them for a moment and carries out the next step {@link
+   * SynchronousReplication#next} gives as soon as one is synchronous, so that the key names a
    * synchronous standby within the same cycle rather than one {@code loop_wait} later.
    */
-  void keep(DynamicConfig config, PostgresStatus primary) {
-    if (!config.synchronousMode().isSynchronous()
-        && dcs.view().sync().isEmpty()
-        && current().isNone()) {
-      return; // asynchronous and nothing left to undo: no etcd read needed
+  boolean carryOut(SyncPlan plan, DynamicConfig config) {
+    if (!apply(plan)) {
+      return false;
     }
-    SyncPlan plan;
-    try {
-      plan = plan(config, primary);
-    } catch (DcsException e) {
-      LOG.warn("[{}] cannot read the sync key: {}", name, e.getMessage());
-      return;
+    if (namesNewStandbys(plan)) {
+      settle(config);
     }
-    if (!apply(plan) || !namesNewStandbys(plan)) {
-      return;
-    }
+    return true;
+  }
+
+  private void settle(DynamicConfig config) {
     long deadline = System.nanoTime() + SETTLE_NANOS;
     while (System.nanoTime() - deadline < 0) {
       try {
@@ -103,16 +98,6 @@ final class SyncKeeper {
     }
   }
 
-  /** Before promoting: false when the sync key could not be written (try again next cycle). */
-  boolean beforePromotion(DynamicConfig config, ClusterView view) {
-    return apply(SynchronousReplication.beforePromotion(config, name, view));
-  }
-
-  /** Before starting PostgreSQL as a primary in place. */
-  boolean beforeStartingAsPrimary(DynamicConfig config) {
-    return apply(SynchronousReplication.beforeStartingAsPrimary(config, current()));
-  }
-
   /**
    * Plans from a fresh read of etcd, not the watched cache: a plan made from a cache that has not
    * yet seen our own last write to the key could take a standby out of synchronous_standby_names
@@ -122,6 +107,11 @@ final class SyncKeeper {
     long position = primary.currentLsn() == null ? 0 : primary.currentLsn().value();
     List<StandbyConnection> standbys = observe(primary, position);
     return SynchronousReplication.next(config, name, dcs.refresh(), standbys, position, current());
+  }
+
+  /** The primary's WAL senders, for the cycle's observation. */
+  List<StandbyConnection> standbys(PostgresStatus primary) {
+    return observe(primary, primary.currentLsn() == null ? 0 : primary.currentLsn().value());
   }
 
   /**
@@ -200,7 +190,8 @@ final class SyncKeeper {
         .anyMatch(s -> s instanceof SyncStep.SetStandbyNames n && !n.names().names().isEmpty());
   }
 
-  private StandbyNames current() {
+  /** What synchronous_standby_names says now, for the cycle's observation. */
+  StandbyNames current() {
     SynchronousStandbys set = postgres.replication().synchronousStandbys();
     if (set.count() == 0) {
       return StandbyNames.none();

@@ -1,7 +1,9 @@
 package io.pgha.core.ha;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * One step of a {@link Decision}.
@@ -10,32 +12,84 @@ import java.util.Optional;
  * @param member the member the action is about (clone source, leader to follow, switchover
  *     candidate); empty for actions about ourselves, and for {@link ActionKind#START_AS_REPLICA}
  *     when there is no leader to stream from
+ * @param payload what the action carries out, for the kinds that carry something ({@link
+ *     ActionKind#SYNC_REPLICATION}, {@link ActionKind#REPLICATION_SLOTS}, {@link
+ *     ActionKind#FAILSAFE_KEY})
+ * @param otherwise what to do when this action fails, before the plan stops: each of these is
+ *     attempted even if one before it fails, since they put things back (empty: just stop). Not
+ *     when etcd could not be asked: that is no answer, and the plan just stops (a leader that
+ *     cannot reach etcd is fenced by the lease reflex, or kept by failsafe mode, not here)
  */
-public record Action(ActionKind kind, Optional<String> member) {
+public record Action(
+    ActionKind kind, Optional<String> member, Optional<Payload> payload, List<Action> otherwise) {
+
+  /** What an action carries out. */
+  public sealed interface Payload permits SyncPlan, SlotPlan, FailsafeKey {}
 
   public Action {
     Objects.requireNonNull(kind, "kind");
     member = Objects.requireNonNullElse(member, Optional.empty());
+    payload = Objects.requireNonNullElse(payload, Optional.empty());
+    otherwise = List.copyOf(Objects.requireNonNullElse(otherwise, List.of()));
     if (member.isPresent() && !kind.isAboutMember()) {
       throw new IllegalArgumentException(kind + " is not about another member");
     }
     if (member.isEmpty() && kind.isAboutMember() && kind != ActionKind.START_AS_REPLICA) {
       throw new IllegalArgumentException(kind + " needs a member");
     }
+    if (payload.isPresent() != carriesPayload(kind)) {
+      throw new IllegalArgumentException(kind + (payload.isPresent() ? " carries no" : " needs a"));
+    }
+  }
+
+  private static boolean carriesPayload(ActionKind kind) {
+    return kind == ActionKind.SYNC_REPLICATION
+        || kind == ActionKind.REPLICATION_SLOTS
+        || kind == ActionKind.FAILSAFE_KEY;
   }
 
   /** An action about ourselves. */
   public static Action of(ActionKind kind) {
-    return new Action(kind, Optional.empty());
+    return new Action(kind, Optional.empty(), Optional.empty(), List.of());
   }
 
   /** An action about {@code member}. */
   public static Action of(ActionKind kind, String member) {
-    return new Action(kind, Optional.of(member));
+    return new Action(kind, Optional.of(member), Optional.empty(), List.of());
+  }
+
+  /** Carries out a plan for synchronous replication. */
+  public static Action sync(SyncPlan plan) {
+    return new Action(ActionKind.SYNC_REPLICATION, Optional.empty(), Optional.of(plan), List.of());
+  }
+
+  /** Creates and drops replication slots. */
+  public static Action slots(SlotPlan plan) {
+    return new Action(ActionKind.REPLICATION_SLOTS, Optional.empty(), Optional.of(plan), List.of());
+  }
+
+  /** Writes or deletes the failsafe key. */
+  public static Action failsafeKey(FailsafeKey key) {
+    return new Action(ActionKind.FAILSAFE_KEY, Optional.empty(), Optional.of(key), List.of());
+  }
+
+  /** {@link ActionKind#RENEW}, demoting at once when etcd does not confirm the key. */
+  public static Action renew() {
+    return of(ActionKind.RENEW).otherwise(of(ActionKind.DEMOTE));
+  }
+
+  /** This action with {@code fallback} to do when it fails. */
+  public Action otherwise(Action... fallback) {
+    return new Action(kind, member, payload, List.of(fallback));
   }
 
   @Override
   public String toString() {
-    return member.map(m -> kind + "(" + m + ")").orElse(kind.name());
+    String self = member.map(m -> kind + "(" + m + ")").orElse(kind.name());
+    return otherwise.isEmpty()
+        ? self
+        : self
+            + " else "
+            + otherwise.stream().map(Action::toString).collect(Collectors.joining(", ", "[", "]"));
   }
 }

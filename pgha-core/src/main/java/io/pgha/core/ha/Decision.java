@@ -4,25 +4,51 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * What one HA cycle decided: the actions, in the order they are to be performed, and one plain
- * sentence saying why. The sentence is the log line, the API's last action and the test oracle.
+ * What one HA cycle decided: the actions, in the order they are to be performed, one plain sentence
+ * saying why, and when the member key is published. The sentence is the log line, the API's last
+ * action and the test oracle.
+ *
+ * <p>The executor performs the actions in order and stops at the first that fails, after that
+ * action's {@link Action#otherwise()} fallbacks (none when etcd could not be asked); nothing else
+ * is chosen there.
  *
  * @param actions at least one; {@link ActionKind#NOTHING} or {@link ActionKind#WAIT} when there is
  *     nothing to do
  * @param reason why, in words a person on call understands
+ * @param publication when the member key is published
  */
-public record Decision(List<Action> actions, String reason) {
+public record Decision(List<Action> actions, String reason, Publication publication) {
 
   public Decision {
     actions = List.copyOf(actions);
     Objects.requireNonNull(reason, "reason");
+    Objects.requireNonNull(publication, "publication");
     if (actions.isEmpty()) {
       throw new IllegalArgumentException("a decision has at least one action");
     }
   }
 
+  public Decision(List<Action> actions, String reason) {
+    this(actions, reason, Publication.OBSERVED);
+  }
+
   static Decision of(String reason, Action... actions) {
     return new Decision(List.of(actions), reason);
+  }
+
+  /** This decision with {@code more} actions after its own. */
+  Decision then(List<Action> more) {
+    if (more.isEmpty()) {
+      return this;
+    }
+    List<Action> all = new java.util.ArrayList<>(actions);
+    all.addAll(more);
+    return new Decision(all, reason, publication);
+  }
+
+  /** This decision published as {@code p}. */
+  Decision publishing(Publication p) {
+    return new Decision(actions, reason, p);
   }
 
   /** The kinds of the actions, in order. */

@@ -47,12 +47,12 @@ public final class Failsafe {
       }
       if (s.view().isUnlocked()) {
         return Optional.of(
-            Decision.of(
+            Promotion.race(
+                s,
                 "etcd answers again but my leader key expired meanwhile; failsafe mode kept me"
                     + " primary (every member confirmed, for another "
                     + left
-                    + "): taking the key back",
-                Action.of(ActionKind.ACQUIRE_AND_PROMOTE)));
+                    + "): taking the key back"));
       }
     }
     return Optional.of(
@@ -63,6 +63,46 @@ public final class Failsafe {
                 + left
                 + ")",
             Action.of(ActionKind.WAIT)));
+  }
+
+  /**
+   * Whether the last complete round of confirmations still lets the leader stay primary at {@code
+   * nowNanos} without a lease etcd confirms.
+   *
+   * @param failsafeMode the configuration in effect has {@code failsafe_mode}
+   * @param confirmedUntilNanos until when the last complete round covers the leader (see {@link
+   *     #confirmedUntil}); empty when no round was complete since etcd last confirmed the lease
+   */
+  public static boolean confirmationsCover(
+      boolean failsafeMode, OptionalLong confirmedUntilNanos, long nowNanos) {
+    return failsafeMode
+        && confirmedUntilNanos.isPresent()
+        && nowNanos - confirmedUntilNanos.getAsLong() < 0;
+  }
+
+  /**
+   * The lease reflex's question when etcd stops confirming the leader's lease: may the fence wait?
+   * Yes while every member's confirmations cover this member and the view names no other leader;
+   * the fence is then carried out the moment they lapse.
+   *
+   * @param leaderInView who the last view says holds the leader key
+   * @return the sentence to log when the fence waits; empty to fence now
+   */
+  public static Optional<String> deferFencing(
+      boolean failsafeMode,
+      OptionalLong confirmedUntilNanos,
+      Optional<String> leaderInView,
+      String me,
+      long nowNanos) {
+    if (!confirmationsCover(failsafeMode, confirmedUntilNanos, nowNanos)
+        || leaderInView.filter(l -> !l.equals(me)).isPresent()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "not demoting yet: failsafe mode is on and every member confirmed me as leader (for"
+            + " another "
+            + TimeUnit.NANOSECONDS.toMillis(confirmedUntilNanos.getAsLong() - nowNanos)
+            + "ms)");
   }
 
   /** Why this member may not race for a free leader key in failsafe mode; empty if it may. */

@@ -1,20 +1,20 @@
 package io.pgha.core.ha;
 
-import static io.pgha.core.ha.ActionKind.ACQUIRE_AND_PROMOTE;
+import static io.pgha.core.ha.ActionKind.ACQUIRE_LEADER;
 import static io.pgha.core.ha.ActionKind.ADOPT_EXISTING_DATA;
+import static io.pgha.core.ha.ActionKind.AWAIT_STARTUP;
 import static io.pgha.core.ha.ActionKind.BOOTSTRAP;
 import static io.pgha.core.ha.ActionKind.CLONE_FROM;
 import static io.pgha.core.ha.ActionKind.DEMOTE;
 import static io.pgha.core.ha.ActionKind.FOLLOW;
 import static io.pgha.core.ha.ActionKind.NOTHING;
-import static io.pgha.core.ha.ActionKind.PROMOTE;
 import static io.pgha.core.ha.ActionKind.REINITIALIZE;
 import static io.pgha.core.ha.ActionKind.RELEASE_LEADERSHIP;
-import static io.pgha.core.ha.ActionKind.RENEW;
 import static io.pgha.core.ha.ActionKind.RESTART_POSTGRES;
 import static io.pgha.core.ha.ActionKind.REWIND_AND_FOLLOW;
 import static io.pgha.core.ha.ActionKind.START_AS_REPLICA;
 import static io.pgha.core.ha.ActionKind.WAIT;
+import static io.pgha.core.ha.ActionKind.WRITE_INITIAL_CONFIG;
 import static io.pgha.core.ha.Situation.seconds;
 
 import io.pgha.core.cluster.ClusterView;
@@ -45,6 +45,11 @@ import java.util.concurrent.TimeUnit;
  * member confirms it over the API, and a member that accepted such a confirmation does not race in
  * rule 7 (see {@link Failsafe}).
  *
+ * <p>The plan is complete: the fencing checks before a promotion and what to do when they refuse,
+ * each step of a switchover and how to undo it, the leader's replication slots, synchronous
+ * replication and {@code failsafe} key (see {@link LeaderUpkeep}), and when the member key is
+ * published ({@link Publishing}). The executor carries it out and chooses nothing.
+ *
  * <p>In pause mode (maintenance, as Patroni's) nothing is promoted, demoted, restarted or started
  * automatically: the leader keeps its key while its PostgreSQL runs or is stopped, releases it if
  * an operator demoted it, and a running primary may take a free key. Manual failover and switchover
@@ -71,6 +76,12 @@ public final class HaDecider {
       PeerPositions peers,
       Now now) {
     Situation s = new Situation(local, view, config, me, peers, now);
+    return Publishing.decide(s, LeaderUpkeep.append(s, rules(s)));
+  }
+
+  private static Decision rules(Situation s) {
+    LocalState local = s.local();
+    ClusterView view = s.view();
     if (local.isReadWrite() && !s.leaseLive() && !s.paused()) {
       return Failsafe.withoutLease(s).orElseGet(() -> withoutLease(s));
     }
@@ -136,7 +147,10 @@ public final class HaDecider {
     if (!view.isInitialized() && view.isUnlocked()) {
       if (s.me().tags().isFailoverCandidate()) {
         return Decision.of(
-            "the cluster is not initialized: racing to bootstrap it", Action.of(BOOTSTRAP));
+            "the cluster is not initialized: racing to bootstrap it",
+            Action.of(BOOTSTRAP),
+            Action.of(ACQUIRE_LEADER).otherwise(Action.of(DEMOTE)),
+            Action.of(WRITE_INITIAL_CONFIG));
       }
       return Decision.of(
           "the cluster is not initialized and I may not be promoted (nofailover): waiting for"
@@ -148,7 +162,8 @@ public final class HaDecider {
             source ->
                 Decision.of(
                     "I have no data directory: cloning from " + source.why(),
-                    Action.of(CLONE_FROM, source.member())))
+                    Action.of(CLONE_FROM, source.member()),
+                    Action.of(START_AS_REPLICA, s.otherLeader().orElse(source.member()))))
         .orElseGet(
             () ->
                 Decision.of(
@@ -185,7 +200,7 @@ public final class HaDecider {
       if (local.isReadWrite()) {
         return Decision.of(
             "PAUSE: I hold no live lease; not demoting while paused, trying to renew it",
-            Action.of(RENEW));
+            Action.renew());
       }
       return Decision.of(
           "I hold no live lease: not acting as leader until etcd confirms it again",
@@ -197,7 +212,7 @@ public final class HaDecider {
       }
       return Decision.of(
           pausePrefix(s) + "no action. I am (" + s.name() + "), the leader with the lock",
-          Action.of(RENEW));
+          Action.renew());
     }
     if (s.paused() && local.isReplica()) {
       // As Patroni: a primary demoted by hand during maintenance is not promoted back.
@@ -210,25 +225,37 @@ public final class HaDecider {
       return Decision.of(
           "PAUSE: I hold the leader key but PostgreSQL is not running; not restarting it while"
               + " paused",
-          Action.of(RENEW));
+          Action.renew());
     }
     if (local.isReplica()) {
-      return Decision.of(
-          "promoting self: I hold the leader key and PostgreSQL runs as a replica",
-          Action.of(RENEW),
-          Action.of(PROMOTE));
+      return Promotion.holdingTheKey(
+          s, "promoting self: I hold the leader key and PostgreSQL runs as a replica");
     }
     long down = s.postgresDownForNanos();
     long timeout = TimeUnit.SECONDS.toNanos(s.config().primaryStartTimeout());
-    if (down < timeout) {
+    if (down < timeout && local.postmasterStarting()) {
       return Decision.of(
-          "PostgreSQL is not running on the leader: restarting it in place (down "
+          "PostgreSQL is starting on the leader: waiting for it to accept connections (down "
               + seconds(down)
               + ", primary_start_timeout "
               + s.config().primaryStartTimeout()
               + "s)",
-          Action.of(RENEW),
-          Action.of(RESTART_POSTGRES));
+          Action.renew(),
+          Action.of(AWAIT_STARTUP));
+    }
+    if (down < timeout) {
+      String reason =
+          "PostgreSQL is not running on the leader: restarting it in place (down "
+              + seconds(down)
+              + ", primary_start_timeout "
+              + s.config().primaryStartTimeout()
+              + "s)";
+      SyncPlan sync =
+          SynchronousReplication.beforeStartingAsPrimary(
+              s.config(), local.synchronousStandbyNames());
+      return sync.isActive()
+          ? Decision.of(reason, Action.renew(), Action.sync(sync), Action.of(RESTART_POSTGRES))
+          : Decision.of(reason, Action.renew(), Action.of(RESTART_POSTGRES));
     }
     return Decision.of(
         "PostgreSQL did not come back within primary_start_timeout ("
@@ -280,6 +307,13 @@ public final class HaDecider {
     if (local.rejoinFailed() || local.lastRunAsPrimary()) {
       return rejoin(s, leader, "my data directory was last used by a primary");
     }
+    if (local.postmasterStarting()) {
+      return Decision.of(
+          "PostgreSQL is starting: waiting for it to accept connections before following ("
+              + upstream
+              + ")",
+          Action.of(AWAIT_STARTUP));
+    }
     return Decision.of(
         "starting as a replica of (" + upstream + ")", Action.of(START_AS_REPLICA, upstream));
   }
@@ -305,7 +339,8 @@ public final class HaDecider {
     if (s.me().removeDataDirectoryOnRewindFailure()) {
       return Decision.of(
           why + ": pg_rewind failed before, so re-cloning from (" + leader + ")",
-          Action.of(REINITIALIZE, leader));
+          Action.of(REINITIALIZE, leader),
+          Action.of(START_AS_REPLICA, leader));
     }
     String stuck =
         why
@@ -326,13 +361,19 @@ public final class HaDecider {
     }
     if (s.paused()) {
       if (local.isReadWrite()) {
-        return Decision.of(
+        return Promotion.race(
+            s,
             "PAUSE: the leader key is free and PostgreSQL already runs read-write here: taking"
-                + " the key",
-            Action.of(ACQUIRE_AND_PROMOTE));
+                + " the key");
       }
       return Decision.of(
           "PAUSE: no leader; not racing for leadership while paused", Action.of(NOTHING));
+    }
+    if (local.postmasterStarting()) {
+      return Decision.of(
+          "no leader and PostgreSQL is starting: waiting for it to accept connections before"
+              + " joining the race",
+          Action.of(AWAIT_STARTUP));
     }
     if (!local.running()) {
       return Decision.of(
@@ -341,12 +382,12 @@ public final class HaDecider {
     }
     Optional<String> notHealthiest = Failsafe.whyNotRace(s).or(() -> Election.whyNotHealthiest(s));
     if (notHealthiest.isEmpty()) {
-      return Decision.of(
+      return Promotion.race(
+          s,
           local.isReadWrite()
               ? "the leader key is free and I am the healthiest member: taking it as the running"
                   + " primary"
-              : "the leader key is free and I am the healthiest member: acquiring it and promoting",
-          Action.of(ACQUIRE_AND_PROMOTE));
+              : "the leader key is free and I am the healthiest member: acquiring it and promoting");
     }
     if (local.isReadWrite()) {
       return Decision.of(

@@ -1,13 +1,14 @@
 package io.pgha.core.ha;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * What this member knows about itself at the start of a cycle: its PostgreSQL, its own lease and
- * how fresh its view of etcd is. Gathered by the loop; instants are {@link System#nanoTime()}
- * readings, never wall-clock time.
+ * What this member knows about itself at the start of a cycle: its PostgreSQL, its own lease, how
+ * fresh its view of etcd is, and what the fencing checks last said. Gathered by the loop; instants
+ * are {@link System#nanoTime()} readings, never wall-clock time.
  *
  * @param dataDirectoryEmpty no PostgreSQL data directory yet (nothing to start)
  * @param systemIdentifier the data directory's database system identifier, when there is one
@@ -32,6 +33,15 @@ import java.util.OptionalLong;
  *     confirmation over the API lets it stay primary without etcd; empty when there is none
  * @param failsafeContact failsafe mode, on a replica: the last leader heartbeat this member
  *     accepted over the API
+ * @param postmasterStarting the postmaster runs but does not accept connections yet (starting,
+ *     crash recovery)
+ * @param viewReadThisCycle the view was read from etcd at the start of this cycle (not the watched
+ *     cache after a failed read): only such a view is fit to plan the {@code sync} key from
+ * @param promotionRefusal the last promotion the fencing checks cancelled
+ * @param standbys on a primary: its WAL senders, each with the position since which it is known
+ *     synchronous
+ * @param synchronousStandbyNames what {@code synchronous_standby_names} says now
+ * @param slots on a primary with {@code use_slots}: its physical replication slots
  */
 public record LocalState(
     boolean dataDirectoryEmpty,
@@ -47,7 +57,13 @@ public record LocalState(
     OptionalLong leaseDeadlineNanos,
     long viewConfirmedAtNanos,
     OptionalLong failsafeConfirmedUntilNanos,
-    Optional<FailsafeContact> failsafeContact) {
+    Optional<FailsafeContact> failsafeContact,
+    boolean postmasterStarting,
+    boolean viewReadThisCycle,
+    Optional<PromotionRefusal> promotionRefusal,
+    List<StandbyConnection> standbys,
+    StandbyNames synchronousStandbyNames,
+    Optional<SlotsSeen> slots) {
 
   public LocalState {
     systemIdentifier = Objects.requireNonNullElse(systemIdentifier, Optional.empty());
@@ -58,6 +74,11 @@ public record LocalState(
     failsafeConfirmedUntilNanos =
         Objects.requireNonNullElse(failsafeConfirmedUntilNanos, OptionalLong.empty());
     failsafeContact = Objects.requireNonNullElse(failsafeContact, Optional.empty());
+    promotionRefusal = Objects.requireNonNullElse(promotionRefusal, Optional.empty());
+    standbys = List.copyOf(Objects.requireNonNullElse(standbys, List.of()));
+    synchronousStandbyNames =
+        Objects.requireNonNullElse(synchronousStandbyNames, StandbyNames.none());
+    slots = Objects.requireNonNullElse(slots, Optional.empty());
   }
 
   /** A builder starting from "nothing here yet": empty data directory, PostgreSQL not running. */
@@ -96,6 +117,12 @@ public record LocalState(
     private long viewConfirmedAtNanos;
     private OptionalLong failsafeConfirmedUntilNanos = OptionalLong.empty();
     private Optional<FailsafeContact> failsafeContact = Optional.empty();
+    private boolean postmasterStarting;
+    private boolean viewReadThisCycle = true;
+    private Optional<PromotionRefusal> promotionRefusal = Optional.empty();
+    private List<StandbyConnection> standbys = List.of();
+    private StandbyNames synchronousStandbyNames = StandbyNames.none();
+    private Optional<SlotsSeen> slots = Optional.empty();
 
     private Builder() {}
 
@@ -114,6 +141,12 @@ public record LocalState(
       viewConfirmedAtNanos = s.viewConfirmedAtNanos;
       failsafeConfirmedUntilNanos = s.failsafeConfirmedUntilNanos;
       failsafeContact = s.failsafeContact;
+      postmasterStarting = s.postmasterStarting;
+      viewReadThisCycle = s.viewReadThisCycle;
+      promotionRefusal = s.promotionRefusal;
+      standbys = s.standbys;
+      synchronousStandbyNames = s.synchronousStandbyNames;
+      slots = s.slots;
     }
 
     public Builder dataDirectoryEmpty(boolean v) {
@@ -196,6 +229,36 @@ public record LocalState(
       return this;
     }
 
+    public Builder postmasterStarting(boolean v) {
+      postmasterStarting = v;
+      return this;
+    }
+
+    public Builder viewReadThisCycle(boolean v) {
+      viewReadThisCycle = v;
+      return this;
+    }
+
+    public Builder promotionRefusal(PromotionRefusal v) {
+      promotionRefusal = Optional.ofNullable(v);
+      return this;
+    }
+
+    public Builder standbys(List<StandbyConnection> v) {
+      standbys = v;
+      return this;
+    }
+
+    public Builder synchronousStandbyNames(StandbyNames v) {
+      synchronousStandbyNames = v;
+      return this;
+    }
+
+    public Builder slots(SlotsSeen v) {
+      slots = Optional.ofNullable(v);
+      return this;
+    }
+
     public LocalState build() {
       return new LocalState(
           dataDirectoryEmpty,
@@ -211,7 +274,13 @@ public record LocalState(
           leaseDeadlineNanos,
           viewConfirmedAtNanos,
           failsafeConfirmedUntilNanos,
-          failsafeContact);
+          failsafeContact,
+          postmasterStarting,
+          viewReadThisCycle,
+          promotionRefusal,
+          standbys,
+          synchronousStandbyNames,
+          slots);
     }
   }
 }

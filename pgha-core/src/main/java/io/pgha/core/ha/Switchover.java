@@ -1,16 +1,22 @@
 package io.pgha.core.ha;
 
-import static io.pgha.core.ha.ActionKind.ACQUIRE_AND_PROMOTE;
 import static io.pgha.core.ha.ActionKind.CLEAR_FAILOVER_KEY;
 import static io.pgha.core.ha.ActionKind.DEMOTE;
-import static io.pgha.core.ha.ActionKind.RENEW;
-import static io.pgha.core.ha.ActionKind.SWITCHOVER;
+import static io.pgha.core.ha.ActionKind.DRAIN_CLIENTS;
+import static io.pgha.core.ha.ActionKind.END_DRAIN;
+import static io.pgha.core.ha.ActionKind.END_DRAIN_ONCE_LED;
+import static io.pgha.core.ha.ActionKind.HAND_OVER;
+import static io.pgha.core.ha.ActionKind.RELEASE_LEADERSHIP;
+import static io.pgha.core.ha.ActionKind.RESTART_POSTGRES;
+import static io.pgha.core.ha.ActionKind.STOP_CLEANLY;
 import static io.pgha.core.ha.ActionKind.WAIT;
 
 import io.pgha.core.cluster.FailoverRequest;
 import io.pgha.core.cluster.Member;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -48,7 +54,7 @@ final class Switchover {
               + me
               + "), the leader with the lock; switchover scheduled at "
               + request.scheduledAt().orElseThrow(),
-          Action.of(RENEW));
+          Action.renew());
     }
     if (to.isPresent()) {
       Optional<String> problem = Election.whyNotSwitchoverCandidate(s, to.get());
@@ -56,19 +62,19 @@ final class Switchover {
         return renewAndClear(
             "switchover to (" + to.get() + ") is not possible: " + problem.get() + "; clearing it");
       }
-      return Decision.of(
-          "switchover requested: handing leadership over to (" + to.get() + ")",
-          Action.of(SWITCHOVER, to.get()));
+      return handOver(
+          s, "switchover requested: handing leadership over to (" + to.get() + ")", to.get());
     }
     return bestCandidate(s)
         .map(
             best ->
-                Decision.of(
+                handOver(
+                    s,
                     "switchover requested: handing leadership over to the most advanced healthy"
                         + " member ("
                         + best
                         + ")",
-                    Action.of(SWITCHOVER, best)))
+                    best))
         .orElseGet(
             () ->
                 renewAndClear(
@@ -89,7 +95,34 @@ final class Switchover {
   }
 
   private static Decision renewAndClear(String reason) {
-    return Decision.of(reason, Action.of(RENEW), Action.of(CLEAR_FAILOVER_KEY));
+    return Decision.of(reason, Action.renew(), Action.of(CLEAR_FAILOVER_KEY));
+  }
+
+  /**
+   * The hand-over to {@code candidate}: drain the clients (unless {@code drain_timeout} is 0), stop
+   * cleanly, and give the key up only once the candidate has received the shutdown checkpoint, so
+   * that it has every commit. When it has not (or PostgreSQL did not shut down cleanly), start
+   * again as the primary and drop the request. The {@code failover} key stays on success: it tells
+   * every other member that only the candidate may race, and the candidate clears it once it leads.
+   */
+  static Decision handOver(Situation s, String reason, String candidate) {
+    boolean drain = s.config().drainTimeout() > 0;
+    List<Action> steps = new ArrayList<>();
+    List<Action> endDrain = drain ? List.of(Action.of(END_DRAIN)) : List.of();
+    if (drain) {
+      steps.add(Action.of(DRAIN_CLIENTS, candidate));
+    }
+    steps.add(Action.of(STOP_CLEANLY).otherwise(endDrain.toArray(Action[]::new)));
+    List<Action> abort = new ArrayList<>();
+    abort.add(Action.of(RESTART_POSTGRES));
+    abort.add(Action.of(CLEAR_FAILOVER_KEY));
+    abort.addAll(endDrain);
+    steps.add(Action.of(HAND_OVER, candidate).otherwise(abort.toArray(Action[]::new)));
+    steps.add(Action.of(RELEASE_LEADERSHIP).otherwise(endDrain.toArray(Action[]::new)));
+    if (drain) {
+      steps.add(Action.of(END_DRAIN_ONCE_LED, candidate));
+    }
+    return new Decision(steps, reason);
   }
 
   /**
@@ -116,10 +149,10 @@ final class Switchover {
         return Optional.empty();
       }
       return Optional.of(
-          Decision.of(
+          Promotion.race(
+              s,
               "manual failover: I am the requested candidate; acquiring the leader key and"
-                  + " promoting",
-              Action.of(ACQUIRE_AND_PROMOTE)));
+                  + " promoting"));
     }
     if (to.isPresent()) {
       Optional<PeerPosition> candidate = s.peers().get(to.get());

@@ -10,7 +10,7 @@ import java.util.Objects;
  * @param steps in order; empty when all is as it should be
  * @param reason one plain sentence, the log line
  */
-public record SyncPlan(List<SyncStep> steps, String reason) {
+public record SyncPlan(List<SyncStep> steps, String reason) implements Action.Payload {
 
   public SyncPlan {
     steps = List.copyOf(steps);

@@ -29,19 +29,18 @@ class PromotionGateTest {
   }
 
   @Test
-  void aFailedPrePromoteDisarmsTheWatchdogAndHoldsTheMemberBackForALoop() throws Exception {
+  void aFailedPrePromoteDisarmsTheWatchdogAndIsRememberedForTheDecision() throws Exception {
     Path device = Files.createFile(dir.resolve("watchdog"));
     Path deny = Files.createFile(dir.resolve("deny"));
     PromotionGate gate = gate(device, deny);
 
     assertThat(gate.beforePromote(30)).hasValueSatisfying(w -> assertThat(w).contains("exited"));
     assertThat(Files.readString(device)).isEqualTo("1V");
-    assertThat(gate.recentlyRefused(10)).isPresent();
-    assertThat(gate.recentlyRefused(0)).isEmpty();
+    assertThat(gate.lastRefusal()).hasValueSatisfying(r -> assertThat(r.why()).contains("exited"));
 
     Files.delete(deny);
     assertThat(gate.beforePromote(30)).isEmpty();
-    assertThat(gate.recentlyRefused(10)).isEmpty();
+    assertThat(gate.lastRefusal()).isEmpty();
     assertThat(Files.readString(device)).isEqualTo("1V1");
   }
 

@@ -1,17 +1,21 @@
 package io.pgha.core.ha;
 
-import static io.pgha.core.ha.ActionKind.ACQUIRE_AND_PROMOTE;
+import static io.pgha.core.ha.ActionKind.ACQUIRE_LEADER;
 import static io.pgha.core.ha.ActionKind.ADOPT_EXISTING_DATA;
+import static io.pgha.core.ha.ActionKind.AWAIT_STARTUP;
 import static io.pgha.core.ha.ActionKind.BOOTSTRAP;
+import static io.pgha.core.ha.ActionKind.CLONE_FROM;
 import static io.pgha.core.ha.ActionKind.DEMOTE;
 import static io.pgha.core.ha.ActionKind.FOLLOW;
+import static io.pgha.core.ha.ActionKind.HAND_OVER;
 import static io.pgha.core.ha.ActionKind.PROMOTE;
+import static io.pgha.core.ha.ActionKind.PROMOTION_GATE;
 import static io.pgha.core.ha.ActionKind.REINITIALIZE;
 import static io.pgha.core.ha.ActionKind.RENEW;
 import static io.pgha.core.ha.ActionKind.RESTART_POSTGRES;
 import static io.pgha.core.ha.ActionKind.REWIND_AND_FOLLOW;
 import static io.pgha.core.ha.ActionKind.START_AS_REPLICA;
-import static io.pgha.core.ha.ActionKind.SWITCHOVER;
+import static io.pgha.core.ha.ActionKind.STOP_CLEANLY;
 import static io.pgha.core.ha.Given.ME;
 import static io.pgha.core.ha.Given.sec;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -44,7 +48,14 @@ class DecisionInvariantsTest {
   private static final int SITUATIONS = 5_000;
   private static final List<String> NAMES = List.of(ME, "pg-2", "pg-3");
   private static final Set<ActionKind> LEADING =
-      EnumSet.of(ACQUIRE_AND_PROMOTE, PROMOTE, RENEW, RESTART_POSTGRES, SWITCHOVER);
+      EnumSet.of(
+          ACQUIRE_LEADER,
+          PROMOTION_GATE,
+          PROMOTE,
+          RENEW,
+          RESTART_POSTGRES,
+          STOP_CLEANLY,
+          HAND_OVER);
   private static final Set<ActionKind> AUTOMATIC =
       EnumSet.of(
           PROMOTE,
@@ -53,7 +64,8 @@ class DecisionInvariantsTest {
           START_AS_REPLICA,
           FOLLOW,
           REWIND_AND_FOLLOW,
-          REINITIALIZE);
+          REINITIALIZE,
+          AWAIT_STARTUP);
 
   record Inputs(
       LocalState local,
@@ -94,21 +106,31 @@ class DecisionInvariantsTest {
         assertThat(d.kinds()).as(context).containsExactly(DEMOTE);
       }
       if (kinds.contains(PROMOTE)) {
-        assertThat(in.view().isLeader(ME) && leaseLive).as(context).isTrue();
+        boolean takesTheKey = kinds.contains(ACQUIRE_LEADER) && in.view().isUnlocked();
+        assertThat((in.view().isLeader(ME) || takesTheKey) && leaseLive).as(context).isTrue();
+        assertThat(d.kinds().indexOf(PROMOTION_GATE))
+            .as(context)
+            .isNotNegative()
+            .isLessThan(d.kinds().indexOf(PROMOTE));
       }
-      if (kinds.contains(ACQUIRE_AND_PROMOTE)) {
+      if (kinds.contains(ACQUIRE_LEADER) && !kinds.contains(BOOTSTRAP)) {
         assertThat(in.view().isUnlocked() && leaseLive && !stale).as(context).isTrue();
       }
       if (stale) {
         assertThat(kinds).as(context).doesNotContainAnyElementsOf(LEADING);
       }
       if (paused) {
-        assertThat(kinds).as(context).doesNotContainAnyElementsOf(AUTOMATIC);
+        // A member without data may still be cloned, and the clone started.
+        Set<ActionKind> automatic = EnumSet.copyOf(AUTOMATIC);
+        if (kinds.contains(CLONE_FROM)) {
+          automatic.remove(START_AS_REPLICA);
+        }
+        assertThat(kinds).as(context).doesNotContainAnyElementsOf(automatic);
       }
       if (!paused && !in.me().tags().isFailoverCandidate()) {
         assertThat(kinds)
             .as(context)
-            .doesNotContain(ACQUIRE_AND_PROMOTE, BOOTSTRAP, ADOPT_EXISTING_DATA);
+            .doesNotContain(ACQUIRE_LEADER, BOOTSTRAP, ADOPT_EXISTING_DATA);
       }
     }
   }

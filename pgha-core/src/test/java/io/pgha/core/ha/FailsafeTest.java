@@ -1,12 +1,13 @@
 package io.pgha.core.ha;
 
-import static io.pgha.core.ha.ActionKind.ACQUIRE_AND_PROMOTE;
+import static io.pgha.core.ha.ActionKind.ACQUIRE_LEADER;
 import static io.pgha.core.ha.ActionKind.DEMOTE;
 import static io.pgha.core.ha.ActionKind.WAIT;
 import static io.pgha.core.ha.Given.ME;
 import static io.pgha.core.ha.Given.NOW;
 import static io.pgha.core.ha.Given.given;
 import static io.pgha.core.ha.Given.sec;
+import static io.pgha.core.ha.HaDeciderTest.RACE;
 import static io.pgha.core.ha.HaDeciderTest.act;
 import static io.pgha.core.ha.HaDeciderTest.assertDecision;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -103,7 +104,7 @@ class FailsafeTest {
           d,
           "etcd answers again but my leader key expired meanwhile; failsafe mode kept me primary"
               + " (every member confirmed, for another 4.0s): taking the key back",
-          act(ACQUIRE_AND_PROMOTE));
+          act(ACQUIRE_LEADER));
     }
   }
 
@@ -135,7 +136,7 @@ class FailsafeTest {
               .local(l -> l.failsafeContact(new FailsafeContact("pg-2", NOW - sec(30))))
               .decide();
 
-      assertThat(d.kinds()).containsExactly(ACQUIRE_AND_PROMOTE);
+      assertThat(d.kinds()).containsExactly(RACE);
     }
 
     @Test
@@ -145,7 +146,7 @@ class FailsafeTest {
               .local(l -> l.failsafeContact(new FailsafeContact(ME, NOW - sec(1))))
               .decide();
 
-      assertThat(d.kinds()).containsExactly(ACQUIRE_AND_PROMOTE);
+      assertThat(d.kinds()).containsExactly(RACE);
     }
 
     @Test
@@ -153,7 +154,7 @@ class FailsafeTest {
       Decision d =
           given().local(l -> l.failsafeContact(new FailsafeContact("pg-2", NOW - sec(1)))).decide();
 
-      assertThat(d.kinds()).containsExactly(ACQUIRE_AND_PROMOTE);
+      assertThat(d.kinds()).containsExactly(RACE);
     }
 
     @Test
@@ -174,14 +175,14 @@ class FailsafeTest {
     void aMemberListedInTheFailsafeKeyMayRace() {
       Decision d = unlockedReplica().view(v -> v.failsafe(Map.of(ME, "http://a/patroni"))).decide();
 
-      assertThat(d.kinds()).containsExactly(ACQUIRE_AND_PROMOTE);
+      assertThat(d.kinds()).containsExactly(RACE);
     }
 
     @Test
     void anEmptyFailsafeKeyExcludesNobody() {
       Decision d = unlockedReplica().view(v -> v.failsafe(Map.of())).decide();
 
-      assertThat(d.kinds()).containsExactly(ACQUIRE_AND_PROMOTE);
+      assertThat(d.kinds()).containsExactly(RACE);
     }
 
     @Test
@@ -295,5 +296,34 @@ class FailsafeTest {
     org.assertj.core.api.Assertions.assertThatNullPointerException()
         .isThrownBy(() -> new FailsafeContact(null, 0));
     assertThat(Optional.of(new FailsafeContact("a", 1)).map(FailsafeContact::leader)).hasValue("a");
+  }
+
+  @Nested
+  class LeaseReflex {
+    private final java.util.OptionalLong until = java.util.OptionalLong.of(NOW + sec(2));
+
+    @Test
+    void confirmationsCoverTheLeaderUntilTheirDeadlineOnlyInFailsafeMode() {
+      assertThat(Failsafe.confirmationsCover(true, until, NOW)).isTrue();
+      assertThat(Failsafe.confirmationsCover(true, until, NOW + sec(2))).isFalse();
+      assertThat(Failsafe.confirmationsCover(false, until, NOW)).isFalse();
+      assertThat(Failsafe.confirmationsCover(true, java.util.OptionalLong.empty(), NOW)).isFalse();
+    }
+
+    @Test
+    void theFenceWaitsWhileEveryMemberConfirmsAndNoOtherLeaderIsKnown() {
+      assertThat(Failsafe.deferFencing(true, until, Optional.of(ME), ME, NOW))
+          .hasValue(
+              "not demoting yet: failsafe mode is on and every member confirmed me as leader (for"
+                  + " another 2000ms)");
+      assertThat(Failsafe.deferFencing(true, until, Optional.empty(), ME, NOW)).isPresent();
+    }
+
+    @Test
+    void theFenceHappensAtOnceOtherwise() {
+      assertThat(Failsafe.deferFencing(true, until, Optional.of("pg-2"), ME, NOW)).isEmpty();
+      assertThat(Failsafe.deferFencing(true, until, Optional.of(ME), ME, NOW + sec(3))).isEmpty();
+      assertThat(Failsafe.deferFencing(false, until, Optional.of(ME), ME, NOW)).isEmpty();
+    }
   }
 }

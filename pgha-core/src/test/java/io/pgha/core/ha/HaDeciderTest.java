@@ -1,21 +1,21 @@
 package io.pgha.core.ha;
 
-import static io.pgha.core.ha.ActionKind.ACQUIRE_AND_PROMOTE;
+import static io.pgha.core.ha.ActionKind.ACQUIRE_LEADER;
 import static io.pgha.core.ha.ActionKind.ADOPT_EXISTING_DATA;
 import static io.pgha.core.ha.ActionKind.BOOTSTRAP;
 import static io.pgha.core.ha.ActionKind.CLEAR_FAILOVER_KEY;
 import static io.pgha.core.ha.ActionKind.CLONE_FROM;
+import static io.pgha.core.ha.ActionKind.DECIDE_AGAIN;
 import static io.pgha.core.ha.ActionKind.DEMOTE;
 import static io.pgha.core.ha.ActionKind.FOLLOW;
 import static io.pgha.core.ha.ActionKind.NOTHING;
 import static io.pgha.core.ha.ActionKind.PROMOTE;
+import static io.pgha.core.ha.ActionKind.PROMOTION_GATE;
 import static io.pgha.core.ha.ActionKind.REINITIALIZE;
 import static io.pgha.core.ha.ActionKind.RELEASE_LEADERSHIP;
-import static io.pgha.core.ha.ActionKind.RENEW;
 import static io.pgha.core.ha.ActionKind.RESTART_POSTGRES;
 import static io.pgha.core.ha.ActionKind.REWIND_AND_FOLLOW;
 import static io.pgha.core.ha.ActionKind.START_AS_REPLICA;
-import static io.pgha.core.ha.ActionKind.SWITCHOVER;
 import static io.pgha.core.ha.ActionKind.WAIT;
 import static io.pgha.core.ha.Given.ME;
 import static io.pgha.core.ha.Given.given;
@@ -48,6 +48,42 @@ class HaDeciderTest {
 
   static Action act(ActionKind kind) {
     return Action.of(kind);
+  }
+
+  /** The leader key renewed, demoting at once when etcd does not confirm it. */
+  static Action renew() {
+    return Action.renew();
+  }
+
+  /** A replica racing for the free key and promoting (asynchronous replication). */
+  static final ActionKind[] RACE = {ACQUIRE_LEADER, PROMOTION_GATE, PROMOTE, DECIDE_AGAIN};
+
+  /** The same in synchronous mode: the sync key names the new leader alone before it promotes. */
+  static final ActionKind[] SYNC_RACE = {
+    ACQUIRE_LEADER, PROMOTION_GATE, ActionKind.SYNC_REPLICATION, PROMOTE, DECIDE_AGAIN
+  };
+
+  /** A replica racing for the free key and promoting, as actions. */
+  static Action[] race() {
+    return new Action[] {
+      act(ACQUIRE_LEADER),
+      act(PROMOTION_GATE).otherwise(act(RELEASE_LEADERSHIP)),
+      act(PROMOTE),
+      act(DECIDE_AGAIN)
+    };
+  }
+
+  /** The hand-over to {@code candidate}, with the default drain. */
+  static Action[] switchoverTo(String candidate) {
+    return new Action[] {
+      act(ActionKind.DRAIN_CLIENTS, candidate),
+      act(ActionKind.STOP_CLEANLY).otherwise(act(ActionKind.END_DRAIN)),
+      act(ActionKind.HAND_OVER, candidate)
+          .otherwise(
+              act(RESTART_POSTGRES), act(ActionKind.CLEAR_FAILOVER_KEY), act(ActionKind.END_DRAIN)),
+      act(RELEASE_LEADERSHIP).otherwise(act(ActionKind.END_DRAIN)),
+      act(ActionKind.END_DRAIN_ONCE_LED, candidate)
+    };
   }
 
   static Action act(ActionKind kind, String member) {
@@ -119,9 +155,7 @@ class HaDeciderTest {
               .decide();
 
       assertDecision(
-          d,
-          "PAUSE: I hold no live lease; not demoting while paused, trying to renew it",
-          act(RENEW));
+          d, "PAUSE: I hold no live lease; not demoting while paused, trying to renew it", renew());
     }
 
     @Test
@@ -195,7 +229,7 @@ class HaDeciderTest {
     void aViewExactlyOneTtlOldIsStillUsable() {
       Decision d = given().local(l -> l.viewConfirmedAtNanos(Given.NOW - sec(30))).decide();
 
-      assertThat(d.kinds()).containsExactly(ACQUIRE_AND_PROMOTE);
+      assertThat(d.kinds()).containsExactly(RACE);
     }
 
     @Test
@@ -223,7 +257,12 @@ class HaDeciderTest {
       for (String name : List.of("pg-1", "pg-2", "pg-3")) {
         Decision d = empty().me(MemberIdentity.named(name)).decide();
 
-        assertDecision(d, "the cluster is not initialized: racing to bootstrap it", act(BOOTSTRAP));
+        assertDecision(
+            d,
+            "the cluster is not initialized: racing to bootstrap it",
+            act(BOOTSTRAP),
+            act(ACQUIRE_LEADER).otherwise(act(DEMOTE)),
+            act(ActionKind.WRITE_INITIAL_CONFIG));
       }
     }
 
@@ -243,14 +282,18 @@ class HaDeciderTest {
       Decision d = empty().view(v -> v.initialize(Given.SYSID)).leader("pg-2").decide();
 
       assertDecision(
-          d, "I have no data directory: cloning from the leader (pg-2)", act(CLONE_FROM, "pg-2"));
+          d,
+          "I have no data directory: cloning from the leader (pg-2)",
+          act(CLONE_FROM, "pg-2"),
+          act(START_AS_REPLICA, "pg-2"));
     }
 
     @Test
     void aLeaderWithoutInitializeKeyIsStillClonedFrom() {
       Decision d = empty().leader("pg-3").decide();
 
-      assertThat(d.actions()).containsExactly(act(CLONE_FROM, "pg-3"));
+      assertThat(d.actions())
+          .containsExactly(act(CLONE_FROM, "pg-3"), act(START_AS_REPLICA, "pg-3"));
     }
 
     @Test
@@ -271,7 +314,8 @@ class HaDeciderTest {
       assertDecision(
           d,
           "I have no data directory: cloning from (pg-3), a running member tagged clonefrom",
-          act(CLONE_FROM, "pg-3"));
+          act(CLONE_FROM, "pg-3"),
+          act(START_AS_REPLICA, "pg-4"));
     }
 
     @Test
@@ -289,7 +333,8 @@ class HaDeciderTest {
           d,
           "I have no data directory: cloning from (pg-3), the most advanced member, as there is no"
               + " leader",
-          act(CLONE_FROM, "pg-3"));
+          act(CLONE_FROM, "pg-3"),
+          act(START_AS_REPLICA, "pg-3"));
     }
 
     @Test
@@ -301,7 +346,8 @@ class HaDeciderTest {
               .peers(PeerPosition.replica("pg-2", 2, 700))
               .decide();
 
-      assertThat(d.actions()).containsExactly(act(CLONE_FROM, "pg-2"));
+      assertThat(d.actions())
+          .containsExactly(act(CLONE_FROM, "pg-2"), act(START_AS_REPLICA, "pg-2"));
     }
 
     @Test
@@ -400,7 +446,7 @@ class HaDeciderTest {
     void theLeaderRenews() {
       Decision d = given().primary().leader(ME).decide();
 
-      assertDecision(d, "no action. I am (pg-1), the leader with the lock", act(RENEW));
+      assertDecision(d, "no action. I am (pg-1), the leader with the lock", renew());
       assertThat(d.isActive()).isTrue();
     }
 
@@ -408,7 +454,7 @@ class HaDeciderTest {
     void thePausedLeaderRenews() {
       Decision d = given().primary().paused().leader(ME).decide();
 
-      assertDecision(d, "PAUSE: no action. I am (pg-1), the leader with the lock", act(RENEW));
+      assertDecision(d, "PAUSE: no action. I am (pg-1), the leader with the lock", renew());
     }
 
     @Test
@@ -425,8 +471,10 @@ class HaDeciderTest {
       assertDecision(
           d,
           "promoting self: I hold the leader key and PostgreSQL runs as a replica",
-          act(RENEW),
-          act(PROMOTE));
+          renew(),
+          act(PROMOTION_GATE).otherwise(act(RELEASE_LEADERSHIP)),
+          act(PROMOTE),
+          act(DECIDE_AGAIN));
     }
 
     @Test
@@ -448,7 +496,7 @@ class HaDeciderTest {
           d,
           "PostgreSQL is not running on the leader: restarting it in place (down 3.0s,"
               + " primary_start_timeout 25s)",
-          act(RENEW),
+          renew(),
           act(RESTART_POSTGRES));
     }
 
@@ -456,7 +504,7 @@ class HaDeciderTest {
     void stoppedPrimaryWithUnknownDowntimeIsStarted() {
       Decision d = given().leader(ME).local(l -> l.running(false)).decide();
 
-      assertThat(d.kinds()).containsExactly(RENEW, RESTART_POSTGRES);
+      assertThat(d.kinds()).containsExactly(ActionKind.RENEW, RESTART_POSTGRES);
       assertThat(d.reason()).contains("down 0.0s");
     }
 
@@ -486,7 +534,7 @@ class HaDeciderTest {
           d,
           "PAUSE: I hold the leader key but PostgreSQL is not running; not restarting it while"
               + " paused",
-          act(RENEW));
+          renew());
     }
   }
 
@@ -595,7 +643,8 @@ class HaDeciderTest {
           d,
           "my data directory was last used by a primary: pg_rewind failed before, so re-cloning"
               + " from (pg-2)",
-          act(REINITIALIZE, "pg-2"));
+          act(REINITIALIZE, "pg-2"),
+          act(START_AS_REPLICA, "pg-2"));
     }
 
     @Test
@@ -655,7 +704,7 @@ class HaDeciderTest {
       assertDecision(
           d,
           "the leader key is free and I am the healthiest member: acquiring it and promoting",
-          act(ACQUIRE_AND_PROMOTE));
+          race());
     }
 
     @Test
@@ -666,7 +715,7 @@ class HaDeciderTest {
           d,
           "the leader key is free and I am the healthiest member: taking it as the running"
               + " primary",
-          act(ACQUIRE_AND_PROMOTE));
+          act(ACQUIRE_LEADER));
     }
 
     @Test
@@ -686,7 +735,7 @@ class HaDeciderTest {
       assertDecision(
           d,
           "no leader and PostgreSQL is not running: starting it read-only before joining the race",
-          new Action(START_AS_REPLICA, Optional.empty()));
+          act(START_AS_REPLICA));
     }
 
     @Test
@@ -723,7 +772,7 @@ class HaDeciderTest {
     void aReplicaWithinTheLagBoundIsPromoted() {
       Decision d = given().view(v -> v.status(ClusterStatus.ofOptime(1000 + 1_048_576))).decide();
 
-      assertThat(d.kinds()).containsExactly(ACQUIRE_AND_PROMOTE);
+      assertThat(d.kinds()).containsExactly(RACE);
     }
 
     @Test
@@ -734,7 +783,7 @@ class HaDeciderTest {
               .config(c -> c.maximumLagOnFailover(0))
               .decide();
 
-      assertThat(d.kinds()).containsExactly(ACQUIRE_AND_PROMOTE);
+      assertThat(d.kinds()).containsExactly(RACE);
     }
 
     @Test
@@ -749,7 +798,7 @@ class HaDeciderTest {
       assertThat(sync.view(v -> v.sync(SyncState.of("pg-2", List.of("pg-3")))).decide().kinds())
           .containsExactly(WAIT);
       assertThat(sync.view(v -> v.sync(SyncState.of("pg-2", List.of(ME)))).decide().kinds())
-          .containsExactly(ACQUIRE_AND_PROMOTE);
+          .containsExactly(SYNC_RACE);
     }
 
     @Test
@@ -762,7 +811,7 @@ class HaDeciderTest {
               .view(v -> v.status(ClusterStatus.ofOptime(1500)))
               .decide();
 
-      assertThat(d.kinds()).containsExactly(ACQUIRE_AND_PROMOTE);
+      assertThat(d.kinds()).containsExactly(SYNC_RACE);
     }
 
     @Test
@@ -775,7 +824,7 @@ class HaDeciderTest {
               .view(v -> v.sync(SyncState.of("pg-2", List.of(ME))))
               .peers(PeerPosition.replica("pg-2", 2, 5000), PeerPosition.replica("pg-3", 2, 2000));
 
-      assertThat(sync.decide().kinds()).containsExactly(ACQUIRE_AND_PROMOTE);
+      assertThat(sync.decide().kinds()).containsExactly(SYNC_RACE);
       assertDecision(
           sync.view(v -> v.sync(SyncState.of("pg-2", List.of(ME, "pg-3")))).decide(),
           "no leader, and (pg-3) is ahead of me (2000 > 1000)",
@@ -787,7 +836,7 @@ class HaDeciderTest {
       HistoryEntry switched = new HistoryEntry(2, 500, "failover", null, Optional.of("pg-2"));
       Given behind = given().view(v -> v.history(List.of(switched)));
 
-      assertThat(behind.decide().kinds()).containsExactly(ACQUIRE_AND_PROMOTE);
+      assertThat(behind.decide().kinds()).containsExactly(RACE);
       assertDecision(
           behind.config(c -> c.checkTimeline(true)).decide(),
           "no leader, and my timeline (2) is behind the cluster's (3)",
@@ -809,7 +858,7 @@ class HaDeciderTest {
               .peers(PeerPosition.replica("pg-3", 2, 5000))
               .decide();
 
-      assertThat(d.kinds()).containsExactly(ACQUIRE_AND_PROMOTE);
+      assertThat(d.kinds()).containsExactly(RACE);
     }
 
     @Test
@@ -820,7 +869,7 @@ class HaDeciderTest {
               .peers(PeerPosition.replica("pg-3", 2, 5000))
               .decide();
 
-      assertThat(d.kinds()).containsExactly(ACQUIRE_AND_PROMOTE);
+      assertThat(d.kinds()).containsExactly(RACE);
     }
 
     @Test
@@ -848,7 +897,7 @@ class HaDeciderTest {
     void twoEqualCandidatesBothRaceAndEtcdPicksOne() {
       Decision d = given().peers(PeerPosition.replica("pg-2", 2, 1000)).decide();
 
-      assertThat(d.kinds()).containsExactly(ACQUIRE_AND_PROMOTE);
+      assertThat(d.kinds()).containsExactly(RACE);
     }
 
     @Test
@@ -860,7 +909,7 @@ class HaDeciderTest {
       assertThat(sameTimelineAhead.decide().reason())
           .isEqualTo("no leader, and (pg-2) is ahead of me (1001 > 1000)");
 
-      assertThat(later.decide().kinds()).containsExactly(ACQUIRE_AND_PROMOTE);
+      assertThat(later.decide().kinds()).containsExactly(RACE);
       assertDecision(
           later.config(c -> c.checkTimeline(true)).decide(),
           "no leader, and (pg-2) is on a later timeline (3 > 2)",
@@ -881,7 +930,7 @@ class HaDeciderTest {
           given().paused().primary().decide(),
           "PAUSE: the leader key is free and PostgreSQL already runs read-write here: taking the"
               + " key",
-          act(ACQUIRE_AND_PROMOTE));
+          act(ACQUIRE_LEADER));
     }
   }
 
@@ -900,7 +949,7 @@ class HaDeciderTest {
           d,
           "clearing the failover key: it asks to move leadership away from (pg-2), but I am the"
               + " leader",
-          act(RENEW),
+          renew(),
           act(CLEAR_FAILOVER_KEY));
     }
 
@@ -911,7 +960,7 @@ class HaDeciderTest {
       assertDecision(
           d,
           "clearing the failover key: I am the leader it asks for",
-          act(RENEW),
+          renew(),
           act(CLEAR_FAILOVER_KEY));
     }
 
@@ -927,9 +976,9 @@ class HaDeciderTest {
           scheduled.decide(),
           "no action. I am (pg-1), the leader with the lock; switchover scheduled at"
               + " 2026-11-26T12:30Z",
-          act(RENEW));
+          renew());
       assertThat(scheduled.wall(at.toInstant()).decide().actions())
-          .containsExactly(act(SWITCHOVER, "pg-2"));
+          .containsExactly(switchoverTo("pg-2"));
     }
 
     @Test
@@ -943,19 +992,19 @@ class HaDeciderTest {
       assertDecision(
           paused.view(v -> v.failover(FailoverRequest.switchover(ME, "pg-2").at(at))).decide(),
           refused,
-          act(RENEW),
+          renew(),
           act(CLEAR_FAILOVER_KEY));
       assertDecision(
           paused.view(v -> v.failover(FailoverRequest.switchover(ME, null))).decide(),
           refused,
-          act(RENEW),
+          renew(),
           act(CLEAR_FAILOVER_KEY));
       assertThat(
               paused
                   .view(v -> v.failover(FailoverRequest.switchover(ME, "pg-2")))
                   .decide()
                   .actions())
-          .containsExactly(act(SWITCHOVER, "pg-2"));
+          .containsExactly(switchoverTo("pg-2"));
     }
 
     @Test
@@ -967,7 +1016,7 @@ class HaDeciderTest {
               .decide();
 
       assertDecision(
-          d, "switchover requested: handing leadership over to (pg-2)", act(SWITCHOVER, "pg-2"));
+          d, "switchover requested: handing leadership over to (pg-2)", switchoverTo("pg-2"));
     }
 
     @Test
@@ -1012,11 +1061,10 @@ class HaDeciderTest {
         Decision d =
             c.given().view(v -> v.failover(FailoverRequest.switchover(ME, "pg-2"))).decide();
 
-        assertDecision(
-            d,
-            "switchover to (pg-2) is not possible: " + c.problem() + "; clearing it",
-            act(RENEW),
-            act(CLEAR_FAILOVER_KEY));
+        // In synchronous mode the leader's upkeep (the sync key) follows.
+        assertThat(d.actions()).startsWith(renew(), act(CLEAR_FAILOVER_KEY));
+        assertThat(d.reason())
+            .isEqualTo("switchover to (pg-2) is not possible: " + c.problem() + "; clearing it");
       }
     }
 
@@ -1030,7 +1078,7 @@ class HaDeciderTest {
               .peers(PeerPosition.replica("pg-2", 2, 5000))
               .decide();
 
-      assertThat(d.actions()).containsExactly(act(SWITCHOVER, "pg-2"));
+      assertThat(d.actions()).containsExactly(switchoverTo("pg-2"));
     }
 
     @Test
@@ -1048,13 +1096,13 @@ class HaDeciderTest {
           ahead,
           "switchover requested: handing leadership over to the most advanced healthy member"
               + " (pg-2)",
-          act(SWITCHOVER, "pg-2"));
+          switchoverTo("pg-2"));
 
       Decision tie =
           toBest
               .peers(PeerPosition.replica("pg-2", 2, 4990), PeerPosition.replica("pg-3", 2, 4990))
               .decide();
-      assertThat(tie.actions()).containsExactly(act(SWITCHOVER, "pg-3"));
+      assertThat(tie.actions()).containsExactly(switchoverTo("pg-3"));
     }
 
     @Test
@@ -1066,7 +1114,7 @@ class HaDeciderTest {
           "switchover is not possible: no member is a healthy candidate (answering replica that"
               + " may be promoted, within maximum_lag_on_failover, synchronous when synchronous"
               + " mode is on); clearing it",
-          act(RENEW),
+          renew(),
           act(CLEAR_FAILOVER_KEY));
     }
   }
@@ -1085,7 +1133,7 @@ class HaDeciderTest {
       assertDecision(
           d,
           "manual failover: I am the requested candidate; acquiring the leader key and promoting",
-          act(ACQUIRE_AND_PROMOTE));
+          race());
     }
 
     @Test
@@ -1125,7 +1173,7 @@ class HaDeciderTest {
               .local(l -> l.walPosition(1000 + 1_048_577));
 
       assertThat(toPg2.peers(PeerPosition.replica("pg-2", 2, 1000)).decide().kinds())
-          .containsExactly(ACQUIRE_AND_PROMOTE);
+          .containsExactly(RACE);
       assertDecision(
           toPg2.peers(PeerPosition.replica("pg-2", 2, 1001)).decide(),
           "failover to (pg-2) in progress: leaving the leader key to the candidate",
@@ -1136,7 +1184,7 @@ class HaDeciderTest {
     void manualFailoverWorksWhilePaused() {
       Decision d = given().paused().view(v -> v.failover(FailoverRequest.failoverTo(ME))).decide();
 
-      assertThat(d.kinds()).containsExactly(ACQUIRE_AND_PROMOTE);
+      assertThat(d.kinds()).containsExactly(RACE);
     }
 
     @Test
@@ -1174,7 +1222,7 @@ class HaDeciderTest {
     void anUnreachableOrIneligibleCandidateFallsBackToTheElection() {
       Decision unreachable =
           given().view(v -> v.failover(FailoverRequest.failoverTo("pg-2"))).decide();
-      assertThat(unreachable.kinds()).containsExactly(ACQUIRE_AND_PROMOTE);
+      assertThat(unreachable.kinds()).containsExactly(RACE);
 
       Decision ineligible =
           given()
@@ -1182,7 +1230,7 @@ class HaDeciderTest {
               .view(v -> v.member(member("pg-2", NOFAILOVER)))
               .peers(PeerPosition.replica("pg-2", 2, 10))
               .decide();
-      assertThat(ineligible.kinds()).containsExactly(ACQUIRE_AND_PROMOTE);
+      assertThat(ineligible.kinds()).containsExactly(RACE);
     }
 
     @Test
@@ -1208,7 +1256,7 @@ class HaDeciderTest {
               .peers(new PeerPosition("pg-9", false, 2, 1), PeerPosition.replica("pg-3", 2, 1))
               .decide();
 
-      assertThat(nobody.kinds()).containsExactly(ACQUIRE_AND_PROMOTE);
+      assertThat(nobody.kinds()).containsExactly(RACE);
     }
 
     @Test

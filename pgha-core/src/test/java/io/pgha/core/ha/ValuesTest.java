@@ -18,7 +18,7 @@ class ValuesTest {
   void actionsAboutAnotherMemberNeedOne() {
     assertThat(Action.of(ActionKind.FOLLOW, "pg-2")).hasToString("FOLLOW(pg-2)");
     assertThat(Action.of(ActionKind.RENEW)).hasToString("RENEW");
-    assertThat(new Action(ActionKind.START_AS_REPLICA, null).member()).isEmpty();
+    assertThat(new Action(ActionKind.START_AS_REPLICA, null, null, null).member()).isEmpty();
     assertThatThrownBy(() -> Action.of(ActionKind.FOLLOW)).hasMessage("FOLLOW needs a member");
     assertThatThrownBy(() -> Action.of(ActionKind.RENEW, "pg-2"))
         .hasMessage("RENEW is not about another member");
@@ -48,11 +48,16 @@ class ValuesTest {
 
     LocalState nulls =
         new LocalState(
-            false, null, false, false, 0, 0, false, null, null, false, null, 0, null, null);
+            false, null, false, false, 0, 0, false, null, null, false, null, 0, null, null, false,
+            true, null, null, null, null);
     assertThat(nulls.systemIdentifier()).isEmpty();
     assertThat(nulls.postgresDownSinceNanos()).isEmpty();
     assertThat(nulls.following()).isEmpty();
     assertThat(nulls.leaseDeadlineNanos()).isEmpty();
+    assertThat(nulls.promotionRefusal()).isEmpty();
+    assertThat(nulls.standbys()).isEmpty();
+    assertThat(nulls.synchronousStandbyNames()).isEqualTo(StandbyNames.none());
+    assertThat(nulls.slots()).isEmpty();
   }
 
   @Test

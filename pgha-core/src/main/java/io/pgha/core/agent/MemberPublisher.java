@@ -1,0 +1,73 @@
+package io.pgha.core.agent;
+
+import io.pgha.core.cluster.ClusterStatus;
+import io.pgha.core.cluster.Member;
+import io.pgha.core.dcs.Dcs;
+import io.pgha.core.dcs.DcsException;
+import io.pgha.core.ha.ActionKind;
+import io.pgha.core.ha.Decision;
+import io.pgha.core.postgres.PostgresController;
+import io.pgha.core.postgres.PostgresStatus;
+import java.util.OptionalLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Writes this member's key (and, as the leader, the {@code status} key) from a probe. */
+final class MemberPublisher {
+  private static final Logger LOG = LoggerFactory.getLogger(MemberPublisher.class);
+
+  private final String name;
+  private final Dcs dcs;
+  private final PostgresController postgres;
+  private final MemberState state;
+  private final MemberRecord memberRecord;
+
+  MemberPublisher(
+      String name,
+      Dcs dcs,
+      PostgresController postgres,
+      MemberState state,
+      MemberRecord memberRecord) {
+    this.name = name;
+    this.dcs = dcs;
+    this.postgres = postgres;
+    this.state = state;
+    this.memberRecord = memberRecord;
+  }
+
+  /**
+   * Publishes {@code status} as this member's key, and {@code leaderOptime}, when present, as the
+   * leader's last WAL position; a failure is logged (the next cycle publishes again).
+   */
+  void publish(
+      PostgresStatus status, Decision decision, boolean paused, OptionalLong leaderOptime) {
+    String pgState = pgState(status, decision);
+    state.update(f -> f.withState(pgState));
+    Member member = memberRecord.build(status, pgState, paused);
+    try {
+      dcs.updateMember(member);
+      if (leaderOptime.isPresent()) {
+        dcs.writeStatus(ClusterStatus.ofOptime(leaderOptime.getAsLong()));
+      }
+    } catch (DcsException e) {
+      LOG.warn("[{}] could not publish member state: {}", name, e.getMessage());
+    }
+  }
+
+  /** Patroni's {@code state} of the member key. */
+  private String pgState(PostgresStatus status, Decision decision) {
+    if (status.acceptingConnections()) {
+      return "running";
+    }
+    if (decision.kinds().contains(ActionKind.CLONE_FROM)
+        || decision.kinds().contains(ActionKind.REINITIALIZE)) {
+      return postgres.isInitialized() ? "starting" : "creating replica";
+    }
+    if (status.running()) {
+      return "starting";
+    }
+    return state.get().postgresDownSinceNanos().isPresent() && state.get().lastRunAsPrimary()
+        ? "crashed"
+        : "stopped";
+  }
+}

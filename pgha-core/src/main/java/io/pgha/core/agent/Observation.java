@@ -1,0 +1,14 @@
+package io.pgha.core.agent;
+
+import io.pgha.core.cluster.ClusterView;
+import io.pgha.core.cluster.DynamicConfig;
+import io.pgha.core.ha.LocalState;
+import io.pgha.core.postgres.PostgresStatus;
+
+/**
+ * What one cycle saw, once: the view read from etcd, the configuration in effect, the probe of the
+ * local PostgreSQL and the local state built from them. It feeds the decision and what the member
+ * publishes.
+ */
+record Observation(
+    ClusterView view, DynamicConfig config, PostgresStatus status, LocalState local) {}

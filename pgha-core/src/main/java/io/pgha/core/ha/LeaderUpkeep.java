@@ -1,0 +1,68 @@
+package io.pgha.core.ha;
+
+import static io.pgha.core.ha.ActionKind.ACQUIRE_LEADER;
+import static io.pgha.core.ha.ActionKind.DEMOTE;
+import static io.pgha.core.ha.ActionKind.RELEASE_LEADERSHIP;
+import static io.pgha.core.ha.ActionKind.RENEW;
+import static io.pgha.core.ha.ActionKind.REWIND_AND_FOLLOW;
+import static io.pgha.core.ha.ActionKind.STOP_CLEANLY;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What the leader running read-write keeps in step after it confirmed or took the key, in every
+ * cycle: the {@code failsafe} key, one replication slot per member, synchronous replication. These
+ * come last in the plan, so they happen only once the key is confirmed.
+ */
+final class LeaderUpkeep {
+  private static final Set<ActionKind> GIVES_UP =
+      Set.of(RELEASE_LEADERSHIP, DEMOTE, STOP_CLEANLY, REWIND_AND_FOLLOW);
+
+  private LeaderUpkeep() {}
+
+  static Decision append(Situation s, Decision d) {
+    if (!s.local().isReadWrite() || !keepsTheKey(s, d)) {
+      return d;
+    }
+    List<Action> upkeep = new ArrayList<>();
+    Failsafe.keyUpdate(s.view(), s.config())
+        .map(FailsafeKey::new)
+        .map(Action::failsafeKey)
+        .ifPresent(upkeep::add);
+    if (s.config().useSlots()) {
+      long grace = TimeUnit.SECONDS.toNanos(2L * s.config().ttl());
+      s.local()
+          .slots()
+          .map(seen -> Slots.plan(seen, grace, s.now().nanos()))
+          .filter(SlotPlan::isActive)
+          .map(Action::slots)
+          .ifPresent(upkeep::add);
+    }
+    // A view from the watched cache may not have seen our own last write to the sync key yet: a
+    // plan made from it could take a standby out of synchronous_standby_names while the key still
+    // names it.
+    if (s.local().viewReadThisCycle()) {
+      SyncPlan sync =
+          SynchronousReplication.next(
+              s.config(),
+              s.name(),
+              s.view(),
+              s.local().standbys(),
+              s.local().walPosition(),
+              s.local().synchronousStandbyNames());
+      if (sync.isActive()) {
+        upkeep.add(Action.sync(sync));
+      }
+    }
+    return d.then(upkeep);
+  }
+
+  private static boolean keepsTheKey(Situation s, Decision d) {
+    List<ActionKind> kinds = d.kinds();
+    boolean confirmsTheKey = s.iAmLeader() ? kinds.contains(RENEW) : kinds.get(0) == ACQUIRE_LEADER;
+    return confirmsTheKey && kinds.stream().noneMatch(GIVES_UP::contains);
+  }
+}

@@ -1,0 +1,63 @@
+package io.pgha.core.ha;
+
+import static io.pgha.core.ha.ActionKind.ACQUIRE_LEADER;
+import static io.pgha.core.ha.ActionKind.AWAIT_STARTUP;
+import static io.pgha.core.ha.ActionKind.BOOTSTRAP;
+import static io.pgha.core.ha.ActionKind.CLONE_FROM;
+import static io.pgha.core.ha.ActionKind.DEMOTE;
+import static io.pgha.core.ha.ActionKind.FOLLOW;
+import static io.pgha.core.ha.ActionKind.PROMOTE;
+import static io.pgha.core.ha.ActionKind.REINITIALIZE;
+import static io.pgha.core.ha.ActionKind.RESTART_POSTGRES;
+import static io.pgha.core.ha.ActionKind.REWIND_AND_FOLLOW;
+import static io.pgha.core.ha.ActionKind.START_AS_REPLICA;
+import static io.pgha.core.ha.ActionKind.STOP_CLEANLY;
+
+import io.pgha.core.cluster.ClusterStatus;
+import java.util.OptionalLong;
+import java.util.Set;
+
+/**
+ * When a cycle publishes the member key: the observation first, so that operators (and the leader
+ * keeping a slot) see what this member is about to do; again after actions that change PostgreSQL,
+ * from a fresh look at it. Not before racing for the key: that would only delay the race, and a
+ * promoted member publishes itself the moment it is writable.
+ */
+final class Publishing {
+  private static final Set<ActionKind> CHANGES_POSTGRES =
+      Set.of(
+          BOOTSTRAP,
+          CLONE_FROM,
+          PROMOTE,
+          RESTART_POSTGRES,
+          AWAIT_STARTUP,
+          DEMOTE,
+          START_AS_REPLICA,
+          FOLLOW,
+          REWIND_AND_FOLLOW,
+          REINITIALIZE,
+          STOP_CLEANLY);
+
+  private Publishing() {}
+
+  static Decision decide(Situation s, Decision d) {
+    if (d.kinds().get(0) == ACQUIRE_LEADER) {
+      return d.publishing(new Publication(false, true, OptionalLong.empty()));
+    }
+    boolean changes = d.kinds().stream().anyMatch(CHANGES_POSTGRES::contains);
+    return d.publishing(new Publication(true, changes, leaderOptime(s)));
+  }
+
+  /** As the leader running read-write: our WAL position, when the status key has another one. */
+  private static OptionalLong leaderOptime(Situation s) {
+    if (!s.iAmLeader() || !s.leaseLive() || !s.local().isReadWrite()) {
+      return OptionalLong.empty();
+    }
+    long mine = s.local().walPosition();
+    OptionalLong published =
+        s.view().status().map(ClusterStatus::optime).orElse(OptionalLong.empty());
+    return published.isPresent() && published.getAsLong() == mine
+        ? OptionalLong.empty()
+        : OptionalLong.of(mine);
+  }
+}

@@ -1,0 +1,34 @@
+package io.pgha.core.ha;
+
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * The leader's physical replication slots, as Patroni keeps them: one per other member, created
+ * when a member appears, dropped (when inactive) once no member key has named it for two {@code
+ * ttl}, so that a departed member does not make the primary keep WAL forever, while a member that
+ * is being cloned (its slot made by pg_basebackup before its key exists) or briefly away keeps its
+ * slot.
+ */
+final class Slots {
+  private Slots() {}
+
+  static SlotPlan plan(SlotsSeen seen, long graceNanos, long nowNanos) {
+    List<String> create =
+        new TreeSet<>(seen.wanted()).stream().filter(n -> !seen.present().contains(n)).toList();
+    List<String> drop =
+        new TreeSet<>(seen.unusedSinceNanos().keySet())
+            .stream()
+                .filter(n -> seen.present().contains(n) && !seen.wanted().contains(n))
+                .filter(n -> nowNanos - seen.unusedSinceNanos().get(n) > graceNanos)
+                .toList();
+    String reason =
+        (create.isEmpty() ? "" : "creating replication slots " + create + " for members")
+            + (create.isEmpty() || drop.isEmpty() ? "" : "; ")
+            + (drop.isEmpty()
+                ? ""
+                : "dropping replication slots " + drop + ": no member has used them for two ttl");
+    return new SlotPlan(
+        create, drop, reason.isEmpty() ? "replication slots as they should be" : reason);
+  }
+}

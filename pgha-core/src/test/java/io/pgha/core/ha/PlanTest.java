@@ -1,0 +1,332 @@
+package io.pgha.core.ha;
+
+import static io.pgha.core.ha.ActionKind.ACQUIRE_LEADER;
+import static io.pgha.core.ha.ActionKind.AWAIT_STARTUP;
+import static io.pgha.core.ha.ActionKind.CLEAR_FAILOVER_KEY;
+import static io.pgha.core.ha.ActionKind.FAILSAFE_KEY;
+import static io.pgha.core.ha.ActionKind.HAND_OVER;
+import static io.pgha.core.ha.ActionKind.RELEASE_LEADERSHIP;
+import static io.pgha.core.ha.ActionKind.RENEW;
+import static io.pgha.core.ha.ActionKind.REPLICATION_SLOTS;
+import static io.pgha.core.ha.ActionKind.RESTART_POSTGRES;
+import static io.pgha.core.ha.ActionKind.STOP_CLEANLY;
+import static io.pgha.core.ha.ActionKind.SYNC_REPLICATION;
+import static io.pgha.core.ha.ActionKind.WAIT;
+import static io.pgha.core.ha.Given.ME;
+import static io.pgha.core.ha.Given.NOW;
+import static io.pgha.core.ha.Given.given;
+import static io.pgha.core.ha.Given.sec;
+import static io.pgha.core.ha.HaDeciderTest.RACE;
+import static io.pgha.core.ha.HaDeciderTest.act;
+import static io.pgha.core.ha.HaDeciderTest.assertDecision;
+import static io.pgha.core.ha.HaDeciderTest.renew;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pgha.core.cluster.ClusterStatus;
+import io.pgha.core.cluster.FailoverRequest;
+import io.pgha.core.cluster.SyncState;
+import io.pgha.core.cluster.SynchronousMode;
+import io.pgha.core.ha.SyncStep.SetStandbyNames;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the decision holds beyond the HA rules: the promotion's gates, the switchover's fallbacks,
+ * the wait for a starting postmaster, the leader's upkeep and when the member key is published.
+ */
+class PlanTest {
+
+  @Nested
+  class PromotionGates {
+    @Test
+    void aRecentlyCancelledPromotionKeepsTheMemberOutOfTheRaceForALoop() {
+      Decision d =
+          given()
+              .local(
+                  l ->
+                      l.promotionRefusal(
+                          new PromotionRefusal("pre_promote exited 1", NOW - sec(3))))
+              .decide();
+
+      assertDecision(
+          d,
+          "not racing for the leader key this cycle: a promotion was cancelled 3.0s ago"
+              + " (pre_promote exited 1)",
+          act(WAIT));
+    }
+
+    @Test
+    void aRefusalOlderThanLoopWaitNoLongerCounts() {
+      Decision d =
+          given()
+              .config(c -> c.loopWait(10))
+              .local(l -> l.promotionRefusal(new PromotionRefusal("watchdog", NOW - sec(10))))
+              .decide();
+
+      assertThat(d.kinds()).containsExactly(RACE);
+    }
+
+    @Test
+    void aRefusalHoldsBackAManualFailoverCandidateToo() {
+      Decision d =
+          given()
+              .view(v -> v.failover(FailoverRequest.failoverTo(ME)))
+              .local(l -> l.promotionRefusal(new PromotionRefusal("watchdog", NOW - sec(1))))
+              .decide();
+
+      assertThat(d.kinds()).containsExactly(WAIT);
+    }
+
+    @Test
+    void theGateIsFollowedByGivingTheKeyUpWhenItRefuses() {
+      Action gate = given().decide().actions().get(1);
+
+      assertThat(gate).isEqualTo(act(ActionKind.PROMOTION_GATE).otherwise(act(RELEASE_LEADERSHIP)));
+    }
+
+    @Test
+    void inSynchronousModeTheSyncKeyNamesTheNewLeaderAloneBeforeItPromotes() {
+      Decision d =
+          given()
+              .config(c -> c.synchronousMode(SynchronousMode.ON))
+              .view(v -> v.sync(SyncState.of("pg-2", List.of(ME))))
+              .decide();
+
+      SyncPlan plan = (SyncPlan) d.actions().get(2).payload().orElseThrow();
+      assertThat(plan.steps())
+          .containsExactly(
+              new SyncStep.WriteSyncKey(SyncState.of(ME, List.of()), 0),
+              new SetStandbyNames(StandbyNames.none()));
+    }
+  }
+
+  @Nested
+  class Starting {
+    @Test
+    void aStartingPostmasterOnTheLeaderIsWaitedFor() {
+      Decision d =
+          given()
+              .leader(ME)
+              .down(3)
+              .local(l -> l.postmasterStarting(true))
+              .config(c -> c.primaryStartTimeout(25))
+              .decide();
+
+      assertDecision(
+          d,
+          "PostgreSQL is starting on the leader: waiting for it to accept connections (down 3.0s,"
+              + " primary_start_timeout 25s)",
+          renew(),
+          act(AWAIT_STARTUP));
+    }
+
+    @Test
+    void aStartingReplicaIsWaitedFor() {
+      Decision d = given().leader("pg-2").down(2).local(l -> l.postmasterStarting(true)).decide();
+
+      assertDecision(
+          d,
+          "PostgreSQL is starting: waiting for it to accept connections before following (pg-2)",
+          act(AWAIT_STARTUP));
+    }
+
+    @Test
+    void withoutLeaderAStartingPostmasterIsWaitedForBeforeTheRace() {
+      Decision d = given().down(1).local(l -> l.postmasterStarting(true)).decide();
+
+      assertDecision(
+          d,
+          "no leader and PostgreSQL is starting: waiting for it to accept connections before"
+              + " joining the race",
+          act(AWAIT_STARTUP));
+    }
+
+    @Test
+    void inStrictModeTheLeaderSetsTheWildcardBeforeStartingAsPrimary() {
+      Decision d =
+          given()
+              .leader(ME)
+              .down(3)
+              .config(c -> c.synchronousMode(SynchronousMode.ON).synchronousModeStrict(true))
+              .decide();
+
+      assertThat(d.actions())
+          .containsExactly(
+              renew(),
+              Action.sync(
+                  SynchronousReplication.beforeStartingAsPrimary(strict(), StandbyNames.none())),
+              act(RESTART_POSTGRES));
+    }
+
+    private io.pgha.core.cluster.DynamicConfig strict() {
+      return io.pgha.core.cluster.DynamicConfig.builder()
+          .synchronousMode(SynchronousMode.ON)
+          .synchronousModeStrict(true)
+          .build();
+    }
+  }
+
+  @Nested
+  class Switchover {
+    private Given leading() {
+      return given()
+          .primary()
+          .leader(ME)
+          .local(l -> l.walPosition(5000))
+          .peers(PeerPosition.replica("pg-2", 2, 5000))
+          .view(v -> v.failover(FailoverRequest.switchover(ME, "pg-2")));
+    }
+
+    @Test
+    void theHandOverIsUndoneWhenTheCandidateLacksTheCheckpoint() {
+      Action handOver =
+          leading().decide().actions().stream()
+              .filter(a -> a.kind() == HAND_OVER)
+              .findFirst()
+              .orElseThrow();
+
+      assertThat(handOver.otherwise())
+          .extracting(Action::kind)
+          .containsExactly(RESTART_POSTGRES, CLEAR_FAILOVER_KEY, ActionKind.END_DRAIN);
+    }
+
+    @Test
+    void withoutDrainTimeoutNothingIsDrained() {
+      Decision d = leading().config(c -> c.drainTimeout(0)).decide();
+
+      assertThat(d.actions())
+          .containsExactly(
+              act(STOP_CLEANLY),
+              act(HAND_OVER, "pg-2").otherwise(act(RESTART_POSTGRES), act(CLEAR_FAILOVER_KEY)),
+              act(RELEASE_LEADERSHIP));
+      assertThat(d.publication().probedAfter()).isTrue();
+    }
+  }
+
+  @Nested
+  class LeaderUpkeep {
+    private Given leading() {
+      return given().primary().leader(ME);
+    }
+
+    @Test
+    void slotsAreCreatedForNewMembersAndDroppedTwoTtlAfterTheirKeyWent() {
+      SlotsSeen seen =
+          new SlotsSeen(
+              java.util.Set.of("pg_2", "pg_3"),
+              java.util.Set.of("pg_2", "gone", "recent"),
+              Map.of("gone", NOW - sec(61), "recent", NOW - sec(59)));
+      Decision d = leading().config(c -> c.ttl(30)).local(l -> l.slots(seen)).decide();
+
+      assertThat(d.actions())
+          .containsExactly(
+              renew(),
+              Action.slots(
+                  new SlotPlan(
+                      List.of("pg_3"),
+                      List.of("gone"),
+                      "creating replication slots [pg_3] for members; dropping replication slots"
+                          + " [gone]: no member has used them for two ttl")));
+    }
+
+    @Test
+    void withoutUseSlotsNoSlotIsTouched() {
+      SlotsSeen seen = new SlotsSeen(java.util.Set.of("pg_2"), java.util.Set.of(), Map.of());
+      Decision d = leading().config(c -> c.useSlots(false)).local(l -> l.slots(seen)).decide();
+
+      assertThat(d.actions()).containsExactly(renew());
+    }
+
+    @Test
+    void theFailsafeKeyFollowsTheMembers() {
+      Decision d =
+          leading()
+              .config(c -> c.failsafeMode(true))
+              .view(
+                  v ->
+                      v.member(Given.member("pg-2").toBuilder().apiUrl("http://b/patroni").build()))
+              .decide();
+
+      assertThat(d.actions())
+          .containsExactly(
+              renew(), Action.failsafeKey(new FailsafeKey(Map.of("pg-2", "http://b/patroni"))));
+    }
+
+    @Test
+    void aLeftoverFailsafeKeyIsDeletedWhenFailsafeModeIsOff() {
+      Decision d = leading().view(v -> v.failsafe(Map.of("pg-2", "http://b"))).decide();
+
+      assertThat(d.actions())
+          .containsExactly(renew(), Action.failsafeKey(new FailsafeKey(Map.of())));
+    }
+
+    @Test
+    void synchronousReplicationIsKeptFromAFreshView() {
+      Given sync = leading().config(c -> c.synchronousMode(SynchronousMode.ON));
+
+      assertThat(sync.decide().kinds()).containsExactly(RENEW, SYNC_REPLICATION);
+      assertThat(sync.local(l -> l.viewReadThisCycle(false)).decide().kinds())
+          .containsExactly(RENEW);
+    }
+
+    @Test
+    void aRunningPrimaryTakingTheFreeKeyKeepsThemToo() {
+      Decision d =
+          given()
+              .primary()
+              .config(c -> c.failsafeMode(true))
+              .view(
+                  v ->
+                      v.member(Given.member("pg-2").toBuilder().apiUrl("http://b/patroni").build()))
+              .decide();
+
+      assertThat(d.kinds()).containsExactly(ACQUIRE_LEADER, FAILSAFE_KEY);
+    }
+
+    @Test
+    void nothingIsKeptByALeaderThatGivesUpOrDoesNotRunReadWrite() {
+      Given sync = given().config(c -> c.synchronousMode(SynchronousMode.ON).failsafeMode(true));
+
+      assertThat(sync.leader(ME).down(400).decide().kinds()).containsExactly(RELEASE_LEADERSHIP);
+      assertThat(given().leader("pg-2").config(c -> c.failsafeMode(true)).decide().kinds())
+          .doesNotContain(FAILSAFE_KEY, REPLICATION_SLOTS, SYNC_REPLICATION);
+    }
+  }
+
+  @Nested
+  class Publishing {
+    @Test
+    void aSteadyReplicaPublishesItsObservation() {
+      Decision d = given().leader("pg-2").local(l -> l.following("pg-2")).decide();
+
+      assertThat(d.publication()).isEqualTo(Publication.OBSERVED);
+    }
+
+    @Test
+    void theLeaderWritesItsPositionToTheStatusKeyWhenItMoved() {
+      Given leader = given().primary().leader(ME).local(l -> l.walPosition(7000));
+
+      assertThat(leader.decide().publication())
+          .isEqualTo(new Publication(true, false, OptionalLong.of(7000)));
+      assertThat(leader.view(v -> v.status(ClusterStatus.ofOptime(7000))).decide().publication())
+          .isEqualTo(Publication.OBSERVED);
+    }
+
+    @Test
+    void actionsThatChangePostgresArePublishedAfterwardsToo() {
+      Decision d = given().leader("pg-2").down(2).decide();
+
+      assertThat(d.publication()).isEqualTo(new Publication(true, true, OptionalLong.empty()));
+    }
+
+    @Test
+    void theRaceForTheKeyComesFirstAndIsPublishedAfterwards() {
+      Decision d = given().decide();
+
+      assertThat(d.publication()).isEqualTo(new Publication(false, true, OptionalLong.empty()));
+    }
+  }
+}
