@@ -322,7 +322,7 @@ class PghaConfigTest {
             "primary_start_timeout (-1s) must be at least 0s"));
   }
 
-  private static Arguments bad(String name, UnaryOperator<PghaConfig.Builder> change, String msg) {
+  static Arguments bad(String name, UnaryOperator<PghaConfig.Builder> change, String msg) {
     return Arguments.of(name, change, msg);
   }
 

@@ -115,67 +115,67 @@ class SectionSettingsTest {
 
   static Stream<Arguments> invalidSections() {
     return Stream.of(
-        bad(
+        PghaConfigTest.bad(
             "parameter pgha sets",
             b -> b.postgres(p -> p.parameter("port", "5433")),
             "postgresql.parameters.port (5433) must not be set: pgha sets [config_file,"),
-        bad(
+        PghaConfigTest.bad(
             "parameter name",
             b -> b.postgres(p -> p.parameter("max connections", "1")),
             "postgresql.parameters (max connections) must be PostgreSQL parameter names"),
-        bad(
+        PghaConfigTest.bad(
             "parameter without value",
             b -> b.postgres(p -> p.parameters(nullValued("work_mem"))),
             "postgresql.parameters.work_mem (null) must have a value"),
-        bad(
+        PghaConfigTest.bad(
             "pg_hba blank line",
             b -> b.postgres(p -> p.pgHba(List.of(" "))),
             "postgresql.pg_hba ( ) must be one non-blank line each"),
-        bad(
+        PghaConfigTest.bad(
             "pg_hba two lines in one",
             b -> b.postgres(p -> p.pgHba(List.of("local all all trust\nhost all all"))),
             "must be one non-blank line each"),
-        bad(
+        PghaConfigTest.bad(
             "initdb option pgha passes",
             b -> b.postgres(p -> p.initdbOptions(List.of("--pgdata=/x"))),
             "bootstrap.initdb (--pgdata=/x) must not be one of ["),
-        bad(
+        PghaConfigTest.bad(
             "socket directory relative",
             b -> b.postgres(p -> p.socketDirectory(Path.of("run"))),
             "postgresql.socket_directory (run) must be an absolute path"),
-        bad(
+        PghaConfigTest.bad(
             "run_as_user blank",
             b -> b.postgres(p -> p.runAsUser(" ")),
             "postgresql.run_as_user ( ) must not be blank"),
-        bad(
+        PghaConfigTest.bad(
             "log file relative",
             b -> b.postgres(p -> p.logFile(Path.of("pg.log"))),
             "postgresql.log_file (pg.log) must be an absolute path"),
-        bad(
+        PghaConfigTest.bad(
             "api user without password",
             b -> b.restApi(a -> a.authentication("admin", null)),
             "restapi.authentication.username (admin) requires restapi.authentication.password"),
-        bad(
+        PghaConfigTest.bad(
             "api user with colon",
             b -> b.restApi(a -> a.authentication("a:b", "x")),
             "restapi.authentication.username (a:b) must not be empty or contain ':'"),
-        bad(
+        PghaConfigTest.bad(
             "api allowlist blank",
             b -> b.restApi(a -> a.allowlist(List.of(""))),
             "restapi.allowlist () must list addresses, CIDR ranges or host names"),
-        bad(
+        PghaConfigTest.bad(
             "api keystore missing",
             b -> b.restApi(a -> a.tlsPkcs12(Path.of("/nonexistent/api.p12"), "x")),
             "restapi.keystore (/nonexistent/api.p12) must be a readable file"),
-        bad(
+        PghaConfigTest.bad(
             "api certfile without keyfile",
             b -> b.restApi(a -> a.tlsPem(Path.of("/etc/passwd"), null)),
             "restapi.certfile (/etc/passwd) requires restapi.keyfile"),
-        bad(
+        PghaConfigTest.bad(
             "api keyfile missing",
             b -> b.restApi(a -> a.tlsPem(Path.of("/etc/passwd"), Path.of("/nonexistent/k"))),
             "restapi.keyfile (/nonexistent/k) must be a readable file"),
-        bad(
+        PghaConfigTest.bad(
             "verify_client needs a cafile",
             b ->
                 b.restApi(
@@ -183,46 +183,46 @@ class SectionSettingsTest {
                         a.tlsPem(Path.of("/etc/passwd"), Path.of("/etc/passwd"))
                             .verifyClient(ClientCertificates.REQUIRED, null)),
             "restapi.verify_client (required) requires restapi.cafile"),
-        bad(
+        PghaConfigTest.bad(
             "verify_client without tls",
             b ->
                 b.restApi(a -> a.verifyClient(ClientCertificates.OPTIONAL, Path.of("/etc/passwd"))),
             "restapi.verify_client (optional) requires TLS: set restapi.certfile or"),
-        bad(
+        PghaConfigTest.bad(
             "verify_client null",
             b -> b.restApi(a -> a.verifyClient(null, null)),
             "restapi.verify_client is required"),
-        bad(
+        PghaConfigTest.bad(
             "api threads",
             b -> b.restApi(a -> a.threads(0)),
             "restapi.threads (0) must be from 1 to 256"),
-        bad(
+        PghaConfigTest.bad(
             "api queue",
             b -> b.restApi(a -> a.queue(10_001)),
             "restapi.queue (10001) must be from 0 to 10000"),
-        bad(
+        PghaConfigTest.bad(
             "api body size",
             b -> b.restApi(a -> a.maxBodyBytes(10)),
             "restapi.max_body_bytes (10) must be from 1024 to 16777216"),
-        bad(
+        PghaConfigTest.bad(
             "api request timeout",
             b -> b.restApi(a -> a.requestTimeout(Duration.ofMillis(500))),
             "restapi.request_timeout (PT0.5S) must be at least 1s"),
-        bad(
+        PghaConfigTest.bad(
             "api switchover wait",
             b -> b.restApi(a -> a.switchoverWait(Duration.ofSeconds(-1))),
             "restapi.switchover_wait (PT-1S) must not be negative"),
-        bad(
+        PghaConfigTest.bad(
             "https without TLS files",
             b -> b.etcdEndpoints("https://127.0.0.1:2379"),
             "etcd.endpoints ([https://127.0.0.1:2379]) must use http unless etcd.cacert or"
                 + " etcd.cert is set"),
-        bad(
+        PghaConfigTest.bad(
             "http with a CA",
             b -> b.etcd(e -> e.caFile(Path.of("/etc/passwd"))),
             "etcd.endpoints ([http://127.0.0.1:2379]) must use https when etcd.cacert or etcd.cert"
                 + " is set"),
-        bad(
+        PghaConfigTest.bad(
             "pre_promote_timeout null",
             b -> b.prePromote(List.of("fence"), null),
             "postgresql.pre_promote_timeout is required"));
@@ -234,22 +234,11 @@ class SectionSettingsTest {
     return m;
   }
 
-  private static Arguments bad(String name, UnaryOperator<PghaConfig.Builder> change, String msg) {
-    return Arguments.of(name, change, msg);
-  }
-
   @ParameterizedTest(name = "{0}")
   @MethodSource("invalidSections")
   void eachSectionRuleNamesKeyValueAndRule(
       String name, UnaryOperator<PghaConfig.Builder> change, String expected) {
-    assertThatThrownBy(() -> change.apply(PghaConfigTest.valid()).build())
-        .isInstanceOf(InvalidConfigurationException.class)
-        .satisfies(
-            e ->
-                assertThat(((InvalidConfigurationException) e).problems())
-                    .singleElement()
-                    .asString()
-                    .contains(expected));
+    new PghaConfigTest().eachRuleNamesKeyValueAndRule(name, change, expected);
   }
 
   @Test
