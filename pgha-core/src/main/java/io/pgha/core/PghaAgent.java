@@ -4,22 +4,16 @@ import io.pgha.core.agent.Agent;
 import io.pgha.core.agent.AgentListener;
 import io.pgha.core.agent.AgentSnapshot;
 import io.pgha.core.agent.RoleChangeCommand;
-import io.pgha.core.api.ApiConfig;
 import io.pgha.core.api.PghaApiServer;
-import io.pgha.core.config.Credentials;
-import io.pgha.core.config.EtcdSettings;
 import io.pgha.core.config.PghaConfig;
-import io.pgha.core.config.PostgresSettings;
 import io.pgha.core.dcs.EtcdDcs;
-import io.pgha.core.dcs.EtcdDcsConfig;
 import io.pgha.core.ha.MemberIdentity;
 import io.pgha.core.postgres.PostgresConfig;
 import io.pgha.core.postgres.PostgresController;
-import java.net.URI;
+import io.pgha.core.postgres.ReplicaCreator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.function.UnaryOperator;
 
 /**
  * The pgha agent of one PostgreSQL member, embedded in a host application: it elects a leader
@@ -40,15 +34,13 @@ public final class PghaAgent implements AutoCloseable {
   private final PghaConfig config;
   private final PostgresConfig postgresConfig;
   private final List<AgentListener> listeners;
-  private final UnaryOperator<ApiConfig.Builder> restApi;
   private volatile Agent agent;
   private volatile PghaApiServer apiServer;
 
   private PghaAgent(Builder b) {
     this.config = b.config;
-    this.postgresConfig = b.postgres.apply(postgresConfigOf(b.config)).build();
+    this.postgresConfig = PostgresConfig.of(b.config, b.replicaCreators);
     this.listeners = List.copyOf(b.listeners);
-    this.restApi = b.restApi;
   }
 
   /** A builder for the agent described by a validated configuration. */
@@ -69,13 +61,7 @@ public final class PghaAgent implements AutoCloseable {
     if (agent != null) {
       throw new IllegalStateException("agent " + name() + " is already started");
     }
-    ApiConfig apiConfig =
-        restApi
-            .apply(
-                ApiConfig.builder()
-                    .listen(config.restApi().listen().host(), config.restApi().listen().port()))
-            .build();
-    EtcdDcs dcs = EtcdDcs.connect(dcsConfigOf(config));
+    EtcdDcs dcs = EtcdDcs.connect(config, config.name());
     Agent created =
         new Agent(
             config.scope(),
@@ -86,11 +72,11 @@ public final class PghaAgent implements AutoCloseable {
             config.restApi().apiUrl(),
             listeners,
             config.fencing(),
-            apiConfig.credentials());
+            config.restApi().credentials());
     try {
       apiServer =
           PghaApiServer.start(
-              apiConfig, created::apiSnapshot, created.dcs(), created.managementActions());
+              config.restApi(), created::apiSnapshot, created.dcs(), created.managementActions());
     } catch (RuntimeException e) {
       created.halt();
       throw e;
@@ -125,11 +111,6 @@ public final class PghaAgent implements AutoCloseable {
     return agent != null;
   }
 
-  /** The PostgreSQL settings in effect (passwords masked in its {@code toString}). */
-  public PostgresConfig postgresConfig() {
-    return postgresConfig;
-  }
-
   /** Stops without releasing anything, as if the host died. For failure tests. */
   public synchronized void halt() {
     closeApi();
@@ -160,70 +141,23 @@ public final class PghaAgent implements AutoCloseable {
     }
   }
 
-  static PostgresConfig.Builder postgresConfigOf(PghaConfig config) {
-    PostgresSettings pg = config.postgres();
-    PostgresConfig.Builder b =
-        PostgresConfig.builder(config.name(), pg.dataDir())
-            .listenAddresses(pg.listen().host())
-            .port(pg.listen().port())
-            .connectHost(pg.connectAddress().host())
-            .superuser(pg.superuser().username(), password(pg.superuser()))
-            .replication(pg.replication().username(), password(pg.replication()))
-            .rewind(pg.rewind().username(), password(pg.rewind()))
-            .removeDataDirAllowed(pg.removeDataDirectoryOnRewindFailure());
-    pg.binDirIfSet().ifPresent(b::binDir);
-    return b;
-  }
-
-  private static String password(Credentials c) {
-    return c.passwordIfSet().orElse("");
-  }
-
-  static EtcdDcsConfig dcsConfigOf(PghaConfig config) {
-    EtcdSettings etcd = config.etcd();
-    EtcdDcsConfig.Builder b =
-        EtcdDcsConfig.builder()
-            .endpoints(etcd.endpoints().stream().map(URI::toString).toList())
-            .namespace(config.namespace())
-            .scope(config.scope())
-            .memberName(config.name())
-            .ttl(config.timings().ttl());
-    etcd.credentials().ifPresent(c -> b.credentials(c.username(), c.passwordIfSet().orElse("")));
-    if (etcd.caFile() != null) {
-      b.caFile(etcd.caFile());
-    }
-    if (etcd.certFile() != null) {
-      b.clientCertificate(etcd.certFile(), etcd.keyFile());
-    }
-    return b.build();
-  }
-
   /** Builds a {@link PghaAgent}. */
   public static final class Builder {
     private final PghaConfig config;
-    private UnaryOperator<PostgresConfig.Builder> postgres = UnaryOperator.identity();
+    private List<ReplicaCreator> replicaCreators = List.of();
     private final List<AgentListener> listeners = new ArrayList<>();
-    private UnaryOperator<ApiConfig.Builder> restApi = UnaryOperator.identity();
 
     private Builder(PghaConfig config) {
       this.config = Objects.requireNonNull(config, "config");
     }
 
     /**
-     * Adjusts the PostgreSQL settings derived from the configuration (parameters, pg_hba entries,
-     * the OS user to run PostgreSQL as when the JVM is root, replica creation strategies).
+     * How replicas are created, tried in order (a backup repository, a snapshot, ...); default
+     * pg_basebackup. Everything else about PostgreSQL is configured in {@link
+     * PghaConfig#postgres()}.
      */
-    public Builder postgres(UnaryOperator<PostgresConfig.Builder> adjust) {
-      this.postgres = Objects.requireNonNull(adjust, "adjust");
-      return this;
-    }
-
-    /**
-     * Adjusts the HTTP API settings derived from the configuration (authentication for unsafe
-     * methods, an allow-list, TLS, pool sizes).
-     */
-    public Builder restApi(UnaryOperator<ApiConfig.Builder> adjust) {
-      this.restApi = Objects.requireNonNull(adjust, "adjust");
+    public Builder replicaCreators(List<ReplicaCreator> creators) {
+      this.replicaCreators = List.copyOf(creators);
       return this;
     }
 

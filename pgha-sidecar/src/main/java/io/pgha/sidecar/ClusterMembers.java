@@ -5,16 +5,12 @@ import io.pgha.core.cluster.Member;
 import io.pgha.core.config.PghaConfig;
 import io.pgha.core.dcs.DcsException;
 import io.pgha.core.dcs.EtcdDcs;
-import io.pgha.core.dcs.EtcdDcsConfig;
 import java.net.URI;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 /** The members of a cluster as HAProxy servers: from etcd, else this member alone. */
 final class ClusterMembers {
-  private static final Duration ETCD_TIMEOUT = Duration.ofSeconds(3);
-
   private ClusterMembers() {}
 
   /**
@@ -25,7 +21,7 @@ final class ClusterMembers {
     PghaConfig pgha = config.pgha();
     List<HaproxyConfig.Server> servers = new ArrayList<>();
     String source;
-    try (EtcdDcs dcs = EtcdDcs.connect(dcsConfig(pgha))) {
+    try (EtcdDcs dcs = EtcdDcs.connect(pgha, pgha.name() + "-haproxy-config")) {
       ClusterView view = dcs.refresh();
       for (Member m : view.members().values()) {
         server(m).ifPresent(servers::add);
@@ -62,29 +58,5 @@ final class ClusterMembers {
     } catch (IllegalArgumentException e) {
       return java.util.Optional.empty();
     }
-  }
-
-  private static EtcdDcsConfig dcsConfig(PghaConfig config) {
-    Duration ttl = config.timings().ttl();
-    EtcdDcsConfig.Builder b =
-        EtcdDcsConfig.builder()
-            .endpoints(config.etcd().endpoints().stream().map(URI::toString).toList())
-            .namespace(config.namespace())
-            .scope(config.scope())
-            // Only reads; the suffix tells this reader apart from the member in log lines.
-            .memberName(config.name() + "-haproxy-config")
-            .ttl(ttl)
-            .requestTimeout(ETCD_TIMEOUT.compareTo(ttl) < 0 ? ETCD_TIMEOUT : ttl.dividedBy(2));
-    config
-        .etcd()
-        .credentials()
-        .ifPresent(c -> b.credentials(c.username(), c.passwordIfSet().orElse("")));
-    if (config.etcd().caFile() != null) {
-      b.caFile(config.etcd().caFile());
-    }
-    if (config.etcd().certFile() != null) {
-      b.clientCertificate(config.etcd().certFile(), config.etcd().keyFile());
-    }
-    return b.build();
   }
 }

@@ -1,10 +1,9 @@
 package io.pgha.sidecar;
 
-import io.pgha.core.api.ApiConfig;
 import io.pgha.core.cluster.SynchronousMode;
+import io.pgha.core.config.ClientCertificates;
 import io.pgha.core.config.InvalidConfigurationException;
 import io.pgha.core.config.PghaConfig;
-import io.pgha.core.postgres.PostgresConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,7 +14,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.UnaryOperator;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -67,8 +65,8 @@ final class PatroniConfigReader {
     readTags(b);
     readWatchdog();
     readBootstrapDcs(b);
-    UnaryOperator<PostgresConfig.Builder> postgres = readPostgres();
-    UnaryOperator<ApiConfig.Builder> restApi = readRestApiSecurity();
+    readPostgres(b);
+    readRestApiSecurity(b);
     boolean tls = text("restapi.certfile").isPresent();
     List<String> onRoleChange = command("postgresql.callbacks.on_role_change");
 
@@ -84,11 +82,9 @@ final class PatroniConfigReader {
     if (!problems.isEmpty()) {
       throw new ConfigFileException(tree.file(), problems);
     }
-    SidecarConfig config =
-        new SidecarConfig(tree.file(), pgha, postgres, restApi, tls, onRoleChange, warnings);
+    SidecarConfig config = new SidecarConfig(tree.file(), pgha, tls, onRoleChange, warnings);
     try {
       config.newAgent();
-      config.apiConfig();
     } catch (IllegalArgumentException | NullPointerException e) {
       throw new ConfigFileException(tree.file(), List.of(locate(e.getMessage())));
     }
@@ -168,20 +164,24 @@ final class PatroniConfigReader {
     if (user.isPresent() || password.isPresent()) {
       b.etcdCredentials(user.orElse(null), password.orElse(null));
     }
-    path("etcd3.cacert").ifPresent(b::etcdCaFile);
+    Optional<Path> ca = path("etcd3.cacert");
     Optional<Path> cert = path("etcd3.cert");
     Optional<Path> key = path("etcd3.key");
-    if (cert.isPresent() || key.isPresent()) {
-      b.etcdClientCertificate(cert.orElse(null), key.orElse(null));
-    }
+    b.etcd(
+        etcd -> {
+          ca.ifPresent(etcd::caFile);
+          if (cert.isPresent() || key.isPresent()) {
+            etcd.clientCertificate(cert.orElse(null), key.orElse(null));
+          }
+        });
   }
 
   private void readRestApiAddresses(PghaConfig.Builder b) {
     text("restapi.listen").ifPresent(b::restApiListen);
-    text("restapi.connect_address").ifPresent(b::restApiConnectAddress);
+    text("restapi.connect_address").ifPresent(a -> b.restApi(api -> api.connectAddress(a)));
   }
 
-  private UnaryOperator<ApiConfig.Builder> readRestApiSecurity() {
+  private void readRestApiSecurity(PghaConfig.Builder b) {
     Optional<String> user = text("restapi.authentication.username");
     Optional<String> password = secret("restapi.authentication.password");
     if (user.isPresent() != password.isPresent()) {
@@ -195,43 +195,43 @@ final class PatroniConfigReader {
       problems.add(where("restapi.keyfile") + ": restapi.keyfile needs restapi.certfile");
     }
     Optional<Path> ca = path("restapi.cafile");
-    Optional<ApiConfig.ClientCertificates> verify =
+    Optional<ClientCertificates> verify =
         text("restapi.verify_client")
             .flatMap(
                 v ->
                     switch (v.toLowerCase(Locale.ROOT)) {
-                      case "none" -> Optional.of(ApiConfig.ClientCertificates.NONE);
-                      case "optional" -> Optional.of(ApiConfig.ClientCertificates.OPTIONAL);
-                      case "required" -> Optional.of(ApiConfig.ClientCertificates.REQUIRED);
+                      case "none" -> Optional.of(ClientCertificates.NONE);
+                      case "optional" -> Optional.of(ClientCertificates.OPTIONAL);
+                      case "required" -> Optional.of(ClientCertificates.REQUIRED);
                       default -> {
                         bad("restapi.verify_client", v, "none, optional or required");
                         yield Optional.empty();
                       }
                     });
     List<String> allowlist = stringList("restapi.allowlist");
-    return api -> {
-      if (user.isPresent() && password.isPresent()) {
-        api.authentication(user.get(), password.get());
-      }
-      if (cert.isPresent()) {
-        // Patroni accepts the key inside the certificate file when keyfile is missing.
-        api.tlsPem(cert.get(), key.orElse(cert.get()));
-      }
-      verify
-          .filter(v -> v != ApiConfig.ClientCertificates.NONE)
-          .ifPresent(v -> api.clientCertificates(v, ca.orElse(null)));
-      if (!allowlist.isEmpty()) {
-        api.allowlist(allowlist);
-      }
-      return api;
-    };
+    b.restApi(
+        api -> {
+          if (user.isPresent() && password.isPresent()) {
+            api.authentication(user.get(), password.get());
+          }
+          if (cert.isPresent()) {
+            // Patroni accepts the key inside the certificate file when keyfile is missing.
+            api.tlsPem(cert.get(), key.orElse(cert.get()));
+          }
+          verify
+              .filter(v -> v != ClientCertificates.NONE)
+              .ifPresent(v -> api.verifyClient(v, ca.orElse(null)));
+          if (!allowlist.isEmpty()) {
+            api.allowlist(allowlist);
+          }
+        });
   }
 
   private void readPostgresAddresses(PghaConfig.Builder b) {
     text("postgresql.listen").ifPresent(b::postgresListen);
-    text("postgresql.connect_address").ifPresent(b::postgresConnectAddress);
+    text("postgresql.connect_address").ifPresent(a -> b.postgres(pg -> pg.connectAddress(a)));
     path("postgresql.data_dir").ifPresent(b::postgresDataDir);
-    path("postgresql.bin_dir").ifPresent(b::postgresBinDir);
+    path("postgresql.bin_dir").ifPresent(d -> b.postgres(pg -> pg.binDir(d)));
     String auth = "postgresql.authentication.";
     for (String role : List.of("superuser", "replication", "rewind")) {
       Optional<String> user = text(auth + role + ".username");
@@ -244,16 +244,17 @@ final class PatroniConfigReader {
         name = "replicator";
       }
       String pw = password.orElse(null);
+      String n = name;
       switch (role) {
-        case "superuser" -> b.superuser(name, pw);
-        case "replication" -> b.replicationUser(name, pw);
-        default -> b.rewindUser(name, pw);
+        case "superuser" -> b.superuser(n, pw);
+        case "replication" -> b.replicationUser(n, pw);
+        default -> b.postgres(pg -> pg.rewind(n, pw));
       }
     }
     bool("postgresql.remove_data_directory_on_rewind_failure")
         .ifPresent(b::removeDataDirectoryOnRewindFailure);
     bool("postgresql.remove_data_directory_on_diverged_timelines")
-        .ifPresent(b::removeDataDirectoryOnDivergedTimelines);
+        .ifPresent(v -> b.postgres(pg -> pg.removeDataDirectoryOnDivergedTimelines(v)));
   }
 
   private void readTags(PghaConfig.Builder b) {
@@ -355,7 +356,7 @@ final class PatroniConfigReader {
         });
   }
 
-  private UnaryOperator<PostgresConfig.Builder> readPostgres() {
+  private void readPostgres(PghaConfig.Builder b) {
     // Patroni gives the local file's parameters precedence over bootstrap.dcs's.
     Map<String, String> parameters =
         new LinkedHashMap<>(parameters("bootstrap.dcs.postgresql.parameters"));
@@ -385,19 +386,19 @@ final class PatroniConfigReader {
     Optional<String> runAs = text("pgha.run_as_user");
     Optional<Path> socket = socketDir;
     Optional<Boolean> slots = bool("bootstrap.dcs.postgresql.use_slots");
-    return pg -> {
-      parameters.forEach(pg::parameter);
-      socket.ifPresent(pg::socketDirectory);
-      if (!hba.isEmpty()) {
-        pg.hbaEntries(hba);
-      }
-      if (!initdb.isEmpty()) {
-        pg.initdbOptions(initdb);
-      }
-      runAs.ifPresent(pg::runAsUser);
-      slots.ifPresent(pg::useSlots);
-      return pg;
-    };
+    b.postgres(
+        pg -> {
+          pg.parameters(parameters);
+          socket.ifPresent(pg::socketDirectory);
+          if (!hba.isEmpty()) {
+            pg.pgHba(hba);
+          }
+          if (!initdb.isEmpty()) {
+            pg.initdbOptions(initdb);
+          }
+          runAs.ifPresent(pg::runAsUser);
+          slots.ifPresent(pg::useSlots);
+        });
   }
 
   private String parameterPath(String key) {
@@ -723,6 +724,9 @@ final class PatroniConfigReader {
     }
     if (path.startsWith("bootstrap.dcs.")) {
       names.add(path.substring("bootstrap.dcs.".length()));
+    }
+    if (path.equals("pgha.run_as_user")) {
+      names.add("postgresql.run_as_user");
     }
     return names;
   }

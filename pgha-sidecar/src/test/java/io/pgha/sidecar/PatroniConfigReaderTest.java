@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.pgha.core.cluster.DynamicConfig;
 import io.pgha.core.cluster.SynchronousMode;
 import io.pgha.core.config.PghaConfig;
-import io.pgha.core.postgres.PostgresConfig;
+import io.pgha.core.config.PostgresSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -73,15 +73,16 @@ class PatroniConfigReaderTest {
     assertThat(dcs.usePgRewind()).isTrue();
     assertThat(dcs.parameters()).containsEntry("max_connections", "100");
 
-    PostgresConfig pg = config.newAgent().postgresConfig();
+    PostgresSettings pg = config.pgha().postgres();
     assertThat(pg.binDir()).isEqualTo(Path.of("/usr/lib/postgresql/15/bin"));
     assertThat(pg.parameters()).containsEntry("max_connections", "100");
     assertThat(pg.parameters()).doesNotContainKey("unix_socket_directories");
     assertThat(pg.socketDirectory()).isEqualTo(Path.of("/var/run/postgresql"));
-    assertThat(pg.hbaEntries()).containsExactly("host all all 0.0.0.0/0 md5");
+    assertThat(pg.pgHba()).containsExactly("host all all 0.0.0.0/0 md5");
     assertThat(pg.initdbOptions()).containsExactly("--encoding=UTF8", "--data-checksums");
     assertThat(config.onRoleChange()).containsExactly("/pg/bin/pg-role-change");
-    assertThat(config.apiConfig().username()).contains("postgres");
+    assertThat(config.pgha().restApi().credentials().orElseThrow().username())
+        .isEqualTo("postgres");
   }
 
   @Test
@@ -98,13 +99,13 @@ class PatroniConfigReaderTest {
             "line 5: log is ignored: pgha logs through SLF4J; configure logback"
                 + " (-Dlogback.configurationFile)",
             "line 48: postgresql.pgpass is ignored: pgha passes passwords to its tools directly");
-    PostgresConfig pg = config.newAgent().postgresConfig();
+    PostgresSettings pg = config.pgha().postgres();
     assertThat(pg.initdbOptions())
         .containsExactly("--encoding=UTF8", "--locale=C", "--data-checksums");
     assertThat(pg.parameters())
         .containsEntry("wal_log_hints", "on")
         .containsEntry("log_min_messages", "warning");
-    assertThat(pg.hbaEntries()).hasSize(3);
+    assertThat(pg.pgHba()).hasSize(3);
     assertThat(config.pgha().initialDynamicConfig().primaryStartTimeout()).isEqualTo(10);
   }
 
@@ -181,7 +182,7 @@ class PatroniConfigReaderTest {
     assertThat(dcs.maximumLagOnFailover()).isZero();
     assertThat(dcs.primaryStartTimeout()).isEqualTo(20);
     assertThat(dcs.useSlots()).isFalse();
-    assertThat(config.newAgent().postgresConfig().useSlots()).isFalse();
+    assertThat(config.pgha().postgres().useSlots()).isFalse();
   }
 
   @Test
@@ -204,9 +205,9 @@ class PatroniConfigReaderTest {
     assertThat(pgha.etcd().endpoints())
         .containsExactly(URI.create("http://10.0.0.1:2379"), URI.create("http://10.0.0.2:2379"));
     assertThat(pgha.etcd().credentials().orElseThrow().passwordIfSet()).contains("from-env-etcd");
-    assertThat(config.apiConfig().username()).contains("api");
+    assertThat(config.pgha().restApi().credentials().orElseThrow().username()).isEqualTo("api");
     // Secrets never show in what is printed or logged.
-    String printed = pgha + " " + config.newAgent().postgresConfig() + " " + config.apiConfig();
+    String printed = pgha + " " + config.pgha().postgres() + " " + config.pgha().restApi();
     assertThat(printed)
         .doesNotContain("from-env-su", "from-env-repl", "from-env-etcd", "from-env-api");
   }
@@ -269,7 +270,7 @@ class PatroniConfigReaderTest {
     SidecarConfig config = read(MINIMAL + "  parameters:\n    port: 6543\n    work_mem: 8MB\n");
     assertThat(config.warnings())
         .anySatisfy(w -> assertThat(w).startsWith("line 12: parameter port is ignored"));
-    assertThat(config.newAgent().postgresConfig().parameters())
+    assertThat(config.pgha().postgres().parameters())
         .containsEntry("work_mem", "8MB")
         .doesNotContainKey("port");
   }

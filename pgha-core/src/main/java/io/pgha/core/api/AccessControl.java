@@ -2,6 +2,7 @@ package io.pgha.core.api;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsExchange;
+import io.pgha.core.config.ClientCertificates;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -32,7 +33,7 @@ final class AccessControl {
       ranges.addAll(AddressRange.parse(entry));
     }
     allowlist = List.copyOf(ranges);
-    clientCertificateRequired = config.clientCertificates() != ApiConfig.ClientCertificates.NONE;
+    clientCertificateRequired = config.clientCertificates() != ClientCertificates.NONE;
     expectedAuthorization =
         config
             .username()

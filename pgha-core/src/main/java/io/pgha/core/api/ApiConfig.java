@@ -1,6 +1,8 @@
 package io.pgha.core.api;
 
+import io.pgha.core.config.ClientCertificates;
 import io.pgha.core.config.Credentials;
+import io.pgha.core.config.RestApiSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,33 +12,19 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * How the HTTP API listens and whom it lets change things. Built with {@link #builder()}, which
- * rejects impossible values naming the setting, the value and the rule; immutable afterwards.
- *
- * <p>Patroni's {@code restapi} section maps onto it: {@code listen} → {@link Builder#listen},
- * {@code authentication} → {@link Builder#authentication}, {@code allowlist} → {@link
- * Builder#allowlist}, {@code certfile} / {@code keyfile} → {@link Builder#tlsPem}, {@code cafile} /
- * {@code verify_client} → {@link Builder#clientCertificates}.
+ * How the HTTP API listens and whom it lets change things: the api package's own view of {@link
+ * RestApiSettings}, made with {@link #of}; users configure the API through {@link
+ * io.pgha.core.config.PghaConfig#restApi()}. {@link #builder()} (tests) checks it again; immutable.
  */
-public final class ApiConfig {
+final class ApiConfig {
   /** Default listen address: loopback only, so nothing is exposed unless asked. */
   public static final String DEFAULT_HOST = "127.0.0.1";
 
   public static final int DEFAULT_PORT = 8008;
-  public static final int DEFAULT_THREADS = 4;
-  public static final int DEFAULT_QUEUE = 64;
-  public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
-  public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
-
-  /** Patroni's {@code verify_client}. */
-  public enum ClientCertificates {
-    /** No client certificate is asked for. */
-    NONE,
-    /** Asked for; required only for unsafe methods (POST, PUT, PATCH, DELETE). */
-    OPTIONAL,
-    /** Required for every request (the TLS handshake fails without one). */
-    REQUIRED
-  }
+  public static final int DEFAULT_THREADS = RestApiSettings.DEFAULT_THREADS;
+  public static final int DEFAULT_QUEUE = RestApiSettings.DEFAULT_QUEUE;
+  public static final int DEFAULT_MAX_BODY_BYTES = RestApiSettings.DEFAULT_MAX_BODY_BYTES;
+  public static final Duration DEFAULT_REQUEST_TIMEOUT = RestApiSettings.DEFAULT_REQUEST_TIMEOUT;
 
   /**
    * The server's TLS identity: a PKCS#12 key store, or PEM files.
@@ -80,6 +68,28 @@ public final class ApiConfig {
 
   public static Builder builder() {
     return new Builder();
+  }
+
+  /** The settings of a configuration's {@code restapi} section (checked when it was built). */
+  static ApiConfig of(RestApiSettings s) {
+    Builder b =
+        builder()
+            .listen(s.listen().host(), s.listen().port())
+            .allowlist(s.allowlist())
+            .clientCertificates(s.verifyClient(), s.caFile())
+            .threads(s.threads())
+            .queue(s.queue())
+            .maxBodyBytes(s.maxBodyBytes())
+            .requestTimeout(s.requestTimeout())
+            .switchoverWait(s.switchoverWait());
+    s.credentials().ifPresent(c -> b.authentication(c.username(), c.password()));
+    if (s.keyStore() != null) {
+      b.tlsPkcs12(
+          s.keyStore(), s.keyStorePassword() == null ? null : s.keyStorePassword().toCharArray());
+    } else if (s.certFile() != null) {
+      b.tlsPem(s.certFile(), s.keyFile());
+    }
+    return b.build();
   }
 
   public String host() {

@@ -4,6 +4,8 @@ import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
+import io.pgha.core.config.ClientCertificates;
+import io.pgha.core.config.RestApiSettings;
 import io.pgha.core.dcs.Dcs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -32,7 +34,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * PghaApiServer api = PghaApiServer.start(
- *     ApiConfig.builder().listen("0.0.0.0", 8008).authentication("admin", secret).build(),
+ *     config.restApi(),     // the restapi section of the member's PghaConfig
  *     agent::snapshot,      // Supplier<NodeSnapshot>, called once per request
  *     dcs,                  // config and switchover requests are written here (CAS)
  *     agent.managementActions());
@@ -42,7 +44,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Runs on the JDK's {@code com.sun.net.httpserver} with a bounded pool of worker threads and a
  * bounded queue; a request beyond both is refused by closing its connection. Request bodies are
- * limited to {@link ApiConfig#maxBodyBytes()}.
+ * limited to {@link RestApiSettings#maxBodyBytes()}.
  */
 public final class PghaApiServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PghaApiServer.class);
@@ -63,7 +65,7 @@ public final class PghaApiServer implements AutoCloseable {
   /**
    * Starts the API.
    *
-   * @param config where to listen and who may change things
+   * @param settings where to listen and who may change things: the {@code restapi} section
    * @param snapshots this member's state, asked once per request (and once here, for the member
    *     name used in log lines); must be cheap, never block and always return a snapshot, even
    *     before the HA loop's first cycle
@@ -75,6 +77,16 @@ public final class PghaApiServer implements AutoCloseable {
    * @throws IllegalArgumentException when the TLS files or the allow-list cannot be used
    */
   public static PghaApiServer start(
+      RestApiSettings settings,
+      Supplier<NodeSnapshot> snapshots,
+      Dcs dcs,
+      ManagementActions actions) {
+    return start(
+        ApiConfig.of(settings), snapshots, dcs, actions, Clock.systemUTC(), System::nanoTime);
+  }
+
+  /** Starts with settings made in this package (tests). */
+  static PghaApiServer start(
       ApiConfig config, Supplier<NodeSnapshot> snapshots, Dcs dcs, ManagementActions actions) {
     return start(config, snapshots, dcs, actions, Clock.systemUTC(), System::nanoTime);
   }
@@ -174,8 +186,7 @@ public final class PghaApiServer implements AutoCloseable {
     return pool;
   }
 
-  private static HttpsConfigurator configurator(
-      SSLContext context, ApiConfig.ClientCertificates mode) {
+  private static HttpsConfigurator configurator(SSLContext context, ClientCertificates mode) {
     return new HttpsConfigurator(context) {
       @Override
       public void configure(HttpsParameters params) {

@@ -72,6 +72,22 @@ final class ConfigChecks {
     return uris;
   }
 
+  /** etcd's client takes TLS from the files: https needs them and http must not have them. */
+  void etcdScheme(List<URI> endpoints, boolean tlsFiles) {
+    String expected = tlsFiles ? "https" : "http";
+    List<URI> other = endpoints.stream().filter(u -> !expected.equals(u.getScheme())).toList();
+    if (!other.isEmpty() && other.size() == endpoints.size()) {
+      problems.add(
+          "etcd.endpoints ("
+              + other
+              + ") must use "
+              + expected
+              + (tlsFiles
+                  ? " when etcd.cacert or etcd.cert is set"
+                  : " unless etcd.cacert or etcd.cert is set"));
+    }
+  }
+
   private static URI parseEndpoint(String endpoint) {
     if (endpoint == null) {
       return null;
@@ -113,6 +129,27 @@ final class ConfigChecks {
     } else if (!path.isAbsolute()) {
       problems.add(key + " (" + path + ") must be an absolute path");
     }
+  }
+
+  void absolutePathIfSet(String key, Path path) {
+    if (path != null && !path.isAbsolute()) {
+      problems.add(key + " (" + path + ") must be an absolute path");
+    }
+  }
+
+  void range(String key, int value, int min, int max) {
+    if (value < min || value > max) {
+      problems.add(key + " (" + value + ") must be from " + min + " to " + max);
+    }
+  }
+
+  /** A setting every member needs, which only code (never a file) could have left out. */
+  boolean required(String key, Object value) {
+    if (value == null) {
+      problems.add(key + " is required");
+      return false;
+    }
+    return true;
   }
 
   HostPort hostPort(String key, String value, boolean required) {
@@ -223,36 +260,6 @@ final class ConfigChecks {
               + "s = "
               + (loop + 2 * retry)
               + "s), or a leader busy retrying could lose its lease between two renewals");
-    }
-  }
-
-  void fencing(FencingSettings f, HaTimings timings) {
-    for (String arg : f.prePromote()) {
-      if (arg == null || arg.isBlank()) {
-        problems.add(
-            "postgresql.pre_promote (" + f.prePromote() + ") must not contain empty arguments");
-        break;
-      }
-    }
-    if (f.prePromoteTimeout().isNegative() || f.prePromoteTimeout().isZero()) {
-      problems.add(
-          "postgresql.pre_promote_timeout ("
-              + f.prePromoteTimeout().toMillis()
-              + "ms) must be positive");
-    }
-    if (f.watchdogSafetyMargin().isNegative()) {
-      problems.add(
-          "watchdog.safety_margin ("
-              + f.watchdogSafetyMargin().getSeconds()
-              + "s) must be 0 or more seconds");
-    } else if (f.watchdogMode() != WatchdogMode.OFF
-        && f.watchdogSafetyMargin().compareTo(timings.ttl()) >= 0) {
-      problems.add(
-          "watchdog.safety_margin ("
-              + f.watchdogSafetyMargin().getSeconds()
-              + "s) must be less than ttl ("
-              + timings.ttl().getSeconds()
-              + "s): the watchdog timeout is ttl - safety_margin");
     }
   }
 

@@ -55,4 +55,62 @@ public record FencingSettings(
   public Optional<List<String>> prePromoteIfSet() {
     return prePromote.isEmpty() ? Optional.empty() : Optional.of(prePromote);
   }
+
+  /** The fencing keys; {@link PghaConfig.Builder} sets them. */
+  static final class Builder {
+    private List<String> prePromote = List.of();
+    private Duration prePromoteTimeout = DEFAULT_PRE_PROMOTE_TIMEOUT;
+    private WatchdogMode watchdogMode = WatchdogMode.OFF;
+    private Path watchdogDevice = DEFAULT_WATCHDOG_DEVICE;
+    private Duration watchdogSafetyMargin = DEFAULT_SAFETY_MARGIN;
+
+    void prePromote(List<String> command, Duration timeout) {
+      this.prePromote = command == null ? List.of() : List.copyOf(command);
+      this.prePromoteTimeout = timeout;
+    }
+
+    void watchdog(WatchdogMode mode, Path device, Duration safetyMargin) {
+      this.watchdogMode = mode;
+      this.watchdogDevice = device;
+      this.watchdogSafetyMargin = safetyMargin;
+    }
+
+    /** Checks every key into {@code checks}; null when a key is missing. */
+    FencingSettings build(ConfigChecks checks, HaTimings timings) {
+      boolean complete =
+          checks.required("postgresql.pre_promote_timeout", prePromoteTimeout)
+              & checks.required("watchdog.mode", watchdogMode)
+              & checks.required("watchdog.device", watchdogDevice)
+              & checks.required("watchdog.safety_margin", watchdogSafetyMargin);
+      if (!complete) {
+        return null;
+      }
+      if (prePromote.stream().anyMatch(String::isBlank)) {
+        checks.problem(
+            "postgresql.pre_promote (" + prePromote + ") must not contain empty arguments");
+      }
+      if (prePromoteTimeout.isNegative() || prePromoteTimeout.isZero()) {
+        checks.problem(
+            "postgresql.pre_promote_timeout ("
+                + prePromoteTimeout.toMillis()
+                + "ms) must be positive");
+      }
+      if (watchdogSafetyMargin.isNegative()) {
+        checks.problem(
+            "watchdog.safety_margin ("
+                + watchdogSafetyMargin.getSeconds()
+                + "s) must be 0 or more seconds");
+      } else if (watchdogMode != WatchdogMode.OFF
+          && watchdogSafetyMargin.compareTo(timings.ttl()) >= 0) {
+        checks.problem(
+            "watchdog.safety_margin ("
+                + watchdogSafetyMargin.getSeconds()
+                + "s) must be less than ttl ("
+                + timings.ttl().getSeconds()
+                + "s): the watchdog timeout is ttl - safety_margin");
+      }
+      return new FencingSettings(
+          prePromote, prePromoteTimeout, watchdogMode, watchdogDevice, watchdogSafetyMargin);
+    }
+  }
 }

@@ -2,7 +2,6 @@ package io.pgha.core.config;
 
 import io.pgha.core.cluster.DynamicConfig;
 import io.pgha.core.cluster.SynchronousMode;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
@@ -10,12 +9,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
- * The static configuration of one pgha member. Immutable; build it with {@link #builder()}. {@link
- * Builder#build()} checks everything at once and throws one {@link InvalidConfigurationException}
- * listing every problem, each with the key, the bad value and the rule.
+ * The static configuration of one pgha member: the only way to configure an agent. Immutable; build
+ * it with {@link #builder()}. It has three sections, {@link #etcd()}, {@link #postgres()} and
+ * {@link #restApi()}, beside the member's identity and timing. {@link Builder#build()} checks
+ * everything at once and throws one {@link InvalidConfigurationException} listing every problem,
+ * each as "key (value) rule".
  *
  * <p>Key names follow Patroni's YAML ({@code scope}, {@code etcd.endpoints}, {@code
  * postgresql.data_dir}, {@code ttl}, ...) so that error messages read like the configuration people
@@ -48,7 +50,13 @@ public final class PghaConfig {
   private final FencingSettings fencing;
   private final UnaryOperator<DynamicConfig.Builder> bootstrapDcs;
 
-  private PghaConfig(Builder b, EtcdSettings etcd, PostgresSettings postgres, RestApiSettings api) {
+  private PghaConfig(
+      Builder b,
+      EtcdSettings etcd,
+      PostgresSettings postgres,
+      RestApiSettings api,
+      HaTimings timings,
+      FencingSettings fencing) {
     this.scope = b.scope;
     this.namespace = stripTrailingSlash(b.namespace);
     this.name = b.name;
@@ -56,13 +64,13 @@ public final class PghaConfig {
     this.postgres = postgres;
     this.restApi = api;
     this.tags = Collections.unmodifiableMap(new TreeMap<>(b.tags));
-    this.preset = b.preset;
-    this.timings = b.timings();
+    this.preset = b.timing.preset();
+    this.timings = timings;
     this.maximumLagOnFailover = b.pgRpo;
     this.synchronousMode = b.pgRpo == 0;
     this.synchronousModeStrict = b.synchronousModeStrict;
     this.failsafeMode = b.failsafeMode;
-    this.fencing = b.fencing();
+    this.fencing = fencing;
     this.bootstrapDcs = b.bootstrapDcs;
   }
 
@@ -91,14 +99,17 @@ public final class PghaConfig {
     return namespace + "/" + scope + "/";
   }
 
+  /** The {@code etcd} section: how to reach etcd. */
   public EtcdSettings etcd() {
     return etcd;
   }
 
+  /** The {@code postgresql} section: the local PostgreSQL server. */
   public PostgresSettings postgres() {
     return postgres;
   }
 
+  /** The {@code restapi} section: this member's HTTP API. */
   public RestApiSettings restApi() {
     return restApi;
   }
@@ -169,37 +180,27 @@ public final class PghaConfig {
     return bootstrapDcs.apply(b).build();
   }
 
+  /** Every setting; passwords masked. */
   @Override
   public String toString() {
-    return "PghaConfig[scope="
-        + scope
-        + ", namespace="
-        + namespace
-        + ", name="
-        + name
-        + ", etcd="
-        + etcd
-        + ", postgres="
-        + postgres
-        + ", restApi="
-        + restApi
-        + ", tags="
-        + tags
-        + ", preset="
-        + preset
-        + ", timings="
-        + timings
-        + ", maximumLagOnFailover="
-        + maximumLagOnFailover
-        + ", synchronousMode="
-        + synchronousMode
-        + ", synchronousModeStrict="
-        + synchronousModeStrict
-        + ", failsafeMode="
-        + failsafeMode
-        + ", fencing="
-        + fencing
-        + "]";
+    return String.format(
+        "PghaConfig[scope=%s, namespace=%s, name=%s, etcd=%s, postgres=%s, restApi=%s, tags=%s,"
+            + " preset=%s, timings=%s, maximumLagOnFailover=%d, synchronousMode=%s,"
+            + " synchronousModeStrict=%s, failsafeMode=%s, fencing=%s]",
+        scope,
+        namespace,
+        name,
+        etcd,
+        postgres,
+        restApi,
+        tags,
+        preset,
+        timings,
+        maximumLagOnFailover,
+        synchronousMode,
+        synchronousModeStrict,
+        failsafeMode,
+        fencing);
   }
 
   private static String stripTrailingSlash(String namespace) {
@@ -208,78 +209,26 @@ public final class PghaConfig {
 
   /**
    * Collects settings; nothing is checked until {@link #build()}, which reports every problem at
-   * once. Not thread-safe.
+   * once. The {@code etcd*}, {@code postgres*} and {@code restApi*} methods are shortcuts for the
+   * most used keys of the sections; {@link #postgres(Consumer)} and {@link #restApi(Consumer)}
+   * reach all of them. Not thread-safe.
    */
   public static final class Builder {
     private String scope;
     private String namespace = DEFAULT_NAMESPACE;
     private String name;
-    private List<String> etcdEndpoints = List.of();
-    private String etcdUsername;
-    private String etcdPassword;
-    private Path etcdCaFile;
-    private Path etcdCertFile;
-    private Path etcdKeyFile;
-    private Path dataDir;
-    private Path binDir;
-    private String postgresListen;
-    private String postgresConnectAddress;
-    private Credentials superuser = new Credentials("postgres", null);
-    private Credentials replication = new Credentials("replicator", null);
-    private Credentials rewind;
-    private boolean removeDataDirectoryOnRewindFailure;
-    private boolean removeDataDirectoryOnDivergedTimelines;
-    private String restApiListen = "127.0.0.1:8008";
-    private String restApiConnectAddress;
+    private final EtcdSettings.Builder etcd = new EtcdSettings.Builder();
+    private final PostgresSettings.Builder postgres = new PostgresSettings.Builder();
+    private final RestApiSettings.Builder restApi = new RestApiSettings.Builder();
     private final Map<String, String> tags = new TreeMap<>();
-    private RtoPreset preset = DEFAULT_PRESET;
-    private Integer pgRto;
-    private Duration ttl;
-    private Duration loopWait;
-    private Duration retryTimeout;
-    private Duration primaryStartTimeout;
+    private final HaTimings.Builder timing = new HaTimings.Builder();
     private long pgRpo = DEFAULT_PG_RPO_BYTES;
     private boolean synchronousModeStrict;
     private boolean failsafeMode;
-    private List<String> prePromote = List.of();
-    private Duration prePromoteTimeout = FencingSettings.DEFAULT_PRE_PROMOTE_TIMEOUT;
-    private WatchdogMode watchdogMode = WatchdogMode.OFF;
-    private Path watchdogDevice = FencingSettings.DEFAULT_WATCHDOG_DEVICE;
-    private Duration watchdogSafetyMargin = FencingSettings.DEFAULT_SAFETY_MARGIN;
+    private final FencingSettings.Builder fencing = new FencingSettings.Builder();
     private UnaryOperator<DynamicConfig.Builder> bootstrapDcs = UnaryOperator.identity();
 
     private Builder() {}
-
-    /**
-     * {@code failsafe_mode} for a new cluster: the leader may stay primary while etcd is
-     * unavailable as long as every member confirms it over the HTTP API.
-     */
-    public Builder failsafeMode(boolean enabled) {
-      this.failsafeMode = enabled;
-      return this;
-    }
-
-    /**
-     * {@code postgresql.pre_promote}: a program (and its arguments) run before this member promotes
-     * PostgreSQL; a non-zero exit, or running longer than {@code timeout}, cancels the promotion
-     * and gives the leader key up. Use it to fence the old primary (STONITH, cutting its network).
-     */
-    public Builder prePromote(List<String> command, Duration timeout) {
-      this.prePromote = command == null ? List.of() : List.copyOf(command);
-      this.prePromoteTimeout = timeout;
-      return this;
-    }
-
-    /**
-     * {@code watchdog}: a Linux watchdog device armed before promotion and kept alive by the HA
-     * loop, so that the host resets when the agent freezes while PostgreSQL runs as primary.
-     */
-    public Builder watchdog(WatchdogMode mode, Path device, Duration safetyMargin) {
-      this.watchdogMode = mode;
-      this.watchdogDevice = device;
-      this.watchdogSafetyMargin = safetyMargin;
-      return this;
-    }
 
     /** The cluster name; letters, digits, {@code . _ -}. Required. */
     public Builder scope(String scope) {
@@ -299,9 +248,9 @@ public final class PghaConfig {
       return this;
     }
 
-    /** etcd client URLs, {@code http://host:port} or {@code https://host:port}. Required. */
+    /** {@code etcd.endpoints}: client URLs, {@code http://host:port} or {@code https://...}. */
     public Builder etcdEndpoints(List<String> endpoints) {
-      this.etcdEndpoints = List.copyOf(endpoints);
+      etcd.endpoints(endpoints);
       return this;
     }
 
@@ -310,89 +259,63 @@ public final class PghaConfig {
       return etcdEndpoints(List.of(endpoints));
     }
 
-    /** etcd user and password; both or neither. */
+    /** {@code etcd.username} and {@code etcd.password}; both or neither. */
     public Builder etcdCredentials(String username, String password) {
-      this.etcdUsername = username;
-      this.etcdPassword = password;
+      etcd.credentials(username, password);
       return this;
     }
 
-    /** The CA that signed etcd's server certificate (PEM). */
-    public Builder etcdCaFile(Path caFile) {
-      this.etcdCaFile = caFile;
+    /** Sets keys of the {@code etcd} section (credentials, TLS files). */
+    public Builder etcd(Consumer<EtcdSettings.Builder> keys) {
+      keys.accept(etcd);
       return this;
     }
 
-    /** A client certificate and its key (PEM) for etcd; both or neither. */
-    public Builder etcdClientCertificate(Path certFile, Path keyFile) {
-      this.etcdCertFile = certFile;
-      this.etcdKeyFile = keyFile;
+    /** Sets keys of the {@code postgresql} section (parameters, pg_hba, initdb options, ...). */
+    public Builder postgres(Consumer<PostgresSettings.Builder> keys) {
+      keys.accept(postgres);
       return this;
     }
 
-    /** PostgreSQL's data directory, absolute. Required. */
+    /** {@code postgresql.data_dir}, absolute. Required. */
     public Builder postgresDataDir(Path dataDir) {
-      this.dataDir = dataDir;
+      postgres.dataDir(dataDir);
       return this;
     }
 
-    /** Where the PostgreSQL binaries are; located automatically when not set. */
-    public Builder postgresBinDir(Path binDir) {
-      this.binDir = binDir;
-      return this;
-    }
-
-    /** {@code host:port} PostgreSQL listens on. Required. */
+    /** {@code postgresql.listen}: {@code host:port}. Required. */
     public Builder postgresListen(String hostPort) {
-      this.postgresListen = hostPort;
-      return this;
-    }
-
-    /** {@code host:port} others reach PostgreSQL at; default the listen address. */
-    public Builder postgresConnectAddress(String hostPort) {
-      this.postgresConnectAddress = hostPort;
+      postgres.listen(hostPort);
       return this;
     }
 
     /** The superuser; default {@code postgres} without a password. */
     public Builder superuser(String username, String password) {
-      this.superuser = new Credentials(Objects.requireNonNull(username, "username"), password);
+      postgres.superuser(username, password);
       return this;
     }
 
     /** The replication user; default {@code replicator} without a password. */
     public Builder replicationUser(String username, String password) {
-      this.replication = new Credentials(Objects.requireNonNull(username, "username"), password);
-      return this;
-    }
-
-    /** The user pg_rewind connects as; default the superuser. */
-    public Builder rewindUser(String username, String password) {
-      this.rewind = new Credentials(Objects.requireNonNull(username, "username"), password);
+      postgres.replication(username, password);
       return this;
     }
 
     /** Allow deleting the data directory and cloning again when pg_rewind fails. Default off. */
     public Builder removeDataDirectoryOnRewindFailure(boolean allowed) {
-      this.removeDataDirectoryOnRewindFailure = allowed;
+      postgres.removeDataDirectoryOnRewindFailure(allowed);
       return this;
     }
 
-    /** Allow deleting the data directory when its timeline diverged. Default off. */
-    public Builder removeDataDirectoryOnDivergedTimelines(boolean allowed) {
-      this.removeDataDirectoryOnDivergedTimelines = allowed;
+    /** Sets keys of the {@code restapi} section (authentication, allow-list, TLS, ...). */
+    public Builder restApi(Consumer<RestApiSettings.Builder> keys) {
+      keys.accept(restApi);
       return this;
     }
 
-    /** {@code host:port} the HTTP API binds; default {@code 127.0.0.1:8008}. */
+    /** {@code restapi.listen}: {@code host:port}; default {@code 127.0.0.1:8008}. */
     public Builder restApiListen(String hostPort) {
-      this.restApiListen = hostPort;
-      return this;
-    }
-
-    /** {@code host:port} others reach the HTTP API at; default the listen address. */
-    public Builder restApiConnectAddress(String hostPort) {
-      this.restApiConnectAddress = hostPort;
+      restApi.listen(hostPort);
       return this;
     }
 
@@ -410,14 +333,38 @@ public final class PghaConfig {
 
     /** Start from a preset's timings; replaces an earlier {@link #pgRto(int)}. */
     public Builder preset(RtoPreset preset) {
-      this.preset = Objects.requireNonNull(preset, "preset");
-      this.pgRto = null;
+      timing.preset = Objects.requireNonNull(preset, "preset");
+      timing.pgRto = null;
       return this;
     }
 
     /** Pigsty's {@code pg_rto}: start from the preset whose ttl is closest to these seconds. */
     public Builder pgRto(int seconds) {
-      this.pgRto = seconds;
+      timing.pgRto = seconds;
+      return this;
+    }
+
+    /** Overrides the preset's ttl (whole seconds, at least 2: etcd's shortest lease). */
+    public Builder ttl(Duration ttl) {
+      timing.ttl = ttl;
+      return this;
+    }
+
+    /** Overrides the preset's loop_wait (whole seconds, at least 1). */
+    public Builder loopWait(Duration loopWait) {
+      timing.loopWait = loopWait;
+      return this;
+    }
+
+    /** Overrides the preset's retry_timeout (whole seconds, at least 1). */
+    public Builder retryTimeout(Duration retryTimeout) {
+      timing.retryTimeout = retryTimeout;
+      return this;
+    }
+
+    /** Overrides the preset's primary_start_timeout (whole seconds, 0 or more). */
+    public Builder primaryStartTimeout(Duration primaryStartTimeout) {
+      timing.primaryStartTimeout = primaryStartTimeout;
       return this;
     }
 
@@ -434,6 +381,15 @@ public final class PghaConfig {
     }
 
     /**
+     * {@code failsafe_mode} for a new cluster: the leader may stay primary while etcd is
+     * unavailable as long as every member confirms it over the HTTP API.
+     */
+    public Builder failsafeMode(boolean enabled) {
+      this.failsafeMode = enabled;
+      return this;
+    }
+
+    /**
      * Adjusts the dynamic configuration a new cluster starts with, after the timings and {@code
      * pg_rpo} are applied (Patroni's {@code bootstrap.dcs}: {@code synchronous_mode}, {@code
      * failsafe_mode}, {@code postgresql.parameters}, ...). Timings set here are not checked: set
@@ -444,27 +400,22 @@ public final class PghaConfig {
       return this;
     }
 
-    /** Overrides the preset's ttl (whole seconds, at least 2: etcd's shortest lease). */
-    public Builder ttl(Duration ttl) {
-      this.ttl = ttl;
+    /**
+     * {@code postgresql.pre_promote}: a program (and its arguments) run before this member promotes
+     * PostgreSQL; a non-zero exit, or running longer than {@code timeout}, cancels the promotion
+     * and gives the leader key up. Use it to fence the old primary (STONITH, cutting its network).
+     */
+    public Builder prePromote(List<String> command, Duration timeout) {
+      fencing.prePromote(command, timeout);
       return this;
     }
 
-    /** Overrides the preset's loop_wait (whole seconds, at least 1). */
-    public Builder loopWait(Duration loopWait) {
-      this.loopWait = loopWait;
-      return this;
-    }
-
-    /** Overrides the preset's retry_timeout (whole seconds, at least 1). */
-    public Builder retryTimeout(Duration retryTimeout) {
-      this.retryTimeout = retryTimeout;
-      return this;
-    }
-
-    /** Overrides the preset's primary_start_timeout (whole seconds, 0 or more). */
-    public Builder primaryStartTimeout(Duration primaryStartTimeout) {
-      this.primaryStartTimeout = primaryStartTimeout;
+    /**
+     * {@code watchdog}: a Linux watchdog device armed before promotion and kept alive by the HA
+     * loop, so that the host resets when the agent freezes while PostgreSQL runs as primary.
+     */
+    public Builder watchdog(WatchdogMode mode, Path device, Duration safetyMargin) {
+      fencing.watchdog(mode, device, safetyMargin);
       return this;
     }
 
@@ -474,79 +425,20 @@ public final class PghaConfig {
      * @throws InvalidConfigurationException listing every problem found
      */
     public PghaConfig build() {
-      if (pgRto != null && pgRto >= 1) {
-        preset = RtoPreset.closestTo(pgRto);
-      }
       ConfigChecks checks = new ConfigChecks();
       checks.identifier("scope", scope);
       checks.namespace(namespace);
       checks.identifier("name", name);
-      List<URI> endpoints = checks.etcdEndpoints(etcdEndpoints);
-      checks.pair("etcd.username", etcdUsername, "etcd.password", etcdPassword != null);
-      checks.readableFileIfSet("etcd.cacert", etcdCaFile);
-      checks.pair("etcd.cert", etcdCertFile, "etcd.key", etcdKeyFile != null);
-      checks.readableFileIfSet("etcd.cert", etcdCertFile);
-      checks.readableFileIfSet("etcd.key", etcdKeyFile);
-      checks.absolutePath("postgresql.data_dir", dataDir);
-      checks.directoryIfSet("postgresql.bin_dir", binDir);
-      HostPort pgListen = checks.hostPort("postgresql.listen", postgresListen, true);
-      HostPort pgConnect =
-          checks.connectAddress(
-              "postgresql.connect_address", postgresConnectAddress, "postgresql.listen", pgListen);
-      HostPort apiListen = checks.hostPort("restapi.listen", restApiListen, true);
-      HostPort apiConnect =
-          checks.connectAddress(
-              "restapi.connect_address", restApiConnectAddress, "restapi.listen", apiListen);
-      checks.user("postgresql.authentication.superuser.username", superuser);
-      checks.user("postgresql.authentication.replication.username", replication);
-      checks.user("postgresql.authentication.rewind.username", rewind);
+      EtcdSettings etcdSettings = etcd.build(checks);
+      PostgresSettings postgresSettings = postgres.build(checks);
+      RestApiSettings restApiSettings = restApi.build(checks);
       checks.tags(tags);
-      checks.pgRto(pgRto);
       checks.pgRpo(pgRpo, synchronousModeStrict);
-      checks.timings(timings());
-      FencingSettings fencing = null;
-      if (prePromoteTimeout == null
-          || watchdogMode == null
-          || watchdogDevice == null
-          || watchdogSafetyMargin == null) {
-        checks.problem(
-            "postgresql.pre_promote_timeout, watchdog.mode, watchdog.device and"
-                + " watchdog.safety_margin must not be null");
-      } else {
-        fencing = fencing();
-        checks.fencing(fencing, timings());
-      }
+      HaTimings timings = timing.build(checks);
+      FencingSettings fencingSettings = fencing.build(checks, timings);
       checks.throwIfAny();
-
-      EtcdSettings etcd =
-          new EtcdSettings(
-              endpoints, etcdUsername, etcdPassword, etcdCaFile, etcdCertFile, etcdKeyFile);
-      PostgresSettings postgres =
-          new PostgresSettings(
-              dataDir,
-              binDir,
-              pgListen,
-              pgConnect,
-              superuser,
-              replication,
-              rewind == null ? superuser : rewind,
-              removeDataDirectoryOnRewindFailure,
-              removeDataDirectoryOnDivergedTimelines);
-      return new PghaConfig(this, etcd, postgres, new RestApiSettings(apiListen, apiConnect));
-    }
-
-    private FencingSettings fencing() {
-      return new FencingSettings(
-          prePromote, prePromoteTimeout, watchdogMode, watchdogDevice, watchdogSafetyMargin);
-    }
-
-    private HaTimings timings() {
-      HaTimings base = preset.timings();
-      return new HaTimings(
-          ttl != null ? ttl : base.ttl(),
-          loopWait != null ? loopWait : base.loopWait(),
-          retryTimeout != null ? retryTimeout : base.retryTimeout(),
-          primaryStartTimeout != null ? primaryStartTimeout : base.primaryStartTimeout());
+      return new PghaConfig(
+          this, etcdSettings, postgresSettings, restApiSettings, timings, fencingSettings);
     }
   }
 }

@@ -1,10 +1,18 @@
 package io.pgha.core.config;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
- * The local PostgreSQL server this member manages.
+ * The local PostgreSQL server this member manages (Patroni's {@code postgresql} section). Set
+ * through {@link PghaConfig.Builder#postgres}; checked with the rest of the configuration.
  *
  * @param dataDir the data directory (absolute)
  * @param binDir where {@code pg_ctl}, {@code initdb} ... are; null to locate them
@@ -19,6 +27,16 @@ import java.util.Optional;
  * @param removeDataDirectoryOnDivergedTimelines whether a diverged timeline that cannot be rewound
  *     may be repaired by deleting the data directory and cloning again (Patroni's {@code
  *     remove_data_directory_on_diverged_timelines})
+ * @param parameters PostgreSQL parameters written to the file pgha owns ({@code
+ *     postgresql.parameters}); those in {@link #RESERVED_PARAMETERS} are refused
+ * @param pgHba pg_hba.conf lines written after the ones pgha needs ({@code postgresql.pg_hba})
+ * @param initdbOptions initdb options ({@code bootstrap.initdb}); those in {@link
+ *     #RESERVED_INITDB_OPTIONS} are refused
+ * @param socketDirectory {@code unix_socket_directories}; null for none (TCP only)
+ * @param runAsUser the OS user PostgreSQL runs as when it differs from the JVM's (the JVM must then
+ *     be root); null to run as the JVM's user
+ * @param useSlots whether replicas stream through a physical replication slot named after them
+ * @param logFile where the postmaster's output goes; null for {@code <data_dir>.log}
  */
 public record PostgresSettings(
     Path dataDir,
@@ -29,10 +47,257 @@ public record PostgresSettings(
     Credentials replication,
     Credentials rewind,
     boolean removeDataDirectoryOnRewindFailure,
-    boolean removeDataDirectoryOnDivergedTimelines) {
+    boolean removeDataDirectoryOnDivergedTimelines,
+    Map<String, String> parameters,
+    List<String> pgHba,
+    List<String> initdbOptions,
+    Path socketDirectory,
+    String runAsUser,
+    boolean useSlots,
+    Path logFile) {
+
+  /** Parameters pgha writes itself; configuring them is refused. */
+  public static final Set<String> RESERVED_PARAMETERS =
+      Set.of(
+          "listen_addresses",
+          "port",
+          "unix_socket_directories",
+          "primary_conninfo",
+          "primary_slot_name",
+          "synchronous_standby_names",
+          "recovery_target_timeline",
+          "hba_file",
+          "data_directory",
+          "config_file");
+
+  /** initdb options pgha passes itself; configuring them is refused. */
+  public static final Set<String> RESERVED_INITDB_OPTIONS =
+      Set.of("-D", "--pgdata", "-U", "--username", "--pwfile", "-W", "--pwprompt");
+
+  /** Checksums, so that pg_rewind works. */
+  public static final List<String> DEFAULT_INITDB_OPTIONS =
+      List.of("--data-checksums", "--encoding=UTF8");
+
+  /** Loopback connections with passwords. */
+  public static final List<String> DEFAULT_PG_HBA =
+      List.of("host all all 127.0.0.1/32 scram-sha-256", "host all all ::1/128 scram-sha-256");
+
+  public PostgresSettings {
+    parameters = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
+    pgHba = List.copyOf(pgHba);
+    initdbOptions = List.copyOf(initdbOptions);
+  }
 
   /** Where the binaries are, when configured. */
   public Optional<Path> binDirIfSet() {
     return Optional.ofNullable(binDir);
+  }
+
+  /**
+   * The keys of the {@code postgresql} section. Nothing is checked until {@link
+   * PghaConfig.Builder#build()}. Defaults: superuser {@code postgres}, replication user {@code
+   * replicator}, rewind user the superuser, {@link #DEFAULT_INITDB_OPTIONS}, {@link
+   * #DEFAULT_PG_HBA}, no unix socket, slots on, never remove the data directory.
+   */
+  public static final class Builder {
+    private Path dataDir;
+    private Path binDir;
+    private String listen;
+    private String connectAddress;
+    private Credentials superuser = new Credentials("postgres", null);
+    private Credentials replication = new Credentials("replicator", null);
+    private Credentials rewind;
+    private boolean removeOnRewindFailure;
+    private boolean removeOnDivergedTimelines;
+    private final Map<String, String> parameters = new LinkedHashMap<>();
+    private List<String> pgHba = DEFAULT_PG_HBA;
+    private List<String> initdbOptions = DEFAULT_INITDB_OPTIONS;
+    private Path socketDirectory;
+    private String runAsUser;
+    private boolean useSlots = true;
+    private Path logFile;
+
+    Builder() {}
+
+    /** {@code postgresql.data_dir}, absolute. Required. */
+    public Builder dataDir(Path value) {
+      this.dataDir = value;
+      return this;
+    }
+
+    /**
+     * {@code postgresql.bin_dir}; located automatically (PATH, then the newest install) if unset.
+     */
+    public Builder binDir(Path value) {
+      this.binDir = value;
+      return this;
+    }
+
+    /** {@code postgresql.listen}: {@code host:port}. Required. */
+    public Builder listen(String hostPort) {
+      this.listen = hostPort;
+      return this;
+    }
+
+    /** {@code postgresql.connect_address}: {@code host:port}; default the listen address. */
+    public Builder connectAddress(String hostPort) {
+      this.connectAddress = hostPort;
+      return this;
+    }
+
+    /** The superuser; default {@code postgres} without a password. */
+    public Builder superuser(String username, String password) {
+      this.superuser = new Credentials(Objects.requireNonNull(username, "username"), password);
+      return this;
+    }
+
+    /** The replication user; default {@code replicator} without a password. */
+    public Builder replication(String username, String password) {
+      this.replication = new Credentials(Objects.requireNonNull(username, "username"), password);
+      return this;
+    }
+
+    /** The user pg_rewind connects as; default the superuser. */
+    public Builder rewind(String username, String password) {
+      this.rewind = new Credentials(Objects.requireNonNull(username, "username"), password);
+      return this;
+    }
+
+    /** Allow deleting the data directory and cloning again when pg_rewind fails. Default off. */
+    public Builder removeDataDirectoryOnRewindFailure(boolean allowed) {
+      this.removeOnRewindFailure = allowed;
+      return this;
+    }
+
+    /** Allow deleting the data directory when its timeline diverged. Default off. */
+    public Builder removeDataDirectoryOnDivergedTimelines(boolean allowed) {
+      this.removeOnDivergedTimelines = allowed;
+      return this;
+    }
+
+    /** Adds a PostgreSQL parameter ({@code postgresql.parameters.<name>}). */
+    public Builder parameter(String name, String value) {
+      this.parameters.put(name, value);
+      return this;
+    }
+
+    /** Adds PostgreSQL parameters. */
+    public Builder parameters(Map<String, String> values) {
+      this.parameters.putAll(values);
+      return this;
+    }
+
+    /**
+     * Replaces the pg_hba.conf lines ({@code postgresql.pg_hba}; default {@link #DEFAULT_PG_HBA}).
+     */
+    public Builder pgHba(List<String> lines) {
+      this.pgHba = List.copyOf(lines);
+      return this;
+    }
+
+    /** Replaces the initdb options (default {@link #DEFAULT_INITDB_OPTIONS}). */
+    public Builder initdbOptions(List<String> options) {
+      this.initdbOptions = List.copyOf(options);
+      return this;
+    }
+
+    /** {@code unix_socket_directories} (default: none, TCP only). */
+    public Builder socketDirectory(Path value) {
+      this.socketDirectory = value;
+      return this;
+    }
+
+    /** Runs PostgreSQL as this OS user (needs a root JVM); default the JVM's user. */
+    public Builder runAsUser(String value) {
+      this.runAsUser = value;
+      return this;
+    }
+
+    /** Whether replicas stream through replication slots (default true). */
+    public Builder useSlots(boolean value) {
+      this.useSlots = value;
+      return this;
+    }
+
+    /** Where the postmaster's output goes (default {@code <data_dir>.log}). */
+    public Builder logFile(Path value) {
+      this.logFile = value;
+      return this;
+    }
+
+    /** Checks every key into {@code checks}; the result is only used when there is no problem. */
+    PostgresSettings build(ConfigChecks checks) {
+      checks.absolutePath("postgresql.data_dir", dataDir);
+      checks.directoryIfSet("postgresql.bin_dir", binDir);
+      HostPort listenAt = checks.hostPort("postgresql.listen", listen, true);
+      HostPort connectAt =
+          checks.connectAddress(
+              "postgresql.connect_address", connectAddress, "postgresql.listen", listenAt);
+      checks.user("postgresql.authentication.superuser.username", superuser);
+      checks.user("postgresql.authentication.replication.username", replication);
+      checks.user("postgresql.authentication.rewind.username", rewind);
+      checkParameters(checks);
+      for (String line : pgHba) {
+        if (line == null || line.isBlank() || line.contains("\n")) {
+          checks.problem("postgresql.pg_hba (" + line + ") must be one non-blank line each");
+        }
+      }
+      for (String option : initdbOptions) {
+        String name = option.contains("=") ? option.substring(0, option.indexOf('=')) : option;
+        if (RESERVED_INITDB_OPTIONS.contains(name)) {
+          checks.problem(
+              "bootstrap.initdb ("
+                  + option
+                  + ") must not be one of "
+                  + new TreeSet<>(RESERVED_INITDB_OPTIONS)
+                  + ": pgha passes them itself");
+        }
+      }
+      checks.absolutePathIfSet("postgresql.socket_directory", socketDirectory);
+      if (runAsUser != null && runAsUser.isBlank()) {
+        checks.problem("postgresql.run_as_user (" + runAsUser + ") must not be blank");
+      }
+      checks.absolutePathIfSet("postgresql.log_file", logFile);
+      return new PostgresSettings(
+          dataDir,
+          binDir,
+          listenAt,
+          connectAt,
+          superuser,
+          replication,
+          rewind == null ? superuser : rewind,
+          removeOnRewindFailure,
+          removeOnDivergedTimelines,
+          parameters,
+          pgHba,
+          initdbOptions,
+          socketDirectory,
+          runAsUser,
+          useSlots,
+          logFile);
+    }
+
+    private void checkParameters(ConfigChecks checks) {
+      parameters.forEach(
+          (name, value) -> {
+            String key = "postgresql.parameters." + name;
+            if (name == null || !name.matches("[A-Za-z_][A-Za-z0-9_.]*")) {
+              checks.problem(
+                  "postgresql.parameters ("
+                      + name
+                      + ") must be PostgreSQL parameter names (letters, digits, '_', '.')");
+            } else if (RESERVED_PARAMETERS.contains(name.toLowerCase(Locale.ROOT))) {
+              checks.problem(
+                  key
+                      + " ("
+                      + value
+                      + ") must not be set: pgha sets "
+                      + new TreeSet<>(RESERVED_PARAMETERS)
+                      + " itself");
+            } else if (value == null) {
+              checks.problem(key + " (null) must have a value");
+            }
+          });
+    }
   }
 }

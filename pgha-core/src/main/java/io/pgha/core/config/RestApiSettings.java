@@ -1,16 +1,283 @@
 package io.pgha.core.config;
 
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
 /**
- * The member's HTTP API (Patroni's {@code restapi}).
+ * The member's HTTP API (Patroni's {@code restapi} section). Set through {@link
+ * PghaConfig.Builder#restApi}; checked with the rest of the configuration. {@link #toString()}
+ * masks the passwords.
  *
  * @param listen the address the API server binds
  * @param connectAddress the address other members, patronictl and HAProxy use; published as {@code
  *     api_url}
+ * @param authentication the basic-auth user unsafe methods require ({@code
+ *     restapi.authentication}); null for none. This member also sends it to its peers' APIs.
+ * @param allowlist addresses, CIDR ranges or host names allowed to use unsafe methods; empty for
+ *     all
+ * @param keyStore a PKCS#12 file with the server's key and certificate chain; null for none
+ * @param keyStorePassword the key store's password; null for none
+ * @param certFile the server's PEM certificate chain ({@code restapi.certfile}); null for none
+ * @param keyFile the PEM PKCS#8 private key of {@code certFile} ({@code restapi.keyfile})
+ * @param verifyClient whether client certificates are asked for ({@code restapi.verify_client})
+ * @param caFile the PEM CA certificates client certificates are verified against ({@code
+ *     restapi.cafile}); null when none are verified
+ * @param threads worker threads, and so concurrent requests
+ * @param queue requests that may wait for a worker; more are refused
+ * @param maxBodyBytes the largest request body accepted; larger ones get 413
+ * @param requestTimeout the longest time to receive a request; a slower client is disconnected
+ * @param switchoverWait how long {@code POST /switchover} waits for the new leader; null for
+ *     Patroni's {@code 2 * max(10 s, loop_wait)}
  */
-public record RestApiSettings(HostPort listen, HostPort connectAddress) {
+public record RestApiSettings(
+    HostPort listen,
+    HostPort connectAddress,
+    Credentials authentication,
+    List<String> allowlist,
+    Path keyStore,
+    String keyStorePassword,
+    Path certFile,
+    Path keyFile,
+    ClientCertificates verifyClient,
+    Path caFile,
+    int threads,
+    int queue,
+    int maxBodyBytes,
+    Duration requestTimeout,
+    Duration switchoverWait) {
+
+  public static final int DEFAULT_THREADS = 4;
+  public static final int DEFAULT_QUEUE = 64;
+  public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+  public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
+
+  public RestApiSettings {
+    allowlist = List.copyOf(allowlist);
+  }
 
   /** The URL published in the member key: {@code http://host:port/patroni}. */
   public String apiUrl() {
     return "http://" + connectAddress + "/patroni";
+  }
+
+  /** The user name and password unsafe methods require, when configured. */
+  public Optional<Credentials> credentials() {
+    return Optional.ofNullable(authentication);
+  }
+
+  /** Whether the API serves HTTPS. */
+  public boolean tlsEnabled() {
+    return keyStore != null || certFile != null;
+  }
+
+  @Override
+  public String toString() {
+    return "RestApiSettings[listen="
+        + listen
+        + ", connectAddress="
+        + connectAddress
+        + ", authentication="
+        + authentication
+        + ", allowlist="
+        + allowlist
+        + ", tls="
+        + (keyStore != null ? "pkcs12 " + keyStore : certFile != null ? "pem " + certFile : "off")
+        + ", keyStorePassword="
+        + Masking.mask(keyStorePassword)
+        + ", verifyClient="
+        + verifyClient
+        + ", threads="
+        + threads
+        + ", queue="
+        + queue
+        + ", maxBodyBytes="
+        + maxBodyBytes
+        + ", requestTimeout="
+        + requestTimeout
+        + ", switchoverWait="
+        + switchoverWait
+        + "]";
+  }
+
+  /**
+   * The keys of the {@code restapi} section. Nothing is checked until {@link
+   * PghaConfig.Builder#build()}. Defaults: listen on {@code 127.0.0.1:8008}, no authentication, no
+   * allow-list, no TLS, 4 threads, a queue of 64, 64 KiB bodies, 10 s to receive a request.
+   */
+  public static final class Builder {
+    private String listen = "127.0.0.1:8008";
+    private String connectAddress;
+    private String username;
+    private String password;
+    private List<String> allowlist = List.of();
+    private Path keyStore;
+    private String keyStorePassword;
+    private Path certFile;
+    private Path keyFile;
+    private ClientCertificates verifyClient = ClientCertificates.NONE;
+    private Path caFile;
+    private int threads = DEFAULT_THREADS;
+    private int queue = DEFAULT_QUEUE;
+    private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+    private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
+    private Duration switchoverWait;
+
+    Builder() {}
+
+    /** {@code restapi.listen}: {@code host:port} the API binds; default {@code 127.0.0.1:8008}. */
+    public Builder listen(String hostPort) {
+      this.listen = hostPort;
+      return this;
+    }
+
+    /** {@code restapi.connect_address}: {@code host:port}; default the listen address. */
+    public Builder connectAddress(String hostPort) {
+      this.connectAddress = hostPort;
+      return this;
+    }
+
+    /** {@code restapi.authentication}: basic auth for unsafe methods; both or neither. */
+    public Builder authentication(String username, String password) {
+      this.username = username;
+      this.password = password;
+      return this;
+    }
+
+    /** {@code restapi.allowlist}: clients allowed to use unsafe methods. */
+    public Builder allowlist(List<String> entries) {
+      this.allowlist = new ArrayList<>(entries);
+      return this;
+    }
+
+    /** Serves HTTPS with the key and certificate chain of a PKCS#12 key store. */
+    public Builder tlsPkcs12(Path keyStore, String password) {
+      this.keyStore = keyStore;
+      this.keyStorePassword = password;
+      return this;
+    }
+
+    /** {@code restapi.certfile} / {@code keyfile}: serves HTTPS with PEM files. */
+    public Builder tlsPem(Path certFile, Path keyFile) {
+      this.certFile = certFile;
+      this.keyFile = keyFile;
+      return this;
+    }
+
+    /** {@code restapi.verify_client} and {@code restapi.cafile}. */
+    public Builder verifyClient(ClientCertificates mode, Path caFile) {
+      this.verifyClient = mode;
+      this.caFile = caFile;
+      return this;
+    }
+
+    /** Worker threads (1 to 256; default 4). */
+    public Builder threads(int value) {
+      this.threads = value;
+      return this;
+    }
+
+    /** Requests that may wait for a worker (0 to 10000; default 64). */
+    public Builder queue(int value) {
+      this.queue = value;
+      return this;
+    }
+
+    /** The largest request body (1 KiB to 16 MiB; default 64 KiB). */
+    public Builder maxBodyBytes(int value) {
+      this.maxBodyBytes = value;
+      return this;
+    }
+
+    /**
+     * The longest time to receive a request (at least 1 s; default 10 s). The JDK server reads it
+     * once per JVM, when the first server starts.
+     */
+    public Builder requestTimeout(Duration value) {
+      this.requestTimeout = value;
+      return this;
+    }
+
+    /** How long {@code POST /switchover} waits for the new leader before answering 503. */
+    public Builder switchoverWait(Duration value) {
+      this.switchoverWait = value;
+      return this;
+    }
+
+    /** Checks every key into {@code checks}; the result is only used when there is no problem. */
+    RestApiSettings build(ConfigChecks checks) {
+      HostPort listenAt = checks.hostPort("restapi.listen", listen, true);
+      HostPort connectAt =
+          checks.connectAddress(
+              "restapi.connect_address", connectAddress, "restapi.listen", listenAt);
+      String user = "restapi.authentication.username";
+      checks.pair(user, username, "restapi.authentication.password", password != null);
+      if (username != null && (username.isEmpty() || username.contains(":"))) {
+        checks.problem(user + " (" + username + ") must not be empty or contain ':'");
+      }
+      for (String entry : allowlist) {
+        if (entry == null || entry.isBlank()) {
+          checks.problem(
+              "restapi.allowlist ("
+                  + entry
+                  + ") must list addresses, CIDR ranges or host names, none blank");
+        }
+      }
+      checks.readableFileIfSet("restapi.keystore", keyStore);
+      if (keyStore == null) {
+        checks.pair("restapi.certfile", certFile, "restapi.keyfile", keyFile != null);
+        checks.readableFileIfSet("restapi.certfile", certFile);
+        checks.readableFileIfSet("restapi.keyfile", keyFile);
+      }
+      checkClientCertificates(checks);
+      checks.range("restapi.threads", threads, 1, 256);
+      checks.range("restapi.queue", queue, 0, 10_000);
+      checks.range("restapi.max_body_bytes", maxBodyBytes, 1024, 16 * 1024 * 1024);
+      if (requestTimeout == null || requestTimeout.toSeconds() < 1) {
+        checks.problem("restapi.request_timeout (" + requestTimeout + ") must be at least 1s");
+      }
+      if (switchoverWait != null && switchoverWait.isNegative()) {
+        checks.problem("restapi.switchover_wait (" + switchoverWait + ") must not be negative");
+      }
+      Credentials auth =
+          username != null && password != null ? new Credentials(username, password) : null;
+      return new RestApiSettings(
+          listenAt,
+          connectAt,
+          auth,
+          allowlist,
+          keyStore,
+          keyStorePassword,
+          keyStore == null ? certFile : null,
+          keyStore == null ? keyFile : null,
+          verifyClient,
+          caFile,
+          threads,
+          queue,
+          maxBodyBytes,
+          requestTimeout,
+          switchoverWait);
+    }
+
+    private void checkClientCertificates(ConfigChecks checks) {
+      if (verifyClient == null) {
+        checks.problem("restapi.verify_client is required (none, optional or required)");
+        return;
+      }
+      if (verifyClient == ClientCertificates.NONE) {
+        return;
+      }
+      String mode = "restapi.verify_client (" + verifyClient.name().toLowerCase(Locale.ROOT) + ")";
+      if (keyStore == null && certFile == null) {
+        checks.problem(mode + " requires TLS: set restapi.certfile or restapi.keystore");
+      }
+      if (caFile == null) {
+        checks.problem(mode + " requires restapi.cafile to verify client certificates with");
+      }
+      checks.readableFileIfSet("restapi.cafile", caFile);
+    }
   }
 }

@@ -22,6 +22,7 @@ import io.pgha.core.cluster.FailoverRequest;
 import io.pgha.core.cluster.HistoryEntry;
 import io.pgha.core.cluster.Member;
 import io.pgha.core.cluster.SyncState;
+import io.pgha.core.config.PghaConfig;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,7 +42,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every request carries etcd's require-leader flag, so an etcd member that lost its quorum
  * refuses instead of answering from a stale state, and no request waits longer than the configured
- * request timeout. Create with {@link #connect(EtcdDcsConfig)}.
+ * request timeout. Create with {@link #connect(PghaConfig, String)}.
  */
 public final class EtcdDcs implements Dcs {
   private static final Logger LOG = LoggerFactory.getLogger(EtcdDcs.class);
@@ -111,10 +112,19 @@ public final class EtcdDcs implements Dcs {
   }
 
   /**
-   * Connects to etcd and starts watching the cluster. Does not wait for etcd: the first view
-   * arrives in the background (or call {@link #refresh()}); the lease is granted on first need.
+   * Connects to the etcd of {@code config}'s {@code etcd} section and starts watching the cluster,
+   * with the lease timing of its ttl. Does not wait for etcd: the first view arrives in the
+   * background (or call {@link #refresh()}); the lease is granted on first need.
+   *
+   * @param memberName the member this client acts for: {@code config.name()} for the agent; a
+   *     client that only reads may use another name, which tells it apart in log lines
    */
-  public static EtcdDcs connect(EtcdDcsConfig config) {
+  public static EtcdDcs connect(PghaConfig config, String memberName) {
+    return connect(EtcdDcsConfig.of(config, memberName));
+  }
+
+  /** Connects with settings made in this package (tests). */
+  static EtcdDcs connect(EtcdDcsConfig config) {
     EtcdDcs dcs = new EtcdDcs(config, buildClient(config));
     dcs.watcher.start();
     LOG.info("[{}] DCS started: {}", dcs.me, config);

@@ -1,5 +1,7 @@
 package io.pgha.core.dcs;
 
+import io.pgha.core.config.EtcdSettings;
+import io.pgha.core.config.PghaConfig;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,12 +12,13 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * How one member talks to etcd: endpoints, credentials, key layout, lease timing. Immutable;
- * validated by {@link Builder#build()}, which names the setting, the bad value and the rule.
+ * How one member talks to etcd: endpoints, credentials, key layout, lease timing. The dcs package's
+ * own view of {@link PghaConfig#etcd()}, made with {@link #of}; users configure etcd through {@link
+ * PghaConfig}. Immutable; {@link Builder#build()} checks it again (it is also built by tests).
  *
  * <p>The password is never part of {@link #toString()}.
  */
-public final class EtcdDcsConfig {
+final class EtcdDcsConfig {
   /** etcd grants no lease shorter than this. */
   public static final Duration MIN_TTL = Duration.ofSeconds(2);
 
@@ -49,6 +52,28 @@ public final class EtcdDcsConfig {
 
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * The settings of {@code config}'s {@code etcd} section, for the client of {@code memberName}.
+   */
+  static EtcdDcsConfig of(PghaConfig config, String memberName) {
+    EtcdSettings etcd = config.etcd();
+    Builder b =
+        builder()
+            .endpoints(etcd.endpoints().stream().map(URI::toString).toList())
+            .namespace(config.namespace())
+            .scope(config.scope())
+            .memberName(memberName)
+            .ttl(config.timings().ttl());
+    etcd.credentials().ifPresent(c -> b.credentials(c.username(), c.passwordIfSet().orElse("")));
+    if (etcd.caFile() != null) {
+      b.caFile(etcd.caFile());
+    }
+    if (etcd.certFile() != null) {
+      b.clientCertificate(etcd.certFile(), etcd.keyFile());
+    }
+    return b.build();
   }
 
   public List<URI> endpoints() {

@@ -1,5 +1,8 @@
 package io.pgha.core.postgres;
 
+import io.pgha.core.config.Credentials;
+import io.pgha.core.config.PghaConfig;
+import io.pgha.core.config.PostgresSettings;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -9,8 +12,10 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * How pgha runs the local PostgreSQL server. Immutable; built with {@link #builder(String, Path)},
- * which validates every field and names the bad one. {@link #toString()} masks the passwords.
+ * How pgha runs the local PostgreSQL server: the postgres package's own view of {@link
+ * PghaConfig#postgres()}, made with {@link #of}. Configure PostgreSQL through {@link PghaConfig};
+ * this record is public only because the agent reads the controller's connect address and superuser
+ * from it. Immutable; {@link #toString()} masks the passwords.
  *
  * @param name the member name: {@code application_name} of its replication connection (what {@code
  *     synchronous_standby_names} lists) and the source of its replication slot name
@@ -59,22 +64,10 @@ public record PostgresConfig(
     List<ReplicaCreator> replicaCreators) {
 
   /** Parameters pgha writes itself; configuring them is refused. */
-  static final Set<String> RESERVED_PARAMETERS =
-      Set.of(
-          "listen_addresses",
-          "port",
-          "unix_socket_directories",
-          "primary_conninfo",
-          "primary_slot_name",
-          "synchronous_standby_names",
-          "recovery_target_timeline",
-          "hba_file",
-          "data_directory",
-          "config_file");
+  static final Set<String> RESERVED_PARAMETERS = PostgresSettings.RESERVED_PARAMETERS;
 
   /** initdb options pgha passes itself; configuring them is refused. */
-  static final Set<String> RESERVED_INITDB_OPTIONS =
-      Set.of("-D", "--pgdata", "-U", "--username", "--pwfile", "-W", "--pwprompt");
+  static final Set<String> RESERVED_INITDB_OPTIONS = PostgresSettings.RESERVED_INITDB_OPTIONS;
 
   /** Validates and copies. */
   public PostgresConfig {
@@ -164,8 +157,43 @@ public record PostgresConfig(
     return ReplicationSlots.slotNameFor(name);
   }
 
+  /**
+   * The settings of {@code config}'s {@code postgresql} section (checked when {@code config} was
+   * built).
+   *
+   * @param replicaCreators how to create a replica, tried in order; empty for pg_basebackup
+   */
+  public static PostgresConfig of(PghaConfig config, List<ReplicaCreator> replicaCreators) {
+    PostgresSettings pg = config.postgres();
+    Builder b =
+        builder(config.name(), pg.dataDir())
+            .binDir(pg.binDir())
+            .listenAddresses(pg.listen().host())
+            .port(pg.listen().port())
+            .connectHost(pg.connectAddress().host())
+            .socketDirectory(pg.socketDirectory())
+            .superuser(pg.superuser().username(), password(pg.superuser()))
+            .replication(pg.replication().username(), password(pg.replication()))
+            .rewind(pg.rewind().username(), password(pg.rewind()))
+            .initdbOptions(pg.initdbOptions())
+            .hbaEntries(pg.pgHba())
+            .runAsUser(pg.runAsUser())
+            .removeDataDirAllowed(pg.removeDataDirectoryOnRewindFailure())
+            .useSlots(pg.useSlots())
+            .logFile(pg.logFile());
+    pg.parameters().forEach(b::parameter);
+    if (!replicaCreators.isEmpty()) {
+      b.replicaCreators(replicaCreators);
+    }
+    return b.build();
+  }
+
+  private static String password(Credentials c) {
+    return c.passwordIfSet().orElse("");
+  }
+
   /** Starts a builder with the defaults listed on {@link Builder}. */
-  public static Builder builder(String name, Path dataDir) {
+  static Builder builder(String name, Path dataDir) {
     return new Builder(name, dataDir);
   }
 
@@ -210,7 +238,7 @@ public record PostgresConfig(
    * addresses, run as the JVM's user, never remove the data directory, use slots, log to {@code
    * <dataDir>.log}, clone with pg_basebackup.
    */
-  public static final class Builder {
+  static final class Builder {
     private final String name;
     private final Path dataDir;
     private Path binDir;
@@ -221,9 +249,8 @@ public record PostgresConfig(
     private RoleCredentials superuser;
     private RoleCredentials replication;
     private RoleCredentials rewind;
-    private List<String> initdbOptions = List.of("--data-checksums", "--encoding=UTF8");
-    private List<String> hbaEntries =
-        List.of("host all all 127.0.0.1/32 scram-sha-256", "host all all ::1/128 scram-sha-256");
+    private List<String> initdbOptions = PostgresSettings.DEFAULT_INITDB_OPTIONS;
+    private List<String> hbaEntries = PostgresSettings.DEFAULT_PG_HBA;
     private final Map<String, String> parameters = new LinkedHashMap<>();
     private String runAsUser;
     private boolean removeDataDirAllowed;

@@ -3,9 +3,9 @@ package io.pgha.core.postgres;
 /**
  * A way to fill an empty data directory with a copy of the leader (Patroni's {@code
  * create_replica_methods}). {@link BaseBackupReplicaCreator} is built in; others (restore from a
- * backup repository, a snapshot) plug in through {@link PostgresConfig.Builder#replicaCreators}.
- * pgha tries the configured creators in order until one succeeds, then writes its own configuration
- * files and starts the standby.
+ * backup repository, a snapshot) plug in through {@link
+ * io.pgha.core.PghaAgent.Builder#replicaCreators}. pgha tries the configured creators in order
+ * until one succeeds, then writes its own configuration files and starts the standby.
  */
 public interface ReplicaCreator {
 

@@ -3,6 +3,7 @@ package io.pgha.core.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pgha.core.config.ClientCertificates;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -124,7 +125,7 @@ class ApiTlsTest {
         start(
             ApiConfig.builder()
                 .tlsPkcs12(serverP12, STORE_PASSWORD)
-                .clientCertificates(ApiConfig.ClientCertificates.REQUIRED, clientCertPem))) {
+                .clientCertificates(ClientCertificates.REQUIRED, clientCertPem))) {
       Http without = new Http(api.baseUrl(), client(false));
       assertThatThrownBy(() -> without.get("/health")).isInstanceOf(IOException.class);
       assertThat(new Http(api.baseUrl(), client(true)).get("/health").statusCode()).isEqualTo(200);
@@ -137,7 +138,7 @@ class ApiTlsTest {
         start(
             ApiConfig.builder()
                 .tlsPkcs12(serverP12, STORE_PASSWORD)
-                .clientCertificates(ApiConfig.ClientCertificates.OPTIONAL, clientCertPem))) {
+                .clientCertificates(ClientCertificates.OPTIONAL, clientCertPem))) {
       Http without = new Http(api.baseUrl(), client(false));
       assertThat(without.get("/health").statusCode()).isEqualTo(200);
       var refused = without.send("POST", "/reload", (String) null);

@@ -16,7 +16,7 @@ import io.pgha.core.cluster.Role;
 import io.pgha.core.cluster.Tags;
 import io.pgha.core.dcs.Dcs;
 import io.pgha.core.dcs.EtcdDcs;
-import io.pgha.core.dcs.EtcdDcsConfig;
+import io.pgha.core.dcs.TestEtcdDcs;
 import io.pgha.testkit.LocalEtcd;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -376,14 +376,8 @@ class ManagementEtcdTest {
   // ------------------------------------------------------------------ helpers
 
   private EtcdDcs connect(String name) {
-    return EtcdDcs.connect(
-        EtcdDcsConfig.builder()
-            .endpoints(etcd.clientEndpoints())
-            .scope(SCOPE)
-            .memberName(name)
-            .ttl(Duration.ofSeconds(10))
-            .requestTimeout(Duration.ofSeconds(5))
-            .build());
+    return TestEtcdDcs.connect(
+        etcd.clientEndpoints(), SCOPE, name, Duration.ofSeconds(10), Duration.ofSeconds(5));
   }
 
   private PghaApiServer startApi(Dcs dcs, Duration switchoverWait) {

@@ -73,7 +73,9 @@ class FencingSettingsTest {
                     .build())
         .hasMessageContaining("watchdog.safety_margin (-1s) must be 0 or more seconds");
     assertThatThrownBy(() -> valid().watchdog(null, null, null).build())
-        .hasMessageContaining("watchdog.mode, watchdog.device and watchdog.safety_margin");
+        .hasMessageContaining("watchdog.mode is required")
+        .hasMessageContaining("watchdog.device is required")
+        .hasMessageContaining("watchdog.safety_margin is required");
   }
 
   @Test

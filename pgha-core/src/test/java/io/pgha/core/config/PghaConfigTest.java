@@ -72,18 +72,18 @@ class PghaConfigTest {
             .namespace("/pg/")
             .etcdEndpoints(List.of("https://10.0.0.1:2379", "https://10.0.0.2:2379"))
             .etcdCredentials("root", "etcd-secret")
-            .etcdCaFile(ca)
-            .etcdClientCertificate(cert, key)
-            .postgresBinDir(tmp)
+            .etcd(e -> e.caFile(ca))
+            .etcd(e -> e.clientCertificate(cert, key))
+            .postgres(pg -> pg.binDir(tmp))
             .postgresListen("0.0.0.0:5432")
-            .postgresConnectAddress("10.0.0.1:5432")
+            .postgres(pg -> pg.connectAddress("10.0.0.1:5432"))
             .superuser("dba", "pg-secret")
             .replicationUser("repl", "repl-secret")
-            .rewindUser("rewinder", "rewind-secret")
+            .postgres(pg -> pg.rewind("rewinder", "rewind-secret"))
             .removeDataDirectoryOnRewindFailure(true)
-            .removeDataDirectoryOnDivergedTimelines(true)
+            .postgres(pg -> pg.removeDataDirectoryOnDivergedTimelines(true))
             .restApiListen("[::]:8008")
-            .restApiConnectAddress("10.0.0.1:8008")
+            .restApi(api -> api.connectAddress("10.0.0.1:8008"))
             .tags(Map.of("nofailover", "false", "failover_priority", "2"))
             .tag("replicatefrom", "pg-test-2")
             .synchronousModeStrict(true)
@@ -195,19 +195,28 @@ class PghaConfigTest {
             "etcd.password (set) requires etcd.username"),
         bad(
             "etcd CA missing",
-            b -> b.etcdCaFile(Path.of("/nonexistent/ca.pem")),
+            b ->
+                b.etcdEndpoints("https://127.0.0.1:2379")
+                    .etcd(e -> e.caFile(Path.of("/nonexistent/ca.pem"))),
             "etcd.cacert (/nonexistent/ca.pem) must be a readable file"),
         bad(
             "etcd cert without key",
-            b -> b.etcdClientCertificate(Path.of("/etc/passwd"), null),
+            b ->
+                b.etcdEndpoints("https://127.0.0.1:2379")
+                    .etcd(e -> e.clientCertificate(Path.of("/etc/passwd"), null)),
             "etcd.cert (/etc/passwd) requires etcd.key"),
         bad(
             "etcd key missing",
-            b -> b.etcdClientCertificate(Path.of("/etc/passwd"), Path.of("/nonexistent/k.pem")),
+            b ->
+                b.etcdEndpoints("https://127.0.0.1:2379")
+                    .etcd(
+                        e ->
+                            e.clientCertificate(
+                                Path.of("/etc/passwd"), Path.of("/nonexistent/k.pem"))),
             "etcd.key (/nonexistent/k.pem) must be a readable file"),
         bad(
             "etcd key without cert",
-            b -> b.etcdClientCertificate(null, Path.of("/etc/passwd")),
+            b -> b.etcd(e -> e.clientCertificate(null, Path.of("/etc/passwd"))),
             "etcd.key (set) requires etcd.cert"),
         bad("data dir missing", b -> b.postgresDataDir(null), "postgresql.data_dir is required"),
         bad(
@@ -216,7 +225,7 @@ class PghaConfigTest {
             "postgresql.data_dir (data) must be an absolute path"),
         bad(
             "bin dir missing",
-            b -> b.postgresBinDir(Path.of("/nonexistent/bin")),
+            b -> b.postgres(pg -> pg.binDir(Path.of("/nonexistent/bin"))),
             "postgresql.bin_dir (/nonexistent/bin) must be an existing directory"),
         bad(
             "listen missing",
@@ -241,7 +250,7 @@ class PghaConfigTest {
                 + " wildcard address"),
         bad(
             "bad connect address",
-            b -> b.postgresConnectAddress(":5432"),
+            b -> b.postgres(pg -> pg.connectAddress(":5432")),
             "postgresql.connect_address (:5432) must be host:port"),
         bad(
             "wildcard api listen",
@@ -261,7 +270,7 @@ class PghaConfigTest {
             "postgresql.authentication.replication.username must not be blank"),
         bad(
             "blank rewind user",
-            b -> b.rewindUser("", null),
+            b -> b.postgres(pg -> pg.rewind("", null)),
             "postgresql.authentication.rewind.username must not be blank"),
         bad(
             "nofailover not boolean",
@@ -313,7 +322,7 @@ class PghaConfigTest {
             "primary_start_timeout (-1s) must be at least 0s"));
   }
 
-  private static Arguments bad(String name, UnaryOperator<PghaConfig.Builder> change, String msg) {
+  static Arguments bad(String name, UnaryOperator<PghaConfig.Builder> change, String msg) {
     return Arguments.of(name, change, msg);
   }
 

@@ -8,12 +8,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.DeprecatedConfigurationProperty;
 
 /**
  * The topology-aware DataSource: where the cluster's topology comes from, the credentials, the
- * per-member pools and how reads are routed. Exactly one topology source is set: {@code
- * etcd-endpoints} with {@code scope} (the default for production), {@code http-api-urls} or {@code
- * static-hosts}.
+ * per-member pools and how reads are routed. Exactly one topology source is set: etcd ({@code
+ * pgha.etcd.endpoints} with {@code pgha.etcd.scope}, see {@link PghaEtcdProperties}; the default
+ * for production), {@code http-api-urls} or {@code static-hosts}.
  */
 // Defaults are literals (not pgha-jdbc's constants) so that the configuration processor puts them
 // in the metadata; PghaPropertiesDefaultsTest keeps them equal to pgha-jdbc's.
@@ -23,17 +24,14 @@ public class PghaDataSourceProperties {
   /** Whether to create the topology-aware DataSource. */
   private boolean enabled = true;
 
-  /**
-   * etcd endpoints the topology is watched on, like {@code http://10.0.0.1:2379} (Patroni's {@code
-   * etcd3.hosts}).
-   */
+  /** Deprecated: use pgha.etcd.endpoints, which the embedded agent shares. */
   private List<String> etcdEndpoints = new ArrayList<>();
 
-  /** The cluster name (Patroni's {@code scope}); required with etcd. */
+  /** Deprecated: use pgha.etcd.scope, which the embedded agent shares. */
   private String scope;
 
-  /** The etcd namespace of the cluster's keys (Patroni's {@code namespace}). */
-  private String namespace = "/service";
+  /** Deprecated: use pgha.etcd.namespace, which the embedded agent shares. */
+  private String namespace;
 
   /**
    * Base URLs of the agents' HTTP API ({@code GET /cluster} is polled), for clients that cannot
@@ -127,6 +125,7 @@ public class PghaDataSourceProperties {
     this.enabled = enabled;
   }
 
+  @DeprecatedConfigurationProperty(replacement = "pgha.etcd.endpoints", since = "0.1.0")
   public List<String> getEtcdEndpoints() {
     return etcdEndpoints;
   }
@@ -135,6 +134,7 @@ public class PghaDataSourceProperties {
     this.etcdEndpoints = etcdEndpoints;
   }
 
+  @DeprecatedConfigurationProperty(replacement = "pgha.etcd.scope", since = "0.1.0")
   public String getScope() {
     return scope;
   }
@@ -143,6 +143,7 @@ public class PghaDataSourceProperties {
     this.scope = scope;
   }
 
+  @DeprecatedConfigurationProperty(replacement = "pgha.etcd.namespace", since = "0.1.0")
   public String getNamespace() {
     return namespace;
   }

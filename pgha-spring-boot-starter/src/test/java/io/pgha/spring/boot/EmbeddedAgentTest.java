@@ -77,8 +77,8 @@ class EmbeddedAgentTest {
                     EndpointAutoConfiguration.class,
                     HealthContributorAutoConfiguration.class))
             .withPropertyValues(
-                "pgha.datasource.etcd-endpoints=" + endpoint,
-                "pgha.datasource.scope=embedded",
+                "pgha.etcd.endpoints=" + endpoint,
+                "pgha.etcd.scope=embedded",
                 "pgha.datasource.username=postgres",
                 "pgha.datasource.password=" + PASSWORD,
                 "pgha.agent.enabled=true",

@@ -18,7 +18,9 @@ class PghaPropertiesDefaultsTest {
         PghaDataSourceConfig.builder()
             .topologySource(FixedTopologySource.leaderAndReplica())
             .build();
-    assertThat(p.getNamespace()).isEqualTo(c.namespace());
+    assertThat(new PghaEtcdProperties().namespace().value())
+        .isEqualTo(c.namespace())
+        .isEqualTo(PghaConfig.DEFAULT_NAMESPACE);
     assertThat(p.getPollInterval()).isEqualTo(c.pollInterval());
     assertThat(p.getDatabase()).isEqualTo(c.database());
     assertThat(p.getMaximumPoolSize()).isEqualTo(c.maximumPoolSize());

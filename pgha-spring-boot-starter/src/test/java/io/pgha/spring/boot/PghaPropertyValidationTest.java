@@ -29,33 +29,38 @@ class PghaPropertyValidationTest {
                   PghaRetryAutoConfiguration.class,
                   PghaAgentAutoConfiguration.class));
 
-  private static final String ETCD = "pgha.datasource.etcd-endpoints=http://127.0.0.1:2379";
+  private static final String ETCD = "pgha.etcd.endpoints=http://127.0.0.1:2379";
 
   @Test
   void noTopologySource() {
-    assertAnalysis(
-        List.of(),
-        "pgha.datasource.etcd-endpoints",
-        "is required: set pgha.datasource.etcd-endpoints");
+    assertAnalysis(List.of(), "pgha.etcd.endpoints", "is required: set pgha.etcd.endpoints");
   }
 
   @Test
   void twoTopologySources() {
     assertAnalysis(
-        List.of(ETCD, "pgha.datasource.scope=pg", "pgha.datasource.static-hosts=127.0.0.1:5432"),
+        List.of(ETCD, "pgha.etcd.scope=pg", "pgha.datasource.static-hosts=127.0.0.1:5432"),
         "pgha.datasource.static-hosts",
         "set exactly one topology source");
   }
 
   @Test
   void etcdWithoutScope() {
-    assertAnalysis(List.of(ETCD), "pgha.datasource.scope", "must be the cluster name");
+    assertAnalysis(List.of(ETCD), "pgha.etcd.scope", "must be the cluster name");
   }
 
   @Test
   void malformedEtcdEndpoint() {
     assertAnalysis(
-        List.of("pgha.datasource.etcd-endpoints=10.0.0.1", "pgha.datasource.scope=pg"),
+        List.of("pgha.etcd.endpoints=10.0.0.1", "pgha.etcd.scope=pg"),
+        "pgha.etcd.endpoints",
+        "'10.0.0.1' each endpoint must look like http://host:port");
+  }
+
+  @Test
+  void aDeprecatedNameIsReportedUnderItsOwnName() {
+    assertAnalysis(
+        List.of("pgha.datasource.etcd-endpoints=10.0.0.1", "pgha.etcd.scope=pg"),
         "pgha.datasource.etcd-endpoints",
         "'10.0.0.1' each endpoint must look like http://host:port");
   }
@@ -63,7 +68,7 @@ class PghaPropertyValidationTest {
   @Test
   void connectionTimeoutBelowHikarisMinimum() {
     assertAnalysis(
-        List.of(ETCD, "pgha.datasource.scope=pg", "pgha.datasource.connection-timeout=100ms"),
+        List.of(ETCD, "pgha.etcd.scope=pg", "pgha.datasource.connection-timeout=100ms"),
         "pgha.datasource.connection-timeout",
         "'PT0.1S' must be at least 250ms");
   }
@@ -71,7 +76,7 @@ class PghaPropertyValidationTest {
   @Test
   void negativeLeaderWait() {
     assertAnalysis(
-        List.of(ETCD, "pgha.datasource.scope=pg", "pgha.datasource.leader-wait-timeout=-1s"),
+        List.of(ETCD, "pgha.etcd.scope=pg", "pgha.datasource.leader-wait-timeout=-1s"),
         "pgha.datasource.leader-wait-timeout",
         "must be zero (fail at once) or positive");
   }
@@ -81,7 +86,7 @@ class PghaPropertyValidationTest {
     assertAnalysis(
         List.of(
             ETCD,
-            "pgha.datasource.scope=pg",
+            "pgha.etcd.scope=pg",
             "pgha.datasource.maximum-pool-size=2",
             "pgha.datasource.minimum-idle=5"),
         "pgha.datasource.minimum-idle",
@@ -103,8 +108,8 @@ class PghaPropertyValidationTest {
             "pgha.datasource.enabled=false",
             "pgha.agent.enabled=true",
             "pgha.agent.name=pg1",
-            "pgha.agent.scope=pg",
-            "pgha.agent.etcd-endpoints=http://127.0.0.1:2379",
+            "pgha.etcd.scope=pg",
+            "pgha.etcd.endpoints=http://127.0.0.1:2379",
             "pgha.agent.postgres-listen=127.0.0.1:5432"),
         "pgha.agent.data-dir",
         "is required");
@@ -121,14 +126,14 @@ class PghaPropertyValidationTest {
             "pgha.agent.data-dir=/var/lib/postgresql/data",
             "pgha.agent.etcd-endpoints=http://127.0.0.1:2379",
             "pgha.agent.postgres-listen=127.0.0.1:5432"),
-        "pgha.agent.scope",
+        "pgha.datasource.scope",
         "'bad/scope' must contain only letters");
   }
 
   @Test
   void unknownReadPolicyIsReportedBySpringBootsBinder() {
     runner
-        .withPropertyValues(ETCD, "pgha.datasource.scope=pg", "pgha.datasource.read-policy=FASTEST")
+        .withPropertyValues(ETCD, "pgha.etcd.scope=pg", "pgha.datasource.read-policy=FASTEST")
         .run(
             ctx -> {
               assertThat(ctx).hasFailed();
@@ -144,7 +149,7 @@ class PghaPropertyValidationTest {
     runner
         .withPropertyValues(
             ETCD,
-            "pgha.datasource.scope=pg",
+            "pgha.etcd.scope=pg",
             "pgha.datasource.password=TopSecret-1",
             "pgha.datasource.connection-timeout=1ms")
         .run(

@@ -33,7 +33,6 @@ public final class LocalAgentMain {
     }
     PghaAgent agent =
         PghaAgent.builder(LocalPghaCluster.configOf(spec).build())
-            .postgres(LocalPghaCluster::tune)
             .listener(e -> System.out.println(formatEvent(System.nanoTime(), e)))
             .build();
     Runtime.getRuntime().addShutdownHook(new Thread(agent::stop, "pgha-agent-stop"));

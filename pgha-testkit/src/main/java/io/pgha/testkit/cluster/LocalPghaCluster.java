@@ -3,7 +3,7 @@ package io.pgha.testkit.cluster;
 import io.pgha.core.PghaAgent;
 import io.pgha.core.agent.AgentEvent;
 import io.pgha.core.config.PghaConfig;
-import io.pgha.core.postgres.PostgresConfig;
+import io.pgha.core.config.PostgresSettings;
 import io.pgha.testkit.FaultProxy;
 import io.pgha.testkit.LocalEtcd;
 import io.pgha.testkit.OsUser;
@@ -129,7 +129,6 @@ public final class LocalPghaCluster implements AutoCloseable {
       }
       agent =
           PghaAgent.builder(configure.apply(configOf(spec(this))).build())
-              .postgres(LocalPghaCluster::tune)
               .listener(e -> events.add(new TimedEvent(System.nanoTime(), e)))
               .build();
       agent.start();
@@ -745,6 +744,7 @@ public final class LocalPghaCluster implements AutoCloseable {
         .superuser("postgres", SUPERUSER_PASSWORD)
         .replicationUser("replicator", REPLICATION_PASSWORD)
         .removeDataDirectoryOnRewindFailure(true)
+        .postgres(LocalPghaCluster::tune)
         .restApiListen("127.0.0.1:" + p.getProperty("apiPort"))
         .ttl(Duration.parse(p.getProperty("ttl")))
         .loopWait(Duration.parse(p.getProperty("loopWait")))
@@ -755,8 +755,8 @@ public final class LocalPghaCluster implements AutoCloseable {
         .tags(tags);
   }
 
-  static PostgresConfig.Builder tune(PostgresConfig.Builder b) {
-    return b.runAsUser(OS_USER.needsSwitch() ? OS_USER.name() : null)
+  static void tune(PostgresSettings.Builder b) {
+    b.runAsUser(OS_USER.needsSwitch() ? OS_USER.name() : null)
         // Tests trade durability for speed on a shared disk; what pg_rewind needs stays on.
         .initdbOptions(List.of("--data-checksums", "--encoding=UTF8", "--no-sync"))
         .parameter("fsync", "off")

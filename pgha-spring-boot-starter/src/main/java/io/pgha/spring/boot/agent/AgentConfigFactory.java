@@ -4,27 +4,31 @@ import io.pgha.core.config.InvalidConfigurationException;
 import io.pgha.core.config.PghaConfig;
 import io.pgha.spring.boot.InvalidPghaPropertyException;
 import io.pgha.spring.boot.PghaDataSourceProperties;
+import io.pgha.spring.boot.PghaEtcdProperties;
+import io.pgha.spring.boot.PghaEtcdProperties.Setting;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.springframework.util.StringUtils;
 
 /**
- * Builds the agent's {@link PghaConfig} from {@code pgha.agent.*}. pgha-core checks it and names
- * its own (Patroni-style) keys; they are translated to property names for the failure analysis.
+ * Builds the agent's {@link PghaConfig} from {@code pgha.agent.*} and {@code pgha.etcd.*}.
+ * pgha-core checks it and names its own (Patroni-style) keys; they are translated to property names
+ * for the failure analysis.
  */
 final class AgentConfigFactory {
   static final String PREFIX = "pgha.agent.";
+  private static final String DS_PREFIX = "pgha.datasource.";
 
   private static final Map<String, String> KEY_TO_PROPERTY =
       Map.ofEntries(
-          Map.entry("etcd.endpoints", "etcd-endpoints"),
-          Map.entry("etcd.username", "etcd-username"),
-          Map.entry("etcd.password", "etcd-password"),
           Map.entry("postgresql.data_dir", "data-dir"),
           Map.entry("postgresql.bin_dir", "bin-dir"),
           Map.entry("postgresql.listen", "postgres-listen"),
           Map.entry("postgresql.connect_address", "postgres-connect-address"),
           Map.entry("postgresql.authentication.superuser.username", "superuser-username"),
           Map.entry("postgresql.authentication.replication.username", "replication-username"),
+          Map.entry("postgresql.run_as_user", "run-as-user"),
           Map.entry("restapi.listen", "rest-api-listen"),
           Map.entry("restapi.connect_address", "rest-api-connect-address"),
           Map.entry("loop_wait", "loop-wait"),
@@ -34,35 +38,67 @@ final class AgentConfigFactory {
 
   private AgentConfigFactory() {}
 
-  static PghaConfig create(PghaAgentProperties a, PghaDataSourceProperties ds) {
-    List<String> etcd =
-        a.getEtcdEndpoints().isEmpty() ? ds.getEtcdEndpoints() : a.getEtcdEndpoints();
+  static PghaConfig create(
+      PghaAgentProperties a, PghaEtcdProperties etcd, PghaDataSourceProperties ds) {
+    Setting<List<String>> endpoints =
+        etcd.endpoints(
+            new Setting<>(PREFIX + "etcd-endpoints", a.getEtcdEndpoints()),
+            new Setting<>(DS_PREFIX + "etcd-endpoints", ds.getEtcdEndpoints()));
+    Setting<String> scope =
+        etcd.scope(
+            new Setting<>(PREFIX + "scope", a.getScope()),
+            new Setting<>(DS_PREFIX + "scope", ds.getScope()));
+    Setting<String> namespace =
+        etcd.namespace(
+            new Setting<>(PREFIX + "namespace", a.getNamespace()),
+            new Setting<>(DS_PREFIX + "namespace", ds.getNamespace()));
+    Setting<String> user =
+        etcd.username(new Setting<>(PREFIX + "etcd-username", a.getEtcdUsername()));
+    Setting<String> password =
+        etcd.password(new Setting<>(PREFIX + "etcd-password", a.getEtcdPassword()));
+    Map<String, String> properties = new HashMap<>();
+    properties.put("etcd.endpoints", endpoints.property());
+    properties.put("etcd.username", user.property());
+    properties.put("etcd.password", password.property());
+    properties.put("etcd.cacert", "pgha.etcd.cacert");
+    properties.put("etcd.cert", "pgha.etcd.cert");
+    properties.put("etcd.key", "pgha.etcd.key");
+    properties.put("scope", scope.property());
+    properties.put("namespace", namespace.property());
     PghaConfig.Builder b =
         PghaConfig.builder()
-            .scope(a.getScope() != null ? a.getScope() : ds.getScope())
-            .namespace(a.getNamespace() != null ? a.getNamespace() : ds.getNamespace())
+            .scope(scope.value())
+            .namespace(namespace.value())
             .name(a.getName())
-            .etcdEndpoints(etcd)
+            .etcdEndpoints(endpoints.value())
+            .etcd(
+                e -> {
+                  if (user.value() != null || password.value() != null) {
+                    e.credentials(user.value(), password.value());
+                  }
+                  e.caFile(etcd.getCacert());
+                  if (etcd.getCert() != null || etcd.getKey() != null) {
+                    e.clientCertificate(etcd.getCert(), etcd.getKey());
+                  }
+                })
             .postgresDataDir(a.getDataDir())
             .postgresListen(a.getPostgresListen())
             .superuser(a.getSuperuserUsername(), a.getSuperuserPassword())
             .replicationUser(a.getReplicationUsername(), a.getReplicationPassword())
+            .postgres(
+                pg -> {
+                  pg.binDir(a.getBinDir());
+                  pg.connectAddress(a.getPostgresConnectAddress());
+                  if (StringUtils.hasText(a.getRunAsUser())) {
+                    pg.runAsUser(a.getRunAsUser());
+                  }
+                  pg.parameters(a.getParameters());
+                })
             .restApiListen(a.getRestApiListen())
+            .restApi(api -> api.connectAddress(a.getRestApiConnectAddress()))
             .tags(a.getTags())
             .preset(a.getPreset())
             .pgRpo(a.getMaximumLagOnFailover());
-    if (a.getEtcdUsername() != null) {
-      b.etcdCredentials(a.getEtcdUsername(), a.getEtcdPassword());
-    }
-    if (a.getBinDir() != null) {
-      b.postgresBinDir(a.getBinDir());
-    }
-    if (a.getPostgresConnectAddress() != null) {
-      b.postgresConnectAddress(a.getPostgresConnectAddress());
-    }
-    if (a.getRestApiConnectAddress() != null) {
-      b.restApiConnectAddress(a.getRestApiConnectAddress());
-    }
     if (a.getTtl() != null) {
       b.ttl(a.getTtl());
     }
@@ -75,11 +111,12 @@ final class AgentConfigFactory {
     try {
       return b.build();
     } catch (InvalidConfigurationException e) {
-      throw translate(e);
+      throw translate(e, properties);
     }
   }
 
-  static InvalidPghaPropertyException translate(InvalidConfigurationException e) {
+  static InvalidPghaPropertyException translate(
+      InvalidConfigurationException e, Map<String, String> properties) {
     String first = e.problems().isEmpty() ? e.getMessage() : e.problems().get(0);
     int space = first.indexOf(' ');
     String key = space < 0 ? first : first.substring(0, space);
@@ -92,7 +129,11 @@ final class AgentConfigFactory {
         rest = rest.substring(close + 2);
       }
     }
-    String property = PREFIX + KEY_TO_PROPERTY.getOrDefault(key, key.replace('_', '-'));
+    String property =
+        key.startsWith("postgresql.parameters")
+            ? PREFIX + key.substring("postgresql.".length())
+            : properties.getOrDefault(
+                key, PREFIX + KEY_TO_PROPERTY.getOrDefault(key, key.replace('_', '-')));
     if (e.problems().size() > 1) {
       rest += " (and " + (e.problems().size() - 1) + " more: " + e.getMessage() + ")";
     }

@@ -4,6 +4,7 @@ import io.pgha.core.PghaAgent;
 import io.pgha.core.agent.AgentListener;
 import io.pgha.core.config.PghaConfig;
 import io.pgha.spring.boot.PghaDataSourceProperties;
+import io.pgha.spring.boot.PghaEtcdProperties;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -11,7 +12,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
-import org.springframework.util.StringUtils;
 
 /**
  * The embedded HA agent, when {@code pgha.agent.enabled=true} and pgha-core is on the class path.
@@ -20,31 +20,25 @@ import org.springframework.util.StringUtils;
 @AutoConfiguration(beforeName = "io.pgha.spring.boot.autoconfigure.PghaDataSourceAutoConfiguration")
 @ConditionalOnClass(PghaAgent.class)
 @ConditionalOnProperty(prefix = "pgha.agent", name = "enabled", havingValue = "true")
-@EnableConfigurationProperties({PghaAgentProperties.class, PghaDataSourceProperties.class})
+@EnableConfigurationProperties({
+  PghaAgentProperties.class,
+  PghaEtcdProperties.class,
+  PghaDataSourceProperties.class
+})
 public class PghaAgentAutoConfiguration {
 
   @Bean
   @ConditionalOnMissingBean
   public PghaConfig pghaAgentConfig(
-      PghaAgentProperties agent, PghaDataSourceProperties dataSource) {
-    return AgentConfigFactory.create(agent, dataSource);
+      PghaAgentProperties agent, PghaEtcdProperties etcd, PghaDataSourceProperties dataSource) {
+    return AgentConfigFactory.create(agent, etcd, dataSource);
   }
 
   /** Built, not started: {@link PghaAgentLifecycle} starts it. */
   @Bean
   @ConditionalOnMissingBean
-  public PghaAgent pghaAgent(
-      PghaConfig config, PghaAgentProperties properties, ObjectProvider<AgentListener> listeners) {
-    PghaAgent.Builder b =
-        PghaAgent.builder(config)
-            .postgres(
-                pg -> {
-                  if (StringUtils.hasText(properties.getRunAsUser())) {
-                    pg.runAsUser(properties.getRunAsUser());
-                  }
-                  properties.getParameters().forEach(pg::parameter);
-                  return pg;
-                });
+  public PghaAgent pghaAgent(PghaConfig config, ObjectProvider<AgentListener> listeners) {
+    PghaAgent.Builder b = PghaAgent.builder(config);
     listeners.orderedStream().forEach(b::listener);
     return b.build();
   }

@@ -8,12 +8,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.DeprecatedConfigurationProperty;
 
 /**
  * The embedded HA agent ({@code pgha.agent.*}): a {@link io.pgha.core.PghaAgent} managing this
  * host's PostgreSQL, started and stopped with the application context. The keys mirror pgha's
- * (Patroni's) configuration; the cluster's scope, namespace and etcd endpoints default to the
- * DataSource's.
+ * (Patroni's) configuration; etcd, the cluster's scope and namespace are {@code pgha.etcd.*},
+ * shared with the DataSource ({@link io.pgha.spring.boot.PghaEtcdProperties}).
  */
 @ConfigurationProperties(prefix = "pgha.agent")
 public class PghaAgentProperties {
@@ -27,19 +28,19 @@ public class PghaAgentProperties {
   /** This member's name, unique in the cluster; required. */
   private String name;
 
-  /** The cluster name; defaults to pgha.datasource.scope. */
+  /** Deprecated: use pgha.etcd.scope, which the DataSource shares. */
   private String scope;
 
-  /** The etcd namespace; defaults to pgha.datasource.namespace. */
+  /** Deprecated: use pgha.etcd.namespace, which the DataSource shares. */
   private String namespace;
 
-  /** etcd endpoints like http://10.0.0.1:2379; default to pgha.datasource.etcd-endpoints. */
+  /** Deprecated: use pgha.etcd.endpoints, which the DataSource shares. */
   private List<String> etcdEndpoints = new ArrayList<>();
 
-  /** etcd user, when etcd authentication is on. */
+  /** Deprecated: use pgha.etcd.username. */
   private String etcdUsername;
 
-  /** etcd password; never logged. */
+  /** Deprecated: use pgha.etcd.password. */
   private String etcdPassword;
 
   /** PostgreSQL's data directory (absolute); required. */
@@ -120,6 +121,7 @@ public class PghaAgentProperties {
     this.name = name;
   }
 
+  @DeprecatedConfigurationProperty(replacement = "pgha.etcd.scope", since = "0.1.0")
   public String getScope() {
     return scope;
   }
@@ -128,6 +130,7 @@ public class PghaAgentProperties {
     this.scope = scope;
   }
 
+  @DeprecatedConfigurationProperty(replacement = "pgha.etcd.namespace", since = "0.1.0")
   public String getNamespace() {
     return namespace;
   }
@@ -136,6 +139,7 @@ public class PghaAgentProperties {
     this.namespace = namespace;
   }
 
+  @DeprecatedConfigurationProperty(replacement = "pgha.etcd.endpoints", since = "0.1.0")
   public List<String> getEtcdEndpoints() {
     return etcdEndpoints;
   }
@@ -144,6 +148,7 @@ public class PghaAgentProperties {
     this.etcdEndpoints = etcdEndpoints;
   }
 
+  @DeprecatedConfigurationProperty(replacement = "pgha.etcd.username", since = "0.1.0")
   public String getEtcdUsername() {
     return etcdUsername;
   }
@@ -152,6 +157,7 @@ public class PghaAgentProperties {
     this.etcdUsername = etcdUsername;
   }
 
+  @DeprecatedConfigurationProperty(replacement = "pgha.etcd.password", since = "0.1.0")
   public String getEtcdPassword() {
     return etcdPassword;
   }

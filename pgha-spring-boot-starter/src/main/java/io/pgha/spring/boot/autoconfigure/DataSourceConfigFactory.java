@@ -5,60 +5,83 @@ import io.pgha.jdbc.PghaMetrics;
 import io.pgha.spring.boot.InvalidPghaPropertyException;
 import io.pgha.spring.boot.PghaDataSourceConfigCustomizer;
 import io.pgha.spring.boot.PghaDataSourceProperties;
+import io.pgha.spring.boot.PghaEtcdProperties;
+import io.pgha.spring.boot.PghaEtcdProperties.Setting;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Turns {@code pgha.datasource.*} into a checked {@link PghaDataSourceConfig}. pgha-jdbc's builder
- * does the checking; its messages name builder keys, which are translated here to property names so
- * that the failure analysis points at the line to fix in {@code application.properties}.
+ * Turns {@code pgha.datasource.*} and {@code pgha.etcd.*} into a checked {@link
+ * PghaDataSourceConfig}. pgha-jdbc's builder does the checking; its messages name builder keys,
+ * which are translated here to property names so that the failure analysis points at the line to
+ * fix in {@code application.properties}.
  */
 final class DataSourceConfigFactory {
   static final String PREFIX = "pgha.datasource.";
 
   private static final Pattern BUILDER_MESSAGE = Pattern.compile("pgha: (\\w+) \\((.*?)\\) (.*)");
-  private static final Map<String, String> BUILDER_KEY_TO_PROPERTY =
-      Map.of("etcd", "etcd-endpoints", "httpApi", "http-api-urls");
 
   private DataSourceConfigFactory() {}
 
   static PghaDataSourceConfig create(
-      PghaDataSourceProperties p, PghaMetrics metrics, List<PghaDataSourceConfigCustomizer> all) {
+      PghaDataSourceProperties p,
+      PghaEtcdProperties etcd,
+      PghaMetrics metrics,
+      List<PghaDataSourceConfigCustomizer> all) {
     PghaDataSourceConfig.Builder b = PghaDataSourceConfig.builder();
+    Setting<List<String>> endpoints =
+        etcd.endpoints(new Setting<>(PREFIX + "etcd-endpoints", p.getEtcdEndpoints()));
+    Setting<String> scope = etcd.scope(new Setting<>(PREFIX + "scope", p.getScope()));
+    Setting<String> namespace =
+        etcd.namespace(new Setting<>(PREFIX + "namespace", p.getNamespace()));
     List<String> sources = new ArrayList<>();
-    if (!p.getEtcdEndpoints().isEmpty()) {
-      sources.add("etcd-endpoints");
+    if (!endpoints.value().isEmpty()) {
+      sources.add(endpoints.property());
     }
     if (!p.getHttpApiUrls().isEmpty()) {
-      sources.add("http-api-urls");
+      sources.add(PREFIX + "http-api-urls");
     }
     if (!p.getStaticHosts().isEmpty()) {
-      sources.add("static-hosts");
+      sources.add(PREFIX + "static-hosts");
     }
     if (sources.size() > 1) {
       throw new InvalidPghaPropertyException(
-          PREFIX + sources.get(1),
-          String.valueOf(sources.stream().map(s -> PREFIX + s).toList()),
+          sources.get(1),
+          String.valueOf(sources),
           "conflicts with "
-              + PREFIX
               + sources.get(0)
-              + ": set exactly one topology source (etcd-endpoints with scope, http-api-urls or"
-              + " static-hosts)",
+              + ": set exactly one topology source (pgha.etcd.endpoints with pgha.etcd.scope,"
+              + " http-api-urls or static-hosts)",
           null);
     }
-    if (!p.getEtcdEndpoints().isEmpty()) {
-      b.etcd(p.getEtcdEndpoints());
+    if (!endpoints.value().isEmpty()) {
+      Optional<String> unsupported = etcd.credentialOrTlsProperty();
+      if (unsupported.isPresent()) {
+        throw new InvalidPghaPropertyException(
+            unsupported.get(),
+            "(set)",
+            "is not supported by the DataSource's etcd watch yet (only the agent uses etcd"
+                + " credentials and TLS):"
+                + " point the DataSource at the agents with "
+                + PREFIX
+                + "http-api-urls, or set "
+                + PREFIX
+                + "enabled=false",
+            null);
+      }
+      b.etcd(endpoints.value());
     } else if (!p.getHttpApiUrls().isEmpty()) {
       b.httpApi(p.getHttpApiUrls());
     } else if (!p.getStaticHosts().isEmpty()) {
       b.staticHosts(p.getStaticHosts());
     }
-    b.namespace(p.getNamespace())
-        .scope(p.getScope())
+    b.namespace(namespace.value())
+        .scope(scope.value())
         .pollInterval(p.getPollInterval())
         .database(p.getDatabase())
         .username(p.getUsername())
@@ -84,21 +107,23 @@ final class DataSourceConfigFactory {
       all.forEach(c -> c.customize(b));
       return b.build();
     } catch (IllegalArgumentException e) {
-      throw translate(e, sources.isEmpty());
+      Map<String, String> keys =
+          Map.of(
+              "etcd", endpoints.property(),
+              "scope", scope.property(),
+              "namespace", namespace.property(),
+              "httpApi", PREFIX + "http-api-urls");
+      throw translate(e, sources.isEmpty(), keys);
     }
   }
 
   private static InvalidPghaPropertyException translate(
-      IllegalArgumentException e, boolean noSourceProperty) {
+      IllegalArgumentException e, boolean noSourceProperty, Map<String, String> keys) {
     if (noSourceProperty && e.getMessage() != null && e.getMessage().startsWith("no topology")) {
       return new InvalidPghaPropertyException(
-          PREFIX + "etcd-endpoints",
+          "pgha.etcd.endpoints",
           "(not set)",
-          "is required: set "
-              + PREFIX
-              + "etcd-endpoints (with "
-              + PREFIX
-              + "scope), "
+          "is required: set pgha.etcd.endpoints (with pgha.etcd.scope), "
               + PREFIX
               + "http-api-urls or "
               + PREFIX
@@ -112,8 +137,8 @@ final class DataSourceConfigFactory {
       return new InvalidPghaPropertyException(PREFIX + "*", "?", e.getMessage(), e);
     }
     String key = m.group(1);
-    String property = BUILDER_KEY_TO_PROPERTY.getOrDefault(key, kebab(key));
-    return new InvalidPghaPropertyException(PREFIX + property, m.group(2), m.group(3), e);
+    String property = keys.getOrDefault(key, PREFIX + kebab(key));
+    return new InvalidPghaPropertyException(property, m.group(2), m.group(3), e);
   }
 
   static String kebab(String camel) {

@@ -6,6 +6,7 @@ import io.pgha.jdbc.TopologyAwareDataSource;
 import io.pgha.spring.boot.LeaderChangeHistory;
 import io.pgha.spring.boot.PghaDataSourceConfigCustomizer;
 import io.pgha.spring.boot.PghaDataSourceProperties;
+import io.pgha.spring.boot.PghaEtcdProperties;
 import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
@@ -18,9 +19,9 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 
 /**
- * The topology-aware {@link DataSource} from {@code pgha.datasource.*}: writes go to the leader,
- * {@code @Transactional(readOnly = true)} work to replicas. It runs before Spring Boot's own
- * DataSource auto-configuration, which then backs off.
+ * The topology-aware {@link DataSource} from {@code pgha.datasource.*} and {@code pgha.etcd.*}:
+ * writes go to the leader, {@code @Transactional(readOnly = true)} work to replicas. It runs before
+ * Spring Boot's own DataSource auto-configuration, which then backs off.
  *
  * <p>No {@code LazyConnectionDataSourceProxy} is needed: a pgha connection binds to a server on its
  * first statement, so the {@code setReadOnly(true)} Spring's transaction manager calls when a
@@ -34,7 +35,7 @@ import org.springframework.context.annotation.Bean;
     name = "enabled",
     havingValue = "true",
     matchIfMissing = true)
-@EnableConfigurationProperties(PghaDataSourceProperties.class)
+@EnableConfigurationProperties({PghaDataSourceProperties.class, PghaEtcdProperties.class})
 public class PghaDataSourceAutoConfiguration {
 
   /** Records the last leader changes for the actuator endpoint; cheap, always present. */
@@ -49,13 +50,14 @@ public class PghaDataSourceAutoConfiguration {
   @ConditionalOnMissingBean
   public PghaDataSourceConfig pghaDataSourceConfig(
       PghaDataSourceProperties properties,
+      PghaEtcdProperties etcd,
       ObjectProvider<PghaMetrics> metrics,
       ObjectProvider<PghaDataSourceConfigCustomizer> customizers) {
     List<PghaMetrics> listeners = new ArrayList<>(metrics.orderedStream().toList());
     PghaMetrics combined =
         listeners.size() == 1 ? listeners.get(0) : new CompositePghaMetrics(listeners);
     return DataSourceConfigFactory.create(
-        properties, combined, customizers.orderedStream().toList());
+        properties, etcd, combined, customizers.orderedStream().toList());
   }
 
   /**

@@ -78,8 +78,8 @@ class PghaSpringBootClusterTest {
                 Map.ofEntries(
                     Map.entry("server.port", "0"),
                     Map.entry("spring.main.banner-mode", "off"),
-                    Map.entry("pgha.datasource.etcd-endpoints", cluster.etcdEndpoints().get(0)),
-                    Map.entry("pgha.datasource.scope", cluster.scope()),
+                    Map.entry("pgha.etcd.endpoints", cluster.etcdEndpoints().get(0)),
+                    Map.entry("pgha.etcd.scope", cluster.scope()),
                     Map.entry("pgha.datasource.username", "postgres"),
                     Map.entry("pgha.datasource.password", LocalPghaCluster.superuserPassword()),
                     Map.entry("pgha.datasource.leader-wait-timeout", "60s"),
