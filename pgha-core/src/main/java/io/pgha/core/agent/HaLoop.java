@@ -18,6 +18,7 @@ import io.pgha.core.ha.PeerPositions;
 import io.pgha.core.postgres.Lsn;
 import io.pgha.core.postgres.PostgresController;
 import io.pgha.core.postgres.PostgresStatus;
+import io.pgha.core.postgres.ReplicationTimeouts;
 import io.pgha.core.postgres.StoredState;
 import java.time.Duration;
 import java.time.Instant;
@@ -175,6 +176,7 @@ final class HaLoop implements AutoCloseable {
     lastView = view;
     DynamicConfig config = effectiveConfig(view);
     followTtl(config);
+    postgres.setReplicationTimeouts(ReplicationTimeouts.of(config.retryTimeoutDuration()));
 
     PostgresStatus status = postgres.probe();
     LocalState local = observe(status, readAt, config);

@@ -1192,6 +1192,36 @@ public final class PostgresController implements AutoCloseable {
     }
   }
 
+  /**
+   * Sets how long replication connections may stay silent (from the HA timings) and reloads when
+   * running and the bounds changed; does nothing when they did not. Never throws: when the files
+   * cannot be written or the server not reloaded, the old bounds stay and the next call tries
+   * again.
+   */
+  public synchronized void setReplicationTimeouts(ReplicationTimeouts timeouts) {
+    if (timeouts.equals(files.replicationTimeouts())) {
+      return;
+    }
+    ReplicationTimeouts before = files.replicationTimeouts();
+    files.replicationTimeouts(timeouts);
+    try {
+      if (isRunning()) {
+        reload();
+      } else if (dataDir.isInitialized()) {
+        writeFiles();
+      }
+    } catch (PostgresControlException e) {
+      // Asked again next cycle; the caller (the HA loop) must not stop over it.
+      files.replicationTimeouts(before);
+      LOG.warn("{}: cannot apply the replication timeouts yet: {}", config.name(), e.getMessage());
+      return;
+    }
+    LOG.info(
+        "{}: replication connections give up after {} of silence",
+        config.name(),
+        timeouts.silence());
+  }
+
   /** The synchronous standbys last set. */
   public SynchronousStandbys synchronousStandbys() {
     return synchronousStandbys;
