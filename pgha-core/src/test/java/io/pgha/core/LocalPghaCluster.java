@@ -5,6 +5,7 @@ import io.pgha.core.config.PghaConfig;
 import io.pgha.core.postgres.PostgresConfig;
 import io.pgha.testkit.FaultProxy;
 import io.pgha.testkit.LocalEtcd;
+import io.pgha.testkit.NetworkBlackhole;
 import io.pgha.testkit.OsUser;
 import io.pgha.testkit.ProcessTracker;
 import io.pgha.testkit.Testkit;
@@ -75,6 +76,9 @@ public final class LocalPghaCluster implements AutoCloseable {
 
     private TrackedProcess trackedChild;
     private int apiPort;
+
+    /** Set by {@link #blackholeHost()}, cleared by {@link #heal()}. */
+    private NetworkBlackhole blackhole;
 
     /** Changes this member's configuration, for agents started from now on. */
     UnaryOperator<PghaConfig.Builder> configure = UnaryOperator.identity();
@@ -274,6 +278,41 @@ public final class LocalPghaCluster implements AutoCloseable {
     /** Heals every path of this member to etcd. */
     public void healEtcd() {
       etcdProxies.forEach(FaultProxy::heal);
+    }
+
+    /**
+     * A host whose network black-holes ({@link NetworkBlackhole}): the agent's JVM and its
+     * PostgreSQL run on, but every packet they send and every packet sent to them (PostgreSQL, the
+     * API, their open connections, etcd included) is dropped, and no connection is reset. Only for
+     * agents in JVMs of their own. Undo with {@link #heal()}; {@link LocalPghaCluster#close()} and
+     * JVM exit heal what is still cut.
+     *
+     * @throws IllegalStateException when this machine cannot (no iptables, no net_cls controller),
+     *     saying why
+     */
+    public synchronized void blackholeHost() {
+      requireOwnJvm();
+      if (blackhole != null) {
+        return;
+      }
+      NetworkBlackhole.Result probe = NetworkBlackhole.probe();
+      NetworkBlackhole cut =
+          probe
+              .blackhole()
+              .orElseThrow(
+                  () -> new IllegalStateException(name + ": " + probe.unavailableReason()));
+      List<Long> pids = new ArrayList<>(List.of(child.pid()));
+      postmasterPid().ifPresent(pids::add);
+      cut.cut(pids, List.of(pgPort, apiPort));
+      blackhole = cut;
+    }
+
+    /** Ends {@link #blackholeHost()}: every rule removed. Does nothing when not cut. */
+    public synchronized void heal() {
+      if (blackhole != null) {
+        blackhole.heal();
+        blackhole = null;
+      }
     }
 
     /** kill -9 of the postmaster and its backends (the kit freezes it first, so none escapes). */
@@ -688,6 +727,7 @@ public final class LocalPghaCluster implements AutoCloseable {
 
   @Override
   public void close() {
+    nodes.values().forEach(Node::heal);
     // Replicas first: stopping the leader first would only hand leadership from one to the next.
     List<Node> order = new ArrayList<>(nodes.values());
     order.sort((a, b) -> Boolean.compare(a.isWritablePrimary(), b.isWritablePrimary()));
