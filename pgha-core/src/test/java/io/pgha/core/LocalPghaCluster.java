@@ -66,6 +66,9 @@ public final class LocalPghaCluster implements AutoCloseable {
     /** Every event of this member's agents, with the {@link System#nanoTime()} it was heard at. */
     final List<TimedEvent> events = new CopyOnWriteArrayList<>();
 
+    /** Set by {@link #blackholeHost()}, cleared by {@link #heal()}. */
+    private NetworkBlackhole blackhole;
+
     /** The member's tags (Patroni's names), applied to agents started from now on. */
     final Map<String, String> tags = new LinkedHashMap<>();
 
@@ -76,9 +79,6 @@ public final class LocalPghaCluster implements AutoCloseable {
 
     private TrackedProcess trackedChild;
     private int apiPort;
-
-    /** Set by {@link #blackholeHost()}, cleared by {@link #heal()}. */
-    private NetworkBlackhole blackhole;
 
     /** Changes this member's configuration, for agents started from now on. */
     UnaryOperator<PghaConfig.Builder> configure = UnaryOperator.identity();
@@ -727,12 +727,12 @@ public final class LocalPghaCluster implements AutoCloseable {
 
   @Override
   public void close() {
-    nodes.values().forEach(Node::heal);
     // Replicas first: stopping the leader first would only hand leadership from one to the next.
     List<Node> order = new ArrayList<>(nodes.values());
     order.sort((a, b) -> Boolean.compare(a.isWritablePrimary(), b.isWritablePrimary()));
     for (Node node : order) {
       try {
+        node.heal(); // a black-holed agent could not hand over
         node.stop();
       } catch (RuntimeException e) {
         // fall through to the kill below
