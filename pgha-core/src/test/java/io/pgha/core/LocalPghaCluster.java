@@ -80,6 +80,12 @@ public final class LocalPghaCluster implements AutoCloseable {
     private TrackedProcess trackedChild;
     private int apiPort;
 
+    /** Set by {@link #freezeHost()}, cleared by {@link #thaw()}. */
+    private boolean frozen;
+
+    /** The postmaster {@link #freezeHost()} froze last. */
+    private TrackedProcess frozenPostmaster;
+
     /** Changes this member's configuration, for agents started from now on. */
     UnaryOperator<PghaConfig.Builder> configure = UnaryOperator.identity();
 
@@ -165,8 +171,9 @@ public final class LocalPghaCluster implements AutoCloseable {
       }
     }
 
-    /** Clean stop: hands leadership over. */
+    /** Clean stop: hands leadership over (a frozen host is thawed first). */
     public void stop() {
+      thaw();
       if (agent != null) {
         agent.stop();
         agent = null;
@@ -219,6 +226,9 @@ public final class LocalPghaCluster implements AutoCloseable {
         child = null;
       }
       killPostmaster();
+      synchronized (this) {
+        frozen = false; // SIGKILL ends stopped processes too
+      }
     }
 
     /** The PID of the agent's own JVM, if agents run in JVMs of their own and this one runs. */
@@ -240,6 +250,56 @@ public final class LocalPghaCluster implements AutoCloseable {
     public void resumeAgent() {
       requireOwnJvm();
       signal("CONT");
+    }
+
+    /**
+     * A hung host: {@code kill -STOP} of the agent's JVM, then of its postmaster and every backend.
+     * Sockets stay open and nothing answers; the leader key stays until its lease expires. Only for
+     * agents in JVMs of their own ({@link #agentsInOwnJvm}). Undo with {@link #thaw()}; {@link
+     * LocalPghaCluster#close()} thaws what is still frozen.
+     */
+    public synchronized void freezeHost() {
+      requireOwnJvm();
+      // The agent first: it must not see its PostgreSQL stop answering and act on it.
+      trackedChild.pause();
+      frozen = true;
+      Optional<Long> pid =
+          postmasterPid()
+              .filter(p -> ProcessHandle.of(p).map(ProcessHandle::isAlive).orElse(false));
+      if (pid.isPresent()) {
+        try {
+          if (frozenPostmaster == null || frozenPostmaster.pid() != pid.get()) {
+            frozenPostmaster =
+                ProcessTracker.adopt(
+                    name + "-postmaster", pid.get(), dataDir.resolveSibling("data.log"));
+          }
+          frozenPostmaster.pause();
+        } catch (IllegalArgumentException e) {
+          // it exited in between: nothing left to freeze
+        }
+      }
+    }
+
+    /**
+     * {@code kill -CONT} of the postmaster with its backends and of the agent's JVM, undoing {@link
+     * #freezeHost()}. Does nothing when nothing is frozen; safe to call twice.
+     */
+    public synchronized void thaw() {
+      if (!frozen) {
+        return;
+      }
+      if (frozenPostmaster != null) {
+        frozenPostmaster.resume();
+      }
+      if (trackedChild != null) {
+        trackedChild.resume();
+      }
+      frozen = false;
+    }
+
+    /** Whether {@link #freezeHost()} froze this member and {@link #thaw()} did not undo it yet. */
+    public synchronized boolean isFrozen() {
+      return frozen;
     }
 
     private void requireOwnJvm() {
@@ -729,6 +789,14 @@ public final class LocalPghaCluster implements AutoCloseable {
   public void close() {
     // Replicas first: stopping the leader first would only hand leadership from one to the next.
     List<Node> order = new ArrayList<>(nodes.values());
+    // A frozen member would hang the probe below, its own clean stop and a peer's hand-over.
+    for (Node node : order) {
+      try {
+        node.thaw();
+      } catch (RuntimeException e) {
+        // the stop and kill below still end it
+      }
+    }
     order.sort((a, b) -> Boolean.compare(a.isWritablePrimary(), b.isWritablePrimary()));
     for (Node node : order) {
       try {

@@ -58,6 +58,9 @@ public final class LocalPatroni implements AutoCloseable {
   private volatile ManagedProcess process;
   private TrackedProcess trackedPostmaster;
 
+  /** Set by {@link #freezeHost()}, cleared by {@link #thaw()} (and by a kill). */
+  private boolean frozen;
+
   private LocalPatroni(Builder b) {
     this.scope = b.scope;
     this.name = b.name;
@@ -112,6 +115,7 @@ public final class LocalPatroni implements AutoCloseable {
 
   /** Stops Patroni with SIGTERM (it stops PostgreSQL and releases the leader key) and waits. */
   public synchronized void stop() {
+    thaw();
     ManagedProcess current = process;
     if (current == null) {
       return;
@@ -134,7 +138,55 @@ public final class LocalPatroni implements AutoCloseable {
     }
     killPostmaster();
     process = null;
+    frozen = false; // SIGKILL ends stopped processes too
     LOG.info("patroni {} and its postmaster killed (SIGKILL)", name);
+  }
+
+  /**
+   * Simulates a hung host: SIGSTOP to Patroni with everything it forked, then to its postmaster and
+   * every backend. Sockets stay open and nothing answers; the leader key stays in etcd until its
+   * TTL runs out. Undo with {@link #thaw()}; {@link #stop()}, {@link #close()} and a cluster's
+   * close thaw a frozen node first.
+   *
+   * @throws IllegalStateException when Patroni does not run
+   */
+  public synchronized void freezeHost() {
+    ManagedProcess current = process;
+    if (current == null || !current.isAlive()) {
+      throw new IllegalStateException("patroni " + name + " does not run");
+    }
+    // Patroni first: it must not see its PostgreSQL stop answering and act on it.
+    current.pause();
+    frozen = true;
+    trackPostmaster();
+    if (trackedPostmaster != null && trackedPostmaster.isAlive()) {
+      trackedPostmaster.pause();
+    }
+    LOG.info("patroni {} and its postmaster frozen (SIGSTOP)", name);
+  }
+
+  /**
+   * SIGCONT to the postmaster with its backends and to Patroni, undoing {@link #freezeHost()}. Does
+   * nothing when nothing is frozen; safe to call twice.
+   */
+  public synchronized void thaw() {
+    if (!frozen) {
+      return;
+    }
+    if (trackedPostmaster != null) {
+      trackedPostmaster.resume();
+    }
+    ManagedProcess current = process;
+    if (current != null && current.isAlive()) {
+      current.resume();
+    }
+    frozen = false;
+    LOG.info("patroni {} and its postmaster thawed (SIGCONT)", name);
+  }
+
+  /** Whether {@link #freezeHost()} froze this node and {@link #thaw()} did not undo it yet. */
+  public synchronized boolean isFrozen() {
+    return frozen;
   }
 
   /** Stops the node; keeps the work directory for diagnosis. */

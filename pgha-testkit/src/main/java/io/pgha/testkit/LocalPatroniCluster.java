@@ -223,6 +223,14 @@ public final class LocalPatroniCluster implements AutoCloseable {
   /** Stops every node (replicas first, so the leader does not fail over to a stopping one). */
   @Override
   public void close() {
+    // A frozen node would hang the leader lookup below and its peers' clean stops.
+    for (LocalPatroni n : nodes) {
+      try {
+        n.thaw();
+      } catch (RuntimeException e) {
+        // its close below still kills it
+      }
+    }
     List<LocalPatroni> order = new ArrayList<>(nodes);
     Optional<LocalPatroni> leader = Optional.empty();
     try {
