@@ -148,6 +148,33 @@ final class Nemesis {
         r.killHost();
         heal = r::start;
       }
+      case PRIMARY_HOST_FREEZE -> {
+        Node p = primary.get();
+        victim = p.name;
+        note = "agent pid " + p.agentPid().map(String::valueOf).orElse("?");
+        p.freezeHost();
+        heal = p::thaw;
+      }
+      case REPLICA_FREEZE -> {
+        List<Node> replicas = sorted(cluster.othersThan(primary.get()));
+        Node r = replicas.get(pick % replicas.size());
+        victim = r.name;
+        r.freezeHost();
+        heal = r::thaw;
+      }
+      case PRIMARY_HOST_BLACKHOLE -> {
+        Node p = primary.get();
+        victim = p.name;
+        try {
+          p.blackholeHost();
+        } catch (IllegalStateException e) {
+          // Recorded, not left out of the schedule: a seed means the same faults everywhere.
+          history.add(
+              new NemesisOp(fault, victim, start, start, converge(), "skipped: " + e.getMessage()));
+          return;
+        }
+        heal = p::heal;
+      }
       case SWITCHOVER -> {
         Node p = primary.get();
         victim = p.name;
@@ -185,7 +212,7 @@ final class Nemesis {
       LOG.warn("nemesis: healing {} on {} failed", fault, victim, e);
     }
     long converged = converge();
-    if (fault == Fault.PRIMARY_AGENT_SIGSTOP) {
+    if (fault == Fault.PRIMARY_AGENT_SIGSTOP || fault == Fault.PRIMARY_HOST_FREEZE) {
       note = note + "; after SIGCONT: " + eventsSince(primary.get(), healAt);
     }
     LOG.info(
