@@ -20,9 +20,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The demo's cluster, client, live view and web page, and the scripted scenario that runs on them:
- * steady load, host failure of the leader, failover, rejoin of the old leader as a replica, planned
- * switchover, summary. {@link LocalClusterDemo} runs it from the command line; the smoke test runs
- * it in a short form.
+ * steady load, host failure of the leader, failover, rejoin of the old leader as a replica, a
+ * frozen (hung) leader host, failover, thaw, planned switchover, summary. {@link LocalClusterDemo}
+ * runs it from the command line; the smoke test runs it in a short form.
  */
 final class Demo implements AutoCloseable {
   static final Duration TTL = Duration.ofSeconds(5);
@@ -36,6 +36,7 @@ final class Demo implements AutoCloseable {
   private final PrintStream out;
   private DemoWebServer web;
   private LocalPghaCluster cluster;
+  private AgentEventTail agentEvents;
   private TopologyAwareDataSource ds;
   private ClientWorkload workload;
   private volatile LiveView view;
@@ -51,10 +52,12 @@ final class Demo implements AutoCloseable {
     web = DemoWebServer.start(options.port(), this::snapshot);
     say("web page: %s (topology, roles, lag and a timeline of the client's traffic)", web.url());
     say(
-        "starting etcd and three PostgreSQL members, each managed by a pgha agent embedded in this"
-            + " JVM (ttl %ds, loop_wait %ds, asynchronous replication)...",
+        "starting etcd and three PostgreSQL members, each managed by a pgha agent in a JVM of its"
+            + " own (ttl %ds, loop_wait %ds, asynchronous replication)...",
         TTL.toSeconds(), LOOP_WAIT.toSeconds());
-    cluster = new LocalPghaCluster(3, TTL, LOOP_WAIT, RETRY_TIMEOUT);
+    // Agents in JVMs of their own: a frozen host must not freeze this JVM's client.
+    cluster = new LocalPghaCluster(3, TTL, LOOP_WAIT, RETRY_TIMEOUT).agentsInOwnJvm(true);
+    agentEvents = AgentEventTail.start(cluster);
     cluster.startAll();
     Node primary = cluster.awaitHealthy(Duration.ofSeconds(180));
     say("cluster is up: %s leads, the others stream from it", primary);
@@ -102,6 +105,10 @@ final class Demo implements AutoCloseable {
     double readPause = workload.longestReadGapSeconds();
     Rejoin rejoin = bringBack(failover);
     sleepSeconds(options.pace().observeSeconds());
+    Failover freeze = freezeLeaderHost();
+    sleepSeconds(options.pace().observeSeconds());
+    Rejoin thawed = thaw(freeze);
+    sleepSeconds(options.pace().observeSeconds());
     Switchover switchover = switchOver(rejoin.rejoined() ? failover.old() : null);
     sleepSeconds(options.pace().observeSeconds());
 
@@ -121,6 +128,11 @@ final class Demo implements AutoCloseable {
             readPause,
             rejoin.rejoined(),
             rejoin.follows(),
+            freeze.old().name,
+            freeze.next().name,
+            freeze.unavailableSeconds(),
+            freeze.failedWrites(),
+            thawed.rejoined(),
             switchover.from().name,
             switchover.to().name,
             (switchover.after() == null ? switchover.from() : switchover.after()).name,
@@ -169,6 +181,80 @@ final class Demo implements AutoCloseable {
         f.failedWrites(),
         f.readsServed());
     return f;
+  }
+
+  /**
+   * A hung host of the leader: its agent, its postmaster and every backend stopped (SIGSTOP). Its
+   * sockets stay open and nothing answers; unlike a kill, nothing tells the client or the replicas
+   * that it is gone.
+   */
+  private Failover freezeLeaderHost() {
+    Node old = cluster.awaitHealthy(CONVERGE);
+    view.phase("frozen leader host");
+    workload.mark(old.pgPort);
+    long errorsBefore = workload.counters().writeErrors();
+    view.event(
+        "fault",
+        "freezing the leader's host: %s's agent, its PostgreSQL and every backend, kill -STOP"
+            + " (a hung host: nothing is reset)",
+        old);
+    old.freezeHost();
+    long frozen = System.nanoTime();
+    Node next = awaitNewPrimaryAmong(cluster.othersThan(old), CONVERGE);
+    view.phase("failover");
+    view.event(
+        "failover",
+        "%s was promoted %.1f s after %s froze (its leader key expired)",
+        next,
+        (System.nanoTime() - frozen) / 1e9,
+        old);
+    await(() -> workload.window().writesResumed(), Duration.ofSeconds(60), "writes to resume");
+    ClientWorkload.Window w = workload.window();
+    Failover f =
+        new Failover(
+            old,
+            next,
+            w.unavailableSeconds(),
+            workload.counters().writeErrors() - errorsBefore,
+            w.readsUntilFirstAck());
+    view.event(
+        "failover",
+        "writes resumed on %s: %.2f s without an acknowledged write (RTO); %d writes failed",
+        next,
+        f.unavailableSeconds(),
+        f.failedWrites());
+    return f;
+  }
+
+  /** Thaws the frozen old leader: its agent finds it lost the key, demotes and follows. */
+  private Rejoin thaw(Failover freeze) {
+    Node old = freeze.old();
+    view.phase("thaw");
+    view.event("rejoin", "thawing %s (kill -CONT): its agent finds another leader", old);
+    old.thaw();
+    if (!waitFor(old::isStreamingReplica, CONVERGE)) {
+      view.event("rejoin", "%s did not stream within %d s", old, CONVERGE.toSeconds());
+      return new Rejoin(false, null);
+    }
+    String follows = upstreamOf(old);
+    view.event("rejoin", "%s is back as a replica streaming from %s", old, follows);
+    return new Rejoin(true, follows);
+  }
+
+  /**
+   * Waits for a writable primary among {@code candidates} only: asking a frozen member costs a
+   * timeout each time.
+   */
+  private Node awaitNewPrimaryAmong(List<Node> candidates, Duration timeout) {
+    Node[] found = new Node[1];
+    await(
+        () -> {
+          found[0] = candidates.stream().filter(Node::isWritablePrimary).findFirst().orElse(null);
+          return found[0] != null;
+        },
+        timeout,
+        "a new primary");
+    return found[0];
   }
 
   /** Starts the old leader's agent again: it rewinds its data and follows the new leader. */
@@ -380,6 +466,9 @@ final class Demo implements AutoCloseable {
     }
     closed = true;
     stopClientAndPage();
+    if (agentEvents != null) {
+      agentEvents.close();
+    }
     if (cluster != null) {
       say("stopping the cluster");
       cluster.close();
