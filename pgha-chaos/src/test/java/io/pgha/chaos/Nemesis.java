@@ -142,8 +142,7 @@ final class Nemesis {
                         });
       }
       case REPLICA_KILL -> {
-        List<Node> replicas = sorted(cluster.othersThan(primary.get()));
-        Node r = replicas.get(pick % replicas.size());
+        Node r = replica(primary.get(), pick);
         victim = r.name;
         r.killHost();
         heal = r::start;
@@ -156,8 +155,7 @@ final class Nemesis {
         heal = p::thaw;
       }
       case REPLICA_FREEZE -> {
-        List<Node> replicas = sorted(cluster.othersThan(primary.get()));
-        Node r = replicas.get(pick % replicas.size());
+        Node r = replica(primary.get(), pick);
         victim = r.name;
         r.freezeHost();
         heal = r::thaw;
@@ -221,6 +219,12 @@ final class Nemesis {
         victim,
         converged < 0 ? "NOT converged within " + settings.convergenceBound() : "converged");
     history.add(new NemesisOp(fault, victim, start, healAt, converged, note));
+  }
+
+  /** The replica {@code pick} designates, among the members other than {@code primary}. */
+  private Node replica(Node primary, int pick) {
+    List<Node> replicas = sorted(cluster.othersThan(primary));
+    return replicas.get(pick % replicas.size());
   }
 
   /** What {@code node}'s agent told since {@code sinceNanos}, e.g. "Demoted, FollowingLeader". */

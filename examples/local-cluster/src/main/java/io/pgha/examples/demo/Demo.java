@@ -144,23 +144,60 @@ final class Demo implements AutoCloseable {
     return summary;
   }
 
-  /** Host failure of the leader: its agent vanishes and its PostgreSQL is killed with SIGKILL. */
+  /** How the leader's host fails in one step of the scenario. */
+  private enum HostFault {
+    /** Its agent vanishes and its PostgreSQL is killed with SIGKILL. */
+    KILL(
+        "host failure of the leader",
+        "killing the leader's host: %s's agent and its PostgreSQL, kill -9",
+        "%s was promoted %.1f s after %s's PostgreSQL died"),
+    /**
+     * A hung host: its agent, its postmaster and every backend stopped (SIGSTOP). Its sockets stay
+     * open and nothing answers; unlike a kill, nothing tells the client or the replicas that it is
+     * gone.
+     */
+    FREEZE(
+        "frozen leader host",
+        "freezing the leader's host: %s's agent, its PostgreSQL and every backend, kill -STOP"
+            + " (a hung host: nothing is reset)",
+        "%s was promoted %.1f s after %s froze (its leader key expired)");
+
+    final String phase;
+    final String injected;
+    final String promoted;
+
+    HostFault(String phase, String injected, String promoted) {
+      this.phase = phase;
+      this.injected = injected;
+      this.promoted = promoted;
+    }
+  }
+
   private Failover killLeaderHost() {
+    return failLeaderHost(HostFault.KILL);
+  }
+
+  private Failover freezeLeaderHost() {
+    return failLeaderHost(HostFault.FREEZE);
+  }
+
+  /** The leader's host fails; waits for the failover and for the client's writes to resume. */
+  private Failover failLeaderHost(HostFault fault) {
     Node old = cluster.awaitHealthy(CONVERGE);
-    view.phase("host failure of the leader");
+    view.phase(fault.phase);
     workload.mark(old.pgPort);
     long errorsBefore = workload.counters().writeErrors();
-    view.event("fault", "killing the leader's host: %s's agent and its PostgreSQL, kill -9", old);
-    old.killHost();
-    long killed = System.nanoTime();
-    Node next = cluster.awaitNewPrimary(old, CONVERGE);
+    view.event("fault", fault.injected, old);
+    if (fault == HostFault.KILL) {
+      old.killHost();
+    } else {
+      old.freezeHost();
+    }
+    long failed = System.nanoTime();
+    // Only the others are asked: asking a frozen member costs a timeout each time.
+    Node next = awaitNewPrimaryAmong(cluster.othersThan(old), CONVERGE);
     view.phase("failover");
-    view.event(
-        "failover",
-        "%s was promoted %.1f s after %s's PostgreSQL died",
-        next,
-        (System.nanoTime() - killed) / 1e9,
-        old);
+    view.event("failover", fault.promoted, next, (System.nanoTime() - failed) / 1e9, old);
     await(() -> workload.window().writesResumed(), Duration.ofSeconds(60), "writes to resume");
     ClientWorkload.Window w = workload.window();
     Failover f =
@@ -183,68 +220,6 @@ final class Demo implements AutoCloseable {
     return f;
   }
 
-  /**
-   * A hung host of the leader: its agent, its postmaster and every backend stopped (SIGSTOP). Its
-   * sockets stay open and nothing answers; unlike a kill, nothing tells the client or the replicas
-   * that it is gone.
-   */
-  private Failover freezeLeaderHost() {
-    Node old = cluster.awaitHealthy(CONVERGE);
-    view.phase("frozen leader host");
-    workload.mark(old.pgPort);
-    long errorsBefore = workload.counters().writeErrors();
-    view.event(
-        "fault",
-        "freezing the leader's host: %s's agent, its PostgreSQL and every backend, kill -STOP"
-            + " (a hung host: nothing is reset)",
-        old);
-    old.freezeHost();
-    long frozen = System.nanoTime();
-    Node next = awaitNewPrimaryAmong(cluster.othersThan(old), CONVERGE);
-    view.phase("failover");
-    view.event(
-        "failover",
-        "%s was promoted %.1f s after %s froze (its leader key expired)",
-        next,
-        (System.nanoTime() - frozen) / 1e9,
-        old);
-    await(() -> workload.window().writesResumed(), Duration.ofSeconds(60), "writes to resume");
-    ClientWorkload.Window w = workload.window();
-    Failover f =
-        new Failover(
-            old,
-            next,
-            w.unavailableSeconds(),
-            workload.counters().writeErrors() - errorsBefore,
-            w.readsUntilFirstAck());
-    view.event(
-        "failover",
-        "writes resumed on %s: %.2f s without an acknowledged write (RTO); %d writes failed",
-        next,
-        f.unavailableSeconds(),
-        f.failedWrites());
-    return f;
-  }
-
-  /** Thaws the frozen old leader: its agent finds it lost the key, demotes and follows. */
-  private Rejoin thaw(Failover freeze) {
-    Node old = freeze.old();
-    view.phase("thaw");
-    view.event("rejoin", "thawing %s (kill -CONT): its agent finds another leader", old);
-    old.thaw();
-    if (!waitFor(old::isStreamingReplica, CONVERGE)) {
-      view.event("rejoin", "%s did not stream within %d s", old, CONVERGE.toSeconds());
-      return new Rejoin(false, null);
-    }
-    String follows = upstreamOf(old);
-    view.event("rejoin", "%s is back as a replica streaming from %s", old, follows);
-    return new Rejoin(true, follows);
-  }
-
-  /**
-   * Waits for a writable primary among {@code candidates} only: asking a frozen member costs a
-   * timeout each time.
-   */
   private Node awaitNewPrimaryAmong(List<Node> candidates, Duration timeout) {
     Node[] found = new Node[1];
     await(
@@ -257,6 +232,15 @@ final class Demo implements AutoCloseable {
     return found[0];
   }
 
+  /** Thaws the frozen old leader: its agent finds it lost the key, demotes and follows. */
+  private Rejoin thaw(Failover freeze) {
+    Node old = freeze.old();
+    view.phase("thaw");
+    view.event("rejoin", "thawing %s (kill -CONT): its agent finds another leader", old);
+    old.thaw();
+    return awaitRejoin(old);
+  }
+
   /** Starts the old leader's agent again: it rewinds its data and follows the new leader. */
   private Rejoin bringBack(Failover failover) {
     Node old = failover.old();
@@ -264,6 +248,10 @@ final class Demo implements AutoCloseable {
     view.event(
         "rejoin", "bringing %s back: its agent rewinds it and follows %s", old, failover.next());
     old.start();
+    return awaitRejoin(old);
+  }
+
+  private Rejoin awaitRejoin(Node old) {
     if (!waitFor(old::isStreamingReplica, CONVERGE)) {
       view.event("rejoin", "%s did not stream within %d s", old, CONVERGE.toSeconds());
       return new Rejoin(false, null);
