@@ -7,9 +7,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The short chaos profile of {@code ./mvnw verify}: one fixed seed, one minute of faults. The
- * seed's first faults are a SIGSTOP of the primary's agent, a partition of the primary from its
- * replicas (iptables; skipped without it, which changes the schedule), the loss of etcd member 0
- * and a host kill. The history, the verdict and the report are under {@code target/chaos/}.
+ * seed's first faults are the loss of etcd member 0, a SIGSTOP of the primary's agent, a frozen
+ * primary host (agent, postmaster and backends stopped) and a partition of the primary from its
+ * replicas (iptables; skipped without it, which changes the schedule). Host kills and the other
+ * faults are left to the long run. The history, the verdict and the report are under {@code
+ * target/chaos/}.
  */
 class ChaosShortTest {
 
@@ -19,7 +21,7 @@ class ChaosShortTest {
    */
   static final boolean SYNCHRONOUS = true;
 
-  static final long DEFAULT_SEED = 20285493L;
+  static final long DEFAULT_SEED = 25259292L;
 
   /** {@code -Dchaos.seed=N} replays another schedule. */
   static final long SEED = Long.getLong("chaos.seed", DEFAULT_SEED);
@@ -45,6 +47,7 @@ class ChaosShortTest {
       // The fixed seed was picked to cover the faults that need the agents in JVMs of their own,
       // iptables and a path from every agent to every etcd member; this keeps it honest.
       assertThat(injected(result, Fault.PRIMARY_AGENT_SIGSTOP)).as("SIGSTOPs").isPositive();
+      assertThat(injected(result, Fault.PRIMARY_HOST_FREEZE)).as("frozen primaries").isPositive();
       assertThat(
               result.faults().stream()
                   .filter(f -> f.fault() == Fault.ETCD_MEMBER_LOSS && f.victim().equals("etcd0"))

@@ -32,5 +32,22 @@ enum Fault {
   /** A planned switchover ({@code POST /switchover} on the leader). */
   SWITCHOVER,
   /** kill -9 of a replica's agent and PostgreSQL; healed by a new agent. */
-  REPLICA_KILL
+  REPLICA_KILL,
+  /**
+   * A hung host: {@code kill -STOP} of the primary's agent JVM, its postmaster and every backend
+   * for longer than {@code ttl}, then {@code kill -CONT}. Unlike a kill, nothing resets the
+   * clients' and the replicas' connections: they must give up on their own timeouts.
+   */
+  PRIMARY_HOST_FREEZE,
+  /**
+   * A hung replica host (agent, postmaster, backends stopped), then thawed; in synchronous mode the
+   * primary must stop waiting for it if it is the synchronous standby.
+   */
+  REPLICA_FREEZE,
+  /**
+   * The primary's host black-holed: every packet its agent and PostgreSQL send or are sent is
+   * dropped (net_cls cgroup and iptables), no connection reset, for longer than {@code ttl}.
+   * Skipped (and recorded so) where iptables or the net_cls controller is missing.
+   */
+  PRIMARY_HOST_BLACKHOLE
 }

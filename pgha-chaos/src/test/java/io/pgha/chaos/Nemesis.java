@@ -142,11 +142,36 @@ final class Nemesis {
                         });
       }
       case REPLICA_KILL -> {
-        List<Node> replicas = sorted(cluster.othersThan(primary.get()));
-        Node r = replicas.get(pick % replicas.size());
+        Node r = replica(primary.get(), pick);
         victim = r.name;
         r.killHost();
         heal = r::start;
+      }
+      case PRIMARY_HOST_FREEZE -> {
+        Node p = primary.get();
+        victim = p.name;
+        note = "agent pid " + p.agentPid().map(String::valueOf).orElse("?");
+        p.freezeHost();
+        heal = p::thaw;
+      }
+      case REPLICA_FREEZE -> {
+        Node r = replica(primary.get(), pick);
+        victim = r.name;
+        r.freezeHost();
+        heal = r::thaw;
+      }
+      case PRIMARY_HOST_BLACKHOLE -> {
+        Node p = primary.get();
+        victim = p.name;
+        try {
+          p.blackholeHost();
+        } catch (IllegalStateException e) {
+          // Recorded, not left out of the schedule: a seed means the same faults everywhere.
+          history.add(
+              new NemesisOp(fault, victim, start, start, converge(), "skipped: " + e.getMessage()));
+          return;
+        }
+        heal = p::heal;
       }
       case SWITCHOVER -> {
         Node p = primary.get();
@@ -185,7 +210,7 @@ final class Nemesis {
       LOG.warn("nemesis: healing {} on {} failed", fault, victim, e);
     }
     long converged = converge();
-    if (fault == Fault.PRIMARY_AGENT_SIGSTOP) {
+    if (fault == Fault.PRIMARY_AGENT_SIGSTOP || fault == Fault.PRIMARY_HOST_FREEZE) {
       note = note + "; after SIGCONT: " + eventsSince(primary.get(), healAt);
     }
     LOG.info(
@@ -194,6 +219,12 @@ final class Nemesis {
         victim,
         converged < 0 ? "NOT converged within " + settings.convergenceBound() : "converged");
     history.add(new NemesisOp(fault, victim, start, healAt, converged, note));
+  }
+
+  /** The replica {@code pick} designates, among the members other than {@code primary}. */
+  private Node replica(Node primary, int pick) {
+    List<Node> replicas = sorted(cluster.othersThan(primary));
+    return replicas.get(pick % replicas.size());
   }
 
   /** What {@code node}'s agent told since {@code sinceNanos}, e.g. "Demoted, FollowingLeader". */

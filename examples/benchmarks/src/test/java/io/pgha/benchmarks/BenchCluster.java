@@ -56,6 +56,12 @@ interface BenchCluster extends AutoCloseable {
 
   void healEtcd(String member);
 
+  /** SIGSTOP of the member's agent (or Patroni) and of its postmaster with every backend. */
+  void freezeHost(String member);
+
+  /** SIGCONT, undoing {@link #freezeHost}. */
+  void thaw(String member);
+
   /**
    * Waits until one member leads, every other running member streams from it, and in synchronous
    * mode a synchronous standby exists.

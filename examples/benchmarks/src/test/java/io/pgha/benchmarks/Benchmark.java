@@ -79,7 +79,9 @@ final class Benchmark {
           runs,
           systems,
           Scenario.parse(
-              System.getProperty("bench.scenarios", "host,pgcrash,switchover,replica,etcdcut")),
+              System.getProperty(
+                  "bench.scenarios",
+                  "host,pgcrash,switchover,replica,etcdcut,freeze,freezereplica")),
           presets,
           modes,
           Path.of(System.getProperty("bench.output", "target/benchmark")),
@@ -134,7 +136,8 @@ final class Benchmark {
   private BenchCluster start(String system, String preset, boolean sync) {
     HaTimings t = timings(preset);
     if (system.equals(Report.PGHA)) {
-      return new PghaBenchCluster(t.ttl(), t.loopWait(), t.retryTimeout(), sync);
+      boolean ownJvms = options.scenarios().stream().anyMatch(Scenario::freezes);
+      return new PghaBenchCluster(t.ttl(), t.loopWait(), t.retryTimeout(), sync, ownJvms);
     }
     return new PatroniBenchCluster(
         "bench" + (++clusters),
@@ -235,7 +238,7 @@ final class Benchmark {
       Waits.sleep(BASELINE.toMillis());
       String leader = cluster.leader().orElseThrow(() -> new IllegalStateException("no leader"));
       String victim =
-          scenario == Scenario.REPLICA
+          scenario.hitsReplica()
               ? cluster.members().stream().filter(m -> !m.equals(leader)).findFirst().orElseThrow()
               : leader;
       LOG.info(
@@ -251,7 +254,7 @@ final class Benchmark {
       Duration limit = timings.ttl().multipliedBy(2).plusSeconds(60);
       long deadline = fault + limit.toNanos();
       long event = awaitEvent(scenario, leader, fault, deadline);
-      long minEnd = fault + (scenario == Scenario.REPLICA ? REPLICA_WATCH.toNanos() : 0);
+      long minEnd = fault + (scenario.hitsReplica() ? REPLICA_WATCH.toNanos() : 0);
       Waits.until(
           Duration.ofNanos(Math.max(0, deadline - System.nanoTime())),
           () ->
@@ -317,6 +320,11 @@ final class Benchmark {
           cluster.cutFromEtcd(victim);
           return at;
         }
+        case FREEZE, FREEZE_REPLICA -> {
+          long at = System.nanoTime();
+          cluster.freezeHost(victim);
+          return at;
+        }
         case SWITCHOVER -> {
           return switchover(victim, sync);
         }
@@ -356,7 +364,7 @@ final class Benchmark {
 
     /** Waits until the cluster has reacted to the fault; returns when, or the deadline. */
     private long awaitEvent(Scenario scenario, String oldLeader, long fault, long deadline) {
-      if (scenario == Scenario.REPLICA) {
+      if (scenario.hitsReplica()) {
         return fault;
       }
       boolean done =
@@ -387,6 +395,7 @@ final class Benchmark {
       switch (scenario) {
         case HOST, REPLICA -> cluster.startHost(victim);
         case ETCDCUT -> cluster.healEtcd(victim);
+        case FREEZE, FREEZE_REPLICA -> cluster.thaw(victim);
         case PGCRASH, SWITCHOVER -> {
           // the agent restarts PostgreSQL (or fails over) on its own; nothing to undo
         }
@@ -463,7 +472,8 @@ final class Benchmark {
     }
     m.append(
         "- Each cluster: 3 members and 1 etcd on this machine (127.0.0.1). pgha: 3 agents embedded"
-            + " in the benchmark's JVM (LocalPghaCluster); sync = pg_rpo 0 (maximum_lag_on_failover"
+            + " in the benchmark's JVM (LocalPghaCluster), or each in a JVM of its own when a freeze"
+            + " scenario runs (a frozen agent must not freeze the clients); sync = pg_rpo 0 (maximum_lag_on_failover"
             + " 0). Patroni: 3.0.2 from the Debian package (LocalPatroniCluster); sync ="
             + " synchronous_mode with every replica synchronous. Every member reaches etcd through"
             + " its own fault proxy (Patroni with use_proxies). One cluster per system, preset and"
@@ -478,13 +488,17 @@ final class Benchmark {
             + "- Scenarios: host = kill -9 of the leader's agent (Patroni) and PostgreSQL; pgcrash ="
             + " kill -9 of the leader's postmaster; switchover = POST /switchover {leader,"
             + " candidate} to the leader's API (patronictl's request); replica = kill -9 of a"
-            + " replica's host; etcdcut = the leader's etcd proxy drops every packet.\n"
+            + " replica's host; etcdcut = the leader's etcd proxy drops every packet; freeze ="
+            + " SIGSTOP of the leader's agent (Patroni) and of its postmaster with every backend"
+            + " (a hung host: sockets stay open, nothing is reset), SIGCONT to heal; freezereplica"
+            + " = the same on a replica.\n"
             + "- A run: 2 s of baseline, the fault, then observation until the cluster has reacted"
-            + " (a writable leader, another member for host/switchover/etcdcut; 15 s for replica)"
+            + " (a writable leader, another member for host/switchover/etcdcut/freeze; 15 s for"
+            + " replica and freezereplica)"
             + " and both clients have "
             + STEADY
             + " successful writes and reads in a row, bounded by 2 x ttl + 60 s. Then healing"
-            + " (restart the host, unblock etcd), a wait until healthy (streaming replicas, a"
+            + " (restart the host, unblock etcd, SIGCONT), a wait until healthy (streaming replicas, a"
             + " synchronous standby in sync mode) and until both clients are steady.\n"
             + "- Write unavailability = the longest gap between consecutive acknowledged writes,"
             + " from the last acknowledgement before the fault to the end of the observation (a"

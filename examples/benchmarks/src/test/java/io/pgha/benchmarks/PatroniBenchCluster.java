@@ -138,6 +138,16 @@ final class PatroniBenchCluster implements BenchCluster {
   }
 
   @Override
+  public void freezeHost(String member) {
+    cluster.node(member).freezeHost();
+  }
+
+  @Override
+  public void thaw(String member) {
+    cluster.node(member).thaw();
+  }
+
+  @Override
   public void awaitHealthy(Duration timeout) {
     cluster.awaitHealthy(timeout);
   }

@@ -8,14 +8,25 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-/** Three pgha agents embedded in this JVM on one etcd, each reaching etcd through its proxy. */
+/**
+ * Three pgha agents, embedded in this JVM or each in its own, on one etcd, each reaching etcd
+ * through its proxy.
+ */
 final class PghaBenchCluster implements BenchCluster {
   private final LocalPghaCluster cluster;
   private final boolean synchronous;
 
-  PghaBenchCluster(Duration ttl, Duration loopWait, Duration retryTimeout, boolean synchronous) {
+  /**
+   * @param ownJvms agents in JVMs of their own (needed to freeze one) rather than in this one
+   */
+  PghaBenchCluster(
+      Duration ttl,
+      Duration loopWait,
+      Duration retryTimeout,
+      boolean synchronous,
+      boolean ownJvms) {
     this.synchronous = synchronous;
-    cluster = new LocalPghaCluster(3, ttl, loopWait, retryTimeout);
+    cluster = new LocalPghaCluster(3, ttl, loopWait, retryTimeout).agentsInOwnJvm(ownJvms);
     if (synchronous) {
       cluster.maximumLagOnFailover(0); // pg_rpo 0: synchronous mode from the bootstrap
     }
@@ -139,6 +150,16 @@ final class PghaBenchCluster implements BenchCluster {
   @Override
   public void healEtcd(String member) {
     cluster.node(member).etcdProxy.heal();
+  }
+
+  @Override
+  public void freezeHost(String member) {
+    cluster.node(member).freezeHost();
+  }
+
+  @Override
+  public void thaw(String member) {
+    cluster.node(member).thaw();
   }
 
   @Override

@@ -15,7 +15,14 @@ enum Scenario {
   /** A replica's host dies. */
   REPLICA("replica", "replica host failure", true),
   /** The primary's agent is cut off from etcd (its etcd proxy drops every packet). */
-  ETCDCUT("etcdcut", "primary cut off from etcd", false);
+  ETCDCUT("etcdcut", "primary cut off from etcd", false),
+  /**
+   * The primary's host hangs: SIGSTOP of its agent (or Patroni) and of its PostgreSQL with every
+   * backend; sockets stay open and nothing answers, nothing is reset. Healed by SIGCONT.
+   */
+  FREEZE("freeze", "primary host frozen", false),
+  /** A replica's host hangs (SIGSTOP as for {@link #FREEZE}); healed by SIGCONT. */
+  FREEZE_REPLICA("freezereplica", "replica host frozen", false);
 
   final String id;
   final String title;
@@ -31,7 +38,17 @@ enum Scenario {
 
   /** Whether the scenario ends with a member other than the old leader leading. */
   boolean movesLeader() {
-    return this == HOST || this == SWITCHOVER || this == ETCDCUT;
+    return this == HOST || this == SWITCHOVER || this == ETCDCUT || this == FREEZE;
+  }
+
+  /** Whether the fault hits a replica rather than the leader. */
+  boolean hitsReplica() {
+    return this == REPLICA || this == FREEZE_REPLICA;
+  }
+
+  /** Whether the fault stops processes (the pgha agents must then run in JVMs of their own). */
+  boolean freezes() {
+    return this == FREEZE || this == FREEZE_REPLICA;
   }
 
   static Scenario byId(String id) {

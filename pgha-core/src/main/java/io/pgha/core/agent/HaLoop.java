@@ -15,6 +15,7 @@ import io.pgha.core.postgres.Lsn;
 import io.pgha.core.postgres.PostgresControlException;
 import io.pgha.core.postgres.PostgresController;
 import io.pgha.core.postgres.PostgresStatus;
+import io.pgha.core.postgres.ReplicationTimeouts;
 import io.pgha.core.postgres.StoredState;
 import java.time.Duration;
 import java.time.Instant;
@@ -177,6 +178,7 @@ final class HaLoop implements AutoCloseable {
     lastView = view;
     DynamicConfig config = effectiveConfig(view);
     followTtl(config);
+    postgres.setReplicationTimeouts(ReplicationTimeouts.of(config.retryTimeoutDuration()));
 
     PostgresStatus status = postgres.probe();
     lastStatus = status;

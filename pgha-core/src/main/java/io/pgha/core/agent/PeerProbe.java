@@ -65,13 +65,7 @@ final class PeerProbe implements AutoCloseable {
         continue;
       }
       ConnUrl.parse(member.connUrl())
-          .ifPresent(
-              server ->
-                  asked.put(
-                      member.name(),
-                      CompletableFuture.supplyAsync(() -> ask(member.name(), server, timeout), pool)
-                          .completeOnTimeout(
-                              Optional.empty(), timeout.toMillis(), TimeUnit.MILLISECONDS)));
+          .ifPresent(server -> asked.put(member.name(), bounded(member.name(), server, timeout)));
     }
     forgetAllBut(asked.keySet());
     Map<String, PeerPosition> answered = new HashMap<>();
@@ -79,11 +73,20 @@ final class PeerProbe implements AutoCloseable {
     return new PeerPositions(answered);
   }
 
-  /** The position of {@code member} if it answers within {@code timeout}. */
+  /**
+   * The position of {@code member} if it answers within {@code timeout}. A hung peer (its sockets
+   * open, nothing answering) costs the caller {@code timeout}, not the driver's socket timeouts.
+   */
   Optional<PeerPosition> position(ClusterView view, String member, Duration timeout) {
     return view.member(member)
         .flatMap(m -> ConnUrl.parse(m.connUrl()))
-        .flatMap(server -> ask(member, server, timeout));
+        .flatMap(server -> bounded(member, server, timeout).join());
+  }
+
+  private CompletableFuture<Optional<PeerPosition>> bounded(
+      String name, Upstream server, Duration timeout) {
+    return CompletableFuture.supplyAsync(() -> ask(name, server, timeout), pool)
+        .completeOnTimeout(Optional.empty(), timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private Optional<PeerPosition> ask(String name, Upstream server, Duration timeout) {

@@ -33,16 +33,27 @@ final class ManagedFiles {
 
   private final PostgresConfig config;
   private final OsIdentity owner;
+  private volatile ReplicationTimeouts replicationTimeouts = ReplicationTimeouts.DEFAULT;
 
   ManagedFiles(PostgresConfig config, OsIdentity owner) {
     this.config = config;
     this.owner = owner;
   }
 
+  /** Sets the bounds written from now on (see {@link ReplicationTimeouts}). */
+  void replicationTimeouts(ReplicationTimeouts timeouts) {
+    this.replicationTimeouts = timeouts;
+  }
+
+  ReplicationTimeouts replicationTimeouts() {
+    return replicationTimeouts;
+  }
+
   /**
-   * The parameters pgha writes: the fixed ones, then the configured ones (which may override the
-   * replication defaults), then the dynamic ones (Patroni's {@code postgresql.parameters} from the
-   * cluster configuration, which win), then those that depend on the role.
+   * The parameters pgha writes: the fixed ones and the replication timeouts, then the configured
+   * ones (which may override the replication defaults), then the dynamic ones (Patroni's {@code
+   * postgresql.parameters} from the cluster configuration, which win), then those that depend on
+   * the role.
    */
   Map<String, String> parameters(
       Upstream upstream, SynchronousStandbys sync, Map<String, String> dynamic) {
@@ -57,6 +68,7 @@ final class ManagedFiles {
     // A standby whose upstream died retries every 5 s by default; after a failover that leaves
     // replicas (and a synchronous standby) unstreamed for seconds after the new leader is up.
     values.put("wal_retrieve_retry_interval", "1s");
+    values.putAll(replicationTimeouts.parameters());
     values.putAll(new java.util.TreeMap<>(config.parameters()));
     values.putAll(new java.util.TreeMap<>(dynamic));
     values.put("listen_addresses", config.listenAddresses());
@@ -77,22 +89,23 @@ final class ManagedFiles {
 
   /** The conninfo a standby streams with; the password is in {@value #PASSFILE}. */
   String primaryConninfo(Upstream upstream) {
-    return conninfo(
-        List.of(
-            "host",
-            upstream.host(),
-            "port",
-            Integer.toString(upstream.port()),
-            "user",
-            config.replication().name(),
-            "passfile",
-            config.dataDir().resolve(PASSFILE).toString(),
-            "application_name",
-            config.name(),
-            "sslmode",
-            "prefer",
-            "connect_timeout",
-            "5"));
+    List<String> keywords =
+        new ArrayList<>(
+            List.of(
+                "host",
+                upstream.host(),
+                "port",
+                Integer.toString(upstream.port()),
+                "user",
+                config.replication().name(),
+                "passfile",
+                config.dataDir().resolve(PASSFILE).toString(),
+                "application_name",
+                config.name(),
+                "sslmode",
+                "prefer"));
+    keywords.addAll(replicationTimeouts.conninfoKeywords());
+    return conninfo(keywords);
   }
 
   /** A libpq conninfo string from key, value pairs, each value quoted. */

@@ -168,6 +168,11 @@ public final class PostgresController implements AutoCloseable {
     settings.apply(isRunning(), isInitialized());
   }
 
+  /** Replication connections' silence bounds (from the HA timings); never throws. */
+  public void setReplicationTimeouts(ReplicationTimeouts timeouts) {
+    settings.replicationTimeouts(timeouts, isRunning(), isInitialized());
+  }
+
   /** Reads the server's state now; never throws for a stopped or unreachable server. */
   public PostgresStatus probe() {
     return sql.probe();

@@ -6,6 +6,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What pgha sets in the server's configuration and the files it lives in ({@link ManagedFiles}):
@@ -15,6 +17,7 @@ import java.util.Map;
  * every value set before it); nothing slow runs under that lock.
  */
 final class ServerSettings {
+  private static final Logger LOG = LoggerFactory.getLogger(ServerSettings.class);
   private final PostgresConfig config;
   private final ManagedFiles files;
   private final LocalSql sql;
@@ -103,6 +106,31 @@ final class ServerSettings {
     } else if (initialized) {
       write();
     }
+  }
+
+  /**
+   * Sets how long replication connections may stay silent and puts it into effect as {@link #apply}
+   * does; does nothing when the bounds did not change. Never throws: when the files cannot be
+   * written or the server not reloaded, the old bounds stay and the next call (the HA loop's next
+   * cycle, which must not stop over it) tries again.
+   */
+  void replicationTimeouts(ReplicationTimeouts timeouts, boolean running, boolean initialized) {
+    ReplicationTimeouts before = files.replicationTimeouts();
+    if (timeouts.equals(before)) {
+      return;
+    }
+    files.replicationTimeouts(timeouts);
+    try {
+      apply(running, initialized);
+    } catch (PostgresControlException e) {
+      files.replicationTimeouts(before);
+      LOG.warn("{}: cannot apply the replication timeouts yet: {}", config.name(), e.getMessage());
+      return;
+    }
+    LOG.info(
+        "{}: replication connections give up after {} of silence",
+        config.name(),
+        timeouts.silence());
   }
 
   private PostgresControlException cannotWrite(IOException e) {

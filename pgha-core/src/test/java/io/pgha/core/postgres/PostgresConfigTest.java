@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -100,6 +101,38 @@ class PostgresConfigTest {
         .containsEntry("work_mem", "8MB")
         .doesNotContainKeys("primary_conninfo", "primary_slot_name")
         .containsEntry("synchronous_standby_names", "");
+  }
+
+  @Test
+  void replicationTimeoutsFollowTheRetryTimeoutAndAUserValueWins() {
+    ManagedFiles files = new ManagedFiles(builder().build(), null);
+    files.replicationTimeouts(ReplicationTimeouts.of(Duration.ofSeconds(3)));
+    Upstream leader = new Upstream("10.0.0.2", 5433);
+    Map<String, String> values = files.parameters(leader, SynchronousStandbys.none(), Map.of());
+    assertThat(values)
+        .containsEntry("wal_sender_timeout", "3000ms")
+        .containsEntry("wal_receiver_timeout", "3000ms");
+    assertThat(values.get("primary_conninfo"))
+        .contains(
+            "connect_timeout='3'",
+            "keepalives='1'",
+            "keepalives_idle='1'",
+            "keepalives_interval='1'",
+            "keepalives_count='2'",
+            "tcp_user_timeout='3000'");
+
+    files.replicationTimeouts(ReplicationTimeouts.of(Duration.ofSeconds(30)));
+    assertThat(files.primaryConninfo(leader))
+        .contains("connect_timeout='5'", "keepalives_idle='10'", "tcp_user_timeout='30000'");
+    assertThat(ReplicationTimeouts.of(Duration.ZERO).silence()).isEqualTo(Duration.ofSeconds(1));
+
+    ManagedFiles configured =
+        new ManagedFiles(builder().parameter("wal_sender_timeout", "60s").build(), null);
+    assertThat(
+            configured.parameters(
+                leader, SynchronousStandbys.none(), Map.of("wal_receiver_timeout", "0")))
+        .containsEntry("wal_sender_timeout", "60s")
+        .containsEntry("wal_receiver_timeout", "0");
   }
 
   @Test

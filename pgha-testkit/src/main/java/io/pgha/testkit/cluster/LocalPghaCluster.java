@@ -6,6 +6,7 @@ import io.pgha.core.config.PghaConfig;
 import io.pgha.core.config.PostgresSettings;
 import io.pgha.testkit.FaultProxy;
 import io.pgha.testkit.LocalEtcd;
+import io.pgha.testkit.NetworkBlackhole;
 import io.pgha.testkit.OsUser;
 import io.pgha.testkit.ProcessTracker;
 import io.pgha.testkit.Testkit;
@@ -71,6 +72,9 @@ public final class LocalPghaCluster implements AutoCloseable {
 
     /** Every event of this member's agents, with the {@link System#nanoTime()} it was heard at. */
     final List<TimedEvent> events = new CopyOnWriteArrayList<>();
+
+    /** Set by {@link #blackholeHost()}, cleared by {@link #heal()}. */
+    private NetworkBlackhole blackhole;
 
     /** The member's tags (Patroni's names), applied to agents started from now on. */
     final Map<String, String> tags = new LinkedHashMap<>();
@@ -354,6 +358,41 @@ public final class LocalPghaCluster implements AutoCloseable {
     /** Heals every path of this member to etcd. */
     public void healEtcd() {
       etcdProxies.forEach(FaultProxy::heal);
+    }
+
+    /**
+     * A host whose network black-holes ({@link NetworkBlackhole}): the agent's JVM and its
+     * PostgreSQL run on, but every packet they send and every packet sent to them (PostgreSQL, the
+     * API, their open connections, etcd included) is dropped, and no connection is reset. Only for
+     * agents in JVMs of their own. Undo with {@link #heal()}; {@link LocalPghaCluster#close()} and
+     * JVM exit heal what is still cut.
+     *
+     * @throws IllegalStateException when this machine cannot (no iptables, no net_cls controller),
+     *     saying why
+     */
+    public synchronized void blackholeHost() {
+      requireOwnJvm();
+      if (blackhole != null) {
+        return;
+      }
+      NetworkBlackhole.Result probe = NetworkBlackhole.probe();
+      NetworkBlackhole cut =
+          probe
+              .blackhole()
+              .orElseThrow(
+                  () -> new IllegalStateException(name + ": " + probe.unavailableReason()));
+      List<Long> pids = new ArrayList<>(List.of(child.pid()));
+      postmasterPid().ifPresent(pids::add);
+      cut.cut(pids, List.of(pgPort, apiPort));
+      blackhole = cut;
+    }
+
+    /** Ends {@link #blackholeHost()}: every rule removed. Does nothing when not cut. */
+    public synchronized void heal() {
+      if (blackhole != null) {
+        blackhole.heal();
+        blackhole = null;
+      }
     }
 
     /** kill -9 of the postmaster and its backends (the kit freezes it first, so none escapes). */
@@ -788,6 +827,7 @@ public final class LocalPghaCluster implements AutoCloseable {
     order.sort((a, b) -> Boolean.compare(a.isWritablePrimary(), b.isWritablePrimary()));
     for (Node node : order) {
       try {
+        node.heal(); // a black-holed agent could not hand over
         node.stop();
       } catch (RuntimeException e) {
         // fall through to the kill below

@@ -20,9 +20,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The demo's cluster, client, live view and web page, and the scripted scenario that runs on them:
- * steady load, host failure of the leader, failover, rejoin of the old leader as a replica, planned
- * switchover, summary. {@link LocalClusterDemo} runs it from the command line; the smoke test runs
- * it in a short form.
+ * steady load, host failure of the leader, failover, rejoin of the old leader as a replica, a
+ * frozen (hung) leader host, failover, thaw, planned switchover, summary. {@link LocalClusterDemo}
+ * runs it from the command line; the smoke test runs it in a short form.
  */
 final class Demo implements AutoCloseable {
   static final Duration TTL = Duration.ofSeconds(5);
@@ -36,6 +36,7 @@ final class Demo implements AutoCloseable {
   private final PrintStream out;
   private DemoWebServer web;
   private LocalPghaCluster cluster;
+  private AgentEventTail agentEvents;
   private TopologyAwareDataSource ds;
   private ClientWorkload workload;
   private volatile LiveView view;
@@ -51,10 +52,12 @@ final class Demo implements AutoCloseable {
     web = DemoWebServer.start(options.port(), this::snapshot);
     say("web page: %s (topology, roles, lag and a timeline of the client's traffic)", web.url());
     say(
-        "starting etcd and three PostgreSQL members, each managed by a pgha agent embedded in this"
-            + " JVM (ttl %ds, loop_wait %ds, asynchronous replication)...",
+        "starting etcd and three PostgreSQL members, each managed by a pgha agent in a JVM of its"
+            + " own (ttl %ds, loop_wait %ds, asynchronous replication)...",
         TTL.toSeconds(), LOOP_WAIT.toSeconds());
-    cluster = new LocalPghaCluster(3, TTL, LOOP_WAIT, RETRY_TIMEOUT);
+    // Agents in JVMs of their own: a frozen host must not freeze this JVM's client.
+    cluster = new LocalPghaCluster(3, TTL, LOOP_WAIT, RETRY_TIMEOUT).agentsInOwnJvm(true);
+    agentEvents = AgentEventTail.start(cluster);
     cluster.startAll();
     Node primary = cluster.awaitHealthy(Duration.ofSeconds(180));
     say("cluster is up: %s leads, the others stream from it", primary);
@@ -102,6 +105,10 @@ final class Demo implements AutoCloseable {
     double readPause = workload.longestReadGapSeconds();
     Rejoin rejoin = bringBack(failover);
     sleepSeconds(options.pace().observeSeconds());
+    Failover freeze = freezeLeaderHost();
+    sleepSeconds(options.pace().observeSeconds());
+    Rejoin thawed = thaw(freeze);
+    sleepSeconds(options.pace().observeSeconds());
     Switchover switchover = switchOver(rejoin.rejoined() ? failover.old() : null);
     sleepSeconds(options.pace().observeSeconds());
 
@@ -121,6 +128,11 @@ final class Demo implements AutoCloseable {
             readPause,
             rejoin.rejoined(),
             rejoin.follows(),
+            freeze.old().name,
+            freeze.next().name,
+            freeze.unavailableSeconds(),
+            freeze.failedWrites(),
+            thawed.rejoined(),
             switchover.from().name,
             switchover.to().name,
             (switchover.after() == null ? switchover.from() : switchover.after()).name,
@@ -132,23 +144,60 @@ final class Demo implements AutoCloseable {
     return summary;
   }
 
-  /** Host failure of the leader: its agent vanishes and its PostgreSQL is killed with SIGKILL. */
+  /** How the leader's host fails in one step of the scenario. */
+  private enum HostFault {
+    /** Its agent vanishes and its PostgreSQL is killed with SIGKILL. */
+    KILL(
+        "host failure of the leader",
+        "killing the leader's host: %s's agent and its PostgreSQL, kill -9",
+        "%s was promoted %.1f s after %s's PostgreSQL died"),
+    /**
+     * A hung host: its agent, its postmaster and every backend stopped (SIGSTOP). Its sockets stay
+     * open and nothing answers; unlike a kill, nothing tells the client or the replicas that it is
+     * gone.
+     */
+    FREEZE(
+        "frozen leader host",
+        "freezing the leader's host: %s's agent, its PostgreSQL and every backend, kill -STOP"
+            + " (a hung host: nothing is reset)",
+        "%s was promoted %.1f s after %s froze (its leader key expired)");
+
+    final String phase;
+    final String injected;
+    final String promoted;
+
+    HostFault(String phase, String injected, String promoted) {
+      this.phase = phase;
+      this.injected = injected;
+      this.promoted = promoted;
+    }
+  }
+
   private Failover killLeaderHost() {
+    return failLeaderHost(HostFault.KILL);
+  }
+
+  private Failover freezeLeaderHost() {
+    return failLeaderHost(HostFault.FREEZE);
+  }
+
+  /** The leader's host fails; waits for the failover and for the client's writes to resume. */
+  private Failover failLeaderHost(HostFault fault) {
     Node old = cluster.awaitHealthy(CONVERGE);
-    view.phase("host failure of the leader");
+    view.phase(fault.phase);
     workload.mark(old.pgPort);
     long errorsBefore = workload.counters().writeErrors();
-    view.event("fault", "killing the leader's host: %s's agent and its PostgreSQL, kill -9", old);
-    old.killHost();
-    long killed = System.nanoTime();
-    Node next = cluster.awaitNewPrimary(old, CONVERGE);
+    view.event("fault", fault.injected, old);
+    if (fault == HostFault.KILL) {
+      old.killHost();
+    } else {
+      old.freezeHost();
+    }
+    long failed = System.nanoTime();
+    // Only the others are asked: asking a frozen member costs a timeout each time.
+    Node next = awaitNewPrimaryAmong(cluster.othersThan(old), CONVERGE);
     view.phase("failover");
-    view.event(
-        "failover",
-        "%s was promoted %.1f s after %s's PostgreSQL died",
-        next,
-        (System.nanoTime() - killed) / 1e9,
-        old);
+    view.event("failover", fault.promoted, next, (System.nanoTime() - failed) / 1e9, old);
     await(() -> workload.window().writesResumed(), Duration.ofSeconds(60), "writes to resume");
     ClientWorkload.Window w = workload.window();
     Failover f =
@@ -171,6 +220,27 @@ final class Demo implements AutoCloseable {
     return f;
   }
 
+  private Node awaitNewPrimaryAmong(List<Node> candidates, Duration timeout) {
+    Node[] found = new Node[1];
+    await(
+        () -> {
+          found[0] = candidates.stream().filter(Node::isWritablePrimary).findFirst().orElse(null);
+          return found[0] != null;
+        },
+        timeout,
+        "a new primary");
+    return found[0];
+  }
+
+  /** Thaws the frozen old leader: its agent finds it lost the key, demotes and follows. */
+  private Rejoin thaw(Failover freeze) {
+    Node old = freeze.old();
+    view.phase("thaw");
+    view.event("rejoin", "thawing %s (kill -CONT): its agent finds another leader", old);
+    old.thaw();
+    return awaitRejoin(old);
+  }
+
   /** Starts the old leader's agent again: it rewinds its data and follows the new leader. */
   private Rejoin bringBack(Failover failover) {
     Node old = failover.old();
@@ -178,6 +248,10 @@ final class Demo implements AutoCloseable {
     view.event(
         "rejoin", "bringing %s back: its agent rewinds it and follows %s", old, failover.next());
     old.start();
+    return awaitRejoin(old);
+  }
+
+  private Rejoin awaitRejoin(Node old) {
     if (!waitFor(old::isStreamingReplica, CONVERGE)) {
       view.event("rejoin", "%s did not stream within %d s", old, CONVERGE.toSeconds());
       return new Rejoin(false, null);
@@ -380,6 +454,9 @@ final class Demo implements AutoCloseable {
     }
     closed = true;
     stopClientAndPage();
+    if (agentEvents != null) {
+      agentEvents.close();
+    }
     if (cluster != null) {
       say("stopping the cluster");
       cluster.close();

@@ -15,6 +15,11 @@ import java.util.Locale;
  *     seconds after writes resumed
  * @param oldLeaderRejoined whether the old leader came back as a streaming replica
  * @param rejoinedFollows the member the old leader streams from after it came back
+ * @param frozenLeader the leader whose host was frozen (SIGSTOP of agent and PostgreSQL)
+ * @param leaderAfterFreeze the member promoted while it was frozen
+ * @param freezeRtoSeconds write unavailability after the freeze, measured by the client
+ * @param freezeWriteErrors writes that failed from the freeze until writes resumed
+ * @param frozenLeaderRejoined whether the frozen leader, thawed, came back as a streaming replica
  * @param switchoverFrom the leader asked to hand over
  * @param switchoverTo the candidate named in the request
  * @param leaderAfterSwitchover the member that runs as primary afterwards
@@ -34,6 +39,11 @@ record DemoSummary(
     double readPauseSeconds,
     boolean oldLeaderRejoined,
     String rejoinedFollows,
+    String frozenLeader,
+    String leaderAfterFreeze,
+    double freezeRtoSeconds,
+    long freezeWriteErrors,
+    boolean frozenLeaderRejoined,
     String switchoverFrom,
     String switchoverTo,
     String leaderAfterSwitchover,
@@ -55,6 +65,8 @@ record DemoSummary(
             + " measured by the client), %d writes failed meanwhile, %d reads served meanwhile"
             + " (longest pause between reads %.2f s)%n"
             + "  %s rejoined: %s%n"
+            + "  frozen host of the leader %s (kill -STOP): %s was elected; writes unavailable"
+            + " %.2f s, %d writes failed meanwhile; thawed, it %s%n"
             + "  planned switchover %s -> %s: leader now %s; failed writes during the switchover:"
             + " %d (writes paused %.2f s)%n"
             + "  acknowledged writes: %d, lost: %d (asynchronous replication: a host failure may"
@@ -70,6 +82,11 @@ record DemoSummary(
         oldLeaderRejoined
             ? "yes, as a replica streaming from " + rejoinedFollows
             : "NO (it did not stream in time)",
+        frozenLeader,
+        leaderAfterFreeze,
+        freezeRtoSeconds,
+        freezeWriteErrors,
+        frozenLeaderRejoined ? "rejoined as a replica" : "did NOT stream in time",
         switchoverFrom,
         switchoverTo,
         leaderAfterSwitchover,

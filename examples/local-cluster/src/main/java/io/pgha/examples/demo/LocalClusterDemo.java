@@ -7,9 +7,10 @@ import java.util.concurrent.CancellationException;
 
 /**
  * The demo: a real 3-member cluster on this machine (one etcd, three PostgreSQL servers, three pgha
- * agents embedded in this JVM) with a client application writing and reading through pgha-jdbc's
- * {@code TopologyAwareDataSource}. It shows the cluster live in the terminal and on a web page,
- * kills the leader's host, shows the failover, brings the old leader back as a replica, performs a
+ * agents, each in a JVM of its own) with a client application writing and reading through
+ * pgha-jdbc's {@code TopologyAwareDataSource}. It shows the cluster live in the terminal and on a
+ * web page, kills the leader's host, shows the failover, brings the old leader back as a replica,
+ * freezes the new leader's host (a hung host: SIGSTOP) and thaws it after the failover, performs a
  * planned switchover through the leader's API and prints a summary.
  *
  * <p>Options: {@code --port N} (the web page's port), {@code --interactive} (keep everything up
