@@ -28,6 +28,15 @@ interface ClusterUnderTest extends AutoCloseable {
     /** Host failure: the HA process and PostgreSQL both die with SIGKILL. */
     void killHost();
 
+    /**
+     * Hung host: SIGSTOP of the HA process, the postmaster and every backend; sockets stay open and
+     * nothing answers.
+     */
+    void freezeHost();
+
+    /** Undoes {@link #freezeHost()}; does nothing when the member is not frozen. */
+    void thaw();
+
     void start();
 
     boolean isRunning();

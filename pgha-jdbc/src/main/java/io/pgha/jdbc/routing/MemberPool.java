@@ -2,27 +2,23 @@ package io.pgha.jdbc.routing;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.pgha.jdbc.Member;
 import io.pgha.jdbc.PghaDataSourceConfig;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
- * The HikariCP pool of one member's PostgreSQL server, with the circuit breaker that keeps reads
- * away from it while it keeps failing. Creating a pool does no I/O: connections are opened on first
- * borrow.
+ * The HikariCP pool of one member's PostgreSQL server, with the flag that keeps reads away from it
+ * after a read failed there. Creating a pool does no I/O: connections are opened on first borrow.
  */
 final class MemberPool implements AutoCloseable {
 
   private final String name;
   private final String address;
   private final HikariDataSource pool;
-  private final CircuitBreaker breaker;
   private volatile long absentSinceNanos = -1;
+  private volatile boolean readFailed;
 
   MemberPool(Member member, PghaDataSourceConfig config) {
     this.name = member.name();
@@ -36,7 +32,7 @@ final class MemberPool implements AutoCloseable {
     if (config.password() != null) {
       hc.setPassword(config.password());
     }
-    for (Map.Entry<String, String> e : config.connectionProperties().entrySet()) {
+    for (Map.Entry<String, String> e : config.driverProperties().entrySet()) {
       hc.addDataSourceProperty(e.getKey(), e.getValue());
     }
     hc.setMaximumPoolSize(config.maximumPoolSize());
@@ -47,18 +43,6 @@ final class MemberPool implements AutoCloseable {
     // A member may be down when its pool is created; never fail or block here.
     hc.setInitializationFailTimeout(-1);
     this.pool = new HikariDataSource(hc);
-    this.breaker =
-        CircuitBreaker.of(
-            hc.getPoolName(),
-            CircuitBreakerConfig.custom()
-                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
-                .slidingWindowSize(4)
-                .minimumNumberOfCalls(2)
-                .failureRateThreshold(50)
-                .permittedNumberOfCallsInHalfOpenState(1)
-                .waitDurationInOpenState(config.replicaCircuitOpenDuration())
-                .recordExceptions(SQLException.class)
-                .build());
   }
 
   String name() {
@@ -74,42 +58,31 @@ final class MemberPool implements AutoCloseable {
     return pool.getConnection();
   }
 
+  /** False while reads keep away from this member: a read on it failed because it went away. */
+  boolean takesReads() {
+    return !readFailed;
+  }
+
   /**
-   * Borrows a connection for read-only work if the circuit allows, and records the outcome.
+   * A read on this member failed because its server went away or did not answer: no reads here
+   * until a check in the background reaches it again.
    *
-   * @return the connection, or null when the circuit is open
-   * @throws SQLException when the borrow failed (recorded as a failure)
+   * @return true if this changed the state (it took reads until now)
    */
-  Connection borrowGuarded() throws SQLException {
-    if (!breaker.tryAcquirePermission()) {
-      return null;
-    }
-    long start = System.nanoTime();
-    try {
-      Connection c = pool.getConnection();
-      breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-      return c;
-    } catch (SQLException e) {
-      breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, e);
-      throw e;
-    }
+  boolean markReadFailed() {
+    boolean was = readFailed;
+    readFailed = true;
+    return !was;
   }
 
-  /** True when the circuit lets a read through. */
-  boolean isCallPermitted() {
-    return breaker.getState() != CircuitBreaker.State.OPEN
-        && breaker.getState() != CircuitBreaker.State.FORCED_OPEN;
+  /** The background check reached the server again: reads may come back. */
+  void markReadable() {
+    readFailed = false;
   }
 
-  /** The server broke a connection under a caller: stop sending reads here for a while. */
-  void markBroken() {
-    if (breaker.getState() != CircuitBreaker.State.OPEN) {
-      breaker.transitionToOpenState();
-    }
-  }
-
-  CircuitBreaker.State circuitState() {
-    return breaker.getState();
+  /** {@code OPEN} while reads keep away after a failure, {@code CLOSED} otherwise. */
+  String readCircuit() {
+    return readFailed ? "OPEN" : "CLOSED";
   }
 
   int activeConnections() {

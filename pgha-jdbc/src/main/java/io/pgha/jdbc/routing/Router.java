@@ -54,11 +54,13 @@ public final class Router implements AutoCloseable {
   private volatile RoutingTable table = RoutingTable.EMPTY;
   private volatile boolean closed;
   private volatile Map<String, Long> replayBacklog = Map.of();
+  private final LentConnections lent;
 
   /** Creates a router with no topology yet; feed it through {@link #onTopology}. */
   public Router(PghaDataSourceConfig config) {
     this.config = config;
     this.metrics = config.metrics();
+    this.lent = new LentConnections(config.poolName());
     this.housekeeping =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -67,6 +69,9 @@ public final class Router implements AutoCloseable {
               return t;
             });
     housekeeping.scheduleWithFixedDelay(this::closeAbsentPools, 5, 5, TimeUnit.SECONDS);
+    long recheck = config.replicaCircuitOpenDuration().toMillis();
+    housekeeping.scheduleWithFixedDelay(
+        this::recheckFailedReplicas, recheck, recheck, TimeUnit.MILLISECONDS);
     long probe = config.replayLagProbeInterval().toMillis();
     if (probe > 0) {
       housekeeping.scheduleWithFixedDelay(
@@ -102,7 +107,7 @@ public final class Router implements AutoCloseable {
               m.address(),
               pool.activeConnections(),
               pool.idleConnections(),
-              pool.circuitState().name(),
+              pool.readCircuit(),
               lag,
               readable,
               leader);
@@ -143,8 +148,32 @@ public final class Router implements AutoCloseable {
     return JdbcProxies.connection(new RoutedConnection(this, readOnly));
   }
 
-  /** A physical connection and where it came from. */
-  record Borrowed(Connection connection, MemberPool pool) {}
+  /** A physical connection, where it came from, and whether that is the leader's pool. */
+  record Borrowed(Connection connection, MemberPool pool, boolean fromLeader) {}
+
+  /**
+   * Lends a physical connection for the given kind of work, recorded so that a topology change
+   * aborts it once its member no longer qualifies. Give it back with {@link #giveBack}.
+   */
+  LentConnections.Lease lend(boolean readOnly) throws SQLException {
+    for (int attempt = 1; ; attempt++) {
+      Borrowed b = borrow(readOnly);
+      LentConnections.Lease lease =
+          new LentConnections.Lease(b.connection(), b.pool(), b.fromLeader());
+      lent.lend(lease);
+      // A table installed while we borrowed did not see this lease: check it against it here.
+      if (table.qualifies(b.pool(), b.fromLeader()) || attempt == 3) {
+        return lease;
+      }
+      giveBack(lease);
+      b.connection().close();
+    }
+  }
+
+  /** The connection of {@code lease} came back or broke: no abort for it from now on. */
+  void giveBack(LentConnections.Lease lease) {
+    lent.giveBack(lease);
+  }
 
   /** Borrows a physical connection for the given kind of work. */
   Borrowed borrow(boolean readOnly) throws SQLException {
@@ -175,17 +204,20 @@ public final class Router implements AutoCloseable {
   private Borrowed borrowReplica(RoutingTable current) {
     List<RoutingTable.Target> candidates = order(current.readable());
     for (RoutingTable.Target target : candidates) {
+      if (!target.pool().takesReads()) {
+        continue; // failed since this table was built
+      }
       try {
-        Connection c = target.pool().borrowGuarded();
-        if (c != null) {
-          metrics.routed(target.pool().name(), true, false);
-          return new Borrowed(c, target.pool());
-        }
+        Connection c = target.pool().borrow();
+        metrics.routed(target.pool().name(), true, false);
+        return new Borrowed(c, target.pool(), false);
       } catch (SQLException e) {
-        LOG.debug(
-            "replica {} refused a connection ({}); trying the next one",
+        LOG.info(
+            "[{}] replica {} gave no connection ({}); no reads for it until it answers again",
+            config.poolName(),
             target.member().name(),
             e.getMessage());
+        readFailed(target.pool());
       }
     }
     return null;
@@ -215,7 +247,7 @@ public final class Router implements AutoCloseable {
     RoutingTable current = table;
     if (current.leader() != null) {
       try {
-        return new Borrowed(current.leader().pool().borrow(), current.leader().pool());
+        return new Borrowed(current.leader().pool().borrow(), current.leader().pool(), true);
       } catch (SQLException e) {
         return waitForLeader(System.nanoTime(), e);
       }
@@ -234,7 +266,7 @@ public final class Router implements AutoCloseable {
         try {
           Connection c = current.leader().pool().borrow();
           metrics.leaderWait(System.nanoTime() - start, true);
-          return new Borrowed(c, current.leader().pool());
+          return new Borrowed(c, current.leader().pool(), true);
         } catch (SQLException e) {
           last = e;
           seen = current;
@@ -284,9 +316,59 @@ public final class Router implements AutoCloseable {
    */
   void reportBroken(MemberPool pool, boolean readOnly, String raisedState) {
     if (readOnly) {
-      pool.markBroken();
+      readFailed(pool);
     }
     metrics.failover(pool.name(), raisedState);
+  }
+
+  /**
+   * A read on {@code pool} failed because its server went away or did not answer: it leaves the
+   * read set at once (the next read goes elsewhere without waiting) until {@link
+   * #recheckFailedReplicas} reaches it again.
+   */
+  private void readFailed(MemberPool pool) {
+    if (pool.markReadFailed()) {
+      synchronized (this) {
+        if (!closed) {
+          rebuild(table.topology());
+        }
+      }
+    }
+  }
+
+  /**
+   * Gives reads back to failed replicas that answer again: a borrow and a validity check, on the
+   * housekeeping thread (bounded by the pool's connection timeout), never on a caller's.
+   */
+  private void recheckFailedReplicas() {
+    try {
+      boolean changed = false;
+      for (Member m : table.topology().replicas()) {
+        MemberPool pool = m.hasAddress() ? pools.get(m.name() + "@" + m.address()) : null;
+        if (pool == null || pool.takesReads() || !m.isRunning()) {
+          continue;
+        }
+        try (Connection c = pool.borrow()) {
+          if (c.isValid((int) Math.max(1, config.connectionTimeout().toSeconds()))) {
+            LOG.info(
+                "[{}] replica {} answers again; it may take reads", config.poolName(), m.name());
+            pool.markReadable();
+            changed = true;
+          }
+        } catch (SQLException e) {
+          LOG.debug("replica {} still does not answer: {}", m.name(), e.getMessage());
+        }
+      }
+      if (changed) {
+        synchronized (this) {
+          if (!closed) {
+            rebuild(table.topology());
+          }
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("[{}] recheck of failed replicas failed", config.poolName(), e);
+    }
   }
 
   private void rebuild(Topology topology) {
@@ -333,7 +415,7 @@ public final class Router implements AutoCloseable {
       MemberPool pool = byName.get(m.name());
       pool.resize(config.replicaMaximumPoolSize());
       long lag = effectiveLag(m);
-      if (!m.isRunning() || m.isNoLoadBalance()) {
+      if (!m.isRunning() || m.isNoLoadBalance() || !pool.takesReads()) {
         continue;
       }
       if (config.maxReplicaLagBytes() >= 0 && lag > config.maxReplicaLagBytes()) {
@@ -354,6 +436,7 @@ public final class Router implements AutoCloseable {
     } finally {
       lock.unlock();
     }
+    lent.abortUnqualified(next);
     String before = previous.leaderName();
     String after = next.leaderName();
     if (!Objects.equals(before, after)) {
@@ -405,17 +488,29 @@ public final class Router implements AutoCloseable {
       }
       for (Member m : current.topology().replicas()) {
         MemberPool pool = m.hasAddress() ? pools.get(m.name() + "@" + m.address()) : null;
-        if (pool == null || !pool.isCallPermitted() || !m.isRunning()) {
+        if (pool == null || !pool.takesReads() || !m.isRunning()) {
           continue;
         }
-        try (Connection c = pool.borrow();
-            Statement s = c.createStatement();
-            ResultSet rs = s.executeQuery(REPLAY_BACKLOG_QUERY)) {
-          if (rs.next()) {
-            backlog.put(m.name(), rs.getLong(1));
+        try (Connection c = pool.borrow()) {
+          // A hung replica must not hold this thread: the probe gets the borrow's bound.
+          c.setNetworkTimeout(housekeeping, (int) config.connectionTimeout().toMillis());
+          try (Statement s = c.createStatement();
+              ResultSet rs = s.executeQuery(REPLAY_BACKLOG_QUERY)) {
+            if (rs.next()) {
+              backlog.put(m.name(), rs.getLong(1));
+            }
           }
         } catch (SQLException e) {
           LOG.debug("replay backlog probe of {} failed: {}", m.name(), e.getMessage());
+          if (Failures.isServerGone(e)) {
+            LOG.info(
+                "[{}] replica {} did not answer the replay probe ({}); no reads for it until it"
+                    + " answers again",
+                config.poolName(),
+                m.name(),
+                e.getMessage());
+            readFailed(pool);
+          }
         }
       }
       synchronized (this) {
@@ -479,6 +574,7 @@ public final class Router implements AutoCloseable {
       lock.unlock();
     }
     housekeeping.shutdownNow();
+    lent.close();
     pools.values().forEach(MemberPool::close);
     pools.clear();
   }
