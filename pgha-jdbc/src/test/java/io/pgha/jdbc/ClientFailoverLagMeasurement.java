@@ -1,11 +1,7 @@
 package io.pgha.jdbc;
 
-import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
-import io.etcd.jetcd.options.WatchOption;
-import io.etcd.jetcd.watch.WatchEvent;
 import io.pgha.core.LocalPghaCluster;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -76,20 +72,7 @@ class ClientFailoverLagMeasurement {
                             }
                           })
                       .build())) {
-        client
-            .getWatchClient()
-            .watch(
-                ByteSequence.from("/service/" + scope + "/leader", StandardCharsets.UTF_8),
-                WatchOption.builder().build(),
-                response -> {
-                  long now = System.nanoTime();
-                  for (WatchEvent e : response.getEvents()) {
-                    if (e.getEventType() == WatchEvent.EventType.PUT) {
-                      keySeen.putIfAbsent(
-                          e.getKeyValue().getValue().toString(StandardCharsets.UTF_8), now);
-                    }
-                  }
-                });
+        LeaderKeyWatch.record(client, "/service/" + scope + "/leader", keySeen);
         Thread writer = new Thread(() -> write(ds), "lag-writer");
         writer.setDaemon(true);
         writer.start();

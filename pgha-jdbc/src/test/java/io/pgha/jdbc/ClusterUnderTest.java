@@ -58,6 +58,15 @@ interface ClusterUnderTest extends AutoCloseable {
 
   record HttpResult(int status, String body) {}
 
+  /** {@code b} with the user the DataSources connect as, and its password when it has one. */
+  default PghaDataSourceConfig.Builder credentials(PghaDataSourceConfig.Builder b) {
+    b.username(username());
+    if (password() != null) {
+      b.password(password());
+    }
+    return b;
+  }
+
   String scope();
 
   List<String> etcdEndpoints();

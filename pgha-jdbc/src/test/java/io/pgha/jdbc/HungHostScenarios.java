@@ -59,16 +59,14 @@ abstract class HungHostScenarios {
         Statement s = c.createStatement()) {
       s.execute("create table probe (k text primary key, at timestamptz default now())");
     }
-    PghaDataSourceConfig.Builder b =
-        PghaDataSourceConfig.builder()
-            .etcd(cluster.etcdEndpoints())
-            .scope(cluster.scope())
-            .username(cluster.username());
-    if (cluster.password() != null) {
-      b.password(cluster.password());
-    }
     // Default settings otherwise: what an application gets out of the box.
-    ds = new TopologyAwareDataSource(b.build());
+    ds =
+        new TopologyAwareDataSource(
+            cluster
+                .credentials(PghaDataSourceConfig.builder())
+                .etcd(cluster.etcdEndpoints())
+                .scope(cluster.scope())
+                .build());
   }
 
   @AfterAll

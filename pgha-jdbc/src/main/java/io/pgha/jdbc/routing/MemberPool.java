@@ -2,6 +2,7 @@ package io.pgha.jdbc.routing;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
 import io.pgha.jdbc.Member;
 import io.pgha.jdbc.PghaDataSourceConfig;
 import java.sql.Connection;
@@ -19,6 +20,10 @@ final class MemberPool implements AutoCloseable {
   private final HikariDataSource pool;
   private volatile long absentSinceNanos = -1;
   private volatile boolean readFailed;
+  private volatile boolean unreachable;
+
+  /** How long a borrow waits while the server cannot be reached. */
+  static final long UNREACHABLE_BORROW_MILLIS = 50;
 
   MemberPool(Member member, PghaDataSourceConfig config) {
     this.name = member.name();
@@ -53,9 +58,25 @@ final class MemberPool implements AutoCloseable {
     return address;
   }
 
-  /** Borrows a connection, waiting at most the pool's connection timeout. */
+  /**
+   * Borrows a connection, waiting at most the pool's connection timeout, or {@link
+   * #UNREACHABLE_BORROW_MILLIS} while the server cannot be reached (the last borrow failed with no
+   * connection in the pool): callers on a dead server then return to the topology at once instead
+   * of each waiting out the timeout, and a new leader is not missed behind such a wait.
+   */
   Connection borrow() throws SQLException {
-    return pool.getConnection();
+    try {
+      Connection c =
+          unreachable
+              ? ((HikariPool) pool.getHikariPoolMXBean()).getConnection(UNREACHABLE_BORROW_MILLIS)
+              : pool.getConnection();
+      unreachable = false;
+      return c;
+    } catch (SQLException e) {
+      // A pool with connections that all are busy is saturated, not unreachable.
+      unreachable = pool.getHikariPoolMXBean().getTotalConnections() == 0;
+      throw e;
+    }
   }
 
   /** False while reads keep away from this member: a read on it failed because it went away. */
