@@ -59,8 +59,18 @@ public final class PghaDataSourceConfig {
   /** Default maximum replica lag for reads: 16 MiB. */
   public static final long DEFAULT_MAX_REPLICA_LAG_BYTES = 16L * 1024 * 1024;
 
-  /** Default time a replica's circuit stays open after repeated failures. */
+  /** Default interval at which a replica that failed a read is checked until it answers again. */
   public static final Duration DEFAULT_REPLICA_CIRCUIT_OPEN_DURATION = Duration.ofSeconds(5);
+
+  /** Default bound of opening a TCP connection to a member (pgjdbc's {@code connectTimeout}). */
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+  /**
+   * Default backstop for one read from a member's socket (pgjdbc's {@code socketTimeout}): a
+   * statement whose server sends nothing for this long fails. Failover does not rely on it: a
+   * connection whose member leaves its role is aborted at once.
+   */
+  public static final Duration DEFAULT_SOCKET_TIMEOUT = Duration.ofSeconds(60);
 
   private static final Duration MIN_CONNECTION_TIMEOUT = Duration.ofMillis(250);
   private static final Duration MIN_POLL_INTERVAL = Duration.ofMillis(50);
@@ -92,6 +102,9 @@ public final class PghaDataSourceConfig {
   private final Duration startTimeout;
   private final Duration replayLagProbeInterval;
   private final Duration replicaCircuitOpenDuration;
+  private final boolean tcpKeepAlive;
+  private final Duration connectTimeout;
+  private final Duration socketTimeout;
   private final PghaMetrics metrics;
   private final String poolName;
 
@@ -124,6 +137,9 @@ public final class PghaDataSourceConfig {
     this.startTimeout = b.startTimeout;
     this.replayLagProbeInterval = b.replayLagProbeInterval;
     this.replicaCircuitOpenDuration = b.replicaCircuitOpenDuration;
+    this.tcpKeepAlive = b.tcpKeepAlive;
+    this.connectTimeout = b.connectTimeout;
+    this.socketTimeout = b.socketTimeout;
     this.metrics = b.metrics;
     this.poolName = b.poolName;
   }
@@ -162,6 +178,9 @@ public final class PghaDataSourceConfig {
     b.startTimeout = startTimeout;
     b.replayLagProbeInterval = replayLagProbeInterval;
     b.replicaCircuitOpenDuration = replicaCircuitOpenDuration;
+    b.tcpKeepAlive = tcpKeepAlive;
+    b.connectTimeout = connectTimeout;
+    b.socketTimeout = socketTimeout;
     b.metrics = metrics;
     b.poolName = poolName;
     return b;
@@ -276,8 +295,43 @@ public final class PghaDataSourceConfig {
     return replayLagProbeInterval;
   }
 
+  /** How often a replica that failed a read is checked, in the background, until it answers. */
   public Duration replicaCircuitOpenDuration() {
     return replicaCircuitOpenDuration;
+  }
+
+  /** Whether connections to members use TCP keep-alive (pgjdbc's {@code tcpKeepAlive}). */
+  public boolean tcpKeepAlive() {
+    return tcpKeepAlive;
+  }
+
+  /** The bound of opening a TCP connection to a member (pgjdbc's {@code connectTimeout}). */
+  public Duration connectTimeout() {
+    return connectTimeout;
+  }
+
+  /** The backstop for one read from a member's socket; zero means none. */
+  public Duration socketTimeout() {
+    return socketTimeout;
+  }
+
+  /**
+   * The pgjdbc properties of every member's connections: the network settings above, then {@link
+   * #connectionProperties()} (which win on the same key).
+   */
+  public Map<String, String> driverProperties() {
+    Map<String, String> p = new LinkedHashMap<>();
+    p.put("tcpKeepAlive", Boolean.toString(tcpKeepAlive));
+    p.put("connectTimeout", Long.toString(wholeSeconds(connectTimeout)));
+    p.put("socketTimeout", Long.toString(wholeSeconds(socketTimeout)));
+    p.putAll(connectionProperties);
+    return p;
+  }
+
+  /** pgjdbc counts these timeouts in whole seconds: a fraction rounds up (never to "none"). */
+  private static long wholeSeconds(Duration d) {
+    long s = d.getSeconds();
+    return d.getNano() > 0 ? s + 1 : s;
   }
 
   public PghaMetrics metrics() {
@@ -312,6 +366,12 @@ public final class PghaDataSourceConfig {
         + fallbackToLeader
         + ", leaderWaitTimeout="
         + leaderWaitTimeout
+        + ", tcpKeepAlive="
+        + tcpKeepAlive
+        + ", connectTimeout="
+        + connectTimeout
+        + ", socketTimeout="
+        + socketTimeout
         + "}";
   }
 
@@ -343,6 +403,9 @@ public final class PghaDataSourceConfig {
     private Duration startTimeout = DEFAULT_START_TIMEOUT;
     private Duration replayLagProbeInterval = DEFAULT_REPLAY_LAG_PROBE_INTERVAL;
     private Duration replicaCircuitOpenDuration = DEFAULT_REPLICA_CIRCUIT_OPEN_DURATION;
+    private boolean tcpKeepAlive = true;
+    private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+    private Duration socketTimeout = DEFAULT_SOCKET_TIMEOUT;
     private PghaMetrics metrics = PghaMetrics.NOOP;
     private String poolName = "pgha";
 
@@ -505,9 +568,44 @@ public final class PghaDataSourceConfig {
       return this;
     }
 
-    /** How long a failing replica is skipped; default 5 s. */
+    /**
+     * A replica whose read failed (it went away or did not answer) takes no reads until a check in
+     * the background reaches it again; this is the interval of that check; default 5 s.
+     */
     public Builder replicaCircuitOpenDuration(Duration value) {
       replicaCircuitOpenDuration = value;
+      return this;
+    }
+
+    /**
+     * TCP keep-alive on members' connections (pgjdbc's {@code tcpKeepAlive}); default on. The
+     * operating system's settings ({@code net.ipv4.tcp_keepalive_time}) say when a silent peer is
+     * declared dead.
+     */
+    public Builder tcpKeepAlive(boolean value) {
+      tcpKeepAlive = value;
+      return this;
+    }
+
+    /**
+     * Bound of opening a TCP connection to a member (pgjdbc's {@code connectTimeout}, whole
+     * seconds, a fraction rounds up); default 5 s, at least 1 s.
+     */
+    public Builder connectTimeout(Duration value) {
+      connectTimeout = value;
+      return this;
+    }
+
+    /**
+     * Backstop for one read from a member's socket (pgjdbc's {@code socketTimeout}, whole seconds,
+     * a fraction rounds up; zero for none); default 60 s. Not the failover mechanism: connections
+     * whose member leaves its role are aborted when the topology changes. It ends a statement whose
+     * server sends nothing for that long — a network failure the cluster does not see. Work that
+     * runs longer raises it for one connection with {@link java.sql.Connection#setNetworkTimeout}
+     * and bounds itself with a query timeout.
+     */
+    public Builder socketTimeout(Duration value) {
+      socketTimeout = value;
       return this;
     }
 
@@ -644,6 +742,17 @@ public final class PghaDataSourceConfig {
           "replicaCircuitOpenDuration",
           replicaCircuitOpenDuration,
           "must be positive");
+      require(
+          connectTimeout != null && connectTimeout.compareTo(Duration.ofSeconds(1)) >= 0,
+          "connectTimeout",
+          connectTimeout,
+          "must be at least 1s (pgjdbc counts whole seconds)");
+      require(
+          socketTimeout != null
+              && (socketTimeout.isZero() || socketTimeout.compareTo(Duration.ofSeconds(1)) >= 0),
+          "socketTimeout",
+          socketTimeout,
+          "must be zero (none) or at least 1s (pgjdbc counts whole seconds)");
       require(metrics != null, "metrics", null, "must not be null (use PghaMetrics.NOOP)");
       require(poolName != null && !poolName.isBlank(), "poolName", poolName, "must not be empty");
       return new PghaDataSourceConfig(this);

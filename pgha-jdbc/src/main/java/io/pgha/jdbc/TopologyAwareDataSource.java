@@ -1,6 +1,6 @@
 package io.pgha.jdbc;
 
-import io.pgha.jdbc.routing.Router;
+import io.pgha.jdbc.routing.Routing;
 import io.pgha.jdbc.topology.TopologySources;
 import java.io.Closeable;
 import java.io.PrintWriter;
@@ -34,7 +34,7 @@ public final class TopologyAwareDataSource implements DataSource, Closeable {
 
   private final PghaDataSourceConfig config;
   private final TopologySource source;
-  private final Router router;
+  private final Routing router;
   private final DataSource readOnlyView;
   private volatile boolean closed;
   private int loginTimeoutSeconds;
@@ -48,7 +48,7 @@ public final class TopologyAwareDataSource implements DataSource, Closeable {
    */
   public TopologyAwareDataSource(PghaDataSourceConfig config) {
     this.config = config;
-    this.router = new Router(config);
+    this.router = Routing.create(config);
     this.source = TopologySources.create(config);
     try {
       source.start(router::onTopology, config.startTimeout());

@@ -28,6 +28,15 @@ interface ClusterUnderTest extends AutoCloseable {
     /** Host failure: the HA process and PostgreSQL both die with SIGKILL. */
     void killHost();
 
+    /**
+     * Hung host: SIGSTOP of the HA process, the postmaster and every backend; sockets stay open and
+     * nothing answers.
+     */
+    void freezeHost();
+
+    /** Undoes {@link #freezeHost()}; does nothing when the member is not frozen. */
+    void thaw();
+
     void start();
 
     boolean isRunning();
@@ -48,6 +57,15 @@ interface ClusterUnderTest extends AutoCloseable {
   }
 
   record HttpResult(int status, String body) {}
+
+  /** {@code b} with the user the DataSources connect as, and its password when it has one. */
+  default PghaDataSourceConfig.Builder credentials(PghaDataSourceConfig.Builder b) {
+    b.username(username());
+    if (password() != null) {
+      b.password(password());
+    }
+    return b;
+  }
 
   String scope();
 

@@ -88,11 +88,7 @@ abstract class FailoverScenarios {
   }
 
   private PghaDataSourceConfig.Builder credentials(PghaDataSourceConfig.Builder b) {
-    b.username(cluster.username());
-    if (cluster.password() != null) {
-      b.password(cluster.password());
-    }
-    return b;
+    return cluster.credentials(b);
   }
 
   /** Where a connection's work ran: port and whether the server is a standby. */

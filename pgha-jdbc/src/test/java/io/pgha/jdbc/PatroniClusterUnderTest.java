@@ -9,7 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-/** Patroni 3.0.2 (the Debian package) in synchronous mode on a real etcd. */
+/** Patroni 3.0.2 (the Debian package) on a real etcd, in synchronous mode unless told. */
 final class PatroniClusterUnderTest implements ClusterUnderTest {
 
   private final LocalEtcd etcd;
@@ -17,10 +17,15 @@ final class PatroniClusterUnderTest implements ClusterUnderTest {
   private final List<Node> nodes;
 
   PatroniClusterUnderTest(String scope) {
+    this(scope, true);
+  }
+
+  PatroniClusterUnderTest(String scope, boolean synchronousMode) {
     etcd = LocalEtcd.start(1);
     try {
       cluster =
-          LocalPatroniCluster.start(scope, 3, etcd.clientEndpoints(), b -> b.synchronousMode(true));
+          LocalPatroniCluster.start(
+              scope, 3, etcd.clientEndpoints(), b -> b.synchronousMode(synchronousMode));
     } catch (RuntimeException e) {
       etcd.close();
       throw e;
@@ -57,6 +62,16 @@ final class PatroniClusterUnderTest implements ClusterUnderTest {
     @Override
     public void killHost() {
       patroni.kill();
+    }
+
+    @Override
+    public void freezeHost() {
+      patroni.freezeHost();
+    }
+
+    @Override
+    public void thaw() {
+      patroni.thaw();
     }
 
     @Override

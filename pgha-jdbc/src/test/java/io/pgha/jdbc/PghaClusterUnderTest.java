@@ -61,6 +61,16 @@ final class PghaClusterUnderTest implements ClusterUnderTest {
     }
 
     @Override
+    public void freezeHost() {
+      member.freezeHost();
+    }
+
+    @Override
+    public void thaw() {
+      member.thaw();
+    }
+
+    @Override
     public void start() {
       member.start();
     }

@@ -49,6 +49,37 @@ class PghaDataSourceConfigTest {
   }
 
   @Test
+  void networkDefaultsKeepAliveOnAndBoundedTimeouts() {
+    assertThat(etcd().build().driverProperties())
+        .containsEntry("tcpKeepAlive", "true")
+        .containsEntry("connectTimeout", "5")
+        .containsEntry("socketTimeout", "60");
+  }
+
+  @Test
+  void networkSettingsInWholeSecondsAndConnectionPropertiesWin() {
+    PghaDataSourceConfig c =
+        etcd()
+            .tcpKeepAlive(false)
+            .connectTimeout(Duration.ofMillis(1500))
+            .socketTimeout(Duration.ZERO)
+            .connectionProperty("socketTimeout", "600")
+            .build();
+    assertThat(c.driverProperties())
+        .containsEntry("tcpKeepAlive", "false")
+        .containsEntry("connectTimeout", "2")
+        .containsEntry("socketTimeout", "600");
+    assertThat(c.toBuilder().build().connectTimeout()).isEqualTo(Duration.ofMillis(1500));
+    assertThatThrownBy(() -> etcd().connectTimeout(Duration.ofMillis(500)).build())
+        .hasMessage(
+            "pgha: connectTimeout (PT0.5S) must be at least 1s (pgjdbc counts whole seconds)");
+    assertThatThrownBy(() -> etcd().socketTimeout(Duration.ofMillis(-1)).build())
+        .hasMessage(
+            "pgha: socketTimeout (PT-0.001S) must be zero (none) or at least 1s (pgjdbc counts"
+                + " whole seconds)");
+  }
+
+  @Test
   void exactlyOneSource() {
     assertThatThrownBy(() -> PghaDataSourceConfig.builder().build())
         .hasMessageStartingWith("no topology source");

@@ -257,7 +257,7 @@ class RoutingOverLocalPostgresTest {
   }
 
   @Test
-  void leaderChangeClosesIdleConnectionsNowAndBorrowedOnesOnReturn() throws SQLException {
+  void leaderChangeClosesIdleConnectionsAndAbortsBorrowedOnes() throws SQLException {
     String app = "pgha-evict-test";
     start(
         new Topology(a.name(), List.of(primary(a), replica(b, 0, null))),
@@ -271,12 +271,11 @@ class RoutingOverLocalPostgresTest {
 
     source.publish(new Topology(b.name(), List.of(replica(a, 0, null), primary(b))));
 
-    // The idle one is closed at once; the borrowed one is left alone while it is not used.
-    await().atMost(Duration.ofSeconds(10)).until(() -> backends(a, app) == 1);
-    // Between transactions, its next statement goes to the new leader; the old physical
-    // connection goes back to its pool, which closes it.
-    assertThat(port(borrowed)).isEqualTo(b.port());
+    // The idle one is closed, the borrowed one aborted: a statement must not outlive its
+    // member's place as the leader.
     await().atMost(Duration.ofSeconds(10)).until(() -> backends(a, app) == 0);
+    // Between transactions, its next statement goes to the new leader.
+    assertThat(port(borrowed)).isEqualTo(b.port());
     borrowed.close();
     try (Connection w = ds.getConnection()) {
       assertThat(port(w)).isEqualTo(b.port());
@@ -284,7 +283,8 @@ class RoutingOverLocalPostgresTest {
   }
 
   @Test
-  void aTransactionInFlightFinishesWhereItStartedAcrossALeaderChange() throws SQLException {
+  void aTransactionInFlightOnADeposedLeaderIsAbortedAndTheRetryGoesToTheNewOne()
+      throws SQLException {
     start(new Topology(a.name(), List.of(primary(a), replica(b, 0, null))), config());
     try (Connection w = ds.getConnection()) {
       w.setAutoCommit(false);
@@ -293,10 +293,13 @@ class RoutingOverLocalPostgresTest {
       await()
           .atMost(Duration.ofSeconds(10))
           .until(() -> b.name().equals(ds.topology().leaderName()));
-      // Still inside its transaction: it stays on the server it began on.
-      assertThat(port(w)).isEqualTo(a.port());
-      w.commit();
-      // The next transaction starts on the new leader.
+      // Its server lost the leader key: whatever it commits now may be lost, so it is aborted.
+      assertThatThrownBy(() -> port(w))
+          .isInstanceOf(SQLException.class)
+          .extracting(e -> ((SQLException) e).getSQLState())
+          .isEqualTo(PghaSqlStates.FAILOVER_RETRY);
+      w.rollback();
+      // The retry starts on the new leader.
       assertThat(port(w)).isEqualTo(b.port());
       w.commit();
     }

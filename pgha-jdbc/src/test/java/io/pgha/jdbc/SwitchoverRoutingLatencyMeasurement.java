@@ -3,14 +3,10 @@ package io.pgha.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
-import io.etcd.jetcd.options.WatchOption;
-import io.etcd.jetcd.watch.WatchEvent;
 import io.pgha.testkit.LocalEtcd;
 import io.pgha.testkit.LocalPatroni;
 import io.pgha.testkit.LocalPatroniCluster;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -66,21 +62,7 @@ class SwitchoverRoutingLatencyMeasurement {
                           }
                         })
                     .build())) {
-      ByteSequence leaderKey = ByteSequence.from("/service/lat/leader", StandardCharsets.UTF_8);
-      client
-          .getWatchClient()
-          .watch(
-              leaderKey,
-              WatchOption.builder().build(),
-              response -> {
-                long now = System.nanoTime();
-                for (WatchEvent e : response.getEvents()) {
-                  if (e.getEventType() == WatchEvent.EventType.PUT) {
-                    String value = e.getKeyValue().getValue().toString(StandardCharsets.UTF_8);
-                    keySeen.putIfAbsent(value, now);
-                  }
-                }
-              });
+      LeaderKeyWatch.record(client, "/service/lat/leader", keySeen);
       List<Long> micros = new ArrayList<>();
       for (int i = 0; i < SWITCHOVERS; i++) {
         LocalPatroni to = cluster.replicas().get(i % 2);

@@ -2,27 +2,28 @@ package io.pgha.jdbc.routing;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import com.zaxxer.hikari.pool.HikariPool;
 import io.pgha.jdbc.Member;
 import io.pgha.jdbc.PghaDataSourceConfig;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
- * The HikariCP pool of one member's PostgreSQL server, with the circuit breaker that keeps reads
- * away from it while it keeps failing. Creating a pool does no I/O: connections are opened on first
- * borrow.
+ * The HikariCP pool of one member's PostgreSQL server, with the flag that keeps reads away from it
+ * after a read failed there. Creating a pool does no I/O: connections are opened on first borrow.
  */
 final class MemberPool implements AutoCloseable {
 
   private final String name;
   private final String address;
   private final HikariDataSource pool;
-  private final CircuitBreaker breaker;
   private volatile long absentSinceNanos = -1;
+  private volatile boolean readFailed;
+  private volatile boolean unreachable;
+
+  /** How long a borrow waits while the server cannot be reached. */
+  static final long UNREACHABLE_BORROW_MILLIS = 50;
 
   MemberPool(Member member, PghaDataSourceConfig config) {
     this.name = member.name();
@@ -36,7 +37,7 @@ final class MemberPool implements AutoCloseable {
     if (config.password() != null) {
       hc.setPassword(config.password());
     }
-    for (Map.Entry<String, String> e : config.connectionProperties().entrySet()) {
+    for (Map.Entry<String, String> e : config.driverProperties().entrySet()) {
       hc.addDataSourceProperty(e.getKey(), e.getValue());
     }
     hc.setMaximumPoolSize(config.maximumPoolSize());
@@ -47,18 +48,6 @@ final class MemberPool implements AutoCloseable {
     // A member may be down when its pool is created; never fail or block here.
     hc.setInitializationFailTimeout(-1);
     this.pool = new HikariDataSource(hc);
-    this.breaker =
-        CircuitBreaker.of(
-            hc.getPoolName(),
-            CircuitBreakerConfig.custom()
-                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
-                .slidingWindowSize(4)
-                .minimumNumberOfCalls(2)
-                .failureRateThreshold(50)
-                .permittedNumberOfCallsInHalfOpenState(1)
-                .waitDurationInOpenState(config.replicaCircuitOpenDuration())
-                .recordExceptions(SQLException.class)
-                .build());
   }
 
   String name() {
@@ -69,47 +58,52 @@ final class MemberPool implements AutoCloseable {
     return address;
   }
 
-  /** Borrows a connection, waiting at most the pool's connection timeout. */
-  Connection borrow() throws SQLException {
-    return pool.getConnection();
-  }
-
   /**
-   * Borrows a connection for read-only work if the circuit allows, and records the outcome.
-   *
-   * @return the connection, or null when the circuit is open
-   * @throws SQLException when the borrow failed (recorded as a failure)
+   * Borrows a connection, waiting at most the pool's connection timeout, or {@link
+   * #UNREACHABLE_BORROW_MILLIS} while the server cannot be reached (the last borrow failed with no
+   * connection in the pool): callers on a dead server then return to the topology at once instead
+   * of each waiting out the timeout, and a new leader is not missed behind such a wait.
    */
-  Connection borrowGuarded() throws SQLException {
-    if (!breaker.tryAcquirePermission()) {
-      return null;
-    }
-    long start = System.nanoTime();
+  Connection borrow() throws SQLException {
     try {
-      Connection c = pool.getConnection();
-      breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+      Connection c =
+          unreachable
+              ? ((HikariPool) pool.getHikariPoolMXBean()).getConnection(UNREACHABLE_BORROW_MILLIS)
+              : pool.getConnection();
+      unreachable = false;
       return c;
     } catch (SQLException e) {
-      breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, e);
+      // A pool with connections that all are busy is saturated, not unreachable.
+      unreachable = pool.getHikariPoolMXBean().getTotalConnections() == 0;
       throw e;
     }
   }
 
-  /** True when the circuit lets a read through. */
-  boolean isCallPermitted() {
-    return breaker.getState() != CircuitBreaker.State.OPEN
-        && breaker.getState() != CircuitBreaker.State.FORCED_OPEN;
+  /** False while reads keep away from this member: a read on it failed because it went away. */
+  boolean takesReads() {
+    return !readFailed;
   }
 
-  /** The server broke a connection under a caller: stop sending reads here for a while. */
-  void markBroken() {
-    if (breaker.getState() != CircuitBreaker.State.OPEN) {
-      breaker.transitionToOpenState();
-    }
+  /**
+   * A read on this member failed because its server went away or did not answer: no reads here
+   * until a check in the background reaches it again.
+   *
+   * @return true if this changed the state (it took reads until now)
+   */
+  boolean markReadFailed() {
+    boolean was = readFailed;
+    readFailed = true;
+    return !was;
   }
 
-  CircuitBreaker.State circuitState() {
-    return breaker.getState();
+  /** The background check reached the server again: reads may come back. */
+  void markReadable() {
+    readFailed = false;
+  }
+
+  /** {@code OPEN} while reads keep away after a failure, {@code CLOSED} otherwise. */
+  String readCircuit() {
+    return readFailed ? "OPEN" : "CLOSED";
   }
 
   int activeConnections() {

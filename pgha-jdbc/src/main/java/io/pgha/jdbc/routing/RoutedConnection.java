@@ -8,6 +8,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.Statement;
+import java.util.concurrent.Executor;
 
 /**
  * The connection handed to applications. It binds to a physical connection only when first used, so
@@ -25,8 +26,11 @@ final class RoutedConnection implements InvocationHandler {
   private boolean readOnly;
   private boolean autoCommit = true;
   private int isolation = -1;
+  private int networkTimeoutMillis = -1;
+  private Executor networkTimeoutExecutor;
   private Connection physical;
   private MemberPool pool;
+  private LentConnections.Lease lease;
   private boolean inTransaction;
   private boolean closed;
   private Connection self;
@@ -58,10 +62,12 @@ final class RoutedConnection implements InvocationHandler {
         return closed;
       case "abort":
         if (physical != null) {
-          physical.abort((java.util.concurrent.Executor) args[0]);
+          router.giveBack(lease);
+          physical.abort((Executor) args[0]);
         }
         closed = true;
         physical = null;
+        lease = null;
         return null;
       default:
         break;
@@ -95,6 +101,16 @@ final class RoutedConnection implements InvocationHandler {
       case "getTransactionIsolation":
         if (physical == null && isolation >= 0) {
           return isolation;
+        }
+        break;
+      case "setNetworkTimeout":
+        // Kept for the connections bound from now on (the pool resets its own on return).
+        networkTimeoutExecutor = (Executor) args[0];
+        networkTimeoutMillis = (Integer) args[1];
+        return physical == null ? null : invokePhysical(method, args, false);
+      case "getNetworkTimeout":
+        if (physical == null && networkTimeoutMillis >= 0) {
+          return networkTimeoutMillis;
         }
         break;
       case "commit":
@@ -170,7 +186,7 @@ final class RoutedConnection implements InvocationHandler {
     if (physical != null) {
       return;
     }
-    Router.Borrowed b = router.borrow(readOnly);
+    LentConnections.Lease b = router.lend(readOnly);
     Connection c = b.connection();
     try {
       if (readOnly) {
@@ -182,12 +198,17 @@ final class RoutedConnection implements InvocationHandler {
       if (isolation >= 0) {
         c.setTransactionIsolation(isolation);
       }
+      if (networkTimeoutMillis >= 0) {
+        c.setNetworkTimeout(networkTimeoutExecutor, networkTimeoutMillis);
+      }
     } catch (SQLException e) {
+      router.giveBack(b);
       c.close();
       throw e;
     }
     physical = c;
     pool = b.pool();
+    lease = b;
   }
 
   /**
@@ -230,13 +251,14 @@ final class RoutedConnection implements InvocationHandler {
     } else {
       raised = Failures.retry("leader " + where + " went away (" + e.getMessage() + ")", e);
     }
-    router.reportBroken(pool, readOnly, raised.getSQLState());
+    MemberPool broken = pool;
     try {
       releasePhysical();
     } catch (SQLException closeFailure) {
       raised.addSuppressed(closeFailure);
     }
     inTransaction = false;
+    router.reportBroken(broken, readOnly, raised.getSQLState());
     return raised;
   }
 
@@ -325,8 +347,13 @@ final class RoutedConnection implements InvocationHandler {
 
   private void releasePhysical() throws SQLException {
     Connection c = physical;
+    LentConnections.Lease l = lease;
     physical = null;
     pool = null;
+    lease = null;
+    if (l != null) {
+      router.giveBack(l);
+    }
     if (c != null) {
       c.close();
     }
@@ -342,6 +369,7 @@ final class RoutedConnection implements InvocationHandler {
       // fail with a NullPointerException if given back now.
       physical = null;
       pool = null;
+      lease = null;
       return;
     }
     releasePhysical();

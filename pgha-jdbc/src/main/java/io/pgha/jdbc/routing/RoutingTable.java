@@ -30,4 +30,35 @@ record RoutingTable(Topology topology, Target leader, List<Target> readable) {
   String leaderName() {
     return leader == null ? null : leader.member().name();
   }
+
+  /**
+   * Whether a connection lent from {@code pool} may go on serving by this table: lent as the
+   * leader's, while its member holds the leader key (a drain keeps the key: transactions finish),
+   * is in the topology at the same address and is not marked failed; lent for reads, while its
+   * member takes reads.
+   */
+  boolean qualifies(MemberPool pool, boolean asLeader) {
+    if (!asLeader) {
+      for (Target t : readable) {
+        if (t.pool() == pool) {
+          return true;
+        }
+      }
+      return false;
+    }
+    return pool.name().equals(topology.leaderName())
+        && topology
+            .member(pool.name())
+            .filter(m -> m.hasAddress() && m.address().equals(pool.address()))
+            .filter(m -> !isMarkedFailed(m))
+            .isPresent();
+  }
+
+  /** The states an HA agent writes when its PostgreSQL is down. */
+  private static boolean isMarkedFailed(Member m) {
+    return switch (m.state()) {
+      case "stopped", "crashed", "start failed", "stop failed" -> true;
+      default -> false;
+    };
+  }
 }

@@ -111,8 +111,17 @@ public class PghaDataSourceProperties {
   /** How often replicas are asked for their replay backlog; 0 turns the probe off. */
   private Duration replayLagProbeInterval = Duration.ofSeconds(1);
 
-  /** How long a replica that keeps failing is skipped for reads. */
+  /** How often a replica whose read failed is checked until it answers and takes reads again. */
   private Duration replicaCircuitOpenDuration = Duration.ofSeconds(5);
+
+  /** TCP keep-alive on members' connections. */
+  private boolean tcpKeepAlive = true;
+
+  /** Bound of opening a TCP connection to a member (whole seconds). */
+  private Duration connectTimeout = Duration.ofSeconds(5);
+
+  /** Backstop for one read from a member's socket (whole seconds); 0 for none. */
+  private Duration socketTimeout = Duration.ofSeconds(60);
 
   /** Prefix of the per-member pool names and of log lines. */
   private String poolName = "pgha";
@@ -318,6 +327,30 @@ public class PghaDataSourceProperties {
 
   public void setReplicaCircuitOpenDuration(Duration replicaCircuitOpenDuration) {
     this.replicaCircuitOpenDuration = replicaCircuitOpenDuration;
+  }
+
+  public boolean isTcpKeepAlive() {
+    return tcpKeepAlive;
+  }
+
+  public void setTcpKeepAlive(boolean tcpKeepAlive) {
+    this.tcpKeepAlive = tcpKeepAlive;
+  }
+
+  public Duration getConnectTimeout() {
+    return connectTimeout;
+  }
+
+  public void setConnectTimeout(Duration connectTimeout) {
+    this.connectTimeout = connectTimeout;
+  }
+
+  public Duration getSocketTimeout() {
+    return socketTimeout;
+  }
+
+  public void setSocketTimeout(Duration socketTimeout) {
+    this.socketTimeout = socketTimeout;
   }
 
   public String getPoolName() {

@@ -35,6 +35,9 @@ class PghaPropertiesDefaultsTest {
     assertThat(p.getStartTimeout()).isEqualTo(c.startTimeout());
     assertThat(p.getReplayLagProbeInterval()).isEqualTo(c.replayLagProbeInterval());
     assertThat(p.getReplicaCircuitOpenDuration()).isEqualTo(c.replicaCircuitOpenDuration());
+    assertThat(p.isTcpKeepAlive()).isEqualTo(c.tcpKeepAlive());
+    assertThat(p.getConnectTimeout()).isEqualTo(c.connectTimeout());
+    assertThat(p.getSocketTimeout()).isEqualTo(c.socketTimeout());
     assertThat(p.getPoolName()).isEqualTo(c.poolName());
   }
 

@@ -100,6 +100,9 @@ final class DataSourceConfigFactory {
         .startTimeout(p.getStartTimeout())
         .replayLagProbeInterval(p.getReplayLagProbeInterval())
         .replicaCircuitOpenDuration(p.getReplicaCircuitOpenDuration())
+        .tcpKeepAlive(p.isTcpKeepAlive())
+        .connectTimeout(p.getConnectTimeout())
+        .socketTimeout(p.getSocketTimeout())
         .metrics(metrics)
         .poolName(p.getPoolName());
     p.getConnectionProperties().forEach(b::connectionProperty);
