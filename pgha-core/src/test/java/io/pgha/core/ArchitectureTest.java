@@ -26,7 +26,7 @@ class ArchitectureTest {
         .should()
         .onlyDependOnClassesThat()
         .resideInAnyPackage(
-            "io.pgha.core.ha..", "io.pgha.core.cluster..", "io.pgha.core.config..", "java..")
+            "io.pgha.core.ha..", "io.pgha.patroni..", "io.pgha.core.config..", "java..")
         .because("the HA decision must be unit-testable without etcd or PostgreSQL")
         .check(CORE);
   }

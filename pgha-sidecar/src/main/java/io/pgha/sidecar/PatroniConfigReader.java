@@ -1,10 +1,10 @@
 package io.pgha.sidecar;
 
 import io.pgha.core.api.ApiConfig;
-import io.pgha.core.cluster.SynchronousMode;
 import io.pgha.core.config.InvalidConfigurationException;
 import io.pgha.core.config.PghaConfig;
 import io.pgha.core.postgres.PostgresConfig;
+import io.pgha.patroni.SynchronousMode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

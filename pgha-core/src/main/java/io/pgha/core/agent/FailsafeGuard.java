@@ -2,8 +2,6 @@ package io.pgha.core.agent;
 
 import io.pgha.core.api.FailsafeAnswer;
 import io.pgha.core.api.FailsafeRequest;
-import io.pgha.core.cluster.ClusterView;
-import io.pgha.core.cluster.DynamicConfig;
 import io.pgha.core.dcs.Dcs;
 import io.pgha.core.dcs.DcsException;
 import io.pgha.core.dcs.LeaseStatus;
@@ -12,6 +10,8 @@ import io.pgha.core.ha.FailsafeContact;
 import io.pgha.core.ha.LocalState;
 import io.pgha.core.postgres.Lsn;
 import io.pgha.core.postgres.PostgresStatus;
+import io.pgha.patroni.ClusterView;
+import io.pgha.patroni.DynamicConfig;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;

@@ -1,10 +1,5 @@
 package io.pgha.core.agent;
 
-import io.pgha.core.cluster.ClusterStatus;
-import io.pgha.core.cluster.ClusterView;
-import io.pgha.core.cluster.DynamicConfig;
-import io.pgha.core.cluster.Member;
-import io.pgha.core.cluster.Role;
 import io.pgha.core.dcs.Dcs;
 import io.pgha.core.dcs.DcsException;
 import io.pgha.core.dcs.LeaseStatus;
@@ -19,6 +14,11 @@ import io.pgha.core.postgres.Lsn;
 import io.pgha.core.postgres.PostgresController;
 import io.pgha.core.postgres.PostgresStatus;
 import io.pgha.core.postgres.StoredState;
+import io.pgha.patroni.ClusterStatus;
+import io.pgha.patroni.ClusterView;
+import io.pgha.patroni.DynamicConfig;
+import io.pgha.patroni.Member;
+import io.pgha.patroni.Role;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;

@@ -1,5 +1,6 @@
 package io.pgha.core.dcs;
 
+import io.pgha.patroni.DcsKeys;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -7,8 +7,8 @@ import static io.pgha.core.ha.ActionKind.RENEW;
 import static io.pgha.core.ha.ActionKind.SWITCHOVER;
 import static io.pgha.core.ha.ActionKind.WAIT;
 
-import io.pgha.core.cluster.FailoverRequest;
-import io.pgha.core.cluster.Member;
+import io.pgha.patroni.FailoverRequest;
+import io.pgha.patroni.Member;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package io.pgha.core.cluster;
+package io.pgha.patroni;
 
 /** Patroni's {@code synchronous_mode}: {@code false}, {@code true} or {@code quorum}. */
 public enum SynchronousMode {

@@ -1,4 +1,4 @@
-package io.pgha.core.dcs;
+package io.pgha.patroni;
 
 import java.math.BigInteger;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package io.pgha.core.cluster;
+package io.pgha.patroni;
 
 import java.util.Objects;
 

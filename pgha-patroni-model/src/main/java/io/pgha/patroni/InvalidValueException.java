@@ -1,4 +1,4 @@
-package io.pgha.core.dcs;
+package io.pgha.patroni;
 
 /**
  * A value in etcd that cannot be read as what its key should hold. The message names the key, the

@@ -1,4 +1,4 @@
-package io.pgha.core.cluster;
+package io.pgha.patroni;
 
 import java.time.Duration;
 import java.util.Map;

@@ -1,17 +1,8 @@
-package io.pgha.core.dcs;
+package io.pgha.patroni;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.pgha.core.cluster.ClusterStatus;
-import io.pgha.core.cluster.DynamicConfig;
-import io.pgha.core.cluster.FailoverRequest;
-import io.pgha.core.cluster.HistoryEntry;
-import io.pgha.core.cluster.Member;
-import io.pgha.core.cluster.Role;
-import io.pgha.core.cluster.SyncState;
-import io.pgha.core.cluster.SynchronousMode;
-import io.pgha.core.cluster.Tags;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
