@@ -175,7 +175,7 @@ final class JsonFields {
     Map<String, Object> result = new java.util.LinkedHashMap<>();
     for (Map.Entry<String, JsonNode> e : object.properties()) {
       if (!known.contains(e.getKey())) {
-        result.put(e.getKey(), PatroniCodec.toJava(e.getValue()));
+        result.put(e.getKey(), WireJson.toJava(e.getValue()));
       }
     }
     return result;

@@ -24,6 +24,8 @@ class ClusterModelTest {
         .haveSimpleNameNotEndingWith("Codec")
         .and()
         .doNotHaveSimpleName("JsonFields")
+        .and()
+        .doNotHaveSimpleName("WireJson")
         .should()
         .onlyDependOnClassesThat()
         .resideInAnyPackage("io.pgha.patroni..", "java..")
