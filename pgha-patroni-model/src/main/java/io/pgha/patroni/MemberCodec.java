@@ -1,5 +1,6 @@
 package io.pgha.patroni;
 
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import tools.jackson.databind.node.ObjectNode;
@@ -86,7 +87,7 @@ final class MemberCodec {
     return o.toString();
   }
 
-  private static Tags decodeTags(JsonFields f) {
+  static Tags decodeTags(JsonFields f) {
     boolean noFailover = f.bool("nofailover", false);
     return new Tags(
         noFailover,
@@ -98,6 +99,12 @@ final class MemberCodec {
         f.string("replicatefrom"),
         f.bool("nostream", false),
         f.others(TAG_FIELDS));
+  }
+
+  /** The tags under Patroni's names, defaults left out, as plain Java values. */
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> tagMap(Tags t) {
+    return (Map<String, Object>) WireJson.toJava(encodeTags(t));
   }
 
   private static ObjectNode encodeTags(Tags t) {

@@ -103,4 +103,30 @@ public final class PatroniCodec {
   public static String encodeDrain(String leader, String successor, Duration timeout) {
     return StateCodec.encodeDrain(leader, successor, timeout);
   }
+
+  /**
+   * Decodes pgha's {@code drain} value.
+   *
+   * @throws InvalidValueException when it names no leader or no timeout of 0 or more
+   */
+  public static Drain decodeDrain(String key, String value, Consumer<String> warn) {
+    return StateCodec.decodeDrain(key, value, warn);
+  }
+
+  /**
+   * The tags under Patroni's names as plain Java values ({@code Boolean}, {@code Integer}, {@code
+   * String}, ...), defaults left out: the {@code tags} object a member key would hold.
+   */
+  public static Map<String, Object> tagValues(Tags tags) {
+    return MemberCodec.tagMap(tags);
+  }
+
+  /**
+   * Decodes the body of {@code GET /cluster} of Patroni's (or pgha's) REST API.
+   *
+   * @throws InvalidValueException when it is not a JSON object with a list of named members
+   */
+  public static ApiCluster decodeApiCluster(String body, Consumer<String> warn) {
+    return ApiClusterCodec.decode(body, warn);
+  }
 }

@@ -30,14 +30,26 @@ public enum Role {
     return wireName;
   }
 
-  /** Reads a role as Patroni 3 or 4 writes it; anything else is {@link #UNKNOWN}. */
+  /**
+   * Reads a role as Patroni 3 or 4 writes it in a member key ({@code master} is {@link #PRIMARY})
+   * or shows it in {@code GET /cluster} ({@code leader}; {@code sync_standby} and {@code
+   * quorum_standby} are replicas); anything else is {@link #UNKNOWN}.
+   */
   public static Role fromWire(String value) {
     if (value == null) {
       return UNKNOWN;
     }
     String v = value.trim().toLowerCase(Locale.ROOT);
-    if (v.equals("master")) {
-      return PRIMARY;
+    switch (v) {
+      case "master", "leader" -> {
+        return PRIMARY;
+      }
+      case "sync_standby", "quorum_standby", "standby" -> {
+        return REPLICA;
+      }
+      default -> {
+        // one of the wire names below, or unknown
+      }
     }
     for (Role role : values()) {
       if (role.wireName.equals(v)) {

@@ -36,6 +36,30 @@ final class StateCodec {
     return o.toString();
   }
 
+  /**
+   * Decodes the {@code drain} announcement. Strict: without a leader or a timeout of 0 or more
+   * there is nothing a client could safely hold writes back for.
+   */
+  static Drain decodeDrain(String key, String value, Consumer<String> warn) {
+    JsonFields f =
+        new JsonFields(
+            key,
+            WireJson.object(key, value, "a JSON object {leader, successor, timeout_ms}"),
+            warn);
+    Optional<String> leader = f.string("leader").filter(s -> !s.isBlank());
+    if (leader.isEmpty()) {
+      throw new InvalidValueException(key, value, "a drain naming its leader");
+    }
+    OptionalLong timeout = f.longValue("timeout_ms");
+    if (timeout.isEmpty() || timeout.getAsLong() < 0) {
+      throw new InvalidValueException(key, value, "a drain with timeout_ms of 0 or more");
+    }
+    return new Drain(
+        leader.get(),
+        f.string("successor").filter(s -> !s.isBlank()),
+        Duration.ofMillis(timeout.getAsLong()));
+  }
+
   /** Decodes the {@code failover} value; {@code {}} gives an empty request. */
   static FailoverRequest decodeFailover(
       String key, String value, long modRevision, Consumer<String> warn) {

@@ -39,6 +39,10 @@ class ClusterModelTest {
     assertThat(Role.fromWire(" Replica ")).isEqualTo(Role.REPLICA);
     assertThat(Role.fromWire("standby_leader")).isEqualTo(Role.STANDBY_LEADER);
     assertThat(Role.fromWire("captain")).isEqualTo(Role.UNKNOWN);
+    // The names of GET /cluster, which pgha-jdbc reads through the same parser.
+    assertThat(Role.fromWire("leader")).isEqualTo(Role.PRIMARY);
+    assertThat(Role.fromWire("sync_standby")).isEqualTo(Role.REPLICA);
+    assertThat(Role.fromWire("quorum_standby")).isEqualTo(Role.REPLICA);
     assertThat(Role.fromWire(null)).isEqualTo(Role.UNKNOWN);
     assertThat(Role.PRIMARY.wireName()).isEqualTo("primary");
     assertThat(Role.STANDBY_LEADER.isLeaderRole()).isTrue();

@@ -3,11 +3,13 @@ package io.pgha.patroni;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
@@ -304,5 +306,45 @@ class PatroniCodecTest {
     Map<String, String> f = Map.of("a", "http://a:8008/patroni");
     assertThat(PatroniCodec.decodeFailsafe("k", PatroniCodec.encodeFailsafe(f), warnings::add))
         .isEqualTo(f);
+  }
+
+  @Test
+  void drainRoundTrip() {
+    Drain d =
+        PatroniCodec.decodeDrain(
+            "k", PatroniCodec.encodeDrain("a", "b", Duration.ofMillis(2500)), warnings::add);
+    assertThat(d).isEqualTo(new Drain("a", Optional.of("b"), Duration.ofMillis(2500)));
+    assertThat(
+            PatroniCodec.decodeDrain("k", "{\"leader\": \"a\", \"timeout_ms\": 0}", warnings::add))
+        .isEqualTo(new Drain("a", Optional.empty(), Duration.ZERO));
+  }
+
+  @Test
+  void drainWithoutLeaderOrTimeoutIsRejected() {
+    assertThatThrownBy(
+            () -> PatroniCodec.decodeDrain("/x/drain", "{\"timeout_ms\": 100}", warnings::add))
+        .isInstanceOf(InvalidValueException.class)
+        .hasMessageContaining("/x/drain")
+        .hasMessageContaining("leader");
+    assertThatThrownBy(
+            () ->
+                PatroniCodec.decodeDrain(
+                    "/x/drain", "{\"leader\": \"a\", \"timeout_ms\": -1}", warnings::add))
+        .isInstanceOf(InvalidValueException.class)
+        .hasMessageContaining("timeout_ms");
+    assertThatThrownBy(
+            () -> PatroniCodec.decodeDrain("/x/drain", "{\"leader\": \"a\"}", warnings::add))
+        .isInstanceOf(InvalidValueException.class);
+    assertThatThrownBy(() -> PatroniCodec.decodeDrain("/x/drain", "[]", warnings::add))
+        .isInstanceOf(InvalidValueException.class);
+  }
+
+  @Test
+  void tagValuesUsePatronisNamesAndLeaveDefaultsOut() {
+    Tags t = Tags.NONE.withNoLoadBalance(true).withFailoverPriority(3).withCustom("zone", "b");
+    assertThat(PatroniCodec.tagValues(t))
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of("noloadbalance", true, "failover_priority", 3, "zone", "b"));
+    assertThat(PatroniCodec.tagValues(Tags.NONE)).isEmpty();
   }
 }
