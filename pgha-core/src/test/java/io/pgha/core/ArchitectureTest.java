@@ -36,7 +36,7 @@ class ArchitectureTest {
         .resideInAPackage(HA)
         .should()
         .onlyDependOnClassesThat()
-        .resideInAnyPackage(HA, "io.pgha.core.cluster..", "io.pgha.core.config..", "java..")
+        .resideInAnyPackage(HA, "io.pgha.patroni..", "io.pgha.core.config..", "java..")
         .because("the HA decision must be unit-testable without etcd or PostgreSQL")
         .check(CORE);
   }

@@ -1,6 +1,6 @@
 package io.pgha.jdbc;
 
-import java.util.Locale;
+import io.pgha.patroni.Role;
 
 /** The role a cluster member reports for its PostgreSQL server. */
 public enum MemberRole {
@@ -20,14 +20,21 @@ public enum MemberRole {
    * @return the role, {@link #UNKNOWN} for anything unrecognised
    */
   public static MemberRole fromPatroni(String value) {
-    if (value == null) {
-      return UNKNOWN;
-    }
-    return switch (value.toLowerCase(Locale.ROOT)) {
-      case "master", "primary", "leader" -> PRIMARY;
-      case "replica", "sync_standby", "quorum_standby", "standby" -> REPLICA;
-      case "standby_leader" -> STANDBY_LEADER;
-      default -> UNKNOWN;
+    return of(Role.fromWire(value));
+  }
+
+  /**
+   * The routing role of a role read by pgha-patroni-model.
+   *
+   * @param role the role of a member key or of {@code GET /cluster}
+   * @return the role, {@link #UNKNOWN} for one that never takes traffic (demoted, uninitialized)
+   */
+  public static MemberRole of(Role role) {
+    return switch (role) {
+      case PRIMARY -> PRIMARY;
+      case REPLICA -> REPLICA;
+      case STANDBY_LEADER -> STANDBY_LEADER;
+      case DEMOTED, UNINITIALIZED, UNKNOWN -> UNKNOWN;
     };
   }
 }

@@ -1,5 +1,6 @@
 package io.pgha.jdbc;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -19,6 +20,21 @@ class ArchitectureTest {
   @Test
   void neverDependsOnTheAgent() {
     noClasses().should().dependOnClassesThat().resideInAPackage("io.pgha.core..").check(CLASSES);
+  }
+
+  @Test
+  void readsPatronisWireFormatOnlyThroughTheModel() {
+    // One decoder of Patroni's keys and API, the agent's: pgha-patroni-model.
+    noClasses().should().dependOnClassesThat().resideInAPackage("tools.jackson..").check(CLASSES);
+    classes()
+        .that()
+        .haveSimpleName("PatroniKeyView")
+        .or()
+        .haveSimpleName("RoutingMembers")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.pgha.patroni..")
+        .check(CLASSES);
   }
 
   @Test

@@ -1,10 +1,10 @@
 package io.pgha.sidecar;
 
-import io.pgha.core.cluster.ClusterView;
-import io.pgha.core.cluster.Member;
 import io.pgha.core.config.PghaConfig;
 import io.pgha.core.dcs.DcsException;
 import io.pgha.core.dcs.EtcdDcs;
+import io.pgha.patroni.ClusterView;
+import io.pgha.patroni.Member;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;

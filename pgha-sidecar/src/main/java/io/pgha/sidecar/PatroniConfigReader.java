@@ -1,9 +1,9 @@
 package io.pgha.sidecar;
 
-import io.pgha.core.cluster.SynchronousMode;
 import io.pgha.core.config.ClientCertificates;
 import io.pgha.core.config.InvalidConfigurationException;
 import io.pgha.core.config.PghaConfig;
+import io.pgha.patroni.SynchronousMode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

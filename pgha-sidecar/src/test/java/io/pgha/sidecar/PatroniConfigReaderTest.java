@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.pgha.core.cluster.DynamicConfig;
-import io.pgha.core.cluster.SynchronousMode;
 import io.pgha.core.config.PghaConfig;
 import io.pgha.core.config.PostgresSettings;
+import io.pgha.patroni.DynamicConfig;
+import io.pgha.patroni.SynchronousMode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;

@@ -1,11 +1,5 @@
 package io.pgha.core.agent;
 
-import io.pgha.core.cluster.ClusterStatus;
-import io.pgha.core.cluster.ClusterView;
-import io.pgha.core.cluster.DynamicConfig;
-import io.pgha.core.cluster.FailoverRequest;
-import io.pgha.core.cluster.HistoryEntry;
-import io.pgha.core.cluster.Member;
 import io.pgha.core.dcs.Dcs;
 import io.pgha.core.dcs.DcsException;
 import io.pgha.core.ha.Action;
@@ -23,6 +17,12 @@ import io.pgha.core.postgres.PostgresStatus;
 import io.pgha.core.postgres.Promotion;
 import io.pgha.core.postgres.StopMode;
 import io.pgha.core.postgres.Upstream;
+import io.pgha.patroni.ClusterStatus;
+import io.pgha.patroni.ClusterView;
+import io.pgha.patroni.DynamicConfig;
+import io.pgha.patroni.FailoverRequest;
+import io.pgha.patroni.HistoryEntry;
+import io.pgha.patroni.Member;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;

@@ -2,7 +2,6 @@ package io.pgha.core.agent;
 
 import io.pgha.core.api.ManagementActions;
 import io.pgha.core.api.NodeSnapshot;
-import io.pgha.core.cluster.DynamicConfig;
 import io.pgha.core.config.Credentials;
 import io.pgha.core.config.FencingSettings;
 import io.pgha.core.dcs.Dcs;
@@ -11,6 +10,7 @@ import io.pgha.core.ha.MemberIdentity;
 import io.pgha.core.postgres.PostgresControlException;
 import io.pgha.core.postgres.PostgresController;
 import io.pgha.core.postgres.StopMode;
+import io.pgha.patroni.DynamicConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

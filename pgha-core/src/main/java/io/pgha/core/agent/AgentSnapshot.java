@@ -1,7 +1,7 @@
 package io.pgha.core.agent;
 
-import io.pgha.core.cluster.ClusterView;
 import io.pgha.core.postgres.PostgresStatus;
+import io.pgha.patroni.ClusterView;
 import java.util.List;
 
 /**

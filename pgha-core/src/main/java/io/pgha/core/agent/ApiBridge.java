@@ -6,12 +6,12 @@ import io.pgha.core.api.FailsafeRequest;
 import io.pgha.core.api.ManagementActions;
 import io.pgha.core.api.NodeSnapshot;
 import io.pgha.core.api.RestartRequest;
-import io.pgha.core.cluster.Role;
-import io.pgha.core.cluster.Tags;
 import io.pgha.core.dcs.Dcs;
 import io.pgha.core.postgres.PostgresControlException;
 import io.pgha.core.postgres.PostgresController;
 import io.pgha.core.postgres.PostgresStatus;
+import io.pgha.patroni.Role;
+import io.pgha.patroni.Tags;
 import java.time.Duration;
 
 /**

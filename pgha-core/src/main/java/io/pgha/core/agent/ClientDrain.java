@@ -1,12 +1,12 @@
 package io.pgha.core.agent;
 
-import io.pgha.core.cluster.ClusterView;
-import io.pgha.core.cluster.Leader;
-import io.pgha.core.cluster.Role;
 import io.pgha.core.dcs.Dcs;
 import io.pgha.core.dcs.DcsException;
 import io.pgha.core.postgres.PostgresControlException;
 import io.pgha.core.postgres.PostgresController;
+import io.pgha.patroni.ClusterView;
+import io.pgha.patroni.Leader;
+import io.pgha.patroni.Role;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;

@@ -1,7 +1,5 @@
 package io.pgha.core.agent;
 
-import io.pgha.core.cluster.ClusterView;
-import io.pgha.core.cluster.DynamicConfig;
 import io.pgha.core.dcs.Dcs;
 import io.pgha.core.dcs.DcsException;
 import io.pgha.core.dcs.LeaseStatus;
@@ -17,6 +15,8 @@ import io.pgha.core.postgres.PostgresController;
 import io.pgha.core.postgres.PostgresStatus;
 import io.pgha.core.postgres.ReplicationTimeouts;
 import io.pgha.core.postgres.StoredState;
+import io.pgha.patroni.ClusterView;
+import io.pgha.patroni.DynamicConfig;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;

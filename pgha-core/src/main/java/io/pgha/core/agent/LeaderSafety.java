@@ -1,9 +1,9 @@
 package io.pgha.core.agent;
 
-import io.pgha.core.cluster.ClusterView;
-import io.pgha.core.cluster.DynamicConfig;
 import io.pgha.core.ha.LocalState;
 import io.pgha.core.postgres.PostgresStatus;
+import io.pgha.patroni.ClusterView;
+import io.pgha.patroni.DynamicConfig;
 
 /**
  * What the HA loop does for safety in every cycle: first the lease reflex's check ({@link

@@ -1,13 +1,13 @@
 package io.pgha.core.agent;
 
-import io.pgha.core.cluster.ClusterStatus;
-import io.pgha.core.cluster.Member;
 import io.pgha.core.dcs.Dcs;
 import io.pgha.core.dcs.DcsException;
 import io.pgha.core.ha.ActionKind;
 import io.pgha.core.ha.Decision;
 import io.pgha.core.postgres.PostgresController;
 import io.pgha.core.postgres.PostgresStatus;
+import io.pgha.patroni.ClusterStatus;
+import io.pgha.patroni.Member;
 import java.util.OptionalLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,10 +1,10 @@
 package io.pgha.core.agent;
 
-import io.pgha.core.cluster.Member;
-import io.pgha.core.cluster.Role;
-import io.pgha.core.cluster.Tags;
 import io.pgha.core.postgres.Lsn;
 import io.pgha.core.postgres.PostgresStatus;
+import io.pgha.patroni.Member;
+import io.pgha.patroni.Role;
+import io.pgha.patroni.Tags;
 import java.util.OptionalLong;
 
 /** Builds this member's {@code members/<name>} value, with Patroni's fields, from a probe. */

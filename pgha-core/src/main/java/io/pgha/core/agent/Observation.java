@@ -1,9 +1,9 @@
 package io.pgha.core.agent;
 
-import io.pgha.core.cluster.ClusterView;
-import io.pgha.core.cluster.DynamicConfig;
 import io.pgha.core.ha.LocalState;
 import io.pgha.core.postgres.PostgresStatus;
+import io.pgha.patroni.ClusterView;
+import io.pgha.patroni.DynamicConfig;
 
 /**
  * What one cycle saw, once: the view read from etcd, the configuration in effect, the probe of the

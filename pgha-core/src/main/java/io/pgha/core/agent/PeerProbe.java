@@ -1,7 +1,5 @@
 package io.pgha.core.agent;
 
-import io.pgha.core.cluster.ClusterView;
-import io.pgha.core.cluster.Member;
 import io.pgha.core.ha.PeerPosition;
 import io.pgha.core.ha.PeerPositions;
 import io.pgha.core.postgres.Lsn;
@@ -9,6 +7,8 @@ import io.pgha.core.postgres.PeerStatusReader;
 import io.pgha.core.postgres.PostgresStatus;
 import io.pgha.core.postgres.RoleCredentials;
 import io.pgha.core.postgres.Upstream;
+import io.pgha.patroni.ClusterView;
+import io.pgha.patroni.Member;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;

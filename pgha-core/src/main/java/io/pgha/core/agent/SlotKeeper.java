@@ -1,12 +1,12 @@
 package io.pgha.core.agent;
 
-import io.pgha.core.cluster.ClusterView;
 import io.pgha.core.ha.SlotPlan;
 import io.pgha.core.ha.SlotsSeen;
 import io.pgha.core.postgres.PostgresControlException;
 import io.pgha.core.postgres.PostgresController;
 import io.pgha.core.postgres.ReplicationSlot;
 import io.pgha.core.postgres.ReplicationSlots;
+import io.pgha.patroni.ClusterView;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;

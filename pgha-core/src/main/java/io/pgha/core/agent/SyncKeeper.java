@@ -1,6 +1,5 @@
 package io.pgha.core.agent;
 
-import io.pgha.core.cluster.DynamicConfig;
 import io.pgha.core.dcs.Dcs;
 import io.pgha.core.dcs.DcsException;
 import io.pgha.core.ha.StandbyConnection;
@@ -14,6 +13,7 @@ import io.pgha.core.postgres.PostgresController;
 import io.pgha.core.postgres.PostgresStatus;
 import io.pgha.core.postgres.ReplicationConnection;
 import io.pgha.core.postgres.SynchronousStandbys;
+import io.pgha.patroni.DynamicConfig;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;

@@ -2,8 +2,8 @@ package io.pgha.core.api;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
-import io.pgha.core.cluster.ClusterView;
-import io.pgha.core.dcs.PatroniCodec;
+import io.pgha.patroni.ClusterView;
+import io.pgha.patroni.PatroniCodec;
 import java.io.IOException;
 import java.util.Locale;
 import java.util.Map;

@@ -1,11 +1,11 @@
 package io.pgha.core.api;
 
-import io.pgha.core.cluster.ClusterView;
-import io.pgha.core.cluster.DynamicConfig;
-import io.pgha.core.cluster.FailoverRequest;
-import io.pgha.core.cluster.HistoryEntry;
-import io.pgha.core.cluster.Member;
-import io.pgha.core.cluster.SynchronousMode;
+import io.pgha.patroni.ClusterView;
+import io.pgha.patroni.DynamicConfig;
+import io.pgha.patroni.FailoverRequest;
+import io.pgha.patroni.HistoryEntry;
+import io.pgha.patroni.Member;
+import io.pgha.patroni.SynchronousMode;
 import java.net.URI;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;

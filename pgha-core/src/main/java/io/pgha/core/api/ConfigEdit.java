@@ -1,8 +1,8 @@
 package io.pgha.core.api;
 
-import io.pgha.core.cluster.DynamicConfig;
-import io.pgha.core.dcs.InvalidValueException;
-import io.pgha.core.dcs.PatroniCodec;
+import io.pgha.patroni.DynamicConfig;
+import io.pgha.patroni.InvalidValueException;
+import io.pgha.patroni.PatroniCodec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

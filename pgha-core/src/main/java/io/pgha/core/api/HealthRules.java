@@ -1,9 +1,9 @@
 package io.pgha.core.api;
 
-import io.pgha.core.cluster.DynamicConfig;
-import io.pgha.core.cluster.Role;
 import io.pgha.core.postgres.Lsn;
 import io.pgha.core.postgres.PostgresStatus;
+import io.pgha.patroni.DynamicConfig;
+import io.pgha.patroni.Role;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -163,13 +163,13 @@ final class HealthRules {
   /** Patroni's {@code sync_standby}: a replica listed in {@code sync} in synchronous mode. */
   static boolean isSyncStandby(NodeSnapshot s) {
     DynamicConfig c = s.cluster().effectiveConfig();
-    return c.synchronousMode() == io.pgha.core.cluster.SynchronousMode.ON && listedInSync(s);
+    return c.synchronousMode() == io.pgha.patroni.SynchronousMode.ON && listedInSync(s);
   }
 
   /** Patroni's {@code quorum_standby}: the same in quorum commit mode. */
   static boolean isQuorumStandby(NodeSnapshot s) {
     DynamicConfig c = s.cluster().effectiveConfig();
-    return c.synchronousMode() == io.pgha.core.cluster.SynchronousMode.QUORUM && listedInSync(s);
+    return c.synchronousMode() == io.pgha.patroni.SynchronousMode.QUORUM && listedInSync(s);
   }
 
   private static boolean listedInSync(NodeSnapshot s) {

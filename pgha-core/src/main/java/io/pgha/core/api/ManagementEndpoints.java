@@ -1,11 +1,11 @@
 package io.pgha.core.api;
 
 import com.sun.net.httpserver.HttpExchange;
-import io.pgha.core.cluster.ClusterView;
-import io.pgha.core.cluster.DynamicConfig;
-import io.pgha.core.cluster.FailoverRequest;
 import io.pgha.core.dcs.Dcs;
 import io.pgha.core.dcs.DcsException;
+import io.pgha.patroni.ClusterView;
+import io.pgha.patroni.DynamicConfig;
+import io.pgha.patroni.FailoverRequest;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package io.pgha.core.api;
 
-import io.pgha.core.cluster.Role;
+import io.pgha.patroni.Role;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;

@@ -1,8 +1,8 @@
 package io.pgha.core.api;
 
-import io.pgha.core.cluster.Role;
 import io.pgha.core.postgres.Lsn;
 import io.pgha.core.postgres.PostgresStatus;
+import io.pgha.patroni.Role;
 import java.time.OffsetDateTime;
 
 /**

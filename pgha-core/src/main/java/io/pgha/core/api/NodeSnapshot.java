@@ -1,9 +1,9 @@
 package io.pgha.core.api;
 
-import io.pgha.core.cluster.ClusterView;
-import io.pgha.core.cluster.Role;
-import io.pgha.core.cluster.Tags;
 import io.pgha.core.postgres.PostgresStatus;
+import io.pgha.patroni.ClusterView;
+import io.pgha.patroni.Role;
+import io.pgha.patroni.Tags;
 import java.util.Objects;
 import java.util.OptionalLong;
 

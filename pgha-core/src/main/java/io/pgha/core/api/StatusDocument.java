@@ -1,9 +1,9 @@
 package io.pgha.core.api;
 
-import io.pgha.core.cluster.Role;
 import io.pgha.core.postgres.Lsn;
 import io.pgha.core.postgres.PostgresStatus;
 import io.pgha.core.postgres.ReplicationConnection;
+import io.pgha.patroni.Role;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import tools.jackson.databind.node.ArrayNode;

@@ -1,8 +1,8 @@
 package io.pgha.core.api;
 
-import io.pgha.core.cluster.Member;
-import io.pgha.core.cluster.Tags;
-import io.pgha.core.dcs.PatroniCodec;
+import io.pgha.patroni.Member;
+import io.pgha.patroni.PatroniCodec;
+import io.pgha.patroni.Tags;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;

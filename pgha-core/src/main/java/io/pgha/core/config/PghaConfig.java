@@ -1,7 +1,7 @@
 package io.pgha.core.config;
 
-import io.pgha.core.cluster.DynamicConfig;
-import io.pgha.core.cluster.SynchronousMode;
+import io.pgha.patroni.DynamicConfig;
+import io.pgha.patroni.SynchronousMode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;

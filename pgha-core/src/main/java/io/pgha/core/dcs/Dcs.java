@@ -1,12 +1,13 @@
 package io.pgha.core.dcs;
 
-import io.pgha.core.cluster.ClusterStatus;
-import io.pgha.core.cluster.ClusterView;
-import io.pgha.core.cluster.DynamicConfig;
-import io.pgha.core.cluster.FailoverRequest;
-import io.pgha.core.cluster.HistoryEntry;
-import io.pgha.core.cluster.Member;
-import io.pgha.core.cluster.SyncState;
+import io.pgha.patroni.ClusterStatus;
+import io.pgha.patroni.ClusterView;
+import io.pgha.patroni.DcsKeys;
+import io.pgha.patroni.DynamicConfig;
+import io.pgha.patroni.FailoverRequest;
+import io.pgha.patroni.HistoryEntry;
+import io.pgha.patroni.Member;
+import io.pgha.patroni.SyncState;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

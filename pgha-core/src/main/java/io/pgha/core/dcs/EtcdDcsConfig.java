@@ -2,6 +2,7 @@ package io.pgha.core.dcs;
 
 import io.pgha.core.config.EtcdSettings;
 import io.pgha.core.config.PghaConfig;
+import io.pgha.patroni.DcsKeys;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,8 +1,11 @@
 package io.pgha.core.dcs;
 
-import io.pgha.core.cluster.ClusterView;
-import io.pgha.core.cluster.Leader;
-import io.pgha.core.cluster.SyncState;
+import io.pgha.patroni.ClusterView;
+import io.pgha.patroni.DcsKeys;
+import io.pgha.patroni.InvalidValueException;
+import io.pgha.patroni.Leader;
+import io.pgha.patroni.PatroniCodec;
+import io.pgha.patroni.SyncState;
 import java.util.Collection;
 import java.util.Optional;
 import java.util.function.Supplier;

@@ -1,6 +1,6 @@
 package io.pgha.core.dcs;
 
-import io.pgha.core.cluster.ClusterView;
+import io.pgha.patroni.ClusterView;
 import java.util.Objects;
 
 /**

@@ -1,6 +1,6 @@
 package io.pgha.core.ha;
 
-import io.pgha.core.cluster.Member;
+import io.pgha.patroni.Member;
 import java.util.Comparator;
 import java.util.Optional;
 

@@ -1,9 +1,9 @@
 package io.pgha.core.ha;
 
-import io.pgha.core.cluster.ClusterStatus;
-import io.pgha.core.cluster.DynamicConfig;
-import io.pgha.core.cluster.Member;
-import io.pgha.core.cluster.Tags;
+import io.pgha.patroni.ClusterStatus;
+import io.pgha.patroni.DynamicConfig;
+import io.pgha.patroni.Member;
+import io.pgha.patroni.Tags;
 import java.util.Optional;
 import java.util.OptionalLong;
 

@@ -2,9 +2,9 @@ package io.pgha.core.ha;
 
 import static io.pgha.core.ha.Situation.seconds;
 
-import io.pgha.core.cluster.ClusterView;
-import io.pgha.core.cluster.DynamicConfig;
-import io.pgha.core.cluster.Member;
+import io.pgha.patroni.ClusterView;
+import io.pgha.patroni.DynamicConfig;
+import io.pgha.patroni.Member;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;

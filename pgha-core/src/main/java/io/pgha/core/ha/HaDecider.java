@@ -17,9 +17,9 @@ import static io.pgha.core.ha.ActionKind.WAIT;
 import static io.pgha.core.ha.ActionKind.WRITE_INITIAL_CONFIG;
 import static io.pgha.core.ha.Situation.seconds;
 
-import io.pgha.core.cluster.ClusterView;
-import io.pgha.core.cluster.DynamicConfig;
-import io.pgha.core.cluster.Member;
+import io.pgha.patroni.ClusterView;
+import io.pgha.patroni.DynamicConfig;
+import io.pgha.patroni.Member;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 

@@ -1,7 +1,7 @@
 package io.pgha.core.ha;
 
-import io.pgha.core.cluster.Tags;
 import io.pgha.core.config.PghaConfig;
+import io.pgha.patroni.Tags;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;

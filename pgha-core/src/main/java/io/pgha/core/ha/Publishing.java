@@ -13,7 +13,7 @@ import static io.pgha.core.ha.ActionKind.REWIND_AND_FOLLOW;
 import static io.pgha.core.ha.ActionKind.START_AS_REPLICA;
 import static io.pgha.core.ha.ActionKind.STOP_CLEANLY;
 
-import io.pgha.core.cluster.ClusterStatus;
+import io.pgha.patroni.ClusterStatus;
 import java.util.OptionalLong;
 import java.util.Set;
 

@@ -1,10 +1,10 @@
 package io.pgha.core.ha;
 
-import io.pgha.core.cluster.ClusterView;
-import io.pgha.core.cluster.DynamicConfig;
-import io.pgha.core.cluster.HistoryEntry;
-import io.pgha.core.cluster.Member;
-import io.pgha.core.cluster.Tags;
+import io.pgha.patroni.ClusterView;
+import io.pgha.patroni.DynamicConfig;
+import io.pgha.patroni.HistoryEntry;
+import io.pgha.patroni.Member;
+import io.pgha.patroni.Tags;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;

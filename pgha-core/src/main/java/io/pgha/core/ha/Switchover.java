@@ -11,8 +11,8 @@ import static io.pgha.core.ha.ActionKind.RESTART_POSTGRES;
 import static io.pgha.core.ha.ActionKind.STOP_CLEANLY;
 import static io.pgha.core.ha.ActionKind.WAIT;
 
-import io.pgha.core.cluster.FailoverRequest;
-import io.pgha.core.cluster.Member;
+import io.pgha.patroni.FailoverRequest;
+import io.pgha.patroni.Member;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;

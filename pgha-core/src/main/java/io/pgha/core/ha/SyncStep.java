@@ -1,6 +1,6 @@
 package io.pgha.core.ha;
 
-import io.pgha.core.cluster.SyncState;
+import io.pgha.patroni.SyncState;
 import java.util.Objects;
 
 /** One side effect of a {@link SyncPlan}, performed in order; a failed step stops the plan. */

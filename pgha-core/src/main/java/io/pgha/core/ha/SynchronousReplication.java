@@ -1,13 +1,13 @@
 package io.pgha.core.ha;
 
-import io.pgha.core.cluster.ClusterView;
-import io.pgha.core.cluster.DynamicConfig;
-import io.pgha.core.cluster.Member;
-import io.pgha.core.cluster.SyncState;
-import io.pgha.core.cluster.Tags;
 import io.pgha.core.ha.SyncStep.ClearSyncKey;
 import io.pgha.core.ha.SyncStep.SetStandbyNames;
 import io.pgha.core.ha.SyncStep.WriteSyncKey;
+import io.pgha.patroni.ClusterView;
+import io.pgha.patroni.DynamicConfig;
+import io.pgha.patroni.Member;
+import io.pgha.patroni.SyncState;
+import io.pgha.patroni.Tags;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;

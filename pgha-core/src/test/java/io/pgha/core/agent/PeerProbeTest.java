@@ -2,11 +2,11 @@ package io.pgha.core.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pgha.core.cluster.ClusterView;
-import io.pgha.core.cluster.Member;
-import io.pgha.core.cluster.Role;
 import io.pgha.core.ha.PeerPosition;
 import io.pgha.core.postgres.RoleCredentials;
+import io.pgha.patroni.ClusterView;
+import io.pgha.patroni.Member;
+import io.pgha.patroni.Role;
 import io.pgha.testkit.LocalPostgres;
 import java.sql.Connection;
 import java.sql.ResultSet;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import io.pgha.core.cluster.Role;
+import io.pgha.patroni.Role;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpResponse;
@@ -151,7 +151,7 @@ class ApiHttpTest {
         Snapshots.replica().toBuilder()
             .postgres(
                 Snapshots.replicaStatus(Snapshots.LSN, Snapshots.LSN - (2 << 20), "streaming"))
-            .tags(io.pgha.core.cluster.Tags.NONE.withCustom("dc", "eu"))
+            .tags(io.pgha.patroni.Tags.NONE.withCustom("dc", "eu"))
             .build());
     assertThat(anonymous.send("OPTIONS", "/replica?lag=1MB", (String) null).statusCode())
         .isEqualTo(503);

@@ -2,9 +2,9 @@ package io.pgha.core.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pgha.core.cluster.ClusterView;
-import io.pgha.core.cluster.FailoverRequest;
-import io.pgha.core.cluster.HistoryEntry;
+import io.pgha.patroni.ClusterView;
+import io.pgha.patroni.FailoverRequest;
+import io.pgha.patroni.HistoryEntry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -38,7 +38,7 @@ class DocumentsTest {
         Snapshots.asyncView().toBuilder()
             .failover(FailoverRequest.switchover("pg-test-2", "pg-test-1").at(at))
             .member(
-                Snapshots.member("pg-test-4", 28011, 25435, io.pgha.core.cluster.Role.REPLICA)
+                Snapshots.member("pg-test-4", 28011, 25435, io.pgha.patroni.Role.REPLICA)
                     .toBuilder()
                     .xlogLocation(java.util.OptionalLong.empty())
                     .build())

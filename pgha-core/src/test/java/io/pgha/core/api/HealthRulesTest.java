@@ -18,12 +18,12 @@ import static io.pgha.core.api.Snapshots.NOW;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.pgha.core.cluster.ClusterView;
-import io.pgha.core.cluster.DynamicConfig;
-import io.pgha.core.cluster.Role;
-import io.pgha.core.cluster.SyncState;
-import io.pgha.core.cluster.SynchronousMode;
-import io.pgha.core.cluster.Tags;
+import io.pgha.patroni.ClusterView;
+import io.pgha.patroni.DynamicConfig;
+import io.pgha.patroni.Role;
+import io.pgha.patroni.SyncState;
+import io.pgha.patroni.SynchronousMode;
+import io.pgha.patroni.Tags;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,16 +1,16 @@
 package io.pgha.core.api;
 
-import io.pgha.core.cluster.ClusterStatus;
-import io.pgha.core.cluster.ClusterView;
-import io.pgha.core.cluster.DynamicConfig;
-import io.pgha.core.cluster.Member;
-import io.pgha.core.cluster.Role;
-import io.pgha.core.cluster.SyncState;
-import io.pgha.core.cluster.SynchronousMode;
 import io.pgha.core.postgres.Lsn;
 import io.pgha.core.postgres.PostgresStatus;
 import io.pgha.core.postgres.ReplicationConnection;
 import io.pgha.core.postgres.ServerState;
+import io.pgha.patroni.ClusterStatus;
+import io.pgha.patroni.ClusterView;
+import io.pgha.patroni.DynamicConfig;
+import io.pgha.patroni.Member;
+import io.pgha.patroni.Role;
+import io.pgha.patroni.SyncState;
+import io.pgha.patroni.SynchronousMode;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;

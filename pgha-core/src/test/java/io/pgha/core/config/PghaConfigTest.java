@@ -3,8 +3,8 @@ package io.pgha.core.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.pgha.core.cluster.DynamicConfig;
-import io.pgha.core.cluster.SynchronousMode;
+import io.pgha.patroni.DynamicConfig;
+import io.pgha.patroni.SynchronousMode;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;

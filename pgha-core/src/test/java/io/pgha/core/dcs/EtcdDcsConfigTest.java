@@ -3,6 +3,7 @@ package io.pgha.core.dcs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pgha.patroni.DcsKeys;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

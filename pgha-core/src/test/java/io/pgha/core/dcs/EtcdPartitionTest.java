@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.etcd.jetcd.Client;
-import io.pgha.core.cluster.DynamicConfig;
+import io.pgha.patroni.DynamicConfig;
 import io.pgha.testkit.FaultProxy;
 import io.pgha.testkit.LocalEtcd;
 import java.time.Duration;

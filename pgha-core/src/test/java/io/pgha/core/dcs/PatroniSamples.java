@@ -1,5 +1,6 @@
 package io.pgha.core.dcs;
 
+import io.pgha.patroni.DcsKeys;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

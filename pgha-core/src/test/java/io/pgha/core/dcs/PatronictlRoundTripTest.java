@@ -3,8 +3,8 @@ package io.pgha.core.dcs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.pgha.core.cluster.ClusterView;
-import io.pgha.core.cluster.Member;
+import io.pgha.patroni.ClusterView;
+import io.pgha.patroni.Member;
 import io.pgha.testkit.LocalEtcd;
 import io.pgha.testkit.Patronictl;
 import java.net.URI;

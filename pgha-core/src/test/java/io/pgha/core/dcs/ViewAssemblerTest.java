@@ -2,9 +2,9 @@ package io.pgha.core.dcs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pgha.core.cluster.ClusterView;
-import io.pgha.core.cluster.Leader;
-import io.pgha.core.cluster.Role;
+import io.pgha.patroni.ClusterView;
+import io.pgha.patroni.Leader;
+import io.pgha.patroni.Role;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

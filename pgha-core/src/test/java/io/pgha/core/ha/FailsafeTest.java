@@ -12,10 +12,10 @@ import static io.pgha.core.ha.HaDeciderTest.act;
 import static io.pgha.core.ha.HaDeciderTest.assertDecision;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pgha.core.cluster.ClusterView;
-import io.pgha.core.cluster.DynamicConfig;
-import io.pgha.core.cluster.Member;
-import io.pgha.core.cluster.Role;
+import io.pgha.patroni.ClusterView;
+import io.pgha.patroni.DynamicConfig;
+import io.pgha.patroni.Member;
+import io.pgha.patroni.Role;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Nested;
@@ -96,7 +96,7 @@ class FailsafeTest {
     void whenMyKeyExpiredMeanwhileTakesItBack() {
       Decision d =
           leaderWithoutLease()
-              .view(v -> v.leader((io.pgha.core.cluster.Leader) null))
+              .view(v -> v.leader((io.pgha.patroni.Leader) null))
               .local(l -> l.noLease().failsafeConfirmedUntilNanos(NOW + sec(4)))
               .decide();
 

@@ -1,10 +1,10 @@
 package io.pgha.core.ha;
 
-import io.pgha.core.cluster.ClusterView;
-import io.pgha.core.cluster.DynamicConfig;
-import io.pgha.core.cluster.Member;
-import io.pgha.core.cluster.Role;
-import io.pgha.core.cluster.Tags;
+import io.pgha.patroni.ClusterView;
+import io.pgha.patroni.DynamicConfig;
+import io.pgha.patroni.Member;
+import io.pgha.patroni.Role;
+import io.pgha.patroni.Tags;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;

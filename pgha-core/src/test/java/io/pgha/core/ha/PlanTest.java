@@ -22,11 +22,11 @@ import static io.pgha.core.ha.HaDeciderTest.assertDecision;
 import static io.pgha.core.ha.HaDeciderTest.renew;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pgha.core.cluster.ClusterStatus;
-import io.pgha.core.cluster.FailoverRequest;
-import io.pgha.core.cluster.SyncState;
-import io.pgha.core.cluster.SynchronousMode;
 import io.pgha.core.ha.SyncStep.SetStandbyNames;
+import io.pgha.patroni.ClusterStatus;
+import io.pgha.patroni.FailoverRequest;
+import io.pgha.patroni.SyncState;
+import io.pgha.patroni.SynchronousMode;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -161,8 +161,8 @@ class PlanTest {
               act(RESTART_POSTGRES));
     }
 
-    private io.pgha.core.cluster.DynamicConfig strict() {
-      return io.pgha.core.cluster.DynamicConfig.builder()
+    private io.pgha.patroni.DynamicConfig strict() {
+      return io.pgha.patroni.DynamicConfig.builder()
           .synchronousMode(SynchronousMode.ON)
           .synchronousModeStrict(true)
           .build();

@@ -2,14 +2,14 @@ package io.pgha.core.ha;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pgha.core.cluster.ClusterView;
-import io.pgha.core.cluster.DynamicConfig;
-import io.pgha.core.cluster.Member;
-import io.pgha.core.cluster.Role;
-import io.pgha.core.cluster.SyncState;
-import io.pgha.core.cluster.SynchronousMode;
 import io.pgha.core.ha.SyncStep.SetStandbyNames;
 import io.pgha.core.ha.SyncStep.WriteSyncKey;
+import io.pgha.patroni.ClusterView;
+import io.pgha.patroni.DynamicConfig;
+import io.pgha.patroni.Member;
+import io.pgha.patroni.Role;
+import io.pgha.patroni.SyncState;
+import io.pgha.patroni.SynchronousMode;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

@@ -3,8 +3,8 @@ package io.pgha.core.ha;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.pgha.core.cluster.Tags;
 import io.pgha.core.config.PghaConfig;
+import io.pgha.patroni.Tags;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;

@@ -55,7 +55,7 @@ public final class HttpClusterTopologySource extends PollingTopologySource {
           failures.add(url + " answered " + response.statusCode());
           continue;
         }
-        Topology topology = PatroniJson.parseCluster(response.body());
+        Topology topology = RoutingMembers.cluster(response.body());
         current = (current + i) % clusterUrls.size();
         return topology;
       } catch (IOException | IllegalArgumentException e) {

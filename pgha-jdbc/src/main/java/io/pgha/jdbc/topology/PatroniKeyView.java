@@ -3,24 +3,29 @@ package io.pgha.jdbc.topology;
 import io.pgha.jdbc.Member;
 import io.pgha.jdbc.MemberRole;
 import io.pgha.jdbc.Topology;
+import io.pgha.patroni.DcsKeys;
+import io.pgha.patroni.Drain;
+import io.pgha.patroni.PatroniCodec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The cluster's keys under {@code <namespace>/<scope>/} as last seen, turned into a {@link
- * Topology} on demand. A malformed member value is logged and the member's last good value kept, so
- * one bad write cannot take a member out of routing. Not thread-safe: one source thread owns it.
+ * Topology} on demand. Values are read by pgha-patroni-model's {@link PatroniCodec}, as the agent
+ * reads them. A malformed member value is logged and the member's last good value kept, so one bad
+ * write cannot take a member out of routing. Not thread-safe: one source thread owns it.
  */
 public final class PatroniKeyView {
 
   private static final Logger LOG = LoggerFactory.getLogger(PatroniKeyView.class);
 
   private final String prefix;
-  private final Map<String, PatroniJson.MemberKey> members = new TreeMap<>();
+  private final Map<String, RoutingMembers.MemberKey> members = new TreeMap<>();
   private String leader;
   private long statusOptime = -1;
   private String drainingLeader;
@@ -52,23 +57,24 @@ public final class PatroniKeyView {
     if (rel == null) {
       return;
     }
-    if (rel.equals("leader")) {
-      leader = value == null || value.isBlank() ? null : value.trim();
-    } else if (rel.equals("status")) {
-      statusOptime = PatroniJson.parseStatusOptime(value);
-    } else if (rel.equals("drain")) {
+    if (rel.equals(DcsKeys.LEADER)) {
+      leader = leaderName(key, value);
+    } else if (rel.equals(DcsKeys.STATUS)) {
+      statusOptime = statusOptime(key, value);
+    } else if (rel.equals(DcsKeys.DRAIN)) {
       try {
-        PatroniJson.Drain drain = PatroniJson.parseDrain(value);
+        Drain drain = PatroniCodec.decodeDrain(key, value, RoutingMembers::ignored);
         drainingLeader = drain.leader();
         // Counted from when this client saw it: the bound holds whatever the clocks say.
-        drainUntilNanos = System.nanoTime() + drain.timeoutMillis() * 1_000_000L;
+        drainUntilNanos =
+            System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(drain.timeout().toMillis());
       } catch (IllegalArgumentException e) {
         LOG.warn("ignoring malformed value of {}drain ({})", prefix, e.getMessage());
       }
-    } else if (rel.startsWith("members/")) {
-      String name = rel.substring("members/".length());
+    } else if (rel.startsWith(DcsKeys.MEMBERS)) {
+      String name = rel.substring(DcsKeys.MEMBERS.length());
       try {
-        members.put(name, PatroniJson.parseMemberKey(name, value));
+        members.put(name, RoutingMembers.memberKey(key, name, value));
       } catch (IllegalArgumentException e) {
         LOG.warn(
             "ignoring malformed value of {}{} ({}); keeping the last good value of member {}",
@@ -86,26 +92,26 @@ public final class PatroniKeyView {
     if (rel == null) {
       return;
     }
-    if (rel.equals("leader")) {
+    if (rel.equals(DcsKeys.LEADER)) {
       leader = null;
-    } else if (rel.equals("status")) {
+    } else if (rel.equals(DcsKeys.STATUS)) {
       statusOptime = -1;
-    } else if (rel.equals("drain")) {
+    } else if (rel.equals(DcsKeys.DRAIN)) {
       drainingLeader = null;
-    } else if (rel.startsWith("members/")) {
-      members.remove(rel.substring("members/".length()));
+    } else if (rel.startsWith(DcsKeys.MEMBERS)) {
+      members.remove(rel.substring(DcsKeys.MEMBERS.length()));
     }
   }
 
   /** The topology these keys describe, with each replica's lag behind the leader. */
   public Topology topology() {
     long leaderPosition = statusOptime;
-    PatroniJson.MemberKey leaderKey = leader == null ? null : members.get(leader);
+    RoutingMembers.MemberKey leaderKey = leader == null ? null : members.get(leader);
     if (leaderKey != null) {
       leaderPosition = Math.max(leaderPosition, leaderKey.walPosition());
     }
     List<Member> list = new ArrayList<>(members.size());
-    for (PatroniJson.MemberKey k : members.values()) {
+    for (RoutingMembers.MemberKey k : members.values()) {
       list.add(k.member().withLag(lag(k, leaderPosition)));
     }
     return new Topology(leader, list, drainRemainingNanos() > 0 ? drainingLeader : null);
@@ -122,7 +128,7 @@ public final class PatroniKeyView {
     return Math.max(0, drainUntilNanos - System.nanoTime());
   }
 
-  private static long lag(PatroniJson.MemberKey k, long leaderPosition) {
+  private static long lag(RoutingMembers.MemberKey k, long leaderPosition) {
     if (k.member().role() == MemberRole.PRIMARY) {
       return 0;
     }
@@ -132,6 +138,24 @@ public final class PatroniKeyView {
       return Member.UNKNOWN_LAG;
     }
     return Math.max(0, leaderPosition - position);
+  }
+
+  /** The leader key's value, or null when it is blank or unreadable. */
+  private static String leaderName(String key, String value) {
+    try {
+      return PatroniCodec.decodePlain(key, value);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  /** The {@code optime} of the {@code status} key, -1 if absent or unreadable. */
+  private static long statusOptime(String key, String value) {
+    try {
+      return PatroniCodec.decodeStatus(key, value, RoutingMembers::ignored).optime().orElse(-1);
+    } catch (IllegalArgumentException e) {
+      return -1;
+    }
   }
 
   private String relative(String key) {

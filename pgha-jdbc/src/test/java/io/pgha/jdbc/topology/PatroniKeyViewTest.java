@@ -154,4 +154,28 @@ class PatroniKeyViewTest {
         + extra
         + "}";
   }
+
+  @Test
+  void drainIsReadAndAMalformedOneIgnored() {
+    PatroniKeyView view = new PatroniKeyView(PREFIX);
+    view.put(PREFIX + "members/a", member(5432, "primary", 1000, ""));
+    view.put(PREFIX + "leader", "a");
+    view.put(PREFIX + "drain", "{\"leader\": \"a\", \"timeout_ms\": 60000}");
+    assertThat(view.topology().drainingLeader()).isEqualTo("a");
+    assertThat(view.drainRemainingNanos()).isPositive();
+
+    view.delete(PREFIX + "drain");
+    view.put(PREFIX + "drain", "{\"leader\": \"a\"}");
+    assertThat(view.drainRemainingNanos()).isZero();
+  }
+
+  @Test
+  void blankOrUnreadableLeaderKeyMeansNoLeader() {
+    PatroniKeyView view = new PatroniKeyView(PREFIX);
+    view.put(PREFIX + "members/a", member(5432, "primary", 1000, ""));
+    view.put(PREFIX + "leader", "  ");
+    assertThat(view.topology().leaderName()).isNull();
+    view.put(PREFIX + "leader", " a ");
+    assertThat(view.topology().leaderName()).isEqualTo("a");
+  }
 }

@@ -1,0 +1,21 @@
+package io.pgha.patroni;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * pgha's own {@code drain} key: a leader about to hand over asks clients to hold new write
+ * transactions back for at most {@code timeout}. Patroni's tools ignore the key.
+ *
+ * @param leader the leader that drains
+ * @param successor the member expected to take over, if known
+ * @param timeout how long clients hold writes back at most
+ */
+public record Drain(String leader, Optional<String> successor, Duration timeout) {
+  public Drain {
+    Objects.requireNonNull(leader, "leader");
+    successor = Objects.requireNonNullElse(successor, Optional.empty());
+    Objects.requireNonNull(timeout, "timeout");
+  }
+}
