@@ -51,6 +51,7 @@ public final class LocalPatroni implements AutoCloseable {
   private final int port;
   private final int apiPort;
   private final Path workDir;
+  private final Path socketDir;
   private final Path dataDir;
   private final Path configFile;
   private final Path logFile;
@@ -70,6 +71,7 @@ public final class LocalPatroni implements AutoCloseable {
     this.apiPort = Ports.free();
     this.workDir =
         user.createOwnedDirectory(Testkit.newWorkDir("patroni-" + b.name).resolve("node"));
+    this.socketDir = SocketDirectory.choose(workDir.resolve("run"), user);
     this.dataDir = workDir.resolve("data");
     this.configFile = workDir.resolve("patroni.yml");
     this.logFile = workDir.resolve("patroni.log");
@@ -196,6 +198,7 @@ public final class LocalPatroni implements AutoCloseable {
       stop();
     } finally {
       killPostmaster();
+      SocketDirectory.release(socketDir, workDir);
     }
   }
 
@@ -436,7 +439,7 @@ public final class LocalPatroni implements AutoCloseable {
             + "    replication: {username: replicator, password: replicator}\n"
             + "    rewind: {username: postgres, password: postgres}\n  parameters:\n"
             + "    unix_socket_directories: '"
-            + workDir
+            + socketDir
             + "'\n    logging_collector: 'off'\n  pg_hba:\n    - local all all trust\n"
             + "    - host all all 127.0.0.1/32 trust\n"
             + "    - host replication replicator 127.0.0.1/32 trust\n\ntags:\n"

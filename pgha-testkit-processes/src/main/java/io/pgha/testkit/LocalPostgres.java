@@ -70,7 +70,7 @@ public final class LocalPostgres implements AutoCloseable {
     this.user = OsUser.forPostgres();
     this.workDir = Testkit.newWorkDir("pg-" + name);
     this.dataDir = workDir.resolve("data");
-    this.socketDir = workDir.resolve("run");
+    this.socketDir = SocketDirectory.choose(workDir.resolve("run"), user);
     this.logFile = workDir.resolve("postgres.log");
     this.parameters = Collections.unmodifiableMap(new LinkedHashMap<>(builder.parameters));
     this.primary = builder.primary;
@@ -165,7 +165,6 @@ public final class LocalPostgres implements AutoCloseable {
 
   private void initdb() {
     user.createOwnedDirectory(dataDir);
-    user.createOwnedDirectory(socketDir);
     Command.runLogged(
         user.wrap(
             List.of(
@@ -182,7 +181,6 @@ public final class LocalPostgres implements AutoCloseable {
 
   private void baseBackup() {
     user.createOwnedDirectory(dataDir);
-    user.createOwnedDirectory(socketDir);
     Command.runLogged(
         user.wrap(
             List.of(
@@ -470,6 +468,7 @@ public final class LocalPostgres implements AutoCloseable {
     } else {
       current.stop("INT", CLOSE_GRACE);
     }
+    SocketDirectory.release(socketDir, workDir);
     log.info("{}: closed; data and log kept in {}", name, workDir);
   }
 
