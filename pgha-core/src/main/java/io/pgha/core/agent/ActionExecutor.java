@@ -6,6 +6,7 @@ import io.pgha.core.ha.Action;
 import io.pgha.core.ha.Decision;
 import io.pgha.core.ha.FailsafeKey;
 import io.pgha.core.ha.Publication;
+import io.pgha.core.ha.Rejoin;
 import io.pgha.core.ha.SlotPlan;
 import io.pgha.core.ha.SyncPlan;
 import io.pgha.core.postgres.PostgresControlException;
@@ -186,7 +187,8 @@ final class ActionExecutor {
       }
       case START_AS_REPLICA -> following.startAsReplica(view, action.member());
       case FOLLOW -> following.follow(view, member(action));
-      case REWIND_AND_FOLLOW -> following.rewindAndFollow(run, member(action));
+      case REWIND_AND_FOLLOW ->
+          following.rewindAndFollow(view, member(action), (Rejoin) payload(action));
       case REINITIALIZE -> bootstrap.reinitialize(view, member(action));
       case DRAIN_CLIENTS -> switchover.drainClients(member(action), run.config());
       case STOP_CLEANLY -> switchover.stopCleanly();

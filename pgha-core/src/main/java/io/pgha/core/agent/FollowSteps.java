@@ -1,6 +1,6 @@
 package io.pgha.core.agent;
 
-import io.pgha.core.agent.ActionExecutor.Run;
+import io.pgha.core.ha.Rejoin;
 import io.pgha.core.postgres.Demotion;
 import io.pgha.core.postgres.PostgresControlException;
 import io.pgha.core.postgres.PostgresController;
@@ -63,18 +63,16 @@ final class FollowSteps {
     return true;
   }
 
-  boolean rewindAndFollow(Run run, String leader) {
+  boolean rewindAndFollow(ClusterView view, String leader, Rejoin rejoin) {
     try {
-      Demotion demotion = postgres.demote(MemberUpstream.of(run.view(), leader), timeouts.rejoin());
+      Demotion demotion = postgres.demote(MemberUpstream.of(view, leader), timeouts.rejoin());
       LOG.info("[{}] rejoined as a replica of {}: {}", name, leader, demotion.reason());
     } catch (PostgresControlException e) {
       state.update(f -> f.withRejoinFailed(true));
       throw e;
     }
     state.following(leader);
-    if (run.seen.local().isReadWrite()) {
-      events.publish(new AgentEvent.Demoted(name, "(" + leader + ") holds the leader key"));
-    }
+    rejoin.demotedBecause().ifPresent(why -> events.publish(new AgentEvent.Demoted(name, why)));
     events.publish(new AgentEvent.FollowingLeader(name, leader));
     return true;
   }

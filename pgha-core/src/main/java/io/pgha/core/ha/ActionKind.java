@@ -75,7 +75,7 @@ public enum ActionKind {
   FOLLOW(true),
   /**
    * Rejoin as a replica of the member named: stop if running, pg_rewind when the history diverged,
-   * start following.
+   * start following; announce the demotion when the {@link Rejoin} names one.
    */
   REWIND_AND_FOLLOW(true),
   /** Stop PostgreSQL if it runs, delete the data directory and clone it again from the member. */

@@ -14,7 +14,6 @@ import static io.pgha.core.ha.ActionKind.PROMOTION_GATE;
 import static io.pgha.core.ha.ActionKind.REINITIALIZE;
 import static io.pgha.core.ha.ActionKind.RELEASE_LEADERSHIP;
 import static io.pgha.core.ha.ActionKind.RESTART_POSTGRES;
-import static io.pgha.core.ha.ActionKind.REWIND_AND_FOLLOW;
 import static io.pgha.core.ha.ActionKind.START_AS_REPLICA;
 import static io.pgha.core.ha.ActionKind.WAIT;
 import static io.pgha.core.ha.Given.ME;
@@ -615,7 +614,7 @@ class HaDeciderTest {
           d,
           "demoting self because (pg-2) holds the leader key: rejoining as a replica of (pg-2),"
               + " rewinding if our histories diverged",
-          act(REWIND_AND_FOLLOW, "pg-2"));
+          Action.rewindAndFollow("pg-2", Rejoin.demoting("(pg-2) holds the leader key")));
     }
 
     @Test
@@ -626,7 +625,7 @@ class HaDeciderTest {
           d,
           "my data directory was last used by a primary: rejoining as a replica of (pg-2),"
               + " rewinding if our histories diverged",
-          act(REWIND_AND_FOLLOW, "pg-2"));
+          Action.rewindAndFollow("pg-2", Rejoin.OF_STOPPED_SERVER));
     }
 
     @Test
