@@ -9,6 +9,7 @@ import io.pgha.core.ha.Publication;
 import io.pgha.core.ha.Rejoin;
 import io.pgha.core.ha.SlotPlan;
 import io.pgha.core.ha.SyncPlan;
+import io.pgha.core.ha.UpstreamRole;
 import io.pgha.core.postgres.PostgresControlException;
 import io.pgha.core.postgres.PostgresController;
 import io.pgha.core.postgres.PostgresStatus;
@@ -186,7 +187,7 @@ final class ActionExecutor {
         yield true;
       }
       case START_AS_REPLICA -> following.startAsReplica(view, action.member());
-      case FOLLOW -> following.follow(view, member(action));
+      case FOLLOW -> following.follow(view, member(action), (UpstreamRole) payload(action));
       case REWIND_AND_FOLLOW ->
           following.rewindAndFollow(view, member(action), (Rejoin) payload(action));
       case REINITIALIZE -> bootstrap.reinitialize(view, member(action));

@@ -1,6 +1,7 @@
 package io.pgha.core.agent;
 
 import io.pgha.core.ha.Rejoin;
+import io.pgha.core.ha.UpstreamRole;
 import io.pgha.core.postgres.Demotion;
 import io.pgha.core.postgres.PostgresControlException;
 import io.pgha.core.postgres.PostgresController;
@@ -56,8 +57,8 @@ final class FollowSteps {
     state.update(f -> f.withFollowing(Optional.empty()));
   }
 
-  boolean follow(ClusterView view, String leader) {
-    postgres.follow(MemberUpstream.of(view, leader), view.isLeader(leader));
+  boolean follow(ClusterView view, String leader, UpstreamRole role) {
+    postgres.follow(MemberUpstream.of(view, leader), role == UpstreamRole.LEADER);
     state.following(leader);
     events.publish(new AgentEvent.FollowingLeader(name, leader));
     return true;

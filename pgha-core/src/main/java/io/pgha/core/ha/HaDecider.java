@@ -6,7 +6,6 @@ import static io.pgha.core.ha.ActionKind.AWAIT_STARTUP;
 import static io.pgha.core.ha.ActionKind.BOOTSTRAP;
 import static io.pgha.core.ha.ActionKind.CLONE_FROM;
 import static io.pgha.core.ha.ActionKind.DEMOTE;
-import static io.pgha.core.ha.ActionKind.FOLLOW;
 import static io.pgha.core.ha.ActionKind.NOTHING;
 import static io.pgha.core.ha.ActionKind.REINITIALIZE;
 import static io.pgha.core.ha.ActionKind.RELEASE_LEADERSHIP;
@@ -297,7 +296,8 @@ public final class HaDecider {
               + upstream
               + ") instead of "
               + local.following().map(f -> "(" + f + ")").orElse("no one"),
-          Action.of(FOLLOW, upstream));
+          Action.follow(
+              upstream, upstream.equals(leader) ? UpstreamRole.LEADER : UpstreamRole.CASCADE));
     }
     if (s.paused()) {
       return Decision.of(
