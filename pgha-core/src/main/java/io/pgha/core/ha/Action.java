@@ -14,7 +14,7 @@ import java.util.stream.Collectors;
  *     when there is no leader to stream from
  * @param payload what the action carries out, for the kinds that carry something ({@link
  *     ActionKind#SYNC_REPLICATION}, {@link ActionKind#REPLICATION_SLOTS}, {@link
- *     ActionKind#FAILSAFE_KEY})
+ *     ActionKind#FAILSAFE_KEY}, {@link ActionKind#REWIND_AND_FOLLOW}, {@link ActionKind#FOLLOW})
  * @param otherwise what to do when this action fails, before the plan stops: each of these is
  *     attempted even if one before it fails, since they put things back (empty: just stop). Not
  *     when etcd could not be asked: that is no answer, and the plan just stops (a leader that
@@ -24,7 +24,7 @@ public record Action(
     ActionKind kind, Optional<String> member, Optional<Payload> payload, List<Action> otherwise) {
 
   /** What an action carries out. */
-  public sealed interface Payload permits SyncPlan, SlotPlan, FailsafeKey {}
+  public sealed interface Payload permits SyncPlan, SlotPlan, FailsafeKey, Rejoin, UpstreamRole {}
 
   public Action {
     Objects.requireNonNull(kind, "kind");
@@ -45,7 +45,9 @@ public record Action(
   private static boolean carriesPayload(ActionKind kind) {
     return kind == ActionKind.SYNC_REPLICATION
         || kind == ActionKind.REPLICATION_SLOTS
-        || kind == ActionKind.FAILSAFE_KEY;
+        || kind == ActionKind.FAILSAFE_KEY
+        || kind == ActionKind.REWIND_AND_FOLLOW
+        || kind == ActionKind.FOLLOW;
   }
 
   /** An action about ourselves. */
@@ -71,6 +73,17 @@ public record Action(
   /** Writes or deletes the failsafe key. */
   public static Action failsafeKey(FailsafeKey key) {
     return new Action(ActionKind.FAILSAFE_KEY, Optional.empty(), Optional.of(key), List.of());
+  }
+
+  /** Points the running replica at {@code upstream}, which has the {@code role} named. */
+  public static Action follow(String upstream, UpstreamRole role) {
+    return new Action(ActionKind.FOLLOW, Optional.of(upstream), Optional.of(role), List.of());
+  }
+
+  /** Rejoins as a replica of {@code leader}, announcing what {@code rejoin} says. */
+  public static Action rewindAndFollow(String leader, Rejoin rejoin) {
+    return new Action(
+        ActionKind.REWIND_AND_FOLLOW, Optional.of(leader), Optional.of(rejoin), List.of());
   }
 
   /** {@link ActionKind#RENEW}, demoting at once when etcd does not confirm the key. */

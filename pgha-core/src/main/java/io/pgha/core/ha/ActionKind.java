@@ -71,11 +71,14 @@ public enum ActionKind {
   DEMOTE(false),
   /** Start the stopped PostgreSQL read-only, streaming from the member named, or from no one. */
   START_AS_REPLICA(true),
-  /** Point the running replica at the member named (primary_conninfo). */
+  /**
+   * Point the running replica at the member named (primary_conninfo); when the {@link UpstreamRole}
+   * says it is the leader, rejoin instead if our histories diverged.
+   */
   FOLLOW(true),
   /**
    * Rejoin as a replica of the member named: stop if running, pg_rewind when the history diverged,
-   * start following.
+   * start following; announce the demotion when the {@link Rejoin} names one.
    */
   REWIND_AND_FOLLOW(true),
   /** Stop PostgreSQL if it runs, delete the data directory and clone it again from the member. */

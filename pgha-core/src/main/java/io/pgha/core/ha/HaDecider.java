@@ -6,12 +6,10 @@ import static io.pgha.core.ha.ActionKind.AWAIT_STARTUP;
 import static io.pgha.core.ha.ActionKind.BOOTSTRAP;
 import static io.pgha.core.ha.ActionKind.CLONE_FROM;
 import static io.pgha.core.ha.ActionKind.DEMOTE;
-import static io.pgha.core.ha.ActionKind.FOLLOW;
 import static io.pgha.core.ha.ActionKind.NOTHING;
 import static io.pgha.core.ha.ActionKind.REINITIALIZE;
 import static io.pgha.core.ha.ActionKind.RELEASE_LEADERSHIP;
 import static io.pgha.core.ha.ActionKind.RESTART_POSTGRES;
-import static io.pgha.core.ha.ActionKind.REWIND_AND_FOLLOW;
 import static io.pgha.core.ha.ActionKind.START_AS_REPLICA;
 import static io.pgha.core.ha.ActionKind.WAIT;
 import static io.pgha.core.ha.ActionKind.WRITE_INITIAL_CONFIG;
@@ -298,7 +296,8 @@ public final class HaDecider {
               + upstream
               + ") instead of "
               + local.following().map(f -> "(" + f + ")").orElse("no one"),
-          Action.of(FOLLOW, upstream));
+          Action.follow(
+              upstream, upstream.equals(leader) ? UpstreamRole.LEADER : UpstreamRole.CASCADE));
     }
     if (s.paused()) {
       return Decision.of(
@@ -334,7 +333,11 @@ public final class HaDecider {
     if (!s.local().rejoinFailed()) {
       return Decision.of(
           why + ": rejoining as a replica of (" + leader + "), rewinding if our histories diverged",
-          Action.of(REWIND_AND_FOLLOW, leader));
+          Action.rewindAndFollow(
+              leader,
+              s.local().isReadWrite()
+                  ? Rejoin.demoting("(" + leader + ") holds the leader key")
+                  : Rejoin.OF_STOPPED_SERVER));
     }
     if (s.me().removeDataDirectoryOnRewindFailure()) {
       return Decision.of(

@@ -7,14 +7,12 @@ import static io.pgha.core.ha.ActionKind.CLEAR_FAILOVER_KEY;
 import static io.pgha.core.ha.ActionKind.CLONE_FROM;
 import static io.pgha.core.ha.ActionKind.DECIDE_AGAIN;
 import static io.pgha.core.ha.ActionKind.DEMOTE;
-import static io.pgha.core.ha.ActionKind.FOLLOW;
 import static io.pgha.core.ha.ActionKind.NOTHING;
 import static io.pgha.core.ha.ActionKind.PROMOTE;
 import static io.pgha.core.ha.ActionKind.PROMOTION_GATE;
 import static io.pgha.core.ha.ActionKind.REINITIALIZE;
 import static io.pgha.core.ha.ActionKind.RELEASE_LEADERSHIP;
 import static io.pgha.core.ha.ActionKind.RESTART_POSTGRES;
-import static io.pgha.core.ha.ActionKind.REWIND_AND_FOLLOW;
 import static io.pgha.core.ha.ActionKind.START_AS_REPLICA;
 import static io.pgha.core.ha.ActionKind.WAIT;
 import static io.pgha.core.ha.Given.ME;
@@ -553,14 +551,16 @@ class HaDeciderTest {
     void aReplicaFollowingAStaleLeaderFollowsTheNewOne() {
       Decision d = given().leader("pg-2").local(l -> l.following("pg-3")).decide();
 
-      assertDecision(d, "following (pg-2) instead of (pg-3)", act(FOLLOW, "pg-2"));
+      assertDecision(
+          d, "following (pg-2) instead of (pg-3)", Action.follow("pg-2", UpstreamRole.LEADER));
     }
 
     @Test
     void aReplicaFollowingNoOneFollowsTheLeader() {
       Decision d = given().leader("pg-2").decide();
 
-      assertDecision(d, "following (pg-2) instead of no one", act(FOLLOW, "pg-2"));
+      assertDecision(
+          d, "following (pg-2) instead of no one", Action.follow("pg-2", UpstreamRole.LEADER));
     }
 
     @Test
@@ -568,7 +568,7 @@ class HaDeciderTest {
       Tags cascade = new Tags(false, 1, false, false, false, 1, Optional.of("pg-3"), false, null);
 
       Decision d = given().myTags(cascade).leader("pg-2").decide();
-      assertThat(d.actions()).containsExactly(act(FOLLOW, "pg-3"));
+      assertThat(d.actions()).containsExactly(Action.follow("pg-3", UpstreamRole.CASCADE));
 
       Decision settled =
           given().myTags(cascade).leader("pg-2").local(l -> l.following("pg-3")).decide();
@@ -588,16 +588,16 @@ class HaDeciderTest {
               .view(v -> v.member(member("pg-3").toBuilder().state("stopped").build()))
               .leader("pg-2")
               .decide();
-      assertThat(d.actions()).containsExactly(act(FOLLOW, "pg-2"));
+      assertThat(d.actions()).containsExactly(Action.follow("pg-2", UpstreamRole.LEADER));
 
       Tags cascadeMe = new Tags(false, 1, false, false, false, 1, Optional.of(ME), false, null);
       assertThat(given().myTags(cascadeMe).leader("pg-2").decide().actions())
-          .containsExactly(act(FOLLOW, "pg-2"));
+          .containsExactly(Action.follow("pg-2", UpstreamRole.LEADER));
 
       Tags cascadeGone =
           new Tags(false, 1, false, false, false, 1, Optional.of("pg-9"), false, null);
       assertThat(given().myTags(cascadeGone).leader("pg-2").decide().actions())
-          .containsExactly(act(FOLLOW, "pg-2"));
+          .containsExactly(Action.follow("pg-2", UpstreamRole.LEADER));
     }
 
     @Test
@@ -615,7 +615,7 @@ class HaDeciderTest {
           d,
           "demoting self because (pg-2) holds the leader key: rejoining as a replica of (pg-2),"
               + " rewinding if our histories diverged",
-          act(REWIND_AND_FOLLOW, "pg-2"));
+          Action.rewindAndFollow("pg-2", Rejoin.demoting("(pg-2) holds the leader key")));
     }
 
     @Test
@@ -626,7 +626,7 @@ class HaDeciderTest {
           d,
           "my data directory was last used by a primary: rejoining as a replica of (pg-2),"
               + " rewinding if our histories diverged",
-          act(REWIND_AND_FOLLOW, "pg-2"));
+          Action.rewindAndFollow("pg-2", Rejoin.OF_STOPPED_SERVER));
     }
 
     @Test

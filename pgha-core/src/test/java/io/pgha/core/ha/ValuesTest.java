@@ -16,7 +16,7 @@ class ValuesTest {
 
   @Test
   void actionsAboutAnotherMemberNeedOne() {
-    assertThat(Action.of(ActionKind.FOLLOW, "pg-2")).hasToString("FOLLOW(pg-2)");
+    assertThat(Action.of(ActionKind.CLONE_FROM, "pg-2")).hasToString("CLONE_FROM(pg-2)");
     assertThat(Action.of(ActionKind.RENEW)).hasToString("RENEW");
     assertThat(new Action(ActionKind.START_AS_REPLICA, null, null, null).member()).isEmpty();
     assertThatThrownBy(() -> Action.of(ActionKind.FOLLOW)).hasMessage("FOLLOW needs a member");

@@ -1,0 +1,96 @@
+package io.pgha.core.agent;
+
+import io.pgha.core.agent.ActionExecutor.Run;
+import io.pgha.core.dcs.Dcs;
+import io.pgha.core.dcs.DcsException;
+import io.pgha.core.postgres.PostgresControlException;
+import io.pgha.core.postgres.PostgresController;
+import io.pgha.core.postgres.StopMode;
+import io.pgha.patroni.ClusterView;
+import io.pgha.patroni.DynamicConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The steps that give this member its data directory: a new cluster ({@code BOOTSTRAP}, {@code
+ * WRITE_INITIAL_CONFIG}), one brought under pgha ({@code ADOPT_EXISTING_DATA}), or a copy of
+ * another member ({@code CLONE_FROM}, {@code REINITIALIZE}).
+ */
+final class BootstrapSteps {
+  private static final Logger LOG = LoggerFactory.getLogger(BootstrapSteps.class);
+
+  private final String name;
+  private final Dcs dcs;
+  private final PostgresController postgres;
+  private final MemberState state;
+  private final EventPublisher events;
+  private final AgentTimeouts timeouts;
+  private final DynamicConfig bootstrapConfig;
+
+  BootstrapSteps(
+      String name,
+      Dcs dcs,
+      PostgresController postgres,
+      MemberState state,
+      EventPublisher events,
+      AgentTimeouts timeouts,
+      DynamicConfig bootstrapConfig) {
+    this.name = name;
+    this.dcs = dcs;
+    this.postgres = postgres;
+    this.state = state;
+    this.events = events;
+    this.timeouts = timeouts;
+    this.bootstrapConfig = bootstrapConfig;
+  }
+
+  boolean bootstrap() throws DcsException {
+    if (!dcs.claimInitialize("")) {
+      LOG.info("[{}] another member won the bootstrap race", name);
+      return false;
+    }
+    state.update(f -> f.withState("initializing new cluster"));
+    try {
+      postgres.bootstrap(timeouts.bootstrap());
+    } catch (PostgresControlException e) {
+      LOG.error("[{}] bootstrap failed, letting another member try: {}", name, e.getMessage());
+      dcs.cancelInitialize();
+      throw e;
+    }
+    String systemId = postgres.probe().systemIdentifier();
+    dcs.updateInitialize(systemId, Dcs.ANY);
+    LOG.info("[{}] initialized a new cluster, system identifier {}", name, systemId);
+    return true;
+  }
+
+  boolean writeInitialConfig() throws DcsException {
+    dcs.writeConfig(bootstrapConfig, Dcs.ABSENT);
+    state.primary();
+    // initdb starts the first timeline.
+    events.publish(new AgentEvent.Promoted(name, 1));
+    LOG.info("[{}] bootstrapped cluster", name);
+    return true;
+  }
+
+  boolean adoptExistingData(Run run) throws DcsException {
+    String systemId = run.seen.local().systemIdentifier().orElse("");
+    if (!dcs.claimInitialize(systemId)) {
+      LOG.info("[{}] another member initialized the cluster first", name);
+      return false;
+    }
+    LOG.info("[{}] cluster initialized with the existing data directory ({})", name, systemId);
+    return true;
+  }
+
+  boolean cloneFrom(ClusterView view, String source) {
+    state.update(f -> f.withState("creating replica"));
+    postgres.createReplica(MemberUpstream.of(view, source), timeouts.cloning());
+    return true;
+  }
+
+  boolean reinitialize(ClusterView view, String leader) {
+    // A no-op when PostgreSQL is not running.
+    postgres.stop(StopMode.IMMEDIATE, timeouts.stop());
+    return cloneFrom(view, leader);
+  }
+}

@@ -1,0 +1,125 @@
+package io.pgha.core.agent;
+
+import io.pgha.core.agent.ActionExecutor.Run;
+import io.pgha.core.dcs.Dcs;
+import io.pgha.core.dcs.DcsException;
+import io.pgha.core.postgres.PostgresController;
+import io.pgha.core.postgres.PostgresStatus;
+import io.pgha.core.postgres.Promotion;
+import io.pgha.patroni.ClusterView;
+import io.pgha.patroni.DynamicConfig;
+import io.pgha.patroni.HistoryEntry;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The promotion's steps: the gate right before it ({@code PROMOTION_GATE}) and the promotion itself
+ * ({@code PROMOTE}), which publishes the member key the moment PostgreSQL accepts writes and
+ * records the timeline switch in {@code history}.
+ */
+final class PromotionSteps {
+  private static final Logger LOG = LoggerFactory.getLogger(PromotionSteps.class);
+
+  private final String name;
+  private final Dcs dcs;
+  private final PostgresController postgres;
+  private final MemberState state;
+  private final EventPublisher events;
+  private final AgentTimeouts timeouts;
+  private final PromotionGate gate;
+  private final MemberRecord memberRecord;
+
+  PromotionSteps(
+      String name,
+      Dcs dcs,
+      PostgresController postgres,
+      MemberState state,
+      EventPublisher events,
+      AgentTimeouts timeouts,
+      PromotionGate gate,
+      MemberRecord memberRecord) {
+    this.name = name;
+    this.dcs = dcs;
+    this.postgres = postgres;
+    this.state = state;
+    this.events = events;
+    this.timeouts = timeouts;
+    this.gate = gate;
+    this.memberRecord = memberRecord;
+  }
+
+  boolean passGate(DynamicConfig config) {
+    Optional<String> refused = gate.beforePromote(config.ttl());
+    refused.ifPresent(why -> LOG.warn("[{}] promotion cancelled: {}", name, why));
+    return refused.isEmpty();
+  }
+
+  boolean promote(Run run) throws DcsException {
+    if (!dcs.holdsLeadership()) {
+      LOG.warn("[{}] not promoting: the leader lease is not confirmed", name);
+      return false;
+    }
+    ClusterView view = run.view();
+    long position = run.seen.local().walPosition();
+    Promotion promotion =
+        postgres.promote(timeouts.promote(), writable -> announceWritable(run, writable));
+    state.primary();
+    events.publish(new AgentEvent.Promoted(name, promotion.newTimeline()));
+    long lost = lostBytes(view, position);
+    String reason = "no recovery target specified";
+    if (lost > 0) {
+      long leaderPosition = position + lost;
+      LOG.warn(
+          "[{}] promoted at WAL position {}, {} bytes behind the last position the previous leader"
+              + " published ({}): what was written in between is not on this primary",
+          name,
+          position,
+          lost,
+          leaderPosition);
+      events.publish(new AgentEvent.PromotedWithDataLoss(name, lost, leaderPosition, position));
+      reason += "; promoted " + lost + " bytes behind the last known leader position";
+    }
+    appendHistory(promotion, reason);
+    return true;
+  }
+
+  /**
+   * Publishes this member's key as a running primary at once, instead of at the end of the cycle:
+   * during a drain, clients and the leader that handed over wait for exactly that.
+   */
+  private void announceWritable(Run run, PostgresStatus writable) {
+    state.primary();
+    try {
+      dcs.updateMember(memberRecord.build(writable, "running", run.config().pause()));
+      LOG.info("[{}] accepting writes: published my member key as primary", name);
+    } catch (DcsException | RuntimeException e) {
+      // The end of the cycle publishes it anyway.
+      LOG.info("[{}] could not publish my member key at once: {}", name, e.getMessage());
+    }
+  }
+
+  /**
+   * How far {@code position} is behind the previous leader's last published position (0 if not).
+   */
+  private static long lostBytes(ClusterView view, long position) {
+    long optime = view.status().map(s -> s.optime().orElse(0)).orElse(0L);
+    return position > 0 && optime > position ? optime - position : 0;
+  }
+
+  private void appendHistory(Promotion promotion, String reason) {
+    try {
+      dcs.appendHistory(
+          new HistoryEntry(
+              promotion.previousTimeline(),
+              promotion.switchLsn() == null ? 0 : promotion.switchLsn().value(),
+              reason,
+              Optional.of(OffsetDateTime.now(ZoneOffset.UTC).toString()),
+              Optional.of(name)));
+    } catch (DcsException e) {
+      LOG.warn("[{}] could not record the timeline switch in history: {}", name, e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,65 @@
+package io.pgha.core.dcs;
+
+import io.pgha.patroni.Member;
+import io.pgha.patroni.PatroniCodec;
+import java.util.Optional;
+
+/**
+ * This member's key {@code members/<name>} on its lease: written only when etcd does not already
+ * hold exactly this content on the current lease, so an unchanged member costs no write.
+ */
+final class MemberKey {
+  /** What was last written to our member key. */
+  private record Written(String json, long lease, long revision) {}
+
+  private final EtcdKv kv;
+  private final LeaseKeeper lease;
+  private final ClusterWatcher watcher;
+  private final String me;
+  private final String key;
+  private volatile Written written;
+
+  MemberKey(EtcdKv kv, LeaseKeeper lease, ClusterWatcher watcher, String me, String memberKey) {
+    this.kv = kv;
+    this.lease = lease;
+    this.watcher = watcher;
+    this.me = me;
+    this.key = memberKey;
+  }
+
+  boolean update(Member member) throws DcsException {
+    if (!member.name().equals(me)) {
+      throw new IllegalArgumentException(
+          "member name '" + member.name() + "' is not this member's name '" + me + "'");
+    }
+    String json = PatroniCodec.encodeMember(member);
+    long leaseId = lease.ensureLease();
+    Written w = written;
+    if (w != null && w.json().equals(json) && w.lease() == leaseId) {
+      if (watcher.revision() < w.revision()) {
+        return false; // the watch has not caught up with our own write yet
+      }
+      Optional<RawKeyValue> seen = watcher.raw(key);
+      if (seen.isPresent() && seen.get().value().equals(json) && seen.get().lease() == leaseId) {
+        return false;
+      }
+    }
+    long revision = kv.put(key, json, leaseId);
+    written = new Written(json, leaseId, revision);
+    return true;
+  }
+
+  void delete() throws DcsException {
+    written = null;
+    kv.delete(key);
+  }
+
+  /** After a ttl change: rewrites the last content, if any, on the new lease {@code leaseId}. */
+  void moveToLease(long leaseId) throws DcsException {
+    Written w = written;
+    if (w != null) {
+      kv.put(key, w.json(), leaseId);
+      written = new Written(w.json(), leaseId, 0);
+    }
+  }
+}
