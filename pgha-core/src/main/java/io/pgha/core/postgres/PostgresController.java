@@ -173,9 +173,15 @@ public final class PostgresController implements AutoCloseable {
     settings.replicationTimeouts(timeouts, isRunning(), isInitialized());
   }
 
-  /** Reads the server's state now; never throws for a stopped or unreachable server. */
+  /**
+   * Reads the server's state now; never throws for a stopped or unreachable server. While it is a
+   * standby, one connection is kept open for its promotion (opened by the first probe that sees it
+   * so), so that the promotion does not wait for a new one.
+   */
   public PostgresStatus probe() {
-    return sql.probe();
+    PostgresStatus status = sql.probe();
+    roles.observed(status);
+    return status;
   }
 
   /** Application sessions inside a transaction now (pgha's own and replication not counted). */
@@ -193,9 +199,13 @@ public final class PostgresController implements AutoCloseable {
     return sql.connect(0);
   }
 
-  /** Stops watching (exit listeners are no longer called); PostgreSQL keeps running. */
+  /**
+   * Stops watching (exit listeners are no longer called) and closes the connection kept for a
+   * promotion; PostgreSQL keeps running.
+   */
   @Override
   public void close() {
+    roles.close();
     postmaster.close();
   }
 }

@@ -157,6 +157,8 @@ final class RoleChanges {
   void stop(StopMode mode, Duration timeout) {
     lock.lock();
     try {
+      // A smart shutdown would wait for it.
+      promoter.discardConnection();
       postmaster.stop(mode, timeout);
     } finally {
       lock.unlock();
@@ -170,12 +172,26 @@ final class RoleChanges {
     try {
       long deadline = Deadlines.deadline(timeout);
       boolean standby = settings.standbySignal();
+      promoter.discardConnection();
       postmaster.stop(StopMode.FAST, Deadlines.remaining(deadline));
       start(
           standby, standby ? settings.upstream() : null, Deadlines.remaining(deadline), fenceEpoch);
     } finally {
       lock.unlock();
     }
+  }
+
+  /**
+   * What the probe saw: while the server is a standby, a connection is kept open for its promotion.
+   * Takes no lock: the probe waits for no role change.
+   */
+  void observed(PostgresStatus status) {
+    promoter.observed(status);
+  }
+
+  /** Closes the connection kept for a promotion. */
+  void close() {
+    promoter.discardConnection();
   }
 
   Promotion promote(Duration timeout, Consumer<PostgresStatus> whenWritable) {
@@ -196,6 +212,7 @@ final class RoleChanges {
     lock.lock();
     try {
       long deadline = Deadlines.deadline(timeout);
+      promoter.discardConnection();
       if (postmaster.isRunning()) {
         checkpointIfPrimary();
         postmaster.stop(StopMode.FAST, Deadlines.remaining(deadline));

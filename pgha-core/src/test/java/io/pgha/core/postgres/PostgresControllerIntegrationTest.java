@@ -233,7 +233,19 @@ class PostgresControllerIntegrationTest {
       // leader key is: the follow waits for the promotion instead of failing.
       java.util.concurrent.CompletableFuture<Void> follow =
           java.util.concurrent.CompletableFuture.runAsync(() -> c.follow(upstreamOf(b), true));
-      Promotion promotion = b.promote(TIMEOUT, s -> {});
+      // The probes of the standby kept a connection open: the promotion runs on it instead of
+      // waiting for a new one, and is writable when it tells the caller so.
+      int kept = keptConnection(b);
+      List<String> atWritable = new java.util.ArrayList<>();
+      Promotion promotion =
+          b.promote(
+              TIMEOUT,
+              s -> {
+                atWritable.add(String.valueOf(s.isReadWrite()));
+                atWritable.add(lastQueryOf(b, kept));
+              });
+      assertThat(atWritable.get(0)).isEqualTo("true");
+      assertThat(atWritable.get(1)).contains("pg_is_in_recovery()");
       assertThat(promotion.previousTimeline()).isEqualTo(1);
       assertThat(promotion.newTimeline()).isEqualTo(2);
       assertThat(promotion.switchLsn()).isNotNull();
@@ -279,6 +291,9 @@ class PostgresControllerIntegrationTest {
     b.stop(StopMode.FAST, TIMEOUT);
     a.replication().createSlot("pg_b");
     a.replication().createSlot("pg_c");
+    // The connection kept for the promotion broke meanwhile: the promotion opens another.
+    a.probe();
+    execute(a, "SELECT pg_terminate_backend(" + keptConnection(a) + ")");
     Promotion promotion = a.promote(TIMEOUT, s -> {});
     assertThat(promotion.newTimeline()).isEqualTo(3);
     c.follow(upstreamOf(a), true);
@@ -389,6 +404,33 @@ class PostgresControllerIntegrationTest {
     b.follow(upstreamOf(c), true);
     execute(c, "INSERT INTO t VALUES (15, 'b follows again')");
     await().atMost(Duration.ofSeconds(30)).until(() -> ids(b).contains(15));
+  }
+
+  /** The backend of the one connection the controller keeps open between its probes. */
+  private static int keptConnection(PostgresController controller) throws Exception {
+    try (Connection conn = controller.connect();
+        Statement s = conn.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT pid FROM pg_stat_activity WHERE backend_type = 'client backend'"
+                    + " AND application_name = 'pgha-"
+                    + controller.config().name()
+                    + "' AND pid <> pg_backend_pid()")) {
+      assertThat(rs.next()).as("a connection kept open").isTrue();
+      int pid = rs.getInt(1);
+      assertThat(rs.next()).as("only one connection kept open").isFalse();
+      return pid;
+    }
+  }
+
+  private static String lastQueryOf(PostgresController controller, int pid) {
+    try (Connection conn = controller.connect();
+        Statement s = conn.createStatement();
+        ResultSet rs = s.executeQuery("SELECT query FROM pg_stat_activity WHERE pid = " + pid)) {
+      return rs.next() ? rs.getString(1) : "(no backend " + pid + ")";
+    } catch (java.sql.SQLException e) {
+      return e.toString();
+    }
   }
 
   private static String show(PostgresController controller, String parameter) throws Exception {
