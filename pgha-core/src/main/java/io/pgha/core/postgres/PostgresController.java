@@ -124,17 +124,12 @@ public final class PostgresController implements AutoCloseable {
     settings.reload();
   }
 
-  /**
-   * Promotes this standby, checkpoints and reports the new timeline; {@code whenWritable} gets the
-   * status as soon as it takes writes, before the checkpoint.
-   */
+  /** Promotes this standby; {@code whenWritable} gets the status before the checkpoint. */
   public Promotion promote(Duration timeout, Consumer<PostgresStatus> whenWritable) {
     return roles.promote(timeout, whenWritable);
   }
 
-  /**
-   * Rejoins {@code leader} as a standby: stopped, rewound (or cloned again if allowed), started.
-   */
+  /** Rejoins {@code leader} as a standby: stopped, rewound (or cloned again if allowed). */
   public Demotion demote(Upstream leader, Duration timeout) {
     return roles.demote(leader, timeout);
   }
@@ -173,11 +168,7 @@ public final class PostgresController implements AutoCloseable {
     settings.replicationTimeouts(timeouts, isRunning(), isInitialized());
   }
 
-  /**
-   * Reads the server's state now; never throws for a stopped or unreachable server. While it is a
-   * standby, one connection is kept open for its promotion (opened by the first probe that sees it
-   * so), so that the promotion does not wait for a new one.
-   */
+  /** The server's state now (never throws); a standby's keeps a connection for its promotion. */
   public PostgresStatus probe() {
     PostgresStatus status = sql.probe();
     roles.observed(status);
@@ -199,10 +190,7 @@ public final class PostgresController implements AutoCloseable {
     return sql.connect(0);
   }
 
-  /**
-   * Stops watching (exit listeners are no longer called) and closes the connection kept for a
-   * promotion; PostgreSQL keeps running.
-   */
+  /** Stops watching and closes the promotion's connection; PostgreSQL keeps running. */
   @Override
   public void close() {
     roles.close();
