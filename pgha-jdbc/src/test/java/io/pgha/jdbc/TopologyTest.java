@@ -2,6 +2,9 @@ package io.pgha.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pgha.jdbc.topology.Member;
+import io.pgha.jdbc.topology.MemberRole;
+import io.pgha.jdbc.topology.Topology;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -14,9 +14,9 @@ import java.util.concurrent.Executor;
  * The connection handed to applications. It binds to a physical connection only when first used, so
  * {@code setReadOnly(true)} before the first statement (what Spring's read-only transactions do)
  * routes the work to a replica. Failures that mean the server went away or stopped being primary
- * are raised with the SQLStates of {@link io.pgha.jdbc.PghaSqlStates} (from the connection, its
- * statements and their result sets alike), and the broken physical connection is released so that
- * the next use binds afresh.
+ * are raised with the SQLStates of {@link PghaSqlStates} (from the connection, its statements and
+ * their result sets alike), and the broken physical connection is released so that the next use
+ * binds afresh.
  *
  * <p>Not thread-safe, like any JDBC connection.
  */

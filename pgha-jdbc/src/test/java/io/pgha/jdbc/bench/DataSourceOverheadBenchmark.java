@@ -2,12 +2,12 @@ package io.pgha.jdbc.bench;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.pgha.jdbc.Member;
-import io.pgha.jdbc.MemberRole;
 import io.pgha.jdbc.PghaDataSourceConfig;
-import io.pgha.jdbc.Topology;
 import io.pgha.jdbc.TopologyAwareDataSource;
-import io.pgha.jdbc.TopologySource;
+import io.pgha.jdbc.topology.Member;
+import io.pgha.jdbc.topology.MemberRole;
+import io.pgha.jdbc.topology.Topology;
+import io.pgha.jdbc.topology.TopologySource;
 import io.pgha.testkit.LocalPostgres;
 import java.sql.Connection;
 import java.sql.ResultSet;
