@@ -1,10 +1,7 @@
-package io.pgha.jdbc;
+package io.pgha.jdbc.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pgha.jdbc.topology.Member;
-import io.pgha.jdbc.topology.MemberRole;
-import io.pgha.jdbc.topology.Topology;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
