@@ -1,5 +1,8 @@
 package io.pgha.jdbc;
 
+import io.pgha.jdbc.routing.PghaMetrics;
+import io.pgha.jdbc.routing.ReadPolicy;
+import io.pgha.jdbc.topology.TopologySource;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package io.pgha.jdbc;
 
+import io.pgha.jdbc.routing.ReadPolicy;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;

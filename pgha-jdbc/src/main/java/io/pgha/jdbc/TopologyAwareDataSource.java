@@ -1,7 +1,11 @@
 package io.pgha.jdbc;
 
+import io.pgha.jdbc.routing.PghaSqlStates;
+import io.pgha.jdbc.routing.PoolState;
 import io.pgha.jdbc.routing.Routing;
-import io.pgha.jdbc.topology.TopologySources;
+import io.pgha.jdbc.topology.Member;
+import io.pgha.jdbc.topology.Topology;
+import io.pgha.jdbc.topology.TopologySource;
 import java.io.Closeable;
 import java.io.PrintWriter;
 import java.sql.Connection;
@@ -48,8 +52,8 @@ public final class TopologyAwareDataSource implements DataSource, Closeable {
    */
   public TopologyAwareDataSource(PghaDataSourceConfig config) {
     this.config = config;
-    this.router = Routing.create(config);
-    this.source = TopologySources.create(config);
+    this.router = Routing.create(InternalSettings.routing(config));
+    this.source = InternalSettings.topologySource(config);
     try {
       source.start(router::onTopology, config.startTimeout());
     } catch (RuntimeException e) {

@@ -2,6 +2,7 @@ package io.pgha.jdbc;
 
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
+import io.pgha.jdbc.routing.PghaSqlStates;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;

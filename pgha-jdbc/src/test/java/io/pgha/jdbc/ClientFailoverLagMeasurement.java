@@ -1,6 +1,7 @@
 package io.pgha.jdbc;
 
 import io.etcd.jetcd.Client;
+import io.pgha.jdbc.routing.PghaMetrics;
 import io.pgha.testkit.cluster.LocalPghaCluster;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

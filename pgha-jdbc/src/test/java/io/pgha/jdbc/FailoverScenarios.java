@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.pgha.jdbc.ClusterUnderTest.HttpResult;
 import io.pgha.jdbc.ClusterUnderTest.Node;
+import io.pgha.jdbc.routing.ReadPolicy;
+import io.pgha.jdbc.topology.Member;
 import java.net.URI;
 import java.sql.Connection;
 import java.sql.DriverManager;

@@ -1,5 +1,7 @@
 package io.pgha.jdbc;
 
+import io.pgha.jdbc.topology.Topology;
+import io.pgha.jdbc.topology.TopologySource;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;

@@ -3,6 +3,7 @@ package io.pgha.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pgha.jdbc.routing.ReadPolicy;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;

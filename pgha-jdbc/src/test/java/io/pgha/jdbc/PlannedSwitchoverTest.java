@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.pgha.jdbc.routing.PghaSqlStates;
 import io.pgha.testkit.cluster.LocalPghaCluster;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

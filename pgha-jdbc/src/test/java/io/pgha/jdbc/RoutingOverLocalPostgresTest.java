@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.pgha.jdbc.routing.PghaMetrics;
+import io.pgha.jdbc.routing.PghaSqlStates;
+import io.pgha.jdbc.topology.Member;
+import io.pgha.jdbc.topology.MemberRole;
+import io.pgha.jdbc.topology.Topology;
 import io.pgha.testkit.LocalPostgres;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

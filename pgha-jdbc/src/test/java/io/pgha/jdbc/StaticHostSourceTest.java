@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.pgha.jdbc.routing.PghaSqlStates;
+import io.pgha.jdbc.topology.MemberRole;
 import io.pgha.testkit.LocalPostgres;
 import java.sql.Connection;
 import java.sql.ResultSet;

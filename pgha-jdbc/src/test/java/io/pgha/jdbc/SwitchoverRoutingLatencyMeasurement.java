@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.etcd.jetcd.Client;
+import io.pgha.jdbc.routing.PghaMetrics;
 import io.pgha.testkit.LocalEtcd;
 import io.pgha.testkit.LocalPatroni;
 import io.pgha.testkit.LocalPatroniCluster;

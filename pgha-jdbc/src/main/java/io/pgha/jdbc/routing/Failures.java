@@ -1,6 +1,5 @@
 package io.pgha.jdbc.routing;
 
-import io.pgha.jdbc.PghaSqlStates;
 import java.sql.SQLException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientConnectionException;

@@ -1,8 +1,7 @@
 package io.pgha.jdbc.routing;
 
-import io.pgha.jdbc.Member;
-import io.pgha.jdbc.MemberRole;
-import io.pgha.jdbc.PghaMetrics;
+import io.pgha.jdbc.topology.Member;
+import io.pgha.jdbc.topology.MemberRole;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;

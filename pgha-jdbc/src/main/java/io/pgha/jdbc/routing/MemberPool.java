@@ -3,8 +3,7 @@ package io.pgha.jdbc.routing;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
-import io.pgha.jdbc.Member;
-import io.pgha.jdbc.PghaDataSourceConfig;
+import io.pgha.jdbc.topology.Member;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Map;
@@ -25,7 +24,7 @@ final class MemberPool implements AutoCloseable {
   /** How long a borrow waits while the server cannot be reached. */
   static final long UNREACHABLE_BORROW_MILLIS = 50;
 
-  MemberPool(Member member, PghaDataSourceConfig config) {
+  MemberPool(Member member, MemberPoolSettings config) {
     this.name = member.name();
     this.address = member.address();
     HikariConfig hc = new HikariConfig();

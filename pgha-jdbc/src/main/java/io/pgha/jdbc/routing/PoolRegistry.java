@@ -1,9 +1,8 @@
 package io.pgha.jdbc.routing;
 
-import io.pgha.jdbc.Member;
-import io.pgha.jdbc.MemberRole;
-import io.pgha.jdbc.PghaDataSourceConfig;
-import io.pgha.jdbc.Topology;
+import io.pgha.jdbc.topology.Member;
+import io.pgha.jdbc.topology.MemberRole;
+import io.pgha.jdbc.topology.Topology;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Map;
@@ -23,10 +22,10 @@ final class PoolRegistry implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PoolRegistry.class);
   private static final long ABSENT_POOL_CLOSE_NANOS = TimeUnit.SECONDS.toNanos(30);
 
-  private final PghaDataSourceConfig config;
+  private final MemberPoolSettings config;
   private final Map<String, MemberPool> pools = new ConcurrentHashMap<>();
 
-  PoolRegistry(PghaDataSourceConfig config) {
+  PoolRegistry(MemberPoolSettings config) {
     this.config = config;
   }
 

@@ -1,7 +1,6 @@
 package io.pgha.jdbc.routing;
 
-import io.pgha.jdbc.Member;
-import io.pgha.jdbc.PghaDataSourceConfig;
+import io.pgha.jdbc.topology.Member;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -25,11 +24,11 @@ final class ReplicaChecks {
       "select coalesce(pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn()),"
           + " 0)::bigint";
 
-  private final PghaDataSourceConfig config;
+  private final MemberPoolSettings config;
   private final PoolRegistry pools;
   private final Executor networkTimeoutExecutor;
 
-  ReplicaChecks(PghaDataSourceConfig config, PoolRegistry pools, Executor networkTimeoutExecutor) {
+  ReplicaChecks(MemberPoolSettings config, PoolRegistry pools, Executor networkTimeoutExecutor) {
     this.config = config;
     this.pools = pools;
     this.networkTimeoutExecutor = networkTimeoutExecutor;

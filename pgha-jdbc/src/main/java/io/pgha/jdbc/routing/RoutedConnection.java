@@ -4,7 +4,6 @@ import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.Statement;
@@ -14,9 +13,9 @@ import java.util.concurrent.Executor;
  * The connection handed to applications. It binds to a physical connection only when first used, so
  * {@code setReadOnly(true)} before the first statement (what Spring's read-only transactions do)
  * routes the work to a replica. Failures that mean the server went away or stopped being primary
- * are raised with the SQLStates of {@link io.pgha.jdbc.PghaSqlStates} (from the connection, its
- * statements and their result sets alike), and the broken physical connection is released so that
- * the next use binds afresh.
+ * are raised with the SQLStates of {@link PghaSqlStates} (from the connection, its statements and
+ * their result sets alike), and the broken physical connection is released so that the next use
+ * binds afresh.
  *
  * <p>Not thread-safe, like any JDBC connection.
  */
@@ -158,7 +157,7 @@ final class RoutedConnection implements InvocationHandler {
     bind();
     Object result = invokePhysical(method, args, false);
     if (result instanceof Statement statement) {
-      return wrap(statement);
+      return RoutedStatement.of(this, physical, statement, self);
     }
     return result;
   }
@@ -224,6 +223,8 @@ final class RoutedConnection implements InvocationHandler {
   private Object call(Object target, Method method, Object[] args, boolean outcomeUnknown)
       throws Throwable {
     try {
+      // Calls on the connection are few (a handful per transaction); its statements and result
+      // sets, where calls per row add up, are delegating wrappers.
       return method.invoke(target, args);
     } catch (InvocationTargetException e) {
       Throwable cause = e.getCause();
@@ -234,7 +235,12 @@ final class RoutedConnection implements InvocationHandler {
     }
   }
 
-  private SQLException translate(SQLException e, boolean outcomeUnknown) {
+  /**
+   * Translates a failure of the physical connection, a statement or a result set: one that means
+   * the server went away or stopped being primary releases the connection and is raised with a
+   * failover SQLState; any other is returned as it is.
+   */
+  SQLException translate(SQLException e, boolean outcomeUnknown) {
     boolean gone = Failures.isServerGone(e);
     boolean demoted = !readOnly && Failures.isNotPrimary(e);
     if (!gone && !demoted) {
@@ -262,86 +268,40 @@ final class RoutedConnection implements InvocationHandler {
     return raised;
   }
 
-  private Statement wrap(Statement statement) {
-    Connection owner = physical;
-    return JdbcProxies.statement(
-        statement, (proxy, method, args) -> onStatement(statement, owner, proxy, method, args));
+  /** Fails unless {@code owner} is still the bound physical connection. */
+  void checkBound(Connection owner) throws SQLException {
+    if (physical != owner) {
+      throw Failures.retry(
+          "the connection under this statement was released after a failover", null);
+    }
   }
 
-  private Object onStatement(
-      Statement statement, Connection owner, Object proxy, Method method, Object[] args)
-      throws Throwable {
-    String name = method.getName();
-    switch (name) {
-      case "getConnection":
-        return self;
-      case "toString":
-        return statement.toString();
-      case "hashCode":
-        return System.identityHashCode(proxy);
-      case "equals":
-        return proxy == args[0];
-      default:
-        break;
-    }
-    if (physical != owner) {
-      return afterRelease(statement, method);
-    }
-    boolean executes = name.startsWith("execute");
-    if (executes && !autoCommit) {
+  /**
+   * Whether {@code owner} is still the bound physical connection: a statement or result set made on
+   * a connection released since (failover, or a read-only switch) may only be closed.
+   */
+  boolean isBound(Connection owner) {
+    return physical == owner;
+  }
+
+  /**
+   * A statement is about to execute: outside auto-commit the transaction has started.
+   *
+   * @return true when a failure would leave the outcome unknown (auto-commit work commits)
+   */
+  boolean executing() {
+    if (!autoCommit) {
       inTransaction = true;
     }
-    Object result = call(statement, method, args, executes && autoCommit);
-    if (result instanceof ResultSet rows) {
-      return wrap(rows, owner, (Statement) proxy);
-    }
-    return result;
+    return autoCommit;
   }
 
-  /**
-   * A result set whose failures are translated like its statement's: with a fetch size, rows come
-   * from the server while the application iterates, so the server can go away in {@code next()}.
-   */
-  private ResultSet wrap(ResultSet rows, Connection owner, Statement statementProxy) {
-    return JdbcProxies.resultSet(
-        (proxy, method, args) -> {
-          switch (method.getName()) {
-            case "getStatement":
-              return statementProxy;
-            case "hashCode":
-              return System.identityHashCode(proxy);
-            case "equals":
-              return proxy == args[0];
-            case "toString":
-              return rows.toString();
-            default:
-              break;
-          }
-          if (physical != owner) {
-            return afterRelease(rows, method);
-          }
-          return call(rows, method, args, false);
-        });
-  }
-
-  /**
-   * A statement or result set used after its connection was released (failover, or a read-only
-   * switch): closing it is fine, anything else is a retryable failure.
-   */
-  private static Object afterRelease(AutoCloseable resource, Method method) throws SQLException {
-    switch (method.getName()) {
-      case "close":
-        try {
-          resource.close();
-        } catch (Exception e) {
-          // its connection is gone already
-        }
-        return null;
-      case "isClosed":
-        return true;
-      default:
-        throw Failures.retry(
-            "the connection under this statement was released after a failover", null);
+  /** Closes a statement or result set whose connection is gone already. */
+  static void closeQuietly(AutoCloseable resource) {
+    try {
+      resource.close();
+    } catch (Exception e) {
+      // its connection is gone already
     }
   }
 

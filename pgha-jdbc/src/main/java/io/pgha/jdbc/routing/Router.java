@@ -1,11 +1,7 @@
 package io.pgha.jdbc.routing;
 
-import io.pgha.jdbc.Member;
-import io.pgha.jdbc.PghaDataSourceConfig;
-import io.pgha.jdbc.PghaMetrics;
-import io.pgha.jdbc.PoolState;
-import io.pgha.jdbc.ReadPolicy;
-import io.pgha.jdbc.Topology;
+import io.pgha.jdbc.topology.Member;
+import io.pgha.jdbc.topology.Topology;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -31,7 +27,7 @@ final class Router implements Routing {
 
   private static final Logger LOG = LoggerFactory.getLogger(Router.class);
 
-  private final PghaDataSourceConfig config;
+  private final RoutingSettings config;
   private final PghaMetrics metrics;
   private final PoolRegistry pools;
   private final LeaderWait leaderWait;
@@ -42,10 +38,10 @@ final class Router implements Routing {
   private volatile boolean closed;
   private volatile Map<String, Long> replayBacklog = Map.of();
 
-  Router(PghaDataSourceConfig config) {
+  Router(RoutingSettings config) {
     this.config = config;
     this.metrics = config.metrics();
-    this.pools = new PoolRegistry(config);
+    this.pools = new PoolRegistry(config.pools());
     this.leaderWait = new LeaderWait(config.leaderWaitTimeout(), metrics);
     this.lent = new LentConnections(config.poolName());
     this.housekeeping =
@@ -55,7 +51,7 @@ final class Router implements Routing {
               t.setDaemon(true);
               return t;
             });
-    this.replicaChecks = new ReplicaChecks(config, pools, housekeeping);
+    this.replicaChecks = new ReplicaChecks(config.pools(), pools, housekeeping);
     housekeeping.scheduleWithFixedDelay(() -> pools.closeAbsent(this), 5, 5, TimeUnit.SECONDS);
     long recheck = config.replicaCircuitOpenDuration().toMillis();
     housekeeping.scheduleWithFixedDelay(

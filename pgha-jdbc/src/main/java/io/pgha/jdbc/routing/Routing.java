@@ -1,20 +1,18 @@
 package io.pgha.jdbc.routing;
 
-import io.pgha.jdbc.PghaDataSourceConfig;
-import io.pgha.jdbc.PoolState;
-import io.pgha.jdbc.Topology;
+import io.pgha.jdbc.topology.Topology;
 import java.sql.Connection;
 import java.util.List;
 
 /**
- * What {@link io.pgha.jdbc.TopologyAwareDataSource} asks of routing: it is fed topology snapshots
- * and hands out lazily routed connections. The implementation is package-private.
+ * What the DataSource asks of routing: it is fed topology snapshots and hands out lazily routed
+ * connections. The implementation is package-private.
  */
 public interface Routing extends AutoCloseable {
 
   /** Routing with no topology yet; feed it through {@link #onTopology}. */
-  static Routing create(PghaDataSourceConfig config) {
-    return new Router(config);
+  static Routing create(RoutingSettings settings) {
+    return new Router(settings);
   }
 
   /** Installs a new topology; called by the topology source's thread. */

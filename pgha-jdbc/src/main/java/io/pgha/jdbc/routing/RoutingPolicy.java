@@ -1,8 +1,8 @@
 package io.pgha.jdbc.routing;
 
-import io.pgha.jdbc.Member;
-import io.pgha.jdbc.MemberRole;
-import io.pgha.jdbc.Topology;
+import io.pgha.jdbc.topology.Member;
+import io.pgha.jdbc.topology.MemberRole;
+import io.pgha.jdbc.topology.Topology;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package io.pgha.jdbc.routing;
 
-import io.pgha.jdbc.Member;
-import io.pgha.jdbc.Topology;
+import io.pgha.jdbc.topology.Member;
+import io.pgha.jdbc.topology.Topology;
 import java.util.List;
 
 /**

@@ -9,8 +9,6 @@ import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
 import io.etcd.jetcd.watch.WatchResponse;
-import io.pgha.jdbc.Topology;
-import io.pgha.jdbc.TopologySource;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;

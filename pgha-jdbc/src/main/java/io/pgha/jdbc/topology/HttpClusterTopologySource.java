@@ -1,6 +1,5 @@
 package io.pgha.jdbc.topology;
 
-import io.pgha.jdbc.Topology;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,8 +1,5 @@
 package io.pgha.jdbc.topology;
 
-import io.pgha.jdbc.Member;
-import io.pgha.jdbc.MemberRole;
-import io.pgha.jdbc.Topology;
 import io.pgha.patroni.DcsKeys;
 import io.pgha.patroni.Drain;
 import io.pgha.patroni.PatroniCodec;

@@ -1,7 +1,5 @@
 package io.pgha.jdbc.topology;
 
-import io.pgha.jdbc.Topology;
-import io.pgha.jdbc.TopologySource;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;

@@ -1,8 +1,5 @@
 package io.pgha.jdbc.topology;
 
-import io.pgha.jdbc.Member;
-import io.pgha.jdbc.MemberRole;
-import io.pgha.jdbc.Topology;
 import io.pgha.patroni.ApiCluster;
 import io.pgha.patroni.PatroniCodec;
 import java.net.URI;

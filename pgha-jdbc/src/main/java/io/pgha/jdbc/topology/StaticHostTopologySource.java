@@ -1,8 +1,5 @@
 package io.pgha.jdbc.topology;
 
-import io.pgha.jdbc.Member;
-import io.pgha.jdbc.MemberRole;
-import io.pgha.jdbc.Topology;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;

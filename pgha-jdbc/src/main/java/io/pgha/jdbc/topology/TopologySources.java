@@ -1,44 +1,54 @@
 package io.pgha.jdbc.topology;
 
-import io.pgha.jdbc.PghaDataSourceConfig;
-import io.pgha.jdbc.TopologySource;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
 
-/** Creates the topology source a configuration selects. */
+/**
+ * Creates the built-in topology sources. The etcd source is created only through here: jetcd is an
+ * optional dependency, and its absence must fail with a message rather than a {@link
+ * NoClassDefFoundError}.
+ */
 public final class TopologySources {
 
   private TopologySources() {}
 
   /**
-   * @throws IllegalStateException when the etcd source is chosen but jetcd is not on the class path
+   * A watch on Patroni's keys in etcd.
+   *
+   * @param endpoints etcd endpoints like {@code http://127.0.0.1:2379}
+   * @param keyPrefix the cluster's keys, {@code <namespace>/<scope>/}
+   * @throws IllegalStateException when jetcd is not on the class path
    */
-  public static TopologySource create(PghaDataSourceConfig config) {
-    return switch (config.sourceKind()) {
-      case ETCD -> {
-        try {
-          Class.forName("io.etcd.jetcd.Client", false, TopologySources.class.getClassLoader());
-        } catch (ClassNotFoundException e) {
-          throw new IllegalStateException(
-              "the etcd topology source needs io.etcd:jetcd-core on the class path (an optional"
-                  + " dependency of pgha-jdbc); add it, or use httpApi(...) or staticHosts(...)",
-              e);
-        }
-        yield new EtcdTopologySource(config.etcdEndpoints(), config.keyPrefix());
-      }
-      case HTTP -> new HttpClusterTopologySource(config.httpEndpoints(), config.pollInterval());
-      case STATIC -> {
-        Properties props = new Properties();
-        props.putAll(config.connectionProperties());
-        if (config.username() != null) {
-          props.setProperty("user", config.username());
-        }
-        if (config.password() != null) {
-          props.setProperty("password", config.password());
-        }
-        yield new StaticHostTopologySource(
-            config.staticHosts(), config.database(), props, config.pollInterval());
-      }
-      case CUSTOM -> config.customSource();
-    };
+  public static TopologySource etcd(List<String> endpoints, String keyPrefix) {
+    try {
+      Class.forName("io.etcd.jetcd.Client", false, TopologySources.class.getClassLoader());
+    } catch (ClassNotFoundException e) {
+      throw new IllegalStateException(
+          "the etcd topology source needs io.etcd:jetcd-core on the class path (an optional"
+              + " dependency of pgha-jdbc); add it, or use httpApi(...) or staticHosts(...)",
+          e);
+    }
+    return new EtcdTopologySource(endpoints, keyPrefix);
+  }
+
+  /** Polling of {@code GET /cluster} on the agents' API base URLs. */
+  public static TopologySource httpApi(List<URI> apiBaseUrls, Duration pollInterval) {
+    return new HttpClusterTopologySource(apiBaseUrls, pollInterval);
+  }
+
+  /**
+   * Probing of {@code host:port} servers with {@code pg_is_in_recovery()}.
+   *
+   * @param connectionProperties pgjdbc properties of the probes, {@code user} and {@code password}
+   *     included
+   */
+  public static TopologySource staticHosts(
+      List<String> hostPorts,
+      String database,
+      Properties connectionProperties,
+      Duration pollInterval) {
+    return new StaticHostTopologySource(hostPorts, database, connectionProperties, pollInterval);
   }
 }

@@ -2,14 +2,15 @@ package io.pgha.jdbc.bench;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.pgha.jdbc.Member;
-import io.pgha.jdbc.MemberRole;
 import io.pgha.jdbc.PghaDataSourceConfig;
-import io.pgha.jdbc.Topology;
 import io.pgha.jdbc.TopologyAwareDataSource;
-import io.pgha.jdbc.TopologySource;
+import io.pgha.jdbc.topology.Member;
+import io.pgha.jdbc.topology.MemberRole;
+import io.pgha.jdbc.topology.Topology;
+import io.pgha.jdbc.topology.TopologySource;
 import io.pgha.testkit.LocalPostgres;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -37,7 +38,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * The cost of routing: {@code getConnection()} + {@code SELECT 1} + {@code close()} through {@link
  * TopologyAwareDataSource} against a plain HikariCP pool to the same local PostgreSQL, with the
  * same pool settings; and the borrow alone ({@code getConnection()} + bind + {@code close()}, no
- * round trip). The topology is fixed, so no background work competes.
+ * round trip); and a query of 1000 rows read through the statement and result-set wrappers. The
+ * topology is fixed, so no background work competes.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode({Mode.Throughput, Mode.AverageTime})
@@ -101,6 +103,65 @@ public class DataSourceOverheadBenchmark {
       rs.next();
       return rs.getInt(1);
     }
+  }
+
+  /**
+   * Borrow, one prepared query of 1000 rows read column by column, return: the per-call cost of the
+   * statement and result-set wrappers (about 2000 getter calls and 1000 {@code next()} per
+   * operation) on top of the round trip.
+   */
+  @Benchmark
+  public long readRows() throws SQLException {
+    long sum = 0;
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s =
+            c.prepareStatement("SELECT i, 'row ' || i FROM generate_series(1, ?) i")) {
+      s.setInt(1, 1000);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          sum += rs.getInt(1) + rs.getString(2).length();
+        }
+      }
+    }
+    return sum;
+  }
+
+  /** A scrollable result set of 1000 rows held in memory, scanned again and again. */
+  @State(Scope.Thread)
+  public static class HeldRows {
+    Connection connection;
+    Statement statement;
+    ResultSet rows;
+
+    @Setup(Level.Trial)
+    public void open(DataSourceOverheadBenchmark benchmark) throws SQLException {
+      connection = benchmark.dataSource.getConnection();
+      statement =
+          connection.createStatement(ResultSet.TYPE_SCROLL_INSENSITIVE, ResultSet.CONCUR_READ_ONLY);
+      rows = statement.executeQuery("SELECT i, 'row ' || i FROM generate_series(1, 1000) i");
+    }
+
+    @TearDown(Level.Trial)
+    public void close() throws SQLException {
+      rows.close();
+      statement.close();
+      connection.close();
+    }
+  }
+
+  /**
+   * 1000 rows already fetched, read column by column with no I/O: the per-call cost of the
+   * result-set wrapper alone (3000 calls per operation) on top of pgjdbc's and HikariCP's.
+   */
+  @Benchmark
+  public long scanRows(HeldRows held) throws SQLException {
+    long sum = 0;
+    ResultSet rs = held.rows;
+    rs.beforeFirst();
+    while (rs.next()) {
+      sum += rs.getInt(1) + rs.getString(2).length();
+    }
+    return sum;
   }
 
   /** Borrow and return with no round trip: the routing cost alone. */

@@ -2,39 +2,34 @@ package io.pgha.jdbc.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pgha.jdbc.Member;
-import io.pgha.jdbc.MemberRole;
-import io.pgha.jdbc.PghaDataSourceConfig;
-import io.pgha.jdbc.Topology;
-import io.pgha.jdbc.TopologySource;
+import io.pgha.jdbc.topology.Member;
+import io.pgha.jdbc.topology.MemberRole;
+import io.pgha.jdbc.topology.Topology;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The routing policy alone: topology, replay backlog and failed reads in, routing table out. */
 class RoutingPolicyTest {
 
-  private static final PghaDataSourceConfig CONFIG =
-      PghaDataSourceConfig.builder()
-          .topologySource(
-              new TopologySource() {
-                @Override
-                public void start(Consumer<Topology> listener, Duration timeout) {}
-
-                @Override
-                public String describe() {
-                  return "none";
-                }
-
-                @Override
-                public void close() {}
-              })
-          .build();
+  private static final MemberPoolSettings POOLS =
+      new MemberPoolSettings(
+          "test",
+          "postgres",
+          null,
+          null,
+          Map.of(),
+          10,
+          10,
+          10,
+          0,
+          Duration.ofSeconds(2),
+          Duration.ofMinutes(10),
+          Duration.ofMinutes(30));
 
   private final Map<String, MemberPool> pools = new HashMap<>();
 
@@ -44,7 +39,7 @@ class RoutingPolicyTest {
   }
 
   private MemberPool poolOf(Member m) {
-    return pools.computeIfAbsent(m.name(), n -> new MemberPool(m, CONFIG));
+    return pools.computeIfAbsent(m.name(), n -> new MemberPool(m, POOLS));
   }
 
   private static Member member(String name, MemberRole role, String state, long lag) {

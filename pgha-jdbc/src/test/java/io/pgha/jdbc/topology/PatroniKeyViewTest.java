@@ -2,9 +2,6 @@ package io.pgha.jdbc.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pgha.jdbc.Member;
-import io.pgha.jdbc.MemberRole;
-import io.pgha.jdbc.Topology;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

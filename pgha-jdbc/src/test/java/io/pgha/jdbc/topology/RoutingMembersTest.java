@@ -3,9 +3,6 @@ package io.pgha.jdbc.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.pgha.jdbc.Member;
-import io.pgha.jdbc.MemberRole;
-import io.pgha.jdbc.Topology;
 import java.io.IOException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -3,7 +3,7 @@ package io.pgha.spring.boot;
 import io.github.resilience4j.core.functions.CheckedSupplier;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
-import io.pgha.jdbc.PghaSqlStates;
+import io.pgha.jdbc.routing.PghaSqlStates;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Objects;

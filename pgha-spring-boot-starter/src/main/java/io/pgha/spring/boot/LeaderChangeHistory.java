@@ -1,6 +1,6 @@
 package io.pgha.spring.boot;
 
-import io.pgha.jdbc.PghaMetrics;
+import io.pgha.jdbc.routing.PghaMetrics;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;

@@ -1,6 +1,6 @@
 package io.pgha.spring.boot;
 
-import io.pgha.jdbc.ReadPolicy;
+import io.pgha.jdbc.routing.ReadPolicy;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,9 +1,9 @@
 package io.pgha.spring.boot;
 
-import io.pgha.jdbc.Member;
-import io.pgha.jdbc.MemberRole;
-import io.pgha.jdbc.Topology;
-import io.pgha.jdbc.TopologySource;
+import io.pgha.jdbc.topology.Member;
+import io.pgha.jdbc.topology.MemberRole;
+import io.pgha.jdbc.topology.Topology;
+import io.pgha.jdbc.topology.TopologySource;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

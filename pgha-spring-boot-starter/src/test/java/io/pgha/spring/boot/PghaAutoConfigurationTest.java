@@ -124,7 +124,7 @@ class PghaAutoConfigurationTest {
         .run(
             ctx -> {
               PghaDataSourceConfig c = ctx.getBean(PghaDataSourceConfig.class);
-              assertThat(c.readPolicy()).isEqualTo(io.pgha.jdbc.ReadPolicy.LEAST_LAG);
+              assertThat(c.readPolicy()).isEqualTo(io.pgha.jdbc.routing.ReadPolicy.LEAST_LAG);
               assertThat(c.maxReplicaLagBytes()).isEqualTo(1024);
               assertThat(c.leaderWaitTimeout()).hasSeconds(45);
               assertThat(c.connectionTimeout().toMillis()).isEqualTo(750);

@@ -1,7 +1,7 @@
 package io.pgha.examples.demo;
 
-import io.pgha.jdbc.Member;
-import io.pgha.jdbc.Topology;
+import io.pgha.jdbc.topology.Member;
+import io.pgha.jdbc.topology.Topology;
 import io.pgha.testkit.cluster.LocalPghaCluster;
 import io.pgha.testkit.cluster.LocalPghaCluster.Node;
 import java.sql.Connection;

@@ -1,7 +1,7 @@
 package io.pgha.examples.demo;
 
-import io.pgha.jdbc.Topology;
 import io.pgha.jdbc.TopologyAwareDataSource;
+import io.pgha.jdbc.topology.Topology;
 import java.io.PrintStream;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -1,9 +1,9 @@
 package io.pgha.spring.boot.actuate;
 
-import io.pgha.jdbc.Member;
-import io.pgha.jdbc.PoolState;
-import io.pgha.jdbc.Topology;
 import io.pgha.jdbc.TopologyAwareDataSource;
+import io.pgha.jdbc.routing.PoolState;
+import io.pgha.jdbc.topology.Member;
+import io.pgha.jdbc.topology.Topology;
 import io.pgha.spring.boot.LeaderChangeHistory;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

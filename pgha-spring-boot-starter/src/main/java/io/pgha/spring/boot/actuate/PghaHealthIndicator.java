@@ -1,8 +1,8 @@
 package io.pgha.spring.boot.actuate;
 
-import io.pgha.jdbc.PoolState;
-import io.pgha.jdbc.Topology;
 import io.pgha.jdbc.TopologyAwareDataSource;
+import io.pgha.jdbc.routing.PoolState;
+import io.pgha.jdbc.topology.Topology;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package io.pgha.spring.boot.autoconfigure;
 
-import io.pgha.jdbc.PghaMetrics;
-import io.pgha.jdbc.Topology;
+import io.pgha.jdbc.routing.PghaMetrics;
+import io.pgha.jdbc.topology.Topology;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

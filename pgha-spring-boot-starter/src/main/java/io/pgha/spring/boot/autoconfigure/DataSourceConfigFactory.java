@@ -1,7 +1,7 @@
 package io.pgha.spring.boot.autoconfigure;
 
 import io.pgha.jdbc.PghaDataSourceConfig;
-import io.pgha.jdbc.PghaMetrics;
+import io.pgha.jdbc.routing.PghaMetrics;
 import io.pgha.spring.boot.InvalidPghaPropertyException;
 import io.pgha.spring.boot.PghaDataSourceConfigCustomizer;
 import io.pgha.spring.boot.PghaDataSourceProperties;

@@ -1,7 +1,10 @@
-package io.pgha.jdbc;
+package io.pgha.jdbc.routing;
+
+import io.pgha.jdbc.topology.Member;
 
 /**
- * The state of one member's connection pool, for health checks and management endpoints.
+ * The state of one member's connection pool, for health checks and management endpoints, as {@code
+ * TopologyAwareDataSource.poolStates()} reports it.
  *
  * @param member the member's name
  * @param address the PostgreSQL server's {@code host:port}

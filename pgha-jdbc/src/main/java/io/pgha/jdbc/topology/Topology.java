@@ -1,4 +1,4 @@
-package io.pgha.jdbc;
+package io.pgha.jdbc.topology;
 
 import java.util.List;
 import java.util.Optional;

@@ -1,9 +1,12 @@
-package io.pgha.jdbc;
+package io.pgha.jdbc.routing;
+
+import io.pgha.jdbc.topology.Topology;
 
 /**
- * Hooks for metrics. Every method has a no-op default, so an implementation overrides only what it
- * records. Calls come from the caller's thread on the connection path and from the topology thread
- * for topology changes: implementations must be fast, thread-safe and must not throw.
+ * Hooks for metrics, set with {@code PghaDataSourceConfig.Builder#metrics}. Every method has a
+ * no-op default, so an implementation overrides only what it records. Calls come from the caller's
+ * thread on the connection path and from the topology thread for topology changes: implementations
+ * must be fast, thread-safe and must not throw.
  */
 public interface PghaMetrics {
 

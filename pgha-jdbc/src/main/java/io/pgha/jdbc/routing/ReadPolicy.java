@@ -1,4 +1,4 @@
-package io.pgha.jdbc;
+package io.pgha.jdbc.routing;
 
 /** How read-only work is spread over the replicas that qualify. */
 public enum ReadPolicy {

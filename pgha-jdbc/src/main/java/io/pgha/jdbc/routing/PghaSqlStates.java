@@ -1,4 +1,4 @@
-package io.pgha.jdbc;
+package io.pgha.jdbc.routing;
 
 /**
  * The SQLStates the DataSource raises when a connection breaks because of a failover. They follow

@@ -1,4 +1,4 @@
-package io.pgha.jdbc;
+package io.pgha.jdbc.topology;
 
 import java.time.Duration;
 import java.util.function.Consumer;
@@ -8,8 +8,10 @@ import java.util.function.Consumer;
  * {@link Topology} for every change to the listener, from their own threads, never from the
  * caller's.
  *
- * <p>The built-in sources are chosen through {@link PghaDataSourceConfig}: an etcd watch on
- * Patroni's keys, polling of the agents' {@code GET /cluster}, or probing a static host list.
+ * <p>The built-in sources ({@link TopologySources}) are chosen through {@code
+ * PghaDataSourceConfig}: an etcd watch on Patroni's keys, polling of the agents' {@code GET
+ * /cluster}, or probing a static host list; an application's own source is set with {@code
+ * PghaDataSourceConfig.Builder#topologySource}.
  */
 public interface TopologySource extends AutoCloseable {
 

@@ -1,4 +1,4 @@
-package io.pgha.jdbc;
+package io.pgha.jdbc.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

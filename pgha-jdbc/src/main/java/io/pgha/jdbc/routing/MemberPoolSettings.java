@@ -1,0 +1,64 @@
+package io.pgha.jdbc.routing;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How each member's HikariCP pool connects and is sized. Built by the DataSource from its
+ * configuration; applications configure these through {@code PghaDataSourceConfig}.
+ *
+ * @param poolName prefix of the pools' names and of routing's log lines
+ * @param database the database every member's pool connects to
+ * @param username the user, or null for pgjdbc's default
+ * @param password the password, or null; never in {@link #toString()}
+ * @param driverProperties pgjdbc properties of every connection
+ * @param maximumPoolSize the size of a pool before its member's role is known
+ * @param leaderMaximumPoolSize the size of the leader's pool
+ * @param replicaMaximumPoolSize the size of a replica's pool
+ * @param minimumIdle idle connections each pool keeps
+ * @param connectionTimeout bound of one borrow
+ * @param idleTimeout how long an idle connection stays
+ * @param maxLifetime how long a connection lives
+ */
+public record MemberPoolSettings(
+    String poolName,
+    String database,
+    String username,
+    String password,
+    Map<String, String> driverProperties,
+    int maximumPoolSize,
+    int leaderMaximumPoolSize,
+    int replicaMaximumPoolSize,
+    int minimumIdle,
+    Duration connectionTimeout,
+    Duration idleTimeout,
+    Duration maxLifetime) {
+
+  public MemberPoolSettings {
+    Objects.requireNonNull(poolName, "poolName");
+    Objects.requireNonNull(database, "database");
+    driverProperties = Map.copyOf(driverProperties);
+    Objects.requireNonNull(connectionTimeout, "connectionTimeout");
+    Objects.requireNonNull(idleTimeout, "idleTimeout");
+    Objects.requireNonNull(maxLifetime, "maxLifetime");
+  }
+
+  /** Everything but the password. */
+  @Override
+  public String toString() {
+    return "MemberPoolSettings{poolName="
+        + poolName
+        + ", database="
+        + database
+        + ", username="
+        + username
+        + ", maximumPoolSize="
+        + maximumPoolSize
+        + ", leaderMaximumPoolSize="
+        + leaderMaximumPoolSize
+        + ", replicaMaximumPoolSize="
+        + replicaMaximumPoolSize
+        + "}";
+  }
+}
