@@ -37,6 +37,18 @@ interface ClusterUnderTest extends AutoCloseable {
     /** Undoes {@link #freezeHost()}; does nothing when the member is not frozen. */
     void thaw();
 
+    /**
+     * Ends the freeze of a leader that was replaced meanwhile: a thaw where the HA layer handles a
+     * thawed old leader safely (pgha fences it first). Patroni 3.0.2 does not: on etcd3, its {@code
+     * _update_leader} puts the leader key unconditionally when the lease it finds in its (not yet
+     * refreshed) cluster cache differs from the new lease it just made, so a thawed old leader can
+     * take the key back from its successor, which is then demoted and rewound (acknowledged writes
+     * lost). Seen here; that node is killed and restarted instead.
+     */
+    default void endFreezeOfReplacedLeader() {
+      thaw();
+    }
+
     void start();
 
     boolean isRunning();

@@ -234,7 +234,7 @@ abstract class HungHostScenarios {
             .until(
                 () -> writer.endingAfter(newLeaderAt).stream().anyMatch(a -> a.port() == newPort));
       } finally {
-        old.thaw();
+        old.endFreezeOfReplacedLeader();
       }
       afterFreeze = writer.endingAfter(frozenAt);
       acknowledged = writer.acknowledgedKeys();

@@ -75,6 +75,12 @@ final class PatroniClusterUnderTest implements ClusterUnderTest {
     }
 
     @Override
+    public void endFreezeOfReplacedLeader() {
+      patroni.kill();
+      patroni.start();
+    }
+
+    @Override
     public void start() {
       patroni.start();
     }
