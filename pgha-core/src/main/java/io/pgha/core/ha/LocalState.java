@@ -42,6 +42,8 @@ import java.util.OptionalLong;
  *     synchronous
  * @param synchronousStandbyNames what {@code synchronous_standby_names} says now
  * @param slots on a primary with {@code use_slots}: its physical replication slots
+ * @param notStreamingSinceNanos on a running standby: since when its WAL receiver has not been
+ *     streaming (empty while it streams)
  */
 public record LocalState(
     boolean dataDirectoryEmpty,
@@ -63,7 +65,8 @@ public record LocalState(
     Optional<PromotionRefusal> promotionRefusal,
     List<StandbyConnection> standbys,
     StandbyNames synchronousStandbyNames,
-    Optional<SlotsSeen> slots) {
+    Optional<SlotsSeen> slots,
+    OptionalLong notStreamingSinceNanos) {
 
   public LocalState {
     systemIdentifier = Objects.requireNonNullElse(systemIdentifier, Optional.empty());
@@ -79,6 +82,8 @@ public record LocalState(
     synchronousStandbyNames =
         Objects.requireNonNullElse(synchronousStandbyNames, StandbyNames.none());
     slots = Objects.requireNonNullElse(slots, Optional.empty());
+    notStreamingSinceNanos =
+        Objects.requireNonNullElse(notStreamingSinceNanos, OptionalLong.empty());
   }
 
   /** A builder starting from "nothing here yet": empty data directory, PostgreSQL not running. */
@@ -123,6 +128,7 @@ public record LocalState(
     private List<StandbyConnection> standbys = List.of();
     private StandbyNames synchronousStandbyNames = StandbyNames.none();
     private Optional<SlotsSeen> slots = Optional.empty();
+    private OptionalLong notStreamingSinceNanos = OptionalLong.empty();
 
     private Builder() {}
 
@@ -147,6 +153,7 @@ public record LocalState(
       standbys = s.standbys;
       synchronousStandbyNames = s.synchronousStandbyNames;
       slots = s.slots;
+      notStreamingSinceNanos = s.notStreamingSinceNanos;
     }
 
     public Builder dataDirectoryEmpty(boolean v) {
@@ -186,6 +193,11 @@ public record LocalState(
 
     public Builder postgresDownSinceNanos(long v) {
       postgresDownSinceNanos = OptionalLong.of(v);
+      return this;
+    }
+
+    public Builder notStreamingSinceNanos(long v) {
+      notStreamingSinceNanos = OptionalLong.of(v);
       return this;
     }
 
@@ -280,7 +292,8 @@ public record LocalState(
           promotionRefusal,
           standbys,
           synchronousStandbyNames,
-          slots);
+          slots,
+          notStreamingSinceNanos);
     }
   }
 }
