@@ -55,11 +55,6 @@ final class HaLoop implements AutoCloseable {
   private final Deque<DecisionRecord> decisions = new ArrayDeque<>();
   private final Thread thread;
   private volatile boolean running;
-
-  /** Whether, and since when (System.nanoTime()), the loop has seen this standby not streaming. */
-  private boolean notStreaming;
-
-  private long notStreamingSinceNanos;
   private volatile long viewConfirmedAtNanos = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
   private volatile long lastCycleNanos;
   private volatile ClusterView lastView = ClusterView.empty();
@@ -275,15 +270,6 @@ final class HaLoop implements AutoCloseable {
     facts.systemIdentifier().ifPresent(b::systemIdentifier);
     facts.following().ifPresent(b::following);
     facts.postgresDownSinceNanos().ifPresent(b::postgresDownSinceNanos);
-    if (status.isStandby() && !"streaming".equals(status.walReceiverStatus())) {
-      if (!notStreaming) {
-        notStreaming = true;
-        notStreamingSinceNanos = nowNanos;
-      }
-      b.notStreamingSinceNanos(notStreamingSinceNanos);
-    } else {
-      notStreaming = false;
-    }
     if (lease.leaseId() != 0) {
       b.leaseDeadlineNanos(lease.deadlineNanos());
     }

@@ -276,16 +276,6 @@ public final class HaDecider {
       return rejoin(s, leader, "demoting self because (" + leader + ") holds the leader key");
     }
     if (local.isReplica()) {
-      if (upstream.equals(leader) && s.stuckBehindLeaderTimeline()) {
-        return rejoin(
-            s,
-            leader,
-            "I stream from no one on timeline "
-                + local.timeline()
-                + " while ("
-                + leader
-                + ") leads on a later one: my history went past its switch point");
-      }
       if (local.following().filter(upstream::equals).isPresent()) {
         return Decision.of(
             "no action. I am ("

@@ -42,8 +42,6 @@ import java.util.OptionalLong;
  *     synchronous
  * @param synchronousStandbyNames what {@code synchronous_standby_names} says now
  * @param slots on a primary with {@code use_slots}: its physical replication slots
- * @param notStreamingSinceNanos on a running standby: since when its WAL receiver has not been
- *     streaming (empty while it streams)
  */
 public record LocalState(
     boolean dataDirectoryEmpty,
@@ -65,8 +63,7 @@ public record LocalState(
     Optional<PromotionRefusal> promotionRefusal,
     List<StandbyConnection> standbys,
     StandbyNames synchronousStandbyNames,
-    Optional<SlotsSeen> slots,
-    OptionalLong notStreamingSinceNanos) {
+    Optional<SlotsSeen> slots) {
 
   public LocalState {
     systemIdentifier = Objects.requireNonNullElse(systemIdentifier, Optional.empty());
@@ -82,8 +79,6 @@ public record LocalState(
     synchronousStandbyNames =
         Objects.requireNonNullElse(synchronousStandbyNames, StandbyNames.none());
     slots = Objects.requireNonNullElse(slots, Optional.empty());
-    notStreamingSinceNanos =
-        Objects.requireNonNullElse(notStreamingSinceNanos, OptionalLong.empty());
   }
 
   /** A builder starting from "nothing here yet": empty data directory, PostgreSQL not running. */
@@ -128,7 +123,6 @@ public record LocalState(
     private List<StandbyConnection> standbys = List.of();
     private StandbyNames synchronousStandbyNames = StandbyNames.none();
     private Optional<SlotsSeen> slots = Optional.empty();
-    private OptionalLong notStreamingSinceNanos = OptionalLong.empty();
 
     private Builder() {}
 
@@ -153,7 +147,6 @@ public record LocalState(
       standbys = s.standbys;
       synchronousStandbyNames = s.synchronousStandbyNames;
       slots = s.slots;
-      notStreamingSinceNanos = s.notStreamingSinceNanos;
     }
 
     public Builder dataDirectoryEmpty(boolean v) {
@@ -193,11 +186,6 @@ public record LocalState(
 
     public Builder postgresDownSinceNanos(long v) {
       postgresDownSinceNanos = OptionalLong.of(v);
-      return this;
-    }
-
-    public Builder notStreamingSinceNanos(long v) {
-      notStreamingSinceNanos = OptionalLong.of(v);
       return this;
     }
 
@@ -292,8 +280,7 @@ public record LocalState(
           promotionRefusal,
           standbys,
           synchronousStandbyNames,
-          slots,
-          notStreamingSinceNanos);
+          slots);
     }
   }
 }

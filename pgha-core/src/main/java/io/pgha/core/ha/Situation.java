@@ -53,26 +53,6 @@ record Situation(
     return viewAgeNanos() > TimeUnit.SECONDS.toNanos(config.ttl());
   }
 
-  /**
-   * This standby streams from no one for at least {@code retry_timeout} while it is on an older
-   * timeline than the leader: it received WAL the leader never had (a deposed primary's last WAL,
-   * sent after the check that let it follow), and PostgreSQL will not switch to the leader's
-   * timeline. Nothing fixes that but a rejoin (pg_rewind).
-   */
-  boolean stuckBehindLeaderTimeline() {
-    int leaderTimeline = view.leaderMember().flatMap(m -> boxed(m.timeline())).orElse(0);
-    return local.isReplica()
-        && local.timeline() > 0
-        && local.timeline() < leaderTimeline
-        && local.notStreamingSinceNanos().isPresent()
-        && now.nanos() - local.notStreamingSinceNanos().getAsLong()
-            >= TimeUnit.SECONDS.toNanos(config.retryTimeout());
-  }
-
-  private static Optional<Integer> boxed(java.util.OptionalInt v) {
-    return v.isPresent() ? Optional.of(v.getAsInt()) : Optional.empty();
-  }
-
   long postgresDownForNanos() {
     return local.postgresDownSinceNanos().isPresent()
         ? Math.max(0, now.nanos() - local.postgresDownSinceNanos().getAsLong())

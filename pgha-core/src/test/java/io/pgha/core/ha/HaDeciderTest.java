@@ -601,48 +601,6 @@ class HaDeciderTest {
     }
 
     @Test
-    void aReplicaStuckBehindTheLeadersTimelineRejoinsIt() {
-      Decision d =
-          given()
-              .leader("pg-2")
-              .view(v -> v.member(Given.member("pg-2").toBuilder().timeline(3).build()))
-              .local(l -> l.following("pg-2").notStreamingSinceNanos(Given.NOW - Given.sec(10)))
-              .decide();
-
-      assertDecision(
-          d,
-          "I stream from no one on timeline 2 while (pg-2) leads on a later one: my history went"
-              + " past its switch point: rejoining as a replica of (pg-2), rewinding if our"
-              + " histories diverged",
-          Action.rewindAndFollow("pg-2", Rejoin.OF_STOPPED_SERVER));
-    }
-
-    @Test
-    void aReplicaBehindTheLeadersTimelineGetsRetryTimeoutToSwitchToIt() {
-      Decision d =
-          given()
-              .leader("pg-2")
-              .view(v -> v.member(Given.member("pg-2").toBuilder().timeline(3).build()))
-              .local(l -> l.following("pg-2").notStreamingSinceNanos(Given.NOW - Given.sec(9)))
-              .decide();
-
-      assertDecision(
-          d, "no action. I am (pg-1), a secondary, and following a leader (pg-2)", act(NOTHING));
-    }
-
-    @Test
-    void aReplicaOnTheLeadersTimelineThatDoesNotStreamIsLeftToReconnect() {
-      Decision d =
-          given()
-              .leader("pg-2")
-              .local(l -> l.following("pg-2").notStreamingSinceNanos(Given.NOW - Given.sec(60)))
-              .decide();
-
-      assertDecision(
-          d, "no action. I am (pg-1), a secondary, and following a leader (pg-2)", act(NOTHING));
-    }
-
-    @Test
     void pausedReplicaKeepsItsUpstream() {
       Decision d = given().leader("pg-2").paused().local(l -> l.following("pg-3")).decide();
 
