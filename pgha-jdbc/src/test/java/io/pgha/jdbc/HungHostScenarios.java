@@ -271,8 +271,16 @@ abstract class HungHostScenarios {
   }
 
   /**
-   * A replica's host hangs: the read blocked on it returns with 08S02 within {@link #PROMPTLY} of
-   * the replica leaving the read set, and the next read goes to the other replica.
+   * How long a frozen replica may stay in the read set: its replay probe (every second by default)
+   * gets no answer within the connection timeout (2 s by default); with room for a loaded machine,
+   * and below what would otherwise remove it (its member key's ttl, the 60 s socket timeout).
+   */
+  static final Duration FROZEN_REPLICA_LEAVES = Duration.ofSeconds(7);
+
+  /**
+   * A replica's host hangs: it leaves the read set within {@link #FROZEN_REPLICA_LEAVES} (its
+   * replay probe does not answer), the read blocked on it returns with 08S02 within {@link
+   * #PROMPTLY} of that, and the next read goes to the other replica.
    */
   void aReadBlockedOnAFrozenReplicaReturnsOnceItLeavesTheReadSet() throws Exception {
     await().atMost(WAIT).until(() -> ds.readableReplicas().size() == 2);
@@ -310,6 +318,9 @@ abstract class HungHostScenarios {
         millis(blocked.endNanos() - leftAt),
         blocked.sqlState(),
         afterFreeze.stream().limit(6).toList());
+    assertThat(millis(leftAt - frozenAt))
+        .as("ms from the freeze until the replica left the read set")
+        .isLessThan(FROZEN_REPLICA_LEAVES.toMillis());
     assertThat(blocked.ok()).isFalse();
     assertThat(blocked.sqlState()).isEqualTo(PghaSqlStates.FAILOVER_RETRY);
     assertThat(millis(blocked.endNanos() - leftAt)).isLessThan(PROMPTLY.toMillis());
