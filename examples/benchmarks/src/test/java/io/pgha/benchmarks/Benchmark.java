@@ -23,6 +23,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -61,10 +62,7 @@ final class Benchmark {
       if (runs < 1) {
         throw new IllegalArgumentException("bench.runs (" + runs + ") must be at least 1");
       }
-      List<String> systems =
-          Boolean.parseBoolean(System.getProperty("bench.patroni", "false").trim())
-              ? List.of(Report.PGHA, Report.PATRONI)
-              : List.of(Report.PGHA);
+      List<String> systems = systems(System.getProperty("bench.systems", ""));
       List<String> presets = list(System.getProperty("bench.presets", "fast,norm"));
       presets.forEach(Benchmark::timings);
       List<String> modes = list(System.getProperty("bench.modes", "async,sync"));
@@ -86,6 +84,31 @@ final class Benchmark {
           modes,
           Path.of(System.getProperty("bench.output", "target/benchmark")),
           jmh.isBlank() ? null : Path.of(jmh));
+    }
+
+    /**
+     * {@code bench.systems} when given (a subset of pgha,patroni, e.g. to repeat Patroni's cells
+     * alone); otherwise pgha, and Patroni too with {@code bench.patroni=true}.
+     */
+    private static List<String> systems(String given) {
+      if (given.isBlank()) {
+        return Boolean.parseBoolean(System.getProperty("bench.patroni", "false").trim())
+            ? List.of(Report.PGHA, Report.PATRONI)
+            : List.of(Report.PGHA);
+      }
+      List<String> systems = list(given);
+      for (String s : systems) {
+        if (!s.equals(Report.PGHA) && !s.equals(Report.PATRONI)) {
+          throw new IllegalArgumentException(
+              "bench.systems: unknown system '"
+                  + s
+                  + "'; allowed: "
+                  + Report.PGHA
+                  + ","
+                  + Report.PATRONI);
+        }
+      }
+      return systems;
     }
 
     private static List<String> list(String text) {
@@ -250,7 +273,18 @@ final class Benchmark {
           run,
           victim,
           leader);
+      LeaderKeyWatch keyWatch =
+          scenario.movesLeader()
+              ? new LeaderKeyWatch(
+                  cluster.etcdEndpoints().get(0),
+                  cluster.namespace() + "/" + cluster.scope() + "/leader",
+                  leader)
+              : null;
       long fault = inject(scenario, victim, mode.equals("sync"));
+      LOG.info(
+          "{} injected in {} ms",
+          scenario.id,
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - fault));
       Duration limit = timings.ttl().multipliedBy(2).plusSeconds(60);
       long deadline = fault + limit.toNanos();
       long event = awaitEvent(scenario, leader, fault, deadline);
@@ -261,6 +295,11 @@ final class Benchmark {
               System.nanoTime() - minEnd >= 0
                   && probes.stream().allMatch(p -> p.steadySince(event, STEADY)));
       long end = System.nanoTime();
+      OptionalLong keyMoved = OptionalLong.empty();
+      if (keyWatch != null) {
+        keyWatch.close();
+        keyMoved = keyWatch.movedNanos();
+      }
       heal(scenario, victim);
       cluster.awaitHealthy(HEALTHY);
       if (front.refresh()) {
@@ -294,12 +333,21 @@ final class Benchmark {
                 writes.stream().filter(a -> !a.ok()).count(),
                 reads.stream().filter(a -> !a.ok()).count(),
                 runSeconds,
-                Unavailability.errorKinds(both));
+                Unavailability.errorKinds(both),
+                keyMoved.isPresent()
+                    ? nanosToMillisOrMinusOne(
+                        Unavailability.firstSuccessAfterNanos(
+                            attempts, true, keyMoved.getAsLong(), end))
+                    : -1);
         LOG.info("result: {}", r.toTsv());
         out.add(r);
       }
       settle(probes);
       return out;
+    }
+
+    private static long nanosToMillisOrMinusOne(long nanos) {
+      return nanos < 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(nanos);
     }
 
     /** Injects the fault; returns the {@link System#nanoTime()} it happened at. */
