@@ -145,25 +145,20 @@ final class Report {
           "| preset | mode | system | client | write unavail. p50 kill / freeze | after key p50"
               + " kill / freeze | after key freeze - kill |\n");
       md.append("|---|---|---|---|---:|---:|---:|\n");
-      for (String[] p : leader) {
-        Row kill = row(p, Scenario.HOST.id);
-        Row freeze = row(p, Scenario.FREEZE.id);
-        double killKey = kill.afterKeyMedian();
-        double freezeKey = freeze.afterKeyMedian();
-        md.append(
-            String.format(
-                Locale.ROOT,
-                "| %s | %s | %s | %s | %s / %s | %s / %s | %s |%n",
-                p[0],
-                p[1],
-                p[2],
-                p[3],
-                seconds(kill.writeMedian()),
-                seconds(freeze.writeMedian()),
-                seconds(killKey),
-                seconds(freezeKey),
-                seconds(freezeKey - killKey)));
-      }
+      comparison(
+          md,
+          leader,
+          Scenario.HOST.id,
+          Scenario.FREEZE.id,
+          (kill, freeze) ->
+              String.format(
+                  Locale.ROOT,
+                  " %s / %s | %s / %s | %s |",
+                  seconds(kill.writeMedian()),
+                  seconds(freeze.writeMedian()),
+                  seconds(kill.afterKeyMedian()),
+                  seconds(freeze.afterKeyMedian()),
+                  seconds(freeze.afterKeyMedian() - kill.afterKeyMedian())));
       md.append('\n');
     }
     if (!replica.isEmpty()) {
@@ -174,23 +169,36 @@ final class Report {
           "| preset | mode | system | client | read unavail. kill p50 / max | freeze p50 / max"
               + " |\n");
       md.append("|---|---|---|---|---:|---:|\n");
-      for (String[] p : replica) {
-        Row kill = row(p, Scenario.REPLICA.id);
-        Row freeze = row(p, Scenario.FREEZE_REPLICA.id);
-        md.append(
-            String.format(
-                Locale.ROOT,
-                "| %s | %s | %s | %s | %s / %s | %s / %s |%n",
-                p[0],
-                p[1],
-                p[2],
-                p[3],
-                seconds(kill.readMedian()),
-                seconds(kill.readMax()),
-                seconds(freeze.readMedian()),
-                seconds(freeze.readMax())));
-      }
+      comparison(
+          md,
+          replica,
+          Scenario.REPLICA.id,
+          Scenario.FREEZE_REPLICA.id,
+          (kill, freeze) ->
+              String.format(
+                  Locale.ROOT,
+                  " %s / %s | %s / %s |",
+                  seconds(kill.readMedian()),
+                  seconds(kill.readMax()),
+                  seconds(freeze.readMedian()),
+                  seconds(freeze.readMax())));
       md.append('\n');
+    }
+  }
+
+  /** One line per key: preset, mode, system, client, then {@code cells} of its rows in a and b. */
+  private void comparison(
+      StringBuilder md,
+      List<String[]> keys,
+      String a,
+      String b,
+      java.util.function.BiFunction<Row, Row, String> cells) {
+    for (String[] key : keys) {
+      md.append("| ")
+          .append(String.join(" | ", key))
+          .append(" |")
+          .append(cells.apply(row(key, a), row(key, b)))
+          .append('\n');
     }
   }
 
