@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.pgha.jdbc.ClusterUnderTest.Node;
-import io.pgha.jdbc.routing.PghaSqlStates;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -276,7 +275,7 @@ abstract class HungHostScenarios {
    * Waits (bounded; goes on regardless) until the remaining replica streams from the new leader
    * before the old one is thawed. A thawed old primary's WAL senders run before its agent fences
    * it, and can still send a replica that has not yet switched WAL the new leader never had; that
-   * replica then waits for WAL on the old timeline (a known gap, see the HA agent's notes). These
+   * replica then waits for WAL on the old timeline (a known gap of the agent, in its notes). These
    * scenarios test the client, so the thaw comes once the cluster has settled.
    */
   private static void awaitAReplicaStreamingFrom(Node leader) {
@@ -285,7 +284,8 @@ abstract class HungHostScenarios {
       try (Connection c = leader.connect();
           Statement s = c.createStatement();
           ResultSet rs =
-              s.executeQuery("select count(*) from pg_stat_replication where state = 'streaming'")) {
+              s.executeQuery(
+                  "select count(*) from pg_stat_replication where state = 'streaming'")) {
         if (rs.next() && rs.getInt(1) > 0) {
           return;
         }
@@ -297,8 +297,16 @@ abstract class HungHostScenarios {
   }
 
   /**
-   * A replica's host hangs: the read blocked on it returns with 08S02 within {@link #PROMPTLY} of
-   * the replica leaving the read set, and the next read goes to the other replica.
+   * How long a frozen replica may stay in the read set: its replay probe (every second by default)
+   * gets no answer within the connection timeout (2 s by default); with room for a loaded machine,
+   * and below what would otherwise remove it (its member key's ttl, the 60 s socket timeout).
+   */
+  static final Duration FROZEN_REPLICA_LEAVES = Duration.ofSeconds(7);
+
+  /**
+   * A replica's host hangs: it leaves the read set within {@link #FROZEN_REPLICA_LEAVES} (its
+   * replay probe does not answer), the read blocked on it returns with 08S02 within {@link
+   * #PROMPTLY} of that, and the next read goes to the other replica.
    */
   void aReadBlockedOnAFrozenReplicaReturnsOnceItLeavesTheReadSet() throws Exception {
     await().atMost(WAIT).until(() -> ds.readableReplicas().size() == 2);
@@ -336,6 +344,9 @@ abstract class HungHostScenarios {
         millis(blocked.endNanos() - leftAt),
         blocked.sqlState(),
         afterFreeze.stream().limit(6).toList());
+    assertThat(millis(leftAt - frozenAt))
+        .as("ms from the freeze until the replica left the read set")
+        .isLessThan(FROZEN_REPLICA_LEAVES.toMillis());
     assertThat(blocked.ok()).isFalse();
     assertThat(blocked.sqlState()).isEqualTo(PghaSqlStates.FAILOVER_RETRY);
     assertThat(millis(blocked.endNanos() - leftAt)).isLessThan(PROMPTLY.toMillis());

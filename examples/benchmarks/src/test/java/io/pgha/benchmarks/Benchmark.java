@@ -23,7 +23,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,10 +63,7 @@ final class Benchmark {
       if (runs < 1) {
         throw new IllegalArgumentException("bench.runs (" + runs + ") must be at least 1");
       }
-      List<String> systems =
-          Boolean.parseBoolean(System.getProperty("bench.patroni", "false").trim())
-              ? List.of(Report.PGHA, Report.PATRONI)
-              : List.of(Report.PGHA);
+      List<String> systems = systems(System.getProperty("bench.systems", ""));
       List<String> presets = list(System.getProperty("bench.presets", "fast,norm"));
       presets.forEach(Benchmark::timings);
       List<String> modes = list(System.getProperty("bench.modes", "async,sync"));
@@ -86,6 +85,31 @@ final class Benchmark {
           modes,
           Path.of(System.getProperty("bench.output", "target/benchmark")),
           jmh.isBlank() ? null : Path.of(jmh));
+    }
+
+    /**
+     * {@code bench.systems} when given (a subset of pgha,patroni, e.g. to repeat Patroni's cells
+     * alone); otherwise pgha, and Patroni too with {@code bench.patroni=true}.
+     */
+    private static List<String> systems(String given) {
+      if (given.isBlank()) {
+        return Boolean.parseBoolean(System.getProperty("bench.patroni", "false").trim())
+            ? List.of(Report.PGHA, Report.PATRONI)
+            : List.of(Report.PGHA);
+      }
+      List<String> systems = list(given);
+      for (String s : systems) {
+        if (!s.equals(Report.PGHA) && !s.equals(Report.PATRONI)) {
+          throw new IllegalArgumentException(
+              "bench.systems: unknown system '"
+                  + s
+                  + "'; allowed: "
+                  + Report.PGHA
+                  + ","
+                  + Report.PATRONI);
+        }
+      }
+      return systems;
     }
 
     private static List<String> list(String text) {
@@ -163,11 +187,29 @@ final class Benchmark {
           Probe viaHaproxy =
               new Probe(Probe.HIKARI_HAPROXY, hikariWrites, hikariReads, 2_000_000_000_000L)) {
         List<Probe> probes = List.of(viaPgha, viaHaproxy);
-        settle(probes);
+        // Every run starts with pgha-jdbc reading from every replica again: a replica that failed
+        // in the last run comes back only when its recheck reaches it (every 5 s by default), and
+        // a run that starts before would find it out of rotation already.
+        BooleanSupplier ready =
+            () -> pgha.readableReplicas().size() >= cluster.members().size() - 1;
+        settle(probes, ready);
+        runs:
         for (Scenario scenario : options.scenarios()) {
           for (int run = 1; run <= options.runs(); run++) {
-            Run r = new Run(cluster, front, probes, List.of(hikariWrites, hikariReads), timings);
+            Run r =
+                new Run(cluster, front, probes, List.of(hikariWrites, hikariReads), timings, ready);
             results.addAll(r.execute(scenario, preset, mode, run));
+            if (!r.healthyAfter) {
+              LOG.warn(
+                  "{} {} {}: not healthy after {} run {}; this cluster's remaining runs are"
+                      + " skipped",
+                  system,
+                  preset,
+                  mode,
+                  scenario.id,
+                  run);
+              break runs;
+            }
           }
         }
       }
@@ -203,9 +245,12 @@ final class Benchmark {
   }
 
   /** Waits (bounded) until every client writes and reads successfully again. */
-  static void settle(List<Probe> probes) {
+  static void settle(List<Probe> probes, BooleanSupplier ready) {
     long since = System.nanoTime();
-    if (!Waits.until(SETTLE, () -> probes.stream().allMatch(p -> p.steadySince(since, STEADY)))) {
+    if (!Waits.until(
+        SETTLE,
+        () ->
+            probes.stream().allMatch(p -> p.steadySince(since, STEADY)) && ready.getAsBoolean())) {
       LOG.warn("clients not steady within {}; the next run starts anyway", SETTLE);
     }
   }
@@ -217,13 +262,21 @@ final class Benchmark {
     private final List<Probe> probes;
     private final List<HikariDataSource> hikariPools;
     private final HaTimings timings;
+    private final BooleanSupplier ready;
+
+    /**
+     * Whether the cluster was healthy again after healing (else the run's lost count is partial).
+     */
+    boolean healthyAfter = true;
 
     Run(
         BenchCluster cluster,
         HaproxyFront front,
         List<Probe> probes,
         List<HikariDataSource> hikariPools,
-        HaTimings timings) {
+        HaTimings timings,
+        BooleanSupplier ready) {
+      this.ready = ready;
       this.cluster = cluster;
       this.front = front;
       this.probes = probes;
@@ -250,7 +303,18 @@ final class Benchmark {
           run,
           victim,
           leader);
+      LeaderKeyWatch keyWatch =
+          scenario.movesLeader()
+              ? new LeaderKeyWatch(
+                  cluster.etcdEndpoints().get(0),
+                  cluster.namespace() + "/" + cluster.scope() + "/leader",
+                  leader)
+              : null;
       long fault = inject(scenario, victim, mode.equals("sync"));
+      LOG.info(
+          "{} injected in {} ms",
+          scenario.id,
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - fault));
       Duration limit = timings.ttl().multipliedBy(2).plusSeconds(60);
       long deadline = fault + limit.toNanos();
       long event = awaitEvent(scenario, leader, fault, deadline);
@@ -261,20 +325,35 @@ final class Benchmark {
               System.nanoTime() - minEnd >= 0
                   && probes.stream().allMatch(p -> p.steadySince(event, STEADY)));
       long end = System.nanoTime();
+      OptionalLong keyMoved = OptionalLong.empty();
+      if (keyWatch != null) {
+        keyWatch.close();
+        keyMoved = keyWatch.movedNanos();
+      }
       heal(scenario, victim);
-      cluster.awaitHealthy(HEALTHY);
-      if (front.refresh()) {
+      try {
+        cluster.awaitHealthy(HEALTHY);
+      } catch (IllegalStateException e) {
+        // Keep what the clients saw; the lost writes are counted on whoever leads now, if anyone.
+        LOG.warn("{} run {}: {}", scenario.id, run, e.getMessage());
+        healthyAfter = false;
+      }
+      if (healthyAfter && front.refresh()) {
         hikariPools.forEach(p -> p.getHikariPoolMXBean().softEvictConnections());
       }
       double runSeconds = (System.nanoTime() - fault) / 1e9;
-      String newLeader = cluster.leader().orElseThrow(() -> new IllegalStateException("no leader"));
+      String newLeader = cluster.leader().orElse(null);
+      if (scenario == Scenario.FREEZE && leader.equals(newLeader)) {
+        // Patroni 3.0.2 does this: thawed, it overwrites the leader key from its stale view.
+        LOG.warn("freeze run {}: the thawed old leader {} leads again", run, leader);
+      }
       List<RunResult> out = new ArrayList<>();
       for (Probe p : probes) {
         List<Attempt> attempts = p.attempts();
         List<Attempt> writes = Unavailability.between(attempts, true, runStart, end);
         List<Attempt> reads = Unavailability.between(attempts, false, runStart, end);
         List<Long> acked = writes.stream().filter(Attempt::ok).map(Attempt::id).toList();
-        long lost = acked.size() - countPresent(newLeader, acked);
+        long lost = newLeader == null ? -1 : acked.size() - countPresent(newLeader, acked);
         List<Attempt> both = new ArrayList<>(writes);
         both.addAll(reads);
         RunResult r =
@@ -294,12 +373,23 @@ final class Benchmark {
                 writes.stream().filter(a -> !a.ok()).count(),
                 reads.stream().filter(a -> !a.ok()).count(),
                 runSeconds,
-                Unavailability.errorKinds(both));
+                Unavailability.errorKinds(both),
+                keyMoved.isPresent()
+                    ? nanosToMillisOrMinusOne(
+                        Unavailability.firstSuccessAfterNanos(
+                            attempts, true, keyMoved.getAsLong(), end))
+                    : -1);
         LOG.info("result: {}", r.toTsv());
         out.add(r);
       }
-      settle(probes);
+      if (healthyAfter) {
+        settle(probes, ready);
+      }
       return out;
+    }
+
+    private static long nanosToMillisOrMinusOne(long nanos) {
+      return nanos < 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(nanos);
     }
 
     /** Injects the fault; returns the {@link System#nanoTime()} it happened at. */
@@ -485,10 +575,12 @@ final class Benchmark {
             + " services (primary port for writes, replica port for reads; the file `pgha-sidecar"
             + " haproxy-config` writes: checks OPTIONS /primary and /replica, inter 3 s, fastinter"
             + " 1 s, rise 3, fall 3, on-marked-down shutdown-sessions).\n"
-            + "- Scenarios: host = kill -9 of the leader's agent (Patroni) and PostgreSQL; pgcrash ="
+            + "- Scenarios: host = kill -9 of the leader's agent (Patroni) and PostgreSQL, every"
+            + " process at once; pgcrash ="
             + " kill -9 of the leader's postmaster; switchover = POST /switchover {leader,"
             + " candidate} to the leader's API (patronictl's request); replica = kill -9 of a"
-            + " replica's host; etcdcut = the leader's etcd proxy drops every packet; freeze ="
+            + " replica's host, likewise; etcdcut = the leader's etcd proxy drops every packet;"
+            + " freeze ="
             + " SIGSTOP of the leader's agent (Patroni) and of its postmaster with every backend"
             + " (a hung host: sockets stay open, nothing is reset), SIGCONT to heal; freezereplica"
             + " = the same on a replica.\n"
@@ -499,7 +591,8 @@ final class Benchmark {
             + STEADY
             + " successful writes and reads in a row, bounded by 2 x ttl + 60 s. Then healing"
             + " (restart the host, unblock etcd, SIGCONT), a wait until healthy (streaming replicas, a"
-            + " synchronous standby in sync mode) and until both clients are steady.\n"
+            + " synchronous standby in sync mode) and until both clients are steady and pgha-jdbc"
+            + " reads from every replica again.\n"
             + "- Write unavailability = the longest gap between consecutive acknowledged writes,"
             + " from the last acknowledgement before the fault to the end of the observation (a"
             + " client with no acknowledgement after the fault counts until the end). Read"

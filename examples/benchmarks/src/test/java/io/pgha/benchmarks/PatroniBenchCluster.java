@@ -9,6 +9,7 @@ import java.net.URI;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -109,7 +110,15 @@ final class PatroniBenchCluster implements BenchCluster {
 
   @Override
   public void killHost(String member) {
-    cluster.node(member).kill();
+    LocalPatroni node = cluster.node(member);
+    // Patroni, then its postmaster (in a session of its own, not Patroni's child), all at once.
+    List<Long> roots = new ArrayList<>();
+    if (node.isRunning()) {
+      roots.add(node.pid());
+    }
+    node.postmaster().ifPresent(pm -> roots.add(pm.pid()));
+    HostKill.now(roots);
+    node.kill();
   }
 
   @Override

@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Three pgha agents, embedded in this JVM or each in its own, on one etcd, each reaching etcd
@@ -111,7 +112,14 @@ final class PghaBenchCluster implements BenchCluster {
 
   @Override
   public void killHost(String member) {
-    cluster.node(member).killHost();
+    LocalPghaCluster.Node node = cluster.node(member);
+    Optional<Long> agentJvm = node.agentPid();
+    if (agentJvm.isEmpty()) {
+      node.haltAgent(); // an agent in this JVM cannot be signalled: it stops first
+    }
+    // The agent's JVM, then the postmaster (a child of that JVM, or of this one), all at once.
+    HostKill.now(Stream.of(agentJvm, node.postmasterPid()).flatMap(Optional::stream).toList());
+    node.killHost();
   }
 
   @Override

@@ -54,13 +54,13 @@ final class Report {
       md.append("### ").append(title(scenario)).append("\n\n");
       md.append(
           "| preset | mode | system | client | runs | write unavail. p50 | max | read unavail."
-              + " p50 | acked | lost | errors (w/r) | ratio pgha/Patroni |\n");
-      md.append("|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+              + " p50 | max | acked | lost | errors (w/r) | ratio pgha/Patroni |\n");
+      md.append("|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
       for (Row row : rows(scenario)) {
         md.append(
             String.format(
                 Locale.ROOT,
-                "| %s | %s | %s | %s | %d | %s | %s | %s | %d | %d | %d/%d | %s |%n",
+                "| %s | %s | %s | %s | %d | %s | %s | %s | %s | %d | %d | %d/%d | %s |%n",
                 row.cell.preset(),
                 row.cell.mode(),
                 row.system,
@@ -69,6 +69,7 @@ final class Report {
                 seconds(row.writeMedian()),
                 seconds(row.writeMax()),
                 seconds(row.readMedian()),
+                seconds(row.readMax()),
                 row.sum(RunResult::writesAcked),
                 row.sum(RunResult::writesLost),
                 row.sum(RunResult::writeErrors),
@@ -78,6 +79,7 @@ final class Report {
       md.append('\n');
     }
     switchoverSection(md);
+    hungHostSection(md);
     errorsSection(md);
     durationsSection(md);
     md.append("## JMH: the DataSource's overhead\n\n");
@@ -119,6 +121,109 @@ final class Report {
               row.runs.stream().mapToLong(RunResult::writeErrors).max().orElse(0)));
     }
     md.append('\n');
+  }
+
+  /**
+   * Issue 17's comparison: a frozen leader against a killed one (the client's share after the new
+   * leader key, free of the lease's phase), a frozen replica against a killed one.
+   */
+  private void hungHostSection(StringBuilder md) {
+    List<String[]> leader = pairs(Scenario.HOST.id, Scenario.FREEZE.id);
+    List<String[]> replica = pairs(Scenario.REPLICA.id, Scenario.FREEZE_REPLICA.id);
+    if (leader.isEmpty() && replica.isEmpty()) {
+      return;
+    }
+    md.append("## Hung host vs kill -9\n\n");
+    if (!leader.isEmpty()) {
+      md.append(
+          "The leader's host killed (`host`) or frozen (`freeze`). Write unavailability depends on"
+              + " when the lease's last keep-alive fell before the fault; *after key* is the time"
+              + " from the leader key naming a new member to the client's first acknowledged write,"
+              + " the client's own share (p50 over the runs). Target for pgha-jdbc: the frozen"
+              + " figure within 0.5 s of the killed one.\n\n");
+      md.append(
+          "| preset | mode | system | client | write unavail. p50 kill / freeze | after key p50"
+              + " kill / freeze | after key freeze - kill |\n");
+      md.append("|---|---|---|---|---:|---:|---:|\n");
+      comparison(
+          md,
+          leader,
+          Scenario.HOST.id,
+          Scenario.FREEZE.id,
+          (kill, freeze) ->
+              String.format(
+                  Locale.ROOT,
+                  " %s / %s | %s / %s | %s |",
+                  seconds(kill.writeMedian()),
+                  seconds(freeze.writeMedian()),
+                  seconds(kill.afterKeyMedian()),
+                  seconds(freeze.afterKeyMedian()),
+                  seconds(freeze.afterKeyMedian() - kill.afterKeyMedian())));
+      md.append('\n');
+    }
+    if (!replica.isEmpty()) {
+      md.append(
+          "A replica's host killed (`replica`) or frozen (`freezereplica`): read unavailability."
+              + " Target for pgha-jdbc on a killed replica: at most 0.1 s.\n\n");
+      md.append(
+          "| preset | mode | system | client | read unavail. kill p50 / max | freeze p50 / max"
+              + " |\n");
+      md.append("|---|---|---|---|---:|---:|\n");
+      comparison(
+          md,
+          replica,
+          Scenario.REPLICA.id,
+          Scenario.FREEZE_REPLICA.id,
+          (kill, freeze) ->
+              String.format(
+                  Locale.ROOT,
+                  " %s / %s | %s / %s |",
+                  seconds(kill.readMedian()),
+                  seconds(kill.readMax()),
+                  seconds(freeze.readMedian()),
+                  seconds(freeze.readMax())));
+      md.append('\n');
+    }
+  }
+
+  /** One line per key: preset, mode, system, client, then {@code cells} of its rows in a and b. */
+  private void comparison(
+      StringBuilder md,
+      List<String[]> keys,
+      String a,
+      String b,
+      java.util.function.BiFunction<Row, Row, String> cells) {
+    for (String[] key : keys) {
+      md.append("| ")
+          .append(String.join(" | ", key))
+          .append(" |")
+          .append(cells.apply(row(key, a), row(key, b)))
+          .append('\n');
+    }
+  }
+
+  /** Preset, mode, system and client of the rows both scenarios have, in report order. */
+  private List<String[]> pairs(String a, String b) {
+    List<String[]> keys = new ArrayList<>();
+    for (Row r : rows(a)) {
+      String[] key = {r.cell.preset(), r.cell.mode(), r.system, r.client};
+      if (row(key, b) != null) {
+        keys.add(key);
+      }
+    }
+    return keys;
+  }
+
+  private Row row(String[] key, String scenario) {
+    return rows(scenario).stream()
+        .filter(
+            r ->
+                r.cell.preset().equals(key[0])
+                    && r.cell.mode().equals(key[1])
+                    && r.system.equals(key[2])
+                    && r.client.equals(key[3]))
+        .findFirst()
+        .orElse(null);
   }
 
   private void errorsSection(StringBuilder md) {
@@ -243,6 +348,19 @@ final class Report {
 
     double readMedian() {
       return Stats.median(runs.stream().map(r -> (double) r.readUnavailableMs()).toList());
+    }
+
+    double readMax() {
+      return Stats.max(runs.stream().map(r -> (double) r.readUnavailableMs()).toList());
+    }
+
+    /** The median of {@link RunResult#writeAfterKeyMs()} over the runs where the key moved. */
+    double afterKeyMedian() {
+      return Stats.median(
+          runs.stream()
+              .filter(r -> r.writeAfterKeyMs() >= 0)
+              .map(r -> (double) r.writeAfterKeyMs())
+              .toList());
     }
 
     long sum(java.util.function.ToLongFunction<RunResult> f) {

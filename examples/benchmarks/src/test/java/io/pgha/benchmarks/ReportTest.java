@@ -27,7 +27,8 @@ class ReportTest {
         30.0,
         errors == 0
             ? Map.of()
-            : Map.of("25006 cannot execute INSERT in a read-only transaction", (int) errors));
+            : Map.of("25006 cannot execute INSERT in a read-only transaction", (int) errors),
+        -1);
   }
 
   private final List<RunResult> results =
@@ -48,16 +49,58 @@ class ReportTest {
     assertThat(md).contains("### planned switchover (switchover)");
     assertThat(md)
         .contains(
-            "| fast | sync | pgha | pgha-jdbc | 2 | 0.50 s | 0.60 s | 0.04 s | 1000 | 0 | 0/0 | 0.25 |");
+            "| fast | sync | pgha | pgha-jdbc | 2 | 0.50 s | 0.60 s | 0.04 s | 0.04 s | 1000 | 0 | 0/0 | 0.25 |");
     assertThat(md)
         .contains(
-            "| fast | sync | pgha | hikari+haproxy | 1 | 5.00 s | 5.00 s | 0.04 s | 500 | 0 | 12/0 | 0.83 |");
+            "| fast | sync | pgha | hikari+haproxy | 1 | 5.00 s | 5.00 s | 0.04 s | 0.04 s | 500 | 0 | 12/0 |"
+                + " 0.83 |");
     assertThat(md).contains("| fast | sync | patroni | hikari+haproxy | 1 | 6.00 s | 6.00 s |");
     assertThat(md).contains("## Planned switchover: pgha-jdbc vs HikariCP + HAProxy");
     assertThat(md)
         .contains("| fast | sync | pgha | hikari+haproxy | 1 | 5.00 s | 5.00 s | 12 | 12 |");
     assertThat(md).contains("| patroni / hikari+haproxy | 20 | 25006 cannot execute INSERT");
     assertThat(md).contains("No JMH result found");
+  }
+
+  private static RunResult hung(String scenario, long writeMs, long readMs, long afterKeyMs) {
+    return new RunResult(
+        Report.PGHA,
+        "fast",
+        "async",
+        scenario,
+        1,
+        Probe.PGHA_JDBC,
+        writeMs,
+        readMs,
+        500,
+        0,
+        1,
+        0,
+        30.0,
+        Map.of(),
+        afterKeyMs);
+  }
+
+  @Test
+  void theHungHostSectionComparesFreezeWithKill() {
+    String md =
+        new Report(
+                List.of(
+                    hung("host", 19_000, 30, 400),
+                    hung("freeze", 17_500, 30, 650),
+                    hung("replica", 30, 60, -1),
+                    hung("freezereplica", 30, 2_900, -1)),
+                Map.of(),
+                "- a method",
+                Optional.empty())
+            .render();
+    assertThat(md).contains("## Hung host vs kill -9");
+    assertThat(md)
+        .contains(
+            "| fast | async | pgha | pgha-jdbc | 19.00 s / 17.50 s | 0.40 s / 0.65 s | 0.25 s |");
+    assertThat(md)
+        .contains("| fast | async | pgha | pgha-jdbc | 0.06 s / 0.06 s | 2.90 s / 2.90 s |");
+    assertThat(report.render()).doesNotContain("## Hung host vs kill -9");
   }
 
   @Test

@@ -23,6 +23,8 @@ import java.util.stream.Collectors;
  * @param readErrors failed reads
  * @param runSeconds from the fault until the cluster was healthy again
  * @param errorKinds failures by kind (SQLState and message)
+ * @param writeAfterKeyMs from the moment the leader key named a new member to this client's first
+ *     acknowledged write after it; -1 when the key did not move (or no write was acknowledged)
  */
 record RunResult(
     String system,
@@ -38,11 +40,13 @@ record RunResult(
     long writeErrors,
     long readErrors,
     double runSeconds,
-    Map<String, Integer> errorKinds) {
+    Map<String, Integer> errorKinds,
+    long writeAfterKeyMs) {
 
   static final String TSV_HEADER =
       "system\tpreset\tmode\tscenario\trun\tclient\twrite_unavailable_ms\tread_unavailable_ms"
-          + "\twrites_acked\twrites_lost\twrite_errors\tread_errors\trun_s\terror_kinds";
+          + "\twrites_acked\twrites_lost\twrite_errors\tread_errors\trun_s\terror_kinds"
+          + "\twrite_after_key_ms";
 
   RunResult {
     errorKinds = Map.copyOf(errorKinds);
@@ -77,10 +81,11 @@ record RunResult(
         Long.toString(writeErrors),
         Long.toString(readErrors),
         String.format(java.util.Locale.ROOT, "%.1f", runSeconds),
-        kinds);
+        kinds,
+        Long.toString(writeAfterKeyMs));
   }
 
-  /** Reads a row {@link #toTsv()} wrote. */
+  /** Reads a row {@link #toTsv()} wrote (rows without the last column, from before it, too). */
   static RunResult fromTsv(String line) {
     String[] f = line.split("\t", -1);
     if (f.length < 14) {
@@ -107,6 +112,7 @@ record RunResult(
         Long.parseLong(f[10]),
         Long.parseLong(f[11]),
         Double.parseDouble(f[12]),
-        kinds);
+        kinds,
+        f.length > 14 ? Long.parseLong(f[14]) : -1);
   }
 }

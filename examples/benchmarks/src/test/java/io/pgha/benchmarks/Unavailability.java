@@ -41,6 +41,19 @@ final class Unavailability {
     return sawAfter ? gap : Math.max(gap, end - previous);
   }
 
+  /**
+   * From {@code since} to the end of the first successful attempt of one kind that ended after it
+   * and by {@code end}, in nanoseconds; -1 when there was none.
+   */
+  static long firstSuccessAfterNanos(List<Attempt> attempts, boolean write, long since, long end) {
+    for (Attempt a : attempts) {
+      if (a.write() == write && a.ok() && a.endNanos() - since > 0 && end - a.endNanos() >= 0) {
+        return a.endNanos() - since;
+      }
+    }
+    return -1;
+  }
+
   /** The attempts of one kind that ended within {@code [from, to]}. */
   static List<Attempt> between(List<Attempt> attempts, boolean write, long from, long to) {
     return attempts.stream()

@@ -30,6 +30,15 @@ class UnavailabilityTest {
   }
 
   @Test
+  void theClientsShareRunsFromTheNewLeaderKeyToItsFirstAcknowledgementAfterIt() {
+    List<Attempt> a = List.of(ok(100), failed(900, "x"), ok(1250), ok(1270));
+    assertThat(Unavailability.firstSuccessAfterNanos(a, true, 1000 * MS, 2000 * MS))
+        .isEqualTo(250 * MS);
+    assertThat(Unavailability.firstSuccessAfterNanos(a, true, 1000 * MS, 1200 * MS)).isEqualTo(-1);
+    assertThat(Unavailability.firstSuccessAfterNanos(a, false, 1000 * MS, 2000 * MS)).isEqualTo(-1);
+  }
+
+  @Test
   void withoutAnyEarlierAcknowledgementTheGapStartsAtTheFault() {
     List<Attempt> a = List.of(ok(700), ok(720));
     assertThat(Unavailability.longestGapNanos(a, true, 500 * MS, 1000 * MS)).isEqualTo(200 * MS);

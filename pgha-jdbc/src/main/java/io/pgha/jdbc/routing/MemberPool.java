@@ -42,6 +42,10 @@ final class MemberPool implements AutoCloseable {
     hc.setMaximumPoolSize(config.maximumPoolSize());
     hc.setMinimumIdle(config.minimumIdle());
     hc.setConnectionTimeout(config.connectionTimeout().toMillis());
+    // HikariCP checks an idle connection (isValid) before lending it, for up to 5 s by default: on
+    // a hung server that check alone would hold a borrow past the connection timeout.
+    hc.setValidationTimeout(
+        Math.min(hc.getValidationTimeout(), config.connectionTimeout().toMillis()));
     hc.setIdleTimeout(config.idleTimeout().toMillis());
     hc.setMaxLifetime(config.maxLifetime().toMillis());
     // A member may be down when its pool is created; never fail or block here.
@@ -103,6 +107,12 @@ final class MemberPool implements AutoCloseable {
   /** {@code OPEN} while reads keep away after a failure, {@code CLOSED} otherwise. */
   String readCircuit() {
     return readFailed ? "OPEN" : "CLOSED";
+  }
+
+  /** Whether every connection the pool may open is lent out: a borrow then waits for a return. */
+  boolean saturated() {
+    return pool.getHikariPoolMXBean().getActiveConnections()
+        >= pool.getHikariConfigMXBean().getMaximumPoolSize();
   }
 
   int activeConnections() {

@@ -4,6 +4,7 @@ import io.pgha.jdbc.topology.Member;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.util.HashMap;
 import java.util.Map;
@@ -68,7 +69,7 @@ final class ReplicaChecks {
         }
       } catch (SQLException e) {
         LOG.debug("replay backlog probe of {} failed: {}", m.name(), e.getMessage());
-        if (Failures.isServerGone(e)) {
+        if (Failures.isServerGone(e) || noConnectionInTime(e, pool)) {
           LOG.info(
               "[{}] replica {} did not answer the replay probe ({}); no reads for it until it"
                   + " answers again",
@@ -80,6 +81,15 @@ final class ReplicaChecks {
       }
     }
     return backlog;
+  }
+
+  /**
+   * The pool gave no connection within its bound although it had room for one: its idle ones failed
+   * their check and no new one opened in time. That is a server that does not answer (a hung host);
+   * HikariCP's timeout then carries no SQLState, unlike a refused connection.
+   */
+  private static boolean noConnectionInTime(SQLException e, MemberPool pool) {
+    return e instanceof SQLTransientConnectionException && !pool.saturated();
   }
 
   /**
