@@ -202,8 +202,12 @@ final class RoutedConnection implements InvocationHandler {
       }
     } catch (SQLException e) {
       router.giveBack(b);
-      c.close();
-      throw e;
+      closeQuietly(c);
+      // Nothing ran on it yet: a pooled connection that went away (aborted when its member lost
+      // its place, then lent again before the pool noticed) is a failover to retry.
+      throw Failures.isServerGone(e)
+          ? Failures.retry(b.pool().name() + " went away before its first use", e)
+          : e;
     }
     physical = c;
     pool = b.pool();
