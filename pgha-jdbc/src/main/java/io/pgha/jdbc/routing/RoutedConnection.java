@@ -272,6 +272,55 @@ final class RoutedConnection implements InvocationHandler {
     return raised;
   }
 
+  /** A call on a statement or result set made on this connection. */
+  @FunctionalInterface
+  interface SqlCall<T> {
+    T call() throws SQLException;
+  }
+
+  /** A call without a result on a statement or result set made on this connection. */
+  @FunctionalInterface
+  interface SqlRun {
+    void run() throws SQLException;
+  }
+
+  /**
+   * Runs {@code call} on an object made on {@code owner}: fails unless {@code owner} is still
+   * bound, and translates a failure ({@link #translate}); the wrappers' one way to delegate.
+   */
+  <T> T call(Connection owner, SqlCall<T> call) throws SQLException {
+    checkBound(owner);
+    try {
+      return call.call();
+    } catch (SQLException e) {
+      throw translate(e, false);
+    }
+  }
+
+  /** {@link #call} without a result. */
+  void run(Connection owner, SqlRun run) throws SQLException {
+    checkBound(owner);
+    try {
+      run.run();
+    } catch (SQLException e) {
+      throw translate(e, false);
+    }
+  }
+
+  /**
+   * {@link #call} for a statement's execution: it starts the transaction ({@link #executing}), and
+   * in auto-commit a failure leaves the outcome unknown.
+   */
+  <T> T execute(Connection owner, SqlCall<T> call) throws SQLException {
+    checkBound(owner);
+    boolean outcomeUnknown = executing();
+    try {
+      return call.call();
+    } catch (SQLException e) {
+      throw translate(e, outcomeUnknown);
+    }
+  }
+
   /** Fails unless {@code owner} is still the bound physical connection. */
   void checkBound(Connection owner) throws SQLException {
     if (physical != owner) {

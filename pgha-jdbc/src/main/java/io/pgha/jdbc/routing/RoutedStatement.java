@@ -95,537 +95,262 @@ class RoutedStatement implements Statement {
 
   @Override
   public void addBatch(String p1) throws SQLException {
-    connection.checkBound(owner);
-    try {
-      statement.addBatch(p1);
-    } catch (SQLException e) {
-      throw connection.translate(e, false);
-    }
+    connection.run(owner, () -> statement.addBatch(p1));
   }
 
   @Override
   public void cancel() throws SQLException {
-    connection.checkBound(owner);
-    try {
-      statement.cancel();
-    } catch (SQLException e) {
-      throw connection.translate(e, false);
-    }
+    connection.run(owner, () -> statement.cancel());
   }
 
   @Override
   public void clearBatch() throws SQLException {
-    connection.checkBound(owner);
-    try {
-      statement.clearBatch();
-    } catch (SQLException e) {
-      throw connection.translate(e, false);
-    }
+    connection.run(owner, () -> statement.clearBatch());
   }
 
   @Override
   public void clearWarnings() throws SQLException {
-    connection.checkBound(owner);
-    try {
-      statement.clearWarnings();
-    } catch (SQLException e) {
-      throw connection.translate(e, false);
-    }
+    connection.run(owner, () -> statement.clearWarnings());
   }
 
   @Override
   public void closeOnCompletion() throws SQLException {
-    connection.checkBound(owner);
-    try {
-      statement.closeOnCompletion();
-    } catch (SQLException e) {
-      throw connection.translate(e, false);
-    }
+    connection.run(owner, () -> statement.closeOnCompletion());
   }
 
   @Override
   public String enquoteIdentifier(String p1, boolean p2) throws SQLException {
-    connection.checkBound(owner);
-    try {
-      return statement.enquoteIdentifier(p1, p2);
-    } catch (SQLException e) {
-      throw connection.translate(e, false);
-    }
+    return connection.call(owner, () -> statement.enquoteIdentifier(p1, p2));
   }
 
   @Override
   public String enquoteLiteral(String p1) throws SQLException {
-    connection.checkBound(owner);
-    try {
-      return statement.enquoteLiteral(p1);
-    } catch (SQLException e) {
-      throw connection.translate(e, false);
-    }
+    return connection.call(owner, () -> statement.enquoteLiteral(p1));
   }
 
   @Override
   public String enquoteNCharLiteral(String p1) throws SQLException {
-    connection.checkBound(owner);
-    try {
-      return statement.enquoteNCharLiteral(p1);
-    } catch (SQLException e) {
-      throw connection.translate(e, false);
-    }
+    return connection.call(owner, () -> statement.enquoteNCharLiteral(p1));
   }
 
   @Override
   public boolean execute(String p1, int[] p2) throws SQLException {
-    connection.checkBound(owner);
-    boolean outcomeUnknown = connection.executing();
-    try {
-      return statement.execute(p1, p2);
-    } catch (SQLException e) {
-      throw connection.translate(e, outcomeUnknown);
-    }
+    return connection.execute(owner, () -> statement.execute(p1, p2));
   }
 
   @Override
   public boolean execute(String p1, String[] p2) throws SQLException {
-    connection.checkBound(owner);
-    boolean outcomeUnknown = connection.executing();
-    try {
-      return statement.execute(p1, p2);
-    } catch (SQLException e) {
-      throw connection.translate(e, outcomeUnknown);
-    }
+    return connection.execute(owner, () -> statement.execute(p1, p2));
   }
 
   @Override
   public boolean execute(String p1, int p2) throws SQLException {
-    connection.checkBound(owner);
-    boolean outcomeUnknown = connection.executing();
-    try {
-      return statement.execute(p1, p2);
-    } catch (SQLException e) {
-      throw connection.translate(e, outcomeUnknown);
-    }
+    return connection.execute(owner, () -> statement.execute(p1, p2));
   }
 
   @Override
   public boolean execute(String p1) throws SQLException {
-    connection.checkBound(owner);
-    boolean outcomeUnknown = connection.executing();
-    try {
-      return statement.execute(p1);
-    } catch (SQLException e) {
-      throw connection.translate(e, outcomeUnknown);
-    }
+    return connection.execute(owner, () -> statement.execute(p1));
   }
 
   @Override
   public int[] executeBatch() throws SQLException {
-    connection.checkBound(owner);
-    boolean outcomeUnknown = connection.executing();
-    try {
-      return statement.executeBatch();
-    } catch (SQLException e) {
-      throw connection.translate(e, outcomeUnknown);
-    }
+    return connection.execute(owner, () -> statement.executeBatch());
   }
 
   @Override
   public long[] executeLargeBatch() throws SQLException {
-    connection.checkBound(owner);
-    boolean outcomeUnknown = connection.executing();
-    try {
-      return statement.executeLargeBatch();
-    } catch (SQLException e) {
-      throw connection.translate(e, outcomeUnknown);
-    }
+    return connection.execute(owner, () -> statement.executeLargeBatch());
   }
 
   @Override
   public long executeLargeUpdate(String p1, int[] p2) throws SQLException {
-    connection.checkBound(owner);
-    boolean outcomeUnknown = connection.executing();
-    try {
-      return statement.executeLargeUpdate(p1, p2);
-    } catch (SQLException e) {
-      throw connection.translate(e, outcomeUnknown);
-    }
+    return connection.execute(owner, () -> statement.executeLargeUpdate(p1, p2));
   }
 
   @Override
   public long executeLargeUpdate(String p1, String[] p2) throws SQLException {
-    connection.checkBound(owner);
-    boolean outcomeUnknown = connection.executing();
-    try {
-      return statement.executeLargeUpdate(p1, p2);
-    } catch (SQLException e) {
-      throw connection.translate(e, outcomeUnknown);
-    }
+    return connection.execute(owner, () -> statement.executeLargeUpdate(p1, p2));
   }
 
   @Override
   public long executeLargeUpdate(String p1, int p2) throws SQLException {
-    connection.checkBound(owner);
-    boolean outcomeUnknown = connection.executing();
-    try {
-      return statement.executeLargeUpdate(p1, p2);
-    } catch (SQLException e) {
-      throw connection.translate(e, outcomeUnknown);
-    }
+    return connection.execute(owner, () -> statement.executeLargeUpdate(p1, p2));
   }
 
   @Override
   public long executeLargeUpdate(String p1) throws SQLException {
-    connection.checkBound(owner);
-    boolean outcomeUnknown = connection.executing();
-    try {
-      return statement.executeLargeUpdate(p1);
-    } catch (SQLException e) {
-      throw connection.translate(e, outcomeUnknown);
-    }
+    return connection.execute(owner, () -> statement.executeLargeUpdate(p1));
   }
 
   @Override
   public ResultSet executeQuery(String p1) throws SQLException {
-    connection.checkBound(owner);
-    boolean outcomeUnknown = connection.executing();
-    try {
-      return rows(statement.executeQuery(p1));
-    } catch (SQLException e) {
-      throw connection.translate(e, outcomeUnknown);
-    }
+    return connection.execute(owner, () -> rows(statement.executeQuery(p1)));
   }
 
   @Override
   public int executeUpdate(String p1, int[] p2) throws SQLException {
-    connection.checkBound(owner);
-    boolean outcomeUnknown = connection.executing();
-    try {
-      return statement.executeUpdate(p1, p2);
-    } catch (SQLException e) {
-      throw connection.translate(e, outcomeUnknown);
-    }
+    return connection.execute(owner, () -> statement.executeUpdate(p1, p2));
   }
 
   @Override
   public int executeUpdate(String p1, String[] p2) throws SQLException {
-    connection.checkBound(owner);
-    boolean outcomeUnknown = connection.executing();
-    try {
-      return statement.executeUpdate(p1, p2);
-    } catch (SQLException e) {
-      throw connection.translate(e, outcomeUnknown);
-    }
+    return connection.execute(owner, () -> statement.executeUpdate(p1, p2));
   }
 
   @Override
   public int executeUpdate(String p1, int p2) throws SQLException {
-    connection.checkBound(owner);
-    boolean outcomeUnknown = connection.executing();
-    try {
-      return statement.executeUpdate(p1, p2);
-    } catch (SQLException e) {
-      throw connection.translate(e, outcomeUnknown);
-    }
+    return connection.execute(owner, () -> statement.executeUpdate(p1, p2));
   }
 
   @Override
   public int executeUpdate(String p1) throws SQLException {
-    connection.checkBound(owner);
-    boolean outcomeUnknown = connection.executing();
-    try {
-      return statement.executeUpdate(p1);
-    } catch (SQLException e) {
-      throw connection.translate(e, outcomeUnknown);
-    }
+    return connection.execute(owner, () -> statement.executeUpdate(p1));
   }
 
   @Override
   public int getFetchDirection() throws SQLException {
-    connection.checkBound(owner);
-    try {
-      return statement.getFetchDirection();
-    } catch (SQLException e) {
-      throw connection.translate(e, false);
-    }
+    return connection.call(owner, () -> statement.getFetchDirection());
   }
 
   @Override
   public int getFetchSize() throws SQLException {
-    connection.checkBound(owner);
-    try {
-      return statement.getFetchSize();
-    } catch (SQLException e) {
-      throw connection.translate(e, false);
-    }
+    return connection.call(owner, () -> statement.getFetchSize());
   }
 
   @Override
   public ResultSet getGeneratedKeys() throws SQLException {
-    connection.checkBound(owner);
-    try {
-      return rows(statement.getGeneratedKeys());
-    } catch (SQLException e) {
-      throw connection.translate(e, false);
-    }
+    return connection.call(owner, () -> rows(statement.getGeneratedKeys()));
   }
 
   @Override
   public long getLargeMaxRows() throws SQLException {
-    connection.checkBound(owner);
-    try {
-      return statement.getLargeMaxRows();
-    } catch (SQLException e) {
-      throw connection.translate(e, false);
-    }
+    return connection.call(owner, () -> statement.getLargeMaxRows());
   }
 
   @Override
   public long getLargeUpdateCount() throws SQLException {
-    connection.checkBound(owner);
-    try {
-      return statement.getLargeUpdateCount();
-    } catch (SQLException e) {
-      throw connection.translate(e, false);
-    }
+    return connection.call(owner, () -> statement.getLargeUpdateCount());
   }
 
   @Override
   public int getMaxFieldSize() throws SQLException {
-    connection.checkBound(owner);
-    try {
-      return statement.getMaxFieldSize();
-    } catch (SQLException e) {
-      throw connection.translate(e, false);
-    }
+    return connection.call(owner, () -> statement.getMaxFieldSize());
   }
 
   @Override
   public int getMaxRows() throws SQLException {
-    connection.checkBound(owner);
-    try {
-      return statement.getMaxRows();
-    } catch (SQLException e) {
-      throw connection.translate(e, false);
-    }
+    return connection.call(owner, () -> statement.getMaxRows());
   }
 
   @Override
   public boolean getMoreResults() throws SQLException {
-    connection.checkBound(owner);
-    try {
-      return statement.getMoreResults();
-    } catch (SQLException e) {
-      throw connection.translate(e, false);
-    }
+    return connection.call(owner, () -> statement.getMoreResults());
   }
 
   @Override
   public boolean getMoreResults(int p1) throws SQLException {
-    connection.checkBound(owner);
-    try {
-      return statement.getMoreResults(p1);
-    } catch (SQLException e) {
-      throw connection.translate(e, false);
-    }
+    return connection.call(owner, () -> statement.getMoreResults(p1));
   }
 
   @Override
   public int getQueryTimeout() throws SQLException {
-    connection.checkBound(owner);
-    try {
-      return statement.getQueryTimeout();
-    } catch (SQLException e) {
-      throw connection.translate(e, false);
-    }
+    return connection.call(owner, () -> statement.getQueryTimeout());
   }
 
   @Override
   public ResultSet getResultSet() throws SQLException {
-    connection.checkBound(owner);
-    try {
-      return rows(statement.getResultSet());
-    } catch (SQLException e) {
-      throw connection.translate(e, false);
-    }
+    return connection.call(owner, () -> rows(statement.getResultSet()));
   }
 
   @Override
   public int getResultSetConcurrency() throws SQLException {
-    connection.checkBound(owner);
-    try {
-      return statement.getResultSetConcurrency();
-    } catch (SQLException e) {
-      throw connection.translate(e, false);
-    }
+    return connection.call(owner, () -> statement.getResultSetConcurrency());
   }
 
   @Override
   public int getResultSetHoldability() throws SQLException {
-    connection.checkBound(owner);
-    try {
-      return statement.getResultSetHoldability();
-    } catch (SQLException e) {
-      throw connection.translate(e, false);
-    }
+    return connection.call(owner, () -> statement.getResultSetHoldability());
   }
 
   @Override
   public int getResultSetType() throws SQLException {
-    connection.checkBound(owner);
-    try {
-      return statement.getResultSetType();
-    } catch (SQLException e) {
-      throw connection.translate(e, false);
-    }
+    return connection.call(owner, () -> statement.getResultSetType());
   }
 
   @Override
   public int getUpdateCount() throws SQLException {
-    connection.checkBound(owner);
-    try {
-      return statement.getUpdateCount();
-    } catch (SQLException e) {
-      throw connection.translate(e, false);
-    }
+    return connection.call(owner, () -> statement.getUpdateCount());
   }
 
   @Override
   public SQLWarning getWarnings() throws SQLException {
-    connection.checkBound(owner);
-    try {
-      return statement.getWarnings();
-    } catch (SQLException e) {
-      throw connection.translate(e, false);
-    }
+    return connection.call(owner, () -> statement.getWarnings());
   }
 
   @Override
   public boolean isCloseOnCompletion() throws SQLException {
-    connection.checkBound(owner);
-    try {
-      return statement.isCloseOnCompletion();
-    } catch (SQLException e) {
-      throw connection.translate(e, false);
-    }
+    return connection.call(owner, () -> statement.isCloseOnCompletion());
   }
 
   @Override
   public boolean isPoolable() throws SQLException {
-    connection.checkBound(owner);
-    try {
-      return statement.isPoolable();
-    } catch (SQLException e) {
-      throw connection.translate(e, false);
-    }
+    return connection.call(owner, () -> statement.isPoolable());
   }
 
   @Override
   public boolean isSimpleIdentifier(String p1) throws SQLException {
-    connection.checkBound(owner);
-    try {
-      return statement.isSimpleIdentifier(p1);
-    } catch (SQLException e) {
-      throw connection.translate(e, false);
-    }
+    return connection.call(owner, () -> statement.isSimpleIdentifier(p1));
   }
 
   @Override
   public boolean isWrapperFor(Class<?> p1) throws SQLException {
-    connection.checkBound(owner);
-    try {
-      return statement.isWrapperFor(p1);
-    } catch (SQLException e) {
-      throw connection.translate(e, false);
-    }
+    return connection.call(owner, () -> statement.isWrapperFor(p1));
   }
 
   @Override
   public void setCursorName(String p1) throws SQLException {
-    connection.checkBound(owner);
-    try {
-      statement.setCursorName(p1);
-    } catch (SQLException e) {
-      throw connection.translate(e, false);
-    }
+    connection.run(owner, () -> statement.setCursorName(p1));
   }
 
   @Override
   public void setEscapeProcessing(boolean p1) throws SQLException {
-    connection.checkBound(owner);
-    try {
-      statement.setEscapeProcessing(p1);
-    } catch (SQLException e) {
-      throw connection.translate(e, false);
-    }
+    connection.run(owner, () -> statement.setEscapeProcessing(p1));
   }
 
   @Override
   public void setFetchDirection(int p1) throws SQLException {
-    connection.checkBound(owner);
-    try {
-      statement.setFetchDirection(p1);
-    } catch (SQLException e) {
-      throw connection.translate(e, false);
-    }
+    connection.run(owner, () -> statement.setFetchDirection(p1));
   }
 
   @Override
   public void setFetchSize(int p1) throws SQLException {
-    connection.checkBound(owner);
-    try {
-      statement.setFetchSize(p1);
-    } catch (SQLException e) {
-      throw connection.translate(e, false);
-    }
+    connection.run(owner, () -> statement.setFetchSize(p1));
   }
 
   @Override
   public void setLargeMaxRows(long p1) throws SQLException {
-    connection.checkBound(owner);
-    try {
-      statement.setLargeMaxRows(p1);
-    } catch (SQLException e) {
-      throw connection.translate(e, false);
-    }
+    connection.run(owner, () -> statement.setLargeMaxRows(p1));
   }
 
   @Override
   public void setMaxFieldSize(int p1) throws SQLException {
-    connection.checkBound(owner);
-    try {
-      statement.setMaxFieldSize(p1);
-    } catch (SQLException e) {
-      throw connection.translate(e, false);
-    }
+    connection.run(owner, () -> statement.setMaxFieldSize(p1));
   }
 
   @Override
   public void setMaxRows(int p1) throws SQLException {
-    connection.checkBound(owner);
-    try {
-      statement.setMaxRows(p1);
-    } catch (SQLException e) {
-      throw connection.translate(e, false);
-    }
+    connection.run(owner, () -> statement.setMaxRows(p1));
   }
 
   @Override
   public void setPoolable(boolean p1) throws SQLException {
-    connection.checkBound(owner);
-    try {
-      statement.setPoolable(p1);
-    } catch (SQLException e) {
-      throw connection.translate(e, false);
-    }
+    connection.run(owner, () -> statement.setPoolable(p1));
   }
 
   @Override
   public void setQueryTimeout(int p1) throws SQLException {
-    connection.checkBound(owner);
-    try {
-      statement.setQueryTimeout(p1);
-    } catch (SQLException e) {
-      throw connection.translate(e, false);
-    }
+    connection.run(owner, () -> statement.setQueryTimeout(p1));
   }
 
   @SuppressWarnings("unchecked")

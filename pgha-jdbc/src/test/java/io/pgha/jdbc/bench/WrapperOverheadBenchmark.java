@@ -64,6 +64,7 @@ public class WrapperOverheadBenchmark {
   private Object current = owner;
   private Row proxied;
   private Row wrapped;
+  private Row delegating;
 
   public WrapperOverheadBenchmark() {
     Row rows = target;
@@ -100,6 +101,7 @@ public class WrapperOverheadBenchmark {
                       }
                     });
     wrapped = new Wrapper(rows);
+    delegating = new LambdaWrapper(rows);
   }
 
   private SQLException translate(SQLException e) {
@@ -137,6 +139,46 @@ public class WrapperOverheadBenchmark {
         throw translate(e);
       }
     }
+  }
+
+  /** A call as the routed wrappers make it: the check and the catch in one method, a lambda. */
+  interface Call<T> {
+    T call() throws SQLException;
+  }
+
+  <T> T call(Object from, Call<T> call) throws SQLException {
+    if (current != from) {
+      throw new SQLException("released", "08S02");
+    }
+    try {
+      return call.call();
+    } catch (SQLException e) {
+      throw translate(e);
+    }
+  }
+
+  /** What pgha-jdbc's wrappers do per call ({@code RoutedConnection.call}). */
+  final class LambdaWrapper implements Row {
+    private final Row rows;
+
+    LambdaWrapper(Row rows) {
+      this.rows = rows;
+    }
+
+    @Override
+    public int getInt(int column) throws SQLException {
+      return call(owner, () -> rows.getInt(column));
+    }
+
+    @Override
+    public String getString(int column) throws SQLException {
+      return call(owner, () -> rows.getString(column));
+    }
+  }
+
+  @Benchmark
+  public int delegatingCall() throws SQLException {
+    return delegating.getInt(1) + delegating.getString(2).length();
   }
 
   @Benchmark
