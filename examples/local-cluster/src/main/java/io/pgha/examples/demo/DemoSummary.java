@@ -56,12 +56,16 @@ record DemoSummary(
     return leaderAfterSwitchover != null && !leaderAfterSwitchover.equals(switchoverFrom);
   }
 
-  /** The summary as the terminal prints it. */
+  /** The summary as the terminal prints it: a title line, then {@link #body()}. */
   String text() {
+    return String.format(Locale.ROOT, "summary%n%s", body());
+  }
+
+  /** The summary's lines without a title, for a page that gives the box its own title. */
+  String body() {
     return String.format(
         Locale.ROOT,
-        "summary%n"
-            + "  host failure of the leader %s: %s was elected; writes unavailable %.2f s (RTO,"
+        "  host failure of the leader %s: %s was elected; writes unavailable %.2f s (RTO,"
             + " measured by the client), %d writes failed meanwhile, %d reads served meanwhile"
             + " (longest pause between reads %.2f s)%n"
             + "  %s rejoined: %s%n"

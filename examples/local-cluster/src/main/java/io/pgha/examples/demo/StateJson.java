@@ -81,7 +81,7 @@ final class StateJson {
     if (sum == null) {
       j.b.append("null");
     } else {
-      j.string(sum.text());
+      j.string(sum.body().stripIndent());
     }
     j.b.append('}');
     return j.b.toString();
