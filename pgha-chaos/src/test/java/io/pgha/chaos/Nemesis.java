@@ -1,6 +1,7 @@
 package io.pgha.chaos;
 
 import io.pgha.testkit.EtcdMember;
+import io.pgha.testkit.Progress;
 import io.pgha.testkit.cluster.LocalPghaCluster;
 import io.pgha.testkit.cluster.LocalPghaCluster.Node;
 import java.io.IOException;
@@ -62,6 +63,10 @@ final class Nemesis {
 
   /** Injects faults until {@code deadlineNanos}; the last fault is healed before it returns. */
   void run(long deadlineNanos) throws InterruptedException {
+    Progress progress =
+        Progress.ofDuration(
+            "chaos " + settings.name(), Duration.ofNanos(deadlineNanos - System.nanoTime()));
+    int count = 0;
     while (true) {
       long quietMillis = 2_000 + random.nextInt(4_000);
       Fault fault = next();
@@ -71,6 +76,7 @@ final class Nemesis {
         return;
       }
       Thread.sleep(quietMillis);
+      progress.step(++count, "fault " + fault + " held " + holdMillis + " ms");
       inject(fault, holdMillis, pick);
     }
   }

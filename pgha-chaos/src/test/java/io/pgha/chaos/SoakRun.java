@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pgha.core.agent.AgentEvent;
 import io.pgha.jdbc.PghaDataSourceConfig;
 import io.pgha.jdbc.TopologyAwareDataSource;
+import io.pgha.testkit.Progress;
 import io.pgha.testkit.Testkit;
 import io.pgha.testkit.cluster.LocalPghaCluster;
 import java.io.IOException;
@@ -59,8 +60,16 @@ class SoakRun {
           workload.start();
           long end = start + length.toNanos();
           long nextMove = start + moveEvery.toNanos();
+          Progress progress = Progress.ofDuration("soak", length);
+          long nextReport = start;
+          int minute = 0;
           while (System.nanoTime() - end < 0) {
             Thread.sleep(1_000);
+            if (System.nanoTime() - nextReport >= 0) {
+              nextReport += TimeUnit.MINUTES.toNanos(1);
+              progress.step(
+                  ++minute, history.writes().size() + " writes, " + moves + " etcd leader moves");
+            }
             if (System.nanoTime() - nextMove >= 0) {
               nextMove += moveEvery.toNanos();
               String outcome = moveEtcdLeader(cluster.etcdEndpoints());

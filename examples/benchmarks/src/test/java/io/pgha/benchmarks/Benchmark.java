@@ -6,6 +6,7 @@ import io.pgha.core.config.HaTimings;
 import io.pgha.core.config.RtoPreset;
 import io.pgha.jdbc.PghaDataSourceConfig;
 import io.pgha.jdbc.TopologyAwareDataSource;
+import io.pgha.testkit.Progress;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -122,6 +123,8 @@ final class Benchmark {
   private final Map<String, String> machine = MachineInfo.describe();
   private final Instant started = Instant.now();
   private int clusters;
+  private Progress progress;
+  private int step;
 
   Benchmark(Options options) {
     this.options = options;
@@ -145,6 +148,14 @@ final class Benchmark {
 
   /** Runs the whole matrix and writes the report; returns every run's results. */
   List<RunResult> run() {
+    progress =
+        Progress.ofSteps(
+            "benchmark",
+            options.presets().size()
+                * options.modes().size()
+                * options.systems().size()
+                * options.scenarios().size()
+                * options.runs());
     for (String preset : options.presets()) {
       for (String mode : options.modes()) {
         for (String system : options.systems()) {
@@ -196,6 +207,8 @@ final class Benchmark {
         runs:
         for (Scenario scenario : options.scenarios()) {
           for (int run = 1; run <= options.runs(); run++) {
+            progress.step(
+                ++step, String.join(" ", system, preset, mode, scenario.id, "run " + run));
             Run r =
                 new Run(cluster, front, probes, List.of(hikariWrites, hikariReads), timings, ready);
             results.addAll(r.execute(scenario, preset, mode, run));
