@@ -17,6 +17,7 @@ import io.pgha.spring.boot.autoconfigure.PghaDataSourceAutoConfiguration;
 import io.pgha.spring.boot.metrics.MicrometerPghaMetrics;
 import io.pgha.spring.boot.metrics.PghaMetricsAutoConfiguration;
 import io.pgha.spring.boot.retry.PghaRetryAutoConfiguration;
+import java.util.Map;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
@@ -33,6 +34,8 @@ import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /** Which beans exist under which conditions: classes absent, properties off, user beans present. */
@@ -133,6 +136,42 @@ class PghaAutoConfigurationTest {
               assertThat(c.connectionProperties()).containsEntry("ApplicationName", "shop");
               assertThat(c.poolName()).isEqualTo("shop");
             });
+  }
+
+  @Test
+  void nothingPghaConfiguredMeansBootsOwnDataSource() {
+    new ApplicationContextRunner()
+        .withConfiguration(
+            AutoConfigurations.of(
+                PghaDataSourceAutoConfiguration.class,
+                PghaRetryAutoConfiguration.class,
+                PghaAgentAutoConfiguration.class,
+                DataSourceAutoConfiguration.class))
+        .withPropertyValues("spring.datasource.url=jdbc:postgresql://127.0.0.1:1/app")
+        .run(
+            ctx -> {
+              assertThat(ctx).hasNotFailed();
+              assertThat(ctx).hasSingleBean(DataSource.class);
+              assertThat(ctx).doesNotHaveBean(TopologyAwareDataSource.class);
+              assertThat(ctx).doesNotHaveBean(PghaDataSourceConfig.class);
+            });
+  }
+
+  @Test
+  void anEnvironmentVariableCountsAsConfiguringPgha() {
+    new ApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(PghaDataSourceAutoConfiguration.class))
+        .withInitializer(
+            ctx ->
+                ctx.getEnvironment()
+                    .getPropertySources()
+                    .addFirst(
+                        new SystemEnvironmentPropertySource(
+                            StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                            Map.of("PGHA_DATASOURCE_STATIC_HOSTS", "127.0.0.1:1"))))
+        // pgha's DataSource is what the context tried to build (nothing listens on port 1).
+        .run(
+            ctx -> assertThat(ctx).getFailure().hasMessageContaining("static hosts [127.0.0.1:1]"));
   }
 
   @Test

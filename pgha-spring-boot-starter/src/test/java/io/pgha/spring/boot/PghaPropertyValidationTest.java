@@ -32,8 +32,11 @@ class PghaPropertyValidationTest {
   private static final String ETCD = "pgha.etcd.endpoints=http://127.0.0.1:2379";
 
   @Test
-  void noTopologySource() {
-    assertAnalysis(List.of(), "pgha.etcd.endpoints", "is required: set pgha.etcd.endpoints");
+  void aPghaPropertyButNoTopologySource() {
+    assertAnalysis(
+        List.of("pgha.datasource.username=app"),
+        "pgha.etcd.endpoints",
+        "is required: set pgha.etcd.endpoints");
   }
 
   @Test

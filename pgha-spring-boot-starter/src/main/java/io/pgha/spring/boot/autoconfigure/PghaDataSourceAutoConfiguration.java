@@ -17,11 +17,14 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 
 /**
  * The topology-aware {@link DataSource} from {@code pgha.datasource.*} and {@code pgha.etcd.*}:
  * writes go to the leader, {@code @Transactional(readOnly = true)} work to replicas. It runs before
- * Spring Boot's own DataSource auto-configuration, which then backs off.
+ * Spring Boot's own DataSource auto-configuration, which then backs off. With no pgha property at
+ * all (and no customizer, no embedded agent) it backs off itself ({@link PghaConfiguredCondition}),
+ * leaving Boot's DataSource.
  *
  * <p>No {@code LazyConnectionDataSourceProxy} is needed: a pgha connection binds to a server on its
  * first statement, so the {@code setReadOnly(true)} Spring's transaction manager calls when a
@@ -35,6 +38,7 @@ import org.springframework.context.annotation.Bean;
     name = "enabled",
     havingValue = "true",
     matchIfMissing = true)
+@Conditional(PghaConfiguredCondition.class)
 @EnableConfigurationProperties({PghaDataSourceProperties.class, PghaEtcdProperties.class})
 public class PghaDataSourceAutoConfiguration {
 
