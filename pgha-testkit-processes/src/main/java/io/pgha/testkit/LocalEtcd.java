@@ -144,6 +144,25 @@ public final class LocalEtcd implements AutoCloseable {
         "--client-cert-auth");
   }
 
+  /**
+   * Turns etcd authentication on: user {@code root} (etcd's superuser) with {@code rootPassword}.
+   * Clients must then log in; a plain-HTTP cluster only.
+   *
+   * @throws IllegalStateException when etcdctl is missing or fails
+   */
+  public void enableAuthentication(String rootPassword) {
+    if (usesTls()) {
+      throw new IllegalStateException("enableAuthentication: a TLS cluster authenticates by CN");
+    }
+    String etcdctl = Binaries.require("etcdctl", "apt-get install -y etcd-client").toString();
+    String endpoint = "--endpoints=" + clientEndpoints().get(0);
+    Command.run(
+            List.of(
+                etcdctl, endpoint, "user", "add", "root:" + rootPassword, "--interactive=false"))
+        .requireSuccess();
+    Command.run(List.of(etcdctl, endpoint, "auth", "enable")).requireSuccess();
+  }
+
   /** Whether clients reach the members over TLS ({@link #startTls}). */
   public boolean usesTls() {
     return ca != null;

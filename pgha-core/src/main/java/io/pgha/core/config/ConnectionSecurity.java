@@ -63,29 +63,42 @@ public record ConnectionSecurity(
    * always, the others when set).
    */
   public List<String> libpqKeywords() {
-    List<String> out = new ArrayList<>(List.of("sslmode", sslMode));
-    add(out, "sslrootcert", sslRootCert);
-    add(out, "sslcert", sslCert);
-    add(out, "sslkey", sslKey);
-    add(out, "sslcrl", sslCrl);
-    add(out, "sslcrldir", sslCrlDir);
-    add(out, "gssencmode", gssEncMode);
-    add(out, "channel_binding", channelBinding);
-    add(out, "require_auth", requireAuth);
+    List<String> out = new ArrayList<>();
+    for (Setting s : settings()) {
+      if (s.value() != null) {
+        out.add(s.libpq());
+        out.add(s.value().toString());
+      }
+    }
     return out;
   }
 
   /** The same settings as pgjdbc connection properties (pgjdbc has no revocation lists). */
   public Properties jdbcProperties() {
     Properties p = new Properties();
-    p.setProperty("sslmode", sslMode);
-    put(p, "sslrootcert", sslRootCert);
-    put(p, "sslcert", sslCert);
-    put(p, "sslkey", sslKey);
-    put(p, "gssEncMode", gssEncMode);
-    put(p, "channelBinding", channelBinding);
-    put(p, "requireAuth", requireAuth);
+    for (Setting s : settings()) {
+      if (s.value() != null && s.jdbc() != null) {
+        p.setProperty(s.jdbc(), s.value().toString());
+      }
+    }
     return p;
+  }
+
+  /** One setting under libpq's name and pgjdbc's (null: pgjdbc does not know it). */
+  private record Setting(String libpq, String jdbc, Object value) {}
+
+  /** Which name each client library gives each setting. */
+  private List<Setting> settings() {
+    return List.of(
+        new Setting("sslmode", "sslmode", sslMode),
+        new Setting("sslrootcert", "sslrootcert", sslRootCert),
+        new Setting("sslcert", "sslcert", sslCert),
+        new Setting("sslkey", "sslkey", sslKey),
+        new Setting("sslcrl", null, sslCrl),
+        new Setting("sslcrldir", null, sslCrlDir),
+        new Setting("gssencmode", "gssEncMode", gssEncMode),
+        new Setting("channel_binding", "channelBinding", channelBinding),
+        new Setting("require_auth", "requireAuth", requireAuth));
   }
 
   /** The settings in conninfo form, for messages: which settings a failed connection used. */
@@ -96,19 +109,6 @@ public record ConnectionSecurity(
       out.append(i == 0 ? "" : " ").append(kv.get(i)).append('=').append(kv.get(i + 1));
     }
     return out.toString();
-  }
-
-  private static void put(Properties p, String name, Object value) {
-    if (value != null) {
-      p.setProperty(name, value.toString());
-    }
-  }
-
-  private static void add(List<String> out, String keyword, Object value) {
-    if (value != null) {
-      out.add(keyword);
-      out.add(value.toString());
-    }
   }
 
   /**

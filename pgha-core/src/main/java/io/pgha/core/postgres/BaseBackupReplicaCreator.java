@@ -56,7 +56,7 @@ public final class BaseBackupReplicaCreator implements ReplicaCreator {
 
   private static CommandResult run(CloneRequest request, boolean createSlot) {
     RoleCredentials role = request.replication();
-    try (PassFile passFile = PassFile.of(role, request.tools().runAs())) {
+    try (SecretFile passFile = SecretFile.passFile(role, request.tools().runAs())) {
       List<String> conninfo =
           new ArrayList<>(
               List.of(
@@ -70,7 +70,7 @@ public final class BaseBackupReplicaCreator implements ReplicaCreator {
                   "5",
                   "application_name",
                   request.memberName()));
-      conninfo.addAll(passFile.keywords());
+      conninfo.addAll(passFile.passfileKeywords());
       conninfo.addAll(role.security().libpqKeywords());
       List<String> command =
           new ArrayList<>(

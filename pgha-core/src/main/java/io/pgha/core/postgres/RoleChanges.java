@@ -301,7 +301,7 @@ final class RoleChanges {
 
   private CommandResult runRewind(Upstream leader, Duration timeout) {
     RoleCredentials role = config.rewind();
-    try (PassFile passFile = PassFile.of(role, tools.runAs())) {
+    try (SecretFile passFile = SecretFile.passFile(role, tools.runAs())) {
       List<String> source =
           new ArrayList<>(
               List.of(
@@ -315,7 +315,7 @@ final class RoleChanges {
                   "postgres",
                   "connect_timeout",
                   "5"));
-      source.addAll(passFile.keywords());
+      source.addAll(passFile.passfileKeywords());
       source.addAll(role.security().libpqKeywords());
       LOG.info("{}: running pg_rewind from {}", config.name(), leader);
       return tools.run(
