@@ -23,6 +23,7 @@ public record EtcdAccess(
     Path certFile,
     Path keyFile) {
 
+  /** Copies the endpoints; the builder of {@code PghaDataSourceConfig} checks the values. */
   public EtcdAccess {
     endpoints = List.copyOf(endpoints);
   }
