@@ -49,7 +49,7 @@ final class InternalSettings {
    */
   static TopologySource topologySource(PghaDataSourceConfig c) {
     return switch (c.sourceKind()) {
-      case ETCD -> TopologySources.etcd(c.etcdEndpoints(), c.keyPrefix());
+      case ETCD -> TopologySources.etcd(c.etcdAccess(), c.keyPrefix());
       case HTTP -> TopologySources.httpApi(c.httpEndpoints(), c.pollInterval());
       case STATIC -> {
         Properties props = new Properties();

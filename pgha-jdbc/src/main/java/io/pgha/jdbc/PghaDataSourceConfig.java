@@ -2,8 +2,11 @@ package io.pgha.jdbc;
 
 import io.pgha.jdbc.routing.PghaMetrics;
 import io.pgha.jdbc.routing.ReadPolicy;
+import io.pgha.jdbc.topology.EtcdAccess;
 import io.pgha.jdbc.topology.TopologySource;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -80,7 +83,7 @@ public final class PghaDataSourceConfig {
   private static final Pattern HOST_PORT = Pattern.compile("[^\\s:/]+:\\d{1,5}");
 
   private final SourceKind sourceKind;
-  private final List<String> etcdEndpoints;
+  private final EtcdAccess etcdAccess;
   private final String namespace;
   private final String scope;
   private final List<URI> httpEndpoints;
@@ -113,7 +116,14 @@ public final class PghaDataSourceConfig {
 
   private PghaDataSourceConfig(Builder b) {
     this.sourceKind = b.sourceKind;
-    this.etcdEndpoints = List.copyOf(b.etcdEndpoints);
+    this.etcdAccess =
+        new EtcdAccess(
+            b.etcdEndpoints,
+            b.etcdUsername,
+            b.etcdPassword,
+            b.etcdCaFile,
+            b.etcdCertFile,
+            b.etcdKeyFile);
     this.namespace = b.namespace;
     this.scope = b.scope;
     this.httpEndpoints = List.copyOf(b.httpEndpoints);
@@ -156,7 +166,12 @@ public final class PghaDataSourceConfig {
   public Builder toBuilder() {
     Builder b = new Builder();
     b.sourceKind = sourceKind;
-    b.etcdEndpoints.addAll(etcdEndpoints);
+    b.etcdEndpoints.addAll(etcdAccess.endpoints());
+    b.etcdUsername = etcdAccess.username();
+    b.etcdPassword = etcdAccess.password();
+    b.etcdCaFile = etcdAccess.caFile();
+    b.etcdCertFile = etcdAccess.certFile();
+    b.etcdKeyFile = etcdAccess.keyFile();
     b.namespace = namespace;
     b.scope = scope;
     b.httpEndpoints.addAll(httpEndpoints);
@@ -194,7 +209,12 @@ public final class PghaDataSourceConfig {
   }
 
   public List<String> etcdEndpoints() {
-    return etcdEndpoints;
+    return etcdAccess.endpoints();
+  }
+
+  /** The etcd endpoints with their credentials and TLS files (the password masked in toString). */
+  public EtcdAccess etcdAccess() {
+    return etcdAccess;
   }
 
   public String namespace() {
@@ -350,7 +370,9 @@ public final class PghaDataSourceConfig {
     return "PghaDataSourceConfig{source="
         + sourceKind
         + ", etcd="
-        + etcdEndpoints
+        + etcdAccess.endpoints()
+        + ", etcdUsername="
+        + etcdAccess.username()
         + ", prefix="
         + (scope == null ? "-" : keyPrefix())
         + ", http="
@@ -382,6 +404,11 @@ public final class PghaDataSourceConfig {
   public static final class Builder {
     private SourceKind sourceKind;
     private final List<String> etcdEndpoints = new ArrayList<>();
+    private String etcdUsername;
+    private String etcdPassword;
+    private Path etcdCaFile;
+    private Path etcdCertFile;
+    private Path etcdKeyFile;
     private String namespace = DEFAULT_NAMESPACE;
     private String scope;
     private final List<URI> httpEndpoints = new ArrayList<>();
@@ -419,6 +446,28 @@ public final class PghaDataSourceConfig {
       sourceKind(SourceKind.ETCD);
       etcdEndpoints.clear();
       etcdEndpoints.addAll(endpoints);
+      return this;
+    }
+
+    /**
+     * etcd authentication for the etcd source (Patroni's {@code etcd3.username} and {@code
+     * password}); both or neither.
+     */
+    public Builder etcdCredentials(String username, String password) {
+      etcdUsername = username;
+      etcdPassword = password;
+      return this;
+    }
+
+    /**
+     * TLS files for the etcd source (Patroni's {@code etcd3.cacert}, {@code cert}, {@code key}):
+     * the CA that signed etcd's certificate (null for the JVM's trust store) and a client
+     * certificate with its PEM PKCS#8 key (both null without one); https endpoints only.
+     */
+    public Builder etcdTls(Path caFile, Path certFile, Path keyFile) {
+      etcdCaFile = caFile;
+      etcdCertFile = certFile;
+      etcdKeyFile = keyFile;
       return this;
     }
 
@@ -645,6 +694,7 @@ public final class PghaDataSourceConfig {
                 e,
                 "each endpoint must look like http://host:port");
           }
+          checkEtcdAccess();
           require(
               scope != null && !scope.isBlank() && !scope.contains("/"),
               "scope",
@@ -759,6 +809,35 @@ public final class PghaDataSourceConfig {
       require(metrics != null, "metrics", null, "must not be null (use PghaMetrics.NOOP)");
       require(poolName != null && !poolName.isBlank(), "poolName", poolName, "must not be empty");
       return new PghaDataSourceConfig(this);
+    }
+
+    private void checkEtcdAccess() {
+      require(
+          (etcdUsername == null) == (etcdPassword == null),
+          "etcdCredentials",
+          etcdUsername == null ? "(no username)" : etcdUsername,
+          "need both a username and a password");
+      require(
+          (etcdCertFile == null) == (etcdKeyFile == null),
+          "etcdTls",
+          etcdCertFile == null ? etcdKeyFile : etcdCertFile,
+          "needs both a client certificate and its key");
+      for (Path file : java.util.Arrays.asList(etcdCaFile, etcdCertFile, etcdKeyFile)) {
+        require(
+            file == null || (Files.isRegularFile(file) && Files.isReadable(file)),
+            "etcdTls",
+            file,
+            "must be a readable file");
+      }
+      if (etcdCaFile != null || etcdCertFile != null) {
+        for (String e : etcdEndpoints) {
+          require(
+              e.startsWith("https://"),
+              "etcd",
+              e,
+              "must be https://host:port when TLS files are set");
+        }
+      }
     }
 
     private static void require(boolean ok, String key, Object value, String rule) {

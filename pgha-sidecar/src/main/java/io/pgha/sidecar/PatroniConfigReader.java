@@ -1,6 +1,7 @@
 package io.pgha.sidecar;
 
 import io.pgha.core.config.ClientCertificates;
+import io.pgha.core.config.ConnectionSecurity;
 import io.pgha.core.config.InvalidConfigurationException;
 import io.pgha.core.config.PghaConfig;
 import io.pgha.patroni.SynchronousMode;
@@ -14,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -234,6 +236,7 @@ final class PatroniConfigReader {
     path("postgresql.bin_dir").ifPresent(d -> b.postgres(pg -> pg.binDir(d)));
     String auth = "postgresql.authentication.";
     for (String role : List.of("superuser", "replication", "rewind")) {
+      readRoleSecurity(b, role, auth + role + ".");
       Optional<String> user = text(auth + role + ".username");
       Optional<String> password = secret(auth + role + ".password");
       if (user.isEmpty() && password.isEmpty()) {
@@ -255,6 +258,39 @@ final class PatroniConfigReader {
         .ifPresent(b::removeDataDirectoryOnRewindFailure);
     bool("postgresql.remove_data_directory_on_diverged_timelines")
         .ifPresent(v -> b.postgres(pg -> pg.removeDataDirectoryOnDivergedTimelines(v)));
+  }
+
+  /** The TLS keys of one role ({@code postgresql.authentication.<role>.ssl*}). */
+  private void readRoleSecurity(PghaConfig.Builder b, String role, String prefix) {
+    if (text(prefix + "sslpassword").isPresent()) {
+      problems.add(
+          where(prefix + "sslpassword")
+              + ": "
+              + prefix
+              + "sslpassword is not supported: libpq would take it on a command line and in"
+              + " primary_conninfo, which PostgreSQL logs; use an unencrypted key readable only by"
+              + " the PostgreSQL user");
+    }
+    Consumer<ConnectionSecurity.Builder> keys =
+        sec -> {
+          text(prefix + "sslmode").ifPresent(sec::sslMode);
+          path(prefix + "sslrootcert").ifPresent(sec::sslRootCert);
+          Optional<Path> cert = path(prefix + "sslcert");
+          Optional<Path> key = path(prefix + "sslkey");
+          if (cert.isPresent() || key.isPresent()) {
+            sec.clientCertificate(cert.orElse(null), key.orElse(null));
+          }
+          path(prefix + "sslcrl").ifPresent(sec::sslCrl);
+          path(prefix + "sslcrldir").ifPresent(sec::sslCrlDir);
+          text(prefix + "gssencmode").ifPresent(sec::gssEncMode);
+          text(prefix + "channel_binding").ifPresent(sec::channelBinding);
+          text(prefix + "require_auth").ifPresent(sec::requireAuth);
+        };
+    switch (role) {
+      case "superuser" -> b.postgres(pg -> pg.superuserSecurity(keys));
+      case "replication" -> b.postgres(pg -> pg.replicationSecurity(keys));
+      default -> b.postgres(pg -> pg.rewindSecurity(keys));
+    }
   }
 
   private void readTags(PghaConfig.Builder b) {

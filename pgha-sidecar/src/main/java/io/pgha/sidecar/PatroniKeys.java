@@ -1,6 +1,9 @@
 package io.pgha.sidecar;
 
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -8,6 +11,23 @@ import java.util.Set;
 final class PatroniKeys {
 
   private PatroniKeys() {}
+
+  /**
+   * The TLS keys of each role under {@code postgresql.authentication} (Patroni's, and {@code
+   * require_auth}); {@code sslpassword} is read only to be refused.
+   */
+  static final List<String> ROLE_TLS_KEYS =
+      List.of(
+          "sslmode",
+          "sslkey",
+          "sslpassword",
+          "sslcert",
+          "sslrootcert",
+          "sslcrl",
+          "sslcrldir",
+          "gssencmode",
+          "channel_binding",
+          "require_auth");
 
   /** Patroni's environment variables and the key each one overrides. */
   static final Map<String, String> ENVIRONMENT = environmentNames();
@@ -18,79 +38,88 @@ final class PatroniKeys {
 
   /** Every key pgha reads. */
   static final Set<String> KNOWN =
-      Set.of(
-          "scope",
-          "namespace",
-          "name",
-          "restapi",
-          "restapi.listen",
-          "restapi.connect_address",
-          "restapi.authentication",
-          "restapi.authentication.username",
-          "restapi.authentication.password",
-          "restapi.certfile",
-          "restapi.keyfile",
-          "restapi.cafile",
-          "restapi.verify_client",
-          "restapi.allowlist",
-          "etcd3",
-          "etcd3.hosts",
-          "etcd3.host",
-          "etcd3.protocol",
-          "etcd3.username",
-          "etcd3.password",
-          "etcd3.cacert",
-          "etcd3.cert",
-          "etcd3.key",
-          "bootstrap",
-          "bootstrap.dcs",
-          "bootstrap.dcs.ttl",
-          "bootstrap.dcs.loop_wait",
-          "bootstrap.dcs.retry_timeout",
-          "bootstrap.dcs.maximum_lag_on_failover",
-          "bootstrap.dcs.maximum_lag_on_syncnode",
-          "bootstrap.dcs.synchronous_mode",
-          "bootstrap.dcs.synchronous_mode_strict",
-          "bootstrap.dcs.synchronous_node_count",
-          "bootstrap.dcs.failsafe_mode",
-          "bootstrap.dcs.check_timeline",
-          "bootstrap.dcs.primary_start_timeout",
-          "bootstrap.dcs.master_start_timeout",
-          "bootstrap.dcs.primary_stop_timeout",
-          "bootstrap.dcs.master_stop_timeout",
-          "bootstrap.dcs.drain_timeout",
-          "bootstrap.dcs.postgresql",
-          "bootstrap.dcs.postgresql.use_pg_rewind",
-          "bootstrap.dcs.postgresql.use_slots",
-          "bootstrap.dcs.postgresql.parameters",
-          "bootstrap.initdb",
-          "bootstrap.pg_hba",
-          "postgresql",
-          "postgresql.listen",
-          "postgresql.connect_address",
-          "postgresql.data_dir",
-          "postgresql.bin_dir",
-          "postgresql.authentication",
-          "postgresql.authentication.superuser",
-          "postgresql.authentication.superuser.username",
-          "postgresql.authentication.superuser.password",
-          "postgresql.authentication.replication",
-          "postgresql.authentication.replication.username",
-          "postgresql.authentication.replication.password",
-          "postgresql.authentication.rewind",
-          "postgresql.authentication.rewind.username",
-          "postgresql.authentication.rewind.password",
-          "postgresql.parameters",
-          "postgresql.pg_hba",
-          "postgresql.callbacks",
-          "postgresql.callbacks.on_role_change",
-          "postgresql.remove_data_directory_on_rewind_failure",
-          "postgresql.remove_data_directory_on_diverged_timelines",
-          "tags",
-          "watchdog",
-          "watchdog.mode",
-          "pgha",
-          "pgha.run_as_user");
+      withRoleTlsKeys(
+          Set.of(
+              "scope",
+              "namespace",
+              "name",
+              "restapi",
+              "restapi.listen",
+              "restapi.connect_address",
+              "restapi.authentication",
+              "restapi.authentication.username",
+              "restapi.authentication.password",
+              "restapi.certfile",
+              "restapi.keyfile",
+              "restapi.cafile",
+              "restapi.verify_client",
+              "restapi.allowlist",
+              "etcd3",
+              "etcd3.hosts",
+              "etcd3.host",
+              "etcd3.protocol",
+              "etcd3.username",
+              "etcd3.password",
+              "etcd3.cacert",
+              "etcd3.cert",
+              "etcd3.key",
+              "bootstrap",
+              "bootstrap.dcs",
+              "bootstrap.dcs.ttl",
+              "bootstrap.dcs.loop_wait",
+              "bootstrap.dcs.retry_timeout",
+              "bootstrap.dcs.maximum_lag_on_failover",
+              "bootstrap.dcs.maximum_lag_on_syncnode",
+              "bootstrap.dcs.synchronous_mode",
+              "bootstrap.dcs.synchronous_mode_strict",
+              "bootstrap.dcs.synchronous_node_count",
+              "bootstrap.dcs.failsafe_mode",
+              "bootstrap.dcs.check_timeline",
+              "bootstrap.dcs.primary_start_timeout",
+              "bootstrap.dcs.master_start_timeout",
+              "bootstrap.dcs.primary_stop_timeout",
+              "bootstrap.dcs.master_stop_timeout",
+              "bootstrap.dcs.drain_timeout",
+              "bootstrap.dcs.postgresql",
+              "bootstrap.dcs.postgresql.use_pg_rewind",
+              "bootstrap.dcs.postgresql.use_slots",
+              "bootstrap.dcs.postgresql.parameters",
+              "bootstrap.initdb",
+              "bootstrap.pg_hba",
+              "postgresql",
+              "postgresql.listen",
+              "postgresql.connect_address",
+              "postgresql.data_dir",
+              "postgresql.bin_dir",
+              "postgresql.authentication",
+              "postgresql.authentication.superuser",
+              "postgresql.authentication.superuser.username",
+              "postgresql.authentication.superuser.password",
+              "postgresql.authentication.replication",
+              "postgresql.authentication.replication.username",
+              "postgresql.authentication.replication.password",
+              "postgresql.authentication.rewind",
+              "postgresql.authentication.rewind.username",
+              "postgresql.authentication.rewind.password",
+              "postgresql.parameters",
+              "postgresql.pg_hba",
+              "postgresql.callbacks",
+              "postgresql.callbacks.on_role_change",
+              "postgresql.remove_data_directory_on_rewind_failure",
+              "postgresql.remove_data_directory_on_diverged_timelines",
+              "tags",
+              "watchdog",
+              "watchdog.mode",
+              "pgha",
+              "pgha.run_as_user"));
+
+  private static Set<String> withRoleTlsKeys(Set<String> keys) {
+    Set<String> all = new HashSet<>(keys);
+    for (String role : List.of("superuser", "replication", "rewind")) {
+      ROLE_TLS_KEYS.forEach(k -> all.add("postgresql.authentication." + role + "." + k));
+    }
+    return Set.copyOf(all);
+  }
 
   /** Keys Patroni knows that pgha ignores, and why (the warning says it). */
   static final Map<String, String> IGNORED = ignoredKeys();
@@ -142,6 +171,13 @@ final class PatroniKeys {
     m.put("PATRONI_REPLICATION_PASSWORD", "postgresql.authentication.replication.password");
     m.put("PATRONI_REWIND_USERNAME", "postgresql.authentication.rewind.username");
     m.put("PATRONI_REWIND_PASSWORD", "postgresql.authentication.rewind.password");
+    for (String role : List.of("superuser", "replication", "rewind")) {
+      for (String key : ROLE_TLS_KEYS) {
+        m.put(
+            "PATRONI_" + role.toUpperCase(Locale.ROOT) + "_" + key.toUpperCase(Locale.ROOT),
+            "postgresql.authentication." + role + "." + key);
+      }
+    }
     return Map.copyOf(m);
   }
 
@@ -186,9 +222,6 @@ final class PatroniKeys {
     m.put("postgresql.recovery_conf", "pgha writes the recovery settings itself");
     m.put("postgresql.pre_promote", "not supported");
     m.put("postgresql.before_stop", "not supported");
-    m.put("postgresql.authentication.superuser.sslmode", "pgha connects without TLS options");
-    m.put("postgresql.authentication.replication.sslmode", "pgha connects without TLS options");
-    m.put("postgresql.authentication.rewind.sslmode", "pgha connects without TLS options");
     m.put("watchdog.device", "pgha has no watchdog support");
     m.put("watchdog.safety_margin", "pgha has no watchdog support");
     m.put("citus", "Citus clusters are not supported");

@@ -19,9 +19,9 @@ final class EtcdHealth {
     return body != null && body.replace(" ", "").contains("\"health\":\"true\"");
   }
 
-  /** True if the member serves HTTP at all ({@code /version}). */
-  static boolean answers(String endpoint) {
-    return get(endpoint + "/version") != null;
+  /** True if the member serves HTTP at all ({@code path}: {@code /version}, {@code /metrics}). */
+  static boolean answers(String endpoint, String path) {
+    return get(endpoint + path) != null;
   }
 
   private static String get(String url) {

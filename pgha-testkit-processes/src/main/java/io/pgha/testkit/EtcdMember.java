@@ -20,6 +20,7 @@ public final class EtcdMember {
   private final String processName;
   private final int clientPort;
   private final int peerPort;
+  private final int metricsPort;
   private final Path dataDir;
   private final Path logFile;
   private final LocalEtcd cluster;
@@ -31,6 +32,7 @@ public final class EtcdMember {
       String processName,
       int clientPort,
       int peerPort,
+      int metricsPort,
       Path dataDir,
       Path logFile,
       LocalEtcd cluster) {
@@ -38,6 +40,7 @@ public final class EtcdMember {
     this.processName = processName;
     this.clientPort = clientPort;
     this.peerPort = peerPort;
+    this.metricsPort = metricsPort;
     this.dataDir = dataDir;
     this.logFile = logFile;
     this.cluster = cluster;
@@ -48,9 +51,22 @@ public final class EtcdMember {
     return name;
   }
 
-  /** {@code "http://127.0.0.1:PORT"}. */
+  /** {@code "http://127.0.0.1:PORT"}, or {@code https://} when the cluster uses TLS. */
   public String clientEndpoint() {
-    return "http://" + Ports.LOOPBACK + ":" + clientPort;
+    return (cluster.usesTls() ? "https://" : "http://") + Ports.LOOPBACK + ":" + clientPort;
+  }
+
+  /**
+   * Where the kit asks whether the member is up: the client URL, or with TLS (whose client port may
+   * require a certificate) a plain-HTTP metrics listener on its own port.
+   */
+  String healthEndpoint() {
+    return cluster.usesTls() ? metricsUrl() : clientEndpoint();
+  }
+
+  /** {@code "http://127.0.0.1:PORT"} of the plain metrics and health listener (TLS clusters). */
+  String metricsUrl() {
+    return "http://" + Ports.LOOPBACK + ":" + metricsPort;
   }
 
   /** The client port on 127.0.0.1. */
@@ -158,8 +174,9 @@ public final class EtcdMember {
                     name + ": etcd exited during startup; last log lines:\n" + process.logTail(20));
               }
               return healthy
-                  ? EtcdHealth.isHealthy(clientEndpoint())
-                  : EtcdHealth.answers(clientEndpoint());
+                  ? EtcdHealth.isHealthy(healthEndpoint())
+                  : EtcdHealth.answers(
+                      healthEndpoint(), cluster.usesTls() ? "/metrics" : "/version");
             });
     if (!answered) {
       throw new IllegalStateException(

@@ -26,11 +26,13 @@ public final class LocalEtcd implements AutoCloseable {
   private static final int START_ATTEMPTS = 3;
 
   private final Path workDir;
+  private final TestCa ca;
   private final List<EtcdMember> members = new ArrayList<>();
   private volatile boolean closed;
 
-  private LocalEtcd(Path workDir) {
+  private LocalEtcd(Path workDir, TestCa ca) {
     this.workDir = workDir;
+    this.ca = ca;
   }
 
   /**
@@ -42,6 +44,20 @@ public final class LocalEtcd implements AutoCloseable {
    * @throws IllegalStateException if etcd is not installed or the cluster does not come up
    */
   public static LocalEtcd start(int members) {
+    return start(members, null);
+  }
+
+  /**
+   * Starts a cluster that serves clients over TLS only ({@code https://} endpoints) with a
+   * certificate of {@code ca} and requires a client certificate from {@code ca} ({@code
+   * --client-cert-auth}); members talk to each other over plain HTTP. Issue client certificates
+   * with {@link TestCa#issue}: with etcd authentication on, a certificate's CN is its user.
+   */
+  public static LocalEtcd startTls(int members, TestCa ca) {
+    return start(members, java.util.Objects.requireNonNull(ca, "ca"));
+  }
+
+  private static LocalEtcd start(int members, TestCa ca) {
     if (members != 1 && members != 3) {
       throw new IllegalArgumentException("members (" + members + ") must be 1 or 3");
     }
@@ -49,7 +65,7 @@ public final class LocalEtcd implements AutoCloseable {
     RuntimeException last = null;
     // A free port can be taken by another process before etcd binds it: retry with new ports.
     for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-      LocalEtcd cluster = new LocalEtcd(Testkit.newWorkDir("etcd"));
+      LocalEtcd cluster = new LocalEtcd(Testkit.newWorkDir("etcd"), ca);
       try {
         cluster.launch(etcd, members);
         return cluster;
@@ -76,14 +92,21 @@ public final class LocalEtcd implements AutoCloseable {
               token + "/" + name,
               Ports.free(),
               Ports.free(),
+              ca == null ? 0 : Ports.free(),
               workDir.resolve(name + ".data"),
               workDir.resolve(name + ".log"),
               this));
     }
     String initialCluster =
         members.stream().map(m -> m.name() + "=" + m.peerUrl()).collect(Collectors.joining(","));
+    List<String> tlsOptions = tlsOptions();
     for (EtcdMember member : members) {
-      member.launch(command(etcd, member, initialCluster, token));
+      List<String> command = new ArrayList<>(command(etcd, member, initialCluster, token));
+      command.addAll(tlsOptions);
+      if (ca != null) {
+        command.add("--listen-metrics-urls=" + member.metricsUrl());
+      }
+      member.launch(command);
     }
     for (EtcdMember member : members) {
       member.awaitAnswering(START_TIMEOUT, true);
@@ -108,7 +131,44 @@ public final class LocalEtcd implements AutoCloseable {
         "--log-outputs=stderr");
   }
 
-  /** {@code "http://127.0.0.1:PORT"} of every member, in member order. */
+  /** The server options of a TLS cluster: one certificate for every member's client port. */
+  private List<String> tlsOptions() {
+    if (ca == null) {
+      return List.of();
+    }
+    TestCa.Issued server = ca.issue("etcd-server", List.of(Ports.LOOPBACK), List.of("localhost"));
+    return List.of(
+        "--cert-file=" + server.cert(),
+        "--key-file=" + server.key(),
+        "--trusted-ca-file=" + ca.caCert(),
+        "--client-cert-auth");
+  }
+
+  /**
+   * Turns etcd authentication on: user {@code root} (etcd's superuser) with {@code rootPassword}.
+   * Clients must then log in; a plain-HTTP cluster only.
+   *
+   * @throws IllegalStateException when etcdctl is missing or fails
+   */
+  public void enableAuthentication(String rootPassword) {
+    if (usesTls()) {
+      throw new IllegalStateException("enableAuthentication: a TLS cluster authenticates by CN");
+    }
+    String etcdctl = Binaries.require("etcdctl", "apt-get install -y etcd-client").toString();
+    String endpoint = "--endpoints=" + clientEndpoints().get(0);
+    Command.run(
+            List.of(
+                etcdctl, endpoint, "user", "add", "root:" + rootPassword, "--interactive=false"))
+        .requireSuccess();
+    Command.run(List.of(etcdctl, endpoint, "auth", "enable")).requireSuccess();
+  }
+
+  /** Whether clients reach the members over TLS ({@link #startTls}). */
+  public boolean usesTls() {
+    return ca != null;
+  }
+
+  /** {@code "http://127.0.0.1:PORT"} (or {@code https://}) of every member, in member order. */
   public List<String> clientEndpoints() {
     return members.stream().map(EtcdMember::clientEndpoint).toList();
   }

@@ -117,7 +117,7 @@ final class PeerProbe implements AutoCloseable {
 
   private Connection open(Upstream server, Duration timeout) throws SQLException {
     int seconds = (int) Math.max(1, timeout.toSeconds());
-    Properties props = new Properties();
+    Properties props = superuser.security().jdbcProperties();
     props.setProperty("user", superuser.name());
     if (superuser.password() != null) {
       props.setProperty("password", superuser.password());

@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 
 /**
  * The local PostgreSQL server this member manages (Patroni's {@code postgresql} section). Set
@@ -37,6 +38,11 @@ import java.util.TreeSet;
  *     be root); null to run as the JVM's user
  * @param useSlots whether replicas stream through a physical replication slot named after them
  * @param logFile where the postmaster's output goes; null for {@code <data_dir>.log}
+ * @param superuserSecurity TLS of the agent's own connections, to its server and to peers ({@code
+ *     postgresql.authentication.superuser.ssl*})
+ * @param replicationSecurity TLS of the replication connection ({@code primary_conninfo}) and of
+ *     pg_basebackup
+ * @param rewindSecurity TLS of pg_rewind's connection; the superuser's when no rewind user is set
  */
 public record PostgresSettings(
     Path dataDir,
@@ -54,7 +60,10 @@ public record PostgresSettings(
     Path socketDirectory,
     String runAsUser,
     boolean useSlots,
-    Path logFile) {
+    Path logFile,
+    ConnectionSecurity superuserSecurity,
+    ConnectionSecurity replicationSecurity,
+    ConnectionSecurity rewindSecurity) {
 
   /** Parameters pgha writes itself; configuring them is refused. */
   public static final Set<String> RESERVED_PARAMETERS =
@@ -116,6 +125,9 @@ public record PostgresSettings(
     private String runAsUser;
     private boolean useSlots = true;
     private Path logFile;
+    private final ConnectionSecurity.Builder superuserSecurity = new ConnectionSecurity.Builder();
+    private final ConnectionSecurity.Builder replicationSecurity = new ConnectionSecurity.Builder();
+    private final ConnectionSecurity.Builder rewindSecurity = new ConnectionSecurity.Builder();
 
     Builder() {}
 
@@ -160,6 +172,33 @@ public record PostgresSettings(
     /** The user pg_rewind connects as; default the superuser. */
     public Builder rewind(String username, String password) {
       this.rewind = new Credentials(Objects.requireNonNull(username, "username"), password);
+      return this;
+    }
+
+    /**
+     * The superuser's TLS keys ({@code postgresql.authentication.superuser.ssl*}): the agent's own
+     * connections.
+     */
+    public Builder superuserSecurity(Consumer<ConnectionSecurity.Builder> keys) {
+      keys.accept(superuserSecurity);
+      return this;
+    }
+
+    /**
+     * The replication user's TLS keys ({@code postgresql.authentication.replication.ssl*}): {@code
+     * primary_conninfo} and pg_basebackup.
+     */
+    public Builder replicationSecurity(Consumer<ConnectionSecurity.Builder> keys) {
+      keys.accept(replicationSecurity);
+      return this;
+    }
+
+    /**
+     * The rewind user's TLS keys ({@code postgresql.authentication.rewind.ssl*}); default the
+     * superuser's when no rewind user is set.
+     */
+    public Builder rewindSecurity(Consumer<ConnectionSecurity.Builder> keys) {
+      keys.accept(rewindSecurity);
       return this;
     }
 
@@ -258,6 +297,13 @@ public record PostgresSettings(
         checks.problem("postgresql.run_as_user (" + runAsUser + ") must not be blank");
       }
       checks.absolutePathIfSet("postgresql.log_file", logFile);
+      String auth = "postgresql.authentication.";
+      ConnectionSecurity superuserTls = superuserSecurity.build(checks, auth + "superuser");
+      ConnectionSecurity replicationTls = replicationSecurity.build(checks, auth + "replication");
+      ConnectionSecurity rewindTls =
+          rewind == null && !rewindSecurity.isSet()
+              ? superuserTls
+              : rewindSecurity.build(checks, auth + "rewind");
       return new PostgresSettings(
           dataDir,
           binDir,
@@ -274,7 +320,10 @@ public record PostgresSettings(
           socketDirectory,
           runAsUser,
           useSlots,
-          logFile);
+          logFile,
+          superuserTls,
+          replicationTls,
+          rewindTls);
     }
 
     private void checkParameters(ConfigChecks checks) {

@@ -45,7 +45,9 @@ public final class BaseBackupReplicaCreator implements ReplicaCreator {
               + request.source()
               + " as "
               + request.replication().name()
-              + " into "
+              + " with postgresql.authentication.replication ("
+              + request.replication().security().describe()
+              + ") into "
               + request.dataDir()
               + " failed: "
               + result.describe());
@@ -53,31 +55,39 @@ public final class BaseBackupReplicaCreator implements ReplicaCreator {
   }
 
   private static CommandResult run(CloneRequest request, boolean createSlot) {
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                request.tools().binary("pg_basebackup").toString(),
-                "--pgdata=" + request.dataDir(),
-                "--host=" + request.source().host(),
-                "--port=" + request.source().port(),
-                "--username=" + request.replication().name(),
-                "--no-password",
-                "--wal-method=stream",
-                "--checkpoint=fast"));
-    if (request.slotName() != null) {
-      command.add("--slot=" + request.slotName());
-      if (createSlot) {
-        command.add("--create-slot");
+    RoleCredentials role = request.replication();
+    try (SecretFile passFile = SecretFile.passFile(role, request.tools().runAs())) {
+      List<String> conninfo =
+          new ArrayList<>(
+              List.of(
+                  "host",
+                  request.source().host(),
+                  "port",
+                  Integer.toString(request.source().port()),
+                  "user",
+                  role.name(),
+                  "connect_timeout",
+                  "5",
+                  "application_name",
+                  request.memberName()));
+      conninfo.addAll(passFile.passfileKeywords());
+      conninfo.addAll(role.security().libpqKeywords());
+      List<String> command =
+          new ArrayList<>(
+              List.of(
+                  request.tools().binary("pg_basebackup").toString(),
+                  "--pgdata=" + request.dataDir(),
+                  "--dbname=" + ManagedFiles.conninfo(conninfo),
+                  "--no-password",
+                  "--wal-method=stream",
+                  "--checkpoint=fast"));
+      if (request.slotName() != null) {
+        command.add("--slot=" + request.slotName());
+        if (createSlot) {
+          command.add("--create-slot");
+        }
       }
+      return request.tools().run(command, Map.of(), request.timeout());
     }
-    return request
-        .tools()
-        .run(
-            command,
-            Map.of(
-                "PGPASSWORD", request.replication().password(),
-                "PGCONNECT_TIMEOUT", "5",
-                "PGAPPNAME", request.memberName()),
-            request.timeout());
   }
 }

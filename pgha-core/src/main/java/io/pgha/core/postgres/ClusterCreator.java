@@ -2,10 +2,6 @@ package io.pgha.core.postgres;
 
 import io.pgha.core.postgres.PostgresControlException.Kind;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -17,8 +13,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.postgresql.PGConnection;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Creates a new cluster: initdb with the configured options, then (once it runs) the superuser's
@@ -26,7 +20,6 @@ import org.slf4j.LoggerFactory;
  * or logged in clear text. Starting the server in between is {@link RoleChanges}' part.
  */
 final class ClusterCreator {
-  private static final Logger LOG = LoggerFactory.getLogger(ClusterCreator.class);
   private static final List<String> REWIND_FUNCTIONS =
       List.of(
           "pg_catalog.pg_ls_dir(text, boolean, boolean)",
@@ -51,22 +44,15 @@ final class ClusterCreator {
    * @throws PostgresControlException INITDB_FAILED
    */
   void initdb(Duration timeout) {
-    Path pwfile = null;
-    try {
-      pwfile =
-          Files.createTempFile(
-              "pgha-pw",
-              ".txt",
-              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      Files.writeString(pwfile, config.superuser().password() + "\n", StandardCharsets.UTF_8);
-      OsIdentity.chown(pwfile, tools.runAs());
+    try (SecretFile pwfile =
+        SecretFile.create(config.superuser().password() + "\n", tools.runAs())) {
       List<String> command =
           new ArrayList<>(
               List.of(
                   tools.binary("initdb").toString(),
                   "--pgdata=" + config.dataDir(),
                   "--username=" + config.superuser().name(),
-                  "--pwfile=" + pwfile,
+                  "--pwfile=" + pwfile.path(),
                   "--auth-local=peer",
                   "--auth-host=scram-sha-256"));
       command.addAll(config.initdbOptions());
@@ -79,8 +65,6 @@ final class ClusterCreator {
     } catch (IOException e) {
       throw new PostgresControlException(
           Kind.INITDB_FAILED, "initdb into " + config.dataDir() + " failed: " + e, e);
-    } finally {
-      deleteQuietly(pwfile);
     }
   }
 
@@ -149,15 +133,5 @@ final class ClusterCreator {
 
   private static String quoteIdent(String name) {
     return "\"" + name.replace("\"", "\"\"") + "\"";
-  }
-
-  private static void deleteQuietly(Path file) {
-    if (file != null) {
-      try {
-        Files.deleteIfExists(file);
-      } catch (IOException e) {
-        LOG.warn("could not delete {}: {}", file, e.getMessage());
-      }
-    }
   }
 }

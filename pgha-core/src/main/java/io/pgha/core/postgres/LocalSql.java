@@ -86,10 +86,13 @@ final class LocalSql {
     return connect(config.localHost(), config.port(), config.superuser(), socketTimeoutSeconds);
   }
 
-  /** A connection to database {@code postgres} on any server, as {@code role}. */
+  /**
+   * A connection to database {@code postgres} on any server, as {@code role}, with the role's TLS
+   * settings.
+   */
   Connection connect(String host, int port, RoleCredentials role, int socketTimeoutSeconds)
       throws SQLException {
-    Properties props = new Properties();
+    Properties props = role.security().jdbcProperties();
     props.setProperty("user", role.name());
     props.setProperty("password", role.password());
     props.setProperty("connectTimeout", "5");
@@ -103,7 +106,7 @@ final class LocalSql {
    * IDENTIFY_SYSTEM}).
    */
   Connection connectForReplication() throws SQLException {
-    Properties props = new Properties();
+    Properties props = config.replication().security().jdbcProperties();
     props.setProperty("user", config.replication().name());
     if (config.replication().password() != null) {
       props.setProperty("password", config.replication().password());

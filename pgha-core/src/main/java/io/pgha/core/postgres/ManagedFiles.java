@@ -101,9 +101,8 @@ final class ManagedFiles {
                 "passfile",
                 config.dataDir().resolve(PASSFILE).toString(),
                 "application_name",
-                config.name(),
-                "sslmode",
-                "prefer"));
+                config.name()));
+    keywords.addAll(config.replication().security().libpqKeywords());
     keywords.addAll(replicationTimeouts.conninfoKeywords());
     return conninfo(keywords);
   }
@@ -156,15 +155,24 @@ final class ManagedFiles {
     return value.replace("\\", "\\\\").replace(":", "\\:");
   }
 
-  /** Writes pg_hba.conf: the lines pgha needs, then the configured ones. */
+  /**
+   * Writes pg_hba.conf: the lines pgha needs, then the configured ones. A role whose clients
+   * require TLS is accepted over TLS only ({@code hostssl}), so a client configured without it is
+   * refused rather than sending its password in clear.
+   */
   void writeHba() throws IOException {
     List<String> lines = new ArrayList<>();
     lines.add(HEADER.strip());
-    lines.add("host replication " + quoteRole(config.replication().name()) + " all scram-sha-256");
-    lines.add("host all " + quoteRole(config.superuser().name()) + " samehost scram-sha-256");
-    lines.add("host all " + quoteRole(config.rewind().name()) + " all scram-sha-256");
+    lines.add(hbaLine(config.replication(), "replication", "all"));
+    lines.add(hbaLine(config.superuser(), "all", "samehost"));
+    lines.add(hbaLine(config.rewind(), "all", "all"));
     lines.addAll(config.hbaEntries());
     writePrivate(config.dataDir().resolve("pg_hba.conf"), String.join("\n", lines) + "\n");
+  }
+
+  private static String hbaLine(RoleCredentials role, String database, String address) {
+    String type = role.security().requiresTls() ? "hostssl" : "host";
+    return type + " " + database + " " + quoteRole(role.name()) + " " + address + " scram-sha-256";
   }
 
   private static String quoteRole(String role) {

@@ -14,8 +14,12 @@ import java.nio.file.attribute.UserPrincipalLookupService;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** The OS user (and its primary group) PostgreSQL runs as when the JVM runs as root. */
-record OsIdentity(String user, String group) {
+/**
+ * The OS user (its primary group and home directory) PostgreSQL runs as when the JVM runs as root.
+ *
+ * @param home the user's home directory; null when unknown
+ */
+record OsIdentity(String user, String group, String home) {
 
   /**
    * Resolves the user's primary group, or returns null when PostgreSQL runs as the JVM's own user.
@@ -32,7 +36,7 @@ record OsIdentity(String user, String group) {
             Kind.COMMAND_FAILED,
             "postgresql.runAsUser (" + runAsUser + ") is not a known OS user: " + out);
       }
-      return new OsIdentity(runAsUser, out);
+      return new OsIdentity(runAsUser, out, home(runAsUser));
     } catch (IOException e) {
       throw new PostgresControlException(
           Kind.COMMAND_FAILED, "could not look up OS user " + runAsUser + ": " + e.getMessage(), e);
@@ -43,9 +47,30 @@ record OsIdentity(String user, String group) {
     }
   }
 
-  /** The prefix that runs a command as this user (setpriv execs, so the PID is the command's). */
+  /** The home directory in the user's passwd entry; null when there is none. */
+  private static String home(String user) throws IOException, InterruptedException {
+    Process getent = new ProcessBuilder("getent", "passwd", user).redirectErrorStream(true).start();
+    String out = new String(getent.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    if (!getent.waitFor(10, TimeUnit.SECONDS) || getent.exitValue() != 0) {
+      return null;
+    }
+    String[] fields = out.split(":", -1);
+    return fields.length >= 7 && fields[5].startsWith("/") ? fields[5] : null;
+  }
+
+  /**
+   * The prefix that runs a command as this user (setpriv and env exec, so the PID is the
+   * command's), with HOME set to the user's: libpq reads {@code ~/.postgresql} (client certificate
+   * defaults) and fails on the root's, which the user may not read.
+   */
   List<String> setprivPrefix() {
-    return List.of("setpriv", "--reuid=" + user, "--regid=" + group, "--init-groups");
+    List<String> prefix =
+        new java.util.ArrayList<>(
+            List.of("setpriv", "--reuid=" + user, "--regid=" + group, "--init-groups"));
+    if (home != null) {
+      prefix.addAll(List.of("env", "HOME=" + home));
+    }
+    return List.copyOf(prefix);
   }
 
   /** The name PostgreSQL's files must belong to: this user, or the JVM's when there is none. */

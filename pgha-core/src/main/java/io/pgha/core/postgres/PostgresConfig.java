@@ -172,9 +172,17 @@ public record PostgresConfig(
             .port(pg.listen().port())
             .connectHost(pg.connectAddress().host())
             .socketDirectory(pg.socketDirectory())
-            .superuser(pg.superuser().username(), password(pg.superuser()))
-            .replication(pg.replication().username(), password(pg.replication()))
-            .rewind(pg.rewind().username(), password(pg.rewind()))
+            .superuser(
+                new RoleCredentials(
+                    pg.superuser().username(), password(pg.superuser()), pg.superuserSecurity()))
+            .replication(
+                new RoleCredentials(
+                    pg.replication().username(),
+                    password(pg.replication()),
+                    pg.replicationSecurity()))
+            .rewind(
+                new RoleCredentials(
+                    pg.rewind().username(), password(pg.rewind()), pg.rewindSecurity()))
             .initdbOptions(pg.initdbOptions())
             .hbaEntries(pg.pgHba())
             .runAsUser(pg.runAsUser())
@@ -296,6 +304,24 @@ public record PostgresConfig(
     /** The superuser (required). */
     public Builder superuser(String user, String password) {
       this.superuser = new RoleCredentials(user, password);
+      return this;
+    }
+
+    /** The superuser with its connection security. */
+    Builder superuser(RoleCredentials role) {
+      this.superuser = role;
+      return this;
+    }
+
+    /** The replication role with its connection security. */
+    Builder replication(RoleCredentials role) {
+      this.replication = role;
+      return this;
+    }
+
+    /** The pg_rewind role with its connection security. */
+    Builder rewind(RoleCredentials role) {
+      this.rewind = role;
       return this;
     }
 

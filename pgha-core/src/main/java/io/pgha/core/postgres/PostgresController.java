@@ -32,6 +32,7 @@ public final class PostgresController implements AutoCloseable {
     OsIdentity runAs = OsIdentity.resolve(config.runAsUser());
     this.tools = new PostgresTools(PostgresTools.locateBinDir(config.binDir()), runAs);
     tools.binary("postgres");
+    RequireAuthCheck.check(config, tools);
     this.dataDir = new DataDirectory(config.name(), config.dataDir(), runAs);
     this.sql = new LocalSql(config, this::isRunning);
     this.postmaster =

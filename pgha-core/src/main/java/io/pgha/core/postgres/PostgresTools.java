@@ -103,9 +103,10 @@ public final class PostgresTools {
   }
 
   /**
-   * Runs a command as the PostgreSQL OS user, with the given extra environment (where passwords go:
-   * {@code PGPASSWORD}), output captured. Inherited {@code PG*} variables are removed so that
-   * nothing from the JVM's environment changes where the tools connect.
+   * Runs a command as the PostgreSQL OS user, with the given extra environment (no passwords: the
+   * command's children and {@code /proc} would see them; the built-in tools use a 0600 {@code
+   * passfile}), output captured. Inherited {@code PG*} variables are removed so that nothing from
+   * the JVM's environment changes where the tools connect.
    *
    * @throws PostgresControlException of kind COMMAND_FAILED when the command cannot be started
    */

@@ -7,6 +7,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -275,7 +276,9 @@ final class RoleChanges {
             + verdict.reason()
             + ", and "
             + rewind.describe()
-            + ". PostgreSQL stays stopped and its data directory is kept, because"
+            + " (postgresql.authentication.rewind: "
+            + config.rewind().security().describe()
+            + "). PostgreSQL stays stopped and its data directory is kept, because"
             + " postgresql.removeDataDirAllowed is false; reinitialize it by hand or allow"
             + " removal");
   }
@@ -297,27 +300,32 @@ final class RoleChanges {
   }
 
   private CommandResult runRewind(Upstream leader, Duration timeout) {
-    String source =
-        ManagedFiles.conninfo(
-            List.of(
-                "host",
-                leader.host(),
-                "port",
-                Integer.toString(leader.port()),
-                "user",
-                config.rewind().name(),
-                "dbname",
-                "postgres",
-                "connect_timeout",
-                "5"));
-    LOG.info("{}: running pg_rewind from {}", config.name(), leader);
-    return tools.run(
-        List.of(
-            tools.binary("pg_rewind").toString(),
-            "--target-pgdata=" + config.dataDir(),
-            "--source-server=" + source),
-        Map.of("PGPASSWORD", config.rewind().password()),
-        timeout);
+    RoleCredentials role = config.rewind();
+    try (SecretFile passFile = SecretFile.passFile(role, tools.runAs())) {
+      List<String> source =
+          new ArrayList<>(
+              List.of(
+                  "host",
+                  leader.host(),
+                  "port",
+                  Integer.toString(leader.port()),
+                  "user",
+                  role.name(),
+                  "dbname",
+                  "postgres",
+                  "connect_timeout",
+                  "5"));
+      source.addAll(passFile.passfileKeywords());
+      source.addAll(role.security().libpqKeywords());
+      LOG.info("{}: running pg_rewind from {}", config.name(), leader);
+      return tools.run(
+          List.of(
+              tools.binary("pg_rewind").toString(),
+              "--target-pgdata=" + config.dataDir(),
+              "--source-server=" + ManagedFiles.conninfo(source)),
+          Map.of(),
+          timeout);
+    }
   }
 
   /** See {@link PostgresController#follow(Upstream, boolean)}. */

@@ -3,11 +3,13 @@ package io.pgha.core.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pgha.core.config.ConnectionSecurity;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class PostgresConfigTest {
 
@@ -153,5 +155,28 @@ class PostgresConfigTest {
   void conninfoEscapesQuotesAndBackslashes() {
     assertThat(ManagedFiles.conninfo(List.of("password", "a'b\\c")))
         .isEqualTo("password='a\\'b\\\\c'");
+  }
+
+  @Test
+  void replicationTlsReachesPrimaryConninfoAndPgHbaAcceptsItOverTlsOnly(@TempDir Path dir)
+      throws Exception {
+    ConnectionSecurity verified =
+        new ConnectionSecurity(
+            "verify-full", Path.of("/etc/ca.crt"), null, null, null, null, null, "require", null);
+    PostgresConfig config =
+        PostgresConfig.builder("pg-1", dir)
+            .superuser("postgres", "su-secret")
+            .replication(new RoleCredentials("replicator", "repl-secret", verified))
+            .build();
+    ManagedFiles files = new ManagedFiles(config, null);
+    assertThat(files.primaryConninfo(new Upstream("10.0.0.1", 5432)))
+        .contains("sslmode='verify-full'", "sslrootcert='/etc/ca.crt'", "channel_binding='require'")
+        .doesNotContain("repl-secret", "prefer");
+    files.writeHba();
+    assertThat(java.nio.file.Files.readAllLines(dir.resolve("pg_hba.conf")))
+        .contains(
+            "hostssl replication replicator all scram-sha-256",
+            "host all postgres samehost scram-sha-256");
+    assertThat(builder().build().replication().security()).isEqualTo(ConnectionSecurity.DEFAULT);
   }
 }

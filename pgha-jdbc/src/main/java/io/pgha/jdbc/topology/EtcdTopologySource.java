@@ -2,6 +2,7 @@ package io.pgha.jdbc.topology;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
+import io.etcd.jetcd.ClientBuilder;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.kv.GetResponse;
@@ -18,6 +19,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +34,7 @@ public final class EtcdTopologySource implements TopologySource {
   private static final Duration RESYNC_TIMEOUT = Duration.ofSeconds(5);
   private static final long RESYNC_BACKOFF_MILLIS = 500;
 
+  private final EtcdAccess access;
   private final List<String> endpoints;
   private final String prefix;
   private final PatroniKeyView view;
@@ -48,7 +51,16 @@ public final class EtcdTopologySource implements TopologySource {
    * @param prefix {@code <namespace>/<scope>/}
    */
   public EtcdTopologySource(List<String> endpoints, String prefix) {
-    this.endpoints = List.copyOf(endpoints);
+    this(EtcdAccess.of(endpoints), prefix);
+  }
+
+  /**
+   * @param access etcd client URLs, credentials and TLS files
+   * @param prefix {@code <namespace>/<scope>/}
+   */
+  public EtcdTopologySource(EtcdAccess access, String prefix) {
+    this.access = access;
+    this.endpoints = access.endpoints();
     this.prefix = prefix;
     this.view = new PatroniKeyView(prefix);
     this.thread =
@@ -68,7 +80,7 @@ public final class EtcdTopologySource implements TopologySource {
   @Override
   public void start(Consumer<Topology> topologyListener, Duration timeout) {
     this.listener = topologyListener;
-    this.client = Client.builder().endpoints(endpoints.toArray(String[]::new)).build();
+    this.client = client(access);
     try {
       thread
           .submit(
@@ -230,6 +242,38 @@ public final class EtcdTopologySource implements TopologySource {
     if (client != null) {
       client.close();
     }
+  }
+
+  /** The jetcd client: endpoints, then credentials and TLS as the agent's own etcd client. */
+  private static Client client(EtcdAccess access) {
+    ClientBuilder b = Client.builder().endpoints(access.endpoints().toArray(String[]::new));
+    if (access.username() != null) {
+      b.user(bytes(access.username()))
+          .password(bytes(access.password() == null ? "" : access.password()));
+    }
+    if (access.usesTlsFiles()) {
+      try {
+        b.sslContext(
+            ssl -> {
+              if (access.caFile() != null) {
+                ssl.trustManager(access.caFile().toFile());
+              }
+              if (access.certFile() != null) {
+                ssl.keyManager(access.certFile().toFile(), access.keyFile().toFile());
+              }
+            });
+      } catch (SSLException e) {
+        throw new IllegalArgumentException(
+            "TLS files for etcd cannot be used (ca "
+                + access.caFile()
+                + ", cert "
+                + access.certFile()
+                + "): "
+                + e.getMessage(),
+            e);
+      }
+    }
+    return b.build();
   }
 
   private static ByteSequence bytes(String s) {

@@ -22,6 +22,17 @@ public final class TopologySources {
    * @throws IllegalStateException when jetcd is not on the class path
    */
   public static TopologySource etcd(List<String> endpoints, String keyPrefix) {
+    return etcd(EtcdAccess.of(endpoints), keyPrefix);
+  }
+
+  /**
+   * A watch on Patroni's keys in etcd, with etcd credentials and TLS.
+   *
+   * @param access endpoints, credentials and TLS files
+   * @param keyPrefix the cluster's keys, {@code <namespace>/<scope>/}
+   * @throws IllegalStateException when jetcd is not on the class path
+   */
+  public static TopologySource etcd(EtcdAccess access, String keyPrefix) {
     try {
       Class.forName("io.etcd.jetcd.Client", false, TopologySources.class.getClassLoader());
     } catch (ClassNotFoundException e) {
@@ -30,7 +41,7 @@ public final class TopologySources {
               + " dependency of pgha-jdbc); add it, or use httpApi(...) or staticHosts(...)",
           e);
     }
-    return new EtcdTopologySource(endpoints, keyPrefix);
+    return new EtcdTopologySource(access, keyPrefix);
   }
 
   /** Polling of {@code GET /cluster} on the agents' API base URLs. */

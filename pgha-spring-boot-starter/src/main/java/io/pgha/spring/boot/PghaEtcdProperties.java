@@ -3,10 +3,7 @@ package io.pgha.spring.boot;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -81,20 +78,6 @@ public class PghaEtcdProperties {
   @SafeVarargs
   public final Setting<String> password(Setting<String>... deprecated) {
     return resolve(new Setting<>("pgha.etcd.password", password), deprecated);
-  }
-
-  /** The first credential or TLS property set here, if any (the DataSource cannot use them yet). */
-  public Optional<String> credentialOrTlsProperty() {
-    Map<String, Object> values = new LinkedHashMap<>();
-    values.put("username", username);
-    values.put("password", password);
-    values.put("cacert", cacert);
-    values.put("cert", cert);
-    values.put("key", key);
-    return values.entrySet().stream()
-        .filter(e -> e.getValue() != null)
-        .map(e -> "pgha.etcd." + e.getKey())
-        .findFirst();
   }
 
   private static <T> Setting<T> resolve(Setting<T> own, Setting<T>[] deprecated) {

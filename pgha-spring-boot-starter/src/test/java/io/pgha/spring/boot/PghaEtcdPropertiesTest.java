@@ -6,12 +6,14 @@ import io.pgha.core.PghaAgent;
 import io.pgha.core.config.Credentials;
 import io.pgha.core.config.PghaConfig;
 import io.pgha.jdbc.PghaDataSourceConfig;
+import io.pgha.jdbc.topology.EtcdAccess;
 import io.pgha.spring.boot.agent.PghaAgentAutoConfiguration;
 import io.pgha.spring.boot.autoconfigure.PghaDataSourceAutoConfiguration;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -193,22 +195,31 @@ class PghaEtcdPropertiesTest {
   }
 
   @Test
-  void theDataSourceRefusesEtcdCredentialsItCannotUseYet() {
+  void theDataSourceUsesTheSameEtcdCredentialsAndTlsAsTheAgent() throws Exception {
+    Path ca = Files.writeString(tmp.resolve("ds-ca.pem"), "ca");
+    Path cert = Files.writeString(tmp.resolve("ds-cert.pem"), "cert");
+    Path key = Files.writeString(tmp.resolve("ds-key.pem"), "key");
     runner
         .withPropertyValues(
-            "pgha.etcd.endpoints=http://10.0.0.1:2379",
+            "pgha.etcd.endpoints=https://10.0.0.1:2379",
             "pgha.etcd.scope=pg",
             "pgha.etcd.username=root",
-            "pgha.etcd.password=etcd-secret")
+            "pgha.etcd.password=etcd-secret",
+            "pgha.etcd.cacert=" + ca,
+            "pgha.etcd.cert=" + cert,
+            "pgha.etcd.key=" + key)
         .run(
             ctx -> {
-              assertThat(ctx).hasFailed();
-              FailureAnalysis analysis =
-                  PghaPropertyValidationTest.analyze(ctx.getStartupFailure());
-              assertThat(analysis.getDescription())
-                  .contains("'pgha.etcd.username'")
-                  .contains("not supported by the DataSource's etcd watch")
-                  .doesNotContain("etcd-secret");
+              assertThat(ctx).hasNotFailed();
+              EtcdAccess ds = ctx.getBean(PghaDataSourceConfig.class).etcdAccess();
+              assertThat(ds)
+                  .isEqualTo(
+                      new EtcdAccess(
+                          List.of("https://10.0.0.1:2379"), "root", "etcd-secret", ca, cert, key));
+              PghaConfig agent = ctx.getBean(PghaConfig.class);
+              assertThat(agent.etcd().credentials())
+                  .contains(new Credentials("root", "etcd-secret"));
+              assertThat(agent.etcd().caFile()).isEqualTo(ca);
             });
   }
 }

@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -60,21 +59,9 @@ final class DataSourceConfigFactory {
           null);
     }
     if (!endpoints.value().isEmpty()) {
-      Optional<String> unsupported = etcd.credentialOrTlsProperty();
-      if (unsupported.isPresent()) {
-        throw new InvalidPghaPropertyException(
-            unsupported.get(),
-            "(set)",
-            "is not supported by the DataSource's etcd watch yet (only the agent uses etcd"
-                + " credentials and TLS):"
-                + " point the DataSource at the agents with "
-                + PREFIX
-                + "http-api-urls, or set "
-                + PREFIX
-                + "enabled=false",
-            null);
-      }
-      b.etcd(endpoints.value());
+      b.etcd(endpoints.value())
+          .etcdCredentials(etcd.username().value(), etcd.password().value())
+          .etcdTls(etcd.getCacert(), etcd.getCert(), etcd.getKey());
     } else if (!p.getHttpApiUrls().isEmpty()) {
       b.httpApi(p.getHttpApiUrls());
     } else if (!p.getStaticHosts().isEmpty()) {
@@ -112,10 +99,18 @@ final class DataSourceConfigFactory {
     } catch (IllegalArgumentException e) {
       Map<String, String> keys =
           Map.of(
-              "etcd", endpoints.property(),
-              "scope", scope.property(),
-              "namespace", namespace.property(),
-              "httpApi", PREFIX + "http-api-urls");
+              "etcd",
+              endpoints.property(),
+              "scope",
+              scope.property(),
+              "namespace",
+              namespace.property(),
+              "httpApi",
+              PREFIX + "http-api-urls",
+              "etcdCredentials",
+              "pgha.etcd.username",
+              "etcdTls",
+              "pgha.etcd.cacert");
       throw translate(e, sources.isEmpty(), keys);
     }
   }
