@@ -74,10 +74,8 @@ public final class BaseBackupReplicaCreator implements ReplicaCreator {
         .tools()
         .run(
             command,
-            Map.of(
-                "PGPASSWORD", request.replication().password(),
-                "PGCONNECT_TIMEOUT", "5",
-                "PGAPPNAME", request.memberName()),
+            Map.of("PGCONNECT_TIMEOUT", "5", "PGAPPNAME", request.memberName()),
+            request.replication(),
             request.timeout());
   }
 }

@@ -316,7 +316,8 @@ final class RoleChanges {
             tools.binary("pg_rewind").toString(),
             "--target-pgdata=" + config.dataDir(),
             "--source-server=" + source),
-        Map.of("PGPASSWORD", config.rewind().password()),
+        Map.of(),
+        config.rewind(),
         timeout);
   }
 
