@@ -320,6 +320,17 @@ class PatroniCodecTest {
   }
 
   @Test
+  void aDrainHoldsWritesBackForTwoMinutesAtMost() {
+    Drain d =
+        PatroniCodec.decodeDrain(
+            "/x/drain", "{\"leader\": \"a\", \"timeout_ms\": 86400000000}", warnings::add);
+    assertThat(d.timeout()).isEqualTo(Drain.MAX_TIMEOUT).isEqualTo(Duration.ofMinutes(2));
+    assertThat(warnings)
+        .anySatisfy(
+            w -> assertThat(w).startsWith("/x/drain: timeout_ms (86400000000) must be at most"));
+  }
+
+  @Test
   void drainWithoutLeaderOrTimeoutIsRejected() {
     assertThatThrownBy(
             () -> PatroniCodec.decodeDrain("/x/drain", "{\"timeout_ms\": 100}", warnings::add))
