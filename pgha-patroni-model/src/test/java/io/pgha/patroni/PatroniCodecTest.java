@@ -184,7 +184,7 @@ class PatroniCodecTest {
     assertThat(c.retryTimeout()).isEqualTo(3);
     assertThat(c.primaryStartTimeout()).isEqualTo(7);
     assertThat(warnings).hasSize(2);
-    assertThat(warnings.get(0)).contains("/service/x/config", "ttl", "-5", "positive");
+    assertThat(warnings.get(0)).contains("/service/x/config", "ttl", "-5", "2 to 3600 seconds");
   }
 
   @Test
