@@ -36,10 +36,7 @@ class HttpClusterTopologySourceTest {
           }
         });
     server.start();
-    HttpClusterTopologySource source =
-        new HttpClusterTopologySource(
-            List.of(URI.create("http://127.0.0.1:" + server.getAddress().getPort())),
-            Duration.ofSeconds(1));
+    HttpClusterTopologySource source = source(server);
     try {
       assertThatThrownBy(source::poll)
           .isInstanceOf(IOException.class)
@@ -65,15 +62,18 @@ class HttpClusterTopologySourceTest {
           ex.close();
         });
     server.start();
-    HttpClusterTopologySource source =
-        new HttpClusterTopologySource(
-            List.of(URI.create("http://127.0.0.1:" + server.getAddress().getPort())),
-            Duration.ofSeconds(1));
+    HttpClusterTopologySource source = source(server);
     try {
       assertThat(source.poll().leaderName()).isEqualTo("a");
     } finally {
       source.close();
       server.stop(0);
     }
+  }
+
+  private static HttpClusterTopologySource source(HttpServer server) {
+    return new HttpClusterTopologySource(
+        List.of(URI.create("http://127.0.0.1:" + server.getAddress().getPort())),
+        Duration.ofSeconds(1));
   }
 }
