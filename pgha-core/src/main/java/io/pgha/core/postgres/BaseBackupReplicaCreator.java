@@ -74,8 +74,10 @@ public final class BaseBackupReplicaCreator implements ReplicaCreator {
         .tools()
         .run(
             command,
-            Map.of("PGCONNECT_TIMEOUT", "5", "PGAPPNAME", request.memberName()),
-            request.replication(),
+            Map.of(
+                "PGPASSWORD", request.replication().password(),
+                "PGCONNECT_TIMEOUT", "5",
+                "PGAPPNAME", request.memberName()),
             request.timeout());
   }
 }

@@ -9,7 +9,7 @@ import java.time.Duration;
  * @param memberName the new replica's member name
  * @param dataDir the empty data directory to fill
  * @param source the member to copy from (the leader)
- * @param replication the replication role (its password goes in a {@code PGPASSFILE}, never on a
+ * @param replication the replication role (its password goes in {@code PGPASSWORD}, never on a
  *     command line)
  * @param slotName the physical replication slot to create for the new replica on the source, or
  *     null when slots are not used

@@ -2,8 +2,10 @@ package io.pgha.core.postgres;
 
 import io.pgha.core.postgres.PostgresControlException.Kind;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -51,7 +53,12 @@ final class ClusterCreator {
   void initdb(Duration timeout) {
     Path pwfile = null;
     try {
-      pwfile = ManagedFiles.createPrivateTemp("pgha-pw", config.superuser().password() + "\n");
+      pwfile =
+          Files.createTempFile(
+              "pgha-pw",
+              ".txt",
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.writeString(pwfile, config.superuser().password() + "\n", StandardCharsets.UTF_8);
       OsIdentity.chown(pwfile, tools.runAs());
       List<String> command =
           new ArrayList<>(

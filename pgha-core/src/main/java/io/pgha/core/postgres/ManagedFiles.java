@@ -206,13 +206,6 @@ final class ManagedFiles {
     Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
-  /** A new temporary file with mode 0600 from its creation, holding {@code content}. */
-  static Path createPrivateTemp(String prefix, String content) throws IOException {
-    Path temp = Files.createTempFile(prefix, "", PRIVATE);
-    Files.writeString(temp, content, StandardCharsets.UTF_8);
-    return temp;
-  }
-
   /** Creates {@code file}, which must not exist, with mode 0600, and writes {@code content}. */
   private static void writeNew(Path file, String content) throws IOException {
     try (var channel =

@@ -103,11 +103,9 @@ public final class PostgresTools {
   }
 
   /**
-   * Runs a command as the PostgreSQL OS user, with the given extra environment, output captured.
-   * Inherited {@code PG*} variables are removed so that nothing from the JVM's environment changes
-   * where the tools connect, and so are its secrets ({@link ChildEnvironment}). A tool that logs in
-   * gets its password with {@link #run(List, Map, RoleCredentials, Duration)}, never in the
-   * environment.
+   * Runs a command as the PostgreSQL OS user, with the given extra environment (where passwords go:
+   * {@code PGPASSWORD}), output captured. Inherited {@code PG*} variables are removed so that
+   * nothing from the JVM's environment changes where the tools connect.
    *
    * @throws PostgresControlException of kind COMMAND_FAILED when the command cannot be started
    */
@@ -118,6 +116,7 @@ public final class PostgresTools {
       outputFile = Files.createTempFile("pgha-cmd", ".out");
       ProcessBuilder builder = new ProcessBuilder(wrap(command));
       builder.environment().keySet().removeIf(k -> k.startsWith("PG"));
+      // Nothing secret of the JVM's environment: only what the caller gives.
       ChildEnvironment.scrub(builder.environment());
       builder.environment().putAll(environment);
       builder.directory(new File("/"));
@@ -147,40 +146,6 @@ public final class PostgresTools {
         } catch (IOException e) {
           // a leftover temp file holds no secret: output never contains passwords
         }
-      }
-    }
-  }
-
-  /**
-   * Runs a command that logs in as {@code login}: its password is in a {@code PGPASSFILE} created
-   * readable by the PostgreSQL OS user only and deleted afterwards. A password in {@code
-   * PGPASSWORD} could be read by anything running as that user ({@code /proc/<pid>/environ}) for as
-   * long as the tool runs.
-   *
-   * @throws PostgresControlException of kind COMMAND_FAILED when the command cannot be started
-   */
-  public CommandResult run(
-      List<String> command,
-      Map<String, String> environment,
-      RoleCredentials login,
-      Duration timeout) {
-    Path passfile;
-    try {
-      passfile = ManagedFiles.createPrivateTemp("pgha-pgpass", ManagedFiles.passfileLine(login));
-      OsIdentity.chown(passfile, runAs);
-    } catch (IOException e) {
-      throw new PostgresControlException(
-          Kind.COMMAND_FAILED, "could not write a password file for " + command.get(0), e);
-    }
-    try {
-      Map<String, String> withPassfile = new java.util.HashMap<>(environment);
-      withPassfile.put("PGPASSFILE", passfile.toString());
-      return run(command, withPassfile, timeout);
-    } finally {
-      try {
-        Files.deleteIfExists(passfile);
-      } catch (IOException e) {
-        // readable by the PostgreSQL user only, who can read the data directory anyway
       }
     }
   }

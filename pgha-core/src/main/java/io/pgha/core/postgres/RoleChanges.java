@@ -316,8 +316,7 @@ final class RoleChanges {
             tools.binary("pg_rewind").toString(),
             "--target-pgdata=" + config.dataDir(),
             "--source-server=" + source),
-        Map.of(),
-        config.rewind(),
+        Map.of("PGPASSWORD", config.rewind().password()),
         timeout);
   }
 
