@@ -60,7 +60,7 @@ public final class PghaDriver implements Driver {
     try {
       parsed = parse(url, info);
     } catch (IllegalArgumentException e) {
-      throw new SQLException(e.getMessage(), "08001", e);
+      throw refusal(e, url, info);
     }
     TopologyAwareDataSource ds;
     try {
@@ -68,7 +68,7 @@ public final class PghaDriver implements Driver {
           DATA_SOURCES.computeIfAbsent(
               parsed.key(), k -> new TopologyAwareDataSource(parsed.config()));
     } catch (IllegalStateException e) {
-      throw new SQLException(e.getMessage(), "08001", e);
+      throw refusal(e, url, info);
     }
     return parsed.readOnly() ? ds.readOnly().getConnection() : ds.getConnection();
   }
@@ -87,6 +87,65 @@ public final class PghaDriver implements Driver {
     }
   }
 
+  /**
+   * The SQLException for a failure to set up a DataSource, with every password of the URL and the
+   * properties masked in its message; the cause is kept only when no message in its chain holds one
+   * (exceptions end up in application logs).
+   */
+  static SQLException refusal(RuntimeException e, String url, Properties info) {
+    List<String> secrets = secrets(url, info);
+    String message = mask(String.valueOf(e.getMessage()), secrets);
+    boolean causeIsClean = true;
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (!mask(String.valueOf(t.getMessage()), secrets).equals(String.valueOf(t.getMessage()))) {
+        causeIsClean = false;
+      }
+    }
+    return causeIsClean
+        ? new SQLException(message, "08001", e)
+        : new SQLException(message, "08001");
+  }
+
+  /** {@code url} with the values of password parameters and of a user-info password masked. */
+  static String redact(String url) {
+    return url.replaceAll("(?i)([?&][^=&]*password[^=&]*=)[^&]*", "$1***")
+        .replaceAll("//([^:/@,?]+):[^@/?]*@", "//$1:***@");
+  }
+
+  private static List<String> secrets(String url, Properties info) {
+    List<String> secrets = new ArrayList<>();
+    java.util.regex.Matcher query =
+        java.util.regex.Pattern.compile("(?i)[?&][^=&]*password[^=&]*=([^&]*)").matcher(url);
+    while (query.find()) {
+      secrets.add(query.group(1));
+      secrets.add(URLDecoder.decode(query.group(1), StandardCharsets.UTF_8));
+    }
+    java.util.regex.Matcher userInfo =
+        java.util.regex.Pattern.compile("[/,@]([^:/@,?]+):([^@/?]*)@").matcher(url);
+    while (userInfo.find()) {
+      secrets.add(userInfo.group(2));
+    }
+    if (info != null) {
+      for (String name : info.stringPropertyNames()) {
+        if (name.toLowerCase(Locale.ROOT).contains("password")) {
+          secrets.add(info.getProperty(name));
+        }
+      }
+    }
+    secrets.removeIf(String::isEmpty);
+    // The longest first, so that a secret containing another is masked whole.
+    secrets.sort(java.util.Comparator.comparingInt(String::length).reversed());
+    return secrets;
+  }
+
+  private static String mask(String text, List<String> secrets) {
+    String masked = text;
+    for (String secret : secrets) {
+      masked = masked.replace(secret, "***");
+    }
+    return masked;
+  }
+
   /** How many DataSources the driver holds (for tests). */
   static int dataSourceCount() {
     return DATA_SOURCES.size();
@@ -101,12 +160,15 @@ public final class PghaDriver implements Driver {
     String rest = url.substring(PREFIX.length());
     if (!rest.startsWith("//")) {
       throw new IllegalArgumentException(
-          "pgha: url (" + url + ") must look like jdbc:pgha://etcd-host:port[,...]/scope[?...]");
+          "pgha: url ("
+              + redact(url)
+              + ") must look like jdbc:pgha://etcd-host:port[,...]/scope[?...]");
     }
     rest = rest.substring(2);
     int slash = rest.indexOf('/');
     if (slash < 0) {
-      throw new IllegalArgumentException("pgha: url (" + url + ") has no /scope after the hosts");
+      throw new IllegalArgumentException(
+          "pgha: url (" + redact(url) + ") has no /scope after the hosts");
     }
     String hosts = rest.substring(0, slash);
     String pathAndQuery = rest.substring(slash + 1);

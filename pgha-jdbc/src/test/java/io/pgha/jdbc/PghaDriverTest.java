@@ -7,6 +7,7 @@ import io.pgha.jdbc.routing.ReadPolicy;
 import java.sql.Driver;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
 
@@ -48,6 +49,30 @@ class PghaDriverTest {
         .hasMessage("pgha: role (boss) must be primary or replica");
     assertThatThrownBy(() -> PghaDriver.parse("jdbc:pgha://h:1/x?maxReplicaLagBytes=lots", null))
         .hasMessage("pgha: maxReplicaLagBytes (lots) must be a whole number");
+  }
+
+  @Test
+  void aUrlsPasswordIsNeverEchoed() {
+    for (String url :
+        List.of(
+            "jdbc:pgha:127.0.0.1:2379/pg-test?user=app&password=s3cr%3Ft&role=x",
+            "jdbc:pgha://127.0.0.1:2379?password=s3cr%3Ft",
+            "jdbc:pgha://app:s3cr%3Ft@127.0.0.1:2379",
+            "jdbc:pgha://127.0.0.1:2379/pg-test?sslpassword=s3cr%3Ft&role=boss")) {
+      Properties info = new Properties();
+      info.setProperty("password", "other-s3cret");
+      assertThatThrownBy(() -> new PghaDriver().connect(url, info))
+          .isInstanceOf(SQLException.class)
+          .satisfies(
+              e -> {
+                for (Throwable t = e; t != null; t = t.getCause()) {
+                  assertThat(String.valueOf(t.getMessage()))
+                      .as(url)
+                      .doesNotContain("s3cr")
+                      .doesNotContain("other-s3cret");
+                }
+              });
+    }
   }
 
   @Test

@@ -4,6 +4,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Consumer;
 import tools.jackson.databind.node.ObjectNode;
@@ -40,33 +41,53 @@ final class ConfigCodec {
         new JsonFields(key, WireJson.object(key, value, "a JSON object of dynamic settings"), warn);
     DynamicConfig.Builder b =
         DynamicConfig.builder()
-            .ttl(positive(f, "ttl", DynamicConfig.DEFAULT_TTL))
+            .ttl(
+                within(
+                    f,
+                    "ttl",
+                    DynamicConfig.MINIMUM_TTL,
+                    DynamicConfig.MAXIMUM_TIMING,
+                    DynamicConfig.DEFAULT_TTL))
             .loopWait(positive(f, "loop_wait", DynamicConfig.DEFAULT_LOOP_WAIT))
             .retryTimeout(positive(f, "retry_timeout", DynamicConfig.DEFAULT_RETRY_TIMEOUT))
             .maximumLagOnFailover(
-                f.longValue(
-                    "maximum_lag_on_failover", DynamicConfig.DEFAULT_MAXIMUM_LAG_ON_FAILOVER))
+                nonNegativeBytes(
+                    f, "maximum_lag_on_failover", DynamicConfig.DEFAULT_MAXIMUM_LAG_ON_FAILOVER))
             .maximumLagOnSyncnode(
                 f.longValue(
                     "maximum_lag_on_syncnode", DynamicConfig.DEFAULT_MAXIMUM_LAG_ON_SYNCNODE))
             .synchronousMode(synchronousMode(f))
             .synchronousModeStrict(f.bool("synchronous_mode_strict", false))
             .synchronousNodeCount(
-                f.intValue("synchronous_node_count", DynamicConfig.DEFAULT_SYNCHRONOUS_NODE_COUNT))
+                within(
+                    f,
+                    "synchronous_node_count",
+                    1,
+                    Integer.MAX_VALUE,
+                    DynamicConfig.DEFAULT_SYNCHRONOUS_NODE_COUNT,
+                    "a positive number"))
             .failsafeMode(f.bool("failsafe_mode", false))
             .checkTimeline(f.bool("check_timeline", false))
             .primaryStartTimeout(
-                f.intValue("primary_start_timeout")
-                    .orElse(
-                        f.intValue(
-                            "master_start_timeout", DynamicConfig.DEFAULT_PRIMARY_START_TIMEOUT)))
+                startStop(
+                    f,
+                    "primary_start_timeout",
+                    "master_start_timeout",
+                    DynamicConfig.DEFAULT_PRIMARY_START_TIMEOUT))
             .primaryStopTimeout(
-                f.intValue("primary_stop_timeout")
-                    .orElse(
-                        f.intValue(
-                            "master_stop_timeout", DynamicConfig.DEFAULT_PRIMARY_STOP_TIMEOUT)))
+                startStop(
+                    f,
+                    "primary_stop_timeout",
+                    "master_stop_timeout",
+                    DynamicConfig.DEFAULT_PRIMARY_STOP_TIMEOUT))
             .pause(f.bool("pause", false))
-            .drainTimeout(nonNegative(f, "drain_timeout", DynamicConfig.DEFAULT_DRAIN_TIMEOUT));
+            .drainTimeout(
+                within(
+                    f,
+                    "drain_timeout",
+                    0,
+                    DynamicConfig.MAXIMUM_DRAIN_TIMEOUT,
+                    DynamicConfig.DEFAULT_DRAIN_TIMEOUT));
     Map<String, Object> extra = f.others(CONFIG_FIELDS);
     // The legacy names are kept only if they were the only spelling, so they round-trip.
     if (!f.has("primary_start_timeout") && f.has("master_start_timeout")) {
@@ -119,19 +140,38 @@ final class ConfigCodec {
     return o.toString();
   }
 
-  private static int nonNegative(JsonFields f, String field, int defaultValue) {
-    return atLeast(f, field, 0, defaultValue, "0 or a positive number of seconds");
-  }
-
   private static int positive(JsonFields f, String field, int defaultValue) {
-    return atLeast(f, field, 1, defaultValue, "a positive number of seconds");
+    return within(f, field, 1, DynamicConfig.MAXIMUM_TIMING, defaultValue);
   }
 
-  private static int atLeast(
-      JsonFields f, String field, int minimum, int defaultValue, String allowed) {
+  /** Patroni's legacy {@code master_} spelling is read when the new one is absent. */
+  private static int startStop(JsonFields f, String field, String legacy, int defaultValue) {
+    String name = f.has(field) || !f.has(legacy) ? field : legacy;
+    return within(f, name, 0, DynamicConfig.MAXIMUM_START_STOP, defaultValue);
+  }
+
+  private static int within(JsonFields f, String field, int minimum, int maximum, int dflt) {
+    return within(f, field, minimum, maximum, dflt, minimum + " to " + maximum + " seconds");
+  }
+
+  /**
+   * The field's value when it is within the bounds; else the default, with a warning naming the
+   * field, its value and the bounds (which {@code PATCH /config} turns into a refusal).
+   */
+  private static int within(
+      JsonFields f, String field, int minimum, int maximum, int defaultValue, String allowed) {
     OptionalInt v = f.intValue(field);
-    if (v.isPresent() && v.getAsInt() < minimum) {
+    if (v.isPresent() && (v.getAsInt() < minimum || v.getAsInt() > maximum)) {
       f.bad(field, WireJson.JSON.getNodeFactory().numberNode(v.getAsInt()), allowed);
+      return defaultValue;
+    }
+    return v.orElse(defaultValue);
+  }
+
+  private static long nonNegativeBytes(JsonFields f, String field, long defaultValue) {
+    OptionalLong v = f.longValue(field);
+    if (v.isPresent() && v.getAsLong() < 0) {
+      f.bad(field, WireJson.JSON.getNodeFactory().numberNode(v.getAsLong()), "0 or more bytes");
       return defaultValue;
     }
     return v.orElse(defaultValue);

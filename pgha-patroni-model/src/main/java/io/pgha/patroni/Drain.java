@@ -13,6 +13,13 @@ import java.util.Optional;
  * @param timeout how long clients hold writes back at most
  */
 public record Drain(String leader, Optional<String> successor, Duration timeout) {
+  /**
+   * The longest a drain holds writes back: the key can be written by anyone with write access to
+   * etcd, and clients must not stall for as long as such a writer asks. A hand-over's drain is
+   * {@code drain_timeout} plus {@code ttl}, half a minute with the defaults.
+   */
+  public static final Duration MAX_TIMEOUT = Duration.ofMinutes(2);
+
   public Drain {
     Objects.requireNonNull(leader, "leader");
     successor = Objects.requireNonNullElse(successor, Optional.empty());

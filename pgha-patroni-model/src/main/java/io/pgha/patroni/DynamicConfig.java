@@ -66,6 +66,25 @@ public record DynamicConfig(
   public static final int DEFAULT_PRIMARY_STOP_TIMEOUT = 0;
   public static final int DEFAULT_DRAIN_TIMEOUT = 2;
 
+  /** The shortest {@code ttl}, seconds: etcd's shortest lease. */
+  public static final int MINIMUM_TTL = 2;
+
+  /**
+   * The longest {@code ttl}, {@code loop_wait} and {@code retry_timeout}, seconds. Longer is no HA
+   * setting (a leader that dies is replaced after an hour) but a typo, such as milliseconds written
+   * for seconds; {@code PATCH /config} and the configuration file refuse it alike.
+   */
+  public static final int MAXIMUM_TIMING = 3600;
+
+  /** The longest {@code primary_start_timeout} and {@code primary_stop_timeout}: a day. */
+  public static final int MAXIMUM_START_STOP = 86_400;
+
+  /**
+   * The longest {@code drain_timeout}, seconds: clients hold writes back for this plus {@code ttl}
+   * at most, and never longer than {@link Drain#MAX_TIMEOUT}.
+   */
+  public static final int MAXIMUM_DRAIN_TIMEOUT = 60;
+
   public DynamicConfig {
     synchronousMode = Objects.requireNonNullElse(synchronousMode, SynchronousMode.OFF);
     parameters = Maps.immutableCopy(parameters);

@@ -54,10 +54,19 @@ final class StateCodec {
     if (timeout.isEmpty() || timeout.getAsLong() < 0) {
       throw new InvalidValueException(key, value, "a drain with timeout_ms of 0 or more");
     }
+    long millis = timeout.getAsLong();
+    if (millis > Drain.MAX_TIMEOUT.toMillis()) {
+      warn.accept(
+          key
+              + ": timeout_ms ("
+              + millis
+              + ") must be at most "
+              + Drain.MAX_TIMEOUT.toMillis()
+              + "; holding writes back for that long at most");
+      millis = Drain.MAX_TIMEOUT.toMillis();
+    }
     return new Drain(
-        leader.get(),
-        f.string("successor").filter(s -> !s.isBlank()),
-        Duration.ofMillis(timeout.getAsLong()));
+        leader.get(), f.string("successor").filter(s -> !s.isBlank()), Duration.ofMillis(millis));
   }
 
   /** Decodes the {@code failover} value; {@code {}} gives an empty request. */

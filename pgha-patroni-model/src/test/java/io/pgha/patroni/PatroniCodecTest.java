@@ -184,7 +184,7 @@ class PatroniCodecTest {
     assertThat(c.retryTimeout()).isEqualTo(3);
     assertThat(c.primaryStartTimeout()).isEqualTo(7);
     assertThat(warnings).hasSize(2);
-    assertThat(warnings.get(0)).contains("/service/x/config", "ttl", "-5", "positive");
+    assertThat(warnings.get(0)).contains("/service/x/config", "ttl", "-5", "2 to 3600 seconds");
   }
 
   @Test
@@ -317,6 +317,17 @@ class PatroniCodecTest {
     assertThat(
             PatroniCodec.decodeDrain("k", "{\"leader\": \"a\", \"timeout_ms\": 0}", warnings::add))
         .isEqualTo(new Drain("a", Optional.empty(), Duration.ZERO));
+  }
+
+  @Test
+  void aDrainHoldsWritesBackForTwoMinutesAtMost() {
+    Drain d =
+        PatroniCodec.decodeDrain(
+            "/x/drain", "{\"leader\": \"a\", \"timeout_ms\": 86400000000}", warnings::add);
+    assertThat(d.timeout()).isEqualTo(Drain.MAX_TIMEOUT).isEqualTo(Duration.ofMinutes(2));
+    assertThat(warnings)
+        .anySatisfy(
+            w -> assertThat(w).startsWith("/x/drain: timeout_ms (86400000000) must be at most"));
   }
 
   @Test

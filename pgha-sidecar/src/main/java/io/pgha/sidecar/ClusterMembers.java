@@ -5,9 +5,12 @@ import io.pgha.core.dcs.DcsException;
 import io.pgha.core.dcs.EtcdDcs;
 import io.pgha.patroni.ClusterView;
 import io.pgha.patroni.Member;
+import io.pgha.patroni.MemberNames;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
 
 /** The members of a cluster as HAProxy servers: from etcd, else this member alone. */
 final class ClusterMembers {
@@ -17,14 +20,15 @@ final class ClusterMembers {
    * The members registered in etcd, or this member alone (with {@code source} saying why) when etcd
    * cannot be read or holds none.
    */
-  static HaproxyConfig haproxyConfig(SidecarConfig config, String bind, HaproxyConfig.Ports ports) {
+  static HaproxyConfig haproxyConfig(
+      SidecarConfig config, String bind, HaproxyConfig.Ports ports, Consumer<String> warn) {
     PghaConfig pgha = config.pgha();
     List<HaproxyConfig.Server> servers = new ArrayList<>();
     String source;
     try (EtcdDcs dcs = EtcdDcs.connect(pgha, pgha.name() + "-haproxy-config")) {
       ClusterView view = dcs.refresh();
       for (Member m : view.members().values()) {
-        server(m).ifPresent(servers::add);
+        server(m, pgha.clusterPrefix(), warn).ifPresent(servers::add);
       }
       source = "read from etcd (" + pgha.clusterPrefix() + "members/)";
     } catch (DcsException | RuntimeException e) {
@@ -45,18 +49,31 @@ final class ClusterMembers {
     return new HaproxyConfig(pgha.scope(), bind, ports, servers, config.restApiTls(), source);
   }
 
-  private static java.util.Optional<HaproxyConfig.Server> server(Member m) {
+  /**
+   * The member as a server; empty (with a warning naming the key, its value and the rule, when the
+   * value could become HAProxy syntax) when it cannot be one.
+   */
+  private static Optional<HaproxyConfig.Server> server(
+      Member m, String prefix, Consumer<String> warn) {
+    URI conn;
+    URI api;
     try {
-      URI conn = URI.create(m.connUrl());
-      URI api = URI.create(m.apiUrl());
-      if (conn.getHost() == null || api.getHost() == null || api.getPort() < 1) {
-        return java.util.Optional.empty();
-      }
-      int port = conn.getPort() > 0 ? conn.getPort() : 5432;
-      return java.util.Optional.of(
+      conn = URI.create(m.connUrl());
+      api = URI.create(m.apiUrl());
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+    if (conn.getHost() == null || api.getHost() == null || api.getPort() < 1) {
+      return Optional.empty();
+    }
+    int port = conn.getPort() > 0 ? conn.getPort() : 5432;
+    try {
+      return Optional.of(
           new HaproxyConfig.Server(m.name(), conn.getHost(), port, api.getHost(), api.getPort()));
     } catch (IllegalArgumentException e) {
-      return java.util.Optional.empty();
+      warn.accept(
+          prefix + "members/" + MemberNames.printable(m.name()) + ": left out: " + e.getMessage());
+      return Optional.empty();
     }
   }
 }

@@ -1,5 +1,7 @@
 package io.pgha.sidecar;
 
+import io.pgha.patroni.HostNames;
+import io.pgha.patroni.MemberNames;
 import java.util.List;
 import java.util.Objects;
 
@@ -47,7 +49,30 @@ record HaproxyConfig(
    * @param apiHost where the HTTP API listens
    * @param apiPort the HTTP API's port
    */
-  record Server(String name, String host, int port, String apiHost, int apiPort) {}
+  record Server(String name, String host, int port, String apiHost, int apiPort) {
+    /**
+     * Refuses what would become HAProxy syntax: these values come from member keys in etcd, which
+     * anyone with write access there can forge.
+     *
+     * @throws IllegalArgumentException "what (value) rule"
+     */
+    Server {
+      MemberNames.whyUnsafe("member name", name)
+          .ifPresent(
+              why -> {
+                throw new IllegalArgumentException(why);
+              });
+      requireHost("host", host);
+      requireHost("api host", apiHost);
+    }
+
+    private static void requireHost(String what, String host) {
+      if (!HostNames.isHostOrAddress(host)) {
+        throw new IllegalArgumentException(
+            "member " + what + " (" + MemberNames.printable(host) + ") " + HostNames.RULE);
+      }
+    }
+  }
 
   HaproxyConfig {
     Objects.requireNonNull(scope, "scope");
@@ -58,7 +83,9 @@ record HaproxyConfig(
   String render() {
     StringBuilder out = new StringBuilder();
     out.append("# HAProxy configuration for the pgha cluster ").append(scope).append('\n');
-    out.append("# written by pgha-sidecar haproxy-config; members ").append(source).append('\n');
+    out.append("# written by pgha-sidecar haproxy-config; members ")
+        .append(MemberNames.printable(source))
+        .append('\n');
     out.append("# services as Pigsty's: primary, replica, default, offline\n\n");
     out.append("global\n    maxconn 4096\n\n");
     out.append("defaults\n");
@@ -127,6 +154,6 @@ record HaproxyConfig(
   }
 
   private static String address(String host) {
-    return host.contains(":") ? "[" + host + "]" : host;
+    return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
   }
 }

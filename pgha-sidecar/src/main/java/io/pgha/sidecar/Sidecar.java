@@ -178,7 +178,10 @@ public final class Sidecar implements AutoCloseable {
     }
     SidecarConfig config = readConfig(oneFile(rest), env);
     config.warnings().forEach(w -> err.println(config.file() + ": warning: " + w));
-    out.print(ClusterMembers.haproxyConfig(config, bind, ports).render());
+    out.print(
+        ClusterMembers.haproxyConfig(
+                config, bind, ports, w -> err.println(config.file() + ": warning: " + w))
+            .render());
     out.flush();
     return 0;
   }

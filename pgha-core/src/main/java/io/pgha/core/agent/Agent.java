@@ -109,7 +109,7 @@ public final class Agent implements AutoCloseable {
                 .prePromoteIfSet()
                 .map(c -> new PrePromoteCommand(name, c, fencing.prePromoteTimeout())),
             watchdog);
-    this.peers = new PeerProbe(name, postgres.config().superuser());
+    this.peers = new PeerProbe(name);
     MemberRecord memberRecord = new MemberRecord(name, connUrl, apiUrl, identity.tags());
     SyncKeeper sync = new SyncKeeper(name, dcs, postgres);
     SlotKeeper slots = new SlotKeeper(name, postgres);

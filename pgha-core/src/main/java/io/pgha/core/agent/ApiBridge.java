@@ -10,6 +10,7 @@ import io.pgha.core.dcs.Dcs;
 import io.pgha.core.postgres.PostgresControlException;
 import io.pgha.core.postgres.PostgresController;
 import io.pgha.core.postgres.PostgresStatus;
+import io.pgha.patroni.ClusterView;
 import io.pgha.patroni.Role;
 import io.pgha.patroni.Tags;
 import java.time.Duration;
@@ -17,7 +18,8 @@ import java.time.Duration;
 /**
  * What the HTTP API sees of the agent: snapshots built from what the HA loop last observed (no I/O
  * per request, except the lease check which is a memory read), and the management actions the agent
- * supports today.
+ * supports today. While a leader may be elected (no leader key, or a failover key), the PostgreSQL
+ * status is read afresh instead ({@link FreshStatus}): the peers compare WAL positions with it.
  */
 final class ApiBridge implements ManagementActions {
   private final String name;
@@ -30,6 +32,7 @@ final class ApiBridge implements ManagementActions {
   private final MemberState state;
   private final HaLoop loop;
   private final FailsafeGuard failsafe;
+  private final FreshStatus fresh;
 
   ApiBridge(
       String name,
@@ -52,17 +55,24 @@ final class ApiBridge implements ManagementActions {
     this.state = state;
     this.loop = loop;
     this.failsafe = failsafe;
+    this.fresh =
+        new FreshStatus(postgres::peek, Duration.ofMillis(200), Duration.ofMillis(500), name);
   }
 
   NodeSnapshot snapshot() {
+    ClusterView view = dcs.view();
     PostgresStatus status = loop.lastStatus();
+    if (view.leader().isEmpty() || view.failover().isPresent()) {
+      // A leader may be elected: peers compare WAL positions through this answer (PeerProbe).
+      status = fresh.get(status);
+    }
     NodeSnapshot.Builder b =
         NodeSnapshot.builder(name, scope)
             .version(MemberRecord.VERSION)
             .postgresState(state.get().state())
             .role(roleOf(status))
             .postgres(status)
-            .cluster(dcs.view())
+            .cluster(view)
             .dcsReachable(loop.dcsReachable())
             .failsafeActive(failsafe.isActive())
             // In failsafe mode the members' confirmations stand in for etcd's: load balancers

@@ -1,6 +1,7 @@
 package io.pgha.core.agent;
 
 import io.pgha.core.postgres.Upstream;
+import io.pgha.patroni.HostNames;
 import java.net.URI;
 import java.util.Optional;
 
@@ -25,6 +26,9 @@ final class ConnUrl {
       URI uri = URI.create(connUrl.trim());
       String host = uri.getHost();
       if (host == null) {
+        return Optional.empty();
+      }
+      if (!HostNames.isHostOrAddress(host)) {
         return Optional.empty();
       }
       if (host.startsWith("[") && host.endsWith("]")) {

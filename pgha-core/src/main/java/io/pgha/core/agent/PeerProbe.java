@@ -2,24 +2,18 @@ package io.pgha.core.agent;
 
 import io.pgha.core.ha.PeerPosition;
 import io.pgha.core.ha.PeerPositions;
-import io.pgha.core.postgres.Lsn;
-import io.pgha.core.postgres.PeerStatusReader;
-import io.pgha.core.postgres.PostgresStatus;
-import io.pgha.core.postgres.RoleCredentials;
-import io.pgha.core.postgres.Upstream;
+import io.pgha.patroni.CappedBody;
 import io.pgha.patroni.ClusterView;
 import io.pgha.patroni.Member;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -27,47 +21,57 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Asks every other member's PostgreSQL for its WAL position, in parallel and within a time limit.
- * Member keys can be a whole loop old; before racing for leadership a member must know whether a
- * peer is further ahead right now.
+ * Asks every other member's HTTP API ({@code GET /patroni}, as Patroni does) for its WAL position,
+ * in parallel and within a time limit. Member keys can be a whole loop old; before racing for
+ * leadership a member must know whether a peer is further ahead right now.
  *
- * <p>A connection that answered is kept for the next question: a hand-over asks the same peers
- * several times within a second, and on a loaded host each new connection (a fork and an
- * authentication on the peer) costs more than the question. A kept connection that fails is
- * replaced by a new one at once, so a peer that restarted is not taken for one that is gone.
+ * <p>The peers are found in etcd, so anyone who can write a member key chooses where this probe
+ * connects: it sends nothing secret (no PostgreSQL login, no API credentials: {@code GET /patroni}
+ * is open, as in Patroni), reads at most {@value #MAX_BODY_BYTES} bytes of the answer, and gives up
+ * on a peer at the caller's deadline whatever the peer does. A few threads serve all the requests
+ * (the HTTP client does not hold a thread per open exchange). Kept-alive connections answer the
+ * next question, as a hand-over asks the same peers several times within a second.
  */
 final class PeerProbe implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PeerProbe.class);
+  static final int MAX_BODY_BYTES = 64 * 1024;
+  private static final int THREADS = 2;
 
   private final String me;
-  private final RoleCredentials superuser;
   private final ExecutorService pool;
-  private final Map<String, Connection> idle = new ConcurrentHashMap<>();
-  private volatile boolean closed;
+  private final HttpClient http;
 
-  PeerProbe(String me, RoleCredentials superuser) {
+  PeerProbe(String me) {
     this.me = me;
-    this.superuser = superuser;
     this.pool =
-        Executors.newCachedThreadPool(
+        Executors.newFixedThreadPool(
+            THREADS,
             r -> {
               Thread t = new Thread(r, "pgha-peers-" + me);
               t.setDaemon(true);
               return t;
             });
+    this.http =
+        HttpClient.newBuilder()
+            .executor(pool)
+            .version(HttpClient.Version.HTTP_1_1)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
+    // The first exchange loads the HTTP stack, half a second on a loaded host: paid now, in the
+    // background, rather than inside the first election's deadline. Nothing listens there.
+    http.sendAsync(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:1/patroni")).build(),
+        HttpResponse.BodyHandlers.discarding());
   }
 
   /** The positions of the peers that answered within {@code timeout}. */
   PeerPositions positions(ClusterView view, Duration timeout) {
     Map<String, CompletableFuture<Optional<PeerPosition>>> asked = new HashMap<>();
     for (Member member : view.members().values()) {
-      if (member.name().equals(me)) {
-        continue;
+      if (!member.name().equals(me)) {
+        asked.put(member.name(), bounded(member, timeout));
       }
-      ConnUrl.parse(member.connUrl())
-          .ifPresent(server -> asked.put(member.name(), bounded(member.name(), server, timeout)));
     }
-    forgetAllBut(asked.keySet());
     Map<String, PeerPosition> answered = new HashMap<>();
     asked.forEach((name, future) -> future.join().ifPresent(p -> answered.put(name, p)));
     return new PeerPositions(answered);
@@ -75,113 +79,58 @@ final class PeerProbe implements AutoCloseable {
 
   /**
    * The position of {@code member} if it answers within {@code timeout}. A hung peer (its sockets
-   * open, nothing answering) costs the caller {@code timeout}, not the driver's socket timeouts.
+   * open, nothing answering, or an answer trickling in) costs the caller {@code timeout}.
    */
   Optional<PeerPosition> position(ClusterView view, String member, Duration timeout) {
-    return view.member(member)
-        .flatMap(m -> ConnUrl.parse(m.connUrl()))
-        .flatMap(server -> bounded(member, server, timeout).join());
+    return view.member(member).flatMap(m -> bounded(m, timeout).join());
   }
 
-  private CompletableFuture<Optional<PeerPosition>> bounded(
-      String name, Upstream server, Duration timeout) {
-    return CompletableFuture.supplyAsync(() -> ask(name, server, timeout), pool)
-        .completeOnTimeout(Optional.empty(), timeout.toMillis(), TimeUnit.MILLISECONDS);
-  }
-
-  private Optional<PeerPosition> ask(String name, Upstream server, Duration timeout) {
-    String key = name + "@" + server.host() + ":" + server.port();
-    Connection kept = idle.remove(key);
-    if (kept != null) {
-      try {
-        PeerPosition position = read(name, kept);
-        keep(key, kept);
-        return Optional.of(position);
-      } catch (SQLException | RuntimeException e) {
-        LOG.debug("[{}] kept connection to {} failed ({}); reconnecting", me, name, e.getMessage());
-        closeQuietly(kept);
-      }
-    }
-    Connection c = null;
+  private CompletableFuture<Optional<PeerPosition>> bounded(Member member, Duration timeout) {
+    URI uri;
     try {
-      c = open(server, timeout);
-      PeerPosition position = read(name, c);
-      keep(key, c);
-      return Optional.of(position);
-    } catch (SQLException | RuntimeException e) {
-      LOG.debug("[{}] peer {} at {} did not answer: {}", me, name, server, e.getMessage());
-      closeQuietly(c);
-      return Optional.empty();
+      uri = statusUri(member.apiUrl());
+    } catch (IllegalArgumentException e) {
+      LOG.debug(
+          "[{}] peer {}: api_url ({}) {}", me, member.name(), member.apiUrl(), e.getMessage());
+      return CompletableFuture.completedFuture(Optional.empty());
     }
-  }
-
-  private Connection open(Upstream server, Duration timeout) throws SQLException {
-    int seconds = (int) Math.max(1, timeout.toSeconds());
-    Properties props = superuser.security().jdbcProperties();
-    props.setProperty("user", superuser.name());
-    if (superuser.password() != null) {
-      props.setProperty("password", superuser.password());
-    }
-    props.setProperty("connectTimeout", Integer.toString(seconds));
-    props.setProperty("socketTimeout", Integer.toString(seconds));
-    props.setProperty("loginTimeout", Integer.toString(seconds));
-    props.setProperty("ApplicationName", "pgha-peer-probe");
-    String url = "jdbc:postgresql://" + server.host() + ":" + server.port() + "/postgres";
-    return DriverManager.getConnection(url, props);
-  }
-
-  private static PeerPosition read(String name, Connection c) throws SQLException {
-    PostgresStatus status = PeerStatusReader.read(c);
-    Lsn position = status.walPosition();
-    return new PeerPosition(
-        name,
-        !status.isStandby(),
-        status.timeline() == null ? 0 : status.timeline(),
-        position == null ? 0 : position.value());
-  }
-
-  private void keep(String key, Connection c) {
-    Connection previous = idle.put(key, c);
-    if (previous != null) {
-      closeQuietly(previous);
-    }
-    if (closed) {
-      closeIdle();
-    }
-  }
-
-  /** Closes kept connections to members no longer in the cluster. */
-  private void forgetAllBut(Set<String> names) {
-    for (String key : idle.keySet()) {
-      String name = key.substring(0, key.lastIndexOf('@'));
-      if (!names.contains(name)) {
-        Connection c = idle.remove(key);
-        closeQuietly(c);
-      }
-    }
-  }
-
-  private void closeIdle() {
-    for (String key : idle.keySet()) {
-      closeQuietly(idle.remove(key));
-    }
-  }
-
-  private static void closeQuietly(Connection c) {
-    if (c == null) {
-      return;
-    }
+    HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).GET().build();
+    CompletableFuture<HttpResponse<byte[]>> exchange;
     try {
-      c.close();
-    } catch (SQLException e) {
-      // already gone
+      exchange = http.sendAsync(request, CappedBody.handler(MAX_BODY_BYTES));
+    } catch (IllegalArgumentException e) {
+      return CompletableFuture.completedFuture(Optional.empty());
     }
+    CompletableFuture<Optional<PeerPosition>> answer =
+        exchange
+            .thenApply(r -> PeerStatusDocument.position(member.name(), r.body()))
+            .exceptionally(
+                e -> {
+                  LOG.debug("[{}] peer {} at {} did not answer: {}", me, member.name(), uri, e);
+                  return Optional.empty();
+                })
+            .completeOnTimeout(Optional.empty(), timeout.toMillis(), TimeUnit.MILLISECONDS);
+    // At the deadline the exchange is abandoned: a peer that holds it open keeps nothing of ours.
+    answer.whenComplete((r, e) -> exchange.cancel(true));
+    return answer;
+  }
+
+  /** {@code http://host:port/patroni} (any path of the published URL is replaced). */
+  static URI statusUri(String apiUrl) {
+    if (apiUrl == null || apiUrl.isBlank()) {
+      throw new IllegalArgumentException("is missing");
+    }
+    URI uri = URI.create(apiUrl.strip());
+    String scheme = uri.getScheme();
+    if (!"http".equalsIgnoreCase(scheme) && !"https".equalsIgnoreCase(scheme)
+        || uri.getHost() == null) {
+      throw new IllegalArgumentException("must be an http(s) URL with a host");
+    }
+    return uri.resolve("/patroni");
   }
 
   @Override
   public void close() {
-    closed = true;
     pool.shutdownNow();
-    closeIdle();
   }
 }

@@ -1,34 +1,42 @@
 package io.pgha.core.agent;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Patroni's {@code on_role_change} callback: runs {@code <command...> on_role_change <role>
  * <scope>} when this member becomes primary or replica, e.g. to move a virtual IP. It runs on the
- * event thread with a time limit, so a hanging script delays other callbacks but never the HA loop.
+ * event thread as a {@link BoundedCommand}: with a time limit, its output read while it runs and
+ * logged, and the program with everything it started killed at the limit; a hanging script delays
+ * other callbacks by the limit at most and never the HA loop.
  */
 public final class RoleChangeCommand implements AgentListener {
   private static final Logger LOG = LoggerFactory.getLogger(RoleChangeCommand.class);
-  private static final long TIMEOUT_SECONDS = 30;
+  private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
   private final List<String> command;
   private final String scope;
+  private final Duration timeout;
 
   /**
    * @param command the program and its leading arguments
    * @param scope the cluster name passed as the last argument
    */
   public RoleChangeCommand(List<String> command, String scope) {
+    this(command, scope, DEFAULT_TIMEOUT);
+  }
+
+  RoleChangeCommand(List<String> command, String scope, Duration timeout) {
     if (command.isEmpty()) {
       throw new IllegalArgumentException("on_role_change command must not be empty");
     }
     this.command = List.copyOf(command);
     this.scope = scope;
+    this.timeout = timeout;
   }
 
   @Override
@@ -43,27 +51,29 @@ public final class RoleChangeCommand implements AgentListener {
   private void run(String member, String role) {
     List<String> argv = new ArrayList<>(command);
     argv.addAll(List.of("on_role_change", role, scope));
+    BoundedCommand.Result r;
     try {
-      Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
-      p.getOutputStream().close();
-      if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        LOG.warn(
-            "[{}] on_role_change {} did not finish in {}s: killed", member, role, TIMEOUT_SECONDS);
-        return;
-      }
-      String output = new String(p.getInputStream().readAllBytes()).strip();
-      if (p.exitValue() == 0) {
-        LOG.info(
-            "[{}] on_role_change {} done{}", member, role, output.isEmpty() ? "" : ": " + output);
-      } else {
-        LOG.warn("[{}] on_role_change {} exited with {}: {}", member, role, p.exitValue(), output);
-      }
+      r = BoundedCommand.run(argv, timeout, "pgha-on-role-change-" + member);
     } catch (IOException e) {
       LOG.warn(
           "[{}] on_role_change {} could not run {}: {}", member, role, argv.get(0), e.getMessage());
+      return;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      return;
+    }
+    String output = r.output().isEmpty() ? "" : ": " + r.output();
+    if (r.timedOut()) {
+      LOG.warn(
+          "[{}] on_role_change {} did not finish within {}ms: killed with its children{}",
+          member,
+          role,
+          timeout.toMillis(),
+          output);
+    } else if (r.exitCode() == 0) {
+      LOG.info("[{}] on_role_change {} done in {}ms{}", member, role, r.millis(), output);
+    } else {
+      LOG.warn("[{}] on_role_change {} exited with {}{}", member, role, r.exitCode(), output);
     }
   }
 }

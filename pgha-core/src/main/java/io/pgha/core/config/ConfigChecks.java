@@ -1,5 +1,6 @@
 package io.pgha.core.config;
 
+import io.pgha.patroni.DynamicConfig;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -25,7 +26,7 @@ final class ConfigChecks {
   private static final Set<String> PRIORITY_TAGS = Set.of("failover_priority", "sync_priority");
 
   /** etcd grants no lease shorter than 2 s (a 1 s grant comes back as 2 s). */
-  static final Duration MINIMUM_TTL = Duration.ofSeconds(2);
+  static final Duration MINIMUM_TTL = Duration.ofSeconds(DynamicConfig.MINIMUM_TTL);
 
   private final List<String> problems = new ArrayList<>();
 
@@ -247,6 +248,12 @@ final class ConfigChecks {
     boolean retryOk =
         duration("retry_timeout", timings.retryTimeout(), Duration.ofSeconds(1), null);
     duration("primary_start_timeout", timings.primaryStartTimeout(), Duration.ZERO, null);
+    // The same upper bounds as the config key (PATCH /config): longer is a typo, not a setting.
+    ttlOk &= atMost("ttl", timings.ttl(), DynamicConfig.MAXIMUM_TIMING);
+    loopOk &= atMost("loop_wait", timings.loopWait(), DynamicConfig.MAXIMUM_TIMING);
+    retryOk &= atMost("retry_timeout", timings.retryTimeout(), DynamicConfig.MAXIMUM_TIMING);
+    atMost(
+        "primary_start_timeout", timings.primaryStartTimeout(), DynamicConfig.MAXIMUM_START_STOP);
     if (ttlOk && loopOk && retryOk && !timings.satisfiesTimingRule()) {
       long loop = timings.loopWait().getSeconds();
       long retry = timings.retryTimeout().getSeconds();
@@ -261,6 +268,14 @@ final class ConfigChecks {
               + (loop + 2 * retry)
               + "s), or a leader busy retrying could lose its lease between two renewals");
     }
+  }
+
+  private boolean atMost(String key, Duration value, int maximumSeconds) {
+    if (value.getSeconds() > maximumSeconds) {
+      problems.add(key + " (" + value.getSeconds() + "s) must be at most " + maximumSeconds + "s");
+      return false;
+    }
+    return true;
   }
 
   /** Patroni's config key stores whole seconds, so anything finer could not be published. */

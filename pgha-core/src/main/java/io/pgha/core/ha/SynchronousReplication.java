@@ -6,6 +6,7 @@ import io.pgha.core.ha.SyncStep.WriteSyncKey;
 import io.pgha.patroni.ClusterView;
 import io.pgha.patroni.DynamicConfig;
 import io.pgha.patroni.Member;
+import io.pgha.patroni.MemberNames;
 import io.pgha.patroni.SyncState;
 import io.pgha.patroni.Tags;
 import java.util.ArrayList;
@@ -345,6 +346,12 @@ public final class SynchronousReplication {
     }
 
     private static Optional<String> whyIneligible(Optional<Member> member, StandbyConnection c) {
+      // The name is written into synchronous_standby_names: one that would become syntax there
+      // (a forged member key, a standby's own application_name) is never a candidate.
+      Optional<String> unsafe = MemberNames.whyUnsafe("name", c.name());
+      if (unsafe.isPresent()) {
+        return unsafe;
+      }
       if (member.isEmpty()) {
         return Optional.of("is not a member of the cluster (no member key)");
       }

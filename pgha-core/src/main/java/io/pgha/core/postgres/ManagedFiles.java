@@ -1,21 +1,28 @@
 package io.pgha.core.postgres;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The files pgha writes in the data directory: its own parameter file, included from {@code
  * postgresql.conf}; {@code pg_hba.conf}; and {@code standby.signal}.
  */
 final class ManagedFiles {
+  private static final FileAttribute<Set<PosixFilePermission>> PRIVATE =
+      PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
   /** The parameter file pgha owns; rewritten whole on every change. */
   static final String MANAGED_CONF = "postgresql.pgha.conf";
@@ -194,12 +201,30 @@ final class ManagedFiles {
     return Files.exists(config.dataDir().resolve("standby.signal"));
   }
 
-  /** Writes a file readable only by the PostgreSQL user, replacing it atomically. */
+  /**
+   * Writes a file readable only by the PostgreSQL user, replacing it atomically. The new file is
+   * created with mode 0600 (not changed to it after the content is in), and a file left at its
+   * temporary name is replaced rather than written through (it could be a link elsewhere).
+   */
   void writePrivate(Path file, String content) throws IOException {
     Path temp = file.resolveSibling(file.getFileName() + ".pgha-tmp");
-    Files.writeString(temp, content, StandardCharsets.UTF_8);
-    Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-------"));
+    Files.deleteIfExists(temp);
+    writeNew(temp, content);
     OsIdentity.chown(temp, owner);
     Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** Creates {@code file}, which must not exist, with mode 0600, and writes {@code content}. */
+  private static void writeNew(Path file, String content) throws IOException {
+    try (var channel =
+        Files.newByteChannel(
+            file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), PRIVATE)) {
+      ByteBuffer bytes = ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8));
+      while (bytes.hasRemaining()) {
+        channel.write(bytes);
+      }
+    }
+    // The umask may have taken bits away, never added any: 0600 is what was asked.
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
   }
 }

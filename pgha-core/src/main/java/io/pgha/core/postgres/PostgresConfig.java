@@ -135,6 +135,12 @@ public record PostgresConfig(
           entry.getValue(),
           "no value: pgha manages " + RESERVED_PARAMETERS);
       require(entry.getValue() != null, "parameters." + key, null, "a value");
+      // A line break would end the value in postgresql.conf and start a setting of its own.
+      require(
+          entry.getValue().chars().noneMatch(Character::isISOControl),
+          "parameters." + key,
+          entry.getValue().replaceAll("\\p{Cntrl}", "?"),
+          "a value without line breaks or control characters");
     }
     return Map.copyOf(parameters);
   }

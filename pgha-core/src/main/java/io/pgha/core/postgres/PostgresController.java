@@ -176,6 +176,14 @@ public final class PostgresController implements AutoCloseable {
     return status;
   }
 
+  /**
+   * The server's state now, read without touching what the HA loop keeps (for the HTTP API, on its
+   * own threads); never throws.
+   */
+  public PostgresStatus peek() {
+    return sql.probe();
+  }
+
   /** Application sessions inside a transaction now (pgha's own and replication not counted). */
   public int applicationTransactions() {
     return sql.applicationTransactions();

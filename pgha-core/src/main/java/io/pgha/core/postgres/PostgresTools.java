@@ -117,6 +117,8 @@ public final class PostgresTools {
       outputFile = Files.createTempFile("pgha-cmd", ".out");
       ProcessBuilder builder = new ProcessBuilder(wrap(command));
       builder.environment().keySet().removeIf(k -> k.startsWith("PG"));
+      // Nothing secret of the JVM's environment: only what the caller gives.
+      ChildEnvironment.scrub(builder.environment());
       builder.environment().putAll(environment);
       builder.directory(new File("/"));
       builder.redirectErrorStream(true);

@@ -135,6 +135,8 @@ final class PostmasterSupervisor implements AutoCloseable {
             tools.wrap(
                 List.of(tools.binary("postgres").toString(), "-D", config.dataDir().toString())));
     builder.environment().keySet().removeIf(k -> k.startsWith("PG"));
+    // archive_command, restore_command and every program PostgreSQL starts inherit this.
+    ChildEnvironment.scrub(builder.environment());
     builder.directory(new File("/"));
     builder.redirectErrorStream(true);
     builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.file().toFile()));

@@ -316,6 +316,7 @@ class PghaConfigTest {
             "retry_timeout zero",
             b -> b.retryTimeout(Duration.ZERO),
             "retry_timeout (0s) must be at least 1s"),
+        bad("ttl absurd", b -> b.ttl(seconds(30000)), "ttl (30000s) must be at most 3600s"),
         bad(
             "primary_start_timeout negative",
             b -> b.primaryStartTimeout(seconds(-1)),

@@ -501,6 +501,26 @@ class SynchronousReplicationTest {
 
   @Nested
   class Names {
+    /**
+     * A member key with a name that would become syntax in synchronous_standby_names (a forged key,
+     * or a standby connecting with such an application_name) is never named there.
+     */
+    @Test
+    void aNameThatWouldBecomeSyntaxIsNeverNamed() {
+      for (String hostile :
+          List.of("pg-9\", \"pg-8", "pg-9')\nrestore_command = 'sh -c x", "pg 9", "pg-9#")) {
+        SyncPlan plan =
+            given()
+                .key(ME)
+                .member(hostile, Tags.NONE)
+                .async(hostile, WAL)
+                .config(c -> c.synchronousModeStrict(true))
+                .next();
+        assertThat(plan.steps()).containsExactly(new SetStandbyNames(StandbyNames.any()));
+        assertThat(plan.reason()).doesNotContain("\n");
+      }
+    }
+
     @Test
     void strictWithNoStandbyNamesTheWildcard() {
       assertPlan(

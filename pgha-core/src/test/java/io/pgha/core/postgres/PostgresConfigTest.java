@@ -143,6 +143,13 @@ class PostgresConfigTest {
         .hasMessageContaining("postgresql.parameters.primary_conninfo (host=x)");
     assertThatThrownBy(() -> PostgresConfig.checkedParameters(Map.of("bad key", "1")))
         .hasMessageContaining("postgresql.parameters (bad key)");
+    assertThatThrownBy(
+            () ->
+                PostgresConfig.checkedParameters(
+                    Map.of("work_mem", "4MB'\narchive_command = 'sh -c x")))
+        .hasMessageContaining(
+            "postgresql.parameters.work_mem (4MB'?archive_command = 'sh -c x) is invalid")
+        .hasMessageContaining("without line breaks");
   }
 
   @Test

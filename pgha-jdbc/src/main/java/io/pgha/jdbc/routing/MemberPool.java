@@ -4,6 +4,8 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
 import io.pgha.jdbc.topology.Member;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Map;
@@ -29,7 +31,10 @@ final class MemberPool implements AutoCloseable {
     this.address = member.address();
     HikariConfig hc = new HikariConfig();
     hc.setPoolName(config.poolName() + "-" + member.name());
-    hc.setJdbcUrl("jdbc:postgresql://" + member.address() + "/" + config.database());
+    // The host and port come from etcd or an agent's answer: given as properties, never spliced
+    // into the URL, where a '/', '?' or ',' in them would add parameters or hosts.
+    hc.setJdbcUrl(
+        "jdbc:postgresql:" + URLEncoder.encode(config.database(), StandardCharsets.UTF_8));
     if (config.username() != null) {
       hc.setUsername(config.username());
     }
@@ -39,6 +44,8 @@ final class MemberPool implements AutoCloseable {
     for (Map.Entry<String, String> e : config.driverProperties().entrySet()) {
       hc.addDataSourceProperty(e.getKey(), e.getValue());
     }
+    hc.addDataSourceProperty("PGHOST", member.host());
+    hc.addDataSourceProperty("PGPORT", Integer.toString(member.port()));
     hc.setMaximumPoolSize(config.maximumPoolSize());
     hc.setMinimumIdle(config.minimumIdle());
     hc.setConnectionTimeout(config.connectionTimeout().toMillis());

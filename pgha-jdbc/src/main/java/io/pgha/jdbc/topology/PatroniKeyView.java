@@ -60,7 +60,7 @@ public final class PatroniKeyView {
       statusOptime = statusOptime(key, value);
     } else if (rel.equals(DcsKeys.DRAIN)) {
       try {
-        Drain drain = PatroniCodec.decodeDrain(key, value, RoutingMembers::ignored);
+        Drain drain = PatroniCodec.decodeDrain(key, value, w -> LOG.warn("{}", w));
         drainingLeader = drain.leader();
         // Counted from when this client saw it: the bound holds whatever the clocks say.
         drainUntilNanos =

@@ -1,6 +1,8 @@
 package io.pgha.jdbc.topology;
 
 import io.pgha.patroni.ApiCluster;
+import io.pgha.patroni.HostNames;
+import io.pgha.patroni.MemberNames;
 import io.pgha.patroni.PatroniCodec;
 import java.net.URI;
 import java.util.ArrayList;
@@ -54,6 +56,10 @@ final class RoutingMembers {
       throw new IllegalArgumentException(
           "member " + name + ": conn_url (" + redact(connUrl) + ") has no host");
     }
+    if (!HostNames.isHostOrAddress(uri.getHost())) {
+      throw new IllegalArgumentException(
+          "member " + name + ": conn_url host (" + uri.getHost() + ") " + HostNames.RULE);
+    }
     MemberRole role = MemberRole.of(m.role());
     boolean streaming =
         role != MemberRole.REPLICA || m.replicationState().map("streaming"::equals).orElse(true);
@@ -91,7 +97,7 @@ final class RoutingMembers {
               e.name(),
               role,
               state,
-              e.host().orElse(null),
+              host(e),
               Math.max(e.port().orElse(0), 0),
               role == MemberRole.PRIMARY ? 0 : e.lag().orElse(Member.UNKNOWN_LAG),
               role != MemberRole.REPLICA || !"stopped".equals(state),
@@ -99,6 +105,23 @@ final class RoutingMembers {
     }
     list.sort(Comparator.comparing(Member::name));
     return new Topology(leader, list);
+  }
+
+  /**
+   * The entry's host if it is a host name or an address; else none (the member is not routed to)
+   * and a warning: the value could name more hosts or carry connection parameters.
+   */
+  private static String host(ApiCluster.Entry e) {
+    String host = e.host().orElse(null);
+    if (host != null && !HostNames.isHostOrAddress(host)) {
+      LOG.warn(
+          "GET /cluster: member {}: host ({}) {}; not routing to it",
+          MemberNames.printable(e.name()),
+          MemberNames.printable(host),
+          HostNames.RULE);
+      return null;
+    }
+    return host;
   }
 
   /** Strips a password from a URL before it goes into a message. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -25,6 +26,34 @@ class RoutingMembersTest {
     assertThat(t.writableLeader()).map(Member::port).contains(25433);
     assertThat(t.replicas()).extracting(Member::name).containsExactly("pg-test-1", "pg-test-3");
     assertThat(t.replicas()).allMatch(m -> m.lagBytes() == 0 && m.isRunning());
+  }
+
+  @Test
+  void aHostThatIsNotAHostIsNotRoutedTo() {
+    for (String host :
+        List.of(
+            "10.0.0.9,10.0.0.8",
+            "h/db?sslfactory=x",
+            "h?socketFactory=x",
+            "h:5432/x",
+            "h x",
+            "h\\nx")) {
+      Topology t =
+          RoutingMembers.cluster(
+              "{\"members\": [{\"name\": \"a\", \"role\": \"leader\", \"state\": \"running\","
+                  + " \"host\": \""
+                  + host
+                  + "\", \"port\": 5432}]}");
+      assertThat(t.member("a").orElseThrow().hasAddress()).as(host).isFalse();
+    }
+    Topology ok =
+        RoutingMembers.cluster(
+            "{\"members\": [{\"name\": \"a\", \"role\": \"leader\", \"state\": \"running\","
+                + " \"host\": \"::1\", \"port\": 5432}, {\"name\": \"b\", \"role\":"
+                + " \"replica\", \"state\": \"running\", \"host\": \"db-2.example\","
+                + " \"port\": 5432}]}");
+    assertThat(ok.member("a").orElseThrow().hasAddress()).isTrue();
+    assertThat(ok.member("b").orElseThrow().hasAddress()).isTrue();
   }
 
   @Test
