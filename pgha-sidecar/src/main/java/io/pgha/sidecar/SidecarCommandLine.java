@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -54,6 +55,13 @@ final class SidecarCommandLine {
             .addSubcommand("validate", new Validate(context))
             .addSubcommand("haproxy-config", new HaproxyConfigCommand(context))
             .addSubcommand("run", new RunMember(context, false));
+    // What every command shares: --help, --version and the heading of its exit statuses.
+    List<CommandLine> commands = new ArrayList<>(cli.getSubcommands().values());
+    commands.add(cli);
+    for (CommandLine command : commands) {
+      command.getCommandSpec().mixinStandardHelpOptions(true).versionProvider(new Version());
+      command.getCommandSpec().usageMessage().exitCodeListHeading("%nExit status:%n");
+    }
     cli.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
     cli.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
     cli.setExitCodeExceptionMapper(
@@ -92,14 +100,11 @@ final class SidecarCommandLine {
   /** The top command (when {@code topLevel}) and {@code run}: runs the member. */
   @Command(
       name = "pgha-sidecar",
-      mixinStandardHelpOptions = true,
-      versionProvider = Version.class,
       usageHelpAutoWidth = true,
       description =
           "Runs one pgha member next to one PostgreSQL server, configured with Patroni's YAML"
               + " (PATRONI_* environment variables override the file). SIGTERM or Ctrl-C stop"
               + " PostgreSQL and hand leadership over at once.",
-      exitCodeListHeading = "%nExit status:%n",
       exitCodeList = {
         "0:done (--help, --version, a command)",
         "1:the member could not start (etcd, the API port, PostgreSQL)",
@@ -157,10 +162,7 @@ final class SidecarCommandLine {
 
   @Command(
       name = "validate",
-      mixinStandardHelpOptions = true,
-      versionProvider = Version.class,
       description = "Reads the file as the member would and says what is wrong, touching nothing.",
-      exitCodeListHeading = "%nExit status:%n",
       exitCodeList = {"0:the file is usable (warnings go to stderr)", "2:it is not"})
   private static final class Validate implements Callable<Integer> {
     private final Context context;
@@ -194,12 +196,9 @@ final class SidecarCommandLine {
 
   @Command(
       name = "haproxy-config",
-      mixinStandardHelpOptions = true,
-      versionProvider = Version.class,
       description =
           "Prints an HAProxy configuration for the cluster's members: those in etcd, or this"
               + " file's member alone when etcd cannot be read.",
-      exitCodeListHeading = "%nExit status:%n",
       exitCodeList = {"0:printed", "2:the file is unusable, or a bad option"})
   private static final class HaproxyConfigCommand implements Callable<Integer> {
     private final Context context;
