@@ -164,21 +164,14 @@ final class SidecarCommandLine {
       name = "validate",
       description = "Reads the file as the member would and says what is wrong, touching nothing.",
       exitCodeList = {"0:the file is usable (warnings go to stderr)", "2:it is not"})
-  private static final class Validate implements Callable<Integer> {
-    private final Context context;
-
-    @Parameters(paramLabel = "<patroni.yml>", description = "the file to check")
-    private Path file;
-
+  private static final class Validate extends FileCommand {
     Validate(Context context) {
-      this.context = context;
+      super(context);
     }
 
     @Override
-    public Integer call() {
-      SidecarConfig config = context.read(file);
-      context
-          .out()
+    int call(SidecarConfig config) {
+      out()
           .println(
               config.file()
                   + ": OK: member "
@@ -200,9 +193,7 @@ final class SidecarCommandLine {
           "Prints an HAProxy configuration for the cluster's members: those in etcd, or this"
               + " file's member alone when etcd cannot be read.",
       exitCodeList = {"0:printed", "2:the file is unusable, or a bad option"})
-  private static final class HaproxyConfigCommand implements Callable<Integer> {
-    private final Context context;
-
+  private static final class HaproxyConfigCommand extends FileCommand {
     @Option(
         names = "--bind",
         paramLabel = "ADDR",
@@ -217,19 +208,38 @@ final class SidecarCommandLine {
         description = "primary, replica, default and offline ports (default: 5433,5434,5436,5438)")
     private HaproxyConfig.Ports ports = HaproxyConfig.Ports.PIGSTY;
 
+    HaproxyConfigCommand(Context context) {
+      super(context);
+    }
+
+    @Override
+    int call(SidecarConfig config) {
+      out().print(ClusterMembers.haproxyConfig(config, bind, ports).render());
+      out().flush();
+      return OK;
+    }
+  }
+
+  /** A command that reads one configuration file, then does its job with it. */
+  private abstract static class FileCommand implements Callable<Integer> {
+    private final Context context;
+
     @Parameters(paramLabel = "<patroni.yml>", description = "a member's configuration")
     private Path file;
 
-    HaproxyConfigCommand(Context context) {
+    FileCommand(Context context) {
       this.context = context;
     }
 
     @Override
-    public Integer call() {
-      SidecarConfig config = context.read(file);
-      context.out().print(ClusterMembers.haproxyConfig(config, bind, ports).render());
-      context.out().flush();
-      return OK;
+    public final Integer call() {
+      return call(context.read(file));
+    }
+
+    abstract int call(SidecarConfig config);
+
+    PrintStream out() {
+      return context.out();
     }
   }
 
