@@ -82,7 +82,39 @@ class SidecarCommandLineTest {
     assertThat(err()).contains("nope.yml: cannot use this configuration").contains("no such file");
     assertThat(run()).isEqualTo(2);
     assertThat(run("validate")).isEqualTo(2);
-    assertThat(err()).contains("usage:");
+    assertThat(err()).contains("Usage: pgha-sidecar");
+    assertThat(run("validate", "a.yml", "b.yml")).isEqualTo(2);
+    assertThat(err()).contains("Unmatched argument");
+    assertThat(run("--no-such-option")).isEqualTo(2);
+    assertThat(err()).contains("Unknown option: '--no-such-option'");
+  }
+
+  @Test
+  void helpListsTheCommandsAndTheExitStatuses() {
+    assertThat(run("--help")).isZero();
+    assertThat(out())
+        .contains("Usage: pgha-sidecar [-hV] [<patroni.yml>] [COMMAND]")
+        .contains("validate")
+        .contains("haproxy-config")
+        .contains("Exit status:")
+        .containsPattern("\\n  1 +the member could not start")
+        .containsPattern("\\n  2 +the configuration file is unusable")
+        .containsPattern("\\n  143 +a running member stopped by SIGTERM");
+    assertThat(err()).isEmpty();
+  }
+
+  @Test
+  void eachCommandHasItsHelp() {
+    assertThat(run("haproxy-config", "--help")).isZero();
+    assertThat(out()).contains("Usage: pgha-sidecar haproxy-config").contains("--ports=P,R,D,O");
+  }
+
+  @Test
+  void versionNamesTheBuildAndTheJvm() {
+    assertThat(run("--version")).isZero();
+    assertThat(out())
+        .containsPattern("pgha-sidecar \\d+\\.\\d+\\.\\d+")
+        .contains("Java " + System.getProperty("java.version"));
   }
 
   @Test
