@@ -209,8 +209,10 @@ final class PatroniConfigReader {
                       }
                     });
     List<String> allowlist = stringList("restapi.allowlist");
+    Optional<Boolean> openAnyway = bool("restapi.allow_unauthenticated_unsafe_methods");
     b.restApi(
         api -> {
+          openAnyway.ifPresent(api::allowUnauthenticatedUnsafeMethods);
           if (user.isPresent() && password.isPresent()) {
             api.authentication(user.get(), password.get());
           }

@@ -33,6 +33,7 @@ final class PatroniKeys {
           "restapi.cafile",
           "restapi.verify_client",
           "restapi.allowlist",
+          "restapi.allow_unauthenticated_unsafe_methods",
           "etcd3",
           "etcd3.hosts",
           "etcd3.host",

@@ -129,6 +129,15 @@ public final class PghaApiServer implements AutoCloseable {
     server.start();
     PghaApiServer api = new PghaApiServer(server, workers, member, ssl.isPresent());
     LOG.info("[{}] REST API listening on {} ({})", member, api.baseUrl(), config);
+    if (config.openToNetwork()) {
+      LOG.warn(
+          "[{}] REST API on {} has no authentication: anyone who can connect may switch over,"
+              + " restart, reinitialize or reconfigure this cluster"
+              + " (restapi.allow_unauthenticated_unsafe_methods is set); set"
+              + " restapi.authentication or listen on 127.0.0.1",
+          member,
+          api.baseUrl());
+    }
     return api;
   }
 
