@@ -4,6 +4,7 @@ import io.pgha.core.agent.Agent;
 import io.pgha.core.agent.AgentListener;
 import io.pgha.core.agent.AgentSnapshot;
 import io.pgha.core.agent.RoleChangeCommand;
+import io.pgha.core.api.PeerTls;
 import io.pgha.core.api.PghaApiServer;
 import io.pgha.core.config.PghaConfig;
 import io.pgha.core.dcs.EtcdDcs;
@@ -72,7 +73,8 @@ public final class PghaAgent implements AutoCloseable {
             config.restApi().apiUrl(),
             listeners,
             config.fencing(),
-            config.restApi().credentials());
+            config.restApi().credentials(),
+            PeerTls.context(config.restApi()));
     try {
       apiServer =
           PghaApiServer.start(

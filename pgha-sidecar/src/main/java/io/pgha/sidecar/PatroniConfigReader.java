@@ -223,6 +223,8 @@ final class PatroniConfigReader {
           verify
               .filter(v -> v != ClientCertificates.NONE)
               .ifPresent(v -> api.verifyClient(v, ca.orElse(null)));
+          // Patroni also verifies its peers' API certificates against restapi.cafile.
+          ca.ifPresent(api::caFile);
           if (!allowlist.isEmpty()) {
             api.allowlist(allowlist);
           }

@@ -24,8 +24,9 @@ import java.util.Optional;
  * @param certFile the server's PEM certificate chain ({@code restapi.certfile}); null for none
  * @param keyFile the PEM PKCS#8 private key of {@code certFile} ({@code restapi.keyfile})
  * @param verifyClient whether client certificates are asked for ({@code restapi.verify_client})
- * @param caFile the PEM CA certificates client certificates are verified against ({@code
- *     restapi.cafile}); null when none are verified
+ * @param caFile the PEM CA certificates client certificates are verified against, and peers' API
+ *     certificates when this member calls them ({@code restapi.cafile}); null for none (peers are
+ *     then verified against the JDK's trusted authorities)
  * @param threads worker threads, and so concurrent requests
  * @param queue requests that may wait for a worker; more are refused
  * @param maxBodyBytes the largest request body accepted; larger ones get 413
@@ -210,6 +211,15 @@ public record RestApiSettings(
     /** {@code restapi.verify_client} and {@code restapi.cafile}. */
     public Builder verifyClient(ClientCertificates mode, Path caFile) {
       this.verifyClient = mode;
+      this.caFile = caFile;
+      return this;
+    }
+
+    /**
+     * {@code restapi.cafile}: the PEM CA certificates that client certificates are verified
+     * against, and that the peers' API certificates must chain to when this member calls them.
+     */
+    public Builder caFile(Path caFile) {
       this.caFile = caFile;
       return this;
     }
