@@ -210,9 +210,11 @@ final class PatroniConfigReader {
                     });
     List<String> allowlist = stringList("restapi.allowlist");
     Optional<Boolean> openAnyway = bool("restapi.allow_unauthenticated_unsafe_methods");
+    Optional<Long> maxConnections = number("restapi.max_connections", 16, 10_000);
     b.restApi(
         api -> {
           openAnyway.ifPresent(api::allowUnauthenticatedUnsafeMethods);
+          maxConnections.ifPresent(n -> api.maxConnections(n.intValue()));
           if (user.isPresent() && password.isPresent()) {
             api.authentication(user.get(), password.get());
           }

@@ -72,7 +72,9 @@ class OpenRestApiTest {
     String yaml =
         PATRONI.replace(
             "  connect_address: 10.0.0.1:8008\n",
-            "  connect_address: 10.0.0.1:8008\n  allow_unauthenticated_unsafe_methods: true\n");
+            "  connect_address: 10.0.0.1:8008\n"
+                + "  allow_unauthenticated_unsafe_methods: true\n"
+                + "  max_connections: 64\n");
     assertThat(validate(yaml)).isZero();
     assertThat(err.toString(StandardCharsets.UTF_8)).doesNotContain("is not");
   }
