@@ -290,8 +290,8 @@ final class ApiConfig {
     }
 
     /**
-     * Longest time to receive a request (headers and body); a slower client is disconnected. The
-     * JDK server reads this once per JVM, when the first server starts.
+     * Longest time to deliver a complete request (headers and body), from the connection's start
+     * or its previous answer; a slower client is disconnected. This server's own, not the JVM's.
      */
     public Builder requestTimeout(Duration v) {
       requestTimeout = v;

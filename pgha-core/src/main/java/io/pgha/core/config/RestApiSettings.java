@@ -30,7 +30,8 @@ import java.util.Optional;
  * @param threads worker threads, and so concurrent requests
  * @param queue requests that may wait for a worker; more are refused
  * @param maxBodyBytes the largest request body accepted; larger ones get 413
- * @param requestTimeout the longest time to receive a request; a slower client is disconnected
+ * @param requestTimeout the longest time to deliver a complete request; a slower client is
+ *     disconnected
  * @param switchoverWait how long {@code POST /switchover} waits for the new leader; null for
  *     Patroni's {@code 2 * max(10 s, loop_wait)}
  * @param maxConnections the most connections open at once; at the bound, the connection that has
@@ -243,8 +244,9 @@ public record RestApiSettings(
     }
 
     /**
-     * The longest time to receive a request (at least 1 s; default 10 s). The JDK server reads it
-     * once per JVM, when the first server starts.
+     * The longest time to deliver a complete request, counted from the connection's start or its
+     * previous answer, TLS handshake included (at least 1 s; default 10 s); a slower client is
+     * disconnected. Each API server keeps its own.
      */
     public Builder requestTimeout(Duration value) {
       this.requestTimeout = value;

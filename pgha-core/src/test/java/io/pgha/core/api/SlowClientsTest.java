@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * Slow clients cannot starve the API: while 500 connections trickle a request one byte at a time
@@ -104,6 +105,14 @@ class SlowClientsTest {
         }
         Thread.sleep(100);
       }
+      LoggerFactory.getLogger(SlowClientsTest.class)
+          .info(
+              "{} health checks beside {} slow connections: slowest {} ms; {} slow connections"
+                  + " closed by the server and reopened",
+              checks,
+              SLOW_CONNECTIONS,
+              slowest,
+              reopened.get());
       assertThat(late).as("checks late or wrong (of %d, slowest %d ms)", checks, slowest).isEmpty();
       assertThat(checks).isGreaterThan(20);
     } finally {
