@@ -290,8 +290,8 @@ final class ApiConfig {
     }
 
     /**
-     * Longest time to deliver a complete request (headers and body), from the connection's start
-     * or its previous answer; a slower client is disconnected. This server's own, not the JVM's.
+     * Longest time to deliver a complete request (headers and body), from the connection's start or
+     * its previous answer; a slower client is disconnected. This server's own, not the JVM's.
      */
     public Builder requestTimeout(Duration v) {
       requestTimeout = v;
@@ -304,7 +304,7 @@ final class ApiConfig {
       return this;
     }
 
-    /** Connections open at once; at the bound the longest-waiting one is closed. Default 256. */
+    /** Connections open at once; at the bound the longest-waiting one is closed. Default 1024. */
     public Builder maxConnections(int v) {
       maxConnections = v;
       return this;

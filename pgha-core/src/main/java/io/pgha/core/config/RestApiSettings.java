@@ -63,7 +63,7 @@ public record RestApiSettings(
   public static final int DEFAULT_QUEUE = 64;
   public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
-  public static final int DEFAULT_MAX_CONNECTIONS = 256;
+  public static final int DEFAULT_MAX_CONNECTIONS = 1024;
 
   public RestApiSettings {
     allowlist = List.copyOf(allowlist);
@@ -140,7 +140,7 @@ public record RestApiSettings(
   /**
    * The keys of the {@code restapi} section. Nothing is checked until {@link
    * PghaConfig.Builder#build()}. Defaults: listen on {@code 127.0.0.1:8008}, no authentication, no
-   * allow-list, no TLS, 4 threads, a queue of 64, 64 KiB bodies, 10 s to receive a request, 256
+   * allow-list, no TLS, 4 threads, a queue of 64, 64 KiB bodies, 10 s to receive a request, 1024
    * connections. Listening beyond loopback requires authentication or {@link
    * #allowUnauthenticatedUnsafeMethods}.
    */
@@ -260,7 +260,7 @@ public record RestApiSettings(
     }
 
     /**
-     * {@code restapi.max_connections}: connections open at once (16 to 10000; default 256). At the
+     * {@code restapi.max_connections}: connections open at once (16 to 10000; default 1024). At the
      * bound, the connection that has waited longest for its request is closed to make room, so slow
      * or idle clients cannot lock health checks out.
      */

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -19,6 +20,15 @@ import org.junit.jupiter.params.provider.ValueSource;
 class OpenApiRefusalTest {
 
   @TempDir static Path tmp;
+  private static Path cert;
+  private static Path key;
+
+  @BeforeAll
+  static void tlsFiles() throws IOException {
+    // Only read for existence here: the API is not started.
+    cert = Files.writeString(tmp.resolve("cert.pem"), "cert");
+    key = Files.writeString(tmp.resolve("key.pem"), "key");
+  }
 
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"0.0.0.0:8008", "[::]:8008", "10.0.0.1:8008", "db1.example.com:8008"})
@@ -59,9 +69,7 @@ class OpenApiRefusalTest {
   }
 
   @Test
-  void requiredClientCertificatesAllowANetworkListen() throws IOException {
-    Path cert = Files.writeString(tmp.resolve("cert.pem"), "cert");
-    Path key = Files.writeString(tmp.resolve("key.pem"), "key");
+  void requiredClientCertificatesAllowANetworkListen() {
     RestApiSettings api =
         PghaConfigTest.valid()
             .restApiListen("10.0.0.1:8008")
@@ -73,9 +81,7 @@ class OpenApiRefusalTest {
   }
 
   @Test
-  void optionalClientCertificatesAreNotAuthentication() throws IOException {
-    Path cert = Files.writeString(tmp.resolve("cert.pem"), "cert");
-    Path key = Files.writeString(tmp.resolve("key.pem"), "key");
+  void optionalClientCertificatesAreNotAuthentication() {
     assertThatThrownBy(
             () ->
                 PghaConfigTest.valid()
@@ -100,9 +106,7 @@ class OpenApiRefusalTest {
   }
 
   @Test
-  void apiUrlIsHttpsWhenTheApiServesTls() throws IOException {
-    Path cert = Files.writeString(tmp.resolve("cert.pem"), "cert");
-    Path key = Files.writeString(tmp.resolve("key.pem"), "key");
+  void apiUrlIsHttpsWhenTheApiServesTls() {
 
     assertThat(PghaConfigTest.valid().build().restApi().apiUrl())
         .isEqualTo("http://127.0.0.1:8008/patroni");
