@@ -127,7 +127,7 @@ public final class PghaAgent implements AutoCloseable {
     stop();
   }
 
-  /** The HTTP API's base URL ({@code http://host:port}); throws if the agent is not running. */
+  /** The HTTP API's base URL ({@code http://host:port}, or https); throws if not running. */
   public String apiBaseUrl() {
     PghaApiServer server = apiServer;
     if (server == null) {
