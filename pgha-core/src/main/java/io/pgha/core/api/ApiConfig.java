@@ -304,7 +304,7 @@ final class ApiConfig {
       return this;
     }
 
-    /** Connections open at once; at the bound the longest-waiting one is closed. Default 1024. */
+    /** Connections open at once; at the bound the quietest waiting one is closed. Default 1024. */
     public Builder maxConnections(int v) {
       maxConnections = v;
       return this;

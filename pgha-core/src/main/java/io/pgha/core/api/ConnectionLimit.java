@@ -11,10 +11,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The bound on open connections. At the bound, a new connection takes the place of the one that has
- * waited longest for its request (a slow or idle client), so that clients holding connections open
- * cannot lock out a load balancer's health check; only when every connection is busy with a request
- * being answered is the new one closed instead. One per server, shared by its connections.
+ * The bound on open connections. At the bound, a new connection takes the place of the one, among
+ * those waiting for a request, that has been quiet longest (an idle client, or a slow one between
+ * two of its bytes), so that clients holding connections open cannot lock out a load balancer's
+ * health check: a check sends its request at once and is answered long before it could be the
+ * quietest. Only when every connection is busy with a request being answered is the new one closed
+ * instead. One per server, shared by its connections.
  */
 @ChannelHandler.Sharable
 final class ConnectionLimit extends ChannelInboundHandlerAdapter {
@@ -24,7 +26,10 @@ final class ConnectionLimit extends ChannelInboundHandlerAdapter {
   private final String member;
   private final int max;
 
-  /** Every open connection, to when it started waiting for a request ({@link #BUSY} if none). */
+  /**
+   * Every open connection, to when it last showed life (opened, sent bytes, was answered) while
+   * waiting for a request; {@link #BUSY} while its request is being answered.
+   */
   private final Map<Channel, Long> open = new HashMap<>();
 
   private long evicted;
@@ -47,6 +52,14 @@ final class ConnectionLimit extends ChannelInboundHandlerAdapter {
       victim.close();
     }
     ctx.fireChannelActive();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    synchronized (this) {
+      open.computeIfPresent(ctx.channel(), (c, since) -> since == BUSY ? BUSY : System.nanoTime());
+    }
+    ctx.fireChannelRead(msg);
   }
 
   @Override
@@ -78,7 +91,7 @@ final class ConnectionLimit extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * Counts {@code arrived} in; returns the connection to close for it (the longest waiting), or
+   * Counts {@code arrived} in; returns the connection to close for it (the quietest waiting), or
    * {@code arrived} itself when there is none, or null when there is room.
    */
   private synchronized Channel admit(Channel arrived) {
@@ -101,8 +114,8 @@ final class ConnectionLimit extends ChannelInboundHandlerAdapter {
     open.put(arrived, System.nanoTime());
     if (evicted++ % 1000 == 0) {
       LOG.warn(
-          "[{}] REST API at its bound of {} connections: closing the ones that waited longest"
-              + " for their request ({} so far)",
+          "[{}] REST API at its bound of {} connections: closing the quietest of those waiting"
+              + " for a request ({} so far)",
           member,
           max,
           evicted);

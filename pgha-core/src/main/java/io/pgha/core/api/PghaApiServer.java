@@ -37,8 +37,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Runs on a non-blocking HTTP/1.1 server ({@link HttpTransport}): a connection holds no thread
  * while its request arrives, must deliver it within {@link RestApiSettings#requestTimeout()}, and
- * open connections are bounded by {@link RestApiSettings#maxConnections()} (at the bound the one
- * that waited longest for its request makes room). Complete requests are answered by a bounded pool
+ * open connections are bounded by {@link RestApiSettings#maxConnections()} (at the bound the
+ * quietest one waiting for a request makes room). Complete requests are answered by a bounded pool
  * of worker threads with a bounded queue; a request beyond both is refused by closing its
  * connection. Request bodies are limited to {@link RestApiSettings#maxBodyBytes()}. Nothing here
  * depends on a JVM-wide setting: several servers in one JVM each keep their own limits.

@@ -34,8 +34,8 @@ import java.util.Optional;
  *     disconnected
  * @param switchoverWait how long {@code POST /switchover} waits for the new leader; null for
  *     Patroni's {@code 2 * max(10 s, loop_wait)}
- * @param maxConnections the most connections open at once; at the bound, the connection that has
- *     waited longest for its request is closed to make room
+ * @param maxConnections the most connections open at once; at the bound, the connection waiting for
+ *     a request that has been quiet longest is closed to make room
  * @param allowUnauthenticatedUnsafeMethods the operator's explicit consent to an API that listens
  *     beyond loopback without authentication ({@code
  *     restapi.allow_unauthenticated_unsafe_methods}); without it such a configuration is refused
@@ -261,8 +261,8 @@ public record RestApiSettings(
 
     /**
      * {@code restapi.max_connections}: connections open at once (16 to 10000; default 1024). At the
-     * bound, the connection that has waited longest for its request is closed to make room, so slow
-     * or idle clients cannot lock health checks out.
+     * bound, the connection waiting for a request that has been quiet longest is closed to make
+     * room, so slow or idle clients cannot lock health checks out.
      */
     public Builder maxConnections(int value) {
       this.maxConnections = value;

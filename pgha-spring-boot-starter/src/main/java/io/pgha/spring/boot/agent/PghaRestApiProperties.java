@@ -56,7 +56,7 @@ public class PghaRestApiProperties {
    */
   private boolean allowUnauthenticatedUnsafeMethods;
 
-  /** Connections open at once; at the bound, the one that waited longest for its request goes. */
+  /** Connections open at once; at the bound, the quietest waiting one goes. */
   private int maxConnections = io.pgha.core.config.RestApiSettings.DEFAULT_MAX_CONNECTIONS;
 
   public String getUsername() {
