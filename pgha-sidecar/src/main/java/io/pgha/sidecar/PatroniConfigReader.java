@@ -82,6 +82,14 @@ final class PatroniConfigReader {
     if (!problems.isEmpty()) {
       throw new ConfigFileException(tree.file(), problems);
     }
+    if (pgha.restApi().openToNetwork()) {
+      warnings.add(
+          where("restapi.allow_unauthenticated_unsafe_methods")
+              + ": the REST API on "
+              + pgha.restApi().listen()
+              + " has no authentication: anyone who can connect may switch over, restart or"
+              + " reconfigure the cluster");
+    }
     SidecarConfig config = new SidecarConfig(tree.file(), pgha, tls, onRoleChange, warnings);
     try {
       config.newAgent();
