@@ -4,6 +4,7 @@ import io.pgha.core.agent.Agent;
 import io.pgha.core.agent.AgentListener;
 import io.pgha.core.agent.AgentSnapshot;
 import io.pgha.core.agent.RoleChangeCommand;
+import io.pgha.core.api.PeerTls;
 import io.pgha.core.api.PghaApiServer;
 import io.pgha.core.config.PghaConfig;
 import io.pgha.core.dcs.EtcdDcs;
@@ -72,7 +73,8 @@ public final class PghaAgent implements AutoCloseable {
             config.restApi().apiUrl(),
             listeners,
             config.fencing(),
-            config.restApi().credentials());
+            config.restApi().credentials(),
+            PeerTls.context(config.restApi()));
     try {
       apiServer =
           PghaApiServer.start(
@@ -125,7 +127,7 @@ public final class PghaAgent implements AutoCloseable {
     stop();
   }
 
-  /** The HTTP API's base URL ({@code http://host:port}); throws if the agent is not running. */
+  /** The HTTP API's base URL ({@code http://host:port}, or https); throws if not running. */
   public String apiBaseUrl() {
     PghaApiServer server = apiServer;
     if (server == null) {

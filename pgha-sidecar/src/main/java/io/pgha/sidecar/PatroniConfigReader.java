@@ -84,6 +84,14 @@ final class PatroniConfigReader {
     if (!problems.isEmpty()) {
       throw new ConfigFileException(tree.file(), problems);
     }
+    if (pgha.restApi().openToNetwork()) {
+      warnings.add(
+          where("restapi.allow_unauthenticated_unsafe_methods")
+              + ": the REST API on "
+              + pgha.restApi().listen()
+              + " has no authentication: anyone who can connect may switch over, restart or"
+              + " reconfigure the cluster");
+    }
     SidecarConfig config = new SidecarConfig(tree.file(), pgha, tls, onRoleChange, warnings);
     try {
       config.newAgent();
@@ -211,8 +219,12 @@ final class PatroniConfigReader {
                       }
                     });
     List<String> allowlist = stringList("restapi.allowlist");
+    Optional<Boolean> openAnyway = bool("restapi.allow_unauthenticated_unsafe_methods");
+    Optional<Long> maxConnections = number("restapi.max_connections", 16, 10_000);
     b.restApi(
         api -> {
+          openAnyway.ifPresent(api::allowUnauthenticatedUnsafeMethods);
+          maxConnections.ifPresent(n -> api.maxConnections(n.intValue()));
           if (user.isPresent() && password.isPresent()) {
             api.authentication(user.get(), password.get());
           }
@@ -223,6 +235,8 @@ final class PatroniConfigReader {
           verify
               .filter(v -> v != ClientCertificates.NONE)
               .ifPresent(v -> api.verifyClient(v, ca.orElse(null)));
+          // Patroni also verifies its peers' API certificates against restapi.cafile.
+          ca.ifPresent(api::caFile);
           if (!allowlist.isEmpty()) {
             api.allowlist(allowlist);
           }

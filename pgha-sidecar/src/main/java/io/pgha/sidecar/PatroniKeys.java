@@ -54,6 +54,8 @@ final class PatroniKeys {
               "restapi.cafile",
               "restapi.verify_client",
               "restapi.allowlist",
+              "restapi.allow_unauthenticated_unsafe_methods",
+              "restapi.max_connections",
               "etcd3",
               "etcd3.hosts",
               "etcd3.host",

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,6 +68,7 @@ public final class Agent implements AutoCloseable {
         apiUrl,
         listeners,
         FencingSettings.NONE,
+        Optional.empty(),
         Optional.empty());
   }
 
@@ -82,6 +84,8 @@ public final class Agent implements AutoCloseable {
    * @param fencing {@code pre_promote} and the watchdog
    * @param apiCredentials what this member's API requires for unsafe methods; sent to the peers'
    *     APIs, which are expected to require the same (as in Patroni)
+   * @param apiTls how this member calls peers whose {@code api_url} is https ({@link
+   *     io.pgha.core.api.PeerTls}); empty for the JDK's defaults
    */
   public Agent(
       String scope,
@@ -92,7 +96,8 @@ public final class Agent implements AutoCloseable {
       String apiUrl,
       List<AgentListener> listeners,
       FencingSettings fencing,
-      Optional<Credentials> apiCredentials) {
+      Optional<Credentials> apiCredentials,
+      Optional<SSLContext> apiTls) {
     this.name = identity.name();
     this.dcs = dcs;
     this.postgres = postgres;
@@ -109,7 +114,7 @@ public final class Agent implements AutoCloseable {
                 .prePromoteIfSet()
                 .map(c -> new PrePromoteCommand(name, c, fencing.prePromoteTimeout())),
             watchdog);
-    this.peers = new PeerProbe(name);
+    this.peers = new PeerProbe(name, apiTls);
     MemberRecord memberRecord = new MemberRecord(name, connUrl, apiUrl, identity.tags());
     SyncKeeper sync = new SyncKeeper(name, dcs, postgres);
     SlotKeeper slots = new SlotKeeper(name, postgres);
@@ -132,7 +137,7 @@ public final class Agent implements AutoCloseable {
             name,
             dcs,
             bootstrapConfig,
-            new FailsafeHeartbeats(name, connUrl, apiUrl, apiCredentials),
+            new FailsafeHeartbeats(name, connUrl, apiUrl, apiCredentials, apiTls),
             this::fenceDeferredByFailsafe);
     this.reflex = new LeaseReflex(name, dcs, failsafe, executor::fence, timeouts.stop());
     this.loop =

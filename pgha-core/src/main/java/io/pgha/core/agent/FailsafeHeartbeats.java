@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLContext;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -44,9 +45,14 @@ final class FailsafeHeartbeats implements AutoCloseable {
 
   /**
    * @param credentials sent with every call, when the peers' APIs require them for POST
+   * @param tls for peers whose {@code api_url} is https ({@link io.pgha.core.api.PeerTls})
    */
   FailsafeHeartbeats(
-      String name, String connUrl, String apiUrl, Optional<Credentials> credentials) {
+      String name,
+      String connUrl,
+      String apiUrl,
+      Optional<Credentials> credentials,
+      Optional<SSLContext> tls) {
     this.authorization = credentials.map(FailsafeHeartbeats::basic);
     ObjectNode o = JSON.createObjectNode();
     o.put("name", name);
@@ -61,12 +67,13 @@ final class FailsafeHeartbeats implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
-    this.http =
+    HttpClient.Builder client =
         HttpClient.newBuilder()
             .connectTimeout(Duration.ofSeconds(2))
             .executor(executor)
-            .version(HttpClient.Version.HTTP_1_1)
-            .build();
+            .version(HttpClient.Version.HTTP_1_1);
+    tls.ifPresent(client::sslContext);
+    this.http = client.build();
   }
 
   /**

@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +43,14 @@ final class PeerProbe implements AutoCloseable {
   private final HttpClient http;
 
   PeerProbe(String me) {
+    this(me, Optional.empty());
+  }
+
+  /**
+   * @param tls how to call peers whose {@code api_url} is https: trust {@code restapi.cafile} and
+   *     present this member's certificate, as failsafe heartbeats do (the JDK's defaults without)
+   */
+  PeerProbe(String me, Optional<SSLContext> tls) {
     this.me = me;
     this.pool =
         Executors.newFixedThreadPool(
@@ -51,12 +60,13 @@ final class PeerProbe implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
-    this.http =
+    HttpClient.Builder builder =
         HttpClient.newBuilder()
             .executor(pool)
             .version(HttpClient.Version.HTTP_1_1)
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+            .followRedirects(HttpClient.Redirect.NEVER);
+    tls.ifPresent(builder::sslContext);
+    this.http = builder.build();
     // The first exchange loads the HTTP stack, half a second on a loaded host: paid now, in the
     // background, rather than inside the first election's deadline. Nothing listens there.
     http.sendAsync(

@@ -1,7 +1,5 @@
 package io.pgha.core.api;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpsExchange;
 import io.pgha.core.config.ClientCertificates;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -10,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
-import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
  * Who may use unsafe methods: Patroni's order of checks (allow-list, client certificate, then Basic
@@ -48,18 +45,18 @@ final class AccessControl {
   }
 
   /** Checks an unsafe request; empty when it may proceed. */
-  Optional<Refusal> check(HttpExchange exchange) {
+  Optional<Refusal> check(ApiExchange exchange) {
     if (!allowlist.isEmpty()) {
-      InetAddress client = exchange.getRemoteAddress().getAddress();
+      InetAddress client = exchange.remoteAddress();
       if (client == null || allowlist.stream().noneMatch(r -> r.contains(client))) {
         return Optional.of(new Refusal(403, "Access is denied"));
       }
     }
-    if (clientCertificateRequired && !hasClientCertificate(exchange)) {
+    if (clientCertificateRequired && !exchange.hasClientCertificate()) {
       return Optional.of(new Refusal(403, "client certificate required"));
     }
     if (expectedAuthorization.isPresent()) {
-      String header = exchange.getRequestHeaders().getFirst("Authorization");
+      String header = exchange.header("Authorization").orElse(null);
       if (header == null) {
         return Optional.of(new Refusal(401, "no auth header received"));
       }
@@ -69,16 +66,5 @@ final class AccessControl {
       }
     }
     return Optional.empty();
-  }
-
-  private static boolean hasClientCertificate(HttpExchange exchange) {
-    if (!(exchange instanceof HttpsExchange https)) {
-      return false;
-    }
-    try {
-      return https.getSSLSession().getPeerCertificates().length > 0;
-    } catch (SSLPeerUnverifiedException e) {
-      return false;
-    }
   }
 }

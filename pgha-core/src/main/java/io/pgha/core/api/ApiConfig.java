@@ -2,6 +2,7 @@ package io.pgha.core.api;
 
 import io.pgha.core.config.ClientCertificates;
 import io.pgha.core.config.Credentials;
+import io.pgha.core.config.HostPort;
 import io.pgha.core.config.RestApiSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +26,7 @@ final class ApiConfig {
   public static final int DEFAULT_QUEUE = RestApiSettings.DEFAULT_QUEUE;
   public static final int DEFAULT_MAX_BODY_BYTES = RestApiSettings.DEFAULT_MAX_BODY_BYTES;
   public static final Duration DEFAULT_REQUEST_TIMEOUT = RestApiSettings.DEFAULT_REQUEST_TIMEOUT;
+  public static final int DEFAULT_MAX_CONNECTIONS = RestApiSettings.DEFAULT_MAX_CONNECTIONS;
 
   /**
    * The server's TLS identity: a PKCS#12 key store, or PEM files.
@@ -49,6 +51,7 @@ final class ApiConfig {
   private final int maxBodyBytes;
   private final Duration requestTimeout;
   private final Optional<Duration> switchoverWait;
+  private final int maxConnections;
 
   private ApiConfig(Builder b) {
     host = b.host;
@@ -64,6 +67,7 @@ final class ApiConfig {
     maxBodyBytes = b.maxBodyBytes;
     requestTimeout = b.requestTimeout;
     switchoverWait = Optional.ofNullable(b.switchoverWait);
+    maxConnections = b.maxConnections;
   }
 
   public static Builder builder() {
@@ -81,7 +85,8 @@ final class ApiConfig {
             .queue(s.queue())
             .maxBodyBytes(s.maxBodyBytes())
             .requestTimeout(s.requestTimeout())
-            .switchoverWait(s.switchoverWait());
+            .switchoverWait(s.switchoverWait())
+            .maxConnections(s.maxConnections());
     s.credentials().ifPresent(c -> b.authentication(c.username(), c.password()));
     if (s.keyStore() != null) {
       b.tlsPkcs12(
@@ -162,6 +167,21 @@ final class ApiConfig {
     return switchoverWait;
   }
 
+  /** The most connections open at once. */
+  public int maxConnections() {
+    return maxConnections;
+  }
+
+  /**
+   * Whether anyone who reaches the API over the network may use unsafe methods: it listens beyond
+   * loopback with neither Basic authentication nor required client certificates.
+   */
+  boolean openToNetwork() {
+    return !HostPort.isLoopback(host)
+        && username.isEmpty()
+        && clientCertificates != ClientCertificates.REQUIRED;
+  }
+
   @Override
   public String toString() {
     return "ApiConfig{listen="
@@ -185,6 +205,8 @@ final class ApiConfig {
         + maxBodyBytes
         + ", requestTimeout="
         + requestTimeout
+        + ", maxConnections="
+        + maxConnections
         + "}";
   }
 
@@ -203,6 +225,7 @@ final class ApiConfig {
     private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
     private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
     private Duration switchoverWait;
+    private int maxConnections = DEFAULT_MAX_CONNECTIONS;
 
     private Builder() {}
 
@@ -267,8 +290,8 @@ final class ApiConfig {
     }
 
     /**
-     * Longest time to receive a request (headers and body); a slower client is disconnected. The
-     * JDK server reads this once per JVM, when the first server starts.
+     * Longest time to deliver a complete request (headers and body), from the connection's start or
+     * its previous answer; a slower client is disconnected. This server's own, not the JVM's.
      */
     public Builder requestTimeout(Duration v) {
       requestTimeout = v;
@@ -278,6 +301,12 @@ final class ApiConfig {
     /** How long {@code POST /switchover} waits for the new leader before answering 503. */
     public Builder switchoverWait(Duration v) {
       switchoverWait = v;
+      return this;
+    }
+
+    /** Connections open at once; at the bound the quietest waiting one is closed. Default 1024. */
+    public Builder maxConnections(int v) {
+      maxConnections = v;
       return this;
     }
 
@@ -324,6 +353,11 @@ final class ApiConfig {
             "is needed to verify client certificates");
         requireReadable("restapi cafile", clientCaFile);
       }
+      require(
+          maxConnections >= 16 && maxConnections <= 10_000,
+          "restapi max connections",
+          maxConnections,
+          "must be 16..10000");
       require(threads >= 1 && threads <= 256, "restapi threads", threads, "must be 1..256");
       require(queue >= 0 && queue <= 10_000, "restapi queue", queue, "must be 0..10000");
       require(

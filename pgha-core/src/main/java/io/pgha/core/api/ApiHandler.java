@@ -1,11 +1,7 @@
 package io.pgha.core.api;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
 import io.pgha.patroni.ClusterView;
 import io.pgha.patroni.PatroniCodec;
-import java.io.IOException;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -19,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * {@link AccessControl} first and go to {@link ManagementEndpoints}. Whatever happens, the client
  * gets a status and a reason: never a 500 and never a dropped exchange.
  */
-final class ApiHandler implements HttpHandler {
+final class ApiHandler {
   private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
 
   /** Unsafe endpoints and the methods each accepts. */
@@ -52,9 +48,9 @@ final class ApiHandler implements HttpHandler {
     this.nanoTime = nanoTime;
   }
 
-  @Override
-  public void handle(HttpExchange ex) {
-    String method = ex.getRequestMethod().toUpperCase(Locale.ROOT);
+  /** Answers one request; always replies, whatever goes wrong. */
+  void handle(ApiExchange ex) {
+    String method = ex.method();
     String path = path(ex);
     try {
       switch (method) {
@@ -66,27 +62,26 @@ final class ApiHandler implements HttpHandler {
     } catch (RequestRefusedException e) {
       LOG.debug("[{}] {} {}: {} {}", member, method, path, e.status(), e.getMessage());
       reply(ex, e.status(), e.getMessage());
-    } catch (IOException e) {
-      LOG.debug("[{}] {} {}: connection failed: {}", member, method, path, e.toString());
     } catch (RuntimeException | Error e) {
       // A bug or a broken snapshot supplier: the client still gets an answer, the log the cause.
       LOG.warn("[{}] {} {} could not be handled", member, method, path, e);
       reply(ex, 503, "the request could not be handled; see the agent's log");
     } finally {
-      ex.close();
+      // Every exchange ends with a reply, so its connection is never left waiting.
+      reply(ex, 503, "the request was not answered; see the agent's log");
     }
   }
 
   // ------------------------------------------------------------------ reads
 
-  private void get(HttpExchange ex, String path) throws RequestRefusedException, IOException {
+  private void get(ApiExchange ex, String path) throws RequestRefusedException {
     Optional<HealthEndpoint> health = HealthEndpoint.forPath(path);
     if (health.isPresent()) {
       HealthEndpoint e = health.get();
       NodeSnapshot s = snapshots.get();
       HealthVerdict v =
           HealthRules.evaluate(
-              e, s, HealthQuery.parse(ex.getRequestURI().getRawQuery()), nanoTime.getAsLong());
+              e, s, HealthQuery.parse(ex.uri().getRawQuery()), nanoTime.getAsLong());
       if (e == HealthEndpoint.LIVENESS || e == HealthEndpoint.READINESS) {
         // Patroni answers its probes with a bare status line.
         Exchanges.statusOnly(ex, v.status());
@@ -122,15 +117,14 @@ final class ApiHandler implements HttpHandler {
   }
 
   /** HEAD and OPTIONS: the health check's status and nothing else (HAProxy's checks). */
-  private void statusOnly(HttpExchange ex, String path)
-      throws RequestRefusedException, IOException {
+  private void statusOnly(ApiExchange ex, String path) throws RequestRefusedException {
     Optional<HealthEndpoint> health =
         HealthEndpoint.forPath(path).filter(HealthEndpoint::answersHeadAndOptions);
     if (health.isEmpty()) {
       Exchanges.statusOnly(ex, 503);
       return;
     }
-    HealthQuery query = HealthQuery.parse(ex.getRequestURI().getRawQuery());
+    HealthQuery query = HealthQuery.parse(ex.uri().getRawQuery());
     HealthVerdict v =
         HealthRules.evaluate(health.get(), snapshots.get(), query, nanoTime.getAsLong());
     Exchanges.statusOnly(ex, v.status());
@@ -138,15 +132,14 @@ final class ApiHandler implements HttpHandler {
 
   // ------------------------------------------------------------------ writes
 
-  private void unsafe(HttpExchange ex, String method, String path)
-      throws RequestRefusedException, IOException {
+  private void unsafe(ApiExchange ex, String method, String path) throws RequestRefusedException {
     Set<String> allowed = UNSAFE.get(path);
     if (allowed == null) {
       Exchanges.text(ex, 404, "no endpoint " + path + " for " + method);
       return;
     }
     if (!allowed.contains(method)) {
-      ex.getResponseHeaders().set("Allow", String.join(", ", allowed));
+      ex.setResponseHeader("Allow", String.join(", ", allowed));
       Exchanges.text(ex, 405, method + " is not allowed on " + path);
       return;
     }
@@ -158,11 +151,11 @@ final class ApiHandler implements HttpHandler {
           member,
           method,
           path,
-          ex.getRemoteAddress().getAddress().getHostAddress(),
+          ex.remoteAddress().getHostAddress(),
           r.status(),
           r.reason());
       if (r.status() == 401) {
-        ex.getResponseHeaders().set("WWW-Authenticate", AccessControl.REALM);
+        ex.setResponseHeader("WWW-Authenticate", AccessControl.REALM);
       }
       Exchanges.text(ex, r.status(), r.reason());
       return;
@@ -184,27 +177,23 @@ final class ApiHandler implements HttpHandler {
 
   // ------------------------------------------------------------------ helpers
 
-  private static String path(HttpExchange ex) {
-    String p = ex.getRequestURI().getPath();
+  private static String path(ApiExchange ex) {
+    String p = ex.uri().getPath();
     if (p == null || p.isEmpty()) {
       return "/";
     }
     return p.length() > 1 && p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
   }
 
-  private static void reply(HttpExchange ex, int status, String reason) {
+  private static void reply(ApiExchange ex, int status, String reason) {
     if (Exchanges.replied(ex)) {
       return;
     }
-    try {
-      String m = ex.getRequestMethod();
-      if ("HEAD".equalsIgnoreCase(m) || "OPTIONS".equalsIgnoreCase(m)) {
-        Exchanges.statusOnly(ex, status);
-      } else {
-        Exchanges.text(ex, status, reason);
-      }
-    } catch (IOException ignored) {
-      // The client went away; nothing left to tell it.
+    String m = ex.method();
+    if (m.equals("HEAD") || m.equals("OPTIONS")) {
+      Exchanges.statusOnly(ex, status);
+    } else {
+      Exchanges.text(ex, status, reason);
     }
   }
 }

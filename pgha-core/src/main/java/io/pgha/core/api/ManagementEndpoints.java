@@ -1,12 +1,10 @@
 package io.pgha.core.api;
 
-import com.sun.net.httpserver.HttpExchange;
 import io.pgha.core.dcs.Dcs;
 import io.pgha.core.dcs.DcsException;
 import io.pgha.patroni.ClusterView;
 import io.pgha.patroni.DynamicConfig;
 import io.pgha.patroni.FailoverRequest;
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -50,7 +48,7 @@ final class ManagementEndpoints {
 
   // ------------------------------------------------------------------ config
 
-  void patchConfig(HttpExchange ex) throws RequestRefusedException, IOException {
+  void patchConfig(ApiExchange ex) throws RequestRefusedException {
     ObjectNode patch = Json.requestObject(body(ex, true), false);
     Dcs d = requireDcs();
     ClusterView view = refresh(d);
@@ -74,7 +72,7 @@ final class ManagementEndpoints {
     Exchanges.json(ex, 200, ConfigEdit.toJson(next));
   }
 
-  void putConfig(HttpExchange ex) throws RequestRefusedException, IOException {
+  void putConfig(ApiExchange ex) throws RequestRefusedException {
     ObjectNode body = Json.requestObject(body(ex, true), false);
     DynamicConfig next = ConfigEdit.validate(body);
     Dcs d = requireDcs();
@@ -88,8 +86,7 @@ final class ManagementEndpoints {
 
   // ------------------------------------------------------------------ switchover
 
-  void switchover(HttpExchange ex, SwitchoverRules.Action asked)
-      throws RequestRefusedException, IOException {
+  void switchover(ApiExchange ex, SwitchoverRules.Action asked) throws RequestRefusedException {
     ObjectNode body = Json.requestObject(body(ex, true), false);
     Dcs d = requireDcs();
     ClusterView view = refresh(d);
@@ -134,7 +131,7 @@ final class ManagementEndpoints {
     Exchanges.text(ex, outcome.status(), message);
   }
 
-  void cancelSwitchover(HttpExchange ex) throws RequestRefusedException, IOException {
+  void cancelSwitchover(ApiExchange ex) throws RequestRefusedException {
     Dcs d = requireDcs();
     ClusterView view = refresh(d);
     Optional<FailoverRequest> scheduled = view.failover().filter(f -> f.scheduledAt().isPresent());
@@ -194,7 +191,7 @@ final class ManagementEndpoints {
 
   // ------------------------------------------------------------------ agent actions
 
-  void restart(HttpExchange ex) throws RequestRefusedException, IOException {
+  void restart(ApiExchange ex) throws RequestRefusedException {
     ObjectNode body = Json.requestObject(orEmptyObject(body(ex, false)), true);
     boolean paused = dcs.map(Dcs::view).map(ClusterView::isPaused).orElse(false);
     RestartRequest request =
@@ -202,22 +199,22 @@ final class ManagementEndpoints {
     reply(ex, "restart", actions.restart(request));
   }
 
-  void cancelRestart(HttpExchange ex) throws IOException {
+  void cancelRestart(ApiExchange ex) {
     reply(ex, "cancel scheduled restart", actions.cancelScheduledRestart());
   }
 
-  void reload(HttpExchange ex) throws IOException {
+  void reload(ApiExchange ex) {
     reply(ex, "reload", actions.reload());
   }
 
-  void reinitialize(HttpExchange ex) throws RequestRefusedException, IOException {
+  void reinitialize(ApiExchange ex) throws RequestRefusedException {
     ObjectNode body = Json.requestObject(orEmptyObject(body(ex, false)), true);
     boolean force = ManagementRequests.flag(body, "force");
     boolean fromLeader = ManagementRequests.flag(body, "from_leader");
     reply(ex, "reinitialize", actions.reinitialize(force, fromLeader));
   }
 
-  void failsafe(HttpExchange ex) throws RequestRefusedException, IOException {
+  void failsafe(ApiExchange ex) throws RequestRefusedException {
     if (!actions.failsafeModeEnabled()) {
       Exchanges.text(ex, 502, "failsafe mode is not enabled");
       return;
@@ -226,7 +223,7 @@ final class ManagementEndpoints {
         ManagementRequests.failsafe(Json.requestObject(body(ex, true), false));
     FailsafeAnswer answer = actions.failsafeHeartbeat(request);
     if (answer.accepted()) {
-      answer.lsn().ifPresent(lsn -> ex.getResponseHeaders().set("lsn", Long.toString(lsn)));
+      answer.lsn().ifPresent(lsn -> ex.setResponseHeader("lsn", Long.toString(lsn)));
       Exchanges.text(ex, 200, answer.message());
     } else {
       Exchanges.text(ex, 409, answer.message());
@@ -235,14 +232,13 @@ final class ManagementEndpoints {
 
   // ------------------------------------------------------------------ helpers
 
-  private void reply(HttpExchange ex, String what, ActionResult result) throws IOException {
+  private void reply(ApiExchange ex, String what, ActionResult result) {
     ActionResult r = result == null ? ActionResult.failed("the agent gave no answer") : result;
     LOG.info("[{}] {} through the API: {} ({})", member, what, r.outcome(), r.message());
     Exchanges.text(ex, r.outcome().httpStatus(), r.message());
   }
 
-  private String body(HttpExchange ex, boolean required)
-      throws RequestRefusedException, IOException {
+  private String body(ApiExchange ex, boolean required) throws RequestRefusedException {
     return Exchanges.body(ex, required, config.maxBodyBytes());
   }
 

@@ -1,13 +1,7 @@
 package io.pgha.core.api;
 
-import com.sun.net.httpserver.HttpServer;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsParameters;
-import com.sun.net.httpserver.HttpsServer;
-import io.pgha.core.config.ClientCertificates;
 import io.pgha.core.config.RestApiSettings;
 import io.pgha.core.dcs.Dcs;
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -21,7 +15,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,20 +35,25 @@ import org.slf4j.LoggerFactory;
  * api.close();
  * }</pre>
  *
- * <p>Runs on the JDK's {@code com.sun.net.httpserver} with a bounded pool of worker threads and a
- * bounded queue; a request beyond both is refused by closing its connection. Request bodies are
- * limited to {@link RestApiSettings#maxBodyBytes()}.
+ * <p>Runs on a non-blocking HTTP/1.1 server ({@link HttpTransport}): a connection holds no thread
+ * while its request arrives, must deliver it within {@link RestApiSettings#requestTimeout()}, and
+ * open connections are bounded by {@link RestApiSettings#maxConnections()} (at the bound the
+ * quietest one waiting for a request makes room). Complete requests are answered by a bounded pool
+ * of worker threads with a bounded queue; a request beyond both is refused by closing its
+ * connection. Request bodies are limited to {@link RestApiSettings#maxBodyBytes()}. Nothing here
+ * depends on a JVM-wide setting: several servers in one JVM each keep their own limits.
  */
 public final class PghaApiServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PghaApiServer.class);
   private static final AtomicInteger SERVERS = new AtomicInteger();
 
-  private final HttpServer server;
+  private final HttpTransport server;
   private final ThreadPoolExecutor workers;
   private final String member;
   private final boolean tls;
 
-  private PghaApiServer(HttpServer server, ThreadPoolExecutor workers, String member, boolean tls) {
+  private PghaApiServer(
+      HttpTransport server, ThreadPoolExecutor workers, String member, boolean tls) {
     this.server = server;
     this.workers = workers;
     this.member = member;
@@ -104,47 +102,45 @@ public final class PghaApiServer implements AutoCloseable {
     String member = snapshots.get().memberName();
     AccessControl access = new AccessControl(config);
     Optional<SSLContext> ssl = config.tls().map(t -> TlsContexts.server(config));
-    applyJdkTimeouts(config);
-    HttpServer server;
-    try {
-      InetSocketAddress address = new InetSocketAddress(config.host(), config.port());
-      if (ssl.isPresent()) {
-        HttpsServer https = HttpsServer.create(address, 0);
-        https.setHttpsConfigurator(configurator(ssl.get(), config.clientCertificates()));
-        server = https;
-      } else {
-        server = HttpServer.create(address, 0);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(
-          "restapi cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(),
-          e);
-    }
     ThreadPoolExecutor workers = workers(config, member);
     ManagementEndpoints management =
         new ManagementEndpoints(
             member, Optional.ofNullable(dcs), actions, config, wallClock, nanoTime);
-    server.createContext("/", new ApiHandler(member, snapshots, access, management, nanoTime));
-    server.setExecutor(workers);
-    server.start();
+    ApiHandler handler = new ApiHandler(member, snapshots, access, management, nanoTime);
+    HttpTransport server;
+    try {
+      server = HttpTransport.start(member, config, ssl, workers, handler::handle);
+    } catch (RuntimeException e) {
+      workers.shutdownNow();
+      throw e;
+    }
     PghaApiServer api = new PghaApiServer(server, workers, member, ssl.isPresent());
     LOG.info("[{}] REST API listening on {} ({})", member, api.baseUrl(), config);
+    if (config.openToNetwork()) {
+      LOG.warn(
+          "[{}] REST API on {} has no authentication: anyone who can connect may switch over,"
+              + " restart, reinitialize or reconfigure this cluster"
+              + " (restapi.allow_unauthenticated_unsafe_methods is set); set"
+              + " restapi.authentication or listen on 127.0.0.1",
+          member,
+          api.baseUrl());
+    }
     return api;
   }
 
   /** The port bound (useful with port 0). */
   public int port() {
-    return server.getAddress().getPort();
+    return server.address().getPort();
   }
 
   /** The address bound. */
   public InetSocketAddress address() {
-    return server.getAddress();
+    return server.address();
   }
 
   /** {@code http://host:port} or {@code https://host:port}, for this member's {@code api_url}. */
   public String baseUrl() {
-    InetSocketAddress a = server.getAddress();
+    InetSocketAddress a = server.address();
     String host = a.getAddress().getHostAddress();
     if (host.contains(":")) {
       host = "[" + host + "]";
@@ -152,10 +148,10 @@ public final class PghaApiServer implements AutoCloseable {
     return (tls ? "https" : "http") + "://" + host + ":" + a.getPort();
   }
 
-  /** Stops accepting requests, lets running ones finish for up to a second, and frees the port. */
+  /** Stops accepting requests, closes every connection, and frees the port. */
   @Override
   public void close() {
-    server.stop(1);
+    server.close();
     workers.shutdownNow();
     LOG.info("[{}] REST API stopped", member);
   }
@@ -178,41 +174,11 @@ public final class PghaApiServer implements AutoCloseable {
               return t;
             },
             (r, executor) -> {
-              // The JDK server closes the connection when its executor refuses the exchange.
+              // The connection is closed: the client sees the refusal at once.
               LOG.warn("[{}] REST API busy: request refused ({} queued)", member, config.queue());
               throw new java.util.concurrent.RejectedExecutionException("REST API busy");
             });
     pool.allowCoreThreadTimeOut(true);
     return pool;
-  }
-
-  private static HttpsConfigurator configurator(SSLContext context, ClientCertificates mode) {
-    return new HttpsConfigurator(context) {
-      @Override
-      public void configure(HttpsParameters params) {
-        SSLParameters p = context.getDefaultSSLParameters();
-        switch (mode) {
-          case REQUIRED -> p.setNeedClientAuth(true);
-          case OPTIONAL -> p.setWantClientAuth(true);
-          case NONE -> {
-            // No client certificate asked for.
-          }
-        }
-        params.setSSLParameters(p);
-      }
-    };
-  }
-
-  /**
-   * The JDK server reads its time limit for receiving a request from a system property, once per
-   * JVM, when its first server starts: set it unless the host application already did. (Its
-   * response limit is left alone: it would also cut short a switchover request that waits for the
-   * new leader.)
-   */
-  private static void applyJdkTimeouts(ApiConfig config) {
-    String property = "sun.net.httpserver.maxReqTime";
-    if (System.getProperty(property) == null) {
-      System.setProperty(property, Long.toString(config.requestTimeout().toSeconds()));
-    }
   }
 }

@@ -16,13 +16,19 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 
-/** Builds the server's {@link SSLContext} from a PKCS#12 key store or PEM files. */
+/**
+ * Builds the API's {@link SSLContext}s, the server's and the one for calling peers, from a PKCS#12
+ * key store or PEM files and the {@code restapi.cafile} authorities.
+ */
 final class TlsContexts {
   private static final Pattern PEM_KEY =
       Pattern.compile(
@@ -37,7 +43,33 @@ final class TlsContexts {
    * @throws IllegalArgumentException naming the file and what is wrong with it (never a password)
    */
   static SSLContext server(ApiConfig config) {
-    ApiConfig.Tls tls = config.tls().orElseThrow();
+    return context(keyManagers(config.tls().orElseThrow()), trustManagers(config.clientCaFile()));
+  }
+
+  /**
+   * The context this member calls its peers' APIs with, as Patroni's: it trusts {@code
+   * restapi.cafile} (the JDK's trusted authorities when there is none) and presents this member's
+   * own certificate, for peers that require client certificates.
+   *
+   * @throws IllegalArgumentException naming the file and what is wrong with it (never a password)
+   */
+  static SSLContext client(ApiConfig config) {
+    return context(
+        config.tls().map(TlsContexts::keyManagers).orElse(null),
+        trustManagers(config.clientCaFile()));
+  }
+
+  private static SSLContext context(KeyManager[] keys, TrustManager[] trust) {
+    try {
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(keys, trust, null);
+      return context;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalArgumentException("restapi TLS cannot be set up: " + e.getMessage(), e);
+    }
+  }
+
+  private static KeyManager[] keyManagers(ApiConfig.Tls tls) {
     try {
       KeyStore keys;
       char[] password;
@@ -65,20 +97,28 @@ final class TlsContexts {
       KeyManagerFactory kmf =
           KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
       kmf.init(keys, password);
-      TrustManagerFactory tmf = null;
-      if (config.clientCaFile().isPresent()) {
-        KeyStore trusted = KeyStore.getInstance("PKCS12");
-        trusted.load(null, null);
-        int i = 0;
-        for (Certificate c : certificates(config.clientCaFile().get(), "restapi cafile")) {
-          trusted.setCertificateEntry("ca-" + i++, c);
-        }
-        tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trusted);
+      return kmf.getKeyManagers();
+    } catch (GeneralSecurityException | IOException e) {
+      throw new IllegalArgumentException("restapi TLS cannot be set up: " + e.getMessage(), e);
+    }
+  }
+
+  /** The authorities in {@code caFile}; null (the JDK's defaults) without one. */
+  private static TrustManager[] trustManagers(Optional<Path> caFile) {
+    if (caFile.isEmpty()) {
+      return null;
+    }
+    try {
+      KeyStore trusted = KeyStore.getInstance("PKCS12");
+      trusted.load(null, null);
+      int i = 0;
+      for (Certificate c : certificates(caFile.get(), "restapi cafile")) {
+        trusted.setCertificateEntry("ca-" + i++, c);
       }
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(kmf.getKeyManagers(), tmf == null ? null : tmf.getTrustManagers(), null);
-      return context;
+      TrustManagerFactory tmf =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(trusted);
+      return tmf.getTrustManagers();
     } catch (GeneralSecurityException | IOException e) {
       throw new IllegalArgumentException("restapi TLS cannot be set up: " + e.getMessage(), e);
     }

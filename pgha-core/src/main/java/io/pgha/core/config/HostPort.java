@@ -50,6 +50,24 @@ public record HostPort(String host, int port) {
     return host.equals("0.0.0.0") || host.equals("::") || host.equals("*");
   }
 
+  /**
+   * True when only this machine can connect: {@code localhost}, an address in {@code 127.0.0.0/8}
+   * or {@code ::1}. Other host names count as reachable from the network (they are not resolved
+   * here).
+   */
+  public boolean isLoopback() {
+    return isLoopback(host);
+  }
+
+  /** {@link #isLoopback()} for a bare host name or address. */
+  public static boolean isLoopback(String host) {
+    String h = host.toLowerCase(java.util.Locale.ROOT);
+    if (h.equals("localhost") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1")) {
+      return true;
+    }
+    return h.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
+  }
+
   @Override
   public String toString() {
     return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;

@@ -24,14 +24,21 @@ import java.util.Optional;
  * @param certFile the server's PEM certificate chain ({@code restapi.certfile}); null for none
  * @param keyFile the PEM PKCS#8 private key of {@code certFile} ({@code restapi.keyfile})
  * @param verifyClient whether client certificates are asked for ({@code restapi.verify_client})
- * @param caFile the PEM CA certificates client certificates are verified against ({@code
- *     restapi.cafile}); null when none are verified
+ * @param caFile the PEM CA certificates client certificates are verified against, and peers' API
+ *     certificates when this member calls them ({@code restapi.cafile}); null for none (peers are
+ *     then verified against the JDK's trusted authorities)
  * @param threads worker threads, and so concurrent requests
  * @param queue requests that may wait for a worker; more are refused
  * @param maxBodyBytes the largest request body accepted; larger ones get 413
- * @param requestTimeout the longest time to receive a request; a slower client is disconnected
+ * @param requestTimeout the longest time to deliver a complete request; a slower client is
+ *     disconnected
  * @param switchoverWait how long {@code POST /switchover} waits for the new leader; null for
  *     Patroni's {@code 2 * max(10 s, loop_wait)}
+ * @param maxConnections the most connections open at once; at the bound, the connection waiting for
+ *     a request that has been quiet longest is closed to make room
+ * @param allowUnauthenticatedUnsafeMethods the operator's explicit consent to an API that listens
+ *     beyond loopback without authentication ({@code
+ *     restapi.allow_unauthenticated_unsafe_methods}); without it such a configuration is refused
  */
 public record RestApiSettings(
     HostPort listen,
@@ -48,20 +55,43 @@ public record RestApiSettings(
     int queue,
     int maxBodyBytes,
     Duration requestTimeout,
-    Duration switchoverWait) {
+    Duration switchoverWait,
+    int maxConnections,
+    boolean allowUnauthenticatedUnsafeMethods) {
 
   public static final int DEFAULT_THREADS = 4;
   public static final int DEFAULT_QUEUE = 64;
   public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
+  public static final int DEFAULT_MAX_CONNECTIONS = 1024;
 
   public RestApiSettings {
     allowlist = List.copyOf(allowlist);
   }
 
-  /** The URL published in the member key: {@code http://host:port/patroni}. */
+  /**
+   * The URL published in the member key: {@code http://host:port/patroni}, or {@code https://...}
+   * when the API serves TLS (other members, failsafe heartbeats and patronictl call it).
+   */
   public String apiUrl() {
-    return "http://" + connectAddress + "/patroni";
+    return (tlsEnabled() ? "https://" : "http://") + connectAddress + "/patroni";
+  }
+
+  /**
+   * Whether unsafe methods need proof of who calls: Basic credentials or a required client
+   * certificate. (An allow-list limits where calls may come from, not who makes them.)
+   */
+  public boolean authenticated() {
+    return authentication != null || verifyClient == ClientCertificates.REQUIRED;
+  }
+
+  /**
+   * Whether anyone who can reach the API over the network may switch over, restart or reconfigure
+   * the cluster: it listens beyond loopback without {@link #authenticated() authentication}. Only
+   * possible with {@link #allowUnauthenticatedUnsafeMethods()}; the API warns at every start.
+   */
+  public boolean openToNetwork() {
+    return !listen.isLoopback() && !authenticated();
   }
 
   /** The user name and password unsafe methods require, when configured. */
@@ -100,13 +130,19 @@ public record RestApiSettings(
         + requestTimeout
         + ", switchoverWait="
         + switchoverWait
+        + ", maxConnections="
+        + maxConnections
+        + ", allowUnauthenticatedUnsafeMethods="
+        + allowUnauthenticatedUnsafeMethods
         + "]";
   }
 
   /**
    * The keys of the {@code restapi} section. Nothing is checked until {@link
    * PghaConfig.Builder#build()}. Defaults: listen on {@code 127.0.0.1:8008}, no authentication, no
-   * allow-list, no TLS, 4 threads, a queue of 64, 64 KiB bodies, 10 s to receive a request.
+   * allow-list, no TLS, 4 threads, a queue of 64, 64 KiB bodies, 10 s to receive a request, 1024
+   * connections. Listening beyond loopback requires authentication or {@link
+   * #allowUnauthenticatedUnsafeMethods}.
    */
   public static final class Builder {
     private String listen = "127.0.0.1:8008";
@@ -125,10 +161,16 @@ public record RestApiSettings(
     private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
     private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
     private Duration switchoverWait;
+    private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+    private boolean allowUnauthenticatedUnsafeMethods;
 
     Builder() {}
 
-    /** {@code restapi.listen}: {@code host:port} the API binds; default {@code 127.0.0.1:8008}. */
+    /**
+     * {@code restapi.listen}: {@code host:port} the API binds; default {@code 127.0.0.1:8008}. An
+     * address other than loopback needs {@link #authentication} (or {@link #verifyClient} {@code
+     * REQUIRED}), or {@link #allowUnauthenticatedUnsafeMethods}.
+     */
     public Builder listen(String hostPort) {
       this.listen = hostPort;
       return this;
@@ -174,6 +216,15 @@ public record RestApiSettings(
       return this;
     }
 
+    /**
+     * {@code restapi.cafile}: the PEM CA certificates that client certificates are verified
+     * against, and that the peers' API certificates must chain to when this member calls them.
+     */
+    public Builder caFile(Path caFile) {
+      this.caFile = caFile;
+      return this;
+    }
+
     /** Worker threads (1 to 256; default 4). */
     public Builder threads(int value) {
       this.threads = value;
@@ -193,8 +244,9 @@ public record RestApiSettings(
     }
 
     /**
-     * The longest time to receive a request (at least 1 s; default 10 s). The JDK server reads it
-     * once per JVM, when the first server starts.
+     * The longest time to deliver a complete request, counted from the connection's start or its
+     * previous answer, TLS handshake included (at least 1 s; default 10 s); a slower client is
+     * disconnected. Each API server keeps its own.
      */
     public Builder requestTimeout(Duration value) {
       this.requestTimeout = value;
@@ -204,6 +256,27 @@ public record RestApiSettings(
     /** How long {@code POST /switchover} waits for the new leader before answering 503. */
     public Builder switchoverWait(Duration value) {
       this.switchoverWait = value;
+      return this;
+    }
+
+    /**
+     * {@code restapi.max_connections}: connections open at once (16 to 10000; default 1024). At the
+     * bound, the connection waiting for a request that has been quiet longest is closed to make
+     * room, so slow or idle clients cannot lock health checks out.
+     */
+    public Builder maxConnections(int value) {
+      this.maxConnections = value;
+      return this;
+    }
+
+    /**
+     * {@code restapi.allow_unauthenticated_unsafe_methods}: lets the API listen beyond loopback
+     * without authentication, so that anyone who can reach it may switch over, restart,
+     * reinitialize or reconfigure the cluster. Off by default, and such a configuration is refused;
+     * when on, the API logs a warning at every start. Prefer {@link #authentication}.
+     */
+    public Builder allowUnauthenticatedUnsafeMethods(boolean value) {
+      this.allowUnauthenticatedUnsafeMethods = value;
       return this;
     }
 
@@ -242,6 +315,15 @@ public record RestApiSettings(
       if (switchoverWait != null && switchoverWait.isNegative()) {
         checks.problem("restapi.switchover_wait (" + switchoverWait + ") must not be negative");
       }
+      checks.range("restapi.max_connections", maxConnections, 16, 10_000);
+      boolean authenticated =
+          (username != null && password != null) || verifyClient == ClientCertificates.REQUIRED;
+      if (listenAt != null
+          && !listenAt.isLoopback()
+          && !authenticated
+          && !allowUnauthenticatedUnsafeMethods) {
+        checks.problem(openApiProblem(listenAt));
+      }
       Credentials auth =
           username != null && password != null ? new Credentials(username, password) : null;
       return new RestApiSettings(
@@ -259,7 +341,22 @@ public record RestApiSettings(
           queue,
           maxBodyBytes,
           requestTimeout,
-          switchoverWait);
+          switchoverWait,
+          maxConnections,
+          allowUnauthenticatedUnsafeMethods);
+    }
+
+    /** What the operator must add: the exact keys, in Patroni's YAML names. */
+    private static String openApiProblem(HostPort listenAt) {
+      return "restapi.listen ("
+          + listenAt
+          + ") is reachable from the network but restapi.authentication is not set, so anyone who"
+          + " can connect could switch over, restart or reconfigure the cluster: add"
+          + " restapi.authentication.username and restapi.authentication.password (every member"
+          + " and patronictl use the same), or require client certificates (restapi.certfile,"
+          + " restapi.keyfile, restapi.cafile and restapi.verify_client: required), or listen on"
+          + " 127.0.0.1; to run it open anyway, set restapi.allow_unauthenticated_unsafe_methods:"
+          + " true";
     }
 
     private void checkClientCertificates(ConfigChecks checks) {

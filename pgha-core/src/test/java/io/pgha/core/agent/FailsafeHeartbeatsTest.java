@@ -37,7 +37,11 @@ class FailsafeHeartbeatsTest {
     base = serve(200, "Accepted", 0);
     heartbeats =
         new FailsafeHeartbeats(
-            "pg-1", "postgres://127.0.0.1:5432/postgres", base + "/patroni", Optional.empty());
+            "pg-1",
+            "postgres://127.0.0.1:5432/postgres",
+            base + "/patroni",
+            Optional.empty(),
+            Optional.empty());
   }
 
   @AfterEach
@@ -75,7 +79,8 @@ class FailsafeHeartbeatsTest {
             "pg-1",
             "postgres://127.0.0.1:5432/postgres",
             base + "/patroni",
-            Optional.of(new Credentials("patroni", "s3cret")))) {
+            Optional.of(new Credentials("patroni", "s3cret")),
+            Optional.empty())) {
       assertThat(withAuth.confirm(Map.of("pg-2", base + "/patroni"), Duration.ofSeconds(2)))
           .returns(true, FailsafeHeartbeats.Round::allAccepted);
     }

@@ -14,8 +14,6 @@ import java.security.cert.Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -43,55 +41,10 @@ class ApiTlsTest {
     serverP12 = dir.resolve("server.p12");
     clientP12 = dir.resolve("client.p12");
     clientCertPem = dir.resolve("client.pem");
-    keytool(
-        "-genkeypair",
-        "-alias",
-        "server",
-        "-keyalg",
-        "EC",
-        "-groupname",
-        "secp256r1",
-        "-dname",
-        "CN=localhost",
-        "-ext",
-        "san=ip:127.0.0.1,dns:localhost",
-        "-validity",
-        "2",
-        "-storetype",
-        "PKCS12",
-        "-keystore",
-        serverP12.toString(),
-        "-storepass",
-        new String(STORE_PASSWORD));
-    keytool(
-        "-genkeypair",
-        "-alias",
-        "client",
-        "-keyalg",
-        "EC",
-        "-groupname",
-        "secp256r1",
-        "-dname",
-        "CN=patronictl",
-        "-validity",
-        "2",
-        "-storetype",
-        "PKCS12",
-        "-keystore",
-        clientP12.toString(),
-        "-storepass",
-        new String(STORE_PASSWORD));
-    keytool(
-        "-exportcert",
-        "-rfc",
-        "-alias",
-        "client",
-        "-keystore",
-        clientP12.toString(),
-        "-storepass",
-        new String(STORE_PASSWORD),
-        "-file",
-        clientCertPem.toString());
+    TestCertificates.selfSigned(
+        serverP12, "server", "CN=localhost", "ip:127.0.0.1,dns:localhost", STORE_PASSWORD);
+    TestCertificates.selfSigned(clientP12, "client", "CN=patronictl", null, STORE_PASSWORD);
+    TestCertificates.exportPem(clientP12, "client", STORE_PASSWORD, clientCertPem);
   }
 
   @Test
@@ -223,20 +176,5 @@ class ApiTlsTest {
         + "\n-----END "
         + type
         + "-----\n";
-  }
-
-  private static void keytool(String... args) throws Exception {
-    List<String> command = new java.util.ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
-    command.addAll(List.of(args));
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(60, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new IllegalStateException("keytool did not finish: " + command);
-    }
-    if (p.exitValue() != 0) {
-      throw new IllegalStateException("keytool failed (" + p.exitValue() + "): " + out);
-    }
   }
 }

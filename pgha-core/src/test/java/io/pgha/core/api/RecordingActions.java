@@ -4,9 +4,9 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** {@link ManagementActions} that record what they were asked and answer as configured. */
-final class RecordingActions implements ManagementActions {
-  final List<Object> calls = new CopyOnWriteArrayList<>();
-  volatile boolean failsafeEnabled;
+public final class RecordingActions implements ManagementActions {
+  public final List<Object> calls = new CopyOnWriteArrayList<>();
+  public volatile boolean failsafeEnabled;
 
   @Override
   public ActionResult restart(RestartRequest request) {

@@ -83,7 +83,7 @@ class PghaConfigTest {
             .removeDataDirectoryOnRewindFailure(true)
             .postgres(pg -> pg.removeDataDirectoryOnDivergedTimelines(true))
             .restApiListen("[::]:8008")
-            .restApi(api -> api.connectAddress("10.0.0.1:8008"))
+            .restApi(api -> api.connectAddress("10.0.0.1:8008").authentication("admin", "x"))
             .tags(Map.of("nofailover", "false", "failover_priority", "2"))
             .tag("replicatefrom", "pg-test-2")
             .synchronousModeStrict(true)
@@ -254,7 +254,7 @@ class PghaConfigTest {
             "postgresql.connect_address (:5432) must be host:port"),
         bad(
             "wildcard api listen",
-            b -> b.restApiListen("*:8008"),
+            b -> b.restApiListen("*:8008").restApi(a -> a.authentication("admin", "x")),
             "restapi.connect_address is required because restapi.listen (*:8008)"),
         bad(
             "api listen missing",

@@ -3,17 +3,27 @@ package io.pgha.spring.boot.actuate;
 import io.pgha.core.PghaAgent;
 import io.pgha.core.agent.AgentSnapshot;
 import io.pgha.core.agent.DecisionRecord;
+import io.pgha.core.api.PeerTls;
+import io.pgha.core.config.RestApiSettings;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
 
 /** {@link AgentView} of a {@link PghaAgent} running in this application. */
 final class EmbeddedAgentView implements AgentView {
   private final PghaAgent agent;
+  private final Optional<RestApiSettings> api;
 
-  EmbeddedAgentView(PghaAgent agent) {
+  /**
+   * @param api the agent's restapi section, when its configuration is known: the credentials and
+   *     TLS the actuator calls the API with
+   */
+  EmbeddedAgentView(PghaAgent agent, Optional<RestApiSettings> api) {
     this.agent = agent;
+    this.api = api;
   }
 
   @Override
@@ -58,5 +68,16 @@ final class EmbeddedAgentView implements AgentView {
   @Override
   public String apiBaseUrl() {
     return agent.apiBaseUrl();
+  }
+
+  @Override
+  public Optional<String> apiAuthorization() {
+    return api.flatMap(RestApiSettings::credentials)
+        .map(c -> BasicAuthorization.of(c.username(), c.passwordIfSet().orElse("")));
+  }
+
+  @Override
+  public Optional<SSLContext> apiTls() {
+    return api.flatMap(PeerTls::context);
   }
 }

@@ -1,8 +1,11 @@
 package io.pgha.spring.boot.actuate;
 
 import io.pgha.core.PghaAgent;
+import io.pgha.core.config.PghaConfig;
 import io.pgha.jdbc.TopologyAwareDataSource;
 import io.pgha.spring.boot.LeaderChangeHistory;
+import java.util.Objects;
+import java.util.Optional;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -37,8 +40,9 @@ public class PghaActuatorAutoConfiguration {
   static class EmbeddedAgentConfiguration {
     @Bean
     @ConditionalOnMissingBean
-    AgentView pghaAgentView(PghaAgent agent) {
-      return new EmbeddedAgentView(agent);
+    AgentView pghaAgentView(PghaAgent agent, ObjectProvider<PghaConfig> config) {
+      return new EmbeddedAgentView(
+          agent, Optional.ofNullable(config.getIfAvailable()).map(PghaConfig::restApi));
     }
   }
 
@@ -71,11 +75,19 @@ public class PghaActuatorAutoConfiguration {
         ObjectProvider<LeaderChangeHistory> history,
         ObjectProvider<AgentView> agent,
         PghaActuatorProperties properties) {
+      Optional<String> authorization =
+          Optional.ofNullable(properties.getAgentApiUsername())
+              .map(
+                  u ->
+                      BasicAuthorization.of(
+                          u, Objects.requireNonNullElse(properties.getAgentApiPassword(), "")));
       return new PghaManagementEndpoint(
           dataSource,
           history.getIfAvailable(),
           agent.getIfAvailable(),
-          properties.getAgentApiUrl());
+          properties.getAgentApiUrl(),
+          authorization,
+          Optional.ofNullable(properties.getAgentApiCafile()).map(AgentApiTls::trusting));
     }
 
     @Bean

@@ -10,6 +10,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
@@ -23,18 +25,34 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 @Endpoint(id = "pgha")
 public class PghaManagementEndpoint extends PghaEndpoint {
 
-  private static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-
   private final URI agentApi;
+  private final Optional<String> agentApiAuthorization;
+  private final Optional<SSLContext> agentApiTls;
 
   public PghaManagementEndpoint(
       TopologyAwareDataSource dataSource,
       LeaderChangeHistory history,
       AgentView agent,
       URI agentApi) {
+    this(dataSource, history, agent, agentApi, Optional.empty(), Optional.empty());
+  }
+
+  /**
+   * @param agentApi the agent API switchover requests go to when no agent is embedded
+   * @param agentApiAuthorization the {@code Authorization} header sent to {@code agentApi}
+   * @param agentApiTls how to call {@code agentApi} when it is https
+   */
+  public PghaManagementEndpoint(
+      TopologyAwareDataSource dataSource,
+      LeaderChangeHistory history,
+      AgentView agent,
+      URI agentApi,
+      Optional<String> agentApiAuthorization,
+      Optional<SSLContext> agentApiTls) {
     super(dataSource, history, agent);
     this.agentApi = agentApi;
+    this.agentApiAuthorization = agentApiAuthorization;
+    this.agentApiTls = agentApiTls;
   }
 
   /**
@@ -51,8 +69,8 @@ public class PghaManagementEndpoint extends PghaEndpoint {
       out.put("message", "no leader now: a switchover needs one");
       return out;
     }
-    URI api =
-        agentApi != null ? agentApi : agent() != null ? URI.create(agent().apiBaseUrl()) : null;
+    boolean embedded = agentApi == null && agent() != null;
+    URI api = agentApi != null ? agentApi : embedded ? URI.create(agent().apiBaseUrl()) : null;
     if (api == null) {
       out.put("status", 503);
       out.put("message", "no agent API: embed an agent or set pgha.actuator.agent-api-url");
@@ -66,14 +84,19 @@ public class PghaManagementEndpoint extends PghaEndpoint {
                 ? ""
                 : ",\"candidate\":\"" + json(candidate) + "\"")
             + "}";
+    // The agent's API requires its credentials (and maybe TLS) for a switchover, as Patroni's.
+    Optional<String> authorization = embedded ? agent().apiAuthorization() : agentApiAuthorization;
+    Optional<SSLContext> tls = embedded ? agent().apiTls() : agentApiTls;
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(api.resolve("/switchover"))
+            .timeout(Duration.ofSeconds(30))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body));
+    authorization.ifPresent(a -> request.header("Authorization", a));
+    HttpClient.Builder client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2));
+    tls.ifPresent(client::sslContext);
     HttpResponse<String> response =
-        HTTP.send(
-            HttpRequest.newBuilder(api.resolve("/switchover"))
-                .timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+        client.build().send(request.build(), HttpResponse.BodyHandlers.ofString());
     out.put("status", response.statusCode());
     out.put("message", response.body().strip());
     return out;

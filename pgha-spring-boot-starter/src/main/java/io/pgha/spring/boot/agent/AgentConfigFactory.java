@@ -2,6 +2,7 @@ package io.pgha.spring.boot.agent;
 
 import io.pgha.core.config.InvalidConfigurationException;
 import io.pgha.core.config.PghaConfig;
+import io.pgha.core.config.RestApiSettings;
 import io.pgha.spring.boot.InvalidPghaPropertyException;
 import io.pgha.spring.boot.PghaDataSourceProperties;
 import io.pgha.spring.boot.PghaEtcdProperties;
@@ -31,6 +32,19 @@ final class AgentConfigFactory {
           Map.entry("postgresql.run_as_user", "run-as-user"),
           Map.entry("restapi.listen", "rest-api-listen"),
           Map.entry("restapi.connect_address", "rest-api-connect-address"),
+          Map.entry("restapi.authentication.username", "rest-api.username"),
+          Map.entry("restapi.authentication.password", "rest-api.password"),
+          Map.entry("restapi.allowlist", "rest-api.allowlist"),
+          Map.entry("restapi.certfile", "rest-api.certfile"),
+          Map.entry("restapi.keyfile", "rest-api.keyfile"),
+          Map.entry("restapi.keystore", "rest-api.keystore"),
+          Map.entry("restapi.cafile", "rest-api.cafile"),
+          Map.entry("restapi.verify_client", "rest-api.verify-client"),
+          Map.entry("restapi.max_connections", "rest-api.max-connections"),
+          Map.entry("restapi.authentication", "rest-api.username"),
+          Map.entry(
+              "restapi.allow_unauthenticated_unsafe_methods",
+              "rest-api.allow-unauthenticated-unsafe-methods"),
           Map.entry("loop_wait", "loop-wait"),
           Map.entry("retry_timeout", "retry-timeout"),
           Map.entry("maximum_lag_on_failover", "maximum-lag-on-failover"),
@@ -95,7 +109,11 @@ final class AgentConfigFactory {
                   pg.parameters(a.getParameters());
                 })
             .restApiListen(a.getRestApiListen())
-            .restApi(api -> api.connectAddress(a.getRestApiConnectAddress()))
+            .restApi(
+                api -> {
+                  api.connectAddress(a.getRestApiConnectAddress());
+                  restApiSecurity(api, a.getRestApi());
+                })
             .tags(a.getTags())
             .preset(a.getPreset())
             .pgRpo(a.getMaximumLagOnFailover());
@@ -113,6 +131,35 @@ final class AgentConfigFactory {
     } catch (InvalidConfigurationException e) {
       throw translate(e, properties);
     }
+  }
+
+  private static void restApiSecurity(RestApiSettings.Builder api, PghaRestApiProperties r) {
+    if (r.getUsername() != null || r.getPassword() != null) {
+      api.authentication(r.getUsername(), r.getPassword());
+    }
+    api.allowlist(r.getAllowlist());
+    if (r.getKeystore() != null) {
+      api.tlsPkcs12(r.getKeystore(), r.getKeystorePassword());
+    } else if (r.getCertfile() != null || r.getKeyfile() != null) {
+      api.tlsPem(r.getCertfile(), r.getKeyfile());
+    }
+    api.verifyClient(r.getVerifyClient(), r.getCafile());
+    api.allowUnauthenticatedUnsafeMethods(r.isAllowUnauthenticatedUnsafeMethods());
+    api.maxConnections(r.getMaxConnections());
+  }
+
+  /** The restapi keys a rule names (what to add) as this starter's property names. */
+  private static String restApiKeysAsProperties(String text) {
+    String out = text;
+    List<String> keys =
+        KEY_TO_PROPERTY.keySet().stream()
+            .filter(k -> k.startsWith("restapi."))
+            .sorted((x, y) -> y.length() - x.length())
+            .toList();
+    for (String key : keys) {
+      out = out.replace(key, PREFIX + KEY_TO_PROPERTY.get(key));
+    }
+    return out;
   }
 
   static InvalidPghaPropertyException translate(
@@ -134,6 +181,7 @@ final class AgentConfigFactory {
             ? PREFIX + key.substring("postgresql.".length())
             : properties.getOrDefault(
                 key, PREFIX + KEY_TO_PROPERTY.getOrDefault(key, key.replace('_', '-')));
+    rest = restApiKeysAsProperties(rest);
     if (e.problems().size() > 1) {
       rest += " (and " + (e.problems().size() - 1) + " more: " + e.getMessage() + ")";
     }

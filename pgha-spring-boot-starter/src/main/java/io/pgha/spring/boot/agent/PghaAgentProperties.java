@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.DeprecatedConfigurationProperty;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 
 /**
  * The embedded HA agent ({@code pgha.agent.*}): a {@link io.pgha.core.PghaAgent} managing this
@@ -72,6 +73,9 @@ public class PghaAgentProperties {
 
   /** host:port other members reach the HTTP API at; default: rest-api-listen. */
   private String restApiConnectAddress;
+
+  /** Who may use the HTTP API: credentials, allow-list, TLS (pgha.agent.rest-api.*). */
+  @NestedConfigurationProperty private PghaRestApiProperties restApi = new PghaRestApiProperties();
 
   /** Member tags (nofailover, noloadbalance, ...). */
   private Map<String, String> tags = new LinkedHashMap<>();
@@ -236,6 +240,14 @@ public class PghaAgentProperties {
 
   public void setRestApiListen(String restApiListen) {
     this.restApiListen = restApiListen;
+  }
+
+  public PghaRestApiProperties getRestApi() {
+    return restApi;
+  }
+
+  public void setRestApi(PghaRestApiProperties restApi) {
+    this.restApi = restApi;
   }
 
   public String getRestApiConnectAddress() {
