@@ -85,8 +85,7 @@ public final class LocalAgentMain {
                     member, Long.parseLong(f[3]), Long.parseLong(f[4]), Long.parseLong(f[5]));
             case "Demoted" -> new AgentEvent.Demoted(member, f[3]);
             case "FollowingLeader" -> new AgentEvent.FollowingLeader(member, f[3]);
-            case "FastTakeover" ->
-                new AgentEvent.FastTakeover(member, f[3], Long.parseLong(f[4]));
+            case "FastTakeover" -> new AgentEvent.FastTakeover(member, f[3], Long.parseLong(f[4]));
             default -> null;
           };
       return Optional.ofNullable(event).map(ev -> new LocalPghaCluster.TimedEvent(nanos, ev));
