@@ -35,7 +35,7 @@ final class LeaderSilenceWatch implements AutoCloseable {
   private static final long WAKE_EVERY_MILLIS = 500;
 
   /** The lease to read and after how long without renewal the loop is woken. */
-  private record Target(long leaseId, String leader, long silenceNanos) {}
+  record Target(long leaseId, String leader, long silenceNanos) {}
 
   private final String name;
   private final Dcs dcs;
@@ -70,21 +70,7 @@ final class LeaderSilenceWatch implements AutoCloseable {
    * fast path is on and the {@code sync} key of that leader names us; nothing otherwise.
    */
   void track(ClusterView view, DynamicConfig config) {
-    Optional<Leader> leader = view.leader().filter(l -> !l.isHeldBy(name) && l.lease() != 0);
-    boolean standby =
-        leader.isPresent()
-            && config.fastTakeoverEnabled()
-            && view.sync()
-                .filter(s -> s.leader().filter(leader.get().name()::equals).isPresent())
-                .filter(s -> s.isSyncStandby(name))
-                .isPresent();
-    Target next =
-        standby
-            ? new Target(
-                leader.get().lease(),
-                leader.get().name(),
-                config.leaderSilenceTimeoutDuration().toNanos())
-            : null;
+    Target next = targetOf(view, config, name).orElse(null);
     Target before = target.getAndSet(next);
     if (next != null && (before == null || before.leaseId() != next.leaseId())) {
       LOG.info(
@@ -95,6 +81,28 @@ final class LeaderSilenceWatch implements AutoCloseable {
     } else if (next == null && before != null) {
       LOG.info("[{}] no longer watching the lease of ({})", name, before.leader());
     }
+  }
+
+  /**
+   * The lease {@code me} reads: the leader's, when another member leads on a lease, the fast path
+   * is on and the {@code sync} key of that leader names {@code me}; empty otherwise.
+   */
+  static Optional<Target> targetOf(ClusterView view, DynamicConfig config, String me) {
+    Optional<Leader> leader = view.leader().filter(l -> !l.isHeldBy(me) && l.lease() != 0);
+    boolean standby =
+        leader.isPresent()
+            && config.fastTakeoverEnabled()
+            && view.sync()
+                .filter(s -> s.leader().filter(leader.get().name()::equals).isPresent())
+                .filter(s -> s.isSyncStandby(me))
+                .isPresent();
+    return standby
+        ? Optional.of(
+            new Target(
+                leader.get().lease(),
+                leader.get().name(),
+                config.leaderSilenceTimeoutDuration().toNanos()))
+        : Optional.empty();
   }
 
   /** The last reading of the lease tracked now; empty when none is tracked or read yet. */
