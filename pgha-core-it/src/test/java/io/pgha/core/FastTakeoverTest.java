@@ -1,16 +1,11 @@
 package io.pgha.core;
 
+import static io.pgha.core.ClusterKeys.within;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.etcd.jetcd.ByteSequence;
-import io.etcd.jetcd.Client;
-import io.etcd.jetcd.KeyValue;
 import io.pgha.core.agent.AgentEvent;
-import io.pgha.patroni.PatroniCodec;
-import io.pgha.patroni.SyncState;
 import io.pgha.testkit.cluster.LocalPghaCluster;
 import io.pgha.testkit.cluster.LocalPghaCluster.Node;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -26,7 +21,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -50,22 +44,22 @@ class FastTakeoverTest {
   private static final Duration FAST_BOUND = TTL.dividedBy(2);
 
   private static LocalPghaCluster cluster;
-  private static Client etcd;
+  private static ClusterKeys keys;
 
   @BeforeAll
   static void startCluster() throws Exception {
     cluster =
         new LocalPghaCluster(3, TTL, Duration.ofSeconds(2), Duration.ofSeconds(3))
             .agentsInOwnJvm(true);
-    etcd = Client.builder().endpoints(cluster.etcdEndpoints().toArray(String[]::new)).build();
+    keys = new ClusterKeys(cluster);
     cluster.startAll();
     cluster.awaitHealthy(CONVERGE).execute("CREATE TABLE t (id bigint PRIMARY KEY)");
   }
 
   @AfterAll
   static void stopCluster() {
-    if (etcd != null) {
-      etcd.close();
+    if (keys != null) {
+      keys.close();
     }
     if (cluster != null) {
       cluster.close();
@@ -98,7 +92,7 @@ class FastTakeoverTest {
   @Order(2)
   void theSynchronousStandbyOfADeadLeaderTakesOverWellBeforeTtl() throws Exception {
     Node old = synchronousLeader();
-    String standby = syncKey().orElseThrow().syncStandbys().get(0);
+    String standby = keys.sync().orElseThrow().syncStandbys().get(0);
     Writer writer = Writer.start(old);
     writer.awaitAcknowledged(20);
 
@@ -129,7 +123,7 @@ class FastTakeoverTest {
   @Order(4)
   void aFrozenLeaderIsTakenOverAndThawedItAcknowledgesNothingFencesAndRejoins() throws Exception {
     Node old = synchronousLeader();
-    String standby = syncKey().orElseThrow().syncStandbys().get(0);
+    String standby = keys.sync().orElseThrow().syncStandbys().get(0);
     Writer writer = Writer.start(old);
     writer.awaitAcknowledged(20);
 
@@ -185,7 +179,7 @@ class FastTakeoverTest {
       }
     }
 
-    assertThat(key("leader")).contains(leader.name);
+    assertThat(keys.value("leader")).contains(leader.name);
     assertThat(leader.isWritablePrimary()).isTrue();
     for (Node n : cluster.othersThan(leader)) {
       assertThat(n.firstEventNanos(AgentEvent.FastTakeover.class, cutAt))
@@ -204,7 +198,7 @@ class FastTakeoverTest {
             within(
                 CONVERGE,
                 () ->
-                    syncKey()
+                    keys.sync()
                         .filter(s -> s.leader().equals(Optional.of(leader.name)))
                         .filter(s -> !s.syncStandbys().isEmpty())
                         .isPresent()))
@@ -250,45 +244,8 @@ class FastTakeoverTest {
     return missing;
   }
 
-  private static Optional<SyncState> syncKey() {
-    return key("sync").map(v -> PatroniCodec.decodeSync("sync", v, 0, w -> {}));
-  }
-
   private static String history() {
-    return key("history").orElse("");
-  }
-
-  private static Optional<String> key(String name) {
-    String key = "/service/" + cluster.scope() + "/" + name;
-    try {
-      List<KeyValue> kvs =
-          etcd.getKVClient()
-              .get(ByteSequence.from(key, StandardCharsets.UTF_8))
-              .get(5, TimeUnit.SECONDS)
-              .getKvs();
-      return kvs.isEmpty()
-          ? Optional.empty()
-          : Optional.of(kvs.get(0).getValue().toString(StandardCharsets.UTF_8));
-    } catch (Exception e) {
-      return Optional.empty();
-    }
-  }
-
-  /** Polls {@code condition} every 100 ms until it holds or {@code timeout} passes. */
-  private static boolean within(Duration timeout, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    do {
-      if (condition.getAsBoolean()) {
-        return true;
-      }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return false;
-      }
-    } while (System.nanoTime() - deadline < 0);
-    return condition.getAsBoolean();
+    return keys.value("history").orElse("");
   }
 
   /**
