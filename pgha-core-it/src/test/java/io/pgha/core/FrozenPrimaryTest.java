@@ -1,15 +1,11 @@
 package io.pgha.core;
 
+import static io.pgha.core.ClusterKeys.within;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.etcd.jetcd.ByteSequence;
-import io.etcd.jetcd.Client;
-import io.etcd.jetcd.KeyValue;
-import io.pgha.patroni.PatroniCodec;
 import io.pgha.patroni.SyncState;
 import io.pgha.testkit.cluster.LocalPghaCluster;
 import io.pgha.testkit.cluster.LocalPghaCluster.Node;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -22,7 +18,6 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -52,21 +47,21 @@ class FrozenPrimaryTest {
   private static final Duration COMMIT_BOUND = Duration.ofSeconds(8);
 
   private static LocalPghaCluster cluster;
-  private static Client etcd;
+  private static ClusterKeys keys;
 
   @BeforeAll
   static void startCluster() {
     cluster =
         new LocalPghaCluster(3, TTL, Duration.ofSeconds(2), Duration.ofSeconds(3))
             .agentsInOwnJvm(true);
-    etcd = Client.builder().endpoints(cluster.etcdEndpoints().toArray(String[]::new)).build();
+    keys = new ClusterKeys(cluster);
     cluster.startAll();
   }
 
   @AfterAll
   static void stopCluster() {
-    if (etcd != null) {
-      etcd.close();
+    if (keys != null) {
+      keys.close();
     }
     if (cluster != null) {
       cluster.close();
@@ -141,13 +136,7 @@ class FrozenPrimaryTest {
     assertThat(within(CONVERGE, () -> hasSyncStandby(leader) && syncKeyNamesAStandbyOf(leader)))
         .isTrue();
     leader.execute("CREATE TABLE IF NOT EXISTS t (id bigint PRIMARY KEY)");
-    Node standby =
-        cluster.node(
-            key("sync")
-                .map(v -> PatroniCodec.decodeSync("sync", v, 0, w -> {}))
-                .orElseThrow()
-                .syncStandbys()
-                .get(0));
+    Node standby = cluster.node(keys.sync().orElseThrow().syncStandbys().get(0));
 
     standby.freezeHost();
     long frozenAt = System.nanoTime();
@@ -211,30 +200,14 @@ class FrozenPrimaryTest {
   }
 
   private static Optional<String> leaderKey() {
-    return key("leader");
+    return keys.value("leader");
   }
 
   private static boolean syncKeyNamesAStandbyOf(Node leader) {
-    Optional<SyncState> sync = key("sync").map(v -> PatroniCodec.decodeSync("sync", v, 0, w -> {}));
+    Optional<SyncState> sync = keys.sync();
     return sync.isPresent()
         && sync.get().leader().equals(Optional.of(leader.name))
         && !sync.get().syncStandbys().isEmpty();
-  }
-
-  private static Optional<String> key(String name) {
-    String key = "/service/" + cluster.scope() + "/" + name;
-    try {
-      List<KeyValue> kvs =
-          etcd.getKVClient()
-              .get(ByteSequence.from(key, StandardCharsets.UTF_8))
-              .get(5, TimeUnit.SECONDS)
-              .getKvs();
-      return kvs.isEmpty()
-          ? Optional.empty()
-          : Optional.of(kvs.get(0).getValue().toString(StandardCharsets.UTF_8));
-    } catch (Exception e) {
-      return Optional.empty();
-    }
   }
 
   private static Node otherThan(List<Node> nodes, Node node) {
@@ -270,22 +243,5 @@ class FrozenPrimaryTest {
     } catch (SQLException e) {
       return "unreachable";
     }
-  }
-
-  /** Polls {@code condition} every 100 ms until it holds or {@code timeout} passes. */
-  private static boolean within(Duration timeout, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    do {
-      if (condition.getAsBoolean()) {
-        return true;
-      }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return false;
-      }
-    } while (System.nanoTime() - deadline < 0);
-    return condition.getAsBoolean();
   }
 }

@@ -29,6 +29,8 @@ final class ConfigCodec {
           "master_stop_timeout",
           "pause",
           "drain_timeout",
+          "fast_takeover",
+          "leader_silence_timeout",
           "postgresql");
   private static final Set<String> POSTGRESQL_FIELDS =
       Set.of("use_pg_rewind", "use_slots", "parameters");
@@ -87,7 +89,14 @@ final class ConfigCodec {
                     "drain_timeout",
                     0,
                     DynamicConfig.MAXIMUM_DRAIN_TIMEOUT,
-                    DynamicConfig.DEFAULT_DRAIN_TIMEOUT));
+                    DynamicConfig.DEFAULT_DRAIN_TIMEOUT))
+            .leaderSilenceTimeout(
+                positive(
+                    f, "leader_silence_timeout", DynamicConfig.DEFAULT_LEADER_SILENCE_TIMEOUT));
+    if (f.has("fast_takeover")) {
+      // A value that is not a boolean turns the fast path off: it is the newer, bolder behaviour.
+      b.fastTakeover(f.bool("fast_takeover", false));
+    }
     Map<String, Object> extra = f.others(CONFIG_FIELDS);
     // The legacy names are kept only if they were the only spelling, so they round-trip.
     if (!f.has("primary_start_timeout") && f.has("master_start_timeout")) {
@@ -130,6 +139,10 @@ final class ConfigCodec {
     }
     if (c.drainTimeout() != DynamicConfig.DEFAULT_DRAIN_TIMEOUT) {
       o.put("drain_timeout", c.drainTimeout());
+    }
+    c.fastTakeover().ifPresent(v -> o.put("fast_takeover", v));
+    if (c.leaderSilenceTimeout() != DynamicConfig.DEFAULT_LEADER_SILENCE_TIMEOUT) {
+      o.put("leader_silence_timeout", c.leaderSilenceTimeout());
     }
     ObjectNode pg = o.putObject("postgresql");
     pg.put("use_pg_rewind", c.usePgRewind());

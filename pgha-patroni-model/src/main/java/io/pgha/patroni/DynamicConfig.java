@@ -3,6 +3,7 @@ package io.pgha.patroni;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The cluster-wide dynamic configuration kept in the {@code config} key, with Patroni's names and
@@ -29,6 +30,13 @@ import java.util.Objects;
  * @param drainTimeout {@code drain_timeout} (pgha's own key), seconds: how long a leader handing
  *     over (switchover, clean stop) holds new write transactions of pgha-jdbc clients back while
  *     those in flight finish; 0 hands over at once (default 2)
+ * @param fastTakeover {@code fast_takeover} (pgha's own key): whether a synchronous standby takes
+ *     the leader key over from a leader whose lease went silent for {@code leader_silence_timeout},
+ *     without waiting for the lease to expire. Empty when not set: then on exactly when {@code
+ *     synchronous_mode} is {@code true} (see {@link #fastTakeoverEnabled()})
+ * @param leaderSilenceTimeout {@code leader_silence_timeout} (pgha's own key), seconds: how long
+ *     the leader's lease must go without a renewal before a synchronous standby takes over (default
+ *     2; must be less than {@code ttl - loop_wait})
  * @param usePgRewind {@code postgresql.use_pg_rewind} (default false)
  * @param useSlots {@code postgresql.use_slots} (default true)
  * @param parameters {@code postgresql.parameters}: PostgreSQL settings, values as read
@@ -50,6 +58,8 @@ public record DynamicConfig(
     int primaryStopTimeout,
     boolean pause,
     int drainTimeout,
+    Optional<Boolean> fastTakeover,
+    int leaderSilenceTimeout,
     boolean usePgRewind,
     boolean useSlots,
     Map<String, Object> parameters,
@@ -65,6 +75,7 @@ public record DynamicConfig(
   public static final int DEFAULT_PRIMARY_START_TIMEOUT = 300;
   public static final int DEFAULT_PRIMARY_STOP_TIMEOUT = 0;
   public static final int DEFAULT_DRAIN_TIMEOUT = 2;
+  public static final int DEFAULT_LEADER_SILENCE_TIMEOUT = 2;
 
   /** The shortest {@code ttl}, seconds: etcd's shortest lease. */
   public static final int MINIMUM_TTL = 2;
@@ -87,6 +98,7 @@ public record DynamicConfig(
 
   public DynamicConfig {
     synchronousMode = Objects.requireNonNullElse(synchronousMode, SynchronousMode.OFF);
+    fastTakeover = Objects.requireNonNullElse(fastTakeover, Optional.empty());
     parameters = Maps.immutableCopy(parameters);
     postgresqlExtra = Maps.immutableCopy(postgresqlExtra);
     extra = Maps.immutableCopy(extra);
@@ -123,6 +135,55 @@ public record DynamicConfig(
     return Duration.ofSeconds(drainTimeout);
   }
 
+  public Duration leaderSilenceTimeoutDuration() {
+    return Duration.ofSeconds(leaderSilenceTimeout);
+  }
+
+  /**
+   * Whether a synchronous standby may take over from a silent leader before its lease expires: as
+   * {@code fast_takeover} says, on by default exactly in {@code synchronous_mode: true} (priority
+   * mode, where the leader's synchronous standbys are a barrier no acknowledged commit passes), and
+   * never while {@link #fastTakeoverProblem()} finds the settings inconsistent.
+   */
+  public boolean fastTakeoverEnabled() {
+    return synchronousMode == SynchronousMode.ON
+        && fastTakeover.orElse(true)
+        && fastTakeoverProblem().isEmpty();
+  }
+
+  /**
+   * What is wrong with {@code fast_takeover} and {@code leader_silence_timeout} as set, as "key
+   * (value) rule"; empty when nothing is. Asked for in asynchronous or quorum mode, the fast path
+   * is refused (no barrier keeps an isolated leader from acknowledging commits the standby lacks);
+   * a silence timeout of {@code ttl - loop_wait} or more would never come before the lease expires.
+   */
+  public Optional<String> fastTakeoverProblem() {
+    boolean wanted = fastTakeover.orElse(synchronousMode == SynchronousMode.ON);
+    if (!wanted) {
+      return Optional.empty();
+    }
+    if (synchronousMode != SynchronousMode.ON) {
+      return Optional.of(
+          "fast_takeover (true) requires synchronous_mode true (priority), not "
+              + (synchronousMode == SynchronousMode.OFF ? "false" : "quorum")
+              + ": without the synchronous barrier an early takeover could lose acknowledged"
+              + " commits");
+    }
+    if (leaderSilenceTimeout < 1 || leaderSilenceTimeout >= ttl - loopWait) {
+      return Optional.of(
+          "leader_silence_timeout ("
+              + leaderSilenceTimeout
+              + "s) must be at least 1s and less than ttl - loop_wait ("
+              + ttl
+              + "s - "
+              + loopWait
+              + "s = "
+              + (ttl - loopWait)
+              + "s)");
+    }
+    return Optional.empty();
+  }
+
   /** Whether a {@code standby_cluster} section is configured (this cluster follows another). */
   public boolean isStandbyCluster() {
     return extra.get("standby_cluster") instanceof Map<?, ?> m && !m.isEmpty();
@@ -144,6 +205,8 @@ public record DynamicConfig(
     private int primaryStopTimeout = DEFAULT_PRIMARY_STOP_TIMEOUT;
     private boolean pause;
     private int drainTimeout = DEFAULT_DRAIN_TIMEOUT;
+    private Optional<Boolean> fastTakeover = Optional.empty();
+    private int leaderSilenceTimeout = DEFAULT_LEADER_SILENCE_TIMEOUT;
     private boolean usePgRewind;
     private boolean useSlots = true;
     private Map<String, Object> parameters = Map.of();
@@ -167,6 +230,8 @@ public record DynamicConfig(
       primaryStopTimeout = c.primaryStopTimeout;
       pause = c.pause;
       drainTimeout = c.drainTimeout;
+      fastTakeover = c.fastTakeover;
+      leaderSilenceTimeout = c.leaderSilenceTimeout;
       usePgRewind = c.usePgRewind;
       useSlots = c.useSlots;
       parameters = c.parameters;
@@ -244,6 +309,17 @@ public record DynamicConfig(
       return this;
     }
 
+    /** {@code fast_takeover}; null leaves it unset (the default of the synchronous mode). */
+    public Builder fastTakeover(Boolean v) {
+      fastTakeover = Optional.ofNullable(v);
+      return this;
+    }
+
+    public Builder leaderSilenceTimeout(int seconds) {
+      leaderSilenceTimeout = seconds;
+      return this;
+    }
+
     public Builder usePgRewind(boolean v) {
       usePgRewind = v;
       return this;
@@ -285,6 +361,8 @@ public record DynamicConfig(
           primaryStopTimeout,
           pause,
           drainTimeout,
+          fastTakeover,
+          leaderSilenceTimeout,
           usePgRewind,
           useSlots,
           parameters,

@@ -188,6 +188,62 @@ class PatroniCodecTest {
   }
 
   @Test
+  void fastTakeoverIsOnByDefaultExactlyInSynchronousMode() {
+    DynamicConfig sync =
+        PatroniCodec.decodeConfig("k", "{\"synchronous_mode\":true}", warnings::add);
+    DynamicConfig async = PatroniCodec.decodeConfig("k", "{\"ttl\":10}", warnings::add);
+    DynamicConfig quorum =
+        PatroniCodec.decodeConfig(
+            "k", "{\"ttl\":10,\"synchronous_mode\":\"quorum\"}", warnings::add);
+
+    assertThat(sync.fastTakeover()).isEmpty();
+    assertThat(sync.leaderSilenceTimeout()).isEqualTo(2);
+    assertThat(sync.fastTakeoverEnabled()).isTrue();
+    assertThat(async.fastTakeoverEnabled()).isFalse();
+    assertThat(async.fastTakeoverProblem()).isEmpty();
+    assertThat(quorum.fastTakeoverEnabled()).isFalse();
+    assertThat(quorum.fastTakeoverProblem()).isEmpty();
+    // Nothing new is written for a cluster that does not set the keys (Patroni reads the same).
+    assertThat(PatroniCodec.encodeConfig(sync))
+        .doesNotContain("fast_takeover")
+        .doesNotContain("leader_silence_timeout");
+    assertThat(warnings).isEmpty();
+  }
+
+  @Test
+  void fastTakeoverSettingsRoundTripAndAreChecked() {
+    DynamicConfig c =
+        PatroniCodec.decodeConfig(
+            "k",
+            "{\"ttl\":10,\"loop_wait\":2,\"synchronous_mode\":true,\"fast_takeover\":false,"
+                + "\"leader_silence_timeout\":3}",
+            warnings::add);
+    assertThat(c.fastTakeover()).contains(false);
+    assertThat(c.leaderSilenceTimeout()).isEqualTo(3);
+    assertThat(c.fastTakeoverEnabled()).isFalse();
+    assertThat(PatroniCodec.decodeConfig("k", PatroniCodec.encodeConfig(c), warnings::add))
+        .isEqualTo(c);
+
+    DynamicConfig tooLong = c.toBuilder().fastTakeover(null).leaderSilenceTimeout(8).build();
+    assertThat(tooLong.fastTakeoverEnabled()).isFalse();
+    assertThat(tooLong.fastTakeoverProblem())
+        .contains(
+            "leader_silence_timeout (8s) must be at least 1s and less than ttl - loop_wait (10s -"
+                + " 2s = 8s)");
+    DynamicConfig async =
+        c.toBuilder().synchronousMode(SynchronousMode.OFF).fastTakeover(true).build();
+    assertThat(async.fastTakeoverProblem())
+        .hasValueSatisfying(
+            p -> assertThat(p).startsWith("fast_takeover (true) requires synchronous_mode true"));
+
+    DynamicConfig garbled =
+        PatroniCodec.decodeConfig(
+            "k", "{\"synchronous_mode\":true,\"fast_takeover\":\"maybe\"}", warnings::add);
+    assertThat(garbled.fastTakeoverEnabled()).isFalse();
+    assertThat(warnings).singleElement().asString().contains("fast_takeover", "maybe");
+  }
+
+  @Test
   void failoverReadAndWrittenAsPatronictlDoes() {
     OffsetDateTime at = OffsetDateTime.of(2026, 11, 26, 10, 0, 0, 0, ZoneOffset.ofHours(2));
     FailoverRequest r = FailoverRequest.switchover("pg-1", "pg-2").at(at);

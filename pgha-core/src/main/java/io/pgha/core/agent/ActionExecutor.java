@@ -9,6 +9,7 @@ import io.pgha.core.ha.Publication;
 import io.pgha.core.ha.Rejoin;
 import io.pgha.core.ha.SlotPlan;
 import io.pgha.core.ha.SyncPlan;
+import io.pgha.core.ha.Takeover;
 import io.pgha.core.ha.UpstreamRole;
 import io.pgha.core.postgres.PostgresControlException;
 import io.pgha.core.postgres.PostgresController;
@@ -87,6 +88,9 @@ final class ActionExecutor {
     final Observation seen;
     final String why;
     boolean decideAgain;
+
+    /** Why the promotion this cycle happens, for {@code history}, when not the usual reason. */
+    String promotionReason;
 
     Run(Observation seen, String why) {
       this.seen = seen;
@@ -168,6 +172,7 @@ final class ActionExecutor {
       case ADOPT_EXISTING_DATA -> bootstrap.adoptExistingData(run);
       case CLONE_FROM -> bootstrap.cloneFrom(view, member(action));
       case ACQUIRE_LEADER -> leadership.acquireLeader();
+      case FAST_TAKEOVER -> promotion.takeOver(run, (Takeover) payload(action));
       case RENEW -> leadership.renew();
       case PROMOTION_GATE -> promotion.passGate(run.config());
       case SYNC_REPLICATION -> sync.carryOut((SyncPlan) payload(action), run.config());

@@ -153,7 +153,8 @@ public final class Agent implements AutoCloseable {
             slots,
             bootstrapConfig,
             timeouts,
-            new LeaderSafety(failsafe, watchdog, reflex, gate));
+            new LeaderSafety(failsafe, watchdog, reflex, gate),
+            new LeaderSilenceWatch(name, dcs));
     this.api =
         new ApiBridge(
             name, scope, identity.tags(), apiUrl, connUrl, dcs, postgres, state, loop, failsafe);

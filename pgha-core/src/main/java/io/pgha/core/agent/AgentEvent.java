@@ -15,6 +15,14 @@ public sealed interface AgentEvent {
   /** This member no longer holds the leader key (released, lost or taken). */
   record LeadershipLost(String member, String reason) implements AgentEvent {}
 
+  /**
+   * This member, a synchronous standby, took the leader key and the {@code sync} key over from
+   * {@code previousLeader}, whose lease had gone without a renewal for {@code silentForMillis}; the
+   * promotion follows ({@link Promoted}).
+   */
+  record FastTakeover(String member, String previousLeader, long silentForMillis)
+      implements AgentEvent {}
+
   /** PostgreSQL was promoted and now accepts writes on {@code timeline}. */
   record Promoted(String member, int timeline) implements AgentEvent {}
 

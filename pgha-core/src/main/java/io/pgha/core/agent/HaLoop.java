@@ -30,8 +30,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HA loop of one member, on a thread of its own: observe, decide (pure), act. It runs every
- * {@code loop_wait} and at once when the leader or failover key changes, the lease is lost or the
- * postmaster exits. Every cycle starts from one read of etcd and one probe of PostgreSQL, so a
+ * {@code loop_wait} and at once when the leader or failover key changes, the lease is lost, the
+ * postmaster exits or, on a synchronous standby, the leader's lease goes silent ({@link
+ * LeaderSilenceWatch}). Every cycle starts from one read of etcd and one probe of PostgreSQL, so a
  * member that was frozen acts only on what is true now; that one observation feeds the decision and
  * the member key the executor publishes.
  */
@@ -51,6 +52,7 @@ final class HaLoop implements AutoCloseable {
   private final DynamicConfig bootstrapConfig;
   private final AgentTimeouts timeouts;
   private final LeaderSafety safety;
+  private final LeaderSilenceWatch silence;
   private final Semaphore wake = new Semaphore(0);
   private final Deque<DecisionRecord> decisions = new ArrayDeque<>();
   private final Thread thread;
@@ -75,7 +77,8 @@ final class HaLoop implements AutoCloseable {
       SlotKeeper slots,
       DynamicConfig bootstrapConfig,
       AgentTimeouts timeouts,
-      LeaderSafety safety) {
+      LeaderSafety safety,
+      LeaderSilenceWatch silence) {
     this.name = name;
     this.dcs = dcs;
     this.postgres = postgres;
@@ -88,12 +91,14 @@ final class HaLoop implements AutoCloseable {
     this.bootstrapConfig = bootstrapConfig;
     this.timeouts = timeouts;
     this.safety = safety;
+    this.silence = silence;
     this.thread = new Thread(this::run, "pgha-ha-" + name);
     this.thread.setDaemon(true);
   }
 
   void start() {
     running = true;
+    silence.start(this::wakeUp);
     thread.start();
   }
 
@@ -177,6 +182,7 @@ final class HaLoop implements AutoCloseable {
     }
     lastView = view;
     DynamicConfig config = effectiveConfig(view);
+    silence.track(view, config);
     followTtl(config);
     postgres.setReplicationTimeouts(ReplicationTimeouts.of(config.retryTimeoutDuration()));
 
@@ -273,6 +279,12 @@ final class HaLoop implements AutoCloseable {
     if (lease.leaseId() != 0) {
       b.leaseDeadlineNanos(lease.deadlineNanos());
     }
+    silence.current().ifPresent(b::leaderLease);
+    if (status.receivedLsn() != null
+        && status.replayedLsn() != null
+        && status.receivedLsn().isAfter(status.replayedLsn())) {
+      b.replayLagBytes(status.receivedLsn().value() - status.replayedLsn().value());
+    }
     safety.contribute(b, config);
     return b.build();
   }
@@ -299,6 +311,7 @@ final class HaLoop implements AutoCloseable {
   @Override
   public void close() {
     running = false;
+    silence.close();
     wakeUp();
     try {
       thread.join(TimeUnit.SECONDS.toMillis(30));

@@ -3,6 +3,7 @@ package io.pgha.core.agent;
 import io.pgha.core.agent.ActionExecutor.Run;
 import io.pgha.core.dcs.Dcs;
 import io.pgha.core.dcs.DcsException;
+import io.pgha.core.ha.Takeover;
 import io.pgha.core.postgres.PostgresController;
 import io.pgha.core.postgres.PostgresStatus;
 import io.pgha.core.postgres.Promotion;
@@ -16,9 +17,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The promotion's steps: the gate right before it ({@code PROMOTION_GATE}) and the promotion itself
- * ({@code PROMOTE}), which publishes the member key the moment PostgreSQL accepts writes and
- * records the timeline switch in {@code history}.
+ * The promotion's steps: the fast takeover from a silent leader ({@code FAST_TAKEOVER}), the gate
+ * right before the promotion ({@code PROMOTION_GATE}) and the promotion itself ({@code PROMOTE}),
+ * which publishes the member key the moment PostgreSQL accepts writes and records the timeline
+ * switch in {@code history}.
  */
 final class PromotionSteps {
   private static final Logger LOG = LoggerFactory.getLogger(PromotionSteps.class);
@@ -57,6 +59,35 @@ final class PromotionSteps {
     return refused.isEmpty();
   }
 
+  /**
+   * The fast takeover's transaction: the leader key and the {@code sync} key, both or neither. The
+   * promotion that follows (after the gate and {@code synchronous_standby_names}) is the usual one.
+   */
+  boolean takeOver(Run run, Takeover takeover) throws DcsException {
+    LOG.warn(
+        "[{}] ({}) has not renewed its lease for {} ms: taking the leader key and the sync key over"
+            + " from it in one transaction",
+        name,
+        takeover.leader(),
+        takeover.silentForMillis());
+    if (!dcs.takeOverFromSilentLeader(
+        takeover.leader(), takeover.leaderModRevision(), takeover.syncModRevision())) {
+      return false;
+    }
+    LOG.warn(
+        "[{}] took over from ({}): the sync key names me alone, so ({}) can no longer name other"
+            + " synchronous standbys; promoting",
+        name,
+        takeover.leader(),
+        takeover.leader());
+    events.publish(
+        new AgentEvent.FastTakeover(name, takeover.leader(), takeover.silentForMillis()));
+    events.publish(new AgentEvent.LeadershipAcquired(name));
+    run.promotionReason =
+        "fast takeover after " + takeover.silentForMillis() + " ms of leader silence";
+    return true;
+  }
+
   boolean promote(Run run) throws DcsException {
     if (!dcs.holdsLeadership()) {
       LOG.warn("[{}] not promoting: the leader lease is not confirmed", name);
@@ -69,7 +100,8 @@ final class PromotionSteps {
     state.primary();
     events.publish(new AgentEvent.Promoted(name, promotion.newTimeline()));
     long lost = lostBytes(view, position);
-    String reason = "no recovery target specified";
+    String reason =
+        run.promotionReason != null ? run.promotionReason : "no recovery target specified";
     if (lost > 0) {
       long leaderPosition = position + lost;
       LOG.warn(

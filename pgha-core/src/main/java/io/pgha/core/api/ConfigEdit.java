@@ -72,6 +72,11 @@ final class ConfigEdit {
     if (c.ttl() < 2) {
       problems.add("ttl (" + c.ttl() + ") must be at least 2 seconds (etcd's shortest lease)");
     }
+    // Asked for explicitly, the fast takeover must be possible as asked; left to its default, it is
+    // simply off where the mode or the timing does not allow it.
+    if (config.has("fast_takeover") || config.has("leader_silence_timeout")) {
+      c.fastTakeoverProblem().ifPresent(problems::add);
+    }
     if (!problems.isEmpty()) {
       throw new RequestRefusedException("invalid configuration: " + String.join("; ", problems));
     }

@@ -298,6 +298,23 @@ final class ConfigChecks {
     return true;
   }
 
+  /** A duration the {@code config} key stores in whole seconds; false (and a problem) if not. */
+  boolean wholeSeconds(String key, Duration value) {
+    if (value.getNano() != 0 || value.isNegative()) {
+      problems.add(key + " (" + value.toMillis() + "ms) must be a whole number of seconds");
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * The fast takeover's rules, checked on the dynamic configuration a new cluster starts with
+   * (after {@code bootstrap.dcs}): see {@link DynamicConfig#fastTakeoverProblem()}.
+   */
+  void fastTakeover(DynamicConfig initial) {
+    initial.fastTakeoverProblem().ifPresent(problems::add);
+  }
+
   void problem(String sentence) {
     problems.add(sentence);
   }

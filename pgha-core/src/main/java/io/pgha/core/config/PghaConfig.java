@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
@@ -47,6 +48,8 @@ public final class PghaConfig {
   private final boolean synchronousMode;
   private final boolean synchronousModeStrict;
   private final boolean failsafeMode;
+  private final Boolean fastTakeover;
+  private final Duration leaderSilenceTimeout;
   private final FencingSettings fencing;
   private final UnaryOperator<DynamicConfig.Builder> bootstrapDcs;
 
@@ -70,6 +73,8 @@ public final class PghaConfig {
     this.synchronousMode = b.pgRpo == 0;
     this.synchronousModeStrict = b.synchronousModeStrict;
     this.failsafeMode = b.failsafeMode;
+    this.fastTakeover = b.fastTakeover;
+    this.leaderSilenceTimeout = silenceTimeoutOrDefault(b.leaderSilenceTimeout);
     this.fencing = fencing;
     this.bootstrapDcs = b.bootstrapDcs;
   }
@@ -152,6 +157,19 @@ public final class PghaConfig {
     return failsafeMode;
   }
 
+  /**
+   * {@code fast_takeover} written to a new cluster's {@code config} key; empty when not set (then
+   * on exactly in synchronous mode, see {@link DynamicConfig#fastTakeoverEnabled()}).
+   */
+  public Optional<Boolean> fastTakeover() {
+    return Optional.ofNullable(fastTakeover);
+  }
+
+  /** {@code leader_silence_timeout} written to a new cluster's {@code config} key. */
+  public Duration leaderSilenceTimeout() {
+    return leaderSilenceTimeout;
+  }
+
   /** {@code pre_promote} and the watchdog: fencing beyond the lease. */
   public FencingSettings fencing() {
     return fencing;
@@ -165,16 +183,36 @@ public final class PghaConfig {
    * defaults for everything else, then whatever {@link Builder#bootstrapDcs} adjusts.
    */
   public DynamicConfig initialDynamicConfig() {
+    return initialDynamicConfig(
+        timings,
+        maximumLagOnFailover,
+        synchronousModeStrict,
+        failsafeMode,
+        fastTakeover,
+        leaderSilenceTimeout,
+        bootstrapDcs);
+  }
+
+  private static DynamicConfig initialDynamicConfig(
+      HaTimings timings,
+      long pgRpo,
+      boolean strict,
+      boolean failsafeMode,
+      Boolean fastTakeover,
+      Duration leaderSilenceTimeout,
+      UnaryOperator<DynamicConfig.Builder> bootstrapDcs) {
     DynamicConfig.Builder b =
         DynamicConfig.builder()
             .ttl(Math.toIntExact(timings.ttl().getSeconds()))
             .loopWait(Math.toIntExact(timings.loopWait().getSeconds()))
             .retryTimeout(Math.toIntExact(timings.retryTimeout().getSeconds()))
             .primaryStartTimeout(Math.toIntExact(timings.primaryStartTimeout().getSeconds()))
-            .maximumLagOnFailover(maximumLagOnFailover)
-            .synchronousMode(synchronousMode ? SynchronousMode.ON : SynchronousMode.OFF)
-            .synchronousModeStrict(synchronousModeStrict)
+            .maximumLagOnFailover(pgRpo)
+            .synchronousMode(pgRpo == 0 ? SynchronousMode.ON : SynchronousMode.OFF)
+            .synchronousModeStrict(strict)
             .failsafeMode(failsafeMode)
+            .fastTakeover(fastTakeover)
+            .leaderSilenceTimeout(Math.toIntExact(leaderSilenceTimeout.getSeconds()))
             .usePgRewind(true)
             .useSlots(true);
     return bootstrapDcs.apply(b).build();
@@ -186,7 +224,8 @@ public final class PghaConfig {
     return String.format(
         "PghaConfig[scope=%s, namespace=%s, name=%s, etcd=%s, postgres=%s, restApi=%s, tags=%s,"
             + " preset=%s, timings=%s, maximumLagOnFailover=%d, synchronousMode=%s,"
-            + " synchronousModeStrict=%s, failsafeMode=%s, fencing=%s]",
+            + " synchronousModeStrict=%s, failsafeMode=%s, fastTakeover=%s,"
+            + " leaderSilenceTimeout=%s, fencing=%s]",
         scope,
         namespace,
         name,
@@ -200,7 +239,15 @@ public final class PghaConfig {
         synchronousMode,
         synchronousModeStrict,
         failsafeMode,
+        fastTakeover == null ? "default" : fastTakeover,
+        leaderSilenceTimeout,
         fencing);
+  }
+
+  private static Duration silenceTimeoutOrDefault(Duration timeout) {
+    return timeout != null
+        ? timeout
+        : Duration.ofSeconds(DynamicConfig.DEFAULT_LEADER_SILENCE_TIMEOUT);
   }
 
   private static String stripTrailingSlash(String namespace) {
@@ -225,6 +272,8 @@ public final class PghaConfig {
     private long pgRpo = DEFAULT_PG_RPO_BYTES;
     private boolean synchronousModeStrict;
     private boolean failsafeMode;
+    private Boolean fastTakeover;
+    private Duration leaderSilenceTimeout;
     private final FencingSettings.Builder fencing = new FencingSettings.Builder();
     private UnaryOperator<DynamicConfig.Builder> bootstrapDcs = UnaryOperator.identity();
 
@@ -390,6 +439,27 @@ public final class PghaConfig {
     }
 
     /**
+     * {@code fast_takeover} for a new cluster: whether a synchronous standby takes over from a
+     * leader whose lease went silent for {@link #leaderSilenceTimeout}, without waiting for the
+     * lease to expire. Null (the default) means on exactly in synchronous mode ({@code pg_rpo} 0);
+     * true is refused in asynchronous mode.
+     */
+    public Builder fastTakeover(Boolean enabled) {
+      this.fastTakeover = enabled;
+      return this;
+    }
+
+    /**
+     * {@code leader_silence_timeout} for a new cluster (default 2 s, whole seconds, less than
+     * {@code ttl - loop_wait}): how long the leader's lease must go unrenewed before a synchronous
+     * standby takes over.
+     */
+    public Builder leaderSilenceTimeout(Duration timeout) {
+      this.leaderSilenceTimeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /**
      * Adjusts the dynamic configuration a new cluster starts with, after the timings and {@code
      * pg_rpo} are applied (Patroni's {@code bootstrap.dcs}: {@code synchronous_mode}, {@code
      * failsafe_mode}, {@code postgresql.parameters}, ...). Timings set here are not checked: set
@@ -436,6 +506,22 @@ public final class PghaConfig {
       checks.pgRpo(pgRpo, synchronousModeStrict);
       HaTimings timings = timing.build(checks);
       FencingSettings fencingSettings = fencing.build(checks, timings);
+      // Asked for explicitly, the fast path must work as asked; left to its default, it is simply
+      // off where the mode or the timing does not allow it (a ttl of 3 s, asynchronous mode).
+      boolean explicit = Boolean.TRUE.equals(fastTakeover) || leaderSilenceTimeout != null;
+      if (explicit
+          && (leaderSilenceTimeout == null
+              || checks.wholeSeconds("leader_silence_timeout", leaderSilenceTimeout))) {
+        checks.fastTakeover(
+            initialDynamicConfig(
+                timings,
+                pgRpo,
+                synchronousModeStrict,
+                failsafeMode,
+                fastTakeover,
+                silenceTimeoutOrDefault(leaderSilenceTimeout),
+                bootstrapDcs));
+      }
       checks.throwIfAny();
       return new PghaConfig(
           this, etcdSettings, postgresSettings, restApiSettings, timings, fencingSettings);

@@ -10,7 +10,7 @@ public enum RtoPreset {
   /**
    * The fastest failover pgha stands behind, for a low-latency LAN: ttl 5 s, loop_wait 1 s,
    * retry_timeout 2 s (1 + 2 * 2 = 5, the timing rule holds exactly), primary_start_timeout 5 s. It
-   * relies on the lease keep-alive running on its own schedule (every ttl / 4), not on the loop, so
+   * relies on the lease keep-alive running on its own schedule (every 250 ms), not on the loop, so
    * a slow cycle does not lose the lease; an etcd operation still gets 2 s, well above etcd's
    * commit latency on a LAN; a crashed primary gets as long to restart as a dead host takes to be
    * replaced.

@@ -88,6 +88,24 @@ public interface Dcs extends AutoCloseable {
   boolean takeOverLeader(long expectedModRevision) throws DcsException;
 
   /**
+   * The fast takeover from a silent leader, in one transaction: only if the leader key still names
+   * {@code leader} at {@code leaderModRevision} and the {@code sync} key is still at {@code
+   * syncModRevision}, puts the leader key on this member's lease and the {@code sync} key naming
+   * this member as leader with no synchronous standby.
+   *
+   * @return true if this member holds the key afterwards; false if either key changed (nothing was
+   *     written)
+   */
+  boolean takeOverFromSilentLeader(String leader, long leaderModRevision, long syncModRevision)
+      throws DcsException;
+
+  /**
+   * Reads how long {@code leaseId} has left ({@code LeaseTimeToLive}, no raft write), bounded by
+   * the request timeout.
+   */
+  LeaseTimeToLive leaseTimeToLive(long leaseId) throws DcsException;
+
+  /**
    * Deletes the leader key if it names this member, so that a replica can take over at once.
    *
    * @return true if it was deleted

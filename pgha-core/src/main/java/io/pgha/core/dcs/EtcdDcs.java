@@ -1,6 +1,8 @@
 package io.pgha.core.dcs;
 
 import io.etcd.jetcd.Client;
+import io.etcd.jetcd.lease.LeaseTimeToLiveResponse;
+import io.etcd.jetcd.options.LeaseOption;
 import io.pgha.core.config.PghaConfig;
 import io.pgha.patroni.ClusterStatus;
 import io.pgha.patroni.ClusterView;
@@ -45,6 +47,7 @@ public final class EtcdDcs implements Dcs {
   private final MemberKey memberKey;
   private final SharedKeyWrites sharedKeys;
   private final LeaderGuardedWrites leaderKeys;
+  private final SilentLeaderTakeover takeover;
   private volatile EtcdDcsConfig current;
 
   private EtcdDcs(EtcdDcsConfig config, Client client) {
@@ -91,6 +94,7 @@ public final class EtcdDcs implements Dcs {
     this.memberKey = new MemberKey(kv, lease, watcher, me, keys.member(me));
     this.sharedKeys = new SharedKeyWrites(kv, keys, me);
     this.leaderKeys = new LeaderGuardedWrites(kv, lease, keys, me);
+    this.takeover = new SilentLeaderTakeover(kv, lease, leadership, keys, me);
   }
 
   /**
@@ -184,6 +188,22 @@ public final class EtcdDcs implements Dcs {
   @Override
   public boolean takeOverLeader(long expectedModRevision) throws DcsException {
     return leaderKey.takeOver(expectedModRevision);
+  }
+
+  @Override
+  public boolean takeOverFromSilentLeader(
+      String leader, long leaderModRevision, long syncModRevision) throws DcsException {
+    return takeover.takeOver(leader, leaderModRevision, syncModRevision);
+  }
+
+  @Override
+  public LeaseTimeToLive leaseTimeToLive(long leaseId) throws DcsException {
+    LeaseTimeToLiveResponse r =
+        EtcdCalls.await(
+            client.getLeaseClient().timeToLive(leaseId, LeaseOption.DEFAULT),
+            current.requestTimeout(),
+            "reading the time to live of lease " + Long.toHexString(leaseId));
+    return new LeaseTimeToLive(leaseId, r.getGrantedTTL(), r.getTTL());
   }
 
   @Override

@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
  * which it cannot have accepted before we sent it. So from the send time {@code s} of a confirmed
  * keep-alive, the lease is alive until at least {@code s + ttl}; we count on it only until {@code s
  * + ttl - margin}. Keep-alives are sent one by one with {@code keepAliveOnce} on our own schedule
- * (every ttl/4), so every send time is known exactly; jetcd's streaming keep-alive hides them, and
- * completes silently when its own deadline passes.
+ * (every {@value #RENEW_INTERVAL_MILLIS} ms), so every send time is known exactly; jetcd's
+ * streaming keep-alive hides them, and completes silently when its own deadline passes.
  *
  * <p>Traps handled: a keep-alive answered with TTL &lt;= 0 (or "lease not found") means the lease
  * is gone, not renewed; a call that never answers simply does not confirm anything; the calls carry
@@ -31,6 +31,15 @@ import org.slf4j.LoggerFactory;
 final class LeaseKeeper implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LeaseKeeper.class);
   private static final long WATCHDOG_PERIOD_MILLIS = 20;
+
+  /**
+   * How often the lease is renewed, whatever the ttl: a synchronous standby reads the leader's
+   * lease to tell a silent leader from a live one within {@code leader_silence_timeout} (see {@code
+   * FastTakeover}), which needs renewals well within etcd's one-second resolution. A renewal costs
+   * etcd no raft write, and a deadline counted from a recent renewal is later, never earlier.
+   */
+  static final long RENEW_INTERVAL_MILLIS = 250;
+
   private static final int MAX_IN_FLIGHT = 3;
 
   /** What the keeper tells its owner. */
@@ -74,8 +83,8 @@ final class LeaseKeeper implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
-    long interval = Math.max(100, ttl.toMillis() / 4);
-    scheduler.scheduleAtFixedRate(this::tick, interval, interval, TimeUnit.MILLISECONDS);
+    scheduler.scheduleAtFixedRate(
+        this::tick, RENEW_INTERVAL_MILLIS, RENEW_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
     scheduler.scheduleAtFixedRate(
         this::watchdog, WATCHDOG_PERIOD_MILLIS, WATCHDOG_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
   }

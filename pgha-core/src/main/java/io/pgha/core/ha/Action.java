@@ -14,7 +14,8 @@ import java.util.stream.Collectors;
  *     when there is no leader to stream from
  * @param payload what the action carries out, for the kinds that carry something ({@link
  *     ActionKind#SYNC_REPLICATION}, {@link ActionKind#REPLICATION_SLOTS}, {@link
- *     ActionKind#FAILSAFE_KEY}, {@link ActionKind#REWIND_AND_FOLLOW}, {@link ActionKind#FOLLOW})
+ *     ActionKind#FAILSAFE_KEY}, {@link ActionKind#REWIND_AND_FOLLOW}, {@link ActionKind#FOLLOW},
+ *     {@link ActionKind#FAST_TAKEOVER})
  * @param otherwise what to do when this action fails, before the plan stops: each of these is
  *     attempted even if one before it fails, since they put things back (empty: just stop). Not
  *     when etcd could not be asked: that is no answer, and the plan just stops (a leader that
@@ -24,7 +25,8 @@ public record Action(
     ActionKind kind, Optional<String> member, Optional<Payload> payload, List<Action> otherwise) {
 
   /** What an action carries out. */
-  public sealed interface Payload permits SyncPlan, SlotPlan, FailsafeKey, Rejoin, UpstreamRole {}
+  public sealed interface Payload
+      permits SyncPlan, SlotPlan, FailsafeKey, Rejoin, UpstreamRole, Takeover {}
 
   public Action {
     Objects.requireNonNull(kind, "kind");
@@ -47,7 +49,8 @@ public record Action(
         || kind == ActionKind.REPLICATION_SLOTS
         || kind == ActionKind.FAILSAFE_KEY
         || kind == ActionKind.REWIND_AND_FOLLOW
-        || kind == ActionKind.FOLLOW;
+        || kind == ActionKind.FOLLOW
+        || kind == ActionKind.FAST_TAKEOVER;
   }
 
   /** An action about ourselves. */
@@ -78,6 +81,11 @@ public record Action(
   /** Points the running replica at {@code upstream}, which has the {@code role} named. */
   public static Action follow(String upstream, UpstreamRole role) {
     return new Action(ActionKind.FOLLOW, Optional.of(upstream), Optional.of(role), List.of());
+  }
+
+  /** Takes the leader key and the {@code sync} key over from the silent leader {@code t} names. */
+  public static Action takeover(Takeover t) {
+    return new Action(ActionKind.FAST_TAKEOVER, Optional.of(t.leader()), Optional.of(t), List.of());
   }
 
   /** Rejoins as a replica of {@code leader}, announcing what {@code rejoin} says. */

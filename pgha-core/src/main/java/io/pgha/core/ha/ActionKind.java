@@ -27,6 +27,13 @@ public enum ActionKind {
   CLONE_FROM(true),
   /** Take the free leader key (create only if absent); fails when another member has it. */
   ACQUIRE_LEADER(false),
+  /**
+   * Take over from the silent leader named, before its lease expires: in one etcd transaction,
+   * compare the leader key's and the {@code sync} key's mod revisions with the {@link Takeover}'s,
+   * put the leader key on our lease and rewrite the {@code sync} key as ours with no standby.
+   * Fails, changing nothing, when either key changed since (a lost race, a leader that acted).
+   */
+  FAST_TAKEOVER(true),
   /** Keep leading: confirm the leader key is ours and on our lease; fails when etcd does not. */
   RENEW(false),
   /**

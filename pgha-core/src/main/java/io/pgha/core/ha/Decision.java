@@ -46,6 +46,11 @@ public record Decision(List<Action> actions, String reason, Publication publicat
     return new Decision(all, reason, publication);
   }
 
+  /** This decision with {@code more} added to its reason. */
+  Decision explainedFurther(String more) {
+    return new Decision(actions, reason + "; " + more, publication);
+  }
+
   /** This decision published as {@code p}. */
   Decision publishing(Publication p) {
     return new Decision(actions, reason, p);

@@ -35,7 +35,9 @@ import java.util.concurrent.TimeUnit;
  *   <li>Data from another cluster, or a cluster not yet initialised: never mix them up.
  *   <li>We hold the leader key: stay primary, promote, restart a crashed primary within {@code
  *       primary_start_timeout} or release the key; carry out a requested switchover.
- *   <li>Another member holds the key: follow it (rewinding an old primary first).
+ *   <li>Another member holds the key: follow it (rewinding an old primary first); as its
+ *       synchronous standby, take over at once when its lease has gone silent for {@code
+ *       leader_silence_timeout} in synchronous mode ({@link FastTakeover}).
  *   <li>Nobody holds the key: only the healthiest eligible member races for it.
  * </ol>
  *
@@ -262,7 +264,20 @@ public final class HaDecider {
         Action.of(RELEASE_LEADERSHIP));
   }
 
+  /**
+   * Another member leads. A synchronous standby that sees the leader's lease silent takes over at
+   * once ({@link FastTakeover}); otherwise we follow, and say why a silent leader is kept.
+   */
   private static Decision following(Situation s, String leader) {
+    Optional<Decision> takeover = FastTakeover.fromSilentLeader(s, leader);
+    if (takeover.isPresent()) {
+      return takeover.get();
+    }
+    Decision d = followingAsUsual(s, leader);
+    return FastTakeover.whyKept(s, leader).map(d::explainedFurther).orElse(d);
+  }
+
+  private static Decision followingAsUsual(Situation s, String leader) {
     LocalState local = s.local();
     String upstream = upstream(s, leader);
     if (local.isReadWrite()) {

@@ -42,6 +42,9 @@ import java.util.OptionalLong;
  *     synchronous
  * @param synchronousStandbyNames what {@code synchronous_standby_names} says now
  * @param slots on a primary with {@code use_slots}: its physical replication slots
+ * @param leaderLease on a synchronous standby with the fast takeover on: what it last read of the
+ *     leader's lease; empty when it does not watch it
+ * @param replayLagBytes on a replica: how much received WAL is not replayed yet (0 when unknown)
  */
 public record LocalState(
     boolean dataDirectoryEmpty,
@@ -63,7 +66,9 @@ public record LocalState(
     Optional<PromotionRefusal> promotionRefusal,
     List<StandbyConnection> standbys,
     StandbyNames synchronousStandbyNames,
-    Optional<SlotsSeen> slots) {
+    Optional<SlotsSeen> slots,
+    Optional<LeaderLease> leaderLease,
+    long replayLagBytes) {
 
   public LocalState {
     systemIdentifier = Objects.requireNonNullElse(systemIdentifier, Optional.empty());
@@ -79,6 +84,7 @@ public record LocalState(
     synchronousStandbyNames =
         Objects.requireNonNullElse(synchronousStandbyNames, StandbyNames.none());
     slots = Objects.requireNonNullElse(slots, Optional.empty());
+    leaderLease = Objects.requireNonNullElse(leaderLease, Optional.empty());
   }
 
   /** A builder starting from "nothing here yet": empty data directory, PostgreSQL not running. */
@@ -123,6 +129,8 @@ public record LocalState(
     private List<StandbyConnection> standbys = List.of();
     private StandbyNames synchronousStandbyNames = StandbyNames.none();
     private Optional<SlotsSeen> slots = Optional.empty();
+    private Optional<LeaderLease> leaderLease = Optional.empty();
+    private long replayLagBytes;
 
     private Builder() {}
 
@@ -147,6 +155,8 @@ public record LocalState(
       standbys = s.standbys;
       synchronousStandbyNames = s.synchronousStandbyNames;
       slots = s.slots;
+      leaderLease = s.leaderLease;
+      replayLagBytes = s.replayLagBytes;
     }
 
     public Builder dataDirectoryEmpty(boolean v) {
@@ -259,6 +269,16 @@ public record LocalState(
       return this;
     }
 
+    public Builder leaderLease(LeaderLease v) {
+      leaderLease = Optional.ofNullable(v);
+      return this;
+    }
+
+    public Builder replayLagBytes(long v) {
+      replayLagBytes = v;
+      return this;
+    }
+
     public LocalState build() {
       return new LocalState(
           dataDirectoryEmpty,
@@ -280,7 +300,9 @@ public record LocalState(
           promotionRefusal,
           standbys,
           synchronousStandbyNames,
-          slots);
+          slots,
+          leaderLease,
+          replayLagBytes);
     }
   }
 }

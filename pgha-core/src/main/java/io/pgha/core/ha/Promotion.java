@@ -53,11 +53,24 @@ final class Promotion {
     return new Decision(steps(s, Action.renew()), reason);
   }
 
+  /**
+   * We are taking the key over from a silent leader ({@link FastTakeover}): the transaction that
+   * takes it has already named us alone in the {@code sync} key, so only {@code
+   * synchronous_standby_names} is left to set before the promotion.
+   */
+  static Decision afterTakeover(Situation s, Takeover takeover, String reason) {
+    return new Decision(
+        steps(Action.takeover(takeover), SynchronousReplication.afterTakeover(s.config())), reason);
+  }
+
   private static List<Action> steps(Situation s, Action key) {
+    return steps(key, SynchronousReplication.beforePromotion(s.config(), s.name(), s.view()));
+  }
+
+  private static List<Action> steps(Action key, SyncPlan sync) {
     List<Action> steps = new ArrayList<>();
     steps.add(key);
     steps.add(Action.of(PROMOTION_GATE).otherwise(Action.of(RELEASE_LEADERSHIP)));
-    SyncPlan sync = SynchronousReplication.beforePromotion(s.config(), s.name(), s.view());
     if (sync.isActive()) {
       steps.add(Action.sync(sync));
     }

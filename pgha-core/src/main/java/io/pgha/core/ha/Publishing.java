@@ -20,8 +20,8 @@ import java.util.Set;
 /**
  * When a cycle publishes the member key: the observation first, so that operators (and the leader
  * keeping a slot) see what this member is about to do; again after actions that change PostgreSQL,
- * from a fresh look at it. Not before racing for the key: that would only delay the race, and a
- * promoted member publishes itself the moment it is writable.
+ * from a fresh look at it. Not before racing for the key (or taking it over from a silent leader):
+ * that would only delay the race, and a promoted member publishes itself the moment it is writable.
  */
 final class Publishing {
   private static final Set<ActionKind> CHANGES_POSTGRES =
@@ -41,7 +41,7 @@ final class Publishing {
   private Publishing() {}
 
   static Decision decide(Situation s, Decision d) {
-    if (d.kinds().get(0) == ACQUIRE_LEADER) {
+    if (d.kinds().get(0) == ACQUIRE_LEADER || d.kinds().get(0) == ActionKind.FAST_TAKEOVER) {
       return d.publishing(new Publication(false, true, OptionalLong.empty()));
     }
     boolean changes = d.kinds().stream().anyMatch(CHANGES_POSTGRES::contains);

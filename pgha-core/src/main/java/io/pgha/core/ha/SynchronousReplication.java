@@ -132,6 +132,23 @@ public final class SynchronousReplication {
   }
 
   /**
+   * The steps after a fast takeover, before promoting: the takeover's transaction already wrote the
+   * {@code sync} key naming us alone (the invariant holds: we have every commit we will
+   * acknowledge, and name no standby until one has caught up); {@code synchronous_standby_names} is
+   * cleared as in {@link #beforePromotion}, or {@code *} in strict mode.
+   */
+  public static SyncPlan afterTakeover(DynamicConfig config) {
+    StandbyNames wanted = config.synchronousModeStrict() ? StandbyNames.any() : StandbyNames.none();
+    return SyncPlan.of(
+        "after the fast takeover, before promoting: synchronous_standby_names "
+            + wanted.describe()
+            + (config.synchronousModeStrict()
+                ? ", so that no commit is acknowledged before a standby has it"
+                : ", with no synchronous standby until one has caught up"),
+        new SetStandbyNames(wanted));
+  }
+
+  /**
    * Before the leader starts its PostgreSQL as a primary (a restart in place): in strict mode,
    * commits must wait from the first one, so {@code *} unless standbys are named already.
    */

@@ -320,7 +320,48 @@ class PghaConfigTest {
         bad(
             "primary_start_timeout negative",
             b -> b.primaryStartTimeout(seconds(-1)),
-            "primary_start_timeout (-1s) must be at least 0s"));
+            "primary_start_timeout (-1s) must be at least 0s"),
+        bad(
+            "fast takeover asked for in asynchronous mode",
+            b -> b.fastTakeover(true),
+            "fast_takeover (true) requires synchronous_mode true (priority), not false"),
+        bad(
+            "leader silence as long as the lease",
+            b ->
+                b.pgRpo(0)
+                    .ttl(seconds(10))
+                    .loopWait(seconds(2))
+                    .retryTimeout(seconds(4))
+                    .leaderSilenceTimeout(seconds(8)),
+            "leader_silence_timeout (8s) must be at least 1s and less than ttl - loop_wait (10s -"
+                + " 2s = 8s)"),
+        bad(
+            "leader silence fractional",
+            b -> b.pgRpo(0).leaderSilenceTimeout(Duration.ofMillis(1500)),
+            "leader_silence_timeout (1500ms) must be a whole number of seconds"));
+  }
+
+  @Test
+  void fastTakeoverIsOnByDefaultInSynchronousModeAndSimplyOffElsewhere() {
+    DynamicConfig sync = valid().pgRpo(0).build().initialDynamicConfig();
+    assertThat(sync.fastTakeover()).isEmpty();
+    assertThat(sync.fastTakeoverEnabled()).isTrue();
+    assertThat(sync.leaderSilenceTimeout()).isEqualTo(2);
+
+    assertThat(valid().build().initialDynamicConfig().fastTakeoverEnabled()).isFalse();
+    // A timing too short for the default silence just leaves the fast path off.
+    DynamicConfig tight =
+        valid()
+            .pgRpo(0)
+            .ttl(seconds(3))
+            .loopWait(seconds(1))
+            .retryTimeout(seconds(1))
+            .build()
+            .initialDynamicConfig();
+    assertThat(tight.fastTakeoverEnabled()).isFalse();
+    DynamicConfig off = valid().pgRpo(0).fastTakeover(false).build().initialDynamicConfig();
+    assertThat(off.fastTakeover()).contains(false);
+    assertThat(off.fastTakeoverEnabled()).isFalse();
   }
 
   static Arguments bad(String name, UnaryOperator<PghaConfig.Builder> change, String msg) {

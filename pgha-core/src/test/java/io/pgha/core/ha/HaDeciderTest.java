@@ -1281,4 +1281,269 @@ class HaDeciderTest {
       assertThat(d.reason()).isEqualTo("no leader, and (pg-2) still runs as primary");
     }
   }
+
+  /** A synchronous standby that sees the leader's lease silent takes over before it expires. */
+  @Nested
+  class FastTakeoverFromASilentLeader {
+    static final long LEASE = 77;
+    static final long LEADER_REVISION = 50;
+    static final long SYNC_REVISION = 60;
+
+    /** Synchronous mode, ttl 10, loop_wait 2; pg-2 leads on lease 77; we are its sync standby. */
+    Given silentFor(double seconds) {
+      return given()
+          .config(c -> c.synchronousMode(SynchronousMode.ON).ttl(10).loopWait(2))
+          .view(
+              v ->
+                  v.leader(new io.pgha.patroni.Leader("pg-2", 1, LEADER_REVISION, LEASE))
+                      .sync(
+                          new SyncState(
+                              Optional.of("pg-2"),
+                              List.of(ME),
+                              java.util.OptionalInt.empty(),
+                              SYNC_REVISION)))
+          .local(
+              l ->
+                  l.following("pg-2")
+                      .leaderLease(
+                          new LeaderLease(
+                              LEASE,
+                              java.util.OptionalLong.of(Given.NOW - sec(seconds)),
+                              Given.NOW - sec(0.1),
+                              Given.NOW - sec(0.05))));
+    }
+
+    static final ActionKind[] TAKEOVER = {
+      ActionKind.FAST_TAKEOVER, PROMOTION_GATE, ActionKind.SYNC_REPLICATION, PROMOTE, DECIDE_AGAIN
+    };
+
+    @Test
+    void theSynchronousStandbyTakesTheKeysInOneTransactionThenPromotes() {
+      Decision d = silentFor(2.5).decide();
+
+      assertThat(d.kinds()).containsExactly(TAKEOVER);
+      assertThat(d.actions().get(0).payload())
+          .contains(new Takeover("pg-2", LEADER_REVISION, SYNC_REVISION, 2500));
+      assertThat(d.actions().get(0).member()).contains("pg-2");
+      assertThat(d.actions().get(1).otherwise()).containsExactly(act(RELEASE_LEADERSHIP));
+      assertThat(d.reason())
+          .isEqualTo(
+              "fast takeover: (pg-2) has not renewed its lease for 2.5s (leader_silence_timeout"
+                  + " 2s) and I am its synchronous standby with every acknowledged commit: taking"
+                  + " the leader key and the sync key in one transaction, then promoting");
+      // Not published before: that would only delay the takeover.
+      assertThat(d.publication().observedBefore()).isFalse();
+    }
+
+    @Test
+    void theKeyAlreadyNamesUsAloneSoOnlySynchronousStandbyNamesIsCleared() {
+      SyncPlan plan = (SyncPlan) silentFor(2.5).decide().actions().get(2).payload().orElseThrow();
+
+      assertThat(plan.steps()).containsExactly(new SyncStep.SetStandbyNames(StandbyNames.none()));
+    }
+
+    @Test
+    void inStrictModeCommitsWaitForAStandbyFromTheFirstOne() {
+      SyncPlan plan =
+          (SyncPlan)
+              silentFor(2.5)
+                  .config(c -> c.synchronousModeStrict(true))
+                  .decide()
+                  .actions()
+                  .get(2)
+                  .payload()
+                  .orElseThrow();
+
+      assertThat(plan.steps()).containsExactly(new SyncStep.SetStandbyNames(StandbyNames.any()));
+    }
+
+    @Test
+    void aLeaderStillRenewingIsFollowedAndNotMentioned() {
+      Decision d =
+          silentFor(0)
+              .local(
+                  l ->
+                      l.leaderLease(
+                          LeaderLease.afterReading(
+                              Optional.empty(),
+                              LEASE,
+                              10,
+                              9,
+                              Given.NOW - sec(0.1),
+                              Given.NOW - sec(0.05))))
+              .decide();
+
+      assertDecision(
+          d, "no action. I am (pg-1), a secondary, and following a leader (pg-2)", act(NOTHING));
+    }
+
+    @Test
+    void aSilenceShorterThanTheTimeoutIsNotEnough() {
+      Decision d = silentFor(1.9).decide();
+
+      assertThat(d.kinds()).containsExactly(NOTHING);
+      assertThat(d.reason()).doesNotContain("takeover");
+    }
+
+    @Test
+    void aReadingOfAnotherLeaseSaysNothingOfTheLeaderKeysLease() {
+      Decision d =
+          silentFor(2.5)
+              .view(v -> v.leader(new io.pgha.patroni.Leader("pg-2", 1, LEADER_REVISION, 78)))
+              .decide();
+
+      assertThat(d.kinds()).containsExactly(NOTHING);
+      assertThat(d.reason()).doesNotContain("takeover");
+    }
+
+    private void refused(Given given, String why) {
+      Decision d = given.decide();
+      assertThat(d.kinds()).doesNotContain(ActionKind.FAST_TAKEOVER, ActionKind.PROMOTE);
+      assertThat(d.reason())
+          .contains("; (pg-2)'s lease has not been renewed for ")
+          .contains(", but no fast takeover: " + why);
+    }
+
+    @Test
+    void neverInAsynchronousMode() {
+      refused(
+          silentFor(2.5).config(c -> c.synchronousMode(SynchronousMode.OFF)),
+          "synchronous mode is off, and only its barrier makes an early takeover safe");
+    }
+
+    @Test
+    void neverInAsynchronousModeEvenWhenAskedFor() {
+      refused(
+          silentFor(2.5).config(c -> c.synchronousMode(SynchronousMode.OFF).fastTakeover(true)),
+          "fast_takeover (true) requires synchronous_mode true (priority), not false");
+    }
+
+    @Test
+    void neverInQuorumMode() {
+      refused(
+          silentFor(2.5).config(c -> c.synchronousMode(SynchronousMode.QUORUM)),
+          "synchronous_mode is quorum, and only the priority mode's barrier");
+    }
+
+    @Test
+    void neverInQuorumModeEvenWhenAskedFor() {
+      refused(
+          silentFor(2.5).config(c -> c.synchronousMode(SynchronousMode.QUORUM).fastTakeover(true)),
+          "fast_takeover (true) requires synchronous_mode true (priority), not quorum");
+    }
+
+    @Test
+    void notWhenTurnedOff() {
+      refused(silentFor(2.5).config(c -> c.fastTakeover(false)), "fast_takeover is off");
+    }
+
+    @Test
+    void notWithASilenceTimeoutTheLeaseWouldBeatAnyway() {
+      refused(
+          silentFor(8.5).config(c -> c.leaderSilenceTimeout(8)),
+          "leader_silence_timeout (8s) must be at least 1s and less than ttl - loop_wait (10s -"
+              + " 2s = 8s)");
+    }
+
+    @Test
+    void notWhilePaused() {
+      refused(silentFor(2.5).paused(), "the cluster is paused");
+    }
+
+    @Test
+    void notWithNofailover() {
+      refused(
+          silentFor(2.5).myTags(NOFAILOVER),
+          "I may not be promoted (nofailover or failover_priority 0)");
+    }
+
+    @Test
+    void notWhenTheSyncKeyNamesAnotherStandby() {
+      refused(
+          silentFor(2.5)
+              .view(
+                  v ->
+                      v.sync(
+                          new SyncState(
+                              Optional.of("pg-2"),
+                              List.of("pg-3"),
+                              java.util.OptionalInt.empty(),
+                              SYNC_REVISION))),
+          "I am not named in the sync key");
+    }
+
+    @Test
+    void notWhenTheSyncKeyBelongsToAnotherLeader() {
+      refused(
+          silentFor(2.5).view(v -> v.sync(SyncState.of("pg-3", List.of(ME)))),
+          "the sync key does not belong to (pg-2)");
+    }
+
+    @Test
+    void notWithoutASyncKey() {
+      refused(silentFor(2.5).view(v -> v.sync(null)), "the sync key does not belong to (pg-2)");
+    }
+
+    @Test
+    void notWhenNotStreamingFromTheLeader() {
+      refused(
+          silentFor(2.5).local(l -> l.following("pg-3")), "I do not stream from (pg-2) directly");
+    }
+
+    @Test
+    void notBeforeTheReceivedWalIsReplayed() {
+      refused(
+          silentFor(2.5).local(l -> l.replayLagBytes(4096)),
+          "I have not replayed all the WAL I received yet (4096 bytes to go)");
+    }
+
+    @Test
+    void notWhenEtcdCouldNotBeReadThisCycle() {
+      refused(
+          silentFor(2.5).local(l -> l.viewReadThisCycle(false)),
+          "I could not read etcd this cycle, so I conclude nothing");
+    }
+
+    @Test
+    void notFromAStaleReadingOfTheLease() {
+      refused(
+          silentFor(2.5)
+              .local(
+                  l ->
+                      l.leaderLease(
+                          new LeaderLease(
+                              LEASE,
+                              java.util.OptionalLong.of(Given.NOW - sec(2.5)),
+                              Given.NOW - sec(1.6),
+                              Given.NOW - sec(1.5)))),
+          "my last reading of its lease is 1.5s old");
+    }
+
+    @Test
+    void notWhileASwitchoverIsRequested() {
+      refused(
+          silentFor(2.5).view(v -> v.failover(FailoverRequest.switchover("pg-2", "pg-3"))),
+          "a switchover or failover is requested");
+    }
+
+    @Test
+    void notRightAfterACancelledPromotion() {
+      refused(
+          silentFor(2.5)
+              .local(
+                  l ->
+                      l.promotionRefusal(
+                          new PromotionRefusal("pre_promote said no", Given.NOW - sec(1)))),
+          "a promotion was cancelled lately (pre_promote said no)");
+    }
+
+    @Test
+    void notWhenPostgresIsNotAReplica() {
+      Decision d = silentFor(2.5).local(l -> l.running(false)).decide();
+
+      assertThat(d.kinds()).containsExactly(START_AS_REPLICA);
+      assertThat(d.reason())
+          .contains("no fast takeover: PostgreSQL does not run here as a replica");
+    }
+  }
 }

@@ -49,7 +49,7 @@ class ValuesTest {
     LocalState nulls =
         new LocalState(
             false, null, false, false, 0, 0, false, null, null, false, null, 0, null, null, false,
-            true, null, null, null, null);
+            true, null, null, null, null, null, 0);
     assertThat(nulls.systemIdentifier()).isEmpty();
     assertThat(nulls.postgresDownSinceNanos()).isEmpty();
     assertThat(nulls.following()).isEmpty();
@@ -58,6 +58,7 @@ class ValuesTest {
     assertThat(nulls.standbys()).isEmpty();
     assertThat(nulls.synchronousStandbyNames()).isEqualTo(StandbyNames.none());
     assertThat(nulls.slots()).isEmpty();
+    assertThat(nulls.leaderLease()).isEmpty();
   }
 
   @Test

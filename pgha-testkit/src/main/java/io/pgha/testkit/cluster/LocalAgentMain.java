@@ -53,6 +53,8 @@ public final class LocalAgentMain {
       fields = d.reason();
     } else if (e instanceof AgentEvent.FollowingLeader f) {
       fields = f.leader();
+    } else if (e instanceof AgentEvent.FastTakeover t) {
+      fields = t.previousLeader() + "\t" + t.silentForMillis();
     }
     return EVENT_PREFIX
         + nanos
@@ -83,6 +85,7 @@ public final class LocalAgentMain {
                     member, Long.parseLong(f[3]), Long.parseLong(f[4]), Long.parseLong(f[5]));
             case "Demoted" -> new AgentEvent.Demoted(member, f[3]);
             case "FollowingLeader" -> new AgentEvent.FollowingLeader(member, f[3]);
+            case "FastTakeover" -> new AgentEvent.FastTakeover(member, f[3], Long.parseLong(f[4]));
             default -> null;
           };
       return Optional.ofNullable(event).map(ev -> new LocalPghaCluster.TimedEvent(nanos, ev));

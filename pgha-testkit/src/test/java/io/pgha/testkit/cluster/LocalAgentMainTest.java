@@ -18,7 +18,8 @@ class LocalAgentMainTest {
             new AgentEvent.Promoted("pg1", 3),
             new AgentEvent.PromotedWithDataLoss("pg1", 184, 100_000, 99_816),
             new AgentEvent.Demoted("pg1", "leadership lost"),
-            new AgentEvent.FollowingLeader("pg1", "pg2"));
+            new AgentEvent.FollowingLeader("pg1", "pg2"),
+            new AgentEvent.FastTakeover("pg2", "pg1", 2093));
     for (AgentEvent e : events) {
       assertThat(LocalAgentMain.parseEvent(LocalAgentMain.formatEvent(42, e)))
           .contains(new LocalPghaCluster.TimedEvent(42, e));

@@ -1,0 +1,318 @@
+package io.pgha.core;
+
+import static io.pgha.core.ClusterKeys.within;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pgha.core.agent.AgentEvent;
+import io.pgha.testkit.cluster.LocalPghaCluster;
+import io.pgha.testkit.cluster.LocalPghaCluster.Node;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The fast takeover (issue 18) on real etcd and PostgreSQL, agents in JVMs of their own, ttl 10: in
+ * asynchronous mode a dead leader is replaced only after its lease expires; in synchronous mode its
+ * synchronous standby takes over after {@code leader_silence_timeout} (2 s), well before ttl, when
+ * the leader's host dies and when it hangs; the hung one, thawed, acknowledges nothing more, fences
+ * and rejoins; no acknowledged write is lost. The scenarios run in order on one cluster.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FastTakeoverTest {
+  private static final Duration TTL = Duration.ofSeconds(10);
+  private static final Duration CONVERGE = Duration.ofSeconds(120);
+
+  /** The issue's loose bound: a fast takeover promotes well before ttl. */
+  private static final Duration FAST_BOUND = TTL.dividedBy(2);
+
+  private static LocalPghaCluster cluster;
+  private static ClusterKeys keys;
+
+  @BeforeAll
+  static void startCluster() throws Exception {
+    cluster =
+        new LocalPghaCluster(3, TTL, Duration.ofSeconds(2), Duration.ofSeconds(3))
+            .agentsInOwnJvm(true);
+    keys = new ClusterKeys(cluster);
+    cluster.startAll();
+    cluster.awaitHealthy(CONVERGE).execute("CREATE TABLE t (id bigint PRIMARY KEY)");
+  }
+
+  @AfterAll
+  static void stopCluster() {
+    if (keys != null) {
+      keys.close();
+    }
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void inAsynchronousModeNoStandbyTakesOverBeforeTheLeaseExpires() throws Exception {
+    Node old = cluster.awaitHealthy(CONVERGE);
+    long killedAt = System.nanoTime();
+    old.killHost();
+
+    Node next = cluster.awaitNewPrimary(old, CONVERGE);
+    long afterMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt);
+    System.out.printf("async host kill: %s primary after %d ms%n", next.name, afterMillis);
+    for (Node n : cluster.othersThan(old)) {
+      assertThat(n.firstEventNanos(AgentEvent.FastTakeover.class, killedAt))
+          .as("no fast takeover by %s in asynchronous mode", n.name)
+          .isEmpty();
+    }
+    // The lease of the dead leader was renewed until the kill: nobody can lead before
+    // ttl - margin (the margin is ttl/4) has passed.
+    assertThat(afterMillis).isGreaterThan(TTL.toMillis() * 3 / 4 - 1000);
+    old.start();
+    cluster.awaitHealthy(CONVERGE);
+  }
+
+  @Test
+  @Order(2)
+  void theSynchronousStandbyOfADeadLeaderTakesOverWellBeforeTtl() throws Exception {
+    Node old = synchronousLeader();
+    String standby = keys.sync().orElseThrow().syncStandbys().get(0);
+    Writer writer = Writer.start(old);
+    writer.awaitAcknowledged(20);
+
+    try {
+      long killedAt = System.nanoTime();
+      old.killHost();
+      Node next = cluster.awaitNewPrimary(old, CONVERGE);
+      long afterMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt);
+      writer.stop();
+      System.out.printf(
+          "sync host kill: %s primary after %d ms (%d writes acknowledged)%n",
+          next.name, afterMillis, writer.acknowledged.size());
+
+      assertThat(next.name).isEqualTo(standby);
+      assertThat(next.firstEventNanos(AgentEvent.FastTakeover.class, killedAt)).isPresent();
+      assertThat(afterMillis).isLessThan(FAST_BOUND.toMillis());
+      assertThat(missingOn(next, writer.acknowledged)).as("acknowledged writes lost").isEmpty();
+      assertThat(within(Duration.ofSeconds(10), () -> history().contains("fast takeover after ")))
+          .as("the history entry of the fast takeover")
+          .isTrue();
+    } finally {
+      old.start();
+    }
+    cluster.awaitHealthy(CONVERGE);
+  }
+
+  @Test
+  @Order(4)
+  void aFrozenLeaderIsTakenOverAndThawedItAcknowledgesNothingFencesAndRejoins() throws Exception {
+    Node old = synchronousLeader();
+    String standby = keys.sync().orElseThrow().syncStandbys().get(0);
+    Writer writer = Writer.start(old);
+    writer.awaitAcknowledged(20);
+
+    long frozenAt = System.nanoTime();
+    old.freezeHost();
+    long thawedAt;
+    Node next;
+    try {
+      next = awaitWritableOtherThan(old, CONVERGE);
+      long afterMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - frozenAt);
+      System.out.printf("sync host freeze: %s primary after %d ms%n", next.name, afterMillis);
+      assertThat(next.name).isEqualTo(standby);
+      assertThat(afterMillis).isLessThan(FAST_BOUND.toMillis());
+      next.execute("INSERT INTO t VALUES (-1)");
+    } finally {
+      thawedAt = System.nanoTime();
+      old.thaw();
+    }
+    // The client blocked in COMMIT on the thawed primary gets an error, never a success.
+    assertThat(within(Duration.ofSeconds(30), () -> writer.failure.get() != null))
+        .as("the writer on the thawed primary fails")
+        .isTrue();
+    writer.stop();
+    // At most the one commit in flight at the freeze, if its standby had confirmed it already
+    // (then it is on the new leader too, checked below); nothing the writer sent after.
+    assertThat(writer.acknowledgedAfter(thawedAt))
+        .as("writes the thawed primary acknowledged after its thaw")
+        .hasSizeLessThanOrEqualTo(1);
+    assertThat(missingOn(next, writer.acknowledged)).as("acknowledged writes lost").isEmpty();
+    // It fenced itself and rejoins as a replica of the new leader. (Not the whole cluster: the
+    // third member may have received WAL from the thawed primary before it was pointed at the new
+    // leader, the known gap described in fencing.md; this scenario runs last for that reason.)
+    assertThat(within(CONVERGE, old::isStreamingReplica))
+        .as("%s rejoins as a streaming replica", old.name)
+        .isTrue();
+    assertThat(cluster.writablePrimaries()).containsExactly(next);
+    assertThat(missingOn(old, writer.acknowledged)).isEmpty();
+  }
+
+  @Test
+  @Order(3)
+  void aLeaderCutOffFromItsStandbyButRenewingItsLeaseIsNotTakenOver() throws Exception {
+    Node leader = synchronousLeader();
+    long cutAt = System.nanoTime();
+    // The replication partition, from the leader's side: every WAL sender is ended as soon as it
+    // appears, for three times leader_silence_timeout. Its agent renews the lease all along.
+    long until = cutAt + TimeUnit.SECONDS.toNanos(6);
+    try (Connection c = leader.connect();
+        Statement st = c.createStatement()) {
+      while (System.nanoTime() - until < 0) {
+        st.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_replication");
+        Thread.sleep(100);
+      }
+    }
+
+    assertThat(keys.value("leader")).contains(leader.name);
+    assertThat(leader.isWritablePrimary()).isTrue();
+    for (Node n : cluster.othersThan(leader)) {
+      assertThat(n.firstEventNanos(AgentEvent.FastTakeover.class, cutAt))
+          .as("no fast takeover by %s from a leader that renews its lease", n.name)
+          .isEmpty();
+    }
+    assertThat(cluster.awaitHealthy(CONVERGE)).isSameAs(leader);
+  }
+
+  /** Turns synchronous mode on and waits until the sync key names a standby of the leader. */
+  private static Node synchronousLeader() throws Exception {
+    Node leader = cluster.awaitHealthy(CONVERGE);
+    assertThat(leader.api("PATCH", "/config", "{\"synchronous_mode\": true}").status())
+        .isEqualTo(200);
+    assertThat(
+            within(
+                CONVERGE,
+                () ->
+                    keys.sync()
+                        .filter(s -> s.leader().equals(Optional.of(leader.name)))
+                        .filter(s -> !s.syncStandbys().isEmpty())
+                        .isPresent()))
+        .isTrue();
+    // Let the standby's watcher read the leader's lease a few times.
+    Thread.sleep(1000);
+    return leader;
+  }
+
+  private static Node awaitWritableOtherThan(Node old, Duration timeout) {
+    Node[] found = new Node[1];
+    assertThat(
+            within(
+                timeout,
+                () -> {
+                  found[0] =
+                      cluster.othersThan(old).stream()
+                          .filter(Node::isWritablePrimary)
+                          .findFirst()
+                          .orElse(null);
+                  return found[0] != null;
+                }))
+        .isTrue();
+    return found[0];
+  }
+
+  private static Set<Long> missingOn(Node node, ConcurrentLinkedQueue<long[]> acknowledged)
+      throws SQLException {
+    Set<Long> present = new HashSet<>();
+    try (Connection c = node.connect();
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT id FROM t")) {
+      while (rs.next()) {
+        present.add(rs.getLong(1));
+      }
+    }
+    Set<Long> missing = new HashSet<>();
+    for (long[] ack : acknowledged) {
+      if (!present.contains(ack[0])) {
+        missing.add(ack[0]);
+      }
+    }
+    return missing;
+  }
+
+  private static String history() {
+    return keys.value("history").orElse("");
+  }
+
+  /**
+   * Inserts ever-growing ids into one primary, one autocommit statement at a time, on one
+   * connection that waits as long as a commit may (no client timeout cuts a commit short: only the
+   * server's answer counts). Records each acknowledged id with the instant of its acknowledgement;
+   * stops at the first error.
+   */
+  private static final class Writer {
+    private static long nextId = 1;
+    final ConcurrentLinkedQueue<long[]> acknowledged = new ConcurrentLinkedQueue<>();
+    final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final Thread thread;
+    private final Connection connection;
+
+    private Writer(Connection connection) {
+      this.connection = connection;
+      this.thread = new Thread(this::run, "fast-takeover-writer");
+      this.thread.setDaemon(true);
+    }
+
+    static Writer start(Node primary) throws SQLException {
+      Properties p = new Properties();
+      p.setProperty("user", "postgres");
+      p.setProperty("password", LocalPghaCluster.superuserPassword());
+      p.setProperty("connectTimeout", "2");
+      p.setProperty("socketTimeout", "120");
+      Writer w =
+          new Writer(
+              DriverManager.getConnection(
+                  "jdbc:postgresql://127.0.0.1:" + primary.pgPort + "/postgres", p));
+      w.thread.start();
+      return w;
+    }
+
+    private void run() {
+      try (Statement st = connection.createStatement()) {
+        while (running.get()) {
+          long id;
+          synchronized (Writer.class) {
+            id = nextId++;
+          }
+          st.executeUpdate("INSERT INTO t VALUES (" + id + ")");
+          acknowledged.add(new long[] {id, System.nanoTime()});
+        }
+      } catch (SQLException | RuntimeException e) {
+        failure.set(e);
+      }
+    }
+
+    void awaitAcknowledged(int count) {
+      assertThat(within(Duration.ofSeconds(30), () -> acknowledged.size() >= count)).isTrue();
+    }
+
+    List<Long> acknowledgedAfter(long nanos) {
+      return acknowledged.stream().filter(a -> a[1] - nanos > 0).map(a -> a[0]).toList();
+    }
+
+    void stop() throws InterruptedException {
+      running.set(false);
+      try {
+        connection.abort(Runnable::run);
+      } catch (SQLException e) {
+        // already gone
+      }
+      thread.join(TimeUnit.SECONDS.toMillis(10));
+    }
+  }
+}
