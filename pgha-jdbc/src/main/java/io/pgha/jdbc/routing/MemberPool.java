@@ -2,6 +2,7 @@ package io.pgha.jdbc.routing;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
 import com.zaxxer.hikari.pool.HikariPool;
 import io.pgha.jdbc.topology.Member;
 import java.sql.Connection;
@@ -28,8 +29,10 @@ final class MemberPool implements AutoCloseable {
     this.name = member.name();
     this.address = member.address();
     HikariConfig hc = new HikariConfig();
-    hc.setPoolName(config.poolName() + "-" + member.name());
-    hc.setJdbcUrl("jdbc:postgresql://" + member.address() + "/" + config.database());
+    String poolName = config.poolName() + "-" + member.name();
+    String jdbcUrl = "jdbc:postgresql://" + member.address() + "/" + config.database();
+    hc.setPoolName(poolName);
+    hc.setJdbcUrl(jdbcUrl);
     if (config.username() != null) {
       hc.setUsername(config.username());
     }
@@ -42,14 +45,17 @@ final class MemberPool implements AutoCloseable {
     hc.setMaximumPoolSize(config.maximumPoolSize());
     hc.setMinimumIdle(config.minimumIdle());
     hc.setConnectionTimeout(config.connectionTimeout().toMillis());
-    // HikariCP checks an idle connection (isValid) before lending it, for up to 5 s by default: on
-    // a hung server that check alone would hold a borrow past the connection timeout.
-    hc.setValidationTimeout(
-        Math.min(hc.getValidationTimeout(), config.connectionTimeout().toMillis()));
     hc.setIdleTimeout(config.idleTimeout().toMillis());
     hc.setMaxLifetime(config.maxLifetime().toMillis());
-    // A member may be down when its pool is created; never fail or block here.
+    config.hikari().accept(member.name(), hc);
+    // What routing relies on, whatever a customizer set: the pool is this member's (its name is
+    // the member's key in logs and metrics), never blocks or fails when its member is down, and an
+    // idle connection's check (isValid, up to 5 s by default) never holds a borrow past the
+    // connection timeout on a hung server.
+    hc.setPoolName(poolName);
+    hc.setJdbcUrl(jdbcUrl);
     hc.setInitializationFailTimeout(-1);
+    hc.setValidationTimeout(Math.min(hc.getValidationTimeout(), hc.getConnectionTimeout()));
     this.pool = new HikariDataSource(hc);
   }
 
@@ -127,6 +133,11 @@ final class MemberPool implements AutoCloseable {
     if (pool.getHikariConfigMXBean().getMaximumPoolSize() != maximumPoolSize) {
       pool.getHikariConfigMXBean().setMaximumPoolSize(maximumPoolSize);
     }
+  }
+
+  /** The pool's HikariCP statistics and controls. */
+  HikariPoolMXBean mxBean() {
+    return pool.getHikariPoolMXBean();
   }
 
   /** Closes idle connections now and borrowed ones when they are returned. */

@@ -1,8 +1,10 @@
 package io.pgha.jdbc.routing;
 
+import com.zaxxer.hikari.HikariConfig;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.BiConsumer;
 
 /**
  * How each member's HikariCP pool connects and is sized. Built by the DataSource from its
@@ -20,6 +22,8 @@ import java.util.Objects;
  * @param connectionTimeout bound of one borrow
  * @param idleTimeout how long an idle connection stays
  * @param maxLifetime how long a connection lives
+ * @param hikari adjusts the HikariCP configuration of the named member's pool after pgha's settings
+ *     (the application's customizer, then metrics); pgha then restores what routing relies on
  */
 public record MemberPoolSettings(
     String poolName,
@@ -33,7 +37,38 @@ public record MemberPoolSettings(
     int minimumIdle,
     Duration connectionTimeout,
     Duration idleTimeout,
-    Duration maxLifetime) {
+    Duration maxLifetime,
+    BiConsumer<String, HikariConfig> hikari) {
+
+  /** Settings with no HikariCP customizer. */
+  public MemberPoolSettings(
+      String poolName,
+      String database,
+      String username,
+      String password,
+      Map<String, String> driverProperties,
+      int maximumPoolSize,
+      int leaderMaximumPoolSize,
+      int replicaMaximumPoolSize,
+      int minimumIdle,
+      Duration connectionTimeout,
+      Duration idleTimeout,
+      Duration maxLifetime) {
+    this(
+        poolName,
+        database,
+        username,
+        password,
+        driverProperties,
+        maximumPoolSize,
+        leaderMaximumPoolSize,
+        replicaMaximumPoolSize,
+        minimumIdle,
+        connectionTimeout,
+        idleTimeout,
+        maxLifetime,
+        (member, config) -> {});
+  }
 
   public MemberPoolSettings {
     Objects.requireNonNull(poolName, "poolName");
@@ -42,6 +77,7 @@ public record MemberPoolSettings(
     Objects.requireNonNull(connectionTimeout, "connectionTimeout");
     Objects.requireNonNull(idleTimeout, "idleTimeout");
     Objects.requireNonNull(maxLifetime, "maxLifetime");
+    Objects.requireNonNull(hikari, "hikari");
   }
 
   /** Everything but the password. */

@@ -7,6 +7,7 @@ import io.pgha.spring.boot.LeaderChangeHistory;
 import io.pgha.spring.boot.PghaDataSourceConfigCustomizer;
 import io.pgha.spring.boot.PghaDataSourceProperties;
 import io.pgha.spring.boot.PghaEtcdProperties;
+import io.pgha.spring.boot.metrics.PghaMeterRegistryBinding;
 import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
@@ -56,12 +57,14 @@ public class PghaDataSourceAutoConfiguration {
       PghaDataSourceProperties properties,
       PghaEtcdProperties etcd,
       ObjectProvider<PghaMetrics> metrics,
+      ObjectProvider<PghaMeterRegistryBinding> meterRegistry,
       ObjectProvider<PghaDataSourceConfigCustomizer> customizers) {
-    List<PghaMetrics> listeners = new ArrayList<>(metrics.orderedStream().toList());
-    PghaMetrics combined =
-        listeners.size() == 1 ? listeners.get(0) : new CompositePghaMetrics(listeners);
+    List<PghaDataSourceConfigCustomizer> all = new ArrayList<>();
+    // The registry first: the application's customizers come after it and may change it.
+    meterRegistry.ifAvailable(binding -> all.add(binding::applyTo));
+    all.addAll(customizers.orderedStream().toList());
     return DataSourceConfigFactory.create(
-        properties, etcd, combined, customizers.orderedStream().toList());
+        properties, etcd, PghaMetrics.composite(metrics.orderedStream().toList()), all);
   }
 
   /**

@@ -1,6 +1,5 @@
-package io.pgha.spring.boot.autoconfigure;
+package io.pgha.jdbc.routing;
 
-import io.pgha.jdbc.routing.PghaMetrics;
 import io.pgha.jdbc.topology.Topology;
 import java.util.List;
 import org.slf4j.Logger;
