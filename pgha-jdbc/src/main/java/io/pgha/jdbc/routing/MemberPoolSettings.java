@@ -40,36 +40,6 @@ public record MemberPoolSettings(
     Duration maxLifetime,
     BiConsumer<String, HikariConfig> hikari) {
 
-  /** Settings with no HikariCP customizer. */
-  public MemberPoolSettings(
-      String poolName,
-      String database,
-      String username,
-      String password,
-      Map<String, String> driverProperties,
-      int maximumPoolSize,
-      int leaderMaximumPoolSize,
-      int replicaMaximumPoolSize,
-      int minimumIdle,
-      Duration connectionTimeout,
-      Duration idleTimeout,
-      Duration maxLifetime) {
-    this(
-        poolName,
-        database,
-        username,
-        password,
-        driverProperties,
-        maximumPoolSize,
-        leaderMaximumPoolSize,
-        replicaMaximumPoolSize,
-        minimumIdle,
-        connectionTimeout,
-        idleTimeout,
-        maxLifetime,
-        (member, config) -> {});
-  }
-
   public MemberPoolSettings {
     Objects.requireNonNull(poolName, "poolName");
     Objects.requireNonNull(database, "database");

@@ -29,7 +29,8 @@ class RoutingPolicyTest {
           0,
           Duration.ofSeconds(2),
           Duration.ofMinutes(10),
-          Duration.ofMinutes(30));
+          Duration.ofMinutes(30),
+          (member, config) -> {});
 
   private final Map<String, MemberPool> pools = new HashMap<>();
 
