@@ -28,10 +28,11 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code pgha.replica.lag} (gauge, bytes, tag {@code member}): each replica's lag as the
  *       topology source reports it (-1 when unknown or no longer a replica);
  *   <li>{@code pgha.member.role} (gauge, tags {@code member}, {@code role} = {@code leader} or
- *       {@code replica}): 1 while the member has that role in routing's view, 0 otherwise. A
- *       member's HikariCP meters ({@code hikaricp.*}, tagged {@code member}) are not tagged with
- *       its role because the role changes at a failover while the pool and its meters live on; join
- *       on {@code member} instead.
+ *       {@code replica}): 1 while the member is the writable leader writes go to, or a replica in
+ *       the topology (whether it takes reads also depends on its lag), 0 otherwise. A member's
+ *       HikariCP meters ({@code hikaricp.*}, tagged {@code member}) are not tagged with its role
+ *       because the role changes at a failover while the pool and its meters live on; join on
+ *       {@code member} instead.
  * </ul>
  *
  * <p>Every meter is tagged {@code pool} with the DataSource's pool name. Pass a {@code
