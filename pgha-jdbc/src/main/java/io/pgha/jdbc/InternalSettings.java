@@ -1,6 +1,7 @@
 package io.pgha.jdbc;
 
 import com.zaxxer.hikari.HikariConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.pgha.jdbc.routing.MemberPoolSettings;
 import io.pgha.jdbc.routing.PghaMetrics;
 import io.pgha.jdbc.routing.RoutingSettings;
@@ -70,7 +71,10 @@ final class InternalSettings {
         c.connectionTimeout(),
         c.idleTimeout(),
         c.maxLifetime(),
-        hikari(c));
+        hikari(c),
+        c.circuitBreakerRegistry() != null
+            ? c.circuitBreakerRegistry()
+            : CircuitBreakerRegistry.ofDefaults());
   }
 
   /**

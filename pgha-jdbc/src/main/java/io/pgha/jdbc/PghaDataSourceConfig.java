@@ -1,6 +1,7 @@
 package io.pgha.jdbc;
 
 import com.zaxxer.hikari.HikariConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.pgha.jdbc.routing.PghaMetrics;
 import io.pgha.jdbc.routing.ReadPolicy;
 import io.pgha.jdbc.topology.EtcdAccess;
@@ -116,6 +117,7 @@ public final class PghaDataSourceConfig {
   private final PghaMetrics metrics;
   private final Object meterRegistry;
   private final Consumer<HikariConfig> hikariCustomizer;
+  private final CircuitBreakerRegistry circuitBreakerRegistry;
   private final String poolName;
 
   private PghaDataSourceConfig(Builder b) {
@@ -160,6 +162,7 @@ public final class PghaDataSourceConfig {
     this.metrics = b.metrics;
     this.meterRegistry = b.meterRegistry;
     this.hikariCustomizer = b.hikariCustomizer;
+    this.circuitBreakerRegistry = b.circuitBreakerRegistry;
     this.poolName = b.poolName;
   }
 
@@ -208,6 +211,7 @@ public final class PghaDataSourceConfig {
     b.metrics = metrics;
     b.meterRegistry = meterRegistry;
     b.hikariCustomizer = hikariCustomizer;
+    b.circuitBreakerRegistry = circuitBreakerRegistry;
     b.poolName = poolName;
     return b;
   }
@@ -379,6 +383,14 @@ public final class PghaDataSourceConfig {
     return hikariCustomizer;
   }
 
+  /**
+   * Where the members' read circuit breakers are registered, or null: each DataSource then keeps
+   * them in a registry of its own.
+   */
+  public CircuitBreakerRegistry circuitBreakerRegistry() {
+    return circuitBreakerRegistry;
+  }
+
   public String poolName() {
     return poolName;
   }
@@ -457,6 +469,7 @@ public final class PghaDataSourceConfig {
     private PghaMetrics metrics = PghaMetrics.NOOP;
     private Object meterRegistry;
     private Consumer<HikariConfig> hikariCustomizer = config -> {};
+    private CircuitBreakerRegistry circuitBreakerRegistry;
     private String poolName = "pgha";
 
     private Builder() {}
@@ -700,6 +713,19 @@ public final class PghaDataSourceConfig {
      */
     public Builder meterRegistry(Object value) {
       meterRegistry = value;
+      return this;
+    }
+
+    /**
+     * The registry each member's read circuit breaker is registered in, named {@code
+     * <poolName>-<member>-reads}, so that what reports the registry (resilience4j-micrometer,
+     * resilience4j-spring-boot) reports them; default a registry of the DataSource's own. The
+     * circuit opens when a read on the member fails because its server went away or did not answer,
+     * and closes when a background check every {@link #replicaCircuitOpenDuration} reaches the
+     * server again (no read is spent on a trial): pgha drives its state and records no calls.
+     */
+    public Builder circuitBreakerRegistry(CircuitBreakerRegistry value) {
+      circuitBreakerRegistry = Objects.requireNonNull(value, "circuitBreakerRegistry");
       return this;
     }
 

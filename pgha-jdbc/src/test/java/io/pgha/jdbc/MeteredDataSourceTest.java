@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.zaxxer.hikari.HikariPoolMXBean;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -129,8 +131,11 @@ class MeteredDataSourceTest {
   }
 
   @Test
-  void memberPoolsAreReachableThroughUnwrap() throws Exception {
-    try (TopologyAwareDataSource ds = new TopologyAwareDataSource(config().build())) {
+  void memberPoolsAreReachableThroughUnwrapAndReadCircuitsThroughTheirRegistry() throws Exception {
+    CircuitBreakerRegistry circuits = CircuitBreakerRegistry.ofDefaults();
+    String replicaCircuit = POOL + "-" + member(replica) + "-reads";
+    try (TopologyAwareDataSource ds =
+        new TopologyAwareDataSource(config().circuitBreakerRegistry(circuits).build())) {
       await()
           .atMost(Duration.ofSeconds(30))
           .until(() -> ds.readableReplicas().equals(List.of(member(replica))));
@@ -144,7 +149,22 @@ class MeteredDataSourceTest {
         assertThat(byMember.get(member(replica)).getActiveConnections()).isZero();
       }
       assertThat(pools.memberPools().get(member(primary)).getActiveConnections()).isZero();
+      assertThat(circuits.find(replicaCircuit))
+          .get()
+          .extracting(CircuitBreaker::getState)
+          .isEqualTo(CircuitBreaker.State.CLOSED);
+      // A circuit forced open keeps reads away from its member: they fall back to the leader.
+      circuits.find(replicaCircuit).orElseThrow().transitionToForcedOpenState();
+      try (Connection rd = ds.readOnly().getConnection()) {
+        assertThat(query(rd, "select inet_server_port()"))
+            .isEqualTo(String.valueOf(primary.port()));
+      }
+      assertThat(ds.poolStates())
+          .filteredOn(p -> p.member().equals(member(replica)))
+          .extracting(p -> p.circuit())
+          .containsExactly("FORCED_OPEN");
     }
+    assertThat(circuits.getAllCircuitBreakers()).isEmpty();
   }
 
   @Test

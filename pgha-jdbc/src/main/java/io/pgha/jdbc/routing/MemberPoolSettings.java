@@ -1,6 +1,7 @@
 package io.pgha.jdbc.routing;
 
 import com.zaxxer.hikari.HikariConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -24,6 +25,8 @@ import java.util.function.BiConsumer;
  * @param maxLifetime how long a connection lives
  * @param hikari adjusts the HikariCP configuration of the named member's pool after pgha's settings
  *     (the application's customizer, then metrics); pgha then restores what routing relies on
+ * @param readCircuits where each member's read circuit breaker is registered, named {@code
+ *     <poolName>-<member>-reads}
  */
 public record MemberPoolSettings(
     String poolName,
@@ -38,7 +41,8 @@ public record MemberPoolSettings(
     Duration connectionTimeout,
     Duration idleTimeout,
     Duration maxLifetime,
-    BiConsumer<String, HikariConfig> hikari) {
+    BiConsumer<String, HikariConfig> hikari,
+    CircuitBreakerRegistry readCircuits) {
 
   public MemberPoolSettings {
     Objects.requireNonNull(poolName, "poolName");
@@ -48,6 +52,7 @@ public record MemberPoolSettings(
     Objects.requireNonNull(idleTimeout, "idleTimeout");
     Objects.requireNonNull(maxLifetime, "maxLifetime");
     Objects.requireNonNull(hikari, "hikari");
+    Objects.requireNonNull(readCircuits, "readCircuits");
   }
 
   /** Everything but the password. */

@@ -1,5 +1,6 @@
 package io.pgha.spring.boot.autoconfigure;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.pgha.jdbc.PghaDataSourceConfig;
 import io.pgha.jdbc.TopologyAwareDataSource;
 import io.pgha.jdbc.routing.PghaMetrics;
@@ -58,10 +59,12 @@ public class PghaDataSourceAutoConfiguration {
       PghaEtcdProperties etcd,
       ObjectProvider<PghaMetrics> metrics,
       ObjectProvider<PghaMeterRegistryBinding> meterRegistry,
+      ObjectProvider<CircuitBreakerRegistry> circuitBreakers,
       ObjectProvider<PghaDataSourceConfigCustomizer> customizers) {
     List<PghaDataSourceConfigCustomizer> all = new ArrayList<>();
-    // The registry first: the application's customizers come after it and may change it.
+    // The registries first: the application's customizers come after them and may change them.
     meterRegistry.ifAvailable(binding -> all.add(binding::applyTo));
+    circuitBreakers.ifAvailable(registry -> all.add(b -> b.circuitBreakerRegistry(registry)));
     all.addAll(customizers.orderedStream().toList());
     return DataSourceConfigFactory.create(
         properties, etcd, PghaMetrics.composite(metrics.orderedStream().toList()), all);
