@@ -3,6 +3,7 @@ package io.pgha.spring.boot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -332,15 +333,19 @@ class PghaAutoConfigurationTest {
   }
 
   @Test
-  void theFailoverRetryTakesItsRetriesFromTheApplicationsRegistry() {
+  void theApplicationsResilience4jRegistriesHoldTheRetriesAndTheReadCircuits() {
     runner
         .withBean(RetryRegistry.class, RetryRegistry::ofDefaults)
+        .withBean(CircuitBreakerRegistry.class, CircuitBreakerRegistry::ofDefaults)
         .run(
             ctx -> {
               ctx.getBean(FailoverRetry.class);
               RetryRegistry registry = ctx.getBean(RetryRegistry.class);
               assertThat(registry.find(FailoverRetry.NAME)).isPresent();
               assertThat(registry.find(FailoverRetry.IDEMPOTENT_NAME)).isPresent();
+              CircuitBreakerRegistry circuits = ctx.getBean(CircuitBreakerRegistry.class);
+              ctx.getBean(TopologyAwareDataSource.class);
+              assertThat(circuits.find("pgha-pg2-reads")).isPresent();
             });
   }
 
