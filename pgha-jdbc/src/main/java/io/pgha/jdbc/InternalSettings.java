@@ -1,10 +1,16 @@
 package io.pgha.jdbc;
 
+import com.zaxxer.hikari.HikariConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.pgha.jdbc.routing.MemberPoolSettings;
+import io.pgha.jdbc.routing.PghaMetrics;
 import io.pgha.jdbc.routing.RoutingSettings;
 import io.pgha.jdbc.topology.TopologySource;
 import io.pgha.jdbc.topology.TopologySources;
+import java.util.List;
 import java.util.Properties;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * Translates the user's {@link PghaDataSourceConfig} into the settings of the internal packages, so
@@ -23,7 +29,32 @@ final class InternalSettings {
         c.leaderWaitTimeout(),
         c.replayLagProbeInterval(),
         c.replicaCircuitOpenDuration(),
-        c.metrics());
+        metrics(c));
+  }
+
+  /** The application's hooks, and pgha's meters when a meter registry is configured. */
+  static PghaMetrics metrics(PghaDataSourceConfig c) {
+    if (c.meterRegistry() == null) {
+      return c.metrics();
+    }
+    return PghaMetrics.composite(
+        List.of(c.metrics(), MicrometerBinding.pghaMetrics(c.meterRegistry(), c.poolName())));
+  }
+
+  /**
+   * What adjusts each member pool's HikariCP configuration: the pool's meters when a meter registry
+   * is configured, then the application's customizer (which may so replace the meters' tracker).
+   */
+  static BiConsumer<String, HikariConfig> hikari(PghaDataSourceConfig c) {
+    Consumer<HikariConfig> customizer = c.hikariCustomizer();
+    if (c.meterRegistry() == null) {
+      return (member, config) -> customizer.accept(config);
+    }
+    BiConsumer<String, HikariConfig> meters = MicrometerBinding.poolMeters(c.meterRegistry());
+    return (member, config) -> {
+      meters.accept(member, config);
+      customizer.accept(config);
+    };
   }
 
   static MemberPoolSettings pools(PghaDataSourceConfig c) {
@@ -39,7 +70,11 @@ final class InternalSettings {
         c.minimumIdle(),
         c.connectionTimeout(),
         c.idleTimeout(),
-        c.maxLifetime());
+        c.maxLifetime(),
+        hikari(c),
+        c.circuitBreakerRegistry() != null
+            ? c.circuitBreakerRegistry()
+            : CircuitBreakerRegistry.ofDefaults());
   }
 
   /**

@@ -1,5 +1,7 @@
 package io.pgha.jdbc;
 
+import com.zaxxer.hikari.HikariConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.pgha.jdbc.routing.PghaMetrics;
 import io.pgha.jdbc.routing.ReadPolicy;
 import io.pgha.jdbc.topology.EtcdAccess;
@@ -13,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -112,6 +115,9 @@ public final class PghaDataSourceConfig {
   private final Duration connectTimeout;
   private final Duration socketTimeout;
   private final PghaMetrics metrics;
+  private final Object meterRegistry;
+  private final Consumer<HikariConfig> hikariCustomizer;
+  private final CircuitBreakerRegistry circuitBreakerRegistry;
   private final String poolName;
 
   private PghaDataSourceConfig(Builder b) {
@@ -154,6 +160,9 @@ public final class PghaDataSourceConfig {
     this.connectTimeout = b.connectTimeout;
     this.socketTimeout = b.socketTimeout;
     this.metrics = b.metrics;
+    this.meterRegistry = b.meterRegistry;
+    this.hikariCustomizer = b.hikariCustomizer;
+    this.circuitBreakerRegistry = b.circuitBreakerRegistry;
     this.poolName = b.poolName;
   }
 
@@ -200,6 +209,9 @@ public final class PghaDataSourceConfig {
     b.connectTimeout = connectTimeout;
     b.socketTimeout = socketTimeout;
     b.metrics = metrics;
+    b.meterRegistry = meterRegistry;
+    b.hikariCustomizer = hikariCustomizer;
+    b.circuitBreakerRegistry = circuitBreakerRegistry;
     b.poolName = poolName;
     return b;
   }
@@ -361,6 +373,24 @@ public final class PghaDataSourceConfig {
     return metrics;
   }
 
+  /** The Micrometer {@code MeterRegistry} the DataSource reports to, or null for none. */
+  public Object meterRegistry() {
+    return meterRegistry;
+  }
+
+  /** Adjusts every member pool's HikariCP configuration; does nothing by default. */
+  public Consumer<HikariConfig> hikariCustomizer() {
+    return hikariCustomizer;
+  }
+
+  /**
+   * Where the members' read circuit breakers are registered, or null: each DataSource then keeps
+   * them in a registry of its own.
+   */
+  public CircuitBreakerRegistry circuitBreakerRegistry() {
+    return circuitBreakerRegistry;
+  }
+
   public String poolName() {
     return poolName;
   }
@@ -437,6 +467,9 @@ public final class PghaDataSourceConfig {
     private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
     private Duration socketTimeout = DEFAULT_SOCKET_TIMEOUT;
     private PghaMetrics metrics = PghaMetrics.NOOP;
+    private Object meterRegistry;
+    private Consumer<HikariConfig> hikariCustomizer = config -> {};
+    private CircuitBreakerRegistry circuitBreakerRegistry;
     private String poolName = "pgha";
 
     private Builder() {}
@@ -661,8 +694,53 @@ public final class PghaDataSourceConfig {
       return this;
     }
 
+    /**
+     * Hooks called on routing's events (leader changes, routed connections, leader waits,
+     * failovers); kept alongside the meters of {@link #meterRegistry}.
+     */
     public Builder metrics(PghaMetrics value) {
       metrics = value;
+      return this;
+    }
+
+    /**
+     * A Micrometer {@code io.micrometer.core.instrument.MeterRegistry} to report to; default none.
+     * Each member's HikariCP pool then registers HikariCP's meters ({@code hikaricp.*}, tagged
+     * {@code pool} = {@code <poolName>-<member>} and {@code member}), and the DataSource pgha's
+     * meters ({@code pgha.*}, see {@link io.pgha.jdbc.metrics.MicrometerPghaMetrics}). Typed {@code
+     * Object} so that pgha-jdbc runs without Micrometer: no Micrometer class is loaded unless a
+     * registry is passed.
+     */
+    public Builder meterRegistry(Object value) {
+      meterRegistry = value;
+      return this;
+    }
+
+    /**
+     * The registry each member's read circuit breaker is registered in, named {@code
+     * <poolName>-<member>-reads}, so that what reports the registry (resilience4j-micrometer,
+     * resilience4j-spring-boot) reports them; default a registry of the DataSource's own. The
+     * circuit opens when a read on the member fails because its server went away or did not answer,
+     * and closes when a background check every {@link #replicaCircuitOpenDuration} reaches the
+     * server again (no read is spent on a trial): pgha drives its state and records no calls.
+     */
+    public Builder circuitBreakerRegistry(CircuitBreakerRegistry value) {
+      circuitBreakerRegistry = Objects.requireNonNull(value, "circuitBreakerRegistry");
+      return this;
+    }
+
+    /**
+     * Adds a customizer of every member pool's HikariCP configuration, run after pgha's settings
+     * and the customizers added before it (keepaliveTime, leakDetectionThreshold,
+     * connectionInitSql, data source properties…). pgha then restores what routing relies on: the
+     * pool's name and JDBC URL, {@code initializationFailTimeout} -1 (a pool never blocks or fails
+     * while its member is down), a {@code validationTimeout} no longer than the {@code
+     * connectionTimeout}; and it sizes each pool by its member's role. Called once per pool, on the
+     * topology thread: it must be fast and must not throw.
+     */
+    public Builder hikari(Consumer<HikariConfig> value) {
+      require(value != null, "hikari", null, "must not be null");
+      hikariCustomizer = hikariCustomizer.andThen(value);
       return this;
     }
 
@@ -807,6 +885,11 @@ public final class PghaDataSourceConfig {
           socketTimeout,
           "must be zero (none) or at least 1s (pgjdbc counts whole seconds)");
       require(metrics != null, "metrics", null, "must not be null (use PghaMetrics.NOOP)");
+      require(
+          meterRegistry == null || isMeterRegistry(meterRegistry.getClass()),
+          "meterRegistry",
+          meterRegistry == null ? null : meterRegistry.getClass().getName(),
+          "must be an io.micrometer.core.instrument.MeterRegistry");
       require(poolName != null && !poolName.isBlank(), "poolName", poolName, "must not be empty");
       return new PghaDataSourceConfig(this);
     }
@@ -838,6 +921,16 @@ public final class PghaDataSourceConfig {
               "must be https://host:port when TLS files are set");
         }
       }
+    }
+
+    /** By name, so that checking loads no Micrometer class. */
+    private static boolean isMeterRegistry(Class<?> type) {
+      for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+        if (c.getName().equals("io.micrometer.core.instrument.MeterRegistry")) {
+          return true;
+        }
+      }
+      return false;
     }
 
     private static void require(boolean ok, String key, Object value, String rule) {

@@ -251,7 +251,7 @@ public final class PghaDriver implements Driver {
 
   @Override
   public DriverPropertyInfo[] getPropertyInfo(String url, Properties info) {
-    return new DriverPropertyInfo[0];
+    return acceptsURL(url) ? DriverOptions.describe(url, info) : new DriverPropertyInfo[0];
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.pgha.jdbc;
 
+import com.zaxxer.hikari.HikariPoolMXBean;
 import io.pgha.jdbc.routing.PghaSqlStates;
 import io.pgha.jdbc.routing.PoolState;
 import io.pgha.jdbc.routing.Routing;
@@ -12,6 +13,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.util.List;
+import java.util.Map;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.slf4j.LoggerFactory;
@@ -30,8 +32,11 @@ import org.slf4j.LoggerFactory;
  * PghaSqlStates#TRANSACTION_STATE_UNKNOWN} (a commit was in flight) or {@value
  * PghaSqlStates#NO_LEADER} (no leader within {@link PghaDataSourceConfig#leaderWaitTimeout()});
  * {@link TransactionRetrier} retries the first and last.
+ *
+ * <p>{@link #memberPools()} (also through {@code unwrap(MemberPools.class)}) gives each member's
+ * HikariCP pool; {@link PghaDataSourceConfig.Builder#meterRegistry} reports them to Micrometer.
  */
-public final class TopologyAwareDataSource implements DataSource, Closeable {
+public final class TopologyAwareDataSource implements DataSource, MemberPools, Closeable {
 
   private static final org.slf4j.Logger LOG =
       LoggerFactory.getLogger(TopologyAwareDataSource.class);
@@ -104,6 +109,11 @@ public final class TopologyAwareDataSource implements DataSource, Closeable {
   /** The state of each member's pool (borrowed and idle connections, read circuit, lag). */
   public List<PoolState> poolStates() {
     return router.poolStates();
+  }
+
+  @Override
+  public Map<String, HikariPoolMXBean> memberPools() {
+    return router.memberPools();
   }
 
   /** The configuration this DataSource runs with. */

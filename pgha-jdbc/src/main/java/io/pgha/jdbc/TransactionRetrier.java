@@ -2,6 +2,7 @@ package io.pgha.jdbc;
 
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
+import io.github.resilience4j.retry.RetryRegistry;
 import io.pgha.jdbc.routing.PghaSqlStates;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -12,7 +13,12 @@ import javax.sql.DataSource;
 /**
  * Runs a unit of work in a transaction and runs it again when it failed because of a failover
  * (SQLState 08S02 or 08001), through a Resilience4j {@link Retry}. Work that fails with 08007 (the
- * commit may have happened) is retried only when declared idempotent.
+ * commit may have happened) is retried only when declared idempotent. Pauses between attempts grow
+ * exponentially with jitter from the configured wait ({@link FailoverBackoff}).
+ *
+ * <p>The {@link Retry} comes from a {@link RetryRegistry} when one is given ({@link
+ * Builder#retryRegistry}), under {@link Builder#name}: resilience4j-micrometer then reports it
+ * ({@code TaggedRetryMetrics.ofRetryRegistry(registry)}).
  *
  * <pre>{@code
  * TransactionRetrier retrier = TransactionRetrier.builder(dataSource).maxAttempts(5).build();
@@ -24,8 +30,11 @@ public final class TransactionRetrier {
   /** Default number of attempts, the first included. */
   public static final int DEFAULT_MAX_ATTEMPTS = 5;
 
-  /** Default pause between attempts. */
+  /** Default first pause between attempts (later ones grow, see {@link FailoverBackoff}). */
   public static final Duration DEFAULT_WAIT = Duration.ofMillis(100);
+
+  /** Default name of the Retry, in its registry and its meters. */
+  public static final String DEFAULT_NAME = "pgha-transaction";
 
   private final DataSource dataSource;
   private final DataSource readOnlyDataSource;
@@ -36,20 +45,25 @@ public final class TransactionRetrier {
     this.readOnlyDataSource =
         b.dataSource instanceof TopologyAwareDataSource t ? t.readOnly() : b.dataSource;
     boolean idempotent = b.idempotent;
+    RetryConfig retryConfig =
+        RetryConfig.custom()
+            .maxAttempts(b.maxAttempts)
+            .intervalFunction(FailoverBackoff.of(b.wait))
+            .retryOnException(
+                t ->
+                    t instanceof SQLException e
+                        && (PghaSqlStates.isRetryable(e.getSQLState())
+                            || (idempotent
+                                && PghaSqlStates.TRANSACTION_STATE_UNKNOWN.equals(
+                                    e.getSQLState()))))
+            .build();
     this.retry =
-        Retry.of(
-            "pgha-transaction",
-            RetryConfig.custom()
-                .maxAttempts(b.maxAttempts)
-                .waitDuration(b.wait)
-                .retryOnException(
-                    t ->
-                        t instanceof SQLException e
-                            && (PghaSqlStates.isRetryable(e.getSQLState())
-                                || (idempotent
-                                    && PghaSqlStates.TRANSACTION_STATE_UNKNOWN.equals(
-                                        e.getSQLState()))))
-                .build());
+        b.registry == null ? Retry.of(b.name, retryConfig) : b.registry.retry(b.name, retryConfig);
+  }
+
+  /** The Resilience4j Retry this retrier runs its work through. */
+  public Retry retry() {
+    return retry;
   }
 
   /** A builder for a retrier over {@code dataSource}. */
@@ -109,6 +123,8 @@ public final class TransactionRetrier {
     private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
     private Duration wait = DEFAULT_WAIT;
     private boolean idempotent;
+    private String name = DEFAULT_NAME;
+    private RetryRegistry registry;
 
     private Builder(DataSource dataSource) {
       this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -123,7 +139,10 @@ public final class TransactionRetrier {
       return this;
     }
 
-    /** Pause between attempts; zero or positive. */
+    /**
+     * First pause between attempts, zero or positive; later pauses grow exponentially with jitter
+     * ({@link FailoverBackoff}).
+     */
     public Builder wait(Duration value) {
       if (value == null || value.isNegative()) {
         throw new IllegalArgumentException("pgha: wait (" + value + ") must be zero or positive");
@@ -135,6 +154,28 @@ public final class TransactionRetrier {
     /** Whether the work may also be retried when a commit's outcome is unknown (08007). */
     public Builder idempotent(boolean value) {
       idempotent = value;
+      return this;
+    }
+
+    /**
+     * The Retry's name, in its registry and its meters; default {@value
+     * TransactionRetrier#DEFAULT_NAME}.
+     */
+    public Builder name(String value) {
+      if (value == null || value.isBlank()) {
+        throw new IllegalArgumentException("pgha: name (" + value + ") must not be empty");
+      }
+      name = value;
+      return this;
+    }
+
+    /**
+     * The registry the Retry is taken from, so that what reports the registry's retries
+     * (resilience4j-micrometer, resilience4j-spring-boot) reports this one; default none. A Retry
+     * of the same {@link #name} already in the registry is used as it is, with its own settings.
+     */
+    public Builder retryRegistry(RetryRegistry value) {
+      registry = Objects.requireNonNull(value, "retryRegistry");
       return this;
     }
 

@@ -52,6 +52,21 @@ class ArchitectureTest {
   }
 
   @Test
+  void onlyTheMetricsBindingTouchesMicrometer() {
+    // Micrometer is optional: it is loaded only when a MeterRegistry is configured, through
+    // MicrometerBinding; the public meters class lives in io.pgha.jdbc.metrics.
+    noClasses()
+        .that()
+        .doNotHaveSimpleName("MicrometerBinding")
+        .and()
+        .resideOutsideOfPackage("io.pgha.jdbc.metrics..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("io.micrometer..", "com.zaxxer.hikari.metrics.micrometer..")
+        .check(CLASSES);
+  }
+
+  @Test
   void topologyAndRoutingDoNotDependOnEachOther() {
     noClasses()
         .that()

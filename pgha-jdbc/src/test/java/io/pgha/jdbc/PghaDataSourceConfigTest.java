@@ -3,6 +3,8 @@ package io.pgha.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.zaxxer.hikari.HikariConfig;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pgha.jdbc.routing.ReadPolicy;
 import java.net.URI;
 import java.time.Duration;
@@ -22,6 +24,30 @@ class PghaDataSourceConfigTest {
     assertThat(c.readPolicy()).isEqualTo(ReadPolicy.ROUND_ROBIN);
     assertThat(c.leaderMaximumPoolSize()).isEqualTo(10);
     assertThat(c.fallbackToLeader()).isTrue();
+  }
+
+  @Test
+  void aMeterRegistryMustBeOneAndTravelsWithTheHikariCustomizer() {
+    assertThatThrownBy(() -> etcd().meterRegistry("not a registry").build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "pgha: meterRegistry (java.lang.String) must be an"
+                + " io.micrometer.core.instrument.MeterRegistry");
+    assertThatThrownBy(() -> etcd().hikari(null))
+        .hasMessage("pgha: hikari (null) must not be null");
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    PghaDataSourceConfig c =
+        etcd()
+            .meterRegistry(registry)
+            .hikari(hc -> hc.setKeepaliveTime(30_000))
+            .hikari(hc -> hc.setConnectionInitSql("select " + hc.getKeepaliveTime()))
+            .build();
+    assertThat(c.toBuilder().build().meterRegistry()).isSameAs(registry);
+    HikariConfig customized = new HikariConfig();
+    c.toBuilder().build().hikariCustomizer().accept(customized);
+    assertThat(customized.getKeepaliveTime()).isEqualTo(30_000);
+    assertThat(customized.getConnectionInitSql()).isEqualTo("select 30000");
+    assertThat(etcd().build().meterRegistry()).isNull();
   }
 
   @Test

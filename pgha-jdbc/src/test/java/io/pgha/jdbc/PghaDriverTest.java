@@ -6,9 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.pgha.jdbc.routing.ReadPolicy;
 import java.sql.Driver;
 import java.sql.DriverManager;
+import java.sql.DriverPropertyInfo;
 import java.sql.SQLException;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 class PghaDriverTest {
@@ -31,6 +36,46 @@ class PghaDriverTest {
     assertThat(p.config().maxReplicaLagBytes()).isEqualTo(1024);
     assertThat(p.config().username()).isEqualTo("app");
     assertThat(p.config().connectionProperties()).containsEntry("sslmode", "disable");
+  }
+
+  @Test
+  void propertyInfoListsTheUrlOptionsWithTheirValuesAndChoices() {
+    Properties info = new Properties();
+    info.setProperty("user", "app");
+    info.setProperty("password", "s3cret");
+    DriverPropertyInfo[] props =
+        new PghaDriver()
+            .getPropertyInfo(
+                "jdbc:pgha://127.0.0.1:2379/pg-test?role=replica&readPolicy=LEAST_LAG"
+                    + "&namespace=%2Fpg&password=inurl",
+                info);
+    Map<String, DriverPropertyInfo> byName =
+        Arrays.stream(props).collect(Collectors.toMap(p -> p.name, Function.identity()));
+
+    assertThat(byName)
+        .containsOnlyKeys(
+            "role",
+            "namespace",
+            "database",
+            "user",
+            "password",
+            "readPolicy",
+            "maxReplicaLagBytes",
+            "leaderWaitTimeoutMs",
+            "fallbackToLeader",
+            "maximumPoolSize");
+    assertThat(props).allSatisfy(p -> assertThat(p.description).isNotBlank());
+    assertThat(byName.get("role").value).isEqualTo("replica");
+    assertThat(byName.get("role").choices).containsExactly("primary", "replica");
+    assertThat(byName.get("readPolicy").value).isEqualTo("LEAST_LAG");
+    assertThat(byName.get("readPolicy").choices)
+        .containsExactly("ROUND_ROBIN", "LEAST_CONNECTIONS", "LEAST_LAG");
+    assertThat(byName.get("namespace").value).isEqualTo("/pg");
+    assertThat(byName.get("user").value).isEqualTo("app");
+    assertThat(byName.get("database").value).isEqualTo("postgres");
+    assertThat(byName.get("leaderWaitTimeoutMs").value).isEqualTo("30000");
+    assertThat(byName.get("password").value).isNull();
+    assertThat(new PghaDriver().getPropertyInfo("jdbc:postgresql://h/db", null)).isEmpty();
   }
 
   @Test

@@ -2,7 +2,11 @@ package io.pgha.jdbc.routing;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
 import com.zaxxer.hikari.pool.HikariPool;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.pgha.jdbc.topology.Member;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -11,17 +15,28 @@ import java.sql.SQLException;
 import java.util.Map;
 
 /**
- * The HikariCP pool of one member's PostgreSQL server, with the flag that keeps reads away from it
- * after a read failed there. Creating a pool does no I/O: connections are opened on first borrow.
+ * The HikariCP pool of one member's PostgreSQL server, with the read circuit that keeps reads away
+ * from it after a read failed there. Creating a pool does no I/O: connections are opened on first
+ * borrow.
+ *
+ * <p>The read circuit is a Resilience4j {@link CircuitBreaker} in the configured registry, so that
+ * it is reported like the application's own; routing drives its state (open on a failed read,
+ * closed when a background check reaches the server) and records no calls, so it never lets a trial
+ * read through: a half-open probe would cost a caller's read on a hung server.
  */
 final class MemberPool implements AutoCloseable {
 
   private final String name;
   private final String address;
   private final HikariDataSource pool;
+  private final CircuitBreakerRegistry circuits;
+  private final CircuitBreaker readCircuit;
   private volatile long absentSinceNanos = -1;
-  private volatile boolean readFailed;
   private volatile boolean unreachable;
+
+  /** Only manual transitions: the registry's default config could open or close it by itself. */
+  private static final CircuitBreakerConfig READ_CIRCUIT =
+      CircuitBreakerConfig.custom().automaticTransitionFromOpenToHalfOpenEnabled(false).build();
 
   /** How long a borrow waits while the server cannot be reached. */
   static final long UNREACHABLE_BORROW_MILLIS = 50;
@@ -30,11 +45,13 @@ final class MemberPool implements AutoCloseable {
     this.name = member.name();
     this.address = member.address();
     HikariConfig hc = new HikariConfig();
-    hc.setPoolName(config.poolName() + "-" + member.name());
+    String poolName = config.poolName() + "-" + member.name();
     // The host and port come from etcd or an agent's answer: given as properties, never spliced
     // into the URL, where a '/', '?' or ',' in them would add parameters or hosts.
-    hc.setJdbcUrl(
-        "jdbc:postgresql:" + URLEncoder.encode(config.database(), StandardCharsets.UTF_8));
+    String jdbcUrl =
+        "jdbc:postgresql:" + URLEncoder.encode(config.database(), StandardCharsets.UTF_8);
+    hc.setPoolName(poolName);
+    hc.setJdbcUrl(jdbcUrl);
     if (config.username() != null) {
       hc.setUsername(config.username());
     }
@@ -44,20 +61,29 @@ final class MemberPool implements AutoCloseable {
     for (Map.Entry<String, String> e : config.driverProperties().entrySet()) {
       hc.addDataSourceProperty(e.getKey(), e.getValue());
     }
-    hc.addDataSourceProperty("PGHOST", member.host());
-    hc.addDataSourceProperty("PGPORT", Integer.toString(member.port()));
     hc.setMaximumPoolSize(config.maximumPoolSize());
     hc.setMinimumIdle(config.minimumIdle());
     hc.setConnectionTimeout(config.connectionTimeout().toMillis());
-    // HikariCP checks an idle connection (isValid) before lending it, for up to 5 s by default: on
-    // a hung server that check alone would hold a borrow past the connection timeout.
-    hc.setValidationTimeout(
-        Math.min(hc.getValidationTimeout(), config.connectionTimeout().toMillis()));
     hc.setIdleTimeout(config.idleTimeout().toMillis());
     hc.setMaxLifetime(config.maxLifetime().toMillis());
-    // A member may be down when its pool is created; never fail or block here.
+    config.hikari().accept(member.name(), hc);
+    // What routing relies on, whatever a customizer set: the pool is this member's (its name is
+    // the member's key in logs and metrics; its server is the member's host and port), never blocks or fails when its member is down, and an
+    // idle connection's check (isValid, up to 5 s by default) never holds a borrow past the
+    // connection timeout on a hung server.
+    hc.setPoolName(poolName);
+    hc.setJdbcUrl(jdbcUrl);
+    hc.addDataSourceProperty("PGHOST", member.host());
+    hc.addDataSourceProperty("PGPORT", Integer.toString(member.port()));
     hc.setInitializationFailTimeout(-1);
+    hc.setValidationTimeout(Math.min(hc.getValidationTimeout(), hc.getConnectionTimeout()));
     this.pool = new HikariDataSource(hc);
+    this.circuits = config.readCircuits();
+    String circuitName = poolName + "-reads";
+    // A member back at a new address gets a new pool while the old one is closing: the new pool's
+    // circuit takes the name; the old one's stays its own until it is closed.
+    circuits.remove(circuitName);
+    this.readCircuit = circuits.circuitBreaker(circuitName, READ_CIRCUIT);
   }
 
   String name() {
@@ -89,9 +115,13 @@ final class MemberPool implements AutoCloseable {
     }
   }
 
-  /** False while reads keep away from this member: a read on it failed because it went away. */
+  /**
+   * False while reads keep away from this member: a read on it failed because it went away, or an
+   * operator forced its circuit open.
+   */
   boolean takesReads() {
-    return !readFailed;
+    CircuitBreaker.State state = readCircuit.getState();
+    return state != CircuitBreaker.State.OPEN && state != CircuitBreaker.State.FORCED_OPEN;
   }
 
   /**
@@ -100,20 +130,34 @@ final class MemberPool implements AutoCloseable {
    *
    * @return true if this changed the state (it took reads until now)
    */
-  boolean markReadFailed() {
-    boolean was = readFailed;
-    readFailed = true;
-    return !was;
+  synchronized boolean markReadFailed() {
+    CircuitBreaker.State state = readCircuit.getState();
+    if (state == CircuitBreaker.State.CLOSED || state == CircuitBreaker.State.HALF_OPEN) {
+      readCircuit.transitionToOpenState();
+      return true;
+    }
+    return false;
   }
 
-  /** The background check reached the server again: reads may come back. */
-  void markReadable() {
-    readFailed = false;
+  /**
+   * The background check reached the server again: reads may come back, unless the circuit was
+   * forced open.
+   *
+   * @return true if this closed the circuit
+   */
+  synchronized boolean markReadable() {
+    if (readCircuit.getState() == CircuitBreaker.State.OPEN) {
+      readCircuit.transitionToClosedState();
+      return true;
+    }
+    return false;
   }
 
-  /** {@code OPEN} while reads keep away after a failure, {@code CLOSED} otherwise. */
+  /**
+   * The read circuit's state: {@code OPEN} while reads keep away after a failure, {@code CLOSED}.
+   */
   String readCircuit() {
-    return readFailed ? "OPEN" : "CLOSED";
+    return readCircuit.getState().name();
   }
 
   /** Whether every connection the pool may open is lent out: a borrow then waits for a return. */
@@ -134,6 +178,11 @@ final class MemberPool implements AutoCloseable {
     if (pool.getHikariConfigMXBean().getMaximumPoolSize() != maximumPoolSize) {
       pool.getHikariConfigMXBean().setMaximumPoolSize(maximumPoolSize);
     }
+  }
+
+  /** The pool's HikariCP statistics and controls. */
+  HikariPoolMXBean mxBean() {
+    return pool.getHikariPoolMXBean();
   }
 
   /** Closes idle connections now and borrowed ones when they are returned. */
@@ -158,5 +207,9 @@ final class MemberPool implements AutoCloseable {
   @Override
   public void close() {
     pool.close();
+    circuits
+        .find(readCircuit.getName())
+        .filter(c -> c == readCircuit)
+        .ifPresent(c -> circuits.remove(c.getName()));
   }
 }

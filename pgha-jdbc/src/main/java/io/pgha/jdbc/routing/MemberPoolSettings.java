@@ -1,8 +1,11 @@
 package io.pgha.jdbc.routing;
 
+import com.zaxxer.hikari.HikariConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.BiConsumer;
 
 /**
  * How each member's HikariCP pool connects and is sized. Built by the DataSource from its
@@ -20,6 +23,10 @@ import java.util.Objects;
  * @param connectionTimeout bound of one borrow
  * @param idleTimeout how long an idle connection stays
  * @param maxLifetime how long a connection lives
+ * @param hikari adjusts the HikariCP configuration of the named member's pool after pgha's settings
+ *     (the application's customizer, then metrics); pgha then restores what routing relies on
+ * @param readCircuits where each member's read circuit breaker is registered, named {@code
+ *     <poolName>-<member>-reads}
  */
 public record MemberPoolSettings(
     String poolName,
@@ -33,7 +40,9 @@ public record MemberPoolSettings(
     int minimumIdle,
     Duration connectionTimeout,
     Duration idleTimeout,
-    Duration maxLifetime) {
+    Duration maxLifetime,
+    BiConsumer<String, HikariConfig> hikari,
+    CircuitBreakerRegistry readCircuits) {
 
   public MemberPoolSettings {
     Objects.requireNonNull(poolName, "poolName");
@@ -42,6 +51,8 @@ public record MemberPoolSettings(
     Objects.requireNonNull(connectionTimeout, "connectionTimeout");
     Objects.requireNonNull(idleTimeout, "idleTimeout");
     Objects.requireNonNull(maxLifetime, "maxLifetime");
+    Objects.requireNonNull(hikari, "hikari");
+    Objects.requireNonNull(readCircuits, "readCircuits");
   }
 
   /** Everything but the password. */

@@ -1,6 +1,7 @@
 package io.pgha.jdbc.routing;
 
 import io.pgha.jdbc.topology.Topology;
+import java.util.List;
 
 /**
  * Hooks for metrics, set with {@code PghaDataSourceConfig.Builder#metrics}. Every method has a
@@ -12,6 +13,15 @@ public interface PghaMetrics {
 
   /** Records nothing. */
   PghaMetrics NOOP = new PghaMetrics() {};
+
+  /**
+   * Passes every hook to each of {@code listeners} in order; one that throws is logged and never
+   * breaks routing or the listeners after it.
+   */
+  static PghaMetrics composite(List<PghaMetrics> listeners) {
+    List<PghaMetrics> real = listeners.stream().filter(m -> m != NOOP).toList();
+    return real.isEmpty() ? NOOP : real.size() == 1 ? real.get(0) : new CompositePghaMetrics(real);
+  }
 
   /** A new topology snapshot was installed. */
   default void topologyChanged(Topology topology) {}

@@ -105,9 +105,9 @@ final class ReplicaChecks {
         continue;
       }
       try (Connection c = pool.borrow()) {
-        if (c.isValid((int) Math.max(1, config.connectionTimeout().toSeconds()))) {
+        if (c.isValid((int) Math.max(1, config.connectionTimeout().toSeconds()))
+            && pool.markReadable()) {
           LOG.info("[{}] replica {} answers again; it may take reads", config.poolName(), m.name());
-          pool.markReadable();
           changed = true;
         }
       } catch (SQLException e) {

@@ -1,11 +1,14 @@
 package io.pgha.jdbc.routing;
 
+import com.zaxxer.hikari.HikariPoolMXBean;
 import io.pgha.jdbc.topology.Member;
 import io.pgha.jdbc.topology.Topology;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -106,6 +109,22 @@ final class Router implements Routing {
       }
     }
     return states;
+  }
+
+  @Override
+  public Map<String, HikariPoolMXBean> memberPools() {
+    RoutingTable current = table();
+    Map<String, HikariPoolMXBean> byMember = new LinkedHashMap<>();
+    if (current.leader() != null) {
+      byMember.put(current.leader().member().name(), current.leader().pool().mxBean());
+    }
+    for (Member m : current.topology().members()) {
+      MemberPool pool = pools.find(m);
+      if (pool != null) {
+        byMember.putIfAbsent(m.name(), pool.mxBean());
+      }
+    }
+    return Collections.unmodifiableMap(byMember);
   }
 
   @Override

@@ -1,8 +1,10 @@
 package io.pgha.jdbc.routing;
 
+import com.zaxxer.hikari.HikariPoolMXBean;
 import io.pgha.jdbc.topology.Topology;
 import java.sql.Connection;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What the DataSource asks of routing: it is fed topology snapshots and hands out lazily routed
@@ -26,6 +28,9 @@ public interface Routing extends AutoCloseable {
 
   /** The pools of the members in the current topology, leader first. */
   List<PoolState> poolStates();
+
+  /** The HikariCP pool of each member in the current topology, by member name, leader first. */
+  Map<String, HikariPoolMXBean> memberPools();
 
   /** A connection that binds to a server on its first statement. */
   Connection newConnection(boolean readOnly);

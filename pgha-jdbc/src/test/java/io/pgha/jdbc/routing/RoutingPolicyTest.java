@@ -2,6 +2,7 @@ package io.pgha.jdbc.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.pgha.jdbc.topology.Member;
 import io.pgha.jdbc.topology.MemberRole;
 import io.pgha.jdbc.topology.Topology;
@@ -29,7 +30,9 @@ class RoutingPolicyTest {
           0,
           Duration.ofSeconds(2),
           Duration.ofMinutes(10),
-          Duration.ofMinutes(30));
+          Duration.ofMinutes(30),
+          (member, config) -> {},
+          CircuitBreakerRegistry.ofDefaults());
 
   private final Map<String, MemberPool> pools = new HashMap<>();
 

@@ -3,6 +3,8 @@ package io.pgha.spring.boot;
 import io.github.resilience4j.core.functions.CheckedSupplier;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
+import io.github.resilience4j.retry.RetryRegistry;
+import io.pgha.jdbc.FailoverBackoff;
 import io.pgha.jdbc.routing.PghaSqlStates;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -18,19 +20,43 @@ import java.util.function.Supplier;
  * <pre>{@code
  * Order saved = failoverRetry.call(() -> transactionTemplate.execute(status -> repo.save(order)));
  * }</pre>
+ *
+ * <p>Pauses between attempts grow exponentially with jitter from the configured wait ({@link
+ * FailoverBackoff}). Its Retry instances come from a {@link RetryRegistry}, named {@value #NAME}
+ * and {@value #IDEMPOTENT_NAME} ({@code -<attempts>} appended for a method's own attempt count):
+ * the application's registry bean when there is one, so that resilience4j-micrometer reports them.
  */
 public final class FailoverRetry {
 
+  /** Name of the Retry of non-idempotent work. */
+  public static final String NAME = "pgha-failover";
+
+  /** Name of the Retry of idempotent work. */
+  public static final String IDEMPOTENT_NAME = "pgha-failover-idempotent";
+
   private final int maxAttempts;
   private final Duration wait;
+  private final RetryRegistry registry;
   private final Retry retry;
   private final Retry idempotentRetry;
 
   /**
+   * With a registry of its own.
+   *
    * @param maxAttempts attempts, the first included; at least 1
-   * @param wait pause between attempts; zero or positive
+   * @param wait first pause between attempts; zero or positive
    */
   public FailoverRetry(int maxAttempts, Duration wait) {
+    this(maxAttempts, wait, RetryRegistry.ofDefaults());
+  }
+
+  /**
+   * @param maxAttempts attempts, the first included; at least 1
+   * @param wait first pause between attempts; zero or positive
+   * @param registry where the Retry instances are taken from (a Retry of the same name already
+   *     there is used as it is)
+   */
+  public FailoverRetry(int maxAttempts, Duration wait, RetryRegistry registry) {
     if (maxAttempts < 1) {
       throw new InvalidPghaPropertyException(
           "pgha.retry.max-attempts", String.valueOf(maxAttempts), "must be at least 1", null);
@@ -41,6 +67,7 @@ public final class FailoverRetry {
     }
     this.maxAttempts = maxAttempts;
     this.wait = wait;
+    this.registry = Objects.requireNonNull(registry, "registry");
     this.retry = retry(maxAttempts, false);
     this.idempotentRetry = retry(maxAttempts, true);
   }
@@ -81,13 +108,15 @@ public final class FailoverRetry {
   }
 
   private Retry retry(int attempts, boolean idempotent) {
-    return Retry.of(
-        idempotent ? "pgha-failover-idempotent" : "pgha-failover",
-        RetryConfig.custom()
-            .maxAttempts(attempts)
-            .waitDuration(wait)
-            .retryOnException(t -> isFailover(t, idempotent))
-            .build());
+    String name = idempotent ? IDEMPOTENT_NAME : NAME;
+    return registry.retry(
+        attempts == maxAttempts ? name : name + "-" + attempts,
+        () ->
+            RetryConfig.custom()
+                .maxAttempts(attempts)
+                .intervalFunction(FailoverBackoff.of(wait))
+                .retryOnException(t -> isFailover(t, idempotent))
+                .build());
   }
 
   /**

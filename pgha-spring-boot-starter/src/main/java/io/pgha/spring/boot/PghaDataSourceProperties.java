@@ -60,6 +60,14 @@ public class PghaDataSourceProperties {
   /** pgjdbc connection properties applied to every member's pool (e.g. {@code sslmode}). */
   private Map<String, String> connectionProperties = new LinkedHashMap<>();
 
+  /**
+   * HikariCP settings applied to every member's pool, by HikariConfig property name as for {@code
+   * spring.datasource.hikari.*} (e.g. {@code keepalive-time}, {@code leak-detection-threshold},
+   * {@code connection-init-sql}, {@code data-source-properties.*}); an unknown name fails the
+   * start. pgha keeps the pool's name, JDBC URL, initialization-fail-timeout and size by role.
+   */
+  private Map<String, String> hikari = new LinkedHashMap<>();
+
   /** Maximum connections of each member's pool. */
   private int maximumPoolSize = 10;
 
@@ -215,6 +223,14 @@ public class PghaDataSourceProperties {
 
   public void setConnectionProperties(Map<String, String> connectionProperties) {
     this.connectionProperties = connectionProperties;
+  }
+
+  public Map<String, String> getHikari() {
+    return hikari;
+  }
+
+  public void setHikari(Map<String, String> hikari) {
+    this.hikari = hikari;
   }
 
   public int getMaximumPoolSize() {

@@ -16,7 +16,10 @@ public class PghaRetryProperties {
    */
   private int maxAttempts = 5;
 
-  /** Pause between attempts. */
+  /**
+   * First pause between attempts; each next one doubles, drawn within ±50 % (jitter), at most 2 s
+   * or this wait when longer.
+   */
   private Duration wait = Duration.ofMillis(100);
 
   public boolean isEnabled() {

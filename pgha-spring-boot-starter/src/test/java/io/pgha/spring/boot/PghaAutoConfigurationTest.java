@@ -2,7 +2,10 @@ package io.pgha.spring.boot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.zaxxer.hikari.HikariConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pgha.core.PghaAgent;
@@ -14,7 +17,7 @@ import io.pgha.spring.boot.actuate.PghaHealthIndicator;
 import io.pgha.spring.boot.actuate.PghaManagementEndpoint;
 import io.pgha.spring.boot.agent.PghaAgentAutoConfiguration;
 import io.pgha.spring.boot.autoconfigure.PghaDataSourceAutoConfiguration;
-import io.pgha.spring.boot.metrics.MicrometerPghaMetrics;
+import io.pgha.spring.boot.metrics.PghaMeterRegistryBinding;
 import io.pgha.spring.boot.metrics.PghaMetricsAutoConfiguration;
 import io.pgha.spring.boot.retry.PghaRetryAutoConfiguration;
 import java.util.Map;
@@ -146,7 +149,10 @@ class PghaAutoConfigurationTest {
                 PghaDataSourceAutoConfiguration.class,
                 PghaRetryAutoConfiguration.class,
                 PghaAgentAutoConfiguration.class,
+                PghaMetricsAutoConfiguration.class,
                 DataSourceAutoConfiguration.class))
+        // A meter registry alone does not switch pgha's DataSource on.
+        .withUserConfiguration(Registry.class)
         .withPropertyValues("spring.datasource.url=jdbc:postgresql://127.0.0.1:1/app")
         .run(
             ctx -> {
@@ -253,23 +259,94 @@ class PghaAutoConfigurationTest {
 
   @Test
   void metricsNeedMicrometerAndARegistry() {
-    runner.run(ctx -> assertThat(ctx).doesNotHaveBean(MicrometerPghaMetrics.class));
+    runner.run(ctx -> assertThat(ctx).doesNotHaveBean(PghaMeterRegistryBinding.class));
     runner
         .withUserConfiguration(Registry.class)
         .run(
             ctx -> {
-              assertThat(ctx).hasSingleBean(MicrometerPghaMetrics.class);
-              // The DataSource reports through it: the first topology registered a lag gauge.
-              ctx.getBean(DataSource.class);
+              assertThat(ctx).hasSingleBean(PghaMeterRegistryBinding.class);
+              // The DataSource reports to the registry: pgha's meters after the first topology,
+              // and HikariCP's meters of each member's pool, tagged with the member.
+              TopologyAwareDataSource ds = ctx.getBean(TopologyAwareDataSource.class);
               MeterRegistry registry = ctx.getBean(MeterRegistry.class);
+              assertThat(ds.config().meterRegistry()).isSameAs(registry);
               assertThat(registry.find("pgha.replica.lag").tag("member", "pg2").gauge())
                   .isNotNull();
               assertThat(registry.find("pgha.leader.changes").counter().count()).isEqualTo(1.0);
+              assertThat(
+                      registry
+                          .find("pgha.member.role")
+                          .tags("member", "pg1", "role", "leader")
+                          .gauge()
+                          .value())
+                  .isEqualTo(1.0);
+              for (String member : new String[] {"pg1", "pg2"}) {
+                assertThat(
+                        registry
+                            .find("hikaricp.connections")
+                            .tags("pool", "pgha-" + member, "member", member)
+                            .gauge())
+                    .isNotNull();
+              }
             });
     runner
         .withUserConfiguration(Registry.class)
         .withClassLoader(new FilteredClassLoader(MeterRegistry.class))
-        .run(ctx -> assertThat(ctx).doesNotHaveBean(MicrometerPghaMetrics.class));
+        .run(
+            ctx -> {
+              assertThat(ctx).doesNotHaveBean(PghaMeterRegistryBinding.class);
+              assertThat(ctx.getBean(TopologyAwareDataSource.class).config().meterRegistry())
+                  .isNull();
+            });
+  }
+
+  @Test
+  void hikariPropertiesReachEveryMemberPool() {
+    runner
+        .withPropertyValues(
+            "pgha.datasource.hikari.keepalive-time=45000",
+            "pgha.datasource.hikari.connection-init-sql=set application_name = 'x'",
+            "pgha.datasource.hikari.data-source-properties.ApplicationName=x")
+        .run(
+            ctx -> {
+              HikariConfig hc = new HikariConfig();
+              ctx.getBean(PghaDataSourceConfig.class).hikariCustomizer().accept(hc);
+              assertThat(hc.getKeepaliveTime()).isEqualTo(45000);
+              assertThat(hc.getConnectionInitSql()).isEqualTo("set application_name = 'x'");
+              assertThat(hc.getDataSourceProperties()).containsEntry("ApplicationName", "x");
+            });
+    runner
+        .withPropertyValues("pgha.datasource.hikari.keepalive-tme=45000")
+        .run(
+            ctx ->
+                assertThat(ctx)
+                    .getFailure()
+                    .hasStackTraceContaining(
+                        "pgha.datasource.hikari.keepalive-tme (45000) is not a HikariCP setting"));
+    runner
+        .withPropertyValues("pgha.datasource.hikari.keepalive-time=soon")
+        .run(
+            ctx ->
+                assertThat(ctx)
+                    .getFailure()
+                    .hasStackTraceContaining("pgha.datasource.hikari.keepalive-time (soon)"));
+  }
+
+  @Test
+  void theApplicationsResilience4jRegistriesHoldTheRetriesAndTheReadCircuits() {
+    runner
+        .withBean(RetryRegistry.class, RetryRegistry::ofDefaults)
+        .withBean(CircuitBreakerRegistry.class, CircuitBreakerRegistry::ofDefaults)
+        .run(
+            ctx -> {
+              ctx.getBean(FailoverRetry.class);
+              RetryRegistry registry = ctx.getBean(RetryRegistry.class);
+              assertThat(registry.find(FailoverRetry.NAME)).isPresent();
+              assertThat(registry.find(FailoverRetry.IDEMPOTENT_NAME)).isPresent();
+              CircuitBreakerRegistry circuits = ctx.getBean(CircuitBreakerRegistry.class);
+              ctx.getBean(TopologyAwareDataSource.class);
+              assertThat(circuits.find("pgha-pg2-reads")).isPresent();
+            });
   }
 
   @Test

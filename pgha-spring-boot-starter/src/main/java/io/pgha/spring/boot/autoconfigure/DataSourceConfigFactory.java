@@ -93,6 +93,9 @@ final class DataSourceConfigFactory {
         .metrics(metrics)
         .poolName(p.getPoolName());
     p.getConnectionProperties().forEach(b::connectionProperty);
+    if (!p.getHikari().isEmpty()) {
+      b.hikari(HikariProperties.of(PREFIX + "hikari", p.getHikari()));
+    }
     try {
       all.forEach(c -> c.customize(b));
       return b.build();

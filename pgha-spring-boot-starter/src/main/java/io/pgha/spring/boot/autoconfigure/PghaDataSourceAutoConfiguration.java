@@ -1,5 +1,6 @@
 package io.pgha.spring.boot.autoconfigure;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.pgha.jdbc.PghaDataSourceConfig;
 import io.pgha.jdbc.TopologyAwareDataSource;
 import io.pgha.jdbc.routing.PghaMetrics;
@@ -7,6 +8,7 @@ import io.pgha.spring.boot.LeaderChangeHistory;
 import io.pgha.spring.boot.PghaDataSourceConfigCustomizer;
 import io.pgha.spring.boot.PghaDataSourceProperties;
 import io.pgha.spring.boot.PghaEtcdProperties;
+import io.pgha.spring.boot.metrics.PghaMeterRegistryBinding;
 import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
@@ -56,12 +58,16 @@ public class PghaDataSourceAutoConfiguration {
       PghaDataSourceProperties properties,
       PghaEtcdProperties etcd,
       ObjectProvider<PghaMetrics> metrics,
+      ObjectProvider<PghaMeterRegistryBinding> meterRegistry,
+      ObjectProvider<CircuitBreakerRegistry> circuitBreakers,
       ObjectProvider<PghaDataSourceConfigCustomizer> customizers) {
-    List<PghaMetrics> listeners = new ArrayList<>(metrics.orderedStream().toList());
-    PghaMetrics combined =
-        listeners.size() == 1 ? listeners.get(0) : new CompositePghaMetrics(listeners);
+    List<PghaDataSourceConfigCustomizer> all = new ArrayList<>();
+    // The registries first: the application's customizers come after them and may change them.
+    meterRegistry.ifAvailable(binding -> all.add(binding::applyTo));
+    circuitBreakers.ifAvailable(registry -> all.add(b -> b.circuitBreakerRegistry(registry)));
+    all.addAll(customizers.orderedStream().toList());
     return DataSourceConfigFactory.create(
-        properties, etcd, combined, customizers.orderedStream().toList());
+        properties, etcd, PghaMetrics.composite(metrics.orderedStream().toList()), all);
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.pgha.spring.boot.retry;
 
 import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryRegistry;
 import io.pgha.spring.boot.FailoverRetry;
 import io.pgha.spring.boot.PghaRetryProperties;
 import io.pgha.spring.boot.RetryOnFailover;
@@ -42,10 +43,19 @@ public class PghaRetryAutoConfiguration {
   /** Outside the transaction advisor, whose order is {@link Ordered#LOWEST_PRECEDENCE}. */
   public static final int ADVISOR_ORDER = Ordered.LOWEST_PRECEDENCE - 100;
 
+  /**
+   * The retry; its Retry instances come from the application's {@link RetryRegistry} bean when
+   * there is one (resilience4j-spring-boot's, which resilience4j-micrometer reports), else from a
+   * registry of its own.
+   */
   @Bean
   @ConditionalOnMissingBean
-  public FailoverRetry pghaFailoverRetry(PghaRetryProperties properties) {
-    return new FailoverRetry(properties.getMaxAttempts(), properties.getWait());
+  public FailoverRetry pghaFailoverRetry(
+      PghaRetryProperties properties, ObjectProvider<RetryRegistry> registry) {
+    return new FailoverRetry(
+        properties.getMaxAttempts(),
+        properties.getWait(),
+        registry.getIfAvailable(RetryRegistry::ofDefaults));
   }
 
   @Bean

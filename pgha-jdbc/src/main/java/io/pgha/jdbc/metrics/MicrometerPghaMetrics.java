@@ -1,4 +1,4 @@
-package io.pgha.spring.boot.metrics;
+package io.pgha.jdbc.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -9,6 +9,8 @@ import io.pgha.jdbc.topology.Member;
 import io.pgha.jdbc.topology.MemberRole;
 import io.pgha.jdbc.topology.Topology;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -24,8 +26,18 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code pgha.failovers} (counter, tags {@code member}, {@code sqlstate}): connections broken
  *       by a failover, as raised to the application;
  *   <li>{@code pgha.replica.lag} (gauge, bytes, tag {@code member}): each replica's lag as the
- *       topology source reports it (-1 when unknown or no longer a replica).
+ *       topology source reports it (-1 when unknown or no longer a replica);
+ *   <li>{@code pgha.member.role} (gauge, tags {@code member}, {@code role} = {@code leader} or
+ *       {@code replica}): 1 while the member is the writable leader writes go to, or a replica in
+ *       the topology (whether it takes reads also depends on its lag), 0 otherwise. A member's
+ *       HikariCP meters ({@code hikaricp.*}, tagged {@code member}) are not tagged with its role
+ *       because the role changes at a failover while the pool and its meters live on; join on
+ *       {@code member} instead.
  * </ul>
+ *
+ * <p>Every meter is tagged {@code pool} with the DataSource's pool name. Pass a {@code
+ * MeterRegistry} to {@code PghaDataSourceConfig.Builder#meterRegistry}, which creates this and the
+ * member pools' meters; construct it directly only to combine it with other hooks.
  */
 public final class MicrometerPghaMetrics implements PghaMetrics {
 
@@ -36,14 +48,17 @@ public final class MicrometerPghaMetrics implements PghaMetrics {
   private final Timer waitTimedOut;
   private final Map<String, Counter> routed = new ConcurrentHashMap<>();
   private final Map<String, Long> lagByMember = new ConcurrentHashMap<>();
+  private final Set<String> roleGauges = ConcurrentHashMap.newKeySet();
+  private volatile String leader;
+  private volatile Set<String> replicas = Set.of();
 
   /**
    * @param registry where meters are registered
    * @param pool the DataSource's pool name, a tag on every meter
    */
   public MicrometerPghaMetrics(MeterRegistry registry, String pool) {
-    this.registry = registry;
-    this.pool = pool;
+    this.registry = Objects.requireNonNull(registry, "registry");
+    this.pool = Objects.requireNonNull(pool, "pool");
     this.leaderChanges =
         Counter.builder("pgha.leader.changes")
             .description("Changes of the writable leader seen by the DataSource")
@@ -63,7 +78,17 @@ public final class MicrometerPghaMetrics implements PghaMetrics {
 
   @Override
   public void topologyChanged(Topology topology) {
+    replicas =
+        Set.copyOf(
+            topology.members().stream()
+                .filter(m -> m.role() == MemberRole.REPLICA)
+                .map(Member::name)
+                .toList());
     for (Member m : topology.members()) {
+      if (roleGauges.add(m.name())) {
+        roleGauge(m.name(), "leader");
+        roleGauge(m.name(), "replica");
+      }
       long lag = m.role() == MemberRole.REPLICA ? m.lagBytes() : Member.UNKNOWN_LAG;
       if (lagByMember.put(m.name(), lag) == null) {
         Gauge.builder(
@@ -84,8 +109,23 @@ public final class MicrometerPghaMetrics implements PghaMetrics {
     }
   }
 
+  private void roleGauge(String member, String role) {
+    Gauge.builder("pgha.member.role", this, metrics -> metrics.hasRole(member, role) ? 1 : 0)
+        .description("1 while the member has this role in the DataSource's routing, else 0")
+        .tag("pool", pool)
+        .tag("member", member)
+        .tag("role", role)
+        .register(registry);
+  }
+
+  private boolean hasRole(String member, String role) {
+    boolean isLeader = member.equals(leader);
+    return role.equals("leader") ? isLeader : !isLeader && replicas.contains(member);
+  }
+
   @Override
   public void leaderChanged(String previous, String current) {
+    leader = current;
     leaderChanges.increment();
   }
 

@@ -1,8 +1,8 @@
-package io.pgha.spring.boot.autoconfigure;
+package io.pgha.jdbc.routing;
 
-import io.pgha.jdbc.routing.PghaMetrics;
 import io.pgha.jdbc.topology.Topology;
 import java.util.List;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,53 +18,33 @@ final class CompositePghaMetrics implements PghaMetrics {
 
   @Override
   public void topologyChanged(Topology topology) {
-    for (PghaMetrics m : delegates) {
-      try {
-        m.topologyChanged(topology);
-      } catch (RuntimeException e) {
-        warn(m, e);
-      }
-    }
+    each(m -> m.topologyChanged(topology));
   }
 
   @Override
   public void leaderChanged(String previous, String current) {
-    for (PghaMetrics m : delegates) {
-      try {
-        m.leaderChanged(previous, current);
-      } catch (RuntimeException e) {
-        warn(m, e);
-      }
-    }
+    each(m -> m.leaderChanged(previous, current));
   }
 
   @Override
   public void routed(String member, boolean readOnly, boolean fallbackToLeader) {
-    for (PghaMetrics m : delegates) {
-      try {
-        m.routed(member, readOnly, fallbackToLeader);
-      } catch (RuntimeException e) {
-        warn(m, e);
-      }
-    }
+    each(m -> m.routed(member, readOnly, fallbackToLeader));
   }
 
   @Override
   public void leaderWait(long waitedNanos, boolean gotLeader) {
-    for (PghaMetrics m : delegates) {
-      try {
-        m.leaderWait(waitedNanos, gotLeader);
-      } catch (RuntimeException e) {
-        warn(m, e);
-      }
-    }
+    each(m -> m.leaderWait(waitedNanos, gotLeader));
   }
 
   @Override
   public void failover(String member, String sqlState) {
+    each(m -> m.failover(member, sqlState));
+  }
+
+  private void each(Consumer<PghaMetrics> hook) {
     for (PghaMetrics m : delegates) {
       try {
-        m.failover(member, sqlState);
+        hook.accept(m);
       } catch (RuntimeException e) {
         warn(m, e);
       }
