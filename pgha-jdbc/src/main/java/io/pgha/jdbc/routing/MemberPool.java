@@ -68,7 +68,8 @@ final class MemberPool implements AutoCloseable {
     hc.setMaxLifetime(config.maxLifetime().toMillis());
     config.hikari().accept(member.name(), hc);
     // What routing relies on, whatever a customizer set: the pool is this member's (its name is
-    // the member's key in logs and metrics; its server is the member's host and port), never blocks or fails when its member is down, and an
+    // the member's key in logs and metrics; its server is the member's host and port), never blocks
+    // or fails when its member is down, and an
     // idle connection's check (isValid, up to 5 s by default) never holds a borrow past the
     // connection timeout on a hung server.
     hc.setPoolName(poolName);
