@@ -58,7 +58,7 @@ class SlowClientsTest {
   void healthChecksAnswerWithinASecondWhile500ConnectionsTrickleBytes() throws Exception {
     PghaApiServer server = start(ApiConfig.builder());
 
-    healthChecksBeside(server, SLOW_CONNECTIONS);
+    healthChecksBeside(server, SLOW_CONNECTIONS, 0);
   }
 
   @Test
@@ -66,8 +66,12 @@ class SlowClientsTest {
     PghaApiServer server = start(ApiConfig.builder().maxConnections(32));
 
     // Four times the bound: the slow clients are closed again and again to make room, and
-    // reconnect at once; the checks still get through.
-    assertThat(healthChecksBeside(server, 128).reopened()).isPositive();
+    // reconnect at once; the checks still get through. At the bound, a check whose request the
+    // server has not read yet (on a loaded host, tens of milliseconds after it connected) can be
+    // the connection closed to make room: a few such checks in a hundred are allowed, as
+    // HAProxy's fall count absorbs a single failed check; a late or wrong answer never is.
+    Pressure pressure = healthChecksBeside(server, 128, 0.05);
+    assertThat(pressure.reopened()).isPositive();
   }
 
   /** What the slow connections got from the server while the checks ran. */
@@ -77,7 +81,8 @@ class SlowClientsTest {
    * Sends health checks on new connections for five seconds while {@code slow} connections trickle
    * bytes, and asserts each was answered right within {@link #CHECK_BOUND}.
    */
-  private Pressure healthChecksBeside(PghaApiServer server, int slow) throws Exception {
+  private Pressure healthChecksBeside(PghaApiServer server, int slow, double closedAllowed)
+      throws Exception {
     // The first answers load the classes behind them; a running agent has done that long before.
     for (String[] check : HEALTH_CHECKS) {
       assertThat(statusLine(server.address(), check[0], check[1]))
@@ -105,6 +110,7 @@ class SlowClientsTest {
       }
 
       List<String> late = new ArrayList<>();
+      List<String> closed = new ArrayList<>();
       long slowest = 0;
       long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
       int checks = 0;
@@ -115,7 +121,11 @@ class SlowClientsTest {
           long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
           slowest = Math.max(slowest, tookMillis);
           checks++;
-          if (!status.startsWith("HTTP/1.1 " + check[2]) || tookMillis > CHECK_BOUND.toMillis()) {
+          boolean unanswered = status.startsWith("closed without an answer");
+          if (unanswered && tookMillis <= CHECK_BOUND.toMillis()) {
+            closed.add("#" + checks + " " + String.join(" ", check) + " after " + tookMillis);
+          } else if (!status.startsWith("HTTP/1.1 " + check[2])
+              || tookMillis > CHECK_BOUND.toMillis()) {
             late.add(
                 "#"
                     + checks
@@ -139,6 +149,9 @@ class SlowClientsTest {
               slowest,
               reopened.get());
       assertThat(late).as("checks late or wrong (of %d, slowest %d ms)", checks, slowest).isEmpty();
+      assertThat(closed.size())
+          .as("checks closed unanswered to make room (of %d): %s", checks, closed)
+          .isLessThanOrEqualTo((int) (checks * closedAllowed));
       assertThat(checks).isGreaterThanOrEqualTo(HEALTH_CHECKS.length);
       return new Pressure(reopened.get());
     } finally {
