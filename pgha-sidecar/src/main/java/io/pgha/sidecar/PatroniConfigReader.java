@@ -378,10 +378,10 @@ final class PatroniConfigReader {
         }
       }
     }
-    List<String> hba =
-        tree.has("postgresql.pg_hba")
-            ? stringList("postgresql.pg_hba")
-            : stringList("bootstrap.pg_hba");
+    // postgresql.pg_hba is the whole file, written as given; bootstrap.pg_hba adds lines to the
+    // file initdb writes, and pgha's own lines play initdb's part.
+    boolean hbaWhole = tree.has("postgresql.pg_hba");
+    List<String> hba = hbaWhole ? stringList("postgresql.pg_hba") : stringList("bootstrap.pg_hba");
     List<String> initdb = initdbOptions();
     Optional<String> runAs = text("pgha.run_as_user");
     Optional<Path> socket = socketDir;
@@ -390,8 +390,10 @@ final class PatroniConfigReader {
         pg -> {
           pg.parameters(parameters);
           socket.ifPresent(pg::socketDirectory);
-          if (!hba.isEmpty()) {
+          if (hbaWhole) {
             pg.pgHba(hba);
+          } else if (!hba.isEmpty()) {
+            pg.pgHbaAfterPghaLines(hba);
           }
           if (!initdb.isEmpty()) {
             pg.initdbOptions(initdb);

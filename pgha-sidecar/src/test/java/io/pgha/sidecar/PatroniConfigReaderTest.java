@@ -79,6 +79,8 @@ class PatroniConfigReaderTest {
     assertThat(pg.parameters()).doesNotContainKey("unix_socket_directories");
     assertThat(pg.socketDirectory()).isEqualTo(Path.of("/var/run/postgresql"));
     assertThat(pg.pgHba()).containsExactly("host all all 0.0.0.0/0 md5");
+    // bootstrap.pg_hba adds to the file (pgha's own lines first, as initdb's would be).
+    assertThat(pg.pgHbaExact()).isFalse();
     assertThat(pg.initdbOptions()).containsExactly("--encoding=UTF8", "--data-checksums");
     assertThat(config.onRoleChange()).containsExactly("/pg/bin/pg-role-change");
     assertThat(config.pgha().restApi().credentials().orElseThrow().username())
@@ -105,7 +107,13 @@ class PatroniConfigReaderTest {
     assertThat(pg.parameters())
         .containsEntry("wal_log_hints", "on")
         .containsEntry("log_min_messages", "warning");
-    assertThat(pg.pgHba()).hasSize(3);
+    // postgresql.pg_hba is the whole file, written as given.
+    assertThat(pg.pgHba())
+        .containsExactly(
+            "local all all trust",
+            "host all all 127.0.0.1/32 trust",
+            "host replication replicator 127.0.0.1/32 trust");
+    assertThat(pg.pgHbaExact()).isTrue();
     assertThat(config.pgha().initialDynamicConfig().primaryStartTimeout()).isEqualTo(10);
   }
 
