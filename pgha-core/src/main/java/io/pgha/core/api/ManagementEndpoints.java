@@ -61,6 +61,7 @@ final class ManagementEndpoints {
     ObjectNode data = ConfigEdit.toJson(view.config().get());
     boolean changed = ConfigEdit.merge(data, patch);
     DynamicConfig next = ConfigEdit.validate(data);
+    ConfigEdit.timingWarning(next).ifPresent(w -> LOG.warn("[{}] PATCH /config: {}", member, w));
     if (changed) {
       if (!write(() -> d.writeConfig(next, view.configModRevision()))) {
         throw new RequestRefusedException(
@@ -77,6 +78,7 @@ final class ManagementEndpoints {
   void putConfig(HttpExchange ex) throws RequestRefusedException, IOException {
     ObjectNode body = Json.requestObject(body(ex, true), false);
     DynamicConfig next = ConfigEdit.validate(body);
+    ConfigEdit.timingWarning(next).ifPresent(w -> LOG.warn("[{}] PUT /config: {}", member, w));
     Dcs d = requireDcs();
     ClusterView view = refresh(d);
     if (!view.config().equals(Optional.of(next))) {
