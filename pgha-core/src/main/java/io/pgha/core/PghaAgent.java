@@ -76,7 +76,10 @@ public final class PghaAgent implements AutoCloseable {
     try {
       apiServer =
           PghaApiServer.start(
-              config.restApi(), created::apiSnapshot, created.dcs(), created.managementActions());
+              config.restApi(),
+              () -> created.apiSnapshot().toBuilder().roleNames(config.roleNames()).build(),
+              created.dcs(),
+              created.managementActions());
     } catch (RuntimeException e) {
       created.halt();
       throw e;
@@ -169,7 +172,7 @@ public final class PghaAgent implements AutoCloseable {
 
     /** Runs {@code command on_role_change <role> <scope>} on role changes (Patroni's callback). */
     public Builder onRoleChange(List<String> command) {
-      listeners.add(new RoleChangeCommand(command, config.scope()));
+      listeners.add(new RoleChangeCommand(command, config.scope(), config.roleNames()));
       return this;
     }
 

@@ -74,6 +74,20 @@ class PatroniCodecTest {
   }
 
   @Test
+  void writesMasterWithPatroni3NamesAndReadsItBackAsThePrimary() {
+    Member primary = Member.builder("a").role(Role.PRIMARY).build();
+    String json = PatroniCodec.encodeMember(primary, RoleNames.PATRONI_3);
+    assertThat(json).isEqualTo("{\"role\":\"master\"}");
+    assertThat(PatroniCodec.decodeMember("k", "a", json, w -> {}).role()).isEqualTo(Role.PRIMARY);
+    assertThat(
+            PatroniCodec.encodeMember(
+                Member.builder("b").role(Role.STANDBY_LEADER).build(), RoleNames.PATRONI_3))
+        .isEqualTo("{\"role\":\"standby_leader\"}");
+    assertThat(RoleNames.ofPrimaryName("master")).contains(RoleNames.PATRONI_3);
+    assertThat(RoleNames.ofPrimaryName("leader")).isEmpty();
+  }
+
+  @Test
   void memberWithOneBadFieldKeepsTheRest() {
     Member m =
         PatroniCodec.decodeMember(

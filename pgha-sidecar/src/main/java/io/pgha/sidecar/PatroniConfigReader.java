@@ -3,6 +3,7 @@ package io.pgha.sidecar;
 import io.pgha.core.config.ClientCertificates;
 import io.pgha.core.config.InvalidConfigurationException;
 import io.pgha.core.config.PghaConfig;
+import io.pgha.patroni.RoleNames;
 import io.pgha.patroni.SynchronousMode;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -63,6 +64,7 @@ final class PatroniConfigReader {
     readRestApiAddresses(b);
     readPostgresAddresses(b);
     readTags(b);
+    readRoleNames(b);
     readWatchdog();
     readBootstrapDcs(b);
     readPostgres(b);
@@ -277,6 +279,18 @@ final class PatroniConfigReader {
                 + YamlTree.kind(t.getValueNode()));
       }
     }
+  }
+
+  /**
+   * The primary's name in the member key, {@code GET /patroni} and on_role_change: Patroni 3's
+   * {@code master} by default, as the Patroni this file format and the Debian tools come from
+   * writes it (Patroni 4's tools read it too); {@code primary} writes Patroni 4's name.
+   */
+  private void readRoleNames(PghaConfig.Builder b) {
+    String name = text("pgha.primary_role_name").orElse("master");
+    RoleNames.ofPrimaryName(name)
+        .ifPresentOrElse(
+            b::roleNames, () -> bad("pgha.primary_role_name", name, "master or primary"));
   }
 
   private void readWatchdog() {

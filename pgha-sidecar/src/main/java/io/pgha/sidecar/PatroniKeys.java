@@ -90,7 +90,8 @@ final class PatroniKeys {
           "watchdog",
           "watchdog.mode",
           "pgha",
-          "pgha.run_as_user");
+          "pgha.run_as_user",
+          "pgha.primary_role_name");
 
   /** Keys Patroni knows that pgha ignores, and why (the warning says it). */
   static final Map<String, String> IGNORED = ignoredKeys();

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.pgha.core.config.PghaConfig;
 import io.pgha.core.config.PostgresSettings;
 import io.pgha.patroni.DynamicConfig;
+import io.pgha.patroni.RoleNames;
 import io.pgha.patroni.SynchronousMode;
 import java.io.IOException;
 import java.io.InputStream;
@@ -85,6 +86,15 @@ class PatroniConfigReaderTest {
     assertThat(config.onRoleChange()).containsExactly("/pg/bin/pg-role-change");
     assertThat(config.pgha().restApi().credentials().orElseThrow().username())
         .isEqualTo("postgres");
+  }
+
+  @Test
+  void thePrimaryIsNamedMasterAsPatroni3NamesItUnlessTheFileAsksForPrimary() {
+    assertThat(read(MINIMAL).pgha().roleNames()).isEqualTo(RoleNames.PATRONI_3);
+    assertThat(read(MINIMAL + "pgha:\n  primary_role_name: primary\n").pgha().roleNames())
+        .isEqualTo(RoleNames.PATRONI_4);
+    assertThat(problem(MINIMAL + "pgha:\n  primary_role_name: leader\n").getMessage())
+        .contains("pgha.primary_role_name (leader) is not allowed: expected master or primary");
   }
 
   @Test

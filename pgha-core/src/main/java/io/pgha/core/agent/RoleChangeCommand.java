@@ -1,5 +1,7 @@
 package io.pgha.core.agent;
 
+import io.pgha.patroni.Role;
+import io.pgha.patroni.RoleNames;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,12 +20,23 @@ public final class RoleChangeCommand implements AgentListener {
 
   private final List<String> command;
   private final String scope;
+  private final RoleNames names;
 
   /**
    * @param command the program and its leading arguments
    * @param scope the cluster name passed as the last argument
    */
   public RoleChangeCommand(List<String> command, String scope) {
+    this(command, scope, RoleNames.PATRONI_4);
+  }
+
+  /**
+   * @param command the program and its leading arguments
+   * @param scope the cluster name passed as the last argument
+   * @param names the name of the primary's role: Patroni 3's {@code master} or 4's {@code primary}
+   */
+  public RoleChangeCommand(List<String> command, String scope, RoleNames names) {
+    this.names = names;
     if (command.isEmpty()) {
       throw new IllegalArgumentException("on_role_change command must not be empty");
     }
@@ -34,7 +47,7 @@ public final class RoleChangeCommand implements AgentListener {
   @Override
   public void onEvent(AgentEvent event) {
     if (event instanceof AgentEvent.Promoted) {
-      run(event.member(), "primary");
+      run(event.member(), names.of(Role.PRIMARY));
     } else if (event instanceof AgentEvent.Demoted || event instanceof AgentEvent.FollowingLeader) {
       run(event.member(), "replica");
     }

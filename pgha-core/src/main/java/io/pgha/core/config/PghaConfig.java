@@ -1,6 +1,7 @@
 package io.pgha.core.config;
 
 import io.pgha.patroni.DynamicConfig;
+import io.pgha.patroni.RoleNames;
 import io.pgha.patroni.SynchronousMode;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,6 +50,7 @@ public final class PghaConfig {
   private final boolean failsafeMode;
   private final FencingSettings fencing;
   private final UnaryOperator<DynamicConfig.Builder> bootstrapDcs;
+  private final RoleNames roleNames;
 
   private PghaConfig(
       Builder b,
@@ -72,6 +74,16 @@ public final class PghaConfig {
     this.failsafeMode = b.failsafeMode;
     this.fencing = fencing;
     this.bootstrapDcs = b.bootstrapDcs;
+    this.roleNames = b.roleNames;
+  }
+
+  /**
+   * The name the primary goes by in the member key, {@code GET /patroni} and the {@code
+   * on_role_change} argument: Patroni 4's {@code primary} by default, or Patroni 3's {@code master}
+   * (what the sidecar writes by default).
+   */
+  public RoleNames roleNames() {
+    return roleNames;
   }
 
   /** A builder with the defaults: namespace {@value #DEFAULT_NAMESPACE}, preset norm, 1 MiB rpo. */
@@ -227,8 +239,15 @@ public final class PghaConfig {
     private boolean failsafeMode;
     private final FencingSettings.Builder fencing = new FencingSettings.Builder();
     private UnaryOperator<DynamicConfig.Builder> bootstrapDcs = UnaryOperator.identity();
+    private RoleNames roleNames = RoleNames.PATRONI_4;
 
     private Builder() {}
+
+    /** The name the primary goes by where others read it (default {@code primary}). */
+    public Builder roleNames(RoleNames names) {
+      this.roleNames = java.util.Objects.requireNonNull(names, "roleNames");
+      return this;
+    }
 
     /** The cluster name; letters, digits, {@code . _ -}. Required. */
     public Builder scope(String scope) {
