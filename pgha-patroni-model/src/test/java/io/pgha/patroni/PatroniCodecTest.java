@@ -202,6 +202,24 @@ class PatroniCodecTest {
   }
 
   @Test
+  void aTimeoutSpeltThePatroni3WayIsWrittenBackThatWay() {
+    DynamicConfig legacy =
+        PatroniCodec.decodeConfig("k", "{\"master_start_timeout\":0}", warnings::add);
+    assertThat(legacy.primaryStartTimeout()).isZero();
+    String json = PatroniCodec.encodeConfig(legacy);
+    assertThat(json).contains("\"master_start_timeout\":0").doesNotContain("primary_start_timeout");
+    assertThat(PatroniCodec.decodeConfig("k", json, warnings::add).primaryStartTimeout()).isZero();
+    DynamicConfig both =
+        PatroniCodec.decodeConfig(
+            "k", "{\"master_start_timeout\":0,\"primary_start_timeout\":20}", warnings::add);
+    assertThat(both.primaryStartTimeout()).isEqualTo(20);
+    assertThat(PatroniCodec.encodeConfig(both))
+        .contains("\"primary_start_timeout\":20")
+        .doesNotContain("master_start_timeout");
+    assertThat(warnings).isEmpty();
+  }
+
+  @Test
   void failoverReadAndWrittenAsPatronictlDoes() {
     OffsetDateTime at = OffsetDateTime.of(2026, 11, 26, 10, 0, 0, 0, ZoneOffset.ofHours(2));
     FailoverRequest r = FailoverRequest.switchover("pg-1", "pg-2").at(at);

@@ -25,6 +25,14 @@ final class ConfigEdit {
    */
   static boolean merge(ObjectNode target, JsonNode patch) {
     boolean changed = false;
+    // A patch that sets a timeout by its Patroni 3 name replaces the Patroni 4 name pgha wrote:
+    // Patroni reads the old name only when the new one is absent.
+    for (String legacy : List.of("master_start_timeout", "master_stop_timeout")) {
+      String current = legacy.replace("master_", "primary_");
+      if (patch.has(legacy) && !patch.has(current) && target.remove(current) != null) {
+        changed = true;
+      }
+    }
     for (Map.Entry<String, JsonNode> e : patch.properties()) {
       String name = e.getKey();
       JsonNode value = e.getValue();

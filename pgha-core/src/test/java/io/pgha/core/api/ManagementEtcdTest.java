@@ -150,6 +150,18 @@ class ManagementEtcdTest {
   }
 
   @Test
+  void aPatchWithPatroni3sTimeoutNameKeepsThatNameAndTakesEffect() throws Exception {
+    // basic_replication.feature: PATCH {"master_start_timeout": 0}, then GET /config shows it.
+    HttpResponse<String> r =
+        admin.send("PATCH", "/config", "{\"synchronous_mode\": null, \"master_start_timeout\": 0}");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    JsonNode stored = Json.tree(value(pg1.keys().config()).orElseThrow());
+    assertThat(stored.get("master_start_timeout").asInt()).isZero();
+    assertThat(stored.has("primary_start_timeout")).isFalse();
+    assertThat(pg1.view().config().orElseThrow().primaryStartTimeout()).isZero();
+  }
+
+  @Test
   void putReplacesTheConfigKey() throws Exception {
     HttpResponse<String> r =
         admin.send("PUT", "/config", "{\"ttl\": 40, \"loop_wait\": 10, \"retry_timeout\": 10}");
