@@ -42,6 +42,7 @@ final class HaLoop implements AutoCloseable {
   private final String name;
   private final Dcs dcs;
   private final PostgresController postgres;
+  private final ParameterFollower parameters;
   private final MemberState state;
   private final MemberIdentity identity;
   private final ActionExecutor executor;
@@ -79,6 +80,7 @@ final class HaLoop implements AutoCloseable {
     this.name = name;
     this.dcs = dcs;
     this.postgres = postgres;
+    this.parameters = new ParameterFollower(name, postgres);
     this.state = state;
     this.identity = identity;
     this.executor = executor;
@@ -178,6 +180,7 @@ final class HaLoop implements AutoCloseable {
     lastView = view;
     DynamicConfig config = effectiveConfig(view);
     followTtl(config);
+    parameters.follow(config.parameters());
     postgres.setReplicationTimeouts(ReplicationTimeouts.of(config.retryTimeoutDuration()));
 
     PostgresStatus status = postgres.probe();
