@@ -91,6 +91,16 @@ class OperationsTest {
     }
   }
 
+  @Test
+  @Order(2)
+  void reinitializingTheLeaderIsRefusedInPatronisWords() throws Exception {
+    // patroni_api.feature: POST /reinitialize {"force": true} on the leader.
+    Node leader = cluster.awaitHealthy(CONVERGE);
+    ApiResponse r = leader.api("POST", "/reinitialize", "{\"force\": true}");
+    assertThat(r.status()).isEqualTo(503);
+    assertThat(r.body()).isEqualTo("I am the leader, can not reinitialize");
+  }
+
   private static String show(Node node, String parameter) throws SQLException {
     try (Connection c = node.connect();
         ResultSet rs = c.createStatement().executeQuery("SHOW " + parameter)) {
