@@ -275,10 +275,14 @@ final class FailsafeGuard implements AutoCloseable {
     return FailsafeAnswer.accepted(lsn == null ? 0 : lsn.value());
   }
 
-  /** Whether this leader runs on failsafe confirmations now, without a lease etcd confirmed. */
+  /**
+   * Whether this leader runs on failsafe confirmations now: etcd stopped confirming its lease and
+   * every member accepted it (Patroni's {@code failsafe_mode_is_active}). Shown from the first
+   * round the members confirm, as Patroni shows it from its first loop without etcd, not only once
+   * the lease itself has run out; the lease still counts as long as it lasts.
+   */
   boolean isActive() {
-    return Failsafe.confirmationsCover(true, confirmedUntil(), System.nanoTime())
-        && !dcs.holdsLeadership();
+    return Failsafe.confirmationsCover(true, confirmedUntil(), System.nanoTime());
   }
 
   static boolean runsReadWrite(PostgresStatus s) {
