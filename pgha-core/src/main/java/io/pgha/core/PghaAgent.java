@@ -31,6 +31,7 @@ import java.util.Objects;
  * deployment notes on fencing).
  */
 public final class PghaAgent implements AutoCloseable {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PghaAgent.class);
   private final PghaConfig config;
   private final PostgresConfig postgresConfig;
   private final List<AgentListener> listeners;
@@ -61,6 +62,7 @@ public final class PghaAgent implements AutoCloseable {
     if (agent != null) {
       throw new IllegalStateException("agent " + name() + " is already started");
     }
+    config.warnings().forEach(w -> LOG.warn("[{}] {}", config.name(), w));
     EtcdDcs dcs = EtcdDcs.connect(config, config.name());
     Agent created =
         new Agent(

@@ -84,6 +84,7 @@ final class PatroniConfigReader {
     if (!problems.isEmpty()) {
       throw new ConfigFileException(tree.file(), problems);
     }
+    pgha.warnings().forEach(w -> warnings.add(locate(w)));
     SidecarConfig config = new SidecarConfig(tree.file(), pgha, tls, onRoleChange, warnings);
     try {
       config.newAgent();

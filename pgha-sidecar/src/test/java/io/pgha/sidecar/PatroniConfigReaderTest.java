@@ -175,12 +175,14 @@ class PatroniConfigReaderTest {
   }
 
   @Test
-  void theTimingRuleIsCheckedOnBootstrapDcs() {
-    ConfigFileException e =
-        problem(
-            MINIMAL + "bootstrap:\n  dcs:\n    ttl: 10\n    loop_wait: 5\n    retry_timeout: 5\n");
-    assertThat(e.problems())
-        .anySatisfy(p -> assertThat(p).startsWith("line 13: ttl (10s) must be at least"));
+  void theTimingRuleIsCheckedOnBootstrapDcsAndBrokenOnlyWarns() {
+    // Patroni starts with such a file; so does the sidecar, with the line of the ttl.
+    SidecarConfig config =
+        read(MINIMAL + "bootstrap:\n  dcs:\n    ttl: 10\n    loop_wait: 5\n    retry_timeout: 5\n");
+    assertThat(config.pgha().timings().ttl()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(config.warnings())
+        .anySatisfy(
+            w -> assertThat(w).startsWith("line 13: ttl (10s) is below loop_wait + 2 * retry"));
   }
 
   @Test

@@ -51,6 +51,7 @@ public final class PghaConfig {
   private final FencingSettings fencing;
   private final UnaryOperator<DynamicConfig.Builder> bootstrapDcs;
   private final RoleNames roleNames;
+  private final List<String> warnings;
 
   private PghaConfig(
       Builder b,
@@ -58,7 +59,8 @@ public final class PghaConfig {
       PostgresSettings postgres,
       RestApiSettings api,
       HaTimings timings,
-      FencingSettings fencing) {
+      FencingSettings fencing,
+      List<String> warnings) {
     this.scope = b.scope;
     this.namespace = stripTrailingSlash(b.namespace);
     this.name = b.name;
@@ -75,6 +77,15 @@ public final class PghaConfig {
     this.fencing = fencing;
     this.bootstrapDcs = b.bootstrapDcs;
     this.roleNames = b.roleNames;
+    this.warnings = List.copyOf(warnings);
+  }
+
+  /**
+   * Settings accepted as Patroni accepts them that deserve a word, e.g. a ttl below {@code
+   * loop_wait + 2 * retry_timeout}; the agent logs them when it starts.
+   */
+  public List<String> warnings() {
+    return warnings;
   }
 
   /**
@@ -457,7 +468,13 @@ public final class PghaConfig {
       FencingSettings fencingSettings = fencing.build(checks, timings);
       checks.throwIfAny();
       return new PghaConfig(
-          this, etcdSettings, postgresSettings, restApiSettings, timings, fencingSettings);
+          this,
+          etcdSettings,
+          postgresSettings,
+          restApiSettings,
+          timings,
+          fencingSettings,
+          checks.warnings());
     }
   }
 }
