@@ -70,6 +70,46 @@ class OperationsTest {
   }
 
   @Test
+  @Order(0)
+  void editedDynamicParametersAreReloadedOrShownAsPendingRestart() throws Exception {
+    // patroni_api.feature: patronictl edit-config -p max_connections=101, then every member's GET
+    // /patroni shows pending_restart. shared_buffers needs a restart; work_mem a reload.
+    Node primary = cluster.awaitHealthy(CONVERGE);
+    ApiResponse r =
+        primary.api(
+            "PATCH",
+            "/config",
+            "{\"postgresql\": {\"parameters\": {\"work_mem\": \"7MB\","
+                + " \"shared_buffers\": \"24MB\"}}}");
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+
+    for (Node node : cluster.nodes()) {
+      await()
+          .atMost(CONVERGE)
+          .until(() -> json(node.api("GET", "/patroni", null)).has("pending_restart"));
+      await().atMost(CONVERGE).until(() -> "7MB".equals(show(node, "work_mem")));
+    }
+  }
+
+  @Test
+  @Order(2)
+  void reinitializingTheLeaderIsRefusedInPatronisWords() throws Exception {
+    // patroni_api.feature: POST /reinitialize {"force": true} on the leader.
+    Node leader = cluster.awaitHealthy(CONVERGE);
+    ApiResponse r = leader.api("POST", "/reinitialize", "{\"force\": true}");
+    assertThat(r.status()).isEqualTo(503);
+    assertThat(r.body()).isEqualTo("I am the leader, can not reinitialize");
+  }
+
+  private static String show(Node node, String parameter) throws SQLException {
+    try (Connection c = node.connect();
+        ResultSet rs = c.createStatement().executeQuery("SHOW " + parameter)) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+
+  @Test
   @Order(1)
   void switchoverUnderAWriteLoadKeepsEveryAcknowledgedWrite() throws Exception {
     Node old = cluster.awaitHealthy(CONVERGE);

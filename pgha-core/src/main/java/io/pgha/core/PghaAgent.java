@@ -32,6 +32,7 @@ import java.util.Objects;
  * deployment notes on fencing).
  */
 public final class PghaAgent implements AutoCloseable {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PghaAgent.class);
   private final PghaConfig config;
   private final PostgresConfig postgresConfig;
   private final List<AgentListener> listeners;
@@ -62,6 +63,7 @@ public final class PghaAgent implements AutoCloseable {
     if (agent != null) {
       throw new IllegalStateException("agent " + name() + " is already started");
     }
+    config.warnings().forEach(w -> LOG.warn("[{}] {}", config.name(), w));
     EtcdDcs dcs = EtcdDcs.connect(config, config.name());
     Agent created =
         new Agent(
@@ -78,7 +80,10 @@ public final class PghaAgent implements AutoCloseable {
     try {
       apiServer =
           PghaApiServer.start(
-              config.restApi(), created::apiSnapshot, created.dcs(), created.managementActions());
+              config.restApi(),
+              () -> created.apiSnapshot().toBuilder().roleNames(config.roleNames()).build(),
+              created.dcs(),
+              created.managementActions());
     } catch (RuntimeException e) {
       created.halt();
       throw e;
@@ -171,7 +176,7 @@ public final class PghaAgent implements AutoCloseable {
 
     /** Runs {@code command on_role_change <role> <scope>} on role changes (Patroni's callback). */
     public Builder onRoleChange(List<String> command) {
-      listeners.add(new RoleChangeCommand(command, config.scope()));
+      listeners.add(new RoleChangeCommand(command, config.scope(), config.roleNames()));
       return this;
     }
 

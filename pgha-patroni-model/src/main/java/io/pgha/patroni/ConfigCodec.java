@@ -98,9 +98,12 @@ final class ConfigCodec {
       b.fastTakeover(f.bool("fast_takeover", false));
     }
     Map<String, Object> extra = f.others(CONFIG_FIELDS);
-    // The legacy names are kept only if they were the only spelling, so they round-trip.
-    if (!f.has("primary_start_timeout") && f.has("master_start_timeout")) {
-      extra.remove("master_start_timeout");
+    // Patroni 3 keeps the key as it was given: a timeout spelt only the legacy way is written back
+    // that way (GET /config and patronictl show-config show it), marked in the extra fields.
+    for (Map.Entry<String, String> legacy : LEGACY_NAMES.entrySet()) {
+      if (!f.has(legacy.getValue()) && f.has(legacy.getKey())) {
+        extra.put(legacy.getKey(), Boolean.TRUE);
+      }
     }
     b.extra(extra);
     f.object("postgresql")
@@ -132,8 +135,8 @@ final class ConfigCodec {
     o.put("synchronous_node_count", c.synchronousNodeCount());
     o.put("failsafe_mode", c.failsafeMode());
     o.put("check_timeline", c.checkTimeline());
-    o.put("primary_start_timeout", c.primaryStartTimeout());
-    o.put("primary_stop_timeout", c.primaryStopTimeout());
+    o.put(spelling(c, "primary_start_timeout"), c.primaryStartTimeout());
+    o.put(spelling(c, "primary_stop_timeout"), c.primaryStopTimeout());
     if (c.pause()) {
       o.put("pause", true);
     }
@@ -151,6 +154,18 @@ final class ConfigCodec {
     WireJson.putAll(pg, c.postgresqlExtra(), POSTGRESQL_FIELDS);
     WireJson.putAll(o, c.extra(), CONFIG_FIELDS);
     return o.toString();
+  }
+
+  /** Patroni 3's names of the timeouts, and Patroni 4's. */
+  private static final Map<String, String> LEGACY_NAMES =
+      Map.of(
+          "master_start_timeout", "primary_start_timeout",
+          "master_stop_timeout", "primary_stop_timeout");
+
+  /** The name {@code field} was read under: Patroni 3's when only that one was given. */
+  private static String spelling(DynamicConfig c, String field) {
+    String legacy = field.replace("primary_", "master_");
+    return c.extra().containsKey(legacy) ? legacy : field;
   }
 
   private static int positive(JsonFields f, String field, int defaultValue) {

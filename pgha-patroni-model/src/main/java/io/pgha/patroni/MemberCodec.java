@@ -59,13 +59,13 @@ final class MemberCodec {
   }
 
   /** Encodes a member as Patroni does; fields that are absent or at their default are left out. */
-  static String encodeMember(Member m) {
+  static String encodeMember(Member m, RoleNames names) {
     ObjectNode o = WireJson.JSON.createObjectNode();
     WireJson.putIfNotEmpty(o, "conn_url", m.connUrl());
     WireJson.putIfNotEmpty(o, "api_url", m.apiUrl());
     WireJson.putIfNotEmpty(o, "state", m.state());
     if (m.role() != Role.UNKNOWN) {
-      o.put("role", m.role().wireName());
+      o.put("role", names.of(m.role()));
     }
     WireJson.putIfNotEmpty(o, "version", m.version());
     m.xlogLocation().ifPresent(v -> o.put("xlog_location", v));

@@ -25,7 +25,12 @@ public final class PatroniCodec {
 
   /** Encodes a member as Patroni does; fields that are absent or at their default are left out. */
   public static String encodeMember(Member m) {
-    return MemberCodec.encodeMember(m);
+    return MemberCodec.encodeMember(m, RoleNames.PATRONI_4);
+  }
+
+  /** Encodes a member as Patroni does, the primary's role named as {@code names} says. */
+  public static String encodeMember(Member m, RoleNames names) {
+    return MemberCodec.encodeMember(m, names);
   }
 
   /** Decodes the {@code config} value; bad fields fall back to Patroni's defaults. */

@@ -74,6 +74,20 @@ class PatroniCodecTest {
   }
 
   @Test
+  void writesMasterWithPatroni3NamesAndReadsItBackAsThePrimary() {
+    Member primary = Member.builder("a").role(Role.PRIMARY).build();
+    String json = PatroniCodec.encodeMember(primary, RoleNames.PATRONI_3);
+    assertThat(json).isEqualTo("{\"role\":\"master\"}");
+    assertThat(PatroniCodec.decodeMember("k", "a", json, w -> {}).role()).isEqualTo(Role.PRIMARY);
+    assertThat(
+            PatroniCodec.encodeMember(
+                Member.builder("b").role(Role.STANDBY_LEADER).build(), RoleNames.PATRONI_3))
+        .isEqualTo("{\"role\":\"standby_leader\"}");
+    assertThat(RoleNames.ofPrimaryName("master")).contains(RoleNames.PATRONI_3);
+    assertThat(RoleNames.ofPrimaryName("leader")).isEmpty();
+  }
+
+  @Test
   void memberWithOneBadFieldKeepsTheRest() {
     Member m =
         PatroniCodec.decodeMember(
@@ -241,6 +255,24 @@ class PatroniCodecTest {
             "k", "{\"synchronous_mode\":true,\"fast_takeover\":\"maybe\"}", warnings::add);
     assertThat(garbled.fastTakeoverEnabled()).isFalse();
     assertThat(warnings).singleElement().asString().contains("fast_takeover", "maybe");
+  }
+
+  @Test
+  void aTimeoutSpeltThePatroni3WayIsWrittenBackThatWay() {
+    DynamicConfig legacy =
+        PatroniCodec.decodeConfig("k", "{\"master_start_timeout\":0}", warnings::add);
+    assertThat(legacy.primaryStartTimeout()).isZero();
+    String json = PatroniCodec.encodeConfig(legacy);
+    assertThat(json).contains("\"master_start_timeout\":0").doesNotContain("primary_start_timeout");
+    assertThat(PatroniCodec.decodeConfig("k", json, warnings::add).primaryStartTimeout()).isZero();
+    DynamicConfig both =
+        PatroniCodec.decodeConfig(
+            "k", "{\"master_start_timeout\":0,\"primary_start_timeout\":20}", warnings::add);
+    assertThat(both.primaryStartTimeout()).isEqualTo(20);
+    assertThat(PatroniCodec.encodeConfig(both))
+        .contains("\"primary_start_timeout\":20")
+        .doesNotContain("master_start_timeout");
+    assertThat(warnings).isEmpty();
   }
 
   @Test

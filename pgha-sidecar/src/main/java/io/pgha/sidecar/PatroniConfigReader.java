@@ -4,6 +4,7 @@ import io.pgha.core.config.ClientCertificates;
 import io.pgha.core.config.ConnectionSecurity;
 import io.pgha.core.config.InvalidConfigurationException;
 import io.pgha.core.config.PghaConfig;
+import io.pgha.patroni.RoleNames;
 import io.pgha.patroni.SynchronousMode;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -65,6 +66,7 @@ final class PatroniConfigReader {
     readRestApiAddresses(b);
     readPostgresAddresses(b);
     readTags(b);
+    readRoleNames(b);
     readWatchdog();
     readBootstrapDcs(b);
     readPostgres(b);
@@ -92,6 +94,7 @@ final class PatroniConfigReader {
               + " has no authentication: anyone who can connect may switch over, restart or"
               + " reconfigure the cluster");
     }
+    pgha.warnings().forEach(w -> warnings.add(locate(w)));
     SidecarConfig config = new SidecarConfig(tree.file(), pgha, tls, onRoleChange, warnings);
     try {
       config.newAgent();
@@ -329,6 +332,18 @@ final class PatroniConfigReader {
     }
   }
 
+  /**
+   * The primary's name in the member key, {@code GET /patroni} and on_role_change: Patroni 3's
+   * {@code master} by default, as the Patroni this file format and the Debian tools come from
+   * writes it (Patroni 4's tools read it too); {@code primary} writes Patroni 4's name.
+   */
+  private void readRoleNames(PghaConfig.Builder b) {
+    String name = text("pgha.primary_role_name").orElse("master");
+    RoleNames.ofPrimaryName(name)
+        .ifPresentOrElse(
+            b::roleNames, () -> bad("pgha.primary_role_name", name, "master or primary"));
+  }
+
   private void readWatchdog() {
     text("watchdog.mode")
         .map(m -> m.toLowerCase(Locale.ROOT))
@@ -428,10 +443,10 @@ final class PatroniConfigReader {
         }
       }
     }
-    List<String> hba =
-        tree.has("postgresql.pg_hba")
-            ? stringList("postgresql.pg_hba")
-            : stringList("bootstrap.pg_hba");
+    // postgresql.pg_hba is the whole file, written as given; bootstrap.pg_hba adds lines to the
+    // file initdb writes, and pgha's own lines play initdb's part.
+    boolean hbaWhole = tree.has("postgresql.pg_hba");
+    List<String> hba = hbaWhole ? stringList("postgresql.pg_hba") : stringList("bootstrap.pg_hba");
     List<String> initdb = initdbOptions();
     Optional<String> runAs = text("pgha.run_as_user");
     Optional<Path> socket = socketDir;
@@ -440,8 +455,10 @@ final class PatroniConfigReader {
         pg -> {
           pg.parameters(parameters);
           socket.ifPresent(pg::socketDirectory);
-          if (!hba.isEmpty()) {
+          if (hbaWhole) {
             pg.pgHba(hba);
+          } else if (!hba.isEmpty()) {
+            pg.pgHbaAfterPghaLines(hba);
           }
           if (!initdb.isEmpty()) {
             pg.initdbOptions(initdb);

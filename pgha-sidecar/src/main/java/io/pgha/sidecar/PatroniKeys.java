@@ -113,7 +113,8 @@ final class PatroniKeys {
               "watchdog",
               "watchdog.mode",
               "pgha",
-              "pgha.run_as_user"));
+              "pgha.run_as_user",
+              "pgha.primary_role_name"));
 
   private static Set<String> withRoleTlsKeys(Set<String> keys) {
     Set<String> all = new HashSet<>(keys);

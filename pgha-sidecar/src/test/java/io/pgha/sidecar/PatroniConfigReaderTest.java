@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.pgha.core.config.PghaConfig;
 import io.pgha.core.config.PostgresSettings;
 import io.pgha.patroni.DynamicConfig;
+import io.pgha.patroni.RoleNames;
 import io.pgha.patroni.SynchronousMode;
 import java.io.IOException;
 import java.io.InputStream;
@@ -79,10 +80,21 @@ class PatroniConfigReaderTest {
     assertThat(pg.parameters()).doesNotContainKey("unix_socket_directories");
     assertThat(pg.socketDirectory()).isEqualTo(Path.of("/var/run/postgresql"));
     assertThat(pg.pgHba()).containsExactly("host all all 0.0.0.0/0 md5");
+    // bootstrap.pg_hba adds to the file (pgha's own lines first, as initdb's would be).
+    assertThat(pg.pgHbaExact()).isFalse();
     assertThat(pg.initdbOptions()).containsExactly("--encoding=UTF8", "--data-checksums");
     assertThat(config.onRoleChange()).containsExactly("/pg/bin/pg-role-change");
     assertThat(config.pgha().restApi().credentials().orElseThrow().username())
         .isEqualTo("postgres");
+  }
+
+  @Test
+  void thePrimaryIsNamedMasterAsPatroni3NamesItUnlessTheFileAsksForPrimary() {
+    assertThat(read(MINIMAL).pgha().roleNames()).isEqualTo(RoleNames.PATRONI_3);
+    assertThat(read(MINIMAL + "pgha:\n  primary_role_name: primary\n").pgha().roleNames())
+        .isEqualTo(RoleNames.PATRONI_4);
+    assertThat(problem(MINIMAL + "pgha:\n  primary_role_name: leader\n").getMessage())
+        .contains("pgha.primary_role_name (leader) is not allowed: expected master or primary");
   }
 
   @Test
@@ -105,7 +117,13 @@ class PatroniConfigReaderTest {
     assertThat(pg.parameters())
         .containsEntry("wal_log_hints", "on")
         .containsEntry("log_min_messages", "warning");
-    assertThat(pg.pgHba()).hasSize(3);
+    // postgresql.pg_hba is the whole file, written as given.
+    assertThat(pg.pgHba())
+        .containsExactly(
+            "local all all trust",
+            "host all all 127.0.0.1/32 trust",
+            "host replication replicator 127.0.0.1/32 trust");
+    assertThat(pg.pgHbaExact()).isTrue();
     assertThat(config.pgha().initialDynamicConfig().primaryStartTimeout()).isEqualTo(10);
   }
 
@@ -157,12 +175,14 @@ class PatroniConfigReaderTest {
   }
 
   @Test
-  void theTimingRuleIsCheckedOnBootstrapDcs() {
-    ConfigFileException e =
-        problem(
-            MINIMAL + "bootstrap:\n  dcs:\n    ttl: 10\n    loop_wait: 5\n    retry_timeout: 5\n");
-    assertThat(e.problems())
-        .anySatisfy(p -> assertThat(p).startsWith("line 13: ttl (10s) must be at least"));
+  void theTimingRuleIsCheckedOnBootstrapDcsAndBrokenOnlyWarns() {
+    // Patroni starts with such a file; so does the sidecar, with the line of the ttl.
+    SidecarConfig config =
+        read(MINIMAL + "bootstrap:\n  dcs:\n    ttl: 10\n    loop_wait: 5\n    retry_timeout: 5\n");
+    assertThat(config.pgha().timings().ttl()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(config.warnings())
+        .anySatisfy(
+            w -> assertThat(w).startsWith("line 13: ttl (10s) is below loop_wait + 2 * retry"));
   }
 
   @Test

@@ -130,6 +130,13 @@ final class ApiBridge implements ManagementActions {
 
   @Override
   public ActionResult reinitialize(boolean force, boolean fromLeader) {
+    // Patroni's refusals first, with its words (patronictl reinit shows them).
+    if (dcs.view().leader().isEmpty()) {
+      return ActionResult.failed("Cluster has no leader, can not reinitialize");
+    }
+    if (dcs.holdsLeadership()) {
+      return ActionResult.failed("I am the leader, can not reinitialize");
+    }
     return ActionResult.failed("reinitialize is not supported by this agent yet");
   }
 

@@ -104,7 +104,7 @@ final class ClientDrain {
     }
     long deadline = System.nanoTime() + timeout.toNanos();
     try {
-      while (System.nanoTime() - deadline < 0 && mayStillBeLed(dcs.view(), successor)) {
+      while (System.nanoTime() - deadline < 0 && mayStillBeLed(dcs.view(), name, successor)) {
         Thread.sleep(POLL_MILLIS);
       }
     } catch (InterruptedException e) {
@@ -114,16 +114,25 @@ final class ClientDrain {
     }
   }
 
-  /** Not led yet, but some other member is still there that may take over. */
-  private boolean mayStillBeLed(ClusterView view, String successor) {
-    boolean othersLeft = view.members().keySet().stream().anyMatch(m -> !m.equals(name));
-    return othersLeft && !isLed(view, successor);
+  /**
+   * Not led yet, but another member is there that may take over: one that runs and may fail over,
+   * in a cluster that is not paused. Waiting for anyone else would hold a clean stop for the whole
+   * ttl (a paused cluster elects no one: Patroni's features stop the paused leader).
+   */
+  static boolean mayStillBeLed(ClusterView view, String me, String successor) {
+    if (view.effectiveConfig().pause()) {
+      return false;
+    }
+    boolean candidates =
+        view.members().values().stream()
+            .anyMatch(m -> !m.name().equals(me) && m.isRunning() && !m.tags().noFailover());
+    return candidates && !isLed(view, me, successor);
   }
 
-  private boolean isLed(ClusterView view, String successor) {
+  private static boolean isLed(ClusterView view, String me, String successor) {
     return view.leader()
         .map(Leader::name)
-        .filter(leader -> !leader.equals(name))
+        .filter(leader -> !leader.equals(me))
         .filter(leader -> successor == null || leader.equals(successor))
         .flatMap(view::member)
         .filter(m -> m.role() == Role.PRIMARY)

@@ -207,6 +207,10 @@ final class FailsafeGuard implements AutoCloseable {
 
   private void runRound(DynamicConfig c, long ttlNanos) {
     Map<String, String> members = Failsafe.membersToConfirm(view, name);
+    if (members.isEmpty() && Failsafe.aloneInFailsafeKey(view, name)) {
+      accepted(System.nanoTime(), ttlNanos, members);
+      return;
+    }
     if (members.isEmpty()) {
       // Nobody to ask would confirm anything: a view that lost every other member key (their
       // leases expired in the same outage) must not keep a leader that may be cut off from a
@@ -218,19 +222,7 @@ final class FailsafeGuard implements AutoCloseable {
     Duration timeout = Duration.ofNanos(Math.min(TimeUnit.SECONDS.toNanos(2), ttlNanos / 4));
     FailsafeHeartbeats.Round round = heartbeats.confirm(members, timeout);
     if (round.allAccepted()) {
-      long until = Failsafe.confirmedUntil(round.startedNanos(), ttlNanos);
-      if (!confirmed || until - confirmedUntilNanos > 0) {
-        confirmedUntilNanos = until;
-      }
-      boolean first = !confirmed;
-      confirmed = true;
-      lastRefusals = "";
-      if (first) {
-        LOG.warn(
-            "[{}] etcd does not confirm my lease; failsafe: every member {} accepts me as leader",
-            name,
-            FailsafeHeartbeats.names(members));
-      }
+      accepted(round.startedNanos(), ttlNanos, members);
     } else {
       lastRefusals = "not confirmed by " + round.refusals();
       LOG.warn(
@@ -239,6 +231,24 @@ final class FailsafeGuard implements AutoCloseable {
           round.refusals().size(),
           members.size(),
           round.refusals());
+    }
+  }
+
+  private void accepted(long startedNanos, long ttlNanos, Map<String, String> members) {
+    long until = Failsafe.confirmedUntil(startedNanos, ttlNanos);
+    if (!confirmed || until - confirmedUntilNanos > 0) {
+      confirmedUntilNanos = until;
+    }
+    boolean first = !confirmed;
+    confirmed = true;
+    lastRefusals = "";
+    if (first) {
+      LOG.warn(
+          "[{}] etcd does not confirm my lease; failsafe: every member {} accepts me as leader",
+          name,
+          members.isEmpty()
+              ? "(none: the failsafe key names me alone)"
+              : FailsafeHeartbeats.names(members));
     }
   }
 
@@ -265,10 +275,14 @@ final class FailsafeGuard implements AutoCloseable {
     return FailsafeAnswer.accepted(lsn == null ? 0 : lsn.value());
   }
 
-  /** Whether this leader runs on failsafe confirmations now, without a lease etcd confirmed. */
+  /**
+   * Whether this leader runs on failsafe confirmations now: etcd stopped confirming its lease and
+   * every member accepted it (Patroni's {@code failsafe_mode_is_active}). Shown from the first
+   * round the members confirm, as Patroni shows it from its first loop without etcd, not only once
+   * the lease itself has run out; the lease still counts as long as it lasts.
+   */
   boolean isActive() {
-    return Failsafe.confirmationsCover(true, confirmedUntil(), System.nanoTime())
-        && !dcs.holdsLeadership();
+    return Failsafe.confirmationsCover(true, confirmedUntil(), System.nanoTime());
   }
 
   static boolean runsReadWrite(PostgresStatus s) {

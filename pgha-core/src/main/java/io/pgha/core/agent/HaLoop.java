@@ -43,6 +43,7 @@ final class HaLoop implements AutoCloseable {
   private final String name;
   private final Dcs dcs;
   private final PostgresController postgres;
+  private final ParameterFollower parameters;
   private final MemberState state;
   private final MemberIdentity identity;
   private final ActionExecutor executor;
@@ -82,6 +83,7 @@ final class HaLoop implements AutoCloseable {
     this.name = name;
     this.dcs = dcs;
     this.postgres = postgres;
+    this.parameters = new ParameterFollower(name, postgres);
     this.state = state;
     this.identity = identity;
     this.executor = executor;
@@ -184,6 +186,7 @@ final class HaLoop implements AutoCloseable {
     DynamicConfig config = effectiveConfig(view);
     silence.track(view, config);
     followTtl(config);
+    parameters.follow(config.parameters());
     postgres.setReplicationTimeouts(ReplicationTimeouts.of(config.retryTimeoutDuration()));
 
     PostgresStatus status = postgres.probe();

@@ -1,5 +1,7 @@
 package io.pgha.core.agent;
 
+import io.pgha.patroni.Role;
+import io.pgha.patroni.RoleNames;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,16 +23,32 @@ public final class RoleChangeCommand implements AgentListener {
   private final List<String> command;
   private final String scope;
   private final Duration timeout;
+  private final RoleNames names;
 
   /**
    * @param command the program and its leading arguments
    * @param scope the cluster name passed as the last argument
    */
   public RoleChangeCommand(List<String> command, String scope) {
-    this(command, scope, DEFAULT_TIMEOUT);
+    this(command, scope, RoleNames.PATRONI_4);
+  }
+
+  /**
+   * @param command the program and its leading arguments
+   * @param scope the cluster name passed as the last argument
+   * @param names the name of the primary's role: Patroni 3's {@code master} or 4's {@code primary}
+   */
+  public RoleChangeCommand(List<String> command, String scope, RoleNames names) {
+    this(command, scope, names, DEFAULT_TIMEOUT);
   }
 
   RoleChangeCommand(List<String> command, String scope, Duration timeout) {
+    this(command, scope, RoleNames.PATRONI_4, timeout);
+  }
+
+  private RoleChangeCommand(
+      List<String> command, String scope, RoleNames names, Duration timeout) {
+    this.names = names;
     if (command.isEmpty()) {
       throw new IllegalArgumentException("on_role_change command must not be empty");
     }
@@ -42,7 +60,7 @@ public final class RoleChangeCommand implements AgentListener {
   @Override
   public void onEvent(AgentEvent event) {
     if (event instanceof AgentEvent.Promoted) {
-      run(event.member(), "primary");
+      run(event.member(), names.of(Role.PRIMARY));
     } else if (event instanceof AgentEvent.Demoted || event instanceof AgentEvent.FollowingLeader) {
       run(event.member(), "replica");
     }

@@ -134,7 +134,12 @@ final class SyncKeeper {
       }
       standbys.add(
           new StandbyConnection(
-              r.applicationName(), r.state(), r.syncState(), value(r.flushLsn()), since));
+              r.applicationName(),
+              r.state(),
+              r.syncState(),
+              value(r.flushLsn()),
+              since,
+              value(r.replayLsn())));
     }
     syncSinceByPid.keySet().retainAll(synchronous);
     return standbys;

@@ -6,6 +6,7 @@ import io.pgha.patroni.PatroniCodec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -24,6 +25,14 @@ final class ConfigEdit {
    */
   static boolean merge(ObjectNode target, JsonNode patch) {
     boolean changed = false;
+    // A patch that sets a timeout by its Patroni 3 name replaces the Patroni 4 name pgha wrote:
+    // Patroni reads the old name only when the new one is absent.
+    for (String legacy : List.of("master_start_timeout", "master_stop_timeout")) {
+      String current = legacy.replace("master_", "primary_");
+      if (patch.has(legacy) && !patch.has(current) && target.remove(current) != null) {
+        changed = true;
+      }
+    }
     for (Map.Entry<String, JsonNode> e : patch.properties()) {
       String name = e.getKey();
       JsonNode value = e.getValue();
@@ -47,7 +56,7 @@ final class ConfigEdit {
    * Reads {@code config} as the dynamic configuration and checks it. Nothing is written when this
    * throws.
    *
-   * @throws RequestRefusedException 400 naming every bad field and the timing rule if it is broken
+   * @throws RequestRefusedException 400 naming every bad field
    */
   static DynamicConfig validate(ObjectNode config) throws RequestRefusedException {
     List<String> problems = new ArrayList<>();
@@ -58,16 +67,6 @@ final class ConfigEdit {
               "config", config.toString(), w -> problems.add(w.replace("; field ignored", "")));
     } catch (InvalidValueException e) {
       throw new RequestRefusedException(e.getMessage());
-    }
-    if (c.loopWait() + 2L * c.retryTimeout() > c.ttl()) {
-      problems.add(
-          "ttl ("
-              + c.ttl()
-              + ") must be at least loop_wait + 2 * retry_timeout ("
-              + c.loopWait()
-              + " + 2 * "
-              + c.retryTimeout()
-              + ")");
     }
     if (c.ttl() < 2) {
       problems.add("ttl (" + c.ttl() + ") must be at least 2 seconds (etcd's shortest lease)");
@@ -81,6 +80,28 @@ final class ConfigEdit {
       throw new RequestRefusedException("invalid configuration: " + String.join("; ", problems));
     }
     return c;
+  }
+
+  /**
+   * Patroni's timing rule, as a warning: Patroni accepts a {@code ttl} shorter than {@code
+   * loop_wait + 2 * retry_timeout} (its own behave features set one), so pgha does too. It stays
+   * safe: the lease is renewed every ttl/4 on its own schedule, not once a loop, and the leader
+   * stops writing when the lease's deadline passes unrenewed; a short ttl only makes a leader that
+   * cannot reach etcd step down sooner.
+   */
+  static Optional<String> timingWarning(DynamicConfig c) {
+    if (c.loopWait() + 2L * c.retryTimeout() <= c.ttl()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "ttl ("
+            + c.ttl()
+            + ") is below loop_wait + 2 * retry_timeout ("
+            + c.loopWait()
+            + " + 2 * "
+            + c.retryTimeout()
+            + "): accepted as Patroni does; a leader that cannot renew its lease in time steps"
+            + " down");
   }
 
   /** The configuration as written to etcd, as a JSON object. */

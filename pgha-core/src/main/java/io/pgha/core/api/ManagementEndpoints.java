@@ -59,6 +59,7 @@ final class ManagementEndpoints {
     ObjectNode data = ConfigEdit.toJson(view.config().get());
     boolean changed = ConfigEdit.merge(data, patch);
     DynamicConfig next = ConfigEdit.validate(data);
+    ConfigEdit.timingWarning(next).ifPresent(w -> LOG.warn("[{}] PATCH /config: {}", member, w));
     if (changed) {
       if (!write(() -> d.writeConfig(next, view.configModRevision()))) {
         throw new RequestRefusedException(
@@ -75,6 +76,7 @@ final class ManagementEndpoints {
   void putConfig(ApiExchange ex) throws RequestRefusedException {
     ObjectNode body = Json.requestObject(body(ex, true), false);
     DynamicConfig next = ConfigEdit.validate(body);
+    ConfigEdit.timingWarning(next).ifPresent(w -> LOG.warn("[{}] PUT /config: {}", member, w));
     Dcs d = requireDcs();
     ClusterView view = refresh(d);
     if (!view.config().equals(Optional.of(next))) {

@@ -3,6 +3,7 @@ package io.pgha.core.api;
 import io.pgha.core.postgres.PostgresStatus;
 import io.pgha.patroni.ClusterView;
 import io.pgha.patroni.Role;
+import io.pgha.patroni.RoleNames;
 import io.pgha.patroni.Tags;
 import java.util.Objects;
 import java.util.OptionalLong;
@@ -34,6 +35,7 @@ import java.util.OptionalLong;
  *     only reported, never used for a decision
  * @param apiUrl this member's API URL ({@code http://host:port/patroni})
  * @param connUrl this member's PostgreSQL URL ({@code postgres://host:port/postgres})
+ * @param roleNames the name the primary's role goes by in {@code GET /patroni}
  */
 public record NodeSnapshot(
     String memberName,
@@ -51,7 +53,8 @@ public record NodeSnapshot(
     boolean failsafeActive,
     long dcsLastSeenEpochSeconds,
     String apiUrl,
-    String connUrl) {
+    String connUrl,
+    RoleNames roleNames) {
 
   /** Patroni's {@code state} of a PostgreSQL that runs and answers. */
   public static final String RUNNING = "running";
@@ -69,6 +72,7 @@ public record NodeSnapshot(
     lastDecision = Objects.requireNonNullElse(lastDecision, "");
     apiUrl = Objects.requireNonNullElse(apiUrl, "");
     connUrl = Objects.requireNonNullElse(connUrl, "");
+    roleNames = Objects.requireNonNullElse(roleNames, RoleNames.PATRONI_4);
   }
 
   /** A builder; everything not set is absent, false or unknown. */
@@ -128,6 +132,7 @@ public record NodeSnapshot(
     private long dcsLastSeenEpochSeconds;
     private String apiUrl = "";
     private String connUrl = "";
+    private RoleNames roleNames = RoleNames.PATRONI_4;
 
     private Builder(String memberName, String scope) {
       this.memberName = memberName;
@@ -151,6 +156,7 @@ public record NodeSnapshot(
       dcsLastSeenEpochSeconds = s.dcsLastSeenEpochSeconds;
       apiUrl = s.apiUrl;
       connUrl = s.connUrl;
+      roleNames = s.roleNames;
     }
 
     public Builder version(String v) {
@@ -223,6 +229,11 @@ public record NodeSnapshot(
       return this;
     }
 
+    public Builder roleNames(RoleNames v) {
+      roleNames = v;
+      return this;
+    }
+
     public NodeSnapshot build() {
       return new NodeSnapshot(
           memberName,
@@ -240,7 +251,8 @@ public record NodeSnapshot(
           failsafeActive,
           dcsLastSeenEpochSeconds,
           apiUrl,
-          connUrl);
+          connUrl,
+          roleNames);
     }
   }
 }

@@ -32,7 +32,7 @@ final class StatusDocument {
     o.put("state", s.postgresState());
     if (pg.acceptingConnections()) {
       putTime(o, "postmaster_start_time", pg.postmasterStartTime());
-      o.put("role", role.wireName());
+      o.put("role", s.roleNames().of(role));
       if (pg.serverVersion() != null) {
         o.put("server_version", pg.serverVersion());
       }
@@ -72,7 +72,7 @@ final class StatusDocument {
         o.put("quorum_standby", true);
       }
     } else {
-      o.put("role", role.wireName());
+      o.put("role", s.roleNames().of(role));
     }
     if (s.paused()) {
       o.put("pause", true);

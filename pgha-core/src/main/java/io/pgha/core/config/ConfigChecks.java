@@ -29,6 +29,12 @@ final class ConfigChecks {
   static final Duration MINIMUM_TTL = Duration.ofSeconds(DynamicConfig.MINIMUM_TTL);
 
   private final List<String> problems = new ArrayList<>();
+  private final List<String> warnings = new ArrayList<>();
+
+  /** What is accepted as Patroni accepts it but deserves a word (the timing rule). */
+  List<String> warnings() {
+    return List.copyOf(warnings);
+  }
 
   void identifier(String key, String value) {
     if (value == null || value.isBlank()) {
@@ -257,16 +263,19 @@ final class ConfigChecks {
     if (ttlOk && loopOk && retryOk && !timings.satisfiesTimingRule()) {
       long loop = timings.loopWait().getSeconds();
       long retry = timings.retryTimeout().getSeconds();
-      problems.add(
+      // Patroni accepts it; so does pgha, which renews the lease on its own schedule and stops
+      // writing past the lease's deadline: a short ttl costs availability, not safety.
+      warnings.add(
           "ttl ("
               + timings.ttl().getSeconds()
-              + "s) must be at least loop_wait + 2 * retry_timeout ("
+              + "s) is below loop_wait + 2 * retry_timeout ("
               + loop
               + "s + 2 * "
               + retry
               + "s = "
               + (loop + 2 * retry)
-              + "s), or a leader busy retrying could lose its lease between two renewals");
+              + "s): accepted as Patroni accepts it, but a leader that cannot reach etcd for"
+              + " longer than the ttl steps down");
     }
   }
 

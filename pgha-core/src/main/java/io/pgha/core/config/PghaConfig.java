@@ -1,6 +1,7 @@
 package io.pgha.core.config;
 
 import io.pgha.patroni.DynamicConfig;
+import io.pgha.patroni.RoleNames;
 import io.pgha.patroni.SynchronousMode;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,6 +53,8 @@ public final class PghaConfig {
   private final Duration leaderSilenceTimeout;
   private final FencingSettings fencing;
   private final UnaryOperator<DynamicConfig.Builder> bootstrapDcs;
+  private final RoleNames roleNames;
+  private final List<String> warnings;
 
   private PghaConfig(
       Builder b,
@@ -59,7 +62,8 @@ public final class PghaConfig {
       PostgresSettings postgres,
       RestApiSettings api,
       HaTimings timings,
-      FencingSettings fencing) {
+      FencingSettings fencing,
+      List<String> warnings) {
     this.scope = b.scope;
     this.namespace = stripTrailingSlash(b.namespace);
     this.name = b.name;
@@ -77,6 +81,25 @@ public final class PghaConfig {
     this.leaderSilenceTimeout = silenceTimeoutOrDefault(b.leaderSilenceTimeout);
     this.fencing = fencing;
     this.bootstrapDcs = b.bootstrapDcs;
+    this.roleNames = b.roleNames;
+    this.warnings = List.copyOf(warnings);
+  }
+
+  /**
+   * Settings accepted as Patroni accepts them that deserve a word, e.g. a ttl below {@code
+   * loop_wait + 2 * retry_timeout}; the agent logs them when it starts.
+   */
+  public List<String> warnings() {
+    return warnings;
+  }
+
+  /**
+   * The name the primary goes by in the member key, {@code GET /patroni} and the {@code
+   * on_role_change} argument: Patroni 4's {@code primary} by default, or Patroni 3's {@code master}
+   * (what the sidecar writes by default).
+   */
+  public RoleNames roleNames() {
+    return roleNames;
   }
 
   /** A builder with the defaults: namespace {@value #DEFAULT_NAMESPACE}, preset norm, 1 MiB rpo. */
@@ -276,8 +299,15 @@ public final class PghaConfig {
     private Duration leaderSilenceTimeout;
     private final FencingSettings.Builder fencing = new FencingSettings.Builder();
     private UnaryOperator<DynamicConfig.Builder> bootstrapDcs = UnaryOperator.identity();
+    private RoleNames roleNames = RoleNames.PATRONI_4;
 
     private Builder() {}
+
+    /** The name the primary goes by where others read it (default {@code primary}). */
+    public Builder roleNames(RoleNames names) {
+      this.roleNames = java.util.Objects.requireNonNull(names, "roleNames");
+      return this;
+    }
 
     /** The cluster name; letters, digits, {@code . _ -}. Required. */
     public Builder scope(String scope) {
@@ -524,7 +554,13 @@ public final class PghaConfig {
       }
       checks.throwIfAny();
       return new PghaConfig(
-          this, etcdSettings, postgresSettings, restApiSettings, timings, fencingSettings);
+          this,
+          etcdSettings,
+          postgresSettings,
+          restApiSettings,
+          timings,
+          fencingSettings,
+          checks.warnings());
     }
   }
 }

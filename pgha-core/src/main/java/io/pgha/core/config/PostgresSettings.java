@@ -30,7 +30,10 @@ import java.util.function.Consumer;
  *     remove_data_directory_on_diverged_timelines})
  * @param parameters PostgreSQL parameters written to the file pgha owns ({@code
  *     postgresql.parameters}); those in {@link #RESERVED_PARAMETERS} are refused
- * @param pgHba pg_hba.conf lines written after the ones pgha needs ({@code postgresql.pg_hba})
+ * @param pgHba pg_hba.conf lines ({@code postgresql.pg_hba})
+ * @param pgHbaExact whether {@code pgHba} is the whole file, written exactly as given (Patroni's
+ *     {@code postgresql.pg_hba}); when false, pgha's own lines for its roles come first (the
+ *     default, and Patroni's {@code bootstrap.pg_hba}, which adds lines to initdb's file)
  * @param initdbOptions initdb options ({@code bootstrap.initdb}); those in {@link
  *     #RESERVED_INITDB_OPTIONS} are refused
  * @param socketDirectory {@code unix_socket_directories}; null for none (TCP only)
@@ -56,6 +59,7 @@ public record PostgresSettings(
     boolean removeDataDirectoryOnDivergedTimelines,
     Map<String, String> parameters,
     List<String> pgHba,
+    boolean pgHbaExact,
     List<String> initdbOptions,
     Path socketDirectory,
     String runAsUser,
@@ -120,6 +124,7 @@ public record PostgresSettings(
     private boolean removeOnDivergedTimelines;
     private final Map<String, String> parameters = new LinkedHashMap<>();
     private List<String> pgHba = DEFAULT_PG_HBA;
+    private boolean pgHbaExact;
     private List<String> initdbOptions = DEFAULT_INITDB_OPTIONS;
     private Path socketDirectory;
     private String runAsUser;
@@ -227,10 +232,24 @@ public record PostgresSettings(
     }
 
     /**
-     * Replaces the pg_hba.conf lines ({@code postgresql.pg_hba}; default {@link #DEFAULT_PG_HBA}).
+     * The whole pg_hba.conf, written exactly as given, as Patroni writes {@code postgresql.pg_hba}:
+     * the lines must then let the replication user and pgha's own connections in. Without it pgha
+     * writes its own lines (scram-sha-256 for the replication, superuser and rewind roles), then
+     * {@link #DEFAULT_PG_HBA}.
      */
     public Builder pgHba(List<String> lines) {
       this.pgHba = List.copyOf(lines);
+      this.pgHbaExact = true;
+      return this;
+    }
+
+    /**
+     * pg_hba.conf lines written after pgha's own lines for its roles, instead of {@link
+     * #DEFAULT_PG_HBA}: Patroni's {@code bootstrap.pg_hba}, which adds lines to initdb's file.
+     */
+    public Builder pgHbaAfterPghaLines(List<String> lines) {
+      this.pgHba = List.copyOf(lines);
+      this.pgHbaExact = false;
       return this;
     }
 
@@ -316,6 +335,7 @@ public record PostgresSettings(
           removeOnDivergedTimelines,
           parameters,
           pgHba,
+          pgHbaExact,
           initdbOptions,
           socketDirectory,
           runAsUser,

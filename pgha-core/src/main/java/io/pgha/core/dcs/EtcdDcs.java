@@ -91,7 +91,7 @@ public final class EtcdDcs implements Dcs {
             this::viewChanged);
     EtcdKv kv = new EtcdKv(client.getKVClient(), config.requestTimeout());
     this.leaderKey = new LeaderKey(kv, lease, leadership, me, keys.leader());
-    this.memberKey = new MemberKey(kv, lease, watcher, me, keys.member(me));
+    this.memberKey = new MemberKey(kv, lease, watcher, me, keys.member(me), config.roleNames());
     this.sharedKeys = new SharedKeyWrites(kv, keys, me);
     this.leaderKeys = new LeaderGuardedWrites(kv, lease, keys, me);
     this.takeover = new SilentLeaderTakeover(kv, lease, leadership, keys, me);

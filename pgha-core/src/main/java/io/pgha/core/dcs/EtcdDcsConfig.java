@@ -3,6 +3,7 @@ package io.pgha.core.dcs;
 import io.pgha.core.config.EtcdSettings;
 import io.pgha.core.config.PghaConfig;
 import io.pgha.patroni.DcsKeys;
+import io.pgha.patroni.RoleNames;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,6 +36,7 @@ final class EtcdDcsConfig {
   private final Optional<Path> caFile;
   private final Optional<Path> certFile;
   private final Optional<Path> keyFile;
+  private final RoleNames roleNames;
 
   private EtcdDcsConfig(Builder b) {
     endpoints = List.copyOf(b.endpoints);
@@ -49,6 +51,7 @@ final class EtcdDcsConfig {
     caFile = Optional.ofNullable(b.caFile);
     certFile = Optional.ofNullable(b.certFile);
     keyFile = Optional.ofNullable(b.keyFile);
+    roleNames = b.roleNames;
   }
 
   public static Builder builder() {
@@ -66,7 +69,8 @@ final class EtcdDcsConfig {
             .namespace(config.namespace())
             .scope(config.scope())
             .memberName(memberName)
-            .ttl(config.timings().ttl());
+            .ttl(config.timings().ttl())
+            .roleNames(config.roleNames());
     etcd.credentials().ifPresent(c -> b.credentials(c.username(), c.passwordIfSet().orElse("")));
     if (etcd.caFile() != null) {
       b.caFile(etcd.caFile());
@@ -96,6 +100,11 @@ final class EtcdDcsConfig {
   /** The layout of this cluster's keys. */
   public DcsKeys keys() {
     return new DcsKeys(namespace, scope);
+  }
+
+  /** The name the primary's role goes by in this member's key. */
+  public RoleNames roleNames() {
+    return roleNames;
   }
 
   /** Lease time-to-live: Patroni's {@code ttl}. */
@@ -156,7 +165,8 @@ final class EtcdDcsConfig {
             .namespace(namespace)
             .scope(scope)
             .memberName(memberName)
-            .ttl(ttl);
+            .ttl(ttl)
+            .roleNames(roleNames);
     requestTimeout.ifPresent(b::requestTimeout);
     safetyMargin.ifPresent(b::safetyMargin);
     user.ifPresent(u -> b.credentials(u, password.orElse("")));
@@ -206,8 +216,15 @@ final class EtcdDcsConfig {
     private Path caFile;
     private Path certFile;
     private Path keyFile;
+    private RoleNames roleNames = RoleNames.PATRONI_4;
 
     private Builder() {}
+
+    /** The name the primary's role goes by in the member key (default Patroni 4's). */
+    public Builder roleNames(RoleNames v) {
+      roleNames = java.util.Objects.requireNonNull(v, "roleNames");
+      return this;
+    }
 
     /** etcd client URLs, e.g. {@code http://10.0.0.1:2379}; {@code host:port} means http. */
     public Builder endpoints(List<String> urls) {

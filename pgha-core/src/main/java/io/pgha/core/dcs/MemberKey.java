@@ -2,6 +2,7 @@ package io.pgha.core.dcs;
 
 import io.pgha.patroni.Member;
 import io.pgha.patroni.PatroniCodec;
+import io.pgha.patroni.RoleNames;
 import java.util.Optional;
 
 /**
@@ -17,9 +18,17 @@ final class MemberKey {
   private final ClusterWatcher watcher;
   private final String me;
   private final String key;
+  private final RoleNames roleNames;
   private volatile Written written;
 
-  MemberKey(EtcdKv kv, LeaseKeeper lease, ClusterWatcher watcher, String me, String memberKey) {
+  MemberKey(
+      EtcdKv kv,
+      LeaseKeeper lease,
+      ClusterWatcher watcher,
+      String me,
+      String memberKey,
+      RoleNames roleNames) {
+    this.roleNames = roleNames;
     this.kv = kv;
     this.lease = lease;
     this.watcher = watcher;
@@ -32,7 +41,7 @@ final class MemberKey {
       throw new IllegalArgumentException(
           "member name '" + member.name() + "' is not this member's name '" + me + "'");
     }
-    String json = PatroniCodec.encodeMember(member);
+    String json = PatroniCodec.encodeMember(member, roleNames);
     long leaseId = lease.ensureLease();
     Written w = written;
     if (w != null && w.json().equals(json) && w.lease() == leaseId) {

@@ -202,6 +202,18 @@ public final class Failsafe {
   }
 
   /**
+   * Whether {@code me} leads a cluster of one: the {@code failsafe} key, which the leader wrote
+   * while etcd answered (it has no lease, so an outage does not shorten it), names only {@code me},
+   * and the last view holds no other member. Patroni keeps such a leader running in an outage:
+   * every member there is (none) has accepted it, and a member that appears only later has no data
+   * to be promoted with. Without the key, or with any other member known, this is false.
+   */
+  public static boolean aloneInFailsafeKey(ClusterView view, String me) {
+    return view.failsafe().map(k -> k.keySet().equals(java.util.Set.of(me))).orElse(false)
+        && view.members().keySet().stream().allMatch(me::equals);
+  }
+
+  /**
    * Whether the leader should ask every member for a confirmation now: failsafe mode is on, it runs
    * as the primary and etcd has not confirmed its lease for more than half a ttl (two keep-alives
    * in a row), or the lease is gone. Asking while etcd answers would make the members wait a ttl

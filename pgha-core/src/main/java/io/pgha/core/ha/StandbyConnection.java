@@ -13,13 +13,33 @@ import java.util.OptionalLong;
  * @param syncSinceLsn the leader's WAL position read just after this connection (this WAL sender
  *     process) was first seen synchronous: every commit acknowledged before it became synchronous
  *     lies at or before this position; empty when it is not synchronous
+ * @param replayLsn the last WAL position the standby replayed; -1 when unknown
  */
 public record StandbyConnection(
-    String name, String state, String syncState, long flushLsn, OptionalLong syncSinceLsn) {
+    String name,
+    String state,
+    String syncState,
+    long flushLsn,
+    OptionalLong syncSinceLsn,
+    long replayLsn) {
 
   public StandbyConnection {
     Objects.requireNonNull(name, "name");
     syncSinceLsn = Objects.requireNonNullElse(syncSinceLsn, OptionalLong.empty());
+  }
+
+  /** A standby whose replay position is not known apart (taken as its flush position). */
+  public StandbyConnection(
+      String name, String state, String syncState, long flushLsn, OptionalLong syncSinceLsn) {
+    this(name, state, syncState, flushLsn, syncSinceLsn, flushLsn);
+  }
+
+  /**
+   * The position a commit waits for under {@code synchronous_commit}, as Patroni measures a
+   * synchronous standby's lag: replayed for {@code remote_apply}, flushed otherwise.
+   */
+  long acknowledgedLsn(String synchronousCommit) {
+    return "remote_apply".equalsIgnoreCase(synchronousCommit) ? replayLsn : flushLsn;
   }
 
   /** Whether the standby streams WAL as it is written (not catching up, not starting). */

@@ -316,16 +316,22 @@ public final class SynchronousReplication {
         }
       }
       // As Patroni: lag is measured from the most advanced standby when there are several, so
-      // that a busy primary does not disqualify them all at once; <= 0 turns the check off.
+      // that a busy primary does not disqualify them all at once; <= 0 turns the check off. The
+      // position compared is the one commits wait for (replayed under remote_apply).
       long lagLimit = config.maximumLagOnSyncnode();
       if (lagLimit > 0) {
+        Object commit = config.parameters().get("synchronous_commit");
+        String synchronousCommit = commit == null ? "" : commit.toString();
         long reference =
             eligible.size() > 1
-                ? eligible.stream().mapToLong(StandbyConnection::flushLsn).max().orElse(walPosition)
+                ? eligible.stream()
+                    .mapToLong(c -> c.acknowledgedLsn(synchronousCommit))
+                    .max()
+                    .orElse(walPosition)
                 : walPosition;
         List<StandbyConnection> within = new ArrayList<>();
         for (StandbyConnection c : eligible) {
-          long lag = reference - c.flushLsn();
+          long lag = reference - c.acknowledgedLsn(synchronousCommit);
           if (lag > lagLimit) {
             rejected.put(
                 c.name(),

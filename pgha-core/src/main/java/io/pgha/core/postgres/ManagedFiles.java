@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -78,6 +79,9 @@ final class ManagedFiles {
     values.putAll(replicationTimeouts.parameters());
     values.putAll(new java.util.TreeMap<>(config.parameters()));
     values.putAll(new java.util.TreeMap<>(dynamic));
+    Map<String, String> configured = new LinkedHashMap<>(config.parameters());
+    configured.putAll(dynamic);
+    walKeepSegmentsToSize(values, configured);
     values.put("listen_addresses", config.listenAddresses());
     values.put("port", Integer.toString(config.port()));
     values.put(
@@ -92,6 +96,27 @@ final class ManagedFiles {
       }
     }
     return values;
+  }
+
+  /**
+   * PostgreSQL 13 (the oldest pgha runs) replaced {@code wal_keep_segments} with {@code
+   * wal_keep_size} and refuses to start with the old name. As Patroni does, the old name is taken
+   * out and its number of segments becomes {@code wal_keep_size} at 16 MB a segment, unless {@code
+   * wal_keep_size} is configured too (then it wins). A value that is not a whole number is dropped,
+   * leaving the default.
+   */
+  static void walKeepSegmentsToSize(Map<String, String> values, Map<String, String> configured) {
+    Optional<String> segmentsKey =
+        values.keySet().stream().filter(k -> k.equalsIgnoreCase("wal_keep_segments")).findFirst();
+    if (segmentsKey.isEmpty()) {
+      return;
+    }
+    String segments = values.remove(segmentsKey.get()).strip();
+    boolean sizeConfigured =
+        configured.keySet().stream().anyMatch(k -> k.equalsIgnoreCase("wal_keep_size"));
+    if (!sizeConfigured && segments.matches("[0-9]{1,9}")) {
+      values.put("wal_keep_size", Long.parseLong(segments) * 16 + "MB");
+    }
   }
 
   /** The conninfo a standby streams with; the password is in {@value #PASSFILE}. */
@@ -163,16 +188,19 @@ final class ManagedFiles {
   }
 
   /**
-   * Writes pg_hba.conf: the lines pgha needs, then the configured ones. A role whose clients
-   * require TLS is accepted over TLS only ({@code hostssl}), so a client configured without it is
-   * refused rather than sending its password in clear.
+   * Writes pg_hba.conf: the lines pgha needs, then the configured ones; or, when the configuration
+   * gives the whole file (Patroni's {@code postgresql.pg_hba}), exactly those lines, as Patroni
+   * writes them. A role whose clients require TLS is accepted over TLS only ({@code hostssl}), so a
+   * client configured without it is refused rather than sending its password in clear.
    */
   void writeHba() throws IOException {
     List<String> lines = new ArrayList<>();
     lines.add(HEADER.strip());
-    lines.add(hbaLine(config.replication(), "replication", "all"));
-    lines.add(hbaLine(config.superuser(), "all", "samehost"));
-    lines.add(hbaLine(config.rewind(), "all", "all"));
+    if (!config.hbaExact()) {
+      lines.add(hbaLine(config.replication(), "replication", "all"));
+      lines.add(hbaLine(config.superuser(), "all", "samehost"));
+      lines.add(hbaLine(config.rewind(), "all", "all"));
+    }
     lines.addAll(config.hbaEntries());
     writePrivate(config.dataDir().resolve("pg_hba.conf"), String.join("\n", lines) + "\n");
   }

@@ -78,11 +78,32 @@ record OsIdentity(String user, String group, String home) {
     return identity == null ? System.getProperty("user.name") : identity.user;
   }
 
-  /** Creates a directory (not its parents) owned by this user with mode 0700. */
+  /**
+   * Creates a directory owned by this user with mode 0700. Missing parents are created too, owned
+   * by this user with the default mode, as initdb and pg_basebackup create them when Patroni runs
+   * them on a data directory whose parent does not exist yet.
+   */
   static void createPrivateDirectory(Path dir, OsIdentity identity) throws IOException {
+    Path parent = dir.toAbsolutePath().getParent();
+    if (parent != null && !Files.isDirectory(parent)) {
+      createParents(parent, identity);
+    }
     Files.createDirectory(
         dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+    chown(dir, identity);
+  }
+
+  private static void createParents(Path dir, OsIdentity identity) throws IOException {
+    Path parent = dir.getParent();
+    if (parent != null && !Files.isDirectory(parent)) {
+      createParents(parent, identity);
+    }
+    try {
+      Files.createDirectory(dir);
+    } catch (java.nio.file.FileAlreadyExistsException e) {
+      return; // created meanwhile (or a file, which the data directory's creation reports)
+    }
     chown(dir, identity);
   }
 

@@ -31,7 +31,10 @@ import java.util.Set;
  * @param rewind the role pg_rewind connects as (created at bootstrap with the grants it needs; may
  *     be the superuser)
  * @param initdbOptions extra initdb options; {@code --data-checksums} by default so pg_rewind works
- * @param hbaEntries pg_hba.conf lines written after the ones pgha needs
+ * @param hbaEntries pg_hba.conf lines written after the ones pgha needs, or the whole file when
+ *     {@code hbaExact}
+ * @param hbaExact whether {@code hbaEntries} is the whole pg_hba.conf (Patroni's {@code
+ *     postgresql.pg_hba}, written exactly as given)
  * @param parameters PostgreSQL parameters written to the file pgha owns ({@value
  *     ManagedFiles#MANAGED_CONF}); the ones pgha sets itself are refused
  * @param runAsUser the OS user PostgreSQL runs as when it differs from the JVM's (the JVM must then
@@ -56,6 +59,7 @@ public record PostgresConfig(
     RoleCredentials rewind,
     List<String> initdbOptions,
     List<String> hbaEntries,
+    boolean hbaExact,
     Map<String, String> parameters,
     String runAsUser,
     boolean removeDataDirAllowed,
@@ -190,7 +194,7 @@ public record PostgresConfig(
                 new RoleCredentials(
                     pg.rewind().username(), password(pg.rewind()), pg.rewindSecurity()))
             .initdbOptions(pg.initdbOptions())
-            .hbaEntries(pg.pgHba())
+            .hbaEntries(pg.pgHba(), pg.pgHbaExact())
             .runAsUser(pg.runAsUser())
             .removeDataDirAllowed(pg.removeDataDirectoryOnRewindFailure())
             .useSlots(pg.useSlots())
@@ -265,6 +269,7 @@ public record PostgresConfig(
     private RoleCredentials rewind;
     private List<String> initdbOptions = PostgresSettings.DEFAULT_INITDB_OPTIONS;
     private List<String> hbaEntries = PostgresSettings.DEFAULT_PG_HBA;
+    private boolean hbaExact;
     private final Map<String, String> parameters = new LinkedHashMap<>();
     private String runAsUser;
     private boolean removeDataDirAllowed;
@@ -351,7 +356,16 @@ public record PostgresConfig(
 
     /** Replaces the configured pg_hba.conf lines (default: loopback with scram-sha-256). */
     public Builder hbaEntries(List<String> value) {
+      return hbaEntries(value, false);
+    }
+
+    /**
+     * Replaces the configured pg_hba.conf lines; {@code exact}: they are the whole file, without
+     * pgha's own lines.
+     */
+    public Builder hbaEntries(List<String> value, boolean exact) {
       this.hbaEntries = List.copyOf(value);
+      this.hbaExact = exact;
       return this;
     }
 
@@ -421,6 +435,7 @@ public record PostgresConfig(
           rewindRole,
           initdbOptions,
           hbaEntries,
+          hbaExact,
           parameters,
           runAsUser,
           removeDataDirAllowed,

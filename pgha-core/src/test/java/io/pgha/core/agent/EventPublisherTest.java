@@ -3,6 +3,7 @@ package io.pgha.core.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.pgha.patroni.RoleNames;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,5 +54,10 @@ class EventPublisherTest {
 
     assertThat(Files.readAllLines(out))
         .containsExactly("on_role_change primary pg-test", "on_role_change replica pg-test");
+
+    Files.delete(out);
+    new RoleChangeCommand(List.of(script.toString()), "pg-test", RoleNames.PATRONI_3)
+        .onEvent(new AgentEvent.Promoted("pg1", 3));
+    assertThat(Files.readAllLines(out)).containsExactly("on_role_change master pg-test");
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pgha.patroni.ClusterView;
 import io.pgha.patroni.FailoverRequest;
 import io.pgha.patroni.HistoryEntry;
+import io.pgha.patroni.RoleNames;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -84,6 +85,16 @@ class DocumentsTest {
     assertThat(MetricsDocument.paddedVersion("3.0.2")).isEqualTo("030002");
     assertThat(MetricsDocument.paddedVersion("0.1.0-SNAPSHOT")).isEqualTo("000100");
     assertThat(MetricsDocument.paddedVersion("")).isEqualTo("0");
+  }
+
+  @Test
+  void thePrimaryIsMasterWithPatroni3NamesAsPatroni302Answers() {
+    NodeSnapshot leader = Snapshots.leader().toBuilder().roleNames(RoleNames.PATRONI_3).build();
+    assertThat(StatusDocument.of(leader, true).get("role").asString()).isEqualTo("master");
+    assertThat(StatusDocument.of(Snapshots.leader(), true).get("role").asString())
+        .isEqualTo("primary");
+    NodeSnapshot replica = Snapshots.replica().toBuilder().roleNames(RoleNames.PATRONI_3).build();
+    assertThat(StatusDocument.of(replica, true).get("role").asString()).isEqualTo("replica");
   }
 
   @Test

@@ -34,6 +34,18 @@ class PghaConfigTest {
   }
 
   @Test
+  void aTtlBelowTheTimingRuleIsAcceptedWithAWarningAsPatroniAcceptsIt() {
+    PghaConfig config =
+        valid().ttl(seconds(10)).loopWait(seconds(2)).retryTimeout(seconds(5)).build();
+    assertThat(config.timings().ttl()).isEqualTo(seconds(10));
+    assertThat(config.warnings())
+        .singleElement()
+        .asString()
+        .startsWith("ttl (10s) is below loop_wait + 2 * retry_timeout (2s + 2 * 5s = 12s)");
+    assertThat(valid().build().warnings()).isEmpty();
+  }
+
+  @Test
   void defaultsMatchPatroniAndPigstyNorm() {
     PghaConfig config = valid().build();
 
@@ -299,10 +311,6 @@ class PghaConfigTest {
             b -> b.synchronousModeStrict(true),
             "synchronous_mode_strict (true) requires pg_rpo 0 (synchronous replication), not"
                 + " 1048576"),
-        bad(
-            "timing rule",
-            b -> b.ttl(seconds(10)).loopWait(seconds(2)).retryTimeout(seconds(5)),
-            "ttl (10s) must be at least loop_wait + 2 * retry_timeout (2s + 2 * 5s = 12s)"),
         bad(
             "ttl below etcd minimum",
             b -> b.ttl(seconds(1)),

@@ -250,7 +250,7 @@ class SectionSettingsTest {
             .postgres(p -> p.parameter("port", "1").runAsUser(""))
             .restApi(a -> a.threads(0).authentication("admin", null))
             .prePromote(Arrays.asList("fence", ""), Duration.ofSeconds(1))
-            .ttl(Duration.ofSeconds(3));
+            .ttl(Duration.ofSeconds(1));
 
     assertThatThrownBy(builder::build)
         .isInstanceOf(InvalidConfigurationException.class)

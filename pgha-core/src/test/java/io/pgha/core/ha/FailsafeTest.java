@@ -280,6 +280,26 @@ class FailsafeTest {
     }
 
     @Test
+    void aLeaderNamedAloneInTheFailsafeKeyLeadsAClusterOfOne() {
+      // dcs_failsafe_mode.feature: a one-member cluster keeps its primary while etcd is down.
+      ClusterView alone =
+          ClusterView.builder()
+              .member(withApi("pg-1", "http://a/patroni"))
+              .failsafe(Map.of("pg-1", "http://a/patroni"))
+              .build();
+      assertThat(Failsafe.membersToConfirm(alone, "pg-1")).isEmpty();
+      assertThat(Failsafe.aloneInFailsafeKey(alone, "pg-1")).isTrue();
+
+      ClusterView noKey = alone.toBuilder().failsafe(null).build();
+      assertThat(Failsafe.aloneInFailsafeKey(noKey, "pg-1")).isFalse();
+      ClusterView another = alone.toBuilder().member(withApi("pg-2", "http://b/patroni")).build();
+      assertThat(Failsafe.aloneInFailsafeKey(another, "pg-1")).isFalse();
+      ClusterView keyWithAnother =
+          alone.toBuilder().failsafe(Map.of("pg-1", "x", "pg-2", "y")).build();
+      assertThat(Failsafe.aloneInFailsafeKey(keyWithAnother, "pg-1")).isFalse();
+    }
+
+    @Test
     void aUrlFromTheKeyIsKeptWhenTheMemberPublishesNone() {
       ClusterView v = view.toBuilder().failsafe(Map.of("pg-3", "http://c/patroni")).build();
 

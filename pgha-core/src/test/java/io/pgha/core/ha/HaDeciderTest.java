@@ -317,6 +317,26 @@ class HaDeciderTest {
     }
 
     @Test
+    void aRunningMemberTaggedClonefromIsClonedFromWhenPeersWereNotProbed() {
+      // With a leader the loop does not probe the peers: the member keys are enough, as in
+      // Patroni (cascading_replication.feature).
+      Tags cloneFrom = new Tags(false, 1, false, true, false, 1, Optional.empty(), false, null);
+      Decision d =
+          empty()
+              .view(v -> v.initialize(Given.SYSID).member(member("pg-2", cloneFrom)))
+              .view(v -> v.member(member("pg-3", cloneFrom).toBuilder().state("stopped").build()))
+              .view(v -> v.member(member("pg-4")))
+              .leader("pg-4")
+              .decide();
+
+      assertDecision(
+          d,
+          "I have no data directory: cloning from (pg-2), a running member tagged clonefrom",
+          act(CLONE_FROM, "pg-2"),
+          act(START_AS_REPLICA, "pg-4"));
+    }
+
+    @Test
     void withoutLeaderTheMostAdvancedAnsweringMemberIsClonedFrom() {
       Decision d =
           empty()

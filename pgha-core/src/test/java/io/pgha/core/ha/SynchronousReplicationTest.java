@@ -460,6 +460,29 @@ class SynchronousReplicationTest {
     }
 
     @Test
+    void underRemoteApplyTheReplayPositionIsWhatLags() {
+      // basic_replication.feature, "check stuck sync replica": replay paused on the sync standby,
+      // synchronous_commit remote_apply; it still flushes every byte, but commits wait for replay.
+      assertPlan(
+          given()
+              .config(
+                  c ->
+                      c.maximumLagOnSyncnode(1000)
+                          .parameters(java.util.Map.of("synchronous_commit", "remote_apply")))
+              .key(ME, "pg-2")
+              .connection(
+                  new StandbyConnection(
+                      "pg-2", "streaming", "sync", 4900, OptionalLong.of(1), 1000))
+              .async("pg-3", 4900)
+              .naming("pg-2")
+              .next(),
+          "removing (pg-2) from the sync key before synchronous_standby_names becomes 'FIRST 1"
+              + " (\"pg-3\")': (pg-2) lags 3900 bytes, more than maximum_lag_on_syncnode (1000)",
+          key(),
+          names("pg-3"));
+    }
+
+    @Test
     void aLoneStandbyLagIsMeasuredFromThePrimary() {
       assertThat(
               given()

@@ -186,4 +186,52 @@ class PostgresConfigTest {
             "host all postgres samehost scram-sha-256");
     assertThat(builder().build().replication().security()).isEqualTo(ConnectionSecurity.DEFAULT);
   }
+
+  @Test
+  void walKeepSegmentsBecomesWalKeepSizeAsPatroniWritesItForPostgres13AndLater() {
+    ManagedFiles files =
+        new ManagedFiles(builder().parameter("wal_keep_segments", "100").build(), null);
+    assertThat(files.parameters(null, SynchronousStandbys.none(), Map.of()))
+        .containsEntry("wal_keep_size", "1600MB")
+        .doesNotContainKey("wal_keep_segments");
+    // From the cluster's dynamic configuration too, and the newer name wins when both are set.
+    ManagedFiles plain = new ManagedFiles(builder().build(), null);
+    assertThat(plain.parameters(null, SynchronousStandbys.none(), Map.of("WAL_KEEP_SEGMENTS", "4")))
+        .containsEntry("wal_keep_size", "64MB")
+        .doesNotContainKeys("wal_keep_segments", "WAL_KEEP_SEGMENTS");
+    assertThat(
+            plain.parameters(
+                null,
+                SynchronousStandbys.none(),
+                Map.of("wal_keep_segments", "100", "wal_keep_size", "64MB")))
+        .containsEntry("wal_keep_size", "64MB")
+        .doesNotContainKey("wal_keep_segments");
+  }
+
+  @Test
+  void pgHbaGivenWholeIsWrittenExactlyAndPghaAddsItsOwnLinesOnlyWithoutIt(@TempDir Path dir)
+      throws java.io.IOException {
+    List<String> given = List.of("local all all trust", "host all all all md5");
+    new ManagedFiles(builderAt(dir).hbaEntries(given, true).build(), null).writeHba();
+    assertThat(java.nio.file.Files.readAllLines(dir.resolve("pg_hba.conf")))
+        .filteredOn(l -> !l.startsWith("#"))
+        .containsExactlyElementsOf(given);
+
+    new ManagedFiles(builderAt(dir).hbaEntries(given).build(), null).writeHba();
+    assertThat(java.nio.file.Files.readAllLines(dir.resolve("pg_hba.conf")))
+        .filteredOn(l -> !l.startsWith("#"))
+        .containsExactly(
+            "host replication replicator all scram-sha-256",
+            "host all postgres samehost scram-sha-256",
+            "host all rewinder all scram-sha-256",
+            "local all all trust",
+            "host all all all md5");
+  }
+
+  private static PostgresConfig.Builder builderAt(Path dataDir) {
+    return PostgresConfig.builder("pg-1", dataDir)
+        .superuser("postgres", "su-secret")
+        .replication("replicator", "repl-secret")
+        .rewind("rewinder", "rw-secret");
+  }
 }
