@@ -46,8 +46,7 @@ public final class RoleChangeCommand implements AgentListener {
     this(command, scope, RoleNames.PATRONI_4, timeout);
   }
 
-  private RoleChangeCommand(
-      List<String> command, String scope, RoleNames names, Duration timeout) {
+  private RoleChangeCommand(List<String> command, String scope, RoleNames names, Duration timeout) {
     this.names = names;
     if (command.isEmpty()) {
       throw new IllegalArgumentException("on_role_change command must not be empty");
