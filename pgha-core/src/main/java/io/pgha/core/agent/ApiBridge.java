@@ -7,6 +7,7 @@ import io.pgha.core.api.ManagementActions;
 import io.pgha.core.api.NodeSnapshot;
 import io.pgha.core.api.RestartRequest;
 import io.pgha.core.dcs.Dcs;
+import io.pgha.core.dcs.DcsException;
 import io.pgha.core.postgres.PostgresControlException;
 import io.pgha.core.postgres.PostgresController;
 import io.pgha.core.postgres.PostgresStatus;
@@ -130,7 +131,24 @@ final class ApiBridge implements ManagementActions {
 
   @Override
   public ActionResult reinitialize(boolean force, boolean fromLeader) {
-    return ActionResult.failed("reinitialize is not supported by this agent yet");
+    // Patroni's checks and answers; the wipe and the clone are the HA loop's (a decision input).
+    ClusterView view;
+    try {
+      view = dcs.refresh();
+    } catch (DcsException e) {
+      return ActionResult.failed("etcd is not reachable: " + e.getMessage());
+    }
+    if (view.leader().isEmpty()) {
+      return ActionResult.failed("Cluster has no leader, can not reinitialize");
+    }
+    if (view.leader().get().name().equals(name) || dcs.holdsLeadership()) {
+      return ActionResult.failed("I am the leader, can not reinitialize");
+    }
+    if (!force && loop.reinitializeInProgress()) {
+      return ActionResult.failed("reinitialize already in progress");
+    }
+    loop.requestReinitialize();
+    return ActionResult.done("reinitialize started");
   }
 
   @Override

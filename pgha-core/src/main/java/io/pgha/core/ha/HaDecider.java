@@ -33,6 +33,7 @@ import java.util.concurrent.TimeUnit;
  *   <li>The view is older than {@code ttl}: act on nothing that depends on who leads.
  *   <li>No data directory: bootstrap the cluster, or clone from a member.
  *   <li>Data from another cluster, or a cluster not yet initialised: never mix them up.
+ *   <li>An operator asked to reinitialize this replica: clone it again ({@link Reinitialization}).
  *   <li>We hold the leader key: stay primary, promote, restart a crashed primary within {@code
  *       primary_start_timeout} or release the key; carry out a requested switchover.
  *   <li>Another member holds the key: follow it (rewinding an old primary first).
@@ -100,6 +101,10 @@ public final class HaDecider {
     }
     if (!view.isInitialized() && view.isUnlocked()) {
       return adoptExistingData(s);
+    }
+    Optional<Decision> reinitialize = Reinitialization.requested(s);
+    if (reinitialize.isPresent()) {
+      return reinitialize.get();
     }
     if (s.iAmLeader()) {
       return leading(s);

@@ -42,6 +42,8 @@ import java.util.OptionalLong;
  *     synchronous
  * @param synchronousStandbyNames what {@code synchronous_standby_names} says now
  * @param slots on a primary with {@code use_slots}: its physical replication slots
+ * @param reinitializeRequested an operator asked to throw this member's data directory away and
+ *     clone it again ({@code POST /reinitialize}); the request lives for this cycle only
  */
 public record LocalState(
     boolean dataDirectoryEmpty,
@@ -63,7 +65,8 @@ public record LocalState(
     Optional<PromotionRefusal> promotionRefusal,
     List<StandbyConnection> standbys,
     StandbyNames synchronousStandbyNames,
-    Optional<SlotsSeen> slots) {
+    Optional<SlotsSeen> slots,
+    boolean reinitializeRequested) {
 
   public LocalState {
     systemIdentifier = Objects.requireNonNullElse(systemIdentifier, Optional.empty());
@@ -123,6 +126,7 @@ public record LocalState(
     private List<StandbyConnection> standbys = List.of();
     private StandbyNames synchronousStandbyNames = StandbyNames.none();
     private Optional<SlotsSeen> slots = Optional.empty();
+    private boolean reinitializeRequested;
 
     private Builder() {}
 
@@ -147,6 +151,7 @@ public record LocalState(
       standbys = s.standbys;
       synchronousStandbyNames = s.synchronousStandbyNames;
       slots = s.slots;
+      reinitializeRequested = s.reinitializeRequested;
     }
 
     public Builder dataDirectoryEmpty(boolean v) {
@@ -259,6 +264,11 @@ public record LocalState(
       return this;
     }
 
+    public Builder reinitializeRequested(boolean v) {
+      reinitializeRequested = v;
+      return this;
+    }
+
     public LocalState build() {
       return new LocalState(
           dataDirectoryEmpty,
@@ -280,7 +290,8 @@ public record LocalState(
           promotionRefusal,
           standbys,
           synchronousStandbyNames,
-          slots);
+          slots,
+          reinitializeRequested);
     }
   }
 }

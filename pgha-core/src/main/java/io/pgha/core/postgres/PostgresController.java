@@ -81,6 +81,14 @@ public final class PostgresController implements AutoCloseable {
     roles.createReplica(leader, timeout);
   }
 
+  /**
+   * Throws the stopped server's data directory away and clones {@code leader} again (an operator's
+   * {@code POST /reinitialize}: removes the data whatever {@code removeDataDirAllowed} says).
+   */
+  public void recreateReplica(Upstream leader, Duration timeout) {
+    roles.recreateReplica(leader, timeout);
+  }
+
   /** Starts as a primary and waits until it accepts connections. */
   public void startAsPrimary(Duration timeout) {
     roles.start(false, null, timeout);

@@ -113,6 +113,17 @@ final class RoleChanges {
     }
   }
 
+  /** Throws the stopped server's data directory away and clones {@code leader} again. */
+  void recreateReplica(Upstream leader, Duration timeout) {
+    lock.lock();
+    try {
+      postmaster.requireStopped("reinitializing");
+      cloner.reclone(leader, timeout);
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Starts as a primary ({@code standby} false) or a standby of {@code leader} (may be null). */
   void start(boolean standby, Upstream leader, Duration timeout) {
     long fenceEpoch = fencing.epoch();
