@@ -15,6 +15,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -98,6 +101,196 @@ class PatronictlCommandsTest {
     assertThat(marker).exists();
     assertThat(primary.isWritablePrimary()).isTrue();
     Files.delete(marker);
+  }
+
+  @Test
+  @Order(3)
+  void listShowsTheLeaderAndTwoRunningReplicas() {
+    Node primary = cluster.awaitHealthy(CONVERGE);
+    String list = patronictl.run("list", cluster.scope()).ok();
+    assertThat(Patronictl.row(list, primary.name)).contains("Leader").contains("running");
+    for (Node replica : cluster.othersThan(primary)) {
+      assertThat(Patronictl.row(list, replica.name)).contains("Replica").contains("running");
+    }
+  }
+
+  @Test
+  @Order(4)
+  void topologyIndentsTheReplicasUnderTheLeader() {
+    Node primary = cluster.awaitHealthy(CONVERGE);
+    String topology = patronictl.run("topology", cluster.scope()).ok();
+    assertThat(Patronictl.row(topology, primary.name)).contains("Leader");
+    for (Node replica : cluster.othersThan(primary)) {
+      assertThat(topology).contains("| + " + replica.name + " ");
+    }
+  }
+
+  @Test
+  @Order(5)
+  void dsnNamesTheLeaderOrTheMemberAsked() {
+    Node primary = cluster.awaitHealthy(CONVERGE);
+    Node replica = cluster.othersThan(primary).get(0);
+    assertThat(patronictl.run("dsn", cluster.scope()).ok().trim())
+        .isEqualTo("host=127.0.0.1 port=" + primary.pgPort);
+    assertThat(patronictl.run("dsn", cluster.scope(), "-m", replica.name).ok().trim())
+        .isEqualTo("host=127.0.0.1 port=" + replica.pgPort);
+  }
+
+  @Test
+  @Order(6)
+  void reloadIsReceivedByEveryMember() {
+    String out = patronictl.run("reload", cluster.scope(), "--force").ok();
+    for (Node n : cluster.nodes()) {
+      assertThat(out).contains("Reload request received for member " + n.name);
+    }
+  }
+
+  @Test
+  @Order(7)
+  void restartRestartsTheMemberNamed() {
+    Node replica = cluster.othersThan(cluster.awaitHealthy(CONVERGE)).get(0);
+    long pid = replica.postmasterPid().orElseThrow();
+
+    String out = patronictl.run("restart", cluster.scope(), replica.name, "--force").ok();
+
+    assertThat(out).contains("Success: restart on member " + replica.name);
+    assertThat(replica.postmasterPid()).isPresent().isNotEqualTo(Optional.of(pid));
+    await().atMost(CONVERGE).until(replica::isStreamingReplica);
+  }
+
+  @Test
+  @Order(8)
+  void restartPendingLeavesAMemberWithoutAPendingChangeRunning() {
+    Node replica = cluster.othersThan(cluster.awaitHealthy(CONVERGE)).get(0);
+    long pid = replica.postmasterPid().orElseThrow();
+
+    String out =
+        patronictl.run("restart", cluster.scope(), replica.name, "--pending", "--force").ok();
+
+    assertThat(out)
+        .contains(
+            "Failed: restart for member "
+                + replica.name
+                + ", status code=503, (restart conditions are not satisfied)");
+    assertThat(replica.postmasterPid()).contains(pid);
+  }
+
+  @Test
+  @Order(9)
+  void restartWithARoleFilterSkipsTheOtherRole() throws Exception {
+    Node primary = cluster.awaitHealthy(CONVERGE);
+    long pid = primary.postmasterPid().orElseThrow();
+
+    ApiResponse r = primary.api("POST", "/restart", "{\"role\": \"replica\"}");
+
+    assertThat(r.status()).isEqualTo(503);
+    assertThat(r.body()).isEqualTo("restart conditions are not satisfied");
+    assertThat(primary.postmasterPid()).contains(pid);
+  }
+
+  @Test
+  @Order(10)
+  void aScheduledRestartIsShownAndCarriedOutAtItsTime() {
+    Node replica = cluster.othersThan(cluster.awaitHealthy(CONVERGE)).get(0);
+    long pid = replica.postmasterPid().orElseThrow();
+    OffsetDateTime at = OffsetDateTime.now(ZoneOffset.UTC).plusSeconds(6).withNano(0);
+
+    String out =
+        patronictl
+            .run("restart", cluster.scope(), replica.name, "--scheduled", at.toString(), "--force")
+            .ok();
+
+    assertThat(out).contains("Success: restart scheduled on member " + replica.name);
+    await()
+        .atMost(CONVERGE)
+        .until(
+            () ->
+                Patronictl.row(patronictl.run("list", cluster.scope()).ok(), replica.name)
+                    .contains(at.toLocalDate().toString()));
+    await().atMost(CONVERGE).until(() -> replica.postmasterPid().filter(p -> p != pid).isPresent());
+    assertThat(OffsetDateTime.now(ZoneOffset.UTC)).isAfterOrEqualTo(at);
+    await()
+        .atMost(CONVERGE)
+        .until(
+            () ->
+                !Patronictl.row(patronictl.run("list", cluster.scope()).ok(), replica.name)
+                    .contains(at.toLocalDate().toString()));
+    await().atMost(CONVERGE).until(replica::isStreamingReplica);
+  }
+
+  @Test
+  @Order(11)
+  void flushRestartCancelsAScheduledRestart() throws Exception {
+    Node replica = cluster.othersThan(cluster.awaitHealthy(CONVERGE)).get(0);
+    long pid = replica.postmasterPid().orElseThrow();
+    String at = OffsetDateTime.now(ZoneOffset.UTC).plusHours(1).withNano(0).toString();
+    patronictl.run("restart", cluster.scope(), replica.name, "--scheduled", at, "--force").ok();
+    await()
+        .atMost(CONVERGE)
+        .until(() -> patronictl.run("list", cluster.scope()).ok().contains("Scheduled restart"));
+
+    String out = patronictl.run("flush", cluster.scope(), replica.name, "restart", "--force").ok();
+
+    assertThat(out).contains("Success: flush scheduled restart for member " + replica.name);
+    assertThat(replica.api("DELETE", "/restart", null).status()).isEqualTo(404);
+    await()
+        .atMost(CONVERGE)
+        .until(() -> !patronictl.run("list", cluster.scope()).ok().contains("Scheduled restart"));
+    assertThat(replica.postmasterPid()).contains(pid);
+  }
+
+  @Test
+  @Order(12)
+  void aScheduledSwitchoverIsStoredAndFlushCancelsIt() {
+    Node primary = cluster.awaitHealthy(CONVERGE);
+    Node candidate = cluster.othersThan(primary).get(0);
+    String at = OffsetDateTime.now(ZoneOffset.UTC).plusHours(1).withNano(0).toString();
+
+    String out =
+        patronictl
+            .run(
+                "switchover",
+                cluster.scope(),
+                "--leader",
+                primary.name,
+                "--candidate",
+                candidate.name,
+                "--scheduled",
+                at,
+                "--force")
+            .ok();
+
+    assertThat(out).contains("Switchover scheduled");
+    assertThat(patronictl.run("list", cluster.scope()).ok()).contains("Switchover scheduled at");
+    assertThat(patronictl.run("flush", cluster.scope(), "switchover").ok())
+        .contains("Success: scheduled switchover deleted");
+    assertThat(patronictl.run("list", cluster.scope()).ok()).doesNotContain("Switchover scheduled");
+    assertThat(primary.isWritablePrimary()).isTrue();
+  }
+
+  @Test
+  @Order(13)
+  void switchoverNowThenHistoryRecordsTheNewTimeline() {
+    Node primary = cluster.awaitHealthy(CONVERGE);
+    Node candidate = cluster.othersThan(primary).get(0);
+
+    String out =
+        patronictl
+            .run(
+                "switchover",
+                cluster.scope(),
+                "--leader",
+                primary.name,
+                "--candidate",
+                candidate.name,
+                "--force")
+            .ok();
+
+    assertThat(out).contains("Successfully switched over to \"" + candidate.name + "\"");
+    await().atMost(CONVERGE).until(candidate::isWritablePrimary);
+    String history = patronictl.run("history", cluster.scope()).ok();
+    assertThat(history).contains("no recovery target specified");
+    assertThat(history.lines().filter(l -> l.startsWith("|  ")).count()).isPositive();
   }
 
   private static String systemIdentifier(Node n) throws SQLException {

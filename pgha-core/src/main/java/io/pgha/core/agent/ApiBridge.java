@@ -15,6 +15,9 @@ import io.pgha.patroni.ClusterView;
 import io.pgha.patroni.Role;
 import io.pgha.patroni.Tags;
 import java.time.Duration;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What the HTTP API sees of the agent: snapshots built from what the HA loop last observed (no I/O
@@ -23,6 +26,8 @@ import java.time.Duration;
  * status is read afresh instead ({@link FreshStatus}): the peers compare WAL positions with it.
  */
 final class ApiBridge implements ManagementActions {
+  private static final Logger LOG = LoggerFactory.getLogger(ApiBridge.class);
+
   private final String name;
   private final String scope;
   private final Tags tags;
@@ -34,6 +39,7 @@ final class ApiBridge implements ManagementActions {
   private final HaLoop loop;
   private final FailsafeGuard failsafe;
   private final FreshStatus fresh;
+  private final ScheduledRestarts restarts;
 
   ApiBridge(
       String name,
@@ -45,7 +51,8 @@ final class ApiBridge implements ManagementActions {
       PostgresController postgres,
       MemberState state,
       HaLoop loop,
-      FailsafeGuard failsafe) {
+      FailsafeGuard failsafe,
+      ScheduledRestarts restarts) {
     this.name = name;
     this.scope = scope;
     this.tags = tags;
@@ -56,6 +63,7 @@ final class ApiBridge implements ManagementActions {
     this.state = state;
     this.loop = loop;
     this.failsafe = failsafe;
+    this.restarts = restarts;
     this.fresh =
         new FreshStatus(postgres::peek, Duration.ofMillis(200), Duration.ofMillis(500), name);
   }
@@ -103,12 +111,40 @@ final class ApiBridge implements ManagementActions {
   @Override
   public ActionResult restart(RestartRequest request) {
     if (request.schedule().isPresent()) {
-      return ActionResult.failed("scheduled restarts are not supported yet; restart now instead");
+      if (!restarts.schedule(request, this::restartNow)) {
+        return ActionResult.conflict("Another restart is already scheduled");
+      }
+      // Publishes scheduled_restart in the member key now rather than after loop_wait.
+      loop.wakeUp();
+      return ActionResult.accepted("Restart scheduled");
+    }
+    return restartNow(request);
+  }
+
+  /** Patroni's conditional restart: only when this member meets the request's conditions. */
+  private ActionResult restartNow(RestartRequest request) {
+    if (request.role().isPresent()
+        || request.postgresVersion().isPresent()
+        || request.restartPending()) {
+      PostgresStatus status = postgres.probe();
+      Role running =
+          !status.acceptingConnections()
+              ? Role.UNKNOWN
+              : dcs.holdsLeadership() || !status.isStandby() ? Role.PRIMARY : Role.REPLICA;
+      Optional<String> mismatch =
+          request.mismatch(
+              running,
+              Optional.ofNullable(status.serverVersion()),
+              Boolean.TRUE.equals(status.pendingRestart()));
+      if (mismatch.isPresent()) {
+        LOG.info("[{}] not proceeding with the restart: {}", name, mismatch.get());
+        return ActionResult.failed("restart conditions are not satisfied");
+      }
     }
     try {
       postgres.restart(request.timeout().orElse(Duration.ofMinutes(2)));
       loop.wakeUp();
-      return ActionResult.done("restarted");
+      return ActionResult.done("restarted successfully");
     } catch (PostgresControlException e) {
       return ActionResult.failed("restart failed: " + e.getMessage());
     }
@@ -116,7 +152,11 @@ final class ApiBridge implements ManagementActions {
 
   @Override
   public ActionResult cancelScheduledRestart() {
-    return ActionResult.notFound("no restart is scheduled");
+    if (!restarts.cancel()) {
+      return ActionResult.notFound("no restarts are scheduled");
+    }
+    loop.wakeUp();
+    return ActionResult.done("scheduled restart deleted");
   }
 
   @Override
