@@ -293,6 +293,48 @@ class PatronictlCommandsTest {
     assertThat(history.lines().filter(l -> l.startsWith("|  ")).count()).isPositive();
   }
 
+  @Test
+  @Order(14)
+  void showConfigAndEditConfigChangeTheDynamicConfiguration() {
+    assertThat(patronictl.run("show-config", cluster.scope()).ok())
+        .contains("loop_wait: 1")
+        .contains("ttl: 6");
+
+    patronictl
+        .run("edit-config", cluster.scope(), "--set", "maximum_lag_on_failover=2097152", "--force")
+        .ok();
+
+    assertThat(patronictl.run("show-config", cluster.scope()).ok())
+        .contains("maximum_lag_on_failover: 2097152");
+  }
+
+  @Test
+  @Order(15)
+  void pauseAndResumeReachEveryMember() {
+    patronictl.run("pause", cluster.scope(), "--wait").ok();
+    assertThat(patronictl.run("list", cluster.scope()).ok()).contains("Maintenance mode: on");
+
+    patronictl.run("resume", cluster.scope(), "--wait").ok();
+    assertThat(patronictl.run("list", cluster.scope()).ok()).doesNotContain("Maintenance mode");
+  }
+
+  @Test
+  @Order(16)
+  void failoverToACandidateMovesTheLeader() {
+    Node primary = cluster.awaitHealthy(CONVERGE);
+    Node candidate = cluster.othersThan(primary).get(0);
+
+    String out =
+        patronictl.run("failover", cluster.scope(), "--candidate", candidate.name, "--force").ok();
+
+    // patronictl 3.0.2 names the leader in a failover; pgha treats that as a switchover, as
+    // Patroni 4 does, and answers in those words.
+    assertThat(out).contains("Successfully switched over to \"" + candidate.name + "\"");
+    await().atMost(CONVERGE).until(candidate::isWritablePrimary);
+    assertThat(Patronictl.row(patronictl.run("list", cluster.scope()).ok(), candidate.name))
+        .contains("Leader");
+  }
+
   private static String systemIdentifier(Node n) throws SQLException {
     try (Connection c = n.connect();
         Statement s = c.createStatement();
