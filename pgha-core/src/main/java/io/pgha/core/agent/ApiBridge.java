@@ -111,7 +111,7 @@ final class ApiBridge implements ManagementActions {
   @Override
   public ActionResult restart(RestartRequest request) {
     if (request.schedule().isPresent()) {
-      if (!restarts.schedule(request, this::restartNow)) {
+      if (!restarts.schedule(request, this::scheduledRestartDue)) {
         return ActionResult.conflict("Another restart is already scheduled");
       }
       // Publishes scheduled_restart in the member key now rather than after loop_wait.
@@ -119,6 +119,16 @@ final class ApiBridge implements ManagementActions {
       return ActionResult.accepted("Restart scheduled");
     }
     return restartNow(request);
+  }
+
+  /** A scheduled restart's time has come: as Patroni, not while the cluster is paused. */
+  private void scheduledRestartDue(RestartRequest request) {
+    if (loop.lastView().isPaused()) {
+      LOG.warn("[{}] scheduled restart not carried out: the cluster is paused", name);
+      return;
+    }
+    ActionResult r = restartNow(request);
+    LOG.info("[{}] scheduled restart: {}", name, r.message());
   }
 
   /** Patroni's conditional restart: only when this member meets the request's conditions. */

@@ -31,6 +31,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>PostgreSQL runs read-write but our lease deadline has passed: demote at once (another
  *       member may already hold the key).
  *   <li>The view is older than {@code ttl}: act on nothing that depends on who leads.
+ *   <li>An operator asked to reinitialize this member (not the leader): clone it again, whatever
+ *       its data directory holds ({@link Reinitialization}).
  *   <li>No data directory: bootstrap the cluster, or clone from a member.
  *   <li>Data from another cluster, or a cluster not yet initialised: never mix them up.
  *   <li>An operator asked to reinitialize this replica: clone it again ({@link Reinitialization}).
@@ -87,6 +89,10 @@ public final class HaDecider {
     if (s.viewIsStale()) {
       return staleView(s);
     }
+    Optional<Decision> reinitialize = Reinitialization.requested(s);
+    if (reinitialize.isPresent()) {
+      return reinitialize.get();
+    }
     if (local.dataDirectoryEmpty()) {
       return withoutData(s);
     }
@@ -101,10 +107,6 @@ public final class HaDecider {
     }
     if (!view.isInitialized() && view.isUnlocked()) {
       return adoptExistingData(s);
-    }
-    Optional<Decision> reinitialize = Reinitialization.requested(s);
-    if (reinitialize.isPresent()) {
-      return reinitialize.get();
     }
     if (s.iAmLeader()) {
       return leading(s);

@@ -40,6 +40,17 @@ class ReinitializationTest {
   }
 
   @Test
+  void aMemberWhoseDataBelongsToAnotherClusterIsReinitializedOnRequest() {
+    assertThat(
+            requested()
+                .leader("pg-2")
+                .local(l -> l.systemIdentifier("7000000000000000001"))
+                .decide()
+                .kinds())
+        .containsExactly(REINITIALIZE, START_AS_REPLICA);
+  }
+
+  @Test
   void theLeaderIsNeverReinitialized() {
     Decision d = requested().leader(ME).primary().decide();
     assertThat(d.kinds()).doesNotContain(REINITIALIZE);
