@@ -17,6 +17,8 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -246,19 +248,7 @@ class PatronictlCommandsTest {
     Node candidate = cluster.othersThan(primary).get(0);
     String at = OffsetDateTime.now(ZoneOffset.UTC).plusHours(1).withNano(0).toString();
 
-    String out =
-        patronictl
-            .run(
-                "switchover",
-                cluster.scope(),
-                "--leader",
-                primary.name,
-                "--candidate",
-                candidate.name,
-                "--scheduled",
-                at,
-                "--force")
-            .ok();
+    String out = switchover(primary, candidate, "--scheduled", at);
 
     assertThat(out).contains("Switchover scheduled");
     assertThat(patronictl.run("list", cluster.scope()).ok()).contains("Switchover scheduled at");
@@ -274,17 +264,7 @@ class PatronictlCommandsTest {
     Node primary = cluster.awaitHealthy(CONVERGE);
     Node candidate = cluster.othersThan(primary).get(0);
 
-    String out =
-        patronictl
-            .run(
-                "switchover",
-                cluster.scope(),
-                "--leader",
-                primary.name,
-                "--candidate",
-                candidate.name,
-                "--force")
-            .ok();
+    String out = switchover(primary, candidate);
 
     assertThat(out).contains("Successfully switched over to \"" + candidate.name + "\"");
     await().atMost(CONVERGE).until(candidate::isWritablePrimary);
@@ -333,6 +313,22 @@ class PatronictlCommandsTest {
     await().atMost(CONVERGE).until(candidate::isWritablePrimary);
     assertThat(Patronictl.row(patronictl.run("list", cluster.scope()).ok(), candidate.name))
         .contains("Leader");
+  }
+
+  /** {@code patronictl switchover} from {@code leader} to {@code candidate}, forced. */
+  private static String switchover(Node leader, Node candidate, String... more) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "switchover",
+                cluster.scope(),
+                "--leader",
+                leader.name,
+                "--candidate",
+                candidate.name,
+                "--force"));
+    args.addAll(List.of(more));
+    return patronictl.run(args.toArray(String[]::new)).ok();
   }
 
   private static String systemIdentifier(Node n) throws SQLException {
