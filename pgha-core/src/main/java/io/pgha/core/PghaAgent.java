@@ -3,6 +3,7 @@ package io.pgha.core;
 import io.pgha.core.agent.Agent;
 import io.pgha.core.agent.AgentListener;
 import io.pgha.core.agent.AgentSnapshot;
+import io.pgha.core.agent.Callbacks;
 import io.pgha.core.agent.RoleChangeCommand;
 import io.pgha.core.api.PeerTls;
 import io.pgha.core.api.PghaApiServer;
@@ -14,7 +15,9 @@ import io.pgha.core.postgres.PostgresController;
 import io.pgha.core.postgres.ReplicaCreator;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The pgha agent of one PostgreSQL member, embedded in a host application: it elects a leader
@@ -36,6 +39,7 @@ public final class PghaAgent implements AutoCloseable {
   private final PghaConfig config;
   private final PostgresConfig postgresConfig;
   private final List<AgentListener> listeners;
+  private final Optional<Callbacks> callbacks;
   private volatile Agent agent;
   private volatile PghaApiServer apiServer;
 
@@ -43,6 +47,7 @@ public final class PghaAgent implements AutoCloseable {
     this.config = b.config;
     this.postgresConfig = PostgresConfig.of(b.config, b.replicaCreators);
     this.listeners = List.copyOf(b.listeners);
+    this.callbacks = b.callbacks;
   }
 
   /** A builder for the agent described by a validated configuration. */
@@ -65,12 +70,14 @@ public final class PghaAgent implements AutoCloseable {
     }
     config.warnings().forEach(w -> LOG.warn("[{}] {}", config.name(), w));
     EtcdDcs dcs = EtcdDcs.connect(config, config.name());
+    PostgresController postgres = new PostgresController(postgresConfig);
+    callbacks.ifPresent(postgres::addLifecycleListener);
     Agent created =
         new Agent(
             config.scope(),
             MemberIdentity.from(config),
             dcs,
-            new PostgresController(postgresConfig),
+            postgres,
             config.initialDynamicConfig(),
             config.restApi().apiUrl(),
             listeners,
@@ -101,6 +108,8 @@ public final class PghaAgent implements AutoCloseable {
     if (agent != null) {
       agent.stop();
       agent = null;
+      // on_stop (and any callback before it) runs before the process may exit.
+      callbacks.ifPresent(c -> c.awaitIdle(Callbacks.DEFAULT_TIMEOUT));
     }
   }
 
@@ -153,6 +162,7 @@ public final class PghaAgent implements AutoCloseable {
     private final PghaConfig config;
     private List<ReplicaCreator> replicaCreators = List.of();
     private final List<AgentListener> listeners = new ArrayList<>();
+    private Optional<Callbacks> callbacks = Optional.empty();
 
     private Builder(PghaConfig config) {
       this.config = Objects.requireNonNull(config, "config");
@@ -171,6 +181,29 @@ public final class PghaAgent implements AutoCloseable {
     /** Adds a listener of role changes. */
     public Builder listener(AgentListener listener) {
       listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /**
+     * Patroni's {@code postgresql.callbacks}: runs {@code <command...> <action> <role> <scope>} on
+     * {@code on_start}, {@code on_stop}, {@code on_restart}, {@code on_reload} and {@code
+     * on_role_change}, each with a time limit of {@link Callbacks#DEFAULT_TIMEOUT}; replaces an
+     * earlier call.
+     *
+     * @param commands the program and its leading arguments, by action
+     * @throws IllegalArgumentException for an unknown action or an empty command
+     */
+    public Builder callbacks(Map<String, List<String>> commands) {
+      Callbacks c =
+          new Callbacks(
+              config.name(),
+              config.scope(),
+              commands,
+              Callbacks.DEFAULT_TIMEOUT,
+              config.roleNames());
+      callbacks.ifPresent(listeners::remove);
+      listeners.add(c);
+      callbacks = Optional.of(c);
       return this;
     }
 

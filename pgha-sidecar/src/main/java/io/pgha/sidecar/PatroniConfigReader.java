@@ -1,5 +1,6 @@
 package io.pgha.sidecar;
 
+import io.pgha.core.agent.Callbacks;
 import io.pgha.core.config.ClientCertificates;
 import io.pgha.core.config.ConnectionSecurity;
 import io.pgha.core.config.InvalidConfigurationException;
@@ -72,7 +73,13 @@ final class PatroniConfigReader {
     readPostgres(b);
     readRestApiSecurity(b);
     boolean tls = text("restapi.certfile").isPresent();
-    List<String> onRoleChange = command("postgresql.callbacks.on_role_change");
+    Map<String, List<String>> callbacks = new LinkedHashMap<>();
+    for (String action : Callbacks.ACTIONS) {
+      List<String> command = command("postgresql.callbacks." + action);
+      if (!command.isEmpty()) {
+        callbacks.put(action, command);
+      }
+    }
 
     PghaConfig pgha = null;
     try {
@@ -95,7 +102,7 @@ final class PatroniConfigReader {
               + " reconfigure the cluster");
     }
     pgha.warnings().forEach(w -> warnings.add(locate(w)));
-    SidecarConfig config = new SidecarConfig(tree.file(), pgha, tls, onRoleChange, warnings);
+    SidecarConfig config = new SidecarConfig(tree.file(), pgha, tls, callbacks, warnings);
     try {
       config.newAgent();
     } catch (IllegalArgumentException | NullPointerException e) {

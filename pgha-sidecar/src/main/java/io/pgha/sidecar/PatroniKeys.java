@@ -106,6 +106,10 @@ final class PatroniKeys {
               "postgresql.parameters",
               "postgresql.pg_hba",
               "postgresql.callbacks",
+              "postgresql.callbacks.on_start",
+              "postgresql.callbacks.on_stop",
+              "postgresql.callbacks.on_restart",
+              "postgresql.callbacks.on_reload",
               "postgresql.callbacks.on_role_change",
               "postgresql.remove_data_directory_on_rewind_failure",
               "postgresql.remove_data_directory_on_diverged_timelines",
@@ -210,10 +214,6 @@ final class PatroniKeys {
     m.put("bootstrap.dcs.postgresql.recovery_conf", "pgha writes the recovery settings itself");
     m.put("postgresql.config_dir", "pgha keeps its configuration in the data directory");
     m.put("postgresql.pgpass", "pgha passes passwords to its tools directly");
-    m.put("postgresql.callbacks.on_start", "only on_role_change is supported");
-    m.put("postgresql.callbacks.on_stop", "only on_role_change is supported");
-    m.put("postgresql.callbacks.on_restart", "only on_role_change is supported");
-    m.put("postgresql.callbacks.on_reload", "only on_role_change is supported");
     m.put("postgresql.create_replica_methods", "pgha clones with pg_basebackup");
     m.put("postgresql.basebackup", "pgha runs pg_basebackup with its own options");
     m.put("postgresql.pg_ctl_timeout", "pgha bounds pg_ctl with its own timeouts");

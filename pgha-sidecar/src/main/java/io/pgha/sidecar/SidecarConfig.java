@@ -3,6 +3,7 @@ package io.pgha.sidecar;
 import io.pgha.core.PghaAgent;
 import io.pgha.core.config.PghaConfig;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -11,30 +12,35 @@ import java.util.Objects;
  * @param file where it was read from (for messages)
  * @param pgha the member's validated configuration, every section of the file included
  * @param restApiTls whether the HTTP API serves HTTPS (health checks must then use TLS)
- * @param onRoleChange Patroni's {@code postgresql.callbacks.on_role_change} command, split into
- *     words; empty for none
+ * @param callbacks Patroni's {@code postgresql.callbacks} ({@code on_start}, {@code on_stop},
+ *     {@code on_restart}, {@code on_reload}, {@code on_role_change}), each command split into words
  * @param warnings what the file holds that pgha ignores, one sentence each with its line
  */
 public record SidecarConfig(
     String file,
     PghaConfig pgha,
     boolean restApiTls,
-    List<String> onRoleChange,
+    Map<String, List<String>> callbacks,
     List<String> warnings) {
 
   public SidecarConfig {
     Objects.requireNonNull(file, "file");
     Objects.requireNonNull(pgha, "pgha");
-    onRoleChange = List.copyOf(onRoleChange);
+    callbacks = Map.copyOf(callbacks);
     warnings = List.copyOf(warnings);
   }
 
   /** The agent this configuration describes, not started. Builds (and so checks) every setting. */
   public PghaAgent newAgent() {
     PghaAgent.Builder b = PghaAgent.builder(pgha);
-    if (!onRoleChange.isEmpty()) {
-      b.onRoleChange(onRoleChange);
+    if (!callbacks.isEmpty()) {
+      b.callbacks(callbacks);
     }
     return b.build();
+  }
+
+  /** The {@code on_role_change} command; empty for none. */
+  public List<String> onRoleChange() {
+    return callbacks.getOrDefault("on_role_change", List.of());
   }
 }

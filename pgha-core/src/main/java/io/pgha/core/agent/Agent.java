@@ -11,6 +11,7 @@ import io.pgha.core.postgres.PostgresControlException;
 import io.pgha.core.postgres.PostgresController;
 import io.pgha.core.postgres.StopMode;
 import io.pgha.patroni.DynamicConfig;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,6 +41,7 @@ public final class Agent implements AutoCloseable {
   private final ApiBridge api;
   private final FailsafeGuard failsafe;
   private final Watchdog watchdog;
+  private final ScheduledRestarts restarts;
 
   /**
    * @param scope the cluster name
@@ -115,7 +117,8 @@ public final class Agent implements AutoCloseable {
                 .map(c -> new PrePromoteCommand(name, c, fencing.prePromoteTimeout())),
             watchdog);
     this.peers = new PeerProbe(name, apiTls);
-    MemberRecord memberRecord = new MemberRecord(name, connUrl, apiUrl, identity.tags());
+    this.restarts = new ScheduledRestarts(name, Clock.systemUTC());
+    MemberRecord memberRecord = new MemberRecord(name, connUrl, apiUrl, identity.tags(), restarts);
     SyncKeeper sync = new SyncKeeper(name, dcs, postgres);
     SlotKeeper slots = new SlotKeeper(name, postgres);
     this.executor =
@@ -157,7 +160,17 @@ public final class Agent implements AutoCloseable {
             new LeaderSilenceWatch(name, dcs));
     this.api =
         new ApiBridge(
-            name, scope, identity.tags(), apiUrl, connUrl, dcs, postgres, state, loop, failsafe);
+            name,
+            scope,
+            identity.tags(),
+            apiUrl,
+            connUrl,
+            dcs,
+            postgres,
+            state,
+            loop,
+            failsafe,
+            restarts);
   }
 
   /** Starts the HA loop and the reflexes. */
@@ -228,6 +241,7 @@ public final class Agent implements AutoCloseable {
    * instead of waiting for the lease to expire, and removes the member key.
    */
   public void stop() {
+    restarts.close();
     loop.close();
     failsafe.close();
     boolean wasLeader = dcs.holdsLeadership();
@@ -262,6 +276,7 @@ public final class Agent implements AutoCloseable {
    * expires. PostgreSQL is left to the caller. For tests of host failure.
    */
   public void halt() {
+    restarts.close();
     loop.close();
     watchdog.abandon();
     closeQuietly();

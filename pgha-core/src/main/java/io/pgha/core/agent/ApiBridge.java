@@ -7,6 +7,7 @@ import io.pgha.core.api.ManagementActions;
 import io.pgha.core.api.NodeSnapshot;
 import io.pgha.core.api.RestartRequest;
 import io.pgha.core.dcs.Dcs;
+import io.pgha.core.dcs.DcsException;
 import io.pgha.core.postgres.PostgresControlException;
 import io.pgha.core.postgres.PostgresController;
 import io.pgha.core.postgres.PostgresStatus;
@@ -14,6 +15,9 @@ import io.pgha.patroni.ClusterView;
 import io.pgha.patroni.Role;
 import io.pgha.patroni.Tags;
 import java.time.Duration;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What the HTTP API sees of the agent: snapshots built from what the HA loop last observed (no I/O
@@ -22,6 +26,8 @@ import java.time.Duration;
  * status is read afresh instead ({@link FreshStatus}): the peers compare WAL positions with it.
  */
 final class ApiBridge implements ManagementActions {
+  private static final Logger LOG = LoggerFactory.getLogger(ApiBridge.class);
+
   private final String name;
   private final String scope;
   private final Tags tags;
@@ -33,6 +39,7 @@ final class ApiBridge implements ManagementActions {
   private final HaLoop loop;
   private final FailsafeGuard failsafe;
   private final FreshStatus fresh;
+  private final ScheduledRestarts restarts;
 
   ApiBridge(
       String name,
@@ -44,7 +51,8 @@ final class ApiBridge implements ManagementActions {
       PostgresController postgres,
       MemberState state,
       HaLoop loop,
-      FailsafeGuard failsafe) {
+      FailsafeGuard failsafe,
+      ScheduledRestarts restarts) {
     this.name = name;
     this.scope = scope;
     this.tags = tags;
@@ -55,6 +63,7 @@ final class ApiBridge implements ManagementActions {
     this.state = state;
     this.loop = loop;
     this.failsafe = failsafe;
+    this.restarts = restarts;
     this.fresh =
         new FreshStatus(postgres::peek, Duration.ofMillis(200), Duration.ofMillis(500), name);
   }
@@ -102,12 +111,50 @@ final class ApiBridge implements ManagementActions {
   @Override
   public ActionResult restart(RestartRequest request) {
     if (request.schedule().isPresent()) {
-      return ActionResult.failed("scheduled restarts are not supported yet; restart now instead");
+      if (!restarts.schedule(request, this::scheduledRestartDue)) {
+        return ActionResult.conflict("Another restart is already scheduled");
+      }
+      // Publishes scheduled_restart in the member key now rather than after loop_wait.
+      loop.wakeUp();
+      return ActionResult.accepted("Restart scheduled");
+    }
+    return restartNow(request);
+  }
+
+  /** A scheduled restart's time has come: as Patroni, not while the cluster is paused. */
+  private void scheduledRestartDue(RestartRequest request) {
+    if (loop.lastView().isPaused()) {
+      LOG.warn("[{}] scheduled restart not carried out: the cluster is paused", name);
+      return;
+    }
+    ActionResult r = restartNow(request);
+    LOG.info("[{}] scheduled restart: {}", name, r.message());
+  }
+
+  /** Patroni's conditional restart: only when this member meets the request's conditions. */
+  private ActionResult restartNow(RestartRequest request) {
+    if (request.role().isPresent()
+        || request.postgresVersion().isPresent()
+        || request.restartPending()) {
+      PostgresStatus status = postgres.probe();
+      Role running =
+          !status.acceptingConnections()
+              ? Role.UNKNOWN
+              : dcs.holdsLeadership() || !status.isStandby() ? Role.PRIMARY : Role.REPLICA;
+      Optional<String> mismatch =
+          request.mismatch(
+              running,
+              Optional.ofNullable(status.serverVersion()),
+              Boolean.TRUE.equals(status.pendingRestart()));
+      if (mismatch.isPresent()) {
+        LOG.info("[{}] not proceeding with the restart: {}", name, mismatch.get());
+        return ActionResult.failed("restart conditions are not satisfied");
+      }
     }
     try {
       postgres.restart(request.timeout().orElse(Duration.ofMinutes(2)));
       loop.wakeUp();
-      return ActionResult.done("restarted");
+      return ActionResult.done("restarted successfully");
     } catch (PostgresControlException e) {
       return ActionResult.failed("restart failed: " + e.getMessage());
     }
@@ -115,7 +162,11 @@ final class ApiBridge implements ManagementActions {
 
   @Override
   public ActionResult cancelScheduledRestart() {
-    return ActionResult.notFound("no restart is scheduled");
+    if (!restarts.cancel()) {
+      return ActionResult.notFound("no restarts are scheduled");
+    }
+    loop.wakeUp();
+    return ActionResult.done("scheduled restart deleted");
   }
 
   @Override
@@ -130,14 +181,24 @@ final class ApiBridge implements ManagementActions {
 
   @Override
   public ActionResult reinitialize(boolean force, boolean fromLeader) {
-    // Patroni's refusals first, with its words (patronictl reinit shows them).
-    if (dcs.view().leader().isEmpty()) {
+    // Patroni's checks and answers; the wipe and the clone are the HA loop's (a decision input).
+    ClusterView view;
+    try {
+      view = dcs.refresh();
+    } catch (DcsException e) {
+      return ActionResult.failed("etcd is not reachable: " + e.getMessage());
+    }
+    if (view.leader().isEmpty()) {
       return ActionResult.failed("Cluster has no leader, can not reinitialize");
     }
-    if (dcs.holdsLeadership()) {
+    if (view.leader().get().name().equals(name) || dcs.holdsLeadership()) {
       return ActionResult.failed("I am the leader, can not reinitialize");
     }
-    return ActionResult.failed("reinitialize is not supported by this agent yet");
+    if (!force && loop.reinitializeInProgress()) {
+      return ActionResult.failed("reinitialize already in progress");
+    }
+    loop.requestReinitialize();
+    return ActionResult.done("reinitialize started");
   }
 
   @Override

@@ -88,9 +88,17 @@ final class BootstrapSteps {
     return true;
   }
 
-  boolean reinitialize(ClusterView view, String leader) {
+  /**
+   * Stops PostgreSQL, throws its data directory away and clones {@code source} again: the decision
+   * asks for it on an operator's request or, when allowed, after a failed pg_rewind.
+   */
+  boolean reinitialize(ClusterView view, String source) {
     // A no-op when PostgreSQL is not running.
     postgres.stop(StopMode.IMMEDIATE, timeouts.stop());
-    return cloneFrom(view, leader);
+    state.update(f -> f.withState("creating replica"));
+    LOG.warn("[{}] reinitializing: removing the data directory and cloning ({})", name, source);
+    postgres.recreateReplica(MemberUpstream.of(view, source), timeouts.cloning());
+    state.update(f -> f.withRejoinFailed(false).withLastRunAsPrimary(false));
+    return true;
   }
 }

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,6 +66,8 @@ final class HaLoop implements AutoCloseable {
   private volatile boolean dcsReachable;
   private volatile long dcsLastSeenEpochSeconds;
   private Decision lastLogged;
+  private final AtomicBoolean reinitializeRequested = new AtomicBoolean();
+  private volatile boolean reinitializing;
 
   HaLoop(
       String name,
@@ -111,6 +114,20 @@ final class HaLoop implements AutoCloseable {
     }
   }
 
+  /**
+   * An operator's {@code POST /reinitialize}: an input of the next cycle's decision, which drops it
+   * when it cannot be honoured then (this member leads, no leader, a stale view).
+   */
+  void requestReinitialize() {
+    reinitializeRequested.set(true);
+    wakeUp();
+  }
+
+  /** A reinitialize request waits for the next cycle or the cycle carrying it out runs. */
+  boolean reinitializeInProgress() {
+    return reinitializeRequested.get() || reinitializing;
+  }
+
   /** The last decisions, newest first. */
   List<DecisionRecord> recentDecisions() {
     synchronized (decisions) {
@@ -151,6 +168,7 @@ final class HaLoop implements AutoCloseable {
         // A loop that dies leaves a primary running with nobody watching it: log and go on.
         LOG.error("[{}] HA cycle failed; trying again next cycle", name, e);
       }
+      reinitializing = false;
       lastCycleNanos = System.nanoTime();
       long loopWait = TimeUnit.SECONDS.toNanos(effectiveConfig(lastView).loopWait());
       long remaining = loopWait - (System.nanoTime() - started);
@@ -191,7 +209,11 @@ final class HaLoop implements AutoCloseable {
 
     PostgresStatus status = postgres.probe();
     lastStatus = status;
-    LocalState local = observe(status, readAt, view, read, config);
+    reinitializing = reinitializeRequested.getAndSet(false);
+    LocalState local =
+        observe(status, readAt, view, read, config).toBuilder()
+            .reinitializeRequested(reinitializing)
+            .build();
     // Fresh positions of the peers matter when someone may be elected: no leader, or a
     // switchover / failover requested.
     PeerPositions positions =

@@ -5,6 +5,7 @@ import io.pgha.core.postgres.PostgresStatus;
 import io.pgha.patroni.Member;
 import io.pgha.patroni.Role;
 import io.pgha.patroni.Tags;
+import java.util.Map;
 import java.util.OptionalLong;
 
 /** Builds this member's {@code members/<name>} value, with Patroni's fields, from a probe. */
@@ -16,12 +17,14 @@ final class MemberRecord {
   private final String connUrl;
   private final String apiUrl;
   private final Tags tags;
+  private final ScheduledRestarts restarts;
 
-  MemberRecord(String name, String connUrl, String apiUrl, Tags tags) {
+  MemberRecord(String name, String connUrl, String apiUrl, Tags tags, ScheduledRestarts restarts) {
     this.name = name;
     this.connUrl = connUrl;
     this.apiUrl = apiUrl;
     this.tags = tags;
+    this.restarts = restarts;
   }
 
   Member build(PostgresStatus status, String state, boolean paused) {
@@ -34,6 +37,7 @@ final class MemberRecord {
             .tags(tags)
             .pause(paused)
             .pendingRestart(Boolean.TRUE.equals(status.pendingRestart()));
+    restarts.memberField().ifPresent(r -> b.extra(Map.of("scheduled_restart", r)));
     if (!status.acceptingConnections()) {
       return b.role(Role.UNKNOWN).build();
     }

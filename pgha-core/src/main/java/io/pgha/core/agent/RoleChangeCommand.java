@@ -2,12 +2,8 @@ package io.pgha.core.agent;
 
 import io.pgha.patroni.Role;
 import io.pgha.patroni.RoleNames;
-import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Patroni's {@code on_role_change} callback: runs {@code <command...> on_role_change <role>
@@ -17,7 +13,6 @@ import org.slf4j.LoggerFactory;
  * other callbacks by the limit at most and never the HA loop.
  */
 public final class RoleChangeCommand implements AgentListener {
-  private static final Logger LOG = LoggerFactory.getLogger(RoleChangeCommand.class);
   private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
   private final List<String> command;
@@ -66,31 +61,6 @@ public final class RoleChangeCommand implements AgentListener {
   }
 
   private void run(String member, String role) {
-    List<String> argv = new ArrayList<>(command);
-    argv.addAll(List.of("on_role_change", role, scope));
-    BoundedCommand.Result r;
-    try {
-      r = BoundedCommand.run(argv, timeout, "pgha-on-role-change-" + member);
-    } catch (IOException e) {
-      LOG.warn(
-          "[{}] on_role_change {} could not run {}: {}", member, role, argv.get(0), e.getMessage());
-      return;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return;
-    }
-    String output = r.output().isEmpty() ? "" : ": " + r.output();
-    if (r.timedOut()) {
-      LOG.warn(
-          "[{}] on_role_change {} did not finish within {}ms: killed with its children{}",
-          member,
-          role,
-          timeout.toMillis(),
-          output);
-    } else if (r.exitCode() == 0) {
-      LOG.info("[{}] on_role_change {} done in {}ms{}", member, role, r.millis(), output);
-    } else {
-      LOG.warn("[{}] on_role_change {} exited with {}{}", member, role, r.exitCode(), output);
-    }
+    CallbackRun.run(member, command, "on_role_change", role, scope, timeout);
   }
 }

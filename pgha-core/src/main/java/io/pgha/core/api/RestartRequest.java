@@ -31,6 +31,35 @@ public record RestartRequest(
     timeout = timeout == null ? Optional.empty() : timeout;
   }
 
+  /**
+   * Patroni's {@code restart_matches}: why this member does not meet the request's conditions, or
+   * empty when it does (or sets none).
+   *
+   * @param running the role PostgreSQL runs in now
+   * @param serverVersion its {@code server_version_num}, when known
+   * @param pendingRestartNow whether a changed parameter waits for a restart
+   */
+  public Optional<String> mismatch(
+      Role running, Optional<Integer> serverVersion, boolean pendingRestartNow) {
+    if (role.isPresent() && role.get() != running) {
+      return Optional.of("host role mismatch");
+    }
+    if (postgresVersion.isPresent()
+        && serverVersion.isPresent()
+        && postgresVersion.get() <= serverVersion.get()) {
+      return Optional.of("postgres version mismatch");
+    }
+    if (restartPending && !pendingRestartNow) {
+      return Optional.of("pending restart flag is not set");
+    }
+    return Optional.empty();
+  }
+
+  /** The same conditions, to be met now (what a scheduled restart runs at its time). */
+  public RestartRequest withoutSchedule() {
+    return new RestartRequest(Optional.empty(), role, postgresVersion, timeout, restartPending);
+  }
+
   /** An unconditional restart now. */
   public static RestartRequest now() {
     return new RestartRequest(

@@ -31,8 +31,11 @@ import java.util.concurrent.TimeUnit;
  *   <li>PostgreSQL runs read-write but our lease deadline has passed: demote at once (another
  *       member may already hold the key).
  *   <li>The view is older than {@code ttl}: act on nothing that depends on who leads.
+ *   <li>An operator asked to reinitialize this member (not the leader): clone it again, whatever
+ *       its data directory holds ({@link Reinitialization}).
  *   <li>No data directory: bootstrap the cluster, or clone from a member.
  *   <li>Data from another cluster, or a cluster not yet initialised: never mix them up.
+ *   <li>An operator asked to reinitialize this replica: clone it again ({@link Reinitialization}).
  *   <li>We hold the leader key: stay primary, promote, restart a crashed primary within {@code
  *       primary_start_timeout} or release the key; carry out a requested switchover.
  *   <li>Another member holds the key: follow it (rewinding an old primary first); as its
@@ -87,6 +90,10 @@ public final class HaDecider {
     }
     if (s.viewIsStale()) {
       return staleView(s);
+    }
+    Optional<Decision> reinitialize = Reinitialization.requested(s);
+    if (reinitialize.isPresent()) {
+      return reinitialize.get();
     }
     if (local.dataDirectoryEmpty()) {
       return withoutData(s);

@@ -45,6 +45,8 @@ import java.util.OptionalLong;
  * @param leaderLease on a synchronous standby with the fast takeover on: what it last read of the
  *     leader's lease; empty when it does not watch it
  * @param replayLagBytes on a replica: how much received WAL is not replayed yet (0 when unknown)
+ * @param reinitializeRequested an operator asked to throw this member's data directory away and
+ *     clone it again ({@code POST /reinitialize}); the request lives for this cycle only
  */
 public record LocalState(
     boolean dataDirectoryEmpty,
@@ -68,7 +70,8 @@ public record LocalState(
     StandbyNames synchronousStandbyNames,
     Optional<SlotsSeen> slots,
     Optional<LeaderLease> leaderLease,
-    long replayLagBytes) {
+    long replayLagBytes,
+    boolean reinitializeRequested) {
 
   public LocalState {
     systemIdentifier = Objects.requireNonNullElse(systemIdentifier, Optional.empty());
@@ -131,6 +134,7 @@ public record LocalState(
     private Optional<SlotsSeen> slots = Optional.empty();
     private Optional<LeaderLease> leaderLease = Optional.empty();
     private long replayLagBytes;
+    private boolean reinitializeRequested;
 
     private Builder() {}
 
@@ -157,6 +161,7 @@ public record LocalState(
       slots = s.slots;
       leaderLease = s.leaderLease;
       replayLagBytes = s.replayLagBytes;
+      reinitializeRequested = s.reinitializeRequested;
     }
 
     public Builder dataDirectoryEmpty(boolean v) {
@@ -279,6 +284,11 @@ public record LocalState(
       return this;
     }
 
+    public Builder reinitializeRequested(boolean v) {
+      reinitializeRequested = v;
+      return this;
+    }
+
     public LocalState build() {
       return new LocalState(
           dataDirectoryEmpty,
@@ -302,7 +312,8 @@ public record LocalState(
           synchronousStandbyNames,
           slots,
           leaderLease,
-          replayLagBytes);
+          replayLagBytes,
+          reinitializeRequested);
     }
   }
 }

@@ -3,10 +3,14 @@ package io.pgha.core.postgres;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Acts on and observes the local PostgreSQL server; makes no HA decisions. A facade over rooms with
@@ -15,6 +19,8 @@ import java.util.function.Consumer;
  * {@link PostgresControlException}s; see postgresql.md.
  */
 public final class PostgresController implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(PostgresController.class);
+
   private final PostgresConfig config;
   private final PostgresTools tools;
   private final DataDirectory dataDir;
@@ -25,6 +31,7 @@ public final class PostgresController implements AutoCloseable {
   private final ControlFile controlFile;
   private final RoleChanges roles;
   private final ReplicationAdmin replication;
+  private final List<Consumer<LifecycleEvent>> lifecycleListeners = new CopyOnWriteArrayList<>();
 
   /** Finds the binaries (else MISSING_BINARY) and adopts a postmaster already running. */
   public PostgresController(PostgresConfig config) {
@@ -56,6 +63,26 @@ public final class PostgresController implements AutoCloseable {
     postmaster.addExitListener(listener);
   }
 
+  /**
+   * Called, on the thread that acted, after each start, stop, restart and reload this controller
+   * carried out; a listener hands long work to a thread of its own.
+   */
+  public void addLifecycleListener(Consumer<LifecycleEvent> listener) {
+    lifecycleListeners.add(listener);
+  }
+
+  private void told(LifecycleEvent.Kind kind, boolean standby) {
+    LifecycleEvent event = new LifecycleEvent(kind, standby);
+    for (Consumer<LifecycleEvent> l : lifecycleListeners) {
+      try {
+        l.accept(event);
+      } catch (RuntimeException e) {
+        // A listener's failure must not fail the server operation that already happened.
+        LOG.warn("{}: a lifecycle listener failed on {}", config.name(), kind, e);
+      }
+    }
+  }
+
   /** Whether the data directory holds a cluster. */
   public boolean isInitialized() {
     return dataDir.isInitialized();
@@ -74,6 +101,7 @@ public final class PostgresController implements AutoCloseable {
   /** initdb, start as primary, roles and passwords (never sent in clear text). */
   public void bootstrap(Duration timeout) {
     roles.bootstrap(timeout);
+    told(LifecycleEvent.Kind.STARTED, false);
   }
 
   /** Clones {@code leader} into the empty data directory with the configured strategies. */
@@ -81,19 +109,30 @@ public final class PostgresController implements AutoCloseable {
     roles.createReplica(leader, timeout);
   }
 
+  /**
+   * Throws the stopped server's data directory away and clones {@code leader} again (an operator's
+   * {@code POST /reinitialize}: removes the data whatever {@code removeDataDirAllowed} says).
+   */
+  public void recreateReplica(Upstream leader, Duration timeout) {
+    roles.recreateReplica(leader, timeout);
+  }
+
   /** Starts as a primary and waits until it accepts connections. */
   public void startAsPrimary(Duration timeout) {
     roles.start(false, null, timeout);
+    told(LifecycleEvent.Kind.STARTED, false);
   }
 
   /** Starts as a standby of {@code leader} (null: of no one yet, read-only). */
   public void startAsStandby(Upstream leader, Duration timeout) {
     roles.start(true, leader, timeout);
+    told(LifecycleEvent.Kind.STARTED, true);
   }
 
   /** Starts read-only with no upstream, as {@code startAsStandby(null, timeout)}. */
   public void startReadOnly(Duration timeout) {
     roles.start(true, null, timeout);
+    told(LifecycleEvent.Kind.STARTED, true);
   }
 
   /** Waits until PostgreSQL accepts connections (START_FAILED with its log when it does not). */
@@ -103,7 +142,12 @@ public final class PostgresController implements AutoCloseable {
 
   /** {@code pg_ctl stop -m mode}, waiting at most {@code timeout} (STOP_FAILED after). */
   public void stop(StopMode mode, Duration timeout) {
+    boolean wasRunning = postmaster.isRunning();
+    boolean standby = settings.standbySignal();
     roles.stop(mode, timeout);
+    if (wasRunning) {
+      told(LifecycleEvent.Kind.STOPPED, standby);
+    }
   }
 
   /**
@@ -118,11 +162,13 @@ public final class PostgresController implements AutoCloseable {
   /** Stops (fast) and starts again in the same role, e.g. for a parameter that needs it. */
   public void restart(Duration timeout) {
     roles.restart(timeout);
+    told(LifecycleEvent.Kind.RESTARTED, settings.standbySignal());
   }
 
   /** Rewrites the managed files and reloads them (pg_reload_conf). */
   public void reload() {
     settings.reload();
+    told(LifecycleEvent.Kind.RELOADED, settings.standbySignal());
   }
 
   /** Promotes this standby; {@code whenWritable} gets the status before the checkpoint. */

@@ -35,7 +35,19 @@ final class ReplicaCloner {
    *     DATA_DIR_NOT_EMPTY, DATA_DIR_NOT_OWNED
    */
   void clone(Upstream leader, Duration timeout) {
-    dataDir.prepareEmpty(config.removeDataDirAllowed(), "creating a replica");
+    clone(leader, timeout, config.removeDataDirAllowed());
+  }
+
+  /**
+   * Empties the data directory, whatever {@link PostgresConfig#removeDataDirAllowed()} says, and
+   * clones {@code leader} into it: an operator asked for it ({@code POST /reinitialize}).
+   */
+  void reclone(Upstream leader, Duration timeout) {
+    clone(leader, timeout, true);
+  }
+
+  private void clone(Upstream leader, Duration timeout, boolean mayEmpty) {
+    dataDir.prepareEmpty(mayEmpty, "creating a replica");
     List<String> failures = new ArrayList<>();
     for (ReplicaCreator creator : config.replicaCreators()) {
       CloneRequest request =
@@ -59,7 +71,7 @@ final class ReplicaCloner {
       } catch (RuntimeException e) {
         LOG.warn("{}: {} failed: {}", config.name(), creator.name(), e.getMessage());
         failures.add(creator.name() + ": " + e.getMessage());
-        if (!emptyAfterFailure()) {
+        if (!emptyAfterFailure(mayEmpty)) {
           break;
         }
       }
@@ -70,7 +82,7 @@ final class ReplicaCloner {
   }
 
   /** Whether the next strategy finds an empty directory (emptied when allowed). */
-  private boolean emptyAfterFailure() {
+  private boolean emptyAfterFailure(boolean mayEmpty) {
     try {
       if (!Files.exists(config.dataDir())) {
         return true;
@@ -82,7 +94,7 @@ final class ReplicaCloner {
       if (empty) {
         return true;
       }
-      if (config.removeDataDirAllowed()) {
+      if (mayEmpty) {
         dataDir.empty();
         return true;
       }

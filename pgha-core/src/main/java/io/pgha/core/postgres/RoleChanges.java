@@ -104,10 +104,19 @@ final class RoleChanges {
   }
 
   void createReplica(Upstream leader, Duration timeout) {
+    whileStopped("creating a replica", () -> cloner.clone(leader, timeout));
+  }
+
+  /** Throws the stopped server's data directory away and clones {@code leader} again. */
+  void recreateReplica(Upstream leader, Duration timeout) {
+    whileStopped("reinitializing", () -> cloner.reclone(leader, timeout));
+  }
+
+  private void whileStopped(String purpose, Runnable work) {
     lock.lock();
     try {
-      postmaster.requireStopped("creating a replica");
-      cloner.clone(leader, timeout);
+      postmaster.requireStopped(purpose);
+      work.run();
     } finally {
       lock.unlock();
     }

@@ -49,7 +49,7 @@ class ValuesTest {
     LocalState nulls =
         new LocalState(
             false, null, false, false, 0, 0, false, null, null, false, null, 0, null, null, false,
-            true, null, null, null, null, null, 0);
+            true, null, null, null, null, null, 0, false);
     assertThat(nulls.systemIdentifier()).isEmpty();
     assertThat(nulls.postgresDownSinceNanos()).isEmpty();
     assertThat(nulls.following()).isEmpty();
