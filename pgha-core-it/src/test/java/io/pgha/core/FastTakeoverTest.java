@@ -12,11 +12,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -127,10 +130,13 @@ class FastTakeoverTest {
     Writer writer = Writer.start(old);
     writer.awaitAcknowledged(20);
 
+    Optional<Long> primaryPostmaster = old.postmasterPid();
+    assertThat(primaryPostmaster).isPresent();
     long frozenAt = System.nanoTime();
     old.freezeHost();
     long thawedAt;
     Node next;
+    HealthPoller oldPrimaryCheck = null;
     try {
       next = awaitWritableOtherThan(old, CONVERGE);
       long afterMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - frozenAt);
@@ -138,6 +144,13 @@ class FastTakeoverTest {
       assertThat(next.name).isEqualTo(standby);
       assertThat(afterMillis).isLessThan(FAST_BOUND.toMillis());
       next.execute("INSERT INTO t VALUES (-1)");
+      // The new leader's /primary says so as soon as it takes writes (loose bound).
+      assertThat(within(Duration.ofSeconds(3), () -> next.apiStatus("/primary") == 200))
+          .as("the new leader answers /primary 200")
+          .isTrue();
+      // HAProxy's checks on the frozen one: sent before the thaw, answered after it, and then
+      // every few ms from the thaw on.
+      oldPrimaryCheck = HealthPoller.start(old, "/primary");
     } finally {
       thawedAt = System.nanoTime();
       old.thaw();
@@ -159,6 +172,17 @@ class FastTakeoverTest {
     assertThat(within(CONVERGE, old::isStreamingReplica))
         .as("%s rejoins as a streaming replica", old.name)
         .isTrue();
+    // Issue 18, HAProxy users: the deposed leader never answered /primary 200 after the thaw.
+    List<Integer> answers = oldPrimaryCheck.stop();
+    System.out.printf(
+        "thawed leader: %d answers to /primary until it rejoined: %s%n",
+        answers.size(), summary(answers));
+    assertThat(answers).as("answers of the thawed leader to /primary").doesNotContain(200);
+    assertThat(answers).as("the thawed leader's API answered").contains(503);
+    assertThat(old.postmasterPid())
+        .as("%s fenced: the postmaster that ran as primary is gone", old.name)
+        .isPresent()
+        .isNotEqualTo(primaryPostmaster);
     assertThat(cluster.writablePrimaries()).containsExactly(next);
     assertThat(missingOn(old, writer.acknowledged)).isEmpty();
   }
@@ -242,6 +266,49 @@ class FastTakeoverTest {
       }
     }
     return missing;
+  }
+
+  private static String summary(List<Integer> answers) {
+    Map<Integer, Long> counts = new TreeMap<>();
+    answers.forEach(a -> counts.merge(a, 1L, Long::sum));
+    return counts.toString();
+  }
+
+  /**
+   * Polls one health check of one member from a few threads, each asking again as soon as it has
+   * its answer (no pause: a few ms apart), and keeps every status code (-1: no answer).
+   */
+  private static final class HealthPoller {
+    private static final int THREADS = 4;
+    private final ConcurrentLinkedQueue<Integer> answers = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final List<Thread> threads = new ArrayList<>();
+
+    static HealthPoller start(Node node, String path) {
+      HealthPoller p = new HealthPoller();
+      for (int i = 0; i < THREADS; i++) {
+        Thread t =
+            new Thread(
+                () -> {
+                  while (p.running.get()) {
+                    p.answers.add(node.apiStatus(path));
+                  }
+                },
+                "health-poller-" + i);
+        t.setDaemon(true);
+        t.start();
+        p.threads.add(t);
+      }
+      return p;
+    }
+
+    List<Integer> stop() throws InterruptedException {
+      running.set(false);
+      for (Thread t : threads) {
+        t.join(10_000);
+      }
+      return List.copyOf(answers);
+    }
   }
 
   private static String history() {

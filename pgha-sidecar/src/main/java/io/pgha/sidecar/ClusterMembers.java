@@ -21,7 +21,11 @@ final class ClusterMembers {
    * cannot be read or holds none.
    */
   static HaproxyConfig haproxyConfig(
-      SidecarConfig config, String bind, HaproxyConfig.Ports ports, Consumer<String> warn) {
+      SidecarConfig config,
+      String bind,
+      HaproxyConfig.Ports ports,
+      HaproxyConfig.Checks checks,
+      Consumer<String> warn) {
     PghaConfig pgha = config.pgha();
     List<HaproxyConfig.Server> servers = new ArrayList<>();
     String source;
@@ -46,7 +50,8 @@ final class ClusterMembers {
               pgha.restApi().connectAddress().host(),
               pgha.restApi().connectAddress().port()));
     }
-    return new HaproxyConfig(pgha.scope(), bind, ports, servers, config.restApiTls(), source);
+    return new HaproxyConfig(
+        pgha.scope(), bind, ports, servers, config.restApiTls(), checks, source);
   }
 
   /**

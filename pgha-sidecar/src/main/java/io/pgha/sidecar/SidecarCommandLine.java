@@ -208,6 +208,14 @@ final class SidecarCommandLine {
         description = "primary, replica, default and offline ports (default: 5433,5434,5436,5438)")
     private HaproxyConfig.Ports ports = HaproxyConfig.Ports.PIGSTY;
 
+    @Option(
+        names = "--fast-checks",
+        description =
+            "check every 500 ms (250 ms while a server changes state, 1 s timeout), up after one"
+                + " answer and down after two failures, to follow the fast takeover of"
+                + " synchronous mode (default: Pigsty's 3 s, up and down after three)")
+    private boolean fastChecks;
+
     HaproxyConfigCommand(Context context) {
       super(context);
     }
@@ -217,7 +225,11 @@ final class SidecarCommandLine {
       out()
           .print(
               ClusterMembers.haproxyConfig(
-                      config, bind, ports, w -> err().println(config.file() + ": warning: " + w))
+                      config,
+                      bind,
+                      ports,
+                      fastChecks ? HaproxyConfig.Checks.FAST : HaproxyConfig.Checks.PIGSTY,
+                      w -> err().println(config.file() + ": warning: " + w))
                   .render());
       out().flush();
       return OK;

@@ -148,7 +148,23 @@ class SidecarCommandLineTest {
         .contains("http-check send meth OPTIONS uri /primary")
         .contains("http-check send meth OPTIONS uri /replica")
         .contains("server m1 127.0.0.1:5432 check port 8008");
+    assertHaproxyAccepts(dir, cfg);
+  }
 
+  @Test
+  void haproxyConfigOffersChecksThatFollowTheFastTakeover(@TempDir Path dir) throws Exception {
+    Path f = file(dir, config(Testkit.freePort()));
+    assertThat(run("haproxy-config", "--bind", "127.0.0.1", "--fast-checks", f.toString()))
+        .isZero();
+    String cfg = out();
+    assertThat(cfg)
+        .contains("timeout check 1s\n")
+        .contains("default-server inter 500ms fastinter 250ms downinter 500ms rise 1 fall 2 ")
+        .doesNotContain("inter 3s");
+    assertHaproxyAccepts(dir, cfg);
+  }
+
+  private static void assertHaproxyAccepts(Path dir, String cfg) throws Exception {
     assumeTrue(LocalHaproxy.binary().isPresent(), "haproxy is not installed");
     Path cfgFile = dir.resolve("haproxy.cfg");
     Files.writeString(cfgFile, cfg);

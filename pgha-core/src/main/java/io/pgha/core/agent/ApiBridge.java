@@ -87,6 +87,9 @@ final class ApiBridge implements ManagementActions {
             // In failsafe mode the members' confirmations stand in for etcd's: load balancers
             // keep sending writes to the primary that still may take them.
             .holdsLeaderKey(dcs.holdsLeadership() || failsafe.isActive())
+            // The leader checks answer 200 only while this is fresh (HealthRules): a deposed
+            // leader cannot refresh it, even while its view still names it.
+            .leaderConfirmedAtNanos(dcs.leadershipConfirmedAtNanos())
             .tags(tags)
             .lastDecision(
                 loop.recentDecisions().isEmpty()

@@ -7,6 +7,7 @@ import io.pgha.patroni.Role;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Patroni's health-check rules as a pure function of a {@link NodeSnapshot}, the query and the
@@ -18,26 +19,27 @@ final class HealthRules {
   /**
    * Evaluates {@code endpoint} for the member described by {@code s}.
    *
-   * @param nowNanos {@link System#nanoTime()} now, for {@code /liveness}
+   * @param nowNanos {@link System#nanoTime()} now, for {@code /liveness} and the freshness of
+   *     leadership
    */
   static HealthVerdict evaluate(
       HealthEndpoint endpoint, NodeSnapshot s, HealthQuery q, long nowNanos) {
     HealthVerdict verdict =
         switch (endpoint) {
-          case PRIMARY -> primary(s);
-          case LEADER -> leader(s);
+          case PRIMARY -> primary(s, nowNanos);
+          case LEADER -> leader(s, nowNanos);
           case STANDBY_LEADER -> standbyLeader(s);
           case REPLICA -> replica(s, q);
-          case READ_ONLY -> leaderOr(primaryOrStandbyLeader(s), replica(s, q));
+          case READ_ONLY -> leaderOr(primaryOrStandbyLeader(s, nowNanos), replica(s, q));
           case SYNC -> whenSynchronous(s, isSyncStandby(s), "synchronous standby", q);
           case QUORUM -> whenSynchronous(s, isQuorumStandby(s), "quorum standby", q);
           case READ_ONLY_SYNC ->
               leaderOr(
-                  primaryOrStandbyLeader(s),
+                  primaryOrStandbyLeader(s, nowNanos),
                   whenSynchronous(s, isSyncStandby(s), "synchronous standby", q));
           case READ_ONLY_QUORUM ->
               leaderOr(
-                  primaryOrStandbyLeader(s),
+                  primaryOrStandbyLeader(s, nowNanos),
                   whenSynchronous(s, isQuorumStandby(s), "quorum standby", q));
           case ASYNC -> asynchronous(s, q);
           case HEALTH ->
@@ -55,7 +57,11 @@ final class HealthRules {
 
   // ------------------------------------------------------------------ leader checks
 
-  private static HealthVerdict primary(NodeSnapshot s) {
+  /**
+   * {@code /primary}: this member holds the leader key, confirmed fresh (see {@link
+   * #unconfirmedLeadership}), and its PostgreSQL runs read-write.
+   */
+  private static HealthVerdict primary(NodeSnapshot s, long nowNanos) {
     if (dcsUnknownWhilePaused(s)) {
       return s.effectiveRole() == Role.PRIMARY
           ? HealthVerdict.ok("paused and etcd unreachable: PostgreSQL runs as a primary")
@@ -64,20 +70,68 @@ final class HealthRules {
     if (!s.holdsLeaderKey()) {
       return HealthVerdict.no("does not hold the leader key");
     }
-    return isStandbyCluster(s)
-        ? HealthVerdict.no("leads a standby cluster, which is read-only")
-        : HealthVerdict.ok("holds the leader key");
+    if (isStandbyCluster(s)) {
+      return HealthVerdict.no("leads a standby cluster, which is read-only");
+    }
+    if (s.effectiveRole() != Role.PRIMARY) {
+      return HealthVerdict.no("holds the leader key but PostgreSQL does not run read-write");
+    }
+    return unconfirmedLeadership(s, nowNanos).orElse(HealthVerdict.ok("holds the leader key"));
   }
 
-  private static HealthVerdict leader(NodeSnapshot s) {
+  private static HealthVerdict leader(NodeSnapshot s, long nowNanos) {
     if (dcsUnknownWhilePaused(s)) {
       return s.effectiveRole().isLeaderRole()
           ? HealthVerdict.ok("paused and etcd unreachable: PostgreSQL runs as a leader")
           : HealthVerdict.no("paused and etcd unreachable: PostgreSQL is not a leader");
     }
-    return s.holdsLeaderKey()
-        ? HealthVerdict.ok("holds the leader key")
-        : HealthVerdict.no("does not hold the leader key");
+    if (!s.holdsLeaderKey()) {
+      return HealthVerdict.no("does not hold the leader key");
+    }
+    return unconfirmedLeadership(s, nowNanos).orElse(HealthVerdict.ok("holds the leader key"));
+  }
+
+  /**
+   * The refusal of a leader check when leadership is not confirmed fresh: a leader deposed while it
+   * was frozen still holds the key in its own view for the few milliseconds its watch takes to tell
+   * it, and its lease is alive (a fast takeover does not wait for it to expire). The confirmation
+   * it needs cannot be refreshed once the key is taken (fencing.md, "The health checks of a deposed
+   * leader"). In failsafe mode the members' confirmations stand in for etcd's.
+   */
+  private static Optional<HealthVerdict> unconfirmedLeadership(NodeSnapshot s, long nowNanos) {
+    if (s.failsafeActive()) {
+      return Optional.empty();
+    }
+    Duration bound = confirmationBound(s.cluster().effectiveConfig());
+    if (isConfirmedFresh(s.leaderConfirmedAtNanos(), bound, nowNanos)) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        HealthVerdict.no(
+            "leadership not confirmed by etcd within the last "
+                + bound.toMillis()
+                + " ms: this member may have been deposed"));
+  }
+
+  /**
+   * Whether leadership confirmed at {@code confirmedAtNanos} (the send time of a lease renewal that
+   * etcd confirmed before the leader key was found ours) still holds at {@code nowNanos}: no
+   * takeover can happen within {@code bound} of that send time.
+   */
+  static boolean isConfirmedFresh(OptionalLong confirmedAtNanos, Duration bound, long nowNanos) {
+    return confirmedAtNanos.isPresent()
+        && nowNanos - confirmedAtNanos.getAsLong() < bound.toNanos();
+  }
+
+  /**
+   * How long a confirmation of leadership counts: {@code leader_silence_timeout}, whether or not
+   * the fast path is on (another member may see the config key change a moment earlier), and never
+   * beyond the lease's ttl.
+   */
+  static Duration confirmationBound(DynamicConfig c) {
+    Duration silence = c.leaderSilenceTimeoutDuration();
+    Duration ttl = Duration.ofSeconds(c.ttl());
+    return silence.compareTo(ttl) < 0 ? silence : ttl;
   }
 
   private static HealthVerdict standbyLeader(NodeSnapshot s) {
@@ -99,8 +153,8 @@ final class HealthRules {
   }
 
   /** {@code /read-only}: 200 for the primary or standby leader, else the replica rule. */
-  private static HealthVerdict primaryOrStandbyLeader(NodeSnapshot s) {
-    HealthVerdict p = primary(s);
+  private static HealthVerdict primaryOrStandbyLeader(NodeSnapshot s, long nowNanos) {
+    HealthVerdict p = primary(s, nowNanos);
     return p.healthy() ? p : standbyLeader(s);
   }
 

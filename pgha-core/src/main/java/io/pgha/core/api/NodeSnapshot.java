@@ -25,6 +25,10 @@ import java.util.OptionalLong;
  * @param cluster the cluster as last seen in etcd
  * @param dcsReachable whether the last attempt to reach etcd succeeded
  * @param holdsLeaderKey whether this member holds the leader key on an unexpired lease
+ * @param leaderConfirmedAtNanos {@link System#nanoTime()} send time of the last lease renewal that
+ *     etcd confirmed before the leader key was found naming this member (the DCS's {@code
+ *     leadershipConfirmedAtNanos}); empty while it does not lead. The leader checks answer 200 only
+ *     within {@code leader_silence_timeout} of it.
  * @param tags this member's tags
  * @param lastLoopNanos {@link System#nanoTime()} when the HA loop last ran; empty before the first
  *     run
@@ -47,6 +51,7 @@ public record NodeSnapshot(
     ClusterView cluster,
     boolean dcsReachable,
     boolean holdsLeaderKey,
+    OptionalLong leaderConfirmedAtNanos,
     Tags tags,
     OptionalLong lastLoopNanos,
     String lastDecision,
@@ -67,6 +72,8 @@ public record NodeSnapshot(
     role = Objects.requireNonNullElse(role, Role.UNKNOWN);
     postgres = Objects.requireNonNullElse(postgres, notRunning());
     cluster = Objects.requireNonNullElse(cluster, ClusterView.empty());
+    leaderConfirmedAtNanos =
+        Objects.requireNonNullElse(leaderConfirmedAtNanos, OptionalLong.empty());
     tags = Objects.requireNonNullElse(tags, Tags.NONE);
     lastLoopNanos = Objects.requireNonNullElse(lastLoopNanos, OptionalLong.empty());
     lastDecision = Objects.requireNonNullElse(lastDecision, "");
@@ -125,6 +132,7 @@ public record NodeSnapshot(
     private ClusterView cluster = ClusterView.empty();
     private boolean dcsReachable = true;
     private boolean holdsLeaderKey;
+    private OptionalLong leaderConfirmedAtNanos = OptionalLong.empty();
     private Tags tags = Tags.NONE;
     private OptionalLong lastLoopNanos = OptionalLong.empty();
     private String lastDecision = "";
@@ -149,6 +157,7 @@ public record NodeSnapshot(
       cluster = s.cluster;
       dcsReachable = s.dcsReachable;
       holdsLeaderKey = s.holdsLeaderKey;
+      leaderConfirmedAtNanos = s.leaderConfirmedAtNanos;
       tags = s.tags;
       lastLoopNanos = s.lastLoopNanos;
       lastDecision = s.lastDecision;
@@ -191,6 +200,11 @@ public record NodeSnapshot(
 
     public Builder holdsLeaderKey(boolean v) {
       holdsLeaderKey = v;
+      return this;
+    }
+
+    public Builder leaderConfirmedAtNanos(OptionalLong v) {
+      leaderConfirmedAtNanos = v;
       return this;
     }
 
@@ -245,6 +259,7 @@ public record NodeSnapshot(
           cluster,
           dcsReachable,
           holdsLeaderKey,
+          leaderConfirmedAtNanos,
           tags,
           lastLoopNanos,
           lastDecision,

@@ -11,6 +11,7 @@ import io.pgha.patroni.SyncState;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /**
  * The cluster state in etcd, seen and changed by one member, with Patroni's keys and values.
@@ -62,6 +63,16 @@ public interface Dcs extends AutoCloseable {
    * condition under which it may run PostgreSQL read-write.
    */
   boolean holdsLeadership();
+
+  /**
+   * When the last lease renewal was sent ({@link System#nanoTime()}) that etcd confirmed before a
+   * request, sent after that confirmation, found the leader key naming this member on that lease;
+   * empty while this member does not lead. No other member can have taken the key over (fast
+   * takeover included) within {@code leader_silence_timeout} of that instant: the health checks
+   * that say "I am the writable leader" count on it (see fencing.md, "The health checks of a
+   * deposed leader").
+   */
+  OptionalLong leadershipConfirmedAtNanos();
 
   /**
    * Creates the leader key with this member's name on its lease, if nobody holds it.

@@ -15,6 +15,7 @@ import io.pgha.patroni.SyncState;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
@@ -43,7 +44,8 @@ public final class EtcdDcs implements Dcs {
   private final LeaseKeeper lease;
   private final ClusterWatcher watcher;
   private final ViewListeners viewListeners;
-  private final LeaderKey leaderKey;
+  // Volatile: the lease keeper, built first, may report a renewal before it is set.
+  private volatile LeaderKey leaderKey;
   private final MemberKey memberKey;
   private final SharedKeyWrites sharedKeys;
   private final LeaderGuardedWrites leaderKeys;
@@ -78,6 +80,14 @@ public final class EtcdDcs implements Dcs {
               @Override
               public void leaseGone(long leaseId, long nowNanos) {
                 leadership.lost("the lease expired in etcd", nowNanos);
+              }
+
+              @Override
+              public void renewed(long leaseId, long sentNanos) {
+                LeaderKey key = leaderKey;
+                if (key != null) {
+                  key.confirmAfterRenewal(leaseId, sentNanos);
+                }
               }
             });
     this.watcher =
@@ -173,6 +183,11 @@ public final class EtcdDcs implements Dcs {
   @Override
   public boolean holdsLeadership() {
     return leaderKey.holds();
+  }
+
+  @Override
+  public OptionalLong leadershipConfirmedAtNanos() {
+    return leadership.confirmedAtNanos();
   }
 
   @Override

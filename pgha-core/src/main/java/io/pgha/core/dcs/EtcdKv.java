@@ -14,6 +14,8 @@ import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.PutOption;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * etcd's key-value requests as the DCS makes them: each one bounded by the request timeout, with
@@ -30,6 +32,11 @@ final class EtcdKv {
 
   GetResponse get(String key) throws DcsException {
     return EtcdCalls.await(kv.get(bytes(key)), requestTimeout, "reading " + key);
+  }
+
+  /** Reads {@code key} without waiting: a linearizable read, failed after the request timeout. */
+  CompletableFuture<GetResponse> getAsync(String key) {
+    return kv.get(bytes(key)).orTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** Puts {@code value} on lease {@code leaseId} (0: no lease); returns the write's revision. */

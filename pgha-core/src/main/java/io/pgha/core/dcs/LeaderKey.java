@@ -14,6 +14,7 @@ import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.GetOption;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +32,7 @@ final class LeaderKey {
   private final String me;
   private final ByteSequence meBytes;
   private final String name;
+  private final AtomicBoolean confirming = new AtomicBoolean();
 
   LeaderKey(EtcdKv kv, LeaseKeeper lease, Leadership leadership, String me, String leaderKey) {
     this.kv = kv;
@@ -45,8 +47,42 @@ final class LeaderKey {
     return leadership.holdsOn(lease.status(), System.nanoTime());
   }
 
+  /**
+   * After a renewal of {@code leaseId} sent at {@code sentNanos} was confirmed: if we lead on that
+   * lease, reads the leader key (a linearizable read, no raft write) and, if it still names us on
+   * that lease, records the renewal as a confirmation of leadership. At most one read is in flight;
+   * a renewal that finds one running is skipped (the next one confirms a later send time anyway).
+   * Never blocks the caller (the lease thread).
+   */
+  void confirmAfterRenewal(long leaseId, long sentNanos) {
+    if (!leadership.leadsOn(leaseId) || !confirming.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      kv.getAsync(name)
+          .whenComplete(
+              (r, t) -> {
+                confirming.set(false);
+                if (t != null) {
+                  LOG.debug("[{}] reading {} after a renewal: {}", me, name, t.toString());
+                  return;
+                }
+                if (!r.getKvs().isEmpty()) {
+                  KeyValue held = r.getKvs().get(0);
+                  if (held.getValue().equals(meBytes) && held.getLease() == leaseId) {
+                    leadership.renewalConfirmedAsLeader(leaseId, sentNanos);
+                  }
+                }
+              });
+    } catch (RuntimeException e) {
+      confirming.set(false);
+      LOG.debug("[{}] reading {} after a renewal not sent: {}", me, name, e.toString());
+    }
+  }
+
   boolean acquire() throws DcsException {
     long leaseId = lease.ensureLease();
+    LeaseStatus renewal = lease.status();
     ByteSequence key = bytes(name);
     TxnResponse r =
         kv.txn(
@@ -55,11 +91,12 @@ final class LeaderKey {
             new Op[] {Op.put(key, meBytes, onLease(leaseId))},
             new Op[] {Op.get(key, GetOption.DEFAULT)});
     if (r.isSucceeded()) {
-      return leadership.confirmed(r.getHeader().getRevision(), leaseId, "acquired the leader key");
+      return leadership.confirmed(
+          r.getHeader().getRevision(), leaseId, renewal, "acquired the leader key");
     }
     Optional<KeyValue> holder = single(r);
     if (holder.isPresent() && holder.get().getValue().equals(meBytes)) {
-      return keepOrMoveOurKey(holder.get(), leaseId);
+      return keepOrMoveOurKey(holder.get(), leaseId, renewal);
     }
     return false;
   }
@@ -78,7 +115,8 @@ final class LeaderKey {
       leadership.lost("the lease expired in etcd", System.nanoTime());
       return false; // etcd answered: the lease, and the key with it, is gone
     }
-    long leaseId = lease.status().leaseId();
+    LeaseStatus renewal = lease.status();
+    long leaseId = renewal.leaseId();
     ByteSequence key = bytes(name);
     TxnResponse r =
         kv.txn(
@@ -95,19 +133,21 @@ final class LeaderKey {
           System.nanoTime());
       return false;
     }
-    return keepOrMoveOurKey(holder.get(), leaseId);
+    return keepOrMoveOurKey(holder.get(), leaseId, renewal);
   }
 
   /** The key names us: keep it if it is on our lease, else move it there by compare-and-swap. */
-  private boolean keepOrMoveOurKey(KeyValue held, long leaseId) throws DcsException {
+  private boolean keepOrMoveOurKey(KeyValue held, long leaseId, LeaseStatus renewal)
+      throws DcsException {
     if (held.getLease() == leaseId) {
-      return leadership.confirmed(held.getModRevision(), leaseId, "holds the leader key");
+      return leadership.confirmed(held.getModRevision(), leaseId, renewal, "holds the leader key");
     }
     return takeOver(held.getModRevision());
   }
 
   boolean takeOver(long expectedModRevision) throws DcsException {
     long leaseId = lease.ensureLease();
+    LeaseStatus renewal = lease.status();
     ByteSequence key = bytes(name);
     TxnResponse r =
         kv.txn(
@@ -116,7 +156,8 @@ final class LeaderKey {
             new Op[] {Op.put(key, meBytes, onLease(leaseId))},
             new Op[0]);
     return r.isSucceeded()
-        && leadership.confirmed(r.getHeader().getRevision(), leaseId, "took over the leader key");
+        && leadership.confirmed(
+            r.getHeader().getRevision(), leaseId, renewal, "took over the leader key");
   }
 
   boolean release() throws DcsException {
@@ -139,6 +180,7 @@ final class LeaderKey {
     if (!leadership.isLeading()) {
       return;
     }
+    LeaseStatus renewal = lease.status();
     ByteSequence key = bytes(name);
     TxnResponse r =
         kv.txn(
@@ -147,7 +189,7 @@ final class LeaderKey {
             new Op[] {Op.put(key, meBytes, onLease(leaseId))},
             new Op[0]);
     if (r.isSucceeded()) {
-      leadership.moved(r.getHeader().getRevision(), leaseId);
+      leadership.moved(r.getHeader().getRevision(), leaseId, renewal);
     } else {
       leadership.lost("the leader key no longer names this member", System.nanoTime());
     }

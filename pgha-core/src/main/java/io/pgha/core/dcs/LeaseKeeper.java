@@ -49,6 +49,12 @@ final class LeaseKeeper implements AutoCloseable {
 
     /** etcd says the lease no longer exists. */
     void leaseGone(long leaseId, long nowNanos);
+
+    /**
+     * etcd confirmed a renewal of {@code leaseId} sent at {@code sentNanos}. Called on a thread of
+     * etcd's client: must not block.
+     */
+    void renewed(long leaseId, long sentNanos);
   }
 
   private final Lease leases;
@@ -231,7 +237,11 @@ final class LeaseKeeper implements AutoCloseable {
     status.updateAndGet(
         cur ->
             cur.leaseId() == lease && next.deadlineNanos() - cur.deadlineNanos() > 0 ? next : cur);
-    return status.get().leaseId() == lease;
+    if (status.get().leaseId() != lease) {
+      return false;
+    }
+    events.renewed(lease, sent);
+    return true;
   }
 
   private LeaseStatus confirmed(long lease, long ttlSeconds, long sentNanos) {

@@ -45,6 +45,7 @@ final class SilentLeaderTakeover {
   boolean takeOver(String leader, long leaderModRevision, long syncModRevision)
       throws DcsException {
     long leaseId = lease.ensureLease();
+    LeaseStatus renewal = lease.status();
     ByteSequence leaderKey = bytes(keys.leader());
     ByteSequence syncKey = bytes(keys.sync());
     TxnResponse r =
@@ -73,6 +74,7 @@ final class SilentLeaderTakeover {
     return leadership.confirmed(
         r.getHeader().getRevision(),
         leaseId,
+        renewal,
         "took the leader key and the sync key over from (" + leader + ")");
   }
 }

@@ -27,9 +27,11 @@ import io.pgha.patroni.Tags;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -248,6 +250,94 @@ class HealthRulesTest {
     assertThat(status(LEADER, s)).isEqualTo(503);
     assertThat(status(REPLICA, s)).isEqualTo(503);
     assertThat(status(READ_ONLY, s)).isEqualTo(503);
+  }
+
+  // ------------------------------------------------------------------ confirmed leadership
+
+  @Test
+  void leadershipIsFreshStrictlyWithinTheBoundOfTheConfirmedSend() {
+    Duration bound = Duration.ofSeconds(2);
+    long sent = NOW - bound.toNanos();
+    assertThat(HealthRules.isConfirmedFresh(OptionalLong.of(sent + 1), bound, NOW)).isTrue();
+    assertThat(HealthRules.isConfirmedFresh(OptionalLong.of(sent), bound, NOW)).isFalse();
+    assertThat(HealthRules.isConfirmedFresh(OptionalLong.of(sent - 1), bound, NOW)).isFalse();
+    assertThat(HealthRules.isConfirmedFresh(OptionalLong.of(NOW), bound, NOW)).isTrue();
+    assertThat(HealthRules.isConfirmedFresh(OptionalLong.empty(), bound, NOW)).isFalse();
+    // nanoTime may be negative or wrap: only differences count.
+    assertThat(
+            HealthRules.isConfirmedFresh(
+                OptionalLong.of(Long.MAX_VALUE - 10), bound, Long.MIN_VALUE + 10))
+        .isTrue();
+  }
+
+  @Test
+  void theBoundIsTheSilenceTimeoutInEveryModeAndNeverBeyondTtl() {
+    assertThat(HealthRules.confirmationBound(DynamicConfig.builder().build()))
+        .isEqualTo(Duration.ofSeconds(DynamicConfig.DEFAULT_LEADER_SILENCE_TIMEOUT));
+    assertThat(
+            HealthRules.confirmationBound(
+                DynamicConfig.builder().synchronousMode(SynchronousMode.ON).build()))
+        .isEqualTo(Duration.ofSeconds(DynamicConfig.DEFAULT_LEADER_SILENCE_TIMEOUT));
+    assertThat(
+            HealthRules.confirmationBound(
+                DynamicConfig.builder().leaderSilenceTimeout(5).ttl(20).build()))
+        .isEqualTo(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void aLeaderWhoseLeadershipIsNotConfirmedFreshIsNeitherPrimaryNorLeader() {
+    long stale = NOW - Duration.ofMillis(2001).toNanos();
+    for (NodeSnapshot s :
+        List.of(
+            Snapshots.leader().toBuilder().leaderConfirmedAtNanos(OptionalLong.of(stale)).build(),
+            Snapshots.leader().toBuilder().leaderConfirmedAtNanos(OptionalLong.empty()).build(),
+            Snapshots.leader(Snapshots.syncView()).toBuilder()
+                .leaderConfirmedAtNanos(OptionalLong.of(stale))
+                .build())) {
+      assertThat(status(PRIMARY, s)).isEqualTo(503);
+      assertThat(status(LEADER, s)).isEqualTo(503);
+      assertThat(status(READ_ONLY, s)).isEqualTo(503);
+      assertThat(status(READ_ONLY_SYNC, s)).isEqualTo(503);
+      assertThat(status(READ_ONLY_QUORUM, s)).isEqualTo(503);
+      assertThat(HealthRules.evaluate(PRIMARY, s, HealthQuery.NONE, NOW).reason())
+          .contains("not confirmed");
+    }
+    NodeSnapshot fresh =
+        Snapshots.leader().toBuilder()
+            .leaderConfirmedAtNanos(OptionalLong.of(NOW - Duration.ofMillis(1999).toNanos()))
+            .build();
+    assertThat(status(PRIMARY, fresh)).isEqualTo(200);
+    assertThat(status(LEADER, fresh)).isEqualTo(200);
+  }
+
+  @Test
+  void inFailsafeModeTheMembersConfirmationsStandInForEtcds() {
+    NodeSnapshot s =
+        Snapshots.leader().toBuilder()
+            .dcsReachable(false)
+            .failsafeActive(true)
+            .leaderConfirmedAtNanos(OptionalLong.of(NOW - Duration.ofSeconds(30).toNanos()))
+            .build();
+    assertThat(status(PRIMARY, s)).isEqualTo(200);
+    assertThat(status(LEADER, s)).isEqualTo(200);
+  }
+
+  @Test
+  void theKeyHolderIsPrimaryOnlyWhilePostgresRunsReadWrite() {
+    NodeSnapshot restarting =
+        Snapshots.leader().toBuilder()
+            .postgresState("starting")
+            .role(Role.UNKNOWN)
+            .postgres(NodeSnapshot.notRunning())
+            .build();
+    assertThat(status(PRIMARY, restarting)).isEqualTo(503);
+    assertThat(status(LEADER, restarting)).isEqualTo(200);
+    NodeSnapshot stillInRecovery =
+        Snapshots.leader().toBuilder()
+            .role(Role.REPLICA)
+            .postgres(Snapshots.replicaStatus(LSN, LSN, ""))
+            .build();
+    assertThat(status(PRIMARY, stillInRecovery)).isEqualTo(503);
   }
 
   @Test

@@ -14,6 +14,7 @@ import io.pgha.patroni.SynchronousMode;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /**
  * Snapshots of the Patroni 3.0.2 sample cluster ({@code pg-test}, leader {@code pg-test-2},
@@ -28,6 +29,9 @@ final class Snapshots {
   static final long NOW = 5_000_000_000_000L;
 
   static final long LAST_LOOP = NOW - 1_000_000_000L;
+
+  /** The leader's last confirmed renewal was sent 300 ms before {@link #NOW}. */
+  static final long CONFIRMED = NOW - 300_000_000L;
 
   private Snapshots() {}
 
@@ -125,6 +129,7 @@ final class Snapshots {
         .postgres(primaryStatus())
         .cluster(view)
         .holdsLeaderKey(true)
+        .leaderConfirmedAtNanos(OptionalLong.of(CONFIRMED))
         .lastLoopNanos(LAST_LOOP)
         .lastDecision("no action. I am (pg-test-2), the leader with the lock")
         .dcsLastSeenEpochSeconds(1795686660)

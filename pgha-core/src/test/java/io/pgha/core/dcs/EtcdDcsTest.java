@@ -211,6 +211,39 @@ class EtcdDcsTest {
   }
 
   @Test
+  void renewalsConfirmLeadershipOnlyWhileTheKeyIsStillOursOnOurLease() throws Exception {
+    EtcdDcs first = cluster.start("a");
+    assertThat(first.leadershipConfirmedAtNanos()).isEmpty();
+    assertThat(first.acquireLeader()).isTrue();
+    // The acquisition confirms it; then each renewal (every 250 ms) followed by a read.
+    assertThat(first.leadershipConfirmedAtNanos()).isPresent();
+    long acquired = System.nanoTime();
+    await()
+        .atMost(TTL)
+        .until(() -> first.leadershipConfirmedAtNanos().orElse(acquired) - acquired > 0);
+
+    // A second incarnation takes the key over onto its own lease. The first one's view still
+    // names "a" and its lease lives on, so it still believes it leads: exactly a deposed leader
+    // that has not heard yet. Its renewals still succeed, but none confirms it any more.
+    EtcdDcs second = cluster.start("a");
+    try {
+      long takenAt = System.nanoTime();
+      assertThat(second.acquireLeader()).isTrue();
+      assertThat(second.leadershipConfirmedAtNanos()).isPresent();
+      Thread.sleep(1000);
+      assertThat(first.leaseStatus().lastConfirmedSendNanos() - takenAt)
+          .as("the first incarnation's lease is still renewed")
+          .isPositive();
+      assertThat(first.leadershipConfirmedAtNanos().orElse(takenAt - 1) - takenAt)
+          .as("no renewal sent after the takeover confirms the first incarnation")
+          .isNegative();
+      assertThat(second.leadershipConfirmedAtNanos().getAsLong() - takenAt).isPositive();
+    } finally {
+      second.close();
+    }
+  }
+
+  @Test
   void changingTheTtlMovesTheLeaderAndMemberKeysToANewLease() throws Exception {
     EtcdDcs a = cluster.start("a");
     EtcdDcs observer = cluster.start("o");
