@@ -19,6 +19,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -131,6 +133,19 @@ class PghaAgentSafetyTest {
       // 4 MiB of WAL the lagging replica never receives.
       primary.execute("INSERT INTO t SELECT g, repeat('x', 1000) FROM generate_series(1, 4000) g");
       await().atMost(CONVERGE).until(() -> statusOptimeSeen(lagging, primary));
+      // The leader publishes its position in the status key once a cycle; the replicas judge their
+      // lag by it. Wait until the lag shows there, as it would for any leader that lived a cycle
+      // after the write: a leader killed before publishing leaves a lag nobody can see (Patroni's
+      // limit too), which is not what this test is about.
+      try (ClusterKeys keys = new ClusterKeys(cluster)) {
+        await()
+            .atMost(CONVERGE)
+            .until(
+                () -> {
+                  Long position = lsnOf(lagging);
+                  return position != null && publishedOptime(keys) - position > MAX_LAG;
+                });
+      }
       healthy.stop();
       primary.killHost();
 
@@ -195,6 +210,13 @@ class PghaAgentSafetyTest {
     } catch (SQLException e) {
       return false;
     }
+  }
+
+  /** The leader's position as published in the {@code status} key (0 when absent). */
+  private static long publishedOptime(ClusterKeys keys) {
+    Matcher m =
+        Pattern.compile("\"optime\"\\s*:\\s*(\\d+)").matcher(keys.value("status").orElse(""));
+    return m.find() ? Long.parseLong(m.group(1)) : 0;
   }
 
   private static Long lsnOf(Node replica) {
