@@ -56,6 +56,7 @@ final class Benchmark {
       List<Scenario> scenarios,
       List<String> presets,
       List<String> modes,
+      Map<String, String> pgParameters,
       Path output,
       Path jmhResult) {
 
@@ -84,6 +85,7 @@ final class Benchmark {
                   "host,pgcrash,switchover,replica,etcdcut,freeze,freezereplica")),
           presets,
           modes,
+          ServerParameters.parse(System.getProperty("bench.pgParameters", "")),
           Path.of(System.getProperty("bench.output", "target/benchmark")),
           jmh.isBlank() ? null : Path.of(jmh));
     }
@@ -190,6 +192,7 @@ final class Benchmark {
       try (Connection c = cluster.connect(cluster.leader().orElseThrow())) {
         Probe.createTable(c);
       }
+      ServerParameters.apply(cluster, options.pgParameters(), HEALTHY);
       try (HaproxyFront front = new HaproxyFront(cluster);
           TopologyAwareDataSource pgha = new TopologyAwareDataSource(pghaJdbc(cluster));
           HikariDataSource hikariWrites = hikari(cluster, front.primaryPort, "haproxy-primary");
@@ -575,6 +578,14 @@ final class Benchmark {
         .append("; modes ")
         .append(String.join(", ", o.modes()))
         .append(".\n");
+    if (!o.pgParameters().isEmpty()) {
+      m.append("- PostgreSQL parameters set on every member (ALTER SYSTEM, before the first run): ")
+          .append(
+              o.pgParameters().entrySet().stream()
+                  .map(e -> "`" + e.getKey() + " = " + e.getValue() + "`")
+                  .collect(Collectors.joining(", ")))
+          .append(".\n");
+    }
     for (String p : o.presets()) {
       HaTimings t = timings(p);
       m.append("- Preset ")

@@ -162,6 +162,16 @@ class ReportTest {
   }
 
   @Test
+  void postgresqlParametersAreNameValuePairs() {
+    assertThat(ServerParameters.parse("wal_retrieve_retry_interval=200ms, a_b=on"))
+        .containsEntry("wal_retrieve_retry_interval", "200ms")
+        .containsEntry("a_b", "on");
+    assertThat(ServerParameters.parse("")).isEmpty();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ServerParameters.parse("x='1'; drop"))
+        .hasMessageContaining("bench.pgParameters (x='1'; drop) must be name=value");
+  }
+
+  @Test
   void unknownOptionsNameTheAllowedValues() {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> Scenario.parse("host,meteor"))
         .hasMessageContaining("meteor")
