@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /** A three-member cluster the benchmark injects faults into: pgha or Patroni. */
 interface BenchCluster extends AutoCloseable {
@@ -27,6 +28,15 @@ interface BenchCluster extends AutoCloseable {
 
   /** The member whose API answers 200 on {@code /primary}, if any. */
   Optional<String> leader();
+
+  /**
+   * The leader silence, in milliseconds, after which a member took over by pgha's fast path
+   * (synchronous mode, {@code leader_silence_timeout}) since {@code sinceNanos} (a {@link
+   * System#nanoTime()} reading); empty when none did (always for Patroni, which has no fast path).
+   */
+  default OptionalLong fastTakeoverSilenceMs(long sinceNanos) {
+    return OptionalLong.empty();
+  }
 
   /** The status of {@code GET path} on the member's API; -1 when it does not answer. */
   int apiStatus(String member, String path);

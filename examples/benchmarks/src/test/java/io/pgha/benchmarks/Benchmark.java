@@ -56,6 +56,7 @@ final class Benchmark {
       List<Scenario> scenarios,
       List<String> presets,
       List<String> modes,
+      Map<String, String> pgParameters,
       Path output,
       Path jmhResult) {
 
@@ -84,6 +85,7 @@ final class Benchmark {
                   "host,pgcrash,switchover,replica,etcdcut,freeze,freezereplica")),
           presets,
           modes,
+          ServerParameters.parse(System.getProperty("bench.pgParameters", "")),
           Path.of(System.getProperty("bench.output", "target/benchmark")),
           jmh.isBlank() ? null : Path.of(jmh));
     }
@@ -190,6 +192,7 @@ final class Benchmark {
       try (Connection c = cluster.connect(cluster.leader().orElseThrow())) {
         Probe.createTable(c);
       }
+      ServerParameters.apply(cluster, options.pgParameters(), HEALTHY);
       try (HaproxyFront front = new HaproxyFront(cluster);
           TopologyAwareDataSource pgha = new TopologyAwareDataSource(pghaJdbc(cluster));
           HikariDataSource hikariWrites = hikari(cluster, front.primaryPort, "haproxy-primary");
@@ -338,6 +341,8 @@ final class Benchmark {
               System.nanoTime() - minEnd >= 0
                   && probes.stream().allMatch(p -> p.steadySince(event, STEADY)));
       long end = System.nanoTime();
+      // Asked before healing, so that only the reaction to this fault counts.
+      long fastTakeoverMs = cluster.fastTakeoverSilenceMs(fault).orElse(-1);
       OptionalLong keyMoved = OptionalLong.empty();
       if (keyWatch != null) {
         keyWatch.close();
@@ -356,6 +361,17 @@ final class Benchmark {
       }
       double runSeconds = (System.nanoTime() - fault) / 1e9;
       String newLeader = cluster.leader().orElse(null);
+      if (scenario.movesLeader()) {
+        LOG.info(
+            "{} run {}: {} took over from {} by {}",
+            scenario.id,
+            run,
+            newLeader,
+            leader,
+            fastTakeoverMs >= 0
+                ? "the fast takeover after " + fastTakeoverMs + " ms of leader silence"
+                : "the ordinary path (no fast takeover)");
+      }
       if (scenario == Scenario.FREEZE && leader.equals(newLeader)) {
         // Patroni 3.0.2 does this: thawed, it overwrites the leader key from its stale view.
         LOG.warn("freeze run {}: the thawed old leader {} leads again", run, leader);
@@ -391,7 +407,8 @@ final class Benchmark {
                     ? nanosToMillisOrMinusOne(
                         Unavailability.firstSuccessAfterNanos(
                             attempts, true, keyMoved.getAsLong(), end))
-                    : -1);
+                    : -1,
+                fastTakeoverMs);
         LOG.info("result: {}", r.toTsv());
         out.add(r);
       }
@@ -561,6 +578,14 @@ final class Benchmark {
         .append("; modes ")
         .append(String.join(", ", o.modes()))
         .append(".\n");
+    if (!o.pgParameters().isEmpty()) {
+      m.append("- PostgreSQL parameters set on every member (ALTER SYSTEM, before the first run): ")
+          .append(
+              o.pgParameters().entrySet().stream()
+                  .map(e -> "`" + e.getKey() + " = " + e.getValue() + "`")
+                  .collect(Collectors.joining(", ")))
+          .append(".\n");
+    }
     for (String p : o.presets()) {
       HaTimings t = timings(p);
       m.append("- Preset ")
@@ -577,7 +602,11 @@ final class Benchmark {
         "- Each cluster: 3 members and 1 etcd on this machine (127.0.0.1). pgha: 3 agents embedded"
             + " in the benchmark's JVM (LocalPghaCluster), or each in a JVM of its own when a freeze"
             + " scenario runs (a frozen agent must not freeze the clients); sync = pg_rpo 0 (maximum_lag_on_failover"
-            + " 0). Patroni: 3.0.2 from the Debian package (LocalPatroniCluster); sync ="
+            + " 0, synchronous_mode true), where pgha's fast takeover is on by default: the"
+            + " synchronous standby takes over once the leader's lease has been silent for"
+            + " leader_silence_timeout (2 s); a row says in how many runs the new leader came that"
+            + " way (its agent's FastTakeover event) and the median silence it measured."
+            + " Patroni: 3.0.2 from the Debian package (LocalPatroniCluster); sync ="
             + " synchronous_mode with every replica synchronous. Every member reaches etcd through"
             + " its own fault proxy (Patroni with use_proxies). One cluster per system, preset and"
             + " mode, reused across scenarios and runs.\n"

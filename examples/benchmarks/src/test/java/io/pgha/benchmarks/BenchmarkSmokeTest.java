@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** One switchover on the rapid preset against pgha, measured end to end by both clients. */
@@ -23,6 +24,7 @@ class BenchmarkSmokeTest {
             List.of(Scenario.SWITCHOVER),
             List.of("rapid"),
             List.of("async"),
+            Map.of(),
             output,
             null);
 

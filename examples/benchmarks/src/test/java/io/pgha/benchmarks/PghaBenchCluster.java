@@ -1,5 +1,6 @@
 package io.pgha.benchmarks;
 
+import io.pgha.core.agent.AgentEvent;
 import io.pgha.testkit.cluster.LocalPghaCluster;
 import java.io.IOException;
 import java.sql.Connection;
@@ -7,6 +8,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.stream.Stream;
 
 /**
@@ -75,6 +77,17 @@ final class PghaBenchCluster implements BenchCluster {
         .filter(LocalPghaCluster.Node::isRunning)
         .filter(n -> n.apiStatus("/primary") == 200)
         .map(n -> n.name)
+        .findFirst();
+  }
+
+  @Override
+  public OptionalLong fastTakeoverSilenceMs(long sinceNanos) {
+    return cluster.nodes().stream()
+        .flatMap(n -> n.events().stream())
+        .filter(e -> e.nanos() - sinceNanos > 0)
+        .map(LocalPghaCluster.TimedEvent::event)
+        .filter(AgentEvent.FastTakeover.class::isInstance)
+        .mapToLong(e -> ((AgentEvent.FastTakeover) e).silentForMillis())
         .findFirst();
   }
 

@@ -28,6 +28,7 @@ class ReportTest {
         errors == 0
             ? Map.of()
             : Map.of("25006 cannot execute INSERT in a read-only transaction", (int) errors),
+        -1,
         -1);
   }
 
@@ -63,6 +64,11 @@ class ReportTest {
   }
 
   private static RunResult hung(String scenario, long writeMs, long readMs, long afterKeyMs) {
+    return hung(scenario, writeMs, readMs, afterKeyMs, -1);
+  }
+
+  private static RunResult hung(
+      String scenario, long writeMs, long readMs, long afterKeyMs, long fastTakeoverMs) {
     return new RunResult(
         Report.PGHA,
         "fast",
@@ -78,7 +84,28 @@ class ReportTest {
         0,
         30.0,
         Map.of(),
-        afterKeyMs);
+        afterKeyMs,
+        fastTakeoverMs);
+  }
+
+  @Test
+  void aRowSaysHowManyRunsTookTheFastTakeover() {
+    String md =
+        new Report(
+                List.of(
+                    hung("host", 2_400, 30, 200, 2_100),
+                    hung("host", 19_000, 30, 300, -1),
+                    hung("host", 2_600, 30, 250, 2_300)),
+                Map.of(),
+                "- a method",
+                Optional.empty())
+            .render();
+    assertThat(md)
+        .contains(
+            "| fast | async | pgha (fast takeover 2/3, silence p50 2.20 s) | pgha-jdbc | 3 | 2.60 s |");
+    assertThat(report.render()).doesNotContain("fast takeover");
+    RunResult fast = hung("freeze", 2_400, 30, 200, 2_100);
+    assertThat(RunResult.fromTsv(fast.toTsv())).isEqualTo(fast);
   }
 
   @Test
@@ -132,6 +159,16 @@ class ReportTest {
         .contains(
             "| DataSourceOverheadBenchmark.topologyAware | pool=4 | avgt | 12.500 | 0.250 | us/op |");
     assertThat(JmhSection.read(Path.of("does-not-exist.json"))).isEmpty();
+  }
+
+  @Test
+  void postgresqlParametersAreNameValuePairs() {
+    assertThat(ServerParameters.parse("wal_retrieve_retry_interval=200ms, a_b=on"))
+        .containsEntry("wal_retrieve_retry_interval", "200ms")
+        .containsEntry("a_b", "on");
+    assertThat(ServerParameters.parse("")).isEmpty();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ServerParameters.parse("x='1'; drop"))
+        .hasMessageContaining("bench.pgParameters (x='1'; drop) must be name=value");
   }
 
   @Test

@@ -25,6 +25,10 @@ import java.util.stream.Collectors;
  * @param errorKinds failures by kind (SQLState and message)
  * @param writeAfterKeyMs from the moment the leader key named a new member to this client's first
  *     acknowledged write after it; -1 when the key did not move (or no write was acknowledged)
+ * @param fastTakeoverSilenceMs when the new leader took over by pgha's fast path (a synchronous
+ *     standby after {@code leader_silence_timeout}, not after the lease expired): the leader
+ *     silence it measured before taking over; -1 when it did not (Patroni, lease expiry, no leader
+ *     change)
  */
 record RunResult(
     String system,
@@ -41,16 +45,22 @@ record RunResult(
     long readErrors,
     double runSeconds,
     Map<String, Integer> errorKinds,
-    long writeAfterKeyMs) {
+    long writeAfterKeyMs,
+    long fastTakeoverSilenceMs) {
 
   static final String TSV_HEADER =
       "system\tpreset\tmode\tscenario\trun\tclient\twrite_unavailable_ms\tread_unavailable_ms"
           + "\twrites_acked\twrites_lost\twrite_errors\tread_errors\trun_s\terror_kinds"
-          + "\twrite_after_key_ms";
+          + "\twrite_after_key_ms\tfast_takeover_silence_ms";
 
   RunResult {
     errorKinds = Map.copyOf(errorKinds);
     runSeconds = Math.round(runSeconds * 10) / 10.0; // what results.tsv keeps
+  }
+
+  /** Whether the leader changed by pgha's fast takeover in this run. */
+  boolean fastTakeover() {
+    return fastTakeoverSilenceMs >= 0;
   }
 
   /** The cell this run belongs to. */
@@ -82,10 +92,11 @@ record RunResult(
         Long.toString(readErrors),
         String.format(java.util.Locale.ROOT, "%.1f", runSeconds),
         kinds,
-        Long.toString(writeAfterKeyMs));
+        Long.toString(writeAfterKeyMs),
+        Long.toString(fastTakeoverSilenceMs));
   }
 
-  /** Reads a row {@link #toTsv()} wrote (rows without the last column, from before it, too). */
+  /** Reads a row {@link #toTsv()} wrote (rows without the last columns, from before them, too). */
   static RunResult fromTsv(String line) {
     String[] f = line.split("\t", -1);
     if (f.length < 14) {
@@ -113,6 +124,7 @@ record RunResult(
         Long.parseLong(f[11]),
         Double.parseDouble(f[12]),
         kinds,
-        f.length > 14 ? Long.parseLong(f[14]) : -1);
+        f.length > 14 ? Long.parseLong(f[14]) : -1,
+        f.length > 15 ? Long.parseLong(f[15]) : -1);
   }
 }
