@@ -90,7 +90,7 @@ class PostgresControllerIntegrationTest {
     assertThat(a.replication().slots()).extracting(ReplicationSlot::name).contains("pg_b", "pg_c");
     // Retrying a lost upstream every second (not PostgreSQL's 5 s) is what lets replicas stream
     // again soon after a failover.
-    assertThat(show(b, "wal_retrieve_retry_interval")).isEqualTo("1s");
+    assertThat(show(b, "wal_retrieve_retry_interval")).isEqualTo("200ms");
     await()
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(
