@@ -35,7 +35,6 @@ import java.util.concurrent.TimeUnit;
  *       its data directory holds ({@link Reinitialization}).
  *   <li>No data directory: bootstrap the cluster, or clone from a member.
  *   <li>Data from another cluster, or a cluster not yet initialised: never mix them up.
- *   <li>An operator asked to reinitialize this replica: clone it again ({@link Reinitialization}).
  *   <li>We hold the leader key: stay primary, promote, restart a crashed primary within {@code
  *       primary_start_timeout} or release the key; carry out a requested switchover.
  *   <li>Another member holds the key: follow it (rewinding an old primary first); as its
