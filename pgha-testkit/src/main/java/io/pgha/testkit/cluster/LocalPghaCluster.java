@@ -547,6 +547,34 @@ public final class LocalPghaCluster implements AutoCloseable {
       }
     }
 
+    /**
+     * One line on where this member stands, for the message of a wait that timed out: what its
+     * PostgreSQL answers (or why it does not) and the last events its agent told.
+     */
+    public String describe() {
+      String postgres;
+      try (Connection c = connect();
+          Statement s = c.createStatement();
+          ResultSet rs =
+              s.executeQuery(
+                  "SELECT pg_is_in_recovery(), (SELECT status FROM pg_stat_wal_receiver),"
+                      + " (SELECT sender_host || ':' || sender_port FROM pg_stat_wal_receiver)")) {
+        rs.next();
+        postgres =
+            rs.getBoolean(1)
+                ? "in recovery, WAL receiver " + rs.getString(2) + " from " + rs.getString(3)
+                : "read-write";
+      } catch (SQLException e) {
+        postgres = "no answer (" + e.getSQLState() + ")";
+      }
+      List<TimedEvent> told = events();
+      List<String> last =
+          told.subList(Math.max(0, told.size() - 3), told.size()).stream()
+              .map(e -> e.event().toString())
+              .toList();
+      return name + ": PostgreSQL " + postgres + "; last events " + last;
+    }
+
     /** Every event this member's agents told so far, oldest first. */
     public List<TimedEvent> events() {
       return List.copyOf(events);
@@ -739,7 +767,14 @@ public final class LocalPghaCluster implements AutoCloseable {
         break;
       }
     }
-    throw new IllegalStateException("no " + what + " within " + timeout);
+    // The members' state in the message: a CI run keeps only the failure's first lines.
+    throw new IllegalStateException(
+        "no "
+            + what
+            + " within "
+            + timeout
+            + ": "
+            + nodes.values().stream().map(Node::describe).toList());
   }
 
   /** Every member whose PostgreSQL accepts writes now (more than one is a split brain). */
