@@ -72,6 +72,9 @@ interface BenchCluster extends AutoCloseable {
   /** SIGCONT, undoing {@link #freezeHost}. */
   void thaw(String member);
 
+  /** The PID of the member's HA agent (the JVM, or Patroni's Python), while it runs. */
+  OptionalLong agentPid(String member);
+
   /**
    * Waits until one member leads, every other running member streams from it, and in synchronous
    * mode a synchronous standby exists.

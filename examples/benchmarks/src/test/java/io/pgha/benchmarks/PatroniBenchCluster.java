@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Three Patroni 3.0.2 nodes (the Debian package) on one etcd, each reaching etcd only through its
@@ -106,6 +107,12 @@ final class PatroniBenchCluster implements BenchCluster {
   @Override
   public Connection connect(String member) throws SQLException {
     return cluster.node(member).connect();
+  }
+
+  @Override
+  public OptionalLong agentPid(String member) {
+    LocalPatroni node = cluster.node(member);
+    return node.isRunning() ? OptionalLong.of(node.pid()) : OptionalLong.empty();
   }
 
   @Override

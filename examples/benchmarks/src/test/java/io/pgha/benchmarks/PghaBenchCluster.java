@@ -28,8 +28,24 @@ final class PghaBenchCluster implements BenchCluster {
       Duration retryTimeout,
       boolean synchronous,
       boolean ownJvms) {
+    this(ttl, loopWait, retryTimeout, synchronous, ownJvms, List.of());
+  }
+
+  /**
+   * @param agentJvmOptions the options of the agents' own JVMs (empty: the kit's defaults)
+   */
+  PghaBenchCluster(
+      Duration ttl,
+      Duration loopWait,
+      Duration retryTimeout,
+      boolean synchronous,
+      boolean ownJvms,
+      List<String> agentJvmOptions) {
     this.synchronous = synchronous;
     cluster = new LocalPghaCluster(3, ttl, loopWait, retryTimeout).agentsInOwnJvm(ownJvms);
+    if (!agentJvmOptions.isEmpty()) {
+      cluster.agentJvmOptions(agentJvmOptions);
+    }
     if (synchronous) {
       cluster.maximumLagOnFailover(0); // pg_rpo 0: synchronous mode from the bootstrap
     }
@@ -89,6 +105,11 @@ final class PghaBenchCluster implements BenchCluster {
         .filter(AgentEvent.FastTakeover.class::isInstance)
         .mapToLong(e -> ((AgentEvent.FastTakeover) e).silentForMillis())
         .findFirst();
+  }
+
+  @Override
+  public OptionalLong agentPid(String member) {
+    return cluster.node(member).agentPid().map(OptionalLong::of).orElse(OptionalLong.empty());
   }
 
   @Override

@@ -238,7 +238,9 @@ final class HaLoop implements AutoCloseable {
     return view.config().orElse(bootstrapConfig);
   }
 
+  /** The lease follows the config key: its ttl, and how often it is renewed. */
   private void followTtl(DynamicConfig config) {
+    dcs.renewFast(config.fastTakeoverEnabled());
     LeaseStatus lease = dcs.leaseStatus();
     if (lease.leaseId() != 0 && lease.ttlSeconds() != config.ttl()) {
       try {

@@ -130,6 +130,13 @@ public interface Dcs extends AutoCloseable {
    */
   void changeTtl(Duration ttl) throws DcsException;
 
+  /**
+   * Renews the lease on the fast path's short schedule ({@code fast}: a synchronous standby may
+   * take over from a leader whose renewals stop, so they must be frequent) or on a relaxed one that
+   * costs an idle agent and etcd half the calls. Takes effect from the next renewal.
+   */
+  void renewFast(boolean fast);
+
   // ------------------------------------------------------------------ members
 
   /**

@@ -227,6 +227,11 @@ public final class EtcdDcs implements Dcs {
   }
 
   @Override
+  public void renewFast(boolean fast) {
+    lease.renewFast(fast);
+  }
+
+  @Override
   public synchronized void changeTtl(Duration ttl) throws DcsException {
     if (ttl.equals(lease.ttl())) {
       return;

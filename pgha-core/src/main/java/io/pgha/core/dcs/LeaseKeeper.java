@@ -6,6 +6,7 @@ import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -20,8 +21,9 @@ import org.slf4j.LoggerFactory;
  * which it cannot have accepted before we sent it. So from the send time {@code s} of a confirmed
  * keep-alive, the lease is alive until at least {@code s + ttl}; we count on it only until {@code s
  * + ttl - margin}. Keep-alives are sent one by one with {@code keepAliveOnce} on our own schedule
- * (every {@value #RENEW_INTERVAL_MILLIS} ms), so every send time is known exactly; jetcd's
- * streaming keep-alive hides them, and completes silently when its own deadline passes.
+ * (every {@value #RENEW_INTERVAL_MILLIS} or {@value #RELAXED_RENEW_INTERVAL_MILLIS} ms), so every
+ * send time is known exactly; jetcd's streaming keep-alive hides them, and completes silently when
+ * its own deadline passes.
  *
  * <p>Traps handled: a keep-alive answered with TTL &lt;= 0 (or "lease not found") means the lease
  * is gone, not renewed; a call that never answers simply does not confirm anything; the calls carry
@@ -30,15 +32,22 @@ import org.slf4j.LoggerFactory;
  */
 final class LeaseKeeper implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LeaseKeeper.class);
-  private static final long WATCHDOG_PERIOD_MILLIS = 20;
 
   /**
-   * How often the lease is renewed, whatever the ttl: a synchronous standby reads the leader's
-   * lease to tell a silent leader from a live one within {@code leader_silence_timeout} (see {@code
-   * FastTakeover}), which needs renewals well within etcd's one-second resolution. A renewal costs
-   * etcd no raft write, and a deadline counted from a recent renewal is later, never earlier.
+   * How often the lease is renewed while the fast path is on, whatever the ttl: a synchronous
+   * standby reads the leader's lease to tell a silent leader from a live one within {@code
+   * leader_silence_timeout} (see {@code FastTakeover}), which needs renewals well within etcd's
+   * one-second resolution. A renewal costs etcd no raft write, and a deadline counted from a recent
+   * renewal is later, never earlier.
    */
   static final long RENEW_INTERVAL_MILLIS = 250;
+
+  /**
+   * How often otherwise: nobody reads the lease's freshness then, and the leader's health checks
+   * need a confirmation within {@code leader_silence_timeout} (2 s by default), which four renewals
+   * per bound still give on a slow etcd. Half the fast path's calls for an idle agent.
+   */
+  static final long RELAXED_RENEW_INTERVAL_MILLIS = 500;
 
   private static final int MAX_IN_FLIGHT = 3;
 
@@ -67,6 +76,7 @@ final class LeaseKeeper implements AutoCloseable {
   private volatile Duration ttl;
   private volatile Duration margin;
   private volatile long reportedDeadline;
+  private volatile long renewIntervalMillis = RENEW_INTERVAL_MILLIS;
   private volatile boolean closed;
 
   LeaseKeeper(
@@ -89,10 +99,34 @@ final class LeaseKeeper implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
-    scheduler.scheduleAtFixedRate(
-        this::tick, RENEW_INTERVAL_MILLIS, RENEW_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
-    scheduler.scheduleAtFixedRate(
-        this::watchdog, WATCHDOG_PERIOD_MILLIS, WATCHDOG_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+    scheduler.schedule(this::renewal, RENEW_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
+    scheduler.schedule(this::watchdog, RENEW_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Renews every {@value #RENEW_INTERVAL_MILLIS} ms when {@code fast} (the fast path is on), every
+   * {@value #RELAXED_RENEW_INTERVAL_MILLIS} ms otherwise; from the next renewal on.
+   */
+  void renewFast(boolean fast) {
+    renewIntervalMillis = fast ? RENEW_INTERVAL_MILLIS : RELAXED_RENEW_INTERVAL_MILLIS;
+  }
+
+  private void renewal() {
+    try {
+      tick();
+    } finally {
+      reschedule(this::renewal, renewIntervalMillis);
+    }
+  }
+
+  private void reschedule(Runnable task, long delayMillis) {
+    if (!closed) {
+      try {
+        scheduler.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException e) {
+        // closed meanwhile
+      }
+    }
   }
 
   LeaseStatus status() {
@@ -257,7 +291,14 @@ final class LeaseKeeper implements AutoCloseable {
     }
   }
 
+  /**
+   * Reports a deadline that passed, then sleeps until the current deadline or one renewal interval,
+   * whichever comes first. Waking at the deadline itself (not polling) keeps an idle agent idle and
+   * still fences on time: a lease's deadline only moves later while it is renewed, and a new
+   * lease's deadline lies a whole ttl ahead, far beyond the next wake-up.
+   */
   private void watchdog() {
+    long nextMillis = renewIntervalMillis;
     try {
       LeaseStatus s = status.get();
       long now = System.nanoTime();
@@ -269,10 +310,15 @@ final class LeaseKeeper implements AutoCloseable {
             Long.toHexString(s.leaseId()),
             TimeUnit.NANOSECONDS.toMillis(now - s.lastConfirmedSendNanos()));
         events.deadlinePassed(s, now);
+      } else if (s.leaseId() != 0 && s.isValidAt(now)) {
+        // Round up: waking a little after the deadline finds it passed; before it, not.
+        long untilDeadline = TimeUnit.NANOSECONDS.toMillis(s.deadlineNanos() - now) + 1;
+        nextMillis = Math.min(nextMillis, untilDeadline);
       }
     } catch (RuntimeException e) {
       LOG.error("[{}] lease watchdog failed", member, e);
     }
+    reschedule(this::watchdog, nextMillis);
   }
 
   private static boolean isNotFound(Throwable t) {

@@ -23,6 +23,7 @@ final class LocalSql {
 
   private final PostgresConfig config;
   private final BooleanSupplier running;
+  private final ProbeConnection probeConnection;
 
   /**
    * @param running whether a postmaster runs (the probe does not connect when none does)
@@ -30,6 +31,7 @@ final class LocalSql {
   LocalSql(PostgresConfig config, BooleanSupplier running) {
     this.config = config;
     this.running = running;
+    this.probeConnection = new ProbeConnection(config.name(), this::connectForProbe);
   }
 
   /** Reads the server's state now; never throws for a stopped or unreachable server. */
@@ -37,12 +39,17 @@ final class LocalSql {
     if (!running.getAsBoolean()) {
       return PostgresStatus.notAnswering(false);
     }
-    try (Connection c = connect(PROBE_SOCKET_TIMEOUT_SECONDS)) {
-      return StatusQuery.read(c);
+    try {
+      return probeConnection.run(StatusQuery::read);
     } catch (SQLException e) {
       LOG.debug("{}: status probe failed: {}", config.name(), e.getMessage());
       return PostgresStatus.notAnswering(running.getAsBoolean());
     }
+  }
+
+  /** Closes the probe's kept connection (the agent stops); a later probe opens a new one. */
+  void close() {
+    probeConnection.close();
   }
 
   /** Whether the server answers a query now. */
@@ -92,12 +99,28 @@ final class LocalSql {
    */
   Connection connect(String host, int port, RoleCredentials role, int socketTimeoutSeconds)
       throws SQLException {
+    return connect(host, port, role, socketTimeoutSeconds, "pgha-" + config.name());
+  }
+
+  /** The status probe's own session, named apart so that an operator sees what it is. */
+  private Connection connectForProbe() throws SQLException {
+    return connect(
+        config.localHost(),
+        config.port(),
+        config.superuser(),
+        PROBE_SOCKET_TIMEOUT_SECONDS,
+        "pgha-" + config.name() + "-probe");
+  }
+
+  private Connection connect(
+      String host, int port, RoleCredentials role, int socketTimeoutSeconds, String application)
+      throws SQLException {
     Properties props = role.security().jdbcProperties();
     props.setProperty("user", role.name());
     props.setProperty("password", role.password());
     props.setProperty("connectTimeout", "5");
     props.setProperty("socketTimeout", Integer.toString(socketTimeoutSeconds));
-    props.setProperty("ApplicationName", "pgha-" + config.name());
+    props.setProperty("ApplicationName", application);
     return DRIVER.connect(url(host, port), props);
   }
 

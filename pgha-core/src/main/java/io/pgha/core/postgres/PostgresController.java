@@ -250,5 +250,6 @@ public final class PostgresController implements AutoCloseable {
   public void close() {
     roles.close();
     postmaster.close();
+    sql.close();
   }
 }

@@ -144,6 +144,44 @@ class PostgresControllerIntegrationTest {
     assertThat(standby.replayPaused()).isFalse();
   }
 
+  /**
+   * The probe keeps one session (a new one per probe was most of an idle agent's CPU) and reads a
+   * server that dropped it as answering, not as down.
+   */
+  @Test
+  @Order(2)
+  void theProbeKeepsOneSessionAndSurvivesItsTermination() throws Exception {
+    a.probe();
+    List<Integer> first = probeBackends(a);
+    a.probe();
+    a.probe();
+    assertThat(probeBackends(a)).hasSize(1).isEqualTo(first);
+
+    execute(a, "SELECT pg_terminate_backend(" + first.get(0) + ")");
+    PostgresStatus afterTermination = a.probe();
+
+    assertThat(afterTermination.acceptingConnections()).isTrue();
+    assertThat(afterTermination.state()).isEqualTo(ServerState.PRIMARY);
+    assertThat(probeBackends(a)).hasSize(1).doesNotContainAnyElementsOf(first);
+  }
+
+  /** The backends of the probe's sessions. */
+  private static List<Integer> probeBackends(PostgresController controller) throws Exception {
+    try (Connection conn = controller.connect();
+        Statement s = conn.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT pid FROM pg_stat_activity WHERE application_name = 'pgha-"
+                    + controller.config().name()
+                    + "-probe' ORDER BY pid")) {
+      List<Integer> pids = new ArrayList<>();
+      while (rs.next()) {
+        pids.add(rs.getInt(1));
+      }
+      return pids;
+    }
+  }
+
   @Test
   @Order(3)
   void aCommitWaitsForThePausedSynchronousStandbyAndCompletesWhenItResumes() throws Exception {

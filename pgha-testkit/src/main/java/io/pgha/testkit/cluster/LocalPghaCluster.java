@@ -150,16 +150,17 @@ public final class LocalPghaCluster implements AutoCloseable {
         try (Writer w = Files.newBufferedWriter(specFile)) {
           spec(this).store(w, "pgha agent " + name);
         }
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(agentJvmOptions);
+        command.addAll(
+            List.of(
+                "-cp",
+                System.getProperty("java.class.path"),
+                LocalAgentMain.class.getName(),
+                specFile.toString()));
         ProcessBuilder b =
-            new ProcessBuilder(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx160m",
-                    "-XX:+UseSerialGC",
-                    "-XX:TieredStopAtLevel=1",
-                    "-cp",
-                    System.getProperty("java.class.path"),
-                    LocalAgentMain.class.getName(),
-                    specFile.toString())
+            new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         Process started = b.start();
@@ -616,6 +617,9 @@ public final class LocalPghaCluster implements AutoCloseable {
   private long maximumLagOnFailover = 1024 * 1024;
   private boolean failsafeMode;
   private boolean agentsInOwnJvm;
+  // A small heap, and C1 only: test agents start often and live briefly.
+  private List<String> agentJvmOptions =
+      List.of("-Xmx160m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
   private boolean everyEtcdMember;
   private static final OsUser OS_USER = OsUser.forPostgres();
 
@@ -663,6 +667,16 @@ public final class LocalPghaCluster implements AutoCloseable {
    */
   public LocalPghaCluster agentsInOwnJvm(boolean enabled) {
     this.agentsInOwnJvm = enabled;
+    return this;
+  }
+
+  /**
+   * The JVM options of agents in JVMs of their own started from now on (see {@link
+   * #agentsInOwnJvm}), instead of the kit's small-heap defaults; a footprint measurement passes the
+   * shipped service's options.
+   */
+  public LocalPghaCluster agentJvmOptions(List<String> options) {
+    this.agentJvmOptions = List.copyOf(options);
     return this;
   }
 
