@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * Three pgha members run by the sidecar from Patroni configuration files, on one real etcd and real
@@ -161,6 +162,17 @@ final class SidecarCluster implements AutoCloseable {
   final List<Member> members = new ArrayList<>();
 
   SidecarCluster(int size) throws IOException {
+    this(size, name -> "", name -> "watchdog:\n  mode: off\n");
+  }
+
+  /**
+   * A cluster whose members' files have more: {@code postgresqlKeys} gives lines for the {@code
+   * postgresql} section of a member (by name), {@code watchdogSection} its {@code watchdog}
+   * section.
+   */
+  SidecarCluster(
+      int size, Function<String, String> postgresqlKeys, Function<String, String> watchdogSection)
+      throws IOException {
     workDir = Testkit.newWorkDir("sidecar");
     scope = "sc-" + workDir.getFileName().toString().replaceAll("[^A-Za-z0-9]", "").substring(0, 8);
     etcd = LocalEtcd.start(1);
@@ -171,7 +183,11 @@ final class SidecarCluster implements AutoCloseable {
       int pgPort = Testkit.freePort();
       int apiPort = Testkit.freePort();
       Path file = workDir.resolve(name + ".yml");
-      Files.writeString(file, patroniYaml(name, pgPort, apiPort, dir, os));
+      Files.writeString(
+          file,
+          patroniYaml(name, pgPort, apiPort, dir, os)
+              .replace("  parameters:\n", postgresqlKeys.apply(name) + "  parameters:\n")
+              .replace("watchdog:\n  mode: off\n", watchdogSection.apply(name)));
       members.add(new Member(name, pgPort, apiPort, dir, file));
     }
   }
