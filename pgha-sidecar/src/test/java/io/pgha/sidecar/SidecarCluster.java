@@ -6,6 +6,10 @@ import io.pgha.testkit.ProcessTracker;
 import io.pgha.testkit.Testkit;
 import io.pgha.testkit.TrackedProcess;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -31,6 +35,8 @@ final class SidecarCluster implements AutoCloseable {
   static final String SUPERUSER_PASSWORD = "sidecar-Superuser-Secret";
   static final String REPLICATION_PASSWORD = "sidecar-Replication-Secret";
   static final String NAMESPACE = "/pg";
+  static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   /** One member: its file and what runs it now. */
   final class Member {
@@ -289,6 +295,21 @@ final class SidecarCluster implements AutoCloseable {
         throw new AssertionError("no " + what + " within " + timeout);
       }
       Thread.sleep(200);
+    }
+  }
+
+  /** {@code PATCH /config} with {@code json} through {@code m}'s REST API; asserts 200. */
+  static void patchConfig(Member m, String json) throws IOException, InterruptedException {
+    HttpResponse<String> r =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + m.apiPort + "/config"))
+                .timeout(Duration.ofSeconds(10))
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(json))
+                .header("Content-Type", "application/json")
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 200) {
+      throw new AssertionError("PATCH /config " + json + ": " + r.statusCode() + " " + r.body());
     }
   }
 

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgha.sidecar.SidecarCluster.Member;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -24,8 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SidecarFencingTest {
   private static final Duration CONVERGE = Duration.ofSeconds(90);
-  private static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   @TempDir Path dir;
   private SidecarCluster cluster;
@@ -67,13 +64,13 @@ class SidecarFencingTest {
     awaitTrue("pg1's watchdog armed and pinged", () -> read(wd1).matches("Ctimeout=5\n1{3,}"));
 
     // A new ttl in the config key: the device is told the new timeout.
-    patchConfig(pg1, "{\"ttl\": 20}");
+    SidecarCluster.patchConfig(pg1, "{\"ttl\": 20}");
     awaitTrue("the timeout follows ttl", () -> read(wd1).matches("(?s).*Ctimeout=15\n1+"));
 
     // Pause mode disarms (magic close), resume arms again.
-    patchConfig(pg1, "{\"pause\": true}");
+    SidecarCluster.patchConfig(pg1, "{\"pause\": true}");
     awaitTrue("disarmed in pause mode", () -> read(wd1).endsWith("V"));
-    patchConfig(pg1, "{\"pause\": null}");
+    SidecarCluster.patchConfig(pg1, "{\"pause\": null}");
     awaitTrue("armed again on resume", () -> read(wd1).matches("(?s).*VCtimeout=15\n1+"));
 
     // pg1 stops: pg2 may not promote while its required watchdog cannot be opened, and its
@@ -98,10 +95,10 @@ class SidecarFencingTest {
 
     // A primary whose required watchdog cannot be armed (its device gone during a pause) does not
     // stay primary after the resume: it demotes and gives the leader key up.
-    patchConfig(pg2, "{\"pause\": true}");
+    SidecarCluster.patchConfig(pg2, "{\"pause\": true}");
     awaitTrue("pg2's watchdog disarmed in pause mode", () -> read(wd2).endsWith("V"));
     Files.delete(wd2);
-    patchConfig(pg2, "{\"pause\": null}");
+    SidecarCluster.patchConfig(pg2, "{\"pause\": null}");
     awaitTrue("pg2 demoted", () -> !pg2.isWritablePrimary());
     awaitTrue("the leader key released", () -> leader(pg2).isEmpty());
   }
@@ -114,23 +111,11 @@ class SidecarFencingTest {
     }
   }
 
-  private static void patchConfig(Member m, String json) throws Exception {
-    HttpResponse<String> r =
-        HTTP.send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + m.apiPort + "/config"))
-                .timeout(Duration.ofSeconds(10))
-                .method("PATCH", HttpRequest.BodyPublishers.ofString(json))
-                .header("Content-Type", "application/json")
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    assertThat(r.statusCode()).as("PATCH /config %s: %s", json, r.body()).isEqualTo(200);
-  }
-
   /** The leader's name in {@code GET /cluster} of {@code m}; empty when there is none. */
   private static Optional<String> leader(Member m) {
     try {
       HttpResponse<String> r =
-          HTTP.send(
+          SidecarCluster.HTTP.send(
               HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + m.apiPort + "/cluster"))
                   .timeout(Duration.ofSeconds(5))
                   .build(),
