@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,14 +24,6 @@ class SidecarFencingTest {
   private static final Duration CONVERGE = Duration.ofSeconds(90);
 
   @TempDir Path dir;
-  private SidecarCluster cluster;
-
-  @AfterEach
-  void stop() {
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
 
   @Test
   void requiredWatchdogAndPrePromoteHoldPromotionBackAsPatroniDoes() throws Exception {
@@ -40,7 +31,7 @@ class SidecarFencingTest {
     Path ran = dir.resolve("pre_promote.ran");
     Path allow = dir.resolve("pre_promote.allow");
     Files.writeString(script, "touch " + ran + "\ntest -e " + allow + "\n");
-    cluster =
+    try (SidecarCluster cluster =
         new SidecarCluster(
             2,
             name -> name.equals("pg2") ? "  pre_promote: sh " + script + "\n" : "",
@@ -48,59 +39,60 @@ class SidecarFencingTest {
                 "watchdog:\n  mode: required\n  driver: testing\n  safety_margin: 5\n"
                     + "  device: "
                     + dir.resolve(name + ".watchdog")
-                    + "\n");
-    Path wd1 = dir.resolve("pg1.watchdog");
-    Path wd2 = dir.resolve("pg2.watchdog");
-    Files.createFile(wd1);
-    Member pg1 = cluster.member("pg1");
-    Member pg2 = cluster.member("pg2");
+                    + "\n")) {
+      Path wd1 = dir.resolve("pg1.watchdog");
+      Path wd2 = dir.resolve("pg2.watchdog");
+      Files.createFile(wd1);
+      Member pg1 = cluster.member("pg1");
+      Member pg2 = cluster.member("pg2");
 
-    pg1.startInProcess();
-    pg2.startInProcess();
-    cluster.awaitHealthy(CONVERGE);
-    assertThat(pg1.isWritablePrimary()).isTrue();
+      pg1.startInProcess();
+      pg2.startInProcess();
+      cluster.awaitHealthy(CONVERGE);
+      assertThat(pg1.isWritablePrimary()).isTrue();
 
-    // Armed with ttl (10s) - safety_margin (5s), then kept alive every cycle.
-    awaitTrue("pg1's watchdog armed and pinged", () -> read(wd1).matches("Ctimeout=5\n1{3,}"));
+      // Armed with ttl (10s) - safety_margin (5s), then kept alive every cycle.
+      awaitTrue("pg1's watchdog armed and pinged", () -> read(wd1).matches("Ctimeout=5\n1{3,}"));
 
-    // A new ttl in the config key: the device is told the new timeout.
-    SidecarCluster.patchConfig(pg1, "{\"ttl\": 20}");
-    awaitTrue("the timeout follows ttl", () -> read(wd1).matches("(?s).*Ctimeout=15\n1+"));
+      // A new ttl in the config key: the device is told the new timeout.
+      SidecarCluster.patchConfig(pg1, "{\"ttl\": 20}");
+      awaitTrue("the timeout follows ttl", () -> read(wd1).matches("(?s).*Ctimeout=15\n1+"));
 
-    // Pause mode disarms (magic close), resume arms again.
-    SidecarCluster.patchConfig(pg1, "{\"pause\": true}");
-    awaitTrue("disarmed in pause mode", () -> read(wd1).endsWith("V"));
-    SidecarCluster.patchConfig(pg1, "{\"pause\": null}");
-    awaitTrue("armed again on resume", () -> read(wd1).matches("(?s).*VCtimeout=15\n1+"));
+      // Pause mode disarms (magic close), resume arms again.
+      SidecarCluster.patchConfig(pg1, "{\"pause\": true}");
+      awaitTrue("disarmed in pause mode", () -> read(wd1).endsWith("V"));
+      SidecarCluster.patchConfig(pg1, "{\"pause\": null}");
+      awaitTrue("armed again on resume", () -> read(wd1).matches("(?s).*VCtimeout=15\n1+"));
 
-    // pg1 stops: pg2 may not promote while its required watchdog cannot be opened, and its
-    // pre_promote is not even run then.
-    pg1.stop();
-    assertThat(read(wd1)).endsWith("V");
-    holdsFor(Duration.ofSeconds(5), () -> !pg2.isWritablePrimary() && !Files.exists(ran));
-    assertThat(pg2.inRecovery()).contains(true);
+      // pg1 stops: pg2 may not promote while its required watchdog cannot be opened, and its
+      // pre_promote is not even run then.
+      pg1.stop();
+      assertThat(read(wd1)).endsWith("V");
+      holdsFor(Duration.ofSeconds(5), () -> !pg2.isWritablePrimary() && !Files.exists(ran));
+      assertThat(pg2.inRecovery()).contains(true);
 
-    // The device appears: the watchdog arms, pre_promote runs and exits 1: still no promotion,
-    // and the watchdog is disarmed again.
-    Files.createFile(wd2);
-    awaitTrue("pre_promote ran", () -> Files.exists(ran));
-    awaitTrue("pg2's watchdog disarmed after pre_promote refused", () -> read(wd2).endsWith("V"));
-    assertThat(read(wd2)).startsWith("Ctimeout=15\n1");
-    holdsFor(Duration.ofSeconds(3), () -> !pg2.isWritablePrimary());
+      // The device appears: the watchdog arms, pre_promote runs and exits 1: still no promotion,
+      // and the watchdog is disarmed again.
+      Files.createFile(wd2);
+      awaitTrue("pre_promote ran", () -> Files.exists(ran));
+      awaitTrue("pg2's watchdog disarmed after pre_promote refused", () -> read(wd2).endsWith("V"));
+      assertThat(read(wd2)).startsWith("Ctimeout=15\n1");
+      holdsFor(Duration.ofSeconds(3), () -> !pg2.isWritablePrimary());
 
-    // pre_promote succeeds: pg2 promotes, with its watchdog armed.
-    Files.createFile(allow);
-    awaitTrue("pg2 promoted", pg2::isWritablePrimary);
-    awaitTrue("pg2's watchdog pinged", () -> read(wd2).matches("(?s).*VCtimeout=15\n1{2,}"));
+      // pre_promote succeeds: pg2 promotes, with its watchdog armed.
+      Files.createFile(allow);
+      awaitTrue("pg2 promoted", pg2::isWritablePrimary);
+      awaitTrue("pg2's watchdog pinged", () -> read(wd2).matches("(?s).*VCtimeout=15\n1{2,}"));
 
-    // A primary whose required watchdog cannot be armed (its device gone during a pause) does not
-    // stay primary after the resume: it demotes and gives the leader key up.
-    SidecarCluster.patchConfig(pg2, "{\"pause\": true}");
-    awaitTrue("pg2's watchdog disarmed in pause mode", () -> read(wd2).endsWith("V"));
-    Files.delete(wd2);
-    SidecarCluster.patchConfig(pg2, "{\"pause\": null}");
-    awaitTrue("pg2 demoted", () -> !pg2.isWritablePrimary());
-    awaitTrue("the leader key released", () -> leader(pg2).isEmpty());
+      // A primary whose required watchdog cannot be armed (its device gone during a pause) does not
+      // stay primary after the resume: it demotes and gives the leader key up.
+      SidecarCluster.patchConfig(pg2, "{\"pause\": true}");
+      awaitTrue("pg2's watchdog disarmed in pause mode", () -> read(wd2).endsWith("V"));
+      Files.delete(wd2);
+      SidecarCluster.patchConfig(pg2, "{\"pause\": null}");
+      awaitTrue("pg2 demoted", () -> !pg2.isWritablePrimary());
+      awaitTrue("the leader key released", () -> leader(pg2).isEmpty());
+    }
   }
 
   private static String read(Path file) {
