@@ -44,6 +44,7 @@ final class Watchdog implements AutoCloseable {
   private final Path sysfsRoot;
   private FileChannel channel;
   private long armedTtlSeconds;
+  private String lastWarning;
 
   Watchdog(String name, FencingSettings settings) {
     this(name, settings, Path.of("/sys/class/watchdog"));
@@ -90,6 +91,7 @@ final class Watchdog implements AutoCloseable {
       return unusable("it cannot be opened for writing: " + e);
     }
     armedTtlSeconds = ttlSeconds;
+    lastWarning = null;
     if (settings.watchdogDriver() == WatchdogDriver.TESTING) {
       if (!tellTimeout(wanted)) {
         return unusable("its timeout could not be written");
@@ -118,7 +120,11 @@ final class Watchdog implements AutoCloseable {
     if (mode == WatchdogMode.REQUIRED) {
       return Optional.of(sentence + " (watchdog.mode required)");
     }
-    LOG.warn("[{}] {}; going on without a watchdog (watchdog.mode automatic)", name, sentence);
+    // The loop tries again every cycle on a primary: say it once, not every loop_wait.
+    if (!sentence.equals(lastWarning)) {
+      LOG.warn("[{}] {}; going on without a watchdog (watchdog.mode automatic)", name, sentence);
+      lastWarning = sentence;
+    }
     return Optional.empty();
   }
 
@@ -158,6 +164,7 @@ final class Watchdog implements AutoCloseable {
   private void retime(long ttlSeconds) {
     long wanted = settings.watchdogTimeoutSeconds(ttlSeconds);
     armedTtlSeconds = ttlSeconds;
+    lastWarning = null;
     if (settings.watchdogDriver() == WatchdogDriver.TESTING) {
       if (tellTimeout(wanted)) {
         LOG.info("[{}] watchdog {} timeout set to {}s (ttl {}s)", name, device, wanted, ttlSeconds);
