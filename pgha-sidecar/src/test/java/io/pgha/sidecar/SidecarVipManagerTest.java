@@ -28,10 +28,10 @@ import org.junit.jupiter.api.Test;
  *
  * <p>The interfaces are dummy interfaces (a veth pair where the kernel has no dummy driver) with
  * names unique to the run, created in this host's network namespace, where vip-manager reaches the
- * test's etcd on 127.0.0.1, and deleted at the end. The address is a /32 of 198.18.0.0/15, the
- * range kept for network tests. Skipped, with the reason, without a vip-manager that reads etcd's
- * v3 API (2.0 or later: Debian 12's 1.0.2 reads the v2 API only) or without the right to create
- * interfaces.
+ * test's etcd on 127.0.0.1, and deleted at the end. The addresses (each interface's own and the
+ * virtual one) are /32s of 198.18.0.0/15, the range kept for network tests. Skipped, with the
+ * reason, without a vip-manager that reads etcd's v3 API (2.0 or later: Debian 12's 1.0.2 reads the
+ * v2 API only) or without the right to create interfaces.
  */
 class SidecarVipManagerTest {
   private static final Duration CONVERGE = Duration.ofSeconds(90);
@@ -63,10 +63,12 @@ class SidecarVipManagerTest {
             + ".x reads etcd's v2 API (Debian 12 ships 1.0.2): it cannot see keys written"
             + " through the v3 API, pgha's or Patroni's etcd3; vip-manager 2.0 or later is needed");
     String run = Integer.toString(ThreadLocalRandom.current().nextInt(0x1000, 0xffff), 16);
-    String vip = "198.18." + ThreadLocalRandom.current().nextInt(1, 255) + "." + 10;
+    String net = "198.18." + ThreadLocalRandom.current().nextInt(1, 255) + ".";
+    String vip = net + "10";
     List<String> devices = List.of("pgv" + run + "a", "pgv" + run + "b");
-    for (String dev : devices) {
-      Optional<String> refused = createInterface(dev);
+    for (int i = 0; i < devices.size(); i++) {
+      // vip-manager sends gratuitous ARP from the interface's own IPv4 address: give it one.
+      Optional<String> refused = createInterface(devices.get(i), net + (20 + i));
       assumeTrue(refused.isEmpty(), () -> "cannot create a network interface: " + refused.get());
     }
 
@@ -135,8 +137,11 @@ class SidecarVipManagerTest {
     return run("ip", "-o", "-4", "addr", "show", "dev", device).contains(" " + address + "/");
   }
 
-  /** A dummy interface, or a veth pair named {@code dev} and {@code dev + "p"}; why not, else. */
-  private Optional<String> createInterface(String dev) {
+  /**
+   * A dummy interface, or a veth pair named {@code dev} and {@code dev + "p"}, up, with {@code
+   * address}; why not, else.
+   */
+  private Optional<String> createInterface(String dev, String address) {
     interfaces.add(dev);
     String dummy = run("ip", "link", "add", dev, "type", "dummy");
     if (!hasInterface(dev)) {
@@ -147,7 +152,10 @@ class SidecarVipManagerTest {
       run("ip", "link", "set", dev + "p", "up");
     }
     run("ip", "link", "set", dev, "up");
-    return Optional.empty();
+    run("ip", "addr", "add", address + "/32", "dev", dev);
+    return hasAddress(dev, address)
+        ? Optional.empty()
+        : Optional.of("cannot add " + address + " to " + dev);
   }
 
   private static boolean hasInterface(String dev) {
