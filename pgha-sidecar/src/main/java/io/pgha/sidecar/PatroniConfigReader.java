@@ -3,8 +3,11 @@ package io.pgha.sidecar;
 import io.pgha.core.agent.Callbacks;
 import io.pgha.core.config.ClientCertificates;
 import io.pgha.core.config.ConnectionSecurity;
+import io.pgha.core.config.FencingSettings;
 import io.pgha.core.config.InvalidConfigurationException;
 import io.pgha.core.config.PghaConfig;
+import io.pgha.core.config.WatchdogDriver;
+import io.pgha.core.config.WatchdogMode;
 import io.pgha.patroni.RoleNames;
 import io.pgha.patroni.SynchronousMode;
 import java.nio.file.Path;
@@ -68,7 +71,8 @@ final class PatroniConfigReader {
     readPostgresAddresses(b);
     readTags(b);
     readRoleNames(b);
-    readWatchdog();
+    readWatchdog(b);
+    readPrePromote(b);
     readBootstrapDcs(b);
     readPostgres(b);
     readRestApiSecurity(b);
@@ -351,26 +355,65 @@ final class PatroniConfigReader {
             b::roleNames, () -> bad("pgha.primary_role_name", name, "master or primary"));
   }
 
-  private void readWatchdog() {
-    text("watchdog.mode")
-        .map(m -> m.toLowerCase(Locale.ROOT))
+  /**
+   * Patroni's {@code watchdog} section. Without one, pgha runs without a watchdog where Patroni
+   * tries {@code automatic}: a test run or a host where the agent runs as root must not arm the
+   * host's watchdog by accident. A mode Patroni does not know disables the watchdog with a warning,
+   * as Patroni does.
+   */
+  private void readWatchdog(PghaConfig.Builder b) {
+    WatchdogMode mode =
+        text("watchdog.mode")
+            .map(
+                m ->
+                    switch (m.trim().toLowerCase(Locale.ROOT)) {
+                      case "off", "false", "disable", "disabled" -> WatchdogMode.OFF;
+                      case "automatic", "auto", "true" -> WatchdogMode.AUTOMATIC;
+                      case "required", "require" -> WatchdogMode.REQUIRED;
+                      default -> {
+                        warnings.add(
+                            where("watchdog.mode")
+                                + ": watchdog.mode ("
+                                + m
+                                + ") is not off, automatic or required: running without a"
+                                + " watchdog, as Patroni does");
+                        yield WatchdogMode.OFF;
+                      }
+                    })
+            .orElse(WatchdogMode.OFF);
+    Path device =
+        text("watchdog.device").map(Path::of).orElse(FencingSettings.DEFAULT_WATCHDOG_DEVICE);
+    long margin =
+        number("watchdog.safety_margin", -1, 3600)
+            .orElse(FencingSettings.DEFAULT_SAFETY_MARGIN.getSeconds());
+    if (margin == -1) {
+      // Patroni's -1: the watchdog fires after ttl / 2.
+      long ttl = number("bootstrap.dcs.ttl", 2, Integer.MAX_VALUE).orElse(30L);
+      margin = ttl - ttl / 2;
+      warnings.add(
+          where("watchdog.safety_margin")
+              + ": watchdog.safety_margin (-1) is taken as "
+              + margin
+              + "s (half of bootstrap.dcs.ttl); it does not follow later ttl changes");
+    }
+    text("watchdog.driver")
         .ifPresent(
-            mode -> {
-              switch (mode) {
-                case "off", "false" -> {}
-                case "automatic", "true" ->
-                    warnings.add(
-                        where("watchdog.mode")
-                            + ": pgha has no watchdog support; running without one (automatic"
-                            + " mode allows that)");
-                case "required" ->
-                    problems.add(
-                        where("watchdog.mode")
-                            + ": watchdog.mode (required) cannot be met: pgha has no watchdog"
-                            + " support; use off or automatic");
-                default -> bad("watchdog.mode", mode, "off, automatic or required");
-              }
-            });
+            d ->
+                WatchdogDriver.parse(d)
+                    .ifPresentOrElse(
+                        b::watchdogDriver, () -> bad("watchdog.driver", d, "default or testing")));
+    b.watchdog(mode, device, Duration.ofSeconds(margin));
+  }
+
+  /**
+   * {@code postgresql.pre_promote}: run before a promotion; a non-zero exit cancels it. pgha bounds
+   * it with its default time limit, where Patroni waits for it without one.
+   */
+  private void readPrePromote(PghaConfig.Builder b) {
+    List<String> command = command("postgresql.pre_promote");
+    if (!command.isEmpty()) {
+      b.prePromote(command, FencingSettings.DEFAULT_PRE_PROMOTE_TIMEOUT);
+    }
   }
 
   private void readBootstrapDcs(PghaConfig.Builder b) {

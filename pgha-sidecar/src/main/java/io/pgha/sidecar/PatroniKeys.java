@@ -116,6 +116,10 @@ final class PatroniKeys {
               "tags",
               "watchdog",
               "watchdog.mode",
+              "watchdog.device",
+              "watchdog.safety_margin",
+              "watchdog.driver",
+              "postgresql.pre_promote",
               "pgha",
               "pgha.run_as_user",
               "pgha.primary_role_name"));
@@ -223,10 +227,7 @@ final class PatroniKeys {
     m.put("postgresql.custom_conf", "set parameters in postgresql.parameters");
     m.put("postgresql.pg_ident", "not managed by pgha");
     m.put("postgresql.recovery_conf", "pgha writes the recovery settings itself");
-    m.put("postgresql.pre_promote", "not supported");
     m.put("postgresql.before_stop", "not supported");
-    m.put("watchdog.device", "pgha has no watchdog support");
-    m.put("watchdog.safety_margin", "pgha has no watchdog support");
     m.put("citus", "Citus clusters are not supported");
     return Map.copyOf(m);
   }

@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.pgha.core.config.FencingSettings;
 import io.pgha.core.config.PghaConfig;
 import io.pgha.core.config.PostgresSettings;
+import io.pgha.core.config.WatchdogDriver;
+import io.pgha.core.config.WatchdogMode;
 import io.pgha.patroni.DynamicConfig;
 import io.pgha.patroni.RoleNames;
 import io.pgha.patroni.SynchronousMode;
@@ -267,22 +270,79 @@ class PatroniConfigReaderTest {
   }
 
   @Test
-  void aRequiredWatchdogAndStandbyClustersAreRefused() {
+  void standbyClustersAreRefused() {
     ConfigFileException e =
-        problem(
-            MINIMAL
-                + "watchdog:\n  mode: required\n"
-                + "bootstrap:\n  dcs:\n    standby_cluster:\n      host: 10.0.0.9\n");
+        problem(MINIMAL + "bootstrap:\n  dcs:\n    standby_cluster:\n      host: 10.0.0.9\n");
     assertThat(e.problems())
-        .anySatisfy(
-            p -> assertThat(p).startsWith("line 12: watchdog.mode (required) cannot be met"))
-        .anySatisfy(p -> assertThat(p).startsWith("line 15: standby clusters are not supported"));
+        .anySatisfy(p -> assertThat(p).startsWith("line 13: standby clusters are not supported"));
   }
 
   @Test
-  void anAutomaticWatchdogIsAWarning() {
-    SidecarConfig config = read(MINIMAL + "watchdog:\n  mode: automatic\n");
-    assertThat(config.warnings()).anySatisfy(w -> assertThat(w).contains("no watchdog support"));
+  void theWatchdogSectionAndPrePromoteMapOntoTheFencingSettings() {
+    SidecarConfig config =
+        read(
+            MINIMAL
+                + "  pre_promote: /usr/local/bin/fence --old-primary pg-2\n"
+                + "watchdog:\n"
+                + "  mode: required\n"
+                + "  device: /dev/watchdog1\n"
+                + "  safety_margin: 7\n"
+                + "  driver: testing\n");
+
+    FencingSettings fencing = config.pgha().fencing();
+    assertThat(config.warnings()).isEmpty();
+    assertThat(fencing.watchdogMode()).isEqualTo(WatchdogMode.REQUIRED);
+    assertThat(fencing.watchdogDevice()).isEqualTo(Path.of("/dev/watchdog1"));
+    assertThat(fencing.watchdogSafetyMargin()).isEqualTo(Duration.ofSeconds(7));
+    assertThat(fencing.watchdogDriver()).isEqualTo(WatchdogDriver.TESTING);
+    assertThat(fencing.prePromote())
+        .containsExactly("/usr/local/bin/fence", "--old-primary", "pg-2");
+  }
+
+  @Test
+  void watchdogModesAreReadAsPatroniReadsThem() {
+    assertThat(read(MINIMAL).pgha().fencing().watchdogMode()).isEqualTo(WatchdogMode.OFF);
+    assertThat(read(MINIMAL + "watchdog:\n  mode: auto\n").pgha().fencing().watchdogMode())
+        .isEqualTo(WatchdogMode.AUTOMATIC);
+    assertThat(read(MINIMAL + "watchdog:\n  mode: require\n").pgha().fencing().watchdogMode())
+        .isEqualTo(WatchdogMode.REQUIRED);
+    SidecarConfig unknown = read(MINIMAL + "watchdog:\n  mode: sometimes\n");
+    assertThat(unknown.pgha().fencing().watchdogMode()).isEqualTo(WatchdogMode.OFF);
+    assertThat(unknown.warnings())
+        .anySatisfy(
+            w ->
+                assertThat(w)
+                    .startsWith(
+                        "line 12: watchdog.mode (sometimes) is not off, automatic or required"));
+  }
+
+  @Test
+  void aSafetyMarginOfMinusOneIsHalfTheTtlAndBadWatchdogValuesAreNamed() {
+    SidecarConfig half =
+        read(
+            MINIMAL
+                + "bootstrap:\n  dcs:\n    ttl: 20\n"
+                + "watchdog:\n  mode: automatic\n  safety_margin: -1\n");
+    assertThat(half.pgha().fencing().watchdogSafetyMargin()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(half.warnings())
+        .anySatisfy(w -> assertThat(w).contains("watchdog.safety_margin (-1) is taken as 10s"));
+
+    ConfigFileException e =
+        problem(
+            MINIMAL
+                + "bootstrap:\n  dcs:\n    ttl: 20\n"
+                + "watchdog:\n  mode: required\n  safety_margin: 25\n  driver: ioctl\n");
+    assertThat(e.problems())
+        .anySatisfy(
+            p ->
+                assertThat(p)
+                    .startsWith(
+                        "line 17: watchdog.driver (ioctl) is not allowed: expected default"))
+        .anySatisfy(
+            p ->
+                assertThat(p)
+                    .startsWith(
+                        "line 16: watchdog.safety_margin (25s) must be less than ttl (20s)"));
   }
 
   @Test

@@ -6,6 +6,10 @@ import io.pgha.testkit.ProcessTracker;
 import io.pgha.testkit.Testkit;
 import io.pgha.testkit.TrackedProcess;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -20,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * Three pgha members run by the sidecar from Patroni configuration files, on one real etcd and real
@@ -30,6 +35,8 @@ final class SidecarCluster implements AutoCloseable {
   static final String SUPERUSER_PASSWORD = "sidecar-Superuser-Secret";
   static final String REPLICATION_PASSWORD = "sidecar-Replication-Secret";
   static final String NAMESPACE = "/pg";
+  static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   /** One member: its file and what runs it now. */
   final class Member {
@@ -161,6 +168,17 @@ final class SidecarCluster implements AutoCloseable {
   final List<Member> members = new ArrayList<>();
 
   SidecarCluster(int size) throws IOException {
+    this(size, name -> "", name -> "watchdog:\n  mode: off\n");
+  }
+
+  /**
+   * A cluster whose members' files have more: {@code postgresqlKeys} gives lines for the {@code
+   * postgresql} section of a member (by name), {@code watchdogSection} its {@code watchdog}
+   * section.
+   */
+  SidecarCluster(
+      int size, Function<String, String> postgresqlKeys, Function<String, String> watchdogSection)
+      throws IOException {
     workDir = Testkit.newWorkDir("sidecar");
     scope = "sc-" + workDir.getFileName().toString().replaceAll("[^A-Za-z0-9]", "").substring(0, 8);
     etcd = LocalEtcd.start(1);
@@ -171,7 +189,11 @@ final class SidecarCluster implements AutoCloseable {
       int pgPort = Testkit.freePort();
       int apiPort = Testkit.freePort();
       Path file = workDir.resolve(name + ".yml");
-      Files.writeString(file, patroniYaml(name, pgPort, apiPort, dir, os));
+      Files.writeString(
+          file,
+          patroniYaml(name, pgPort, apiPort, dir, os)
+              .replace("  parameters:\n", postgresqlKeys.apply(name) + "  parameters:\n")
+              .replace("watchdog:\n  mode: off\n", watchdogSection.apply(name)));
       members.add(new Member(name, pgPort, apiPort, dir, file));
     }
   }
@@ -273,6 +295,21 @@ final class SidecarCluster implements AutoCloseable {
         throw new AssertionError("no " + what + " within " + timeout);
       }
       Thread.sleep(200);
+    }
+  }
+
+  /** {@code PATCH /config} with {@code json} through {@code m}'s REST API; asserts 200. */
+  static void patchConfig(Member m, String json) throws IOException, InterruptedException {
+    HttpResponse<String> r =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + m.apiPort + "/config"))
+                .timeout(Duration.ofSeconds(10))
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(json))
+                .header("Content-Type", "application/json")
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 200) {
+      throw new AssertionError("PATCH /config " + json + ": " + r.statusCode() + " " + r.body());
     }
   }
 

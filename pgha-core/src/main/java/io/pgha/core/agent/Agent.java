@@ -156,7 +156,7 @@ public final class Agent implements AutoCloseable {
             slots,
             bootstrapConfig,
             timeouts,
-            new LeaderSafety(failsafe, watchdog, reflex, gate),
+            new LeaderSafety(failsafe, reflex, gate),
             new LeaderSilenceWatch(name, dcs));
     this.api =
         new ApiBridge(

@@ -10,17 +10,15 @@ import io.pgha.patroni.DynamicConfig;
  * LeaseReflex}: a leader whose lease deadline passed, e.g. a host thawed after a freeze, fences
  * before the loop reads etcd or acts), then failsafe mode's facts ({@link FailsafeGuard}), the last
  * promotion the fencing checks refused ({@link PromotionGate}) and the watchdog's keep-alive
- * ({@link Watchdog}).
+ * ({@link Watchdog}, through the gate).
  */
 final class LeaderSafety {
   private final FailsafeGuard failsafe;
-  private final Watchdog watchdog;
   private final LeaseReflex reflex;
   private final PromotionGate gate;
 
-  LeaderSafety(FailsafeGuard failsafe, Watchdog watchdog, LeaseReflex reflex, PromotionGate gate) {
+  LeaderSafety(FailsafeGuard failsafe, LeaseReflex reflex, PromotionGate gate) {
     this.failsafe = failsafe;
-    this.watchdog = watchdog;
     this.reflex = reflex;
     this.gate = gate;
   }
@@ -43,7 +41,7 @@ final class LeaderSafety {
 
   /** After the actions: what PostgreSQL is now decides the watchdog; failsafe remembers it. */
   void afterCycle(ClusterView view, DynamicConfig config, PostgresStatus status) {
-    watchdog.afterCycle(FailsafeGuard.runsReadWrite(status), config.ttl());
+    gate.afterCycle(FailsafeGuard.runsReadWrite(status), config.pause(), config.ttl());
     failsafe.afterCycle(view, config, status);
   }
 }

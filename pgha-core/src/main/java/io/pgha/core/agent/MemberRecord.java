@@ -52,8 +52,7 @@ final class MemberRecord {
     }
     if (replica) {
       b.receiveLsn(lsn(status.receivedLsn())).replayLsn(lsn(status.replayedLsn()));
-      b.replicationState(
-          "streaming".equals(status.walReceiverStatus()) ? "streaming" : "in archive recovery");
+      status.replicationState().ifPresent(b::replicationState);
     }
     return b.build();
   }

@@ -7,7 +7,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Fencing beyond the lease, checked right before PostgreSQL is promoted, in Patroni's order: arm
- * the watchdog, then run {@code pre_promote}. Either can cancel the promotion.
+ * the watchdog, then run {@code pre_promote}. Either can cancel the promotion. A primary that did
+ * not come through a promotion (bootstrapped, found running, resumed after a pause) is checked
+ * after every cycle instead: a {@code required} watchdog it cannot arm is a refusal too, on which
+ * the decision demotes it, as Patroni does.
  */
 final class PromotionGate {
   private static final Logger LOG = LoggerFactory.getLogger(PromotionGate.class);
@@ -30,6 +33,21 @@ final class PromotionGate {
       refusal = refused.map(why -> new PromotionRefusal(why, System.nanoTime())).orElse(null);
     }
     return refused;
+  }
+
+  /**
+   * After a cycle: keeps the watchdog in step with PostgreSQL ({@link Watchdog#afterCycle}). On a
+   * read-write primary outside pause mode, the outcome replaces the last refusal: the {@code
+   * required} watchdog could not be armed, or it is armed (or not required) and any earlier refusal
+   * is over.
+   */
+  void afterCycle(boolean runsReadWrite, boolean paused, long ttlSeconds) {
+    Optional<String> unusable = watchdog.afterCycle(runsReadWrite, paused, ttlSeconds);
+    if (runsReadWrite && !paused) {
+      synchronized (this) {
+        refusal = unusable.map(why -> new PromotionRefusal(why, System.nanoTime())).orElse(null);
+      }
+    }
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.pgha.core.agent;
 
 import io.pgha.core.config.FencingSettings;
+import io.pgha.core.config.WatchdogDriver;
 import io.pgha.core.config.WatchdogMode;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -25,6 +26,11 @@ import org.slf4j.LoggerFactory;
  * soft_margin}) to at most {@code ttl - safety_margin}. When the timeout is readable from {@code
  * /sys/class/watchdog/<device>/timeout}, a longer one refuses the watchdog ({@code required}: no
  * promotion; {@code automatic}: promotion without it, with a warning). A keep-alive is any write.
+ * Patroni's test driver ({@link WatchdogDriver#TESTING}) is told the timeout in writing instead,
+ * when it is armed and again when {@code ttl} changes.
+ *
+ * <p>As in Patroni, the watchdog is disarmed in pause mode (nothing demotes a primary then, so
+ * nothing may reset its host either) and armed again on resume.
  */
 final class Watchdog implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Watchdog.class);
@@ -34,9 +40,11 @@ final class Watchdog implements AutoCloseable {
   private final String name;
   private final WatchdogMode mode;
   private final Path device;
-  private final long safetyMarginSeconds;
+  private final FencingSettings settings;
   private final Path sysfsRoot;
   private FileChannel channel;
+  private long armedTtlSeconds;
+  private String lastWarning;
 
   Watchdog(String name, FencingSettings settings) {
     this(name, settings, Path.of("/sys/class/watchdog"));
@@ -46,7 +54,7 @@ final class Watchdog implements AutoCloseable {
     this.name = name;
     this.mode = settings.watchdogMode();
     this.device = settings.watchdogDevice();
-    this.safetyMarginSeconds = settings.watchdogSafetyMargin().getSeconds();
+    this.settings = settings;
     this.sysfsRoot = sysfsRoot;
   }
 
@@ -61,7 +69,7 @@ final class Watchdog implements AutoCloseable {
     if (mode == WatchdogMode.OFF || channel != null) {
       return Optional.empty();
     }
-    long wanted = ttlSeconds - safetyMarginSeconds;
+    long wanted = settings.watchdogTimeoutSeconds(ttlSeconds);
     OptionalLong timeout = deviceTimeoutSeconds();
     if (timeout.isPresent() && (timeout.getAsLong() > wanted || timeout.getAsLong() <= 0)) {
       return unusable(
@@ -70,7 +78,7 @@ final class Watchdog implements AutoCloseable {
               + "s) is not within ttl - safety_margin ("
               + ttlSeconds
               + "s - "
-              + safetyMarginSeconds
+              + settings.watchdogSafetyMargin().getSeconds()
               + "s = "
               + wanted
               + "s); set the driver's timeout (softdog soft_margin) to at most "
@@ -82,7 +90,14 @@ final class Watchdog implements AutoCloseable {
     } catch (IOException | UnsupportedOperationException | SecurityException e) {
       return unusable("it cannot be opened for writing: " + e);
     }
-    if (timeout.isEmpty()) {
+    armedTtlSeconds = ttlSeconds;
+    lastWarning = null;
+    if (settings.watchdogDriver() == WatchdogDriver.TESTING) {
+      if (!tellTimeout(wanted)) {
+        return unusable("its timeout could not be written");
+      }
+      LOG.info("[{}] watchdog {} armed, timeout set to {}s", name, device, wanted);
+    } else if (timeout.isEmpty()) {
       LOG.warn(
           "[{}] watchdog {} armed; its timeout cannot be read from {}: make sure it is at most ttl"
               + " - safety_margin ({}s)",
@@ -105,29 +120,74 @@ final class Watchdog implements AutoCloseable {
     if (mode == WatchdogMode.REQUIRED) {
       return Optional.of(sentence + " (watchdog.mode required)");
     }
-    LOG.warn("[{}] {}; going on without a watchdog (watchdog.mode automatic)", name, sentence);
+    // The loop tries again every cycle on a primary: say it once, not every loop_wait.
+    if (!sentence.equals(lastWarning)) {
+      LOG.warn("[{}] {}; going on without a watchdog (watchdog.mode automatic)", name, sentence);
+      lastWarning = sentence;
+    }
     return Optional.empty();
   }
 
-  /** After a cycle: keeps the watchdog alive while PostgreSQL runs read-write, else disarms it. */
-  synchronized void afterCycle(boolean runsReadWrite, long ttlSeconds) {
+  /**
+   * After a cycle: keeps the watchdog alive while PostgreSQL runs read-write (telling it a new
+   * timeout first when {@code ttl} changed), else disarms it; disarms it in pause mode.
+   *
+   * @return why PostgreSQL runs read-write without the watchdog {@code required} asks for; empty
+   *     otherwise
+   */
+  synchronized Optional<String> afterCycle(boolean runsReadWrite, boolean paused, long ttlSeconds) {
     if (mode == WatchdogMode.OFF) {
-      return;
+      return Optional.empty();
     }
-    if (!runsReadWrite) {
+    if (!runsReadWrite || paused) {
       disarm();
-      return;
+      return Optional.empty();
     }
     if (channel == null) {
       // A primary that did not come through a promotion (bootstrap, agent restarted next to a
-      // running primary) is protected from now on.
-      arm(ttlSeconds)
-          .ifPresent(
-              why ->
-                  LOG.error("[{}] PostgreSQL runs read-write without a watchdog: {}", name, why));
-      return;
+      // running primary, resume after a pause) is protected from now on.
+      Optional<String> refused = arm(ttlSeconds);
+      refused.ifPresent(
+          why -> LOG.error("[{}] PostgreSQL runs read-write without a watchdog: {}", name, why));
+      return refused;
+    }
+    if (ttlSeconds != armedTtlSeconds) {
+      retime(ttlSeconds);
     }
     write(KEEPALIVE);
+    return Optional.empty();
+  }
+
+  /**
+   * {@code ttl} changed while armed: the timeout follows it, as Patroni reconfigures the device.
+   */
+  private void retime(long ttlSeconds) {
+    long wanted = settings.watchdogTimeoutSeconds(ttlSeconds);
+    armedTtlSeconds = ttlSeconds;
+    lastWarning = null;
+    if (settings.watchdogDriver() == WatchdogDriver.TESTING) {
+      if (tellTimeout(wanted)) {
+        LOG.info("[{}] watchdog {} timeout set to {}s (ttl {}s)", name, device, wanted, ttlSeconds);
+      }
+      return;
+    }
+    OptionalLong timeout = deviceTimeoutSeconds();
+    if (timeout.isPresent() && timeout.getAsLong() > wanted) {
+      LOG.warn(
+          "[{}] ttl is {}s now: watchdog {} fires after {}s, more than ttl - safety_margin ({}s);"
+              + " set the driver's timeout (softdog soft_margin) to at most {}s",
+          name,
+          ttlSeconds,
+          device,
+          timeout.getAsLong(),
+          wanted,
+          wanted);
+    }
+  }
+
+  /** The test driver's stand-in for the set-timeout ioctl. */
+  private boolean tellTimeout(long seconds) {
+    return write(("Ctimeout=" + seconds + "\n").getBytes(StandardCharsets.US_ASCII));
   }
 
   /** The magic close: the device stops counting. */
@@ -155,6 +215,9 @@ final class Watchdog implements AutoCloseable {
   }
 
   private OptionalLong deviceTimeoutSeconds() {
+    if (settings.watchdogDriver() == WatchdogDriver.TESTING) {
+      return OptionalLong.empty();
+    }
     String dev = device.getFileName() == null ? "" : device.getFileName().toString();
     Path file = sysfsRoot.resolve(dev.equals("watchdog") ? "watchdog0" : dev).resolve("timeout");
     try {

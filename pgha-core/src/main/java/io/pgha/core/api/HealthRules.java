@@ -308,17 +308,12 @@ final class HealthRules {
 
   // ------------------------------------------------------------------ facts
 
-  /**
-   * Patroni's {@code replication_state}: {@code streaming} while the WAL receiver streams; empty
-   * otherwise (this agent does not tell archive recovery apart).
-   */
+  /** Patroni's {@code replication_state} ({@link PostgresStatus#replicationState()}). */
   static Optional<String> replicationState(NodeSnapshot s) {
     if (s.effectiveRole() == Role.PRIMARY) {
       return Optional.empty();
     }
-    return "streaming".equals(s.postgres().walReceiverStatus())
-        ? Optional.of("streaming")
-        : Optional.empty();
+    return s.postgres().replicationState();
   }
 
   /**

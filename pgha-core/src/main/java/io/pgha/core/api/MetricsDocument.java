@@ -4,6 +4,7 @@ import io.pgha.core.postgres.Lsn;
 import io.pgha.core.postgres.PostgresStatus;
 import io.pgha.patroni.Role;
 import java.time.OffsetDateTime;
+import java.util.List;
 
 /**
  * {@code GET /metrics}: Patroni's metrics in the Prometheus text format, each labelled {@code
@@ -11,6 +12,24 @@ import java.time.OffsetDateTime;
  */
 final class MetricsDocument {
   private MetricsDocument() {}
+
+  private static final List<String> SHORT_NAMES =
+      List.of(
+          "initdb",
+          "initdb_failed",
+          "custom_bootstrap",
+          "custom_bootstrap_failed",
+          "creating_replica",
+          "running",
+          "starting",
+          "bootstrap_starting",
+          "start_failed",
+          "restarting",
+          "restart_failed",
+          "stopping",
+          "stopped",
+          "stop_failed",
+          "crashed");
 
   static String of(NodeSnapshot s) {
     PostgresStatus pg = s.postgres();
@@ -64,7 +83,7 @@ final class MetricsDocument {
     m.gauge(
         "patroni_xlog_replayed_timestamp",
         "Current timestamp of the replayed Postgres transaction log, 0 if null.",
-        "0");
+        epochSeconds(standby ? pg.replayedTimestamp() : null));
     m.gauge(
         "patroni_xlog_paused",
         "Value is 1 if the Postgres xlog is paused, 0 otherwise.",
@@ -106,7 +125,48 @@ final class MetricsDocument {
         "patroni_is_paused",
         "Value is 1 if auto failover is disabled, 0 otherwise.",
         flag(s.paused()));
+    out.append("# HELP patroni_postgres_state Numeric representation of Postgres state.\n");
+    out.append("# Values: ").append(STATE_VALUES).append('\n');
+    out.append("# TYPE patroni_postgres_state gauge\n");
+    out.append("patroni_postgres_state")
+        .append(labels)
+        .append(' ')
+        .append(stateIndex(s.postgresState()))
+        .append('\n');
     return out.toString();
+  }
+
+  /**
+   * Patroni 4's numbering of its PostgreSQL states ({@code state} in {@code GET /patroni}): the
+   * position in this list. pgha uses the same state names.
+   */
+  private static final List<String> STATES =
+      List.of(
+          "initializing new cluster",
+          "initdb failed",
+          "running custom bootstrap script",
+          "custom bootstrap failed",
+          "creating replica",
+          "running",
+          "starting",
+          "starting after custom bootstrap",
+          "start failed",
+          "restarting",
+          "restart failed",
+          "stopping",
+          "stopped",
+          "stop failed",
+          "crashed");
+
+  /** The states' numbers and short names, the comment Patroni puts above the metric. */
+  private static final String STATE_VALUES =
+      java.util.stream.IntStream.range(0, STATES.size())
+          .mapToObj(i -> i + "=" + SHORT_NAMES.get(i))
+          .collect(java.util.stream.Collectors.joining(", "));
+
+  /** {@code patroni_postgres_state}: the state's number, -1 for a state Patroni does not have. */
+  static int stateIndex(String state) {
+    return STATES.indexOf(state);
   }
 
   /**

@@ -45,8 +45,11 @@ final class StatusDocument {
             "received_location",
             pg.receivedLsn() != null ? pg.receivedLsn() : pg.replayedLsn());
         putLsn(xlog, "replayed_location", pg.replayedLsn());
-        // pgha does not probe pg_last_xact_replay_timestamp(); Patroni writes null when unknown.
-        xlog.putNull("replayed_timestamp");
+        if (pg.replayedTimestamp() != null) {
+          putTime(xlog, "replayed_timestamp", pg.replayedTimestamp());
+        } else {
+          xlog.putNull("replayed_timestamp");
+        }
         xlog.put("paused", Boolean.TRUE.equals(pg.replayPaused()));
       }
       if (pg.timeline() != null) {

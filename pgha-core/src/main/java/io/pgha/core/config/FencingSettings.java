@@ -17,13 +17,15 @@ import java.util.Optional;
  * @param watchdogDevice {@code watchdog.device}
  * @param watchdogSafetyMargin {@code watchdog.safety_margin}: the device's timeout must be at most
  *     {@code ttl - safety_margin}
+ * @param watchdogDriver {@code watchdog.driver}: how the device learns its timeout
  */
 public record FencingSettings(
     List<String> prePromote,
     Duration prePromoteTimeout,
     WatchdogMode watchdogMode,
     Path watchdogDevice,
-    Duration watchdogSafetyMargin) {
+    Duration watchdogSafetyMargin,
+    WatchdogDriver watchdogDriver) {
 
   /** Patroni's default device. */
   public static final Path DEFAULT_WATCHDOG_DEVICE = Path.of("/dev/watchdog");
@@ -43,12 +45,34 @@ public record FencingSettings(
           DEFAULT_WATCHDOG_DEVICE,
           DEFAULT_SAFETY_MARGIN);
 
+  /** The settings with the Linux device driver ({@link WatchdogDriver#DEFAULT}). */
+  public FencingSettings(
+      List<String> prePromote,
+      Duration prePromoteTimeout,
+      WatchdogMode watchdogMode,
+      Path watchdogDevice,
+      Duration watchdogSafetyMargin) {
+    this(
+        prePromote,
+        prePromoteTimeout,
+        watchdogMode,
+        watchdogDevice,
+        watchdogSafetyMargin,
+        WatchdogDriver.DEFAULT);
+  }
+
   public FencingSettings {
     prePromote = List.copyOf(prePromote);
     Objects.requireNonNull(prePromoteTimeout, "prePromoteTimeout");
     Objects.requireNonNull(watchdogMode, "watchdogMode");
     Objects.requireNonNull(watchdogDevice, "watchdogDevice");
     Objects.requireNonNull(watchdogSafetyMargin, "watchdogSafetyMargin");
+    Objects.requireNonNull(watchdogDriver, "watchdogDriver");
+  }
+
+  /** The timeout the watchdog must fire after: {@code ttl - safety_margin}, in seconds. */
+  public long watchdogTimeoutSeconds(long ttlSeconds) {
+    return ttlSeconds - watchdogSafetyMargin.getSeconds();
   }
 
   /** The pre_promote command, when one is configured. */
@@ -63,6 +87,7 @@ public record FencingSettings(
     private WatchdogMode watchdogMode = WatchdogMode.OFF;
     private Path watchdogDevice = DEFAULT_WATCHDOG_DEVICE;
     private Duration watchdogSafetyMargin = DEFAULT_SAFETY_MARGIN;
+    private WatchdogDriver watchdogDriver = WatchdogDriver.DEFAULT;
 
     void prePromote(List<String> command, Duration timeout) {
       this.prePromote = command == null ? List.of() : List.copyOf(command);
@@ -75,13 +100,18 @@ public record FencingSettings(
       this.watchdogSafetyMargin = safetyMargin;
     }
 
+    void watchdogDriver(WatchdogDriver driver) {
+      this.watchdogDriver = driver;
+    }
+
     /** Checks every key into {@code checks}; null when a key is missing. */
     FencingSettings build(ConfigChecks checks, HaTimings timings) {
       boolean complete =
           checks.required("postgresql.pre_promote_timeout", prePromoteTimeout)
               & checks.required("watchdog.mode", watchdogMode)
               & checks.required("watchdog.device", watchdogDevice)
-              & checks.required("watchdog.safety_margin", watchdogSafetyMargin);
+              & checks.required("watchdog.safety_margin", watchdogSafetyMargin)
+              & checks.required("watchdog.driver", watchdogDriver);
       if (!complete) {
         return null;
       }
@@ -110,7 +140,12 @@ public record FencingSettings(
                 + "s): the watchdog timeout is ttl - safety_margin");
       }
       return new FencingSettings(
-          prePromote, prePromoteTimeout, watchdogMode, watchdogDevice, watchdogSafetyMargin);
+          prePromote,
+          prePromoteTimeout,
+          watchdogMode,
+          watchdogDevice,
+          watchdogSafetyMargin,
+          watchdogDriver);
     }
   }
 }

@@ -520,6 +520,15 @@ public final class PghaConfig {
     }
 
     /**
+     * {@code watchdog.driver}: {@link WatchdogDriver#DEFAULT} for a Linux device (the default),
+     * {@link WatchdogDriver#TESTING} for Patroni's test harness.
+     */
+    public Builder watchdogDriver(WatchdogDriver driver) {
+      fencing.watchdogDriver(driver);
+      return this;
+    }
+
+    /**
      * Checks every setting and returns the immutable configuration.
      *
      * @throws InvalidConfigurationException listing every problem found

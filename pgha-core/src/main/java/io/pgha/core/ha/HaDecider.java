@@ -36,7 +36,9 @@ import java.util.concurrent.TimeUnit;
  *   <li>No data directory: bootstrap the cluster, or clone from a member.
  *   <li>Data from another cluster, or a cluster not yet initialised: never mix them up.
  *   <li>We hold the leader key: stay primary, promote, restart a crashed primary within {@code
- *       primary_start_timeout} or release the key; carry out a requested switchover.
+ *       primary_start_timeout} or release the key; carry out a requested switchover. A primary that
+ *       cannot arm the watchdog {@code watchdog.mode: required} asks for demotes and releases the
+ *       key.
  *   <li>Another member holds the key: follow it (rewinding an old primary first); as its
  *       synchronous standby, take over at once when its lease has gone silent for {@code
  *       leader_silence_timeout} in synchronous mode ({@link FastTakeover}).
@@ -213,6 +215,17 @@ public final class HaDecider {
           Action.of(WAIT));
     }
     if (local.isReadWrite()) {
+      Optional<PromotionRefusal> unfenced = local.promotionRefusal();
+      if (unfenced.isPresent() && !s.paused()) {
+        // As Patroni: a primary that cannot arm the watchdog its configuration requires does
+        // not stay primary (the refusal on a read-write member comes from that check).
+        return Decision.of(
+            "demoting self and releasing the leader key: the fencing checks refuse this primary ("
+                + unfenced.get().why()
+                + ")",
+            Action.of(DEMOTE),
+            Action.of(RELEASE_LEADERSHIP));
+      }
       if (s.view().failover().isPresent()) {
         return Switchover.onLeader(s);
       }

@@ -2,6 +2,7 @@ package io.pgha.core.postgres;
 
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What the local PostgreSQL looks like now. Unless it answered ({@link ServerState.Primary} or
@@ -20,6 +21,10 @@ import java.util.List;
  * @param serverVersion {@code server_version_num}, e.g. 150018
  * @param systemIdentifier the database system identifier
  * @param pendingRestart whether a changed parameter waits for a restart
+ * @param replayedTimestamp the commit time of the last transaction replayed ({@code
+ *     pg_last_xact_replay_timestamp()}; standby only, null before the first)
+ * @param restoreCommandSet whether {@code restore_command} is set, so that a standby that does not
+ *     stream replays from the archive (standby only)
  */
 public record PostgresStatus(
     ServerState state,
@@ -33,7 +38,40 @@ public record PostgresStatus(
     OffsetDateTime postmasterStartTime,
     Integer serverVersion,
     String systemIdentifier,
-    Boolean pendingRestart) {
+    Boolean pendingRestart,
+    OffsetDateTime replayedTimestamp,
+    Boolean restoreCommandSet) {
+
+  /** A status without the replay timestamp and {@code restore_command}. */
+  public PostgresStatus(
+      ServerState state,
+      Integer timeline,
+      Lsn currentLsn,
+      Lsn receivedLsn,
+      Lsn replayedLsn,
+      String walReceiverStatus,
+      Boolean replayPaused,
+      List<ReplicationConnection> replication,
+      OffsetDateTime postmasterStartTime,
+      Integer serverVersion,
+      String systemIdentifier,
+      Boolean pendingRestart) {
+    this(
+        state,
+        timeline,
+        currentLsn,
+        receivedLsn,
+        replayedLsn,
+        walReceiverStatus,
+        replayPaused,
+        replication,
+        postmasterStartTime,
+        serverVersion,
+        systemIdentifier,
+        pendingRestart,
+        null,
+        null);
+  }
 
   /** Copies the list; a null state is refused. */
   public PostgresStatus {
@@ -90,5 +128,22 @@ public record PostgresStatus(
       return replayedLsn;
     }
     return replayedLsn == null || receivedLsn.isAfter(replayedLsn) ? receivedLsn : replayedLsn;
+  }
+
+  /**
+   * Patroni's {@code replication_state} of a standby: {@code streaming} while the WAL receiver
+   * streams, else {@code in archive recovery} when {@code restore_command} is set; empty otherwise
+   * and on a primary.
+   */
+  public Optional<String> replicationState() {
+    if (!isStandby()) {
+      return Optional.empty();
+    }
+    if ("streaming".equals(walReceiverStatus)) {
+      return Optional.of("streaming");
+    }
+    return Boolean.TRUE.equals(restoreCommandSet)
+        ? Optional.of("in archive recovery")
+        : Optional.empty();
   }
 }

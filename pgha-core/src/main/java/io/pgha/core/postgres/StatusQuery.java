@@ -26,7 +26,9 @@ final class StatusQuery {
           + " pg_postmaster_start_time(),"
           + " current_setting('server_version_num')::int,"
           + " (SELECT system_identifier::text FROM pg_control_system()),"
-          + " EXISTS (SELECT 1 FROM pg_settings WHERE pending_restart)";
+          + " EXISTS (SELECT 1 FROM pg_settings WHERE pending_restart),"
+          + " CASE WHEN pg_is_in_recovery() THEN pg_last_xact_replay_timestamp() END,"
+          + " coalesce(current_setting('restore_command', true), '') <> ''";
 
   private static final String REPLICATION =
       "SELECT pid, usename, application_name, client_addr::text, state, sync_state,"
@@ -78,7 +80,9 @@ final class StatusQuery {
             rs.getObject(10, OffsetDateTime.class),
             rs.getInt(11),
             rs.getString(12),
-            rs.getBoolean(13));
+            rs.getBoolean(13),
+            rs.getObject(14, OffsetDateTime.class),
+            inRecovery ? Boolean.valueOf(rs.getBoolean(15)) : null);
       }
     }
   }

@@ -73,4 +73,26 @@ class PromotionGateTest {
 
     assertThat(gate.beforePromote(30)).isEmpty();
   }
+
+  @Test
+  void aPrimaryWithoutItsRequiredWatchdogIsARefusalUntilTheWatchdogArms() throws Exception {
+    Path device = dir.resolve("watchdog");
+    FencingSettings settings =
+        new FencingSettings(
+            List.of(), Duration.ofSeconds(5), WatchdogMode.REQUIRED, device, Duration.ZERO);
+    PromotionGate gate =
+        new PromotionGate("pg-1", Optional.empty(), new Watchdog("pg-1", settings, dir));
+
+    gate.afterCycle(true, false, 30);
+    assertThat(gate.lastRefusal())
+        .hasValueSatisfying(r -> assertThat(r.why()).contains("cannot be opened for writing"));
+
+    gate.afterCycle(true, true, 30);
+    assertThat(gate.lastRefusal()).as("pause changes nothing").isPresent();
+
+    Files.createFile(device);
+    gate.afterCycle(true, false, 30);
+    assertThat(gate.lastRefusal()).isEmpty();
+    assertThat(Files.readString(device)).isEqualTo("1");
+  }
 }

@@ -3,6 +3,7 @@ package io.pgha.core.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgha.core.config.FencingSettings;
+import io.pgha.core.config.WatchdogDriver;
 import io.pgha.core.config.WatchdogMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,13 +33,13 @@ class WatchdogTest {
     Watchdog w = watchdog(WatchdogMode.REQUIRED, device);
 
     assertThat(w.arm(30)).isEmpty();
-    w.afterCycle(true, 30);
-    w.afterCycle(true, 30);
+    w.afterCycle(true, false, 30);
+    w.afterCycle(true, false, 30);
     assertThat(Files.readString(device)).isEqualTo("111");
-    w.afterCycle(false, 30);
+    w.afterCycle(false, false, 30);
     assertThat(w.isArmed()).isFalse();
     assertThat(Files.readString(device)).isEqualTo("111V");
-    w.afterCycle(false, 30);
+    w.afterCycle(false, false, 30);
     assertThat(Files.readString(device)).isEqualTo("111V");
   }
 
@@ -47,7 +48,7 @@ class WatchdogTest {
     Path device = device();
     Watchdog w = watchdog(WatchdogMode.AUTOMATIC, device);
 
-    w.afterCycle(true, 30);
+    w.afterCycle(true, false, 30);
     assertThat(w.isArmed()).isTrue();
     w.close();
     assertThat(Files.readString(device)).isEqualTo("1V");
@@ -72,7 +73,7 @@ class WatchdogTest {
 
     assertThat(w.arm(30)).isEmpty();
     assertThat(w.isArmed()).isFalse();
-    w.afterCycle(true, 30);
+    w.afterCycle(true, false, 30);
     assertThat(w.isArmed()).isFalse();
   }
 
@@ -121,7 +122,7 @@ class WatchdogTest {
     Watchdog w = watchdog(WatchdogMode.OFF, device);
 
     assertThat(w.arm(30)).isEmpty();
-    w.afterCycle(true, 30);
+    w.afterCycle(true, false, 30);
     w.disarm();
     assertThat(Files.readString(device)).isEmpty();
   }
@@ -135,5 +136,57 @@ class WatchdogTest {
     w.abandon();
 
     assertThat(Files.readString(device)).isEqualTo("1");
+  }
+
+  private Watchdog testingDriver(WatchdogMode mode, Path device) {
+    return new Watchdog(
+        "pg-1",
+        new FencingSettings(
+            List.of(),
+            Duration.ofSeconds(30),
+            mode,
+            device,
+            Duration.ofSeconds(5),
+            WatchdogDriver.TESTING),
+        dir.resolve("sys"));
+  }
+
+  @Test
+  void theTestingDriverIsToldTtlLessTheMarginWhenArmedAndAgainWhenTtlChanges() throws Exception {
+    Path device = device();
+    Watchdog w = testingDriver(WatchdogMode.REQUIRED, device);
+
+    assertThat(w.arm(20)).isEmpty();
+    w.afterCycle(true, false, 20);
+    assertThat(Files.readString(device)).isEqualTo("Ctimeout=15\n11");
+    w.afterCycle(true, false, 30);
+    assertThat(Files.readString(device)).isEqualTo("Ctimeout=15\n11Ctimeout=25\n1");
+  }
+
+  @Test
+  void pauseDisarmsAndResumeArmsAgain() throws Exception {
+    Path device = device();
+    Watchdog w = testingDriver(WatchdogMode.REQUIRED, device);
+    w.afterCycle(true, false, 20);
+
+    assertThat(w.afterCycle(true, true, 20)).isEmpty();
+    assertThat(w.isArmed()).isFalse();
+    assertThat(Files.readString(device)).isEqualTo("Ctimeout=15\n1V");
+
+    assertThat(w.afterCycle(true, false, 20)).isEmpty();
+    assertThat(w.isArmed()).isTrue();
+    assertThat(Files.readString(device)).isEqualTo("Ctimeout=15\n1VCtimeout=15\n1");
+  }
+
+  @Test
+  void aReadWritePrimaryWithoutTheRequiredWatchdogIsReportedAfterTheCycle() {
+    Watchdog required = watchdog(WatchdogMode.REQUIRED, dir.resolve("missing/watchdog"));
+    Watchdog automatic = watchdog(WatchdogMode.AUTOMATIC, dir.resolve("missing/watchdog"));
+
+    assertThat(required.afterCycle(true, false, 30))
+        .hasValueSatisfying(why -> assertThat(why).endsWith("(watchdog.mode required)"));
+    assertThat(required.afterCycle(true, true, 30)).as("paused").isEmpty();
+    assertThat(required.afterCycle(false, false, 30)).as("not read-write").isEmpty();
+    assertThat(automatic.afterCycle(true, false, 30)).isEmpty();
   }
 }

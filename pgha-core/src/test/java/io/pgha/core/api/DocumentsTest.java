@@ -2,6 +2,9 @@ package io.pgha.core.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pgha.core.postgres.Lsn;
+import io.pgha.core.postgres.PostgresStatus;
+import io.pgha.core.postgres.ServerState;
 import io.pgha.patroni.ClusterView;
 import io.pgha.patroni.FailoverRequest;
 import io.pgha.patroni.HistoryEntry;
@@ -78,6 +81,69 @@ class DocumentsTest {
     Set<String> ours = names(MetricsDocument.of(Snapshots.leader()));
     assertThat(theirs).hasSizeGreaterThan(15);
     assertThat(ours).containsAll(theirs);
+  }
+
+  @Test
+  void metricsHavePatroni4sPostgresStateTheReplayTimestampAndArchiveRecovery() {
+    String labels = "{scope=\"pg-test\",name=\"pg-test-1\"}";
+    PostgresStatus fromArchive =
+        new PostgresStatus(
+            ServerState.STANDBY,
+            2,
+            null,
+            null,
+            new Lsn(Snapshots.LSN),
+            null,
+            false,
+            List.of(),
+            OffsetDateTime.parse("2026-11-26T09:50:51.303258Z"),
+            150018,
+            "7712415343663771374",
+            false,
+            OffsetDateTime.parse("2026-11-26T10:00:00.25Z"),
+            true);
+    NodeSnapshot archive = Snapshots.replica().toBuilder().postgres(fromArchive).build();
+    NodeSnapshot streaming =
+        Snapshots.replica().toBuilder()
+            .postgres(
+                new PostgresStatus(
+                    ServerState.STANDBY,
+                    2,
+                    null,
+                    new Lsn(Snapshots.LSN),
+                    new Lsn(Snapshots.LSN),
+                    "streaming",
+                    false,
+                    List.of(),
+                    null,
+                    150018,
+                    "7712415343663771374",
+                    false,
+                    null,
+                    true))
+            .build();
+
+    assertThat(MetricsDocument.of(archive))
+        .contains("patroni_postgres_in_archive_recovery" + labels + " 1\n")
+        .contains("patroni_postgres_streaming" + labels + " 0\n")
+        .contains("patroni_xlog_replayed_timestamp" + labels + " 1795687200.250000\n")
+        .contains("patroni_postgres_state" + labels + " 5\n")
+        .contains("# Values: 0=initdb, 1=initdb_failed, 2=custom_bootstrap,")
+        .contains(", 5=running, 6=starting,")
+        .contains(", 12=stopped, 13=stop_failed, 14=crashed\n");
+    assertThat(StatusDocument.of(archive, true).get("replication_state").asString())
+        .isEqualTo("in archive recovery");
+    assertThat(StatusDocument.of(archive, true).get("xlog").get("replayed_timestamp").asString())
+        .isEqualTo("2026-11-26 10:00:00.250000+00:00");
+    assertThat(MetricsDocument.of(streaming))
+        .contains("patroni_postgres_in_archive_recovery" + labels + " 0\n")
+        .contains("patroni_postgres_streaming" + labels + " 1\n")
+        .contains("patroni_xlog_replayed_timestamp" + labels + " 0\n");
+    assertThat(MetricsDocument.of(Snapshots.leader()))
+        .contains("patroni_postgres_in_archive_recovery{scope=\"pg-test\",name=\"pg-test-2\"} 0\n");
+    assertThat(MetricsDocument.stateIndex("creating replica")).isEqualTo(4);
+    assertThat(MetricsDocument.stateIndex("stopped")).isEqualTo(12);
+    assertThat(MetricsDocument.stateIndex("unknown")).isEqualTo(-1);
   }
 
   @Test

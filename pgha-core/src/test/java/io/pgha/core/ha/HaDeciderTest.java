@@ -469,6 +469,28 @@ class HaDeciderTest {
     }
 
     @Test
+    void aPrimaryThatCannotArmItsRequiredWatchdogDemotesAndReleasesTheKey() {
+      PromotionRefusal unarmed =
+          new PromotionRefusal(
+              "watchdog device /dev/watchdog is unusable: it cannot be opened for writing"
+                  + " (watchdog.mode required)",
+              Given.NOW - sec(1));
+
+      Decision d = given().primary().leader(ME).local(l -> l.promotionRefusal(unarmed)).decide();
+      Decision paused =
+          given().primary().paused().leader(ME).local(l -> l.promotionRefusal(unarmed)).decide();
+
+      assertDecision(
+          d,
+          "demoting self and releasing the leader key: the fencing checks refuse this primary"
+              + " (watchdog device /dev/watchdog is unusable: it cannot be opened for writing"
+              + " (watchdog.mode required))",
+          act(DEMOTE),
+          act(RELEASE_LEADERSHIP));
+      assertDecision(paused, "PAUSE: no action. I am (pg-1), the leader with the lock", renew());
+    }
+
+    @Test
     void thePausedLeaderRenews() {
       Decision d = given().primary().paused().leader(ME).decide();
 
