@@ -388,52 +388,48 @@ class FastTakeoverTest {
   }
 
   /**
-   * Writes WAL on one primary that nobody waits for (synchronous_commit local, a table of its own),
-   * a few rows every few ms, until its connection ends: after a thaw, its next insert reaches the
-   * thawed primary's WAL senders at once.
+   * One connection to a primary, as the superuser, that waits as long as a commit may (no client
+   * timeout cuts a commit short: only the server's answer counts), and a thread that runs {@link
+   * #step} on it until stopped or the first error, which it keeps.
    */
-  private static final class LocalWal {
+  private abstract static class StatementLoop {
+    final AtomicReference<Throwable> failure = new AtomicReference<>();
+    final Connection connection;
     private final AtomicBoolean running = new AtomicBoolean(true);
-    private final Connection connection;
     private final Thread thread;
 
-    private LocalWal(Connection connection) {
-      this.connection = connection;
-      this.thread = new Thread(this::run, "fast-takeover-local-wal");
-      this.thread.setDaemon(true);
-    }
-
-    static LocalWal start(Node primary) throws SQLException {
-      primary.execute("CREATE TABLE IF NOT EXISTS local_wal (id bigserial, pad text)");
+    StatementLoop(Node primary, String threadName) throws SQLException {
       Properties p = new Properties();
       p.setProperty("user", "postgres");
       p.setProperty("password", LocalPghaCluster.superuserPassword());
       p.setProperty("connectTimeout", "2");
       p.setProperty("socketTimeout", "120");
-      LocalWal w =
-          new LocalWal(
-              DriverManager.getConnection(
-                  "jdbc:postgresql://127.0.0.1:" + primary.pgPort + "/postgres", p));
-      w.thread.start();
-      return w;
+      this.connection =
+          DriverManager.getConnection(
+              "jdbc:postgresql://127.0.0.1:" + primary.pgPort + "/postgres", p);
+      this.thread = new Thread(this::run, threadName);
+      this.thread.setDaemon(true);
+    }
+
+    abstract void step(Statement st) throws SQLException, InterruptedException;
+
+    final void startThread() {
+      thread.start();
     }
 
     private void run() {
       try (Statement st = connection.createStatement()) {
-        st.execute("SET synchronous_commit = local");
         while (running.get()) {
-          st.executeUpdate(
-              "INSERT INTO local_wal (pad) SELECT repeat('x', 200) FROM generate_series(1, 20)");
-          Thread.sleep(5);
+          step(st);
         }
       } catch (SQLException | RuntimeException e) {
-        // the primary was fenced or stopped: no more WAL from it
+        failure.set(e);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
     }
 
-    void stop() throws InterruptedException {
+    final void stop() throws InterruptedException {
       running.set(false);
       try {
         connection.abort(Runnable::run);
@@ -445,52 +441,59 @@ class FastTakeoverTest {
   }
 
   /**
-   * Inserts ever-growing ids into one primary, one autocommit statement at a time, on one
-   * connection that waits as long as a commit may (no client timeout cuts a commit short: only the
-   * server's answer counts). Records each acknowledged id with the instant of its acknowledgement;
-   * stops at the first error.
+   * Writes WAL on one primary that nobody waits for (synchronous_commit local, a table of its own),
+   * a few rows every few ms, until its connection ends (the primary fenced): after a thaw, its next
+   * insert reaches the thawed primary's WAL senders at once.
    */
-  private static final class Writer {
-    private static long nextId = 1;
-    final ConcurrentLinkedQueue<long[]> acknowledged = new ConcurrentLinkedQueue<>();
-    final AtomicReference<Throwable> failure = new AtomicReference<>();
-    private final AtomicBoolean running = new AtomicBoolean(true);
-    private final Thread thread;
-    private final Connection connection;
-
-    private Writer(Connection connection) {
-      this.connection = connection;
-      this.thread = new Thread(this::run, "fast-takeover-writer");
-      this.thread.setDaemon(true);
+  private static final class LocalWal extends StatementLoop {
+    private LocalWal(Node primary) throws SQLException {
+      super(primary, "fast-takeover-local-wal");
     }
 
-    static Writer start(Node primary) throws SQLException {
-      Properties p = new Properties();
-      p.setProperty("user", "postgres");
-      p.setProperty("password", LocalPghaCluster.superuserPassword());
-      p.setProperty("connectTimeout", "2");
-      p.setProperty("socketTimeout", "120");
-      Writer w =
-          new Writer(
-              DriverManager.getConnection(
-                  "jdbc:postgresql://127.0.0.1:" + primary.pgPort + "/postgres", p));
-      w.thread.start();
+    static LocalWal start(Node primary) throws SQLException {
+      primary.execute("CREATE TABLE IF NOT EXISTS local_wal (id bigserial, pad text)");
+      LocalWal w = new LocalWal(primary);
+      try (Statement st = w.connection.createStatement()) {
+        st.execute("SET synchronous_commit = local");
+      }
+      w.startThread();
       return w;
     }
 
-    private void run() {
-      try (Statement st = connection.createStatement()) {
-        while (running.get()) {
-          long id;
-          synchronized (Writer.class) {
-            id = nextId++;
-          }
-          st.executeUpdate("INSERT INTO t VALUES (" + id + ")");
-          acknowledged.add(new long[] {id, System.nanoTime()});
-        }
-      } catch (SQLException | RuntimeException e) {
-        failure.set(e);
+    @Override
+    void step(Statement st) throws SQLException, InterruptedException {
+      st.executeUpdate(
+          "INSERT INTO local_wal (pad) SELECT repeat('x', 200) FROM generate_series(1, 20)");
+      Thread.sleep(5);
+    }
+  }
+
+  /**
+   * Inserts ever-growing ids into one primary, one autocommit statement at a time. Records each
+   * acknowledged id with the instant of its acknowledgement; stops at the first error.
+   */
+  private static final class Writer extends StatementLoop {
+    private static long nextId = 1;
+    final ConcurrentLinkedQueue<long[]> acknowledged = new ConcurrentLinkedQueue<>();
+
+    private Writer(Node primary) throws SQLException {
+      super(primary, "fast-takeover-writer");
+    }
+
+    static Writer start(Node primary) throws SQLException {
+      Writer w = new Writer(primary);
+      w.startThread();
+      return w;
+    }
+
+    @Override
+    void step(Statement st) throws SQLException {
+      long id;
+      synchronized (Writer.class) {
+        id = nextId++;
       }
+      st.executeUpdate("INSERT INTO t VALUES (" + id + ")");
+      acknowledged.add(new long[] {id, System.nanoTime()});
     }
 
     void awaitAcknowledged(int count) {
@@ -499,16 +502,6 @@ class FastTakeoverTest {
 
     List<Long> acknowledgedAfter(long nanos) {
       return acknowledged.stream().filter(a -> a[1] - nanos > 0).map(a -> a[0]).toList();
-    }
-
-    void stop() throws InterruptedException {
-      running.set(false);
-      try {
-        connection.abort(Runnable::run);
-      } catch (SQLException e) {
-        // already gone
-      }
-      thread.join(TimeUnit.SECONDS.toMillis(10));
     }
   }
 }
