@@ -37,17 +37,7 @@ class PghaFastTakeoverWritesTest {
   @BeforeAll
   static void startClusterAndDataSource() throws SQLException {
     cluster = PghaHungHostTest.pghaCluster(0);
-    try (Connection c = cluster.leader().connect();
-        Statement s = c.createStatement()) {
-      s.execute("create table probe (k text primary key, at timestamptz default now())");
-    }
-    ds =
-        new TopologyAwareDataSource(
-            cluster
-                .credentials(PghaDataSourceConfig.builder())
-                .etcd(cluster.etcdEndpoints())
-                .scope(cluster.scope())
-                .build());
+    ds = HungHostScenarios.probeTableAndDataSource(cluster);
   }
 
   @AfterAll
@@ -78,7 +68,7 @@ class PghaFastTakeoverWritesTest {
       }
       killedAt = System.nanoTime();
       old.killHost();
-      newLeaderAt = awaitNewLeaderKey(old.name());
+      newLeaderAt = HungHostScenarios.awaitNewLeaderKey(ds, old.name());
       newLeader = ds.topology().leaderName();
       int newPort = cluster.node(newLeader).port();
       for (Probe w : writers) {
@@ -119,17 +109,5 @@ class PghaFastTakeoverWritesTest {
       }
     }
     assertThat(stored).containsAll(acknowledged);
-  }
-
-  private static long awaitNewLeaderKey(String old) {
-    long deadline = System.nanoTime() + HungHostScenarios.WAIT.toNanos();
-    while (System.nanoTime() - deadline < 0) {
-      String now = ds.topology().leaderName();
-      if (now != null && !now.equals(old)) {
-        return System.nanoTime();
-      }
-      HungHostScenarios.sleep(5);
-    }
-    throw new AssertionError("no new leader key within " + HungHostScenarios.WAIT);
   }
 }
