@@ -3,6 +3,8 @@ package io.pgha.chaos;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgha.core.agent.AgentEvent;
+import io.pgha.core.config.HaTimings;
+import io.pgha.core.config.RtoPreset;
 import io.pgha.jdbc.PghaDataSourceConfig;
 import io.pgha.jdbc.TopologyAwareDataSource;
 import io.pgha.testkit.Progress;
@@ -25,11 +27,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The soak: no fault, the rapid preset (ttl 5 s, loop_wait 1 s, retry_timeout 2 s), failsafe mode
- * on, both cores kept busy by {@code stress-ng}, one client appending, and the etcd leader moved
- * every few minutes with {@code etcdctl move-leader}. Any leader change is a false failover and
- * fails the soak. {@code ./mvnw -pl pgha-chaos -am -Psoak verify -Dtest=SoakRun
- * -Dsurefire.failIfNoSpecifiedTests=false -Dchaos.soak.minutes=60 [-Dchaos.soak.move.seconds=180]}
+ * The soak: no fault, a preset ({@code -Dchaos.soak.preset}: rapid, ttl 5 s, loop_wait 1 s,
+ * retry_timeout 2 s, by default; or fast, ttl 20 s, loop_wait 5 s, retry_timeout 5 s), asynchronous
+ * or synchronous mode ({@code -Dchaos.soak.mode=sync}: pg_rpo 0, where the fast takeover is on by
+ * default), failsafe mode on, both cores kept busy by {@code stress-ng}, one client appending, and
+ * the etcd leader moved every few minutes with {@code etcdctl move-leader}. Any leader change or
+ * fast takeover is a false failover and fails the soak. {@code ./mvnw -pl pgha-chaos -am -Psoak
+ * verify -Dtest=SoakRun -Dsurefire.failIfNoSpecifiedTests=false -Dchaos.soak.minutes=60
+ * [-Dchaos.soak.move.seconds=180] [-Dchaos.soak.preset=fast] [-Dchaos.soak.mode=sync]}
  */
 @EnabledIfSystemProperty(named = "chaos.soak.minutes", matches = "\\d+")
 class SoakRun {
@@ -42,11 +47,17 @@ class SoakRun {
   void noLeaderChangeUnderLoadAndEtcdLeaderMoves() throws Exception {
     Duration length = Duration.ofMinutes(Long.getLong("chaos.soak.minutes"));
     Duration moveEvery = Duration.ofSeconds(Long.getLong("chaos.soak.move.seconds", 180));
+    RtoPreset preset = preset(System.getProperty("chaos.soak.preset", "rapid"));
+    boolean synchronous = synchronous(System.getProperty("chaos.soak.mode", "async"));
+    HaTimings timings = preset.timings();
     List<String> log = new ArrayList<>();
     try (LocalPghaCluster cluster =
-        new LocalPghaCluster(
-            3, 3, Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(2))) {
+        new LocalPghaCluster(3, 3, timings.ttl(), timings.loopWait(), timings.retryTimeout())) {
       cluster.failsafeMode(true);
+      if (synchronous) {
+        // pg_rpo 0: synchronous_mode true, where the fast takeover is on by default.
+        cluster.maximumLagOnFailover(0);
+      }
       cluster.startAll();
       cluster.awaitHealthy(Duration.ofMinutes(3));
       long start = System.nanoTime();
@@ -94,7 +105,8 @@ class SoakRun {
               && (e.event() instanceof AgentEvent.LeadershipAcquired
                   || e.event() instanceof AgentEvent.LeadershipLost
                   || e.event() instanceof AgentEvent.Promoted
-                  || e.event() instanceof AgentEvent.Demoted)) {
+                  || e.event() instanceof AgentEvent.Demoted
+                  || e.event() instanceof AgentEvent.FastTakeover)) {
             changes.add(
                 String.format(Locale.ROOT, "%.1f s: %s", (e.nanos() - start) / 1e9, e.event()));
           }
@@ -104,7 +116,18 @@ class SoakRun {
       long notOk = history.writes().size() - ok;
       Path report =
           writeReport(
-              length, moveEvery, stress != null, moves, moveFailures, log, changes, ok, notOk);
+              length,
+              preset.name().toLowerCase(Locale.ROOT)
+                  + " preset, "
+                  + (synchronous ? "synchronous mode (fast takeover on)" : "asynchronous mode"),
+              moveEvery,
+              stress != null,
+              moves,
+              moveFailures,
+              log,
+              changes,
+              ok,
+              notOk);
       LOG.info(
           "soak: {} leader events, {} etcd leader moves; report {}",
           changes.size(),
@@ -112,6 +135,28 @@ class SoakRun {
           report.toAbsolutePath());
       assertThat(changes).as("leader changes during the soak (report %s)", report).isEmpty();
     }
+  }
+
+  /** {@code chaos.soak.preset}: rapid or fast. */
+  static RtoPreset preset(String name) {
+    return switch (name.trim().toLowerCase(Locale.ROOT)) {
+      case "rapid" -> RtoPreset.RAPID;
+      case "fast" -> RtoPreset.FAST;
+      default ->
+          throw new IllegalArgumentException(
+              "chaos.soak.preset (" + name + ") must be rapid or fast");
+    };
+  }
+
+  /** {@code chaos.soak.mode}: async or sync. */
+  static boolean synchronous(String mode) {
+    return switch (mode.trim().toLowerCase(Locale.ROOT)) {
+      case "async" -> false;
+      case "sync" -> true;
+      default ->
+          throw new IllegalArgumentException(
+              "chaos.soak.mode (" + mode + ") must be async or sync");
+    };
   }
 
   private static PghaDataSourceConfig config(LocalPghaCluster cluster) {
@@ -197,6 +242,7 @@ class SoakRun {
 
   private static Path writeReport(
       Duration length,
+      String setup,
       Duration moveEvery,
       boolean stressed,
       int moves,
@@ -213,8 +259,9 @@ class SoakRun {
         .append(
             String.format(
                 Locale.ROOT,
-                "%s, rapid preset, failsafe mode on, stress-ng: %s, etcd leader moved every %s.%n%n",
+                "%s, %s, failsafe mode on, stress-ng: %s, etcd leader moved every %s.%n%n",
                 length,
+                setup,
                 stressed ? "2 CPU workers" : "NOT AVAILABLE",
                 moveEvery))
         .append(

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pgha.core.agent.AgentEvent;
 import io.pgha.testkit.cluster.LocalPghaCluster;
 import io.pgha.testkit.cluster.LocalPghaCluster.Node;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -127,11 +129,17 @@ class FastTakeoverTest {
   void aFrozenLeaderIsTakenOverAndThawedItAcknowledgesNothingFencesAndRejoins() throws Exception {
     Node old = synchronousLeader();
     String standby = keys.sync().orElseThrow().syncStandbys().get(0);
+    Node third =
+        cluster.othersThan(old).stream().filter(n -> !n.name.equals(standby)).findFirst().get();
     Writer writer = Writer.start(old);
     writer.awaitAcknowledged(20);
+    // WAL the thawed primary writes before it fences, for its WAL senders to send the third
+    // member while that one is being pointed at the new leader (the gap of fencing.md).
+    LocalWal localWal = LocalWal.start(old);
 
     Optional<Long> primaryPostmaster = old.postmasterPid();
     assertThat(primaryPostmaster).isPresent();
+    long thirdsLogBefore = agentLog(third).toFile().length();
     long frozenAt = System.nanoTime();
     old.freezeHost();
     long thawedAt;
@@ -152,6 +160,10 @@ class FastTakeoverTest {
       // every few ms from the thaw on.
       oldPrimaryCheck = HealthPoller.start(old, "/primary");
     } finally {
+      // The thaw comes while the third member switches to the new leader, when the thawed
+      // primary's WAL senders can still reach it (bounded: it comes anyway after 10 s).
+      awaitDecisionToFollow(third, thirdsLogBefore, standby, Duration.ofSeconds(10));
+      Thread.sleep(120);
       thawedAt = System.nanoTime();
       old.thaw();
     }
@@ -160,17 +172,21 @@ class FastTakeoverTest {
         .as("the writer on the thawed primary fails")
         .isTrue();
     writer.stop();
+    localWal.stop();
     // At most the one commit in flight at the freeze, if its standby had confirmed it already
     // (then it is on the new leader too, checked below); nothing the writer sent after.
     assertThat(writer.acknowledgedAfter(thawedAt))
         .as("writes the thawed primary acknowledged after its thaw")
         .hasSizeLessThanOrEqualTo(1);
     assertThat(missingOn(next, writer.acknowledged)).as("acknowledged writes lost").isEmpty();
-    // It fenced itself and rejoins as a replica of the new leader. (Not the whole cluster: the
-    // third member may have received WAL from the thawed primary before it was pointed at the new
-    // leader, the known gap described in fencing.md; this scenario runs last for that reason.)
-    assertThat(within(CONVERGE, old::isStreamingReplica))
-        .as("%s rejoins as a streaming replica", old.name)
+    // It fenced itself and rejoins as a replica of the new leader; the third member, which the
+    // thawed primary's WAL senders may have sent WAL the new leader never had while it was being
+    // pointed at the new leader, streams from the new leader too.
+    assertThat(within(CONVERGE, () -> streamsFrom(old, next)))
+        .as("%s rejoins as a streaming replica of %s", old.name, next.name)
+        .isTrue();
+    assertThat(within(CONVERGE, () -> streamsFrom(third, next)))
+        .as("%s streams from the new leader %s", third.name, next.name)
         .isTrue();
     // Issue 18, HAProxy users: the deposed leader never answered /primary 200 after the thaw.
     List<Integer> answers = oldPrimaryCheck.stop();
@@ -184,7 +200,63 @@ class FastTakeoverTest {
         .isPresent()
         .isNotEqualTo(primaryPostmaster);
     assertThat(cluster.writablePrimaries()).containsExactly(next);
-    assertThat(missingOn(old, writer.acknowledged)).isEmpty();
+    // Both replay the new leader's timeline: a row written there now reaches them.
+    next.execute("INSERT INTO t VALUES (-2)");
+    writer.acknowledged.add(new long[] {-1, System.nanoTime()});
+    writer.acknowledged.add(new long[] {-2, System.nanoTime()});
+    assertThat(within(CONVERGE, () -> hasEveryRow(old, writer.acknowledged)))
+        .as("every acknowledged write on %s", old.name)
+        .isTrue();
+    assertThat(within(CONVERGE, () -> hasEveryRow(third, writer.acknowledged)))
+        .as("every acknowledged write on %s, the new leader's included", third.name)
+        .isTrue();
+    assertThat(streamsFrom(third, next)).as("%s streams from %s", third.name, next.name).isTrue();
+  }
+
+  /**
+   * Waits until the agent of {@code member} has decided to follow {@code leader} (its log says so
+   * after {@code logOffset}; the decision comes before the switch, which takes a few hundred ms),
+   * at most {@code timeout}.
+   */
+  private static void awaitDecisionToFollow(
+      Node member, long logOffset, String leader, Duration timeout) throws Exception {
+    String decision = "following (" + leader + ") instead of";
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() - deadline < 0) {
+      String log = Files.readString(agentLog(member));
+      if (log.length() > logOffset && log.substring((int) logOffset).contains(decision)) {
+        return;
+      }
+      Thread.sleep(5);
+    }
+  }
+
+  private static Path agentLog(Node member) {
+    return member.dataDir().resolveSibling("agent.log");
+  }
+
+  /** Whether {@code replica} streams from {@code upstream} (its WAL receiver says so). */
+  private static boolean streamsFrom(Node replica, Node upstream) {
+    try (Connection c = replica.connect();
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT pg_is_in_recovery(), status, sender_port FROM pg_stat_wal_receiver")) {
+      return rs.next()
+          && rs.getBoolean(1)
+          && "streaming".equals(rs.getString(2))
+          && rs.getInt(3) == upstream.pgPort;
+    } catch (SQLException e) {
+      return false;
+    }
+  }
+
+  private static boolean hasEveryRow(Node node, ConcurrentLinkedQueue<long[]> acknowledged) {
+    try {
+      return missingOn(node, acknowledged).isEmpty();
+    } catch (SQLException e) {
+      return false;
+    }
   }
 
   @Test
@@ -316,52 +388,112 @@ class FastTakeoverTest {
   }
 
   /**
-   * Inserts ever-growing ids into one primary, one autocommit statement at a time, on one
-   * connection that waits as long as a commit may (no client timeout cuts a commit short: only the
-   * server's answer counts). Records each acknowledged id with the instant of its acknowledgement;
-   * stops at the first error.
+   * One connection to a primary, as the superuser, that waits as long as a commit may (no client
+   * timeout cuts a commit short: only the server's answer counts), and a thread that runs {@link
+   * #step} on it until stopped or the first error, which it keeps.
    */
-  private static final class Writer {
-    private static long nextId = 1;
-    final ConcurrentLinkedQueue<long[]> acknowledged = new ConcurrentLinkedQueue<>();
+  private abstract static class StatementLoop {
     final AtomicReference<Throwable> failure = new AtomicReference<>();
+    final Connection connection;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread thread;
-    private final Connection connection;
 
-    private Writer(Connection connection) {
-      this.connection = connection;
-      this.thread = new Thread(this::run, "fast-takeover-writer");
-      this.thread.setDaemon(true);
-    }
-
-    static Writer start(Node primary) throws SQLException {
+    StatementLoop(Node primary, String threadName) throws SQLException {
       Properties p = new Properties();
       p.setProperty("user", "postgres");
       p.setProperty("password", LocalPghaCluster.superuserPassword());
       p.setProperty("connectTimeout", "2");
       p.setProperty("socketTimeout", "120");
-      Writer w =
-          new Writer(
-              DriverManager.getConnection(
-                  "jdbc:postgresql://127.0.0.1:" + primary.pgPort + "/postgres", p));
-      w.thread.start();
-      return w;
+      this.connection =
+          DriverManager.getConnection(
+              "jdbc:postgresql://127.0.0.1:" + primary.pgPort + "/postgres", p);
+      this.thread = new Thread(this::run, threadName);
+      this.thread.setDaemon(true);
+    }
+
+    abstract void step(Statement st) throws SQLException, InterruptedException;
+
+    final void startThread() {
+      thread.start();
     }
 
     private void run() {
       try (Statement st = connection.createStatement()) {
         while (running.get()) {
-          long id;
-          synchronized (Writer.class) {
-            id = nextId++;
-          }
-          st.executeUpdate("INSERT INTO t VALUES (" + id + ")");
-          acknowledged.add(new long[] {id, System.nanoTime()});
+          step(st);
         }
       } catch (SQLException | RuntimeException e) {
         failure.set(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
+    }
+
+    final void stop() throws InterruptedException {
+      running.set(false);
+      try {
+        connection.abort(Runnable::run);
+      } catch (SQLException e) {
+        // already gone
+      }
+      thread.join(TimeUnit.SECONDS.toMillis(10));
+    }
+  }
+
+  /**
+   * Writes WAL on one primary that nobody waits for (synchronous_commit local, a table of its own),
+   * a few rows every few ms, until its connection ends (the primary fenced): after a thaw, its next
+   * insert reaches the thawed primary's WAL senders at once.
+   */
+  private static final class LocalWal extends StatementLoop {
+    private LocalWal(Node primary) throws SQLException {
+      super(primary, "fast-takeover-local-wal");
+    }
+
+    static LocalWal start(Node primary) throws SQLException {
+      primary.execute("CREATE TABLE IF NOT EXISTS local_wal (id bigserial, pad text)");
+      LocalWal w = new LocalWal(primary);
+      try (Statement st = w.connection.createStatement()) {
+        st.execute("SET synchronous_commit = local");
+      }
+      w.startThread();
+      return w;
+    }
+
+    @Override
+    void step(Statement st) throws SQLException, InterruptedException {
+      st.executeUpdate(
+          "INSERT INTO local_wal (pad) SELECT repeat('x', 200) FROM generate_series(1, 20)");
+      Thread.sleep(5);
+    }
+  }
+
+  /**
+   * Inserts ever-growing ids into one primary, one autocommit statement at a time. Records each
+   * acknowledged id with the instant of its acknowledgement; stops at the first error.
+   */
+  private static final class Writer extends StatementLoop {
+    private static long nextId = 1;
+    final ConcurrentLinkedQueue<long[]> acknowledged = new ConcurrentLinkedQueue<>();
+
+    private Writer(Node primary) throws SQLException {
+      super(primary, "fast-takeover-writer");
+    }
+
+    static Writer start(Node primary) throws SQLException {
+      Writer w = new Writer(primary);
+      w.startThread();
+      return w;
+    }
+
+    @Override
+    void step(Statement st) throws SQLException {
+      long id;
+      synchronized (Writer.class) {
+        id = nextId++;
+      }
+      st.executeUpdate("INSERT INTO t VALUES (" + id + ")");
+      acknowledged.add(new long[] {id, System.nanoTime()});
     }
 
     void awaitAcknowledged(int count) {
@@ -370,16 +502,6 @@ class FastTakeoverTest {
 
     List<Long> acknowledgedAfter(long nanos) {
       return acknowledged.stream().filter(a -> a[1] - nanos > 0).map(a -> a[0]).toList();
-    }
-
-    void stop() throws InterruptedException {
-      running.set(false);
-      try {
-        connection.abort(Runnable::run);
-      } catch (SQLException e) {
-        // already gone
-      }
-      thread.join(TimeUnit.SECONDS.toMillis(10));
     }
   }
 }

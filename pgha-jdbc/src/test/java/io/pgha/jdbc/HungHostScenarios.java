@@ -56,18 +56,25 @@ abstract class HungHostScenarios {
   @BeforeAll
   void startClusterAndDataSource() throws SQLException {
     cluster = startCluster();
+    ds = probeTableAndDataSource(cluster);
+  }
+
+  /**
+   * Creates the {@link Probe}'s table on the leader of {@code cluster} and returns a DataSource
+   * over it with default settings otherwise: what an application gets out of the box.
+   */
+  static TopologyAwareDataSource probeTableAndDataSource(ClusterUnderTest cluster)
+      throws SQLException {
     try (Connection c = cluster.leader().connect();
         Statement s = c.createStatement()) {
       s.execute("create table probe (k text primary key, at timestamptz default now())");
     }
-    // Default settings otherwise: what an application gets out of the box.
-    ds =
-        new TopologyAwareDataSource(
-            cluster
-                .credentials(PghaDataSourceConfig.builder())
-                .etcd(cluster.etcdEndpoints())
-                .scope(cluster.scope())
-                .build());
+    return new TopologyAwareDataSource(
+        cluster
+            .credentials(PghaDataSourceConfig.builder())
+            .etcd(cluster.etcdEndpoints())
+            .scope(cluster.scope())
+            .build());
   }
 
   @AfterAll
@@ -171,6 +178,11 @@ abstract class HungHostScenarios {
 
   /** Waits, polling every 5 ms, until the DataSource's leader is another member; returns when. */
   long awaitNewLeaderKey(String old) {
+    return awaitNewLeaderKey(ds, old);
+  }
+
+  /** Waits, polling every 5 ms, until {@code ds}'s leader is another member; returns when. */
+  static long awaitNewLeaderKey(TopologyAwareDataSource ds, String old) {
     long deadline = System.nanoTime() + WAIT.toNanos();
     while (System.nanoTime() - deadline < 0) {
       String now = ds.topology().leaderName();
@@ -275,9 +287,9 @@ abstract class HungHostScenarios {
   /**
    * Waits (bounded; goes on regardless) until the remaining replica streams from the new leader
    * before the old one is thawed. A thawed old primary's WAL senders run before its agent fences
-   * it, and can still send a replica that has not yet switched WAL the new leader never had; that
-   * replica then waits for WAL on the old timeline (a known gap of the agent, in its notes). These
-   * scenarios test the client, so the thaw comes once the cluster has settled.
+   * it, and can still send a replica that has not yet switched WAL the new leader never had; its
+   * agent then rewinds it (fencing.md), which takes a while. These scenarios test the client, so
+   * the thaw comes once the cluster has settled.
    */
   private static void awaitAReplicaStreamingFrom(Node leader) {
     long deadline = System.nanoTime() + WAIT.toNanos();

@@ -424,6 +424,11 @@ final class PatroniConfigReader {
     seconds(dcs + "primary_start_timeout", 0)
         .or(() -> seconds(dcs + "master_start_timeout", 0))
         .ifPresent(s -> b.primaryStartTimeout(Duration.ofSeconds(s)));
+    // pgha's own (issue 18): the fast takeover in synchronous mode. PghaConfig checks them against
+    // synchronous_mode and the timings, as the config key does.
+    bool(dcs + "fast_takeover").ifPresent(b::fastTakeover);
+    seconds(dcs + "leader_silence_timeout", 1)
+        .ifPresent(s -> b.leaderSilenceTimeout(Duration.ofSeconds(s)));
     Optional<Long> maxLag = number(dcs + "maximum_lag_on_failover", 0, Long.MAX_VALUE);
     Optional<Long> maxSyncLag = number(dcs + "maximum_lag_on_syncnode", -1, Long.MAX_VALUE);
     Optional<SynchronousMode> sync =

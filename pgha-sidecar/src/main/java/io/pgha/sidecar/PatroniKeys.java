@@ -82,6 +82,8 @@ final class PatroniKeys {
               "bootstrap.dcs.primary_stop_timeout",
               "bootstrap.dcs.master_stop_timeout",
               "bootstrap.dcs.drain_timeout",
+              "bootstrap.dcs.fast_takeover",
+              "bootstrap.dcs.leader_silence_timeout",
               "bootstrap.dcs.postgresql",
               "bootstrap.dcs.postgresql.use_pg_rewind",
               "bootstrap.dcs.postgresql.use_slots",

@@ -209,6 +209,82 @@ class PatroniConfigReaderTest {
   }
 
   @Test
+  void theFastTakeoverIsOnByDefaultInSynchronousModeAndItsKeysAreRead() {
+    DynamicConfig byDefault =
+        read(MINIMAL + "bootstrap:\n  dcs:\n    synchronous_mode: true\n")
+            .pgha()
+            .initialDynamicConfig();
+    assertThat(byDefault.fastTakeoverEnabled()).isTrue();
+    assertThat(byDefault.leaderSilenceTimeoutDuration()).isEqualTo(Duration.ofSeconds(2));
+
+    DynamicConfig set =
+        read(MINIMAL
+                + "bootstrap:\n  dcs:\n    synchronous_mode: true\n    fast_takeover: true\n"
+                + "    leader_silence_timeout: 3\n")
+            .pgha()
+            .initialDynamicConfig();
+    assertThat(set.fastTakeoverEnabled()).isTrue();
+    assertThat(set.leaderSilenceTimeoutDuration()).isEqualTo(Duration.ofSeconds(3));
+
+    DynamicConfig off =
+        read(MINIMAL + "bootstrap:\n  dcs:\n    synchronous_mode: true\n    fast_takeover: off\n")
+            .pgha()
+            .initialDynamicConfig();
+    assertThat(off.fastTakeoverEnabled()).isFalse();
+  }
+
+  @Test
+  void theFastTakeoverIsRefusedWithoutThePriorityBarrierOrWithABadSilenceTimeout() {
+    assertThat(
+            problem(
+                    MINIMAL
+                        + "bootstrap:\n  dcs:\n    synchronous_mode: false\n"
+                        + "    fast_takeover: true\n")
+                .problems())
+        .anySatisfy(
+            p ->
+                assertThat(p)
+                    .startsWith(
+                        "line 14: fast_takeover (true) requires synchronous_mode true (priority),"
+                            + " not false"));
+    assertThat(
+            problem(
+                    MINIMAL
+                        + "bootstrap:\n  dcs:\n    synchronous_mode: quorum\n"
+                        + "    fast_takeover: yes\n")
+                .problems())
+        .anySatisfy(
+            p ->
+                assertThat(p)
+                    .startsWith(
+                        "line 14: fast_takeover (true) requires synchronous_mode true (priority),"
+                            + " not quorum"));
+    assertThat(
+            problem(
+                    MINIMAL
+                        + "bootstrap:\n  dcs:\n    synchronous_mode: true\n    fast_takeover: maybe\n"
+                        + "    leader_silence_timeout: soon\n")
+                .problems())
+        .contains(
+            "line 14: bootstrap.dcs.fast_takeover (maybe) is not allowed: expected true or false",
+            "line 15: bootstrap.dcs.leader_silence_timeout (soon) is not allowed: expected a whole"
+                + " number of seconds, 1 or more");
+    // 8 s of silence would come no sooner than the lease's expiry.
+    assertThat(
+            problem(
+                    MINIMAL
+                        + "bootstrap:\n  dcs:\n    synchronous_mode: true\n    ttl: 10\n"
+                        + "    loop_wait: 2\n    retry_timeout: 3\n    leader_silence_timeout: 8\n")
+                .problems())
+        .anySatisfy(
+            p ->
+                assertThat(p)
+                    .startsWith(
+                        "line 17: leader_silence_timeout (8s) must be at least 1s and less than"
+                            + " ttl - loop_wait (10s - 2s = 8s)"));
+  }
+
+  @Test
   void patroniEnvironmentVariablesOverrideTheFile() {
     Map<String, String> env =
         Map.of(

@@ -57,6 +57,7 @@ final class Benchmark {
       List<String> presets,
       List<String> modes,
       Map<String, String> pgParameters,
+      boolean haproxyFastChecks,
       Path output,
       Path jmhResult) {
 
@@ -86,6 +87,7 @@ final class Benchmark {
           presets,
           modes,
           ServerParameters.parse(System.getProperty("bench.pgParameters", "")),
+          Boolean.parseBoolean(System.getProperty("bench.haproxyFastChecks", "false").trim()),
           Path.of(System.getProperty("bench.output", "target/benchmark")),
           jmh.isBlank() ? null : Path.of(jmh));
     }
@@ -193,7 +195,7 @@ final class Benchmark {
         Probe.createTable(c);
       }
       ServerParameters.apply(cluster, options.pgParameters(), HEALTHY);
-      try (HaproxyFront front = new HaproxyFront(cluster);
+      try (HaproxyFront front = new HaproxyFront(cluster, options.haproxyFastChecks());
           TopologyAwareDataSource pgha = new TopologyAwareDataSource(pghaJdbc(cluster));
           HikariDataSource hikariWrites = hikari(cluster, front.primaryPort, "haproxy-primary");
           HikariDataSource hikariReads = hikari(cluster, front.replicaPort, "haproxy-replica");
@@ -615,8 +617,12 @@ final class Benchmark {
             + " TopologyAwareDataSource (writes to the leader, reads read-only from replicas, topology"
             + " from Patroni's etcd keys) and a plain HikariCP pool through HAProxy with Pigsty's"
             + " services (primary port for writes, replica port for reads; the file `pgha-sidecar"
-            + " haproxy-config` writes: checks OPTIONS /primary and /replica, inter 3 s, fastinter"
-            + " 1 s, rise 3, fall 3, on-marked-down shutdown-sessions).\n"
+            + " haproxy-config` writes: checks OPTIONS /primary and /replica, "
+            + (o.haproxyFastChecks()
+                ? "with --fast-checks: inter 500 ms, fastinter 250 ms, downinter 500 ms, rise 1,"
+                    + " fall 2, check timeout 1 s"
+                : "inter 3 s, fastinter 1 s, rise 3, fall 3")
+            + ", on-marked-down shutdown-sessions).\n"
             + "- Scenarios: host = kill -9 of the leader's agent (Patroni) and PostgreSQL, every"
             + " process at once; pgcrash ="
             + " kill -9 of the leader's postmaster; switchover = POST /switchover {leader,"

@@ -25,6 +25,7 @@ class BenchmarkSmokeTest {
             List.of("rapid"),
             List.of("async"),
             Map.of(),
+            false,
             output,
             null);
 

@@ -31,6 +31,7 @@ final class HaproxyFront implements AutoCloseable {
   private static final Duration READY = Duration.ofSeconds(60);
 
   private final BenchCluster cluster;
+  private final boolean fastChecks;
   final int primaryPort = Testkit.freePort();
   final int replicaPort = Testkit.freePort();
   private final int defaultPort = Testkit.freePort();
@@ -39,8 +40,12 @@ final class HaproxyFront implements AutoCloseable {
   private List<String> apiUrls = List.of();
   private LocalHaproxy haproxy;
 
-  HaproxyFront(BenchCluster cluster) {
+  /**
+   * @param fastChecks whether the file is written with {@code --fast-checks}
+   */
+  HaproxyFront(BenchCluster cluster, boolean fastChecks) {
     this.cluster = cluster;
+    this.fastChecks = fastChecks;
     refresh();
   }
 
@@ -150,7 +155,10 @@ final class HaproxyFront implements AutoCloseable {
       Files.writeString(yaml, text, StandardCharsets.UTF_8);
       HaproxyConfigCommand.Result r =
           HaproxyConfigCommand.run(
-              "127.0.0.1", List.of(primaryPort, replicaPort, defaultPort, offlinePort), yaml);
+              "127.0.0.1",
+              List.of(primaryPort, replicaPort, defaultPort, offlinePort),
+              fastChecks,
+              yaml);
       String config = r.out();
       if (r.status() != 0 || !config.contains("members read from etcd")) {
         throw new IllegalStateException(

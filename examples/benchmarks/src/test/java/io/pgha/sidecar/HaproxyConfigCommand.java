@@ -19,17 +19,30 @@ public final class HaproxyConfigCommand {
   public record Result(int status, String out, String err) {}
 
   /**
-   * Runs {@code haproxy-config --bind <bind> --ports P,R,D,O <config>}.
+   * Runs {@code haproxy-config --bind <bind> --ports P,R,D,O [--fast-checks] <config>}.
    *
    * @param ports the primary, replica, default and offline ports
+   * @param fastChecks whether to pass {@code --fast-checks}
    */
-  public static Result run(String bind, List<Integer> ports, Path config) {
+  public static Result run(String bind, List<Integer> ports, boolean fastChecks, Path config) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     String portList = String.join(",", ports.stream().map(String::valueOf).toList());
     int status =
         Sidecar.execute(
-            new String[] {"haproxy-config", "--bind", bind, "--ports", portList, config.toString()},
+            fastChecks
+                ? new String[] {
+                  "haproxy-config",
+                  "--bind",
+                  bind,
+                  "--ports",
+                  portList,
+                  "--fast-checks",
+                  config.toString()
+                }
+                : new String[] {
+                  "haproxy-config", "--bind", bind, "--ports", portList, config.toString()
+                },
             new PrintStream(out, true, StandardCharsets.UTF_8),
             new PrintStream(err, true, StandardCharsets.UTF_8),
             Map.of(),

@@ -192,8 +192,9 @@ public final class PostgresController implements AutoCloseable {
   }
 
   /**
-   * Points this running standby at another leader (rejoins it when it diverged); {@code
-   * upstreamIsLeader} false for a cascading upstream, whose history is not compared.
+   * Points this running standby at another leader (rejoins it when it diverged, compared before the
+   * switch and again once the old upstream's WAL receiver has ended); {@code upstreamIsLeader}
+   * false for a cascading upstream, whose history is not compared.
    */
   public void follow(Upstream leader, boolean upstreamIsLeader) {
     roles.follow(leader, upstreamIsLeader);

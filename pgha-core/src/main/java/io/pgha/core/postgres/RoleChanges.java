@@ -32,6 +32,9 @@ import org.slf4j.LoggerFactory;
 final class RoleChanges {
   private static final Logger LOG = LoggerFactory.getLogger(RoleChanges.class);
 
+  /** How long a follow waits for the WAL receiver of the old upstream to end (it takes ms). */
+  private static final Duration OLD_RECEIVER_WAIT = Duration.ofSeconds(3);
+
   private final ReentrantLock lock = new ReentrantLock();
   private final PostgresConfig config;
   private final PostgresTools tools;
@@ -342,29 +345,58 @@ final class RoleChanges {
     lock.lock();
     try {
       Promoter.requireStandby(config.name(), "follow another leader", sql.probe());
-      Optional<DivergenceCheck.Verdict> diverged =
-          upstreamIsLeader ? divergenceFrom(leader) : Optional.empty();
-      if (diverged.isPresent() && diverged.get().rewindNeeded()) {
-        // A replica that received more than the member a failover promoted would wait forever for
-        // WAL that never comes: rejoin as a returning primary does, rewinding first.
-        LOG.warn(
-            "{}: cannot simply follow {}: {}; stopping to rejoin it",
-            config.name(),
-            leader,
-            diverged.get().reason());
-        demote(leader, Duration.ofMinutes(5));
+      if (upstreamIsLeader && rejoinedBecauseDiverged(leader, "")) {
         return;
       }
+      Optional<Integer> oldReceiver =
+          upstreamIsLeader ? timelines.walReceiverPid() : Optional.empty();
       int version = sql.serverVersion();
       settings.upstream(leader);
       if (version < 130000) {
         restart(Duration.ofMinutes(5));
+      } else {
+        settings.reload();
+        // Until the WAL receiver of the old upstream has gone, a deposed primary that runs again
+        // (a thawed host) can still send it WAL the new leader never had, after the check above.
+        oldReceiver.ifPresent(this::awaitOldReceiverGone);
+      }
+      if (upstreamIsLeader
+          && rejoinedBecauseDiverged(leader, " once the old upstream's WAL receiver had ended")) {
         return;
       }
-      settings.reload();
       LOG.info("{}: now following {}", config.name(), leader);
     } finally {
       lock.unlock();
+    }
+  }
+
+  /**
+   * A replica that received more than the member a failover promoted would wait forever for WAL
+   * that never comes: it rejoins as a returning primary does, rewinding first. True when it did.
+   */
+  private boolean rejoinedBecauseDiverged(Upstream leader, String when) {
+    Optional<DivergenceCheck.Verdict> diverged = divergenceFrom(leader);
+    if (diverged.isEmpty() || !diverged.get().rewindNeeded()) {
+      return false;
+    }
+    LOG.warn(
+        "{}: cannot simply follow {}{}: {}; stopping to rejoin it",
+        config.name(),
+        leader,
+        when,
+        diverged.get().reason());
+    demote(leader, Duration.ofMinutes(5));
+    return true;
+  }
+
+  private void awaitOldReceiverGone(int pid) {
+    if (!timelines.awaitWalReceiverGone(pid, OLD_RECEIVER_WAIT)) {
+      LOG.warn(
+          "{}: the WAL receiver of the old upstream (pid {}) still runs {} ms after the reload;"
+              + " checking the divergence anyway",
+          config.name(),
+          pid,
+          OLD_RECEIVER_WAIT.toMillis());
     }
   }
 

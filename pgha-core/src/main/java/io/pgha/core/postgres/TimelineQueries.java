@@ -116,6 +116,45 @@ final class TimelineQueries {
     }
   }
 
+  /** The process id of this standby's WAL receiver; empty when none runs or it cannot be read. */
+  Optional<Integer> walReceiverPid() {
+    try (Connection c = sql.connect(10);
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT pid FROM pg_stat_wal_receiver")) {
+      if (rs.next()) {
+        int pid = rs.getInt(1);
+        return rs.wasNull() ? Optional.empty() : Optional.of(pid);
+      }
+      return Optional.empty();
+    } catch (SQLException e) {
+      LOG.warn(
+          "{}: cannot read the WAL receiver (pg_stat_wal_receiver): {}",
+          config.name(),
+          e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Waits until the WAL receiver with process id {@code pid} has exited, at most {@code timeout};
+   * false when it still runs then. WAL stops arriving from its sender once it has.
+   */
+  boolean awaitWalReceiverGone(int pid, Duration timeout) {
+    long deadline = Deadlines.deadline(timeout);
+    while (walReceiverPid().filter(p -> p == pid).isPresent()) {
+      if (Deadlines.passed(deadline)) {
+        return false;
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return true;
+  }
+
   /**
    * The timeline and WAL position this standby has replayed (or received on that timeline), as
    * {@code IDENTIFY_SYSTEM} on a replication connection reports them (the SQL functions do not tell

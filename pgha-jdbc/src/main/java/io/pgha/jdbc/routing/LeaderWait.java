@@ -97,7 +97,8 @@ final class LeaderWait {
     }
   }
 
-  private void awaitChange(RoutingTable current, long nanos) throws SQLException {
+  /** Waits until a table other than {@code current} is installed, at most {@code nanos}. */
+  void awaitChange(RoutingTable current, long nanos) throws SQLException {
     lock.lock();
     try {
       long left = nanos;

@@ -30,12 +30,16 @@ final class Router implements Routing {
 
   private static final Logger LOG = LoggerFactory.getLogger(Router.class);
 
+  /** How often a write held back by a promoting leader asks it again. */
+  private static final long PROMOTION_RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+
   private final RoutingSettings config;
   private final PghaMetrics metrics;
   private final PoolRegistry pools;
   private final LeaderWait leaderWait;
   private final LentConnections lent;
   private final ReplicaChecks replicaChecks;
+  private final PromotionGate promotion = new PromotionGate();
   private final AtomicInteger roundRobin = new AtomicInteger();
   private final ScheduledExecutorService housekeeping;
   private volatile boolean closed;
@@ -198,13 +202,60 @@ final class Router implements Routing {
                 + ")",
             null);
       }
-      Borrowed b = borrowLeader();
+      Borrowed b = borrowLeader(System.nanoTime());
       metrics.routed(b.pool().name(), true, true);
       return b;
     }
-    Borrowed b = borrowLeader();
+    Borrowed b = writableLeader(borrowLeader(System.nanoTime()));
     metrics.routed(b.pool().name(), false, false);
     return b;
+  }
+
+  /**
+   * Holds a write back while the leader it was lent a connection of is still promoting ({@link
+   * PromotionGate}): the connection goes back and the leader is asked again every few ms, or at
+   * once when the table changes, within the leader wait. A write never meets a read-only leader.
+   */
+  private Borrowed writableLeader(Borrowed lent) throws SQLException {
+    if (promotion.confirmed(lent.pool())) {
+      return lent;
+    }
+    long start = System.nanoTime();
+    long deadline = start + config.leaderWaitTimeout().toNanos();
+    Borrowed b = lent;
+    boolean waited = false;
+    while (true) {
+      RoutingTable current = table();
+      try {
+        if (promotion.writable(b.pool(), b.connection())) {
+          if (waited) {
+            metrics.leaderWait(System.nanoTime() - start, true);
+          }
+          return b;
+        }
+        b.connection().close();
+      } catch (SQLException e) {
+        RoutedConnection.closeQuietly(b.connection());
+        b = leaderWait.borrowLeader(start, e, current);
+        continue;
+      }
+      waited = true;
+      long remaining = deadline - System.nanoTime();
+      if (remaining <= 0 || closed) {
+        metrics.leaderWait(System.nanoTime() - start, false);
+        throw Failures.noTarget(
+            "leader "
+                + b.pool().name()
+                + " still runs in recovery (promoting) after "
+                + config.leaderWaitTimeout().toMillis()
+                + "ms ("
+                + LeaderWait.describe(current)
+                + ")",
+            null);
+      }
+      leaderWait.awaitChange(current, Math.min(remaining, PROMOTION_RECHECK_NANOS));
+      b = borrowLeader(start);
+    }
   }
 
   private Borrowed borrowReplica(RoutingTable current) {
@@ -248,16 +299,19 @@ final class Router implements Routing {
     return rotated;
   }
 
-  private Borrowed borrowLeader() throws SQLException {
+  /**
+   * @param start when the wait for a leader began (a {@link System#nanoTime()} reading)
+   */
+  private Borrowed borrowLeader(long start) throws SQLException {
     RoutingTable current = table();
     if (current.leader() != null) {
       try {
         return new Borrowed(current.leader().pool().borrow(), current.leader().pool(), true);
       } catch (SQLException e) {
-        return leaderWait.borrowLeader(System.nanoTime(), e, current);
+        return leaderWait.borrowLeader(start, e, current);
       }
     }
-    return leaderWait.borrowLeader(System.nanoTime(), null, current);
+    return leaderWait.borrowLeader(start, null, current);
   }
 
   /**
@@ -333,6 +387,7 @@ final class Router implements Routing {
     String before = previous.leaderName();
     String after = next.leaderName();
     if (!Objects.equals(before, after)) {
+      promotion.leaderChanged();
       LOG.info(
           "{}: writable leader changed from {} to {}; readable replicas {}",
           config.poolName(),
