@@ -1,0 +1,70 @@
+package io.pgha.benchmarks;
+
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.Lease;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Times lease keep-alives under the fleet's load: one client per etcd member, each keeping a lease
+ * of its own alive with {@code keepAliveOnce} every 250 ms, the call and the schedule of pgha's
+ * LeaseKeeper (whose own calls are not visible from outside the DCS layer).
+ */
+final class FleetKeepAliveProbe implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(FleetKeepAliveProbe.class);
+  private static final long EVERY_MILLIS = 250;
+
+  private final List<Client> clients = new ArrayList<>();
+  private final ScheduledExecutorService scheduler =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "fleet-keepalive-probe");
+            t.setDaemon(true);
+            return t;
+          });
+
+  FleetKeepAliveProbe(List<String> endpoints, Duration ttl, FleetLatencies into) {
+    for (String endpoint : endpoints) {
+      Client client = Client.builder().endpoints(endpoint).header("hasleader", "true").build();
+      clients.add(client);
+      Lease leases = client.getLeaseClient();
+      long lease;
+      try {
+        lease = leases.grant(ttl.toSeconds()).get(10, TimeUnit.SECONDS).getID();
+      } catch (Exception e) {
+        close();
+        throw new IllegalStateException("granting a probe lease on " + endpoint, e);
+      }
+      scheduler.scheduleAtFixedRate(
+          () -> {
+            long sent = System.nanoTime();
+            leases
+                .keepAliveOnce(lease)
+                .orTimeout(ttl.toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete(
+                    (r, t) -> {
+                      if (t == null) {
+                        into.add(System.nanoTime() - sent);
+                      } else {
+                        LOG.warn("probe keep-alive on {}: {}", endpoint, t.toString());
+                      }
+                    });
+          },
+          EVERY_MILLIS,
+          EVERY_MILLIS,
+          TimeUnit.MILLISECONDS);
+    }
+  }
+
+  @Override
+  public void close() {
+    scheduler.shutdownNow();
+    clients.forEach(Client::close);
+  }
+}
