@@ -83,6 +83,7 @@ final class FleetBenchmark {
 
   private final Options options;
   private final List<FleetResult> results = new ArrayList<>();
+  private final List<String> failures = new ArrayList<>();
   private final Map<String, String> machine = MachineInfo.describe();
   private Progress progress;
   private int step;
@@ -97,21 +98,32 @@ final class FleetBenchmark {
     for (int n : options.clusters()) {
       for (String mode : options.modes()) {
         progress.step(++step, n + " clusters, " + mode);
-        results.add(runCell(n, mode.equals("sync")));
-        new FleetReport(options, machine, results).write(options.output());
-        FleetResult r = results.get(results.size() - 1);
-        LOG.info(
-            "{} clusters {}: etcd {} cores, keep-alive p99 {} ms, leader key p99 {} ms, leases"
-                + " lost {}",
-            n,
-            mode,
-            String.format(Locale.ROOT, "%.2f", r.etcdCores()),
-            r.keepAlive().p99Ms(),
-            r.leaderKey().p99Ms(),
-            r.leasesExpired() + r.leasesLost());
+        try {
+          FleetResult r = runCell(n, mode.equals("sync"));
+          results.add(r);
+          LOG.info(
+              "{} clusters {}: etcd {} cores, keep-alive p99 {} ms, leader key p99 {} ms, leases"
+                  + " lost {}",
+              n,
+              mode,
+              String.format(Locale.ROOT, "%.2f", r.etcdCores()),
+              r.keepAlive().p99Ms(),
+              r.leaderKey().p99Ms(),
+              r.leasesExpired() + r.leasesLost());
+        } catch (RuntimeException e) {
+          // A machine too small for a cell must not cost the cells after it: say so and go on.
+          LOG.warn("{} clusters {}: not measured", n, mode, e);
+          failures.add(n + " clusters, " + mode + ": " + e.getMessage());
+        }
+        new FleetReport(options, machine, results, failures).write(options.output());
       }
     }
     return List.copyOf(results);
+  }
+
+  /** The cells that could not be measured, each with why. */
+  List<String> failures() {
+    return List.copyOf(failures);
   }
 
   private FleetResult runCell(int clusters, boolean sync) {

@@ -20,6 +20,9 @@ final class FleetKeepAliveProbe implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(FleetKeepAliveProbe.class);
   private static final long EVERY_MILLIS = 250;
 
+  /** Generous: on a machine the fleet overloads, a fresh client's first call can take long. */
+  private static final long GRANT_TIMEOUT_SECONDS = 60;
+
   private final List<Client> clients = new ArrayList<>();
   private final ScheduledExecutorService scheduler =
       Executors.newSingleThreadScheduledExecutor(
@@ -29,6 +32,11 @@ final class FleetKeepAliveProbe implements AutoCloseable {
             return t;
           });
 
+  /** The keep-alives per second {@code probes} probe leases add to etcd's load. */
+  static double keepAlivesPerSecond(int probes) {
+    return probes * 1000.0 / EVERY_MILLIS;
+  }
+
   FleetKeepAliveProbe(List<String> endpoints, Duration ttl, FleetLatencies into) {
     for (String endpoint : endpoints) {
       Client client = Client.builder().endpoints(endpoint).header("hasleader", "true").build();
@@ -36,7 +44,7 @@ final class FleetKeepAliveProbe implements AutoCloseable {
       Lease leases = client.getLeaseClient();
       long lease;
       try {
-        lease = leases.grant(ttl.toSeconds()).get(10, TimeUnit.SECONDS).getID();
+        lease = leases.grant(ttl.toSeconds()).get(GRANT_TIMEOUT_SECONDS, TimeUnit.SECONDS).getID();
       } catch (Exception e) {
         close();
         throw new IllegalStateException("granting a probe lease on " + endpoint, e);

@@ -28,8 +28,10 @@ class FleetSmokeTest {
             50,
             output);
 
-    List<FleetResult> results = new FleetBenchmark(options).run();
+    FleetBenchmark benchmark = new FleetBenchmark(options);
+    List<FleetResult> results = benchmark.run();
 
+    assertThat(benchmark.failures()).isEmpty();
     assertThat(results).hasSize(1);
     FleetResult r = results.get(0);
     assertThat(r.noLeaseLost()).as("no lease lost: %s", r).isTrue();
