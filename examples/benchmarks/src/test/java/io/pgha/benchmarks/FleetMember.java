@@ -23,9 +23,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One member of a simulated cluster: pgha's real DCS layer ({@link EtcdDcs}: its own etcd client,
- * the lease renewed every 250 ms, the leader's confirming read after each renewal, the watch on the
- * cluster's keys), driven by the etcd calls of the agent's HA cycle, with PostgreSQL replaced by a
- * WAL position that moves every cycle (a busy cluster: every member key changes every cycle).
+ * the lease renewed every 250 ms on the leader and ten times per ttl on the others, the leader's
+ * confirming read after each renewal, the watch on the cluster's keys), driven by the etcd calls of
+ * the agent's HA cycle, with PostgreSQL replaced by a WAL position that moves every cycle (a busy
+ * cluster: every member key changes every cycle).
  *
  * <p>Per cycle ({@code loop_wait}) as {@code HaLoop} and {@code MemberPublisher} do it: {@code
  * refresh} (a linearizable read of the cluster's keys); the leader {@code renewLeader} (a

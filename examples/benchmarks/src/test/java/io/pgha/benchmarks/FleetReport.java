@@ -45,7 +45,8 @@ final class FleetReport {
     b.append("# Fleet benchmark: the control plane\n\n");
     b.append(
         "N clusters of 3 members on one 3-member etcd, every member running pgha's real DCS layer"
-            + " (EtcdDcs: its own etcd client, the lease renewed every 250 ms, the leader's"
+            + " (EtcdDcs: its own etcd client, the lease renewed every 250 ms on the leader and"
+            + " ten times per ttl on the others, the leader's"
             + " confirming read after each renewal, the watch on the cluster's keys), driven by"
             + " the etcd calls of the HA cycle every loop_wait: refresh, the leader's"
             + " renewLeader and status, every member's key. PostgreSQL is replaced by a WAL"
