@@ -89,7 +89,9 @@ public final class EtcdDcs implements Dcs {
                   key.confirmAfterRenewal(leaseId, sentNanos);
                 }
               }
-            });
+            },
+            // Only the leader's lease is watched for silence (by its synchronous standby).
+            leadership::isLeading);
     this.watcher =
         new ClusterWatcher(
             client,

@@ -11,6 +11,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,9 +22,10 @@ import org.slf4j.LoggerFactory;
  * which it cannot have accepted before we sent it. So from the send time {@code s} of a confirmed
  * keep-alive, the lease is alive until at least {@code s + ttl}; we count on it only until {@code s
  * + ttl - margin}. Keep-alives are sent one by one with {@code keepAliveOnce} on our own schedule
- * (every {@value #RENEW_INTERVAL_MILLIS} or {@value #RELAXED_RENEW_INTERVAL_MILLIS} ms), so every
- * send time is known exactly; jetcd's streaming keep-alive hides them, and completes silently when
- * its own deadline passes.
+ * (every {@value #RENEW_INTERVAL_MILLIS} ms while this member leads on the fast path, every {@value
+ * #RELAXED_RENEW_INTERVAL_MILLIS} ms while it leads otherwise, every ttl / {@value
+ * #IDLE_RENEWALS_PER_TTL} while it does not lead), so every send time is known exactly; jetcd's
+ * streaming keep-alive hides them, and completes silently when its own deadline passes.
  *
  * <p>Traps handled: a keep-alive answered with TTL &lt;= 0 (or "lease not found") means the lease
  * is gone, not renewed; a call that never answers simply does not confirm anything; the calls carry
@@ -34,20 +36,31 @@ final class LeaseKeeper implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LeaseKeeper.class);
 
   /**
-   * How often the lease is renewed while the fast path is on, whatever the ttl: a synchronous
-   * standby reads the leader's lease to tell a silent leader from a live one within {@code
-   * leader_silence_timeout} (see {@code FastTakeover}), which needs renewals well within etcd's
+   * How often the lease is renewed while this member leads and the fast path is on, whatever the
+   * ttl: a synchronous standby reads the leader's lease to tell a silent leader from a live one
+   * within {@code leader_silence_timeout} (see {@code FastTakeover}), which needs renewals well within etcd's
    * one-second resolution. A renewal costs etcd no raft write, and a deadline counted from a recent
    * renewal is later, never earlier.
    */
   static final long RENEW_INTERVAL_MILLIS = 250;
 
   /**
-   * How often otherwise: nobody reads the lease's freshness then, and the leader's health checks
-   * need a confirmation within {@code leader_silence_timeout} (2 s by default), which four renewals
-   * per bound still give on a slow etcd. Half the fast path's calls for an idle agent.
+   * How often while this member leads and the fast path is off: nobody reads the lease's freshness
+   * then, and the leader's health checks need a confirmation within {@code leader_silence_timeout}
+   * (2 s by default), which four renewals per bound still give on a slow etcd. Half the fast
+   * path's calls for an idle leader.
    */
   static final long RELAXED_RENEW_INTERVAL_MILLIS = 500;
+
+  /**
+   * A member that does not lead renews its lease this many times per ttl (every 3 s at ttl 30),
+   * never more often than the leader does. Nobody watches the silence of its lease, which only has
+   * to outlive the member's key: renewing it as often as the leader would triple the keep-alives a
+   * cluster sends etcd for nothing (the fleet benchmark, scale.md). The deadline (send + ttl - ttl
+   * / 4) still leaves room for several lost renewals, and a member that takes the leader key over
+   * is renewed at the leader's pace from its next wake-up on (at most one leader interval later).
+   */
+  static final int IDLE_RENEWALS_PER_TTL = 10;
 
   private static final int MAX_IN_FLIGHT = 3;
 
@@ -70,6 +83,7 @@ final class LeaseKeeper implements AutoCloseable {
   private final String member;
   private final Duration requestTimeout;
   private final Events events;
+  private final BooleanSupplier leading;
   private final ScheduledExecutorService scheduler;
   private final AtomicReference<LeaseStatus> status = new AtomicReference<>(LeaseStatus.NONE);
   private final AtomicInteger inFlight = new AtomicInteger();
@@ -77,6 +91,8 @@ final class LeaseKeeper implements AutoCloseable {
   private volatile Duration margin;
   private volatile long reportedDeadline;
   private volatile long renewIntervalMillis = RENEW_INTERVAL_MILLIS;
+  // Long ago, so that the first tick sends (System.nanoTime() may be any value, even negative).
+  private volatile long lastTickSendNanos = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
   private volatile boolean closed;
 
   LeaseKeeper(
@@ -85,8 +101,10 @@ final class LeaseKeeper implements AutoCloseable {
       Duration ttl,
       Duration margin,
       Duration requestTimeout,
-      Events events) {
+      Events events,
+      BooleanSupplier leading) {
     this.leases = leases;
+    this.leading = leading;
     this.member = member;
     this.ttl = ttl;
     this.margin = margin;
@@ -230,8 +248,12 @@ final class LeaseKeeper implements AutoCloseable {
     if (closed || s.leaseId() == 0 || inFlight.get() >= MAX_IN_FLIGHT) {
       return;
     }
-    long lease = s.leaseId();
     long sent = System.nanoTime();
+    if (!leading.getAsBoolean() && sent - lastTickSendNanos < idleIntervalNanos()) {
+      return;
+    }
+    lastTickSendNanos = sent;
+    long lease = s.leaseId();
     inFlight.incrementAndGet();
     CompletableFuture<LeaseKeepAliveResponse> call;
     try {
@@ -259,6 +281,13 @@ final class LeaseKeeper implements AutoCloseable {
               }
               accept(lease, r, sent);
             });
+  }
+
+  /** How often a member that does not lead renews: ttl / 10, at least the fast interval. */
+  private long idleIntervalNanos() {
+    return Math.max(
+        TimeUnit.MILLISECONDS.toNanos(RENEW_INTERVAL_MILLIS),
+        ttl.toNanos() / IDLE_RENEWALS_PER_TTL);
   }
 
   /** Records a keep-alive answer; false if it says the lease is gone. */

@@ -18,9 +18,11 @@ import io.pgha.testkit.LocalEtcd;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -242,6 +244,30 @@ class EtcdDcsTest {
       assertThat(second.leadershipConfirmedAtNanos().getAsLong() - takenAt).isPositive();
     } finally {
       second.close();
+    }
+  }
+
+  @Test
+  void onlyTheLeaderRenewsEvery250MsTheOthersTenTimesPerTtl() throws Exception {
+    // At ttl 20 a member that does not lead renews every 2 s; the leader every 250 ms, because its
+    // synchronous standby reads its lease for silence.
+    try (Contenders slow = new Contenders(etcd.clientEndpoints(), Duration.ofSeconds(20))) {
+      EtcdDcs leader = slow.start("a");
+      EtcdDcs replica = slow.start("b");
+      assertThat(leader.acquireLeader()).isTrue();
+      assertThat(replica.updateMember(Member.builder("b").state("running").build())).isTrue();
+      Set<Long> leaderRenewals = new HashSet<>();
+      Set<Long> replicaRenewals = new HashSet<>();
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+      while (System.nanoTime() - until < 0) {
+        leaderRenewals.add(leader.leaseStatus().lastConfirmedSendNanos());
+        replicaRenewals.add(replica.leaseStatus().lastConfirmedSendNanos());
+        Thread.sleep(10);
+      }
+      assertThat(leaderRenewals).as("the leader's renewals in 3 s").hasSizeGreaterThanOrEqualTo(6);
+      assertThat(replicaRenewals).as("the replica's renewals in 3 s").hasSizeLessThanOrEqualTo(4);
+      assertThat(replica.leaseStatus().isValidAt(System.nanoTime())).isTrue();
+      assertThat(leader.holdsLeadership()).isTrue();
     }
   }
 
