@@ -4,11 +4,11 @@ import java.util.List;
 import java.util.TreeSet;
 
 /**
- * The leader's physical replication slots, as Patroni keeps them: one per other member, created
- * when a member appears, dropped (when inactive) once no member key has named it for two {@code
- * ttl}, so that a departed member does not make the primary keep WAL forever, while a member that
- * is being cloned (its slot made by pg_basebackup before its key exists) or briefly away keeps its
- * slot.
+ * The physical replication slots of the leader, or of a replica others cascade from, as Patroni
+ * keeps them: one per member that streams from it (and the leader's permanent ones), created when a
+ * member appears, dropped (when inactive) once no member key has named it for two {@code ttl}, so
+ * that a departed member does not make the primary keep WAL forever, while a member that is being
+ * cloned (its slot made by pg_basebackup before its key exists) or briefly away keeps its slot.
  */
 final class Slots {
   private Slots() {}
@@ -23,7 +23,7 @@ final class Slots {
                 .filter(n -> nowNanos - seen.unusedSinceNanos().get(n) > graceNanos)
                 .toList();
     String reason =
-        (create.isEmpty() ? "" : "creating replication slots " + create + " for members")
+        (create.isEmpty() ? "" : "creating replication slots " + create)
             + (create.isEmpty() || drop.isEmpty() ? "" : "; ")
             + (drop.isEmpty()
                 ? ""

@@ -228,7 +228,7 @@ class PlanTest {
                   new SlotPlan(
                       List.of("pg_3"),
                       List.of("gone"),
-                      "creating replication slots [pg_3] for members; dropping replication slots"
+                      "creating replication slots [pg_3]; dropping replication slots"
                           + " [gone]: no member has used them for two ttl")));
     }
 
@@ -293,6 +293,64 @@ class PlanTest {
       assertThat(sync.leader(ME).down(400).decide().kinds()).containsExactly(RELEASE_LEADERSHIP);
       assertThat(given().leader("pg-2").config(c -> c.failsafeMode(true)).decide().kinds())
           .doesNotContain(FAILSAFE_KEY, REPLICATION_SLOTS, SYNC_REPLICATION);
+    }
+  }
+
+  @Nested
+  class ReplicaUpkeep {
+    private final SlotsSeen cascading =
+        new SlotsSeen(
+            java.util.Set.of("pg_3"), java.util.Set.of("stale"), Map.of("stale", NOW - sec(61)));
+
+    @Test
+    void aFollowingReplicaKeepsTheSlotsOfTheMembersCascadingFromIt() {
+      Decision d =
+          given()
+              .leader("pg-2")
+              .config(c -> c.ttl(30))
+              .local(l -> l.following("pg-2").slots(cascading))
+              .decide();
+
+      assertThat(d.actions())
+          .containsExactly(
+              act(ActionKind.NOTHING),
+              Action.slots(
+                  new SlotPlan(
+                      List.of("pg_3"),
+                      List.of("stale"),
+                      "creating replication slots [pg_3]; dropping replication slots"
+                          + " [stale]: no member has used them for two ttl")));
+    }
+
+    @Test
+    void aReplicaSwitchingUpstreamKeepsThemToo() {
+      Decision d = given().leader("pg-2").local(l -> l.slots(cascading)).decide();
+
+      assertThat(d.kinds()).containsExactly(ActionKind.FOLLOW, REPLICATION_SLOTS);
+    }
+
+    @Test
+    void noSlotIsTouchedWithoutUseSlotsOrWhileTheRoleChanges() {
+      assertThat(
+              given()
+                  .leader("pg-2")
+                  .config(c -> c.useSlots(false))
+                  .local(l -> l.following("pg-2").slots(cascading))
+                  .decide()
+                  .kinds())
+          .containsExactly(ActionKind.NOTHING);
+      // No leader: the replica races and promotes; the leader's upkeep takes over once it leads.
+      assertThat(given().local(l -> l.slots(cascading)).decide().kinds())
+          .doesNotContain(REPLICATION_SLOTS);
+    }
+
+    @Test
+    void nothingToDoNoAction() {
+      SlotsSeen settled =
+          new SlotsSeen(java.util.Set.of("pg_3"), java.util.Set.of("pg_3"), Map.of());
+      Decision d = given().leader("pg-2").local(l -> l.following("pg-2").slots(settled)).decide();
+
+      assertThat(d.kinds()).containsExactly(ActionKind.NOTHING);
     }
   }
 
