@@ -62,7 +62,8 @@ class TagsTest {
           b ->
               b.postgres(
                   pg ->
-                      pg.parameter("archive_mode", "on")
+                      pg.parameter("wal_level", "logical")
+                          .parameter("archive_mode", "on")
                           .parameter(
                               "archive_command",
                               "test ! -f " + archive + "/%f && cp %p " + archive + "/%f")
@@ -120,18 +121,20 @@ class TagsTest {
 
   @Test
   @Order(3)
-  void permanentSlotsAreKeptOnTheLeaderAndIgnoredSlotsAreNotDropped() throws Exception {
+  void permanentSlotsAreMadeOnTheLeaderAndIgnoredSlotsAreNotDropped() throws Exception {
     pg1.execute("SELECT pg_create_physical_replication_slot('keep_me')");
     pg1.execute("SELECT pg_create_physical_replication_slot('drop_me')");
     var r =
         pg1.api(
             "PATCH",
             "/config",
-            "{\"slots\": {\"perm_1\": {\"type\": \"physical\"}},"
-                + " \"ignore_slots\": [{\"name\": \"keep_me\"}]}");
+            "{\"slots\": {\"perm_1\": {\"type\": \"physical\"}, \"test_logical\":"
+                + " {\"type\": \"logical\", \"database\": \"postgres\", \"plugin\":"
+                + " \"test_decoding\"}}, \"ignore_slots\": [{\"name\": \"keep_me\"}]}");
     assertThat(r.status()).as(r.body()).isEqualTo(200);
 
     await().atMost(CONVERGE).until(() -> physicalSlots(pg1).contains("perm_1"));
+    await().atMost(CONVERGE).until(() -> logicalSlots(pg1).contains("test_logical"));
     // Neither permanent nor ignored nor a member's: dropped once unused for two ttl.
     await().atMost(CONVERGE).until(() -> !physicalSlots(pg1).contains("drop_me"));
     assertThat(physicalSlots(pg1)).contains("keep_me", "perm_1");
@@ -161,6 +164,7 @@ class TagsTest {
     Node next = cluster.awaitNewPrimary(pg1, CONVERGE);
     assertThat(next).isSameAs(pg2);
     await().atMost(CONVERGE).until(() -> physicalSlots(pg2).contains("perm_1"));
+    await().atMost(CONVERGE).until(() -> logicalSlots(pg2).contains("test_logical"));
     // pg3 now streams from the leader it names, pg4 replays the new timeline's archive.
     await().atMost(CONVERGE).until(() -> streamingTo(pg2).contains("pg3"));
     pg2.execute("INSERT INTO t VALUES (2)");
@@ -205,6 +209,14 @@ class TagsTest {
   private static Set<String> physicalSlots(Node node) {
     return new TreeSet<>(
         query(node, "SELECT slot_name FROM pg_replication_slots WHERE slot_type = 'physical'"));
+  }
+
+  private static Set<String> logicalSlots(Node node) {
+    return new TreeSet<>(
+        query(
+            node,
+            "SELECT slot_name FROM pg_replication_slots WHERE slot_type = 'logical'"
+                + " AND plugin = 'test_decoding' AND database = 'postgres'"));
   }
 
   private static Set<Long> ids(Node node) {

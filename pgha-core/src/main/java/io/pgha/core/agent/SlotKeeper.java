@@ -55,8 +55,10 @@ final class SlotKeeper {
       permanent.physical().stream().filter(slot -> !slot.equals(mine)).forEach(wanted::add);
     }
     Set<String> present = new TreeSet<>();
+    Set<String> logical = new TreeSet<>();
     for (ReplicationSlot slot : postgres.replication().slots()) {
       if (!"physical".equals(slot.type())) {
+        logical.add(slot.name());
         continue;
       }
       present.add(slot.name());
@@ -69,7 +71,7 @@ final class SlotKeeper {
       }
     }
     unusedSinceNanos.keySet().retainAll(present);
-    return new SlotsSeen(wanted, present, unusedSinceNanos);
+    return new SlotsSeen(wanted, present, unusedSinceNanos, logical);
   }
 
   /**
@@ -85,6 +87,17 @@ final class SlotKeeper {
       for (String slot : plan.create()) {
         postgres.replication().createSlot(slot);
         LOG.info("[{}] created replication slot {}", name, slot);
+      }
+      for (Map.Entry<String, PermanentSlots.LogicalSlot> slot : plan.createLogical().entrySet()) {
+        postgres
+            .replication()
+            .createLogicalSlot(slot.getKey(), slot.getValue().database(), slot.getValue().plugin());
+        LOG.info(
+            "[{}] created permanent logical slot {} ({} in database {})",
+            name,
+            slot.getKey(),
+            slot.getValue().plugin(),
+            slot.getValue().database());
       }
     } catch (PostgresControlException e) {
       LOG.warn("[{}] could not update replication slots: {}", name, e.getMessage());

@@ -1,6 +1,8 @@
 package io.pgha.core.ha;
 
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -14,6 +16,18 @@ final class Slots {
   private Slots() {}
 
   static SlotPlan plan(SlotsSeen seen, long graceNanos, long nowNanos) {
+    return plan(seen, Map.of(), graceNanos, nowNanos);
+  }
+
+  /** The plan, with the permanent logical slots the leader keeps. */
+  static SlotPlan plan(
+      SlotsSeen seen,
+      Map<String, PermanentSlots.LogicalSlot> logical,
+      long graceNanos,
+      long nowNanos) {
+    Map<String, PermanentSlots.LogicalSlot> createLogical = new TreeMap<>(logical);
+    createLogical.keySet().removeAll(seen.logicalPresent());
+    createLogical.keySet().removeAll(seen.present());
     List<String> create =
         new TreeSet<>(seen.wanted()).stream().filter(n -> !seen.present().contains(n)).toList();
     List<String> drop =
@@ -23,12 +37,20 @@ final class Slots {
                 .filter(n -> nowNanos - seen.unusedSinceNanos().get(n) > graceNanos)
                 .toList();
     String reason =
-        (create.isEmpty() ? "" : "creating replication slots " + create)
+        (createLogical.isEmpty()
+                ? ""
+                : "creating permanent logical slots "
+                    + createLogical.keySet()
+                    + (create.isEmpty() && drop.isEmpty() ? "" : "; "))
+            + (create.isEmpty() ? "" : "creating replication slots " + create)
             + (create.isEmpty() || drop.isEmpty() ? "" : "; ")
             + (drop.isEmpty()
                 ? ""
                 : "dropping replication slots " + drop + ": no member has used them for two ttl");
     return new SlotPlan(
-        create, drop, reason.isEmpty() ? "replication slots as they should be" : reason);
+        create,
+        drop,
+        reason.isEmpty() ? "replication slots as they should be" : reason,
+        createLogical);
   }
 }

@@ -1,6 +1,8 @@
 package io.pgha.core.postgres;
 
 import io.pgha.core.postgres.PostgresControlException.Kind;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -86,11 +88,23 @@ final class LocalSql {
     return connect(config.localHost(), config.port(), config.superuser(), socketTimeoutSeconds);
   }
 
+  /** A superuser connection to {@code database} on the local server; the caller closes it. */
+  Connection connectTo(String database, int socketTimeoutSeconds) throws SQLException {
+    return connect(
+        config.localHost(), config.port(), database, config.superuser(), socketTimeoutSeconds);
+  }
+
   /**
    * A connection to database {@code postgres} on any server, as {@code role}, with the role's TLS
    * settings.
    */
   Connection connect(String host, int port, RoleCredentials role, int socketTimeoutSeconds)
+      throws SQLException {
+    return connect(host, port, "postgres", role, socketTimeoutSeconds);
+  }
+
+  private Connection connect(
+      String host, int port, String database, RoleCredentials role, int socketTimeoutSeconds)
       throws SQLException {
     Properties props = role.security().jdbcProperties();
     props.setProperty("user", role.name());
@@ -98,7 +112,7 @@ final class LocalSql {
     props.setProperty("connectTimeout", "5");
     props.setProperty("socketTimeout", Integer.toString(socketTimeoutSeconds));
     props.setProperty("ApplicationName", "pgha-" + config.name());
-    return DRIVER.connect(url(host, port), props);
+    return DRIVER.connect(url(host, port, database), props);
   }
 
   /**
@@ -121,8 +135,17 @@ final class LocalSql {
   }
 
   private static String url(String host, int port) {
+    return url(host, port, "postgres");
+  }
+
+  private static String url(String host, int port, String database) {
     String h = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
-    return "jdbc:postgresql://" + h + ":" + port + "/postgres";
+    return "jdbc:postgresql://"
+        + h
+        + ":"
+        + port
+        + "/"
+        + URLEncoder.encode(database, StandardCharsets.UTF_8);
   }
 
   /** SQL_FAILED naming the action and this member. */

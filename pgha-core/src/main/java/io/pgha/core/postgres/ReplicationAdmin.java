@@ -57,6 +57,25 @@ public final class ReplicationAdmin {
     }
   }
 
+  /**
+   * Creates a logical replication slot in {@code database} with output plugin {@code plugin} unless
+   * a slot of that name exists (it needs {@code wal_level = logical}).
+   */
+  public void createLogicalSlot(String name, String database, String plugin) {
+    try (Connection c = sql.connectTo(database, 30);
+        PreparedStatement p =
+            c.prepareStatement(
+                "SELECT pg_create_logical_replication_slot(?, ?) WHERE NOT EXISTS"
+                    + " (SELECT 1 FROM pg_replication_slots WHERE slot_name = ?)")) {
+      p.setString(1, name);
+      p.setString(2, plugin);
+      p.setString(3, name);
+      p.executeQuery().close();
+    } catch (SQLException e) {
+      throw sql.failure("creating logical replication slot " + name + " in " + database, e);
+    }
+  }
+
   /** Drops a slot if it exists, ending the WAL sender that uses it first; true if one was. */
   public boolean dropSlot(String name) {
     try (Connection c = sql.connect(10)) {

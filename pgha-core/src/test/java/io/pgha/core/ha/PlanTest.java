@@ -233,6 +233,35 @@ class PlanTest {
     }
 
     @Test
+    void permanentLogicalSlotsAreCreatedOnTheLeaderWhenMissing() {
+      SlotsSeen seen =
+          new SlotsSeen(
+              java.util.Set.of("pm_1"),
+              java.util.Set.of("pm_1"),
+              Map.of(),
+              java.util.Set.of("present_logical"));
+      Map<String, Object> slots =
+          Map.of(
+              "pm_1", Map.of("type", "physical"),
+              "present_logical", Map.of("database", "postgres", "plugin", "pgoutput"),
+              "test_logical", Map.of("database", "app", "plugin", "test_decoding"));
+      Decision d =
+          leading().config(c -> c.extra(Map.of("slots", slots))).local(l -> l.slots(seen)).decide();
+
+      assertThat(d.actions())
+          .containsExactly(
+              renew(),
+              Action.slots(
+                  new SlotPlan(
+                      List.of(),
+                      List.of(),
+                      "creating permanent logical slots [test_logical]",
+                      Map.of(
+                          "test_logical",
+                          new PermanentSlots.LogicalSlot("app", "test_decoding")))));
+    }
+
+    @Test
     void withoutUseSlotsNoSlotIsTouched() {
       SlotsSeen seen = new SlotsSeen(java.util.Set.of("pg_2"), java.util.Set.of(), Map.of());
       Decision d = leading().config(c -> c.useSlots(false)).local(l -> l.slots(seen)).decide();
