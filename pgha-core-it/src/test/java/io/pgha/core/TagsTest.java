@@ -138,6 +138,12 @@ class TagsTest {
     // Neither permanent nor ignored nor a member's: dropped once unused for two ttl.
     await().atMost(CONVERGE).until(() -> !physicalSlots(pg1).contains("drop_me"));
     assertThat(physicalSlots(pg1)).contains("keep_me", "perm_1");
+    assertThat(
+            query(
+                pg1,
+                "SELECT restart_lsn IS NOT NULL FROM pg_replication_slots"
+                    + " WHERE slot_name = 'perm_1'"))
+        .containsExactly("t");
     assertThat(pg1.api("GET", "/config", null).body()).contains("perm_1", "keep_me");
   }
 

@@ -42,12 +42,15 @@ public final class ReplicationAdmin {
     this.initialized = initialized;
   }
 
-  /** Creates a physical replication slot unless it exists. */
+  /**
+   * Creates a physical replication slot unless it exists. As Patroni does, it reserves WAL at once
+   * (its {@code restart_lsn} is set), so WAL written from now on is kept for whoever will use it.
+   */
   public void createSlot(String name) {
     try (Connection c = sql.connect(10);
         PreparedStatement p =
             c.prepareStatement(
-                "SELECT pg_create_physical_replication_slot(?) WHERE NOT EXISTS"
+                "SELECT pg_create_physical_replication_slot(?, true) WHERE NOT EXISTS"
                     + " (SELECT 1 FROM pg_replication_slots WHERE slot_name = ?)")) {
       p.setString(1, name);
       p.setString(2, name);
