@@ -145,6 +145,14 @@ class TagsTest {
                     + " WHERE slot_name = 'perm_1'"))
         .containsExactly("t");
     assertThat(pg1.api("GET", "/config", null).body()).contains("perm_1", "keep_me");
+    // As Patroni, the leader writes the permanent slots' positions to the status key.
+    await()
+        .atMost(CONVERGE)
+        .until(
+            () ->
+                keys.value("status")
+                    .filter(v -> v.contains("\"perm_1\"") && v.contains("\"test_logical\""))
+                    .isPresent());
   }
 
   @Test

@@ -56,7 +56,11 @@ final class SlotKeeper {
     }
     Set<String> present = new TreeSet<>();
     Set<String> logical = new TreeSet<>();
+    Map<String, Long> positions = new HashMap<>();
     for (ReplicationSlot slot : postgres.replication().slots()) {
+      if (slot.position() != null) {
+        positions.put(slot.name(), slot.position().value());
+      }
       if (!"physical".equals(slot.type())) {
         logical.add(slot.name());
         continue;
@@ -71,7 +75,7 @@ final class SlotKeeper {
       }
     }
     unusedSinceNanos.keySet().retainAll(present);
-    return new SlotsSeen(wanted, present, unusedSinceNanos, logical);
+    return new SlotsSeen(wanted, present, unusedSinceNanos, logical, positions);
   }
 
   /**

@@ -12,21 +12,25 @@ import java.util.Set;
  * @param unusedSinceNanos for each present slot that is inactive and not wanted: since when it has
  *     been seen so ({@link System#nanoTime()})
  * @param logicalPresent the logical slots on the server
+ * @param positions where each slot's consumer is (logical: confirmed flush, physical: restart
+ *     position), for those that have one
  */
 public record SlotsSeen(
     Set<String> wanted,
     Set<String> present,
     Map<String, Long> unusedSinceNanos,
-    Set<String> logicalPresent) {
+    Set<String> logicalPresent,
+    Map<String, Long> positions) {
   public SlotsSeen {
     wanted = Set.copyOf(wanted);
     present = Set.copyOf(present);
     unusedSinceNanos = Map.copyOf(unusedSinceNanos);
     logicalPresent = Set.copyOf(logicalPresent);
+    positions = Map.copyOf(positions);
   }
 
-  /** Physical slots only seen. */
+  /** Physical slots only seen, without positions. */
   public SlotsSeen(Set<String> wanted, Set<String> present, Map<String, Long> unusedSinceNanos) {
-    this(wanted, present, unusedSinceNanos, Set.of());
+    this(wanted, present, unusedSinceNanos, Set.of(), Map.of());
   }
 }

@@ -118,7 +118,8 @@ public final class ReplicationAdmin {
         Statement s = c.createStatement();
         ResultSet rs =
             s.executeQuery(
-                "SELECT slot_name, slot_type, active, restart_lsn::text FROM pg_replication_slots"
+                "SELECT slot_name, slot_type, active, restart_lsn::text,"
+                    + " coalesce(confirmed_flush_lsn, restart_lsn)::text FROM pg_replication_slots"
                     + " ORDER BY slot_name")) {
       List<ReplicationSlot> slots = new ArrayList<>();
       while (rs.next()) {
@@ -127,7 +128,8 @@ public final class ReplicationAdmin {
                 rs.getString(1),
                 rs.getString(2),
                 rs.getBoolean(3),
-                Lsn.parseNullable(rs.getString(4))));
+                Lsn.parseNullable(rs.getString(4)),
+                Lsn.parseNullable(rs.getString(5))));
       }
       return slots;
     } catch (SQLException e) {

@@ -239,7 +239,8 @@ class PlanTest {
               java.util.Set.of("pm_1"),
               java.util.Set.of("pm_1"),
               Map.of(),
-              java.util.Set.of("present_logical"));
+              java.util.Set.of("present_logical"),
+              Map.of());
       Map<String, Object> slots =
           Map.of(
               "pm_1", Map.of("type", "physical"),
@@ -400,6 +401,47 @@ class PlanTest {
           .isEqualTo(new Publication(true, false, OptionalLong.of(7000)));
       assertThat(leader.view(v -> v.status(ClusterStatus.ofOptime(7000))).decide().publication())
           .isEqualTo(Publication.OBSERVED);
+    }
+
+    @Test
+    void theLeaderWritesThePermanentSlotsPositionsBesideItsOwn() {
+      SlotsSeen seen =
+          new SlotsSeen(
+              java.util.Set.of("perm_1", "pg_2"),
+              java.util.Set.of("perm_1", "pg_2"),
+              Map.of(),
+              java.util.Set.of("test_logical"),
+              Map.of("perm_1", 6000L, "pg_2", 6500L, "test_logical", 5000L));
+      Map<String, Object> slots =
+          Map.of(
+              "perm_1", Map.of(),
+              "test_logical", Map.of("database", "postgres", "plugin", "test_decoding"));
+      Given leader =
+          given()
+              .primary()
+              .leader(ME)
+              .config(c -> c.extra(Map.of("slots", slots)))
+              .local(l -> l.walPosition(7000).slots(seen));
+      Map<String, Long> positions = Map.of("perm_1", 6000L, "test_logical", 5000L);
+
+      assertThat(leader.decide().publication())
+          .isEqualTo(new Publication(true, false, OptionalLong.of(7000), positions));
+      // The same optime, but a slot moved: written again.
+      assertThat(
+              leader
+                  .view(v -> v.status(ClusterStatus.ofOptime(7000)))
+                  .decide()
+                  .publication()
+                  .leaderOptime())
+          .hasValue(7000);
+      assertThat(
+              leader
+                  .view(
+                      v -> v.status(new ClusterStatus(OptionalLong.of(7000), positions, List.of())))
+                  .decide()
+                  .publication()
+                  .leaderOptime())
+          .isEmpty();
     }
 
     @Test
