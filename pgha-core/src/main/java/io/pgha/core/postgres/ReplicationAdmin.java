@@ -47,14 +47,8 @@ public final class ReplicationAdmin {
    * (its {@code restart_lsn} is set), so WAL written from now on is kept for whoever will use it.
    */
   public void createSlot(String name) {
-    try (Connection c = sql.connect(10);
-        PreparedStatement p =
-            c.prepareStatement(
-                "SELECT pg_create_physical_replication_slot(?, true) WHERE NOT EXISTS"
-                    + " (SELECT 1 FROM pg_replication_slots WHERE slot_name = ?)")) {
-      p.setString(1, name);
-      p.setString(2, name);
-      p.executeQuery().close();
+    try (Connection c = sql.connect(10)) {
+      createUnlessPresent(c, "pg_create_physical_replication_slot(?, true)", name);
     } catch (SQLException e) {
       throw sql.failure("creating replication slot " + name, e);
     }
@@ -65,17 +59,28 @@ public final class ReplicationAdmin {
    * a slot of that name exists (it needs {@code wal_level = logical}).
    */
   public void createLogicalSlot(String name, String database, String plugin) {
-    try (Connection c = sql.connectTo(database, 30);
-        PreparedStatement p =
-            c.prepareStatement(
-                "SELECT pg_create_logical_replication_slot(?, ?) WHERE NOT EXISTS"
-                    + " (SELECT 1 FROM pg_replication_slots WHERE slot_name = ?)")) {
-      p.setString(1, name);
-      p.setString(2, plugin);
-      p.setString(3, name);
-      p.executeQuery().close();
+    try (Connection c = sql.connectTo(database, 30)) {
+      createUnlessPresent(c, "pg_create_logical_replication_slot(?, ?)", name, plugin);
     } catch (SQLException e) {
       throw sql.failure("creating logical replication slot " + name + " in " + database, e);
+    }
+  }
+
+  /** Calls {@code create} (its parameters: the name, then {@code more}) unless the slot exists. */
+  private static void createUnlessPresent(Connection c, String create, String name, String... more)
+      throws SQLException {
+    try (PreparedStatement p =
+        c.prepareStatement(
+            "SELECT "
+                + create
+                + " WHERE NOT EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = ?)")) {
+      int i = 1;
+      p.setString(i++, name);
+      for (String value : more) {
+        p.setString(i++, value);
+      }
+      p.setString(i, name);
+      p.executeQuery().close();
     }
   }
 
