@@ -26,6 +26,7 @@ import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
 
 /**
  * Reads a Patroni YAML configuration into a {@link SidecarConfig}. Keys pgha uses are mapped; keys
@@ -456,8 +457,19 @@ final class PatroniConfigReader {
     Optional<Boolean> rewind = bool(dcs + "postgresql.use_pg_rewind");
     Optional<Boolean> slots = bool(dcs + "postgresql.use_slots");
     Map<String, String> parameters = parameters(dcs + "postgresql.parameters");
+    // Permanent slots and ignore_slots go to the config key as written (the agents read them
+    // there).
+    Map<String, Object> permanentSlots = new LinkedHashMap<>();
+    for (String key : List.of("slots", "ignore_slots")) {
+      tree.node(dcs + key).ifPresent(n -> permanentSlots.put(key, plain(n)));
+    }
     b.bootstrapDcs(
         d -> {
+          if (!permanentSlots.isEmpty()) {
+            Map<String, Object> extra = new LinkedHashMap<>(d.build().extra());
+            extra.putAll(permanentSlots);
+            d.extra(extra);
+          }
           maxLag.ifPresent(d::maximumLagOnFailover);
           maxSyncLag.ifPresent(d::maximumLagOnSyncnode);
           sync.ifPresent(d::synchronousMode);
@@ -835,6 +847,25 @@ final class PatroniConfigReader {
   }
 
   /** The names pgha's checks use for a key of the file. */
+  /** A YAML value as plain Java: maps, lists, strings, and null for an empty value. */
+  private static Object plain(Node node) {
+    if (node instanceof MappingNode m) {
+      Map<String, Object> map = new LinkedHashMap<>();
+      for (NodeTuple t : m.getValue()) {
+        if (t.getKeyNode() instanceof ScalarNode k) {
+          map.put(k.getValue(), plain(t.getValueNode()));
+        }
+      }
+      return map;
+    }
+    if (node instanceof SequenceNode seq) {
+      List<Object> list = new ArrayList<>();
+      seq.getValue().forEach(n -> list.add(plain(n)));
+      return list;
+    }
+    return node instanceof ScalarNode s && !s.getTag().equals(Tag.NULL) ? s.getValue() : null;
+  }
+
   private static List<String> aliases(String path) {
     List<String> names = new ArrayList<>();
     names.add(path);

@@ -34,7 +34,13 @@ final class PatroniKeys {
 
   /** Keys whose values are free-form maps: their children are not checked. */
   static final Set<String> FREE_FORM =
-      Set.of("tags", "postgresql.parameters", "bootstrap.dcs.postgresql.parameters", "log", "ctl");
+      Set.of(
+          "tags",
+          "postgresql.parameters",
+          "bootstrap.dcs.postgresql.parameters",
+          "bootstrap.dcs.slots",
+          "log",
+          "ctl");
 
   /** Every key pgha reads. */
   static final Set<String> KNOWN =
@@ -88,6 +94,8 @@ final class PatroniKeys {
               "bootstrap.dcs.postgresql.use_pg_rewind",
               "bootstrap.dcs.postgresql.use_slots",
               "bootstrap.dcs.postgresql.parameters",
+              "bootstrap.dcs.slots",
+              "bootstrap.dcs.ignore_slots",
               "bootstrap.initdb",
               "bootstrap.pg_hba",
               "postgresql",
@@ -214,8 +222,6 @@ final class PatroniKeys {
     m.put("bootstrap.users", "create roles with SQL after the bootstrap");
     m.put("bootstrap.post_bootstrap", "run the script yourself after the bootstrap");
     m.put("bootstrap.post_init", "run the script yourself after the bootstrap");
-    m.put("bootstrap.dcs.slots", "permanent replication slots are not managed by pgha");
-    m.put("bootstrap.dcs.ignore_slots", "permanent replication slots are not managed by pgha");
     m.put("bootstrap.dcs.postgresql.pg_hba", "use postgresql.pg_hba");
     m.put("bootstrap.dcs.postgresql.recovery_conf", "pgha writes the recovery settings itself");
     m.put("postgresql.config_dir", "pgha keeps its configuration in the data directory");

@@ -18,6 +18,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -282,6 +283,29 @@ class PatroniConfigReaderTest {
                     .startsWith(
                         "line 17: leader_silence_timeout (8s) must be at least 1s and less than"
                             + " ttl - loop_wait (10s - 2s = 8s)"));
+  }
+
+  @Test
+  void permanentSlotsAndIgnoreSlotsReachTheConfigKeyAsWritten() {
+    SidecarConfig config =
+        read(
+            MINIMAL
+                + "bootstrap:\n  dcs:\n    slots:\n      pm_1:\n        type: physical\n"
+                + "      pm_2:\n"
+                + "      test_logical:\n        database: postgres\n        plugin: test_decoding\n"
+                + "    ignore_slots:\n      - name: keep_me\n      - database: app\n"
+                + "        type: logical\n");
+    DynamicConfig dcs = config.pgha().initialDynamicConfig();
+    Map<String, Object> slots = new java.util.LinkedHashMap<>();
+    slots.put("pm_1", Map.of("type", "physical"));
+    slots.put("pm_2", null);
+    slots.put("test_logical", Map.of("database", "postgres", "plugin", "test_decoding"));
+    assertThat(dcs.extra())
+        .containsEntry("slots", slots)
+        .containsEntry(
+            "ignore_slots",
+            List.of(Map.of("name", "keep_me"), Map.of("database", "app", "type", "logical")));
+    assertThat(config.warnings()).noneMatch(w -> w.contains("slots"));
   }
 
   @Test

@@ -114,7 +114,12 @@ final class ActionExecutor {
     Publication publication = decision.publication();
     boolean paused = seen.config().pause();
     if (publication.observedBefore()) {
-      publisher.publish(seen.status(), decision, paused, publication.leaderOptime());
+      publisher.publish(
+          seen.status(),
+          decision,
+          paused,
+          publication.leaderOptime(),
+          publication.permanentSlots());
     }
     Run run = new Run(seen, decision.reason());
     for (Action action : decision.actions()) {

@@ -292,12 +292,13 @@ final class HaLoop implements AutoCloseable {
             .synchronousStandbyNames(sync.current());
     if (readWrite) {
       b.standbys(sync.standbys(status));
-      if (config.useSlots()) {
-        try {
-          b.slots(slots.observe(view, nowNanos));
-        } catch (PostgresControlException e) {
-          LOG.warn("[{}] could not list replication slots: {}", name, e.getMessage());
-        }
+    }
+    // A replica keeps the slots of the members cascading from it (replicatefrom).
+    if (up && config.useSlots()) {
+      try {
+        b.slots(slots.observe(view, config, readWrite, nowNanos));
+      } catch (PostgresControlException e) {
+        LOG.warn("[{}] could not list replication slots: {}", name, e.getMessage());
       }
     }
     facts.systemIdentifier().ifPresent(b::systemIdentifier);

@@ -8,6 +8,7 @@ import io.pgha.core.postgres.PostgresController;
 import io.pgha.core.postgres.PostgresStatus;
 import io.pgha.patroni.ClusterStatus;
 import io.pgha.patroni.Member;
+import java.util.Map;
 import java.util.OptionalLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,13 +42,23 @@ final class MemberPublisher {
    */
   void publish(
       PostgresStatus status, Decision decision, boolean paused, OptionalLong leaderOptime) {
+    publish(status, decision, paused, leaderOptime, Map.of());
+  }
+
+  /** As above, with the permanent slots' positions written beside the leader's position. */
+  void publish(
+      PostgresStatus status,
+      Decision decision,
+      boolean paused,
+      OptionalLong leaderOptime,
+      Map<String, Long> permanentSlots) {
     String pgState = pgState(status, decision);
     state.update(f -> f.withState(pgState));
     Member member = memberRecord.build(status, pgState, paused);
     try {
       dcs.updateMember(member);
       if (leaderOptime.isPresent()) {
-        dcs.writeStatus(ClusterStatus.ofOptime(leaderOptime.getAsLong()));
+        dcs.writeStatus(new ClusterStatus(leaderOptime, permanentSlots, java.util.List.of()));
       }
     } catch (DcsException e) {
       LOG.warn("[{}] could not publish member state: {}", name, e.getMessage());

@@ -38,17 +38,17 @@ final class LeaseKeeper implements AutoCloseable {
   /**
    * How often the lease is renewed while this member leads and the fast path is on, whatever the
    * ttl: a synchronous standby reads the leader's lease to tell a silent leader from a live one
-   * within {@code leader_silence_timeout} (see {@code FastTakeover}), which needs renewals well within etcd's
-   * one-second resolution. A renewal costs etcd no raft write, and a deadline counted from a recent
-   * renewal is later, never earlier.
+   * within {@code leader_silence_timeout} (see {@code FastTakeover}), which needs renewals well
+   * within etcd's one-second resolution. A renewal costs etcd no raft write, and a deadline counted
+   * from a recent renewal is later, never earlier.
    */
   static final long RENEW_INTERVAL_MILLIS = 250;
 
   /**
    * How often while this member leads and the fast path is off: nobody reads the lease's freshness
    * then, and the leader's health checks need a confirmation within {@code leader_silence_timeout}
-   * (2 s by default), which four renewals per bound still give on a slow etcd. Half the fast
-   * path's calls for an idle leader.
+   * (2 s by default), which four renewals per bound still give on a slow etcd. Half the fast path's
+   * calls for an idle leader.
    */
   static final long RELAXED_RENEW_INTERVAL_MILLIS = 500;
 

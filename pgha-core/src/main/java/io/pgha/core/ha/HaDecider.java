@@ -17,7 +17,6 @@ import static io.pgha.core.ha.Situation.seconds;
 
 import io.pgha.patroni.ClusterView;
 import io.pgha.patroni.DynamicConfig;
-import io.pgha.patroni.Member;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -51,8 +50,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>The plan is complete: the fencing checks before a promotion and what to do when they refuse,
  * each step of a switchover and how to undo it, the leader's replication slots, synchronous
- * replication and {@code failsafe} key (see {@link LeaderUpkeep}), and when the member key is
- * published ({@link Publishing}). The executor carries it out and chooses nothing.
+ * replication and {@code failsafe} key (see {@link LeaderUpkeep}), a replica's slots for the
+ * members cascading from it ({@link ReplicaUpkeep}), and when the member key is published ({@link
+ * Publishing}). The executor carries it out and chooses nothing.
  *
  * <p>In pause mode (maintenance, as Patroni's) nothing is promoted, demoted, restarted or started
  * automatically: the leader keeps its key while its PostgreSQL runs or is stopped, releases it if
@@ -80,7 +80,7 @@ public final class HaDecider {
       PeerPositions peers,
       Now now) {
     Situation s = new Situation(local, view, config, me, peers, now);
-    return Publishing.decide(s, LeaderUpkeep.append(s, rules(s)));
+    return Publishing.decide(s, ReplicaUpkeep.append(s, LeaderUpkeep.append(s, rules(s))));
   }
 
   private static Decision rules(Situation s) {
@@ -352,14 +352,11 @@ public final class HaDecider {
   }
 
   /**
-   * The member to stream from: the one tagged {@code replicatefrom} while it runs, else the leader.
+   * The member to stream from: the one tagged {@code replicatefrom} while it runs, else the leader
+   * (a member tagged {@code nostream} follows the leader without streaming: it has no conninfo).
    */
   private static String upstream(Situation s, String leader) {
-    return s.me()
-        .tags()
-        .replicateFrom()
-        .filter(name -> !name.equals(s.name()))
-        .filter(name -> s.view().member(name).map(Member::isRunning).orElse(false))
+    return StreamingTopology.upstreamOf(s.view(), s.name(), s.me().tags(), Optional.of(leader))
         .orElse(leader);
   }
 

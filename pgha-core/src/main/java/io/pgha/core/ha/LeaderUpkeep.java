@@ -36,7 +36,9 @@ final class LeaderUpkeep {
       long grace = TimeUnit.SECONDS.toNanos(2L * s.config().ttl());
       s.local()
           .slots()
-          .map(seen -> Slots.plan(seen, grace, s.now().nanos()))
+          .map(
+              seen ->
+                  Slots.plan(seen, PermanentSlots.of(s.config()).logical(), grace, s.now().nanos()))
           .filter(SlotPlan::isActive)
           .map(Action::slots)
           .ifPresent(upkeep::add);

@@ -41,7 +41,7 @@ import java.util.OptionalLong;
  * @param standbys on a primary: its WAL senders, each with the position since which it is known
  *     synchronous
  * @param synchronousStandbyNames what {@code synchronous_standby_names} says now
- * @param slots on a primary with {@code use_slots}: its physical replication slots
+ * @param slots on a running server with {@code use_slots}: its physical replication slots
  * @param leaderLease on a synchronous standby with the fast takeover on: what it last read of the
  *     leader's lease; empty when it does not watch it
  * @param replayLagBytes on a replica: how much received WAL is not replayed yet (0 when unknown)

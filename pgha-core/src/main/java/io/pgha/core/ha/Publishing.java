@@ -14,8 +14,10 @@ import static io.pgha.core.ha.ActionKind.START_AS_REPLICA;
 import static io.pgha.core.ha.ActionKind.STOP_CLEANLY;
 
 import io.pgha.patroni.ClusterStatus;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * When a cycle publishes the member key: the observation first, so that operators (and the leader
@@ -45,19 +47,46 @@ final class Publishing {
       return d.publishing(new Publication(false, true, OptionalLong.empty()));
     }
     boolean changes = d.kinds().stream().anyMatch(CHANGES_POSTGRES::contains);
-    return d.publishing(new Publication(true, changes, leaderOptime(s)));
+    Map<String, Long> slots = permanentSlots(s);
+    return d.publishing(new Publication(true, changes, leaderOptime(s, slots), slots));
   }
 
-  /** As the leader running read-write: our WAL position, when the status key has another one. */
-  private static OptionalLong leaderOptime(Situation s) {
+  /**
+   * As the leader running read-write: our WAL position, when the status key has another one or
+   * other permanent slot positions.
+   */
+  private static OptionalLong leaderOptime(Situation s, Map<String, Long> slots) {
     if (!s.iAmLeader() || !s.leaseLive() || !s.local().isReadWrite()) {
       return OptionalLong.empty();
     }
     long mine = s.local().walPosition();
     OptionalLong published =
         s.view().status().map(ClusterStatus::optime).orElse(OptionalLong.empty());
-    return published.isPresent() && published.getAsLong() == mine
+    Map<String, Long> publishedSlots = s.view().status().map(ClusterStatus::slots).orElse(Map.of());
+    return published.isPresent() && published.getAsLong() == mine && publishedSlots.equals(slots)
         ? OptionalLong.empty()
         : OptionalLong.of(mine);
+  }
+
+  /** The positions of the permanent slots on this server, as Patroni publishes them. */
+  private static Map<String, Long> permanentSlots(Situation s) {
+    if (!s.local().isReadWrite() || !s.config().useSlots()) {
+      return Map.of();
+    }
+    PermanentSlots permanent = PermanentSlots.of(s.config());
+    Map<String, Long> slots = new TreeMap<>();
+    s.local()
+        .slots()
+        .ifPresent(
+            seen ->
+                seen.positions()
+                    .forEach(
+                        (name, lsn) -> {
+                          if (permanent.physical().contains(name)
+                              || permanent.logical().containsKey(name)) {
+                            slots.put(name, lsn);
+                          }
+                        }));
+    return slots;
   }
 }

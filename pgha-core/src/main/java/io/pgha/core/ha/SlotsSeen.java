@@ -4,18 +4,33 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The leader's physical replication slots as observed this cycle.
+ * The replication slots of the leader, or of a replica others cascade from, as observed this cycle.
  *
- * @param wanted the slot names of the other members in the view (Patroni's naming)
+ * @param wanted the physical slots it should keep: those of the members streaming from it
+ *     (Patroni's naming) and, on the leader, the permanent ones
  * @param present the physical slots on the server
  * @param unusedSinceNanos for each present slot that is inactive and not wanted: since when it has
  *     been seen so ({@link System#nanoTime()})
+ * @param logicalPresent the logical slots on the server
+ * @param positions where each slot's consumer is (logical: confirmed flush, physical: restart
+ *     position), for those that have one
  */
 public record SlotsSeen(
-    Set<String> wanted, Set<String> present, Map<String, Long> unusedSinceNanos) {
+    Set<String> wanted,
+    Set<String> present,
+    Map<String, Long> unusedSinceNanos,
+    Set<String> logicalPresent,
+    Map<String, Long> positions) {
   public SlotsSeen {
     wanted = Set.copyOf(wanted);
     present = Set.copyOf(present);
     unusedSinceNanos = Map.copyOf(unusedSinceNanos);
+    logicalPresent = Set.copyOf(logicalPresent);
+    positions = Map.copyOf(positions);
+  }
+
+  /** Physical slots only seen, without positions. */
+  public SlotsSeen(Set<String> wanted, Set<String> present, Map<String, Long> unusedSinceNanos) {
+    this(wanted, present, unusedSinceNanos, Set.of(), Map.of());
   }
 }

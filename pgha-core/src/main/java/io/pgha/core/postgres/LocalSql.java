@@ -1,6 +1,8 @@
 package io.pgha.core.postgres;
 
 import io.pgha.core.postgres.PostgresControlException.Kind;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -40,11 +42,19 @@ final class LocalSql {
       return PostgresStatus.notAnswering(false);
     }
     try {
-      return probeConnection.run(StatusQuery::read);
+      return onProbeSession(StatusQuery::read);
     } catch (SQLException e) {
       LOG.debug("{}: status probe failed: {}", config.name(), e.getMessage());
       return PostgresStatus.notAnswering(running.getAsBoolean());
     }
+  }
+
+  /**
+   * Runs {@code query} on the status probe's kept session (see {@link ProbeConnection}): for the
+   * reads the HA loop repeats every cycle.
+   */
+  <T> T onProbeSession(ProbeConnection.Query<T> query) throws SQLException {
+    return probeConnection.run(query);
   }
 
   /** Closes the probe's kept connection (the agent stops); a later probe opens a new one. */
@@ -93,13 +103,24 @@ final class LocalSql {
     return connect(config.localHost(), config.port(), config.superuser(), socketTimeoutSeconds);
   }
 
+  /** A superuser connection to {@code database} on the local server; the caller closes it. */
+  Connection connectTo(String database, int socketTimeoutSeconds) throws SQLException {
+    return connect(
+        config.localHost(),
+        config.port(),
+        database,
+        config.superuser(),
+        socketTimeoutSeconds,
+        "pgha-" + config.name());
+  }
+
   /**
    * A connection to database {@code postgres} on any server, as {@code role}, with the role's TLS
    * settings.
    */
   Connection connect(String host, int port, RoleCredentials role, int socketTimeoutSeconds)
       throws SQLException {
-    return connect(host, port, role, socketTimeoutSeconds, "pgha-" + config.name());
+    return connect(host, port, "postgres", role, socketTimeoutSeconds, "pgha-" + config.name());
   }
 
   /** The status probe's own session, named apart so that an operator sees what it is. */
@@ -107,13 +128,19 @@ final class LocalSql {
     return connect(
         config.localHost(),
         config.port(),
+        "postgres",
         config.superuser(),
         PROBE_SOCKET_TIMEOUT_SECONDS,
         "pgha-" + config.name() + "-probe");
   }
 
   private Connection connect(
-      String host, int port, RoleCredentials role, int socketTimeoutSeconds, String application)
+      String host,
+      int port,
+      String database,
+      RoleCredentials role,
+      int socketTimeoutSeconds,
+      String application)
       throws SQLException {
     Properties props = role.security().jdbcProperties();
     props.setProperty("user", role.name());
@@ -121,7 +148,7 @@ final class LocalSql {
     props.setProperty("connectTimeout", "5");
     props.setProperty("socketTimeout", Integer.toString(socketTimeoutSeconds));
     props.setProperty("ApplicationName", application);
-    return DRIVER.connect(url(host, port), props);
+    return DRIVER.connect(url(host, port, database), props);
   }
 
   /**
@@ -144,8 +171,17 @@ final class LocalSql {
   }
 
   private static String url(String host, int port) {
+    return url(host, port, "postgres");
+  }
+
+  private static String url(String host, int port, String database) {
     String h = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
-    return "jdbc:postgresql://" + h + ":" + port + "/postgres";
+    return "jdbc:postgresql://"
+        + h
+        + ":"
+        + port
+        + "/"
+        + URLEncoder.encode(database, StandardCharsets.UTF_8);
   }
 
   /** SQL_FAILED naming the action and this member. */

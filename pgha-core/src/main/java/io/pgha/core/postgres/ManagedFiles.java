@@ -91,7 +91,8 @@ final class ManagedFiles {
         config.socketDirectory() == null ? "" : config.socketDirectory().toString());
     values.put("recovery_target_timeline", "latest");
     values.put("synchronous_standby_names", sync.toSetting());
-    if (upstream != null) {
+    // nostream: a replica that replays from the archive only, as Patroni's tag asks.
+    if (upstream != null && !config.noStream()) {
       values.put("primary_conninfo", primaryConninfo(upstream));
       if (config.useSlots()) {
         values.put("primary_slot_name", config.slotName());

@@ -42,6 +42,8 @@ import java.util.Set;
  * @param removeDataDirAllowed whether pgha may empty the data directory to clone again when
  *     pg_rewind fails (Patroni's {@code remove_data_directory_on_rewind_failure})
  * @param useSlots whether replicas stream through a physical replication slot named after them
+ * @param noStream the member is tagged {@code nostream}: as a replica it does not stream (no {@code
+ *     primary_conninfo}, no slot) and replays WAL from the archive ({@code restore_command})
  * @param logFile where the postmaster's output goes
  * @param replicaCreators how to create a replica, tried in order ({@link BaseBackupReplicaCreator}
  *     by default)
@@ -64,6 +66,7 @@ public record PostgresConfig(
     String runAsUser,
     boolean removeDataDirAllowed,
     boolean useSlots,
+    boolean noStream,
     Path logFile,
     List<ReplicaCreator> replicaCreators) {
 
@@ -198,6 +201,7 @@ public record PostgresConfig(
             .runAsUser(pg.runAsUser())
             .removeDataDirAllowed(pg.removeDataDirectoryOnRewindFailure())
             .useSlots(pg.useSlots())
+            .noStream(Boolean.parseBoolean(config.tags().get("nostream")))
             .logFile(pg.logFile());
     pg.parameters().forEach(b::parameter);
     if (!replicaCreators.isEmpty()) {
@@ -246,6 +250,8 @@ public record PostgresConfig(
         + removeDataDirAllowed
         + ", useSlots="
         + useSlots
+        + ", noStream="
+        + noStream
         + "]";
   }
 
@@ -274,6 +280,7 @@ public record PostgresConfig(
     private String runAsUser;
     private boolean removeDataDirAllowed;
     private boolean useSlots = true;
+    private boolean noStream;
     private Path logFile;
     private List<ReplicaCreator> replicaCreators = List.of(new BaseBackupReplicaCreator());
 
@@ -394,6 +401,12 @@ public record PostgresConfig(
     }
 
     /** Where the postmaster's output goes (default {@code <dataDir>.log}). */
+    /** Whether the member is tagged {@code nostream} (default false). */
+    public Builder noStream(boolean value) {
+      this.noStream = value;
+      return this;
+    }
+
     public Builder logFile(Path value) {
       this.logFile = value;
       return this;
@@ -440,6 +453,7 @@ public record PostgresConfig(
           runAsUser,
           removeDataDirAllowed,
           useSlots,
+          noStream,
           log,
           replicaCreators);
     }

@@ -56,7 +56,7 @@ final class ReplicaCloner {
               config.dataDir(),
               leader,
               config.replication(),
-              config.useSlots() ? config.slotName() : null,
+              config.useSlots() && !config.noStream() ? config.slotName() : null,
               timeout,
               tools);
       try {

@@ -42,18 +42,45 @@ public final class ReplicationAdmin {
     this.initialized = initialized;
   }
 
-  /** Creates a physical replication slot unless it exists. */
+  /**
+   * Creates a physical replication slot unless it exists. As Patroni does, it reserves WAL at once
+   * (its {@code restart_lsn} is set), so WAL written from now on is kept for whoever will use it.
+   */
   public void createSlot(String name) {
-    try (Connection c = sql.connect(10);
-        PreparedStatement p =
-            c.prepareStatement(
-                "SELECT pg_create_physical_replication_slot(?) WHERE NOT EXISTS"
-                    + " (SELECT 1 FROM pg_replication_slots WHERE slot_name = ?)")) {
-      p.setString(1, name);
-      p.setString(2, name);
-      p.executeQuery().close();
+    try (Connection c = sql.connect(10)) {
+      createUnlessPresent(c, "pg_create_physical_replication_slot(?, true)", name);
     } catch (SQLException e) {
       throw sql.failure("creating replication slot " + name, e);
+    }
+  }
+
+  /**
+   * Creates a logical replication slot in {@code database} with output plugin {@code plugin} unless
+   * a slot of that name exists (it needs {@code wal_level = logical}).
+   */
+  public void createLogicalSlot(String name, String database, String plugin) {
+    try (Connection c = sql.connectTo(database, 30)) {
+      createUnlessPresent(c, "pg_create_logical_replication_slot(?, ?)", name, plugin);
+    } catch (SQLException e) {
+      throw sql.failure("creating logical replication slot " + name + " in " + database, e);
+    }
+  }
+
+  /** Calls {@code create} (its parameters: the name, then {@code more}) unless the slot exists. */
+  private static void createUnlessPresent(Connection c, String create, String name, String... more)
+      throws SQLException {
+    try (PreparedStatement p =
+        c.prepareStatement(
+            "SELECT "
+                + create
+                + " WHERE NOT EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = ?)")) {
+      int i = 1;
+      p.setString(i++, name);
+      for (String value : more) {
+        p.setString(i++, value);
+      }
+      p.setString(i, name);
+      p.executeQuery().close();
     }
   }
 
@@ -92,11 +119,20 @@ public final class ReplicationAdmin {
 
   /** The replication slots on this server. */
   public List<ReplicationSlot> slots() {
-    try (Connection c = sql.connect(10);
-        Statement s = c.createStatement();
+    try {
+      // Read every cycle: on the probe's kept session, not a new one each time.
+      return sql.onProbeSession(ReplicationAdmin::readSlots);
+    } catch (SQLException e) {
+      throw sql.failure("listing replication slots", e);
+    }
+  }
+
+  private static List<ReplicationSlot> readSlots(Connection c) throws SQLException {
+    try (Statement s = c.createStatement();
         ResultSet rs =
             s.executeQuery(
-                "SELECT slot_name, slot_type, active, restart_lsn::text FROM pg_replication_slots"
+                "SELECT slot_name, slot_type, active, restart_lsn::text,"
+                    + " coalesce(confirmed_flush_lsn, restart_lsn)::text FROM pg_replication_slots"
                     + " ORDER BY slot_name")) {
       List<ReplicationSlot> slots = new ArrayList<>();
       while (rs.next()) {
@@ -105,11 +141,10 @@ public final class ReplicationAdmin {
                 rs.getString(1),
                 rs.getString(2),
                 rs.getBoolean(3),
-                Lsn.parseNullable(rs.getString(4))));
+                Lsn.parseNullable(rs.getString(4)),
+                Lsn.parseNullable(rs.getString(5))));
       }
       return slots;
-    } catch (SQLException e) {
-      throw sql.failure("listing replication slots", e);
     }
   }
 

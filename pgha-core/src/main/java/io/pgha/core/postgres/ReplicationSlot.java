@@ -7,5 +7,9 @@ package io.pgha.core.postgres;
  * @param type {@code physical} or {@code logical}
  * @param active whether a WAL sender uses it now
  * @param restartLsn the oldest WAL it retains (null if none yet)
+ * @param position where its consumer is, as Patroni publishes it in the {@code status} key: a
+ *     logical slot's {@code confirmed_flush_lsn}, a physical slot's {@code restart_lsn} (null if
+ *     none yet)
  */
-public record ReplicationSlot(String name, String type, boolean active, Lsn restartLsn) {}
+public record ReplicationSlot(
+    String name, String type, boolean active, Lsn restartLsn, Lsn position) {}

@@ -643,6 +643,16 @@ class HaDeciderTest {
     }
 
     @Test
+    void aNostreamMemberFollowsTheLeaderEvenIfTaggedReplicatefrom() {
+      // It streams from no one; following the leader decides the timeline it replays from the
+      // archive, and PostgreSQL gets no primary_conninfo.
+      Tags nostream = new Tags(false, 1, false, false, false, 1, Optional.of("pg-3"), true, null);
+
+      assertThat(given().myTags(nostream).leader("pg-2").decide().actions())
+          .containsExactly(Action.follow("pg-2", UpstreamRole.LEADER));
+    }
+
+    @Test
     void pausedReplicaKeepsItsUpstream() {
       Decision d = given().leader("pg-2").paused().local(l -> l.following("pg-3")).decide();
 
@@ -933,6 +943,46 @@ class HaDeciderTest {
           d,
           "no leader, and (pg-2) is as far as I am and has a higher failover_priority (5 > 1)",
           act(WAIT));
+    }
+
+    @Test
+    void aLowerFailoverPriorityFurtherAheadStillGoesFirst() {
+      Decision d =
+          given()
+              .myTags(Tags.NONE.withFailoverPriority(5))
+              .peers(PeerPosition.replica("pg-2", 2, 1001))
+              .decide();
+
+      assertDecision(d, "no leader, and (pg-2) is ahead of me (1001 > 1000)", act(WAIT));
+    }
+
+    @Test
+    void aHigherFailoverPriorityBehindMeDoesNotHoldMeBack() {
+      Decision d =
+          given()
+              .view(v -> v.member(member("pg-2", Tags.NONE.withFailoverPriority(5))))
+              .peers(PeerPosition.replica("pg-2", 2, 999))
+              .decide();
+
+      assertThat(d.kinds()).containsExactly(RACE);
+    }
+
+    @Test
+    void aPeerThatMayNotBePromotedDoesNotHoldMeBackWhateverItsPosition() {
+      Decision d =
+          given()
+              .view(v -> v.member(member("pg-2", Tags.NONE.withFailoverPriority(0))))
+              .peers(PeerPosition.replica("pg-2", 2, 5000))
+              .decide();
+
+      assertThat(d.kinds()).containsExactly(RACE);
+    }
+
+    @Test
+    void aNostreamMemberMayRaceLikeAnyOther() {
+      Tags nostream = new Tags(false, 1, false, false, false, 1, Optional.empty(), true, null);
+
+      assertThat(given().myTags(nostream).decide().kinds()).containsExactly(RACE);
     }
 
     @Test

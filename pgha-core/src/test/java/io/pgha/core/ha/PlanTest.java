@@ -228,8 +228,38 @@ class PlanTest {
                   new SlotPlan(
                       List.of("pg_3"),
                       List.of("gone"),
-                      "creating replication slots [pg_3] for members; dropping replication slots"
+                      "creating replication slots [pg_3]; dropping replication slots"
                           + " [gone]: no member has used them for two ttl")));
+    }
+
+    @Test
+    void permanentLogicalSlotsAreCreatedOnTheLeaderWhenMissing() {
+      SlotsSeen seen =
+          new SlotsSeen(
+              java.util.Set.of("pm_1"),
+              java.util.Set.of("pm_1"),
+              Map.of(),
+              java.util.Set.of("present_logical"),
+              Map.of());
+      Map<String, Object> slots =
+          Map.of(
+              "pm_1", Map.of("type", "physical"),
+              "present_logical", Map.of("database", "postgres", "plugin", "pgoutput"),
+              "test_logical", Map.of("database", "app", "plugin", "test_decoding"));
+      Decision d =
+          leading().config(c -> c.extra(Map.of("slots", slots))).local(l -> l.slots(seen)).decide();
+
+      assertThat(d.actions())
+          .containsExactly(
+              renew(),
+              Action.slots(
+                  new SlotPlan(
+                      List.of(),
+                      List.of(),
+                      "creating permanent logical slots [test_logical]",
+                      Map.of(
+                          "test_logical",
+                          new PermanentSlots.LogicalSlot("app", "test_decoding")))));
     }
 
     @Test
@@ -297,6 +327,64 @@ class PlanTest {
   }
 
   @Nested
+  class ReplicaUpkeep {
+    private final SlotsSeen cascading =
+        new SlotsSeen(
+            java.util.Set.of("pg_3"), java.util.Set.of("stale"), Map.of("stale", NOW - sec(61)));
+
+    @Test
+    void aFollowingReplicaKeepsTheSlotsOfTheMembersCascadingFromIt() {
+      Decision d =
+          given()
+              .leader("pg-2")
+              .config(c -> c.ttl(30))
+              .local(l -> l.following("pg-2").slots(cascading))
+              .decide();
+
+      assertThat(d.actions())
+          .containsExactly(
+              act(ActionKind.NOTHING),
+              Action.slots(
+                  new SlotPlan(
+                      List.of("pg_3"),
+                      List.of("stale"),
+                      "creating replication slots [pg_3]; dropping replication slots"
+                          + " [stale]: no member has used them for two ttl")));
+    }
+
+    @Test
+    void aReplicaSwitchingUpstreamKeepsThemToo() {
+      Decision d = given().leader("pg-2").local(l -> l.slots(cascading)).decide();
+
+      assertThat(d.kinds()).containsExactly(ActionKind.FOLLOW, REPLICATION_SLOTS);
+    }
+
+    @Test
+    void noSlotIsTouchedWithoutUseSlotsOrWhileTheRoleChanges() {
+      assertThat(
+              given()
+                  .leader("pg-2")
+                  .config(c -> c.useSlots(false))
+                  .local(l -> l.following("pg-2").slots(cascading))
+                  .decide()
+                  .kinds())
+          .containsExactly(ActionKind.NOTHING);
+      // No leader: the replica races and promotes; the leader's upkeep takes over once it leads.
+      assertThat(given().local(l -> l.slots(cascading)).decide().kinds())
+          .doesNotContain(REPLICATION_SLOTS);
+    }
+
+    @Test
+    void nothingToDoNoAction() {
+      SlotsSeen settled =
+          new SlotsSeen(java.util.Set.of("pg_3"), java.util.Set.of("pg_3"), Map.of());
+      Decision d = given().leader("pg-2").local(l -> l.following("pg-2").slots(settled)).decide();
+
+      assertThat(d.kinds()).containsExactly(ActionKind.NOTHING);
+    }
+  }
+
+  @Nested
   class Publishing {
     @Test
     void aSteadyReplicaPublishesItsObservation() {
@@ -313,6 +401,47 @@ class PlanTest {
           .isEqualTo(new Publication(true, false, OptionalLong.of(7000)));
       assertThat(leader.view(v -> v.status(ClusterStatus.ofOptime(7000))).decide().publication())
           .isEqualTo(Publication.OBSERVED);
+    }
+
+    @Test
+    void theLeaderWritesThePermanentSlotsPositionsBesideItsOwn() {
+      SlotsSeen seen =
+          new SlotsSeen(
+              java.util.Set.of("perm_1", "pg_2"),
+              java.util.Set.of("perm_1", "pg_2"),
+              Map.of(),
+              java.util.Set.of("test_logical"),
+              Map.of("perm_1", 6000L, "pg_2", 6500L, "test_logical", 5000L));
+      Map<String, Object> slots =
+          Map.of(
+              "perm_1", Map.of(),
+              "test_logical", Map.of("database", "postgres", "plugin", "test_decoding"));
+      Given leader =
+          given()
+              .primary()
+              .leader(ME)
+              .config(c -> c.extra(Map.of("slots", slots)))
+              .local(l -> l.walPosition(7000).slots(seen));
+      Map<String, Long> positions = Map.of("perm_1", 6000L, "test_logical", 5000L);
+
+      assertThat(leader.decide().publication())
+          .isEqualTo(new Publication(true, false, OptionalLong.of(7000), positions));
+      // The same optime, but a slot moved: written again.
+      assertThat(
+              leader
+                  .view(v -> v.status(ClusterStatus.ofOptime(7000)))
+                  .decide()
+                  .publication()
+                  .leaderOptime())
+          .hasValue(7000);
+      assertThat(
+              leader
+                  .view(
+                      v -> v.status(new ClusterStatus(OptionalLong.of(7000), positions, List.of())))
+                  .decide()
+                  .publication()
+                  .leaderOptime())
+          .isEmpty();
     }
 
     @Test
