@@ -8,6 +8,7 @@ import io.pgha.core.ha.FailsafeKey;
 import io.pgha.core.ha.Publication;
 import io.pgha.core.ha.Rejoin;
 import io.pgha.core.ha.SlotPlan;
+import io.pgha.core.ha.StandbyCluster;
 import io.pgha.core.ha.SyncPlan;
 import io.pgha.core.ha.Takeover;
 import io.pgha.core.ha.UpstreamRole;
@@ -28,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * key is published when the decision's {@link Publication} says.
  *
  * <p>This class dispatches; the steps live with their family: {@link BootstrapSteps}, {@link
- * LeadershipSteps}, {@link PromotionSteps}, {@link FollowSteps}, {@link SwitchoverSteps}, and the
- * keepers of synchronous replication ({@link SyncKeeper}) and slots ({@link SlotKeeper}).
+ * LeadershipSteps}, {@link PromotionSteps}, {@link FollowSteps}, {@link SwitchoverSteps}, {@link
+ * StandbyLeaderSteps}, and the keepers of synchronous replication ({@link SyncKeeper}) and slots
+ * ({@link SlotKeeper}).
  */
 final class ActionExecutor {
   private static final Logger LOG = LoggerFactory.getLogger(ActionExecutor.class);
@@ -45,6 +47,7 @@ final class ActionExecutor {
   private final PromotionSteps promotion;
   private final FollowSteps following;
   private final SwitchoverSteps switchover;
+  private final StandbyLeaderSteps standbyLeader;
 
   ActionExecutor(
       String name,
@@ -72,6 +75,7 @@ final class ActionExecutor {
         new PromotionSteps(name, dcs, postgres, state, events, timeouts, gate, memberRecord);
     this.following = new FollowSteps(name, postgres, state, events, timeouts);
     this.switchover = new SwitchoverSteps(name, dcs, postgres, events, timeouts, peers);
+    this.standbyLeader = new StandbyLeaderSteps(name, dcs, postgres, state, events, timeouts);
   }
 
   /**
@@ -114,7 +118,7 @@ final class ActionExecutor {
     Publication publication = decision.publication();
     boolean paused = seen.config().pause();
     if (publication.observedBefore()) {
-      publisher.publish(seen.status(), decision, paused, publication.leaderOptime());
+      publisher.publish(seen.status(), decision, paused, seen.config(), publication.leaderOptime());
     }
     Run run = new Run(seen, decision.reason());
     for (Action action : decision.actions()) {
@@ -131,7 +135,7 @@ final class ActionExecutor {
     PostgresStatus latest = seen.status();
     if (publication.probedAfter()) {
       latest = postgres.probe();
-      publisher.publish(latest, decision, paused, OptionalLong.empty());
+      publisher.publish(latest, decision, paused, seen.config(), OptionalLong.empty());
     }
     return new Outcome(latest, run.decideAgain);
   }
@@ -170,6 +174,9 @@ final class ActionExecutor {
       case BOOTSTRAP -> bootstrap.bootstrap();
       case WRITE_INITIAL_CONFIG -> bootstrap.writeInitialConfig();
       case ADOPT_EXISTING_DATA -> bootstrap.adoptExistingData(run);
+      case BOOTSTRAP_STANDBY -> standbyLeader.bootstrap((StandbyCluster) payload(action));
+      case START_AS_STANDBY_LEADER -> standbyLeader.start((StandbyCluster) payload(action));
+      case FOLLOW_PRIMARY_CLUSTER -> standbyLeader.follow((StandbyCluster) payload(action));
       case CLONE_FROM -> bootstrap.cloneFrom(view, member(action));
       case ACQUIRE_LEADER -> leadership.acquireLeader();
       case FAST_TAKEOVER -> promotion.takeOver(run, (Takeover) payload(action));

@@ -9,6 +9,7 @@ import io.pgha.core.ha.LocalState;
 import io.pgha.core.ha.MemberIdentity;
 import io.pgha.core.ha.Now;
 import io.pgha.core.ha.PeerPositions;
+import io.pgha.core.ha.StandbyCluster;
 import io.pgha.core.postgres.Lsn;
 import io.pgha.core.postgres.PostgresControlException;
 import io.pgha.core.postgres.PostgresController;
@@ -204,7 +205,7 @@ final class HaLoop implements AutoCloseable {
     DynamicConfig config = effectiveConfig(view);
     silence.track(view, config);
     followTtl(config);
-    parameters.follow(config.parameters());
+    parameters.follow(StandbyCluster.parameters(config));
     postgres.setReplicationTimeouts(ReplicationTimeouts.of(config.retryTimeoutDuration()));
 
     PostgresStatus status = postgres.probe();
@@ -234,7 +235,8 @@ final class HaLoop implements AutoCloseable {
     }
   }
 
-  private DynamicConfig effectiveConfig(ClusterView view) {
+  /** The configuration in effect: the {@code config} key's, or the bootstrap one before it. */
+  DynamicConfig effectiveConfig(ClusterView view) {
     return view.config().orElse(bootstrapConfig);
   }
 
@@ -288,6 +290,16 @@ final class HaLoop implements AutoCloseable {
             .viewReadThisCycle(viewRead)
             .postmasterStarting(status.running() && !up)
             .synchronousStandbyNames(sync.current());
+    // The standby leader of a standby cluster keeps its members' slots too.
+    boolean standbyLeader =
+        up && status.isStandby() && config.isStandbyCluster() && view.isLeader(name);
+    if (standbyLeader && config.useSlots()) {
+      try {
+        b.slots(slots.observe(view, nowNanos));
+      } catch (PostgresControlException e) {
+        LOG.warn("[{}] could not list replication slots: {}", name, e.getMessage());
+      }
+    }
     if (readWrite) {
       b.standbys(sync.standbys(status));
       if (config.useSlots()) {

@@ -7,6 +7,7 @@ import io.pgha.core.ha.Decision;
 import io.pgha.core.postgres.PostgresController;
 import io.pgha.core.postgres.PostgresStatus;
 import io.pgha.patroni.ClusterStatus;
+import io.pgha.patroni.DynamicConfig;
 import io.pgha.patroni.Member;
 import java.util.OptionalLong;
 import org.slf4j.Logger;
@@ -37,13 +38,20 @@ final class MemberPublisher {
 
   /**
    * Publishes {@code status} as this member's key, and {@code leaderOptime}, when present, as the
-   * leader's last WAL position; a failure is logged (the next cycle publishes again).
+   * leader's last WAL position; a failure is logged (the next cycle publishes again). {@code
+   * config} says whether this is a standby cluster.
    */
   void publish(
-      PostgresStatus status, Decision decision, boolean paused, OptionalLong leaderOptime) {
+      PostgresStatus status,
+      Decision decision,
+      boolean paused,
+      DynamicConfig config,
+      OptionalLong leaderOptime) {
     String pgState = pgState(status, decision);
     state.update(f -> f.withState(pgState));
-    Member member = memberRecord.build(status, pgState, paused);
+    // A standby holding the key of a standby cluster is its standby leader, as Patroni names it.
+    boolean standbyLeader = config.isStandbyCluster() && dcs.holdsLeadership();
+    Member member = memberRecord.build(status, pgState, paused, standbyLeader);
     try {
       dcs.updateMember(member);
       if (leaderOptime.isPresent()) {
