@@ -147,12 +147,18 @@ final class StandbyLeader {
   static Decision takingTheKey(Situation s, Action key, String why) {
     List<Action> steps = new ArrayList<>(List.of(key));
     Optional<StandbyCluster> section = section(s);
-    String reason;
+    // The caller's circumstance, without what it would have done about it (promoting).
+    int cut = Math.max(why.lastIndexOf("; "), why.lastIndexOf(": "));
+    String reason =
+        (cut > 0 ? why.substring(0, cut) : why)
+            + ": "
+            + (key.kind() == ActionKind.RENEW ? "keeping" : "taking")
+            + " the leader key as the standby leader";
     if (section.isEmpty()) {
-      reason = why + " (as the standby leader; " + problem(s) + ", so replication stays as it is)";
+      reason += "; " + problem(s) + ", so replication stays as it is";
     } else {
       StandbyCluster c = section.get();
-      reason = why + " (as the standby leader, following " + c.describe() + ", not promoting)";
+      reason += ", following " + c.describe() + " (a standby cluster promotes no one)";
       steps.add(
           Action.standby(
               s.local().isReplica() ? FOLLOW_PRIMARY_CLUSTER : START_AS_STANDBY_LEADER, c));

@@ -230,9 +230,9 @@ class StandbyLeaderTest {
 
       assertDecision(
           d,
-          "the leader key is free and I am the healthiest member: acquiring it and promoting (as"
-              + " the standby leader, following the primary cluster at 10.0.0.9:5433, not"
-              + " promoting)",
+          "the leader key is free and I am the healthiest member: taking the leader key as the"
+              + " standby leader, following the primary cluster at 10.0.0.9:5433 (a standby"
+              + " cluster promotes no one)",
           Action.of(ACQUIRE_LEADER),
           Action.standby(FOLLOW_PRIMARY_CLUSTER, REMOTE));
     }
