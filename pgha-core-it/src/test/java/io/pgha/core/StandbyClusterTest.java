@@ -58,7 +58,7 @@ class StandbyClusterTest {
             "recovery_min_apply_delay",
             DELAY.toSeconds() + "s");
     for (Node node : standbyCluster.nodes()) {
-      node.configure(b -> b.bootstrapDcs(d -> d.extra(Map.of("standby_cluster", section))));
+      node.configure(b -> b.standbyCluster(section));
     }
     standbyCluster.startAll();
   }
