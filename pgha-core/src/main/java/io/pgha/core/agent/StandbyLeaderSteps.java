@@ -85,7 +85,7 @@ final class StandbyLeaderSteps {
 
   private void following(StandbyCluster c) {
     state.following(c.followingName());
-    events.publish(new AgentEvent.FollowingLeader(name, c.describe()));
+    events.publish(new AgentEvent.FollowingPrimaryCluster(name, c.describe()));
   }
 
   static StandbySource source(StandbyCluster c) {
