@@ -5,7 +5,7 @@ import io.pgha.core.config.ClientCertificates;
 import io.pgha.core.config.ConnectionSecurity;
 import io.pgha.core.config.InvalidConfigurationException;
 import io.pgha.core.config.PghaConfig;
-import io.pgha.core.ha.StandbyCluster;
+import io.pgha.core.config.StandbyCluster;
 import io.pgha.patroni.DynamicConfig;
 import io.pgha.patroni.RoleNames;
 import io.pgha.patroni.SynchronousMode;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.pgha.core.config.PghaConfig;
 import io.pgha.core.config.PostgresSettings;
-import io.pgha.core.ha.StandbyCluster;
+import io.pgha.core.config.StandbyCluster;
 import io.pgha.patroni.DynamicConfig;
 import io.pgha.patroni.RoleNames;
 import io.pgha.patroni.SynchronousMode;

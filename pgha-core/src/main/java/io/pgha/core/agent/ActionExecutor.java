@@ -5,10 +5,10 @@ import io.pgha.core.dcs.DcsException;
 import io.pgha.core.ha.Action;
 import io.pgha.core.ha.Decision;
 import io.pgha.core.ha.FailsafeKey;
+import io.pgha.core.ha.PrimaryCluster;
 import io.pgha.core.ha.Publication;
 import io.pgha.core.ha.Rejoin;
 import io.pgha.core.ha.SlotPlan;
-import io.pgha.core.ha.StandbyCluster;
 import io.pgha.core.ha.SyncPlan;
 import io.pgha.core.ha.Takeover;
 import io.pgha.core.ha.UpstreamRole;
@@ -174,9 +174,12 @@ final class ActionExecutor {
       case BOOTSTRAP -> bootstrap.bootstrap();
       case WRITE_INITIAL_CONFIG -> bootstrap.writeInitialConfig();
       case ADOPT_EXISTING_DATA -> bootstrap.adoptExistingData(run);
-      case BOOTSTRAP_STANDBY -> standbyLeader.bootstrap((StandbyCluster) payload(action));
-      case START_AS_STANDBY_LEADER -> standbyLeader.start((StandbyCluster) payload(action));
-      case FOLLOW_PRIMARY_CLUSTER -> standbyLeader.follow((StandbyCluster) payload(action));
+      case BOOTSTRAP_STANDBY ->
+          standbyLeader.bootstrap(((PrimaryCluster) payload(action)).section());
+      case START_AS_STANDBY_LEADER ->
+          standbyLeader.start(((PrimaryCluster) payload(action)).section());
+      case FOLLOW_PRIMARY_CLUSTER ->
+          standbyLeader.follow(((PrimaryCluster) payload(action)).section());
       case CLONE_FROM -> bootstrap.cloneFrom(view, member(action));
       case ACQUIRE_LEADER -> leadership.acquireLeader();
       case FAST_TAKEOVER -> promotion.takeOver(run, (Takeover) payload(action));

@@ -1,5 +1,6 @@
 package io.pgha.core.agent;
 
+import io.pgha.core.config.StandbyCluster;
 import io.pgha.core.dcs.Dcs;
 import io.pgha.core.dcs.DcsException;
 import io.pgha.core.dcs.LeaseStatus;
@@ -9,7 +10,6 @@ import io.pgha.core.ha.LocalState;
 import io.pgha.core.ha.MemberIdentity;
 import io.pgha.core.ha.Now;
 import io.pgha.core.ha.PeerPositions;
-import io.pgha.core.ha.StandbyCluster;
 import io.pgha.core.postgres.Lsn;
 import io.pgha.core.postgres.PostgresControlException;
 import io.pgha.core.postgres.PostgresController;

@@ -1,8 +1,8 @@
 package io.pgha.core.agent;
 
+import io.pgha.core.config.StandbyCluster;
 import io.pgha.core.dcs.Dcs;
 import io.pgha.core.dcs.DcsException;
-import io.pgha.core.ha.StandbyCluster;
 import io.pgha.core.postgres.PostgresControlException;
 import io.pgha.core.postgres.PostgresController;
 import io.pgha.core.postgres.StandbySource;

@@ -1,6 +1,5 @@
 package io.pgha.core.config;
 
-import io.pgha.core.ha.StandbyCluster;
 import io.pgha.patroni.DynamicConfig;
 import io.pgha.patroni.RoleNames;
 import io.pgha.patroni.SynchronousMode;

@@ -1,5 +1,6 @@
 package io.pgha.core.ha;
 
+import io.pgha.core.config.StandbyCluster;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -28,7 +29,7 @@ public record Action(
 
   /** What an action carries out. */
   public sealed interface Payload
-      permits SyncPlan, SlotPlan, FailsafeKey, Rejoin, UpstreamRole, Takeover, StandbyCluster {}
+      permits SyncPlan, SlotPlan, FailsafeKey, Rejoin, UpstreamRole, Takeover, PrimaryCluster {}
 
   public Action {
     Objects.requireNonNull(kind, "kind");
@@ -95,7 +96,7 @@ public record Action(
 
   /** A standby cluster's step ({@code kind}) towards the primary cluster {@code c} names. */
   public static Action standby(ActionKind kind, StandbyCluster c) {
-    return new Action(kind, Optional.empty(), Optional.of(c), List.of());
+    return new Action(kind, Optional.empty(), Optional.of(new PrimaryCluster(c)), List.of());
   }
 
   /** Rejoins as a replica of {@code leader}, announcing what {@code rejoin} says. */

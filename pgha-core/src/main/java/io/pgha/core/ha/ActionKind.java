@@ -25,7 +25,7 @@ public enum ActionKind {
   ADOPT_EXISTING_DATA(false),
   /**
    * A standby cluster's bootstrap: race for the {@code initialize} key; the winner copies the
-   * primary cluster's primary the {@link StandbyCluster} names (pg_basebackup), starts it as its
+   * primary cluster's primary the {@link PrimaryCluster} names (pg_basebackup), starts it as its
    * standby and writes the system identifier to the key. Fails when another member won the race
    * (and, after a failed copy, gives the key up for another member to try).
    */
@@ -35,7 +35,7 @@ public enum ActionKind {
    * StandbyCluster}'s primary cluster.
    */
   START_AS_STANDBY_LEADER(false),
-  /** Point the running standby leader at the {@link StandbyCluster}'s primary cluster. */
+  /** Point the running standby leader at the {@link PrimaryCluster}'s primary cluster. */
   FOLLOW_PRIMARY_CLUSTER(false),
   /** Create this member's data directory as a copy of the member named (pg_basebackup). */
   CLONE_FROM(true),

@@ -43,11 +43,12 @@ import java.util.concurrent.TimeUnit;
  *   <li>Nobody holds the key: only the healthiest eligible member races for it.
  * </ol>
  *
- * <p>In a standby cluster ({@code standby_cluster} in the configuration, {@link StandbyCluster})
- * the same rules hold, except that the leader never promotes: the member holding the key is the
- * standby leader, which copies the primary cluster to bootstrap (rule 4) and follows it (rules 6
- * and 8, {@link StandbyLeader}); a primary found there is demoted; synchronous replication does not
- * apply. Removing the section makes the standby leader promote, as any leader running as a replica.
+ * <p>In a standby cluster ({@code standby_cluster} in the configuration, {@link
+ * io.pgha.core.config.StandbyCluster}) the same rules hold, except that the leader never promotes:
+ * the member holding the key is the standby leader, which copies the primary cluster to bootstrap
+ * (rule 4) and follows it (rules 6 and 8, {@link StandbyLeader}); a primary found there is demoted;
+ * synchronous replication does not apply. Removing the section makes the standby leader promote, as
+ * any leader running as a replica.
  *
  * <p>With {@code failsafe_mode}, rule 1 keeps a primary whose lease etcd cannot confirm while every
  * member confirms it over the API, and a member that accepted such a confirmation does not race in
@@ -83,7 +84,7 @@ public final class HaDecider {
       MemberIdentity me,
       PeerPositions peers,
       Now now) {
-    Situation s = new Situation(local, view, StandbyCluster.effective(config), me, peers, now);
+    Situation s = new Situation(local, view, StandbyLeader.effective(config), me, peers, now);
     return Publishing.decide(s, LeaderUpkeep.append(s, rules(s)));
   }
 

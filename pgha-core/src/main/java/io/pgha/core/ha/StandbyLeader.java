@@ -11,6 +11,9 @@ import static io.pgha.core.ha.ActionKind.WAIT;
 import static io.pgha.core.ha.ActionKind.WRITE_INITIAL_CONFIG;
 import static io.pgha.core.ha.Situation.seconds;
 
+import io.pgha.core.config.StandbyCluster;
+import io.pgha.patroni.DynamicConfig;
+import io.pgha.patroni.SynchronousMode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -164,6 +167,18 @@ final class StandbyLeader {
               s.local().isReplica() ? FOLLOW_PRIMARY_CLUSTER : START_AS_STANDBY_LEADER, c));
     }
     return new Decision(steps, reason);
+  }
+
+  /**
+   * What the decision works with: in a standby cluster, as in Patroni, synchronous replication (and
+   * so the fast takeover of a synchronous standby) does not apply, the leader being no primary.
+   */
+  static DynamicConfig effective(DynamicConfig config) {
+    if (!config.isStandbyCluster()
+        || (config.synchronousMode() == SynchronousMode.OFF && !config.fastTakeoverEnabled())) {
+      return config;
+    }
+    return config.toBuilder().synchronousMode(SynchronousMode.OFF).fastTakeover(false).build();
   }
 
   /** The section, when it can be followed. */

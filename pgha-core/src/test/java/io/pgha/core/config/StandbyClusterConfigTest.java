@@ -3,7 +3,6 @@ package io.pgha.core.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.pgha.core.ha.StandbyCluster;
 import io.pgha.patroni.DynamicConfig;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -21,6 +21,7 @@ import static io.pgha.core.ha.HaDeciderTest.assertDecision;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pgha.core.config.StandbyCluster;
 import io.pgha.patroni.DynamicConfig;
 import io.pgha.patroni.SynchronousMode;
 import io.pgha.patroni.Tags;

@@ -1,7 +1,6 @@
-package io.pgha.core.ha;
+package io.pgha.core.config;
 
 import io.pgha.patroni.DynamicConfig;
-import io.pgha.patroni.SynchronousMode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,8 +36,7 @@ public record StandbyCluster(
     Optional<String> primarySlotName,
     Optional<String> restoreCommand,
     Optional<String> recoveryMinApplyDelay,
-    List<String> createReplicaMethods)
-    implements Action.Payload {
+    List<String> createReplicaMethods) {
 
   /** The section's key in the {@code config} key. */
   public static final String KEY = "standby_cluster";
@@ -101,18 +99,6 @@ public record StandbyCluster(
   }
 
   /**
-   * What the decision works with: in a standby cluster, as in Patroni, synchronous replication (and
-   * so the fast takeover of a synchronous standby) does not apply, the leader being no primary.
-   */
-  static DynamicConfig effective(DynamicConfig config) {
-    if (!config.isStandbyCluster()
-        || (config.synchronousMode() == SynchronousMode.OFF && !config.fastTakeoverEnabled())) {
-      return config;
-    }
-    return config.toBuilder().synchronousMode(SynchronousMode.OFF).fastTakeover(false).build();
-  }
-
-  /**
    * The PostgreSQL parameters of the members: {@code postgresql.parameters}, and in a standby
    * cluster with {@code recovery_min_apply_delay}, that delay (which wins over a parameter of the
    * same name), so that a member that becomes the standby leader keeps it. A section that cannot be
@@ -135,9 +121,9 @@ public record StandbyCluster(
   }
 
   /**
-   * What {@link LocalState#following()} says while the standby leader follows this section: one
-   * name for each source, so that a changed section is followed anew. It cannot be a member's name
-   * (those have no spaces).
+   * What the agent records as followed (io.pgha.core.ha.LocalState#following()) while the standby
+   * leader follows this section: one name for each source, so that a changed section is followed
+   * anew. It cannot be a member's name (those have no spaces).
    */
   public String followingName() {
     return "standby_cluster "
