@@ -6,8 +6,10 @@ import io.pgha.core.config.ConnectionSecurity;
 import io.pgha.core.config.FencingSettings;
 import io.pgha.core.config.InvalidConfigurationException;
 import io.pgha.core.config.PghaConfig;
+import io.pgha.core.config.StandbyCluster;
 import io.pgha.core.config.WatchdogDriver;
 import io.pgha.core.config.WatchdogMode;
+import io.pgha.patroni.DynamicConfig;
 import io.pgha.patroni.RoleNames;
 import io.pgha.patroni.SynchronousMode;
 import java.nio.file.Path;
@@ -142,12 +144,6 @@ final class PatroniConfigReader {
       } else if (!PatroniKeys.KNOWN.contains(path)) {
         warnings.add("line " + line + ": unknown key " + path + " is ignored");
       }
-    }
-    if (tree.has("bootstrap.dcs.standby_cluster")) {
-      problems.add(
-          where("bootstrap.dcs.standby_cluster")
-              + ": standby clusters are not supported by pgha; remove the section (a standby"
-              + " leader would otherwise run as a read-write primary)");
     }
   }
 
@@ -463,6 +459,7 @@ final class PatroniConfigReader {
     for (String key : List.of("slots", "ignore_slots")) {
       tree.node(dcs + key).ifPresent(n -> permanentSlots.put(key, plain(n)));
     }
+    Optional<Map<String, Object>> standby = standbyCluster();
     b.bootstrapDcs(
         d -> {
           if (!permanentSlots.isEmpty()) {
@@ -484,8 +481,47 @@ final class PatroniConfigReader {
           if (!parameters.isEmpty()) {
             d.parameters(new TreeMap<>(parameters));
           }
+          standby.ifPresent(
+              section -> {
+                Map<String, Object> extra = new LinkedHashMap<>(d.build().extra());
+                extra.put(StandbyCluster.KEY, section);
+                d.extra(extra);
+              });
           return d;
         });
+  }
+
+  /**
+   * Patroni's {@code bootstrap.dcs.standby_cluster}: this cluster follows another one. Checked as
+   * the agent reads it from the {@code config} key.
+   */
+  private Optional<Map<String, Object>> standbyCluster() {
+    String path = "bootstrap.dcs.standby_cluster";
+    Map<String, Object> section = new LinkedHashMap<>();
+    for (String key :
+        List.of(
+            "host", "port", "primary_slot_name", "restore_command", "recovery_min_apply_delay")) {
+      // Patroni writes the port as a number; a malformed one is named by the check below.
+      text(path + "." + key)
+          .ifPresent(
+              v ->
+                  section.put(
+                      key, key.equals("port") && v.matches("[0-9]{1,5}") ? Integer.valueOf(v) : v));
+    }
+    if (tree.has(path + ".create_replica_methods")) {
+      section.put("create_replica_methods", stringList(path + ".create_replica_methods"));
+    }
+    if (section.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<String> problem =
+        StandbyCluster.problem(
+            DynamicConfig.builder().extra(Map.of(StandbyCluster.KEY, section)).build());
+    if (problem.isPresent()) {
+      problems.add(where(path) + ": " + problem.get());
+      return Optional.empty();
+    }
+    return Optional.of(section);
   }
 
   private void readPostgres(PghaConfig.Builder b) {

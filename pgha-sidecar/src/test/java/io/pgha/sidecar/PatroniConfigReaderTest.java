@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.pgha.core.config.FencingSettings;
 import io.pgha.core.config.PghaConfig;
 import io.pgha.core.config.PostgresSettings;
+import io.pgha.core.config.StandbyCluster;
 import io.pgha.core.config.WatchdogDriver;
 import io.pgha.core.config.WatchdogMode;
 import io.pgha.patroni.DynamicConfig;
@@ -370,11 +371,41 @@ class PatroniConfigReaderTest {
   }
 
   @Test
-  void standbyClustersAreRefused() {
+  void theStandbyClusterSectionGoesToTheConfigKey() {
+    SidecarConfig config =
+        read(
+            MINIMAL
+                + "bootstrap:\n  dcs:\n    standby_cluster:\n      host: 10.0.0.9\n"
+                + "      port: 5433\n      primary_slot_name: standby_a\n"
+                + "      create_replica_methods: [basebackup]\n"
+                + "      restore_command: cp /archive/%f %p\n"
+                + "      recovery_min_apply_delay: 1h\n");
+
+    DynamicConfig dcs = config.pgha().initialDynamicConfig();
+    assertThat(dcs.isStandbyCluster()).isTrue();
+    StandbyCluster c = StandbyCluster.of(dcs).orElseThrow();
+    assertThat(c.host()).contains("10.0.0.9");
+    assertThat(c.port()).isEqualTo(5433);
+    assertThat(c.primarySlotName()).contains("standby_a");
+    assertThat(c.restoreCommand()).contains("cp /archive/%f %p");
+    assertThat(c.recoveryMinApplyDelay()).contains("1h");
+    assertThat(config.warnings()).noneSatisfy(w -> assertThat(w).contains("standby_cluster"));
+  }
+
+  @Test
+  void aStandbyClusterSectionThatCannotBeFollowedIsRefusedWithItsRule() {
     ConfigFileException e =
-        problem(MINIMAL + "bootstrap:\n  dcs:\n    standby_cluster:\n      host: 10.0.0.9\n");
+        problem(
+            MINIMAL
+                + "bootstrap:\n  dcs:\n    standby_cluster:\n      host: 10.0.0.9\n"
+                + "      port: fifty\n");
     assertThat(e.problems())
-        .anySatisfy(p -> assertThat(p).startsWith("line 13: standby clusters are not supported"));
+        .anySatisfy(
+            p ->
+                assertThat(p)
+                    .isEqualTo(
+                        "line 13: standby_cluster.port (fifty) must be a port number in"
+                            + " 1..65535"));
   }
 
   @Test

@@ -5,6 +5,7 @@ import io.pgha.core.dcs.DcsException;
 import io.pgha.core.ha.Action;
 import io.pgha.core.ha.Decision;
 import io.pgha.core.ha.FailsafeKey;
+import io.pgha.core.ha.PrimaryCluster;
 import io.pgha.core.ha.Publication;
 import io.pgha.core.ha.Rejoin;
 import io.pgha.core.ha.SlotPlan;
@@ -28,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * key is published when the decision's {@link Publication} says.
  *
  * <p>This class dispatches; the steps live with their family: {@link BootstrapSteps}, {@link
- * LeadershipSteps}, {@link PromotionSteps}, {@link FollowSteps}, {@link SwitchoverSteps}, and the
- * keepers of synchronous replication ({@link SyncKeeper}) and slots ({@link SlotKeeper}).
+ * LeadershipSteps}, {@link PromotionSteps}, {@link FollowSteps}, {@link SwitchoverSteps}, {@link
+ * StandbyLeaderSteps}, and the keepers of synchronous replication ({@link SyncKeeper}) and slots
+ * ({@link SlotKeeper}).
  */
 final class ActionExecutor {
   private static final Logger LOG = LoggerFactory.getLogger(ActionExecutor.class);
@@ -45,6 +47,7 @@ final class ActionExecutor {
   private final PromotionSteps promotion;
   private final FollowSteps following;
   private final SwitchoverSteps switchover;
+  private final StandbyLeaderSteps standbyLeader;
 
   ActionExecutor(
       String name,
@@ -72,6 +75,7 @@ final class ActionExecutor {
         new PromotionSteps(name, dcs, postgres, state, events, timeouts, gate, memberRecord);
     this.following = new FollowSteps(name, postgres, state, events, timeouts);
     this.switchover = new SwitchoverSteps(name, dcs, postgres, events, timeouts, peers);
+    this.standbyLeader = new StandbyLeaderSteps(name, dcs, postgres, state, events, timeouts);
   }
 
   /**
@@ -118,6 +122,7 @@ final class ActionExecutor {
           seen.status(),
           decision,
           paused,
+          seen.config(),
           publication.leaderOptime(),
           publication.permanentSlots());
     }
@@ -136,7 +141,7 @@ final class ActionExecutor {
     PostgresStatus latest = seen.status();
     if (publication.probedAfter()) {
       latest = postgres.probe();
-      publisher.publish(latest, decision, paused, OptionalLong.empty());
+      publisher.publish(latest, decision, paused, seen.config(), OptionalLong.empty());
     }
     return new Outcome(latest, run.decideAgain);
   }
@@ -175,6 +180,12 @@ final class ActionExecutor {
       case BOOTSTRAP -> bootstrap.bootstrap();
       case WRITE_INITIAL_CONFIG -> bootstrap.writeInitialConfig();
       case ADOPT_EXISTING_DATA -> bootstrap.adoptExistingData(run);
+      case BOOTSTRAP_STANDBY ->
+          standbyLeader.bootstrap(((PrimaryCluster) payload(action)).section());
+      case START_AS_STANDBY_LEADER ->
+          standbyLeader.start(((PrimaryCluster) payload(action)).section());
+      case FOLLOW_PRIMARY_CLUSTER ->
+          standbyLeader.follow(((PrimaryCluster) payload(action)).section());
       case CLONE_FROM -> bootstrap.cloneFrom(view, member(action));
       case ACQUIRE_LEADER -> leadership.acquireLeader();
       case FAST_TAKEOVER -> promotion.takeOver(run, (Takeover) payload(action));

@@ -44,4 +44,10 @@ public sealed interface AgentEvent {
 
   /** PostgreSQL now streams from {@code leader}. */
   record FollowingLeader(String member, String leader) implements AgentEvent {}
+
+  /**
+   * This member, the standby leader of a standby cluster, now follows the primary cluster ({@code
+   * source} says where): Patroni's role {@code standby_leader}.
+   */
+  record FollowingPrimaryCluster(String member, String source) implements AgentEvent {}
 }

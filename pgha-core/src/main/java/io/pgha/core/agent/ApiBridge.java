@@ -79,7 +79,7 @@ final class ApiBridge implements ManagementActions {
         NodeSnapshot.builder(name, scope)
             .version(MemberRecord.VERSION)
             .postgresState(state.get().state())
-            .role(roleOf(status))
+            .role(roleOf(status, view))
             .postgres(status)
             .cluster(view)
             .dcsReachable(loop.dcsReachable())
@@ -104,11 +104,15 @@ final class ApiBridge implements ManagementActions {
     return b.build();
   }
 
-  private static Role roleOf(PostgresStatus status) {
+  private Role roleOf(PostgresStatus status, ClusterView view) {
     if (status == null || !status.acceptingConnections()) {
       return Role.UNKNOWN;
     }
-    return status.isStandby() ? Role.REPLICA : Role.PRIMARY;
+    if (!status.isStandby()) {
+      return Role.PRIMARY;
+    }
+    boolean standbyLeader = loop.effectiveConfig(view).isStandbyCluster() && dcs.holdsLeadership();
+    return standbyLeader ? Role.STANDBY_LEADER : Role.REPLICA;
   }
 
   @Override

@@ -65,6 +65,11 @@ final class BootstrapSteps {
 
   boolean writeInitialConfig() throws DcsException {
     dcs.writeConfig(bootstrapConfig, Dcs.ABSENT);
+    if (bootstrapConfig.isStandbyCluster()) {
+      // A copy of the primary cluster, following it: nothing was promoted.
+      LOG.info("[{}] bootstrapped standby cluster", name);
+      return true;
+    }
     state.primary();
     // initdb starts the first timeline.
     events.publish(new AgentEvent.Promoted(name, 1));

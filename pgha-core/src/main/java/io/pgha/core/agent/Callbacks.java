@@ -17,9 +17,10 @@ import java.util.function.Consumer;
  * Patroni's {@code postgresql.callbacks}: {@code <command...> <action> <role> <scope>} for {@code
  * on_start}, {@code on_stop}, {@code on_restart}, {@code on_reload} (told by the PostgreSQL
  * controller, see {@link LifecycleEvent}) and {@code on_role_change} (told by the agent's events).
- * {@code role} is {@code primary} (or {@code master}, as Patroni 3 says) or {@code replica}. The
- * commands run one at a time, in the order of the events, on a thread of their own, each as a
- * {@link BoundedCommand} with a time limit: a slow script never holds up the HA loop or PostgreSQL.
+ * {@code role} is {@code primary} (or {@code master}, as Patroni 3 says), {@code replica} or, for
+ * the standby leader of a standby cluster, {@code standby_leader}. The commands run one at a time,
+ * in the order of the events, on a thread of their own, each as a {@link BoundedCommand} with a
+ * time limit: a slow script never holds up the HA loop or PostgreSQL.
  */
 public final class Callbacks implements AgentListener, Consumer<LifecycleEvent> {
   /** The callbacks Patroni knows. */
@@ -111,6 +112,8 @@ public final class Callbacks implements AgentListener, Consumer<LifecycleEvent> 
   public void onEvent(AgentEvent event) {
     if (event instanceof AgentEvent.Promoted) {
       roleChange(primary);
+    } else if (event instanceof AgentEvent.FollowingPrimaryCluster) {
+      roleChange("standby_leader");
     } else if (event instanceof AgentEvent.Demoted || event instanceof AgentEvent.FollowingLeader) {
       roleChange("replica");
     }

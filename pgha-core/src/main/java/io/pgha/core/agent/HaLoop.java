@@ -1,5 +1,6 @@
 package io.pgha.core.agent;
 
+import io.pgha.core.config.StandbyCluster;
 import io.pgha.core.dcs.Dcs;
 import io.pgha.core.dcs.DcsException;
 import io.pgha.core.dcs.LeaseStatus;
@@ -204,7 +205,7 @@ final class HaLoop implements AutoCloseable {
     DynamicConfig config = effectiveConfig(view);
     silence.track(view, config);
     followTtl(config);
-    parameters.follow(config.parameters());
+    parameters.follow(StandbyCluster.parameters(config));
     postgres.setReplicationTimeouts(ReplicationTimeouts.of(config.retryTimeoutDuration()));
 
     PostgresStatus status = postgres.probe();
@@ -234,7 +235,8 @@ final class HaLoop implements AutoCloseable {
     }
   }
 
-  private DynamicConfig effectiveConfig(ClusterView view) {
+  /** The configuration in effect: the {@code config} key's, or the bootstrap one before it. */
+  DynamicConfig effectiveConfig(ClusterView view) {
     return view.config().orElse(bootstrapConfig);
   }
 
@@ -293,7 +295,8 @@ final class HaLoop implements AutoCloseable {
     if (readWrite) {
       b.standbys(sync.standbys(status));
     }
-    // A replica keeps the slots of the members cascading from it (replicatefrom).
+    // Every running member keeps the slots of the members streaming from it: the leader, a replica
+    // others cascade from (replicatefrom), the standby leader of a standby cluster.
     if (up && config.useSlots()) {
       try {
         b.slots(slots.observe(view, config, readWrite, nowNanos));

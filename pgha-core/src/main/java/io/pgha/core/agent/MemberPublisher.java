@@ -7,6 +7,7 @@ import io.pgha.core.ha.Decision;
 import io.pgha.core.postgres.PostgresController;
 import io.pgha.core.postgres.PostgresStatus;
 import io.pgha.patroni.ClusterStatus;
+import io.pgha.patroni.DynamicConfig;
 import io.pgha.patroni.Member;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -38,11 +39,16 @@ final class MemberPublisher {
 
   /**
    * Publishes {@code status} as this member's key, and {@code leaderOptime}, when present, as the
-   * leader's last WAL position; a failure is logged (the next cycle publishes again).
+   * leader's last WAL position; a failure is logged (the next cycle publishes again). {@code
+   * config} says whether this is a standby cluster.
    */
   void publish(
-      PostgresStatus status, Decision decision, boolean paused, OptionalLong leaderOptime) {
-    publish(status, decision, paused, leaderOptime, Map.of());
+      PostgresStatus status,
+      Decision decision,
+      boolean paused,
+      DynamicConfig config,
+      OptionalLong leaderOptime) {
+    publish(status, decision, paused, config, leaderOptime, Map.of());
   }
 
   /** As above, with the permanent slots' positions written beside the leader's position. */
@@ -50,11 +56,14 @@ final class MemberPublisher {
       PostgresStatus status,
       Decision decision,
       boolean paused,
+      DynamicConfig config,
       OptionalLong leaderOptime,
       Map<String, Long> permanentSlots) {
     String pgState = pgState(status, decision);
     state.update(f -> f.withState(pgState));
-    Member member = memberRecord.build(status, pgState, paused);
+    // A standby holding the key of a standby cluster is its standby leader, as Patroni names it.
+    boolean standbyLeader = config.isStandbyCluster() && dcs.holdsLeadership();
+    Member member = memberRecord.build(status, pgState, paused, standbyLeader);
     try {
       dcs.updateMember(member);
       if (leaderOptime.isPresent()) {

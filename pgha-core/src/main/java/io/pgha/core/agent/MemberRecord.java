@@ -28,6 +28,13 @@ final class MemberRecord {
   }
 
   Member build(PostgresStatus status, String state, boolean paused) {
+    return build(status, state, paused, false);
+  }
+
+  /**
+   * As {@link #build(PostgresStatus, String, boolean)}; a standby is named {@code standbyLeader}.
+   */
+  Member build(PostgresStatus status, String state, boolean paused, boolean standbyLeader) {
     Member.Builder b =
         Member.builder(name)
             .connUrl(connUrl)
@@ -42,7 +49,7 @@ final class MemberRecord {
       return b.role(Role.UNKNOWN).build();
     }
     boolean replica = status.isStandby();
-    b.role(replica ? Role.REPLICA : Role.PRIMARY);
+    b.role(replica ? (standbyLeader ? Role.STANDBY_LEADER : Role.REPLICA) : Role.PRIMARY);
     Lsn position = status.walPosition();
     if (position != null) {
       b.xlogLocation(position.value());

@@ -55,6 +55,8 @@ public final class RoleChangeCommand implements AgentListener {
   public void onEvent(AgentEvent event) {
     if (event instanceof AgentEvent.Promoted) {
       run(event.member(), names.of(Role.PRIMARY));
+    } else if (event instanceof AgentEvent.FollowingPrimaryCluster) {
+      run(event.member(), "standby_leader");
     } else if (event instanceof AgentEvent.Demoted || event instanceof AgentEvent.FollowingLeader) {
       run(event.member(), "replica");
     }

@@ -80,7 +80,7 @@ public final class PghaConfig {
     this.fastTakeover = b.fastTakeover;
     this.leaderSilenceTimeout = silenceTimeoutOrDefault(b.leaderSilenceTimeout);
     this.fencing = fencing;
-    this.bootstrapDcs = b.bootstrapDcs;
+    this.bootstrapDcs = b.bootstrapDcsWithStandbyCluster();
     this.roleNames = b.roleNames;
     this.warnings = List.copyOf(warnings);
   }
@@ -299,6 +299,7 @@ public final class PghaConfig {
     private Duration leaderSilenceTimeout;
     private final FencingSettings.Builder fencing = new FencingSettings.Builder();
     private UnaryOperator<DynamicConfig.Builder> bootstrapDcs = UnaryOperator.identity();
+    private Map<String, Object> standbyCluster;
     private RoleNames roleNames = RoleNames.PATRONI_4;
 
     private Builder() {}
@@ -501,6 +502,33 @@ public final class PghaConfig {
     }
 
     /**
+     * Patroni's {@code standby_cluster} section for a new cluster: it follows another one, whose
+     * primary is {@code host}:{@code port} (or a load balancer in front of it); its leader is a
+     * standby leader. Keys as Patroni's: {@code host}, {@code port}, {@code primary_slot_name},
+     * {@code create_replica_methods}, {@code restore_command}, {@code recovery_min_apply_delay} (a
+     * delayed cluster). Removing the section from the {@code config} key later ({@code PATCH
+     * /config}, {@code patronictl edit-config}) promotes the standby leader. Null for none.
+     */
+    public Builder standbyCluster(Map<String, ?> section) {
+      this.standbyCluster = section == null ? null : Map.copyOf(section);
+      return this;
+    }
+
+    private UnaryOperator<DynamicConfig.Builder> bootstrapDcsWithStandbyCluster() {
+      if (standbyCluster == null) {
+        return bootstrapDcs;
+      }
+      UnaryOperator<DynamicConfig.Builder> adjust = bootstrapDcs;
+      Map<String, Object> section = Map.copyOf(standbyCluster);
+      return d -> {
+        DynamicConfig.Builder adjusted = adjust.apply(d);
+        Map<String, Object> extra = new java.util.LinkedHashMap<>(adjusted.build().extra());
+        extra.put(StandbyCluster.KEY, section);
+        return adjusted.extra(extra);
+      };
+    }
+
+    /**
      * {@code postgresql.pre_promote}: a program (and its arguments) run before this member promotes
      * PostgreSQL; a non-zero exit, or running longer than {@code timeout}, cancels the promotion
      * and gives the leader key up. Use it to fence the old primary (STONITH, cutting its network).
@@ -560,6 +588,11 @@ public final class PghaConfig {
                 fastTakeover,
                 silenceTimeoutOrDefault(leaderSilenceTimeout),
                 bootstrapDcs));
+      }
+      if (standbyCluster != null) {
+        StandbyCluster.problem(
+                DynamicConfig.builder().extra(Map.of(StandbyCluster.KEY, standbyCluster)).build())
+            .ifPresent(checks::problem);
       }
       checks.throwIfAny();
       return new PghaConfig(

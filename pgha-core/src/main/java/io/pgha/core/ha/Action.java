@@ -1,5 +1,6 @@
 package io.pgha.core.ha;
 
+import io.pgha.core.config.StandbyCluster;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -15,7 +16,9 @@ import java.util.stream.Collectors;
  * @param payload what the action carries out, for the kinds that carry something ({@link
  *     ActionKind#SYNC_REPLICATION}, {@link ActionKind#REPLICATION_SLOTS}, {@link
  *     ActionKind#FAILSAFE_KEY}, {@link ActionKind#REWIND_AND_FOLLOW}, {@link ActionKind#FOLLOW},
- *     {@link ActionKind#FAST_TAKEOVER})
+ *     {@link ActionKind#FAST_TAKEOVER}, and a standby cluster's {@link
+ *     ActionKind#BOOTSTRAP_STANDBY}, {@link ActionKind#START_AS_STANDBY_LEADER}, {@link
+ *     ActionKind#FOLLOW_PRIMARY_CLUSTER})
  * @param otherwise what to do when this action fails, before the plan stops: each of these is
  *     attempted even if one before it fails, since they put things back (empty: just stop). Not
  *     when etcd could not be asked: that is no answer, and the plan just stops (a leader that
@@ -26,7 +29,7 @@ public record Action(
 
   /** What an action carries out. */
   public sealed interface Payload
-      permits SyncPlan, SlotPlan, FailsafeKey, Rejoin, UpstreamRole, Takeover {}
+      permits SyncPlan, SlotPlan, FailsafeKey, Rejoin, UpstreamRole, Takeover, PrimaryCluster {}
 
   public Action {
     Objects.requireNonNull(kind, "kind");
@@ -50,7 +53,10 @@ public record Action(
         || kind == ActionKind.FAILSAFE_KEY
         || kind == ActionKind.REWIND_AND_FOLLOW
         || kind == ActionKind.FOLLOW
-        || kind == ActionKind.FAST_TAKEOVER;
+        || kind == ActionKind.FAST_TAKEOVER
+        || kind == ActionKind.BOOTSTRAP_STANDBY
+        || kind == ActionKind.START_AS_STANDBY_LEADER
+        || kind == ActionKind.FOLLOW_PRIMARY_CLUSTER;
   }
 
   /** An action about ourselves. */
@@ -86,6 +92,11 @@ public record Action(
   /** Takes the leader key and the {@code sync} key over from the silent leader {@code t} names. */
   public static Action takeover(Takeover t) {
     return new Action(ActionKind.FAST_TAKEOVER, Optional.of(t.leader()), Optional.of(t), List.of());
+  }
+
+  /** A standby cluster's step ({@code kind}) towards the primary cluster {@code c} names. */
+  public static Action standby(ActionKind kind, StandbyCluster c) {
+    return new Action(kind, Optional.empty(), Optional.of(new PrimaryCluster(c)), List.of());
   }
 
   /** Rejoins as a replica of {@code leader}, announcing what {@code rejoin} says. */

@@ -23,6 +23,20 @@ public enum ActionKind {
    * here (a cluster brought under pgha); fails when another member initialized the cluster first.
    */
   ADOPT_EXISTING_DATA(false),
+  /**
+   * A standby cluster's bootstrap: race for the {@code initialize} key; the winner copies the
+   * primary cluster's primary the {@link PrimaryCluster} names (pg_basebackup), starts it as its
+   * standby and writes the system identifier to the key. Fails when another member won the race
+   * (and, after a failed copy, gives the key up for another member to try).
+   */
+  BOOTSTRAP_STANDBY(false),
+  /**
+   * Start the stopped PostgreSQL read-only as the standby leader, following the {@link
+   * StandbyCluster}'s primary cluster.
+   */
+  START_AS_STANDBY_LEADER(false),
+  /** Point the running standby leader at the {@link PrimaryCluster}'s primary cluster. */
+  FOLLOW_PRIMARY_CLUSTER(false),
   /** Create this member's data directory as a copy of the member named (pg_basebackup). */
   CLONE_FROM(true),
   /** Take the free leader key (create only if absent); fails when another member has it. */

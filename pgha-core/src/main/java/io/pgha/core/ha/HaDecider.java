@@ -44,6 +44,13 @@ import java.util.concurrent.TimeUnit;
  *   <li>Nobody holds the key: only the healthiest eligible member races for it.
  * </ol>
  *
+ * <p>In a standby cluster ({@code standby_cluster} in the configuration, {@link
+ * io.pgha.core.config.StandbyCluster}) the same rules hold, except that the leader never promotes:
+ * the member holding the key is the standby leader, which copies the primary cluster to bootstrap
+ * (rule 4) and follows it (rules 6 and 8, {@link StandbyLeader}); a primary found there is demoted;
+ * synchronous replication does not apply. Removing the section makes the standby leader promote, as
+ * any leader running as a replica.
+ *
  * <p>With {@code failsafe_mode}, rule 1 keeps a primary whose lease etcd cannot confirm while every
  * member confirms it over the API, and a member that accepted such a confirmation does not race in
  * rule 7 (see {@link Failsafe}).
@@ -79,7 +86,7 @@ public final class HaDecider {
       MemberIdentity me,
       PeerPositions peers,
       Now now) {
-    Situation s = new Situation(local, view, config, me, peers, now);
+    Situation s = new Situation(local, view, StandbyLeader.effective(config), me, peers, now);
     return Publishing.decide(s, ReplicaUpkeep.append(s, LeaderUpkeep.append(s, rules(s))));
   }
 
@@ -152,6 +159,9 @@ public final class HaDecider {
 
   private static Decision withoutData(Situation s) {
     ClusterView view = s.view();
+    if (!view.isInitialized() && view.isUnlocked() && s.config().isStandbyCluster()) {
+      return StandbyLeader.bootstrap(s);
+    }
     if (!view.isInitialized() && view.isUnlocked()) {
       if (s.me().tags().isFailoverCandidate()) {
         return Decision.of(
@@ -213,6 +223,9 @@ public final class HaDecider {
       return Decision.of(
           "I hold no live lease: not acting as leader until etcd confirms it again",
           Action.of(WAIT));
+    }
+    if (s.config().isStandbyCluster()) {
+      return StandbyLeader.leading(s);
     }
     if (local.isReadWrite()) {
       Optional<PromotionRefusal> unfenced = local.promotionRefusal();

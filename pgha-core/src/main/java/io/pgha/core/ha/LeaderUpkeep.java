@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * What the leader running read-write keeps in step after it confirmed or took the key, in every
  * cycle: the {@code failsafe} key, one replication slot per member, synchronous replication. These
- * come last in the plan, so they happen only once the key is confirmed.
+ * come last in the plan, so they happen only once the key is confirmed. The standby leader of a
+ * standby cluster keeps its members' slots only.
  */
 final class LeaderUpkeep {
   private static final Set<ActionKind> GIVES_UP =
@@ -24,7 +25,14 @@ final class LeaderUpkeep {
   private LeaderUpkeep() {}
 
   static Decision append(Situation s, Decision d) {
-    if (!s.local().isReadWrite() || !keepsTheKey(s, d)) {
+    if (!keepsTheKey(s, d)) {
+      return d;
+    }
+    if (s.config().isStandbyCluster() && s.local().isReplica()) {
+      // The standby leader keeps the slots its members stream through, as Patroni's does.
+      return d.then(slots(s).stream().toList());
+    }
+    if (!s.local().isReadWrite()) {
       return d;
     }
     List<Action> upkeep = new ArrayList<>();
@@ -32,17 +40,7 @@ final class LeaderUpkeep {
         .map(FailsafeKey::new)
         .map(Action::failsafeKey)
         .ifPresent(upkeep::add);
-    if (s.config().useSlots()) {
-      long grace = TimeUnit.SECONDS.toNanos(2L * s.config().ttl());
-      s.local()
-          .slots()
-          .map(
-              seen ->
-                  Slots.plan(seen, PermanentSlots.of(s.config()).logical(), grace, s.now().nanos()))
-          .filter(SlotPlan::isActive)
-          .map(Action::slots)
-          .ifPresent(upkeep::add);
-    }
+    slots(s).ifPresent(upkeep::add);
     // A view from the watched cache may not have seen our own last write to the sync key yet: a
     // plan made from it could take a standby out of synchronous_standby_names while the key still
     // names it.
@@ -60,6 +58,20 @@ final class LeaderUpkeep {
       }
     }
     return d.then(upkeep);
+  }
+
+  private static java.util.Optional<Action> slots(Situation s) {
+    if (!s.config().useSlots()) {
+      return java.util.Optional.empty();
+    }
+    long grace = TimeUnit.SECONDS.toNanos(2L * s.config().ttl());
+    return s.local()
+        .slots()
+        .map(
+            seen ->
+                Slots.plan(seen, PermanentSlots.of(s.config()).logical(), grace, s.now().nanos()))
+        .filter(SlotPlan::isActive)
+        .map(Action::slots);
   }
 
   private static boolean keepsTheKey(Situation s, Decision d) {

@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
  * Taking the leader key and promoting, in Patroni's order: the key, the fencing checks (the
  * watchdog, {@code pre_promote}; the key is given up when they refuse), the {@code sync} key and
  * {@code synchronous_standby_names}, the promotion, and at once another cycle for what the new
- * primary keeps.
+ * primary keeps. In a standby cluster there is no promotion: the key's holder follows the primary
+ * cluster instead ({@link StandbyLeader}).
  */
 final class Promotion {
   private Promotion() {}
@@ -45,11 +46,17 @@ final class Promotion {
     if (s.local().isReadWrite()) {
       return Decision.of(reason, Action.of(ACQUIRE_LEADER));
     }
+    if (s.config().isStandbyCluster()) {
+      return StandbyLeader.takingTheKey(s, Action.of(ACQUIRE_LEADER), reason);
+    }
     return new Decision(steps(s, Action.of(ACQUIRE_LEADER)), reason);
   }
 
   /** We hold the key and PostgreSQL runs as a replica: keep the key, then promote. */
   static Decision holdingTheKey(Situation s, String reason) {
+    if (s.config().isStandbyCluster()) {
+      return StandbyLeader.takingTheKey(s, Action.renew(), reason);
+    }
     return new Decision(steps(s, Action.renew()), reason);
   }
 
@@ -59,6 +66,9 @@ final class Promotion {
    * synchronous_standby_names} is left to set before the promotion.
    */
   static Decision afterTakeover(Situation s, Takeover takeover, String reason) {
+    if (s.config().isStandbyCluster()) {
+      return StandbyLeader.takingTheKey(s, Action.takeover(takeover), reason);
+    }
     return new Decision(
         steps(Action.takeover(takeover), SynchronousReplication.afterTakeover(s.config())), reason);
   }

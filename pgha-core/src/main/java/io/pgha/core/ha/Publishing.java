@@ -29,6 +29,9 @@ final class Publishing {
   private static final Set<ActionKind> CHANGES_POSTGRES =
       Set.of(
           BOOTSTRAP,
+          ActionKind.BOOTSTRAP_STANDBY,
+          ActionKind.START_AS_STANDBY_LEADER,
+          ActionKind.FOLLOW_PRIMARY_CLUSTER,
           CLONE_FROM,
           PROMOTE,
           RESTART_POSTGRES,

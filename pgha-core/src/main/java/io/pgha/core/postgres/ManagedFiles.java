@@ -65,6 +65,19 @@ final class ManagedFiles {
    */
   Map<String, String> parameters(
       Upstream upstream, SynchronousStandbys sync, Map<String, String> dynamic) {
+    return parameters(upstream, null, sync, dynamic);
+  }
+
+  /**
+   * As {@link #parameters(Upstream, SynchronousStandbys, Map)}; with a {@code source} (the standby
+   * leader of a standby cluster), its slot, or none, instead of this member's, and its {@code
+   * restore_command}.
+   */
+  Map<String, String> parameters(
+      Upstream upstream,
+      StandbySource source,
+      SynchronousStandbys sync,
+      Map<String, String> dynamic) {
     Map<String, String> values = new LinkedHashMap<>();
     values.put("wal_level", "replica");
     values.put("hot_standby", "on");
@@ -91,10 +104,15 @@ final class ManagedFiles {
         config.socketDirectory() == null ? "" : config.socketDirectory().toString());
     values.put("recovery_target_timeline", "latest");
     values.put("synchronous_standby_names", sync.toSetting());
+    if (source != null) {
+      source.restoreCommand().ifPresent(command -> values.put("restore_command", command));
+    }
     // nostream: a replica that replays from the archive only, as Patroni's tag asks.
     if (upstream != null && !config.noStream()) {
       values.put("primary_conninfo", primaryConninfo(upstream));
-      if (config.useSlots()) {
+      if (source != null) {
+        source.slotName().ifPresent(slot -> values.put("primary_slot_name", slot));
+      } else if (config.useSlots()) {
         values.put("primary_slot_name", config.slotName());
       }
     }
@@ -168,11 +186,16 @@ final class ManagedFiles {
   }
 
   /** Writes the parameter file and makes sure postgresql.conf includes it (last, so it wins). */
-  void writeConf(Upstream upstream, SynchronousStandbys sync, Map<String, String> dynamic)
+  void writeConf(
+      Upstream upstream,
+      StandbySource source,
+      SynchronousStandbys sync,
+      Map<String, String> dynamic)
       throws IOException {
     writePrivate(config.dataDir().resolve(PASSFILE), passfileLine(config.replication()));
     writePrivate(
-        config.dataDir().resolve(MANAGED_CONF), render(parameters(upstream, sync, dynamic)));
+        config.dataDir().resolve(MANAGED_CONF),
+        render(parameters(upstream, source, sync, dynamic)));
     Path main = config.dataDir().resolve("postgresql.conf");
     String content = Files.exists(main) ? Files.readString(main, StandardCharsets.UTF_8) : "";
     if (!content.lines().anyMatch(line -> line.strip().equals(INCLUDE_LINE))) {

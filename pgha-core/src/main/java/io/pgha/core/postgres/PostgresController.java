@@ -129,6 +129,25 @@ public final class PostgresController implements AutoCloseable {
     told(LifecycleEvent.Kind.STARTED, true);
   }
 
+  /**
+   * Creates the data directory of a standby cluster's first member as a copy of the primary
+   * cluster's primary {@code remote} (pg_basebackup, no slot).
+   */
+  public void createStandbyLeader(Upstream remote, Duration timeout) {
+    roles.createStandbyLeader(remote, timeout);
+  }
+
+  /** Starts as the standby leader of a standby cluster, following {@code source}. */
+  public void startFollowing(StandbySource source, Duration timeout) {
+    roles.startFollowing(source, timeout);
+    told(LifecycleEvent.Kind.STARTED, true);
+  }
+
+  /** Points this running standby, the standby leader of a standby cluster, at {@code source}. */
+  public void followSource(StandbySource source) {
+    roles.followSource(source);
+  }
+
   /** Starts read-only with no upstream, as {@code startAsStandby(null, timeout)}. */
   public void startReadOnly(Duration timeout) {
     roles.start(true, null, timeout);

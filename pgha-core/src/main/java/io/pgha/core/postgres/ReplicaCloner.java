@@ -46,7 +46,19 @@ final class ReplicaCloner {
     clone(leader, timeout, true);
   }
 
+  /**
+   * Clones the primary cluster's primary for a standby cluster's first member: no slot there (the
+   * primary cluster keeps none for this one's members).
+   */
+  void cloneWithoutSlot(Upstream remote, Duration timeout) {
+    clone(remote, timeout, config.removeDataDirAllowed(), false);
+  }
+
   private void clone(Upstream leader, Duration timeout, boolean mayEmpty) {
+    clone(leader, timeout, mayEmpty, config.useSlots());
+  }
+
+  private void clone(Upstream leader, Duration timeout, boolean mayEmpty, boolean slot) {
     dataDir.prepareEmpty(mayEmpty, "creating a replica");
     List<String> failures = new ArrayList<>();
     for (ReplicaCreator creator : config.replicaCreators()) {
@@ -56,7 +68,7 @@ final class ReplicaCloner {
               config.dataDir(),
               leader,
               config.replication(),
-              config.useSlots() && !config.noStream() ? config.slotName() : null,
+              slot && !config.noStream() ? config.slotName() : null,
               timeout,
               tools);
       try {

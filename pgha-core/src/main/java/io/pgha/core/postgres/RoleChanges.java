@@ -136,11 +136,61 @@ final class RoleChanges {
     }
   }
 
+  /** Starts as the standby leader of a standby cluster, following {@code source}. */
+  void startFollowing(StandbySource source, Duration timeout) {
+    lock.lock();
+    try {
+      start(true, () -> settings.source(source), source.toString(), timeout, fencing.epoch());
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Creates the standby leader's data directory as a copy of the primary cluster's primary. */
+  void createStandbyLeader(Upstream remote, Duration timeout) {
+    whileStopped("creating a standby leader", () -> cloner.cloneWithoutSlot(remote, timeout));
+  }
+
+  /**
+   * Points the running standby leader at {@code source}; restarts where {@code restore_command}
+   * needs it (before PostgreSQL 14).
+   */
+  void followSource(StandbySource source) {
+    lock.lock();
+    try {
+      Promoter.requireStandby(config.name(), "follow the primary cluster", sql.probe());
+      int version = sql.serverVersion();
+      settings.source(source);
+      if (version < 140000) {
+        restart(Duration.ofMinutes(5));
+        return;
+      }
+      settings.reload();
+      LOG.info("{}: now following {}", config.name(), source);
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /**
    * @param fenceEpoch {@link Fencing#epoch()} when the caller decided; a fence since then forbids
    *     starting read-write (a standby may start)
    */
   private void start(boolean standby, Upstream leader, Duration timeout, long fenceEpoch) {
+    start(
+        standby,
+        () -> settings.upstream(leader),
+        !standby ? "primary" : leader == null ? "standby with no upstream" : "standby of " + leader,
+        timeout,
+        fenceEpoch);
+  }
+
+  /**
+   * @param pointAt sets what a standby streams from in {@link #settings} (before the files are
+   *     written)
+   */
+  private void start(
+      boolean standby, Runnable pointAt, String as, Duration timeout, long fenceEpoch) {
     long deadline = Deadlines.deadline(timeout);
     if (!standby) {
       fencing.requireNoneSince(fenceEpoch, "starting PostgreSQL read-write");
@@ -152,13 +202,9 @@ final class RoleChanges {
     }
     dataDir.checkOwner();
     postmaster.requireStopped("start");
-    settings.upstream(leader);
+    pointAt.run();
     settings.writeForStart(standby);
-    long logOffset =
-        postmaster.launch(
-            !standby
-                ? "primary"
-                : leader == null ? "standby with no upstream" : "standby of " + leader);
+    long logOffset = postmaster.launch(as);
     if (!standby && fencing.epoch() != fenceEpoch) {
       // A fence that came before the postmaster was known could not stop it: do it here.
       postmaster.quit(Duration.ofSeconds(10));
@@ -187,8 +233,16 @@ final class RoleChanges {
       boolean standby = settings.standbySignal();
       promoter.discardConnection();
       postmaster.stop(StopMode.FAST, Deadlines.remaining(deadline));
-      start(
-          standby, standby ? settings.upstream() : null, Deadlines.remaining(deadline), fenceEpoch);
+      StandbySource source = settings.source();
+      if (standby && source != null) {
+        start(true, () -> {}, source.toString(), Deadlines.remaining(deadline), fenceEpoch);
+      } else {
+        start(
+            standby,
+            standby ? settings.upstream() : null,
+            Deadlines.remaining(deadline),
+            fenceEpoch);
+      }
     } finally {
       lock.unlock();
     }

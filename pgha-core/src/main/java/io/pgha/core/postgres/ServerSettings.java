@@ -23,6 +23,7 @@ final class ServerSettings {
   private final LocalSql sql;
   private final Object writeLock = new Object();
   private volatile Upstream upstream;
+  private volatile StandbySource source;
   private volatile SynchronousStandbys synchronousStandbys = SynchronousStandbys.none();
   private volatile Map<String, String> dynamicParameters = Map.of();
 
@@ -37,8 +38,21 @@ final class ServerSettings {
     return upstream;
   }
 
+  /** Streams from the member {@code leader} (null: from no one, or a primary). */
   void upstream(Upstream leader) {
+    this.source = null;
     this.upstream = leader;
+  }
+
+  /** The standby leader of a standby cluster: streams (or restores) from {@code source}. */
+  void source(StandbySource source) {
+    this.source = source;
+    this.upstream = source.upstream().orElse(null);
+  }
+
+  /** What the standby leader follows; null when the server follows a member or no one. */
+  StandbySource source() {
+    return source;
   }
 
   SynchronousStandbys synchronousStandbys() {
@@ -77,7 +91,7 @@ final class ServerSettings {
   void write() {
     synchronized (writeLock) {
       try {
-        files.writeConf(upstream, synchronousStandbys, dynamicParameters);
+        files.writeConf(upstream, source, synchronousStandbys, dynamicParameters);
         files.writeHba();
       } catch (IOException e) {
         throw cannotWrite(e);

@@ -55,4 +55,25 @@ class CallbacksTest {
             "on_role_change primary pg-test",
             "on_stop primary pg-test");
   }
+
+  @Test
+  void theStandbyLeaderOfAStandbyClusterChangesToTheRoleStandbyLeader(@TempDir Path dir)
+      throws Exception {
+    Path out = dir.resolve("calls");
+    List<String> command = List.of("sh", "-c", "echo \"$@\" >> " + out, "callback");
+    Callbacks callbacks =
+        new Callbacks(
+            "pg1",
+            "pg-standby",
+            Map.of("on_start", command, "on_role_change", command),
+            Duration.ofSeconds(10));
+
+    callbacks.accept(new LifecycleEvent(LifecycleEvent.Kind.STARTED, true));
+    callbacks.onEvent(new AgentEvent.FollowingPrimaryCluster("pg1", "10.0.0.9:5432"));
+    callbacks.onEvent(new AgentEvent.FollowingPrimaryCluster("pg1", "10.0.0.9:5432"));
+    callbacks.awaitIdle(Duration.ofSeconds(20));
+
+    assertThat(Files.readAllLines(out))
+        .containsExactly("on_start replica pg-standby", "on_role_change standby_leader pg-standby");
+  }
 }

@@ -608,6 +608,7 @@ public final class LocalPghaCluster implements AutoCloseable {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   final LocalEtcd etcd;
+  private final boolean ownsEtcd;
   final String scope;
   private final Path workDir;
   private final Duration ttl;
@@ -641,13 +642,35 @@ public final class LocalPghaCluster implements AutoCloseable {
    */
   public LocalPghaCluster(
       int members, int etcdMembers, Duration ttl, Duration loopWait, Duration retryTimeout) {
+    this(members, LocalEtcd.start(etcdMembers), true, ttl, loopWait, retryTimeout);
+  }
+
+  /**
+   * Prepares {@code members} members of another cluster, with a scope of its own, on the etcd of
+   * {@code other} and with its timings (e.g. a standby cluster of {@code other}). {@code other}
+   * keeps owning that etcd: closing this cluster leaves it running.
+   */
+  public LocalPghaCluster(int members, LocalPghaCluster other) {
+    this(members, other.etcd, false, other.ttl, other.loopWait, other.retryTimeout);
+  }
+
+  private LocalPghaCluster(
+      int members,
+      LocalEtcd etcd,
+      boolean ownsEtcd,
+      Duration ttl,
+      Duration loopWait,
+      Duration retryTimeout) {
     this.ttl = ttl;
     this.loopWait = loopWait;
     this.retryTimeout = retryTimeout;
     this.workDir = Testkit.newWorkDir("pgha-cluster");
+    String dirName = workDir.getFileName().toString().replaceAll("[^A-Za-z0-9]", "");
+    // Clusters on one etcd need scopes of their own: the work directory's random tail.
     this.scope =
-        "test-" + workDir.getFileName().toString().replaceAll("[^A-Za-z0-9]", "").substring(0, 8);
-    this.etcd = LocalEtcd.start(etcdMembers);
+        "test-" + (ownsEtcd ? dirName.substring(0, 8) : dirName.substring(dirName.length() - 8));
+    this.etcd = etcd;
+    this.ownsEtcd = ownsEtcd;
     for (int i = 1; i <= members; i++) {
       String name = "pg" + i;
       Path nodeDir = OS_USER.createOwnedDirectory(workDir.resolve(name));
@@ -888,6 +911,8 @@ public final class LocalPghaCluster implements AutoCloseable {
       }
       node.etcdProxies.forEach(FaultProxy::close);
     }
-    etcd.close();
+    if (ownsEtcd) {
+      etcd.close();
+    }
   }
 }
