@@ -11,10 +11,13 @@ import java.util.Set;
  * Whether this member may race for a free leader key in quorum commit mode: only once the {@code
  * sync} key's members prove it holds every acknowledged commit.
  *
- * <p>The key promises that each acknowledged commit is on all voters but {@code quorum} ({@link
- * QuorumState}). A vote is a member of the key (a voter, or the former leader) that answered this
- * cycle, runs PostgreSQL as a replica, and is not ahead of us: its WAL position is known and at
- * most ours, on our timeline; we vote for ourselves when we are in the key. With {@code quorum + 1}
+ * <p>Only a member of the key (a voter, or the former leader) may race: a voter entered the key
+ * only once it had flushed the leader's WAL past a point, and leaves it when it stops streaming
+ * from the leader, so the WAL of every member of the key is a prefix of the leader's and their
+ * positions compare (timelines as reported lag behind, so they are not compared). The key promises
+ * that each acknowledged commit is on all voters but {@code quorum} ({@link QuorumState}). A vote
+ * is a member of the key that answered this cycle, runs PostgreSQL as a replica, and is not ahead
+ * of us: its WAL position is known and at most ours; we vote for ourselves. With {@code quorum + 1}
  * voters voting, one of them holds any given acknowledged commit, and we are at or past its
  * position, so we hold it too. The former leader's vote suffices alone: it holds every commit it
  * acknowledged. Fewer answers, no race: an unreachable voter may be the one holding a commit.
@@ -32,6 +35,11 @@ final class QuorumVotes {
     }
     String leader = sync.get().leader().get();
     QuorumState key = QuorumState.of(sync.get());
+    if (!leader.equals(s.name()) && !key.voters().contains(s.name())) {
+      return Optional.of(
+          "quorum commit mode and I am not in the sync key, so my WAL is not known to be the"
+              + " leader's");
+    }
     Set<String> votes = new LinkedHashSet<>();
     List<String> members = new ArrayList<>(key.voters());
     members.add(leader);
@@ -68,7 +76,6 @@ final class QuorumVotes {
         .get(member)
         .filter(p -> !p.primary())
         .filter(p -> p.walPosition() > 0 && p.walPosition() <= s.local().walPosition())
-        .filter(p -> p.timeline() == 0 || p.timeline() == s.local().timeline())
         .isPresent();
   }
 }
