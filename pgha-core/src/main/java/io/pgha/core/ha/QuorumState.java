@@ -3,6 +3,8 @@ package io.pgha.core.ha;
 import io.pgha.patroni.SyncState;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /**
@@ -70,8 +72,7 @@ record QuorumState(List<String> voters, int quorum) {
 
   /** The key as written, with {@code leader}. */
   SyncState toSync(String leader) {
-    return new SyncState(
-        java.util.Optional.of(leader), voters, java.util.OptionalInt.of(quorum), 0);
+    return new SyncState(Optional.of(leader), voters, OptionalInt.of(quorum), 0);
   }
 
   /** For a log line: {@code quorum 1 of (pg-2, pg-3)}. */
