@@ -34,21 +34,6 @@ class QuorumReplicationSimulationTest {
   private static final String LEADER = "pg-1";
   private static final List<String> STANDBYS = List.of("pg-2", "pg-3", "pg-4", "pg-5");
 
-  /** One standby as the primary sees it. Its flushed WAL never shrinks. */
-  private static final class Standby {
-    final String name;
-    boolean connected = true;
-    boolean streaming = true;
-    long flush = 100;
-    int walSender;
-    final int speed; // percent chance to flush on each event
-
-    Standby(String name, int speed) {
-      this.name = name;
-      this.speed = speed;
-    }
-  }
-
   @Test
   void everyAcknowledgedCommitSurvivesAFailover() {
     for (int seed = 0; seed < 60; seed++) {
@@ -66,8 +51,8 @@ class QuorumReplicationSimulationTest {
             .synchronousMode(SynchronousMode.QUORUM)
             .synchronousModeStrict(random.nextBoolean())
             .synchronousNodeCount(1 + random.nextInt(2));
-    Map<String, Standby> standbys = new LinkedHashMap<>();
-    STANDBYS.forEach(n -> standbys.put(n, new Standby(n, 5 + random.nextInt(90))));
+    Map<String, SimulatedStandby> standbys = new LinkedHashMap<>();
+    STANDBYS.forEach(n -> standbys.put(n, new SimulatedStandby(n, 100, 5 + random.nextInt(90))));
     Map<String, Long> syncSince = new HashMap<>(); // keeper memory: "name#walSender" -> position
     long wal = 100;
     long acknowledged = 100;
@@ -83,20 +68,14 @@ class QuorumReplicationSimulationTest {
 
     for (int event = 0; event < 200; event++) {
       int what = random.nextInt(12);
-      Standby s = standbys.get(STANDBYS.get(random.nextInt(STANDBYS.size())));
+      SimulatedStandby s = standbys.get(STANDBYS.get(random.nextInt(STANDBYS.size())));
       if (what == 0 && s.connected) {
-        s.connected = false;
-        s.streaming = false;
+        s.disconnect();
       } else if (what == 1 && !s.connected) {
-        s.connected = true;
-        s.streaming = false;
-        s.walSender++;
+        s.reconnect();
       } else if (what == 2) {
-        for (Standby c : standbys.values()) {
-          if (c.connected && !c.streaming) {
-            c.flush = Math.min(wal, c.flush + 25);
-            c.streaming = c.flush == wal;
-          }
+        for (SimulatedStandby c : standbys.values()) {
+          c.catchUp(wal);
         }
       } else if (what == 3) {
         config.synchronousNodeCount(1 + random.nextInt(3));
@@ -131,12 +110,12 @@ class QuorumReplicationSimulationTest {
           namesSince = OptionalLong.of(position);
         }
         List<StandbyConnection> observed = new ArrayList<>();
-        for (Standby c : standbys.values()) {
+        for (SimulatedStandby c : standbys.values()) {
           if (!c.connected) {
             continue;
           }
           String syncState = c.streaming && names.lists(c.name) ? "quorum" : "async";
-          String id = c.name + "#" + c.walSender;
+          String id = c.walSenderId();
           OptionalLong since = OptionalLong.empty();
           if (syncState.equals("quorum")) {
             long first = syncSince.computeIfAbsent(id, k -> position);
@@ -160,7 +139,7 @@ class QuorumReplicationSimulationTest {
         pending.addAll(plan.steps());
       }
       // A streaming standby receives and flushes WAL as it is written, some slowly.
-      for (Standby c : standbys.values()) {
+      for (SimulatedStandby c : standbys.values()) {
         if (c.connected && c.streaming && random.nextInt(100) < c.speed) {
           c.flush = random.nextBoolean() ? wal : Math.min(wal, c.flush + 10);
         }
@@ -177,7 +156,8 @@ class QuorumReplicationSimulationTest {
   }
 
   /** Whether a commit waiting now is acknowledged, as PostgreSQL decides it. */
-  private static boolean confirmed(StandbyNames names, Map<String, Standby> standbys, long wal) {
+  private static boolean confirmed(
+      StandbyNames names, Map<String, SimulatedStandby> standbys, long wal) {
     if (names.isNone()) {
       return true;
     }
@@ -190,7 +170,7 @@ class QuorumReplicationSimulationTest {
   }
 
   private static void checkPromise(
-      String where, SyncState key, Map<String, Standby> standbys, long acknowledged) {
+      String where, SyncState key, Map<String, SimulatedStandby> standbys, long acknowledged) {
     if (key == null) {
       return;
     }
@@ -208,18 +188,18 @@ class QuorumReplicationSimulationTest {
       Random random,
       DynamicConfig config,
       SyncState key,
-      Map<String, Standby> standbys,
+      Map<String, SimulatedStandby> standbys,
       long acknowledged) {
     if (key == null) {
       return;
     }
     List<PeerPosition> answering = new ArrayList<>();
-    for (Standby c : standbys.values()) {
+    for (SimulatedStandby c : standbys.values()) {
       if (random.nextInt(4) != 0) {
         answering.add(PeerPosition.replica(c.name, 2, c.flush));
       }
     }
-    for (Standby candidate : standbys.values()) {
+    for (SimulatedStandby candidate : standbys.values()) {
       Given g =
           given()
               .config(c -> config.toBuilder())
