@@ -1,5 +1,11 @@
 package io.pgha.core;
 
+import static io.pgha.core.SyncProbes.apiBody;
+import static io.pgha.core.SyncProbes.connect;
+import static io.pgha.core.SyncProbes.ids;
+import static io.pgha.core.SyncProbes.patchConfig;
+import static io.pgha.core.SyncProbes.setting;
+import static io.pgha.core.SyncProbes.syncStateOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -10,24 +16,15 @@ import io.pgha.patroni.PatroniCodec;
 import io.pgha.patroni.SyncState;
 import io.pgha.testkit.cluster.LocalPghaCluster;
 import io.pgha.testkit.cluster.LocalPghaCluster.Node;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
@@ -54,8 +51,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 class SynchronousModeTest {
   private static final Duration TTL = Duration.ofSeconds(6);
   private static final Duration CONVERGE = Duration.ofSeconds(90);
-  private static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   private static LocalPghaCluster cluster;
   private static Client etcd;
@@ -277,16 +272,6 @@ class SynchronousModeTest {
     return null;
   }
 
-  private static Connection connect(Node node, int socketTimeoutSeconds) throws SQLException {
-    Properties p = new Properties();
-    p.setProperty("user", "postgres");
-    p.setProperty("password", LocalPghaCluster.superuserPassword());
-    p.setProperty("connectTimeout", "2");
-    p.setProperty("socketTimeout", Integer.toString(socketTimeoutSeconds));
-    return DriverManager.getConnection(
-        "jdbc:postgresql://127.0.0.1:" + node.pgPort + "/postgres", p);
-  }
-
   /** Waits until the sync key, written by {@code primary}, names one streaming standby. */
   private static Node awaitSyncStandby(Node primary) {
     List<Node> found = new ArrayList<>();
@@ -331,61 +316,5 @@ class SynchronousModeTest {
     return Optional.of(
         PatroniCodec.decodeSync(
             key, kv.getValue().toString(StandardCharsets.UTF_8), kv.getModRevision(), w -> {}));
-  }
-
-  private static String setting(Node node, String name) throws SQLException {
-    try (Connection c = node.connect();
-        PreparedStatement p =
-            c.prepareStatement("SELECT setting FROM pg_settings WHERE name = ?")) {
-      p.setString(1, name);
-      try (ResultSet rs = p.executeQuery()) {
-        rs.next();
-        return rs.getString(1);
-      }
-    }
-  }
-
-  private static String syncStateOf(Node primary, String standby) throws SQLException {
-    try (Connection c = primary.connect();
-        PreparedStatement p =
-            c.prepareStatement(
-                "SELECT sync_state FROM pg_stat_replication WHERE application_name = ?")) {
-      p.setString(1, standby);
-      try (ResultSet rs = p.executeQuery()) {
-        return rs.next() ? rs.getString(1) : "not connected";
-      }
-    }
-  }
-
-  private static Set<Long> ids(Node node) {
-    try (Connection c = node.connect();
-        Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT id FROM t")) {
-      Set<Long> ids = new HashSet<>();
-      while (rs.next()) {
-        ids.add(rs.getLong(1));
-      }
-      return ids;
-    } catch (SQLException e) {
-      return Set.of();
-    }
-  }
-
-  private static int patchConfig(Node node, String json) throws Exception {
-    HttpRequest request =
-        HttpRequest.newBuilder(URI.create(node.apiUrl().orElseThrow() + "/config"))
-            .timeout(Duration.ofSeconds(10))
-            .header("Content-Type", "application/json")
-            .method("PATCH", HttpRequest.BodyPublishers.ofString(json))
-            .build();
-    return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-  }
-
-  private static String apiBody(Node node, String path) throws Exception {
-    HttpRequest request =
-        HttpRequest.newBuilder(URI.create(node.apiUrl().orElseThrow() + path))
-            .timeout(Duration.ofSeconds(5))
-            .build();
-    return HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body();
   }
 }

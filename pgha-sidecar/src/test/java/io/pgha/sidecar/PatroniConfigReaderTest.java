@@ -310,6 +310,13 @@ class PatroniConfigReaderTest {
   }
 
   @Test
+  void quorumCommitReachesTheInitialDynamicConfiguration() {
+    SidecarConfig config = read(MINIMAL + "bootstrap:\n  dcs:\n    synchronous_mode: quorum\n");
+    assertThat(config.pgha().initialDynamicConfig().synchronousMode())
+        .isEqualTo(SynchronousMode.QUORUM);
+  }
+
+  @Test
   void patroniEnvironmentVariablesOverrideTheFile() {
     Map<String, String> env =
         Map.of(

@@ -41,10 +41,26 @@ final class SyncKeeper {
 
   private static final long SETTLE_POLL_MILLIS = 100;
 
+  /**
+   * How long after a new {@code ANY k} setting is first seen the position that confirms standbys is
+   * read: PostgreSQL's WAL senders apply a reloaded setting on their next wake-up, and a commit
+   * released under the old setting must lie before that position.
+   */
+  private static final long QUORUM_SETTLE_NANOS = TimeUnit.SECONDS.toNanos(1);
+
   private final String name;
   private final Dcs dcs;
   private final PostgresController postgres;
   private final Map<Integer, Long> syncSinceByPid = new HashMap<>();
+
+  /**
+   * Quorum commit ({@code ANY k}): the setting last seen, when it was first seen, and the leader's
+   * WAL position read at least {@link #QUORUM_SETTLE_NANOS} later (empty until then).
+   */
+  private StandbyNames namesSeen;
+
+  private long namesSeenAtNanos;
+  private OptionalLong namesSincePosition = OptionalLong.empty();
   private String lastReason = "";
 
   SyncKeeper(String name, Dcs dcs, PostgresController postgres) {
@@ -82,7 +98,8 @@ final class SyncKeeper {
       if (!status.isReadWrite()) {
         return;
       }
-      if (status.replication().stream().noneMatch(r -> "sync".equals(r.syncState()))) {
+      if (status.replication().stream()
+          .noneMatch(r -> "sync".equals(r.syncState()) || "quorum".equals(r.syncState()))) {
         continue; // nothing new to see yet: no etcd read
       }
       SyncPlan next;
@@ -120,6 +137,7 @@ final class SyncKeeper {
    * that position was read.
    */
   private List<StandbyConnection> observe(PostgresStatus primary, long position) {
+    OptionalLong quorumSince = quorumSince(position);
     Set<Integer> synchronous = new HashSet<>();
     List<StandbyConnection> standbys = new ArrayList<>();
     for (ReplicationConnection r : primary.replication()) {
@@ -131,6 +149,15 @@ final class SyncKeeper {
       if (sync) {
         synchronous.add(r.pid());
         since = OptionalLong.of(syncSinceByPid.computeIfAbsent(r.pid(), pid -> position));
+        if (namesSeen.quorum()) {
+          // Under ANY k a synchronous standby need not have confirmed a given commit: it is known
+          // to hold those acknowledged before the setting took effect once it flushed past a
+          // position read after that.
+          since =
+              quorumSince.isEmpty()
+                  ? OptionalLong.empty()
+                  : OptionalLong.of(Math.max(since.getAsLong(), quorumSince.getAsLong()));
+        }
       }
       standbys.add(
           new StandbyConnection(
@@ -143,6 +170,25 @@ final class SyncKeeper {
     }
     syncSinceByPid.keySet().retainAll(synchronous);
     return standbys;
+  }
+
+  /**
+   * The position read at least {@link #QUORUM_SETTLE_NANOS} after the current setting was first
+   * seen; empty before. An agent that starts does not know when the setting was made: it waits as
+   * well.
+   */
+  private OptionalLong quorumSince(long position) {
+    StandbyNames names = current();
+    long now = System.nanoTime();
+    if (!names.equals(namesSeen)) {
+      namesSeen = names;
+      namesSeenAtNanos = now;
+      namesSincePosition = OptionalLong.empty();
+    }
+    if (namesSincePosition.isEmpty() && now - namesSeenAtNanos >= QUORUM_SETTLE_NANOS) {
+      namesSincePosition = OptionalLong.of(position);
+    }
+    return namesSincePosition;
   }
 
   private static long value(Lsn lsn) {
@@ -201,9 +247,10 @@ final class SyncKeeper {
     if (set.count() == 0) {
       return StandbyNames.none();
     }
-    if (set.isAnyStandby()
-        || set.method() != SynchronousStandbys.Method.FIRST
-        || set.count() != set.names().size()) {
+    if (set.method() == SynchronousStandbys.Method.ANY && !set.isAnyStandby()) {
+      return StandbyNames.quorum(set.count(), set.names());
+    }
+    if (set.isAnyStandby() || set.count() != set.names().size()) {
       // Not every name is waited for: none of them is known to have every commit.
       return StandbyNames.any();
     }
@@ -216,6 +263,9 @@ final class SyncKeeper {
     }
     if (names.isNone()) {
       return SynchronousStandbys.none();
+    }
+    if (names.quorum()) {
+      return SynchronousStandbys.any(names.count(), names.names());
     }
     return SynchronousStandbys.first(names.names().size(), names.names());
   }

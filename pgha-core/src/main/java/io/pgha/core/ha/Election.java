@@ -3,6 +3,7 @@ package io.pgha.core.ha;
 import io.pgha.patroni.ClusterStatus;
 import io.pgha.patroni.DynamicConfig;
 import io.pgha.patroni.Member;
+import io.pgha.patroni.SynchronousMode;
 import io.pgha.patroni.Tags;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -33,10 +34,23 @@ final class Election {
     }
     DynamicConfig config = s.config();
     boolean synchronous = config.synchronousMode().isSynchronous();
-    if (synchronous && !s.view().sync().map(sync -> sync.matches(s.name())).orElse(false)) {
+    // In quorum mode the key's members vote instead (QuorumVotes); in priority mode a key written
+    // with a quorum proves nothing about any one standby.
+    if (config.synchronousMode() == SynchronousMode.ON
+        && !s.view()
+            .sync()
+            .filter(sync -> sync.quorum().orElse(0) == 0)
+            .map(sync -> sync.matches(s.name()))
+            .orElse(false)) {
       return Optional.of(
           "synchronous mode is on and I am not a synchronous standby, so I may lack acknowledged"
               + " commits");
+    }
+    if (config.synchronousMode() == SynchronousMode.QUORUM) {
+      Optional<String> notProven = QuorumVotes.whyShort(s);
+      if (notProven.isPresent()) {
+        return notProven;
+      }
     }
     // A synchronous standby has every acknowledged commit; WAL of the last optime beyond its
     // position was never acknowledged. Checking the lag would only risk leaving the cluster
@@ -181,7 +195,9 @@ final class Election {
               + s.config().maximumLagOnFailover()
               + ")");
     }
-    if (s.config().synchronousMode().isSynchronous()
+    // A hand-over gives the candidate every commit whatever the mode; Patroni restricts it to the
+    // synchronous standby in priority mode only.
+    if (s.config().synchronousMode() == SynchronousMode.ON
         && !s.view().sync().map(sync -> sync.isSyncStandby(candidate)).orElse(false)) {
       return Optional.of("(" + candidate + ") is not a synchronous standby");
     }

@@ -8,6 +8,7 @@ import io.pgha.patroni.DynamicConfig;
 import io.pgha.patroni.Member;
 import io.pgha.patroni.MemberNames;
 import io.pgha.patroni.SyncState;
+import io.pgha.patroni.SynchronousMode;
 import io.pgha.patroni.Tags;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -15,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -38,8 +40,8 @@ import java.util.stream.Collectors;
  * asynchronous, after the key was emptied, so that no replica can be promoted automatically (only
  * the leader has every commit).
  *
- * <p>{@code synchronous_mode: quorum} is handled as {@code true}: priority-based, the key without
- * {@code quorum}.
+ * <p>{@code synchronous_mode: quorum} is decided by {@link QuorumReplication}, from the same
+ * candidates.
  */
 public final class SynchronousReplication {
   private SynchronousReplication() {}
@@ -66,13 +68,27 @@ public final class SynchronousReplication {
       return whenOff(sync, current);
     }
     Candidates candidates = Candidates.of(config, me, view, standbys, walPosition);
+    if (config.synchronousMode() == SynchronousMode.QUORUM) {
+      Set<String> confirmed =
+          standbys.stream()
+              .filter(StandbyConnection::hasEveryAcknowledgedCommit)
+              .map(StandbyConnection::name)
+              .collect(Collectors.toSet());
+      return QuorumReplication.next(config, me, view, candidates.eligible(), confirmed, current);
+    }
     List<String> picked = candidates.picked();
     StandbyNames wanted =
         !picked.isEmpty()
             ? StandbyNames.of(picked)
             : config.synchronousModeStrict() ? StandbyNames.any() : StandbyNames.none();
     long revision = sync.map(SyncState::modRevision).orElse(0L);
-    boolean keyIsMine = sync.flatMap(SyncState::leader).filter(me::equals).isPresent();
+    // A key with a quorum (written in quorum mode) does not say that each standby it lists has
+    // every commit: it is rewritten as if it were another leader's.
+    boolean keyIsMine =
+        sync.filter(s -> s.quorum().orElse(0) == 0)
+            .flatMap(SyncState::leader)
+            .filter(me::equals)
+            .isPresent();
     if (!keyIsMine) {
       return claimKey(me, sync, revision, current, wanted);
     }
@@ -115,7 +131,12 @@ public final class SynchronousReplication {
       return SyncPlan.nothing("synchronous mode is off");
     }
     long revision = view.sync().map(SyncState::modRevision).orElse(0L);
-    WriteSyncKey claim = new WriteSyncKey(SyncState.of(me, List.of()), revision);
+    WriteSyncKey claim =
+        new WriteSyncKey(
+            config.synchronousMode() == SynchronousMode.QUORUM
+                ? QuorumState.NONE.toSync(me)
+                : SyncState.of(me, List.of()),
+            revision);
     if (config.synchronousModeStrict()) {
       return SyncPlan.of(
           "synchronous mode (strict) before promoting: naming myself alone in the sync key and"

@@ -31,19 +31,6 @@ class SynchronousReplicationSimulationTest {
   private static final String LEADER = "pg-1";
   private static final List<String> STANDBYS = List.of("pg-2", "pg-3", "pg-4");
 
-  /** One standby as the primary sees it. */
-  private static final class Standby {
-    final String name;
-    boolean connected = true;
-    boolean streaming = true;
-    long flush;
-    int walSender;
-
-    Standby(String name) {
-      this.name = name;
-    }
-  }
-
   @Test
   void theKeyOnlyEverNamesStandbysWithEveryAcknowledgedCommit() {
     for (int seed = 0; seed < 300; seed++) {
@@ -58,8 +45,8 @@ class SynchronousReplicationSimulationTest {
             .synchronousModeStrict(random.nextBoolean())
             .synchronousNodeCount(1 + random.nextInt(2))
             .build();
-    Map<String, Standby> standbys = new LinkedHashMap<>();
-    STANDBYS.forEach(n -> standbys.put(n, new Standby(n)));
+    Map<String, SimulatedStandby> standbys = new LinkedHashMap<>();
+    STANDBYS.forEach(n -> standbys.put(n, new SimulatedStandby(n, 0, 50)));
     Map<String, Long> syncSince = new HashMap<>(); // keeper memory: "name#walSender" -> position
     long wal = 0;
     long acknowledged = 0;
@@ -74,20 +61,14 @@ class SynchronousReplicationSimulationTest {
     SyncPlan plan = null;
     for (int event = 0; event < 400; event++) {
       int what = random.nextInt(10);
-      Standby s = standbys.get(STANDBYS.get(random.nextInt(STANDBYS.size())));
+      SimulatedStandby s = standbys.get(STANDBYS.get(random.nextInt(STANDBYS.size())));
       if (what == 0 && s.connected) {
-        s.connected = false;
-        s.streaming = false;
+        s.disconnect();
       } else if (what == 1 && !s.connected) {
-        s.connected = true;
-        s.streaming = false;
-        s.walSender++;
+        s.reconnect();
       } else if (what <= 3) {
-        for (Standby c : standbys.values()) {
-          if (c.connected && !c.streaming) {
-            c.flush = Math.min(wal, c.flush + 25);
-            c.streaming = c.flush == wal;
-          }
+        for (SimulatedStandby c : standbys.values()) {
+          c.catchUp(wal);
         }
       } else if (what <= 6) {
         if (!commitWaiting) {
@@ -112,9 +93,9 @@ class SynchronousReplicationSimulationTest {
       } else {
         // The leader's cycle: observe and decide; the steps follow, one per event.
         List<StandbyConnection> observed = new ArrayList<>();
-        Standby firstStreaming = null;
+        SimulatedStandby firstStreaming = null;
         long position = wal; // read after pg_stat_replication; nothing moves in between here
-        for (Standby c : standbys.values()) {
+        for (SimulatedStandby c : standbys.values()) {
           if (!c.connected) {
             continue;
           }
@@ -122,7 +103,7 @@ class SynchronousReplicationSimulationTest {
           if (firstStreaming == null && c.streaming) {
             firstStreaming = c;
           }
-          String id = c.name + "#" + c.walSender;
+          String id = c.walSenderId();
           OptionalLong since = OptionalLong.empty();
           if (syncState.equals("sync")) {
             since = OptionalLong.of(syncSince.computeIfAbsent(id, k -> position));
@@ -142,7 +123,7 @@ class SynchronousReplicationSimulationTest {
         pending.addAll(plan.steps());
       }
       // A streaming standby receives and flushes WAL as it is written, with some delay.
-      for (Standby c : standbys.values()) {
+      for (SimulatedStandby c : standbys.values()) {
         if (c.connected && c.streaming && random.nextBoolean()) {
           c.flush = wal;
         }
@@ -158,7 +139,8 @@ class SynchronousReplicationSimulationTest {
   /**
    * PostgreSQL's view: the first streaming standby for '*', every named streaming one for a list.
    */
-  private static String syncState(Standby c, StandbyNames names, Standby firstStreaming) {
+  private static String syncState(
+      SimulatedStandby c, StandbyNames names, SimulatedStandby firstStreaming) {
     if (!c.streaming) {
       return "async";
     }
@@ -169,7 +151,8 @@ class SynchronousReplicationSimulationTest {
   }
 
   /** Whether a commit waiting now is acknowledged, as PostgreSQL decides it. */
-  private static boolean confirmed(StandbyNames names, Map<String, Standby> standbys, long wal) {
+  private static boolean confirmed(
+      StandbyNames names, Map<String, SimulatedStandby> standbys, long wal) {
     if (names.isNone()) {
       return true;
     }
@@ -186,7 +169,7 @@ class SynchronousReplicationSimulationTest {
       int event,
       SyncPlan plan,
       List<String> key,
-      Map<String, Standby> standbys,
+      Map<String, SimulatedStandby> standbys,
       long acknowledged) {
     for (String name : key) {
       assertThat(standbys.get(name).flush)
