@@ -2,7 +2,6 @@ package io.pgha.jdbc.topology;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
-import io.etcd.jetcd.ClientBuilder;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.kv.GetResponse;
@@ -19,14 +18,15 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
-import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Topology from Patroni's keys in etcd: one prefix read, then a watch from the next revision. Any
  * watch error (compaction, a closed stream) triggers a full re-read and a new watch. All state
- * changes run on one thread, so the key view needs no locking.
+ * changes run on one thread, so the key view needs no locking. Sources of the same {@link
+ * EtcdAccess} in one JVM share one jetcd client ({@link SharedEtcdClients}), each with its own
+ * watch.
  */
 public final class EtcdTopologySource implements TopologySource {
 
@@ -39,6 +39,7 @@ public final class EtcdTopologySource implements TopologySource {
   private final String prefix;
   private final PatroniKeyView view;
   private final ScheduledExecutorService thread;
+  private SharedEtcdClients.Lease lease;
   private Client client;
   private Consumer<Topology> listener;
   private Watch.Watcher watcher;
@@ -80,7 +81,8 @@ public final class EtcdTopologySource implements TopologySource {
   @Override
   public void start(Consumer<Topology> topologyListener, Duration timeout) {
     this.listener = topologyListener;
-    this.client = client(access);
+    this.lease = SharedEtcdClients.acquire(access);
+    this.client = lease.client();
     try {
       thread
           .submit(
@@ -239,41 +241,9 @@ public final class EtcdTopologySource implements TopologySource {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    if (client != null) {
-      client.close();
+    if (lease != null) {
+      lease.close();
     }
-  }
-
-  /** The jetcd client: endpoints, then credentials and TLS as the agent's own etcd client. */
-  private static Client client(EtcdAccess access) {
-    ClientBuilder b = Client.builder().endpoints(access.endpoints().toArray(String[]::new));
-    if (access.username() != null) {
-      b.user(bytes(access.username()))
-          .password(bytes(access.password() == null ? "" : access.password()));
-    }
-    if (access.usesTlsFiles()) {
-      try {
-        b.sslContext(
-            ssl -> {
-              if (access.caFile() != null) {
-                ssl.trustManager(access.caFile().toFile());
-              }
-              if (access.certFile() != null) {
-                ssl.keyManager(access.certFile().toFile(), access.keyFile().toFile());
-              }
-            });
-      } catch (SSLException e) {
-        throw new IllegalArgumentException(
-            "TLS files for etcd cannot be used (ca "
-                + access.caFile()
-                + ", cert "
-                + access.certFile()
-                + "): "
-                + e.getMessage(),
-            e);
-      }
-    }
-    return b.build();
   }
 
   private static ByteSequence bytes(String s) {
