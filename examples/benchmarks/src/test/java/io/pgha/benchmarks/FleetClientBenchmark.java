@@ -116,7 +116,7 @@ final class FleetClientBenchmark {
       cluster.awaitHealthy(HEALTHY);
       String leaderKey = "/service/" + cluster.scope() + "/leader";
       try (FleetClientLeaderWatch reference =
-          new FleetClientLeaderWatch(cluster.etcdEndpoints().get(0), leaderKey)) {
+          new FleetClientLeaderWatch(List.of(cluster.etcdEndpoints().get(0)), leaderKey)) {
         for (String via : options.vias()) {
           FleetClientGrpcProxy proxy =
               via.equals(PROXY)
@@ -169,6 +169,8 @@ final class FleetClientBenchmark {
       String load = FleetClientLoad.loadAverage();
 
       List<Double> latencies = new ArrayList<>();
+      List<Double> jvmWatchLatencies = new ArrayList<>();
+      List<Double> warm = new ArrayList<>();
       int missed = 0;
       List<FleetClientResult.Window> during = new ArrayList<>();
       for (int s = 1; s <= options.switchovers(); s++) {
@@ -178,20 +180,26 @@ final class FleetClientBenchmark {
         long since = System.nanoTime();
         switchover(cluster, old);
         LocalPghaCluster.Node leader = cluster.awaitNewPrimary(old, Duration.ofSeconds(60));
-        Map<String, Long> seen = awaitAllSeen(jvms, leader.name, m);
+        Seen seen = awaitAllSeen(jvms, leader.name, m);
         during.add(sampler.window(before, sampler.sample()));
         long write = writeMoment(cluster, reference, leader.name, since);
-        for (long at : seen.values()) {
+        for (long at : seen.clients().values()) {
           latencies.add((at - write) / 1000.0);
+          if (s > 1) {
+            warm.add((at - write) / 1000.0);
+          }
         }
-        missed += m - seen.size();
+        for (long at : seen.jvmWatches().values()) {
+          jvmWatchLatencies.add((at - write) / 1000.0);
+        }
+        missed += m - seen.clients().size();
         LOG.info(
             "switchover {} -> {}: {} of {} clients saw it; p99 so far {} ms",
             old.name,
             leader.name,
-            seen.size(),
+            seen.clients().size(),
             m,
-            FleetClientResult.ms(percentile(latencies, 99)));
+            FleetClientResult.ms(FleetClientResult.percentile(latencies, 99)));
       }
       return new FleetClientResult(
           via,
@@ -199,6 +207,8 @@ final class FleetClientBenchmark {
           options.jvms(),
           options.switchovers(),
           latencies,
+          warm,
+          jvmWatchLatencies,
           missed,
           startSeconds,
           idle,
@@ -234,17 +244,21 @@ final class FleetClientBenchmark {
     return baseEpochMicros + (nanos - baseNanos) / 1000;
   }
 
-  /** Each client's first change to {@code leader}, until all {@code m} have one or the bound. */
-  private static Map<String, Long> awaitAllSeen(FleetClientJvms jvms, String leader, int m) {
-    Map<String, Long> seen = new HashMap<>();
+  /** Each client's first change to {@code leader}, and each JVM's own watch's. */
+  private record Seen(Map<String, Long> clients, Map<String, Long> jvmWatches) {}
+
+  /** Collects first changes to {@code leader} until all {@code m} clients have one or the bound. */
+  private static Seen awaitAllSeen(FleetClientJvms jvms, String leader, int m) {
+    Seen seen = new Seen(new HashMap<>(), new HashMap<>());
     long deadline = System.nanoTime() + ALL_SEEN.toNanos();
     while (true) {
       for (FleetClientJvms.Change c : jvms.changes(ALL_SEEN)) {
         if (c.leader().equals(leader)) {
-          seen.merge(c.client(), c.epochMicros(), Math::min);
+          (c.client().endsWith("/raw") ? seen.jvmWatches() : seen.clients())
+              .merge(c.client(), c.epochMicros(), Math::min);
         }
       }
-      if (seen.size() >= m || System.nanoTime() - deadline > 0) {
+      if (seen.clients().size() >= m || System.nanoTime() - deadline > 0) {
         return seen;
       }
       Waits.sleep(200);
@@ -299,10 +313,6 @@ final class FleetClientBenchmark {
         node.stop();
       }
     }
-  }
-
-  static double percentile(List<Double> values, double p) {
-    return new FleetClientResult("", 0, 0, 0, values, 0, 0, null, null, "").percentile(p);
   }
 
   private static FleetClientResult.Window mean(List<FleetClientResult.Window> ws) {
@@ -402,6 +412,11 @@ final class FleetClientBenchmark {
         + "- What the hook sees is the leader-key holder of the topology routing installed (`PghaMetrics.topologyChanged`)."
         + " Writes go to the new leader once its member key also says primary (after its promotion,"
         + " the same moment for every client): not part of what the fan-out costs.\n"
+        + "- Each client JVM also runs one raw jetcd watch on the leader key (a client of its own):"
+        + " its latency (\"JVM watch\") is when the change reached the application's JVM, before"
+        + " any DataSource handled it.\n"
+        + "- warm p99: the switchovers after the first of each cell, when every JVM has handled a"
+        + " leader change before (the first one includes loading and compiling that code path).\n"
         + "- A client that has not seen it 30 s after the new primary is up counts as"
         + " missed.\n"
         + "- Load: CPU (utime+stime from /proc/PID/stat) of the 3 etcd members together, of the"

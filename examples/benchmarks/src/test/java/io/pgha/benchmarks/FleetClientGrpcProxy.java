@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class FleetClientGrpcProxy implements AutoCloseable {
   private final Process process;
+  private final Thread onExit;
   private final int port;
   private final int metricsPort;
 
@@ -51,6 +52,8 @@ final class FleetClientGrpcProxy implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start etcd grpc-proxy (is etcd installed?)", e);
     }
+    onExit = new Thread(process::destroyForcibly, "grpc-proxy-exit");
+    Runtime.getRuntime().addShutdownHook(onExit);
     boolean up =
         Waits.until(
             Duration.ofSeconds(30),
@@ -86,6 +89,11 @@ final class FleetClientGrpcProxy implements AutoCloseable {
 
   @Override
   public void close() {
+    try {
+      Runtime.getRuntime().removeShutdownHook(onExit);
+    } catch (IllegalStateException e) {
+      // the JVM is exiting: the hook ends the proxy
+    }
     process.destroy();
     try {
       if (!process.waitFor(10, TimeUnit.SECONDS)) {

@@ -24,7 +24,12 @@ final class FleetClientJvms implements AutoCloseable {
   /** A leader change seen by one client. */
   record Change(String client, long epochMicros, String leader) {}
 
-  private final List<Child> children = new ArrayList<>();
+  private final List<Child> children = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** Ends the JVMs if this one exits before {@link #close()} (a stopped benchmark). */
+  private final Thread onExit =
+      new Thread(
+          () -> children.forEach(c -> c.process.destroyForcibly()), "fleet-client-jvms-exit");
 
   private static final class Child {
     final int id;
@@ -45,6 +50,7 @@ final class FleetClientJvms implements AutoCloseable {
    */
   FleetClientJvms(
       int clients, int jvms, List<String> endpoints, String scope, Path logDir, Duration timeout) {
+    Runtime.getRuntime().addShutdownHook(onExit);
     try {
       for (int j = 0; j < jvms; j++) {
         int count = clients / jvms + (j < clients % jvms ? 1 : 0);
@@ -80,7 +86,6 @@ final class FleetClientJvms implements AutoCloseable {
                   "-Xmx384m",
                   "-Xss256k",
                   "-XX:+UseSerialGC",
-                  "-XX:TieredStopAtLevel=1",
                   "-Dpgha.log.root=FILE",
                   "-Dpgha.log.file=" + logDir.resolve("client-jvm-" + id + ".log"),
                   "-cp",
@@ -182,5 +187,10 @@ final class FleetClientJvms implements AutoCloseable {
       }
     }
     children.clear();
+    try {
+      Runtime.getRuntime().removeShutdownHook(onExit);
+    } catch (IllegalStateException e) {
+      // the JVM is exiting: the hook ends what is left
+    }
   }
 }

@@ -16,14 +16,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 final class FleetClientLeaderWatch implements AutoCloseable {
 
-  private record Seen(String leader, long epochMicros) {}
+  /** A value of the key and when this watch heard it. */
+  record Seen(String leader, long epochMicros) {}
 
   private final Client client;
   private final Watch.Watcher watcher;
   private final List<Seen> seen = new CopyOnWriteArrayList<>();
 
-  FleetClientLeaderWatch(String etcdEndpoint, String leaderKey) {
-    client = Client.builder().endpoints(etcdEndpoint).build();
+  FleetClientLeaderWatch(List<String> etcdEndpoints, String leaderKey) {
+    client = Client.builder().endpoints(etcdEndpoints.toArray(String[]::new)).build();
     watcher =
         client
             .getWatchClient()
@@ -49,6 +50,13 @@ final class FleetClientLeaderWatch implements AutoCloseable {
         .filter(s -> s.leader.equals(leader) && s.epochMicros >= sinceEpochMicros)
         .mapToLong(Seen::epochMicros)
         .findFirst();
+  }
+
+  /** What was heard since the last call. */
+  List<Seen> drain() {
+    List<Seen> out = List.copyOf(seen);
+    seen.removeAll(out);
+    return out;
   }
 
   @Override

@@ -52,6 +52,7 @@ public final class FleetClientMain {
     ScheduledExecutorService hikariHousekeeping = Executors.newScheduledThreadPool(1);
     List<TopologyAwareDataSource> sources = new ArrayList<>(count);
     long start = System.nanoTime();
+    FleetClientLeaderWatch ownWatch = null;
     try {
       for (int i = 0; i < count; i++) {
         int client = i;
@@ -84,6 +85,9 @@ public final class FleetClientMain {
                     .build()));
       }
       changes.clear(); // the first topology of each is not a change
+      // This instance's own raw watch on the leader key (a jetcd client of its own, as a
+      // DataSource's): when the change reached this JVM, apart from what the DataSources then do.
+      ownWatch = new FleetClientLeaderWatch(endpoints, "/service/" + scope + "/leader");
       out.println(TAG + "READY " + (System.nanoTime() - start) / 1_000_000);
       BufferedReader in =
           new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -92,12 +96,18 @@ public final class FleetClientMain {
           for (Change c = changes.poll(); c != null; c = changes.poll()) {
             out.println(TAG + "EVENT " + c.client + " " + c.epochMicros + " " + c.leader);
           }
+          for (FleetClientLeaderWatch.Seen seen : ownWatch.drain()) {
+            out.println(TAG + "EVENT raw " + seen.epochMicros() + " " + seen.leader());
+          }
           out.println(TAG + "END");
         } else if (line.equals("EXIT")) {
           break;
         }
       }
     } finally {
+      if (ownWatch != null) {
+        ownWatch.close();
+      }
       sources.forEach(TopologyAwareDataSource::close);
       hikariHousekeeping.shutdownNow();
     }

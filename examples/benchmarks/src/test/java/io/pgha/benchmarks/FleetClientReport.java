@@ -27,13 +27,13 @@ final class FleetClientReport {
         "Per client and switchover, from the leader-key write to the DataSource's new leader.\n\n");
     md.append(
         "| via | clients | JVMs | switchovers | samples | missed | p50 ms | p99 ms | max ms |"
-            + " clients start s | load avg |\n");
-    md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            + " warm p99 ms | JVM watch p50 ms | JVM watch max ms | clients start s | load avg |\n");
+    md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (FleetClientResult r : results) {
       md.append(
           String.format(
               Locale.ROOT,
-              "| %s | %d | %d | %d | %d | %d | %s | %s | %s | %.1f | %s |\n",
+              "| %s | %d | %d | %d | %d | %d | %s | %s | %s | %s | %s | %s | %.1f | %s |\n",
               r.via(),
               r.clients(),
               r.jvms(),
@@ -43,6 +43,9 @@ final class FleetClientReport {
               FleetClientResult.ms(r.percentile(50)),
               FleetClientResult.ms(r.percentile(99)),
               FleetClientResult.ms(r.max()),
+              FleetClientResult.ms(FleetClientResult.percentile(r.warmLatenciesMs(), 99)),
+              FleetClientResult.ms(FleetClientResult.percentile(r.jvmWatchLatenciesMs(), 50)),
+              FleetClientResult.ms(Stats.max(r.jvmWatchLatenciesMs())),
               r.startSeconds(),
               r.loadAverage()));
     }

@@ -12,6 +12,10 @@ import java.util.Locale;
  * @param jvms application JVMs they are spread over
  * @param switchovers switchovers measured
  * @param latenciesMs per client and switchover: leader-key write to the DataSource's leader change
+ * @param warmLatenciesMs the same from the second switchover on (each JVM has handled a leader
+ *     change before: no class loading or first compilation on the path)
+ * @param jvmWatchLatenciesMs per client JVM and switchover: leader-key write to the JVM's own raw
+ *     watch hearing it
  * @param missed clients that did not see a new leader within the bound, summed over switchovers
  * @param startSeconds time for every JVM to start every DataSource
  * @param idle etcd's cost with the clients watching and nothing changing
@@ -24,6 +28,8 @@ record FleetClientResult(
     int jvms,
     int switchovers,
     List<Double> latenciesMs,
+    List<Double> warmLatenciesMs,
+    List<Double> jvmWatchLatenciesMs,
     int missed,
     double startSeconds,
     Window idle,
@@ -52,13 +58,14 @@ record FleetClientResult(
       long watchStreams,
       double sentKbPerSecond) {}
 
-  List<Double> sorted() {
-    return latenciesMs.stream().sorted().toList();
-  }
-
   /** The nearest-rank percentile {@code p} (0-100) of the latencies; NaN when there are none. */
   double percentile(double p) {
-    List<Double> s = sorted();
+    return percentile(latenciesMs, p);
+  }
+
+  /** The nearest-rank percentile {@code p} (0-100) of {@code values}; NaN when empty. */
+  static double percentile(List<Double> values, double p) {
+    List<Double> s = values.stream().sorted().toList();
     if (s.isEmpty()) {
       return Double.NaN;
     }

@@ -43,6 +43,7 @@ class FleetClientSmokeTest {
     String report = Files.readString(output.resolve("report.md"), StandardCharsets.UTF_8);
     assertThat(report).contains("## Leader change to every client");
     assertThat(report).contains("| direct | 10 | 2 | 1 | 10 | 0 |");
+    assertThat(results).allSatisfy(r -> assertThat(r.jvmWatchLatenciesMs()).hasSize(2));
     assertThat(report).contains("| grpc-proxy | 10 | 2 | 1 | 10 | 0 |");
   }
 }
