@@ -15,24 +15,33 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Topology from Patroni's keys in etcd: one prefix read, then a watch from the next revision. Any
- * watch error (compaction, a closed stream) triggers a full re-read and a new watch. All state
- * changes run on one thread, so the key view needs no locking. Sources of the same {@link
- * EtcdAccess} in one JVM share one jetcd client ({@link SharedEtcdClients}), each with its own
- * watch.
+ * Topology from Patroni's keys in etcd: one prefix read, then a watch from the next revision. A
+ * broken stream is resumed by jetcd itself from the last revision it delivered; a watch jetcd gives
+ * up on (compaction, a cancelled watch, a closed stream) triggers a full re-read and a new watch,
+ * retried after a jittered delay while etcd cannot answer. All state changes run on one thread, so
+ * the key view needs no locking. Sources of the same {@link EtcdAccess} in one JVM share one jetcd
+ * client ({@link SharedEtcdClients}), each with its own watch.
  */
 public final class EtcdTopologySource implements TopologySource {
 
   private static final Logger LOG = LoggerFactory.getLogger(EtcdTopologySource.class);
   private static final Duration RESYNC_TIMEOUT = Duration.ofSeconds(5);
   private static final long RESYNC_BACKOFF_MILLIS = 500;
+
+  /**
+   * How much a retry's delay varies around {@link #RESYNC_BACKOFF_MILLIS}, either way: the sources
+   * of a whole fleet that lost etcd together must not retry their reads in step.
+   */
+  private static final long RESYNC_JITTER_MILLIS = 250;
 
   private final EtcdAccess access;
   private final List<String> endpoints;
@@ -197,17 +206,23 @@ public final class EtcdTopologySource implements TopologySource {
       publish();
       watchFrom(revision + 1);
     } catch (RuntimeException e) {
+      long delay = retryDelayMillis(ThreadLocalRandom.current());
       LOG.warn(
           "re-reading {} from etcd {} failed ({}); keeping the last topology, retrying in {}ms",
           prefix,
           endpoints,
           e.getMessage(),
-          RESYNC_BACKOFF_MILLIS);
+          delay);
       long next = watchGeneration;
       if (!closed) {
-        thread.schedule(() -> resync(next, e), RESYNC_BACKOFF_MILLIS, TimeUnit.MILLISECONDS);
+        thread.schedule(() -> resync(next, e), delay, TimeUnit.MILLISECONDS);
       }
     }
+  }
+
+  /** The delay before the next read after a failed one: 500 ms, give or take up to 250. */
+  static long retryDelayMillis(RandomGenerator random) {
+    return RESYNC_BACKOFF_MILLIS + random.nextLong(-RESYNC_JITTER_MILLIS, RESYNC_JITTER_MILLIS + 1);
   }
 
   private void publish() {
