@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -329,8 +330,7 @@ final class FleetClientBenchmark {
   }
 
   private static double weighted(
-      List<FleetClientResult.Window> ws,
-      java.util.function.ToDoubleFunction<FleetClientResult.Window> f) {
+      List<FleetClientResult.Window> ws, ToDoubleFunction<FleetClientResult.Window> f) {
     double seconds = ws.stream().mapToDouble(FleetClientResult.Window::seconds).sum();
     return ws.stream().mapToDouble(w -> f.applyAsDouble(w) * w.seconds()).sum() / seconds;
   }

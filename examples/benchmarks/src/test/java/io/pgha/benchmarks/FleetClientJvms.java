@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -24,7 +25,7 @@ final class FleetClientJvms implements AutoCloseable {
   /** A leader change seen by one client. */
   record Change(String client, long epochMicros, String leader) {}
 
-  private final List<Child> children = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<Child> children = new CopyOnWriteArrayList<>();
 
   /** Ends the JVMs if this one exits before {@link #close()} (a stopped benchmark). */
   private final Thread onExit =
