@@ -113,7 +113,7 @@ final class FleetClientBenchmark {
     int step = 0;
     try (LocalPghaCluster cluster =
         new LocalPghaCluster(3, 3, t.ttl(), t.loopWait(), t.retryTimeout())) {
-      cluster.nodes().forEach(FleetClientBenchmark::start);
+      cluster.nodes().forEach(PghaBenchCluster::start);
       cluster.awaitHealthy(HEALTHY);
       String leaderKey = "/service/" + cluster.scope() + "/leader";
       try (FleetClientLeaderWatch reference =
@@ -298,21 +298,6 @@ final class FleetClientBenchmark {
       }
       Waits.check(deadline, "accepted switchover of " + leader.name + " within 60 s");
       Waits.sleep(1000);
-    }
-  }
-
-  /** Starts a member's agent; again when its API port was taken in between on this machine. */
-  private static void start(LocalPghaCluster.Node node) {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        node.start();
-        return;
-      } catch (UncheckedIOException e) {
-        if (attempt == 3 || !String.valueOf(e.getMessage()).contains("Address already in use")) {
-          throw e;
-        }
-        node.stop();
-      }
     }
   }
 
