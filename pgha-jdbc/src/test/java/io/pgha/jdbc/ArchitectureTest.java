@@ -44,6 +44,8 @@ class ArchitectureTest {
         .that()
         .doNotHaveSimpleName("EtcdTopologySource")
         .and()
+        .haveNameNotMatching("io\\.pgha\\.jdbc\\.topology\\.SharedEtcdClients(\\$.*)?")
+        .and()
         .doNotHaveSimpleName("TopologySources")
         .should()
         .dependOnClassesThat()

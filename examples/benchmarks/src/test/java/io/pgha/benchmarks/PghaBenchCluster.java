@@ -170,7 +170,7 @@ final class PghaBenchCluster implements BenchCluster {
    * Starts the member's agent; a new try when its freshly picked API port was taken in between by
    * another process on this shared machine.
    */
-  private static void start(LocalPghaCluster.Node node) {
+  static void start(LocalPghaCluster.Node node) {
     for (int attempt = 1; ; attempt++) {
       try {
         node.start();

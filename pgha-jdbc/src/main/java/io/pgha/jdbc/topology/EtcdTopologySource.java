@@ -2,7 +2,6 @@ package io.pgha.jdbc.topology;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
-import io.etcd.jetcd.ClientBuilder;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.kv.GetResponse;
@@ -16,17 +15,21 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
-import javax.net.ssl.SSLException;
+import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Topology from Patroni's keys in etcd: one prefix read, then a watch from the next revision. Any
- * watch error (compaction, a closed stream) triggers a full re-read and a new watch. All state
- * changes run on one thread, so the key view needs no locking.
+ * Topology from Patroni's keys in etcd: one prefix read, then a watch from the next revision. A
+ * broken stream is resumed by jetcd itself from the last revision it delivered; a watch jetcd gives
+ * up on (compaction, a cancelled watch, a closed stream) triggers a full re-read and a new watch,
+ * retried after a jittered delay while etcd cannot answer. All state changes run on one thread, so
+ * the key view needs no locking. Sources of the same {@link EtcdAccess} in one JVM share one jetcd
+ * client ({@link SharedEtcdClients}), each with its own watch.
  */
 public final class EtcdTopologySource implements TopologySource {
 
@@ -34,11 +37,18 @@ public final class EtcdTopologySource implements TopologySource {
   private static final Duration RESYNC_TIMEOUT = Duration.ofSeconds(5);
   private static final long RESYNC_BACKOFF_MILLIS = 500;
 
+  /**
+   * How much a retry's delay varies around {@link #RESYNC_BACKOFF_MILLIS}, either way: the sources
+   * of a whole fleet that lost etcd together must not retry their reads in step.
+   */
+  private static final long RESYNC_JITTER_MILLIS = 250;
+
   private final EtcdAccess access;
   private final List<String> endpoints;
   private final String prefix;
   private final PatroniKeyView view;
   private final ScheduledExecutorService thread;
+  private SharedEtcdClients.Lease lease;
   private Client client;
   private Consumer<Topology> listener;
   private Watch.Watcher watcher;
@@ -80,7 +90,8 @@ public final class EtcdTopologySource implements TopologySource {
   @Override
   public void start(Consumer<Topology> topologyListener, Duration timeout) {
     this.listener = topologyListener;
-    this.client = client(access);
+    this.lease = SharedEtcdClients.acquire(access);
+    this.client = lease.client();
     try {
       thread
           .submit(
@@ -195,17 +206,23 @@ public final class EtcdTopologySource implements TopologySource {
       publish();
       watchFrom(revision + 1);
     } catch (RuntimeException e) {
+      long delay = retryDelayMillis(ThreadLocalRandom.current());
       LOG.warn(
           "re-reading {} from etcd {} failed ({}); keeping the last topology, retrying in {}ms",
           prefix,
           endpoints,
           e.getMessage(),
-          RESYNC_BACKOFF_MILLIS);
+          delay);
       long next = watchGeneration;
       if (!closed) {
-        thread.schedule(() -> resync(next, e), RESYNC_BACKOFF_MILLIS, TimeUnit.MILLISECONDS);
+        thread.schedule(() -> resync(next, e), delay, TimeUnit.MILLISECONDS);
       }
     }
+  }
+
+  /** The delay before the next read after a failed one: 500 ms, give or take up to 250. */
+  static long retryDelayMillis(RandomGenerator random) {
+    return RESYNC_BACKOFF_MILLIS + random.nextLong(-RESYNC_JITTER_MILLIS, RESYNC_JITTER_MILLIS + 1);
   }
 
   private void publish() {
@@ -239,41 +256,9 @@ public final class EtcdTopologySource implements TopologySource {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    if (client != null) {
-      client.close();
+    if (lease != null) {
+      lease.close();
     }
-  }
-
-  /** The jetcd client: endpoints, then credentials and TLS as the agent's own etcd client. */
-  private static Client client(EtcdAccess access) {
-    ClientBuilder b = Client.builder().endpoints(access.endpoints().toArray(String[]::new));
-    if (access.username() != null) {
-      b.user(bytes(access.username()))
-          .password(bytes(access.password() == null ? "" : access.password()));
-    }
-    if (access.usesTlsFiles()) {
-      try {
-        b.sslContext(
-            ssl -> {
-              if (access.caFile() != null) {
-                ssl.trustManager(access.caFile().toFile());
-              }
-              if (access.certFile() != null) {
-                ssl.keyManager(access.certFile().toFile(), access.keyFile().toFile());
-              }
-            });
-      } catch (SSLException e) {
-        throw new IllegalArgumentException(
-            "TLS files for etcd cannot be used (ca "
-                + access.caFile()
-                + ", cert "
-                + access.certFile()
-                + "): "
-                + e.getMessage(),
-            e);
-      }
-    }
-    return b.build();
   }
 
   private static ByteSequence bytes(String s) {
