@@ -5,6 +5,7 @@ import io.pgha.core.config.PghaConfig;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * Everything the sidecar needs to run one member, read from a Patroni configuration file.
@@ -32,7 +33,18 @@ public record SidecarConfig(
 
   /** The agent this configuration describes, not started. Builds (and so checks) every setting. */
   public PghaAgent newAgent() {
-    PghaAgent.Builder b = PghaAgent.builder(pgha);
+    return newAgent(PghaAgent.builder(pgha));
+  }
+
+  /**
+   * The agent this configuration describes, not started, reading its configuration again through
+   * {@code reread} on {@code POST /reload} and SIGHUP (as Patroni re-reads its file).
+   */
+  public PghaAgent newAgent(Supplier<PghaConfig> reread) {
+    return newAgent(PghaAgent.builder(pgha).configSource(reread));
+  }
+
+  private PghaAgent newAgent(PghaAgent.Builder b) {
     if (!callbacks.isEmpty()) {
       b.callbacks(callbacks);
     }

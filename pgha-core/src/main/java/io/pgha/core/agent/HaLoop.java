@@ -6,7 +6,6 @@ import io.pgha.core.dcs.LeaseStatus;
 import io.pgha.core.ha.Decision;
 import io.pgha.core.ha.HaDecider;
 import io.pgha.core.ha.LocalState;
-import io.pgha.core.ha.MemberIdentity;
 import io.pgha.core.ha.Now;
 import io.pgha.core.ha.PeerPositions;
 import io.pgha.core.postgres.Lsn;
@@ -46,7 +45,7 @@ final class HaLoop implements AutoCloseable {
   private final PostgresController postgres;
   private final ParameterFollower parameters;
   private final MemberState state;
-  private final MemberIdentity identity;
+  private final LocalIdentity identity;
   private final ActionExecutor executor;
   private final PeerProbe peers;
   private final SyncKeeper sync;
@@ -74,7 +73,7 @@ final class HaLoop implements AutoCloseable {
       Dcs dcs,
       PostgresController postgres,
       MemberState state,
-      MemberIdentity identity,
+      LocalIdentity identity,
       ActionExecutor executor,
       PeerProbe peers,
       SyncKeeper sync,
@@ -223,7 +222,12 @@ final class HaLoop implements AutoCloseable {
 
     Decision decision =
         HaDecider.decide(
-            local, view, config, identity, positions, new Now(System.nanoTime(), Instant.now()));
+            local,
+            view,
+            config,
+            identity.get(),
+            positions,
+            new Now(System.nanoTime(), Instant.now()));
     record(decision);
     ActionExecutor.Outcome outcome =
         executor.execute(decision, new Observation(view, config, status, local));
