@@ -11,6 +11,7 @@ import io.pgha.core.api.PghaApiServer;
 import io.pgha.core.config.PghaConfig;
 import io.pgha.core.dcs.EtcdDcs;
 import io.pgha.core.ha.MemberIdentity;
+import io.pgha.core.postgres.CustomBootstrap;
 import io.pgha.core.postgres.PostgresConfig;
 import io.pgha.core.postgres.PostgresController;
 import io.pgha.core.postgres.ReplicaCreator;
@@ -48,7 +49,7 @@ public final class PghaAgent implements AutoCloseable {
 
   private PghaAgent(Builder b) {
     this.config = b.config;
-    this.postgresConfig = PostgresConfig.of(b.config, b.replicaCreators);
+    this.postgresConfig = PostgresConfig.of(b.config, b.replicaCreators, b.customBootstrap);
     this.listeners = List.copyOf(b.listeners);
     this.callbacks = b.callbacks;
     this.configSource = b.configSource;
@@ -201,6 +202,7 @@ public final class PghaAgent implements AutoCloseable {
   public static final class Builder {
     private final PghaConfig config;
     private List<ReplicaCreator> replicaCreators = List.of();
+    private CustomBootstrap customBootstrap;
     private final List<AgentListener> listeners = new ArrayList<>();
     private Optional<Callbacks> callbacks = Optional.empty();
     private Optional<Supplier<PghaConfig>> configSource = Optional.empty();
@@ -216,6 +218,15 @@ public final class PghaAgent implements AutoCloseable {
      */
     public Builder replicaCreators(List<ReplicaCreator> creators) {
       this.replicaCreators = List.copyOf(creators);
+      return this;
+    }
+
+    /**
+     * How this member makes a new cluster when it wins the bootstrap race, instead of initdb
+     * (Patroni's {@code bootstrap.method}): a restore from a backup, a clone of another cluster.
+     */
+    public Builder customBootstrap(CustomBootstrap method) {
+      this.customBootstrap = Objects.requireNonNull(method, "method");
       return this;
     }
 

@@ -2,6 +2,7 @@ package io.pgha.sidecar;
 
 import io.pgha.core.PghaAgent;
 import io.pgha.core.config.PghaConfig;
+import io.pgha.core.postgres.CustomBootstrap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -16,13 +17,15 @@ import java.util.function.Supplier;
  * @param callbacks Patroni's {@code postgresql.callbacks} ({@code on_start}, {@code on_stop},
  *     {@code on_restart}, {@code on_reload}, {@code on_role_change}), each command split into words
  * @param warnings what the file holds that pgha ignores, one sentence each with its line
+ * @param customBootstrap Patroni's {@code bootstrap.method} with its command; null for initdb
  */
 public record SidecarConfig(
     String file,
     PghaConfig pgha,
     boolean restApiTls,
     Map<String, List<String>> callbacks,
-    List<String> warnings) {
+    List<String> warnings,
+    CustomBootstrap customBootstrap) {
 
   public SidecarConfig {
     Objects.requireNonNull(file, "file");
@@ -45,6 +48,9 @@ public record SidecarConfig(
   }
 
   private PghaAgent newAgent(PghaAgent.Builder b) {
+    if (customBootstrap != null) {
+      b.customBootstrap(customBootstrap);
+    }
     if (!callbacks.isEmpty()) {
       b.callbacks(callbacks);
     }

@@ -45,6 +45,8 @@ import java.util.Set;
  * @param logFile where the postmaster's output goes
  * @param replicaCreators how to create a replica, tried in order ({@link BaseBackupReplicaCreator}
  *     by default)
+ * @param customBootstrap how a new cluster is made instead of initdb (Patroni's {@code
+ *     bootstrap.method}); null for initdb
  */
 public record PostgresConfig(
     String name,
@@ -65,7 +67,8 @@ public record PostgresConfig(
     boolean removeDataDirAllowed,
     boolean useSlots,
     Path logFile,
-    List<ReplicaCreator> replicaCreators) {
+    List<ReplicaCreator> replicaCreators,
+    CustomBootstrap customBootstrap) {
 
   /** Parameters pgha writes itself; configuring them is refused. */
   static final Set<String> RESERVED_PARAMETERS = PostgresSettings.RESERVED_PARAMETERS;
@@ -174,6 +177,15 @@ public record PostgresConfig(
    * @param replicaCreators how to create a replica, tried in order; empty for pg_basebackup
    */
   public static PostgresConfig of(PghaConfig config, List<ReplicaCreator> replicaCreators) {
+    return of(config, replicaCreators, null);
+  }
+
+  /**
+   * The settings of {@code config}'s {@code postgresql} section, with replica creators and a custom
+   * bootstrap method (null for initdb).
+   */
+  public static PostgresConfig of(
+      PghaConfig config, List<ReplicaCreator> replicaCreators, CustomBootstrap customBootstrap) {
     PostgresSettings pg = config.postgres();
     Builder b =
         builder(config.name(), pg.dataDir())
@@ -203,6 +215,7 @@ public record PostgresConfig(
     if (!replicaCreators.isEmpty()) {
       b.replicaCreators(replicaCreators);
     }
+    b.customBootstrap(customBootstrap);
     return b.build();
   }
 
@@ -276,6 +289,7 @@ public record PostgresConfig(
     private boolean useSlots = true;
     private Path logFile;
     private List<ReplicaCreator> replicaCreators = List.of(new BaseBackupReplicaCreator());
+    private CustomBootstrap customBootstrap;
 
     private Builder(String name, Path dataDir) {
       this.name = name;
@@ -405,6 +419,12 @@ public record PostgresConfig(
       return this;
     }
 
+    /** How a new cluster is made instead of initdb (default: null, initdb). */
+    public Builder customBootstrap(CustomBootstrap value) {
+      this.customBootstrap = value;
+      return this;
+    }
+
     /**
      * Validates and builds.
      *
@@ -441,7 +461,8 @@ public record PostgresConfig(
           removeDataDirAllowed,
           useSlots,
           log,
-          replicaCreators);
+          replicaCreators,
+          customBootstrap);
     }
   }
 }

@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +26,7 @@ final class ServerSettings {
   private volatile Upstream upstream;
   private volatile SynchronousStandbys synchronousStandbys = SynchronousStandbys.none();
   private volatile Map<String, String> dynamicParameters = Map.of();
+  private volatile Map<String, String> archiveRecovery;
 
   ServerSettings(PostgresConfig config, ManagedFiles files, LocalSql sql) {
     this.config = config;
@@ -56,6 +58,26 @@ final class ServerSettings {
     this.dynamicParameters = PostgresConfig.checkedParameters(parameters);
   }
 
+  /**
+   * Starts a primary in archive recovery ({@code recovery.signal}) with these parameters, until it
+   * promotes itself (a custom bootstrap's {@code recovery_conf}); null to start it as a primary at
+   * once, as always otherwise.
+   */
+  void archiveRecovery(Map<String, String> parameters) {
+    this.archiveRecovery =
+        parameters == null ? null : PostgresConfig.checkedParameters(Map.copyOf(parameters));
+  }
+
+  /** A dynamic parameter's value, if the cluster configuration sets it. */
+  Optional<String> effectiveParameter(String name) {
+    return Optional.ofNullable(dynamicParameters.get(name));
+  }
+
+  /** Whether {@code recovery.signal} or {@code standby.signal} is in the data directory. */
+  boolean recoverySignal() {
+    return files.hasRecoverySignal();
+  }
+
   /** Whether the server starts (or runs) as a standby: {@code standby.signal} exists. */
   boolean standbySignal() {
     return files.hasStandbySignal();
@@ -67,6 +89,9 @@ final class ServerSettings {
       write();
       try {
         files.setStandbySignal(standby);
+        if (!standby && archiveRecovery != null) {
+          files.setRecoverySignal();
+        }
       } catch (IOException e) {
         throw cannotWrite(e);
       }
@@ -77,7 +102,13 @@ final class ServerSettings {
   void write() {
     synchronized (writeLock) {
       try {
-        files.writeConf(upstream, synchronousStandbys, dynamicParameters);
+        Map<String, String> recovery = archiveRecovery;
+        Map<String, String> parameters = dynamicParameters;
+        if (recovery != null && !recovery.isEmpty()) {
+          parameters = new java.util.LinkedHashMap<>(dynamicParameters);
+          parameters.putAll(recovery);
+        }
+        files.writeConf(upstream, synchronousStandbys, parameters);
         files.writeHba();
       } catch (IOException e) {
         throw cannotWrite(e);
