@@ -19,8 +19,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The sidecar's life as Patroni's: {@code POST /reload} and SIGHUP read the YAML file again (new
  * tags show at once, the process keeps running), and a member stopped while the cluster is paused
- * leaves its PostgreSQL running. Each test runs a one-member cluster of its own, on real etcd and
- * PostgreSQL.
+ * leaves its PostgreSQL running; the data directory keeps Patroni's cache of the {@code config}
+ * key, {@code patroni.dynamic.json}. Each test runs a one-member cluster of its own, on real etcd
+ * and PostgreSQL.
  */
 class SidecarLifecycleTest {
   private static final Duration CONVERGE = Duration.ofSeconds(90);
@@ -105,6 +106,20 @@ class SidecarLifecycleTest {
         CONVERGE,
         "the pause in the member's view",
         () -> Optional.of(get(pg1, "/patroni")).filter(p -> p.contains("\"pause\":true")));
+
+    // Patroni's cache of the config key, which tools written for Patroni read or remove.
+    SidecarCluster.await(
+        CONVERGE,
+        "the pause in patroni.dynamic.json",
+        () -> {
+          try {
+            return Optional.of(
+                    Files.readString(pg1.dir.resolve("data").resolve("patroni.dynamic.json")))
+                .filter(json -> json.contains("\"pause\":true"));
+          } catch (java.io.IOException e) {
+            return Optional.empty();
+          }
+        });
 
     pg1.stop();
 

@@ -16,6 +16,7 @@ import io.pgha.core.postgres.ReplicationTimeouts;
 import io.pgha.core.postgres.StoredState;
 import io.pgha.patroni.ClusterView;
 import io.pgha.patroni.DynamicConfig;
+import io.pgha.patroni.PatroniCodec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -65,6 +66,7 @@ final class HaLoop implements AutoCloseable {
   private volatile boolean dcsReachable;
   private volatile long dcsLastSeenEpochSeconds;
   private Decision lastLogged;
+  private Optional<String> cachedConfig = Optional.empty();
   private final AtomicBoolean reinitializeRequested = new AtomicBoolean();
   private volatile boolean reinitializing;
 
@@ -204,6 +206,7 @@ final class HaLoop implements AutoCloseable {
     silence.track(view, config);
     followTtl(config);
     parameters.follow(config.parameters());
+    cacheDynamicConfig(view);
     postgres.setReplicationTimeouts(ReplicationTimeouts.of(config.retryTimeoutDuration()));
 
     PostgresStatus status = postgres.probe();
@@ -235,6 +238,15 @@ final class HaLoop implements AutoCloseable {
     safety.afterCycle(view, config, outcome.status());
     if (outcome.decideAgain()) {
       wakeUp();
+    }
+  }
+
+  /** Writes the {@code config} key to Patroni's cache file when it changed (or was not written). */
+  private void cacheDynamicConfig(ClusterView view) {
+    Optional<String> json = view.config().map(PatroniCodec::encodeConfig);
+    if (json.isPresent() && postgres.isInitialized() && !json.equals(cachedConfig)) {
+      postgres.cacheDynamicConfig(json.get());
+      cachedConfig = json;
     }
   }
 

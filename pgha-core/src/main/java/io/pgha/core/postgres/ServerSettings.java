@@ -2,6 +2,7 @@ package io.pgha.core.postgres;
 
 import io.pgha.core.postgres.PostgresControlException.Kind;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -21,6 +22,10 @@ final class ServerSettings {
   private static final Logger LOG = LoggerFactory.getLogger(ServerSettings.class);
   private final PostgresConfig config;
   private final ManagedFiles files;
+
+  /** Patroni's name of its cache of the {@code config} key. */
+  static final String DYNAMIC_CACHE = "patroni.dynamic.json";
+
   private final LocalSql sql;
   private final Object writeLock = new Object();
   private volatile Upstream upstream;
@@ -71,6 +76,21 @@ final class ServerSettings {
   /** A dynamic parameter's value, if the cluster configuration sets it. */
   Optional<String> effectiveParameter(String name) {
     return Optional.ofNullable(dynamicParameters.get(name));
+  }
+
+  /**
+   * Writes Patroni's cache of the cluster configuration, {@code patroni.dynamic.json}, in the data
+   * directory (tools and scripts written for Patroni read or remove it); nothing without a cluster.
+   */
+  void cacheDynamicConfig(String json) {
+    if (!Files.isDirectory(config.dataDir().resolve("global"))) {
+      return;
+    }
+    try {
+      files.writePrivate(config.dataDir().resolve(DYNAMIC_CACHE), json);
+    } catch (IOException e) {
+      LOG.warn("{}: cannot write {}: {}", config.name(), DYNAMIC_CACHE, e.toString());
+    }
   }
 
   /** Whether {@code recovery.signal} or {@code standby.signal} is in the data directory. */
