@@ -144,6 +144,29 @@ class SidecarLifecycleTest {
     assertThat(pg1.isWritablePrimary()).isTrue();
   }
 
+  @Test
+  void aMemberStopsPromptlyWhileEtcdDoesNotAnswer() throws Exception {
+    cluster = new SidecarCluster(1);
+    Member pg1 = cluster.member("pg1");
+    pg1.startInProcess();
+    awaitPrimary(pg1);
+    cluster.etcd.member(0).pause();
+    try {
+      // The lease runs out (ttl 10 s): the member has stepped down and etcd still does not answer.
+      SidecarCluster.await(
+          CONVERGE,
+          "pg1 fenced without etcd",
+          () -> Optional.of(pg1).filter(m -> !m.isWritablePrimary()));
+      long started = System.nanoTime();
+      pg1.stop();
+      Duration took = Duration.ofNanos(System.nanoTime() - started);
+      // One etcd request timeout (5 s) at most, not one per cleanup step (it took 15-27 s).
+      assertThat(took).isLessThan(Duration.ofSeconds(8));
+    } finally {
+      cluster.etcd.member(0).resume();
+    }
+  }
+
   private static void addTag(Member m, String tag, String value) throws Exception {
     String yaml = Files.readString(m.configFile);
     Files.writeString(

@@ -297,7 +297,14 @@ public final class Agent implements AutoCloseable {
         LOG.info("[{}] released the leader key after a clean shutdown", name);
         events.publish(new AgentEvent.LeadershipLost(name, "clean shutdown"));
       }
-      dcs.deleteMember();
+      if (loop.dcsReachable()) {
+        dcs.deleteMember();
+      } else {
+        // As Patroni, which never deletes it: the key expires with the lease, and a stop while
+        // etcd does not answer does not wait for it.
+        LOG.info(
+            "[{}] etcd did not answer my last cycle: my member key expires with my lease", name);
+      }
     } catch (DcsException e) {
       LOG.warn("[{}] could not clean up my keys in etcd: {}", name, e.getMessage());
     }

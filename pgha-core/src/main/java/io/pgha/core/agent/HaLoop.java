@@ -202,6 +202,11 @@ final class HaLoop implements AutoCloseable {
       view = dcs.view();
     }
     lastView = view;
+    if (!running) {
+      // Stopping: the stop acts on its own; a cycle that waited on an unreachable etcd must not
+      // make the stop wait on it again.
+      return;
+    }
     DynamicConfig config = effectiveConfig(view);
     silence.track(view, config);
     followTtl(config);
