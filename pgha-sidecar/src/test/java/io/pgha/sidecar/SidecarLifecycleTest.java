@@ -39,10 +39,7 @@ class SidecarLifecycleTest {
 
   @Test
   void postReloadReadsTheFileAgainAndPublishesTheNewTags() throws Exception {
-    cluster = new SidecarCluster(1);
-    Member pg1 = cluster.member("pg1");
-    pg1.startInProcess();
-    awaitPrimary(pg1);
+    Member pg1 = startLeader();
 
     addTag(pg1, "new_tag", "new_value");
     HttpResponse<String> reload = send(pg1, "POST", "/reload", "");
@@ -58,10 +55,7 @@ class SidecarLifecycleTest {
 
   @Test
   void aFileWithProblemsIsRefusedOnReloadAndTheMemberGoesOn() throws Exception {
-    cluster = new SidecarCluster(1);
-    Member pg1 = cluster.member("pg1");
-    pg1.startInProcess();
-    awaitPrimary(pg1);
+    Member pg1 = startLeader();
 
     String good = Files.readString(pg1.configFile);
     Files.writeString(pg1.configFile, good.replace("ttl: 10", "ttl: ten"));
@@ -92,10 +86,7 @@ class SidecarLifecycleTest {
 
   @Test
   void aMemberStoppedWhileThePauseLastsLeavesPostgresRunning() throws Exception {
-    cluster = new SidecarCluster(1);
-    Member pg1 = cluster.member("pg1");
-    pg1.startInProcess();
-    awaitPrimary(pg1);
+    Member pg1 = startLeader();
     SidecarCluster.await(
         CONVERGE,
         "the config key",
@@ -146,10 +137,7 @@ class SidecarLifecycleTest {
 
   @Test
   void aMemberStopsPromptlyWhileEtcdDoesNotAnswer() throws Exception {
-    cluster = new SidecarCluster(1);
-    Member pg1 = cluster.member("pg1");
-    pg1.startInProcess();
-    awaitPrimary(pg1);
+    Member pg1 = startLeader();
     cluster.etcd.member(0).pause();
     try {
       // The lease runs out (ttl 10 s): the member has stepped down and etcd still does not answer.
@@ -165,6 +153,15 @@ class SidecarLifecycleTest {
     } finally {
       cluster.etcd.member(0).resume();
     }
+  }
+
+  /** A one-member cluster of its own, its member leading. */
+  private Member startLeader() throws Exception {
+    cluster = new SidecarCluster(1);
+    Member pg1 = cluster.member("pg1");
+    pg1.startInProcess();
+    awaitPrimary(pg1);
+    return pg1;
   }
 
   private static void addTag(Member m, String tag, String value) throws Exception {
