@@ -155,6 +155,36 @@ class SidecarLifecycleTest {
     }
   }
 
+  @Test
+  void aSwitchoverWhilePausedLeavesTheOldPrimaryStreamingFromTheNewOne() throws Exception {
+    cluster = new SidecarCluster(2);
+    Member pg1 = cluster.member("pg1");
+    Member pg2 = cluster.member("pg2");
+    pg1.startInProcess();
+    awaitPrimary(pg1);
+    pg2.startInProcess();
+    cluster.awaitHealthy(CONVERGE);
+    SidecarCluster.await(
+        CONVERGE,
+        "the config key",
+        () -> Optional.of(get(pg1, "/config")).filter(c -> c.contains("\"ttl\"")));
+    HttpResponse<String> pause = send(pg1, "PATCH", "/config", "{\"pause\": true}");
+    assertThat(pause.statusCode()).as(pause.body()).isEqualTo(200);
+    SidecarCluster.await(
+        CONVERGE,
+        "the pause in both members' views",
+        () ->
+            Optional.of(get(pg1, "/patroni") + get(pg2, "/patroni"))
+                .filter(p -> p.split("\"pause\":true", -1).length == 3));
+
+    HttpResponse<String> switchover =
+        send(pg1, "POST", "/switchover", "{\"leader\": \"pg1\", \"candidate\": \"pg2\"}");
+    assertThat(switchover.statusCode()).as(switchover.body()).isEqualTo(200);
+
+    // As Patroni's graceful demotion: the old primary follows the new one at once, paused or not.
+    assertThat(cluster.awaitHealthy(CONVERGE)).isEqualTo(pg2);
+  }
+
   /** A one-member cluster of its own, its member leading. */
   private Member startLeader() throws Exception {
     cluster = new SidecarCluster(1);
