@@ -87,12 +87,7 @@ class SidecarLifecycleTest {
   @Test
   void aMemberStoppedWhileThePauseLastsLeavesPostgresRunning() throws Exception {
     Member pg1 = startLeader();
-    SidecarCluster.await(
-        CONVERGE,
-        "the config key",
-        () -> Optional.of(get(pg1, "/config")).filter(c -> c.contains("\"ttl\"")));
-    HttpResponse<String> pause = send(pg1, "PATCH", "/config", "{\"pause\": true}");
-    assertThat(pause.statusCode()).as(pause.body()).isEqualTo(200);
+    pause(pg1);
     SidecarCluster.await(
         CONVERGE,
         "the pause in the member's view",
@@ -164,12 +159,7 @@ class SidecarLifecycleTest {
     awaitPrimary(pg1);
     pg2.startInProcess();
     cluster.awaitHealthy(CONVERGE);
-    SidecarCluster.await(
-        CONVERGE,
-        "the config key",
-        () -> Optional.of(get(pg1, "/config")).filter(c -> c.contains("\"ttl\"")));
-    HttpResponse<String> pause = send(pg1, "PATCH", "/config", "{\"pause\": true}");
-    assertThat(pause.statusCode()).as(pause.body()).isEqualTo(200);
+    pause(pg1);
     SidecarCluster.await(
         CONVERGE,
         "the pause in both members' views",
@@ -177,12 +167,36 @@ class SidecarLifecycleTest {
             Optional.of(get(pg1, "/patroni") + get(pg2, "/patroni"))
                 .filter(p -> p.split("\"pause\":true", -1).length == 3));
 
-    HttpResponse<String> switchover =
-        send(pg1, "POST", "/switchover", "{\"leader\": \"pg1\", \"candidate\": \"pg2\"}");
-    assertThat(switchover.statusCode()).as(switchover.body()).isEqualTo(200);
+    // Accepted once pg2's member key says it runs (412 until then).
+    SidecarCluster.await(
+        CONVERGE,
+        "the switchover accepted",
+        () -> {
+          try {
+            return Optional.of(
+                    send(
+                        pg1,
+                        "POST",
+                        "/switchover",
+                        "{\"leader\": \"pg1\", \"candidate\": \"pg2\"}"))
+                .filter(r -> r.statusCode() == 200);
+          } catch (Exception e) {
+            return Optional.empty();
+          }
+        });
 
     // As Patroni's graceful demotion: the old primary follows the new one at once, paused or not.
     assertThat(cluster.awaitHealthy(CONVERGE)).isEqualTo(pg2);
+  }
+
+  /** Pauses the cluster through {@code m}'s API, once the config key exists. */
+  private static void pause(Member m) throws Exception {
+    SidecarCluster.await(
+        CONVERGE,
+        "the config key",
+        () -> Optional.of(get(m, "/config")).filter(c -> c.contains("\"ttl\"")));
+    HttpResponse<String> pause = send(m, "PATCH", "/config", "{\"pause\": true}");
+    assertThat(pause.statusCode()).as(pause.body()).isEqualTo(200);
   }
 
   /** A one-member cluster of its own, its member leading. */
