@@ -5,11 +5,13 @@ import io.pgha.core.agent.AgentListener;
 import io.pgha.core.agent.AgentSnapshot;
 import io.pgha.core.agent.Callbacks;
 import io.pgha.core.agent.RoleChangeCommand;
+import io.pgha.core.api.ActionResult;
 import io.pgha.core.api.PeerTls;
 import io.pgha.core.api.PghaApiServer;
 import io.pgha.core.config.PghaConfig;
 import io.pgha.core.dcs.EtcdDcs;
 import io.pgha.core.ha.MemberIdentity;
+import io.pgha.core.postgres.CustomBootstrap;
 import io.pgha.core.postgres.PostgresConfig;
 import io.pgha.core.postgres.PostgresController;
 import io.pgha.core.postgres.ReplicaCreator;
@@ -18,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The pgha agent of one PostgreSQL member, embedded in a host application: it elects a leader
@@ -40,14 +43,16 @@ public final class PghaAgent implements AutoCloseable {
   private final PostgresConfig postgresConfig;
   private final List<AgentListener> listeners;
   private final Optional<Callbacks> callbacks;
+  private final Optional<Supplier<PghaConfig>> configSource;
   private volatile Agent agent;
   private volatile PghaApiServer apiServer;
 
   private PghaAgent(Builder b) {
     this.config = b.config;
-    this.postgresConfig = PostgresConfig.of(b.config, b.replicaCreators);
+    this.postgresConfig = PostgresConfig.of(b.config, b.replicaCreators, b.customBootstrap);
     this.listeners = List.copyOf(b.listeners);
     this.callbacks = b.callbacks;
+    this.configSource = b.configSource;
   }
 
   /** A builder for the agent described by a validated configuration. */
@@ -95,13 +100,15 @@ public final class PghaAgent implements AutoCloseable {
       created.halt();
       throw e;
     }
+    configSource.ifPresent(source -> created.onReload(() -> applyReloaded(created, source.get())));
     created.start();
     agent = created;
   }
 
   /**
    * Stops cleanly: PostgreSQL is stopped with a shutdown checkpoint, then the leader key is
-   * released so that a replica takes over without waiting for the lease to expire.
+   * released so that a replica takes over without waiting for the lease to expire. While the
+   * cluster is paused, PostgreSQL is left running and the keys to expire, as Patroni does.
    */
   public synchronized void stop() {
     closeApi();
@@ -111,6 +118,40 @@ public final class PghaAgent implements AutoCloseable {
       // on_stop (and any callback before it) runs before the process may exit.
       callbacks.ifPresent(c -> c.awaitIdle(Callbacks.DEFAULT_TIMEOUT));
     }
+  }
+
+  /**
+   * Reads the configuration again through {@link Builder#configSource} (when set), applies what may
+   * change while the member runs, and has PostgreSQL reload its files: what {@code POST /reload}
+   * and the sidecar's SIGHUP do, as Patroni's reload. Today the tags change at once; other changes
+   * take effect when the member starts again (the log says so).
+   *
+   * @return how it went, as the API answers it (a refused configuration keeps the one in use)
+   * @throws IllegalStateException if the agent is not started
+   */
+  public ActionResult reload() {
+    Agent a = agent;
+    if (a == null) {
+      throw new IllegalStateException("agent " + name() + " is not running");
+    }
+    return a.managementActions().reload();
+  }
+
+  private void applyReloaded(Agent target, PghaConfig next) {
+    if (!next.scope().equals(config.scope())) {
+      throw new IllegalArgumentException(
+          "scope ("
+              + next.scope()
+              + ") cannot change while the member runs (it is "
+              + config.scope()
+              + ")");
+    }
+    target.reloadIdentity(MemberIdentity.from(next));
+    LOG.info(
+        "[{}] configuration read again: tags {} in effect; other changes take effect when the"
+            + " member starts again",
+        config.name(),
+        next.tags());
   }
 
   /** The state now; throws if the agent is not started. */
@@ -161,8 +202,10 @@ public final class PghaAgent implements AutoCloseable {
   public static final class Builder {
     private final PghaConfig config;
     private List<ReplicaCreator> replicaCreators = List.of();
+    private CustomBootstrap customBootstrap;
     private final List<AgentListener> listeners = new ArrayList<>();
     private Optional<Callbacks> callbacks = Optional.empty();
+    private Optional<Supplier<PghaConfig>> configSource = Optional.empty();
 
     private Builder(PghaConfig config) {
       this.config = Objects.requireNonNull(config, "config");
@@ -175,6 +218,15 @@ public final class PghaAgent implements AutoCloseable {
      */
     public Builder replicaCreators(List<ReplicaCreator> creators) {
       this.replicaCreators = List.copyOf(creators);
+      return this;
+    }
+
+    /**
+     * How this member makes a new cluster when it wins the bootstrap race, instead of initdb
+     * (Patroni's {@code bootstrap.method}): a restore from a backup, a clone of another cluster.
+     */
+    public Builder customBootstrap(CustomBootstrap method) {
+      this.customBootstrap = Objects.requireNonNull(method, "method");
       return this;
     }
 
@@ -210,6 +262,16 @@ public final class PghaAgent implements AutoCloseable {
     /** Runs {@code command on_role_change <role> <scope>} on role changes (Patroni's callback). */
     public Builder onRoleChange(List<String> command) {
       listeners.add(new RoleChangeCommand(command, config.scope(), config.roleNames()));
+      return this;
+    }
+
+    /**
+     * Where {@link PghaAgent#reload()} and {@code POST /reload} read the configuration again (the
+     * sidecar reads its YAML file); without it they reload PostgreSQL only. The supplier throws,
+     * naming the problem, when the configuration cannot be used.
+     */
+    public Builder configSource(Supplier<PghaConfig> source) {
+      this.configSource = Optional.of(Objects.requireNonNull(source, "source"));
       return this;
     }
 

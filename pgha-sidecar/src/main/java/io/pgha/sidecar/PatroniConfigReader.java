@@ -9,6 +9,7 @@ import io.pgha.core.config.PghaConfig;
 import io.pgha.core.config.StandbyCluster;
 import io.pgha.core.config.WatchdogDriver;
 import io.pgha.core.config.WatchdogMode;
+import io.pgha.core.postgres.CustomBootstrap;
 import io.pgha.patroni.DynamicConfig;
 import io.pgha.patroni.RoleNames;
 import io.pgha.patroni.SynchronousMode;
@@ -43,6 +44,7 @@ final class PatroniConfigReader {
   private final List<String> problems = new ArrayList<>();
   private final List<String> warnings = new ArrayList<>();
   private final Set<String> badKeys = new java.util.HashSet<>();
+  private String bootstrapMethod;
 
   private PatroniConfigReader(YamlTree tree, Map<String, String> env) {
     this.tree = tree;
@@ -64,6 +66,8 @@ final class PatroniConfigReader {
   }
 
   private SidecarConfig read() {
+    bootstrapMethod =
+        text("bootstrap.method").filter(m -> !m.equals("initdb") && !m.contains(".")).orElse(null);
     checkKeys();
     PghaConfig.Builder b = PghaConfig.builder();
     text("scope").ifPresent(b::scope);
@@ -109,7 +113,8 @@ final class PatroniConfigReader {
               + " reconfigure the cluster");
     }
     pgha.warnings().forEach(w -> warnings.add(locate(w)));
-    SidecarConfig config = new SidecarConfig(tree.file(), pgha, tls, callbacks, warnings);
+    SidecarConfig config =
+        new SidecarConfig(tree.file(), pgha, tls, callbacks, warnings, customBootstrap(pgha));
     try {
       config.newAgent();
     } catch (IllegalArgumentException | NullPointerException e) {
@@ -148,7 +153,67 @@ final class PatroniConfigReader {
   }
 
   private boolean underFreeForm(String path) {
+    if (bootstrapMethod != null
+        && (path.equals("bootstrap." + bootstrapMethod)
+            || path.startsWith("bootstrap." + bootstrapMethod + "."))) {
+      return true;
+    }
     return PatroniKeys.FREE_FORM.stream().anyMatch(f -> path.startsWith(f + "."));
+  }
+
+  /**
+   * Patroni's custom bootstrap: {@code bootstrap.method: <name>} with {@code bootstrap.<name>}'s
+   * {@code command} (split as Patroni splits it, then {@code --scope} and {@code --datadir} unless
+   * {@code no_params}), {@code keep_existing_recovery_conf} and {@code recovery_conf}. Without a
+   * command Patroni runs initdb, and so does pgha (with a warning). Null for initdb.
+   */
+  private CustomBootstrap customBootstrap(PghaConfig pgha) {
+    if (bootstrapMethod == null) {
+      return null;
+    }
+    String section = "bootstrap." + bootstrapMethod + ".";
+    Optional<String> command = text(section + "command");
+    if (command.isEmpty()) {
+      warnings.add(
+          where("bootstrap.method")
+              + ": bootstrap.method ("
+              + bootstrapMethod
+              + ") has no "
+              + section
+              + "command: bootstrapping with initdb, as Patroni does");
+      return null;
+    }
+    List<String> words;
+    try {
+      words = new ArrayList<>(ShellWords.split(command.get()));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigFileException(
+          tree.file(), List.of(where(section + "command") + ": " + e.getMessage()));
+    }
+    if (!bool(section + "no_params").orElse(false)) {
+      words.add("--scope=" + pgha.scope());
+      words.add("--datadir=" + pgha.postgres().dataDir());
+    }
+    Map<String, String> recovery = parameters(section + "recovery_conf");
+    // pgha always recovers to the latest timeline; another target timeline is not supported.
+    String timeline = recovery.remove("recovery_target_timeline");
+    if (timeline != null && !timeline.equals("latest")) {
+      warnings.add(
+          where(section + "recovery_conf.recovery_target_timeline")
+              + ": recovery_target_timeline ("
+              + timeline
+              + ") is ignored: pgha recovers to the latest timeline");
+    }
+    try {
+      return new CustomBootstrap(
+          bootstrapMethod,
+          words,
+          bool(section + "keep_existing_recovery_conf").orElse(false),
+          recovery);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigFileException(
+          tree.file(), List.of(where(section + "recovery_conf") + ": " + e.getMessage()));
+    }
   }
 
   private boolean ignoredParent(String path) {

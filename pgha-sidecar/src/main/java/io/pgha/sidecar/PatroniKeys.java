@@ -105,6 +105,7 @@ final class PatroniKeys {
               "bootstrap.dcs.standby_cluster.recovery_min_apply_delay",
               "bootstrap.initdb",
               "bootstrap.pg_hba",
+              "bootstrap.method",
               "postgresql",
               "postgresql.listen",
               "postgresql.connect_address",
@@ -225,7 +226,6 @@ final class PatroniKeys {
     m.put("etcd3.srv_suffix", "DNS discovery is not supported; use etcd3.hosts");
     m.put("etcd3.proxy", "not supported");
     m.put("etcd3.cacert_verify", "not supported");
-    m.put("bootstrap.method", "pgha bootstraps with initdb only");
     m.put("bootstrap.users", "create roles with SQL after the bootstrap");
     m.put("bootstrap.post_bootstrap", "run the script yourself after the bootstrap");
     m.put("bootstrap.post_init", "run the script yourself after the bootstrap");

@@ -1,6 +1,7 @@
 package io.pgha.sidecar;
 
 import io.pgha.core.PghaAgent;
+import io.pgha.core.api.ActionResult;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Map;
@@ -20,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * <p>SIGTERM (and Ctrl-C) stop the member cleanly: PostgreSQL is stopped and the leader key is
- * released, so that a replica takes over at once.
+ * released, so that a replica takes over at once; while the cluster is paused, PostgreSQL is left
+ * running, as Patroni leaves it. SIGHUP reads the file again ({@link #reload()}).
  */
 public final class Sidecar implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Sidecar.class);
@@ -55,9 +57,19 @@ public final class Sidecar implements AutoCloseable {
    * {@link #close()} stops it and hands leadership over.
    */
   public static Sidecar run(SidecarConfig config) {
+    return run(config, Map.of());
+  }
+
+  /**
+   * Starts the member as {@link #run(SidecarConfig)} does; {@code POST /reload} and {@link
+   * #reload()} read the file again with the {@code PATRONI_*} variables of {@code environment}.
+   */
+  public static Sidecar run(SidecarConfig config, Map<String, String> environment) {
     Objects.requireNonNull(config, "config");
     config.warnings().forEach(w -> LOG.warn("{}: {}", config.file(), w));
-    PghaAgent agent = config.newAgent();
+    Path file = Path.of(config.file());
+    Map<String, String> env = Map.copyOf(environment);
+    PghaAgent agent = config.newAgent(() -> readConfig(file, env).pgha());
     LOG.info(
         "[{}] starting member of cluster {} (etcd {}, API {})",
         config.pgha().name(),
@@ -77,12 +89,25 @@ public final class Sidecar implements AutoCloseable {
     return config;
   }
 
+  /**
+   * Reads the file again and applies what may change while the member runs (the tags), then has
+   * PostgreSQL reload its configuration: Patroni's SIGHUP. A file with problems is refused and the
+   * configuration in use stays; the log says why.
+   */
+  public void reload() {
+    if (agent.isRunning()) {
+      LOG.info("[{}] reloading: reading {} again", config.pgha().name(), config.file());
+      ActionResult result = agent.reload();
+      LOG.info("[{}] reload: {}", config.pgha().name(), result.message());
+    }
+  }
+
   /** Stops PostgreSQL and releases leadership; idempotent. */
   @Override
   public void close() {
     try {
       if (agent.isRunning()) {
-        LOG.info("[{}] stopping: handing leadership over", config.pgha().name());
+        LOG.info("[{}] stopping", config.pgha().name());
         agent.stop();
       }
     } finally {

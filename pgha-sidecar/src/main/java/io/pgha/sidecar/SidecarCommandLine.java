@@ -104,7 +104,8 @@ final class SidecarCommandLine {
       description =
           "Runs one pgha member next to one PostgreSQL server, configured with Patroni's YAML"
               + " (PATRONI_* environment variables override the file). SIGTERM or Ctrl-C stop"
-              + " PostgreSQL and hand leadership over at once.",
+              + " PostgreSQL and hand leadership over at once; SIGHUP reads the file again"
+              + " (the tags change at once).",
       exitCodeList = {
         "0:done (--help, --version, a command)",
         "1:the member could not start (etcd, the API port, PostgreSQL)",
@@ -140,7 +141,7 @@ final class SidecarCommandLine {
       SidecarConfig config = context.read(file);
       Sidecar sidecar;
       try {
-        sidecar = Sidecar.run(config);
+        sidecar = Sidecar.run(config, context.env());
       } catch (RuntimeException | LinkageError e) {
         LOG.error("[{}] could not start: {}", config.pgha().name(), e.getMessage(), e);
         context.err().println(config.pgha().name() + ": could not start: " + e.getMessage());
@@ -150,6 +151,7 @@ final class SidecarCommandLine {
         return OK;
       }
       Runtime.getRuntime().addShutdownHook(new Thread(sidecar::close, "pgha-sidecar-shutdown"));
+      reloadOnHangup(sidecar);
       try {
         sidecar.awaitStop();
       } catch (InterruptedException e) {
@@ -157,6 +159,20 @@ final class SidecarCommandLine {
         sidecar.close();
       }
       return OK;
+    }
+  }
+
+  /**
+   * SIGHUP reads the configuration file again, as it makes Patroni do (and as {@code systemctl
+   * reload} sends it); the JVM's own meaning of SIGHUP, shutting down, would stop the member.
+   */
+  @SuppressWarnings("restriction")
+  private static void reloadOnHangup(Sidecar sidecar) {
+    try {
+      sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> sidecar.reload());
+    } catch (IllegalArgumentException | UnsupportedOperationException e) {
+      // -Xrs, or a platform without SIGHUP: the signal keeps its default meaning.
+      LOG.warn("SIGHUP cannot be used to reload the configuration here: {}", e.getMessage());
     }
   }
 

@@ -2,9 +2,11 @@ package io.pgha.sidecar;
 
 import io.pgha.core.PghaAgent;
 import io.pgha.core.config.PghaConfig;
+import io.pgha.core.postgres.CustomBootstrap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * Everything the sidecar needs to run one member, read from a Patroni configuration file.
@@ -15,13 +17,15 @@ import java.util.Objects;
  * @param callbacks Patroni's {@code postgresql.callbacks} ({@code on_start}, {@code on_stop},
  *     {@code on_restart}, {@code on_reload}, {@code on_role_change}), each command split into words
  * @param warnings what the file holds that pgha ignores, one sentence each with its line
+ * @param customBootstrap Patroni's {@code bootstrap.method} with its command; null for initdb
  */
 public record SidecarConfig(
     String file,
     PghaConfig pgha,
     boolean restApiTls,
     Map<String, List<String>> callbacks,
-    List<String> warnings) {
+    List<String> warnings,
+    CustomBootstrap customBootstrap) {
 
   public SidecarConfig {
     Objects.requireNonNull(file, "file");
@@ -32,7 +36,21 @@ public record SidecarConfig(
 
   /** The agent this configuration describes, not started. Builds (and so checks) every setting. */
   public PghaAgent newAgent() {
-    PghaAgent.Builder b = PghaAgent.builder(pgha);
+    return newAgent(PghaAgent.builder(pgha));
+  }
+
+  /**
+   * The agent this configuration describes, not started, reading its configuration again through
+   * {@code reread} on {@code POST /reload} and SIGHUP (as Patroni re-reads its file).
+   */
+  public PghaAgent newAgent(Supplier<PghaConfig> reread) {
+    return newAgent(PghaAgent.builder(pgha).configSource(reread));
+  }
+
+  private PghaAgent newAgent(PghaAgent.Builder b) {
+    if (customBootstrap != null) {
+      b.customBootstrap(customBootstrap);
+    }
     if (!callbacks.isEmpty()) {
       b.callbacks(callbacks);
     }

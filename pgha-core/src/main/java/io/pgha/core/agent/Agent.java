@@ -42,6 +42,7 @@ public final class Agent implements AutoCloseable {
   private final FailsafeGuard failsafe;
   private final Watchdog watchdog;
   private final ScheduledRestarts restarts;
+  private final LocalIdentity identity;
 
   /**
    * @param scope the cluster name
@@ -118,7 +119,9 @@ public final class Agent implements AutoCloseable {
             watchdog);
     this.peers = new PeerProbe(name, apiTls);
     this.restarts = new ScheduledRestarts(name, Clock.systemUTC());
-    MemberRecord memberRecord = new MemberRecord(name, connUrl, apiUrl, identity.tags(), restarts);
+    this.identity = new LocalIdentity(identity);
+    MemberRecord memberRecord =
+        new MemberRecord(name, connUrl, apiUrl, this.identity::tags, restarts);
     SyncKeeper sync = new SyncKeeper(name, dcs, postgres);
     SlotKeeper slots = new SlotKeeper(name, postgres);
     this.executor =
@@ -149,7 +152,7 @@ public final class Agent implements AutoCloseable {
             dcs,
             postgres,
             state,
-            identity,
+            this.identity,
             executor,
             peers,
             sync,
@@ -162,7 +165,7 @@ public final class Agent implements AutoCloseable {
         new ApiBridge(
             name,
             scope,
-            identity.tags(),
+            this.identity,
             apiUrl,
             connUrl,
             dcs,
@@ -214,6 +217,26 @@ public final class Agent implements AutoCloseable {
     return api;
   }
 
+  /**
+   * Applies a member identity read again from the configuration: its tags show in the member key,
+   * the API and the next decision. The name cannot change.
+   *
+   * @throws IllegalArgumentException when {@code next} names another member
+   */
+  public void reloadIdentity(MemberIdentity next) {
+    identity.set(next);
+    loop.wakeUp();
+  }
+
+  /**
+   * Sets what {@code POST /reload} runs before it reloads PostgreSQL: reading the configuration
+   * again and applying it (the embedding application's part, e.g. the sidecar's YAML file). It
+   * throws, naming the problem, to refuse the new configuration.
+   */
+  public void onReload(Runnable rereadConfiguration) {
+    api.configReader(rereadConfiguration);
+  }
+
   /** The cluster state in etcd this agent uses (the HTTP API writes config and failover keys). */
   public Dcs dcs() {
     return dcs;
@@ -239,11 +262,24 @@ public final class Agent implements AutoCloseable {
    * Clean stop: stops the loop, stops PostgreSQL (a fast stop writes the shutdown checkpoint that
    * streaming replicas receive), then releases the leader key so that a replica promotes at once
    * instead of waiting for the lease to expire, and removes the member key.
+   *
+   * <p>While the cluster is paused (maintenance mode) it touches neither PostgreSQL nor etcd, as
+   * Patroni does: PostgreSQL keeps running, and the leader and member keys stay until the lease
+   * expires; the watchdog is disarmed.
    */
   public void stop() {
     restarts.close();
     loop.close();
     failsafe.close();
+    if (loop.lastView().isPaused()) {
+      LOG.info(
+          "[{}] the cluster is paused: PostgreSQL is left {} and my keys to expire with my lease",
+          name,
+          postgres.isRunning() ? "running" : "as it is");
+      watchdog.disarm();
+      closeQuietly();
+      return;
+    }
     boolean wasLeader = dcs.holdsLeadership();
     boolean drained = wasLeader && postgres.isRunning() && executor.drainBeforeStop(dcs.view());
     try {
@@ -261,7 +297,14 @@ public final class Agent implements AutoCloseable {
         LOG.info("[{}] released the leader key after a clean shutdown", name);
         events.publish(new AgentEvent.LeadershipLost(name, "clean shutdown"));
       }
-      dcs.deleteMember();
+      if (loop.dcsReachable()) {
+        dcs.deleteMember();
+      } else {
+        // As Patroni, which never deletes it: the key expires with the lease, and a stop while
+        // etcd does not answer does not wait for it.
+        LOG.info(
+            "[{}] etcd did not answer my last cycle: my member key expires with my lease", name);
+      }
     } catch (DcsException e) {
       LOG.warn("[{}] could not clean up my keys in etcd: {}", name, e.getMessage());
     }

@@ -13,7 +13,6 @@ import io.pgha.core.postgres.PostgresController;
 import io.pgha.core.postgres.PostgresStatus;
 import io.pgha.patroni.ClusterView;
 import io.pgha.patroni.Role;
-import io.pgha.patroni.Tags;
 import java.time.Duration;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -30,7 +29,8 @@ final class ApiBridge implements ManagementActions {
 
   private final String name;
   private final String scope;
-  private final Tags tags;
+  private final LocalIdentity identity;
+  private volatile Runnable configReader = () -> {};
   private final String apiUrl;
   private final String connUrl;
   private final Dcs dcs;
@@ -44,7 +44,7 @@ final class ApiBridge implements ManagementActions {
   ApiBridge(
       String name,
       String scope,
-      Tags tags,
+      LocalIdentity identity,
       String apiUrl,
       String connUrl,
       Dcs dcs,
@@ -55,7 +55,7 @@ final class ApiBridge implements ManagementActions {
       ScheduledRestarts restarts) {
     this.name = name;
     this.scope = scope;
-    this.tags = tags;
+    this.identity = identity;
     this.apiUrl = apiUrl;
     this.connUrl = connUrl;
     this.dcs = dcs;
@@ -90,7 +90,7 @@ final class ApiBridge implements ManagementActions {
             // The leader checks answer 200 only while this is fresh (HealthRules): a deposed
             // leader cannot refresh it, even while its view still names it.
             .leaderConfirmedAtNanos(dcs.leadershipConfirmedAtNanos())
-            .tags(tags)
+            .tags(identity.tags())
             .lastDecision(
                 loop.recentDecisions().isEmpty()
                     ? ""
@@ -176,8 +176,27 @@ final class ApiBridge implements ManagementActions {
     return ActionResult.done("scheduled restart deleted");
   }
 
+  /**
+   * Sets what {@code POST /reload} runs first: reading the member's configuration again and
+   * applying what may change while it runs. It throws, naming the problem, when the configuration
+   * cannot be used; the member then keeps the one it has.
+   */
+  void configReader(Runnable reader) {
+    this.configReader = reader;
+  }
+
   @Override
   public ActionResult reload() {
+    try {
+      configReader.run();
+    } catch (RuntimeException e) {
+      LOG.warn("[{}] reload refused, the configuration in use stays: {}", name, e.getMessage());
+      return ActionResult.failed("reload failed: " + e.getMessage());
+    }
+    loop.wakeUp();
+    if (!postgres.isRunning()) {
+      return ActionResult.accepted("reloaded the configuration; PostgreSQL is not running");
+    }
     try {
       postgres.reload();
       return ActionResult.accepted("reloaded PostgreSQL configuration");

@@ -7,7 +7,6 @@ import io.pgha.core.dcs.LeaseStatus;
 import io.pgha.core.ha.Decision;
 import io.pgha.core.ha.HaDecider;
 import io.pgha.core.ha.LocalState;
-import io.pgha.core.ha.MemberIdentity;
 import io.pgha.core.ha.Now;
 import io.pgha.core.ha.PeerPositions;
 import io.pgha.core.postgres.Lsn;
@@ -18,6 +17,7 @@ import io.pgha.core.postgres.ReplicationTimeouts;
 import io.pgha.core.postgres.StoredState;
 import io.pgha.patroni.ClusterView;
 import io.pgha.patroni.DynamicConfig;
+import io.pgha.patroni.PatroniCodec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -47,7 +47,7 @@ final class HaLoop implements AutoCloseable {
   private final PostgresController postgres;
   private final ParameterFollower parameters;
   private final MemberState state;
-  private final MemberIdentity identity;
+  private final LocalIdentity identity;
   private final ActionExecutor executor;
   private final PeerProbe peers;
   private final SyncKeeper sync;
@@ -67,6 +67,7 @@ final class HaLoop implements AutoCloseable {
   private volatile boolean dcsReachable;
   private volatile long dcsLastSeenEpochSeconds;
   private Decision lastLogged;
+  private Optional<String> cachedConfig = Optional.empty();
   private final AtomicBoolean reinitializeRequested = new AtomicBoolean();
   private volatile boolean reinitializing;
 
@@ -75,7 +76,7 @@ final class HaLoop implements AutoCloseable {
       Dcs dcs,
       PostgresController postgres,
       MemberState state,
-      MemberIdentity identity,
+      LocalIdentity identity,
       ActionExecutor executor,
       PeerProbe peers,
       SyncKeeper sync,
@@ -202,10 +203,16 @@ final class HaLoop implements AutoCloseable {
       view = dcs.view();
     }
     lastView = view;
+    if (!running) {
+      // Stopping: the stop acts on its own; a cycle that waited on an unreachable etcd must not
+      // make the stop wait on it again.
+      return;
+    }
     DynamicConfig config = effectiveConfig(view);
     silence.track(view, config);
     followTtl(config);
     parameters.follow(StandbyCluster.parameters(config));
+    cacheDynamicConfig(view);
     postgres.setReplicationTimeouts(ReplicationTimeouts.of(config.retryTimeoutDuration()));
 
     PostgresStatus status = postgres.probe();
@@ -224,7 +231,12 @@ final class HaLoop implements AutoCloseable {
 
     Decision decision =
         HaDecider.decide(
-            local, view, config, identity, positions, new Now(System.nanoTime(), Instant.now()));
+            local,
+            view,
+            config,
+            identity.get(),
+            positions,
+            new Now(System.nanoTime(), Instant.now()));
     record(decision);
     ActionExecutor.Outcome outcome =
         executor.execute(decision, new Observation(view, config, status, local));
@@ -232,6 +244,15 @@ final class HaLoop implements AutoCloseable {
     safety.afterCycle(view, config, outcome.status());
     if (outcome.decideAgain()) {
       wakeUp();
+    }
+  }
+
+  /** Writes the {@code config} key to Patroni's cache file when it changed (or was not written). */
+  private void cacheDynamicConfig(ClusterView view) {
+    Optional<String> json = view.config().map(PatroniCodec::encodeConfig);
+    if (json.isPresent() && postgres.isInitialized() && !json.equals(cachedConfig)) {
+      postgres.cacheDynamicConfig(json.get());
+      cachedConfig = json;
     }
   }
 

@@ -7,6 +7,7 @@ import io.pgha.patroni.Role;
 import io.pgha.patroni.Tags;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.function.Supplier;
 
 /** Builds this member's {@code members/<name>} value, with Patroni's fields, from a probe. */
 final class MemberRecord {
@@ -16,10 +17,11 @@ final class MemberRecord {
   private final String name;
   private final String connUrl;
   private final String apiUrl;
-  private final Tags tags;
+  private final Supplier<Tags> tags;
   private final ScheduledRestarts restarts;
 
-  MemberRecord(String name, String connUrl, String apiUrl, Tags tags, ScheduledRestarts restarts) {
+  MemberRecord(
+      String name, String connUrl, String apiUrl, Supplier<Tags> tags, ScheduledRestarts restarts) {
     this.name = name;
     this.connUrl = connUrl;
     this.apiUrl = apiUrl;
@@ -41,7 +43,7 @@ final class MemberRecord {
             .apiUrl(apiUrl)
             .state(state)
             .version(VERSION)
-            .tags(tags)
+            .tags(tags.get())
             .pause(paused)
             .pendingRestart(Boolean.TRUE.equals(status.pendingRestart()));
     restarts.memberField().ifPresent(r -> b.extra(Map.of("scheduled_restart", r)));

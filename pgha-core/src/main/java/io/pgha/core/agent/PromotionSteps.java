@@ -83,8 +83,11 @@ final class PromotionSteps {
     events.publish(
         new AgentEvent.FastTakeover(name, takeover.leader(), takeover.silentForMillis()));
     events.publish(new AgentEvent.LeadershipAcquired(name));
+    // PostgreSQL's own reason first, as in every history entry (tools look for it), then ours.
     run.promotionReason =
-        "fast takeover after " + takeover.silentForMillis() + " ms of leader silence";
+        "no recovery target specified; fast takeover after "
+            + takeover.silentForMillis()
+            + " ms of leader silence";
     return true;
   }
 

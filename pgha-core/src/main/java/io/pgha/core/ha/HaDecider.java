@@ -64,7 +64,8 @@ import java.util.concurrent.TimeUnit;
  * <p>In pause mode (maintenance, as Patroni's) nothing is promoted, demoted, restarted or started
  * automatically: the leader keeps its key while its PostgreSQL runs or is stopped, releases it if
  * an operator demoted it, and a running primary may take a free key. Manual failover and switchover
- * to a named member still work; a member without data may still be cloned.
+ * to a named member still work (the old primary of a switchover then follows the candidate, as
+ * Patroni's graceful demotion does); a member without data may still be cloned.
  */
 public final class HaDecider {
   private HaDecider() {}

@@ -8,6 +8,7 @@ import static io.pgha.core.ha.ActionKind.END_DRAIN_ONCE_LED;
 import static io.pgha.core.ha.ActionKind.HAND_OVER;
 import static io.pgha.core.ha.ActionKind.RELEASE_LEADERSHIP;
 import static io.pgha.core.ha.ActionKind.RESTART_POSTGRES;
+import static io.pgha.core.ha.ActionKind.START_AS_REPLICA;
 import static io.pgha.core.ha.ActionKind.STOP_CLEANLY;
 import static io.pgha.core.ha.ActionKind.WAIT;
 
@@ -102,8 +103,10 @@ final class Switchover {
    * The hand-over to {@code candidate}: drain the clients (unless {@code drain_timeout} is 0), stop
    * cleanly, and give the key up only once the candidate has received the shutdown checkpoint, so
    * that it has every commit. When it has not (or PostgreSQL did not shut down cleanly), start
-   * again as the primary and drop the request. The {@code failover} key stays on success: it tells
-   * every other member that only the candidate may race, and the candidate clears it once it leads.
+   * again as the primary and drop the request. While paused, the old primary then starts as a
+   * replica of the candidate, as Patroni's does. The {@code failover} key stays on success: it
+   * tells every other member that only the candidate may race, and the candidate clears it once it
+   * leads.
    */
   static Decision handOver(Situation s, String reason, String candidate) {
     boolean drain = s.config().drainTimeout() > 0;
@@ -119,6 +122,11 @@ final class Switchover {
     abort.addAll(endDrain);
     steps.add(Action.of(HAND_OVER, candidate).otherwise(abort.toArray(Action[]::new)));
     steps.add(Action.of(RELEASE_LEADERSHIP).otherwise(endDrain.toArray(Action[]::new)));
+    if (s.paused()) {
+      // As Patroni's graceful demotion: the old primary follows the candidate at once (the
+      // candidate has its shutdown checkpoint); paused, nothing would start it again later.
+      steps.add(Action.of(START_AS_REPLICA, candidate));
+    }
     if (drain) {
       steps.add(Action.of(END_DRAIN_ONCE_LED, candidate));
     }

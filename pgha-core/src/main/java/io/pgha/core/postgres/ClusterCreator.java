@@ -2,6 +2,7 @@ package io.pgha.core.postgres;
 
 import io.pgha.core.postgres.PostgresControlException.Kind;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,6 +14,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.postgresql.PGConnection;
+import org.postgresql.util.PasswordUtil;
 
 /**
  * Creates a new cluster: initdb with the configured options, then (once it runs) the superuser's
@@ -104,6 +106,78 @@ final class ClusterCreator {
           "creating the roles on " + config.name() + " failed: " + e.getMessage(),
           e);
     }
+  }
+
+  /**
+   * Runs a custom bootstrap's command into the (empty) data directory.
+   *
+   * @throws PostgresControlException INITDB_FAILED naming the method and how the command ended
+   */
+  void runCustom(CustomBootstrap method, Duration timeout) {
+    // In the member's working directory, as Patroni runs it: the command may name its script
+    // relative to it.
+    CommandResult result =
+        tools.run(method.command(), Map.of(), timeout, Path.of("").toAbsolutePath());
+    if (!result.succeeded()) {
+      throw new PostgresControlException(
+          Kind.INITDB_FAILED,
+          "bootstrap."
+              + method.name()
+              + ".command into "
+              + config.dataDir()
+              + " failed: "
+              + result.describe());
+    }
+  }
+
+  /**
+   * {@link #createRoles()} over psql's socket connection, for a cluster a custom bootstrap made: it
+   * holds the roles of the cluster it came from, with their passwords. The superuser's, the
+   * replication and the rewind roles are created when missing and given the configured passwords,
+   * each sent as a SCRAM verifier computed here.
+   */
+  void createRoles(LocalPsql psql, Duration timeout) {
+    StringBuilder sql = new StringBuilder();
+    sql.append("SET log_statement = 'none';\nSET log_min_duration_statement = -1;\n");
+    appendRole(sql, config.superuser(), "LOGIN SUPERUSER");
+    RoleCredentials replication = config.replication();
+    if (!replication.name().equals(config.superuser().name())) {
+      appendRole(sql, replication, "LOGIN REPLICATION");
+    }
+    RoleCredentials rewind = config.rewind();
+    if (!rewind.name().equals(config.superuser().name())) {
+      appendRole(sql, rewind, "LOGIN");
+      for (String function : REWIND_FUNCTIONS) {
+        sql.append("GRANT EXECUTE ON FUNCTION ")
+            .append(function)
+            .append(" TO ")
+            .append(quoteIdent(rewind.name()))
+            .append(";\n");
+      }
+    }
+    psql.run(sql.toString(), timeout);
+  }
+
+  private static void appendRole(StringBuilder sql, RoleCredentials role, String options) {
+    String literal = "'" + role.name().replace("'", "''") + "'";
+    sql.append("DO $pgha$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ")
+        .append(literal)
+        .append(") THEN CREATE ROLE ")
+        .append(quoteIdent(role.name()))
+        .append("; END IF; END $pgha$;\n")
+        .append("ALTER ROLE ")
+        .append(quoteIdent(role.name()))
+        .append(" WITH ")
+        .append(options);
+    if (!role.password().isEmpty()) {
+      char[] password = role.password().toCharArray();
+      try {
+        sql.append(" PASSWORD '").append(PasswordUtil.encodeScramSha256(password)).append('\'');
+      } finally {
+        Arrays.fill(password, '\0');
+      }
+    }
+    sql.append(";\n");
   }
 
   private static void ensureRole(Connection c, String name, String options) throws SQLException {

@@ -26,6 +26,36 @@ final class ControlFile {
    * @throws PostgresControlException DATA_DIR_MISSING when pg_controldata fails
    */
   ControlData read() {
+    return ControlData.parse(output());
+  }
+
+  /**
+   * The settings a standby or a server in archive recovery must have at least the values of, as the
+   * primary the data came from had them ({@code max_connections}, ...): PostgreSQL refuses to
+   * recover with lower ones.
+   *
+   * @throws PostgresControlException DATA_DIR_MISSING when pg_controldata fails
+   */
+  Map<String, Integer> recoveryMinimums() {
+    Map<String, Integer> minimums = new java.util.LinkedHashMap<>();
+    Map<String, String> labels =
+        Map.of(
+            "max_connections setting", "max_connections",
+            "max_worker_processes setting", "max_worker_processes",
+            "max_wal_senders setting", "max_wal_senders",
+            "max_prepared_xacts setting", "max_prepared_transactions",
+            "max_locks_per_xact setting", "max_locks_per_transaction");
+    for (String line : output().split("\n")) {
+      int colon = line.indexOf(':');
+      String parameter = colon > 0 ? labels.get(line.substring(0, colon).strip()) : null;
+      if (parameter != null && line.substring(colon + 1).strip().matches("[0-9]{1,9}")) {
+        minimums.put(parameter, Integer.parseInt(line.substring(colon + 1).strip()));
+      }
+    }
+    return minimums;
+  }
+
+  private String output() {
     CommandResult result =
         tools.run(
             List.of(tools.binary("pg_controldata").toString(), config.dataDir().toString()),
@@ -36,7 +66,7 @@ final class ControlFile {
           Kind.DATA_DIR_MISSING,
           "pg_controldata on " + config.dataDir() + " failed: " + result.describe());
     }
-    return ControlData.parse(result.output());
+    return result.output();
   }
 
   /** Whether it was last used read-write, its timeline and system identifier; empty if unknown. */

@@ -251,6 +251,17 @@ final class ManagedFiles {
     Files.deleteIfExists(config.dataDir().resolve("recovery.signal"));
   }
 
+  /** Creates {@code recovery.signal}: the server recovers from the archive, then promotes. */
+  void setRecoverySignal() throws IOException {
+    writePrivate(config.dataDir().resolve("recovery.signal"), "");
+  }
+
+  /** Whether {@code recovery.signal} or {@code standby.signal} is there. */
+  boolean hasRecoverySignal() {
+    return Files.exists(config.dataDir().resolve("recovery.signal"))
+        || Files.exists(config.dataDir().resolve("standby.signal"));
+  }
+
   boolean hasStandbySignal() {
     return Files.exists(config.dataDir().resolve("standby.signal"));
   }

@@ -47,6 +47,8 @@ import java.util.Set;
  * @param logFile where the postmaster's output goes
  * @param replicaCreators how to create a replica, tried in order ({@link BaseBackupReplicaCreator}
  *     by default)
+ * @param customBootstrap how a new cluster is made instead of initdb (Patroni's {@code
+ *     bootstrap.method}); null for initdb
  */
 public record PostgresConfig(
     String name,
@@ -68,7 +70,8 @@ public record PostgresConfig(
     boolean useSlots,
     boolean noStream,
     Path logFile,
-    List<ReplicaCreator> replicaCreators) {
+    List<ReplicaCreator> replicaCreators,
+    CustomBootstrap customBootstrap) {
 
   /** Parameters pgha writes itself; configuring them is refused. */
   static final Set<String> RESERVED_PARAMETERS = PostgresSettings.RESERVED_PARAMETERS;
@@ -177,6 +180,15 @@ public record PostgresConfig(
    * @param replicaCreators how to create a replica, tried in order; empty for pg_basebackup
    */
   public static PostgresConfig of(PghaConfig config, List<ReplicaCreator> replicaCreators) {
+    return of(config, replicaCreators, null);
+  }
+
+  /**
+   * The settings of {@code config}'s {@code postgresql} section, with replica creators and a custom
+   * bootstrap method (null for initdb).
+   */
+  public static PostgresConfig of(
+      PghaConfig config, List<ReplicaCreator> replicaCreators, CustomBootstrap customBootstrap) {
     PostgresSettings pg = config.postgres();
     Builder b =
         builder(config.name(), pg.dataDir())
@@ -207,6 +219,7 @@ public record PostgresConfig(
     if (!replicaCreators.isEmpty()) {
       b.replicaCreators(replicaCreators);
     }
+    b.customBootstrap(customBootstrap);
     return b.build();
   }
 
@@ -283,6 +296,7 @@ public record PostgresConfig(
     private boolean noStream;
     private Path logFile;
     private List<ReplicaCreator> replicaCreators = List.of(new BaseBackupReplicaCreator());
+    private CustomBootstrap customBootstrap;
 
     private Builder(String name, Path dataDir) {
       this.name = name;
@@ -418,6 +432,12 @@ public record PostgresConfig(
       return this;
     }
 
+    /** How a new cluster is made instead of initdb (default: null, initdb). */
+    public Builder customBootstrap(CustomBootstrap value) {
+      this.customBootstrap = value;
+      return this;
+    }
+
     /**
      * Validates and builds.
      *
@@ -455,7 +475,8 @@ public record PostgresConfig(
           useSlots,
           noStream,
           log,
-          replicaCreators);
+          replicaCreators,
+          customBootstrap);
     }
   }
 }

@@ -230,6 +230,14 @@ public final class PostgresController implements AutoCloseable {
     settings.apply(isRunning(), isInitialized());
   }
 
+  /**
+   * Keeps {@code patroni.dynamic.json} (Patroni's cache of the {@code config} key) in the data
+   * directory up to date; never throws.
+   */
+  public void cacheDynamicConfig(String json) {
+    settings.cacheDynamicConfig(json);
+  }
+
   /** Replication connections' silence bounds (from the HA timings); never throws. */
   public void setReplicationTimeouts(ReplicationTimeouts timeouts) {
     settings.replicationTimeouts(timeouts, isRunning(), isInitialized());

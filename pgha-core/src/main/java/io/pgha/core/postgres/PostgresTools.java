@@ -112,6 +112,16 @@ public final class PostgresTools {
    */
   public CommandResult run(
       List<String> command, Map<String, String> environment, Duration timeout) {
+    return run(command, environment, timeout, Path.of("/"));
+  }
+
+  /**
+   * Runs a command as {@link #run(List, Map, Duration)} does, in {@code directory}: for an
+   * operator's command, which may name its script relative to where the member was started (as
+   * Patroni runs it).
+   */
+  CommandResult run(
+      List<String> command, Map<String, String> environment, Duration timeout, Path directory) {
     Path outputFile = null;
     try {
       outputFile = Files.createTempFile("pgha-cmd", ".out");
@@ -120,7 +130,7 @@ public final class PostgresTools {
       // Nothing secret of the JVM's environment: only what the caller gives.
       ChildEnvironment.scrub(builder.environment());
       builder.environment().putAll(environment);
-      builder.directory(new File("/"));
+      builder.directory(directory.toFile());
       builder.redirectErrorStream(true);
       builder.redirectOutput(outputFile.toFile());
       builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));

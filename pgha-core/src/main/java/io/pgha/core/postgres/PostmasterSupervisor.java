@@ -226,6 +226,11 @@ final class PostmasterSupervisor implements AutoCloseable {
    * @throws PostgresControlException START_FAILED (or PORT_IN_USE) when the postmaster exits or the
    *     time is up, with the end of its log
    */
+  /** The postmaster's log output from {@code offset} on (its tail), for an error message. */
+  String logSince(long offset) {
+    return log.since(offset);
+  }
+
   void awaitReady(Duration timeout, long logOffset) {
     long deadline = Deadlines.deadline(timeout);
     String lastError = "none";

@@ -2,6 +2,7 @@ package io.pgha.core.postgres;
 
 import io.pgha.core.postgres.PostgresControlException.Kind;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -48,6 +49,7 @@ final class RoleChanges {
   private final Promoter promoter;
   private final TimelineQueries timelines;
   private final ControlFile controlFile;
+  private final LocalPsql psql;
 
   RoleChanges(
       PostgresConfig config,
@@ -70,6 +72,7 @@ final class RoleChanges {
     this.cloner = new ReplicaCloner(config, tools, dataDir);
     this.promoter = new Promoter(config, sql, settings, fencing);
     this.timelines = new TimelineQueries(config, sql);
+    this.psql = new LocalPsql(config, tools);
   }
 
   void bootstrap(Duration timeout) {
@@ -79,6 +82,10 @@ final class RoleChanges {
       long deadline = Deadlines.deadline(timeout);
       postmaster.requireStopped("bootstrap");
       dataDir.prepareEmpty(false, "bootstrap");
+      if (config.customBootstrap() != null) {
+        bootstrapWith(config.customBootstrap(), deadline, fenceEpoch);
+        return;
+      }
       creator.initdb(Deadlines.remaining(deadline));
       try {
         start(false, null, Deadlines.remaining(deadline), fenceEpoch);
@@ -94,13 +101,125 @@ final class RoleChanges {
   }
 
   /**
+   * A custom bootstrap: the command fills the data directory; the server starts (in archive
+   * recovery when asked, until it promotes itself); then the roles get the configured passwords
+   * over the socket, since the cluster's are those of the one it came from.
+   */
+  private void bootstrapWith(CustomBootstrap method, long deadline, long fenceEpoch) {
+    LOG.info(
+        "{}: bootstrapping with method {}: running {}",
+        config.name(),
+        method.name(),
+        method.command().get(0));
+    try {
+      // As for Patroni, the command creates the directory (a copy may refuse an existing one).
+      Files.deleteIfExists(config.dataDir());
+    } catch (IOException e) {
+      throw new PostgresControlException(
+          Kind.INITDB_FAILED,
+          "cannot remove the empty data directory "
+              + config.dataDir()
+              + " before bootstrap method "
+              + method.name()
+              + ": "
+              + e,
+          e);
+    }
+    try {
+      creator.runCustom(method, Deadlines.remaining(deadline));
+      if (!dataDir.isInitialized()) {
+        throw new PostgresControlException(
+            Kind.INITDB_FAILED,
+            "bootstrap."
+                + method.name()
+                + ".command succeeded but left no cluster in "
+                + config.dataDir());
+      }
+      boolean recover =
+          !method.recoveryConf().isEmpty()
+              || (method.keepExistingRecoveryConf() && settings.recoverySignal());
+      settings.archiveRecovery(recover ? recoverySettings(method) : null);
+      long logOffset = launch(false, () -> settings.upstream(null), "primary", fenceEpoch);
+      awaitEndOfRecovery(method, deadline, logOffset);
+      settings.archiveRecovery(null);
+      settings.write();
+      creator.createRoles(psql, Deadlines.remaining(deadline));
+      psql.run("SELECT pg_reload_conf();", Deadlines.remaining(deadline));
+    } catch (RuntimeException e) {
+      settings.archiveRecovery(null);
+      discardHalfBootstrappedCluster(e);
+      throw e;
+    }
+    LOG.info(
+        "{}: bootstrapped a new cluster in {} with method {}",
+        config.name(),
+        config.dataDir(),
+        method.name());
+  }
+
+  /**
+   * The method's recovery parameters, with the settings the data's primary had where ours are lower
+   * (PostgreSQL refuses to recover otherwise), as Patroni raises them.
+   */
+  private Map<String, String> recoverySettings(CustomBootstrap method) {
+    Map<String, String> values = new java.util.LinkedHashMap<>(method.recoveryConf());
+    controlFile
+        .recoveryMinimums()
+        .forEach(
+            (parameter, minimum) -> {
+              String ours =
+                  settings.effectiveParameter(parameter).orElse(config.parameters().get(parameter));
+              if (ours == null
+                  || !ours.strip().matches("[0-9]{1,9}")
+                  || Integer.parseInt(ours.strip()) < minimum) {
+                values.put(parameter, Integer.toString(minimum));
+              }
+            });
+    return values;
+  }
+
+  /** Waits until the server runs as a primary (after its archive recovery, if any). */
+  private void awaitEndOfRecovery(CustomBootstrap method, long deadline, long logOffset) {
+    while (true) {
+      if (!postmaster.isRunning()) {
+        throw new PostgresControlException(
+            Kind.START_FAILED,
+            "PostgreSQL on "
+                + config.dataDir()
+                + " exited after bootstrap method "
+                + method.name()
+                + "; its log ends:\n"
+                + postmaster.logSince(logOffset));
+      }
+      if (psql.inRecovery().filter(inRecovery -> !inRecovery).isPresent()) {
+        return;
+      }
+      if (Deadlines.passed(deadline)) {
+        throw new PostgresControlException(
+            Kind.START_FAILED,
+            "PostgreSQL on "
+                + config.dataDir()
+                + " did not end its recovery after bootstrap method "
+                + method.name()
+                + " in time (or psql cannot connect over the socket as "
+                + config.superuser().name()
+                + ": pg_hba.conf needs a local line for it); its log ends:\n"
+                + postmaster.logSince(logOffset));
+      }
+      Deadlines.sleep(Duration.ofMillis(200));
+    }
+  }
+
+  /**
    * Removes the cluster this bootstrap just created in an empty directory (like initdb does when it
    * fails itself), so that a retry finds the directory empty. It holds no data of anyone's yet.
    */
   private void discardHalfBootstrappedCluster(RuntimeException cause) {
     try {
       postmaster.stop(StopMode.IMMEDIATE, Duration.ofSeconds(30));
-      dataDir.empty();
+      if (Files.exists(config.dataDir())) {
+        dataDir.empty();
+      }
     } catch (RuntimeException | IOException e) {
       cause.addSuppressed(e);
     }
@@ -192,6 +311,12 @@ final class RoleChanges {
   private void start(
       boolean standby, Runnable pointAt, String as, Duration timeout, long fenceEpoch) {
     long deadline = Deadlines.deadline(timeout);
+    long logOffset = launch(standby, pointAt, as, fenceEpoch);
+    postmaster.awaitReady(Deadlines.remaining(deadline), logOffset);
+  }
+
+  /** Writes the files and launches the postmaster; returns where its log output starts. */
+  private long launch(boolean standby, Runnable pointAt, String as, long fenceEpoch) {
     if (!standby) {
       fencing.requireNoneSince(fenceEpoch, "starting PostgreSQL read-write");
     }
@@ -210,7 +335,7 @@ final class RoleChanges {
       postmaster.quit(Duration.ofSeconds(10));
       fencing.requireNoneSince(fenceEpoch, "starting PostgreSQL read-write");
     }
-    postmaster.awaitReady(Deadlines.remaining(deadline), logOffset);
+    return logOffset;
   }
 
   void stop(StopMode mode, Duration timeout) {

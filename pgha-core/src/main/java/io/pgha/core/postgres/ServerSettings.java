@@ -2,10 +2,12 @@ package io.pgha.core.postgres;
 
 import io.pgha.core.postgres.PostgresControlException.Kind;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,12 +22,17 @@ final class ServerSettings {
   private static final Logger LOG = LoggerFactory.getLogger(ServerSettings.class);
   private final PostgresConfig config;
   private final ManagedFiles files;
+
+  /** Patroni's name of its cache of the {@code config} key. */
+  static final String DYNAMIC_CACHE = "patroni.dynamic.json";
+
   private final LocalSql sql;
   private final Object writeLock = new Object();
   private volatile Upstream upstream;
   private volatile StandbySource source;
   private volatile SynchronousStandbys synchronousStandbys = SynchronousStandbys.none();
   private volatile Map<String, String> dynamicParameters = Map.of();
+  private volatile Map<String, String> archiveRecovery;
 
   ServerSettings(PostgresConfig config, ManagedFiles files, LocalSql sql) {
     this.config = config;
@@ -70,6 +77,41 @@ final class ServerSettings {
     this.dynamicParameters = PostgresConfig.checkedParameters(parameters);
   }
 
+  /**
+   * Starts a primary in archive recovery ({@code recovery.signal}) with these parameters, until it
+   * promotes itself (a custom bootstrap's {@code recovery_conf}); null to start it as a primary at
+   * once, as always otherwise.
+   */
+  void archiveRecovery(Map<String, String> parameters) {
+    this.archiveRecovery =
+        parameters == null ? null : PostgresConfig.checkedParameters(Map.copyOf(parameters));
+  }
+
+  /** A dynamic parameter's value, if the cluster configuration sets it. */
+  Optional<String> effectiveParameter(String name) {
+    return Optional.ofNullable(dynamicParameters.get(name));
+  }
+
+  /**
+   * Writes Patroni's cache of the cluster configuration, {@code patroni.dynamic.json}, in the data
+   * directory (tools and scripts written for Patroni read or remove it); nothing without a cluster.
+   */
+  void cacheDynamicConfig(String json) {
+    if (!Files.isDirectory(config.dataDir().resolve("global"))) {
+      return;
+    }
+    try {
+      files.writePrivate(config.dataDir().resolve(DYNAMIC_CACHE), json);
+    } catch (IOException e) {
+      LOG.warn("{}: cannot write {}: {}", config.name(), DYNAMIC_CACHE, e.toString());
+    }
+  }
+
+  /** Whether {@code recovery.signal} or {@code standby.signal} is in the data directory. */
+  boolean recoverySignal() {
+    return files.hasRecoverySignal();
+  }
+
   /** Whether the server starts (or runs) as a standby: {@code standby.signal} exists. */
   boolean standbySignal() {
     return files.hasStandbySignal();
@@ -81,6 +123,9 @@ final class ServerSettings {
       write();
       try {
         files.setStandbySignal(standby);
+        if (!standby && archiveRecovery != null) {
+          files.setRecoverySignal();
+        }
       } catch (IOException e) {
         throw cannotWrite(e);
       }
@@ -91,7 +136,13 @@ final class ServerSettings {
   void write() {
     synchronized (writeLock) {
       try {
-        files.writeConf(upstream, source, synchronousStandbys, dynamicParameters);
+        Map<String, String> recovery = archiveRecovery;
+        Map<String, String> parameters = dynamicParameters;
+        if (recovery != null && !recovery.isEmpty()) {
+          parameters = new java.util.LinkedHashMap<>(dynamicParameters);
+          parameters.putAll(recovery);
+        }
+        files.writeConf(upstream, source, synchronousStandbys, parameters);
         files.writeHba();
       } catch (IOException e) {
         throw cannotWrite(e);

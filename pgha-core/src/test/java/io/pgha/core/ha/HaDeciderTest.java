@@ -1091,12 +1091,16 @@ class HaDeciderTest {
           refused,
           renew(),
           act(CLEAR_FAILOVER_KEY));
+      // Carried out as usual, and then (as Patroni's graceful demotion) the old primary follows
+      // the candidate at once: paused, nothing would start it again later.
+      Action[] usual = switchoverTo("pg-2");
       assertThat(
               paused
                   .view(v -> v.failover(FailoverRequest.switchover(ME, "pg-2")))
                   .decide()
                   .actions())
-          .containsExactly(switchoverTo("pg-2"));
+          .containsExactly(
+              usual[0], usual[1], usual[2], usual[3], act(START_AS_REPLICA, "pg-2"), usual[4]);
     }
 
     @Test
