@@ -17,8 +17,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -877,11 +875,10 @@ public final class LocalPghaCluster implements AutoCloseable {
   }
 
   static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    // The kit's allocator: below the ephemeral range and never the same port twice in a JVM. A
+    // port the kernel picked (ServerSocket(0)) could come back for the API of a member whose
+    // PostgreSQL port it was, chosen before that PostgreSQL bound it.
+    return Testkit.freePort();
   }
 
   @Override
