@@ -184,8 +184,17 @@ final class Election {
     if (!member.get().tags().isFailoverCandidate()) {
       return Optional.of("(" + candidate + ") may not be promoted (nofailover)");
     }
+    // A hand-over gives the candidate every commit whatever the mode; Patroni restricts it to the
+    // synchronous standby in priority mode only.
+    boolean priority = s.config().synchronousMode() == SynchronousMode.ON;
+    if (priority && !s.view().sync().map(sync -> sync.isSyncStandby(candidate)).orElse(false)) {
+      return Optional.of("(" + candidate + ") is not a synchronous standby");
+    }
+    // A synchronous standby holds every acknowledged commit: a lag under write load is WAL never
+    // acknowledged, and with pg_rpo 0 (maximum_lag_on_failover 0) any lag at all would refuse every
+    // switchover of a busy cluster, as for the failover above.
     long lag = s.local().walPosition() - peer.walPosition();
-    if (lag > s.config().maximumLagOnFailover()) {
+    if (!priority && lag > s.config().maximumLagOnFailover()) {
       return Optional.of(
           "("
               + candidate
@@ -194,12 +203,6 @@ final class Election {
               + " bytes behind, more than maximum_lag_on_failover ("
               + s.config().maximumLagOnFailover()
               + ")");
-    }
-    // A hand-over gives the candidate every commit whatever the mode; Patroni restricts it to the
-    // synchronous standby in priority mode only.
-    if (s.config().synchronousMode() == SynchronousMode.ON
-        && !s.view().sync().map(sync -> sync.isSyncStandby(candidate)).orElse(false)) {
-      return Optional.of("(" + candidate + ") is not a synchronous standby");
     }
     if (s.config().checkTimeline() && peer.timeline() < s.local().timeline()) {
       return Optional.of(

@@ -1116,6 +1116,22 @@ class HaDeciderTest {
     }
 
     @Test
+    void aSynchronousStandbyBehindUnderWriteLoadMayTakeOverInASwitchover() {
+      Decision d =
+          leading()
+              .config(c -> c.synchronousMode(SynchronousMode.ON).maximumLagOnFailover(0))
+              .view(
+                  v ->
+                      v.sync(SyncState.of(ME, List.of("pg-2")))
+                          .failover(FailoverRequest.switchover(ME, "pg-2")))
+              .peers(PeerPosition.replica("pg-2", 2, 4000))
+              .decide();
+
+      assertDecision(
+          d, "switchover requested: handing leadership over to (pg-2)", switchoverTo("pg-2"));
+    }
+
+    @Test
     void anImpossibleSwitchoverIsRefusedWithItsReason() {
       record Case(Given given, String problem) {}
       List<Case> cases =
