@@ -57,7 +57,7 @@ final class LocalSql {
     return probeConnection.run(query);
   }
 
-  /** Closes the probe's kept connection (the agent stops); a later probe opens a new one. */
+  /** Closes the probe's kept connection (the agent stops); a later probe keeps none. */
   void close() {
     probeConnection.close();
   }

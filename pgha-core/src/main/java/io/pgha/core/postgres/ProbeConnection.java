@@ -31,6 +31,7 @@ final class ProbeConnection {
   private final Opener opener;
   private final ReentrantLock inUse = new ReentrantLock();
   private Connection kept; // guarded by inUse
+  private volatile boolean closed;
 
   ProbeConnection(String member, Opener opener) {
     this.member = member;
@@ -62,12 +63,20 @@ final class ProbeConnection {
         throw e;
       }
     } finally {
+      if (closed) {
+        // Closed while this probe ran: the session must not outlive the agent.
+        closeKept();
+      }
       inUse.unlock();
     }
   }
 
-  /** Closes the kept connection, if no probe is using it; the next probe opens a new one. */
+  /**
+   * Closes the kept connection (the agent stops); a probe running now closes it when it ends. A
+   * later probe still works, on a connection it closes at once.
+   */
   void close() {
+    closed = true;
     if (inUse.tryLock()) {
       try {
         closeKept();
