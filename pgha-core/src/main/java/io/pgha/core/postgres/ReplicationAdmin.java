@@ -87,15 +87,17 @@ public final class ReplicationAdmin {
   /** Drops a slot if it exists, ending the WAL sender that uses it first; true if one was. */
   public boolean dropSlot(String name) {
     try (Connection c = sql.connect(10)) {
-      try (PreparedStatement p =
-          c.prepareStatement(
-              "SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots"
-                  + " WHERE slot_name = ? AND active_pid IS NOT NULL")) {
-        p.setString(1, name);
-        p.executeQuery().close();
-      }
       long deadline = Deadlines.deadline(SLOT_RELEASE_WAIT);
       while (true) {
+        // Ended on every attempt: the standby's WAL receiver reconnects and can take the slot
+        // again between the termination and the drop.
+        try (PreparedStatement p =
+            c.prepareStatement(
+                "SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots"
+                    + " WHERE slot_name = ? AND active_pid IS NOT NULL")) {
+          p.setString(1, name);
+          p.executeQuery().close();
+        }
         try (PreparedStatement p =
             c.prepareStatement(
                 "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots"
@@ -105,7 +107,7 @@ public final class ReplicationAdmin {
             return rs.next();
           }
         } catch (SQLException e) {
-          // The terminated WAL sender may not have released the slot yet.
+          // The terminated WAL sender may not have released the slot yet, or a new one took it.
           if (Deadlines.passed(deadline) || !"55006".equals(e.getSQLState())) {
             throw e;
           }
