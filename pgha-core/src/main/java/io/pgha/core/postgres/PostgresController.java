@@ -110,6 +110,14 @@ public final class PostgresController implements AutoCloseable {
   }
 
   /**
+   * Creates a replica while the cluster has no leader, with the replica creators that work without
+   * one (Patroni's {@code no_leader} methods: a restore from a backup repository).
+   */
+  public void createReplicaWithoutLeader(Duration timeout) {
+    roles.createReplicaWithoutLeader(timeout);
+  }
+
+  /**
    * Throws the stopped server's data directory away and clones {@code leader} again (an operator's
    * {@code POST /reinitialize}: removes the data whatever {@code removeDataDirAllowed} says).
    */

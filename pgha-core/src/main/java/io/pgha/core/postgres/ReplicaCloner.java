@@ -54,14 +54,51 @@ final class ReplicaCloner {
     clone(remote, timeout, config.removeDataDirAllowed(), false);
   }
 
+  /**
+   * Creates a replica while the cluster has no leader, with the creators that work without one
+   * (Patroni's {@code no_leader} methods: a restore from a backup repository).
+   *
+   * @throws PostgresControlException CLONE_FAILED when none is configured or all failed
+   */
+  void cloneWithoutLeader(Duration timeout) {
+    List<ReplicaCreator> creators =
+        config.replicaCreators().stream().filter(ReplicaCreator::worksWithoutLeader).toList();
+    if (creators.isEmpty()) {
+      throw new PostgresControlException(
+          Kind.CLONE_FAILED,
+          "no replica method works without a leader (no_leader) among "
+              + config.replicaCreators().stream().map(ReplicaCreator::name).toList());
+    }
+    clone(null, timeout, config.removeDataDirAllowed(), false, creators);
+  }
+
   private void clone(Upstream leader, Duration timeout, boolean mayEmpty) {
     clone(leader, timeout, mayEmpty, config.useSlots());
   }
 
   private void clone(Upstream leader, Duration timeout, boolean mayEmpty, boolean slot) {
-    dataDir.prepareEmpty(mayEmpty, "creating a replica");
+    clone(leader, timeout, mayEmpty, slot, config.replicaCreators());
+  }
+
+  private void clone(
+      Upstream leader,
+      Duration timeout,
+      boolean mayEmpty,
+      boolean slot,
+      List<ReplicaCreator> creators) {
+    String from = leader == null ? "a replica without a leader" : "a replica of " + leader;
+    Duration bound =
+        timeout.compareTo(config.createReplicaTimeout()) < 0
+            ? timeout
+            : config.createReplicaTimeout();
+    if (creators.isEmpty() || !creators.get(0).keepsData() || !Files.exists(config.dataDir())) {
+      dataDir.prepareEmpty(mayEmpty, "creating a replica");
+    } else {
+      // keep_data (a delta restore): the command gets the data directory as it is.
+      LOG.info("[{}] leaving the data directory as it is for {}", config.name(), creators.get(0));
+    }
     List<String> failures = new ArrayList<>();
-    for (ReplicaCreator creator : config.replicaCreators()) {
+    for (ReplicaCreator creator : creators) {
       CloneRequest request =
           new CloneRequest(
               config.name(),
@@ -69,19 +106,19 @@ final class ReplicaCloner {
               leader,
               config.replication(),
               slot && !config.noStream() ? config.slotName() : null,
-              timeout,
+              bound,
               tools);
       try {
-        LOG.info("{}: creating a replica of {} with {}", config.name(), leader, creator.name());
+        LOG.info("[{}] creating {} with {}", config.name(), from, creator.name());
         creator.createReplica(request);
         if (!dataDir.isInitialized()) {
           throw new PostgresControlException(
               Kind.CLONE_FAILED, creator.name() + " left no cluster in " + config.dataDir());
         }
-        LOG.info("{}: created a replica of {} with {}", config.name(), leader, creator.name());
+        LOG.info("[{}] created {} with {}", config.name(), from, creator.name());
         return;
       } catch (RuntimeException e) {
-        LOG.warn("{}: {} failed: {}", config.name(), creator.name(), e.getMessage());
+        LOG.warn("[{}] {} failed: {}", config.name(), creator.name(), e.getMessage());
         failures.add(creator.name() + ": " + e.getMessage());
         if (!emptyAfterFailure(mayEmpty)) {
           break;
@@ -89,8 +126,7 @@ final class ReplicaCloner {
       }
     }
     throw new PostgresControlException(
-        Kind.CLONE_FAILED,
-        "creating a replica of " + leader + " failed: " + String.join("; ", failures));
+        Kind.CLONE_FAILED, "creating " + from + " failed: " + String.join("; ", failures));
   }
 
   /** Whether the next strategy finds an empty directory (emptied when allowed). */

@@ -229,6 +229,10 @@ final class RoleChanges {
     whileStopped("creating a replica", () -> cloner.clone(leader, timeout));
   }
 
+  void createReplicaWithoutLeader(Duration timeout) {
+    whileStopped("creating a replica", () -> cloner.cloneWithoutLeader(timeout));
+  }
+
   /** Throws the stopped server's data directory away and clones {@code leader} again. */
   void recreateReplica(Upstream leader, Duration timeout) {
     whileStopped("reinitializing", () -> cloner.reclone(leader, timeout));
