@@ -116,6 +116,7 @@ final class ReplicaCloner {
               Kind.CLONE_FAILED, creator.name() + " left no cluster in " + config.dataDir());
         }
         LOG.info("[{}] created {} with {}", config.name(), from, creator.name());
+        tidy();
         return;
       } catch (RuntimeException e) {
         LOG.warn("[{}] {} failed: {}", config.name(), creator.name(), e.getMessage());
@@ -127,6 +128,27 @@ final class ReplicaCloner {
     }
     throw new PostgresControlException(
         Kind.CLONE_FAILED, "creating " + from + " failed: " + String.join("; ", failures));
+  }
+
+  /** Removes what would override pgha's recovery settings, as Patroni does after a restore. */
+  private void tidy() {
+    try {
+      List<String> removed = RestoredDataDirectory.tidy(config.dataDir());
+      if (!removed.isEmpty()) {
+        LOG.info(
+            "[{}] removed recovery parameters {} from postgresql.auto.conf: pgha writes its own",
+            config.name(),
+            removed);
+      }
+    } catch (IOException e) {
+      throw new PostgresControlException(
+          Kind.CLONE_FAILED,
+          "could not remove the recovery parameters from "
+              + config.dataDir().resolve("postgresql.auto.conf")
+              + ": "
+              + e.getMessage(),
+          e);
+    }
   }
 
   /** Whether the next strategy finds an empty directory (emptied when allowed). */
