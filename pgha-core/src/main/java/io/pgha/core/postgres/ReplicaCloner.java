@@ -1,11 +1,13 @@
 package io.pgha.core.postgres;
 
+import io.pgha.core.config.ReplicaMethod;
 import io.pgha.core.postgres.PostgresControlException.Kind;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,11 +49,42 @@ final class ReplicaCloner {
   }
 
   /**
-   * Clones the primary cluster's primary for a standby cluster's first member: no slot there (the
-   * primary cluster keeps none for this one's members).
+   * Copies the primary cluster for a standby cluster's first member with the {@code methods} {@code
+   * standby_cluster.create_replica_methods} names, in its order: no slot there (the primary cluster
+   * keeps none for this one's members). Without a {@code remote} host, only the methods that work
+   * without one ({@code no_leader}: a restore from the primary cluster's backups).
    */
-  void cloneWithoutSlot(Upstream remote, Duration timeout) {
-    clone(remote, timeout, config.removeDataDirAllowed(), false);
+  void cloneForStandbyCluster(Upstream remote, List<String> methods, Duration timeout) {
+    List<ReplicaCreator> creators = new ArrayList<>();
+    for (String method : methods) {
+      Optional<ReplicaCreator> creator =
+          config.replicaCreators().stream().filter(c -> c.name().equals(method)).findFirst();
+      if (creator.isEmpty() && method.equals(ReplicaMethod.BASEBACKUP)) {
+        creator = Optional.of(new BaseBackupReplicaCreator());
+      }
+      if (creator.isEmpty()) {
+        LOG.warn(
+            "[{}] standby_cluster.create_replica_methods names {}, which this member's"
+                + " postgresql section does not configure: skipped",
+            config.name(),
+            method);
+      } else if (remote == null && !creator.get().worksWithoutLeader()) {
+        LOG.info("[{}] {} needs a host to copy from: skipped", config.name(), method);
+      } else {
+        creators.add(creator.get());
+      }
+    }
+    if (creators.isEmpty()) {
+      throw new PostgresControlException(
+          Kind.CLONE_FAILED,
+          "standby_cluster.create_replica_methods ("
+              + methods
+              + ") names no method this member can run"
+              + (remote == null ? " without a host (no_leader)" : "")
+              + "; its postgresql section configures "
+              + config.replicaCreators().stream().map(ReplicaCreator::name).toList());
+    }
+    clone(remote, timeout, config.removeDataDirAllowed(), false, creators);
   }
 
   /**

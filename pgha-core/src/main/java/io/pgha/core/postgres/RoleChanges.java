@@ -270,8 +270,9 @@ final class RoleChanges {
   }
 
   /** Creates the standby leader's data directory as a copy of the primary cluster's primary. */
-  void createStandbyLeader(Upstream remote, Duration timeout) {
-    whileStopped("creating a standby leader", () -> cloner.cloneWithoutSlot(remote, timeout));
+  void createStandbyLeader(Upstream remote, List<String> methods, Duration timeout) {
+    whileStopped(
+        "creating a standby leader", () -> cloner.cloneForStandbyCluster(remote, methods, timeout));
   }
 
   /**
