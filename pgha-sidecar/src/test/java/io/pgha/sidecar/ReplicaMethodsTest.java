@@ -177,9 +177,11 @@ class ReplicaMethodsTest {
             + " done\n"
             + "printf '%s\\n' \"$@\" > \"$dir.args\"\n"
             + "[ -n \"$PGPASSFILE\" ] && cat \"$PGPASSFILE\" > \"$dir.pgpass\"\n"
+            // Patroni hands a custom method no data directory: the method creates it.
+            + "[ -e \"$dir\" ] && { echo \"$dir exists\" >&2; exit 1; }\n"
             + "cp -a '"
             + work.resolve("backup")
-            + "'/. \"$dir\"/ || exit 1\n"
+            + "' \"$dir\" || exit 1\n"
             + "touch \"$dir/restored_by_method\" \"$dir/standby.signal\"\n"
             + "echo \"restore_command = 'false'\" >> \"$dir/postgresql.auto.conf\"\n"
             + "echo \"primary_conninfo = 'host=127.0.0.1 port=1 user=nobody'\""
@@ -196,7 +198,7 @@ class ReplicaMethodsTest {
         "#!/bin/sh\n"
             + "for a in \"$@\"; do case \"$a\" in --datadir=*) dir=\"${a#--datadir=}\";; esac;"
             + " done\n"
-            + "echo junk > \"$dir/junk\"\n"
+            + "mkdir -m 700 \"$dir\" && echo junk > \"$dir/junk\"\n"
             + "echo ran > \"$dir.broken\"\n"
             + "echo 'no backup in the repository' >&2\n"
             + "exit 1\n");

@@ -55,6 +55,11 @@ final class CommandReplicaCreator implements ReplicaCreator {
   }
 
   @Override
+  public boolean createsDataDirectory() {
+    return true;
+  }
+
+  @Override
   public void createReplica(CloneRequest request) {
     RoleCredentials role = request.replication();
     // Without a member to copy from there is nothing to log in to, as in Patroni: no password file.

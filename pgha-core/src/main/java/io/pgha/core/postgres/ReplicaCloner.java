@@ -143,7 +143,16 @@ final class ReplicaCloner {
               tools);
       try {
         LOG.info("[{}] creating {} with {}", config.name(), from, creator.name());
+        if (creator.createsDataDirectory()) {
+          dataDir.removeIfEmpty();
+        } else if (!Files.exists(config.dataDir())) {
+          // A custom method before this one failed before creating it.
+          dataDir.prepareEmpty(mayEmpty, "creating a replica");
+        }
         creator.createReplica(request);
+        if (creator.createsDataDirectory()) {
+          dataDir.makePrivate();
+        }
         if (!dataDir.isInitialized()) {
           throw new PostgresControlException(
               Kind.CLONE_FAILED, creator.name() + " left no cluster in " + config.dataDir());
@@ -151,7 +160,7 @@ final class ReplicaCloner {
         LOG.info("[{}] created {} with {}", config.name(), from, creator.name());
         tidy();
         return;
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | IOException e) {
         LOG.warn("[{}] {} failed: {}", config.name(), creator.name(), e.getMessage());
         failures.add(creator.name() + ": " + e.getMessage());
         if (!emptyAfterFailure(mayEmpty)) {

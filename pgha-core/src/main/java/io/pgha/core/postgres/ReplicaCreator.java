@@ -35,4 +35,12 @@ public interface ReplicaCreator {
   default boolean keepsData() {
     return false;
   }
+
+  /**
+   * Whether it creates the data directory itself (Patroni's custom methods): an empty one is then
+   * removed before it runs, and the one it made is given mode 0700 afterwards.
+   */
+  default boolean createsDataDirectory() {
+    return false;
+  }
 }
