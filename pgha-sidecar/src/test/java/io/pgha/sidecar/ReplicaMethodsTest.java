@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -47,8 +48,9 @@ class ReplicaMethodsTest {
     Path work = workDir();
     Path restore = restoreScript(work);
     Path broken = brokenScript(work);
-    cluster =
-        new SidecarCluster(
+    Member pg1 =
+        startAndBackUp(
+            work,
             3,
             name ->
                 switch (name) {
@@ -68,14 +70,7 @@ class ReplicaMethodsTest {
                           + broken
                           + "\n";
                   default -> "";
-                },
-            name -> "watchdog:\n  mode: off\n");
-    Member pg1 = cluster.member("pg1");
-    pg1.startInProcess();
-    SidecarCluster.await(
-        CONVERGE, "pg1 as primary", () -> Optional.of(pg1).filter(Member::isWritablePrimary));
-    execute(pg1, "CREATE TABLE t (v text)", "INSERT INTO t VALUES ('in the backup')");
-    takeBackup(work, pg1);
+                });
     execute(pg1, "INSERT INTO t VALUES ('after the backup')");
 
     Member pg2 = cluster.member("pg2");
@@ -116,8 +111,9 @@ class ReplicaMethodsTest {
   void aNoLeaderMethodRestoresAMemberOfAClusterWithoutLeaderWhichThenLeads() throws Exception {
     Path work = workDir();
     Path restore = restoreScript(work);
-    cluster =
-        new SidecarCluster(
+    Member pg1 =
+        startAndBackUp(
+            work,
             2,
             name ->
                 name.equals("pg2")
@@ -127,14 +123,7 @@ class ReplicaMethodsTest {
                         + restore
                         + " 'first word'\n"
                         + "    no_leader: true\n"
-                    : "",
-            name -> "watchdog:\n  mode: off\n");
-    Member pg1 = cluster.member("pg1");
-    pg1.startInProcess();
-    SidecarCluster.await(
-        CONVERGE, "pg1 as primary", () -> Optional.of(pg1).filter(Member::isWritablePrimary));
-    execute(pg1, "CREATE TABLE t (v text)", "INSERT INTO t VALUES ('in the backup')");
-    takeBackup(work, pg1);
+                    : "");
     // The whole cluster is lost: its only member stops (releasing the leader key) for good.
     pg1.stop();
     pg1.killPostmaster();
@@ -159,6 +148,23 @@ class ReplicaMethodsTest {
     assertThat(pg2.dir.resolve("data.pgpass")).doesNotExist();
     awaitRows(pg2, "in the backup");
     execute(pg2, "INSERT INTO t VALUES ('written on the restored leader')");
+  }
+
+  /**
+   * Starts a cluster of {@code size} members (with {@code postgresqlKeys} in their {@code
+   * postgresql} sections) whose pg1 leads, with a table {@code t} holding a row, and takes a backup
+   * of it into {@code work/backup}.
+   */
+  private Member startAndBackUp(Path work, int size, Function<String, String> postgresqlKeys)
+      throws Exception {
+    cluster = new SidecarCluster(size, postgresqlKeys, name -> "watchdog:\n  mode: off\n");
+    Member pg1 = cluster.member("pg1");
+    pg1.startInProcess();
+    SidecarCluster.await(
+        CONVERGE, "pg1 as primary", () -> Optional.of(pg1).filter(Member::isWritablePrimary));
+    execute(pg1, "CREATE TABLE t (v text)", "INSERT INTO t VALUES ('in the backup')");
+    takeBackup(work, pg1);
+    return pg1;
   }
 
   /**
