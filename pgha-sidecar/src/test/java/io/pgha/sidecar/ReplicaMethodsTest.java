@@ -216,7 +216,10 @@ class ReplicaMethodsTest {
     Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
   }
 
-  /** A pg_basebackup of {@code source} into {@code work/backup}, owned by the PostgreSQL user. */
+  /**
+   * A pg_basebackup of {@code source} into {@code work/backup}, owned by the PostgreSQL user;
+   * retried for a minute, as the replication role gets its password just after the bootstrap.
+   */
   private static void takeBackup(Path work, Member source) throws Exception {
     OsUser os = OsUser.forPostgres();
     Path backup = os.createOwnedDirectory(work.resolve("backup"));
@@ -232,19 +235,28 @@ class ReplicaMethodsTest {
             "fast",
             "-d",
             "host=127.0.0.1 port=" + source.pgPort + " user=replicator"));
-    ProcessBuilder b =
-        new ProcessBuilder(os.wrap(command))
-            .redirectErrorStream(true)
-            .redirectOutput(work.resolve("backup.log").toFile());
-    b.environment().put("PGPASSWORD", SidecarCluster.REPLICATION_PASSWORD);
-    Process p = b.start();
-    if (!p.waitFor(60, TimeUnit.SECONDS)) {
-      p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      throw new AssertionError("pg_basebackup did not end within 60 s");
+    Path log = work.resolve("backup.log");
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (true) {
+      ProcessBuilder b =
+          new ProcessBuilder(os.wrap(command))
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile());
+      b.environment().put("PGPASSWORD", SidecarCluster.REPLICATION_PASSWORD);
+      Process p = b.start();
+      if (!p.waitFor(60, TimeUnit.SECONDS)) {
+        p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        throw new AssertionError("pg_basebackup did not end within 60 s");
+      }
+      if (p.exitValue() == 0) {
+        return;
+      }
+      if (System.nanoTime() - deadline > 0) {
+        throw new AssertionError("pg_basebackup failed: " + Files.readString(log));
+      }
+      // pg_basebackup leaves nothing behind when it fails: the directory is empty for the retry.
+      Thread.sleep(1000);
     }
-    assertThat(p.exitValue())
-        .as("pg_basebackup: %s", Files.readString(work.resolve("backup.log")))
-        .isZero();
   }
 
   private static void execute(Member m, String... statements) throws SQLException {
