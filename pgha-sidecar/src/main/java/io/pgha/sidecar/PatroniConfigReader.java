@@ -6,6 +6,7 @@ import io.pgha.core.config.ConnectionSecurity;
 import io.pgha.core.config.FencingSettings;
 import io.pgha.core.config.InvalidConfigurationException;
 import io.pgha.core.config.PghaConfig;
+import io.pgha.core.config.ReplicaMethod;
 import io.pgha.core.config.StandbyCluster;
 import io.pgha.core.config.WatchdogDriver;
 import io.pgha.core.config.WatchdogMode;
@@ -45,6 +46,7 @@ final class PatroniConfigReader {
   private final List<String> warnings = new ArrayList<>();
   private final Set<String> badKeys = new java.util.HashSet<>();
   private String bootstrapMethod;
+  private List<String> replicaMethodNames;
 
   private PatroniConfigReader(YamlTree tree, Map<String, String> env) {
     this.tree = tree;
@@ -82,6 +84,7 @@ final class PatroniConfigReader {
     readPrePromote(b);
     readBootstrapDcs(b);
     readPostgres(b);
+    readReplicaMethods(b);
     readRestApiSecurity(b);
     boolean tls = text("restapi.certfile").isPresent();
     Map<String, List<String>> callbacks = new LinkedHashMap<>();
@@ -156,6 +159,12 @@ final class PatroniConfigReader {
     if (bootstrapMethod != null
         && (path.equals("bootstrap." + bootstrapMethod)
             || path.startsWith("bootstrap." + bootstrapMethod + "."))) {
+      return true;
+    }
+    if (replicaMethodNames().stream()
+        .filter(m -> !m.equals(ReplicaMethod.BASEBACKUP))
+        .anyMatch(
+            m -> path.equals("postgresql." + m) || path.startsWith("postgresql." + m + "."))) {
       return true;
     }
     return PatroniKeys.FREE_FORM.stream().anyMatch(f -> path.startsWith(f + "."));
@@ -634,6 +643,80 @@ final class PatroniConfigReader {
           runAs.ifPresent(pg::runAsUser);
           slots.ifPresent(pg::useSlots);
         });
+  }
+
+  /**
+   * {@code postgresql.create_replica_methods}, or Patroni's older {@code create_replica_method}.
+   */
+  private List<String> replicaMethodNames() {
+    if (replicaMethodNames == null) {
+      replicaMethodNames = readReplicaMethodNames();
+    }
+    return replicaMethodNames;
+  }
+
+  private List<String> readReplicaMethodNames() {
+    String key =
+        tree.has("postgresql.create_replica_methods")
+            ? "postgresql.create_replica_methods"
+            : "postgresql.create_replica_method";
+    Optional<Node> node = tree.node(key);
+    if (node.isEmpty()
+        || !(node.get() instanceof SequenceNode || node.get() instanceof ScalarNode)) {
+      return List.of();
+    }
+    return stringList(key);
+  }
+
+  /**
+   * Patroni's {@code postgresql.create_replica_methods} and each custom method's section {@code
+   * postgresql.<method>}: its {@code command} (split as Patroni splits it; the method's name when
+   * the section has none, as Patroni runs it) and its other keys, passed as {@code --key=value}.
+   * pgha's {@code pgha.create_replica_timeout} (seconds) bounds each method.
+   */
+  private void readReplicaMethods(PghaConfig.Builder b) {
+    Optional<Long> timeout = number("pgha.create_replica_timeout", 1, 7 * 24 * 3600);
+    timeout.ifPresent(t -> b.postgres(pg -> pg.createReplicaTimeout(Duration.ofSeconds(t))));
+    List<String> names = replicaMethodNames();
+    if (names.isEmpty()) {
+      return;
+    }
+    List<ReplicaMethod> methods = new ArrayList<>();
+    for (String name : names) {
+      if (name.equals(ReplicaMethod.BASEBACKUP)) {
+        methods.add(ReplicaMethod.basebackup());
+        continue;
+      }
+      String section = "postgresql." + name;
+      Map<String, String> options = new LinkedHashMap<>();
+      Optional<Node> node = tree.node(section);
+      if (node.isPresent() && node.get() instanceof MappingNode m) {
+        for (NodeTuple t : m.getValue()) {
+          if (t.getKeyNode() instanceof ScalarNode k && t.getValueNode() instanceof ScalarNode v) {
+            options.put(k.getValue(), v.getValue());
+          } else {
+            problems.add(
+                "line "
+                    + YamlTree.line(t.getKeyNode())
+                    + ": "
+                    + section
+                    + " keys must have single values (each becomes --key=value)");
+          }
+        }
+      } else if (node.isPresent() && !(node.get() instanceof ScalarNode)) {
+        bad(section, YamlTree.kind(node.get()), "a mapping with command and the method's keys");
+      }
+      String command = options.remove("command");
+      List<String> words;
+      try {
+        words = ShellWords.split(command == null ? name : command);
+      } catch (IllegalArgumentException e) {
+        problems.add(where(section + ".command") + ": " + e.getMessage());
+        continue;
+      }
+      methods.add(ReplicaMethod.custom(name, words, options));
+    }
+    b.postgres(pg -> pg.replicaMethods(methods));
   }
 
   private String parameterPath(String key) {

@@ -138,6 +138,9 @@ final class PatroniKeys {
               "watchdog.safety_margin",
               "watchdog.driver",
               "postgresql.pre_promote",
+              "postgresql.create_replica_methods",
+              "postgresql.create_replica_method",
+              "pgha.create_replica_timeout",
               "pgha",
               "pgha.run_as_user",
               "pgha.primary_role_name"));
@@ -233,7 +236,6 @@ final class PatroniKeys {
     m.put("bootstrap.dcs.postgresql.recovery_conf", "pgha writes the recovery settings itself");
     m.put("postgresql.config_dir", "pgha keeps its configuration in the data directory");
     m.put("postgresql.pgpass", "pgha passes passwords to its tools directly");
-    m.put("postgresql.create_replica_methods", "pgha clones with pg_basebackup");
     m.put("postgresql.basebackup", "pgha runs pg_basebackup with its own options");
     m.put("postgresql.pg_ctl_timeout", "pgha bounds pg_ctl with its own timeouts");
     m.put("postgresql.use_pg_rewind", "pgha always rewinds when it can");

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.pgha.core.config.FencingSettings;
 import io.pgha.core.config.PghaConfig;
 import io.pgha.core.config.PostgresSettings;
+import io.pgha.core.config.ReplicaMethod;
 import io.pgha.core.config.StandbyCluster;
 import io.pgha.core.config.WatchdogDriver;
 import io.pgha.core.config.WatchdogMode;
@@ -139,6 +140,75 @@ class PatroniConfigReaderTest {
         .anySatisfy(w -> assertThat(w).startsWith("line 36: postgresql.pgpass is ignored"))
         .anySatisfy(w -> assertThat(w).startsWith("line 53: log is ignored"))
         .anySatisfy(w -> assertThat(w).isEqualTo("line 55: unknown key frobnicate is ignored"));
+  }
+
+  @Test
+  void createReplicaMethodsAndTheirSectionsAreRead() {
+    SidecarConfig config =
+        read(
+            MINIMAL
+                + "  create_replica_methods: [pgbackrest, basebackup]\n"
+                + "  pgbackrest:\n"
+                + "    command: /usr/bin/pgbackrest --stanza=pg-test --delta restore\n"
+                + "    keep_data: true\n"
+                + "    no_params: true\n"
+                + "    no_leader: true\n"
+                + "    type: standby\n"
+                + "pgha:\n  create_replica_timeout: 600\n");
+    PostgresSettings pg = config.pgha().postgres();
+
+    assertThat(pg.replicaMethods()).hasSize(2);
+    ReplicaMethod restore = pg.replicaMethods().get(0);
+    assertThat(restore.name()).isEqualTo("pgbackrest");
+    assertThat(restore.command())
+        .containsExactly("/usr/bin/pgbackrest", "--stanza=pg-test", "--delta", "restore");
+    assertThat(restore.keepData()).isTrue();
+    assertThat(restore.noLeader()).isTrue();
+    assertThat(restore.noParams()).isTrue();
+    assertThat(restore.optionArguments()).containsExactly("--type=standby");
+    assertThat(pg.replicaMethods().get(1).isBasebackup()).isTrue();
+    assertThat(pg.canCreateReplicaWithoutLeader()).isTrue();
+    assertThat(pg.createReplicaTimeout()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(config.warnings()).noneMatch(w -> w.contains("pgbackrest") || w.contains("replica"));
+  }
+
+  @Test
+  void aMethodWithoutSectionRunsItsNameAsPatroniDoes() {
+    PostgresSettings pg =
+        read(MINIMAL + "  create_replica_methods:\n    - wal_e\n").pgha().postgres();
+
+    assertThat(pg.replicaMethods())
+        .singleElement()
+        .satisfies(
+            m -> {
+              assertThat(m.command()).containsExactly("wal_e");
+              assertThat(m.noLeader()).isFalse();
+            });
+  }
+
+  @Test
+  void withoutCreateReplicaMethodsPghaUsesBasebackup() {
+    PostgresSettings pg = read(MINIMAL).pgha().postgres();
+
+    assertThat(pg.replicaMethods())
+        .singleElement()
+        .satisfies(m -> assertThat(m.isBasebackup()).isTrue());
+    assertThat(pg.canCreateReplicaWithoutLeader()).isFalse();
+  }
+
+  @Test
+  void aSecretInAMethodsSectionIsRefused() {
+    ConfigFileException e =
+        problem(
+            MINIMAL
+                + "  create_replica_methods: [walg]\n"
+                + "  walg:\n"
+                + "    command: wal-g backup-fetch\n"
+                + "    aws-secret-access-key: very-secret\n");
+
+    assertThat(e.getMessage())
+        .contains("postgresql.walg.aws-secret-access-key must not hold a secret")
+        .doesNotContain("very-secret");
   }
 
   @Test

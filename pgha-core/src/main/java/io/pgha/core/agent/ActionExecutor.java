@@ -187,6 +187,7 @@ final class ActionExecutor {
       case FOLLOW_PRIMARY_CLUSTER ->
           standbyLeader.follow(((PrimaryCluster) payload(action)).section());
       case CLONE_FROM -> bootstrap.cloneFrom(view, member(action));
+      case CLONE_WITHOUT_LEADER -> bootstrap.cloneWithoutLeader();
       case ACQUIRE_LEADER -> leadership.acquireLeader();
       case FAST_TAKEOVER -> promotion.takeOver(run, (Takeover) payload(action));
       case RENEW -> leadership.renew();

@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The steps that give this member its data directory: a new cluster ({@code BOOTSTRAP}, {@code
  * WRITE_INITIAL_CONFIG}), one brought under pgha ({@code ADOPT_EXISTING_DATA}), or a copy of
- * another member ({@code CLONE_FROM}, {@code REINITIALIZE}).
+ * another member ({@code CLONE_FROM}, {@code REINITIALIZE}) or a restore without one ({@code
+ * CLONE_WITHOUT_LEADER}).
  */
 final class BootstrapSteps {
   private static final Logger LOG = LoggerFactory.getLogger(BootstrapSteps.class);
@@ -90,6 +91,17 @@ final class BootstrapSteps {
   boolean cloneFrom(ClusterView view, String source) {
     state.update(f -> f.withState("creating replica"));
     postgres.createReplica(MemberUpstream.of(view, source), timeouts.cloning());
+    return true;
+  }
+
+  /**
+   * Creates this member's data directory while the cluster has no leader, with the replica methods
+   * that work without one (Patroni's {@code no_leader}); it then starts as a replica of no one.
+   */
+  boolean cloneWithoutLeader() {
+    state.update(f -> f.withState("creating replica"));
+    LOG.info("[{}] creating a replica without a leader (no_leader replica methods)", name);
+    postgres.createReplicaWithoutLeader(timeouts.cloning());
     return true;
   }
 

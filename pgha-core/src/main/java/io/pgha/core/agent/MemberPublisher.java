@@ -80,6 +80,7 @@ final class MemberPublisher {
       return "running";
     }
     if (decision.kinds().contains(ActionKind.CLONE_FROM)
+        || decision.kinds().contains(ActionKind.CLONE_WITHOUT_LEADER)
         || decision.kinds().contains(ActionKind.REINITIALIZE)) {
       return postgres.isInitialized() ? "starting" : "creating replica";
     }

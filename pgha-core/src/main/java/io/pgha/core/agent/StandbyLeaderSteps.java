@@ -48,7 +48,8 @@ final class StandbyLeaderSteps {
     state.update(f -> f.withState("creating replica"));
     StandbySource source = source(c);
     try {
-      postgres.createStandbyLeader(source.upstream().orElseThrow(), timeouts.cloning());
+      postgres.createStandbyLeader(
+          source.upstream().orElse(null), c.createReplicaMethods(), timeouts.cloning());
       postgres.startFollowing(source, timeouts.start());
     } catch (PostgresControlException | IllegalStateException e) {
       LOG.error(

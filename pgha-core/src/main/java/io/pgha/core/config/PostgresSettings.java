@@ -46,6 +46,10 @@ import java.util.function.Consumer;
  * @param replicationSecurity TLS of the replication connection ({@code primary_conninfo}) and of
  *     pg_basebackup
  * @param rewindSecurity TLS of pg_rewind's connection; the superuser's when no rewind user is set
+ * @param replicaMethods how a replica is created, tried in order ({@code
+ *     postgresql.create_replica_methods}); {@code [basebackup]} by default
+ * @param createReplicaTimeout how long one method may run before it is killed (with every process
+ *     it started), one hour by default
  */
 public record PostgresSettings(
     Path dataDir,
@@ -67,7 +71,13 @@ public record PostgresSettings(
     Path logFile,
     ConnectionSecurity superuserSecurity,
     ConnectionSecurity replicationSecurity,
-    ConnectionSecurity rewindSecurity) {
+    ConnectionSecurity rewindSecurity,
+    List<ReplicaMethod> replicaMethods,
+    java.time.Duration createReplicaTimeout) {
+
+  /** How long one replica method may run by default. */
+  public static final java.time.Duration DEFAULT_CREATE_REPLICA_TIMEOUT =
+      java.time.Duration.ofHours(1);
 
   /** Parameters pgha writes itself; configuring them is refused. */
   public static final Set<String> RESERVED_PARAMETERS =
@@ -99,6 +109,12 @@ public record PostgresSettings(
     parameters = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
     pgHba = List.copyOf(pgHba);
     initdbOptions = List.copyOf(initdbOptions);
+    replicaMethods = List.copyOf(replicaMethods);
+  }
+
+  /** Whether one of the replica methods works without a member to copy from ({@code no_leader}). */
+  public boolean canCreateReplicaWithoutLeader() {
+    return replicaMethods.stream().anyMatch(ReplicaMethod::noLeader);
   }
 
   /** Where the binaries are, when configured. */
@@ -130,6 +146,8 @@ public record PostgresSettings(
     private String runAsUser;
     private boolean useSlots = true;
     private Path logFile;
+    private List<ReplicaMethod> replicaMethods = List.of(ReplicaMethod.basebackup());
+    private java.time.Duration createReplicaTimeout = DEFAULT_CREATE_REPLICA_TIMEOUT;
     private final ConnectionSecurity.Builder superuserSecurity = new ConnectionSecurity.Builder();
     private final ConnectionSecurity.Builder replicationSecurity = new ConnectionSecurity.Builder();
     private final ConnectionSecurity.Builder rewindSecurity = new ConnectionSecurity.Builder();
@@ -283,6 +301,24 @@ public record PostgresSettings(
       return this;
     }
 
+    /**
+     * {@code postgresql.create_replica_methods} with each custom method's section: how a replica is
+     * created, tried in order. Default {@code [basebackup]}.
+     */
+    public Builder replicaMethods(List<ReplicaMethod> methods) {
+      this.replicaMethods = List.copyOf(methods);
+      return this;
+    }
+
+    /**
+     * How long one replica method may run before it is killed with every process it started
+     * (default one hour; Patroni waits without a bound).
+     */
+    public Builder createReplicaTimeout(java.time.Duration value) {
+      this.createReplicaTimeout = value;
+      return this;
+    }
+
     /** Checks every key into {@code checks}; the result is only used when there is no problem. */
     PostgresSettings build(ConfigChecks checks) {
       checks.absolutePath("postgresql.data_dir", dataDir);
@@ -316,6 +352,15 @@ public record PostgresSettings(
         checks.problem("postgresql.run_as_user (" + runAsUser + ") must not be blank");
       }
       checks.absolutePathIfSet("postgresql.log_file", logFile);
+      ReplicaMethod.check(checks, replicaMethods);
+      if (createReplicaTimeout == null
+          || createReplicaTimeout.isNegative()
+          || createReplicaTimeout.isZero()) {
+        checks.problem(
+            "postgresql.create_replica_timeout ("
+                + createReplicaTimeout
+                + ") must be a positive duration");
+      }
       String auth = "postgresql.authentication.";
       ConnectionSecurity superuserTls = superuserSecurity.build(checks, auth + "superuser");
       ConnectionSecurity replicationTls = replicationSecurity.build(checks, auth + "replication");
@@ -343,7 +388,9 @@ public record PostgresSettings(
           logFile,
           superuserTls,
           replicationTls,
-          rewindTls);
+          rewindTls,
+          replicaMethods,
+          createReplicaTimeout);
     }
 
     private void checkParameters(ConfigChecks checks) {

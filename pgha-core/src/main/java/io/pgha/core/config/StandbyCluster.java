@@ -4,7 +4,6 @@ import io.pgha.patroni.DynamicConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -27,8 +26,9 @@ import java.util.Optional;
  * @param restoreCommand the standby leader's {@code restore_command}, when given
  * @param recoveryMinApplyDelay {@code recovery_min_apply_delay} for every member, as PostgreSQL
  *     takes it ({@code 5s}, {@code 1h}, {@code 30000}), when given
- * @param createReplicaMethods how the first member copies the remote primary; only {@code
- *     basebackup} is carried out
+ * @param createReplicaMethods how the first member copies the remote primary, tried in order:
+ *     {@code basebackup}, or a method configured in the member's {@code postgresql} section (a
+ *     restore from a backup; without {@code host}, only the {@code no_leader} ones)
  */
 public record StandbyCluster(
     Optional<String> host,
@@ -169,15 +169,15 @@ public record StandbyCluster(
     }
     List<String> methods = new ArrayList<>();
     if (value instanceof List<?> list) {
-      list.forEach(m -> methods.add(String.valueOf(m).strip().toLowerCase(Locale.ROOT)));
+      list.forEach(m -> methods.add(String.valueOf(m).strip()));
     } else {
-      methods.add(value.toString().strip().toLowerCase(Locale.ROOT));
+      methods.add(value.toString().strip());
     }
-    if (!methods.contains("basebackup")) {
+    if (methods.isEmpty() || methods.stream().anyMatch(m -> !m.matches("[A-Za-z0-9_\\-]+"))) {
       bad(
           "create_replica_methods",
           value,
-          "must include basebackup: pgha copies the primary cluster with pg_basebackup");
+          "must name replica methods (basebackup, or a method of the members' postgresql section)");
     }
     return methods;
   }

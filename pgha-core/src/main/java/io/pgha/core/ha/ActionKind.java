@@ -37,8 +37,16 @@ public enum ActionKind {
   START_AS_STANDBY_LEADER(false),
   /** Point the running standby leader at the {@link PrimaryCluster}'s primary cluster. */
   FOLLOW_PRIMARY_CLUSTER(false),
-  /** Create this member's data directory as a copy of the member named (pg_basebackup). */
+  /**
+   * Create this member's data directory as a copy of the member named, with the replica methods in
+   * order (pg_basebackup by default).
+   */
   CLONE_FROM(true),
+  /**
+   * Create this member's data directory while the cluster has no leader, with the replica methods
+   * that work without one (Patroni's {@code no_leader}: a restore from a backup repository).
+   */
+  CLONE_WITHOUT_LEADER(false),
   /** Take the free leader key (create only if absent); fails when another member has it. */
   ACQUIRE_LEADER(false),
   /**

@@ -5,6 +5,7 @@ import static io.pgha.core.ha.ActionKind.ADOPT_EXISTING_DATA;
 import static io.pgha.core.ha.ActionKind.AWAIT_STARTUP;
 import static io.pgha.core.ha.ActionKind.BOOTSTRAP;
 import static io.pgha.core.ha.ActionKind.CLONE_FROM;
+import static io.pgha.core.ha.ActionKind.CLONE_WITHOUT_LEADER;
 import static io.pgha.core.ha.ActionKind.DEMOTE;
 import static io.pgha.core.ha.ActionKind.NOTHING;
 import static io.pgha.core.ha.ActionKind.REINITIALIZE;
@@ -32,7 +33,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>The view is older than {@code ttl}: act on nothing that depends on who leads.
  *   <li>An operator asked to reinitialize this member (not the leader): clone it again, whatever
  *       its data directory holds ({@link Reinitialization}).
- *   <li>No data directory: bootstrap the cluster, or clone from a member.
+ *   <li>No data directory: bootstrap the cluster, clone from a member, or (no leader, a {@code
+ *       no_leader} replica method) restore without one.
  *   <li>Data from another cluster, or a cluster not yet initialised: never mix them up.
  *   <li>We hold the leader key: stay primary, promote, restart a crashed primary within {@code
  *       primary_start_timeout} or release the key; carry out a requested switchover. A primary that
@@ -171,6 +173,11 @@ public final class HaDecider {
             Action.of(ACQUIRE_LEADER).otherwise(Action.of(DEMOTE)),
             Action.of(WRITE_INITIAL_CONFIG));
       }
+      if (s.me().createsReplicaWithoutLeader()) {
+        // As Patroni: a member that may not bootstrap restores from its backup instead.
+        return cloneWithoutLeader(
+            "the cluster is not initialized and I may not be promoted (nofailover)");
+      }
       return Decision.of(
           "the cluster is not initialized and I may not be promoted (nofailover): waiting for"
               + " another member to bootstrap it",
@@ -183,12 +190,34 @@ public final class HaDecider {
                     "I have no data directory: cloning from " + source.why(),
                     Action.of(CLONE_FROM, source.member()),
                     Action.of(START_AS_REPLICA, s.otherLeader().orElse(source.member()))))
-        .orElseGet(
-            () ->
-                Decision.of(
-                    "I have no data directory and there is no leader or running member to clone"
-                        + " from: waiting",
-                    Action.of(WAIT)));
+        .orElseGet(() -> withoutSource(s));
+  }
+
+  /**
+   * No data, no leader and no running member to copy from. As Patroni: a member with a replica
+   * method that works without a leader ({@code no_leader}) restores with it and starts as a replica
+   * of no one (it may then be elected, as any healthy replica, when no better member is there);
+   * while another member is bootstrapping the cluster (an empty {@code initialize} value), or
+   * without such a method, it waits.
+   */
+  private static Decision withoutSource(Situation s) {
+    boolean bootstrapping = s.view().initialize().filter(String::isBlank).isPresent();
+    if (s.me().createsReplicaWithoutLeader()
+        && s.view().isUnlocked()
+        && !bootstrapping
+        && !s.config().isStandbyCluster()) {
+      return cloneWithoutLeader("I have no data directory and there is no leader");
+    }
+    return Decision.of(
+        "I have no data directory and there is no leader or running member to clone from: waiting",
+        Action.of(WAIT));
+  }
+
+  private static Decision cloneWithoutLeader(String why) {
+    return Decision.of(
+        why + ": creating a replica with the replica methods that need no leader (no_leader)",
+        Action.of(CLONE_WITHOUT_LEADER),
+        new Action(START_AS_REPLICA, Optional.empty(), Optional.empty(), java.util.List.of()));
   }
 
   private static boolean belongsToAnotherCluster(Situation s) {

@@ -15,12 +15,23 @@ import java.util.TreeMap;
  * @param tags the member's tags
  * @param removeDataDirectoryOnRewindFailure whether a failed pg_rewind may be repaired by
  *     re-cloning (deleting the data directory)
+ * @param createsReplicaWithoutLeader whether one of its replica methods works without a member to
+ *     copy from (Patroni's {@code no_leader}: a restore from a backup repository)
  */
-public record MemberIdentity(String name, Tags tags, boolean removeDataDirectoryOnRewindFailure) {
+public record MemberIdentity(
+    String name,
+    Tags tags,
+    boolean removeDataDirectoryOnRewindFailure,
+    boolean createsReplicaWithoutLeader) {
 
   public MemberIdentity {
     Objects.requireNonNull(name, "name");
     tags = Objects.requireNonNullElse(tags, Tags.NONE);
+  }
+
+  /** A member whose replica methods all need a member to copy from. */
+  public MemberIdentity(String name, Tags tags, boolean removeDataDirectoryOnRewindFailure) {
+    this(name, tags, removeDataDirectoryOnRewindFailure, false);
   }
 
   /** A member with no tags that may not remove its data directory. */
@@ -33,7 +44,8 @@ public record MemberIdentity(String name, Tags tags, boolean removeDataDirectory
     return new MemberIdentity(
         config.name(),
         tagsOf(config.tags()),
-        config.postgres().removeDataDirectoryOnRewindFailure());
+        config.postgres().removeDataDirectoryOnRewindFailure(),
+        config.postgres().canCreateReplicaWithoutLeader());
   }
 
   /** The configuration's tags (validated strings) as the cluster model's {@link Tags}. */

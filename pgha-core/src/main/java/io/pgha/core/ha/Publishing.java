@@ -33,6 +33,7 @@ final class Publishing {
           ActionKind.START_AS_STANDBY_LEADER,
           ActionKind.FOLLOW_PRIMARY_CLUSTER,
           CLONE_FROM,
+          ActionKind.CLONE_WITHOUT_LEADER,
           PROMOTE,
           RESTART_POSTGRES,
           AWAIT_STARTUP,

@@ -37,11 +37,11 @@ final class StandbyLeader {
           Action.of(WAIT));
     }
     StandbyCluster c = section.get();
-    if (c.host().isEmpty()) {
+    if (c.host().isEmpty() && !s.me().createsReplicaWithoutLeader()) {
       return Decision.of(
           "the standby cluster is not initialized and standby_cluster names no host to copy it"
               + " from with pg_basebackup: waiting (restore a backup into a member's data"
-              + " directory to start it)",
+              + " directory to start it, or give the members a no_leader replica method)",
           Action.of(WAIT));
     }
     if (!s.me().tags().isFailoverCandidate()) {

@@ -8,7 +8,8 @@ import java.time.Duration;
  *
  * @param memberName the new replica's member name
  * @param dataDir the empty data directory to fill
- * @param source the member to copy from (the leader)
+ * @param source the member to copy from (the leader); null when the cluster has no leader and only
+ *     the {@link ReplicaCreator#worksWithoutLeader()} creators are tried
  * @param replication the replication role (its password goes in a 0600 password file, never on a
  *     command line)
  * @param slotName the physical replication slot to create for the new replica on the source, or

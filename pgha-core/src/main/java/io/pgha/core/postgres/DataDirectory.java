@@ -132,4 +132,32 @@ final class DataDirectory {
       }
     }
   }
+
+  /**
+   * Removes the directory itself when it is empty: a custom replica method creates it, as under
+   * Patroni, which hands such a method no data directory (a {@code cp -r} or {@code copytree} of a
+   * backup fails on an existing one).
+   */
+  void removeIfEmpty() throws IOException {
+    if (Files.isDirectory(dir) && entries().isEmpty()) {
+      Files.delete(dir);
+    }
+  }
+
+  /**
+   * Gives the directory a command filled the mode PostgreSQL requires (0700, or 0750 kept): a
+   * script's {@code mkdir} leaves 0755, with which the server refuses to start.
+   */
+  void makePrivate() throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    java.util.Set<java.nio.file.attribute.PosixFilePermission> mode =
+        Files.getPosixFilePermissions(dir);
+    if (!mode.equals(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"))
+        && !mode.equals(java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-x---"))) {
+      Files.setPosixFilePermissions(
+          dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    }
+  }
 }

@@ -3,6 +3,7 @@ package io.pgha.core.postgres;
 import io.pgha.core.config.Credentials;
 import io.pgha.core.config.PghaConfig;
 import io.pgha.core.config.PostgresSettings;
+import io.pgha.core.config.ReplicaMethod;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -49,6 +50,7 @@ import java.util.Set;
  *     by default)
  * @param customBootstrap how a new cluster is made instead of initdb (Patroni's {@code
  *     bootstrap.method}); null for initdb
+ * @param createReplicaTimeout how long one replica creator may run before it is killed
  */
 public record PostgresConfig(
     String name,
@@ -71,7 +73,8 @@ public record PostgresConfig(
     boolean noStream,
     Path logFile,
     List<ReplicaCreator> replicaCreators,
-    CustomBootstrap customBootstrap) {
+    CustomBootstrap customBootstrap,
+    java.time.Duration createReplicaTimeout) {
 
   /** Parameters pgha writes itself; configuring them is refused. */
   static final Set<String> RESERVED_PARAMETERS = PostgresSettings.RESERVED_PARAMETERS;
@@ -124,6 +127,13 @@ public record PostgresConfig(
     parameters = checkedParameters(parameters);
     replicaCreators = List.copyOf(replicaCreators);
     require(!replicaCreators.isEmpty(), "replicaCreators", replicaCreators, "at least one");
+    require(
+        createReplicaTimeout != null
+            && !createReplicaTimeout.isNegative()
+            && !createReplicaTimeout.isZero(),
+        "create_replica_timeout",
+        createReplicaTimeout,
+        "a positive duration");
   }
 
   /**
@@ -177,7 +187,8 @@ public record PostgresConfig(
    * The settings of {@code config}'s {@code postgresql} section (checked when {@code config} was
    * built).
    *
-   * @param replicaCreators how to create a replica, tried in order; empty for pg_basebackup
+   * @param replicaCreators how to create a replica, tried in order; empty for the configuration's
+   *     {@code create_replica_methods}
    */
   public static PostgresConfig of(PghaConfig config, List<ReplicaCreator> replicaCreators) {
     return of(config, replicaCreators, null);
@@ -216,11 +227,28 @@ public record PostgresConfig(
             .noStream(Boolean.parseBoolean(config.tags().get("nostream")))
             .logFile(pg.logFile());
     pg.parameters().forEach(b::parameter);
-    if (!replicaCreators.isEmpty()) {
-      b.replicaCreators(replicaCreators);
-    }
+    b.replicaCreators(
+        replicaCreators.isEmpty()
+            ? creatorsOf(config.scope(), pg.replicaMethods())
+            : replicaCreators);
+    b.createReplicaTimeout(pg.createReplicaTimeout());
     b.customBootstrap(customBootstrap);
     return b.build();
+  }
+
+  /**
+   * The creators of {@code postgresql.create_replica_methods}: {@code basebackup} built in, the
+   * others running their command from the member's working directory (as Patroni runs them).
+   */
+  static List<ReplicaCreator> creatorsOf(String scope, List<ReplicaMethod> methods) {
+    Path workingDirectory = Path.of("").toAbsolutePath();
+    return methods.stream()
+        .map(
+            m ->
+                m.isBasebackup()
+                    ? (ReplicaCreator) new BaseBackupReplicaCreator()
+                    : new CommandReplicaCreator(m, scope, workingDirectory))
+        .toList();
   }
 
   private static String password(Credentials c) {
@@ -297,6 +325,8 @@ public record PostgresConfig(
     private Path logFile;
     private List<ReplicaCreator> replicaCreators = List.of(new BaseBackupReplicaCreator());
     private CustomBootstrap customBootstrap;
+    private java.time.Duration createReplicaTimeout =
+        PostgresSettings.DEFAULT_CREATE_REPLICA_TIMEOUT;
 
     private Builder(String name, Path dataDir) {
       this.name = name;
@@ -432,6 +462,12 @@ public record PostgresConfig(
       return this;
     }
 
+    /** How long one replica creator may run (default one hour). */
+    public Builder createReplicaTimeout(java.time.Duration value) {
+      this.createReplicaTimeout = value;
+      return this;
+    }
+
     /** How a new cluster is made instead of initdb (default: null, initdb). */
     public Builder customBootstrap(CustomBootstrap value) {
       this.customBootstrap = value;
@@ -476,7 +512,8 @@ public record PostgresConfig(
           noStream,
           log,
           replicaCreators,
-          customBootstrap);
+          customBootstrap,
+          createReplicaTimeout);
     }
   }
 }

@@ -110,6 +110,14 @@ public final class PostgresController implements AutoCloseable {
   }
 
   /**
+   * Creates a replica while the cluster has no leader, with the replica creators that work without
+   * one (Patroni's {@code no_leader} methods: a restore from a backup repository).
+   */
+  public void createReplicaWithoutLeader(Duration timeout) {
+    roles.createReplicaWithoutLeader(timeout);
+  }
+
+  /**
    * Throws the stopped server's data directory away and clones {@code leader} again (an operator's
    * {@code POST /reinitialize}: removes the data whatever {@code removeDataDirAllowed} says).
    */
@@ -131,10 +139,12 @@ public final class PostgresController implements AutoCloseable {
 
   /**
    * Creates the data directory of a standby cluster's first member as a copy of the primary
-   * cluster's primary {@code remote} (pg_basebackup, no slot).
+   * cluster's primary {@code remote} (no slot), with the replica {@code methods} of {@code
+   * standby_cluster.create_replica_methods} in order; {@code remote} null (no host) for a restore
+   * by a {@code no_leader} method.
    */
-  public void createStandbyLeader(Upstream remote, Duration timeout) {
-    roles.createStandbyLeader(remote, timeout);
+  public void createStandbyLeader(Upstream remote, List<String> methods, Duration timeout) {
+    roles.createStandbyLeader(remote, methods, timeout);
   }
 
   /** Starts as the standby leader of a standby cluster, following {@code source}. */

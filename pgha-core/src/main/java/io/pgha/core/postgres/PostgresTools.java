@@ -137,6 +137,9 @@ public final class PostgresTools {
       Process process = builder.start();
       boolean done = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
       if (!done) {
+        // A hung restore is a script's child (pgbackrest, wal-g): kill what it started too, or the
+        // child keeps writing into the data directory the next method gets.
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
         process.waitFor(5, TimeUnit.SECONDS);
       }

@@ -1,11 +1,13 @@
 package io.pgha.core.postgres;
 
+import io.pgha.core.config.ReplicaMethod;
 import io.pgha.core.postgres.PostgresControlException.Kind;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,11 +49,60 @@ final class ReplicaCloner {
   }
 
   /**
-   * Clones the primary cluster's primary for a standby cluster's first member: no slot there (the
-   * primary cluster keeps none for this one's members).
+   * Copies the primary cluster for a standby cluster's first member with the {@code methods} {@code
+   * standby_cluster.create_replica_methods} names, in its order: no slot there (the primary cluster
+   * keeps none for this one's members). Without a {@code remote} host, only the methods that work
+   * without one ({@code no_leader}: a restore from the primary cluster's backups).
    */
-  void cloneWithoutSlot(Upstream remote, Duration timeout) {
-    clone(remote, timeout, config.removeDataDirAllowed(), false);
+  void cloneForStandbyCluster(Upstream remote, List<String> methods, Duration timeout) {
+    List<ReplicaCreator> creators = new ArrayList<>();
+    for (String method : methods) {
+      Optional<ReplicaCreator> creator =
+          config.replicaCreators().stream().filter(c -> c.name().equals(method)).findFirst();
+      if (creator.isEmpty() && method.equals(ReplicaMethod.BASEBACKUP)) {
+        creator = Optional.of(new BaseBackupReplicaCreator());
+      }
+      if (creator.isEmpty()) {
+        LOG.warn(
+            "[{}] standby_cluster.create_replica_methods names {}, which this member's"
+                + " postgresql section does not configure: skipped",
+            config.name(),
+            method);
+      } else if (remote == null && !creator.get().worksWithoutLeader()) {
+        LOG.info("[{}] {} needs a host to copy from: skipped", config.name(), method);
+      } else {
+        creators.add(creator.get());
+      }
+    }
+    if (creators.isEmpty()) {
+      throw new PostgresControlException(
+          Kind.CLONE_FAILED,
+          "standby_cluster.create_replica_methods ("
+              + methods
+              + ") names no method this member can run"
+              + (remote == null ? " without a host (no_leader)" : "")
+              + "; its postgresql section configures "
+              + config.replicaCreators().stream().map(ReplicaCreator::name).toList());
+    }
+    clone(remote, timeout, config.removeDataDirAllowed(), false, creators);
+  }
+
+  /**
+   * Creates a replica while the cluster has no leader, with the creators that work without one
+   * (Patroni's {@code no_leader} methods: a restore from a backup repository).
+   *
+   * @throws PostgresControlException CLONE_FAILED when none is configured or all failed
+   */
+  void cloneWithoutLeader(Duration timeout) {
+    List<ReplicaCreator> creators =
+        config.replicaCreators().stream().filter(ReplicaCreator::worksWithoutLeader).toList();
+    if (creators.isEmpty()) {
+      throw new PostgresControlException(
+          Kind.CLONE_FAILED,
+          "no replica method works without a leader (no_leader) among "
+              + config.replicaCreators().stream().map(ReplicaCreator::name).toList());
+    }
+    clone(null, timeout, config.removeDataDirAllowed(), false, creators);
   }
 
   private void clone(Upstream leader, Duration timeout, boolean mayEmpty) {
@@ -59,9 +110,28 @@ final class ReplicaCloner {
   }
 
   private void clone(Upstream leader, Duration timeout, boolean mayEmpty, boolean slot) {
-    dataDir.prepareEmpty(mayEmpty, "creating a replica");
+    clone(leader, timeout, mayEmpty, slot, config.replicaCreators());
+  }
+
+  private void clone(
+      Upstream leader,
+      Duration timeout,
+      boolean mayEmpty,
+      boolean slot,
+      List<ReplicaCreator> creators) {
+    String from = leader == null ? "a replica without a leader" : "a replica of " + leader;
+    Duration bound =
+        timeout.compareTo(config.createReplicaTimeout()) < 0
+            ? timeout
+            : config.createReplicaTimeout();
+    if (creators.isEmpty() || !creators.get(0).keepsData() || !Files.exists(config.dataDir())) {
+      dataDir.prepareEmpty(mayEmpty, "creating a replica");
+    } else {
+      // keep_data (a delta restore): the command gets the data directory as it is.
+      LOG.info("[{}] leaving the data directory as it is for {}", config.name(), creators.get(0));
+    }
     List<String> failures = new ArrayList<>();
-    for (ReplicaCreator creator : config.replicaCreators()) {
+    for (ReplicaCreator creator : creators) {
       CloneRequest request =
           new CloneRequest(
               config.name(),
@@ -69,19 +139,29 @@ final class ReplicaCloner {
               leader,
               config.replication(),
               slot && !config.noStream() ? config.slotName() : null,
-              timeout,
+              bound,
               tools);
       try {
-        LOG.info("{}: creating a replica of {} with {}", config.name(), leader, creator.name());
+        LOG.info("[{}] creating {} with {}", config.name(), from, creator.name());
+        if (creator.createsDataDirectory()) {
+          dataDir.removeIfEmpty();
+        } else if (!Files.exists(config.dataDir())) {
+          // A custom method before this one failed before creating it.
+          dataDir.prepareEmpty(mayEmpty, "creating a replica");
+        }
         creator.createReplica(request);
+        if (creator.createsDataDirectory()) {
+          dataDir.makePrivate();
+        }
         if (!dataDir.isInitialized()) {
           throw new PostgresControlException(
               Kind.CLONE_FAILED, creator.name() + " left no cluster in " + config.dataDir());
         }
-        LOG.info("{}: created a replica of {} with {}", config.name(), leader, creator.name());
+        LOG.info("[{}] created {} with {}", config.name(), from, creator.name());
+        tidy();
         return;
-      } catch (RuntimeException e) {
-        LOG.warn("{}: {} failed: {}", config.name(), creator.name(), e.getMessage());
+      } catch (RuntimeException | IOException e) {
+        LOG.warn("[{}] {} failed: {}", config.name(), creator.name(), e.getMessage());
         failures.add(creator.name() + ": " + e.getMessage());
         if (!emptyAfterFailure(mayEmpty)) {
           break;
@@ -89,8 +169,28 @@ final class ReplicaCloner {
       }
     }
     throw new PostgresControlException(
-        Kind.CLONE_FAILED,
-        "creating a replica of " + leader + " failed: " + String.join("; ", failures));
+        Kind.CLONE_FAILED, "creating " + from + " failed: " + String.join("; ", failures));
+  }
+
+  /** Removes what would override pgha's recovery settings, as Patroni does after a restore. */
+  private void tidy() {
+    try {
+      List<String> removed = RestoredDataDirectory.tidy(config.dataDir());
+      if (!removed.isEmpty()) {
+        LOG.info(
+            "[{}] removed recovery parameters {} from postgresql.auto.conf: pgha writes its own",
+            config.name(),
+            removed);
+      }
+    } catch (IOException e) {
+      throw new PostgresControlException(
+          Kind.CLONE_FAILED,
+          "could not remove the recovery parameters from "
+              + config.dataDir().resolve("postgresql.auto.conf")
+              + ": "
+              + e.getMessage(),
+          e);
+    }
   }
 
   /** Whether the next strategy finds an empty directory (emptied when allowed). */

@@ -229,6 +229,10 @@ final class RoleChanges {
     whileStopped("creating a replica", () -> cloner.clone(leader, timeout));
   }
 
+  void createReplicaWithoutLeader(Duration timeout) {
+    whileStopped("creating a replica", () -> cloner.cloneWithoutLeader(timeout));
+  }
+
   /** Throws the stopped server's data directory away and clones {@code leader} again. */
   void recreateReplica(Upstream leader, Duration timeout) {
     whileStopped("reinitializing", () -> cloner.reclone(leader, timeout));
@@ -266,8 +270,9 @@ final class RoleChanges {
   }
 
   /** Creates the standby leader's data directory as a copy of the primary cluster's primary. */
-  void createStandbyLeader(Upstream remote, Duration timeout) {
-    whileStopped("creating a standby leader", () -> cloner.cloneWithoutSlot(remote, timeout));
+  void createStandbyLeader(Upstream remote, List<String> methods, Duration timeout) {
+    whileStopped(
+        "creating a standby leader", () -> cloner.cloneForStandbyCluster(remote, methods, timeout));
   }
 
   /**

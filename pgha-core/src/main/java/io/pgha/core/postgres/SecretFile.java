@@ -65,6 +65,11 @@ final class SecretFile implements AutoCloseable {
     }
   }
 
+  /** No file. */
+  static SecretFile none() {
+    return new SecretFile(null);
+  }
+
   /** Where the file is. */
   Path path() {
     return file;

@@ -78,7 +78,12 @@ final class Given {
   }
 
   Given myTags(Tags tags) {
-    me = new MemberIdentity(me.name(), tags, me.removeDataDirectoryOnRewindFailure());
+    me =
+        new MemberIdentity(
+            me.name(),
+            tags,
+            me.removeDataDirectoryOnRewindFailure(),
+            me.createsReplicaWithoutLeader());
     view.member(member(me.name(), tags));
     return this;
   }

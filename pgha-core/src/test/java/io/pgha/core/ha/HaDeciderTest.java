@@ -378,6 +378,85 @@ class HaDeciderTest {
               + " waiting",
           act(WAIT));
     }
+
+    /** This member has a replica method that works without a leader (Patroni's no_leader). */
+    private Given restoring(Given g) {
+      return g.me(new MemberIdentity(ME, Tags.NONE, false, true));
+    }
+
+    private static final Action START_AS_REPLICA_OF_NO_ONE =
+        new Action(START_AS_REPLICA, Optional.empty(), Optional.empty(), List.of());
+
+    @Test
+    void withoutLeaderANoLeaderMethodRestoresAndStartsAsAReplicaOfNoOne() {
+      Decision d = restoring(empty()).view(v -> v.initialize(Given.SYSID)).decide();
+
+      assertDecision(
+          d,
+          "I have no data directory and there is no leader: creating a replica with the replica"
+              + " methods that need no leader (no_leader)",
+          act(ActionKind.CLONE_WITHOUT_LEADER),
+          START_AS_REPLICA_OF_NO_ONE);
+    }
+
+    @Test
+    void withALeaderANoLeaderMethodIsOnlyOneOfTheMethodsTriedOnIt() {
+      Decision d = restoring(empty()).view(v -> v.initialize(Given.SYSID)).leader("pg-2").decide();
+
+      assertThat(d.actions())
+          .containsExactly(act(CLONE_FROM, "pg-2"), act(START_AS_REPLICA, "pg-2"));
+    }
+
+    @Test
+    void withoutLeaderARunningMemberIsStillClonedFromBeforeABackupIsRestored() {
+      Decision d =
+          restoring(empty())
+              .view(v -> v.initialize(Given.SYSID))
+              .peers(PeerPosition.replica("pg-2", 2, 700))
+              .decide();
+
+      assertThat(d.actions())
+          .containsExactly(act(CLONE_FROM, "pg-2"), act(START_AS_REPLICA, "pg-2"));
+    }
+
+    @Test
+    void whileAnotherMemberBootstrapsTheClusterANoLeaderMethodWaits() {
+      Decision d = restoring(empty()).view(v -> v.initialize("")).decide();
+
+      assertDecision(
+          d,
+          "I have no data directory and there is no leader or running member to clone from:"
+              + " waiting",
+          act(WAIT));
+    }
+
+    @Test
+    void aNofailoverMemberOfANewClusterRestoresWithANoLeaderMethod() {
+      Decision d = empty().me(new MemberIdentity(ME, NOFAILOVER, false, true)).decide();
+
+      assertDecision(
+          d,
+          "the cluster is not initialized and I may not be promoted (nofailover): creating a"
+              + " replica with the replica methods that need no leader (no_leader)",
+          act(ActionKind.CLONE_WITHOUT_LEADER),
+          START_AS_REPLICA_OF_NO_ONE);
+    }
+
+    @Test
+    void inAStandbyClusterWithoutStandbyLeaderANoLeaderMethodWaits() {
+      Decision d =
+          restoring(empty())
+              .view(v -> v.initialize(Given.SYSID))
+              .config(
+                  c ->
+                      c.extra(
+                          java.util.Map.of(
+                              io.pgha.core.config.StandbyCluster.KEY,
+                              java.util.Map.of("host", "remote", "port", 5432))))
+              .decide();
+
+      assertThat(d.actions()).containsExactly(act(WAIT));
+    }
   }
 
   @Nested

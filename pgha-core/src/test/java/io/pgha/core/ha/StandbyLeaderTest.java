@@ -86,6 +86,17 @@ class StandbyLeaderTest {
     }
 
     @Test
+    void withoutAHostAMemberWithANoLeaderMethodRacesToRestoreIt() {
+      Decision d =
+          uninitialized(standby(Map.of("restore_command", "cp /archive/%f %p")))
+              .me(new MemberIdentity(ME, Tags.NONE, false, true))
+              .decide();
+
+      assertThat(d.kinds())
+          .containsExactly(BOOTSTRAP_STANDBY, ACQUIRE_LEADER, WRITE_INITIAL_CONFIG);
+    }
+
+    @Test
     void aNofailoverMemberWaitsForAnotherToCopyIt() {
       Decision d = uninitialized(standby()).myTags(Tags.NONE.withNoFailover(true)).decide();
 
@@ -316,8 +327,19 @@ class StandbyLeaderTest {
       assertThatThrownBy(
               () ->
                   StandbyCluster.of(
-                      config(Map.of("host", "a", "create_replica_methods", List.of("wal_e")))))
-          .hasMessageStartingWith("standby_cluster.create_replica_methods ([wal_e]) must include");
+                      config(Map.of("host", "a", "create_replica_methods", List.of("wal e")))))
+          .hasMessageStartingWith("standby_cluster.create_replica_methods ([wal e]) must name");
+      assertThat(
+              StandbyCluster.of(
+                      config(
+                          Map.of(
+                              "host",
+                              "a",
+                              "create_replica_methods",
+                              List.of("wal_e", "basebackup"))))
+                  .orElseThrow()
+                  .createReplicaMethods())
+          .containsExactly("wal_e", "basebackup");
       assertThatThrownBy(() -> StandbyCluster.of(config(Map.of("host", "a b"))))
           .hasMessage("standby_cluster.host (a b) must be a host name or an IP address");
     }
