@@ -385,6 +385,12 @@ class PlanTest {
           .local(l -> l.following("pg-2").slots(seen));
     }
 
+    /** The slot action of a replica that only moves or drops logical slots. */
+    private Action replicaLogical(
+        String reason, Map<String, SlotPlan.LogicalAdvance> advance, List<String> drop) {
+      return Action.slots(new SlotPlan(List.of(), List.of(), reason, Map.of(), advance, drop));
+    }
+
     private SlotsSeen logical(Map<String, Long> positions, String... present) {
       return new SlotsSeen(
           java.util.Set.of(),
@@ -450,14 +456,10 @@ class PlanTest {
       assertThat(behind.actions())
           .containsExactly(
               act(ActionKind.NOTHING),
-              Action.slots(
-                  new SlotPlan(
-                      List.of(),
-                      List.of(),
-                      "moving permanent logical slots [test_logical] forward",
-                      Map.of(),
-                      Map.of("test_logical", new SlotPlan.LogicalAdvance("postgres", 5000L)),
-                      List.of())));
+              replicaLogical(
+                  "moving permanent logical slots [test_logical] forward",
+                  Map.of("test_logical", new SlotPlan.LogicalAdvance("postgres", 5000L)),
+                  List.of()));
       assertThat(there.kinds()).containsExactly(ActionKind.NOTHING);
     }
 
@@ -476,14 +478,10 @@ class PlanTest {
       assertThat(replica.decide().actions())
           .containsExactly(
               act(ActionKind.NOTHING),
-              Action.slots(
-                  new SlotPlan(
-                      List.of(),
-                      List.of(),
-                      "dropping logical slots [stale]: not permanent slots kept here",
-                      Map.of(),
-                      Map.of(),
-                      List.of("stale"))));
+              replicaLogical(
+                  "dropping logical slots [stale]: not permanent slots kept here",
+                  Map.of(),
+                  List.of("stale")));
       // A member that may not lead keeps no copy either.
       assertThat(
               withPermanentLogical(seen, Map.of("test_logical", 5000L))
@@ -491,15 +489,11 @@ class PlanTest {
                   .decide()
                   .actions())
           .contains(
-              Action.slots(
-                  new SlotPlan(
-                      List.of(),
-                      List.of(),
-                      "dropping logical slots [stale, test_logical]: not permanent slots kept"
-                          + " here",
-                      Map.of(),
-                      Map.of(),
-                      List.of("stale", "test_logical"))));
+              replicaLogical(
+                  "dropping logical slots [stale, test_logical]: not permanent slots kept"
+                      + " here",
+                  Map.of(),
+                  List.of("stale", "test_logical")));
       assertThat(replica.paused().decide().kinds()).containsExactly(ActionKind.NOTHING);
     }
 
