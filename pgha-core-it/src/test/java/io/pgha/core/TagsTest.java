@@ -9,14 +9,10 @@ import io.pgha.testkit.Testkit;
 import io.pgha.testkit.cluster.LocalPghaCluster;
 import io.pgha.testkit.cluster.LocalPghaCluster.Node;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
@@ -239,18 +235,7 @@ class TagsTest {
     return ids;
   }
 
-  /** The first column of every row; empty when the server does not answer. */
   private static List<String> query(Node node, String sql) {
-    try (Connection c = node.connect();
-        Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery(sql)) {
-      List<String> values = new ArrayList<>();
-      while (rs.next()) {
-        values.add(Optional.ofNullable(rs.getString(1)).orElse(""));
-      }
-      return values;
-    } catch (SQLException e) {
-      return List.of();
-    }
+    return NodeQueries.firstColumn(node, sql);
   }
 }

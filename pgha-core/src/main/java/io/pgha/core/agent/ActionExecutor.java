@@ -5,6 +5,7 @@ import io.pgha.core.dcs.DcsException;
 import io.pgha.core.ha.Action;
 import io.pgha.core.ha.Decision;
 import io.pgha.core.ha.FailsafeKey;
+import io.pgha.core.ha.LogicalSlotCopy;
 import io.pgha.core.ha.PrimaryCluster;
 import io.pgha.core.ha.Publication;
 import io.pgha.core.ha.Rejoin;
@@ -223,6 +224,13 @@ final class ActionExecutor {
         slots.carryOut((SlotPlan) payload(action));
         yield true;
       }
+      case COPY_LOGICAL_SLOTS ->
+          slots.copy(
+              member(action),
+              MemberUpstream.of(view, member(action)),
+              (LogicalSlotCopy) payload(action),
+              run.config(),
+              timeouts.stop().plus(timeouts.start()));
       case FAILSAFE_KEY -> leadership.writeFailsafeKey((FailsafeKey) payload(action));
       case WAIT, NOTHING -> true;
     };

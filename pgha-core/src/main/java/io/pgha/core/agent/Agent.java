@@ -33,6 +33,7 @@ public final class Agent implements AutoCloseable {
   private final PostgresController postgres;
   private final EventPublisher events;
   private final ActionExecutor executor;
+  private final SlotKeeper slots;
   private final PeerProbe peers;
   private final HaLoop loop;
   private final LeaseReflex reflex;
@@ -124,6 +125,7 @@ public final class Agent implements AutoCloseable {
         new MemberRecord(name, connUrl, apiUrl, this.identity::tags, restarts);
     SyncKeeper sync = new SyncKeeper(name, dcs, postgres);
     SlotKeeper slots = new SlotKeeper(name, postgres);
+    this.slots = slots;
     this.executor =
         new ActionExecutor(
             name,
@@ -331,6 +333,7 @@ public final class Agent implements AutoCloseable {
   }
 
   private void closeQuietly() {
+    slots.close();
     for (AutoCloseable s : subscriptions) {
       try {
         s.close();

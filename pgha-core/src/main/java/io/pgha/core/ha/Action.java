@@ -15,10 +15,10 @@ import java.util.stream.Collectors;
  *     when there is no leader to stream from
  * @param payload what the action carries out, for the kinds that carry something ({@link
  *     ActionKind#SYNC_REPLICATION}, {@link ActionKind#REPLICATION_SLOTS}, {@link
- *     ActionKind#FAILSAFE_KEY}, {@link ActionKind#REWIND_AND_FOLLOW}, {@link ActionKind#FOLLOW},
- *     {@link ActionKind#FAST_TAKEOVER}, and a standby cluster's {@link
- *     ActionKind#BOOTSTRAP_STANDBY}, {@link ActionKind#START_AS_STANDBY_LEADER}, {@link
- *     ActionKind#FOLLOW_PRIMARY_CLUSTER})
+ *     ActionKind#COPY_LOGICAL_SLOTS}, {@link ActionKind#FAILSAFE_KEY}, {@link
+ *     ActionKind#REWIND_AND_FOLLOW}, {@link ActionKind#FOLLOW}, {@link ActionKind#FAST_TAKEOVER},
+ *     and a standby cluster's {@link ActionKind#BOOTSTRAP_STANDBY}, {@link
+ *     ActionKind#START_AS_STANDBY_LEADER}, {@link ActionKind#FOLLOW_PRIMARY_CLUSTER})
  * @param otherwise what to do when this action fails, before the plan stops: each of these is
  *     attempted even if one before it fails, since they put things back (empty: just stop). Not
  *     when etcd could not be asked: that is no answer, and the plan just stops (a leader that
@@ -29,7 +29,14 @@ public record Action(
 
   /** What an action carries out. */
   public sealed interface Payload
-      permits SyncPlan, SlotPlan, FailsafeKey, Rejoin, UpstreamRole, Takeover, PrimaryCluster {}
+      permits SyncPlan,
+          SlotPlan,
+          LogicalSlotCopy,
+          FailsafeKey,
+          Rejoin,
+          UpstreamRole,
+          Takeover,
+          PrimaryCluster {}
 
   public Action {
     Objects.requireNonNull(kind, "kind");
@@ -50,6 +57,7 @@ public record Action(
   private static boolean carriesPayload(ActionKind kind) {
     return kind == ActionKind.SYNC_REPLICATION
         || kind == ActionKind.REPLICATION_SLOTS
+        || kind == ActionKind.COPY_LOGICAL_SLOTS
         || kind == ActionKind.FAILSAFE_KEY
         || kind == ActionKind.REWIND_AND_FOLLOW
         || kind == ActionKind.FOLLOW
@@ -77,6 +85,12 @@ public record Action(
   /** Creates and drops replication slots. */
   public static Action slots(SlotPlan plan) {
     return new Action(ActionKind.REPLICATION_SLOTS, Optional.empty(), Optional.of(plan), List.of());
+  }
+
+  /** Copies permanent logical slots from the leader {@code leader} (restarting PostgreSQL). */
+  public static Action copyLogicalSlots(String leader, LogicalSlotCopy copy) {
+    return new Action(
+        ActionKind.COPY_LOGICAL_SLOTS, Optional.of(leader), Optional.of(copy), List.of());
   }
 
   /** Writes or deletes the failsafe key. */

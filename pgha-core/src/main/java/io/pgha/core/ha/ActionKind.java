@@ -139,8 +139,20 @@ public enum ActionKind {
   END_DRAIN_ONCE_LED(true),
   /** Clear the {@code failover} key (compare-and-swap on its revision). */
   CLEAR_FAILOVER_KEY(false),
-  /** The leader's physical replication slots: create and drop those in the {@link SlotPlan}. */
+  /**
+   * Replication slots: create and drop those in the {@link SlotPlan}, and on a replica move its
+   * copies of the permanent logical slots forward (in the background: the loop does not wait for
+   * it).
+   */
   REPLICATION_SLOTS(false),
+  /**
+   * On a replica: copy the permanent logical slots the {@link LogicalSlotCopy} names from the
+   * leader named (their state files, read over SQL), which needs PostgreSQL stopped: stop it
+   * (fast), install the copies, start it again following as before. Fails, changing nothing, when
+   * this server's {@code wal_level} is not {@code logical} (PostgreSQL would not start with a
+   * logical slot) or the leader cannot be read.
+   */
+  COPY_LOGICAL_SLOTS(true),
   /** Write (or delete, when empty) the {@code failsafe} key: the {@link FailsafeKey}. */
   FAILSAFE_KEY(false),
   /** Something is pending that is not ours to do; look again next cycle. */

@@ -29,8 +29,7 @@ final class LeaderUpkeep {
       return d;
     }
     if (s.config().isStandbyCluster() && s.local().isReplica()) {
-      // The standby leader keeps the slots its members stream through, as Patroni's does.
-      return d.then(slots(s).stream().toList());
+      return d.then(StandbyLeader.upkeep(s));
     }
     if (!s.local().isReadWrite()) {
       return d;

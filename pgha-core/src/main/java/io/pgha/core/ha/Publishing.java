@@ -40,6 +40,7 @@ final class Publishing {
           DEMOTE,
           START_AS_REPLICA,
           FOLLOW,
+          ActionKind.COPY_LOGICAL_SLOTS,
           REWIND_AND_FOLLOW,
           REINITIALIZE,
           STOP_CLEANLY);

@@ -3,15 +3,19 @@ package io.pgha.core.ha;
 import static io.pgha.core.ha.ActionKind.FOLLOW;
 import static io.pgha.core.ha.ActionKind.NOTHING;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
  * What a running replica keeps in step while it follows: the physical replication slots of the
  * members that cascade from it ({@code replicatefrom}), as Patroni's replicas do, created when such
- * a member appears and dropped (when inactive) once none has wanted them for two {@code ttl}.
- * Nothing is added while the replica changes role (a rewind, a promotion, a restart).
+ * a member appears and dropped (when inactive) once none has wanted them for two {@code ttl}; and
+ * its copies of the permanent logical slots ({@link ReplicaLogicalSlots}). Nothing is added while
+ * the replica changes role (a rewind, a promotion, a restart); a copy, which restarts PostgreSQL,
+ * only in a cycle that has nothing else to do, and not while the cluster is paused.
  */
 final class ReplicaUpkeep {
   private static final Set<ActionKind> FOLLOWING = Set.of(NOTHING, FOLLOW);
@@ -19,15 +23,38 @@ final class ReplicaUpkeep {
   private ReplicaUpkeep() {}
 
   static Decision append(Situation s, Decision d) {
-    if (!s.local().isReplica() || !s.config().useSlots() || !FOLLOWING.containsAll(d.kinds())) {
+    if (!s.local().isReplica()
+        || !s.config().useSlots()
+        || !FOLLOWING.containsAll(d.kinds())
+        || s.local().slots().isEmpty()) {
       return d;
     }
+    SlotsSeen seen = s.local().slots().get();
     long grace = TimeUnit.SECONDS.toNanos(2L * s.config().ttl());
-    return s.local()
-        .slots()
-        .map(seen -> Slots.plan(seen, grace, s.now().nanos()))
-        .filter(SlotPlan::isActive)
-        .map(plan -> d.then(List.of(Action.slots(plan))))
-        .orElse(d);
+    ReplicaLogicalSlots logical = ReplicaLogicalSlots.plan(s, seen, true);
+    SlotPlan plan =
+        Slots.plan(seen, grace, s.now().nanos())
+            .withReplicaLogical(logical.advance(), logical.drop());
+    List<Action> upkeep = new ArrayList<>();
+    if (plan.isActive()) {
+      upkeep.add(Action.slots(plan));
+    }
+    Optional<String> leader = s.otherLeader();
+    boolean copies =
+        !logical.copy().isEmpty()
+            && leader.isPresent()
+            && !s.paused()
+            && d.kinds().equals(List.of(NOTHING));
+    if (!copies) {
+      return d.then(upkeep);
+    }
+    upkeep.add(Action.copyLogicalSlots(leader.get(), new LogicalSlotCopy(logical.copy())));
+    return d.then(upkeep)
+        .explainedFurther(
+            "copying permanent logical slots "
+                + logical.copy()
+                + " from the leader ("
+                + leader.get()
+                + "), which restarts PostgreSQL");
   }
 }

@@ -14,19 +14,33 @@ import java.util.Set;
  * @param logicalPresent the logical slots on the server
  * @param positions where each slot's consumer is (logical: confirmed flush, physical: restart
  *     position), for those that have one
+ * @param logicalKept the logical slots never to drop: those a connection uses and those {@code
+ *     ignore_slots} covers
  */
 public record SlotsSeen(
     Set<String> wanted,
     Set<String> present,
     Map<String, Long> unusedSinceNanos,
     Set<String> logicalPresent,
-    Map<String, Long> positions) {
+    Map<String, Long> positions,
+    Set<String> logicalKept) {
   public SlotsSeen {
     wanted = Set.copyOf(wanted);
     present = Set.copyOf(present);
     unusedSinceNanos = Map.copyOf(unusedSinceNanos);
     logicalPresent = Set.copyOf(logicalPresent);
     positions = Map.copyOf(positions);
+    logicalKept = Set.copyOf(logicalKept);
+  }
+
+  /** Seen without logical slots in use or ignored. */
+  public SlotsSeen(
+      Set<String> wanted,
+      Set<String> present,
+      Map<String, Long> unusedSinceNanos,
+      Set<String> logicalPresent,
+      Map<String, Long> positions) {
+    this(wanted, present, unusedSinceNanos, logicalPresent, positions, Set.of());
   }
 
   /** Physical slots only seen, without positions. */

@@ -16,6 +16,7 @@ import io.pgha.patroni.DynamicConfig;
 import io.pgha.patroni.SynchronousMode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -167,6 +168,32 @@ final class StandbyLeader {
               s.local().isReplica() ? FOLLOW_PRIMARY_CLUSTER : START_AS_STANDBY_LEADER, c));
     }
     return new Decision(steps, reason);
+  }
+
+  /**
+   * What the standby leader keeps in step once it confirmed or took the key: the slots its members
+   * stream through (and the permanent physical ones), as Patroni's does, and no logical slot (a
+   * copy of the primary cluster's, say, which nobody moves forward and which keeps WAL forever);
+   * and the {@code config} key, which it writes when there is none, as Patroni's leader does (a
+   * standby leader that claimed the cluster with a data directory it had, rather than copying the
+   * primary cluster, has written none yet).
+   */
+  static List<Action> upkeep(Situation s) {
+    List<Action> upkeep = new ArrayList<>();
+    if (s.config().useSlots() && s.local().slots().isPresent()) {
+      SlotsSeen seen = s.local().slots().get();
+      long grace = TimeUnit.SECONDS.toNanos(2L * s.config().ttl());
+      SlotPlan plan =
+          Slots.plan(seen, grace, s.now().nanos())
+              .withReplicaLogical(Map.of(), ReplicaLogicalSlots.plan(s, seen, false).drop());
+      if (plan.isActive()) {
+        upkeep.add(Action.slots(plan));
+      }
+    }
+    if (s.view().config().isEmpty()) {
+      upkeep.add(Action.of(WRITE_INITIAL_CONFIG));
+    }
+    return upkeep;
   }
 
   /**

@@ -27,6 +27,11 @@ final class DataDirectory {
     this.owner = owner;
   }
 
+  /** The OS user that owns it (null: the JVM's user). */
+  OsIdentity owner() {
+    return owner;
+  }
+
   Path path() {
     return dir;
   }

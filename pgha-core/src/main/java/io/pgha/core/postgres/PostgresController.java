@@ -194,6 +194,17 @@ public final class PostgresController implements AutoCloseable {
     told(LifecycleEvent.Kind.RESTARTED, settings.standbySignal());
   }
 
+  /**
+   * Installs copies of the primary's logical slots on this standby, as Patroni does: stops it
+   * (fast), writes each slot's state file into {@code pg_replslot}, and starts it again in the same
+   * role, so that PostgreSQL loads them.
+   */
+  public void restartInstallingSlots(List<LogicalSlotState> slots, Duration timeout) {
+    SlotStateFiles files = new SlotStateFiles(dataDir.path(), dataDir.owner());
+    roles.restart(timeout, () -> files.install(slots));
+    told(LifecycleEvent.Kind.RESTARTED, settings.standbySignal());
+  }
+
   /** Rewrites the managed files and reloads them (pg_reload_conf). */
   public void reload() {
     settings.reload();

@@ -13,10 +13,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Replication on the local server: physical replication slots and {@code
- * synchronous_standby_names}. None of it changes the server's role, so it waits for no role change
- * (start, stop, promotion, demotion): a call made while one runs may fail with SQL_FAILED (the
- * server not answering), and the next HA cycle makes it again.
+ * Replication on the local server: replication slots and {@code synchronous_standby_names}. None of
+ * it changes the server's role, so it waits for no role change (start, stop, promotion, demotion):
+ * a call made while one runs may fail with SQL_FAILED (the server not answering), and the next HA
+ * cycle makes it again.
  */
 public final class ReplicationAdmin {
   private static final Logger LOG = LoggerFactory.getLogger(ReplicationAdmin.class);
@@ -119,6 +119,106 @@ public final class ReplicationAdmin {
     }
   }
 
+  /**
+   * Drops a slot unless a connection uses it, as Patroni drops the slots it does not keep: a
+   * consumer reading from it keeps it. Returns whether it was dropped.
+   */
+  public boolean dropInactiveSlot(String name) {
+    try (Connection c = sql.connect(10);
+        PreparedStatement p =
+            c.prepareStatement(
+                "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots"
+                    + " WHERE slot_name = ? AND NOT active")) {
+      p.setString(1, name);
+      try (ResultSet rs = p.executeQuery()) {
+        return rs.next();
+      }
+    } catch (SQLException e) {
+      throw sql.failure("dropping replication slot " + name, e);
+    }
+  }
+
+  /**
+   * Moves the logical slot {@code name} of {@code database} forward to {@code target} ({@code
+   * pg_replication_slot_advance}; on a standby PostgreSQL moves it no further than it has
+   * replayed). Returns its confirmed position after.
+   *
+   * @param socketTimeoutSeconds how long the call may take (decoding the WAL in between)
+   */
+  public Lsn advanceSlot(String name, String database, Lsn target, int socketTimeoutSeconds) {
+    try (Connection c = sql.connectTo(database, socketTimeoutSeconds);
+        PreparedStatement p =
+            c.prepareStatement(
+                "SELECT end_lsn::text FROM pg_replication_slot_advance(?, ?::pg_lsn)")) {
+      p.setString(1, name);
+      p.setString(2, target.toString());
+      try (ResultSet rs = p.executeQuery()) {
+        rs.next();
+        return Lsn.parse(rs.getString(1));
+      }
+    } catch (SQLException e) {
+      throw sql.failure("advancing logical replication slot " + name + " to " + target, e);
+    }
+  }
+
+  /** A setting of the local server ({@code current_setting}). */
+  public String setting(String name) {
+    try (Connection c = sql.connect(10);
+        PreparedStatement p = c.prepareStatement("SELECT current_setting(?)")) {
+      p.setString(1, name);
+      try (ResultSet rs = p.executeQuery()) {
+        rs.next();
+        return rs.getString(1);
+      }
+    } catch (SQLException e) {
+      throw sql.failure("reading " + name, e);
+    }
+  }
+
+  /**
+   * The logical slots named that the primary {@code leader} has, each with the content of its
+   * {@code pg_replslot/<name>/state} file, read as the rewind role (it may call {@code
+   * pg_read_binary_file}), as Patroni copies them to its replicas. A slot the leader lacks is left
+   * out, and so is everything when {@code leader} is in recovery (no primary to copy from).
+   */
+  public List<LogicalSlotState> logicalSlotStates(Upstream leader, List<String> names) {
+    try (Connection c = sql.connect(leader.host(), leader.port(), config.rewind(), 10);
+        PreparedStatement p =
+            c.prepareStatement(
+                "SELECT slot_name, datname, plugin, confirmed_flush_lsn::text,"
+                    + " pg_read_binary_file('pg_replslot/' || slot_name || '/state')"
+                    + " FROM pg_get_replication_slots() JOIN pg_database ON datoid = oid"
+                    + " WHERE NOT pg_is_in_recovery() AND slot_type = 'logical'"
+                    + " AND slot_name = ANY(?) ORDER BY slot_name")) {
+      p.setArray(1, c.createArrayOf("text", names.toArray()));
+      List<LogicalSlotState> states = new ArrayList<>();
+      try (ResultSet rs = p.executeQuery()) {
+        while (rs.next()) {
+          states.add(
+              new LogicalSlotState(
+                  rs.getString(1),
+                  rs.getString(2),
+                  rs.getString(3),
+                  Lsn.parseNullable(rs.getString(4)),
+                  rs.getBytes(5)));
+        }
+      }
+      return states;
+    } catch (SQLException e) {
+      throw new PostgresControlException(
+          PostgresControlException.Kind.SQL_FAILED,
+          "reading logical slots "
+              + names
+              + " from the leader "
+              + leader
+              + " as "
+              + config.rewind().name()
+              + " failed: "
+              + e.getMessage(),
+          e);
+    }
+  }
+
   /** The replication slots on this server. */
   public List<ReplicationSlot> slots() {
     try {
@@ -134,8 +234,8 @@ public final class ReplicationAdmin {
         ResultSet rs =
             s.executeQuery(
                 "SELECT slot_name, slot_type, active, restart_lsn::text,"
-                    + " coalesce(confirmed_flush_lsn, restart_lsn)::text FROM pg_replication_slots"
-                    + " ORDER BY slot_name")) {
+                    + " coalesce(confirmed_flush_lsn, restart_lsn)::text, database, plugin"
+                    + " FROM pg_replication_slots WHERE NOT temporary ORDER BY slot_name")) {
       List<ReplicationSlot> slots = new ArrayList<>();
       while (rs.next()) {
         slots.add(
@@ -144,7 +244,9 @@ public final class ReplicationAdmin {
                 rs.getString(2),
                 rs.getBoolean(3),
                 Lsn.parseNullable(rs.getString(4)),
-                Lsn.parseNullable(rs.getString(5))));
+                Lsn.parseNullable(rs.getString(5)),
+                rs.getString(6),
+                rs.getString(7)));
       }
       return slots;
     }

@@ -356,6 +356,19 @@ final class RoleChanges {
 
   /** Stops (fast) and starts again in the same role and with the same leader. */
   void restart(Duration timeout) {
+    restart(timeout, () -> {});
+  }
+
+  /** A change to the data directory made while the server is stopped. */
+  interface WhileStopped {
+    void run() throws java.io.IOException;
+  }
+
+  /**
+   * Stops (fast), makes {@code change}, and starts again in the same role; when the change fails
+   * the server is started all the same and COMMAND_FAILED names it.
+   */
+  void restart(Duration timeout, WhileStopped change) {
     long fenceEpoch = fencing.epoch();
     lock.lock();
     try {
@@ -363,18 +376,31 @@ final class RoleChanges {
       boolean standby = settings.standbySignal();
       promoter.discardConnection();
       postmaster.stop(StopMode.FAST, Deadlines.remaining(deadline));
-      StandbySource source = settings.source();
-      if (standby && source != null) {
-        start(true, () -> {}, source.toString(), Deadlines.remaining(deadline), fenceEpoch);
-      } else {
-        start(
-            standby,
-            standby ? settings.upstream() : null,
-            Deadlines.remaining(deadline),
-            fenceEpoch);
+      java.io.IOException failed = null;
+      try {
+        change.run();
+      } catch (java.io.IOException e) {
+        failed = e;
+      }
+      startAgain(standby, deadline, fenceEpoch);
+      if (failed != null) {
+        throw new PostgresControlException(
+            PostgresControlException.Kind.COMMAND_FAILED,
+            config.name() + ": changing the stopped data directory failed: " + failed.getMessage(),
+            failed);
       }
     } finally {
       lock.unlock();
+    }
+  }
+
+  private void startAgain(boolean standby, long deadline, long fenceEpoch) {
+    StandbySource source = settings.source();
+    if (standby && source != null) {
+      start(true, () -> {}, source.toString(), Deadlines.remaining(deadline), fenceEpoch);
+    } else {
+      start(
+          standby, standby ? settings.upstream() : null, Deadlines.remaining(deadline), fenceEpoch);
     }
   }
 

@@ -374,6 +374,129 @@ class PlanTest {
           .doesNotContain(REPLICATION_SLOTS);
     }
 
+    private final Map<String, Object> permanentLogical =
+        Map.of("test_logical", Map.of("database", "postgres", "plugin", "test_decoding"));
+
+    private Given withPermanentLogical(SlotsSeen seen, Map<String, Long> published) {
+      return given()
+          .leader("pg-2")
+          .config(c -> c.extra(Map.of("slots", permanentLogical)))
+          .view(v -> v.status(new ClusterStatus(OptionalLong.of(7000), published, List.of())))
+          .local(l -> l.following("pg-2").slots(seen));
+    }
+
+    /** The slot action of a replica that only moves or drops logical slots. */
+    private Action replicaLogical(
+        String reason, Map<String, SlotPlan.LogicalAdvance> advance, List<String> drop) {
+      return Action.slots(new SlotPlan(List.of(), List.of(), reason, Map.of(), advance, drop));
+    }
+
+    private SlotsSeen logical(Map<String, Long> positions, String... present) {
+      return new SlotsSeen(
+          java.util.Set.of(),
+          java.util.Set.of(),
+          Map.of(),
+          java.util.Set.of(present),
+          positions,
+          java.util.Set.of());
+    }
+
+    @Test
+    void aReplicaCopiesAPermanentLogicalSlotOnceTheLeaderPublishesIt() {
+      Decision d = withPermanentLogical(logical(Map.of()), Map.of("test_logical", 5000L)).decide();
+
+      assertThat(d.actions())
+          .containsExactly(
+              act(ActionKind.NOTHING),
+              Action.copyLogicalSlots("pg-2", new LogicalSlotCopy(List.of("test_logical"))));
+      assertThat(d.reason())
+          .endsWith(
+              "; copying permanent logical slots [test_logical] from the leader (pg-2), which"
+                  + " restarts PostgreSQL");
+      // It restarts PostgreSQL: the member key is published again afterwards.
+      assertThat(d.publication().probedAfter()).isTrue();
+      // Not before the leader publishes where the slot is.
+      assertThat(withPermanentLogical(logical(Map.of()), Map.of()).decide().kinds())
+          .containsExactly(ActionKind.NOTHING);
+    }
+
+    @Test
+    void noCopyWhilePausedWhileSwitchingUpstreamOrByAMemberThatMayNotLead() {
+      Map<String, Long> published = Map.of("test_logical", 5000L);
+
+      assertThat(withPermanentLogical(logical(Map.of()), published).paused().decide().kinds())
+          .doesNotContain(ActionKind.COPY_LOGICAL_SLOTS);
+      assertThat(
+              withPermanentLogical(logical(Map.of()), published)
+                  .local(l -> l.following("pg-3"))
+                  .decide()
+                  .kinds())
+          .containsExactly(ActionKind.FOLLOW);
+      assertThat(
+              withPermanentLogical(logical(Map.of()), published)
+                  .myTags(io.pgha.patroni.Tags.NONE.withNoFailover(true))
+                  .decide()
+                  .kinds())
+          .containsExactly(ActionKind.NOTHING);
+    }
+
+    @Test
+    void aCopyIsMovedForwardToThePositionTheLeaderPublishes() {
+      Decision behind =
+          withPermanentLogical(
+                  logical(Map.of("test_logical", 4000L), "test_logical"),
+                  Map.of("test_logical", 5000L))
+              .decide();
+      Decision there =
+          withPermanentLogical(
+                  logical(Map.of("test_logical", 5000L), "test_logical"),
+                  Map.of("test_logical", 5000L))
+              .decide();
+
+      assertThat(behind.actions())
+          .containsExactly(
+              act(ActionKind.NOTHING),
+              replicaLogical(
+                  "moving permanent logical slots [test_logical] forward",
+                  Map.of("test_logical", new SlotPlan.LogicalAdvance("postgres", 5000L)),
+                  List.of()));
+      assertThat(there.kinds()).containsExactly(ActionKind.NOTHING);
+    }
+
+    @Test
+    void aReplicaDropsTheLogicalSlotsItDoesNotKeepUnlessInUseIgnoredOrPaused() {
+      SlotsSeen seen =
+          new SlotsSeen(
+              java.util.Set.of(),
+              java.util.Set.of(),
+              Map.of(),
+              java.util.Set.of("test_logical", "stale", "in_use"),
+              Map.of("test_logical", 5000L),
+              java.util.Set.of("in_use"));
+      Given replica = withPermanentLogical(seen, Map.of("test_logical", 5000L));
+
+      assertThat(replica.decide().actions())
+          .containsExactly(
+              act(ActionKind.NOTHING),
+              replicaLogical(
+                  "dropping logical slots [stale]: not permanent slots kept here",
+                  Map.of(),
+                  List.of("stale")));
+      // A member that may not lead keeps no copy either.
+      assertThat(
+              withPermanentLogical(seen, Map.of("test_logical", 5000L))
+                  .myTags(io.pgha.patroni.Tags.NONE.withNoFailover(true))
+                  .decide()
+                  .actions())
+          .contains(
+              replicaLogical(
+                  "dropping logical slots [stale, test_logical]: not permanent slots kept"
+                      + " here",
+                  Map.of(),
+                  List.of("stale", "test_logical")));
+      assertThat(replica.paused().decide().kinds()).containsExactly(ActionKind.NOTHING);
+    }
+
     @Test
     void nothingToDoNoAction() {
       SlotsSeen settled =

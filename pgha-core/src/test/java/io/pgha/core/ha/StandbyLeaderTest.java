@@ -46,7 +46,13 @@ class StandbyLeaderTest {
           List.of("basebackup"));
 
   private static Given standby(Map<String, Object> section) {
-    return given().config(c -> c.extra(Map.of(StandbyCluster.KEY, section)));
+    // The config key holds the section (the upkeep writes the config key when there is none).
+    return given()
+        .config(c -> c.extra(Map.of(StandbyCluster.KEY, section)))
+        .view(
+            v ->
+                v.config(
+                    DynamicConfig.builder().extra(Map.of(StandbyCluster.KEY, section)).build()));
   }
 
   private static Given standby() {
@@ -219,6 +225,72 @@ class StandbyLeaderTest {
           standbyLeader().local(l -> l.following(REMOTE.followingName()).slots(seen)).decide();
 
       assertThat(d.kinds()).containsExactly(ActionKind.RENEW, ActionKind.REPLICATION_SLOTS);
+    }
+
+    @Test
+    void theStandbyLeaderDropsLogicalSlotsAndKeepsNoneOfThem() {
+      // E.g. the former primary of the primary cluster, now leading a standby cluster of it.
+      SlotsSeen seen =
+          new SlotsSeen(
+              Set.of(),
+              Set.of(),
+              Map.of(),
+              Set.of("test_logical", "in_use", "ignored"),
+              Map.of("test_logical", 5000L),
+              Set.of("in_use", "ignored"));
+      Map<String, Object> slots =
+          Map.of("test_logical", Map.of("database", "postgres", "plugin", "test_decoding"));
+      Decision d =
+          standbyLeader()
+              .config(c -> c.extra(Map.of(StandbyCluster.KEY, SECTION, "slots", slots)))
+              .view(
+                  v ->
+                      v.status(
+                          new io.pgha.patroni.ClusterStatus(
+                              java.util.OptionalLong.empty(),
+                              Map.of("test_logical", 6000L),
+                              List.of())))
+              .local(l -> l.following(REMOTE.followingName()).slots(seen))
+              .decide();
+
+      assertThat(d.actions())
+          .containsExactly(
+              Action.renew(),
+              Action.slots(
+                  new SlotPlan(
+                      List.of(),
+                      List.of(),
+                      "dropping logical slots [test_logical]: not permanent slots kept here",
+                      Map.of(),
+                      Map.of(),
+                      List.of("test_logical"))));
+      assertThat(
+              standbyLeader()
+                  .paused()
+                  .local(l -> l.following(REMOTE.followingName()).slots(seen))
+                  .decide()
+                  .kinds())
+          .containsExactly(ActionKind.RENEW);
+    }
+
+    @Test
+    void aStandbyLeaderWithoutAConfigKeyWritesIt() {
+      // It claimed the cluster with the data directory it had: no bootstrap wrote the key.
+      Given adopted = given().config(c -> c.extra(Map.of(StandbyCluster.KEY, SECTION))).leader(ME);
+
+      assertThat(adopted.local(l -> l.following(REMOTE.followingName())).decide().actions())
+          .containsExactly(Action.renew(), Action.of(WRITE_INITIAL_CONFIG));
+      assertThat(
+              adopted
+                  .leader(null)
+                  .peers(
+                      PeerPosition.replica("pg-2", 2, 900), PeerPosition.replica("pg-3", 2, 1000))
+                  .decide()
+                  .actions())
+          .containsExactly(
+              Action.of(ACQUIRE_LEADER),
+              Action.standby(FOLLOW_PRIMARY_CLUSTER, REMOTE),
+              Action.of(WRITE_INITIAL_CONFIG));
     }
 
     @Test
