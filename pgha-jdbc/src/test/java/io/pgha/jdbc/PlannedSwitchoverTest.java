@@ -108,9 +108,14 @@ class PlannedSwitchoverTest {
       try (Statement s = c.createStatement()) {
         s.executeUpdate("insert into units values ('outlived')");
       }
-      // The drain waits 2 s (drain_timeout) for this transaction, then ends its session.
-      LocalPghaCluster.ApiResponse answer = switchover(leader, candidate);
-      assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+      // The drain waits 2 s (drain_timeout) for this transaction, then ends its session. The
+      // candidate's member key may still show the lag of the previous test's writers: refused
+      // (412) until its next cycle, as an operator would be.
+      LocalPghaCluster.ApiResponse[] answer = new LocalPghaCluster.ApiResponse[1];
+      await()
+          .atMost(WAIT)
+          .until(() -> (answer[0] = switchover(leader, candidate)).status() != 412);
+      assertThat(answer[0].status()).as(answer[0].body()).isEqualTo(200);
       cluster.awaitNewPrimary(leader, WAIT);
       // The transaction's next statement finds its session gone: rolled back, retry. (A COMMIT
       // that meets the ended session is reported as 08007: the client cannot tell whether the
