@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -92,6 +94,50 @@ class SidecarFencingTest {
       SidecarCluster.patchConfig(pg2, "{\"pause\": null}");
       awaitTrue("pg2 demoted", () -> !pg2.isWritablePrimary());
       awaitTrue("the leader key released", () -> leader(pg2).isEmpty());
+    }
+  }
+
+  /**
+   * Patroni runs {@code pre_promote} off its HA loop, which goes on writing the watchdog's
+   * keep-alives after each confirmed leader key update. pgha's keep-alives do not wait for the loop
+   * either: a {@code pre_promote} that runs longer than the device's timeout (ttl 10 s -
+   * safety_margin 5 s) must not let the device fire while the member holds the leader key.
+   */
+  @Test
+  @EnabledOnOs(OS.LINUX)
+  void theWatchdogIsKeptAliveWhileALongPrePromoteHoldsTheHaLoop() throws Exception {
+    Path script = dir.resolve("slow-fence.sh");
+    Path started = dir.resolve("pre_promote.started");
+    Path done = dir.resolve("pre_promote.done");
+    Files.writeString(script, "touch " + started + "\nsleep 8\ntouch " + done + "\n");
+    Files.createFile(dir.resolve("pg1.watchdog"));
+    try (FakeWatchdogDevice wd2 = FakeWatchdogDevice.create(dir.resolve("pg2.watchdog"));
+        SidecarCluster cluster =
+            new SidecarCluster(
+                2,
+                name -> name.equals("pg2") ? "  pre_promote: sh " + script + "\n" : "",
+                name ->
+                    "watchdog:\n  mode: required\n  driver: testing\n  safety_margin: 5\n"
+                        + "  device: "
+                        + dir.resolve(name + ".watchdog")
+                        + "\n")) {
+      Member pg1 = cluster.member("pg1");
+      Member pg2 = cluster.member("pg2");
+      pg1.startInProcess();
+      awaitTrue("pg1 bootstrapped", pg1::isWritablePrimary);
+      pg2.startInProcess();
+      cluster.awaitHealthy(CONVERGE);
+      assertThat(wd2.keepAlives()).as("a replica's watchdog").isZero();
+
+      pg1.stop();
+      awaitTrue("pg2's pre_promote started", () -> Files.exists(started));
+      awaitTrue("pg2's pre_promote done", () -> Files.exists(done));
+      awaitTrue("pg2 promoted", pg2::isWritablePrimary);
+      awaitTrue("pg2's watchdog kept alive as primary", () -> wd2.keepAlives() >= 20);
+
+      assertThat(wd2.timeoutSeconds()).isEqualTo(5);
+      assertThat(wd2.magicCloses()).isZero();
+      assertThat(wd2.fired()).as("the device fired during pre_promote").isFalse();
     }
   }
 
