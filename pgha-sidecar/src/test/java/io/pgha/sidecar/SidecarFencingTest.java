@@ -33,15 +33,7 @@ class SidecarFencingTest {
     Path ran = dir.resolve("pre_promote.ran");
     Path allow = dir.resolve("pre_promote.allow");
     Files.writeString(script, "touch " + ran + "\ntest -e " + allow + "\n");
-    try (SidecarCluster cluster =
-        new SidecarCluster(
-            2,
-            name -> name.equals("pg2") ? "  pre_promote: sh " + script + "\n" : "",
-            name ->
-                "watchdog:\n  mode: required\n  driver: testing\n  safety_margin: 5\n"
-                    + "  device: "
-                    + dir.resolve(name + ".watchdog")
-                    + "\n")) {
+    try (SidecarCluster cluster = cluster(script)) {
       Path wd1 = dir.resolve("pg1.watchdog");
       Path wd2 = dir.resolve("pg2.watchdog");
       Files.createFile(wd1);
@@ -112,15 +104,7 @@ class SidecarFencingTest {
     Files.writeString(script, "touch " + started + "\nsleep 8\ntouch " + done + "\n");
     Files.createFile(dir.resolve("pg1.watchdog"));
     try (FakeWatchdogDevice wd2 = FakeWatchdogDevice.create(dir.resolve("pg2.watchdog"));
-        SidecarCluster cluster =
-            new SidecarCluster(
-                2,
-                name -> name.equals("pg2") ? "  pre_promote: sh " + script + "\n" : "",
-                name ->
-                    "watchdog:\n  mode: required\n  driver: testing\n  safety_margin: 5\n"
-                        + "  device: "
-                        + dir.resolve(name + ".watchdog")
-                        + "\n")) {
+        SidecarCluster cluster = cluster(script)) {
       Member pg1 = cluster.member("pg1");
       Member pg2 = cluster.member("pg2");
       pg1.startInProcess();
@@ -139,6 +123,22 @@ class SidecarFencingTest {
       assertThat(wd2.magicCloses()).isZero();
       assertThat(wd2.fired()).as("the device fired during pre_promote").isFalse();
     }
+  }
+
+  /**
+   * Two members with a {@code required} watchdog on Patroni's test driver at {@code
+   * <name>.watchdog} in {@link #dir} (ttl 10 s - safety_margin 5 s), and pg2 with {@code
+   * pre_promote: sh <script>}.
+   */
+  private SidecarCluster cluster(Path pg2PrePromote) throws java.io.IOException {
+    return new SidecarCluster(
+        2,
+        name -> name.equals("pg2") ? "  pre_promote: sh " + pg2PrePromote + "\n" : "",
+        name ->
+            "watchdog:\n  mode: required\n  driver: testing\n  safety_margin: 5\n"
+                + "  device: "
+                + dir.resolve(name + ".watchdog")
+                + "\n");
   }
 
   private static String read(Path file) {
