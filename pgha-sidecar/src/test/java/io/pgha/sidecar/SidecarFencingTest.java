@@ -126,6 +126,34 @@ class SidecarFencingTest {
   }
 
   /**
+   * A leader cut off from etcd (no failsafe mode) gets no keep-alive after {@code safety_margin}
+   * past etcd's last confirmation, and is fenced at its lease deadline, a quarter of the ttl before
+   * the device would fire: the fence disarms the device at once, without waiting for an HA cycle
+   * that waits for etcd, and nothing arms it again.
+   */
+  @Test
+  @EnabledOnOs(OS.LINUX)
+  void aLeaderCutOffFromEtcdIsFencedAndItsWatchdogDisarmedBeforeItFires() throws Exception {
+    try (FakeWatchdogDevice wd1 = FakeWatchdogDevice.create(dir.resolve("pg1.watchdog"));
+        SidecarCluster cluster = cluster(dir.resolve("unused.sh"))) {
+      Member pg1 = cluster.member("pg1");
+      pg1.startInProcess();
+      awaitTrue("pg1 bootstrapped", pg1::isWritablePrimary);
+      awaitTrue("pg1's watchdog kept alive", () -> wd1.keepAlives() >= 5);
+
+      cluster.etcd.member(0).pause();
+      try {
+        awaitTrue("pg1's watchdog disarmed", () -> wd1.magicCloses() >= 1);
+        assertThat(pg1.isWritablePrimary()).as("fenced").isFalse();
+        holdsFor(Duration.ofSeconds(8), () -> !wd1.fired());
+        assertThat(wd1.timeoutSeconds()).isEqualTo(5);
+      } finally {
+        cluster.etcd.member(0).resume();
+      }
+    }
+  }
+
+  /**
    * Two members with a {@code required} watchdog on Patroni's test driver at {@code
    * <name>.watchdog} in {@link #dir} (ttl 10 s - safety_margin 5 s), and pg2 with {@code
    * pre_promote: sh <script>}.
