@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,15 +33,7 @@ class SidecarFencingTest {
     Path ran = dir.resolve("pre_promote.ran");
     Path allow = dir.resolve("pre_promote.allow");
     Files.writeString(script, "touch " + ran + "\ntest -e " + allow + "\n");
-    try (SidecarCluster cluster =
-        new SidecarCluster(
-            2,
-            name -> name.equals("pg2") ? "  pre_promote: sh " + script + "\n" : "",
-            name ->
-                "watchdog:\n  mode: required\n  driver: testing\n  safety_margin: 5\n"
-                    + "  device: "
-                    + dir.resolve(name + ".watchdog")
-                    + "\n")) {
+    try (SidecarCluster cluster = cluster(script)) {
       Path wd1 = dir.resolve("pg1.watchdog");
       Path wd2 = dir.resolve("pg2.watchdog");
       Files.createFile(wd1);
@@ -93,6 +87,86 @@ class SidecarFencingTest {
       awaitTrue("pg2 demoted", () -> !pg2.isWritablePrimary());
       awaitTrue("the leader key released", () -> leader(pg2).isEmpty());
     }
+  }
+
+  /**
+   * Patroni runs {@code pre_promote} off its HA loop, which goes on writing the watchdog's
+   * keep-alives after each confirmed leader key update. pgha's keep-alives do not wait for the loop
+   * either: a {@code pre_promote} that runs longer than the device's timeout (ttl 10 s -
+   * safety_margin 5 s) must not let the device fire while the member holds the leader key.
+   */
+  @Test
+  @EnabledOnOs(OS.LINUX)
+  void theWatchdogIsKeptAliveWhileALongPrePromoteHoldsTheHaLoop() throws Exception {
+    Path script = dir.resolve("slow-fence.sh");
+    Path started = dir.resolve("pre_promote.started");
+    Path done = dir.resolve("pre_promote.done");
+    Files.writeString(script, "touch " + started + "\nsleep 8\ntouch " + done + "\n");
+    Files.createFile(dir.resolve("pg1.watchdog"));
+    try (FakeWatchdogDevice wd2 = FakeWatchdogDevice.create(dir.resolve("pg2.watchdog"));
+        SidecarCluster cluster = cluster(script)) {
+      Member pg1 = cluster.member("pg1");
+      Member pg2 = cluster.member("pg2");
+      pg1.startInProcess();
+      awaitTrue("pg1 bootstrapped", pg1::isWritablePrimary);
+      pg2.startInProcess();
+      cluster.awaitHealthy(CONVERGE);
+      assertThat(wd2.keepAlives()).as("a replica's watchdog").isZero();
+
+      pg1.stop();
+      awaitTrue("pg2's pre_promote started", () -> Files.exists(started));
+      awaitTrue("pg2's pre_promote done", () -> Files.exists(done));
+      awaitTrue("pg2 promoted", pg2::isWritablePrimary);
+      awaitTrue("pg2's watchdog kept alive as primary", () -> wd2.keepAlives() >= 20);
+
+      assertThat(wd2.timeoutSeconds()).isEqualTo(5);
+      assertThat(wd2.magicCloses()).isZero();
+      assertThat(wd2.fired()).as("the device fired during pre_promote").isFalse();
+    }
+  }
+
+  /**
+   * A leader cut off from etcd (no failsafe mode) gets no keep-alive after {@code safety_margin}
+   * past etcd's last confirmation, and is fenced at its lease deadline, a quarter of the ttl before
+   * the device would fire: the fence disarms the device at once, without waiting for an HA cycle
+   * that waits for etcd, and nothing arms it again.
+   */
+  @Test
+  @EnabledOnOs(OS.LINUX)
+  void aLeaderCutOffFromEtcdIsFencedAndItsWatchdogDisarmedBeforeItFires() throws Exception {
+    try (FakeWatchdogDevice wd1 = FakeWatchdogDevice.create(dir.resolve("pg1.watchdog"));
+        SidecarCluster cluster = cluster(dir.resolve("unused.sh"))) {
+      Member pg1 = cluster.member("pg1");
+      pg1.startInProcess();
+      awaitTrue("pg1 bootstrapped", pg1::isWritablePrimary);
+      awaitTrue("pg1's watchdog kept alive", () -> wd1.keepAlives() >= 5);
+
+      cluster.etcd.member(0).pause();
+      try {
+        awaitTrue("pg1's watchdog disarmed", () -> wd1.magicCloses() >= 1);
+        assertThat(pg1.isWritablePrimary()).as("fenced").isFalse();
+        holdsFor(Duration.ofSeconds(8), () -> !wd1.fired());
+        assertThat(wd1.timeoutSeconds()).isEqualTo(5);
+      } finally {
+        cluster.etcd.member(0).resume();
+      }
+    }
+  }
+
+  /**
+   * Two members with a {@code required} watchdog on Patroni's test driver at {@code
+   * <name>.watchdog} in {@link #dir} (ttl 10 s - safety_margin 5 s), and pg2 with {@code
+   * pre_promote: sh <script>}.
+   */
+  private SidecarCluster cluster(Path pg2PrePromote) throws java.io.IOException {
+    return new SidecarCluster(
+        2,
+        name -> name.equals("pg2") ? "  pre_promote: sh " + pg2PrePromote + "\n" : "",
+        name ->
+            "watchdog:\n  mode: required\n  driver: testing\n  safety_margin: 5\n"
+                + "  device: "
+                + dir.resolve(name + ".watchdog")
+                + "\n");
   }
 
   private static String read(Path file) {

@@ -4,6 +4,7 @@ import io.pgha.core.api.ManagementActions;
 import io.pgha.core.api.NodeSnapshot;
 import io.pgha.core.config.Credentials;
 import io.pgha.core.config.FencingSettings;
+import io.pgha.core.config.WatchdogMode;
 import io.pgha.core.dcs.Dcs;
 import io.pgha.core.dcs.DcsException;
 import io.pgha.core.ha.MemberIdentity;
@@ -42,6 +43,7 @@ public final class Agent implements AutoCloseable {
   private final ApiBridge api;
   private final FailsafeGuard failsafe;
   private final Watchdog watchdog;
+  private final WatchdogKeeper watchdogKeeper;
   private final ScheduledRestarts restarts;
   private final LocalIdentity identity;
 
@@ -147,7 +149,16 @@ public final class Agent implements AutoCloseable {
             bootstrapConfig,
             new FailsafeHeartbeats(name, connUrl, apiUrl, apiCredentials, apiTls),
             this::fenceDeferredByFailsafe);
-    this.reflex = new LeaseReflex(name, dcs, failsafe, executor::fence, timeouts.stop());
+    this.watchdogKeeper =
+        new WatchdogKeeper(
+            name,
+            watchdog,
+            fencing.watchdogSafetyMargin(),
+            () ->
+                WatchdogKeeper.latest(
+                    dcs.leadershipConfirmedAtNanos(), failsafe.confirmedSinceNanos()),
+            fencing.watchdogMode() != WatchdogMode.OFF);
+    this.reflex = new LeaseReflex(name, dcs, failsafe, this::fence, timeouts.stop());
     this.loop =
         new HaLoop(
             name,
@@ -205,6 +216,7 @@ public final class Agent implements AutoCloseable {
           }
         });
     failsafe.start();
+    watchdogKeeper.start();
     reflex.start();
     loop.start();
   }
@@ -323,8 +335,21 @@ public final class Agent implements AutoCloseable {
   public void halt() {
     restarts.close();
     loop.close();
+    watchdogKeeper.close();
     watchdog.abandon();
     closeQuietly();
+  }
+
+  /**
+   * The fencing reflex's fence. A PostgreSQL it stopped needs the watchdog no longer: disarmed at
+   * once, as Patroni disarms at the stop's safepoint, and not at the end of an HA cycle that may be
+   * waiting for etcd while the device counts down (no keep-alives without a confirmed lease).
+   */
+  private void fence(String why) {
+    executor.fence(why);
+    if (!postgres.isRunning()) {
+      watchdog.disarm();
+    }
   }
 
   /** Failsafe mode's deferred fence, once its confirmations lapse: the reflex carries it out. */
@@ -343,6 +368,7 @@ public final class Agent implements AutoCloseable {
     }
     reflex.close();
     failsafe.close();
+    watchdogKeeper.close();
     watchdog.abandon();
     peers.close();
     dcs.close();

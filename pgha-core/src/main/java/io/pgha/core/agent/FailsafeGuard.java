@@ -50,6 +50,7 @@ final class FailsafeGuard implements AutoCloseable {
   private volatile DynamicConfig config;
   private volatile PostgresStatus status;
   private volatile long confirmedUntilNanos;
+  private volatile long confirmedSinceNanos;
   private volatile boolean confirmed;
   private volatile long lastRoundNanos;
   private volatile boolean fenceDeferred;
@@ -237,6 +238,7 @@ final class FailsafeGuard implements AutoCloseable {
   private void accepted(long startedNanos, long ttlNanos, Map<String, String> members) {
     long until = Failsafe.confirmedUntil(startedNanos, ttlNanos);
     if (!confirmed || until - confirmedUntilNanos > 0) {
+      confirmedSinceNanos = startedNanos;
       confirmedUntilNanos = until;
     }
     boolean first = !confirmed;
@@ -283,6 +285,17 @@ final class FailsafeGuard implements AutoCloseable {
    */
   boolean isActive() {
     return Failsafe.confirmationsCover(true, confirmedUntil(), System.nanoTime());
+  }
+
+  /**
+   * When the last complete round of confirmations started, while the rounds cover this member;
+   * empty otherwise. The members that confirmed do not race for the key for a ttl after they
+   * answered, which was after that instant (the watchdog's keep-alives count from it).
+   */
+  OptionalLong confirmedSinceNanos() {
+    return Failsafe.confirmationsCover(failsafeMode(), confirmedUntil(), System.nanoTime())
+        ? OptionalLong.of(confirmedSinceNanos)
+        : OptionalLong.empty();
   }
 
   static boolean runsReadWrite(PostgresStatus s) {

@@ -39,9 +39,16 @@ final class LeaderSafety {
     gate.lastRefusal().ifPresent(b::promotionRefusal);
   }
 
-  /** After the actions: what PostgreSQL is now decides the watchdog; failsafe remembers it. */
-  void afterCycle(ClusterView view, DynamicConfig config, PostgresStatus status) {
-    gate.afterCycle(FailsafeGuard.runsReadWrite(status), config.pause(), config.ttl());
+  /**
+   * After the actions: what PostgreSQL is now decides the watchdog; failsafe remembers it. {@code
+   * postmasterRunning} is checked after the actions: a status observed before a fence that the
+   * lease reflex carried out meanwhile must not arm the watchdog again (nothing would keep it
+   * alive).
+   */
+  void afterCycle(
+      ClusterView view, DynamicConfig config, PostgresStatus status, boolean postmasterRunning) {
+    gate.afterCycle(
+        FailsafeGuard.runsReadWrite(status) && postmasterRunning, config.pause(), config.ttl());
     failsafe.afterCycle(view, config, status);
   }
 }

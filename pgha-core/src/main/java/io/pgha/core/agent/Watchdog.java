@@ -16,10 +16,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A Linux watchdog device (Patroni's {@code watchdog} section): armed before this member promotes,
- * written to by the HA loop after every cycle while PostgreSQL runs read-write, and disarmed with
- * the magic close ({@code 'V'}) when it stops being primary cleanly. If the agent freezes while
- * PostgreSQL accepts writes, the writes stop and the kernel resets the host.
+ * A Linux watchdog device (Patroni's {@code watchdog} section): armed before this member promotes
+ * and by the HA loop while PostgreSQL runs read-write, kept alive by {@link WatchdogKeeper} while
+ * this member's leadership is confirmed, and disarmed with the magic close ({@code 'V'}) when it
+ * stops being primary cleanly. If the agent freezes or loses its leadership while PostgreSQL
+ * accepts writes, the keep-alives stop and the kernel resets the host.
  *
  * <p>Java cannot issue the watchdog ioctls (set timeout, keep-alive) without native code, so the
  * device timeout is not set here: it must be configured on the driver (softdog's {@code
@@ -129,8 +130,9 @@ final class Watchdog implements AutoCloseable {
   }
 
   /**
-   * After a cycle: keeps the watchdog alive while PostgreSQL runs read-write (telling it a new
-   * timeout first when {@code ttl} changed), else disarms it; disarms it in pause mode.
+   * After a cycle: keeps the watchdog armed while PostgreSQL runs read-write (arming it if it is
+   * not, telling it a new timeout when {@code ttl} changed), else disarms it; disarms it in pause
+   * mode. The keep-alives are {@link WatchdogKeeper}'s, not the loop's.
    *
    * @return why PostgreSQL runs read-write without the watchdog {@code required} asks for; empty
    *     otherwise
@@ -154,8 +156,29 @@ final class Watchdog implements AutoCloseable {
     if (ttlSeconds != armedTtlSeconds) {
       retime(ttlSeconds);
     }
-    write(KEEPALIVE);
     return Optional.empty();
+  }
+
+  /**
+   * A keep-alive, from {@link WatchdogKeeper}'s thread; nothing when disarmed. A device that cannot
+   * be written to is closed without the magic close (it keeps counting): the next cycle arms it
+   * again, and a {@code required} watchdog that cannot be armed demotes this member.
+   *
+   * @return whether a keep-alive was written
+   */
+  synchronized boolean keepAlive() {
+    if (channel == null) {
+      return false;
+    }
+    if (write(KEEPALIVE)) {
+      return true;
+    }
+    closeQuietly();
+    LOG.error(
+        "[{}] watchdog {} closed after a failed keep-alive; the next cycle arms it again",
+        name,
+        device);
+    return false;
   }
 
   /**

@@ -28,19 +28,21 @@ class WatchdogTest {
   }
 
   @Test
-  void armedBeforePromotionKeptAliveWhileReadWriteDisarmedWithTheMagicClose() throws Exception {
+  void armedBeforePromotionKeptArmedWhileReadWriteDisarmedWithTheMagicClose() throws Exception {
     Path device = device();
     Watchdog w = watchdog(WatchdogMode.REQUIRED, device);
 
     assertThat(w.arm(30)).isEmpty();
     w.afterCycle(true, false, 30);
+    assertThat(w.keepAlive()).isTrue();
     w.afterCycle(true, false, 30);
-    assertThat(Files.readString(device)).isEqualTo("111");
+    assertThat(Files.readString(device)).as("the cycles write no keep-alives").isEqualTo("11");
     w.afterCycle(false, false, 30);
     assertThat(w.isArmed()).isFalse();
-    assertThat(Files.readString(device)).isEqualTo("111V");
+    assertThat(Files.readString(device)).isEqualTo("11V");
     w.afterCycle(false, false, 30);
-    assertThat(Files.readString(device)).isEqualTo("111V");
+    assertThat(w.keepAlive()).as("disarmed").isFalse();
+    assertThat(Files.readString(device)).isEqualTo("11V");
   }
 
   @Test
@@ -158,9 +160,9 @@ class WatchdogTest {
 
     assertThat(w.arm(20)).isEmpty();
     w.afterCycle(true, false, 20);
-    assertThat(Files.readString(device)).isEqualTo("Ctimeout=15\n11");
+    assertThat(Files.readString(device)).isEqualTo("Ctimeout=15\n1");
     w.afterCycle(true, false, 30);
-    assertThat(Files.readString(device)).isEqualTo("Ctimeout=15\n11Ctimeout=25\n1");
+    assertThat(Files.readString(device)).isEqualTo("Ctimeout=15\n1Ctimeout=25\n");
   }
 
   @Test
