@@ -112,9 +112,7 @@ class PlannedSwitchoverTest {
       // candidate's member key may still show the lag of the previous test's writers: refused
       // (412) until its next cycle, as an operator would be.
       LocalPghaCluster.ApiResponse[] answer = new LocalPghaCluster.ApiResponse[1];
-      await()
-          .atMost(WAIT)
-          .until(() -> (answer[0] = switchover(leader, candidate)).status() != 412);
+      await().atMost(WAIT).until(() -> (answer[0] = switchover(leader, candidate)).status() != 412);
       assertThat(answer[0].status()).as(answer[0].body()).isEqualTo(200);
       cluster.awaitNewPrimary(leader, WAIT);
       // The transaction's next statement finds its session gone: rolled back, retry. (A COMMIT
