@@ -46,7 +46,7 @@ final class FailsafeGuard implements AutoCloseable {
   private final FailsafeHeartbeats heartbeats;
   private final Consumer<String> fence;
   private final ScheduledExecutorService scheduler;
-  private volatile ClusterView view = ClusterView.empty();
+  private final DynamicConfig bootstrapConfig;
   private volatile DynamicConfig config;
   private volatile PostgresStatus status;
   private volatile long confirmedUntilNanos;
@@ -55,6 +55,8 @@ final class FailsafeGuard implements AutoCloseable {
   private volatile boolean fenceDeferred;
   private volatile FailsafeContact contact;
   private volatile String lastRefusals = "";
+  private volatile String refusal;
+  private volatile long refusedRoundNanos;
 
   /**
    * @param fence stops PostgreSQL accepting writes (the agent's fencing reflex), given why
@@ -67,6 +69,7 @@ final class FailsafeGuard implements AutoCloseable {
       Consumer<String> fence) {
     this.name = name;
     this.dcs = dcs;
+    this.bootstrapConfig = bootstrapConfig;
     this.config = bootstrapConfig;
     this.heartbeats = heartbeats;
     this.fence = fence;
@@ -101,14 +104,23 @@ final class FailsafeGuard implements AutoCloseable {
     if (c != null) {
       b.failsafeContact(c);
     }
+    String r = refusal;
+    if (r != null) {
+      b.failsafeRefusal(r);
+    }
   }
 
   /**
-   * After each cycle: remembers what the rounds work from. (The leader keeps the {@code failsafe}
-   * key through the decision's {@link io.pgha.core.ha.ActionKind#FAILSAFE_KEY}.)
+   * After each cycle: remembers what PostgreSQL is and the configuration in effect. (The leader
+   * keeps the {@code failsafe} key through the decision's {@link
+   * io.pgha.core.ha.ActionKind#FAILSAFE_KEY}.)
+   *
+   * <p>The rounds do not work from the cycle's view: a cycle blocked on an etcd that stopped
+   * answering (each call waits out its timeout) ends only long after the outage began, and its view
+   * may predate the {@code failsafe} key written just before. They read the last view etcd gave
+   * ({@link #lastView}).
    */
-  void afterCycle(ClusterView seen, DynamicConfig current, PostgresStatus local) {
-    this.view = seen;
+  void afterCycle(DynamicConfig current, PostgresStatus local) {
     this.config = current;
     this.status = local;
     if (!current.failsafeMode()) {
@@ -139,8 +151,23 @@ final class FailsafeGuard implements AutoCloseable {
   }
 
   private boolean failsafeMode() {
+    return currentConfig(lastView()).failsafeMode();
+  }
+
+  /**
+   * The last view etcd gave (its watch and every read): it knows the {@code failsafe} key and the
+   * configuration the moment etcd served them, whether or not a cycle has ended since.
+   */
+  private ClusterView lastView() {
+    return dcs.view();
+  }
+
+  /**
+   * The configuration in effect in {@code view}; the last cycle's (or the bootstrap one) before.
+   */
+  private DynamicConfig currentConfig(ClusterView view) {
     DynamicConfig c = config;
-    return c != null && c.failsafeMode();
+    return view.config().orElse(c == null ? bootstrapConfig : c);
   }
 
   /** Until when the last complete round covers this member; empty when none does. */
@@ -178,16 +205,16 @@ final class FailsafeGuard implements AutoCloseable {
 
   private void maybeRunRound() {
     try {
-      DynamicConfig c = config;
-      if (c == null) {
-        return;
-      }
+      ClusterView view = lastView();
+      DynamicConfig c = currentConfig(view);
       long ttl = TimeUnit.SECONDS.toNanos(c.ttl());
       long now = System.nanoTime();
       LeaseStatus lease = dcs.leaseStatus();
+      forgetRefusalOnceEtcdConfirms(c, lease);
       boolean leading = view.isLeader(name) && runsReadWrite(status);
       long lastSend = lease.leaseId() == 0 || fenceDeferred ? 0 : lease.lastConfirmedSendNanos();
-      if (!Failsafe.heartbeatDue(c.failsafeMode(), leading, lastSend, ttl, now)) {
+      if (!Failsafe.heartbeatDue(
+          c.failsafeMode(), leading, lastSend, Failsafe.heartbeatDueAfterNanos(c), now)) {
         if (confirmed && dcs.holdsLeadership() && !fenceDeferred) {
           confirmed = false;
           LOG.info("[{}] etcd confirms my lease again: failsafe confirmations end", name);
@@ -199,13 +226,13 @@ final class FailsafeGuard implements AutoCloseable {
         return;
       }
       lastRoundNanos = now;
-      runRound(c, ttl);
+      runRound(view, ttl);
     } catch (RuntimeException e) {
       LOG.error("[{}] failsafe round failed", name, e);
     }
   }
 
-  private void runRound(DynamicConfig c, long ttlNanos) {
+  private void runRound(ClusterView view, long ttlNanos) {
     Map<String, String> members = Failsafe.membersToConfirm(view, name);
     if (members.isEmpty() && Failsafe.aloneInFailsafeKey(view, name)) {
       accepted(System.nanoTime(), ttlNanos, members);
@@ -215,8 +242,8 @@ final class FailsafeGuard implements AutoCloseable {
       // Nobody to ask would confirm anything: a view that lost every other member key (their
       // leases expired in the same outage) must not keep a leader that may be cut off from a
       // majority that can elect another one.
-      lastRefusals = "no other member is known to confirm me";
       LOG.warn("[{}] failsafe: no other member is known to confirm me as leader", name);
+      refused(System.nanoTime(), "no other member is known to confirm me");
       return;
     }
     Duration timeout = Duration.ofNanos(Math.min(TimeUnit.SECONDS.toNanos(2), ttlNanos / 4));
@@ -224,13 +251,46 @@ final class FailsafeGuard implements AutoCloseable {
     if (round.allAccepted()) {
       accepted(round.startedNanos(), ttlNanos, members);
     } else {
-      lastRefusals = "not confirmed by " + round.refusals();
       LOG.warn(
           "[{}] failsafe: {} of {} members did not accept me as leader: {}",
           name,
           round.refusals().size(),
           members.size(),
           round.refusals());
+      refused(round.startedNanos(), "not confirmed by " + round.refusals());
+    }
+  }
+
+  /**
+   * A round that not every member accepted, while etcd did not confirm the lease: as Patroni, the
+   * leader does not wait for its lease's deadline but stops taking writes now (the fence), and the
+   * decision keeps PostgreSQL read-only ({@link io.pgha.core.ha.LocalState#failsafeRefusal}) until
+   * etcd confirms a renewal sent after this round. Earlier confirmations end here too.
+   */
+  private void refused(long roundStartNanos, String why) {
+    lastRefusals = why;
+    confirmed = false;
+    LeaseStatus lease = dcs.leaseStatus();
+    if (lease.leaseId() != 0 && lease.lastConfirmedSendNanos() - roundStartNanos > 0) {
+      // etcd confirmed the lease while the round ran: the lease covers this member again.
+      return;
+    }
+    refusedRoundNanos = roundStartNanos;
+    refusal = why;
+    fence.accept("failsafe mode: etcd does not confirm my lease and " + why);
+  }
+
+  /** Ends a refusal once etcd confirms a renewal sent after it, or failsafe mode is off. */
+  private void forgetRefusalOnceEtcdConfirms(DynamicConfig c, LeaseStatus lease) {
+    if (refusal == null) {
+      return;
+    }
+    if (!c.failsafeMode()
+        || (lease.leaseId() != 0 && lease.lastConfirmedSendNanos() - refusedRoundNanos > 0)) {
+      refusal = null;
+      LOG.info(
+          "[{}] etcd confirms my lease again: the failsafe refusal no longer keeps me read-only",
+          name);
     }
   }
 
@@ -277,12 +337,30 @@ final class FailsafeGuard implements AutoCloseable {
 
   /**
    * Whether this leader runs on failsafe confirmations now: etcd stopped confirming its lease and
-   * every member accepted it (Patroni's {@code failsafe_mode_is_active}). Shown from the first
-   * round the members confirm, as Patroni shows it from its first loop without etcd, not only once
-   * the lease itself has run out; the lease still counts as long as it lasts.
+   * every member accepted it. Shown from the first round the members confirm, as Patroni shows it
+   * from its first loop without etcd, not only once the lease itself has run out; the lease still
+   * counts as long as it lasts.
+   */
+  boolean leadsOnConfirmations() {
+    return Failsafe.confirmationsCover(true, confirmedUntil(), System.nanoTime());
+  }
+
+  /**
+   * Patroni's {@code failsafe_mode_is_active}: on the leader, {@link #leadsOnConfirmations}; on any
+   * other member, that it accepted a leader's failsafe heartbeat within the last ttl (Patroni's
+   * replicas report the same, from the leader's last {@code POST /failsafe}). Only reported: what a
+   * replica accepted never makes it a leader.
    */
   boolean isActive() {
-    return Failsafe.confirmationsCover(true, confirmedUntil(), System.nanoTime());
+    if (leadsOnConfirmations()) {
+      return true;
+    }
+    FailsafeContact c = contact;
+    DynamicConfig current = currentConfig(lastView());
+    return c != null
+        && current.failsafeMode()
+        && !dcs.holdsLeadership()
+        && System.nanoTime() - c.receivedAtNanos() < TimeUnit.SECONDS.toNanos(current.ttl());
   }
 
   static boolean runsReadWrite(PostgresStatus s) {

@@ -42,6 +42,6 @@ final class LeaderSafety {
   /** After the actions: what PostgreSQL is now decides the watchdog; failsafe remembers it. */
   void afterCycle(ClusterView view, DynamicConfig config, PostgresStatus status) {
     gate.afterCycle(FailsafeGuard.runsReadWrite(status), config.pause(), config.ttl());
-    failsafe.afterCycle(view, config, status);
+    failsafe.afterCycle(config, status);
   }
 }
