@@ -122,7 +122,10 @@ class PghaAgentFailsafeTest {
         await()
             .atMost(CONVERGE)
             .until(() -> primary.firstEventNanos(AgentEvent.Demoted.class, lost).isPresent());
+        // As Patroni's: demoted, not stopped; read-only and not promoted back while etcd is away.
+        await().atMost(TTL.multipliedBy(2)).until(primary::isReplica);
         await().pollDelay(TTL).atMost(TTL.multipliedBy(2)).until(() -> true);
+        assertThat(primary.isReplica()).as("the demoted leader runs read-only").isTrue();
         assertThat(cluster.writablePrimaries()).isEmpty();
         assertThat(load.failedReads.get()).as("reads refused by the replica").isZero();
       } finally {

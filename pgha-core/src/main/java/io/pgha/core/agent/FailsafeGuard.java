@@ -92,10 +92,20 @@ final class FailsafeGuard implements AutoCloseable {
 
   // ------------------------------------------------------------------ the HA loop's side
 
-  /** Adds what failsafe mode knows to the state a decision starts from. */
-  void contribute(LocalState.Builder b, DynamicConfig current) {
+  /**
+   * Adds what failsafe mode knows to the state a decision starts from. When the cycle could not
+   * read etcd, the leader first asks its members at once, on the loop's thread (bounded by one
+   * round's timeout), as Patroni's loop does on a DCS error: the decision then sees whether every
+   * member accepted it, instead of a round that the guard's own schedule runs only later.
+   *
+   * @param etcdRead whether the cycle read its view from etcd
+   */
+  void contribute(LocalState.Builder b, DynamicConfig current, boolean etcdRead) {
     if (!current.failsafeMode()) {
       return;
+    }
+    if (!etcdRead) {
+      roundAfterEtcdFailed();
     }
     if (confirmed) {
       b.failsafeConfirmedUntilNanos(confirmedUntilNanos);
@@ -203,7 +213,31 @@ final class FailsafeGuard implements AutoCloseable {
 
   // ------------------------------------------------------------------ rounds
 
-  private void maybeRunRound() {
+  /** A round now if this member leads read-write and none ran within a round interval. */
+  private synchronized void roundAfterEtcdFailed() {
+    try {
+      ClusterView view = lastView();
+      DynamicConfig c = currentConfig(view);
+      long now = System.nanoTime();
+      if (!c.failsafeMode() || !view.isLeader(name) || !runsReadWrite(status)) {
+        return;
+      }
+      long ttl = TimeUnit.SECONDS.toNanos(c.ttl());
+      if (lastRoundNanos != 0 && now - lastRoundNanos < roundInterval(c, ttl)) {
+        return;
+      }
+      lastRoundNanos = now;
+      runRound(view, ttl);
+    } catch (RuntimeException e) {
+      LOG.error("[{}] failsafe round failed", name, e);
+    }
+  }
+
+  private static long roundInterval(DynamicConfig c, long ttlNanos) {
+    return Math.min(TimeUnit.SECONDS.toNanos(c.loopWait()), ttlNanos / 4);
+  }
+
+  private synchronized void maybeRunRound() {
     try {
       ClusterView view = lastView();
       DynamicConfig c = currentConfig(view);
@@ -221,8 +255,7 @@ final class FailsafeGuard implements AutoCloseable {
         }
         return;
       }
-      long interval = Math.min(TimeUnit.SECONDS.toNanos(c.loopWait()), ttl / 4);
-      if (lastRoundNanos != 0 && now - lastRoundNanos < interval) {
+      if (lastRoundNanos != 0 && now - lastRoundNanos < roundInterval(c, ttl)) {
         return;
       }
       lastRoundNanos = now;

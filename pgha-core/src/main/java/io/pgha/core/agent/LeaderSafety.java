@@ -31,11 +31,12 @@ final class LeaderSafety {
   /**
    * Before the decision: fences (and waits) if the lease deadline passed since the cycle began (a
    * host frozen in the middle of a cycle decides only after its fence), then adds failsafe facts
-   * and the last refused promotion to the local state.
+   * (after asking the members, when the cycle could not read etcd: {@link
+   * FailsafeGuard#contribute}) and the last refused promotion to the local state.
    */
-  void contribute(LocalState.Builder b, DynamicConfig config) {
+  void contribute(LocalState.Builder b, DynamicConfig config, boolean etcdRead) {
     reflex.beforeCycle();
-    failsafe.contribute(b, config);
+    failsafe.contribute(b, config, etcdRead);
     gate.lastRefusal().ifPresent(b::promotionRefusal);
   }
 

@@ -86,8 +86,11 @@ public final class Failsafe {
     if (local.isReadWrite()) {
       return Optional.of(
           Decision.of(
-              why + "demoting self because DCS is not accessible and I was a leader",
-              Action.of(ActionKind.DEMOTE)));
+              why
+                  + "demoting self because DCS is not accessible and I was a leader: stopping"
+                  + " PostgreSQL and starting it read-only, following no one",
+              Action.of(ActionKind.DEMOTE),
+              Action.of(ActionKind.START_AS_REPLICA)));
     }
     if (local.running() || local.postmasterStarting() || local.dataDirectoryEmpty()) {
       return Optional.of(
@@ -99,6 +102,14 @@ public final class Failsafe {
         Decision.of(
             why + "starting PostgreSQL read-only, following no one, until etcd confirms my lease",
             Action.of(ActionKind.START_AS_REPLICA)));
+  }
+
+  /**
+   * Whether this cycle could not read etcd and its decision is a failsafe leader's demotion or
+   * read-only start after a refusal ({@link #afterRefusal}).
+   */
+  static boolean demotesWithoutEtcd(Situation s) {
+    return !s.local().viewReadThisCycle() && afterRefusal(s).isPresent();
   }
 
   /**

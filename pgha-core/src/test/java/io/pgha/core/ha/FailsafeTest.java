@@ -55,8 +55,26 @@ class FailsafeTest {
     void aPrimaryDemotesAlthoughItsLeaseIsLive() {
       assertDecision(
           refusedLeader().primary().decide(),
-          WHY + "demoting self because DCS is not accessible and I was a leader",
-          act(DEMOTE));
+          WHY
+              + "demoting self because DCS is not accessible and I was a leader: stopping"
+              + " PostgreSQL and starting it read-only, following no one",
+          act(DEMOTE),
+          act(START_AS_REPLICA));
+    }
+
+    @Test
+    void withoutEtcdTheMemberKeyIsNotWrittenBeforeTheDemotion() {
+      Decision d = refusedLeader().primary().local(l -> l.viewReadThisCycle(false)).decide();
+
+      assertThat(d.publication().observedBefore()).isFalse();
+      assertThat(d.publication().probedAfter()).isTrue();
+    }
+
+    @Test
+    void withEtcdReadTheObservationIsPublishedFirstAsUsual() {
+      Decision d = refusedLeader().primary().local(l -> l.viewReadThisCycle(true)).decide();
+
+      assertThat(d.publication().observedBefore()).isTrue();
     }
 
     @Test
