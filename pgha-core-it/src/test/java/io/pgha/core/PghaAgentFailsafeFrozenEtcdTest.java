@@ -3,14 +3,11 @@ package io.pgha.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.pgha.core.agent.AgentEvent;
 import io.pgha.testkit.EtcdMember;
 import io.pgha.testkit.cluster.LocalPghaCluster;
 import io.pgha.testkit.cluster.LocalPghaCluster.ApiResponse;
 import io.pgha.testkit.cluster.LocalPghaCluster.Node;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,27 +30,18 @@ class PghaAgentFailsafeFrozenEtcdTest {
 
   private static final Duration TTL_AFTER_PATCH = Duration.ofSeconds(20);
 
-  private static LocalPghaCluster cluster;
-
-  @BeforeAll
-  static void startCluster() {
+  @Test
+  void aLeaderFrozenOutOfEtcdRightAfterFailsafeIsTurnedOnStaysPrimaryAndSaysSo() throws Exception {
     // The harness's bootstrap settings: ttl 30, loop_wait 2, retry_timeout 10, failsafe off.
-    cluster =
+    try (LocalPghaCluster cluster =
         new LocalPghaCluster(
-            1, 1, Duration.ofSeconds(30), Duration.ofSeconds(2), Duration.ofSeconds(10));
-    cluster.startAll();
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    if (cluster != null) {
-      cluster.etcd().members().forEach(EtcdMember::resume);
-      cluster.close();
+            1, 1, Duration.ofSeconds(30), Duration.ofSeconds(2), Duration.ofSeconds(10))) {
+      cluster.startAll();
+      turnOnFailsafeThenFreezeEtcd(cluster);
     }
   }
 
-  @Test
-  void aLeaderFrozenOutOfEtcdRightAfterFailsafeIsTurnedOnStaysPrimaryAndSaysSo() throws Exception {
+  private static void turnOnFailsafeThenFreezeEtcd(LocalPghaCluster cluster) throws Exception {
     Node primary = cluster.awaitHealthy(CONVERGE);
     Thread.sleep(3000);
     ApiResponse patched =
@@ -87,11 +75,7 @@ class PghaAgentFailsafeFrozenEtcdTest {
                   primary.api("GET", "/primary", null).body().contains("failsafe_mode_is_active"));
       // Past the lease (its deadline is ttl - ttl/4 after the last renewal etcd confirmed).
       Thread.sleep(TTL_AFTER_PATCH.toMillis());
-      ApiResponse r = primary.api("GET", "/primary", null);
-      assertThat(r.status()).as(r.body()).isEqualTo(200);
-      assertThat(r.body()).contains("\"failsafe_mode_is_active\":true");
-      assertThat(primary.firstEventNanos(AgentEvent.Demoted.class, lost)).isEmpty();
-      assertThat(cluster.writablePrimaries()).containsExactly(primary);
+      PghaAgentFailsafeAloneTest.assertPrimaryOnFailsafe(cluster, primary, lost);
     } finally {
       cluster.etcd().members().forEach(EtcdMember::resume);
     }

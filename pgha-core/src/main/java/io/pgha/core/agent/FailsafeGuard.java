@@ -222,26 +222,27 @@ final class FailsafeGuard implements AutoCloseable {
       if (!c.failsafeMode() || !view.isLeader(name) || !runsReadWrite(status)) {
         return;
       }
-      long ttl = TimeUnit.SECONDS.toNanos(c.ttl());
-      if (lastRoundNanos != 0 && now - lastRoundNanos < roundInterval(c, ttl)) {
-        return;
-      }
-      lastRoundNanos = now;
-      runRound(view, ttl);
+      runRoundUnlessRecent(view, c, now);
     } catch (RuntimeException e) {
       LOG.error("[{}] failsafe round failed", name, e);
     }
   }
 
-  private static long roundInterval(DynamicConfig c, long ttlNanos) {
-    return Math.min(TimeUnit.SECONDS.toNanos(c.loopWait()), ttlNanos / 4);
+  /** A round, unless one started within the round interval, {@code min(loop_wait, ttl/4)}. */
+  private void runRoundUnlessRecent(ClusterView view, DynamicConfig c, long nowNanos) {
+    long ttl = TimeUnit.SECONDS.toNanos(c.ttl());
+    long interval = Math.min(TimeUnit.SECONDS.toNanos(c.loopWait()), ttl / 4);
+    if (lastRoundNanos != 0 && nowNanos - lastRoundNanos < interval) {
+      return;
+    }
+    lastRoundNanos = nowNanos;
+    runRound(view, ttl);
   }
 
   private synchronized void maybeRunRound() {
     try {
       ClusterView view = lastView();
       DynamicConfig c = currentConfig(view);
-      long ttl = TimeUnit.SECONDS.toNanos(c.ttl());
       long now = System.nanoTime();
       LeaseStatus lease = dcs.leaseStatus();
       forgetRefusalOnceEtcdConfirms(c, lease);
@@ -255,11 +256,7 @@ final class FailsafeGuard implements AutoCloseable {
         }
         return;
       }
-      if (lastRoundNanos != 0 && now - lastRoundNanos < roundInterval(c, ttl)) {
-        return;
-      }
-      lastRoundNanos = now;
-      runRound(view, ttl);
+      runRoundUnlessRecent(view, c, now);
     } catch (RuntimeException e) {
       LOG.error("[{}] failsafe round failed", name, e);
     }
