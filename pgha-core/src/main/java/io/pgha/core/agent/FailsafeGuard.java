@@ -236,7 +236,7 @@ final class FailsafeGuard implements AutoCloseable {
       return;
     }
     lastRoundNanos = nowNanos;
-    runRound(view, ttl);
+    runRound(view, c);
   }
 
   private synchronized void maybeRunRound() {
@@ -262,7 +262,8 @@ final class FailsafeGuard implements AutoCloseable {
     }
   }
 
-  private void runRound(ClusterView view, long ttlNanos) {
+  private void runRound(ClusterView view, DynamicConfig c) {
+    long ttlNanos = TimeUnit.SECONDS.toNanos(c.ttl());
     Map<String, String> members = Failsafe.membersToConfirm(view, name);
     if (members.isEmpty() && Failsafe.aloneInFailsafeKey(view, name)) {
       accepted(System.nanoTime(), ttlNanos, members);
@@ -273,7 +274,7 @@ final class FailsafeGuard implements AutoCloseable {
       // leases expired in the same outage) must not keep a leader that may be cut off from a
       // majority that can elect another one.
       LOG.warn("[{}] failsafe: no other member is known to confirm me as leader", name);
-      refused(System.nanoTime(), "no other member is known to confirm me");
+      refused(System.nanoTime(), "no other member is known to confirm me", c);
       return;
     }
     Duration timeout = Duration.ofNanos(Math.min(TimeUnit.SECONDS.toNanos(2), ttlNanos / 4));
@@ -287,7 +288,7 @@ final class FailsafeGuard implements AutoCloseable {
           round.refusals().size(),
           members.size(),
           round.refusals());
-      refused(round.startedNanos(), "not confirmed by " + round.refusals());
+      refused(round.startedNanos(), "not confirmed by " + round.refusals(), c);
     }
   }
 
@@ -295,14 +296,16 @@ final class FailsafeGuard implements AutoCloseable {
    * A round that not every member accepted, while etcd did not confirm the lease: as Patroni, the
    * leader does not wait for its lease's deadline but stops taking writes now (the fence), and the
    * decision keeps PostgreSQL read-only ({@link io.pgha.core.ha.LocalState#failsafeRefusal}) until
-   * etcd confirms a renewal sent after this round. Earlier confirmations end here too.
+   * etcd confirms a renewal sent after this round. Earlier confirmations end here too. Nothing more
+   * while etcd confirmed the lease within {@link Failsafe#heartbeatDueAfterNanos} (a round after
+   * one failed read of the loop, the lease renewed meanwhile): the lease covers this member.
    */
-  private void refused(long roundStartNanos, String why) {
+  private void refused(long roundStartNanos, String why, DynamicConfig c) {
     lastRefusals = why;
     confirmed = false;
     LeaseStatus lease = dcs.leaseStatus();
-    if (lease.leaseId() != 0 && lease.lastConfirmedSendNanos() - roundStartNanos > 0) {
-      // etcd confirmed the lease while the round ran: the lease covers this member again.
+    if (lease.leaseId() != 0
+        && roundStartNanos - lease.lastConfirmedSendNanos() <= Failsafe.heartbeatDueAfterNanos(c)) {
       return;
     }
     refusedRoundNanos = roundStartNanos;
