@@ -304,8 +304,8 @@ final class FailsafeGuard implements AutoCloseable {
     lastRefusals = why;
     confirmed = false;
     LeaseStatus lease = dcs.leaseStatus();
-    if (lease.leaseId() != 0
-        && roundStartNanos - lease.lastConfirmedSendNanos() <= Failsafe.heartbeatDueAfterNanos(c)) {
+    long lastSend = lease.leaseId() == 0 ? 0 : lease.lastConfirmedSendNanos();
+    if (!Failsafe.refusalDemotes(lastSend, roundStartNanos, Failsafe.heartbeatDueAfterNanos(c))) {
       return;
     }
     refusedRoundNanos = roundStartNanos;

@@ -293,6 +293,19 @@ public final class Failsafe {
   }
 
   /**
+   * Whether a round that not every member accepted demotes the leader at once: etcd had not
+   * confirmed its lease for {@code dueAfterNanos} ({@link #heartbeatDueAfterNanos}) when the round
+   * started, or there is no lease. Otherwise the lease covers the leader (a round after one failed
+   * read, while renewals go through).
+   *
+   * @param lastConfirmedSendNanos when the last keep-alive etcd confirmed was sent; 0 for no lease
+   */
+  public static boolean refusalDemotes(
+      long lastConfirmedSendNanos, long roundStartNanos, long dueAfterNanos) {
+    return lastConfirmedSendNanos == 0 || roundStartNanos - lastConfirmedSendNanos > dueAfterNanos;
+  }
+
+  /**
    * Until when a round of confirmations that started at {@code roundStartNanos} lets the leader
    * stay primary: each member waits a ttl from its own (later) receipt, the leader keeps a quarter
    * of it as margin for fencing and clock drift, as for its lease.

@@ -326,6 +326,16 @@ class FailsafeTest {
     }
 
     @Test
+    void aRefusalDemotesOnlyOnceEtcdHasNotConfirmedTheLeaseForRetryTimeout() {
+      assertThat(Failsafe.refusalDemotes(NOW - sec(5.1), NOW, sec(5))).isTrue();
+      assertThat(Failsafe.refusalDemotes(NOW - sec(4.9), NOW, sec(5))).isFalse();
+      assertThat(Failsafe.refusalDemotes(NOW + sec(0.1), NOW, sec(5)))
+          .as("renewed during the round")
+          .isFalse();
+      assertThat(Failsafe.refusalDemotes(0, NOW, sec(5))).as("no lease").isTrue();
+    }
+
+    @Test
     void aRoundCountsForTtlLessAQuarter() {
       assertThat(Failsafe.confirmedUntil(NOW, sec(8))).isEqualTo(NOW + sec(6));
     }
