@@ -25,8 +25,11 @@ import org.junit.jupiter.api.Test;
 class PghaAgentFailsafeFrozenEtcdTest {
   private static final Duration CONVERGE = Duration.ofSeconds(90);
 
-  /** The feature's bound for {@code failsafe_mode_is_active} (ttl 20, retry_timeout 5). */
-  private static final Duration ACTIVE_BOUND = Duration.ofSeconds(12);
+  /**
+   * The feature's bound for {@code failsafe_mode_is_active} (ttl 20, retry_timeout 5): "after 12
+   * seconds" is 12 requests, one second apart (patroni_api.py, check_http_response).
+   */
+  private static final int ACTIVE_TRIES = 12;
 
   private static final Duration TTL_AFTER_PATCH = Duration.ofSeconds(20);
 
@@ -67,17 +70,26 @@ class PghaAgentFailsafeFrozenEtcdTest {
     long lost = System.nanoTime();
     cluster.etcd().members().forEach(EtcdMember::pause);
     try {
-      await()
-          .atMost(ACTIVE_BOUND)
-          .pollInterval(Duration.ofMillis(500))
-          .until(
-              () ->
-                  primary.api("GET", "/primary", null).body().contains("failsafe_mode_is_active"));
+      assertThat(saysWithinTries(primary, "/primary", "failsafe_mode_is_active", ACTIVE_TRIES))
+          .as("failsafe_mode_is_active in GET /primary within the feature's %d tries", ACTIVE_TRIES)
+          .isTrue();
       // Past the lease (its deadline is ttl - ttl/4 after the last renewal etcd confirmed).
       Thread.sleep(TTL_AFTER_PATCH.toMillis());
       PghaAgentFailsafeAloneTest.assertPrimaryOnFailsafe(cluster, primary, lost);
     } finally {
       cluster.etcd().members().forEach(EtcdMember::resume);
     }
+  }
+
+  /** As the feature's step: {@code tries} GET requests one second apart; true once one says it. */
+  private static boolean saysWithinTries(Node node, String path, String value, int tries)
+      throws Exception {
+    for (int i = 0; i < tries; i++) {
+      if (node.api("GET", path, null).body().contains(value)) {
+        return true;
+      }
+      Thread.sleep(1000);
+    }
+    return false;
   }
 }

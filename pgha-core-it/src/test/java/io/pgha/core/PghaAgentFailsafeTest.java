@@ -82,6 +82,16 @@ class PghaAgentFailsafeTest {
       await().atMost(CONVERGE).until(() -> load.acked.get() > 0);
       long lost = loseQuorum();
       try {
+        // As Patroni's, replicas that accepted the leader's heartbeat say failsafe mode is active.
+        await()
+            .atMost(TTL.multipliedBy(2))
+            .until(
+                () ->
+                    replicas.stream()
+                        .allMatch(
+                            r ->
+                                String.valueOf(apiGet(r, "/patroni"))
+                                    .contains("\"failsafe_mode_is_active\":true")));
         // Three ttl without etcd: far beyond the lease.
         load.resetCounts();
         await().pollDelay(TTL.multipliedBy(3)).atMost(TTL.multipliedBy(4)).until(() -> true);
