@@ -58,13 +58,22 @@ class PghaAgentFailsafeAloneTest {
                   primary.api("GET", "/primary", null).body().contains("failsafe_mode_is_active"));
       // Three ttl without etcd: far beyond the lease.
       await().pollDelay(TTL.multipliedBy(3)).atMost(TTL.multipliedBy(4)).until(() -> true);
-      ApiResponse r = primary.api("GET", "/primary", null);
-      assertThat(r.status()).as(r.body()).isEqualTo(200);
-      assertThat(r.body()).contains("\"failsafe_mode_is_active\":true");
-      assertThat(primary.firstEventNanos(AgentEvent.Demoted.class, lost)).isEmpty();
-      assertThat(cluster.writablePrimaries()).containsExactly(primary);
+      assertPrimaryOnFailsafe(cluster, primary, lost);
     } finally {
       cluster.etcd().members().forEach(EtcdMember::resume);
     }
+  }
+
+  /**
+   * The only writable primary is {@code primary}, which says it runs on failsafe mode and was not
+   * demoted since {@code lost}.
+   */
+  static void assertPrimaryOnFailsafe(LocalPghaCluster cluster, Node primary, long lost)
+      throws Exception {
+    ApiResponse r = primary.api("GET", "/primary", null);
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    assertThat(r.body()).contains("\"failsafe_mode_is_active\":true");
+    assertThat(primary.firstEventNanos(AgentEvent.Demoted.class, lost)).isEmpty();
+    assertThat(cluster.writablePrimaries()).containsExactly(primary);
   }
 }

@@ -82,6 +82,16 @@ class PghaAgentFailsafeTest {
       await().atMost(CONVERGE).until(() -> load.acked.get() > 0);
       long lost = loseQuorum();
       try {
+        // As Patroni's, replicas that accepted the leader's heartbeat say failsafe mode is active.
+        await()
+            .atMost(TTL.multipliedBy(2))
+            .until(
+                () ->
+                    replicas.stream()
+                        .allMatch(
+                            r ->
+                                String.valueOf(apiGet(r, "/patroni"))
+                                    .contains("\"failsafe_mode_is_active\":true")));
         // Three ttl without etcd: far beyond the lease.
         load.resetCounts();
         await().pollDelay(TTL.multipliedBy(3)).atMost(TTL.multipliedBy(4)).until(() -> true);
@@ -104,6 +114,15 @@ class PghaAgentFailsafeTest {
   void withFailsafeTheLeaderDemotesWhenOneMemberCannotConfirm() throws Exception {
     Node primary = cluster.awaitHealthy(CONVERGE);
     awaitFailsafeKeyListsAll(primary);
+    // etcd confirms the leader's lease again after the previous outage: a member that does not
+    // answer while it does not would demote the leader before this test's outage begins.
+    await()
+        .atMost(CONVERGE)
+        .until(
+            () -> {
+              String body = apiGet(primary, "/primary");
+              return body != null && !body.contains("failsafe_mode_is_active");
+            });
     List<Node> replicas = cluster.othersThan(primary);
     Node silent = replicas.get(0);
     Node other = replicas.get(1);
@@ -122,7 +141,10 @@ class PghaAgentFailsafeTest {
         await()
             .atMost(CONVERGE)
             .until(() -> primary.firstEventNanos(AgentEvent.Demoted.class, lost).isPresent());
+        // As Patroni's: demoted, not stopped; read-only and not promoted back while etcd is away.
+        await().atMost(TTL.multipliedBy(2)).until(primary::isReplica);
         await().pollDelay(TTL).atMost(TTL.multipliedBy(2)).until(() -> true);
+        assertThat(primary.isReplica()).as("the demoted leader runs read-only").isTrue();
         assertThat(cluster.writablePrimaries()).isEmpty();
         assertThat(load.failedReads.get()).as("reads refused by the replica").isZero();
       } finally {

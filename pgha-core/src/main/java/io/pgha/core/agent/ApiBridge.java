@@ -86,7 +86,7 @@ final class ApiBridge implements ManagementActions {
             .failsafeActive(failsafe.isActive())
             // In failsafe mode the members' confirmations stand in for etcd's: load balancers
             // keep sending writes to the primary that still may take them.
-            .holdsLeaderKey(dcs.holdsLeadership() || failsafe.isActive())
+            .holdsLeaderKey(dcs.holdsLeadership() || failsafe.leadsOnConfirmations())
             // The leader checks answer 200 only while this is fresh (HealthRules): a deposed
             // leader cannot refresh it, even while its view still names it.
             .leaderConfirmedAtNanos(dcs.leadershipConfirmedAtNanos())

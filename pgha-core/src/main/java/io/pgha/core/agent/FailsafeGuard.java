@@ -46,7 +46,7 @@ final class FailsafeGuard implements AutoCloseable {
   private final FailsafeHeartbeats heartbeats;
   private final Consumer<String> fence;
   private final ScheduledExecutorService scheduler;
-  private volatile ClusterView view = ClusterView.empty();
+  private final DynamicConfig bootstrapConfig;
   private volatile DynamicConfig config;
   private volatile PostgresStatus status;
   private volatile long confirmedUntilNanos;
@@ -56,6 +56,8 @@ final class FailsafeGuard implements AutoCloseable {
   private volatile boolean fenceDeferred;
   private volatile FailsafeContact contact;
   private volatile String lastRefusals = "";
+  private volatile String refusal;
+  private volatile long refusedRoundNanos;
 
   /**
    * @param fence stops PostgreSQL accepting writes (the agent's fencing reflex), given why
@@ -68,6 +70,7 @@ final class FailsafeGuard implements AutoCloseable {
       Consumer<String> fence) {
     this.name = name;
     this.dcs = dcs;
+    this.bootstrapConfig = bootstrapConfig;
     this.config = bootstrapConfig;
     this.heartbeats = heartbeats;
     this.fence = fence;
@@ -90,10 +93,20 @@ final class FailsafeGuard implements AutoCloseable {
 
   // ------------------------------------------------------------------ the HA loop's side
 
-  /** Adds what failsafe mode knows to the state a decision starts from. */
-  void contribute(LocalState.Builder b, DynamicConfig current) {
+  /**
+   * Adds what failsafe mode knows to the state a decision starts from. When the cycle could not
+   * read etcd, the leader first asks its members at once, on the loop's thread (bounded by one
+   * round's timeout), as Patroni's loop does on a DCS error: the decision then sees whether every
+   * member accepted it, instead of a round that the guard's own schedule runs only later.
+   *
+   * @param etcdRead whether the cycle read its view from etcd
+   */
+  void contribute(LocalState.Builder b, DynamicConfig current, boolean etcdRead) {
     if (!current.failsafeMode()) {
       return;
+    }
+    if (!etcdRead) {
+      roundAfterEtcdFailed();
     }
     if (confirmed) {
       b.failsafeConfirmedUntilNanos(confirmedUntilNanos);
@@ -102,14 +115,23 @@ final class FailsafeGuard implements AutoCloseable {
     if (c != null) {
       b.failsafeContact(c);
     }
+    String r = refusal;
+    if (r != null) {
+      b.failsafeRefusal(r);
+    }
   }
 
   /**
-   * After each cycle: remembers what the rounds work from. (The leader keeps the {@code failsafe}
-   * key through the decision's {@link io.pgha.core.ha.ActionKind#FAILSAFE_KEY}.)
+   * After each cycle: remembers what PostgreSQL is and the configuration in effect. (The leader
+   * keeps the {@code failsafe} key through the decision's {@link
+   * io.pgha.core.ha.ActionKind#FAILSAFE_KEY}.)
+   *
+   * <p>The rounds do not work from the cycle's view: a cycle blocked on an etcd that stopped
+   * answering (each call waits out its timeout) ends only long after the outage began, and its view
+   * may predate the {@code failsafe} key written just before. They read the last view etcd gave
+   * ({@link #lastView}).
    */
-  void afterCycle(ClusterView seen, DynamicConfig current, PostgresStatus local) {
-    this.view = seen;
+  void afterCycle(DynamicConfig current, PostgresStatus local) {
     this.config = current;
     this.status = local;
     if (!current.failsafeMode()) {
@@ -140,8 +162,23 @@ final class FailsafeGuard implements AutoCloseable {
   }
 
   private boolean failsafeMode() {
+    return currentConfig(lastView()).failsafeMode();
+  }
+
+  /**
+   * The last view etcd gave (its watch and every read): it knows the {@code failsafe} key and the
+   * configuration the moment etcd served them, whether or not a cycle has ended since.
+   */
+  private ClusterView lastView() {
+    return dcs.view();
+  }
+
+  /**
+   * The configuration in effect in {@code view}; the last cycle's (or the bootstrap one) before.
+   */
+  private DynamicConfig currentConfig(ClusterView view) {
     DynamicConfig c = config;
-    return c != null && c.failsafeMode();
+    return view.config().orElse(c == null ? bootstrapConfig : c);
   }
 
   /** Until when the last complete round covers this member; empty when none does. */
@@ -177,36 +214,57 @@ final class FailsafeGuard implements AutoCloseable {
 
   // ------------------------------------------------------------------ rounds
 
-  private void maybeRunRound() {
+  /** A round now if this member leads read-write and none ran within a round interval. */
+  private synchronized void roundAfterEtcdFailed() {
     try {
-      DynamicConfig c = config;
-      if (c == null) {
+      ClusterView view = lastView();
+      DynamicConfig c = currentConfig(view);
+      long now = System.nanoTime();
+      if (!c.failsafeMode() || !view.isLeader(name) || !runsReadWrite(status)) {
         return;
       }
-      long ttl = TimeUnit.SECONDS.toNanos(c.ttl());
+      runRoundUnlessRecent(view, c, now);
+    } catch (RuntimeException e) {
+      LOG.error("[{}] failsafe round failed", name, e);
+    }
+  }
+
+  /** A round, unless one started within the round interval, {@code min(loop_wait, ttl/4)}. */
+  private void runRoundUnlessRecent(ClusterView view, DynamicConfig c, long nowNanos) {
+    long ttl = TimeUnit.SECONDS.toNanos(c.ttl());
+    long interval = Math.min(TimeUnit.SECONDS.toNanos(c.loopWait()), ttl / 4);
+    if (lastRoundNanos != 0 && nowNanos - lastRoundNanos < interval) {
+      return;
+    }
+    lastRoundNanos = nowNanos;
+    runRound(view, c);
+  }
+
+  private synchronized void maybeRunRound() {
+    try {
+      ClusterView view = lastView();
+      DynamicConfig c = currentConfig(view);
       long now = System.nanoTime();
       LeaseStatus lease = dcs.leaseStatus();
+      forgetRefusalOnceEtcdConfirms(c, lease);
       boolean leading = view.isLeader(name) && runsReadWrite(status);
       long lastSend = lease.leaseId() == 0 || fenceDeferred ? 0 : lease.lastConfirmedSendNanos();
-      if (!Failsafe.heartbeatDue(c.failsafeMode(), leading, lastSend, ttl, now)) {
+      if (!Failsafe.heartbeatDue(
+          c.failsafeMode(), leading, lastSend, Failsafe.heartbeatDueAfterNanos(c), now)) {
         if (confirmed && dcs.holdsLeadership() && !fenceDeferred) {
           confirmed = false;
           LOG.info("[{}] etcd confirms my lease again: failsafe confirmations end", name);
         }
         return;
       }
-      long interval = Math.min(TimeUnit.SECONDS.toNanos(c.loopWait()), ttl / 4);
-      if (lastRoundNanos != 0 && now - lastRoundNanos < interval) {
-        return;
-      }
-      lastRoundNanos = now;
-      runRound(c, ttl);
+      runRoundUnlessRecent(view, c, now);
     } catch (RuntimeException e) {
       LOG.error("[{}] failsafe round failed", name, e);
     }
   }
 
-  private void runRound(DynamicConfig c, long ttlNanos) {
+  private void runRound(ClusterView view, DynamicConfig c) {
+    long ttlNanos = TimeUnit.SECONDS.toNanos(c.ttl());
     Map<String, String> members = Failsafe.membersToConfirm(view, name);
     if (members.isEmpty() && Failsafe.aloneInFailsafeKey(view, name)) {
       accepted(System.nanoTime(), ttlNanos, members);
@@ -216,8 +274,8 @@ final class FailsafeGuard implements AutoCloseable {
       // Nobody to ask would confirm anything: a view that lost every other member key (their
       // leases expired in the same outage) must not keep a leader that may be cut off from a
       // majority that can elect another one.
-      lastRefusals = "no other member is known to confirm me";
       LOG.warn("[{}] failsafe: no other member is known to confirm me as leader", name);
+      refused(System.nanoTime(), "no other member is known to confirm me", c);
       return;
     }
     Duration timeout = Duration.ofNanos(Math.min(TimeUnit.SECONDS.toNanos(2), ttlNanos / 4));
@@ -225,13 +283,48 @@ final class FailsafeGuard implements AutoCloseable {
     if (round.allAccepted()) {
       accepted(round.startedNanos(), ttlNanos, members);
     } else {
-      lastRefusals = "not confirmed by " + round.refusals();
       LOG.warn(
           "[{}] failsafe: {} of {} members did not accept me as leader: {}",
           name,
           round.refusals().size(),
           members.size(),
           round.refusals());
+      refused(round.startedNanos(), "not confirmed by " + round.refusals(), c);
+    }
+  }
+
+  /**
+   * A round that not every member accepted, while etcd did not confirm the lease: as Patroni, the
+   * leader does not wait for its lease's deadline but stops taking writes now (the fence), and the
+   * decision keeps PostgreSQL read-only ({@link io.pgha.core.ha.LocalState#failsafeRefusal}) until
+   * etcd confirms a renewal sent after this round. Earlier confirmations end here too. Nothing more
+   * while etcd confirmed the lease within {@link Failsafe#heartbeatDueAfterNanos} (a round after
+   * one failed read of the loop, the lease renewed meanwhile): the lease covers this member.
+   */
+  private void refused(long roundStartNanos, String why, DynamicConfig c) {
+    lastRefusals = why;
+    confirmed = false;
+    LeaseStatus lease = dcs.leaseStatus();
+    long lastSend = lease.leaseId() == 0 ? 0 : lease.lastConfirmedSendNanos();
+    if (!Failsafe.refusalDemotes(lastSend, roundStartNanos, Failsafe.heartbeatDueAfterNanos(c))) {
+      return;
+    }
+    refusedRoundNanos = roundStartNanos;
+    refusal = why;
+    fence.accept("failsafe mode: etcd does not confirm my lease and " + why);
+  }
+
+  /** Ends a refusal once etcd confirms a renewal sent after it, or failsafe mode is off. */
+  private void forgetRefusalOnceEtcdConfirms(DynamicConfig c, LeaseStatus lease) {
+    if (refusal == null) {
+      return;
+    }
+    if (!c.failsafeMode()
+        || (lease.leaseId() != 0 && lease.lastConfirmedSendNanos() - refusedRoundNanos > 0)) {
+      refusal = null;
+      LOG.info(
+          "[{}] etcd confirms my lease again: the failsafe refusal no longer keeps me read-only",
+          name);
     }
   }
 
@@ -279,12 +372,30 @@ final class FailsafeGuard implements AutoCloseable {
 
   /**
    * Whether this leader runs on failsafe confirmations now: etcd stopped confirming its lease and
-   * every member accepted it (Patroni's {@code failsafe_mode_is_active}). Shown from the first
-   * round the members confirm, as Patroni shows it from its first loop without etcd, not only once
-   * the lease itself has run out; the lease still counts as long as it lasts.
+   * every member accepted it. Shown from the first round the members confirm, as Patroni shows it
+   * from its first loop without etcd, not only once the lease itself has run out; the lease still
+   * counts as long as it lasts.
+   */
+  boolean leadsOnConfirmations() {
+    return Failsafe.confirmationsCover(true, confirmedUntil(), System.nanoTime());
+  }
+
+  /**
+   * Patroni's {@code failsafe_mode_is_active}: on the leader, {@link #leadsOnConfirmations}; on any
+   * other member, that it accepted a leader's failsafe heartbeat within the last ttl (Patroni's
+   * replicas report the same, from the leader's last {@code POST /failsafe}). Only reported: what a
+   * replica accepted never makes it a leader.
    */
   boolean isActive() {
-    return Failsafe.confirmationsCover(true, confirmedUntil(), System.nanoTime());
+    if (leadsOnConfirmations()) {
+      return true;
+    }
+    FailsafeContact c = contact;
+    DynamicConfig current = currentConfig(lastView());
+    return c != null
+        && current.failsafeMode()
+        && !dcs.holdsLeadership()
+        && System.nanoTime() - c.receivedAtNanos() < TimeUnit.SECONDS.toNanos(current.ttl());
   }
 
   /**

@@ -337,7 +337,7 @@ final class HaLoop implements AutoCloseable {
         && status.receivedLsn().isAfter(status.replayedLsn())) {
       b.replayLagBytes(status.receivedLsn().value() - status.replayedLsn().value());
     }
-    safety.contribute(b, config);
+    safety.contribute(b, config, viewRead);
     return b.build();
   }
 

@@ -29,13 +29,14 @@ final class LeaderSafety {
   }
 
   /**
-   * Before the decision: fences (and waits) if the lease deadline passed since the cycle began (a
-   * host frozen in the middle of a cycle decides only after its fence), then adds failsafe facts
-   * and the last refused promotion to the local state.
+   * Before the decision: adds failsafe facts (after asking the members, when the cycle could not
+   * read etcd: {@link FailsafeGuard#contribute}, whose refusal fences), then fences (and waits for
+   * every fence asked for) if the lease deadline passed since the cycle began (a host frozen in the
+   * middle of a cycle decides only after its fence), and adds the last refused promotion.
    */
-  void contribute(LocalState.Builder b, DynamicConfig config) {
+  void contribute(LocalState.Builder b, DynamicConfig config, boolean etcdRead) {
+    failsafe.contribute(b, config, etcdRead);
     reflex.beforeCycle();
-    failsafe.contribute(b, config);
     gate.lastRefusal().ifPresent(b::promotionRefusal);
   }
 
@@ -49,6 +50,6 @@ final class LeaderSafety {
       ClusterView view, DynamicConfig config, PostgresStatus status, boolean postmasterRunning) {
     gate.afterCycle(
         FailsafeGuard.runsReadWrite(status) && postmasterRunning, config.pause(), config.ttl());
-    failsafe.afterCycle(view, config, status);
+    failsafe.afterCycle(config, status);
   }
 }

@@ -66,6 +66,53 @@ public final class Failsafe {
   }
 
   /**
+   * The leader's decision after a member did not confirm it while etcd does not confirm its lease
+   * (Patroni's "demoting self because DCS is not accessible and I was a leader"): PostgreSQL stops
+   * taking writes and runs read-only, following nobody, until etcd confirms the lease again; the
+   * leader key is not released (etcd cannot be written), so the member may lead again then. Empty
+   * when there is no such refusal, failsafe mode is off, the cluster is paused, or this member
+   * neither leads in its view nor runs read-write.
+   */
+  static Optional<Decision> afterRefusal(Situation s) {
+    LocalState local = s.local();
+    if (!s.config().failsafeMode()
+        || s.paused()
+        || local.failsafeRefusal().isEmpty()
+        || !(local.isReadWrite() || s.iAmLeader())) {
+      return Optional.empty();
+    }
+    String why =
+        "failsafe mode: etcd does not confirm my lease and " + local.failsafeRefusal().get() + ": ";
+    if (local.isReadWrite()) {
+      return Optional.of(
+          Decision.of(
+              why
+                  + "demoting self because DCS is not accessible and I was a leader: stopping"
+                  + " PostgreSQL and starting it read-only, following no one",
+              Action.of(ActionKind.DEMOTE),
+              Action.of(ActionKind.START_AS_REPLICA)));
+    }
+    if (local.running() || local.postmasterStarting() || local.dataDirectoryEmpty()) {
+      return Optional.of(
+          Decision.of(
+              why + "staying read-only until etcd confirms my lease again",
+              Action.of(ActionKind.WAIT)));
+    }
+    return Optional.of(
+        Decision.of(
+            why + "starting PostgreSQL read-only, following no one, until etcd confirms my lease",
+            Action.of(ActionKind.START_AS_REPLICA)));
+  }
+
+  /**
+   * Whether this cycle could not read etcd and its decision is a failsafe leader's demotion or
+   * read-only start after a refusal ({@link #afterRefusal}).
+   */
+  static boolean demotesWithoutEtcd(Situation s) {
+    return !s.local().viewReadThisCycle() && afterRefusal(s).isPresent();
+  }
+
+  /**
    * Whether the last complete round of confirmations still lets the leader stay primary at {@code
    * nowNanos} without a lease etcd confirms.
    *
@@ -215,9 +262,9 @@ public final class Failsafe {
 
   /**
    * Whether the leader should ask every member for a confirmation now: failsafe mode is on, it runs
-   * as the primary and etcd has not confirmed its lease for more than half a ttl (two keep-alives
-   * in a row), or the lease is gone. Asking while etcd answers would make the members wait a ttl
-   * before racing after a clean switchover.
+   * as the primary and etcd has not confirmed its lease for {@code dueAfterNanos} ({@link
+   * #heartbeatDueAfterNanos}), or the lease is gone. Asking while etcd answers would make the
+   * members wait a ttl before racing after a clean switchover.
    *
    * @param lastConfirmedSendNanos when the last keep-alive etcd confirmed was sent; 0 for no lease
    */
@@ -225,12 +272,37 @@ public final class Failsafe {
       boolean failsafeMode,
       boolean leadingReadWrite,
       long lastConfirmedSendNanos,
-      long ttlNanos,
+      long dueAfterNanos,
       long nowNanos) {
     if (!failsafeMode || !leadingReadWrite) {
       return false;
     }
-    return lastConfirmedSendNanos == 0 || nowNanos - lastConfirmedSendNanos > ttlNanos / 2;
+    return lastConfirmedSendNanos == 0 || nowNanos - lastConfirmedSendNanos > dueAfterNanos;
+  }
+
+  /**
+   * How long etcd may leave the leader's lease unconfirmed before the leader asks the members:
+   * {@code retry_timeout}, the time Patroni retries etcd before it calls it unreachable and turns
+   * to the members, but at least a second (many renewals) and at most half a ttl (a round must
+   * finish well before the lease's deadline, {@code ttl - ttl/4} after the last renewal).
+   */
+  public static long heartbeatDueAfterNanos(DynamicConfig config) {
+    long ttl = TimeUnit.SECONDS.toNanos(config.ttl());
+    long retry = TimeUnit.SECONDS.toNanos(config.retryTimeout());
+    return Math.max(TimeUnit.SECONDS.toNanos(1), Math.min(retry, ttl / 2));
+  }
+
+  /**
+   * Whether a round that not every member accepted demotes the leader at once: etcd had not
+   * confirmed its lease for {@code dueAfterNanos} ({@link #heartbeatDueAfterNanos}) when the round
+   * started, or there is no lease. Otherwise the lease covers the leader (a round after one failed
+   * read, while renewals go through).
+   *
+   * @param lastConfirmedSendNanos when the last keep-alive etcd confirmed was sent; 0 for no lease
+   */
+  public static boolean refusalDemotes(
+      long lastConfirmedSendNanos, long roundStartNanos, long dueAfterNanos) {
+    return lastConfirmedSendNanos == 0 || roundStartNanos - lastConfirmedSendNanos > dueAfterNanos;
   }
 
   /**

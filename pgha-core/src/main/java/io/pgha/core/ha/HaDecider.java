@@ -54,8 +54,9 @@ import java.util.concurrent.TimeUnit;
  * any leader running as a replica.
  *
  * <p>With {@code failsafe_mode}, rule 1 keeps a primary whose lease etcd cannot confirm while every
- * member confirms it over the API, and a member that accepted such a confirmation does not race in
- * rule 7 (see {@link Failsafe}).
+ * member confirms it over the API, a leader that a member did not confirm while etcd did not
+ * confirm its lease runs read-only until etcd does (before rule 1), and a member that accepted such
+ * a confirmation does not race in rule 7 (see {@link Failsafe}).
  *
  * <p>The plan is complete: the fencing checks before a promotion and what to do when they refuse,
  * each step of a switchover and how to undo it, the leader's replication slots, synchronous
@@ -96,6 +97,10 @@ public final class HaDecider {
   private static Decision rules(Situation s) {
     LocalState local = s.local();
     ClusterView view = s.view();
+    Optional<Decision> refused = Failsafe.afterRefusal(s);
+    if (refused.isPresent()) {
+      return refused.get();
+    }
     if (local.isReadWrite() && !s.leaseLive() && !s.paused()) {
       return Failsafe.withoutLease(s).orElseGet(() -> withoutLease(s));
     }

@@ -33,6 +33,8 @@ import java.util.OptionalLong;
  *     confirmation over the API lets it stay primary without etcd; empty when there is none
  * @param failsafeContact failsafe mode, on a replica: the last leader heartbeat this member
  *     accepted over the API
+ * @param failsafeRefusal failsafe mode, on a leader: why a member did not confirm it over the API
+ *     while etcd did not confirm its lease; cleared once etcd confirms a renewal sent after that
  * @param postmasterStarting the postmaster runs but does not accept connections yet (starting,
  *     crash recovery)
  * @param viewReadThisCycle the view was read from etcd at the start of this cycle (not the watched
@@ -63,6 +65,7 @@ public record LocalState(
     long viewConfirmedAtNanos,
     OptionalLong failsafeConfirmedUntilNanos,
     Optional<FailsafeContact> failsafeContact,
+    Optional<String> failsafeRefusal,
     boolean postmasterStarting,
     boolean viewReadThisCycle,
     Optional<PromotionRefusal> promotionRefusal,
@@ -82,6 +85,7 @@ public record LocalState(
     failsafeConfirmedUntilNanos =
         Objects.requireNonNullElse(failsafeConfirmedUntilNanos, OptionalLong.empty());
     failsafeContact = Objects.requireNonNullElse(failsafeContact, Optional.empty());
+    failsafeRefusal = Objects.requireNonNullElse(failsafeRefusal, Optional.empty());
     promotionRefusal = Objects.requireNonNullElse(promotionRefusal, Optional.empty());
     standbys = List.copyOf(Objects.requireNonNullElse(standbys, List.of()));
     synchronousStandbyNames =
@@ -126,6 +130,7 @@ public record LocalState(
     private long viewConfirmedAtNanos;
     private OptionalLong failsafeConfirmedUntilNanos = OptionalLong.empty();
     private Optional<FailsafeContact> failsafeContact = Optional.empty();
+    private Optional<String> failsafeRefusal = Optional.empty();
     private boolean postmasterStarting;
     private boolean viewReadThisCycle = true;
     private Optional<PromotionRefusal> promotionRefusal = Optional.empty();
@@ -153,6 +158,7 @@ public record LocalState(
       viewConfirmedAtNanos = s.viewConfirmedAtNanos;
       failsafeConfirmedUntilNanos = s.failsafeConfirmedUntilNanos;
       failsafeContact = s.failsafeContact;
+      failsafeRefusal = s.failsafeRefusal;
       postmasterStarting = s.postmasterStarting;
       viewReadThisCycle = s.viewReadThisCycle;
       promotionRefusal = s.promotionRefusal;
@@ -244,6 +250,11 @@ public record LocalState(
       return this;
     }
 
+    public Builder failsafeRefusal(String why) {
+      failsafeRefusal = Optional.ofNullable(why);
+      return this;
+    }
+
     public Builder postmasterStarting(boolean v) {
       postmasterStarting = v;
       return this;
@@ -305,6 +316,7 @@ public record LocalState(
           viewConfirmedAtNanos,
           failsafeConfirmedUntilNanos,
           failsafeContact,
+          failsafeRefusal,
           postmasterStarting,
           viewReadThisCycle,
           promotionRefusal,

@@ -24,6 +24,7 @@ import java.util.TreeMap;
  * keeping a slot) see what this member is about to do; again after actions that change PostgreSQL,
  * from a fresh look at it. Not before racing for the key (or taking it over from a silent leader):
  * that would only delay the race, and a promoted member publishes itself the moment it is writable.
+ * Nor before a failsafe leader's demotion in a cycle that could not read etcd.
  */
 final class Publishing {
   private static final Set<ActionKind> CHANGES_POSTGRES =
@@ -52,6 +53,11 @@ final class Publishing {
       return d.publishing(new Publication(false, true, OptionalLong.empty()));
     }
     boolean changes = d.kinds().stream().anyMatch(CHANGES_POSTGRES::contains);
+    if (Failsafe.demotesWithoutEtcd(s)) {
+      // etcd did not answer this cycle: a write before the demotion would only delay it by a
+      // request timeout.
+      return d.publishing(new Publication(false, changes, OptionalLong.empty()));
+    }
     Map<String, Long> slots = permanentSlots(s);
     return d.publishing(new Publication(true, changes, leaderOptime(s, slots), slots));
   }

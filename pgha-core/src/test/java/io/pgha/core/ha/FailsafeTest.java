@@ -2,6 +2,7 @@ package io.pgha.core.ha;
 
 import static io.pgha.core.ha.ActionKind.ACQUIRE_LEADER;
 import static io.pgha.core.ha.ActionKind.DEMOTE;
+import static io.pgha.core.ha.ActionKind.START_AS_REPLICA;
 import static io.pgha.core.ha.ActionKind.WAIT;
 import static io.pgha.core.ha.Given.ME;
 import static io.pgha.core.ha.Given.NOW;
@@ -31,6 +32,94 @@ class FailsafeTest {
         .leader(ME)
         .config(c -> c.failsafeMode(true))
         .local(l -> l.leaseDeadlineNanos(NOW - sec(1)));
+  }
+
+  /**
+   * A leader in failsafe mode that a member did not confirm while etcd did not confirm its lease;
+   * its lease is still live (deadline in 10 s).
+   */
+  static Given refusedLeader() {
+    return given()
+        .leader(ME)
+        .config(c -> c.failsafeMode(true))
+        .local(l -> l.failsafeRefusal("not confirmed by {pg-2=Connection refused}"));
+  }
+
+  @Nested
+  class AfterARefusal {
+    static final String WHY =
+        "failsafe mode: etcd does not confirm my lease and not confirmed by {pg-2=Connection"
+            + " refused}: ";
+
+    @Test
+    void aPrimaryDemotesAlthoughItsLeaseIsLive() {
+      assertDecision(
+          refusedLeader().primary().decide(),
+          WHY
+              + "demoting self because DCS is not accessible and I was a leader: stopping"
+              + " PostgreSQL and starting it read-only, following no one",
+          act(DEMOTE),
+          act(START_AS_REPLICA));
+    }
+
+    @Test
+    void withoutEtcdTheMemberKeyIsNotWrittenBeforeTheDemotion() {
+      Decision d = refusedLeader().primary().local(l -> l.viewReadThisCycle(false)).decide();
+
+      assertThat(d.publication().observedBefore()).isFalse();
+      assertThat(d.publication().probedAfter()).isTrue();
+    }
+
+    @Test
+    void withEtcdReadTheObservationIsPublishedFirstAsUsual() {
+      Decision d = refusedLeader().primary().local(l -> l.viewReadThisCycle(true)).decide();
+
+      assertThat(d.publication().observedBefore()).isTrue();
+    }
+
+    @Test
+    void aStoppedPostgresStartsReadOnlyFollowingNoOne() {
+      assertDecision(
+          refusedLeader().down(1).decide(),
+          WHY + "starting PostgreSQL read-only, following no one, until etcd confirms my lease",
+          act(START_AS_REPLICA));
+    }
+
+    @Test
+    void aReplicaIsNotPromotedBackAlthoughItHoldsTheKey() {
+      assertDecision(
+          refusedLeader().decide(),
+          WHY + "staying read-only until etcd confirms my lease again",
+          act(WAIT));
+    }
+
+    @Test
+    void aStartingPostgresIsLeftToStart() {
+      Decision d = refusedLeader().down(1).local(l -> l.postmasterStarting(true)).decide();
+
+      assertThat(d.kinds()).containsExactly(WAIT);
+    }
+
+    @Test
+    void withoutFailsafeModeTheRefusalDoesNotCount() {
+      Decision d = refusedLeader().primary().config(c -> c.failsafeMode(false)).decide();
+
+      assertThat(d.kinds()).doesNotContain(DEMOTE);
+    }
+
+    @Test
+    void whilePausedNothingIsDemoted() {
+      Decision d = refusedLeader().primary().paused().decide();
+
+      assertThat(d.kinds()).doesNotContain(DEMOTE);
+    }
+
+    @Test
+    void aReplicaOfAnotherLeaderFollowsAsUsual() {
+      Decision d = refusedLeader().leader("pg-2").decide();
+
+      assertThat(d.reason()).doesNotContain("failsafe");
+    }
   }
 
   @Nested
@@ -219,11 +308,31 @@ class FailsafeTest {
     @Test
     void dueOnlyInFailsafeModeOnALeaderWhoseLeaseIsInDoubt() {
       long ttl = sec(6);
-      assertThat(Failsafe.heartbeatDue(false, true, 0, ttl, NOW)).isFalse();
-      assertThat(Failsafe.heartbeatDue(true, false, 0, ttl, NOW)).isFalse();
-      assertThat(Failsafe.heartbeatDue(true, true, 0, ttl, NOW)).as("no lease").isTrue();
-      assertThat(Failsafe.heartbeatDue(true, true, NOW - sec(3), ttl, NOW)).isFalse();
-      assertThat(Failsafe.heartbeatDue(true, true, NOW - sec(3.1), ttl, NOW)).isTrue();
+      assertThat(Failsafe.heartbeatDue(false, true, 0, ttl / 2, NOW)).isFalse();
+      assertThat(Failsafe.heartbeatDue(true, false, 0, ttl / 2, NOW)).isFalse();
+      assertThat(Failsafe.heartbeatDue(true, true, 0, ttl / 2, NOW)).as("no lease").isTrue();
+      assertThat(Failsafe.heartbeatDue(true, true, NOW - sec(3), ttl / 2, NOW)).isFalse();
+      assertThat(Failsafe.heartbeatDue(true, true, NOW - sec(3.1), ttl / 2, NOW)).isTrue();
+    }
+
+    @Test
+    void dueAfterRetryTimeoutWithinHalfATtlAndNotBeforeASecond() {
+      DynamicConfig behave = DynamicConfig.builder().ttl(20).retryTimeout(5).build();
+      assertThat(Failsafe.heartbeatDueAfterNanos(behave)).as("retry_timeout").isEqualTo(sec(5));
+      DynamicConfig longRetry = DynamicConfig.builder().ttl(6).retryTimeout(10).build();
+      assertThat(Failsafe.heartbeatDueAfterNanos(longRetry)).as("half a ttl").isEqualTo(sec(3));
+      DynamicConfig noRetry = DynamicConfig.builder().ttl(20).retryTimeout(0).build();
+      assertThat(Failsafe.heartbeatDueAfterNanos(noRetry)).as("a second").isEqualTo(sec(1));
+    }
+
+    @Test
+    void aRefusalDemotesOnlyOnceEtcdHasNotConfirmedTheLeaseForRetryTimeout() {
+      assertThat(Failsafe.refusalDemotes(NOW - sec(5.1), NOW, sec(5))).isTrue();
+      assertThat(Failsafe.refusalDemotes(NOW - sec(4.9), NOW, sec(5))).isFalse();
+      assertThat(Failsafe.refusalDemotes(NOW + sec(0.1), NOW, sec(5)))
+          .as("renewed during the round")
+          .isFalse();
+      assertThat(Failsafe.refusalDemotes(0, NOW, sec(5))).as("no lease").isTrue();
     }
 
     @Test

@@ -48,12 +48,13 @@ class ValuesTest {
 
     LocalState nulls =
         new LocalState(
-            false, null, false, false, 0, 0, false, null, null, false, null, 0, null, null, false,
-            true, null, null, null, null, null, 0, false);
+            false, null, false, false, 0, 0, false, null, null, false, null, 0, null, null, null,
+            false, true, null, null, null, null, null, 0, false);
     assertThat(nulls.systemIdentifier()).isEmpty();
     assertThat(nulls.postgresDownSinceNanos()).isEmpty();
     assertThat(nulls.following()).isEmpty();
     assertThat(nulls.leaseDeadlineNanos()).isEmpty();
+    assertThat(nulls.failsafeRefusal()).isEmpty();
     assertThat(nulls.promotionRefusal()).isEmpty();
     assertThat(nulls.standbys()).isEmpty();
     assertThat(nulls.synchronousStandbyNames()).isEqualTo(StandbyNames.none());
