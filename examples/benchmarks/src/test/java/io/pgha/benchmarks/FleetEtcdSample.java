@@ -3,21 +3,18 @@ package io.pgha.benchmarks;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One etcd member at one instant: its CPU time and RSS from {@code /proc/<pid>}, and the counters
- * of its Prometheus endpoint ({@code /metrics} on the client port) the fleet benchmark reports.
+ * One etcd member at one instant: its CPU time and RSS (from {@code /proc/<pid>} for a member on
+ * this machine, from its Prometheus endpoint for one elsewhere), and the counters of its Prometheus
+ * endpoint ({@code /metrics}) the fleet benchmark reports.
  *
  * @param cpuSeconds user + system CPU time of the process so far
  * @param rssBytes resident set size now
@@ -39,33 +36,22 @@ record FleetEtcdSample(
   static final String LEADER_CHANGES = "etcd_server_leader_changes_seen_total";
   static final String SLOW_APPLIES = "etcd_server_slow_apply_total";
   static final String HEARTBEAT_FAILURES = "etcd_server_heartbeat_send_failures_total";
+  static final String PROCESS_CPU = "process_cpu_seconds_total";
+  static final String PROCESS_RSS = "process_resident_memory_bytes";
 
   /** Linux's USER_HZ: {@code /proc/<pid>/stat} counts CPU time in 1/100 s on every platform. */
   private static final double TICKS_PER_SECOND = 100;
 
-  private static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private static final Pattern SAMPLE =
       Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{[^}]*\\})?\\s+(\\S+)");
   private static final Pattern METHOD = Pattern.compile("grpc_method=\"([^\"]+)\"");
 
-  /** Reads member {@code pid} serving {@code clientEndpoint} now. */
+  /**
+   * Reads the etcd member {@code pid} serving {@code clientEndpoint} on this machine now: CPU time
+   * and RSS from {@code /proc}, the rest from its {@code /metrics}.
+   */
   static FleetEtcdSample take(long pid, String clientEndpoint) {
-    String text;
-    try {
-      text =
-          HTTP.send(
-                  HttpRequest.newBuilder(URI.create(clientEndpoint + "/metrics"))
-                      .timeout(Duration.ofSeconds(10))
-                      .build(),
-                  HttpResponse.BodyHandlers.ofString())
-              .body();
-    } catch (IOException e) {
-      throw new UncheckedIOException("reading " + clientEndpoint + "/metrics", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted reading " + clientEndpoint + "/metrics", e);
-    }
+    String text = MetricsScrape.read(URI.create(clientEndpoint + "/metrics"));
     // The counters are as of the answer: the instant and the CPU time are taken right after it.
     long at = System.nanoTime();
     double cpu = cpuSeconds(pid);
@@ -73,6 +59,34 @@ record FleetEtcdSample(
     Map<String, Double> started = new TreeMap<>();
     parse(text, metrics, started);
     return new FleetEtcdSample(at, cpu, rssBytes(pid), metrics, started);
+  }
+
+  /**
+   * Reads an etcd member that runs elsewhere, from its Prometheus endpoint alone: CPU time from
+   * {@value #PROCESS_CPU}, RSS from {@value #PROCESS_RSS} (Go's process collector, which reads the
+   * same /proc files on the member's host).
+   *
+   * @throws IllegalStateException if the endpoint does not answer in time, answers too much, or has
+   *     no process figures (not an etcd metrics endpoint, or not on Linux)
+   */
+  static FleetEtcdSample fromMetrics(URI metricsUrl) {
+    String text = MetricsScrape.read(metricsUrl);
+    long at = System.nanoTime();
+    return ofMetricsText(at, metricsUrl, text);
+  }
+
+  static FleetEtcdSample ofMetricsText(long at, URI metricsUrl, String text) {
+    Map<String, Double> metrics = new TreeMap<>();
+    Map<String, Double> started = new TreeMap<>();
+    parse(text, metrics, started);
+    for (String needed : new String[] {PROCESS_CPU, PROCESS_RSS, PUTS, DB_SIZE}) {
+      if (!metrics.containsKey(needed)) {
+        throw new IllegalStateException(
+            metricsUrl + " has no " + needed + ": is it an etcd member's metrics endpoint?");
+      }
+    }
+    return new FleetEtcdSample(
+        at, metrics.get(PROCESS_CPU), Math.round(metrics.get(PROCESS_RSS)), metrics, started);
   }
 
   /** Sums every sample of {@code text} by name, and {@code grpc_server_started_total} by method. */

@@ -24,6 +24,7 @@ final class FleetKeepAliveProbe implements AutoCloseable {
   private static final long GRANT_TIMEOUT_SECONDS = 60;
 
   private final List<Client> clients = new ArrayList<>();
+  private final List<Long> granted = new ArrayList<>();
   private final ScheduledExecutorService scheduler =
       Executors.newSingleThreadScheduledExecutor(
           r -> {
@@ -49,6 +50,7 @@ final class FleetKeepAliveProbe implements AutoCloseable {
         close();
         throw new IllegalStateException("granting a probe lease on " + endpoint, e);
       }
+      granted.add(lease);
       scheduler.scheduleAtFixedRate(
           () -> {
             long sent = System.nanoTime();
@@ -73,6 +75,17 @@ final class FleetKeepAliveProbe implements AutoCloseable {
   @Override
   public void close() {
     scheduler.shutdownNow();
+    // Revoked, not left to expire: on an external etcd, an expiry would count in the next window.
+    for (int i = 0; i < granted.size(); i++) {
+      try {
+        clients.get(i).getLeaseClient().revoke(granted.get(i)).get(5, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        LOG.warn("revoking probe lease {}: {}", Long.toHexString(granted.get(i)), e.toString());
+        if (e instanceof InterruptedException) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
     clients.forEach(Client::close);
   }
 }

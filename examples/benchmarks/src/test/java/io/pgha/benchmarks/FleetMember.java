@@ -23,10 +23,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One member of a simulated cluster: pgha's real DCS layer ({@link EtcdDcs}: its own etcd client,
- * the lease renewed every 250 ms on the leader and ten times per ttl on the others, the leader's
- * confirming read after each renewal, the watch on the cluster's keys), driven by the etcd calls of
- * the agent's HA cycle, with PostgreSQL replaced by a WAL position that moves every cycle (a busy
- * cluster: every member key changes every cycle).
+ * or the client of {@code shareClientOf} with a lease, keys and watch of its own; the lease renewed
+ * every 250 ms on the leader and ten times per ttl on the others, the leader's confirming read
+ * after each renewal, the watch on the cluster's keys), driven by the etcd calls of the agent's HA
+ * cycle, with PostgreSQL replaced by a WAL position that moves every cycle (a busy cluster: every
+ * member key changes every cycle).
  *
  * <p>Per cycle ({@code loop_wait}) as {@code HaLoop} and {@code MemberPublisher} do it: {@code
  * refresh} (a linearizable read of the cluster's keys); the leader {@code renewLeader} (a
@@ -65,7 +66,8 @@ final class FleetMember implements AutoCloseable {
       int index,
       RtoPreset preset,
       boolean sync,
-      FleetRecorder recorder) {
+      FleetRecorder recorder,
+      FleetMember shareClientOf) {
     this.scope = scope;
     this.index = index;
     this.name = scope + "-" + index;
@@ -82,7 +84,10 @@ final class FleetMember implements AutoCloseable {
             .postgresDataDir(Path.of("/nonexistent", name))
             .postgresListen("10.0." + (index + 1) + ".1:5432")
             .build();
-    this.dcs = EtcdDcs.connect(config, name);
+    this.dcs =
+        shareClientOf == null
+            ? EtcdDcs.connect(config, name)
+            : EtcdDcs.connectSharing(config, name, shareClientOf.dcs);
     this.lostListener =
         dcs.onLeadershipLost(
             (reason, atNanos) -> {
@@ -195,6 +200,11 @@ final class FleetMember implements AutoCloseable {
       recorder.callErrors.increment();
       LOG.debug("[{}] reading the leader's lease: {}", name, e.toString());
     }
+  }
+
+  /** The member's lease now, 0 if none. */
+  long leaseId() {
+    return dcs.leaseStatus().leaseId();
   }
 
   /** Samples the age of the last confirmed renewal and whether the deadline passed. */

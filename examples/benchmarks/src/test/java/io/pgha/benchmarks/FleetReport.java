@@ -1,11 +1,13 @@
 package io.pgha.benchmarks;
 
 import io.pgha.benchmarks.FleetLatencies.Summary;
+import io.pgha.core.config.RtoPreset;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -54,41 +56,79 @@ final class FleetReport {
             + " every cycle). In sync mode the standby named in the sync key reads the leader's"
             + " lease (LeaseTimeToLive) every 250 ms, as LeaderSilenceWatch does. Nothing is"
             + " injected: any lease or leadership lost is the load's doing.\n\n");
+    FleetGenerator generator = options.generator();
     b.append("Preset ")
         .append(options.preset().name().toLowerCase(Locale.ROOT))
         .append(" (ttl ")
         .append(options.preset().timings().ttl().toSeconds())
         .append(" s, loop_wait ")
         .append(options.preset().timings().loopWait().toSeconds())
-        .append(" s); a fresh etcd per cell; members started at ")
+        .append(" s); ")
+        .append(
+            generator.externalEtcd()
+                ? "an external etcd ("
+                    + String.join(
+                        ", ", generator.etcdEndpoints().stream().map(Object::toString).toList())
+                    + "), the same for every cell: this generator's keys are removed after each"
+                    + " cell; "
+                : "a fresh etcd per cell on this machine; ")
+        .append("members started at ")
         .append(options.startPerSecond())
-        .append(" per second at random points of their loop; ")
+        .append(" per second at random points of their loop")
+        .append(
+            generator.membersPerClient() == 1
+                ? ", each with an etcd client of its own; "
+                : ", "
+                    + generator.membersPerClient()
+                    + " members per etcd client (each with its own lease, keys and watch); ")
         .append(options.warmup().toSeconds())
         .append(" s of warm-up once every cluster is set up, then a window of ")
         .append(options.window().toSeconds())
+        .append(" s")
         .append(
-            " s. etcd CPU from /proc/<pid>/stat, RSS from /proc/<pid>/status, the rest from"
-                + " each member's /metrics (rates per second over the window; puts and"
-                + " proposals on the etcd leader; calls summed over the 3 members). Keep-alive"
-                + " latency: one probe lease per etcd member renewed with keepAliveOnce every"
-                + " 250 ms under the load (LeaseKeeper's calls are internal to the DCS layer);"
-                + " leader key: the whole renewLeader (keep-alive + txn); member key: the"
-                + " put. The load generator runs on the same machine as etcd: its CPU and the"
-                + " machine's are in the first table.\n\n");
+            generator.windowAt().map(at -> " opening at " + at + " (fleet.window.at)").orElse(""))
+        .append(
+            ". Rates per second over the window; puts and proposals on the etcd leader; calls"
+                + " summed over the etcd members (see the sources below). Keep-alive latency: one"
+                + " probe lease per etcd endpoint renewed with keepAliveOnce every 250 ms under the"
+                + " load (LeaseKeeper's calls are internal to the DCS layer); leader key: the whole"
+                + " renewLeader (keep-alive + txn); member key: the put. ")
+        .append(
+            generator.externalEtcd()
+                ? "etcd's figures are those of the whole etcd: with several generators on it, of"
+                    + " every generator's clusters (the clusters on etcd column). Load, machine"
+                    + " and generator figures are this generator's host.\n\n"
+                : "The load generator runs on the same machine as etcd: its CPU and the"
+                    + " machine's are in the first table.\n\n");
+    b.append("## Where the etcd figures come from\n\n| figure | source |\n|---|---|\n");
+    sources(generator).forEach((k, v) -> b.append(row(k, v)));
+    b.append('\n');
     b.append("## Machine\n\n| | |\n|---|---|\n");
     machine.forEach((k, v) -> b.append("| ").append(k).append(" | ").append(v).append(" |\n"));
+    tables(b, results);
+    if (!failures.isEmpty()) {
+      b.append("\n## Not measured\n\n");
+      failures.forEach(f -> b.append("- ").append(f).append('\n'));
+    }
+    return b.toString();
+  }
+
+  /** The tables of {@code results}: etcd's load, latencies, this generator, per member. */
+  static void tables(StringBuilder b, List<FleetResult> results) {
     b.append("\n## etcd load\n\n");
     b.append(
-        "| clusters | members | mode | load (1 min) | machine busy | generator cores | etcd"
-            + " cores (3 members) | etcd leader cores | etcd RSS MB (max) | DB MB | puts/s |"
-            + " proposals/s | keep-alives/s | ranges/s | txns/s | lease reads/s |\n");
-    b.append("|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        "| clusters | members | mode | clusters on etcd | load (1 min) | machine busy | generator"
+            + " cores | etcd cores (all members) | etcd leader cores | etcd RSS MB (max) | DB MB |"
+            + " puts/s | proposals/s | keep-alives/s | ranges/s | txns/s | lease reads/s |\n");
+    b.append(
+        "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (FleetResult r : results) {
       b.append(
           row(
               Integer.toString(r.clusters()),
               Integer.toString(r.members()),
               r.mode(),
+              Integer.toString(r.fleetClusters()),
               f1(r.loadAverage()),
               pct(r.machineBusy()),
               f2(r.generatorCores()),
@@ -133,32 +173,102 @@ final class FleetReport {
               Long.toString(r.etcdLeaderChanges()),
               Integer.toString(r.membersNotSetUp())));
     }
+    b.append("\n## This generator\n\n");
+    b.append(
+        "Its clusters (scopes), when its window opened, what etcd held of the whole fleet at the"
+            + " end of the window (member keys under the scope prefix, every generator's), and what"
+            + " the generator cost: its JVM's live threads and CPU, per member it ran.\n\n");
+    b.append(
+        "| clusters | mode | scopes | window opened (UTC) | clusters / members on etcd | members"
+            + " per etcd client | generator threads | threads per member | generator CPU per"
+            + " member (millicores) |\n");
+    b.append("|---:|---|---|---|---:|---:|---:|---:|---:|\n");
+    for (FleetResult r : results) {
+      FleetResult.Generator g = r.generator();
+      b.append(
+          row(
+              Integer.toString(r.clusters()),
+              r.mode(),
+              g.scopes(),
+              g.windowStart().toString(),
+              g.fleetClusters() + " / " + g.fleetMembers(),
+              Integer.toString(g.membersPerClient()),
+              Integer.toString(g.threads()),
+              f1((double) g.threads() / r.members()),
+              f2(r.generatorCores() / r.members() * 1000)));
+    }
     b.append("\n## Per member\n\n");
     b.append(
         "Cycles on time: the puts etcd saw against the puts of every cycle on time (3 member keys"
             + " and the status key per cluster per loop_wait); under 100 % the load generator did"
-            + " not keep up (a machine too loaded), and every rate above is short by as much.\n\n");
+            + " not keep up (a machine too loaded), and every rate above is short by as much. Per"
+            + " member of the whole fleet on etcd (every generator's).\n\n");
     b.append(
         "| clusters | mode | cycles on time | etcd CPU per 1,000 members (cores) | keep-alives/s"
             + " per member (without the probes') | ranges/s per member | puts/s per member |\n");
     b.append("|---:|---|---:|---:|---:|---:|---:|\n");
     for (FleetResult r : results) {
-      double m = r.members();
+      double m = r.fleetMembers();
       b.append(
           row(
               Integer.toString(r.clusters()),
               r.mode(),
-              pct(r.cyclesOnTime(options.preset().timings().loopWait().toSeconds())),
+              pct(r.cyclesOnTime(loopWaitSeconds(r))),
               f2(r.etcdCores() / m * 1000),
-              f2((r.keepAlivesPerSecond() - FleetKeepAliveProbe.keepAlivesPerSecond(3)) / m),
+              f2(
+                  (r.keepAlivesPerSecond()
+                          - FleetKeepAliveProbe.keepAlivesPerSecond(r.generator().probes()))
+                      / m),
               f2(r.rangesPerSecond() / m),
               f2(r.putsPerSecond() / m)));
     }
-    if (!failures.isEmpty()) {
-      b.append("\n## Not measured\n\n");
-      failures.forEach(f -> b.append("- ").append(f).append('\n'));
+  }
+
+  private static long loopWaitSeconds(FleetResult r) {
+    return RtoPreset.valueOf(r.preset().toUpperCase(Locale.ROOT)).timings().loopWait().toSeconds();
+  }
+
+  /** Figure by figure, where this run read it. */
+  static Map<String, String> sources(FleetGenerator generator) {
+    Map<String, String> m = new LinkedHashMap<>();
+    if (generator.externalEtcd()) {
+      m.put("etcd CPU", "`" + FleetEtcdSample.PROCESS_CPU + "` of each member's `/metrics`");
+      m.put("etcd RSS", "`" + FleetEtcdSample.PROCESS_RSS + "` of each member's `/metrics`");
+    } else {
+      m.put("etcd CPU", "`/proc/<pid>/stat` of each member (utime + stime)");
+      m.put("etcd RSS", "`/proc/<pid>/status` of each member (VmRSS)");
     }
-    return b.toString();
+    m.put("DB size", "`" + FleetEtcdSample.DB_SIZE + "` of the etcd leader's `/metrics`");
+    m.put(
+        "puts/s, proposals/s",
+        "`"
+            + FleetEtcdSample.PUTS
+            + "`, `"
+            + FleetEtcdSample.PROPOSALS
+            + "` of the etcd leader's `/metrics`");
+    m.put("calls/s by method", "`grpc_server_started_total` of each member's `/metrics`, summed");
+    m.put(
+        "leases expired, leader changes",
+        "`"
+            + FleetEtcdSample.LEASES_EXPIRED
+            + "`, `"
+            + FleetEtcdSample.LEADER_CHANGES
+            + "` of each member's `/metrics`");
+    m.put("the etcd leader", "`" + FleetEtcdSample.IS_LEADER + "` of each member's `/metrics`");
+    m.put(
+        "`/metrics`",
+        generator.externalEtcd()
+            ? String.join(", ", generator.metricsUrls().stream().map(Object::toString).toList())
+                + ", read over HTTP within "
+                + MetricsScrape.TIMEOUT.toSeconds()
+                + " s and "
+                + (MetricsScrape.MAX_BYTES >> 20)
+                + " MB each"
+            : "each member's client URL on this machine");
+    m.put(
+        "clusters / members on etcd",
+        "member keys under `/service/" + generator.scopePrefix() + "`, at the end of the window");
+    return m;
   }
 
   private static String row(String... cells) {

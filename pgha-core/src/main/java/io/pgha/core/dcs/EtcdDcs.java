@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +40,8 @@ public final class EtcdDcs implements Dcs {
   private final DcsKeys keys;
   private final String me;
   private final Client client;
+  private final SharedClient share;
+  private final AtomicBoolean leftClient = new AtomicBoolean();
   private final ScheduledExecutorService background;
   private final Leadership leadership;
   private final LeaseKeeper lease;
@@ -52,11 +55,12 @@ public final class EtcdDcs implements Dcs {
   private final SilentLeaderTakeover takeover;
   private volatile EtcdDcsConfig current;
 
-  private EtcdDcs(EtcdDcsConfig config, Client client) {
+  private EtcdDcs(EtcdDcsConfig config, SharedClient share) {
     this.current = config;
     this.keys = config.keys();
     this.me = config.memberName();
-    this.client = client;
+    this.share = share;
+    this.client = share.client();
     this.background = daemonScheduler("pgha-dcs-" + me);
     this.viewListeners = new ViewListeners(me, daemonScheduler("pgha-dcs-events-" + me));
     this.leadership = new Leadership(me);
@@ -121,9 +125,33 @@ public final class EtcdDcs implements Dcs {
     return connect(EtcdDcsConfig.of(config, memberName));
   }
 
+  /**
+   * Like {@link #connect(PghaConfig, String)}, but over the etcd client (its connections and
+   * threads) of {@code sharingWith}, which must reach etcd the same way. The new DCS has its own
+   * lease, member and leader keys and watch; the client is closed when the last DCS using it
+   * closes. For a process that hosts the DCS of many members, such as a load generator: an agent
+   * has one member and uses {@link #connect(PghaConfig, String)}.
+   *
+   * @throws IllegalArgumentException if {@code config}'s etcd endpoints, credentials, TLS files or
+   *     request timeout differ from those of {@code sharingWith}
+   */
+  public static EtcdDcs connectSharing(PghaConfig config, String memberName, EtcdDcs sharingWith) {
+    EtcdDcsConfig settings = EtcdDcsConfig.of(config, memberName);
+    SharedClient share = sharingWith.share.join(settings);
+    try {
+      return start(new EtcdDcs(settings, share), settings);
+    } catch (RuntimeException e) {
+      share.leave();
+      throw e;
+    }
+  }
+
   /** Connects with settings made in this package (tests). */
   static EtcdDcs connect(EtcdDcsConfig config) {
-    EtcdDcs dcs = new EtcdDcs(config, EtcdClients.build(config));
+    return start(new EtcdDcs(config, new SharedClient(EtcdClients.build(config), config)), config);
+  }
+
+  private static EtcdDcs start(EtcdDcs dcs, EtcdDcsConfig config) {
     dcs.watcher.start();
     LOG.info("[{}] DCS started: {}", dcs.me, config);
     return dcs;
@@ -364,7 +392,9 @@ public final class EtcdDcs implements Dcs {
     lease.close();
     background.shutdownNow();
     viewListeners.close();
-    client.close();
+    if (leftClient.compareAndSet(false, true)) { // a second close must not close a shared client
+      share.leave();
+    }
     LOG.info("[{}] DCS closed", me);
   }
 }
