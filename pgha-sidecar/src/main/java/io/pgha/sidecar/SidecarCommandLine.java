@@ -169,7 +169,14 @@ final class SidecarCommandLine {
   @SuppressWarnings("restriction")
   private static void reloadOnHangup(Sidecar sidecar) {
     try {
-      sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> sidecar.reload());
+      sun.misc.SignalHandler before =
+          sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> sidecar.reload());
+      if (before == sun.misc.SignalHandler.SIG_IGN) {
+        // Started with SIGHUP ignored (nohup, some supervisors): the JVM keeps it ignored.
+        LOG.warn(
+            "SIGHUP is ignored in this process (started under nohup?): it will not reload the"
+                + " configuration; use POST /reload or patronictl reload");
+      }
     } catch (IllegalArgumentException | UnsupportedOperationException e) {
       // -Xrs, or a platform without SIGHUP: the signal keeps its default meaning.
       LOG.warn("SIGHUP cannot be used to reload the configuration here: {}", e.getMessage());
