@@ -65,6 +65,10 @@ class ConfigKeyTest {
         PatroniCodec.decodeConfig("config", keys.value("config").orElseThrow(), w -> {});
     assertThat(written.ttl()).isEqualTo((int) TTL.toSeconds());
     assertThat(written.loopWait()).isEqualTo((int) LOOP_WAIT.toSeconds());
+    // GET /config answers 502 while the key is missing, as Patroni's API.
+    assertThat(ClusterKeys.within(bound, () -> leader.apiStatus("/config") == 200))
+        .as("GET /config answers once the key is back")
+        .isTrue();
 
     // No role changed: no member told of any event since, the same member leads as primary.
     for (Node node : cluster.nodes()) {
