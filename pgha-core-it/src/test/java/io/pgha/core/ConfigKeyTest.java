@@ -9,8 +9,6 @@ import io.pgha.testkit.cluster.LocalPghaCluster.Node;
 import io.pgha.testkit.cluster.LocalPghaCluster.TimedEvent;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,29 +23,17 @@ class ConfigKeyTest {
   private static final Duration LOOP_WAIT = Duration.ofSeconds(2);
   private static final Duration CONVERGE = Duration.ofSeconds(90);
 
-  private static LocalPghaCluster cluster;
-  private static ClusterKeys keys;
-
-  @BeforeAll
-  static void startCluster() {
-    cluster = new LocalPghaCluster(2, TTL, LOOP_WAIT, Duration.ofSeconds(3));
-    keys = new ClusterKeys(cluster);
-    cluster.startAll();
-    cluster.awaitHealthy(CONVERGE);
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    if (keys != null) {
-      keys.close();
-    }
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
-
   @Test
   void theLeaderWritesADeletedConfigKeyBackWithoutAnyRoleChange() throws Exception {
+    try (LocalPghaCluster cluster = new LocalPghaCluster(2, TTL, LOOP_WAIT, Duration.ofSeconds(3));
+        ClusterKeys keys = new ClusterKeys(cluster)) {
+      cluster.startAll();
+      writtenBackWithoutRoleChange(cluster, keys);
+    }
+  }
+
+  private static void writtenBackWithoutRoleChange(LocalPghaCluster cluster, ClusterKeys keys)
+      throws Exception {
     Node leader = cluster.awaitHealthy(CONVERGE);
     assertThat(keys.value("config")).as("the bootstrap wrote the config key").isPresent();
     String leaderKey = keys.value("leader").orElseThrow();
