@@ -42,6 +42,14 @@ final class ClusterKeys implements AutoCloseable {
     }
   }
 
+  /** Deletes key {@code name} of the cluster, as {@code etcdctl del} does; the keys deleted. */
+  long delete(String name) throws Exception {
+    return etcd.getKVClient()
+        .delete(ByteSequence.from(prefix + name, StandardCharsets.UTF_8))
+        .get(5, TimeUnit.SECONDS)
+        .getDeleted();
+  }
+
   /** The {@code sync} key, decoded. */
   Optional<SyncState> sync() {
     return value("sync").map(v -> PatroniCodec.decodeSync("sync", v, 0, w -> {}));

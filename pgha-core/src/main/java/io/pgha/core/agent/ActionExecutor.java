@@ -232,6 +232,7 @@ final class ActionExecutor {
               run.config(),
               timeouts.stop().plus(timeouts.start()));
       case FAILSAFE_KEY -> leadership.writeFailsafeKey((FailsafeKey) payload(action));
+      case WRITE_MISSING_CONFIG -> bootstrap.writeMissingConfig();
       case WAIT, NOTHING -> true;
     };
   }

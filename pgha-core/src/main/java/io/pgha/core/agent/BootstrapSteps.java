@@ -13,9 +13,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The steps that give this member its data directory: a new cluster ({@code BOOTSTRAP}, {@code
- * WRITE_INITIAL_CONFIG}), one brought under pgha ({@code ADOPT_EXISTING_DATA}), or a copy of
- * another member ({@code CLONE_FROM}, {@code REINITIALIZE}) or a restore without one ({@code
- * CLONE_WITHOUT_LEADER}).
+ * WRITE_INITIAL_CONFIG}, and {@code WRITE_MISSING_CONFIG} when the key is gone), one brought under
+ * pgha ({@code ADOPT_EXISTING_DATA}), or a copy of another member ({@code CLONE_FROM}, {@code
+ * REINITIALIZE}) or a restore without one ({@code CLONE_WITHOUT_LEADER}).
  */
 final class BootstrapSteps {
   private static final Logger LOG = LoggerFactory.getLogger(BootstrapSteps.class);
@@ -75,6 +75,26 @@ final class BootstrapSteps {
     // initdb starts the first timeline.
     events.publish(new AgentEvent.Promoted(name, 1));
     LOG.info("[{}] bootstrapped cluster", name);
+    return true;
+  }
+
+  /**
+   * The leader's upkeep when it sees no {@code config} key: writes the bootstrap configuration,
+   * only if the key is still absent. Unlike {@link #writeInitialConfig()} (the bootstrap's last
+   * step), this records no role and publishes no event: the leader already leads.
+   */
+  boolean writeMissingConfig() throws DcsException {
+    if (dcs.writeConfig(bootstrapConfig, Dcs.ABSENT)) {
+      LOG.info(
+          "[{}] I hold the leader key and the config key was missing: wrote my bootstrap"
+              + " configuration to it (ttl {}s, loop_wait {}s)",
+          name,
+          bootstrapConfig.ttl(),
+          bootstrapConfig.loopWait());
+    } else {
+      // Another writer (patronictl, the API) created it since the view was read.
+      LOG.info("[{}] the config key was missing but exists by now: not writing it", name);
+    }
     return true;
   }
 

@@ -155,6 +155,13 @@ public enum ActionKind {
   COPY_LOGICAL_SLOTS(true),
   /** Write (or delete, when empty) the {@code failsafe} key: the {@link FailsafeKey}. */
   FAILSAFE_KEY(false),
+  /**
+   * The leader found no {@code config} key (it adopted a data directory, or an operator deleted the
+   * key): write this member's bootstrap configuration to it, only if it is still absent, as
+   * Patroni's leader does. Changes nothing else (no role, no event). Succeeds when the key exists
+   * afterwards, whoever wrote it.
+   */
+  WRITE_MISSING_CONFIG(false),
   /** Something is pending that is not ours to do; look again next cycle. */
   WAIT(false),
   /** All is as it should be. */

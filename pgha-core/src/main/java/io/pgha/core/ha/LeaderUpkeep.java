@@ -6,6 +6,7 @@ import static io.pgha.core.ha.ActionKind.RELEASE_LEADERSHIP;
 import static io.pgha.core.ha.ActionKind.RENEW;
 import static io.pgha.core.ha.ActionKind.REWIND_AND_FOLLOW;
 import static io.pgha.core.ha.ActionKind.STOP_CLEANLY;
+import static io.pgha.core.ha.ActionKind.WRITE_MISSING_CONFIG;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -14,9 +15,15 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * What the leader running read-write keeps in step after it confirmed or took the key, in every
- * cycle: the {@code failsafe} key, one replication slot per member, synchronous replication. These
- * come last in the plan, so they happen only once the key is confirmed. The standby leader of a
- * standby cluster keeps its members' slots only.
+ * cycle: the {@code config} key when there is none, the {@code failsafe} key, one replication slot
+ * per member, synchronous replication. These come last in the plan, so they happen only once the
+ * key is confirmed. The standby leader of a standby cluster keeps the {@code config} key and its
+ * members' slots only.
+ *
+ * <p>As Patroni's leader, paused or not, it writes its bootstrap configuration to a missing {@code
+ * config} key (only if still absent): after it claimed the cluster with a data directory it had (no
+ * bootstrap wrote the key), or after an operator deleted the key. Otherwise every member would run
+ * on its own bootstrap configuration, and {@code GET /config} would answer with defaults.
  */
 final class LeaderUpkeep {
   private static final Set<ActionKind> GIVES_UP =
@@ -29,12 +36,12 @@ final class LeaderUpkeep {
       return d;
     }
     if (s.config().isStandbyCluster() && s.local().isReplica()) {
-      return d.then(StandbyLeader.upkeep(s));
+      return d.then(missingConfig(s)).then(StandbyLeader.upkeep(s));
     }
     if (!s.local().isReadWrite()) {
       return d;
     }
-    List<Action> upkeep = new ArrayList<>();
+    List<Action> upkeep = new ArrayList<>(missingConfig(s));
     Failsafe.keyUpdate(s.view(), s.config())
         .map(FailsafeKey::new)
         .map(Action::failsafeKey)
@@ -57,6 +64,10 @@ final class LeaderUpkeep {
       }
     }
     return d.then(upkeep);
+  }
+
+  private static List<Action> missingConfig(Situation s) {
+    return s.view().config().isEmpty() ? List.of(Action.of(WRITE_MISSING_CONFIG)) : List.of();
   }
 
   private static java.util.Optional<Action> slots(Situation s) {

@@ -173,10 +173,10 @@ final class StandbyLeader {
   /**
    * What the standby leader keeps in step once it confirmed or took the key: the slots its members
    * stream through (and the permanent physical ones), as Patroni's does, and no logical slot (a
-   * copy of the primary cluster's, say, which nobody moves forward and which keeps WAL forever);
-   * and the {@code config} key, which it writes when there is none, as Patroni's leader does (a
-   * standby leader that claimed the cluster with a data directory it had, rather than copying the
-   * primary cluster, has written none yet).
+   * copy of the primary cluster's, say, which nobody moves forward and which keeps WAL forever). A
+   * missing {@code config} key it writes as any leader does ({@link LeaderUpkeep}): a standby
+   * leader that claimed the cluster with a data directory it had, rather than copying the primary
+   * cluster, has written none yet.
    */
   static List<Action> upkeep(Situation s) {
     List<Action> upkeep = new ArrayList<>();
@@ -189,9 +189,6 @@ final class StandbyLeader {
       if (plan.isActive()) {
         upkeep.add(Action.slots(plan));
       }
-    }
-    if (s.view().config().isEmpty()) {
-      upkeep.add(Action.of(WRITE_INITIAL_CONFIG));
     }
     return upkeep;
   }

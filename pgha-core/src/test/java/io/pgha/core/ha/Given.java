@@ -11,7 +11,8 @@ import java.util.function.UnaryOperator;
 
 /**
  * A decision's inputs for tests, starting from a healthy 3-member cluster seen by {@code pg-1}: a
- * running replica on timeline 2 at WAL 1000, a fresh view, a live lease, no leader yet.
+ * running replica on timeline 2 at WAL 1000, a fresh view (with a {@code config} key), a live
+ * lease, no leader yet.
  */
 final class Given {
   static final String ME = "pg-1";
@@ -32,6 +33,7 @@ final class Given {
   ClusterView.Builder view =
       ClusterView.builder()
           .initialize(SYSID)
+          .config(DynamicConfig.defaults())
           .member(member(ME))
           .member(member("pg-2"))
           .member(member("pg-3"));

@@ -12,6 +12,7 @@ import static io.pgha.core.ha.ActionKind.RESTART_POSTGRES;
 import static io.pgha.core.ha.ActionKind.STOP_CLEANLY;
 import static io.pgha.core.ha.ActionKind.SYNC_REPLICATION;
 import static io.pgha.core.ha.ActionKind.WAIT;
+import static io.pgha.core.ha.ActionKind.WRITE_MISSING_CONFIG;
 import static io.pgha.core.ha.Given.ME;
 import static io.pgha.core.ha.Given.NOW;
 import static io.pgha.core.ha.Given.given;
@@ -314,6 +315,62 @@ class PlanTest {
               .decide();
 
       assertThat(d.kinds()).containsExactly(ACQUIRE_LEADER, FAILSAFE_KEY);
+    }
+
+    @Test
+    void aLeaderThatFindsNoConfigKeyWritesItFirst() {
+      // It adopted a data directory (no bootstrap wrote the key), or an operator deleted the key.
+      Given noKey = leading().view(v -> v.config(null));
+
+      assertThat(noKey.decide().actions())
+          .containsExactly(renew(), Action.of(WRITE_MISSING_CONFIG));
+      assertThat(noKey.config(c -> c.synchronousMode(SynchronousMode.ON)).decide().kinds())
+          .containsExactly(RENEW, WRITE_MISSING_CONFIG, SYNC_REPLICATION);
+    }
+
+    @Test
+    void aConfigKeyThatIsThereIsNotWritten() {
+      assertThat(leading().decide().actions()).containsExactly(renew());
+    }
+
+    @Test
+    void aPausedLeaderWritesAMissingConfigKeyToo() {
+      // As Patroni's: the leader key's holder writes a missing config key before any pause rule.
+      Decision d = leading().paused().view(v -> v.config(null)).decide();
+
+      assertDecision(
+          d,
+          "PAUSE: no action. I am (pg-1), the leader with the lock",
+          renew(),
+          act(WRITE_MISSING_CONFIG));
+    }
+
+    @Test
+    void aPrimaryTakingTheFreeKeyWritesAMissingConfigKey() {
+      // The cycle after it claimed the cluster with its data directory (ADOPT_EXISTING_DATA).
+      Decision d = given().primary().view(v -> v.config(null)).decide();
+
+      assertThat(d.kinds()).containsExactly(ACQUIRE_LEADER, WRITE_MISSING_CONFIG);
+    }
+
+    @Test
+    void noMissingConfigKeyIsWrittenByAReplicaALeaderGivingUpOrTheBootstrap() {
+      Given noKey = given().view(v -> v.config(null));
+
+      assertThat(noKey.leader("pg-2").local(l -> l.following("pg-2")).decide().kinds())
+          .containsExactly(ActionKind.NOTHING);
+      assertThat(noKey.leader(ME).down(400).decide().kinds()).containsExactly(RELEASE_LEADERSHIP);
+      // The key holder promoting its replica writes it the next cycle, once read-write.
+      assertThat(given().view(v -> v.config(null)).leader(ME).decide().kinds())
+          .doesNotContain(WRITE_MISSING_CONFIG);
+      // The bootstrap writes it in its own last step, which also records the new primary.
+      assertThat(
+              given()
+                  .view(v -> v.config(null).initialize(null))
+                  .local(l -> l.dataDirectoryEmpty(true).systemIdentifier(null).running(false))
+                  .decide()
+                  .kinds())
+          .containsExactly(ActionKind.BOOTSTRAP, ACQUIRE_LEADER, ActionKind.WRITE_INITIAL_CONFIG);
     }
 
     @Test

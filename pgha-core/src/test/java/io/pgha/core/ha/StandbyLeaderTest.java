@@ -12,6 +12,7 @@ import static io.pgha.core.ha.ActionKind.START_AS_REPLICA;
 import static io.pgha.core.ha.ActionKind.START_AS_STANDBY_LEADER;
 import static io.pgha.core.ha.ActionKind.WAIT;
 import static io.pgha.core.ha.ActionKind.WRITE_INITIAL_CONFIG;
+import static io.pgha.core.ha.ActionKind.WRITE_MISSING_CONFIG;
 import static io.pgha.core.ha.Given.ME;
 import static io.pgha.core.ha.Given.NOW;
 import static io.pgha.core.ha.Given.given;
@@ -276,10 +277,14 @@ class StandbyLeaderTest {
     @Test
     void aStandbyLeaderWithoutAConfigKeyWritesIt() {
       // It claimed the cluster with the data directory it had: no bootstrap wrote the key.
-      Given adopted = given().config(c -> c.extra(Map.of(StandbyCluster.KEY, SECTION))).leader(ME);
+      Given adopted =
+          given()
+              .config(c -> c.extra(Map.of(StandbyCluster.KEY, SECTION)))
+              .view(v -> v.config(null))
+              .leader(ME);
 
       assertThat(adopted.local(l -> l.following(REMOTE.followingName())).decide().actions())
-          .containsExactly(Action.renew(), Action.of(WRITE_INITIAL_CONFIG));
+          .containsExactly(Action.renew(), Action.of(WRITE_MISSING_CONFIG));
       assertThat(
               adopted
                   .leader(null)
@@ -290,7 +295,7 @@ class StandbyLeaderTest {
           .containsExactly(
               Action.of(ACQUIRE_LEADER),
               Action.standby(FOLLOW_PRIMARY_CLUSTER, REMOTE),
-              Action.of(WRITE_INITIAL_CONFIG));
+              Action.of(WRITE_MISSING_CONFIG));
     }
 
     @Test
