@@ -559,7 +559,13 @@ abstract class FailoverScenarios {
       assertThat(pool.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
       assertThat(failures).isEmpty();
       List<String> stored = new ArrayList<>();
-      try (Connection c = cluster.leader().connect();
+      // Right after a leader change the new leader may still be promoting: wait for it.
+      Node leader =
+          await()
+              .atMost(Duration.ofSeconds(60))
+              .until(cluster::currentLeader, java.util.Optional::isPresent)
+              .orElseThrow();
+      try (Connection c = leader.connect();
           PreparedStatement ps = c.prepareStatement("select k from units where k like ?")) {
         ps.setString(1, name + "-%");
         try (ResultSet rs = ps.executeQuery()) {
