@@ -52,7 +52,7 @@ public final class EtcdDcs implements Dcs {
   private final SilentLeaderTakeover takeover;
   private volatile EtcdDcsConfig current;
 
-  private EtcdDcs(EtcdDcsConfig config, Client client) {
+  private EtcdDcs(EtcdDcsConfig config, Client client, KeepAliveStream keepAlives) {
     this.current = config;
     this.keys = config.keys();
     this.me = config.memberName();
@@ -63,6 +63,7 @@ public final class EtcdDcs implements Dcs {
     this.lease =
         new LeaseKeeper(
             client.getLeaseClient(),
+            keepAlives,
             me,
             config.ttl(),
             config.safetyMargin(),
@@ -123,7 +124,10 @@ public final class EtcdDcs implements Dcs {
 
   /** Connects with settings made in this package (tests). */
   static EtcdDcs connect(EtcdDcsConfig config) {
-    EtcdDcs dcs = new EtcdDcs(config, EtcdClients.build(config));
+    // Renewals on a stream of their own over the client's channel, which the stream learns from
+    // the client's first call.
+    KeepAliveStream keepAlives = new KeepAliveStream(config.requestTimeout().toNanos());
+    EtcdDcs dcs = new EtcdDcs(config, EtcdClients.build(config, keepAlives.capture()), keepAlives);
     dcs.watcher.start();
     LOG.info("[{}] DCS started: {}", dcs.me, config);
     return dcs;
@@ -194,23 +198,34 @@ public final class EtcdDcs implements Dcs {
 
   @Override
   public boolean acquireLeader() throws DcsException {
-    return leaderKey.acquire();
+    return renewedAsLeader(leaderKey.acquire());
+  }
+
+  /** Leadership just taken: the lease is renewed at the leader's pace from now on. */
+  private boolean renewedAsLeader(boolean leads) {
+    if (leads) {
+      lease.wakeNow();
+    }
+    return leads;
   }
 
   @Override
   public boolean renewLeader() throws DcsException {
-    return leaderKey.renew();
+    boolean before = leadership.isLeading();
+    boolean leads = leaderKey.renew();
+    // A key found ours after a restart makes this member lead by renewing it.
+    return before ? leads : renewedAsLeader(leads);
   }
 
   @Override
   public boolean takeOverLeader(long expectedModRevision) throws DcsException {
-    return leaderKey.takeOver(expectedModRevision);
+    return renewedAsLeader(leaderKey.takeOver(expectedModRevision));
   }
 
   @Override
   public boolean takeOverFromSilentLeader(
       String leader, long leaderModRevision, long syncModRevision) throws DcsException {
-    return takeover.takeOver(leader, leaderModRevision, syncModRevision);
+    return renewedAsLeader(takeover.takeOver(leader, leaderModRevision, syncModRevision));
   }
 
   @Override
