@@ -88,6 +88,46 @@ final class ClusterWatcher implements AutoCloseable {
     return Optional.ofNullable(state.raw().get(key));
   }
 
+  /**
+   * A view at least as recent as an instant after this call began: the watched one when one
+   * linearizable read of the prefix's newest modification and key count shows the watch has
+   * delivered everything, else every key read again ({@link #reread}).
+   *
+   * <p>Why that suffices: say the watch has delivered every event up to revision {@code V}, and the
+   * read, served at revision {@code R}, finds the newest modification of a key still present at
+   * {@code M <= V} and {@code n} keys. A key written after {@code V} and present at {@code R} would
+   * have a modification after {@code M}: so every key written after {@code V} is gone again at
+   * {@code R}, and the keys present at {@code R} are keys present at {@code V}, unchanged since. If
+   * there are as many ({@code n}), they are the same keys: etcd holds at {@code R} what the view
+   * shows. The read carries no values (one key name), so an idle member's cycle costs etcd and
+   * itself one small answer instead of every key.
+   */
+  ClusterView current() throws DcsException {
+    GetResponse r =
+        EtcdCalls.await(
+            client
+                .getKVClient()
+                .get(
+                    prefix,
+                    GetOption.builder()
+                        .isPrefix(true)
+                        .withKeysOnly(true)
+                        .withSortField(GetOption.SortTarget.MOD)
+                        .withSortOrder(GetOption.SortOrder.DESCEND)
+                        .withLimit(1)
+                        .build()),
+            requestTimeout,
+            "reading the newest change under " + keys.prefix());
+    long newest = r.getKvs().isEmpty() ? 0 : r.getKvs().get(0).getModRevision();
+    synchronized (lock) {
+      State s = state;
+      if (watcher != null && s.revision() >= newest && s.raw().size() == r.getCount()) {
+        return s.view();
+      }
+    }
+    return reread();
+  }
+
   /** Reads every key now, installs the result, and returns it. */
   ClusterView reread() throws DcsException {
     GetResponse r =

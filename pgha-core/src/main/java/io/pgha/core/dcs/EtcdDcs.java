@@ -11,6 +11,7 @@ import io.pgha.patroni.DynamicConfig;
 import io.pgha.patroni.FailoverRequest;
 import io.pgha.patroni.HistoryEntry;
 import io.pgha.patroni.Member;
+import io.pgha.patroni.PatroniCodec;
 import io.pgha.patroni.SyncState;
 import java.time.Duration;
 import java.util.List;
@@ -161,7 +162,7 @@ public final class EtcdDcs implements Dcs {
 
   @Override
   public ClusterView refresh() throws DcsException {
-    return watcher.reread();
+    return watcher.current();
   }
 
   @Override
@@ -339,6 +340,17 @@ public final class EtcdDcs implements Dcs {
 
   @Override
   public boolean writeStatus(ClusterStatus status) throws DcsException {
+    // An idle leader's position does not move: rewriting the same value every cycle would cost a
+    // raft write and wake every member's watch. The watch shows what etcd holds (or held a moment
+    // ago: a write it has not delivered yet can only be this leader's own).
+    boolean unchanged =
+        watcher
+            .raw(keys.status())
+            .filter(held -> held.value().equals(PatroniCodec.encodeStatus(status)))
+            .isPresent();
+    if (unchanged && leaderKey.holds()) {
+      return true;
+    }
     return leaderKeys.writeStatus(status);
   }
 
