@@ -55,6 +55,13 @@ class IdleFootprintRun {
         Arrays.asList(
             System.getProperty("idle.systems", "pgha-async,pgha-sync,patroni").split(","));
     List<String> jvmOptions = unitJvmOptions(Path.of(System.getProperty("idle.unit")));
+    // Native memory tracking on the agents: what their resident memory is made of (a summary per
+    // agent next to the report). Costs a little memory itself; off by default.
+    boolean nmt = Boolean.getBoolean("idle.nmt");
+    List<String> agentJvmOptions = new ArrayList<>(jvmOptions);
+    if (nmt) {
+      agentJvmOptions.add("-XX:NativeMemoryTracking=summary");
+    }
     Path output = Path.of(System.getProperty("idle.output", "target/idle"));
     Files.createDirectories(output);
 
@@ -66,7 +73,7 @@ class IdleFootprintRun {
     samples.add(bareJvm(jvmOptions, warmUp, window));
     for (String system : systems) {
       progress.step(++step, system + ": warm-up " + warmUp + ", then a window of " + window);
-      try (BenchCluster cluster = start(system, jvmOptions)) {
+      try (BenchCluster cluster = start(system, agentJvmOptions)) {
         cluster.awaitHealthy(Duration.ofMinutes(5)); // generous: a busy host starts slowly
         samples.addAll(measure(system, cluster, warmUp, window, breakdowns));
       }
@@ -112,6 +119,18 @@ class IdleFootprintRun {
       pids.add(pid);
       before.add(ProcessFootprint.of(pid));
       threadsBefore.add(ThreadCpu.of(pid));
+    }
+    if (Boolean.getBoolean("idle.nmt") && system.startsWith("pgha")) {
+      Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+      for (int i = 0; i < pids.size(); i++) {
+        Files.writeString(
+            Path.of(System.getProperty("idle.output", "target/idle"))
+                .resolve(system + "-" + cluster.members().get(i) + "-nmt.txt"),
+            run(
+                List.of(
+                    jcmd.toString(), Long.toString(pids.get(i)), "VM.native_memory", "summary")),
+            StandardCharsets.UTF_8);
+      }
     }
     if (Boolean.getBoolean("idle.jfr")) {
       // A flight recording of each agent over the window, to see where its idle CPU goes.
