@@ -1,11 +1,5 @@
 package io.pgha.benchmarks;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -19,8 +13,6 @@ import java.util.regex.Pattern;
  * stream too).
  */
 final class EtcdCallCounts {
-  private static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private static final Pattern LINE =
       Pattern.compile(
           "^(grpc_server_started_total|grpc_server_msg_received_total)\\{[^}]*grpc_method=\"([^\"]+)\"[^}]*\\}\\s+(\\S+)");
@@ -33,18 +25,9 @@ final class EtcdCallCounts {
     for (String endpoint : endpoints) {
       String text;
       try {
-        text =
-            HTTP.send(
-                    HttpRequest.newBuilder(URI.create(endpoint + "/metrics"))
-                        .timeout(Duration.ofSeconds(10))
-                        .build(),
-                    HttpResponse.BodyHandlers.ofString())
-                .body();
-      } catch (IOException e) {
-        continue;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return counts;
+        text = FleetEtcdSample.metricsText(endpoint);
+      } catch (RuntimeException e) {
+        continue; // a member that does not answer counts nothing
       }
       for (String line : text.split("\n")) {
         Matcher m = LINE.matcher(line);

@@ -51,21 +51,7 @@ record FleetEtcdSample(
 
   /** Reads member {@code pid} serving {@code clientEndpoint} now. */
   static FleetEtcdSample take(long pid, String clientEndpoint) {
-    String text;
-    try {
-      text =
-          HTTP.send(
-                  HttpRequest.newBuilder(URI.create(clientEndpoint + "/metrics"))
-                      .timeout(Duration.ofSeconds(10))
-                      .build(),
-                  HttpResponse.BodyHandlers.ofString())
-              .body();
-    } catch (IOException e) {
-      throw new UncheckedIOException("reading " + clientEndpoint + "/metrics", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted reading " + clientEndpoint + "/metrics", e);
-    }
+    String text = metricsText(clientEndpoint);
     // The counters are as of the answer: the instant and the CPU time are taken right after it.
     long at = System.nanoTime();
     double cpu = cpuSeconds(pid);
@@ -73,6 +59,23 @@ record FleetEtcdSample(
     Map<String, Double> started = new TreeMap<>();
     parse(text, metrics, started);
     return new FleetEtcdSample(at, cpu, rssBytes(pid), metrics, started);
+  }
+
+  /** The text of the member's Prometheus endpoint at {@code clientEndpoint}. */
+  static String metricsText(String clientEndpoint) {
+    try {
+      return HTTP.send(
+              HttpRequest.newBuilder(URI.create(clientEndpoint + "/metrics"))
+                  .timeout(Duration.ofSeconds(10))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString())
+          .body();
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading " + clientEndpoint + "/metrics", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted reading " + clientEndpoint + "/metrics", e);
+    }
   }
 
   /** Sums every sample of {@code text} by name, and {@code grpc_server_started_total} by method. */
