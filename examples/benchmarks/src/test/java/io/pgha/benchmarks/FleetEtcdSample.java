@@ -51,7 +51,7 @@ record FleetEtcdSample(
    * and RSS from {@code /proc}, the rest from its {@code /metrics}.
    */
   static FleetEtcdSample take(long pid, String clientEndpoint) {
-    String text = MetricsScrape.read(URI.create(clientEndpoint + "/metrics"));
+    String text = metricsText(clientEndpoint);
     // The counters are as of the answer: the instant and the CPU time are taken right after it.
     long at = System.nanoTime();
     double cpu = cpuSeconds(pid);
@@ -87,6 +87,11 @@ record FleetEtcdSample(
     }
     return new FleetEtcdSample(
         at, metrics.get(PROCESS_CPU), Math.round(metrics.get(PROCESS_RSS)), metrics, started);
+  }
+
+  /** The text of the member's Prometheus endpoint at {@code clientEndpoint}. */
+  static String metricsText(String clientEndpoint) {
+    return MetricsScrape.read(URI.create(clientEndpoint + "/metrics"));
   }
 
   /** Sums every sample of {@code text} by name, and {@code grpc_server_started_total} by method. */

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -39,6 +40,13 @@ class IdleFootprintRun {
       int threads,
       long heapMb) {}
 
+  /**
+   * Where a system's idle time goes over the window: etcd's gRPC calls and stream messages per
+   * minute by method (the whole cluster), and CPU seconds per minute by thread name (all members).
+   */
+  record Breakdown(
+      String system, Map<String, Double> etcdPerMinute, Map<String, Double> threadCpu) {}
+
   @Test
   void measureIdleAgents() throws Exception {
     Duration warmUp = Duration.ofSeconds(Long.getLong("idle.warmup", 60));
@@ -47,24 +55,32 @@ class IdleFootprintRun {
         Arrays.asList(
             System.getProperty("idle.systems", "pgha-async,pgha-sync,patroni").split(","));
     List<String> jvmOptions = unitJvmOptions(Path.of(System.getProperty("idle.unit")));
+    // Native memory tracking on the agents: what their resident memory is made of (a summary per
+    // agent next to the report). Costs a little memory itself; off by default.
+    boolean nmt = Boolean.getBoolean("idle.nmt");
+    List<String> agentJvmOptions = new ArrayList<>(jvmOptions);
+    if (nmt) {
+      agentJvmOptions.add("-XX:NativeMemoryTracking=summary");
+    }
     Path output = Path.of(System.getProperty("idle.output", "target/idle"));
     Files.createDirectories(output);
 
     Progress progress = Progress.ofSteps("idle footprint", systems.size() + 1);
     List<Sample> samples = new ArrayList<>();
+    List<Breakdown> breakdowns = new ArrayList<>();
     int step = 0;
     progress.step(++step, "a bare JVM with the unit's options");
     samples.add(bareJvm(jvmOptions, warmUp, window));
     for (String system : systems) {
       progress.step(++step, system + ": warm-up " + warmUp + ", then a window of " + window);
-      try (BenchCluster cluster = start(system, jvmOptions)) {
+      try (BenchCluster cluster = start(system, agentJvmOptions)) {
         cluster.awaitHealthy(Duration.ofMinutes(5)); // generous: a busy host starts slowly
-        samples.addAll(measure(system, cluster, warmUp, window));
+        samples.addAll(measure(system, cluster, warmUp, window, breakdowns));
       }
     }
     Files.writeString(
         output.resolve("report.md"),
-        report(samples, jvmOptions, warmUp, window),
+        report(samples, breakdowns, jvmOptions, warmUp, window),
         StandardCharsets.UTF_8);
     assertThat(samples).allSatisfy(s -> assertThat(s.cpuSecondsPerMinute()).isNotNegative());
   }
@@ -87,14 +103,34 @@ class IdleFootprintRun {
   }
 
   private static List<Sample> measure(
-      String system, BenchCluster cluster, Duration warmUp, Duration window) throws Exception {
+      String system,
+      BenchCluster cluster,
+      Duration warmUp,
+      Duration window,
+      List<Breakdown> breakdowns)
+      throws Exception {
     Thread.sleep(warmUp.toMillis());
     List<Long> pids = new ArrayList<>();
     List<ProcessFootprint> before = new ArrayList<>();
+    List<Map<String, Long>> threadsBefore = new ArrayList<>();
+    Map<String, Double> etcdBefore = EtcdCallCounts.take(cluster.etcdEndpoints());
     for (String member : cluster.members()) {
       long pid = cluster.agentPid(member).orElseThrow();
       pids.add(pid);
       before.add(ProcessFootprint.of(pid));
+      threadsBefore.add(ThreadCpu.of(pid));
+    }
+    if (Boolean.getBoolean("idle.nmt") && system.startsWith("pgha")) {
+      Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+      for (int i = 0; i < pids.size(); i++) {
+        Files.writeString(
+            Path.of(System.getProperty("idle.output", "target/idle"))
+                .resolve(system + "-" + cluster.members().get(i) + "-nmt.txt"),
+            run(
+                List.of(
+                    jcmd.toString(), Long.toString(pids.get(i)), "VM.native_memory", "summary")),
+            StandardCharsets.UTF_8);
+      }
     }
     if (Boolean.getBoolean("idle.jfr")) {
       // A flight recording of each agent over the window, to see where its idle CPU goes.
@@ -117,6 +153,21 @@ class IdleFootprintRun {
     long start = System.nanoTime();
     Thread.sleep(window.toMillis());
     double minutes = (System.nanoTime() - start) / 60e9;
+    Map<String, Double> etcdAfter = EtcdCallCounts.take(cluster.etcdEndpoints());
+    Map<String, Double> etcdPerMinute = new TreeMap<>();
+    etcdAfter.forEach(
+        (k, v) -> {
+          double d = v - etcdBefore.getOrDefault(k, 0.0);
+          if (d > 0) {
+            etcdPerMinute.put(k, d / minutes);
+          }
+        });
+    Map<String, Double> threadCpu = new TreeMap<>();
+    for (int i = 0; i < pids.size(); i++) {
+      ThreadCpu.delta(threadsBefore.get(i), ThreadCpu.of(pids.get(i)))
+          .forEach((name, nanos) -> threadCpu.merge(name, nanos / 1e9 / minutes, Double::sum));
+    }
+    breakdowns.add(new Breakdown(system, etcdPerMinute, threadCpu));
     List<Sample> out = new ArrayList<>();
     for (int i = 0; i < pids.size(); i++) {
       ProcessFootprint after = ProcessFootprint.of(pids.get(i));
@@ -200,7 +251,11 @@ class IdleFootprintRun {
   }
 
   private static String report(
-      List<Sample> samples, List<String> jvmOptions, Duration warmUp, Duration window) {
+      List<Sample> samples,
+      List<Breakdown> breakdowns,
+      List<String> jvmOptions,
+      Duration warmUp,
+      Duration window) {
     StringBuilder b = new StringBuilder("# Idle footprint of an agent\n\n");
     b.append("A healthy 3-member cluster, ttl ")
         .append(TTL.toSeconds())
@@ -230,6 +285,17 @@ class IdleFootprintRun {
               s.rssMb(),
               s.threads(),
               s.heapMb() < 0 ? "-" : Long.toString(s.heapMb())));
+    }
+    for (Breakdown d : breakdowns) {
+      b.append("\n## ").append(d.system()).append(": where the time goes\n\n");
+      b.append("etcd, per minute (all members' calls; `started` counts unary calls and streams")
+          .append(" opened, `received` the requests, stream messages included):\n\n");
+      d.etcdPerMinute().forEach((k, v) -> b.append(String.format("- %s: %.0f%n", k, v)));
+      b.append("\nCPU seconds per minute by thread, all members together (busiest first):\n\n");
+      d.threadCpu().entrySet().stream()
+          .filter(e -> e.getValue() > 0)
+          .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+          .forEach(e -> b.append(String.format("- %s: %.3f%n", e.getKey(), e.getValue())));
     }
     return b.toString();
   }

@@ -47,6 +47,9 @@ final class FailsafeGuard implements AutoCloseable {
   private final Consumer<String> fence;
   private final ScheduledExecutorService scheduler;
   private final DynamicConfig bootstrapConfig;
+  private final PollWhile fenceChecks;
+  private final PollWhile roundChecks;
+  private volatile boolean started;
   private volatile DynamicConfig config;
   private volatile PostgresStatus status;
   private volatile long confirmedUntilNanos;
@@ -82,13 +85,23 @@ final class FailsafeGuard implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
+    // Polled only while there is something to check: an agent without failsafe mode, or with
+    // no fence deferred, does not wake for them.
+    this.fenceChecks =
+        new PollWhile(
+            scheduler,
+            FENCE_CHECK_MILLIS,
+            () -> started && fenceDeferred,
+            this::checkDeferredFence);
+    this.roundChecks =
+        new PollWhile(
+            scheduler, ROUND_CHECK_MILLIS, () -> started && failsafeMode(), this::maybeRunRound);
   }
 
   void start() {
-    scheduler.scheduleWithFixedDelay(
-        this::checkDeferredFence, FENCE_CHECK_MILLIS, FENCE_CHECK_MILLIS, TimeUnit.MILLISECONDS);
-    scheduler.scheduleWithFixedDelay(
-        this::maybeRunRound, ROUND_CHECK_MILLIS, ROUND_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+    started = true;
+    fenceChecks.start();
+    roundChecks.start();
   }
 
   // ------------------------------------------------------------------ the HA loop's side
@@ -137,6 +150,7 @@ final class FailsafeGuard implements AutoCloseable {
     if (!current.failsafeMode()) {
       confirmed = false;
     }
+    roundChecks.start();
   }
 
   // ------------------------------------------------------------------ the lease reflex's side
@@ -157,6 +171,7 @@ final class FailsafeGuard implements AutoCloseable {
       return false;
     }
     fenceDeferred = true;
+    fenceChecks.start();
     LOG.warn("[{}] {}; {}", name, reason, deferred.get());
     return true;
   }

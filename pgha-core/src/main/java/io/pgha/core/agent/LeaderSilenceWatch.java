@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * named in the {@code sync} key of another leader, in a mode where the fast path is on, reads
  * anything. A reading that fails (etcd unreachable, no quorum: the calls carry etcd's
  * require-leader flag) changes nothing, and the last one ages until the decision no longer trusts
- * it. Each call is bounded by the request timeout, and the next one waits for it.
+ * it. Each call is bounded by the request timeout, and the next one waits for it. While nothing is
+ * tracked the thread sleeps: polling starts when a lease is tracked and stops when none is.
  */
 final class LeaderSilenceWatch implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LeaderSilenceWatch.class);
@@ -42,6 +43,8 @@ final class LeaderSilenceWatch implements AutoCloseable {
   private final ScheduledExecutorService poller;
   private final AtomicReference<Target> target = new AtomicReference<>();
   private final AtomicReference<LeaderLease> last = new AtomicReference<>();
+  private final PollWhile polls;
+  private volatile boolean started;
   private volatile Runnable wake = () -> {};
   private long lastWakeNanos = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
 
@@ -55,14 +58,17 @@ final class LeaderSilenceWatch implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
+    this.polls =
+        new PollWhile(poller, POLL_MILLIS, () -> started && target.get() != null, this::poll);
   }
 
   /**
-   * Starts polling (reading nothing until {@link #track} names a lease); wakes with {@code wake}.
+   * Starts watching (reading nothing until {@link #track} names a lease); wakes with {@code wake}.
    */
   void start(Runnable wakeUp) {
     this.wake = wakeUp;
-    poller.scheduleWithFixedDelay(this::poll, POLL_MILLIS, POLL_MILLIS, TimeUnit.MILLISECONDS);
+    started = true;
+    polls.start();
   }
 
   /**
@@ -72,6 +78,7 @@ final class LeaderSilenceWatch implements AutoCloseable {
   void track(ClusterView view, DynamicConfig config) {
     Target next = targetOf(view, config, name).orElse(null);
     Target before = target.getAndSet(next);
+    polls.start();
     if (next != null && (before == null || before.leaseId() != next.leaseId())) {
       LOG.info(
           "[{}] watching the lease of ({}) as its synchronous standby, for a silence of {}s",

@@ -20,10 +20,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Three ways in, one fence ({@link ActionExecutor#fence}, which takes no lock): the DCS tells
  * {@link #leadershipLost}; failsafe mode hands over a fence it deferred ({@link #fence}); and a
- * watcher of its own checks every {@value #CHECK_MILLIS} ms whether the lease deadline (on {@link
- * System#nanoTime()}) of the leadership it last saw has passed. The watcher is for the host that
- * was frozen (SIGSTOP, a long pause) past its deadline: it notices on its own within one period of
- * waking, whatever etcd says or how late etcd's answers come.
+ * watcher of its own checks whether the lease deadline (on {@link System#nanoTime()}) of the
+ * leadership it last saw has passed. The watcher is for the host that was frozen (SIGSTOP, a long
+ * pause) past its deadline: it sleeps until that deadline (a renewal moves it later: it looks again
+ * then), so it notices on its own the moment the host wakes, whatever etcd says or how late etcd's
+ * answers come. While this member does not lead, it looks every {@value #UNARMED_CHECK_MILLIS} ms
+ * whether it has started to (the lease keeper watches a new leader's deadline meanwhile, and tells
+ * through {@link #leadershipLost}).
  *
  * <p>The HA loop calls {@link #beforeCycle} first thing in every cycle, before it reads etcd: it
  * makes the same check on the loop's thread and then waits (bounded) for every fence already asked
@@ -31,7 +34,7 @@ import org.slf4j.LoggerFactory;
  */
 final class LeaseReflex implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LeaseReflex.class);
-  private static final long CHECK_MILLIS = 100;
+  private static final long UNARMED_CHECK_MILLIS = 500;
 
   private final String name;
   private final Dcs dcs;
@@ -59,8 +62,28 @@ final class LeaseReflex implements AutoCloseable {
   }
 
   void start() {
-    watcher.scheduleWithFixedDelay(
-        () -> check("the lease watcher"), CHECK_MILLIS, CHECK_MILLIS, TimeUnit.MILLISECONDS);
+    watchIn(UNARMED_CHECK_MILLIS);
+  }
+
+  private void watch() {
+    check("the lease watcher");
+    long delayMillis = UNARMED_CHECK_MILLIS;
+    synchronized (this) {
+      if (armed) {
+        // Round up: waking a little after the deadline finds it passed; before it, not.
+        long untilDeadline = leadingUntilNanos - System.nanoTime();
+        delayMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(untilDeadline) + 1);
+      }
+    }
+    watchIn(delayMillis);
+  }
+
+  private void watchIn(long delayMillis) {
+    try {
+      watcher.schedule(this::watch, delayMillis, TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      // closed
+    }
   }
 
   /** The DCS says leadership is lost: fence now (unless failsafe mode covers this member). */

@@ -34,7 +34,14 @@ final class ClusterWatcher implements AutoCloseable {
   private static final long MIN_BACKOFF_MILLIS = 100;
   private static final long MAX_BACKOFF_MILLIS = 2000;
 
-  private record State(Map<String, RawKeyValue> raw, long revision, ClusterView view) {}
+  /**
+   * @param revision the newest revision etcd has told of (a watch answer's header included)
+   * @param complete the revision up to which every change under the prefix is in {@code raw}: a
+   *     full read's, or the newest change the watch delivered (a watch answer's header revision can
+   *     run ahead of the changes it carries, when etcd catches a lagging watch up in parts)
+   */
+  private record State(
+      Map<String, RawKeyValue> raw, long revision, long complete, ClusterView view) {}
 
   private final Client client;
   private final DcsKeys keys;
@@ -46,7 +53,7 @@ final class ClusterWatcher implements AutoCloseable {
   private final ByteSequence prefix;
   private final Object lock = new Object();
 
-  private volatile State state = new State(Map.of(), 0, ClusterView.empty());
+  private volatile State state = new State(Map.of(), 0, 0, ClusterView.empty());
   private Watch.Watcher watcher;
   private long generation;
   private long backoffMillis = MIN_BACKOFF_MILLIS;
@@ -88,6 +95,46 @@ final class ClusterWatcher implements AutoCloseable {
     return Optional.ofNullable(state.raw().get(key));
   }
 
+  /**
+   * A view at least as recent as an instant after this call began: the watched one when one
+   * linearizable read of the prefix's newest modification and key count shows the watch has
+   * delivered everything, else every key read again ({@link #reread}).
+   *
+   * <p>Why that suffices: say the watch has delivered every event up to revision {@code V}, and the
+   * read, served at revision {@code R}, finds the newest modification of a key still present at
+   * {@code M <= V} and {@code n} keys. A key written after {@code V} and present at {@code R} would
+   * have a modification after {@code M}: so every key written after {@code V} is gone again at
+   * {@code R}, and the keys present at {@code R} are keys present at {@code V}, unchanged since. If
+   * there are as many ({@code n}), they are the same keys: etcd holds at {@code R} what the view
+   * shows. The read carries no values (one key name), so an idle member's cycle costs etcd and
+   * itself one small answer instead of every key.
+   */
+  ClusterView current() throws DcsException {
+    GetResponse r =
+        EtcdCalls.await(
+            client
+                .getKVClient()
+                .get(
+                    prefix,
+                    GetOption.builder()
+                        .isPrefix(true)
+                        .withKeysOnly(true)
+                        .withSortField(GetOption.SortTarget.MOD)
+                        .withSortOrder(GetOption.SortOrder.DESCEND)
+                        .withLimit(1)
+                        .build()),
+            requestTimeout,
+            "reading the newest change under " + keys.prefix());
+    long newest = r.getKvs().isEmpty() ? 0 : r.getKvs().get(0).getModRevision();
+    synchronized (lock) {
+      State s = state;
+      if (watcher != null && s.complete() >= newest && s.raw().size() == r.getCount()) {
+        return s.view();
+      }
+    }
+    return reread();
+  }
+
   /** Reads every key now, installs the result, and returns it. */
   ClusterView reread() throws DcsException {
     GetResponse r =
@@ -103,12 +150,17 @@ final class ClusterWatcher implements AutoCloseable {
     long revision = r.getHeader().getRevision();
     synchronized (lock) {
       State before = state;
-      if (revision < before.revision()) {
+      if (revision < before.complete()) {
         // A watch event already moved us past this read.
         return before.view();
       }
+      // The view's revision never goes back (a watch answer may have told of a later one).
+      long seen = Math.max(revision, before.revision());
       install(
-          new State(raw, revision, assembler.assemble(raw.values(), revision)), before, true, true);
+          new State(raw, seen, revision, assembler.assemble(raw.values(), seen)),
+          before,
+          true,
+          true);
       return state.view();
     }
   }
@@ -209,12 +261,16 @@ final class ClusterWatcher implements AutoCloseable {
         State before = state;
         Map<String, RawKeyValue> raw = new HashMap<>(before.raw());
         long revision = Math.max(before.revision(), response.getHeader().getRevision());
+        long complete = before.complete();
         boolean changed = false;
         for (WatchEvent e : response.getEvents()) {
           KeyValue kv = e.getKeyValue();
-          if (kv.getModRevision() <= before.revision()) {
+          // Already in: a full read or an earlier event has it (not "below the newest header
+          // revision", which may run ahead of events still to come).
+          if (kv.getModRevision() <= before.complete()) {
             continue;
           }
+          complete = Math.max(complete, kv.getModRevision());
           String key = EtcdCalls.string(kv.getKey());
           if (e.getEventType() == WatchEvent.EventType.DELETE) {
             changed |= raw.remove(key) != null;
@@ -228,7 +284,7 @@ final class ClusterWatcher implements AutoCloseable {
             changed
                 ? assembler.assemble(raw.values(), revision)
                 : before.view().toBuilder().revision(revision).build();
-        install(new State(raw, revision, view), before, changed, false);
+        install(new State(raw, revision, complete, view), before, changed, false);
       }
     } catch (RuntimeException e) {
       LOG.error("[{}] could not apply a watch event; re-reading everything", owner, e);

@@ -44,7 +44,10 @@ public interface Dcs extends AutoCloseable {
   /** The latest snapshot kept current by the watch; never blocks. */
   ClusterView view();
 
-  /** Reads every key now (linearizable), installs and returns the fresh snapshot. */
+  /**
+   * A snapshot at least as recent as an instant after the call began (a linearizable read): the
+   * watched one when etcd confirms it is current, else every key read again and installed.
+   */
   ClusterView refresh() throws DcsException;
 
   /** Hears about every new snapshot. Closing the result unsubscribes. */

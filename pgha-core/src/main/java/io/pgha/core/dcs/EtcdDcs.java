@@ -11,6 +11,7 @@ import io.pgha.patroni.DynamicConfig;
 import io.pgha.patroni.FailoverRequest;
 import io.pgha.patroni.HistoryEntry;
 import io.pgha.patroni.Member;
+import io.pgha.patroni.PatroniCodec;
 import io.pgha.patroni.SyncState;
 import java.time.Duration;
 import java.util.List;
@@ -55,7 +56,7 @@ public final class EtcdDcs implements Dcs {
   private final SilentLeaderTakeover takeover;
   private volatile EtcdDcsConfig current;
 
-  private EtcdDcs(EtcdDcsConfig config, SharedClient share) {
+  private EtcdDcs(EtcdDcsConfig config, SharedClient share, KeepAliveStream keepAlives) {
     this.current = config;
     this.keys = config.keys();
     this.me = config.memberName();
@@ -67,6 +68,7 @@ public final class EtcdDcs implements Dcs {
     this.lease =
         new LeaseKeeper(
             client.getLeaseClient(),
+            keepAlives,
             me,
             config.ttl(),
             config.safetyMargin(),
@@ -139,7 +141,8 @@ public final class EtcdDcs implements Dcs {
     EtcdDcsConfig settings = EtcdDcsConfig.of(config, memberName);
     SharedClient share = sharingWith.share.join(settings);
     try {
-      return start(new EtcdDcs(settings, share), settings);
+      // A stream of its own (its answers are matched to its requests in order) on the same channel.
+      return start(new EtcdDcs(settings, share, share.keepAlives().sibling()), settings);
     } catch (RuntimeException e) {
       share.leave();
       throw e;
@@ -148,7 +151,12 @@ public final class EtcdDcs implements Dcs {
 
   /** Connects with settings made in this package (tests). */
   static EtcdDcs connect(EtcdDcsConfig config) {
-    return start(new EtcdDcs(config, new SharedClient(EtcdClients.build(config), config)), config);
+    // Renewals on a stream of their own over the client's channel, which the stream learns from
+    // the client's first call.
+    KeepAliveStream keepAlives = new KeepAliveStream(config.requestTimeout().toNanos());
+    SharedClient share =
+        new SharedClient(EtcdClients.build(config, keepAlives.capture()), config, keepAlives);
+    return start(new EtcdDcs(config, share, keepAlives), config);
   }
 
   private static EtcdDcs start(EtcdDcs dcs, EtcdDcsConfig config) {
@@ -185,7 +193,7 @@ public final class EtcdDcs implements Dcs {
 
   @Override
   public ClusterView refresh() throws DcsException {
-    return watcher.reread();
+    return watcher.current();
   }
 
   @Override
@@ -222,23 +230,34 @@ public final class EtcdDcs implements Dcs {
 
   @Override
   public boolean acquireLeader() throws DcsException {
-    return leaderKey.acquire();
+    return renewedAsLeader(leaderKey.acquire());
+  }
+
+  /** Leadership just taken: the lease is renewed at the leader's pace from now on. */
+  private boolean renewedAsLeader(boolean leads) {
+    if (leads) {
+      lease.wakeNow();
+    }
+    return leads;
   }
 
   @Override
   public boolean renewLeader() throws DcsException {
-    return leaderKey.renew();
+    boolean before = leadership.isLeading();
+    boolean leads = leaderKey.renew();
+    // A key found ours after a restart makes this member lead by renewing it.
+    return before ? leads : renewedAsLeader(leads);
   }
 
   @Override
   public boolean takeOverLeader(long expectedModRevision) throws DcsException {
-    return leaderKey.takeOver(expectedModRevision);
+    return renewedAsLeader(leaderKey.takeOver(expectedModRevision));
   }
 
   @Override
   public boolean takeOverFromSilentLeader(
       String leader, long leaderModRevision, long syncModRevision) throws DcsException {
-    return takeover.takeOver(leader, leaderModRevision, syncModRevision);
+    return renewedAsLeader(takeover.takeOver(leader, leaderModRevision, syncModRevision));
   }
 
   @Override
@@ -352,6 +371,17 @@ public final class EtcdDcs implements Dcs {
 
   @Override
   public boolean writeStatus(ClusterStatus status) throws DcsException {
+    // An idle leader's position does not move: rewriting the same value every cycle would cost a
+    // raft write and wake every member's watch. The watch shows what etcd holds (or held a moment
+    // ago: a write it has not delivered yet can only be this leader's own).
+    boolean unchanged =
+        watcher
+            .raw(keys.status())
+            .filter(held -> held.value().equals(PatroniCodec.encodeStatus(status)))
+            .isPresent();
+    if (unchanged && leaderKey.holds()) {
+      return true;
+    }
     return leaderKeys.writeStatus(status);
   }
 

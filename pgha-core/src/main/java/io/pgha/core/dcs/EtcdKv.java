@@ -15,7 +15,6 @@ import io.etcd.jetcd.options.PutOption;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * etcd's key-value requests as the DCS makes them: each one bounded by the request timeout, with
@@ -34,9 +33,16 @@ final class EtcdKv {
     return EtcdCalls.await(kv.get(bytes(key)), requestTimeout, "reading " + key);
   }
 
-  /** Reads {@code key} without waiting: a linearizable read, failed after the request timeout. */
+  /**
+   * Reads {@code key} without waiting: a linearizable read, with no timeout of its own (the caller
+   * gives it up after {@link #requestTimeout()}).
+   */
   CompletableFuture<GetResponse> getAsync(String key) {
-    return kv.get(bytes(key)).orTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    return kv.get(bytes(key));
+  }
+
+  Duration requestTimeout() {
+    return requestTimeout;
   }
 
   /** Puts {@code value} on lease {@code leaseId} (0: no lease); returns the write's revision. */

@@ -7,6 +7,7 @@ import static io.pgha.core.dcs.EtcdKv.single;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.kv.TxnResponse;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
@@ -14,6 +15,8 @@ import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.GetOption;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +36,9 @@ final class LeaderKey {
   private final ByteSequence meBytes;
   private final String name;
   private final AtomicBoolean confirming = new AtomicBoolean();
+  // The read in flight while confirming, and when it was sent.
+  private volatile CompletableFuture<GetResponse> confirmRead;
+  private volatile long confirmSentNanos;
 
   LeaderKey(EtcdKv kv, LeaseKeeper lease, Leadership leadership, String me, String leaderKey) {
     this.kv = kv;
@@ -51,32 +57,48 @@ final class LeaderKey {
    * After a renewal of {@code leaseId} sent at {@code sentNanos} was confirmed: if we lead on that
    * lease, reads the leader key (a linearizable read, no raft write) and, if it still names us on
    * that lease, records the renewal as a confirmation of leadership. At most one read is in flight;
-   * a renewal that finds one running is skipped (the next one confirms a later send time anyway).
-   * Never blocks the caller (the lease thread).
+   * a renewal that finds one running is skipped (the next one confirms a later send time anyway),
+   * and gives it up once it has gone unanswered for the request timeout (a timer per read would
+   * wake a thread of its own twice per renewal). Never blocks the caller (the lease thread).
    */
   void confirmAfterRenewal(long leaseId, long sentNanos) {
-    if (!leadership.leadsOn(leaseId) || !confirming.compareAndSet(false, true)) {
+    if (!leadership.leadsOn(leaseId)) {
+      return;
+    }
+    giveUpStuckRead();
+    if (!confirming.compareAndSet(false, true)) {
       return;
     }
     try {
-      kv.getAsync(name)
-          .whenComplete(
-              (r, t) -> {
-                confirming.set(false);
-                if (t != null) {
-                  LOG.debug("[{}] reading {} after a renewal: {}", me, name, t.toString());
-                  return;
-                }
-                if (!r.getKvs().isEmpty()) {
-                  KeyValue held = r.getKvs().get(0);
-                  if (held.getValue().equals(meBytes) && held.getLease() == leaseId) {
-                    leadership.renewalConfirmedAsLeader(leaseId, sentNanos);
-                  }
-                }
-              });
+      CompletableFuture<GetResponse> read = kv.getAsync(name);
+      confirmSentNanos = System.nanoTime();
+      confirmRead = read;
+      read.whenComplete(
+          (r, t) -> {
+            confirming.set(false);
+            if (t != null) {
+              LOG.debug("[{}] reading {} after a renewal: {}", me, name, t.toString());
+              return;
+            }
+            if (!r.getKvs().isEmpty()) {
+              KeyValue held = r.getKvs().get(0);
+              if (held.getValue().equals(meBytes) && held.getLease() == leaseId) {
+                leadership.renewalConfirmedAsLeader(leaseId, sentNanos);
+              }
+            }
+          });
     } catch (RuntimeException e) {
       confirming.set(false);
       LOG.debug("[{}] reading {} after a renewal not sent: {}", me, name, e.toString());
+    }
+  }
+
+  private void giveUpStuckRead() {
+    CompletableFuture<GetResponse> read = confirmRead;
+    if (confirming.get()
+        && read != null
+        && System.nanoTime() - confirmSentNanos >= kv.requestTimeout().toNanos()) {
+      read.completeExceptionally(new TimeoutException("no answer within the request timeout"));
     }
   }
 

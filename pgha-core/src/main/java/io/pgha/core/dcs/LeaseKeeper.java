@@ -4,11 +4,15 @@ import io.etcd.jetcd.Lease;
 import io.etcd.jetcd.lease.LeaseGrantResponse;
 import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
@@ -26,6 +30,12 @@ import org.slf4j.LoggerFactory;
  * #RELAXED_RENEW_INTERVAL_MILLIS} ms while it leads otherwise, every ttl / {@value
  * #IDLE_RENEWALS_PER_TTL} while it does not lead), so every send time is known exactly; jetcd's
  * streaming keep-alive hides them, and completes silently when its own deadline passes.
+ *
+ * <p>One thread, woken only when there is something to do: at the next renewal, or at the lease
+ * deadline if that comes first (to report it the moment it passes), or at once when a lease is
+ * granted or this member starts to lead ({@link #wakeNow}). An idle member's keeper wakes once per
+ * renewal and nothing else runs for it between them; a renewal that gets no answer is given up
+ * after a ttl, at the first wake-up past it.
  *
  * <p>Traps handled: a keep-alive answered with TTL &lt;= 0 (or "lease not found") means the lease
  * is gone, not renewed; a call that never answers simply does not confirm anything; the calls carry
@@ -58,7 +68,7 @@ final class LeaseKeeper implements AutoCloseable {
    * to outlive the member's key: renewing it as often as the leader would triple the keep-alives a
    * cluster sends etcd for nothing (the fleet benchmark, scale.md). The deadline (send + ttl - ttl
    * / 4) still leaves room for several lost renewals, and a member that takes the leader key over
-   * is renewed at the leader's pace from its next wake-up on (at most one leader interval later).
+   * is renewed at the leader's pace from then on (it wakes the keeper, see {@link #wakeNow}).
    */
   static final int IDLE_RENEWALS_PER_TTL = 10;
 
@@ -80,6 +90,7 @@ final class LeaseKeeper implements AutoCloseable {
   }
 
   private final Lease leases;
+  private final KeepAliveStream stream;
   private final String member;
   private final Duration requestTimeout;
   private final Events events;
@@ -87,6 +98,11 @@ final class LeaseKeeper implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private final AtomicReference<LeaseStatus> status = new AtomicReference<>(LeaseStatus.NONE);
   private final AtomicInteger inFlight = new AtomicInteger();
+  // The renewals sent and not answered yet, oldest first; touched on the keeper's thread only.
+  private final Deque<Pending> pending = new ArrayDeque<>();
+  private final Object wakeLock = new Object();
+  private ScheduledFuture<?> nextWake; // guarded by wakeLock; null while a wake-up runs
+  private long nextWakeNanos; // guarded by wakeLock
   private volatile Duration ttl;
   private volatile Duration margin;
   private volatile long reportedDeadline;
@@ -97,6 +113,7 @@ final class LeaseKeeper implements AutoCloseable {
 
   LeaseKeeper(
       Lease leases,
+      KeepAliveStream stream,
       String member,
       Duration ttl,
       Duration margin,
@@ -104,6 +121,7 @@ final class LeaseKeeper implements AutoCloseable {
       Events events,
       BooleanSupplier leading) {
     this.leases = leases;
+    this.stream = stream;
     this.leading = leading;
     this.member = member;
     this.ttl = ttl;
@@ -117,9 +135,10 @@ final class LeaseKeeper implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
-    scheduler.schedule(this::renewal, RENEW_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
-    scheduler.schedule(this::watchdog, RENEW_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
+    wakeAt(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RENEW_INTERVAL_MILLIS));
   }
+
+  private record Pending(CompletableFuture<LeaseKeepAliveResponse> call, long sentNanos) {}
 
   /**
    * Renews every {@value #RENEW_INTERVAL_MILLIS} ms when {@code fast} (the fast path is on), every
@@ -129,22 +148,73 @@ final class LeaseKeeper implements AutoCloseable {
     renewIntervalMillis = fast ? RENEW_INTERVAL_MILLIS : RELAXED_RENEW_INTERVAL_MILLIS;
   }
 
-  private void renewal() {
-    try {
-      tick();
-    } finally {
-      reschedule(this::renewal, renewIntervalMillis);
+  /**
+   * Wakes the keeper now: a lease just granted, or leadership just taken, is renewed at its pace
+   * and watched from now on instead of from the next wake-up planned for the state before.
+   */
+  void wakeNow() {
+    wakeAt(System.nanoTime());
+  }
+
+  /** Plans a wake-up at {@code atNanos}, unless one is planned no later than that. */
+  private void wakeAt(long atNanos) {
+    synchronized (wakeLock) {
+      if (closed) {
+        return;
+      }
+      if (nextWake != null) {
+        if (nextWakeNanos - atNanos <= 0) {
+          return;
+        }
+        nextWake.cancel(false);
+      }
+      nextWakeNanos = atNanos;
+      try {
+        nextWake =
+            scheduler.schedule(
+                this::wake, Math.max(0, atNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (RejectedExecutionException e) {
+        nextWake = null; // closed meanwhile
+      }
     }
   }
 
-  private void reschedule(Runnable task, long delayMillis) {
-    if (!closed) {
-      try {
-        scheduler.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
-      } catch (RejectedExecutionException e) {
-        // closed meanwhile
-      }
+  private void wake() {
+    synchronized (wakeLock) {
+      // From here on a wakeNow() plans a new wake-up, which this one's plan does not replace.
+      nextWake = null;
     }
+    long now = System.nanoTime();
+    long next = now + TimeUnit.MILLISECONDS.toNanos(RENEW_INTERVAL_MILLIS);
+    try {
+      next = renewAndWatch(now);
+    } catch (RuntimeException e) {
+      LOG.error("[{}] lease keeper failed", member, e);
+    }
+    wakeAt(next);
+  }
+
+  /** Renews if due, reports a passed deadline; returns when to wake next. */
+  private long renewAndWatch(long now) {
+    giveUpUnanswered(now);
+    long interval =
+        leading.getAsBoolean()
+            ? TimeUnit.MILLISECONDS.toNanos(renewIntervalMillis)
+            : idleIntervalNanos();
+    if (now - lastTickSendNanos >= interval) {
+      send(now);
+    }
+    LeaseStatus s = status.get();
+    watch(s, now);
+    long next = lastTickSendNanos + interval;
+    if (next - now <= 0) {
+      next = now + interval; // nothing sent (no lease, too many unanswered): try again later
+    }
+    if (s.isValidAt(now) && s.deadlineNanos() - next < 0) {
+      // Waking a little after the deadline finds it passed; before it, not.
+      next = s.deadlineNanos() + TimeUnit.MILLISECONDS.toNanos(1);
+    }
+    return next;
   }
 
   LeaseStatus status() {
@@ -187,6 +257,7 @@ final class LeaseKeeper implements AutoCloseable {
     }
     LeaseStatus granted = confirmed(r.getID(), r.getTTL(), sent);
     status.set(granted);
+    wakeNow();
     LOG.info("[{}] lease {} granted, ttl {}s", member, Long.toHexString(r.getID()), r.getTTL());
     // The first keep-alive of a client opens a stream, which can be slow in a cold JVM: do it
     // now, before anything depends on the lease.
@@ -207,7 +278,7 @@ final class LeaseKeeper implements AutoCloseable {
     long sent = System.nanoTime();
     LeaseKeepAliveResponse r;
     try {
-      r = EtcdCalls.await(leases.keepAliveOnce(s.leaseId()), requestTimeout, "lease keep-alive");
+      r = EtcdCalls.await(keepAlive(s.leaseId(), sent), requestTimeout, "lease keep-alive");
     } catch (DcsException e) {
       if (isNotFound(e.getCause())) {
         gone(s.leaseId(), "etcd no longer knows it");
@@ -217,6 +288,10 @@ final class LeaseKeeper implements AutoCloseable {
     if (!accept(s.leaseId(), r, sent)) {
       throw new DcsException("lease " + Long.toHexString(s.leaseId()) + " has expired in etcd");
     }
+  }
+
+  private CompletableFuture<LeaseKeepAliveResponse> keepAlive(long leaseId, long sentNanos) {
+    return stream.ready() ? stream.keepAlive(leaseId, sentNanos) : leases.keepAliveOnce(leaseId);
   }
 
   /** Starts using a new TTL: grants a new lease and returns the old lease id (0 if none). */
@@ -243,13 +318,9 @@ final class LeaseKeeper implements AutoCloseable {
     }
   }
 
-  private void tick() {
+  private void send(long sent) {
     LeaseStatus s = status.get();
     if (closed || s.leaseId() == 0 || inFlight.get() >= MAX_IN_FLIGHT) {
-      return;
-    }
-    long sent = System.nanoTime();
-    if (!leading.getAsBoolean() && sent - lastTickSendNanos < idleIntervalNanos()) {
       return;
     }
     lastTickSendNanos = sent;
@@ -257,30 +328,50 @@ final class LeaseKeeper implements AutoCloseable {
     inFlight.incrementAndGet();
     CompletableFuture<LeaseKeepAliveResponse> call;
     try {
-      call = leases.keepAliveOnce(lease);
+      call = keepAlive(lease, sent);
     } catch (RuntimeException e) {
       inFlight.decrementAndGet();
       LOG.debug("[{}] keep-alive not sent: {}", member, e.toString());
       return;
     }
-    call.orTimeout(ttl.toMillis(), TimeUnit.MILLISECONDS)
-        .whenComplete(
-            (r, t) -> {
-              inFlight.decrementAndGet();
-              if (t != null) {
-                if (isNotFound(t)) {
-                  gone(lease, "etcd no longer knows it");
-                } else {
-                  LOG.debug(
-                      "[{}] keep-alive of lease {} failed: {}",
-                      member,
-                      Long.toHexString(lease),
-                      t.toString());
-                }
-                return;
-              }
-              accept(lease, r, sent);
-            });
+    pending.addLast(new Pending(call, sent));
+    call.whenComplete(
+        (r, t) -> {
+          inFlight.decrementAndGet();
+          if (t != null) {
+            if (isNotFound(t)) {
+              gone(lease, "etcd no longer knows it");
+            } else {
+              LOG.debug(
+                  "[{}] keep-alive of lease {} failed: {}",
+                  member,
+                  Long.toHexString(lease),
+                  t.toString());
+            }
+            return;
+          }
+          accept(lease, r, sent);
+        });
+  }
+
+  /**
+   * Gives up the renewals unanswered for a ttl: their answer could confirm nothing useful any more,
+   * and each holds one of the {@value #MAX_IN_FLIGHT} places. (Instead of a timer per call, which
+   * would wake a thread of its own twice per renewal.)
+   */
+  private void giveUpUnanswered(long now) {
+    long ttlNanos = ttl.toNanos();
+    while (!pending.isEmpty()) {
+      Pending p = pending.peekFirst();
+      if (p.call().isDone()) {
+        pending.removeFirst();
+      } else if (now - p.sentNanos() >= ttlNanos) {
+        pending.removeFirst();
+        p.call().completeExceptionally(new TimeoutException("no answer within the ttl " + ttl));
+      } else {
+        return;
+      }
+    }
   }
 
   /** How often a member that does not lead renews: ttl / 10, at least the fast interval. */
@@ -320,34 +411,17 @@ final class LeaseKeeper implements AutoCloseable {
     }
   }
 
-  /**
-   * Reports a deadline that passed, then sleeps until the current deadline or one renewal interval,
-   * whichever comes first. Waking at the deadline itself (not polling) keeps an idle agent idle and
-   * still fences on time: a lease's deadline only moves later while it is renewed, and a new
-   * lease's deadline lies a whole ttl ahead, far beyond the next wake-up.
-   */
-  private void watchdog() {
-    long nextMillis = renewIntervalMillis;
-    try {
-      LeaseStatus s = status.get();
-      long now = System.nanoTime();
-      if (s.leaseId() != 0 && !s.isValidAt(now) && reportedDeadline != s.deadlineNanos()) {
-        reportedDeadline = s.deadlineNanos();
-        LOG.warn(
-            "[{}] lease {} not confirmed since {}ms ago; its deadline passed",
-            member,
-            Long.toHexString(s.leaseId()),
-            TimeUnit.NANOSECONDS.toMillis(now - s.lastConfirmedSendNanos()));
-        events.deadlinePassed(s, now);
-      } else if (s.leaseId() != 0 && s.isValidAt(now)) {
-        // Round up: waking a little after the deadline finds it passed; before it, not.
-        long untilDeadline = TimeUnit.NANOSECONDS.toMillis(s.deadlineNanos() - now) + 1;
-        nextMillis = Math.min(nextMillis, untilDeadline);
-      }
-    } catch (RuntimeException e) {
-      LOG.error("[{}] lease watchdog failed", member, e);
+  /** Reports a deadline that passed (once per deadline). */
+  private void watch(LeaseStatus s, long now) {
+    if (s.leaseId() != 0 && !s.isValidAt(now) && reportedDeadline != s.deadlineNanos()) {
+      reportedDeadline = s.deadlineNanos();
+      LOG.warn(
+          "[{}] lease {} not confirmed since {}ms ago; its deadline passed",
+          member,
+          Long.toHexString(s.leaseId()),
+          TimeUnit.NANOSECONDS.toMillis(now - s.lastConfirmedSendNanos()));
+      events.deadlinePassed(s, now);
     }
-    reschedule(this::watchdog, nextMillis);
   }
 
   private static boolean isNotFound(Throwable t) {
@@ -362,7 +436,10 @@ final class LeaseKeeper implements AutoCloseable {
 
   @Override
   public void close() {
-    closed = true;
+    synchronized (wakeLock) {
+      closed = true;
+    }
     scheduler.shutdownNow();
+    stream.close();
   }
 }

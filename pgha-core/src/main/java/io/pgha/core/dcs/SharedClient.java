@@ -11,15 +11,22 @@ import java.util.Objects;
 final class SharedClient {
   private final Client client;
   private final EtcdDcsConfig settings;
+  private final KeepAliveStream keepAlives;
   private int users = 1;
 
-  SharedClient(Client client, EtcdDcsConfig settings) {
+  SharedClient(Client client, EtcdDcsConfig settings, KeepAliveStream keepAlives) {
     this.client = client;
     this.settings = settings;
+    this.keepAlives = keepAlives;
   }
 
   Client client() {
     return client;
+  }
+
+  /** The keep-alive stream that learns the client's channel: joiners open siblings of it. */
+  KeepAliveStream keepAlives() {
+    return keepAlives;
   }
 
   /** One more user, whose settings must reach etcd the same way (endpoints, credentials, TLS). */

@@ -48,6 +48,11 @@ class EtcdAuthTest {
       EtcdDcs a = cluster.start("a");
       assertThat(a.acquireLeader()).isTrue();
       assertThat(a.refresh().isLeader("a")).isTrue();
+      // Renewed on the keep-alive stream with the client's credentials: held past the ttl.
+      long renewed = a.leaseStatus().lastConfirmedSendNanos();
+      Thread.sleep(4000);
+      assertThat(a.leaseStatus().lastConfirmedSendNanos() - renewed).isPositive();
+      assertThat(a.holdsLeadership()).isTrue();
 
       EtcdDcs intruder = EtcdDcs.connect(cluster.config("x").credentials("root", "wrong").build());
       try {
