@@ -2,6 +2,7 @@ package io.pgha.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pgha.core.agent.AgentEvent;
 import io.pgha.patroni.DynamicConfig;
 import io.pgha.patroni.PatroniCodec;
 import io.pgha.testkit.cluster.LocalPghaCluster;
@@ -37,6 +38,18 @@ class ConfigKeyTest {
     Node leader = cluster.awaitHealthy(CONVERGE);
     assertThat(keys.value("config")).as("the bootstrap wrote the config key").isPresent();
     String leaderKey = keys.value("leader").orElseThrow();
+    // A replica streams before its agent tells it follows the leader: wait for that event, so
+    // that it is not taken for a role change after the deletion.
+    for (Node node : cluster.othersThan(leader)) {
+      assertThat(
+              ClusterKeys.within(
+                  CONVERGE,
+                  () ->
+                      node.events().stream()
+                          .anyMatch(e -> e.event() instanceof AgentEvent.FollowingLeader)))
+          .as("%s reported following the leader", node)
+          .isTrue();
+    }
 
     // etcdctl del /service/<scope>/config
     long deletedAt = System.nanoTime();
