@@ -238,6 +238,7 @@ final class HaLoop implements AutoCloseable {
             positions,
             new Now(System.nanoTime(), Instant.now()));
     record(decision);
+    safety.decided(decision.publication().permanentSlots());
     ActionExecutor.Outcome outcome =
         executor.execute(decision, new Observation(view, config, status, local));
     lastStatus = outcome.status();
