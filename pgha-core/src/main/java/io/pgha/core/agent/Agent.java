@@ -148,7 +148,9 @@ public final class Agent implements AutoCloseable {
             dcs,
             bootstrapConfig,
             new FailsafeHeartbeats(name, connUrl, apiUrl, apiCredentials, apiTls),
-            this::fenceDeferredByFailsafe);
+            this::fenceDeferredByFailsafe,
+            slots::leaderSlotsHeard,
+            slots::permanentPositions);
     this.watchdogKeeper =
         new WatchdogKeeper(
             name,

@@ -19,7 +19,9 @@ import java.util.OptionalLong;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +47,8 @@ final class FailsafeGuard implements AutoCloseable {
   private final Dcs dcs;
   private final FailsafeHeartbeats heartbeats;
   private final Consumer<String> fence;
+  private final BiConsumer<Map<String, Long>, DynamicConfig> leaderSlots;
+  private final Function<DynamicConfig, Map<String, Long>> slotPositions;
   private final ScheduledExecutorService scheduler;
   private final DynamicConfig bootstrapConfig;
   private final PollWhile fenceChecks;
@@ -52,6 +56,7 @@ final class FailsafeGuard implements AutoCloseable {
   private volatile boolean started;
   private volatile DynamicConfig config;
   private volatile PostgresStatus status;
+  private volatile Map<String, Long> permanentSlots = Map.of();
   private volatile long confirmedUntilNanos;
   private volatile long confirmedSinceNanos;
   private volatile boolean confirmed;
@@ -64,19 +69,26 @@ final class FailsafeGuard implements AutoCloseable {
 
   /**
    * @param fence stops PostgreSQL accepting writes (the agent's fencing reflex), given why
+   * @param leaderSlots told the slot positions of each accepted heartbeat, with the configuration
+   *     in effect (a replica moves its copies of the permanent logical slots forward)
+   * @param slotPositions reads where this leader's permanent slots are now, for its heartbeats
    */
   FailsafeGuard(
       String name,
       Dcs dcs,
       DynamicConfig bootstrapConfig,
       FailsafeHeartbeats heartbeats,
-      Consumer<String> fence) {
+      Consumer<String> fence,
+      BiConsumer<Map<String, Long>, DynamicConfig> leaderSlots,
+      Function<DynamicConfig, Map<String, Long>> slotPositions) {
     this.name = name;
     this.dcs = dcs;
     this.bootstrapConfig = bootstrapConfig;
     this.config = bootstrapConfig;
     this.heartbeats = heartbeats;
     this.fence = fence;
+    this.leaderSlots = leaderSlots;
+    this.slotPositions = slotPositions;
     this.scheduler =
         Executors.newScheduledThreadPool(
             2,
@@ -132,6 +144,15 @@ final class FailsafeGuard implements AutoCloseable {
     if (r != null) {
       b.failsafeRefusal(r);
     }
+  }
+
+  /**
+   * As soon as a cycle has observed its PostgreSQL: the positions of this leader's permanent slots
+   * (empty on a replica), which the heartbeats carry to the replicas while etcd does not answer.
+   * Not after the cycle: a cycle waiting on an etcd that does not answer ends seconds later.
+   */
+  void announceSlots(Map<String, Long> slots) {
+    this.permanentSlots = Map.copyOf(slots);
   }
 
   /**
@@ -294,7 +315,7 @@ final class FailsafeGuard implements AutoCloseable {
       return;
     }
     Duration timeout = Duration.ofNanos(Math.min(TimeUnit.SECONDS.toNanos(2), ttlNanos / 4));
-    FailsafeHeartbeats.Round round = heartbeats.confirm(members, timeout);
+    FailsafeHeartbeats.Round round = heartbeats.confirm(members, timeout, slotsNow(c));
     if (round.allAccepted()) {
       accepted(round.startedNanos(), ttlNanos, members);
     } else {
@@ -305,6 +326,23 @@ final class FailsafeGuard implements AutoCloseable {
           members.size(),
           round.refusals());
       refused(round.startedNanos(), "not confirmed by " + round.refusals(), c);
+    }
+  }
+
+  /**
+   * The positions of the permanent slots for a heartbeat: read now while PostgreSQL runs
+   * read-write, else (or when the read fails) the last the HA loop observed.
+   */
+  private Map<String, Long> slotsNow(DynamicConfig c) {
+    if (!runsReadWrite(status)) {
+      return permanentSlots;
+    }
+    try {
+      return slotPositions.apply(c);
+    } catch (RuntimeException e) {
+      LOG.debug(
+          "[{}] could not read the permanent slots for the heartbeat: {}", name, e.getMessage());
+      return permanentSlots;
     }
   }
 
@@ -374,13 +412,14 @@ final class FailsafeGuard implements AutoCloseable {
       return FailsafeAnswer.refused(refusal.get());
     }
     FailsafeContact previous = contact;
-    contact = new FailsafeContact(request.leaderName(), System.nanoTime());
+    contact = new FailsafeContact(request.leaderName(), System.nanoTime(), request.slots());
     if (previous == null || !previous.leader().equals(request.leaderName())) {
       LOG.info(
           "[{}] accepted ({}) as leader over failsafe: not racing for the key while it confirms",
           name,
           request.leaderName());
     }
+    leaderSlots.accept(request.slots(), currentConfig(lastView()));
     Lsn lsn = local == null ? null : local.walPosition();
     return FailsafeAnswer.accepted(lsn == null ? 0 : lsn.value());
   }

@@ -38,7 +38,7 @@ final class FailsafeHeartbeats implements AutoCloseable {
     }
   }
 
-  private final String body;
+  private final ObjectNode identity;
   private final ExecutorService executor;
   private final HttpClient http;
   private final Optional<String> authorization;
@@ -54,12 +54,10 @@ final class FailsafeHeartbeats implements AutoCloseable {
       Optional<Credentials> credentials,
       Optional<SSLContext> tls) {
     this.authorization = credentials.map(FailsafeHeartbeats::basic);
-    ObjectNode o = JSON.createObjectNode();
-    o.put("name", name);
-    o.put("conn_url", connUrl);
-    o.put("api_url", apiUrl);
-    o.putObject("slots");
-    this.body = JSON.writeValueAsString(o);
+    this.identity = JSON.createObjectNode();
+    identity.put("name", name);
+    identity.put("conn_url", connUrl);
+    identity.put("api_url", apiUrl);
     this.executor =
         Executors.newCachedThreadPool(
             r -> {
@@ -82,10 +80,23 @@ final class FailsafeHeartbeats implements AutoCloseable {
    * @param timeout for the whole round
    */
   Round confirm(Map<String, String> members, Duration timeout) {
+    return confirm(members, timeout, Map.of());
+  }
+
+  /**
+   * As {@link #confirm(Map, Duration)}, telling the members where this leader's permanent slots are
+   * ({@code slots}: integer LSNs by name), so that replicas move their copies forward while etcd
+   * does not answer, as Patroni's replicas do from the heartbeat.
+   */
+  Round confirm(Map<String, String> members, Duration timeout, Map<String, Long> slots) {
     long started = System.nanoTime();
+    ObjectNode o = identity.deepCopy();
+    ObjectNode positions = o.putObject("slots");
+    slots.forEach(positions::put);
+    String body = JSON.writeValueAsString(o);
     Map<String, CompletableFuture<String>> calls = new LinkedHashMap<>();
     for (Map.Entry<String, String> m : members.entrySet()) {
-      calls.put(m.getKey(), send(m.getValue(), timeout));
+      calls.put(m.getKey(), send(m.getValue(), body, timeout));
     }
     Map<String, String> refusals = new LinkedHashMap<>();
     long deadline = started + timeout.toNanos();
@@ -111,7 +122,7 @@ final class FailsafeHeartbeats implements AutoCloseable {
   }
 
   /** Completes with "" when accepted, else with why not; never exceptionally for HTTP answers. */
-  private CompletableFuture<String> send(String apiUrl, Duration timeout) {
+  private CompletableFuture<String> send(String apiUrl, String body, Duration timeout) {
     URI uri;
     try {
       uri = failsafeUri(apiUrl);

@@ -238,6 +238,7 @@ final class HaLoop implements AutoCloseable {
             positions,
             new Now(System.nanoTime(), Instant.now()));
     record(decision);
+    safety.decided(decision.publication().permanentSlots());
     ActionExecutor.Outcome outcome =
         executor.execute(decision, new Observation(view, config, status, local));
     lastStatus = outcome.status();
@@ -287,6 +288,7 @@ final class HaLoop implements AutoCloseable {
       DynamicConfig config) {
     boolean up = status.acceptingConnections();
     boolean readWrite = status.isReadWrite();
+    int stoppedTimeline = 0;
     if (up) {
       state.observed(true, readWrite, status.systemIdentifier(), nowNanos);
     } else if (postgres.isInitialized()) {
@@ -296,6 +298,9 @@ final class HaLoop implements AutoCloseable {
           stored.map(StoredState::lastRunAsPrimary).orElse(null),
           stored.map(StoredState::systemIdentifier).orElse(null),
           nowNanos);
+      if (!status.running()) {
+        stoppedTimeline = stored.map(StoredState::timeline).orElse(0);
+      }
     }
     MemberState.Facts facts = state.get();
     LeaseStatus lease = dcs.leaseStatus();
@@ -308,6 +313,7 @@ final class HaLoop implements AutoCloseable {
             .timeline(status.timeline() == null ? 0 : status.timeline())
             .walPosition(position == null ? 0 : position.value())
             .lastRunAsPrimary(facts.lastRunAsPrimary())
+            .stoppedTimeline(stoppedTimeline)
             .rejoinFailed(facts.rejoinFailed())
             .viewConfirmedAtNanos(viewConfirmedAtNanos)
             .viewReadThisCycle(viewRead)

@@ -4,6 +4,7 @@ import io.pgha.core.ha.LocalState;
 import io.pgha.core.postgres.PostgresStatus;
 import io.pgha.patroni.ClusterView;
 import io.pgha.patroni.DynamicConfig;
+import java.util.Map;
 
 /**
  * What the HA loop does for safety in every cycle: first the lease reflex's check ({@link
@@ -38,6 +39,11 @@ final class LeaderSafety {
     failsafe.contribute(b, config, etcdRead);
     reflex.beforeCycle();
     gate.lastRefusal().ifPresent(b::promotionRefusal);
+  }
+
+  /** Once decided, before the actions: what the failsafe heartbeats tell of the leader's slots. */
+  void decided(Map<String, Long> permanentSlots) {
+    failsafe.announceSlots(permanentSlots);
   }
 
   /**

@@ -38,6 +38,7 @@ final class SlotKeeper implements AutoCloseable {
   private final PostgresController postgres;
   private final Map<String, Long> unusedSinceNanos = new HashMap<>();
   private final SlotAdvancer advancer;
+  private volatile SlotsSeen seenAsReplica;
 
   SlotKeeper(String name, PostgresController postgres) {
     this.name = name;
@@ -95,7 +96,45 @@ final class SlotKeeper implements AutoCloseable {
       }
     }
     unusedSinceNanos.keySet().retainAll(present);
-    return new SlotsSeen(wanted, present, unusedSinceNanos, logical, positions, logicalKept);
+    SlotsSeen seen =
+        new SlotsSeen(wanted, present, unusedSinceNanos, logical, positions, logicalKept);
+    seenAsReplica = primary ? null : seen;
+    return seen;
+  }
+
+  /**
+   * Where this server's permanent slots are now (integer LSNs by name), read at once for the
+   * failsafe heartbeat, as Patroni reads them for each heartbeat: the HA loop, waiting on an etcd
+   * that does not answer, observes them only every few seconds.
+   *
+   * @throws PostgresControlException when the server does not answer
+   */
+  Map<String, Long> permanentPositions(DynamicConfig config) {
+    PermanentSlots permanent = PermanentSlots.of(config);
+    if (!config.useSlots() || (permanent.physical().isEmpty() && permanent.logical().isEmpty())) {
+      return Map.of();
+    }
+    Map<String, Long> positions = new HashMap<>();
+    for (ReplicationSlot slot : postgres.replication().slots()) {
+      if (slot.position() != null) {
+        positions.put(slot.name(), slot.position().value());
+      }
+    }
+    return permanent.positionsOf(positions);
+  }
+
+  /**
+   * A leader's failsafe heartbeat said where its permanent slots are ({@code leader}: integer LSNs
+   * by name): moves this replica's copies that are behind forward at once, as Patroni's replicas do
+   * from the heartbeat while etcd does not answer (the HA loop, waiting on etcd then, would plan
+   * the same only a cycle later). Nothing is created or dropped here.
+   */
+  void leaderSlotsHeard(Map<String, Long> leader, DynamicConfig config) {
+    SlotsSeen seen = seenAsReplica;
+    if (seen == null || leader.isEmpty() || !config.useSlots()) {
+      return;
+    }
+    advancer.schedule(seen.behind(PermanentSlots.of(config).logical(), leader));
   }
 
   /**

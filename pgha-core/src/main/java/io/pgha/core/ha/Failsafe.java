@@ -152,23 +152,37 @@ public final class Failsafe {
             + "ms)");
   }
 
+  /**
+   * The heartbeat of another leader this member accepted within the last {@code ttl}, in failsafe
+   * mode; empty otherwise.
+   */
+  static Optional<FailsafeContact> freshContact(Situation s) {
+    if (!s.config().failsafeMode()) {
+      return Optional.empty();
+    }
+    return s.local()
+        .failsafeContact()
+        .filter(c -> !c.leader().equals(s.name()))
+        .filter(
+            c ->
+                s.now().nanos() - c.receivedAtNanos() < TimeUnit.SECONDS.toNanos(s.config().ttl()));
+  }
+
   /** Why this member may not race for a free leader key in failsafe mode; empty if it may. */
   static Optional<String> whyNotRace(Situation s) {
     if (!s.config().failsafeMode()) {
       return Optional.empty();
     }
-    Optional<FailsafeContact> contact = s.local().failsafeContact();
-    if (contact.isPresent() && !contact.get().leader().equals(s.name())) {
+    Optional<FailsafeContact> contact = freshContact(s);
+    if (contact.isPresent()) {
       long age = s.now().nanos() - contact.get().receivedAtNanos();
-      if (age < TimeUnit.SECONDS.toNanos(s.config().ttl())) {
-        return Optional.of(
-            "("
-                + contact.get().leader()
-                + ") told me "
-                + seconds(age)
-                + " ago over the API that it still runs as primary (failsafe mode): not racing"
-                + " within ttl of that");
-      }
+      return Optional.of(
+          "("
+              + contact.get().leader()
+              + ") told me "
+              + seconds(age)
+              + " ago over the API that it still runs as primary (failsafe mode): not racing"
+              + " within ttl of that");
     }
     Optional<Map<String, String>> failsafe = s.view().failsafe();
     if (failsafe.isPresent()

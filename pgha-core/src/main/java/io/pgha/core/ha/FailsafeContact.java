@@ -1,5 +1,6 @@
 package io.pgha.core.ha;
 
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -9,9 +10,17 @@ import java.util.Objects;
  *
  * @param leader the member that sent it
  * @param receivedAtNanos when it was accepted ({@link System#nanoTime()})
+ * @param slots the positions of the leader's permanent slots it carried (integer LSNs, by name), as
+ *     the {@code status} key publishes them while etcd answers
  */
-public record FailsafeContact(String leader, long receivedAtNanos) {
+public record FailsafeContact(String leader, long receivedAtNanos, Map<String, Long> slots) {
   public FailsafeContact {
     Objects.requireNonNull(leader, "leader");
+    slots = slots == null ? Map.of() : Map.copyOf(slots);
+  }
+
+  /** A heartbeat without slot positions. */
+  public FailsafeContact(String leader, long receivedAtNanos) {
+    this(leader, receivedAtNanos, Map.of());
   }
 }

@@ -40,7 +40,8 @@ import java.util.concurrent.TimeUnit;
  *       primary_start_timeout} or release the key; carry out a requested switchover. A primary that
  *       cannot arm the watchdog {@code watchdog.mode: required} asks for demotes and releases the
  *       key.
- *   <li>Another member holds the key: follow it (rewinding an old primary first); as its
+ *   <li>Another member holds the key: follow it (rewinding an old primary, or a stopped standby on
+ *       an earlier timeline than the leader's, first when their histories diverged); as its
  *       synchronous standby, take over at once when its lease has gone silent for {@code
  *       leader_silence_timeout} in synchronous mode ({@link FastTakeover}).
  *   <li>Nobody holds the key: only the healthiest eligible member races for it.
@@ -395,8 +396,28 @@ public final class HaDecider {
               + ")",
           Action.of(AWAIT_STARTUP));
     }
+    int leaderTimeline = leaderTimeline(s, leader);
+    if (local.stoppedTimeline() > 0 && local.stoppedTimeline() < leaderTimeline) {
+      return rejoin(
+          s,
+          leader,
+          "my data directory is on timeline "
+              + local.stoppedTimeline()
+              + ", behind the leader's timeline "
+              + leaderTimeline);
+    }
     return Decision.of(
         "starting as a replica of (" + upstream + ")", Action.of(START_AS_REPLICA, upstream));
+  }
+
+  /**
+   * The latest timeline known for the leader: its member key's, or the one after the last switch in
+   * the history key. A stopped standby behind it may hold WAL the leader never had (Patroni's
+   * {@code _check_timeline_and_lsn}), so it is checked for divergence before it streams.
+   */
+  private static int leaderTimeline(Situation s, String leader) {
+    int published = s.view().member(leader).map(m -> m.timeline().orElse(0)).orElse(0);
+    return (int) Math.max(published, s.clusterTimeline());
   }
 
   /**

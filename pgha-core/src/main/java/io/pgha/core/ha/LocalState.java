@@ -20,6 +20,9 @@ import java.util.OptionalLong;
  *     furthest of received and replayed on a replica (0 when unknown)
  * @param lastRunAsPrimary the data directory was last used read-write (pg_controldata says {@code
  *     in production} or {@code shut down}), so joining another leader may need pg_rewind
+ * @param stoppedTimeline while the postmaster does not run: the timeline its data directory reached
+ *     (pg_controldata: the latest checkpoint's, or the minimum recovery end's on a standby when
+ *     later); 0 when unknown or while it runs
  * @param postgresDownSinceNanos when the loop first saw PostgreSQL down although it should run (a
  *     crash, or not started yet); empty while it runs
  * @param following the member the replica streams from (primary_conninfo), when it streams
@@ -58,6 +61,7 @@ public record LocalState(
     int timeline,
     long walPosition,
     boolean lastRunAsPrimary,
+    int stoppedTimeline,
     OptionalLong postgresDownSinceNanos,
     Optional<String> following,
     boolean rejoinFailed,
@@ -123,6 +127,7 @@ public record LocalState(
     private int timeline;
     private long walPosition;
     private boolean lastRunAsPrimary;
+    private int stoppedTimeline;
     private OptionalLong postgresDownSinceNanos = OptionalLong.empty();
     private Optional<String> following = Optional.empty();
     private boolean rejoinFailed;
@@ -151,6 +156,7 @@ public record LocalState(
       timeline = s.timeline;
       walPosition = s.walPosition;
       lastRunAsPrimary = s.lastRunAsPrimary;
+      stoppedTimeline = s.stoppedTimeline;
       postgresDownSinceNanos = s.postgresDownSinceNanos;
       following = s.following;
       rejoinFailed = s.rejoinFailed;
@@ -202,6 +208,11 @@ public record LocalState(
 
     public Builder lastRunAsPrimary(boolean v) {
       lastRunAsPrimary = v;
+      return this;
+    }
+
+    public Builder stoppedTimeline(int v) {
+      stoppedTimeline = v;
       return this;
     }
 
@@ -309,6 +320,7 @@ public record LocalState(
           timeline,
           walPosition,
           lastRunAsPrimary,
+          stoppedTimeline,
           postgresDownSinceNanos,
           following,
           rejoinFailed,

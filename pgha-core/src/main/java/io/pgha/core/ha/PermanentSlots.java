@@ -44,6 +44,18 @@ public record PermanentSlots(
     problems = List.copyOf(problems);
   }
 
+  /** Of {@code positions} (integer LSNs by slot name), those of the permanent slots. */
+  public Map<String, Long> positionsOf(Map<String, Long> positions) {
+    Map<String, Long> permanent = new TreeMap<>();
+    positions.forEach(
+        (name, lsn) -> {
+          if (physical.contains(name) || logical.containsKey(name)) {
+            permanent.put(name, lsn);
+          }
+        });
+    return permanent;
+  }
+
   /** The {@code slots} and {@code ignore_slots} sections of {@code config}. */
   public static PermanentSlots of(DynamicConfig config) {
     List<String> physical = new ArrayList<>();

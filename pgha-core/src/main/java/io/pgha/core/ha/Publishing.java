@@ -17,7 +17,6 @@ import io.pgha.patroni.ClusterStatus;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * When a cycle publishes the member key: the observation first, so that operators (and the leader
@@ -85,19 +84,6 @@ final class Publishing {
       return Map.of();
     }
     PermanentSlots permanent = PermanentSlots.of(s.config());
-    Map<String, Long> slots = new TreeMap<>();
-    s.local()
-        .slots()
-        .ifPresent(
-            seen ->
-                seen.positions()
-                    .forEach(
-                        (name, lsn) -> {
-                          if (permanent.physical().contains(name)
-                              || permanent.logical().containsKey(name)) {
-                            slots.put(name, lsn);
-                          }
-                        }));
-    return slots;
+    return s.local().slots().map(seen -> permanent.positionsOf(seen.positions())).orElse(Map.of());
   }
 }

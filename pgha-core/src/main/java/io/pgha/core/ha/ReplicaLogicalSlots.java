@@ -12,10 +12,12 @@ import java.util.TreeSet;
  * failover: a replica that may lead keeps a copy of each permanent logical slot. It copies the slot
  * from the leader once the leader publishes the slot's position in the {@code status} key (which
  * needs a restart of the replica's PostgreSQL, {@link ActionKind#COPY_LOGICAL_SLOTS}), then moves
- * the copy forward to each position the leader publishes. Any other logical slot on a replica (not
- * in use, not covered by {@code ignore_slots}) is dropped, as Patroni drops every slot it does not
- * keep: a standby's logical slot that nobody moves keeps WAL forever. Nothing is dropped while the
- * cluster is paused.
+ * the copy forward to each position the leader publishes, or, in failsafe mode, sends in the
+ * heartbeat this member accepted within the last {@code ttl} (Patroni 3.0.2 replaces the published
+ * positions by the heartbeat's; here the later of the two counts, a copy never moves back). Any
+ * other logical slot on a replica (not in use, not covered by {@code ignore_slots}) is dropped, as
+ * Patroni drops every slot it does not keep: a standby's logical slot that nobody moves keeps WAL
+ * forever. Nothing is dropped while the cluster is paused.
  *
  * @param copy the permanent logical slots to copy from the leader
  * @param advance the copies to move forward, by name
@@ -36,24 +38,14 @@ record ReplicaLogicalSlots(
         keep && s.me().tags().isFailoverCandidate()
             ? PermanentSlots.of(s.config()).logical()
             : Map.of();
-    Map<String, Long> published = s.view().status().map(ClusterStatus::slots).orElse(Map.of());
+    Map<String, Long> published = published(s);
     List<String> copy =
         wanted.keySet().stream()
             .filter(published::containsKey)
             .filter(n -> !seen.logicalPresent().contains(n) && !seen.present().contains(n))
             .sorted()
             .toList();
-    Map<String, SlotPlan.LogicalAdvance> advance = new TreeMap<>();
-    wanted.forEach(
-        (name, slot) -> {
-          Long target = published.get(name);
-          Long position = seen.positions().get(name);
-          if (target != null
-              && seen.logicalPresent().contains(name)
-              && (position == null || Long.compareUnsigned(position, target) < 0)) {
-            advance.put(name, new SlotPlan.LogicalAdvance(slot.database(), target));
-          }
-        });
+    Map<String, SlotPlan.LogicalAdvance> advance = seen.behind(wanted, published);
     Set<String> drop = new TreeSet<>();
     if (!s.paused()) {
       seen.logicalPresent().stream()
@@ -61,5 +53,20 @@ record ReplicaLogicalSlots(
           .forEach(drop::add);
     }
     return new ReplicaLogicalSlots(copy, advance, List.copyOf(drop));
+  }
+
+  /** The leader's slot positions: the {@code status} key's, moved on by a fresh heartbeat's. */
+  private static Map<String, Long> published(Situation s) {
+    Map<String, Long> published =
+        new TreeMap<>(s.view().status().map(ClusterStatus::slots).orElse(Map.of()));
+    Failsafe.freshContact(s)
+        .ifPresent(
+            c ->
+                c.slots()
+                    .forEach(
+                        (name, lsn) ->
+                            published.merge(
+                                name, lsn, (a, b) -> Long.compareUnsigned(a, b) >= 0 ? a : b)));
+    return published;
   }
 }

@@ -2,9 +2,11 @@ package io.pgha.core.ha;
 
 import static io.pgha.core.ha.ActionKind.FOLLOW;
 import static io.pgha.core.ha.ActionKind.NOTHING;
+import static io.pgha.core.ha.ActionKind.WAIT;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -23,13 +25,13 @@ final class ReplicaUpkeep {
   private ReplicaUpkeep() {}
 
   static Decision append(Situation s, Decision d) {
-    if (!s.local().isReplica()
-        || !s.config().useSlots()
-        || !FOLLOWING.containsAll(d.kinds())
-        || s.local().slots().isEmpty()) {
+    if (!s.local().isReplica() || !s.config().useSlots() || s.local().slots().isEmpty()) {
       return d;
     }
     SlotsSeen seen = s.local().slots().get();
+    if (!FOLLOWING.containsAll(d.kinds())) {
+      return advancingOnHeartbeat(s, d, seen);
+    }
     long grace = TimeUnit.SECONDS.toNanos(2L * s.config().ttl());
     ReplicaLogicalSlots logical = ReplicaLogicalSlots.plan(s, seen, true);
     SlotPlan plan =
@@ -56,5 +58,28 @@ final class ReplicaUpkeep {
                 + " from the leader ("
                 + leader.get()
                 + "), which restarts PostgreSQL");
+  }
+
+  /**
+   * A replica waiting for etcd (its view older than {@code ttl}) while the leader's failsafe
+   * heartbeats arrive moves its copies of the permanent logical slots to the positions they carry,
+   * as Patroni's replicas do on a DCS error; nothing else (no slot created, copied or dropped from
+   * a view that old).
+   */
+  private static Decision advancingOnHeartbeat(Situation s, Decision d, SlotsSeen seen) {
+    if (!s.viewIsStale()
+        || !d.kinds().equals(List.of(WAIT))
+        || Failsafe.freshContact(s).isEmpty()) {
+      return d;
+    }
+    Map<String, SlotPlan.LogicalAdvance> advance =
+        ReplicaLogicalSlots.plan(s, seen, true).advance();
+    if (advance.isEmpty()) {
+      return d;
+    }
+    return d.then(
+        List.of(
+            Action.slots(
+                new SlotPlan(List.of(), List.of(), "").withReplicaLogical(advance, List.of()))));
   }
 }

@@ -2,6 +2,7 @@ package io.pgha.core.ha;
 
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The replication slots of the leader, or of a replica others cascade from, as observed this cycle.
@@ -41,6 +42,26 @@ public record SlotsSeen(
       Set<String> logicalPresent,
       Map<String, Long> positions) {
     this(wanted, present, unusedSinceNanos, logicalPresent, positions, Set.of());
+  }
+
+  /**
+   * The copies of the permanent logical slots {@code wanted} present here that are behind where the
+   * leader says its slot is ({@code leader}: integer LSNs by name), with where to move them.
+   */
+  public Map<String, SlotPlan.LogicalAdvance> behind(
+      Map<String, PermanentSlots.LogicalSlot> wanted, Map<String, Long> leader) {
+    Map<String, SlotPlan.LogicalAdvance> advance = new TreeMap<>();
+    wanted.forEach(
+        (name, slot) -> {
+          Long target = leader.get(name);
+          Long position = positions.get(name);
+          if (target != null
+              && logicalPresent.contains(name)
+              && (position == null || Long.compareUnsigned(position, target) < 0)) {
+            advance.put(name, new SlotPlan.LogicalAdvance(slot.database(), target));
+          }
+        });
+    return advance;
   }
 
   /** Physical slots only seen, without positions. */

@@ -79,7 +79,7 @@ final class ControlFile {
       return Optional.of(
           new StoredState(
               !data.cleanStandbyShutdown() && !data.state().contains("recovery"),
-              data.timeline(),
+              Math.max(data.timeline(), data.minRecoveryEndTimeline()),
               data.systemIdentifier()));
     } catch (PostgresControlException | IllegalArgumentException e) {
       LOG.warn("{}: cannot read the control data: {}", config.name(), e.getMessage());

@@ -91,6 +91,14 @@ class FailsafeHeartbeatsTest {
   }
 
   @Test
+  void theLeadersPermanentSlotPositionsGoWithTheHeartbeat() {
+    heartbeats.confirm(
+        Map.of("pg-2", base + "/patroni"), Duration.ofSeconds(2), Map.of("dcs_slot_0", 5000L));
+
+    assertThat(bodies).singleElement().asString().endsWith(",\"slots\":{\"dcs_slot_0\":5000}}");
+  }
+
+  @Test
   void everyMemberAcceptingMakesAConfirmedRound() {
     FailsafeHeartbeats.Round round =
         heartbeats.confirm(

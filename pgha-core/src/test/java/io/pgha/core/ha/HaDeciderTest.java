@@ -2,6 +2,7 @@ package io.pgha.core.ha;
 
 import static io.pgha.core.ha.ActionKind.ACQUIRE_LEADER;
 import static io.pgha.core.ha.ActionKind.ADOPT_EXISTING_DATA;
+import static io.pgha.core.ha.ActionKind.AWAIT_STARTUP;
 import static io.pgha.core.ha.ActionKind.BOOTSTRAP;
 import static io.pgha.core.ha.ActionKind.CLEAR_FAILOVER_KEY;
 import static io.pgha.core.ha.ActionKind.CLONE_FROM;
@@ -812,6 +813,69 @@ class HaDeciderTest {
       Decision d = given().leader("pg-2").down(2).decide();
 
       assertDecision(d, "starting as a replica of (pg-2)", act(START_AS_REPLICA, "pg-2"));
+    }
+
+    @Test
+    void aStoppedStandbyOnTheLeadersTimelineStartsAsAReplica() {
+      Decision d =
+          given()
+              .leader("pg-2")
+              .view(v -> v.member(member("pg-2")))
+              .down(2)
+              .local(l -> l.stoppedTimeline(2))
+              .decide();
+
+      assertDecision(d, "starting as a replica of (pg-2)", act(START_AS_REPLICA, "pg-2"));
+    }
+
+    /** Stopped on timeline 2 while (pg-2), whose member key says timeline 3, leads. */
+    private Given stoppedBehindTheLeader() {
+      return given()
+          .leader("pg-2")
+          .view(v -> v.member(member("pg-2").toBuilder().timeline(3).build()))
+          .down(2)
+          .local(l -> l.stoppedTimeline(2));
+    }
+
+    @Test
+    void aStoppedStandbyBehindTheLeadersTimelineChecksItsHistoryBeforeStarting() {
+      HistoryEntry switched = new HistoryEntry(2, 500, "failover", null, Optional.of("pg-2"));
+      Decision fromHistory =
+          given()
+              .leader("pg-2")
+              .view(v -> v.history(List.of(switched)))
+              .down(2)
+              .local(l -> l.stoppedTimeline(2))
+              .decide();
+
+      // The leader's timeline from its member key, or else from the history key.
+      for (Decision d : List.of(stoppedBehindTheLeader().decide(), fromHistory)) {
+        assertDecision(
+            d,
+            "my data directory is on timeline 2, behind the leader's timeline 3: rejoining as a"
+                + " replica of (pg-2), rewinding if our histories diverged",
+            Action.rewindAndFollow("pg-2", Rejoin.OF_STOPPED_SERVER));
+      }
+    }
+
+    @Test
+    void aStoppedStandbyWhoseRewindFailedReclonesWhenAllowedElseWaits() {
+      Given failed = stoppedBehindTheLeader().local(l -> l.rejoinFailed(true));
+
+      assertThat(failed.me(new MemberIdentity(ME, Tags.NONE, true)).decide().actions())
+          .containsExactly(act(REINITIALIZE, "pg-2"), act(START_AS_REPLICA, "pg-2"));
+      assertThat(stoppedBehindTheLeader().local(l -> l.rejoinFailed(true)).decide().kinds())
+          .containsExactly(WAIT);
+    }
+
+    @Test
+    void aStartingStandbyBehindTheLeadersTimelineIsAwaited() {
+      Decision d =
+          stoppedBehindTheLeader()
+              .local(l -> l.stoppedTimeline(0).postmasterStarting(true))
+              .decide();
+
+      assertThat(d.kinds()).containsExactly(AWAIT_STARTUP);
     }
 
     @Test

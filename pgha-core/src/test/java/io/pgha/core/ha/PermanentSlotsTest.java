@@ -69,4 +69,18 @@ class PermanentSlotsTest {
     assertThat(p.ignores("only_physical", "logical", "db", "x")).isFalse();
     assertThat(p.ignores("drop_me", "physical", null, null)).isFalse();
   }
+
+  @Test
+  void positionsOfKeepsThePermanentSlotsOnly() {
+    PermanentSlots permanent =
+        of(
+            Map.of(
+                "slots",
+                Map.of(
+                    "pm_1", Map.of("type", "physical"),
+                    "dcs_slot_0", Map.of("database", "postgres", "plugin", "test_decoding"))));
+
+    assertThat(permanent.positionsOf(Map.of("pm_1", 10L, "dcs_slot_0", 20L, "pg_2", 30L)))
+        .containsExactlyInAnyOrderEntriesOf(Map.of("pm_1", 10L, "dcs_slot_0", 20L));
+  }
 }

@@ -520,6 +520,72 @@ class PlanTest {
       assertThat(there.kinds()).containsExactly(ActionKind.NOTHING);
     }
 
+    private Given heardFromTheLeader(long ageSeconds, Map<String, Long> slots) {
+      return withPermanentLogical(
+              logical(Map.of("test_logical", 4000L), "test_logical"), Map.of("test_logical", 5000L))
+          .config(c -> c.extra(Map.of("slots", permanentLogical)).failsafeMode(true))
+          .local(l -> l.failsafeContact(new FailsafeContact("pg-2", NOW - sec(ageSeconds), slots)));
+    }
+
+    private Action advanceTo(long position) {
+      return replicaLogical(
+          "moving permanent logical slots [test_logical] forward",
+          Map.of("test_logical", new SlotPlan.LogicalAdvance("postgres", position)),
+          List.of());
+    }
+
+    @Test
+    void aFailsafeHeartbeatMovesTheCopyToTheLeadersPositionWhileEtcdIsBehind() {
+      assertThat(heardFromTheLeader(1, Map.of("test_logical", 6000L)).decide().actions())
+          .containsExactly(act(ActionKind.NOTHING), advanceTo(6000L));
+      // An older heartbeat never moves a copy back from what the status key says.
+      assertThat(heardFromTheLeader(1, Map.of("test_logical", 4500L)).decide().actions())
+          .containsExactly(act(ActionKind.NOTHING), advanceTo(5000L));
+      // A heartbeat older than ttl, or failsafe mode off: the status key alone.
+      assertThat(heardFromTheLeader(31, Map.of("test_logical", 6000L)).decide().actions())
+          .containsExactly(act(ActionKind.NOTHING), advanceTo(5000L));
+      assertThat(
+              heardFromTheLeader(1, Map.of("test_logical", 6000L))
+                  .config(c -> c.failsafeMode(false))
+                  .decide()
+                  .actions())
+          .containsExactly(act(ActionKind.NOTHING), advanceTo(5000L));
+    }
+
+    @Test
+    void aReplicaWaitingForEtcdMovesItsCopyOnTheLeadersFailsafeHeartbeatOnly() {
+      Decision d =
+          heardFromTheLeader(1, Map.of("test_logical", 6000L))
+              .local(l -> l.viewConfirmedAtNanos(NOW - sec(31)))
+              .decide();
+
+      assertThat(d.actions()).containsExactly(act(ActionKind.WAIT), advanceTo(6000L));
+      // No fresh heartbeat: nothing is planned from a view older than ttl.
+      assertThat(
+              heardFromTheLeader(31, Map.of("test_logical", 6000L))
+                  .local(l -> l.viewConfirmedAtNanos(NOW - sec(31)))
+                  .decide()
+                  .actions())
+          .containsExactly(act(ActionKind.WAIT));
+      // Nothing but the move: no slot is dropped from a view that old.
+      assertThat(
+              heardFromTheLeader(1, Map.of("test_logical", 4000L))
+                  .local(
+                      l ->
+                          l.viewConfirmedAtNanos(NOW - sec(31))
+                              .slots(
+                                  new SlotsSeen(
+                                      java.util.Set.of(),
+                                      java.util.Set.of(),
+                                      Map.of(),
+                                      java.util.Set.of("test_logical", "stale"),
+                                      Map.of("test_logical", 4000L),
+                                      java.util.Set.of())))
+                  .decide()
+                  .actions())
+          .containsExactly(act(ActionKind.WAIT), advanceTo(5000L));
+    }
+
     @Test
     void aReplicaDropsTheLogicalSlotsItDoesNotKeepUnlessInUseIgnoredOrPaused() {
       SlotsSeen seen =

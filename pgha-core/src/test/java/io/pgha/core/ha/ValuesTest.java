@@ -48,7 +48,7 @@ class ValuesTest {
 
     LocalState nulls =
         new LocalState(
-            false, null, false, false, 0, 0, false, null, null, false, null, 0, null, null, null,
+            false, null, false, false, 0, 0, false, 0, null, null, false, null, 0, null, null, null,
             false, true, null, null, null, null, null, 0, false);
     assertThat(nulls.systemIdentifier()).isEmpty();
     assertThat(nulls.postgresDownSinceNanos()).isEmpty();

@@ -1,0 +1,79 @@
+package io.pgha.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.pgha.testkit.cluster.LocalPghaCluster;
+import io.pgha.testkit.cluster.LocalPghaCluster.Node;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A member stopped as a standby on an old timeline, holding WAL the new leader never had (as a
+ * primary that failsafe mode restarted read-only leaves it), is started against a leader on a newer
+ * timeline: it must check its history, rewind and stream, not start on a history PostgreSQL cannot
+ * follow (Patroni's {@code _check_timeline_and_lsn} for any member starting as a replica).
+ */
+class StoppedStandbyRejoinTest {
+  private static final Duration TTL = Duration.ofSeconds(6);
+  private static final Duration CONVERGE = Duration.ofSeconds(90);
+
+  private LocalPghaCluster cluster;
+
+  @AfterEach
+  void stopCluster() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @Test
+  void aStoppedStandbyWithDivergedWalRewindsAndStreamsFromTheNewLeader() throws SQLException {
+    cluster = new LocalPghaCluster(2, TTL, Duration.ofSeconds(1), Duration.ofSeconds(2));
+    cluster.startAll();
+    Node old = cluster.awaitHealthy(CONVERGE);
+    Node next = cluster.othersThan(old).get(0);
+    old.execute("CREATE TABLE t (id int PRIMARY KEY)");
+    old.execute("INSERT INTO t VALUES (1)");
+    await().atMost(CONVERGE).until(() -> ids(next).contains("1"));
+
+    // WAL the other member never receives: written while it is stopped.
+    next.stop();
+    old.execute("INSERT INTO t SELECT g FROM generate_series(100, 199) g");
+    old.stop();
+
+    // The old primary runs once as a standby that streams from no one (tagged nofailover it does
+    // not race), then stops: "shut down in recovery" on timeline 1, past the coming switch point.
+    old.tag("nofailover", "true");
+    old.start();
+    await().atMost(CONVERGE).until(old::isReplica);
+    assertThat(ids(old)).contains("1", "100", "199");
+    old.stop();
+
+    // The other member leads alone: a new timeline forked before the old member's end of WAL.
+    next.start();
+    await().atMost(CONVERGE).until(next::isWritablePrimary);
+    next.execute("INSERT INTO t VALUES (2)");
+    assertThat(timeline(next)).isGreaterThan(1);
+
+    old.start();
+    await().atMost(CONVERGE).until(() -> old.isStreamingReplica() && ids(old).contains("2"));
+    next.execute("INSERT INTO t VALUES (3)");
+    await().atMost(CONVERGE).until(() -> ids(old).equals(ids(next)));
+    assertThat(ids(old)).containsExactly("1", "2", "3");
+    assertThat(cluster.writablePrimaries()).containsExactly(next);
+  }
+
+  private static List<String> ids(Node node) {
+    return NodeQueries.firstColumn(node, "SELECT id FROM t ORDER BY id");
+  }
+
+  private static int timeline(Node node) {
+    List<String> file =
+        NodeQueries.firstColumn(node, "SELECT pg_walfile_name(pg_current_wal_lsn())");
+    return file.isEmpty() ? 0 : Integer.parseInt(file.get(0).substring(0, 8), 16);
+  }
+}
