@@ -88,7 +88,12 @@ final class SharedEtcdClients {
 
   /** The jetcd client: endpoints, then credentials and TLS as the agent's own etcd client. */
   private static Client build(EtcdAccess access) {
-    ClientBuilder b = Client.builder().endpoints(access.endpoints().toArray(String[]::new));
+    ClientBuilder b =
+        Client.builder()
+            .endpoints(access.endpoints().toArray(String[]::new))
+            // Ping only while a call or the watch is open, as the agent's client does: etcd
+            // answers pings on a connection without one with GOAWAY "too_many_pings".
+            .keepaliveWithoutCalls(false);
     if (access.username() != null) {
       b.user(bytes(access.username()))
           .password(bytes(access.password() == null ? "" : access.password()));
