@@ -242,7 +242,7 @@ final class HaLoop implements AutoCloseable {
     ActionExecutor.Outcome outcome =
         executor.execute(decision, new Observation(view, config, status, local));
     lastStatus = outcome.status();
-    safety.afterCycle(view, config, outcome.status(), postgres.isRunning());
+    safety.afterCycle(config, outcome.status(), postgres.isRunning());
     if (outcome.decideAgain()) {
       wakeUp();
     }

@@ -2,7 +2,6 @@ package io.pgha.core.agent;
 
 import io.pgha.core.ha.LocalState;
 import io.pgha.core.postgres.PostgresStatus;
-import io.pgha.patroni.ClusterView;
 import io.pgha.patroni.DynamicConfig;
 import java.util.Map;
 
@@ -52,8 +51,7 @@ final class LeaderSafety {
    * lease reflex carried out meanwhile must not arm the watchdog again (nothing would keep it
    * alive).
    */
-  void afterCycle(
-      ClusterView view, DynamicConfig config, PostgresStatus status, boolean postmasterRunning) {
+  void afterCycle(DynamicConfig config, PostgresStatus status, boolean postmasterRunning) {
     gate.afterCycle(
         FailsafeGuard.runsReadWrite(status) && postmasterRunning, config.pause(), config.ttl());
     failsafe.afterCycle(config, status);
