@@ -74,6 +74,28 @@ public final class Patronictl {
 
   /** Runs {@code patronictl -c <file> <args>} and waits (at most 120 s) for it. */
   public Result run(String... args) {
+    return run(Path.of("/dev/null"), args);
+  }
+
+  /**
+   * Runs {@code patronictl -c <file> <args>} with {@code input} as its standard input (the answers
+   * to its prompts, one a line) and waits (at most 120 s) for it.
+   */
+  public Result runWithInput(String input, String... args) {
+    try {
+      Path file = Files.createTempFile(configFile.getParent(), "patronictl", ".in");
+      try {
+        Files.writeString(file, input, StandardCharsets.UTF_8);
+        return run(file, args);
+      } finally {
+        Files.deleteIfExists(file);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private Result run(Path input, String... args) {
     Path bin = binary().orElseThrow(() -> new IllegalStateException("patronictl not installed"));
     List<String> command = new ArrayList<>(List.of(bin.toString(), "-c", configFile.toString()));
     command.addAll(List.of(args));
@@ -83,7 +105,7 @@ public final class Patronictl {
           new ProcessBuilder(command)
               .redirectErrorStream(true)
               .redirectOutput(output.toFile())
-              .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+              .redirectInput(ProcessBuilder.Redirect.from(input.toFile()));
       // Without a terminal patronictl must not page or wait for an editor.
       builder.environment().put("PAGER", "cat");
       builder.environment().put("EDITOR", "true");

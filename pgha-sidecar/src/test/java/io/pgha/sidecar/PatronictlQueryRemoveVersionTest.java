@@ -1,0 +1,236 @@
+package io.pgha.sidecar;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.options.GetOption;
+import io.pgha.sidecar.SidecarCluster.Member;
+import io.pgha.testkit.Patronictl;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The real {@code patronictl}'s {@code version}, {@code query} and {@code remove} against a
+ * two-member cluster run by the sidecar. {@code remove} runs last: it deletes the cluster's keys,
+ * and the members then form the cluster again from their data directories (the same system
+ * identifier in {@code initialize}, a {@code config} key, every member's key, one leader and a
+ * streaming replica) with no committed row lost.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PatronictlQueryRemoveVersionTest {
+  private static final Duration CONVERGE = Duration.ofSeconds(120);
+  private static final String PASSWORD_PROMPT = SidecarCluster.SUPERUSER_PASSWORD + "\n";
+
+  private static SidecarCluster cluster;
+  private static Patronictl patronictl;
+  private static Member leader;
+  private static Member replica;
+
+  @BeforeAll
+  static void startCluster() throws Exception {
+    assumeTrue(
+        Patronictl.binary().isPresent(), "patronictl is not installed (apt install patroni)");
+    cluster = new SidecarCluster(2);
+    cluster.member("pg1").startInProcess();
+    cluster.member("pg2").startInProcess();
+    leader = cluster.awaitHealthy(CONVERGE);
+    replica = cluster.members.stream().filter(m -> m != leader).findFirst().orElseThrow();
+    patronictl =
+        Patronictl.forCluster(
+            cluster.workDir, cluster.etcdHostPort(), SidecarCluster.NAMESPACE, cluster.scope);
+  }
+
+  @AfterAll
+  static void stopCluster() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void versionPrintsEachMembersVersionFromItsRestApi() throws Exception {
+    String serverVersion;
+    try (Connection c = leader.connect();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SHOW server_version")) {
+      rs.next();
+      serverVersion = rs.getString(1).split(" ")[0];
+    }
+    String out = patronictl.run("version", cluster.scope).ok();
+    assertThat(out).startsWith("patronictl version 3.");
+    for (Member m : cluster.members) {
+      // "pg1: Patroni pgha-0.1.0 PostgreSQL 15.18": GET /patroni's patroni.version (pgha's own)
+      // and server_version.
+      assertThat(out)
+          .containsPattern(
+              "(?m)^"
+                  + m.name
+                  + ": Patroni pgha-\\d+\\.\\d+\\.\\d+ PostgreSQL "
+                  + serverVersion.replace(".", "\\.")
+                  + "$");
+    }
+    String one = patronictl.run("version", cluster.scope, replica.name).ok();
+    assertThat(one).contains(replica.name + ": Patroni ").doesNotContain(leader.name + ": ");
+  }
+
+  @Test
+  @Order(2)
+  void queryRunsOnTheLeaderOnAReplicaWithRoleAndOnANamedMember() {
+    String sql = "SELECT pg_is_in_recovery(), inet_server_port()";
+    String onLeader =
+        patronictl
+            .runWithInput(
+                PASSWORD_PROMPT, "query", cluster.scope, "-U", "postgres", "--password", "-c", sql)
+            .ok();
+    assertThat(onLeader).containsPattern("(?m)^False\t" + leader.pgPort + "$");
+
+    String onReplica =
+        patronictl
+            .runWithInput(
+                PASSWORD_PROMPT,
+                "query",
+                cluster.scope,
+                "-r",
+                "replica",
+                "-U",
+                "postgres",
+                "--password",
+                "-c",
+                sql)
+            .ok();
+    assertThat(onReplica).containsPattern("(?m)^True\t" + replica.pgPort + "$");
+
+    String onMember =
+        patronictl
+            .runWithInput(
+                PASSWORD_PROMPT,
+                "query",
+                cluster.scope,
+                "-m",
+                replica.name,
+                "-U",
+                "postgres",
+                "--password",
+                "-c",
+                "SELECT inet_server_port()")
+            .ok();
+    assertThat(onMember).containsPattern("(?m)^" + replica.pgPort + "$");
+  }
+
+  @Test
+  @Order(3)
+  void removeDeletesTheKeysAndTheMembersFormTheClusterAgain() throws Exception {
+    String sysidBefore = key("initialize").orElseThrow();
+    try (Connection c = leader.connect();
+        Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE remove_probe AS SELECT 42 AS answer");
+    }
+    // On the replica too, so that a member that leads after the remove has it.
+    SidecarCluster.await(
+        CONVERGE, "the row on " + replica, () -> answer(replica).filter(a -> a == 42));
+    // Nothing of pgha's writes this key: its absence afterwards proves the delete.
+    put("pgha-test-marker", "remove me");
+
+    String wrongName =
+        patronictl.runWithInput("not-" + cluster.scope + "\n", "remove", cluster.scope).output();
+    assertThat(wrongName).contains("Cluster names specified do not match");
+    assertThat(key("pgha-test-marker")).contains("remove me");
+
+    String out =
+        patronictl
+            .runWithInput(
+                cluster.scope + "\nYes I am aware\n" + leader.name + "\n", "remove", cluster.scope)
+            .ok();
+    assertThat(out).contains("Please specify the leader name to continue");
+    assertThat(key("pgha-test-marker")).isEmpty();
+
+    String newLeader =
+        SidecarCluster.await(
+            CONVERGE,
+            "the cluster's keys written again",
+            () -> {
+              Map<String, String> keys = keys();
+              boolean back =
+                  keys.containsKey("leader")
+                      && sysidBefore.equals(keys.get("initialize"))
+                      && keys.containsKey("config")
+                      && keys.containsKey("members/" + leader.name)
+                      && keys.containsKey("members/" + replica.name);
+              return back ? Optional.of(keys.get("leader")) : Optional.empty();
+            });
+    Member now = cluster.awaitHealthy(CONVERGE);
+    assertThat(now.name).isEqualTo(newLeader);
+    assertThat(answer(now)).contains(42);
+    String list = patronictl.run("list").ok();
+    assertThat(Patronictl.row(list, now.name)).contains("Leader");
+    Member other = now == leader ? replica : leader;
+    assertThat(Patronictl.row(list, other.name)).contains("Replica");
+  }
+
+  private static Optional<Integer> answer(Member m) {
+    try (Connection c = m.connect();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT answer FROM remove_probe")) {
+      return rs.next() ? Optional.of(rs.getInt(1)) : Optional.empty();
+    } catch (java.sql.SQLException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static String prefix() {
+    return SidecarCluster.NAMESPACE + "/" + cluster.scope + "/";
+  }
+
+  private static ByteSequence bytes(String s) {
+    return ByteSequence.from(s, StandardCharsets.UTF_8);
+  }
+
+  /** The cluster's keys, by their names under the prefix, with their values. */
+  private static Map<String, String> keys() {
+    try (Client client =
+        Client.builder().endpoints(cluster.etcd.clientEndpoints().get(0)).build()) {
+      List<KeyValue> kvs =
+          client
+              .getKVClient()
+              .get(bytes(prefix()), GetOption.builder().isPrefix(true).build())
+              .get(10, TimeUnit.SECONDS)
+              .getKvs();
+      return kvs.stream()
+          .collect(
+              Collectors.toMap(
+                  kv -> kv.getKey().toString(StandardCharsets.UTF_8).substring(prefix().length()),
+                  kv -> kv.getValue().toString(StandardCharsets.UTF_8)));
+    } catch (Exception e) {
+      throw new AssertionError("cannot read the cluster's keys", e);
+    }
+  }
+
+  private static Optional<String> key(String name) {
+    return Optional.ofNullable(keys().get(name));
+  }
+
+  private static void put(String name, String value) throws Exception {
+    try (Client client =
+        Client.builder().endpoints(cluster.etcd.clientEndpoints().get(0)).build()) {
+      client.getKVClient().put(bytes(prefix() + name), bytes(value)).get(10, TimeUnit.SECONDS);
+    }
+  }
+}
