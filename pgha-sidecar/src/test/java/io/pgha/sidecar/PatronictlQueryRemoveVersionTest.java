@@ -10,6 +10,8 @@ import io.etcd.jetcd.options.GetOption;
 import io.pgha.sidecar.SidecarCluster.Member;
 import io.pgha.testkit.Patronictl;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -30,8 +32,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * The real {@code patronictl}'s {@code version}, {@code query} and {@code remove} against a
  * two-member cluster run by the sidecar. {@code remove} runs last: it deletes the cluster's keys,
  * and the members then form the cluster again from their data directories (the same system
- * identifier in {@code initialize}, a {@code config} key, every member's key, one leader and a
- * streaming replica) with no committed row lost.
+ * identifier in {@code initialize}, the last {@code config} seen with its edits, every member's
+ * key, one leader and a streaming replica) with no committed row lost.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PatronictlQueryRemoveVersionTest {
@@ -146,6 +148,20 @@ class PatronictlQueryRemoveVersionTest {
     // On the replica too, so that a member that leads after the remove has it.
     SidecarCluster.await(
         CONVERGE, "the row on " + replica, () -> answer(replica).filter(a -> a == 42));
+    // An edit the members must keep: the key written back is the last one seen, not the file's
+    // bootstrap section (maximum_lag_on_failover: 1048576), as Patroni writes its dynamic
+    // configuration back.
+    patronictl.run("edit-config", "--set", "maximum_lag_on_failover=2097152", "--force").ok();
+    for (Member m : cluster.members) {
+      Path cache = m.dir.resolve("data").resolve("patroni.dynamic.json");
+      SidecarCluster.await(
+          CONVERGE,
+          "the edit in " + cache,
+          () ->
+              Files.exists(cache) && read(cache).contains("2097152")
+                  ? Optional.of(true)
+                  : Optional.empty());
+    }
     // Nothing of pgha's writes this key: its absence afterwards proves the delete.
     put("pgha-test-marker", "remove me");
 
@@ -176,6 +192,7 @@ class PatronictlQueryRemoveVersionTest {
                       && keys.containsKey("members/" + replica.name);
               return back ? Optional.of(keys.get("leader")) : Optional.empty();
             });
+    assertThat(key("config").orElseThrow()).contains("\"maximum_lag_on_failover\":2097152");
     Member now = cluster.awaitHealthy(CONVERGE);
     assertThat(now.name).isEqualTo(newLeader);
     assertThat(answer(now)).contains(42);
@@ -183,6 +200,14 @@ class PatronictlQueryRemoveVersionTest {
     assertThat(Patronictl.row(list, now.name)).contains("Leader");
     Member other = now == leader ? replica : leader;
     assertThat(Patronictl.row(list, other.name)).contains("Replica");
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (java.io.IOException e) {
+      return "";
+    }
   }
 
   private static Optional<Integer> answer(Member m) {

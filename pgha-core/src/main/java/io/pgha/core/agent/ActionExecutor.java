@@ -232,7 +232,7 @@ final class ActionExecutor {
               run.config(),
               timeouts.stop().plus(timeouts.start()));
       case FAILSAFE_KEY -> leadership.writeFailsafeKey((FailsafeKey) payload(action));
-      case WRITE_MISSING_CONFIG -> bootstrap.writeMissingConfig();
+      case WRITE_MISSING_CONFIG -> bootstrap.writeMissingConfig(run.config());
       case WAIT, NOTHING -> true;
     };
   }

@@ -79,18 +79,21 @@ final class BootstrapSteps {
   }
 
   /**
-   * The leader's upkeep when it sees no {@code config} key: writes the bootstrap configuration,
-   * only if the key is still absent. Unlike {@link #writeInitialConfig()} (the bootstrap's last
-   * step), this records no role and publishes no event: the leader already leads.
+   * The leader's upkeep when it sees no {@code config} key: writes {@code config}, the
+   * configuration in effect (the last key seen, as Patroni's leader writes its dynamic
+   * configuration back, or the bootstrap one), only if the key is still absent. Unlike {@link
+   * #writeInitialConfig()} (the bootstrap's last step), this records no role and publishes no
+   * event: the leader already leads.
    */
-  boolean writeMissingConfig() throws DcsException {
-    if (dcs.writeConfig(bootstrapConfig, Dcs.ABSENT)) {
+  boolean writeMissingConfig(DynamicConfig config) throws DcsException {
+    if (dcs.writeConfig(config, Dcs.ABSENT)) {
       LOG.info(
-          "[{}] I hold the leader key and the config key was missing: wrote my bootstrap"
-              + " configuration to it (ttl {}s, loop_wait {}s)",
+          "[{}] I hold the leader key and the config key was missing: wrote {} configuration to"
+              + " it (ttl {}s, loop_wait {}s)",
           name,
-          bootstrapConfig.ttl(),
-          bootstrapConfig.loopWait());
+          config == bootstrapConfig ? "my bootstrap" : "the last seen",
+          config.ttl(),
+          config.loopWait());
     } else {
       // Another writer (patronictl, the API) created it since the view was read.
       LOG.info("[{}] the config key was missing but exists by now: not writing it", name);

@@ -68,6 +68,8 @@ final class HaLoop implements AutoCloseable {
   private volatile long dcsLastSeenEpochSeconds;
   private Decision lastLogged;
   private Optional<String> cachedConfig = Optional.empty();
+  // The last config key seen in a cycle (see effectiveConfig).
+  private volatile Optional<DynamicConfig> lastSeenConfig = Optional.empty();
   private final AtomicBoolean reinitializeRequested = new AtomicBoolean();
   private volatile boolean reinitializing;
 
@@ -208,6 +210,7 @@ final class HaLoop implements AutoCloseable {
       // make the stop wait on it again.
       return;
     }
+    view.config().ifPresent(c -> lastSeenConfig = Optional.of(c));
     DynamicConfig config = effectiveConfig(view);
     silence.track(view, config);
     followTtl(config);
@@ -257,9 +260,13 @@ final class HaLoop implements AutoCloseable {
     }
   }
 
-  /** The configuration in effect: the {@code config} key's, or the bootstrap one before it. */
+  /**
+   * The configuration in effect: the {@code config} key's; while the key is missing, the last one
+   * seen (Patroni's dynamic configuration: {@code patronictl remove} or a deleted key does not undo
+   * {@code edit-config}), or the bootstrap one before any was seen.
+   */
   DynamicConfig effectiveConfig(ClusterView view) {
-    return view.config().orElse(bootstrapConfig);
+    return view.config().or(() -> lastSeenConfig).orElse(bootstrapConfig);
   }
 
   /** The lease follows the config key: its ttl, and how often it is renewed. */
