@@ -16,6 +16,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -97,43 +98,9 @@ class PatronictlQueryRemoveVersionTest {
   @Order(2)
   void queryRunsOnTheLeaderOnAReplicaWithRoleAndOnANamedMember() {
     String sql = "SELECT pg_is_in_recovery(), inet_server_port()";
-    String onLeader =
-        patronictl
-            .runWithInput(
-                PASSWORD_PROMPT, "query", cluster.scope, "-U", "postgres", "--password", "-c", sql)
-            .ok();
-    assertThat(onLeader).containsPattern("(?m)^False\t" + leader.pgPort + "$");
-
-    String onReplica =
-        patronictl
-            .runWithInput(
-                PASSWORD_PROMPT,
-                "query",
-                cluster.scope,
-                "-r",
-                "replica",
-                "-U",
-                "postgres",
-                "--password",
-                "-c",
-                sql)
-            .ok();
-    assertThat(onReplica).containsPattern("(?m)^True\t" + replica.pgPort + "$");
-
-    String onMember =
-        patronictl
-            .runWithInput(
-                PASSWORD_PROMPT,
-                "query",
-                cluster.scope,
-                "-m",
-                replica.name,
-                "-U",
-                "postgres",
-                "--password",
-                "-c",
-                "SELECT inet_server_port()")
-            .ok();
+    assertThat(query(sql)).containsPattern("(?m)^False\t" + leader.pgPort + "$");
+    assertThat(query(sql, "-r", "replica")).containsPattern("(?m)^True\t" + replica.pgPort + "$");
+    String onMember = query("SELECT inet_server_port()", "-m", replica.name);
     assertThat(onMember).containsPattern("(?m)^" + replica.pgPort + "$");
   }
 
@@ -200,6 +167,17 @@ class PatronictlQueryRemoveVersionTest {
     assertThat(Patronictl.row(list, now.name)).contains("Leader");
     Member other = now == leader ? replica : leader;
     assertThat(Patronictl.row(list, other.name)).contains("Replica");
+  }
+
+  /**
+   * {@code patronictl query <scope> <selector> -U postgres --password -c <sql>}, the password typed
+   * at its prompt; its output.
+   */
+  private static String query(String sql, String... selector) {
+    List<String> args = new ArrayList<>(List.of("query", cluster.scope));
+    args.addAll(List.of(selector));
+    args.addAll(List.of("-U", "postgres", "--password", "-c", sql));
+    return patronictl.runWithInput(PASSWORD_PROMPT, args.toArray(String[]::new)).ok();
   }
 
   private static String read(Path file) {
