@@ -74,7 +74,8 @@ public final class RecoveryConf {
               kept.put(lower, value);
             }
           } else {
-            warnings.add(at + " is ignored: " + whyLeftOut(lower));
+            // No value: a primary_conninfo left here may hold a password.
+            warnings.add(key + "." + name + " is ignored: " + whyLeftOut(lower));
           }
         });
     return new Read(kept, warnings, problems);

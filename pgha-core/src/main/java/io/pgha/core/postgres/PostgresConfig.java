@@ -323,7 +323,7 @@ public record PostgresConfig(
         + ", basebackupOptions="
         + basebackupOptions
         + ", recoveryConf="
-        + recoveryConf
+        + recoveryConf.keySet()
         + ", customConf="
         + customConf
         + "]";

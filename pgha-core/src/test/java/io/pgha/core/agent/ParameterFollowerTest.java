@@ -56,7 +56,7 @@ class ParameterFollowerTest {
     assertThat(dynamic.pgIdent()).isEmpty();
     assertThat(warnings)
         .anySatisfy(w -> assertThat(w).contains("archive_cleanup_command").endsWith("left out"))
-        .anySatisfy(w -> assertThat(w).contains("primary_slot_name (theirs) is ignored"))
+        .anySatisfy(w -> assertThat(w).contains("primary_slot_name is ignored"))
         .anySatisfy(w -> assertThat(w).startsWith("postgresql.pg_hba (two"))
         .anySatisfy(w -> assertThat(w).startsWith("postgresql.pg_ident (not a list)"));
   }

@@ -67,10 +67,10 @@ class PghaConfigTest {
             Map.entry("recovery_min_apply_delay", "30s"));
     assertThat(config.warnings())
         .hasSize(4)
-        .anySatisfy(w -> assertThat(w).contains("primary_conninfo (host=x) is ignored"))
-        .anySatisfy(w -> assertThat(w).contains("recovery_target_time (2026-01-01) is ignored"))
-        .anySatisfy(w -> assertThat(w).contains("promote_trigger_file (/tmp/go) is ignored"))
-        .anySatisfy(w -> assertThat(w).contains("shared_buffers (1GB) is ignored: not a recovery"));
+        .anySatisfy(w -> assertThat(w).contains("primary_conninfo is ignored"))
+        .anySatisfy(w -> assertThat(w).contains("recovery_target_time is ignored"))
+        .anySatisfy(w -> assertThat(w).contains("promote_trigger_file is ignored"))
+        .anySatisfy(w -> assertThat(w).contains("shared_buffers is ignored: not a recovery"));
   }
 
   @Test
