@@ -65,11 +65,7 @@ class PostgresqlFileKeysTest {
     }
     Member pg1 = cluster.member("pg1");
     Member pg2 = cluster.member("pg2");
-    pg1.startInProcess();
-    SidecarCluster.await(
-        CONVERGE, "pg1 as primary", () -> Optional.of(pg1).filter(Member::isWritablePrimary));
-    pg2.startInProcess();
-    assertThat(cluster.awaitHealthy(CONVERGE)).isSameAs(pg1);
+    startPrimaryThenReplica(pg1, pg2);
 
     // basebackup: pg_basebackup ran with the label given (PostgreSQL kept it as backup_label.old).
     assertThat(query(pg2, "SELECT pg_read_file('backup_label.old')"))
@@ -117,11 +113,7 @@ class PostgresqlFileKeysTest {
     }
     Member pg1 = cluster.member("pg1");
     Member pg2 = cluster.member("pg2");
-    pg1.startInProcess();
-    SidecarCluster.await(
-        CONVERGE, "pg1 as primary", () -> Optional.of(pg1).filter(Member::isWritablePrimary));
-    pg2.startInProcess();
-    cluster.awaitHealthy(CONVERGE);
+    startPrimaryThenReplica(pg1, pg2);
     for (Member m : List.of(pg1, pg2)) {
       assertThat(hbaUsers(m)).containsExactly("replicator", "bootstrap_marker", "all");
     }
@@ -157,6 +149,17 @@ class PostgresqlFileKeysTest {
     assertThat(show(pg2, "recovery_min_apply_delay")).isEqualTo("20ms");
     assertThat(show(pg1, "restore_command")).isEmpty();
     assertThat(pg2.isStreamingReplica()).isTrue();
+  }
+
+  /** Starts {@code primary}, then, once it leads, {@code replica}; waits until it streams. */
+  private void startPrimaryThenReplica(Member primary, Member replica) throws InterruptedException {
+    primary.startInProcess();
+    SidecarCluster.await(
+        CONVERGE,
+        primary + " as primary",
+        () -> Optional.of(primary).filter(Member::isWritablePrimary));
+    replica.startInProcess();
+    assertThat(cluster.awaitHealthy(CONVERGE)).isSameAs(primary);
   }
 
   private static String show(Member m, String setting) {
