@@ -33,6 +33,9 @@ class StandbyClusterTest {
   private static final Duration TTL = Duration.ofSeconds(6);
   private static final Duration CONVERGE = Duration.ofSeconds(120);
 
+  /** The standby leader's archive_cleanup_command (it only runs at restartpoints: harmless). */
+  private static final String CLEANUP = "true cleanup %r";
+
   /** The standby cluster replays each commit this long after it was made. */
   private static final Duration DELAY = Duration.ofSeconds(3);
 
@@ -56,7 +59,9 @@ class StandbyClusterTest {
             "port",
             primary.pgPort,
             "recovery_min_apply_delay",
-            DELAY.toSeconds() + "s");
+            DELAY.toSeconds() + "s",
+            "archive_cleanup_command",
+            CLEANUP);
     for (Node node : standbyCluster.nodes()) {
       node.configure(b -> b.standbyCluster(section));
     }
@@ -104,6 +109,10 @@ class StandbyClusterTest {
     await().atMost(CONVERGE).until(() -> member.apiStatus("/replica") == 200);
     assertThat(standbyCluster.writablePrimaries()).isEmpty();
     assertThat(primaryCluster.writablePrimaries()).containsExactly(primary);
+    // The section's archive_cleanup_command is the standby leader's, as in Patroni, not its
+    // cascaded replica's.
+    assertThat(setting(leader, "archive_cleanup_command")).isEqualTo(CLEANUP);
+    assertThat(setting(member, "archive_cleanup_command")).isEmpty();
   }
 
   @Test
@@ -149,6 +158,7 @@ class StandbyClusterTest {
     primary.execute("INSERT INTO t VALUES (3, 'after the standby leader died')");
     await().atMost(CONVERGE).until(() -> ids(next).contains(3));
     assertThat(next.isReplica()).isTrue();
+    assertThat(setting(next, "archive_cleanup_command")).isEqualTo(CLEANUP);
     assertThat(standbyCluster.writablePrimaries()).isEmpty();
   }
 

@@ -6,6 +6,7 @@ import io.pgha.core.config.ConnectionSecurity;
 import io.pgha.core.config.FencingSettings;
 import io.pgha.core.config.InvalidConfigurationException;
 import io.pgha.core.config.PghaConfig;
+import io.pgha.core.config.RecoveryConf;
 import io.pgha.core.config.ReplicaMethod;
 import io.pgha.core.config.StandbyCluster;
 import io.pgha.core.config.WatchdogDriver;
@@ -534,8 +535,14 @@ final class PatroniConfigReader {
       tree.node(dcs + key).ifPresent(n -> permanentSlots.put(key, plain(n)));
     }
     Optional<Map<String, Object>> standby = standbyCluster();
+    Map<String, Object> postgresqlKeys = dynamicPostgresqlKeys();
     b.bootstrapDcs(
         d -> {
+          if (!postgresqlKeys.isEmpty()) {
+            Map<String, Object> pgExtra = new LinkedHashMap<>(d.build().postgresqlExtra());
+            pgExtra.putAll(postgresqlKeys);
+            d.postgresqlExtra(pgExtra);
+          }
           if (!permanentSlots.isEmpty()) {
             Map<String, Object> extra = new LinkedHashMap<>(d.build().extra());
             extra.putAll(permanentSlots);
@@ -566,6 +573,33 @@ final class PatroniConfigReader {
   }
 
   /**
+   * {@code bootstrap.dcs.postgresql.recovery_conf}, {@code pg_hba} and {@code pg_ident}, for the
+   * {@code config} key as written (every member without its own takes them from there, as in
+   * Patroni); {@code recovery_conf} is checked as the agents will read it.
+   */
+  private Map<String, Object> dynamicPostgresqlKeys() {
+    String dcs = "bootstrap.dcs.postgresql.";
+    Map<String, Object> keys = new LinkedHashMap<>();
+    if (tree.has(dcs + "recovery_conf")) {
+      Map<String, String> recovery = parameters(dcs + "recovery_conf");
+      RecoveryConf.Read read = RecoveryConf.read(dcs + "recovery_conf", recovery);
+      read.problems().forEach(p -> problems.add(where(dcs + "recovery_conf") + ": " + p));
+      read.warnings().forEach(w -> warnings.add(where(dcs + "recovery_conf") + ": " + w));
+      keys.put("recovery_conf", new LinkedHashMap<String, Object>(recovery));
+    }
+    for (String lines : List.of("pg_hba", "pg_ident")) {
+      if (tree.has(dcs + lines)) {
+        List<String> values = stringList(dcs + lines);
+        values.stream()
+            .filter(l -> l.isBlank() || l.contains("\n"))
+            .forEach(l -> bad(dcs + lines, l, "one non-blank line each"));
+        keys.put(lines, values);
+      }
+    }
+    return keys;
+  }
+
+  /**
    * Patroni's {@code bootstrap.dcs.standby_cluster}: this cluster follows another one. Checked as
    * the agent reads it from the {@code config} key.
    */
@@ -574,7 +608,12 @@ final class PatroniConfigReader {
     Map<String, Object> section = new LinkedHashMap<>();
     for (String key :
         List.of(
-            "host", "port", "primary_slot_name", "restore_command", "recovery_min_apply_delay")) {
+            "host",
+            "port",
+            "primary_slot_name",
+            "restore_command",
+            "archive_cleanup_command",
+            "recovery_min_apply_delay")) {
       // Patroni writes the port as a number; a malformed one is named by the check below.
       text(path + "." + key)
           .ifPresent(
@@ -625,12 +664,30 @@ final class PatroniConfigReader {
     boolean hbaWhole = tree.has("postgresql.pg_hba");
     List<String> hba = hbaWhole ? stringList("postgresql.pg_hba") : stringList("bootstrap.pg_hba");
     List<String> initdb = initdbOptions();
+    List<String> basebackup =
+        patroniOptions("postgresql.basebackup", true, "[verbose, {max-rate: 100M}]");
+    Map<String, String> recovery = parameters("postgresql.recovery_conf");
+    Optional<Path> customConf = path("postgresql.custom_conf");
+    customConf
+        .filter(f -> f.isAbsolute() && !java.nio.file.Files.exists(f))
+        .ifPresent(
+            f ->
+                warnings.add(
+                    where("postgresql.custom_conf")
+                        + ": postgresql.custom_conf ("
+                        + f
+                        + ") does not exist here: PostgreSQL will not start until it does"));
+    List<String> ident = stringList("postgresql.pg_ident");
     Optional<String> runAs = text("pgha.run_as_user");
     Optional<Path> socket = socketDir;
     Optional<Boolean> slots = bool("bootstrap.dcs.postgresql.use_slots");
     b.postgres(
         pg -> {
           pg.parameters(parameters);
+          pg.basebackupOptions(basebackup);
+          pg.recoveryConf(recovery);
+          customConf.ifPresent(pg::customConf);
+          pg.pgIdent(ident);
           socket.ifPresent(pg::socketDirectory);
           if (hbaWhole) {
             pg.pgHba(hba);
@@ -730,32 +787,10 @@ final class PatroniConfigReader {
     if (node.isEmpty()) {
       return List.of();
     }
-    if (!(node.get() instanceof SequenceNode seq)) {
-      bad(
-          "bootstrap.initdb",
-          YamlTree.kind(node.get()),
-          "a list such as [data-checksums, {encoding: UTF8}]");
+    List<String> options =
+        patroniOptions("bootstrap.initdb", false, "[data-checksums, {encoding: UTF8}]");
+    if (!(node.get() instanceof SequenceNode)) {
       return List.of();
-    }
-    List<String> options = new ArrayList<>();
-    for (Node item : seq.getValue()) {
-      if (item instanceof ScalarNode s) {
-        options.add("--" + s.getValue());
-      } else if (item instanceof MappingNode m) {
-        for (NodeTuple t : m.getValue()) {
-          if (t.getKeyNode() instanceof ScalarNode k && t.getValueNode() instanceof ScalarNode v) {
-            options.add("--" + k.getValue() + "=" + v.getValue());
-          } else {
-            problems.add(
-                "line "
-                    + YamlTree.line(item)
-                    + ": bootstrap.initdb entries must be option names or option: value pairs");
-          }
-        }
-      } else {
-        problems.add(
-            "line " + YamlTree.line(item) + ": bootstrap.initdb entries must not be nested lists");
-      }
     }
     boolean checksums = options.stream().anyMatch(o -> o.equals("--data-checksums"));
     boolean hints =
@@ -770,6 +805,56 @@ final class PatroniConfigReader {
               + " former primary; it will be cloned again instead");
     }
     return options;
+  }
+
+  /**
+   * A tool's options as Patroni writes them ({@code process_user_options}): a list of option names
+   * and {@code option: value} pairs ({@code [data-checksums, {encoding: UTF8}]}), or, where {@code
+   * mappingAllowed}, a mapping of options to values; each becomes {@code --name} or {@code
+   * --name=value}. A pair with an empty value is left out, as Patroni leaves it out.
+   */
+  private List<String> patroniOptions(String key, boolean mappingAllowed, String example) {
+    Optional<Node> node = tree.node(key);
+    if (node.isEmpty()) {
+      return List.of();
+    }
+    List<String> options = new ArrayList<>();
+    if (mappingAllowed && node.get() instanceof MappingNode m) {
+      addPairs(key, m, options);
+      return options;
+    }
+    if (!(node.get() instanceof SequenceNode seq)) {
+      bad(key, YamlTree.kind(node.get()), "a list such as " + example);
+      return List.of();
+    }
+    for (Node item : seq.getValue()) {
+      if (item instanceof ScalarNode s) {
+        options.add("--" + s.getValue());
+      } else if (item instanceof MappingNode m) {
+        addPairs(key, m, options);
+      } else {
+        problems.add(
+            "line " + YamlTree.line(item) + ": " + key + " entries must not be nested lists");
+      }
+    }
+    return options;
+  }
+
+  private void addPairs(String key, MappingNode m, List<String> options) {
+    for (NodeTuple t : m.getValue()) {
+      if (t.getKeyNode() instanceof ScalarNode k && t.getValueNode() instanceof ScalarNode v) {
+        if (!v.getValue().isEmpty() && !v.getTag().equals(Tag.NULL)) {
+          options.add("--" + k.getValue() + "=" + v.getValue());
+        }
+      } else {
+        problems.add(
+            "line "
+                + YamlTree.line(t.getKeyNode())
+                + ": "
+                + key
+                + " entries must be option names or option: value pairs");
+      }
+    }
   }
 
   // ---- values ----

@@ -38,7 +38,10 @@ final class PatroniKeys {
           "tags",
           "postgresql.parameters",
           "bootstrap.dcs.postgresql.parameters",
+          "bootstrap.dcs.postgresql.recovery_conf",
           "bootstrap.dcs.slots",
+          "postgresql.recovery_conf",
+          "postgresql.basebackup",
           "log",
           "ctl");
 
@@ -94,6 +97,9 @@ final class PatroniKeys {
               "bootstrap.dcs.postgresql.use_pg_rewind",
               "bootstrap.dcs.postgresql.use_slots",
               "bootstrap.dcs.postgresql.parameters",
+              "bootstrap.dcs.postgresql.recovery_conf",
+              "bootstrap.dcs.postgresql.pg_hba",
+              "bootstrap.dcs.postgresql.pg_ident",
               "bootstrap.dcs.slots",
               "bootstrap.dcs.ignore_slots",
               "bootstrap.dcs.standby_cluster",
@@ -102,6 +108,7 @@ final class PatroniKeys {
               "bootstrap.dcs.standby_cluster.primary_slot_name",
               "bootstrap.dcs.standby_cluster.create_replica_methods",
               "bootstrap.dcs.standby_cluster.restore_command",
+              "bootstrap.dcs.standby_cluster.archive_cleanup_command",
               "bootstrap.dcs.standby_cluster.recovery_min_apply_delay",
               "bootstrap.initdb",
               "bootstrap.pg_hba",
@@ -123,6 +130,10 @@ final class PatroniKeys {
               "postgresql.authentication.rewind.password",
               "postgresql.parameters",
               "postgresql.pg_hba",
+              "postgresql.pg_ident",
+              "postgresql.recovery_conf",
+              "postgresql.custom_conf",
+              "postgresql.basebackup",
               "postgresql.callbacks",
               "postgresql.callbacks.on_start",
               "postgresql.callbacks.on_stop",
@@ -232,18 +243,12 @@ final class PatroniKeys {
     m.put("bootstrap.users", "create roles with SQL after the bootstrap");
     m.put("bootstrap.post_bootstrap", "run the script yourself after the bootstrap");
     m.put("bootstrap.post_init", "run the script yourself after the bootstrap");
-    m.put("bootstrap.dcs.postgresql.pg_hba", "use postgresql.pg_hba");
-    m.put("bootstrap.dcs.postgresql.recovery_conf", "pgha writes the recovery settings itself");
     m.put("postgresql.config_dir", "pgha keeps its configuration in the data directory");
     m.put("postgresql.pgpass", "pgha passes passwords to its tools directly");
-    m.put("postgresql.basebackup", "pgha runs pg_basebackup with its own options");
     m.put("postgresql.pg_ctl_timeout", "pgha bounds pg_ctl with its own timeouts");
     m.put("postgresql.use_pg_rewind", "pgha always rewinds when it can");
     m.put("postgresql.use_unix_socket", "pgha connects over TCP");
     m.put("postgresql.use_unix_socket_repl", "pgha connects over TCP");
-    m.put("postgresql.custom_conf", "set parameters in postgresql.parameters");
-    m.put("postgresql.pg_ident", "not managed by pgha");
-    m.put("postgresql.recovery_conf", "pgha writes the recovery settings itself");
     m.put("postgresql.before_stop", "not supported");
     m.put("citus", "Citus clusters are not supported");
     return Map.copyOf(m);

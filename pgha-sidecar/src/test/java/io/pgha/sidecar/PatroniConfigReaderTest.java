@@ -456,6 +456,7 @@ class PatroniConfigReaderTest {
                 + "      port: 5433\n      primary_slot_name: standby_a\n"
                 + "      create_replica_methods: [basebackup]\n"
                 + "      restore_command: cp /archive/%f %p\n"
+                + "      archive_cleanup_command: pg_archivecleanup /archive %r\n"
                 + "      recovery_min_apply_delay: 1h\n");
 
     DynamicConfig dcs = config.pgha().initialDynamicConfig();
@@ -465,8 +466,120 @@ class PatroniConfigReaderTest {
     assertThat(c.port()).isEqualTo(5433);
     assertThat(c.primarySlotName()).contains("standby_a");
     assertThat(c.restoreCommand()).contains("cp /archive/%f %p");
+    assertThat(c.archiveCleanupCommand()).contains("pg_archivecleanup /archive %r");
     assertThat(c.recoveryMinApplyDelay()).contains("1h");
     assertThat(config.warnings()).noneSatisfy(w -> assertThat(w).contains("standby_cluster"));
+  }
+
+  @Test
+  void basebackupOptionsAreReadAsPatroniPassesThemAsAListOrAMapping() {
+    PostgresSettings list =
+        read(MINIMAL
+                + "  basebackup:\n"
+                + "    - verbose\n"
+                + "    - max-rate: 100M\n"
+                + "    - checkpoint: spread\n"
+                + "    - label:\n")
+            .pgha()
+            .postgres();
+    assertThat(list.basebackupOptions())
+        .containsExactly("--verbose", "--max-rate=100M", "--checkpoint=spread");
+
+    PostgresSettings mapping =
+        read(MINIMAL + "  basebackup:\n    max-rate: 100M\n    label: from pgha\n")
+            .pgha()
+            .postgres();
+    assertThat(mapping.basebackupOptions()).containsExactly("--max-rate=100M", "--label=from pgha");
+    assertThat(read(MINIMAL).pgha().postgres().basebackupOptions()).isEmpty();
+  }
+
+  @Test
+  void basebackupOptionsPghaPassesItselfAreRefusedWithTheirLine() {
+    ConfigFileException e =
+        problem(MINIMAL + "  basebackup:\n    - pgdata: /elsewhere\n    - wal-method: fetch\n");
+    assertThat(e.problems())
+        .anySatisfy(
+            p ->
+                assertThat(p)
+                    .startsWith(
+                        "line 11: postgresql.basebackup (--pgdata=/elsewhere) must not be one of"))
+        .anySatisfy(p -> assertThat(p).contains("(--wal-method=fetch) must not be one of"));
+    assertThat(problem(MINIMAL + "  basebackup: verbose\n").problems())
+        .anySatisfy(
+            p ->
+                assertThat(p)
+                    .isEqualTo(
+                        "line 11: postgresql.basebackup (scalar) is not allowed: expected a list"
+                            + " such as [verbose, {max-rate: 100M}]"));
+  }
+
+  @Test
+  void recoveryConfCustomConfAndPgIdentAreRead() {
+    SidecarConfig config =
+        read(
+            MINIMAL
+                + "  recovery_conf:\n"
+                + "    restore_command: cp /archive/%f %p\n"
+                + "    recovery_min_apply_delay: 5min\n"
+                + "    primary_conninfo: host=elsewhere\n"
+                + "    recovery_target_timeline: '2'\n"
+                + "  custom_conf: custom.conf\n"
+                + "  pg_ident:\n"
+                + "    - ops  alice  postgres\n");
+    PostgresSettings pg = config.pgha().postgres();
+
+    assertThat(pg.recoveryConf())
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of("restore_command", "cp /archive/%f %p", "recovery_min_apply_delay", "5min"));
+    assertThat(pg.customConf()).isEqualTo(Path.of("custom.conf"));
+    assertThat(pg.pgIdent()).containsExactly("ops  alice  postgres");
+    // Patroni leaves the connection and the recovery target out; so does pgha, and says so.
+    assertThat(config.warnings())
+        .anySatisfy(
+            w ->
+                assertThat(w)
+                    .startsWith(
+                        "line 14: postgresql.recovery_conf.primary_conninfo is ignored: pgha writes it"
+                            + " itself"))
+        .anySatisfy(
+            w ->
+                assertThat(w)
+                    .contains("postgresql.recovery_conf.recovery_target_timeline is ignored"))
+        .noneSatisfy(w -> assertThat(w).contains("custom_conf"))
+        .noneSatisfy(w -> assertThat(w).contains("pg_ident"));
+  }
+
+  @Test
+  void aRecoveryParameterThatCannotBeWrittenIsNamedWithItsRule() {
+    ConfigFileException e =
+        problem(MINIMAL + "  recovery_conf:\n    recovery_min_apply_delay: soon\n");
+    assertThat(e.problems())
+        .anySatisfy(
+            p ->
+                assertThat(p)
+                    .isEqualTo(
+                        "line 12: postgresql.recovery_conf.recovery_min_apply_delay (soon) must be"
+                            + " a whole number with an optional unit ms, s, min, h or d"));
+  }
+
+  @Test
+  void bootstrapDcsRecoveryConfPgHbaAndPgIdentGoToTheConfigKey() {
+    SidecarConfig config =
+        read(
+            MINIMAL
+                + "bootstrap:\n  dcs:\n    postgresql:\n"
+                + "      recovery_conf:\n        restore_command: cp /archive/%f %p\n"
+                + "      pg_hba:\n        - host all all 127.0.0.1/32 trust\n"
+                + "      pg_ident:\n        - ops alice postgres\n");
+
+    DynamicConfig dcs = config.pgha().initialDynamicConfig();
+    assertThat(dcs.postgresqlExtra())
+        .containsEntry("recovery_conf", Map.of("restore_command", "cp /archive/%f %p"))
+        .containsEntry("pg_hba", List.of("host all all 127.0.0.1/32 trust"))
+        .containsEntry("pg_ident", List.of("ops alice postgres"));
+    assertThat(config.warnings()).noneSatisfy(w -> assertThat(w).contains("bootstrap.dcs"));
+    // Without a pg_hba of its own, the member writes the config key's (not its default lines).
+    assertThat(config.pgha().postgres().pgHbaExact()).isFalse();
   }
 
   @Test

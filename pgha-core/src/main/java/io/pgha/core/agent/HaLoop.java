@@ -214,7 +214,7 @@ final class HaLoop implements AutoCloseable {
     DynamicConfig config = effectiveConfig(view);
     silence.track(view, config);
     followTtl(config);
-    parameters.follow(StandbyCluster.parameters(config));
+    parameters.follow(StandbyCluster.parameters(config), config.postgresqlExtra());
     cacheDynamicConfig(view);
     postgres.setReplicationTimeouts(ReplicationTimeouts.of(config.retryTimeoutDuration()));
 

@@ -91,6 +91,9 @@ final class StandbyLeaderSteps {
 
   static StandbySource source(StandbyCluster c) {
     return new StandbySource(
-        c.host().map(h -> new Upstream(h, c.port())), c.primarySlotName(), c.restoreCommand());
+        c.host().map(h -> new Upstream(h, c.port())),
+        c.primarySlotName(),
+        c.restoreCommand(),
+        c.archiveCleanupCommand());
   }
 }

@@ -324,6 +324,11 @@ final class ConfigChecks {
     initial.fastTakeoverProblem().ifPresent(problems::add);
   }
 
+  /** A setting accepted as Patroni accepts it that deserves a word in the log. */
+  void warning(String sentence) {
+    warnings.add(sentence);
+  }
+
   void problem(String sentence) {
     problems.add(sentence);
   }

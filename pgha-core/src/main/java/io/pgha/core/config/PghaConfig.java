@@ -505,9 +505,10 @@ public final class PghaConfig {
      * Patroni's {@code standby_cluster} section for a new cluster: it follows another one, whose
      * primary is {@code host}:{@code port} (or a load balancer in front of it); its leader is a
      * standby leader. Keys as Patroni's: {@code host}, {@code port}, {@code primary_slot_name},
-     * {@code create_replica_methods}, {@code restore_command}, {@code recovery_min_apply_delay} (a
-     * delayed cluster). Removing the section from the {@code config} key later ({@code PATCH
-     * /config}, {@code patronictl edit-config}) promotes the standby leader. Null for none.
+     * {@code create_replica_methods}, {@code restore_command}, {@code archive_cleanup_command},
+     * {@code recovery_min_apply_delay} (a delayed cluster). Removing the section from the {@code
+     * config} key later ({@code PATCH /config}, {@code patronictl edit-config}) promotes the
+     * standby leader. Null for none.
      */
     public Builder standbyCluster(Map<String, ?> section) {
       this.standbyCluster = section == null ? null : Map.copyOf(section);

@@ -50,6 +50,15 @@ import java.util.function.Consumer;
  *     postgresql.create_replica_methods}); {@code [basebackup]} by default
  * @param createReplicaTimeout how long one method may run before it is killed (with every process
  *     it started), one hour by default
+ * @param basebackupOptions options added to pgha's own on pg_basebackup's command line ({@code
+ *     postgresql.basebackup}), each {@code --name} or {@code --name=value}; those in {@link
+ *     #RESERVED_BASEBACKUP_OPTIONS} are refused, {@code --checkpoint} replaces pgha's
+ * @param recoveryConf recovery parameters a replica gets besides pgha's ({@code
+ *     postgresql.recovery_conf}, see {@link RecoveryConf}); empty to take the {@code config} key's
+ * @param customConf the file {@code postgresql.conf} includes first instead of the one initdb wrote
+ *     ({@code postgresql.custom_conf}); relative to the data directory; null for initdb's
+ * @param pgIdent pg_ident.conf, written exactly as given ({@code postgresql.pg_ident}); empty to
+ *     take the {@code config} key's, or else leave the file as it is
  */
 public record PostgresSettings(
     Path dataDir,
@@ -73,7 +82,11 @@ public record PostgresSettings(
     ConnectionSecurity replicationSecurity,
     ConnectionSecurity rewindSecurity,
     List<ReplicaMethod> replicaMethods,
-    java.time.Duration createReplicaTimeout) {
+    java.time.Duration createReplicaTimeout,
+    List<String> basebackupOptions,
+    Map<String, String> recoveryConf,
+    Path customConf,
+    List<String> pgIdent) {
 
   /** How long one replica method may run by default. */
   public static final java.time.Duration DEFAULT_CREATE_REPLICA_TIMEOUT =
@@ -97,6 +110,28 @@ public record PostgresSettings(
   public static final Set<String> RESERVED_INITDB_OPTIONS =
       Set.of("-D", "--pgdata", "-U", "--username", "--pwfile", "-W", "--pwprompt");
 
+  /**
+   * pg_basebackup options pgha passes itself, or that would undo what it passes (Patroni's list,
+   * and the member's slot); configuring them is refused.
+   */
+  public static final Set<String> RESERVED_BASEBACKUP_OPTIONS =
+      Set.of(
+          "pgdata",
+          "format",
+          "wal-method",
+          "xlog-method",
+          "gzip",
+          "version",
+          "compress",
+          "dbname",
+          "host",
+          "port",
+          "username",
+          "password",
+          "slot",
+          "create-slot",
+          "no-slot");
+
   /** Checksums, so that pg_rewind works. */
   public static final List<String> DEFAULT_INITDB_OPTIONS =
       List.of("--data-checksums", "--encoding=UTF8");
@@ -110,6 +145,35 @@ public record PostgresSettings(
     pgHba = List.copyOf(pgHba);
     initdbOptions = List.copyOf(initdbOptions);
     replicaMethods = List.copyOf(replicaMethods);
+    basebackupOptions = List.copyOf(basebackupOptions);
+    recoveryConf = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(recoveryConf));
+    pgIdent = List.copyOf(pgIdent);
+  }
+
+  /**
+   * What is wrong with one {@code postgresql.basebackup} option, as "key (value) rule"; empty when
+   * nothing is.
+   */
+  public static Optional<String> basebackupProblem(String option) {
+    String shown = option == null ? null : option.replaceAll("\\p{Cntrl}", "?");
+    if (option == null
+        || !option.matches("--[a-z][a-z0-9-]*(=.*)?")
+        || option.chars().anyMatch(Character::isISOControl)) {
+      return Optional.of(
+          "postgresql.basebackup ("
+              + shown
+              + ") must be long pg_basebackup options, --name or --name=value, on one line");
+    }
+    String name = option.substring(2).split("=", 2)[0];
+    if (RESERVED_BASEBACKUP_OPTIONS.contains(name)) {
+      return Optional.of(
+          "postgresql.basebackup ("
+              + option
+              + ") must not be one of "
+              + new TreeSet<>(RESERVED_BASEBACKUP_OPTIONS)
+              + ": pgha passes them itself");
+    }
+    return Optional.empty();
   }
 
   /** Whether one of the replica methods works without a member to copy from ({@code no_leader}). */
@@ -148,6 +212,10 @@ public record PostgresSettings(
     private Path logFile;
     private List<ReplicaMethod> replicaMethods = List.of(ReplicaMethod.basebackup());
     private java.time.Duration createReplicaTimeout = DEFAULT_CREATE_REPLICA_TIMEOUT;
+    private List<String> basebackupOptions = List.of();
+    private Map<String, String> recoveryConf = Map.of();
+    private Path customConf;
+    private List<String> pgIdent = List.of();
     private final ConnectionSecurity.Builder superuserSecurity = new ConnectionSecurity.Builder();
     private final ConnectionSecurity.Builder replicationSecurity = new ConnectionSecurity.Builder();
     private final ConnectionSecurity.Builder rewindSecurity = new ConnectionSecurity.Builder();
@@ -319,6 +387,51 @@ public record PostgresSettings(
       return this;
     }
 
+    /**
+     * {@code postgresql.basebackup}: options added to pg_basebackup's command line when a replica
+     * is cloned, each {@code --name} or {@code --name=value} (e.g. {@code --max-rate=100M}, {@code
+     * --checkpoint=spread}, {@code --label=...}). pgha passes {@code --wal-method=stream}, {@code
+     * --checkpoint=fast} (unless {@code --checkpoint} is given here) and the member's slot; {@link
+     * #RESERVED_BASEBACKUP_OPTIONS} are refused.
+     */
+    public Builder basebackupOptions(List<String> options) {
+      this.basebackupOptions = List.copyOf(options);
+      return this;
+    }
+
+    /**
+     * {@code postgresql.recovery_conf}: recovery parameters a replica gets besides pgha's ({@code
+     * restore_command}, {@code recovery_min_apply_delay}, {@code archive_cleanup_command}, {@code
+     * recovery_end_command}). Other names are left out with a warning (see {@link RecoveryConf}); a
+     * parameter of the same name in {@code postgresql.parameters} wins. Without it, the {@code
+     * config} key's {@code postgresql.recovery_conf} applies.
+     */
+    public Builder recoveryConf(Map<String, String> parameters) {
+      this.recoveryConf = new LinkedHashMap<>(parameters);
+      return this;
+    }
+
+    /**
+     * {@code postgresql.custom_conf}: a PostgreSQL configuration file that {@code postgresql.conf}
+     * includes instead of the one initdb wrote (kept aside as {@code postgresql.base.conf}), before
+     * pgha's own file; relative paths are relative to the data directory. The file must exist on
+     * every member.
+     */
+    public Builder customConf(Path file) {
+      this.customConf = file;
+      return this;
+    }
+
+    /**
+     * {@code postgresql.pg_ident}: the whole pg_ident.conf, written exactly as given. Without it,
+     * the {@code config} key's {@code postgresql.pg_ident} is written, or else the file is left as
+     * it is.
+     */
+    public Builder pgIdent(List<String> lines) {
+      this.pgIdent = List.copyOf(lines);
+      return this;
+    }
+
     /** Checks every key into {@code checks}; the result is only used when there is no problem. */
     PostgresSettings build(ConfigChecks checks) {
       checks.absolutePath("postgresql.data_dir", dataDir);
@@ -352,6 +465,26 @@ public record PostgresSettings(
         checks.problem("postgresql.run_as_user (" + runAsUser + ") must not be blank");
       }
       checks.absolutePathIfSet("postgresql.log_file", logFile);
+      basebackupOptions.stream()
+          .map(PostgresSettings::basebackupProblem)
+          .flatMap(Optional::stream)
+          .forEach(checks::problem);
+      RecoveryConf.Read recovery = RecoveryConf.read("postgresql.recovery_conf", recoveryConf);
+      recovery.problems().forEach(checks::problem);
+      recovery.warnings().forEach(checks::warning);
+      if (customConf != null
+          && (customConf.toString().isBlank()
+              || customConf.toString().chars().anyMatch(Character::isISOControl))) {
+        checks.problem(
+            "postgresql.custom_conf ("
+                + customConf.toString().replaceAll("\\p{Cntrl}", "?")
+                + ") must be a file path on one line");
+      }
+      for (String line : pgIdent) {
+        if (line == null || line.isBlank() || line.contains("\n")) {
+          checks.problem("postgresql.pg_ident (" + line + ") must be one non-blank line each");
+        }
+      }
       ReplicaMethod.check(checks, replicaMethods);
       if (createReplicaTimeout == null
           || createReplicaTimeout.isNegative()
@@ -390,7 +523,11 @@ public record PostgresSettings(
           replicationTls,
           rewindTls,
           replicaMethods,
-          createReplicaTimeout);
+          createReplicaTimeout,
+          basebackupOptions,
+          recovery.parameters(),
+          customConf,
+          pgIdent);
     }
 
     private void checkParameters(ConfigChecks checks) {

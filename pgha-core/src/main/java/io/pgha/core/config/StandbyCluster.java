@@ -24,6 +24,7 @@ import java.util.Optional;
  * @param primarySlotName the slot the standby leader streams through on the remote primary (which
  *     must have it, e.g. as a permanent slot); empty to stream without one
  * @param restoreCommand the standby leader's {@code restore_command}, when given
+ * @param archiveCleanupCommand the standby leader's {@code archive_cleanup_command}, when given
  * @param recoveryMinApplyDelay {@code recovery_min_apply_delay} for every member, as PostgreSQL
  *     takes it ({@code 5s}, {@code 1h}, {@code 30000}), when given
  * @param createReplicaMethods how the first member copies the remote primary, tried in order:
@@ -35,6 +36,7 @@ public record StandbyCluster(
     int port,
     Optional<String> primarySlotName,
     Optional<String> restoreCommand,
+    Optional<String> archiveCleanupCommand,
     Optional<String> recoveryMinApplyDelay,
     List<String> createReplicaMethods) {
 
@@ -45,6 +47,7 @@ public record StandbyCluster(
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(primarySlotName, "primarySlotName");
     Objects.requireNonNull(restoreCommand, "restoreCommand");
+    Objects.requireNonNull(archiveCleanupCommand, "archiveCleanupCommand");
     Objects.requireNonNull(recoveryMinApplyDelay, "recoveryMinApplyDelay");
     createReplicaMethods = List.copyOf(createReplicaMethods);
   }
@@ -67,6 +70,19 @@ public record StandbyCluster(
     slot.filter(s -> !s.matches("[a-z0-9_]{1,63}"))
         .ifPresent(s -> bad("primary_slot_name", s, "must be lower-case letters, digits, _"));
     Optional<String> restore = text(section, "restore_command");
+    Optional<String> cleanup = text(section, "archive_cleanup_command");
+    for (Map.Entry<String, Optional<String>> command :
+        Map.of("restore_command", restore, "archive_cleanup_command", cleanup).entrySet()) {
+      command
+          .getValue()
+          .filter(c -> c.chars().anyMatch(Character::isISOControl))
+          .ifPresent(
+              c ->
+                  bad(
+                      command.getKey(),
+                      c.replaceAll("\\p{Cntrl}", "?"),
+                      "must be one line without control characters"));
+    }
     Optional<String> delay = text(section, "recovery_min_apply_delay");
     delay
         .filter(d -> !d.matches("[0-9]{1,10}\\s*(ms|s|min|h|d)?"))
@@ -82,7 +98,13 @@ public record StandbyCluster(
     }
     return Optional.of(
         new StandbyCluster(
-            host, port, slot, restore, delay, methods(section.get("create_replica_methods"))));
+            host,
+            port,
+            slot,
+            restore,
+            cleanup,
+            delay,
+            methods(section.get("create_replica_methods"))));
   }
 
   /**
@@ -129,7 +151,8 @@ public record StandbyCluster(
     return "standby_cluster "
         + host.map(h -> h + ":" + port).orElse("restore_command")
         + primarySlotName.map(s -> " slot " + s).orElse("")
-        + restoreCommand.map(r -> " restore_command " + r.hashCode()).orElse("");
+        + restoreCommand.map(r -> " restore_command " + r.hashCode()).orElse("")
+        + archiveCleanupCommand.map(r -> " archive_cleanup_command " + r.hashCode()).orElse("");
   }
 
   /** The remote primary in words, for the log and the decisions. */

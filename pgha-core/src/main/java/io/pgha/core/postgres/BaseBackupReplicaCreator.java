@@ -11,14 +11,42 @@ import org.slf4j.LoggerFactory;
  * Creates a replica with {@code pg_basebackup}, streaming the WAL it needs, with a fast checkpoint
  * on the source. When slots are used it creates the replica's permanent slot on the source in the
  * same run (or reuses it when the source already has it), so no WAL is recycled between the copy
- * and the first streaming connection.
+ * and the first streaming connection. Options given (Patroni's {@code postgresql.basebackup}) come
+ * after pgha's, and a {@code --checkpoint} given replaces pgha's fast one.
  */
 public final class BaseBackupReplicaCreator implements ReplicaCreator {
 
   private static final Logger LOG = LoggerFactory.getLogger(BaseBackupReplicaCreator.class);
 
+  private final List<String> options;
+
   /** Creates the built-in strategy. */
-  public BaseBackupReplicaCreator() {}
+  public BaseBackupReplicaCreator() {
+    this(List.of());
+  }
+
+  /**
+   * Creates the built-in strategy with more options for pg_basebackup, each {@code --name} or
+   * {@code --name=value}.
+   *
+   * @throws IllegalArgumentException for an option that is malformed or that pgha passes itself
+   *     ({@link io.pgha.core.config.PostgresSettings#RESERVED_BASEBACKUP_OPTIONS})
+   */
+  public BaseBackupReplicaCreator(List<String> options) {
+    for (String option : options) {
+      io.pgha.core.config.PostgresSettings.basebackupProblem(option)
+          .ifPresent(
+              problem -> {
+                throw new IllegalArgumentException(problem);
+              });
+    }
+    this.options = List.copyOf(options);
+  }
+
+  /** The options added to pgha's own. */
+  List<String> options() {
+    return options;
+  }
 
   @Override
   public String name() {
@@ -54,7 +82,7 @@ public final class BaseBackupReplicaCreator implements ReplicaCreator {
     }
   }
 
-  private static CommandResult run(CloneRequest request, boolean createSlot) {
+  private CommandResult run(CloneRequest request, boolean createSlot) {
     RoleCredentials role = request.replication();
     try (SecretFile passFile = SecretFile.passFile(role, request.tools().runAs())) {
       List<String> conninfo =
@@ -79,8 +107,12 @@ public final class BaseBackupReplicaCreator implements ReplicaCreator {
                   "--pgdata=" + request.dataDir(),
                   "--dbname=" + ManagedFiles.conninfo(conninfo),
                   "--no-password",
-                  "--wal-method=stream",
-                  "--checkpoint=fast"));
+                  "--wal-method=stream"));
+      if (options.stream()
+          .noneMatch(o -> o.equals("--checkpoint") || o.startsWith("--checkpoint="))) {
+        command.add("--checkpoint=fast");
+      }
+      command.addAll(options);
       if (request.slotName() != null) {
         command.add("--slot=" + request.slotName());
         if (createSlot) {

@@ -19,7 +19,8 @@ import java.util.Set;
 
 /**
  * The files pgha writes in the data directory: its own parameter file, included from {@code
- * postgresql.conf}; {@code pg_hba.conf}; and {@code standby.signal}.
+ * postgresql.conf}; {@code pg_hba.conf}; {@code pg_ident.conf} when configured; and {@code
+ * standby.signal}.
  */
 final class ManagedFiles {
   private static final FileAttribute<Set<PosixFilePermission>> PRIVATE =
@@ -35,6 +36,15 @@ final class ManagedFiles {
   static final String PASSFILE = "pgha.pgpass";
 
   static final String INCLUDE_LINE = "include_if_exists = '" + MANAGED_CONF + "'";
+
+  /**
+   * Where initdb's postgresql.conf is kept while {@code custom_conf} replaces it (Patroni's name).
+   */
+  static final String BASE_CONF = "postgresql.base.conf";
+
+  /** The first line of a postgresql.conf pgha wrote for {@code custom_conf}. */
+  static final String CUSTOM_CONF_HEADER =
+      "# Written by pgha for postgresql.custom_conf; initdb's file is " + BASE_CONF;
 
   private static final String HEADER =
       "# Written by pgha; rewritten on every start and reconfiguration: edits are lost.\n";
@@ -78,6 +88,21 @@ final class ManagedFiles {
       StandbySource source,
       SynchronousStandbys sync,
       Map<String, String> dynamic) {
+    return parameters(upstream, source, sync, DynamicSettings.ofParameters(dynamic), false);
+  }
+
+  /**
+   * As {@link #parameters(Upstream, StandbySource, SynchronousStandbys, Map)}; a {@code standby}
+   * also gets the recovery parameters of {@code recovery_conf} (the member's, else the {@code
+   * config} key's), under its parameters, as Patroni writes them for replicas only.
+   */
+  Map<String, String> parameters(
+      Upstream upstream,
+      StandbySource source,
+      SynchronousStandbys sync,
+      DynamicSettings dynamicSettings,
+      boolean standby) {
+    Map<String, String> dynamic = dynamicSettings.parameters();
     Map<String, String> values = new LinkedHashMap<>();
     values.put("wal_level", "replica");
     values.put("hot_standby", "on");
@@ -92,6 +117,14 @@ final class ManagedFiles {
     // (measured: ~1 s at 1s, ~0.2 s at 200ms, in the fast-takeover benchmark's host kills).
     values.put("wal_retrieve_retry_interval", "200ms");
     values.putAll(replicationTimeouts.parameters());
+    if (standby) {
+      // Patroni's recovery_conf; a parameter of the same name in postgresql.parameters wins.
+      values.putAll(
+          new java.util.TreeMap<>(
+              config.recoveryConf().isEmpty()
+                  ? dynamicSettings.recoveryConf()
+                  : config.recoveryConf()));
+    }
     values.putAll(new java.util.TreeMap<>(config.parameters()));
     values.putAll(new java.util.TreeMap<>(dynamic));
     Map<String, String> configured = new LinkedHashMap<>(config.parameters());
@@ -105,7 +138,11 @@ final class ManagedFiles {
     values.put("recovery_target_timeline", "latest");
     values.put("synchronous_standby_names", sync.toSetting());
     if (source != null) {
+      // The standby cluster's commands win over recovery_conf's, as in Patroni.
       source.restoreCommand().ifPresent(command -> values.put("restore_command", command));
+      source
+          .archiveCleanupCommand()
+          .ifPresent(command -> values.put("archive_cleanup_command", command));
     }
     // nostream: a replica that replays from the archive only, as Patroni's tag asks.
     if (upstream != null && !config.noStream()) {
@@ -176,13 +213,13 @@ final class ManagedFiles {
   /** Renders parameters in postgresql.conf syntax, every value quoted. */
   static String render(Map<String, String> values) {
     StringBuilder out = new StringBuilder(HEADER);
-    values.forEach(
-        (key, value) ->
-            out.append(key)
-                .append(" = '")
-                .append(value.replace("\\", "\\\\").replace("'", "''"))
-                .append("'\n"));
+    values.forEach((key, value) -> out.append(key).append(" = ").append(quote(value)).append('\n'));
     return out.toString();
+  }
+
+  /** A postgresql.conf string literal. */
+  private static String quote(String value) {
+    return "'" + value.replace("\\", "\\\\").replace("'", "''") + "'";
   }
 
   /** Writes the parameter file and makes sure postgresql.conf includes it (last, so it wins). */
@@ -192,15 +229,62 @@ final class ManagedFiles {
       SynchronousStandbys sync,
       Map<String, String> dynamic)
       throws IOException {
+    writeConf(upstream, source, sync, DynamicSettings.ofParameters(dynamic), false);
+  }
+
+  /**
+   * Writes the parameter file ({@code standby}: with {@code recovery_conf}) and makes sure
+   * postgresql.conf includes it (last, so it wins).
+   */
+  void writeConf(
+      Upstream upstream,
+      StandbySource source,
+      SynchronousStandbys sync,
+      DynamicSettings dynamic,
+      boolean standby)
+      throws IOException {
     writePrivate(config.dataDir().resolve(PASSFILE), passfileLine(config.replication()));
     writePrivate(
         config.dataDir().resolve(MANAGED_CONF),
-        render(parameters(upstream, source, sync, dynamic)));
+        render(parameters(upstream, source, sync, dynamic, standby)));
+    writeMainConf();
+  }
+
+  /**
+   * Makes postgresql.conf include pgha's file last. Without {@code custom_conf}, a line is added to
+   * the file initdb wrote; with it, postgresql.conf includes the custom file and then pgha's, as
+   * Patroni's includes {@code custom_conf} instead of the base file, and initdb's file is kept as
+   * {@value #BASE_CONF} (restored when {@code custom_conf} goes away).
+   */
+  private void writeMainConf() throws IOException {
     Path main = config.dataDir().resolve("postgresql.conf");
+    Path base = config.dataDir().resolve(BASE_CONF);
     String content = Files.exists(main) ? Files.readString(main, StandardCharsets.UTF_8) : "";
-    if (!content.lines().anyMatch(line -> line.strip().equals(INCLUDE_LINE))) {
-      String separator = content.isEmpty() || content.endsWith("\n") ? "" : "\n";
-      writePrivate(main, content + separator + "# Added by pgha:\n" + INCLUDE_LINE + "\n");
+    boolean custom = content.startsWith(CUSTOM_CONF_HEADER);
+    String wanted;
+    if (config.customConf() != null) {
+      if (!custom && Files.exists(main) && !Files.exists(base)) {
+        Files.move(main, base, StandardCopyOption.ATOMIC_MOVE);
+      }
+      wanted =
+          CUSTOM_CONF_HEADER
+              + "\ninclude "
+              + quote(config.customConf().toString())
+              + "\n"
+              + INCLUDE_LINE
+              + "\n";
+    } else {
+      if (custom) {
+        content = Files.exists(base) ? Files.readString(base, StandardCharsets.UTF_8) : "";
+      }
+      wanted = content;
+      if (!content.lines().anyMatch(line -> line.strip().equals(INCLUDE_LINE))) {
+        String separator = content.isEmpty() || content.endsWith("\n") ? "" : "\n";
+        wanted = content + separator + "# Added by pgha:\n" + INCLUDE_LINE + "\n";
+      }
+    }
+    if (!Files.exists(main) || !wanted.equals(Files.readString(main, StandardCharsets.UTF_8))) {
+      writePrivate(main, wanted);
     }
   }
 
@@ -220,15 +304,44 @@ final class ManagedFiles {
    * client configured without it is refused rather than sending its password in clear.
    */
   void writeHba() throws IOException {
+    writeHba(DynamicSettings.NONE);
+  }
+
+  /**
+   * As {@link #writeHba()}; without a whole file in the member's configuration, the {@code config}
+   * key's {@code postgresql.pg_hba} is the whole file when it has one, as Patroni takes it.
+   */
+  void writeHba(DynamicSettings dynamic) throws IOException {
+    boolean fromKey = !config.hbaExact() && !dynamic.pgHba().isEmpty();
     List<String> lines = new ArrayList<>();
     lines.add(HEADER.strip());
-    if (!config.hbaExact()) {
+    if (!config.hbaExact() && !fromKey) {
       lines.add(hbaLine(config.replication(), "replication", "all"));
       lines.add(hbaLine(config.superuser(), "all", "samehost"));
       lines.add(hbaLine(config.rewind(), "all", "all"));
     }
-    lines.addAll(config.hbaEntries());
+    lines.addAll(fromKey ? dynamic.pgHba() : config.hbaEntries());
     writePrivate(config.dataDir().resolve("pg_hba.conf"), String.join("\n", lines) + "\n");
+  }
+
+  /**
+   * Writes pg_ident.conf exactly as configured (the member's {@code postgresql.pg_ident}, else the
+   * {@code config} key's), as Patroni does; leaves the file as it is when neither has lines or an
+   * {@code ident_file} parameter names another file.
+   */
+  void writeIdent(DynamicSettings dynamic) throws IOException {
+    List<String> lines = config.pgIdent().isEmpty() ? dynamic.pgIdent() : config.pgIdent();
+    boolean otherFile =
+        java.util.stream.Stream.concat(
+                config.parameters().keySet().stream(), dynamic.parameters().keySet().stream())
+            .anyMatch(k -> k.equalsIgnoreCase("ident_file"));
+    if (lines.isEmpty() || otherFile) {
+      return;
+    }
+    List<String> content = new ArrayList<>();
+    content.add(HEADER.strip());
+    content.addAll(lines);
+    writePrivate(config.dataDir().resolve("pg_ident.conf"), String.join("\n", content) + "\n");
   }
 
   private static String hbaLine(RoleCredentials role, String database, String address) {

@@ -51,6 +51,14 @@ import java.util.Set;
  * @param customBootstrap how a new cluster is made instead of initdb (Patroni's {@code
  *     bootstrap.method}); null for initdb
  * @param createReplicaTimeout how long one replica creator may run before it is killed
+ * @param basebackupOptions options added to pg_basebackup's (Patroni's {@code
+ *     postgresql.basebackup}), each {@code --name} or {@code --name=value}
+ * @param recoveryConf recovery parameters a replica gets besides pgha's (Patroni's {@code
+ *     postgresql.recovery_conf}); empty to take the {@code config} key's
+ * @param customConf the file postgresql.conf includes instead of initdb's (Patroni's {@code
+ *     postgresql.custom_conf}); null for initdb's
+ * @param pgIdent the whole pg_ident.conf (Patroni's {@code postgresql.pg_ident}); empty to take the
+ *     {@code config} key's, or leave the file as it is
  */
 public record PostgresConfig(
     String name,
@@ -74,7 +82,11 @@ public record PostgresConfig(
     Path logFile,
     List<ReplicaCreator> replicaCreators,
     CustomBootstrap customBootstrap,
-    java.time.Duration createReplicaTimeout) {
+    java.time.Duration createReplicaTimeout,
+    List<String> basebackupOptions,
+    Map<String, String> recoveryConf,
+    Path customConf,
+    List<String> pgIdent) {
 
   /** Parameters pgha writes itself; configuring them is refused. */
   static final Set<String> RESERVED_PARAMETERS = PostgresSettings.RESERVED_PARAMETERS;
@@ -134,6 +146,16 @@ public record PostgresConfig(
         "create_replica_timeout",
         createReplicaTimeout,
         "a positive duration");
+    basebackupOptions = List.copyOf(basebackupOptions);
+    for (String option : basebackupOptions) {
+      PostgresSettings.basebackupProblem(option)
+          .ifPresent(
+              problem -> {
+                throw new IllegalArgumentException(problem);
+              });
+    }
+    recoveryConf = checkedParameters(recoveryConf);
+    pgIdent = List.copyOf(pgIdent);
   }
 
   /**
@@ -229,10 +251,14 @@ public record PostgresConfig(
     pg.parameters().forEach(b::parameter);
     b.replicaCreators(
         replicaCreators.isEmpty()
-            ? creatorsOf(config.scope(), pg.replicaMethods())
+            ? creatorsOf(config.scope(), pg.replicaMethods(), pg.basebackupOptions())
             : replicaCreators);
     b.createReplicaTimeout(pg.createReplicaTimeout());
     b.customBootstrap(customBootstrap);
+    b.basebackupOptions(pg.basebackupOptions());
+    b.recoveryConf(pg.recoveryConf());
+    b.customConf(pg.customConf());
+    b.pgIdent(pg.pgIdent());
     return b.build();
   }
 
@@ -240,13 +266,14 @@ public record PostgresConfig(
    * The creators of {@code postgresql.create_replica_methods}: {@code basebackup} built in, the
    * others running their command from the member's working directory (as Patroni runs them).
    */
-  static List<ReplicaCreator> creatorsOf(String scope, List<ReplicaMethod> methods) {
+  static List<ReplicaCreator> creatorsOf(
+      String scope, List<ReplicaMethod> methods, List<String> basebackupOptions) {
     Path workingDirectory = Path.of("").toAbsolutePath();
     return methods.stream()
         .map(
             m ->
                 m.isBasebackup()
-                    ? (ReplicaCreator) new BaseBackupReplicaCreator()
+                    ? (ReplicaCreator) new BaseBackupReplicaCreator(basebackupOptions)
                     : new CommandReplicaCreator(m, scope, workingDirectory))
         .toList();
   }
@@ -293,6 +320,12 @@ public record PostgresConfig(
         + useSlots
         + ", noStream="
         + noStream
+        + ", basebackupOptions="
+        + basebackupOptions
+        + ", recoveryConf="
+        + recoveryConf.keySet()
+        + ", customConf="
+        + customConf
         + "]";
   }
 
@@ -323,10 +356,14 @@ public record PostgresConfig(
     private boolean useSlots = true;
     private boolean noStream;
     private Path logFile;
-    private List<ReplicaCreator> replicaCreators = List.of(new BaseBackupReplicaCreator());
+    private List<ReplicaCreator> replicaCreators = List.of(new BaseBackupReplicaCreator(List.of()));
     private CustomBootstrap customBootstrap;
     private java.time.Duration createReplicaTimeout =
         PostgresSettings.DEFAULT_CREATE_REPLICA_TIMEOUT;
+    private List<String> basebackupOptions = List.of();
+    private Map<String, String> recoveryConf = Map.of();
+    private Path customConf;
+    private List<String> pgIdent = List.of();
 
     private Builder(String name, Path dataDir) {
       this.name = name;
@@ -468,6 +505,30 @@ public record PostgresConfig(
       return this;
     }
 
+    /** Options added to pg_basebackup's own (default none). */
+    Builder basebackupOptions(List<String> value) {
+      this.basebackupOptions = List.copyOf(value);
+      return this;
+    }
+
+    /** Recovery parameters of a replica besides pgha's (default none). */
+    Builder recoveryConf(Map<String, String> value) {
+      this.recoveryConf = new LinkedHashMap<>(value);
+      return this;
+    }
+
+    /** The file postgresql.conf includes instead of initdb's (default null: initdb's). */
+    Builder customConf(Path value) {
+      this.customConf = value;
+      return this;
+    }
+
+    /** The whole pg_ident.conf (default empty: not written). */
+    Builder pgIdent(List<String> value) {
+      this.pgIdent = List.copyOf(value);
+      return this;
+    }
+
     /** How a new cluster is made instead of initdb (default: null, initdb). */
     public Builder customBootstrap(CustomBootstrap value) {
       this.customBootstrap = value;
@@ -513,7 +574,11 @@ public record PostgresConfig(
           log,
           replicaCreators,
           customBootstrap,
-          createReplicaTimeout);
+          createReplicaTimeout,
+          basebackupOptions,
+          recoveryConf,
+          customConf,
+          pgIdent);
     }
   }
 }

@@ -252,6 +252,15 @@ public final class PostgresController implements AutoCloseable {
   }
 
   /**
+   * What the {@code config} key's {@code postgresql} section sets (parameters, {@code
+   * recovery_conf}, {@code pg_hba}, {@code pg_ident}): written to the files and reloaded.
+   */
+  public void setDynamicSettings(DynamicSettings dynamic) {
+    settings.dynamic(dynamic);
+    settings.apply(isRunning(), isInitialized());
+  }
+
+  /**
    * Keeps {@code patroni.dynamic.json} (Patroni's cache of the {@code config} key) in the data
    * directory up to date; never throws.
    */

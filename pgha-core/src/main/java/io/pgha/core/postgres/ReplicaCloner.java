@@ -60,7 +60,7 @@ final class ReplicaCloner {
       Optional<ReplicaCreator> creator =
           config.replicaCreators().stream().filter(c -> c.name().equals(method)).findFirst();
       if (creator.isEmpty() && method.equals(ReplicaMethod.BASEBACKUP)) {
-        creator = Optional.of(new BaseBackupReplicaCreator());
+        creator = Optional.of(new BaseBackupReplicaCreator(config.basebackupOptions()));
       }
       if (creator.isEmpty()) {
         LOG.warn(

@@ -31,7 +31,7 @@ final class ServerSettings {
   private volatile Upstream upstream;
   private volatile StandbySource source;
   private volatile SynchronousStandbys synchronousStandbys = SynchronousStandbys.none();
-  private volatile Map<String, String> dynamicParameters = Map.of();
+  private volatile DynamicSettings dynamic = DynamicSettings.NONE;
   private volatile Map<String, String> archiveRecovery;
 
   ServerSettings(PostgresConfig config, ManagedFiles files, LocalSql sql) {
@@ -74,7 +74,12 @@ final class ServerSettings {
    * @throws IllegalArgumentException naming a parameter pgha sets itself or a malformed name
    */
   void dynamicParameters(Map<String, String> parameters) {
-    this.dynamicParameters = PostgresConfig.checkedParameters(parameters);
+    this.dynamic = dynamic.withParameters(parameters);
+  }
+
+  /** What the {@code config} key's {@code postgresql} section sets. */
+  void dynamic(DynamicSettings settings) {
+    this.dynamic = java.util.Objects.requireNonNull(settings, "settings");
   }
 
   /**
@@ -89,7 +94,7 @@ final class ServerSettings {
 
   /** A dynamic parameter's value, if the cluster configuration sets it. */
   Optional<String> effectiveParameter(String name) {
-    return Optional.ofNullable(dynamicParameters.get(name));
+    return Optional.ofNullable(dynamic.parameters().get(name));
   }
 
   /**
@@ -120,7 +125,7 @@ final class ServerSettings {
   /** Writes the parameter file and pg_hba.conf, and {@code standby.signal} as asked. */
   void writeForStart(boolean standby) {
     synchronized (writeLock) {
-      write();
+      write(standby);
       try {
         files.setStandbySignal(standby);
         if (!standby && archiveRecovery != null) {
@@ -132,18 +137,27 @@ final class ServerSettings {
     }
   }
 
-  /** Rewrites the parameter file and pg_hba.conf. */
+  /** Rewrites the parameter file, pg_hba.conf and pg_ident.conf. */
   void write() {
+    synchronized (writeLock) {
+      write(files.hasStandbySignal());
+    }
+  }
+
+  /** {@code standby}: the server runs, or is about to start, as a standby. */
+  private void write(boolean standby) {
     synchronized (writeLock) {
       try {
         Map<String, String> recovery = archiveRecovery;
-        Map<String, String> parameters = dynamicParameters;
+        DynamicSettings settings = dynamic;
         if (recovery != null && !recovery.isEmpty()) {
-          parameters = new java.util.LinkedHashMap<>(dynamicParameters);
+          Map<String, String> parameters = new java.util.LinkedHashMap<>(settings.parameters());
           parameters.putAll(recovery);
+          settings = settings.withParameters(parameters);
         }
-        files.writeConf(upstream, source, synchronousStandbys, parameters);
-        files.writeHba();
+        files.writeConf(upstream, source, synchronousStandbys, settings, standby);
+        files.writeHba(settings);
+        files.writeIdent(settings);
       } catch (IOException e) {
         throw cannotWrite(e);
       }

@@ -12,17 +12,28 @@ import java.util.Optional;
  * @param upstream the remote primary; empty to recover from the archive only
  * @param slotName the slot on the remote primary to stream through, when one is named
  * @param restoreCommand {@code restore_command}, when one is given
+ * @param archiveCleanupCommand {@code archive_cleanup_command}, when one is given
  */
 public record StandbySource(
-    Optional<Upstream> upstream, Optional<String> slotName, Optional<String> restoreCommand) {
+    Optional<Upstream> upstream,
+    Optional<String> slotName,
+    Optional<String> restoreCommand,
+    Optional<String> archiveCleanupCommand) {
 
   public StandbySource {
     Objects.requireNonNull(upstream, "upstream");
     Objects.requireNonNull(slotName, "slotName");
     Objects.requireNonNull(restoreCommand, "restoreCommand");
+    Objects.requireNonNull(archiveCleanupCommand, "archiveCleanupCommand");
     if (upstream.isEmpty() && restoreCommand.isEmpty()) {
       throw new IllegalArgumentException("a standby source needs an upstream or restore_command");
     }
+  }
+
+  /** A source without an {@code archive_cleanup_command}. */
+  public StandbySource(
+      Optional<Upstream> upstream, Optional<String> slotName, Optional<String> restoreCommand) {
+    this(upstream, slotName, restoreCommand, Optional.empty());
   }
 
   @Override

@@ -46,6 +46,34 @@ class PghaConfigTest {
   }
 
   @Test
+  void recoveryConfKeepsTheRecoveryParametersAndWarnsAboutTheOthersAsPatroniDropsThem() {
+    PghaConfig config =
+        valid()
+            .postgres(
+                pg ->
+                    pg.recoveryConf(
+                        new java.util.TreeMap<>(
+                            Map.of(
+                                "restore_command", "cp /a/%f %p",
+                                "recovery_min_apply_delay", "30s",
+                                "primary_conninfo", "host=x",
+                                "recovery_target_time", "2026-01-01",
+                                "promote_trigger_file", "/tmp/go",
+                                "shared_buffers", "1GB"))))
+            .build();
+    assertThat(config.postgres().recoveryConf())
+        .containsOnly(
+            Map.entry("restore_command", "cp /a/%f %p"),
+            Map.entry("recovery_min_apply_delay", "30s"));
+    assertThat(config.warnings())
+        .hasSize(4)
+        .anySatisfy(w -> assertThat(w).contains("primary_conninfo is ignored"))
+        .anySatisfy(w -> assertThat(w).contains("recovery_target_time is ignored"))
+        .anySatisfy(w -> assertThat(w).contains("promote_trigger_file is ignored"))
+        .anySatisfy(w -> assertThat(w).contains("shared_buffers is ignored: not a recovery"));
+  }
+
+  @Test
   void defaultsMatchPatroniAndPigstyNorm() {
     PghaConfig config = valid().build();
 
@@ -230,6 +258,30 @@ class PghaConfigTest {
             "etcd key without cert",
             b -> b.etcd(e -> e.clientCertificate(null, Path.of("/etc/passwd"))),
             "etcd.key (set) requires etcd.cert"),
+        bad(
+            "basebackup option pgha passes",
+            b -> b.postgres(pg -> pg.basebackupOptions(List.of("--wal-method=fetch"))),
+            "postgresql.basebackup (--wal-method=fetch) must not be one of"),
+        bad(
+            "basebackup option not a long option",
+            b -> b.postgres(pg -> pg.basebackupOptions(List.of("max-rate=1M"))),
+            "postgresql.basebackup (max-rate=1M) must be long pg_basebackup options"),
+        bad(
+            "recovery_min_apply_delay not a duration",
+            b -> b.postgres(pg -> pg.recoveryConf(Map.of("recovery_min_apply_delay", "1 week"))),
+            "postgresql.recovery_conf.recovery_min_apply_delay (1 week) must be a whole number"),
+        bad(
+            "restore_command on two lines",
+            b -> b.postgres(pg -> pg.recoveryConf(Map.of("restore_command", "cp\nrm"))),
+            "postgresql.recovery_conf.restore_command (cp?rm) must be one line"),
+        bad(
+            "pg_ident line break",
+            b -> b.postgres(pg -> pg.pgIdent(List.of("a\nb"))),
+            "postgresql.pg_ident (a\nb) must be one non-blank line each"),
+        bad(
+            "custom_conf blank",
+            b -> b.postgres(pg -> pg.customConf(Path.of(" "))),
+            "postgresql.custom_conf ( ) must be a file path on one line"),
         bad("data dir missing", b -> b.postgresDataDir(null), "postgresql.data_dir is required"),
         bad(
             "data dir relative",

@@ -44,6 +44,7 @@ class StandbyLeaderTest {
           Optional.empty(),
           Optional.empty(),
           Optional.empty(),
+          Optional.empty(),
           List.of("basebackup"));
 
   private static Given standby(Map<String, Object> section) {
