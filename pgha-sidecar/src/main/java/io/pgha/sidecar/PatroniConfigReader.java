@@ -306,8 +306,16 @@ final class PatroniConfigReader {
     List<String> allowlist = stringList("restapi.allowlist");
     Optional<Boolean> openAnyway = bool("restapi.allow_unauthenticated_unsafe_methods");
     Optional<Long> maxConnections = number("restapi.max_connections", 16, 10_000);
+    Optional<String> ciphers = text("restapi.ciphers");
+    Map<String, String> httpHeaders = parameters("restapi.http_extra_headers");
+    Map<String, String> httpsHeaders = parameters("restapi.https_extra_headers");
+    Optional<Boolean> includeMembers = bool("restapi.allowlist_include_members");
     b.restApi(
         api -> {
+          ciphers.ifPresent(api::ciphers);
+          api.httpExtraHeaders(httpHeaders);
+          api.httpsExtraHeaders(httpsHeaders);
+          includeMembers.ifPresent(api::allowlistIncludeMembers);
           openAnyway.ifPresent(api::allowUnauthenticatedUnsafeMethods);
           maxConnections.ifPresent(n -> api.maxConnections(n.intValue()));
           if (user.isPresent() && password.isPresent()) {

@@ -39,6 +39,8 @@ final class PatroniKeys {
           "postgresql.parameters",
           "bootstrap.dcs.postgresql.parameters",
           "bootstrap.dcs.slots",
+          "restapi.http_extra_headers",
+          "restapi.https_extra_headers",
           "log",
           "ctl");
 
@@ -62,6 +64,10 @@ final class PatroniKeys {
               "restapi.allowlist",
               "restapi.allow_unauthenticated_unsafe_methods",
               "restapi.max_connections",
+              "restapi.ciphers",
+              "restapi.http_extra_headers",
+              "restapi.https_extra_headers",
+              "restapi.allowlist_include_members",
               "etcd3",
               "etcd3.hosts",
               "etcd3.host",
@@ -218,9 +224,6 @@ final class PatroniKeys {
     String logback = "pgha logs through SLF4J; configure logback (-Dlogback.configurationFile)";
     m.put("log", logback);
     m.put("ctl", "it configures patronictl, not the agent");
-    m.put("restapi.allowlist_include_members", "list the members' addresses in restapi.allowlist");
-    m.put("restapi.http_extra_headers", "not supported");
-    m.put("restapi.https_extra_headers", "not supported");
     m.put("restapi.keyfile_password", "use an unencrypted PEM key");
     m.put("restapi.request_queue_size", "pgha bounds its queue itself");
     m.put("etcd3.url", "use etcd3.hosts");

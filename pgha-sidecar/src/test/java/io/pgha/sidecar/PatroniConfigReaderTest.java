@@ -8,6 +8,7 @@ import io.pgha.core.config.FencingSettings;
 import io.pgha.core.config.PghaConfig;
 import io.pgha.core.config.PostgresSettings;
 import io.pgha.core.config.ReplicaMethod;
+import io.pgha.core.config.RestApiSettings;
 import io.pgha.core.config.StandbyCluster;
 import io.pgha.core.config.WatchdogDriver;
 import io.pgha.core.config.WatchdogMode;
@@ -425,6 +426,61 @@ class PatroniConfigReaderTest {
         .contains(
             "environment variable PATRONI_ETCD3_PROTOCOL: etcd3.protocol (ftp) is not allowed:"
                 + " expected http or https");
+  }
+
+  @Test
+  void restApiCiphersHeadersAndMemberAllowlistAreRead() {
+    SidecarConfig config =
+        read(
+            MINIMAL
+                + "restapi:\n"
+                + "  ciphers: 'ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384'\n"
+                + "  allowlist_include_members: true\n"
+                + "  http_extra_headers:\n"
+                + "    X-Frame-Options: SAMEORIGIN\n"
+                + "  https_extra_headers:\n"
+                + "    Strict-Transport-Security: max-age=31536000\n");
+    RestApiSettings api = config.pgha().restApi();
+    assertThat(api.cipherSuites())
+        .containsExactly(
+            "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384");
+    assertThat(api.allowlistIncludeMembers()).isTrue();
+    assertThat(api.httpExtraHeaders()).containsExactly(Map.entry("X-Frame-Options", "SAMEORIGIN"));
+    assertThat(api.httpsExtraHeaders())
+        .containsExactly(Map.entry("Strict-Transport-Security", "max-age=31536000"));
+    // Plain HTTP: https_extra_headers are not sent, as in Patroni.
+    assertThat(api.extraHeaders()).containsOnlyKeys("X-Frame-Options");
+    assertThat(config.warnings()).isEmpty();
+    // Absent: the JVM's suites, no headers, the allow-list alone.
+    RestApiSettings plain = read(MINIMAL).pgha().restApi();
+    assertThat(plain.cipherSuites()).isEmpty();
+    assertThat(plain.extraHeaders()).isEmpty();
+    assertThat(plain.allowlistIncludeMembers()).isFalse();
+  }
+
+  @Test
+  void unknownCiphersAndUnsafeHeadersAreRefusedNamingTheKey() {
+    ConfigFileException e =
+        problem(
+            MINIMAL
+                + "restapi:\n"
+                + "  ciphers: HIGH:!aNULL:ECDHE-RSA-AES128-GCM-SHA256\n"
+                + "  http_extra_headers:\n"
+                + "    'X-Bad Name': x\n");
+    assertThat(e.problems())
+        .anySatisfy(
+            p ->
+                assertThat(p)
+                    .startsWith("line 12: restapi.ciphers (HIGH:!aNULL) must name cipher suites")
+                    .contains("OpenSSL's names"))
+        .anySatisfy(p -> assertThat(p).contains("restapi.http_extra_headers (X-Bad Name)"));
+    assertThat(problem(MINIMAL + "restapi:\n  allowlist_include_members: sometimes\n").problems())
+        .anySatisfy(
+            p ->
+                assertThat(p)
+                    .contains(
+                        "restapi.allowlist_include_members (sometimes) is not allowed: expected"
+                            + " true or false"));
   }
 
   @Test
