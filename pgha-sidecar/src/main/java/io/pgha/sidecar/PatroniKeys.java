@@ -77,6 +77,12 @@ final class PatroniKeys {
               "etcd3.cacert",
               "etcd3.cert",
               "etcd3.key",
+              "etcd3.url",
+              "etcd3.proxy",
+              "etcd3.srv",
+              "etcd3.srv_suffix",
+              "etcd3.use_proxies",
+              "pgha.dns_server",
               "bootstrap",
               "bootstrap.dcs",
               "bootstrap.dcs.ttl",
@@ -115,6 +121,7 @@ final class PatroniKeys {
               "postgresql",
               "postgresql.listen",
               "postgresql.connect_address",
+              "postgresql.proxy_address",
               "postgresql.data_dir",
               "postgresql.bin_dir",
               "postgresql.authentication",
@@ -199,8 +206,14 @@ final class PatroniKeys {
     m.put("PATRONI_ETCD3_CACERT", "etcd3.cacert");
     m.put("PATRONI_ETCD3_CERT", "etcd3.cert");
     m.put("PATRONI_ETCD3_KEY", "etcd3.key");
+    m.put("PATRONI_ETCD3_URL", "etcd3.url");
+    m.put("PATRONI_ETCD3_PROXY", "etcd3.proxy");
+    m.put("PATRONI_ETCD3_SRV", "etcd3.srv");
+    m.put("PATRONI_ETCD3_SRV_SUFFIX", "etcd3.srv_suffix");
+    m.put("PATRONI_ETCD3_USE_PROXIES", "etcd3.use_proxies");
     m.put("PATRONI_POSTGRESQL_LISTEN", "postgresql.listen");
     m.put("PATRONI_POSTGRESQL_CONNECT_ADDRESS", "postgresql.connect_address");
+    m.put("PATRONI_POSTGRESQL_PROXY_ADDRESS", "postgresql.proxy_address");
     m.put("PATRONI_POSTGRESQL_DATA_DIR", "postgresql.data_dir");
     m.put("PATRONI_POSTGRESQL_BIN_DIR", "postgresql.bin_dir");
     m.put("PATRONI_SUPERUSER_USERNAME", "postgresql.authentication.superuser.username");
@@ -226,11 +239,7 @@ final class PatroniKeys {
     m.put("ctl", "it configures patronictl, not the agent");
     m.put("restapi.keyfile_password", "use an unencrypted PEM key");
     m.put("restapi.request_queue_size", "pgha bounds its queue itself");
-    m.put("etcd3.url", "use etcd3.hosts");
     m.put("etcd3.urls", "use etcd3.hosts");
-    m.put("etcd3.srv", "DNS discovery is not supported; use etcd3.hosts");
-    m.put("etcd3.srv_suffix", "DNS discovery is not supported; use etcd3.hosts");
-    m.put("etcd3.proxy", "not supported");
     m.put("etcd3.cacert_verify", "not supported");
     m.put("bootstrap.users", "create roles with SQL after the bootstrap");
     m.put("bootstrap.post_bootstrap", "run the script yourself after the bootstrap");

@@ -50,6 +50,8 @@ import java.util.function.Consumer;
  *     postgresql.create_replica_methods}); {@code [basebackup]} by default
  * @param createReplicaTimeout how long one method may run before it is killed (with every process
  *     it started), one hour by default
+ * @param proxyAddress the address of a connection pooler in front of this server ({@code
+ *     postgresql.proxy_address}), published in the member key as {@code proxy_url}; null for none
  */
 public record PostgresSettings(
     Path dataDir,
@@ -73,7 +75,8 @@ public record PostgresSettings(
     ConnectionSecurity replicationSecurity,
     ConnectionSecurity rewindSecurity,
     List<ReplicaMethod> replicaMethods,
-    java.time.Duration createReplicaTimeout) {
+    java.time.Duration createReplicaTimeout,
+    HostPort proxyAddress) {
 
   /** How long one replica method may run by default. */
   public static final java.time.Duration DEFAULT_CREATE_REPLICA_TIMEOUT =
@@ -117,6 +120,14 @@ public record PostgresSettings(
     return replicaMethods.stream().anyMatch(ReplicaMethod::noLeader);
   }
 
+  /**
+   * Patroni's {@code proxy_url}, {@code postgres://host:port/postgres}, of {@link #proxyAddress()}:
+   * what the member key tells clients about the pooler in front of this server.
+   */
+  public Optional<String> proxyUrl() {
+    return Optional.ofNullable(proxyAddress).map(a -> "postgres://" + a + "/postgres");
+  }
+
   /** Where the binaries are, when configured. */
   public Optional<Path> binDirIfSet() {
     return Optional.ofNullable(binDir);
@@ -133,6 +144,7 @@ public record PostgresSettings(
     private Path binDir;
     private String listen;
     private String connectAddress;
+    private String proxyAddress;
     private Credentials superuser = new Credentials("postgres", null);
     private Credentials replication = new Credentials("replicator", null);
     private Credentials rewind;
@@ -177,6 +189,16 @@ public record PostgresSettings(
     /** {@code postgresql.connect_address}: {@code host:port}; default the listen address. */
     public Builder connectAddress(String hostPort) {
       this.connectAddress = hostPort;
+      return this;
+    }
+
+    /**
+     * {@code postgresql.proxy_address}: {@code host:port} of a connection pooler in front of this
+     * server (pgbouncer, ...), published in the member key as {@code proxy_url} for clients to
+     * read; pgha itself never connects through it.
+     */
+    public Builder proxyAddress(String hostPort) {
+      this.proxyAddress = hostPort;
       return this;
     }
 
@@ -327,6 +349,13 @@ public record PostgresSettings(
       HostPort connectAt =
           checks.connectAddress(
               "postgresql.connect_address", connectAddress, "postgresql.listen", listenAt);
+      HostPort proxyAt = checks.hostPort("postgresql.proxy_address", proxyAddress, false);
+      if (proxyAt != null && proxyAt.isWildcard()) {
+        checks.problem(
+            "postgresql.proxy_address ("
+                + proxyAt
+                + ") must be an address clients can connect to, not a wildcard");
+      }
       checks.user("postgresql.authentication.superuser.username", superuser);
       checks.user("postgresql.authentication.replication.username", replication);
       checks.user("postgresql.authentication.rewind.username", rewind);
@@ -390,7 +419,8 @@ public record PostgresSettings(
           replicationTls,
           rewindTls,
           replicaMethods,
-          createReplicaTimeout);
+          createReplicaTimeout,
+          proxyAt);
     }
 
     private void checkParameters(ConfigChecks checks) {
