@@ -57,8 +57,15 @@ class EtcdSrvDiscoveryTest {
         .build();
   }
 
-  /** The member reaches etcd through what discovery found: its key is written and read back. */
-  private static void assertReachesEtcd(PghaConfig config) throws Exception {
+  /**
+   * Discovery under {@code domain} (with {@code suffix}) finds etcd's client URL, and the member
+   * reaches etcd through it: its key is written and read back.
+   */
+  private static void assertDiscoversEtcd(String domain, String suffix) throws Exception {
+    PghaConfig config =
+        config(domain.replace('.', '-'), e -> e.srv(domain, suffix).dnsServer(dns.url()));
+    assertThat(EtcdDcsConfig.of(config, "m1").endpoints())
+        .containsExactly(URI.create(etcd.member(0).clientEndpoint()));
     try (EtcdDcs dcs = EtcdDcs.connect(config, "m1")) {
       assertThat(dcs.updateMember(Member.builder("m1").state("running").build())).isTrue();
       assertThat(dcs.refresh().members()).containsOnlyKeys("m1");
@@ -68,12 +75,7 @@ class EtcdSrvDiscoveryTest {
   @Test
   void clientRecordsGiveTheEndpoints() throws Exception {
     dns.srv("_etcd-client._tcp.client.pgha.test", new Srv(0, 0, clientPort, "127.0.0.1."));
-    PghaConfig config =
-        config("srv-client", e -> e.srv("client.pgha.test", null).dnsServer(dns.url()));
-
-    assertThat(EtcdDcsConfig.of(config, "m1").endpoints())
-        .containsExactly(URI.create("http://127.0.0.1:" + clientPort));
-    assertReachesEtcd(config);
+    assertDiscoversEtcd("client.pgha.test", null);
   }
 
   @Test
@@ -81,23 +83,13 @@ class EtcdSrvDiscoveryTest {
     // Without the suffix these records would win; with it, _etcd-client-<suffix> is asked.
     dns.srv("_etcd-client._tcp.suffix.pgha.test", new Srv(0, 0, 9, "127.0.0.1."));
     dns.srv("_etcd-client-blue._tcp.suffix.pgha.test", new Srv(0, 0, clientPort, "127.0.0.1."));
-    PghaConfig config =
-        config("srv-suffix", e -> e.srv("suffix.pgha.test", "blue").dnsServer(dns.url()));
-
-    assertThat(EtcdDcsConfig.of(config, "m1").endpoints())
-        .containsExactly(URI.create("http://127.0.0.1:" + clientPort));
-    assertReachesEtcd(config);
+    assertDiscoversEtcd("suffix.pgha.test", "blue");
   }
 
   @Test
   void serverRecordsNamePeerPortsWhoseMembersListGivesTheClientUrls() throws Exception {
     dns.srv("_etcd-server._tcp.server.pgha.test", new Srv(0, 0, peerPort, "127.0.0.1."));
-    PghaConfig config =
-        config("srv-server", e -> e.srv("server.pgha.test", null).dnsServer(dns.url()));
-
-    assertThat(EtcdDcsConfig.of(config, "m1").endpoints())
-        .containsExactly(URI.create(etcd.member(0).clientEndpoint()));
-    assertReachesEtcd(config);
+    assertDiscoversEtcd("server.pgha.test", null);
   }
 
   @Test
