@@ -88,7 +88,8 @@ public final class PghaAgent implements AutoCloseable {
             listeners,
             config.fencing(),
             config.restApi().credentials(),
-            PeerTls.context(config.restApi()));
+            PeerTls.context(config.restApi()),
+            config.postgres().proxyUrl());
     try {
       apiServer =
           PghaApiServer.start(

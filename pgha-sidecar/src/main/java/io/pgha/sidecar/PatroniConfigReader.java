@@ -232,43 +232,85 @@ final class PatroniConfigReader {
 
   // ---- sections ----
 
+  /**
+   * The {@code etcd3} section as Patroni 3.0.2 reads it: {@code proxy} (which implies {@code
+   * use_proxies}), else {@code url}, else {@code hosts}, else {@code host}; {@code srv} is looked
+   * up first (unless {@code proxy} is set) and the others serve when its records name nothing.
+   */
   private void readEtcd(PghaConfig.Builder b) {
     String protocol = text("etcd3.protocol").orElse("http").toLowerCase(Locale.ROOT);
     if (!protocol.equals("http") && !protocol.equals("https")) {
       bad("etcd3.protocol", protocol, "http or https");
       return;
     }
+    Optional<String> proxy = text("etcd3.proxy");
+    String urlKey = proxy.isPresent() ? "etcd3.proxy" : "etcd3.url";
+    Optional<String> url = proxy.isPresent() ? proxy : text("etcd3.url");
+    Optional<String> srv = proxy.isPresent() ? Optional.empty() : text("etcd3.srv");
+    Optional<String> srvSuffix = text("etcd3.srv_suffix");
     List<String> hosts = new ArrayList<>(hostList("etcd3.hosts"));
     text("etcd3.host").ifPresent(hosts::add);
-    if (hosts.isEmpty() && !tree.has("etcd3")) {
+    if (hosts.isEmpty() && url.isEmpty() && srv.isEmpty() && !tree.has("etcd3")) {
       problems.add(
           "etcd3 is required: pgha keeps the cluster state in etcd (e.g. etcd3: {hosts:"
               + " 10.0.0.1:2379,10.0.0.2:2379})");
       return;
     }
+    Optional<String> user = text("etcd3.username");
+    Optional<String> password = secret("etcd3.password");
     List<String> endpoints = new ArrayList<>();
-    for (String host : hosts) {
-      if (!host.matches("[A-Za-z0-9.\\-_\\[\\]:]+:[0-9]{1,5}")) {
-        bad("etcd3.hosts", host, "host:port entries, such as 10.0.0.1:2379");
+    if (url.isPresent()) {
+      Optional<EtcdUrl> parsed = EtcdUrl.parse(url.get());
+      if (parsed.isEmpty()) {
+        bad(urlKey, EtcdUrl.masked(url.get()), "a URL http://host:port or https://host:port");
       } else {
-        endpoints.add(protocol + "://" + host);
+        endpoints.add(parsed.get().endpoint());
+        // Patroni takes the credentials from the URL.
+        if (parsed.get().username().isPresent()) {
+          user = parsed.get().username();
+          password = parsed.get().password();
+        }
+      }
+      for (String other : List.of("etcd3.url", "etcd3.hosts", "etcd3.host")) {
+        if (!other.equals(urlKey) && tree.has(other)) {
+          warnings.add(
+              where(other) + ": " + other + " is ignored: " + urlKey + " is set (as in Patroni)");
+        }
+      }
+    } else {
+      for (String host : hosts) {
+        if (!host.matches("[A-Za-z0-9.\\-_\\[\\]:]+:[0-9]{1,5}")) {
+          bad("etcd3.hosts", host, "host:port entries, such as 10.0.0.1:2379");
+        } else {
+          endpoints.add(protocol + "://" + host);
+        }
       }
     }
     b.etcdEndpoints(endpoints);
-    Optional<String> user = text("etcd3.username");
-    Optional<String> password = secret("etcd3.password");
+    bool("etcd3.use_proxies")
+        .filter(useProxies -> !useProxies && proxy.isEmpty())
+        .ifPresent(
+            off ->
+                warnings.add(
+                    where("etcd3.use_proxies")
+                        + ": etcd3.use_proxies (false) is not followed: pgha does not discover other"
+                        + " etcd members, it uses the endpoints configured (or found by etcd3.srv),"
+                        + " as Patroni does with use_proxies: true"));
     if (user.isPresent() || password.isPresent()) {
       b.etcdCredentials(user.orElse(null), password.orElse(null));
     }
     Optional<Path> ca = path("etcd3.cacert");
     Optional<Path> cert = path("etcd3.cert");
     Optional<Path> key = path("etcd3.key");
+    Optional<String> dnsServer = text("pgha.dns_server");
     b.etcd(
         etcd -> {
           ca.ifPresent(etcd::caFile);
           if (cert.isPresent() || key.isPresent()) {
             etcd.clientCertificate(cert.orElse(null), key.orElse(null));
           }
+          srv.ifPresent(domain -> etcd.srv(domain, srvSuffix.orElse(null)));
+          dnsServer.ifPresent(etcd::dnsServer);
         });
   }
 
@@ -307,8 +349,16 @@ final class PatroniConfigReader {
     List<String> allowlist = stringList("restapi.allowlist");
     Optional<Boolean> openAnyway = bool("restapi.allow_unauthenticated_unsafe_methods");
     Optional<Long> maxConnections = number("restapi.max_connections", 16, 10_000);
+    Optional<String> ciphers = text("restapi.ciphers");
+    Map<String, String> httpHeaders = parameters("restapi.http_extra_headers");
+    Map<String, String> httpsHeaders = parameters("restapi.https_extra_headers");
+    Optional<Boolean> includeMembers = bool("restapi.allowlist_include_members");
     b.restApi(
         api -> {
+          ciphers.ifPresent(api::ciphers);
+          api.httpExtraHeaders(httpHeaders);
+          api.httpsExtraHeaders(httpsHeaders);
+          includeMembers.ifPresent(api::allowlistIncludeMembers);
           openAnyway.ifPresent(api::allowUnauthenticatedUnsafeMethods);
           maxConnections.ifPresent(n -> api.maxConnections(n.intValue()));
           if (user.isPresent() && password.isPresent()) {
@@ -332,6 +382,7 @@ final class PatroniConfigReader {
   private void readPostgresAddresses(PghaConfig.Builder b) {
     text("postgresql.listen").ifPresent(b::postgresListen);
     text("postgresql.connect_address").ifPresent(a -> b.postgres(pg -> pg.connectAddress(a)));
+    text("postgresql.proxy_address").ifPresent(a -> b.postgres(pg -> pg.proxyAddress(a)));
     path("postgresql.data_dir").ifPresent(b::postgresDataDir);
     path("postgresql.bin_dir").ifPresent(d -> b.postgres(pg -> pg.binDir(d)));
     String auth = "postgresql.authentication.";
@@ -1141,8 +1192,14 @@ final class PatroniConfigReader {
     if (path.startsWith("etcd3.")) {
       names.add("etcd." + path.substring("etcd3.".length()));
     }
-    if (path.equals("etcd3.hosts") || path.equals("etcd3.host")) {
+    if (path.equals("etcd3.hosts")
+        || path.equals("etcd3.host")
+        || path.equals("etcd3.url")
+        || path.equals("etcd3.proxy")) {
       names.add("etcd.endpoints");
+    }
+    if (path.equals("pgha.dns_server")) {
+      names.add("etcd.dns_server");
     }
     if (path.startsWith("bootstrap.dcs.")) {
       names.add(path.substring("bootstrap.dcs.".length()));

@@ -42,6 +42,8 @@ final class PatroniKeys {
           "bootstrap.dcs.slots",
           "postgresql.recovery_conf",
           "postgresql.basebackup",
+          "restapi.http_extra_headers",
+          "restapi.https_extra_headers",
           "log",
           "ctl");
 
@@ -65,6 +67,10 @@ final class PatroniKeys {
               "restapi.allowlist",
               "restapi.allow_unauthenticated_unsafe_methods",
               "restapi.max_connections",
+              "restapi.ciphers",
+              "restapi.http_extra_headers",
+              "restapi.https_extra_headers",
+              "restapi.allowlist_include_members",
               "etcd3",
               "etcd3.hosts",
               "etcd3.host",
@@ -74,6 +80,12 @@ final class PatroniKeys {
               "etcd3.cacert",
               "etcd3.cert",
               "etcd3.key",
+              "etcd3.url",
+              "etcd3.proxy",
+              "etcd3.srv",
+              "etcd3.srv_suffix",
+              "etcd3.use_proxies",
+              "pgha.dns_server",
               "bootstrap",
               "bootstrap.dcs",
               "bootstrap.dcs.ttl",
@@ -116,6 +128,7 @@ final class PatroniKeys {
               "postgresql",
               "postgresql.listen",
               "postgresql.connect_address",
+              "postgresql.proxy_address",
               "postgresql.data_dir",
               "postgresql.bin_dir",
               "postgresql.authentication",
@@ -204,8 +217,14 @@ final class PatroniKeys {
     m.put("PATRONI_ETCD3_CACERT", "etcd3.cacert");
     m.put("PATRONI_ETCD3_CERT", "etcd3.cert");
     m.put("PATRONI_ETCD3_KEY", "etcd3.key");
+    m.put("PATRONI_ETCD3_URL", "etcd3.url");
+    m.put("PATRONI_ETCD3_PROXY", "etcd3.proxy");
+    m.put("PATRONI_ETCD3_SRV", "etcd3.srv");
+    m.put("PATRONI_ETCD3_SRV_SUFFIX", "etcd3.srv_suffix");
+    m.put("PATRONI_ETCD3_USE_PROXIES", "etcd3.use_proxies");
     m.put("PATRONI_POSTGRESQL_LISTEN", "postgresql.listen");
     m.put("PATRONI_POSTGRESQL_CONNECT_ADDRESS", "postgresql.connect_address");
+    m.put("PATRONI_POSTGRESQL_PROXY_ADDRESS", "postgresql.proxy_address");
     m.put("PATRONI_POSTGRESQL_DATA_DIR", "postgresql.data_dir");
     m.put("PATRONI_POSTGRESQL_BIN_DIR", "postgresql.bin_dir");
     m.put("PATRONI_SUPERUSER_USERNAME", "postgresql.authentication.superuser.username");
@@ -229,16 +248,9 @@ final class PatroniKeys {
     String logback = "pgha logs through SLF4J; configure logback (-Dlogback.configurationFile)";
     m.put("log", logback);
     m.put("ctl", "it configures patronictl, not the agent");
-    m.put("restapi.allowlist_include_members", "list the members' addresses in restapi.allowlist");
-    m.put("restapi.http_extra_headers", "not supported");
-    m.put("restapi.https_extra_headers", "not supported");
     m.put("restapi.keyfile_password", "use an unencrypted PEM key");
     m.put("restapi.request_queue_size", "pgha bounds its queue itself");
-    m.put("etcd3.url", "use etcd3.hosts");
     m.put("etcd3.urls", "use etcd3.hosts");
-    m.put("etcd3.srv", "DNS discovery is not supported; use etcd3.hosts");
-    m.put("etcd3.srv_suffix", "DNS discovery is not supported; use etcd3.hosts");
-    m.put("etcd3.proxy", "not supported");
     m.put("etcd3.cacert_verify", "not supported");
     m.put("bootstrap.users", "create roles with SQL after the bootstrap");
     m.put("bootstrap.post_bootstrap", "run the script yourself after the bootstrap");

@@ -74,7 +74,14 @@ public final class Sidecar implements AutoCloseable {
         "[{}] starting member of cluster {} (etcd {}, API {})",
         config.pgha().name(),
         config.pgha().scope(),
-        config.pgha().etcd().endpoints(),
+        config
+            .pgha()
+            .etcd()
+            .srvIfSet()
+            .map(
+                srv ->
+                    "SRV records of " + srv.domain() + ", else " + config.pgha().etcd().endpoints())
+            .orElse(String.valueOf(config.pgha().etcd().endpoints())),
         config.pgha().restApi().listen());
     agent.start();
     return new Sidecar(config, agent);

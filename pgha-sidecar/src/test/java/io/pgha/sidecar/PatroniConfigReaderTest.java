@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.pgha.core.config.EtcdSettings;
 import io.pgha.core.config.FencingSettings;
 import io.pgha.core.config.PghaConfig;
 import io.pgha.core.config.PostgresSettings;
 import io.pgha.core.config.ReplicaMethod;
+import io.pgha.core.config.RestApiSettings;
 import io.pgha.core.config.StandbyCluster;
 import io.pgha.core.config.WatchdogDriver;
 import io.pgha.core.config.WatchdogMode;
@@ -425,6 +427,142 @@ class PatroniConfigReaderTest {
         .contains(
             "environment variable PATRONI_ETCD3_PROTOCOL: etcd3.protocol (ftp) is not allowed:"
                 + " expected http or https");
+  }
+
+  @Test
+  void etcd3UrlProxySrvAndUseProxiesAreReadAsPatroni302ReadsThem() {
+    String etcd = "etcd3:\n  hosts: 127.0.0.1:2379\n";
+    // url: one endpoint, port 2379 by default, its credentials those of etcd; hosts set aside.
+    SidecarConfig url =
+        read(
+            MINIMAL.replace(
+                etcd,
+                "etcd3:\n  hosts: 10.0.0.9:2379\n  username: other\n  password: other-pw\n"
+                    + "  url: http://root:s3cr%40t@etcd.example:2379\n"));
+    assertThat(url.pgha().etcd().endpoints())
+        .containsExactly(URI.create("http://etcd.example:2379"));
+    assertThat(url.pgha().etcd().username()).isEqualTo("root");
+    assertThat(url.pgha().etcd().password()).isEqualTo("s3cr@t");
+    assertThat(url.warnings())
+        .containsExactly("line 4: etcd3.hosts is ignored: etcd3.url is set (as in Patroni)");
+    assertThat(
+            read(MINIMAL.replace(etcd, "etcd3:\n  url: http://10.0.0.7\n"))
+                .pgha()
+                .etcd()
+                .endpoints())
+        .containsExactly(URI.create("http://10.0.0.7:2379"));
+
+    // proxy: wins over url and srv (Patroni sets use_proxies and url from it).
+    SidecarConfig proxy =
+        read(
+            MINIMAL.replace(
+                etcd,
+                "etcd3:\n  proxy: http://127.0.0.1:23790\n  url: http://10.0.0.7:2379\n"
+                    + "  srv: example.com\n  use_proxies: false\n"));
+    assertThat(proxy.pgha().etcd().endpoints())
+        .containsExactly(URI.create("http://127.0.0.1:23790"));
+    assertThat(proxy.pgha().etcd().srvIfSet()).isEmpty();
+    assertThat(proxy.warnings())
+        .containsExactly("line 5: etcd3.url is ignored: etcd3.proxy is set (as in Patroni)");
+
+    // srv (and srv_suffix): looked up first, the hosts serve when it names nothing.
+    SidecarConfig srv =
+        read(
+            MINIMAL.replace(
+                    etcd,
+                    "etcd3:\n  srv: etcd.example.com\n  srv_suffix: blue\n  hosts: 127.0.0.1:2379\n")
+                + "pgha:\n  dns_server: dns://127.0.0.1:8600\n");
+    EtcdSettings.SrvDiscovery discovery = srv.pgha().etcd().srvIfSet().orElseThrow();
+    assertThat(discovery.domain()).isEqualTo("etcd.example.com");
+    assertThat(discovery.suffix()).isEqualTo("blue");
+    assertThat(discovery.dnsServer()).isEqualTo(URI.create("dns://127.0.0.1:8600"));
+    assertThat(srv.pgha().etcd().endpoints()).containsExactly(URI.create("http://127.0.0.1:2379"));
+    assertThat(srv.warnings()).isEmpty();
+    assertThat(
+            read(MINIMAL.replace(etcd, "etcd3:\n  srv: etcd.example.com\n"))
+                .pgha()
+                .etcd()
+                .endpoints())
+        .isEmpty();
+
+    // use_proxies: true is what pgha does; false is read with a warning, never refused.
+    assertThat(read(MINIMAL.replace(etcd, etcd + "  use_proxies: true\n")).warnings()).isEmpty();
+    assertThat(read(MINIMAL.replace(etcd, etcd + "  use_proxies: false\n")).warnings())
+        .singleElement()
+        .asString()
+        .startsWith("line 5: etcd3.use_proxies (false) is not followed: pgha does not discover");
+  }
+
+  @Test
+  void aBadEtcdUrlIsRefusedWithoutShowingItsPassword() {
+    ConfigFileException e =
+        problem(
+            MINIMAL.replace(
+                "etcd3:\n  hosts: 127.0.0.1:2379\n",
+                "etcd3:\n  url: ftp://root:hidden-pw@etcd.example:2379\n"));
+    assertThat(e.getMessage()).doesNotContain("hidden-pw");
+    assertThat(e.problems())
+        .anySatisfy(
+            p ->
+                assertThat(p)
+                    .isEqualTo(
+                        "line 4: etcd3.url (ftp://****@etcd.example:2379) is not allowed: expected"
+                            + " a URL http://host:port or https://host:port"));
+  }
+
+  @Test
+  void restApiCiphersHeadersAndMemberAllowlistAreRead() {
+    SidecarConfig config =
+        read(
+            MINIMAL
+                + "restapi:\n"
+                + "  ciphers: 'ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384'\n"
+                + "  allowlist_include_members: true\n"
+                + "  http_extra_headers:\n"
+                + "    X-Frame-Options: SAMEORIGIN\n"
+                + "  https_extra_headers:\n"
+                + "    Strict-Transport-Security: max-age=31536000\n");
+    RestApiSettings api = config.pgha().restApi();
+    assertThat(api.cipherSuites())
+        .containsExactly(
+            "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384");
+    assertThat(api.allowlistIncludeMembers()).isTrue();
+    assertThat(api.httpExtraHeaders()).containsExactly(Map.entry("X-Frame-Options", "SAMEORIGIN"));
+    assertThat(api.httpsExtraHeaders())
+        .containsExactly(Map.entry("Strict-Transport-Security", "max-age=31536000"));
+    // Plain HTTP: https_extra_headers are not sent, as in Patroni.
+    assertThat(api.extraHeaders()).containsOnlyKeys("X-Frame-Options");
+    assertThat(config.warnings()).isEmpty();
+    // Absent: the JVM's suites, no headers, the allow-list alone.
+    RestApiSettings plain = read(MINIMAL).pgha().restApi();
+    assertThat(plain.cipherSuites()).isEmpty();
+    assertThat(plain.extraHeaders()).isEmpty();
+    assertThat(plain.allowlistIncludeMembers()).isFalse();
+  }
+
+  @Test
+  void unknownCiphersAndUnsafeHeadersAreRefusedNamingTheKey() {
+    ConfigFileException e =
+        problem(
+            MINIMAL
+                + "restapi:\n"
+                + "  ciphers: HIGH:!aNULL:ECDHE-RSA-AES128-GCM-SHA256\n"
+                + "  http_extra_headers:\n"
+                + "    'X-Bad Name': x\n");
+    assertThat(e.problems())
+        .anySatisfy(
+            p ->
+                assertThat(p)
+                    .startsWith("line 12: restapi.ciphers (HIGH:!aNULL) must name cipher suites")
+                    .contains("OpenSSL's names"))
+        .anySatisfy(p -> assertThat(p).contains("restapi.http_extra_headers (X-Bad Name)"));
+    assertThat(problem(MINIMAL + "restapi:\n  allowlist_include_members: sometimes\n").problems())
+        .anySatisfy(
+            p ->
+                assertThat(p)
+                    .contains(
+                        "restapi.allowlist_include_members (sometimes) is not allowed: expected"
+                            + " true or false"));
   }
 
   @Test

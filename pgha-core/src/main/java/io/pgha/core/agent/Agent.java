@@ -75,6 +75,7 @@ public final class Agent implements AutoCloseable {
         listeners,
         FencingSettings.NONE,
         Optional.empty(),
+        Optional.empty(),
         Optional.empty());
   }
 
@@ -92,6 +93,8 @@ public final class Agent implements AutoCloseable {
    *     APIs, which are expected to require the same (as in Patroni)
    * @param apiTls how this member calls peers whose {@code api_url} is https ({@link
    *     io.pgha.core.api.PeerTls}); empty for the JDK's defaults
+   * @param proxyUrl the {@code proxy_url} published in the member key ({@code
+   *     postgresql.proxy_address}); empty for none
    */
   public Agent(
       String scope,
@@ -103,7 +106,8 @@ public final class Agent implements AutoCloseable {
       List<AgentListener> listeners,
       FencingSettings fencing,
       Optional<Credentials> apiCredentials,
-      Optional<SSLContext> apiTls) {
+      Optional<SSLContext> apiTls,
+      Optional<String> proxyUrl) {
     this.name = identity.name();
     this.dcs = dcs;
     this.postgres = postgres;
@@ -124,7 +128,7 @@ public final class Agent implements AutoCloseable {
     this.restarts = new ScheduledRestarts(name, Clock.systemUTC());
     this.identity = new LocalIdentity(identity);
     MemberRecord memberRecord =
-        new MemberRecord(name, connUrl, apiUrl, this.identity::tags, restarts);
+        new MemberRecord(name, connUrl, apiUrl, proxyUrl, this.identity::tags, restarts);
     SyncKeeper sync = new SyncKeeper(name, dcs, postgres);
     SlotKeeper slots = new SlotKeeper(name, postgres);
     this.slots = slots;

@@ -5,7 +5,9 @@ import io.pgha.core.postgres.PostgresStatus;
 import io.pgha.patroni.Member;
 import io.pgha.patroni.Role;
 import io.pgha.patroni.Tags;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Supplier;
 
@@ -17,14 +19,25 @@ final class MemberRecord {
   private final String name;
   private final String connUrl;
   private final String apiUrl;
+  private final Optional<String> proxyUrl;
   private final Supplier<Tags> tags;
   private final ScheduledRestarts restarts;
 
+  /**
+   * @param proxyUrl Patroni's {@code proxy_url} ({@code postgresql.proxy_address}), written in
+   *     every state as Patroni writes it; empty for none
+   */
   MemberRecord(
-      String name, String connUrl, String apiUrl, Supplier<Tags> tags, ScheduledRestarts restarts) {
+      String name,
+      String connUrl,
+      String apiUrl,
+      Optional<String> proxyUrl,
+      Supplier<Tags> tags,
+      ScheduledRestarts restarts) {
     this.name = name;
     this.connUrl = connUrl;
     this.apiUrl = apiUrl;
+    this.proxyUrl = proxyUrl;
     this.tags = tags;
     this.restarts = restarts;
   }
@@ -46,7 +59,10 @@ final class MemberRecord {
             .tags(tags.get())
             .pause(paused)
             .pendingRestart(Boolean.TRUE.equals(status.pendingRestart()));
-    restarts.memberField().ifPresent(r -> b.extra(Map.of("scheduled_restart", r)));
+    Map<String, Object> extra = new LinkedHashMap<>();
+    proxyUrl.ifPresent(u -> extra.put("proxy_url", u));
+    restarts.memberField().ifPresent(r -> extra.put("scheduled_restart", r));
+    b.extra(extra);
     if (!status.acceptingConnections()) {
       return b.role(Role.UNKNOWN).build();
     }

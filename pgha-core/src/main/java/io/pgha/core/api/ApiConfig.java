@@ -8,7 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -52,6 +55,9 @@ final class ApiConfig {
   private final Duration requestTimeout;
   private final Optional<Duration> switchoverWait;
   private final int maxConnections;
+  private final List<String> cipherSuites;
+  private final Map<String, String> extraHeaders;
+  private final boolean allowlistIncludeMembers;
 
   private ApiConfig(Builder b) {
     host = b.host;
@@ -68,6 +74,9 @@ final class ApiConfig {
     requestTimeout = b.requestTimeout;
     switchoverWait = Optional.ofNullable(b.switchoverWait);
     maxConnections = b.maxConnections;
+    cipherSuites = List.copyOf(b.cipherSuites);
+    extraHeaders = Collections.unmodifiableMap(new LinkedHashMap<>(b.extraHeaders));
+    allowlistIncludeMembers = b.allowlistIncludeMembers;
   }
 
   public static Builder builder() {
@@ -86,7 +95,10 @@ final class ApiConfig {
             .maxBodyBytes(s.maxBodyBytes())
             .requestTimeout(s.requestTimeout())
             .switchoverWait(s.switchoverWait())
-            .maxConnections(s.maxConnections());
+            .maxConnections(s.maxConnections())
+            .cipherSuites(s.cipherSuites())
+            .extraHeaders(s.extraHeaders())
+            .allowlistIncludeMembers(s.allowlistIncludeMembers());
     s.credentials().ifPresent(c -> b.authentication(c.username(), c.password()));
     if (s.keyStore() != null) {
       b.tlsPkcs12(
@@ -172,6 +184,21 @@ final class ApiConfig {
     return maxConnections;
   }
 
+  /** The JSSE cipher suites a TLS client may use; empty for the JVM's defaults. */
+  List<String> cipherSuites() {
+    return cipherSuites;
+  }
+
+  /** Headers added to every answer ({@code restapi.http_extra_headers} and https's). */
+  Map<String, String> extraHeaders() {
+    return extraHeaders;
+  }
+
+  /** Whether the members' API hosts are allowed beside {@link #allowlist()}. */
+  boolean allowlistIncludeMembers() {
+    return allowlistIncludeMembers;
+  }
+
   /**
    * Whether anyone who reaches the API over the network may use unsafe methods: it listens beyond
    * loopback with neither Basic authentication nor required client certificates.
@@ -207,6 +234,12 @@ final class ApiConfig {
         + requestTimeout
         + ", maxConnections="
         + maxConnections
+        + ", cipherSuites="
+        + (cipherSuites.isEmpty() ? "default" : cipherSuites)
+        + ", extraHeaders="
+        + extraHeaders.keySet()
+        + ", allowlistIncludeMembers="
+        + allowlistIncludeMembers
         + "}";
   }
 
@@ -226,8 +259,29 @@ final class ApiConfig {
     private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
     private Duration switchoverWait;
     private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+    private List<String> cipherSuites = List.of();
+    private Map<String, String> extraHeaders = Map.of();
+    private boolean allowlistIncludeMembers;
 
     private Builder() {}
+
+    /** The JSSE cipher suites TLS clients may use (TLS 1.3's stay unless some are named). */
+    public Builder cipherSuites(List<String> v) {
+      cipherSuites = List.copyOf(v);
+      return this;
+    }
+
+    /** Headers added to every answer. */
+    public Builder extraHeaders(Map<String, String> v) {
+      extraHeaders = new LinkedHashMap<>(v);
+      return this;
+    }
+
+    /** Allow the hosts of the members' {@code api_url} too, as the members change. */
+    public Builder allowlistIncludeMembers(boolean v) {
+      allowlistIncludeMembers = v;
+      return this;
+    }
 
     /** Address and port to listen on ({@code 0.0.0.0} for all; port 0 for a free one). */
     public Builder listen(String host, int port) {

@@ -143,7 +143,7 @@ final class ApiHandler {
       Exchanges.text(ex, 405, method + " is not allowed on " + path);
       return;
     }
-    Optional<AccessControl.Refusal> refusal = access.check(ex);
+    Optional<AccessControl.Refusal> refusal = access.check(ex, () -> snapshots.get().cluster());
     if (refusal.isPresent()) {
       AccessControl.Refusal r = refusal.get();
       LOG.info(

@@ -15,11 +15,14 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import io.pgha.core.config.ClientCertificates;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -85,8 +88,7 @@ final class HttpTransport implements AutoCloseable {
                   protected void initChannel(SocketChannel ch) {
                     ChannelPipeline p = ch.pipeline();
                     p.addLast(limit);
-                    ssl.ifPresent(
-                        context -> p.addLast(sslHandler(context, config.clientCertificates())));
+                    ssl.ifPresent(context -> p.addLast(sslHandler(context, config)));
                     p.addLast(
                         new HttpServerCodec(
                             new HttpDecoderConfig()
@@ -118,10 +120,14 @@ final class HttpTransport implements AutoCloseable {
     }
   }
 
-  private static SslHandler sslHandler(SSLContext context, ClientCertificates mode) {
+  private static SslHandler sslHandler(SSLContext context, ApiConfig config) {
     SSLEngine engine = context.createSSLEngine();
     engine.setUseClientMode(false);
-    switch (mode) {
+    if (!config.cipherSuites().isEmpty()) {
+      engine.setEnabledCipherSuites(
+          enabledSuites(config.cipherSuites(), engine.getEnabledCipherSuites()));
+    }
+    switch (config.clientCertificates()) {
       case REQUIRED -> engine.setNeedClientAuth(true);
       case OPTIONAL -> engine.setWantClientAuth(true);
       case NONE -> {
@@ -132,6 +138,22 @@ final class HttpTransport implements AutoCloseable {
     // The request deadline covers the handshake too; Netty's own limit only backs it up.
     handler.setHandshakeTimeout(60, TimeUnit.SECONDS);
     return handler;
+  }
+
+  /**
+   * {@code restapi.ciphers}' suites; as with OpenSSL's cipher list, which leaves TLS 1.3 alone, the
+   * JVM's TLS 1.3 suites stay enabled unless the list names some.
+   */
+  static String[] enabledSuites(List<String> configured, String[] defaults) {
+    Set<String> suites = new LinkedHashSet<>(configured);
+    if (configured.stream().noneMatch(HttpTransport::isTls13Suite)) {
+      Arrays.stream(defaults).filter(HttpTransport::isTls13Suite).forEach(suites::add);
+    }
+    return suites.toArray(String[]::new);
+  }
+
+  private static boolean isTls13Suite(String name) {
+    return name.startsWith("TLS_AES_") || name.startsWith("TLS_CHACHA20_");
   }
 
   /** The address bound. */

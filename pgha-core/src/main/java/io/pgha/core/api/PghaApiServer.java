@@ -5,6 +5,7 @@ import io.pgha.core.dcs.Dcs;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -109,7 +110,18 @@ public final class PghaApiServer implements AutoCloseable {
     ApiHandler handler = new ApiHandler(member, snapshots, access, management, nanoTime);
     HttpTransport server;
     try {
-      server = HttpTransport.start(member, config, ssl, workers, handler::handle);
+      Map<String, String> extraHeaders = config.extraHeaders();
+      server =
+          HttpTransport.start(
+              member,
+              config,
+              ssl,
+              workers,
+              ex -> {
+                // Patroni adds them to every answer; the endpoint's own headers win.
+                extraHeaders.forEach(ex::setResponseHeader);
+                handler.handle(ex);
+              });
     } catch (RuntimeException e) {
       workers.shutdownNow();
       throw e;

@@ -62,10 +62,20 @@ final class ConfigChecks {
     List<URI> uris = new ArrayList<>();
     for (String endpoint : endpoints) {
       URI uri = parseEndpoint(endpoint);
-      if (uri == null) {
+      if (uri != null && uri.getRawUserInfo() != null) {
+        // Never echo the password of http://user:password@host:2379.
         problems.add(
             "etcd.endpoints ("
-                + endpoint
+                + uri.getScheme()
+                + "://****@"
+                + uri.getHost()
+                + ":"
+                + uri.getPort()
+                + ") must not carry credentials: set etcd.username and etcd.password");
+      } else if (uri == null) {
+        problems.add(
+            "etcd.endpoints ("
+                + (endpoint == null ? null : endpoint.replaceAll("//[^/@]*@", "//****@"))
                 + ") must be a URL http://host:port or https://host:port");
       } else {
         uris.add(uri);

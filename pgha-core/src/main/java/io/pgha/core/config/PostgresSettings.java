@@ -59,6 +59,8 @@ import java.util.function.Consumer;
  *     ({@code postgresql.custom_conf}); relative to the data directory; null for initdb's
  * @param pgIdent pg_ident.conf, written exactly as given ({@code postgresql.pg_ident}); empty to
  *     take the {@code config} key's, or else leave the file as it is
+ * @param proxyAddress the address of a connection pooler in front of this server ({@code
+ *     postgresql.proxy_address}), published in the member key as {@code proxy_url}; null for none
  */
 public record PostgresSettings(
     Path dataDir,
@@ -86,7 +88,8 @@ public record PostgresSettings(
     List<String> basebackupOptions,
     Map<String, String> recoveryConf,
     Path customConf,
-    List<String> pgIdent) {
+    List<String> pgIdent,
+    HostPort proxyAddress) {
 
   /** How long one replica method may run by default. */
   public static final java.time.Duration DEFAULT_CREATE_REPLICA_TIMEOUT =
@@ -181,6 +184,14 @@ public record PostgresSettings(
     return replicaMethods.stream().anyMatch(ReplicaMethod::noLeader);
   }
 
+  /**
+   * Patroni's {@code proxy_url}, {@code postgres://host:port/postgres}, of {@link #proxyAddress()}:
+   * what the member key tells clients about the pooler in front of this server.
+   */
+  public Optional<String> proxyUrl() {
+    return Optional.ofNullable(proxyAddress).map(a -> "postgres://" + a + "/postgres");
+  }
+
   /** Where the binaries are, when configured. */
   public Optional<Path> binDirIfSet() {
     return Optional.ofNullable(binDir);
@@ -197,6 +208,7 @@ public record PostgresSettings(
     private Path binDir;
     private String listen;
     private String connectAddress;
+    private String proxyAddress;
     private Credentials superuser = new Credentials("postgres", null);
     private Credentials replication = new Credentials("replicator", null);
     private Credentials rewind;
@@ -245,6 +257,16 @@ public record PostgresSettings(
     /** {@code postgresql.connect_address}: {@code host:port}; default the listen address. */
     public Builder connectAddress(String hostPort) {
       this.connectAddress = hostPort;
+      return this;
+    }
+
+    /**
+     * {@code postgresql.proxy_address}: {@code host:port} of a connection pooler in front of this
+     * server (pgbouncer, ...), published in the member key as {@code proxy_url} for clients to
+     * read; pgha itself never connects through it.
+     */
+    public Builder proxyAddress(String hostPort) {
+      this.proxyAddress = hostPort;
       return this;
     }
 
@@ -440,6 +462,13 @@ public record PostgresSettings(
       HostPort connectAt =
           checks.connectAddress(
               "postgresql.connect_address", connectAddress, "postgresql.listen", listenAt);
+      HostPort proxyAt = checks.hostPort("postgresql.proxy_address", proxyAddress, false);
+      if (proxyAt != null && proxyAt.isWildcard()) {
+        checks.problem(
+            "postgresql.proxy_address ("
+                + proxyAt
+                + ") must be an address clients can connect to, not a wildcard");
+      }
       checks.user("postgresql.authentication.superuser.username", superuser);
       checks.user("postgresql.authentication.replication.username", replication);
       checks.user("postgresql.authentication.rewind.username", rewind);
@@ -527,7 +556,8 @@ public record PostgresSettings(
           basebackupOptions,
           recovery.parameters(),
           customConf,
-          pgIdent);
+          pgIdent,
+          proxyAt);
     }
 
     private void checkParameters(ConfigChecks checks) {

@@ -3,9 +3,13 @@ package io.pgha.core.config;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * The member's HTTP API (Patroni's {@code restapi} section). Set through {@link
@@ -39,6 +43,16 @@ import java.util.Optional;
  * @param allowUnauthenticatedUnsafeMethods the operator's explicit consent to an API that listens
  *     beyond loopback without authentication ({@code
  *     restapi.allow_unauthenticated_unsafe_methods}); without it such a configuration is refused
+ * @param cipherSuites the JSSE names of the TLS 1.2 (and older) cipher suites the API accepts
+ *     ({@code restapi.ciphers}, OpenSSL names mapped); empty for the JVM's defaults. As with
+ *     OpenSSL, TLS 1.3 keeps its own suites unless some are named
+ * @param httpExtraHeaders headers added to every answer ({@code restapi.http_extra_headers})
+ * @param httpsExtraHeaders headers added to every answer when the API serves HTTPS ({@code
+ *     restapi.https_extra_headers}); they win over {@code httpExtraHeaders} of the same name
+ * @param allowlistIncludeMembers whether the API hosts the cluster's members publish in their
+ *     {@code members/<name>} keys are allowed too ({@code restapi.allowlist_include_members}); with
+ *     it, unsafe methods are limited to the allow-list and the members even when the allow-list is
+ *     empty
  */
 public record RestApiSettings(
     HostPort listen,
@@ -57,7 +71,11 @@ public record RestApiSettings(
     Duration requestTimeout,
     Duration switchoverWait,
     int maxConnections,
-    boolean allowUnauthenticatedUnsafeMethods) {
+    boolean allowUnauthenticatedUnsafeMethods,
+    List<String> cipherSuites,
+    Map<String, String> httpExtraHeaders,
+    Map<String, String> httpsExtraHeaders,
+    boolean allowlistIncludeMembers) {
 
   public static final int DEFAULT_THREADS = 4;
   public static final int DEFAULT_QUEUE = 64;
@@ -67,6 +85,21 @@ public record RestApiSettings(
 
   public RestApiSettings {
     allowlist = List.copyOf(allowlist);
+    cipherSuites = List.copyOf(cipherSuites);
+    httpExtraHeaders = Collections.unmodifiableMap(new LinkedHashMap<>(httpExtraHeaders));
+    httpsExtraHeaders = Collections.unmodifiableMap(new LinkedHashMap<>(httpsExtraHeaders));
+  }
+
+  /**
+   * The headers added to every answer, as Patroni adds them: {@code http_extra_headers}, then
+   * {@code https_extra_headers} when the API serves HTTPS.
+   */
+  public Map<String, String> extraHeaders() {
+    Map<String, String> headers = new LinkedHashMap<>(httpExtraHeaders);
+    if (tlsEnabled()) {
+      headers.putAll(httpsExtraHeaders);
+    }
+    return Collections.unmodifiableMap(headers);
   }
 
   /**
@@ -134,6 +167,12 @@ public record RestApiSettings(
         + maxConnections
         + ", allowUnauthenticatedUnsafeMethods="
         + allowUnauthenticatedUnsafeMethods
+        + ", cipherSuites="
+        + (cipherSuites.isEmpty() ? "default" : cipherSuites)
+        + ", extraHeaders="
+        + extraHeaders().keySet()
+        + ", allowlistIncludeMembers="
+        + allowlistIncludeMembers
         + "]";
   }
 
@@ -145,6 +184,8 @@ public record RestApiSettings(
    * #allowUnauthenticatedUnsafeMethods}.
    */
   public static final class Builder {
+    private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+\\-.^_`|~0-9A-Za-z]+");
+    private static final Pattern HEADER_VALUE = Pattern.compile("[\\t\\x20-\\x7e\\x80-\\xff]*");
     private String listen = "127.0.0.1:8008";
     private String connectAddress;
     private String username;
@@ -163,8 +204,50 @@ public record RestApiSettings(
     private Duration switchoverWait;
     private int maxConnections = DEFAULT_MAX_CONNECTIONS;
     private boolean allowUnauthenticatedUnsafeMethods;
+    private String ciphers;
+    private Map<String, String> httpExtraHeaders = Map.of();
+    private Map<String, String> httpsExtraHeaders = Map.of();
+    private boolean allowlistIncludeMembers;
 
     Builder() {}
+
+    /**
+     * {@code restapi.ciphers}: the TLS 1.2 cipher suites the API accepts, named one by one and
+     * separated by {@code :} — OpenSSL's names, as in Patroni ({@code
+     * ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384}), or JSSE's. A name this JVM does
+     * not support, or an OpenSSL keyword ({@code HIGH}, {@code !aNULL}), is refused. Default: the
+     * JVM's suites. TLS 1.3 keeps its own suites unless some are named, as with OpenSSL.
+     */
+    public Builder ciphers(String openSslList) {
+      this.ciphers = openSslList;
+      return this;
+    }
+
+    /** {@code restapi.http_extra_headers}: headers added to every answer. */
+    public Builder httpExtraHeaders(Map<String, String> headers) {
+      this.httpExtraHeaders = new LinkedHashMap<>(headers);
+      return this;
+    }
+
+    /**
+     * {@code restapi.https_extra_headers}: headers added to every answer when the API serves HTTPS
+     * (e.g. {@code Strict-Transport-Security}).
+     */
+    public Builder httpsExtraHeaders(Map<String, String> headers) {
+      this.httpsExtraHeaders = new LinkedHashMap<>(headers);
+      return this;
+    }
+
+    /**
+     * {@code restapi.allowlist_include_members}: also allow unsafe methods from the hosts of the
+     * {@code api_url} every member publishes in etcd, as the members change. It trusts whoever can
+     * write a member key in etcd: protect etcd with authentication when it is on. With it, an empty
+     * allow-list allows the members only (Patroni's rule).
+     */
+    public Builder allowlistIncludeMembers(boolean value) {
+      this.allowlistIncludeMembers = value;
+      return this;
+    }
 
     /**
      * {@code restapi.listen}: {@code host:port} the API binds; default {@code 127.0.0.1:8008}. An
@@ -324,6 +407,9 @@ public record RestApiSettings(
           && !allowUnauthenticatedUnsafeMethods) {
         checks.problem(openApiProblem(listenAt));
       }
+      List<String> suites = OpenSslCipherNames.toJava("restapi.ciphers", ciphers, checks);
+      headers(checks, "restapi.http_extra_headers", httpExtraHeaders);
+      headers(checks, "restapi.https_extra_headers", httpsExtraHeaders);
       Credentials auth =
           username != null && password != null ? new Credentials(username, password) : null;
       return new RestApiSettings(
@@ -343,7 +429,35 @@ public record RestApiSettings(
           requestTimeout,
           switchoverWait,
           maxConnections,
-          allowUnauthenticatedUnsafeMethods);
+          allowUnauthenticatedUnsafeMethods,
+          suites == null ? List.of() : suites,
+          httpExtraHeaders,
+          httpsExtraHeaders,
+          allowlistIncludeMembers);
+    }
+
+    /** Header names are HTTP tokens; values hold no line break (no header injection). */
+    private static void headers(ConfigChecks checks, String key, Map<String, String> headers) {
+      if (headers == null) {
+        checks.problem(key + " (null) must be a mapping of header names to values");
+        return;
+      }
+      for (Map.Entry<String, String> h : headers.entrySet()) {
+        String name = h.getKey();
+        String value = h.getValue();
+        if (name == null || !HEADER_NAME.matcher(name).matches()) {
+          checks.problem(
+              key + " (" + name + ") must name headers with letters, digits and !#$%&'*+-.^_`|~");
+        } else if (value == null || !HEADER_VALUE.matcher(value).matches()) {
+          checks.problem(
+              key
+                  + "."
+                  + name
+                  + " ("
+                  + value
+                  + ") must be a single line of visible characters, spaces and tabs");
+        }
+      }
     }
 
     /** What the operator must add: the exact keys, in Patroni's YAML names. */

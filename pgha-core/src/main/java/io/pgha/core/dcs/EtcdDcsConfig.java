@@ -65,7 +65,7 @@ final class EtcdDcsConfig {
     EtcdSettings etcd = config.etcd();
     Builder b =
         builder()
-            .endpoints(etcd.endpoints().stream().map(URI::toString).toList())
+            .endpoints(endpoints(etcd, memberName, config.timings().ttl()))
             .namespace(config.namespace())
             .scope(config.scope())
             .memberName(memberName)
@@ -83,6 +83,31 @@ final class EtcdDcsConfig {
 
   public List<URI> endpoints() {
     return endpoints;
+  }
+
+  /**
+   * The section's endpoints, or with {@code srv} those its DNS records name (the listed endpoints
+   * when they name none), as Patroni looks them up: when connecting.
+   *
+   * @throws IllegalArgumentException when neither gives any
+   */
+  private static List<String> endpoints(EtcdSettings etcd, String member, Duration ttl) {
+    List<URI> found =
+        etcd.srvIfSet()
+            .map(srv -> EtcdSrvDiscovery.endpoints(srv, member, defaultRequestTimeout(ttl)))
+            .filter(list -> !list.isEmpty())
+            .orElse(etcd.endpoints());
+    if (found.isEmpty()) {
+      EtcdSettings.SrvDiscovery srv = etcd.srvIfSet().orElseThrow();
+      throw new IllegalArgumentException(
+          "etcd.srv ("
+              + srv.domain()
+              + ") found no etcd endpoint in the SRV records "
+              + EtcdSrvDiscovery.recordNames(srv)
+              + (srv.dnsServer() == null ? "" : " of " + srv.dnsServer())
+              + ", and etcd.endpoints lists none to fall back on");
+    }
+    return found.stream().map(URI::toString).toList();
   }
 
   public String namespace() {

@@ -14,8 +14,12 @@ import java.security.cert.Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
+import java.util.Map;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -121,7 +125,71 @@ class ApiTlsTest {
         .hasMessageNotContaining("wrong");
   }
 
+  @Test
+  void cipherListLimitsTls12SuitesAndLeavesTls13AsOpenSslDoes() throws Exception {
+    // restapi.ciphers: ECDHE-ECDSA-AES128-GCM-SHA256, mapped from OpenSSL's name in the config.
+    try (PghaApiServer api =
+        start(
+            ApiConfig.builder()
+                .tlsPkcs12(serverP12, STORE_PASSWORD)
+                .cipherSuites(List.of("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256")))) {
+      assertThat(handshake(api, "TLSv1.2", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"))
+          .isEqualTo("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256");
+      assertThatThrownBy(() -> handshake(api, "TLSv1.2", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384"))
+          .isInstanceOf(SSLException.class);
+      // Python's set_ciphers, like OpenSSL's cipher list, leaves TLS 1.3's suites alone.
+      assertThat(handshake(api, "TLSv1.3", "TLS_AES_256_GCM_SHA384"))
+          .isEqualTo("TLS_AES_256_GCM_SHA384");
+    }
+    // Without a list, the JVM's suites: the one refused above is accepted.
+    try (PghaApiServer api = start(ApiConfig.builder().tlsPkcs12(serverP12, STORE_PASSWORD))) {
+      assertThat(handshake(api, "TLSv1.2", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384"))
+          .isEqualTo("TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384");
+    }
+  }
+
+  @Test
+  void httpsExtraHeadersAreAddedToEveryAnswer() throws Exception {
+    try (PghaApiServer api =
+        start(
+            ApiConfig.builder()
+                .tlsPkcs12(serverP12, STORE_PASSWORD)
+                .extraHeaders(Map.of("Strict-Transport-Security", "max-age=31536000")))) {
+      Http https = new Http(api.baseUrl(), client(false));
+      for (var r :
+          List.of(
+              https.get("/health"),
+              https.get("/replica"),
+              https.get("/nowhere"),
+              https.send("HEAD", "/primary", (String) null))) {
+        assertThat(r.headers().firstValue("Strict-Transport-Security"))
+            .as("%s %s", r.request().method(), r.uri())
+            .hasValue("max-age=31536000");
+      }
+    }
+  }
+
   // ------------------------------------------------------------------ helpers
+
+  /** A TLS handshake offering one protocol and one suite; the suite agreed on. */
+  private String handshake(PghaApiServer api, String protocol, String suite) throws Exception {
+    try (SSLSocket socket =
+        (SSLSocket) client(false).getSocketFactory().createSocket("127.0.0.1", api.port())) {
+      socket.setSoTimeout(5000);
+      socket.setEnabledProtocols(new String[] {protocol});
+      socket.setEnabledCipherSuites(new String[] {suite});
+      socket.startHandshake();
+      // And the API answers over it.
+      socket
+          .getOutputStream()
+          .write(
+              "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                  .getBytes(StandardCharsets.US_ASCII));
+      String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(answer).startsWith("HTTP/1.1 200");
+      return socket.getSession().getCipherSuite();
+    }
+  }
 
   private PghaApiServer start(ApiConfig.Builder config) {
     return PghaApiServer.start(

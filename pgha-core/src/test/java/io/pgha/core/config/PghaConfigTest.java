@@ -74,6 +74,49 @@ class PghaConfigTest {
   }
 
   @Test
+  void connectionKeysOfPatroniAreCheckedNamingTheKey() {
+    // postgresql.proxy_address: published as Patroni's proxy_url.
+    assertThat(
+            valid().postgres(pg -> pg.proxyAddress("10.0.0.5:6432")).build().postgres().proxyUrl())
+        .hasValue("postgres://10.0.0.5:6432/postgres");
+    assertThat(valid().build().postgres().proxyUrl()).isEmpty();
+    // etcd.srv needs no endpoints; they only serve when the records name none.
+    PghaConfig srv =
+        valid()
+            .etcdEndpoints(List.of())
+            .etcd(e -> e.srv("etcd.example.com", "blue").dnsServer("dns://127.0.0.1:8600"))
+            .build();
+    assertThat(srv.etcd().endpoints()).isEmpty();
+    assertThat(srv.etcd().srvIfSet().orElseThrow().suffix()).isEqualTo("blue");
+
+    assertThatThrownBy(
+            () ->
+                valid()
+                    .etcdEndpoints("http://root:never-shown@127.0.0.1:2379")
+                    .postgres(pg -> pg.proxyAddress("0.0.0.0:6432"))
+                    .etcd(e -> e.srv("bad domain", "no_underscore").dnsServer("udp://x"))
+                    .restApi(api -> api.ciphers("ALL:!eNULL"))
+                    .build())
+        .isInstanceOfSatisfying(
+            InvalidConfigurationException.class,
+            e -> {
+              assertThat(e.getMessage()).doesNotContain("never-shown");
+              assertThat(e.problems())
+                  .contains(
+                      "etcd.endpoints (http://****@127.0.0.1:2379) must not carry credentials: set"
+                          + " etcd.username and etcd.password",
+                      "postgresql.proxy_address (0.0.0.0:6432) must be an address clients can"
+                          + " connect to, not a wildcard",
+                      "etcd.srv (bad domain) must be a domain name such as example.com",
+                      "etcd.srv_suffix (no_underscore) must be letters, digits and '-' (it becomes"
+                          + " part of _etcd-client-<suffix>)",
+                      "etcd.dns_server (udp://x) must be a URL dns://host or dns://host:port")
+                  .anySatisfy(
+                      p -> assertThat(p).startsWith("restapi.ciphers (ALL:!eNULL) must name"));
+            });
+  }
+
+  @Test
   void defaultsMatchPatroniAndPigstyNorm() {
     PghaConfig config = valid().build();
 
