@@ -56,6 +56,8 @@ class PghaConfigFileKeysTest {
       assertThat(setting(leader, "restore_command")).isEmpty();
       for (Node node : cluster.nodes()) {
         assertThat(setting(node, "work_mem")).isEqualTo("3MB");
+        // Patroni's: the scope names the cluster in process titles.
+        assertThat(setting(node, "cluster_name")).isEqualTo(cluster.scope());
         assertThat(
                 NodeQueries.firstColumn(
                     node,

@@ -130,6 +130,10 @@ final class ManagedFiles {
     Map<String, String> configured = new LinkedHashMap<>(config.parameters());
     configured.putAll(dynamic);
     walKeepSegmentsToSize(values, configured);
+    if (config.clusterName() != null) {
+      // Patroni's: the scope names the cluster in process titles, over any configured value.
+      values.put("cluster_name", config.clusterName());
+    }
     values.put("listen_addresses", config.listenAddresses());
     values.put("port", Integer.toString(config.port()));
     values.put(

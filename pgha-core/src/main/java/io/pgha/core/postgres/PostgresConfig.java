@@ -59,6 +59,7 @@ import java.util.Set;
  *     postgresql.custom_conf}); null for initdb's
  * @param pgIdent the whole pg_ident.conf (Patroni's {@code postgresql.pg_ident}); empty to take the
  *     {@code config} key's, or leave the file as it is
+ * @param clusterName PostgreSQL's {@code cluster_name}, the scope as Patroni sets it; null for none
  */
 public record PostgresConfig(
     String name,
@@ -86,7 +87,8 @@ public record PostgresConfig(
     List<String> basebackupOptions,
     Map<String, String> recoveryConf,
     Path customConf,
-    List<String> pgIdent) {
+    List<String> pgIdent,
+    String clusterName) {
 
   /** Parameters pgha writes itself; configuring them is refused. */
   static final Set<String> RESERVED_PARAMETERS = PostgresSettings.RESERVED_PARAMETERS;
@@ -259,6 +261,7 @@ public record PostgresConfig(
     b.recoveryConf(pg.recoveryConf());
     b.customConf(pg.customConf());
     b.pgIdent(pg.pgIdent());
+    b.clusterName(config.scope());
     return b.build();
   }
 
@@ -364,6 +367,7 @@ public record PostgresConfig(
     private Map<String, String> recoveryConf = Map.of();
     private Path customConf;
     private List<String> pgIdent = List.of();
+    private String clusterName;
 
     private Builder(String name, Path dataDir) {
       this.name = name;
@@ -529,6 +533,16 @@ public record PostgresConfig(
       return this;
     }
 
+    /**
+     * PostgreSQL's {@code cluster_name}, which names the cluster in its process titles and in
+     * {@code pg_stat_replication}'s view of the standbys; Patroni sets it to the scope, over any
+     * configured value (default null: not written).
+     */
+    public Builder clusterName(String value) {
+      this.clusterName = value;
+      return this;
+    }
+
     /** How a new cluster is made instead of initdb (default: null, initdb). */
     public Builder customBootstrap(CustomBootstrap value) {
       this.customBootstrap = value;
@@ -578,7 +592,8 @@ public record PostgresConfig(
           basebackupOptions,
           recoveryConf,
           customConf,
-          pgIdent);
+          pgIdent,
+          clusterName);
     }
   }
 }

@@ -44,6 +44,23 @@ class PatroniFileKeysTest {
   }
 
   @Test
+  void theScopeIsTheClusterNameOverAConfiguredOneAsPatroniSetsIt() {
+    ManagedFiles files =
+        new ManagedFiles(
+            builder(Path.of("/d")).parameter("cluster_name", "mine").clusterName("pg-test").build(),
+            null);
+    assertThat(parameters(files, null, DynamicSettings.NONE, false))
+        .containsEntry("cluster_name", "pg-test");
+    assertThat(
+            parameters(
+                new ManagedFiles(builder(Path.of("/d")).build(), null),
+                null,
+                DynamicSettings.NONE,
+                false))
+        .doesNotContainKey("cluster_name");
+  }
+
+  @Test
   void theConfigKeysRecoveryConfAppliesOnlyWithoutTheMembersOwn() {
     DynamicSettings dynamic =
         new DynamicSettings(
