@@ -98,6 +98,7 @@ class PghaAgentFailsafeRefusedLeaderTest {
                     && replica.api("GET", "/failsafe", null).status() == 200);
     long lost = System.nanoTime();
     cluster.etcd().members().forEach(outage);
+    boolean replicaKilled = false;
     try {
       // As in the feature, the outage is older than the leader's turn to its members: its HA
       // loop has been waiting on etcd for a while when the replica dies.
@@ -113,6 +114,7 @@ class PghaAgentFailsafeRefusedLeaderTest {
 
       long killed = System.nanoTime();
       replica.killHost();
+      replicaKilled = true;
       long readOnlyAfter = awaitInRecovery(primary, READ_ONLY_BOUND.plus(CONVERGE)) - killed;
       long demotedAfter =
           primary.firstEventNanos(AgentEvent.Demoted.class, killed).orElseThrow() - killed;
@@ -137,8 +139,10 @@ class PghaAgentFailsafeRefusedLeaderTest {
       assertThat(cluster.writablePrimaries()).isEmpty();
     } finally {
       cluster.etcd().members().forEach(PghaAgentFailsafeRefusedLeaderTest::runningAgain);
+      if (replicaKilled) {
+        replica.start();
+      }
     }
-    replica.start();
     cluster.awaitHealthy(CONVERGE);
     assertThat(cluster.writablePrimaries()).hasSize(1);
   }
