@@ -18,6 +18,7 @@ import io.pgha.core.postgres.PostgresController;
 import io.pgha.core.postgres.PostgresStatus;
 import io.pgha.patroni.ClusterView;
 import io.pgha.patroni.DynamicConfig;
+import java.util.Optional;
 import java.util.OptionalLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -263,8 +264,19 @@ final class ActionExecutor {
    * reflex run when the lease is lost, without waiting for the loop: it takes no lock that a
    * promotion, restart or demotion holds, and does not ask the server anything first, so neither
    * those nor a hung server hold it up (see {@link PostgresController#fence}).
+   *
+   * @return whether it stopped a PostgreSQL
    */
-  void fence(String why) {
-    leadership.fence(why);
+  boolean fence(String why) {
+    return leadership.fence(why);
+  }
+
+  /**
+   * Starts the stopped PostgreSQL read-only, following no one: {@code START_AS_REPLICA} without a
+   * leader. Also the refused failsafe leader's reflex after its fence ({@link FailsafeDemotion}),
+   * without waiting for the loop; it takes the role-change lock as any start does.
+   */
+  void startReadOnly() {
+    following.startAsReplica(ClusterView.empty(), Optional.empty());
   }
 }

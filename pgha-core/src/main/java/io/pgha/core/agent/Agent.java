@@ -38,6 +38,7 @@ public final class Agent implements AutoCloseable {
   private final PeerProbe peers;
   private final HaLoop loop;
   private final LeaseReflex reflex;
+  private final FailsafeDemotion demotion;
   private final List<AutoCloseable> subscriptions = new ArrayList<>();
   private final AgentTimeouts timeouts;
   private final ApiBridge api;
@@ -153,6 +154,7 @@ public final class Agent implements AutoCloseable {
             bootstrapConfig,
             new FailsafeHeartbeats(name, connUrl, apiUrl, apiCredentials, apiTls),
             this::fenceDeferredByFailsafe,
+            this::demoteRefusedByFailsafe,
             slots::leaderSlotsHeard,
             slots::permanentPositions);
     this.watchdogKeeper =
@@ -165,6 +167,8 @@ public final class Agent implements AutoCloseable {
                     dcs.leadershipConfirmedAtNanos(), failsafe.confirmedSinceNanos()),
             fencing.watchdogMode() != WatchdogMode.OFF);
     this.reflex = new LeaseReflex(name, dcs, failsafe, this::fence, timeouts.stop());
+    this.demotion =
+        new FailsafeDemotion(name, reflex::fence, executor::startReadOnly, this::wakeLoop);
     this.loop =
         new HaLoop(
             name,
@@ -291,6 +295,9 @@ public final class Agent implements AutoCloseable {
     restarts.close();
     loop.close();
     failsafe.close();
+    // No read-only start after this stop's own (one under way ends first: both take the
+    // role-change lock).
+    demotion.close();
     if (loop.lastView().isPaused()) {
       LOG.info(
           "[{}] the cluster is paused: PostgreSQL is left {} and my keys to expire with my lease",
@@ -341,6 +348,7 @@ public final class Agent implements AutoCloseable {
   public void halt() {
     restarts.close();
     loop.close();
+    demotion.close();
     watchdogKeeper.close();
     watchdog.abandon();
     closeQuietly();
@@ -351,16 +359,27 @@ public final class Agent implements AutoCloseable {
    * once, as Patroni disarms at the stop's safepoint, and not at the end of an HA cycle that may be
    * waiting for etcd while the device counts down (no keep-alives without a confirmed lease).
    */
-  private void fence(String why) {
-    executor.fence(why);
+  private boolean fence(String why) {
+    boolean stopped = executor.fence(why);
     if (!postgres.isRunning()) {
       watchdog.disarm();
     }
+    return stopped;
   }
 
   /** Failsafe mode's deferred fence, once its confirmations lapse: the reflex carries it out. */
   private void fenceDeferredByFailsafe(String why) {
     reflex.fence(why);
+  }
+
+  /** A refused failsafe round: the fence and the read-only start, without waiting for the loop. */
+  private void demoteRefusedByFailsafe(String why) {
+    demotion.demote(why);
+  }
+
+  /** The loop exists once the constructor ended; reflexes run only after {@link #start}. */
+  private void wakeLoop() {
+    loop.wakeUp();
   }
 
   private void closeQuietly() {
@@ -373,6 +392,7 @@ public final class Agent implements AutoCloseable {
       }
     }
     reflex.close();
+    demotion.close();
     failsafe.close();
     watchdogKeeper.close();
     watchdog.abandon();

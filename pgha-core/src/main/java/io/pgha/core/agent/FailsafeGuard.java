@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * remembers until when the last complete round lets it stay primary. The lease reflex asks {@link
  * #deferFencing} before it fences ({@link Failsafe#deferFencing} judges); a deferred fence is
  * carried out here, on a second thread, the moment the confirmation lapses without the lease coming
- * back.
+ * back. A refused round demotes at once ({@link FailsafeDemotion}: the fence, then a read-only
+ * start), without waiting for the HA loop.
  *
  * <p>As replica: accepts heartbeats (unless it runs read-write itself) and remembers the last one,
  * which keeps it out of the leader race for a ttl.
@@ -47,6 +48,7 @@ final class FailsafeGuard implements AutoCloseable {
   private final Dcs dcs;
   private final FailsafeHeartbeats heartbeats;
   private final Consumer<String> fence;
+  private final Consumer<String> demote;
   private final BiConsumer<Map<String, Long>, DynamicConfig> leaderSlots;
   private final Function<DynamicConfig, Map<String, Long>> slotPositions;
   private final ScheduledExecutorService scheduler;
@@ -69,6 +71,8 @@ final class FailsafeGuard implements AutoCloseable {
 
   /**
    * @param fence stops PostgreSQL accepting writes (the agent's fencing reflex), given why
+   * @param demote the refused leader's reflex: the fence, then PostgreSQL started read-only,
+   *     following no one ({@link FailsafeDemotion}), given why
    * @param leaderSlots told the slot positions of each accepted heartbeat, with the configuration
    *     in effect (a replica moves its copies of the permanent logical slots forward)
    * @param slotPositions reads where this leader's permanent slots are now, for its heartbeats
@@ -79,6 +83,7 @@ final class FailsafeGuard implements AutoCloseable {
       DynamicConfig bootstrapConfig,
       FailsafeHeartbeats heartbeats,
       Consumer<String> fence,
+      Consumer<String> demote,
       BiConsumer<Map<String, Long>, DynamicConfig> leaderSlots,
       Function<DynamicConfig, Map<String, Long>> slotPositions) {
     this.name = name;
@@ -87,6 +92,7 @@ final class FailsafeGuard implements AutoCloseable {
     this.config = bootstrapConfig;
     this.heartbeats = heartbeats;
     this.fence = fence;
+    this.demote = demote;
     this.leaderSlots = leaderSlots;
     this.slotPositions = slotPositions;
     this.scheduler =
@@ -348,11 +354,14 @@ final class FailsafeGuard implements AutoCloseable {
 
   /**
    * A round that not every member accepted, while etcd did not confirm the lease: as Patroni, the
-   * leader does not wait for its lease's deadline but stops taking writes now (the fence), and the
-   * decision keeps PostgreSQL read-only ({@link io.pgha.core.ha.LocalState#failsafeRefusal}) until
-   * etcd confirms a renewal sent after this round. Earlier confirmations end here too. Nothing more
-   * while etcd confirmed the lease within {@link Failsafe#heartbeatDueAfterNanos} (a round after
-   * one failed read of the loop, the lease renewed meanwhile): the lease covers this member.
+   * leader does not wait for its lease's deadline but demotes now: the fence, then PostgreSQL
+   * started read-only following no one ({@link FailsafeDemotion}, what the decision decides for a
+   * refused leader, done here because the HA loop may be waiting on etcd; paused, the fence only,
+   * as before: nothing is started automatically then). The decision keeps PostgreSQL read-only
+   * ({@link io.pgha.core.ha.LocalState#failsafeRefusal}) until etcd confirms a renewal sent after
+   * this round. Earlier confirmations end here too. Nothing more while etcd confirmed the lease
+   * within {@link Failsafe#heartbeatDueAfterNanos} (a round after one failed read of the loop, the
+   * lease renewed meanwhile): the lease covers this member.
    */
   private void refused(long roundStartNanos, String why, DynamicConfig c) {
     lastRefusals = why;
@@ -364,7 +373,12 @@ final class FailsafeGuard implements AutoCloseable {
     }
     refusedRoundNanos = roundStartNanos;
     refusal = why;
-    fence.accept("failsafe mode: etcd does not confirm my lease and " + why);
+    String reason = "failsafe mode: etcd does not confirm my lease and " + why;
+    if (c.pause()) {
+      fence.accept(reason);
+    } else {
+      demote.accept(reason);
+    }
   }
 
   /** Ends a refusal once etcd confirms a renewal sent after it, or failsafe mode is off. */

@@ -94,13 +94,16 @@ final class LeadershipSteps {
    * reflex run when the lease is lost, without waiting for the loop: it takes no lock that a
    * promotion, restart or demotion holds, and does not ask the server anything first, so neither
    * those nor a hung server hold it up (see {@link PostgresController#fence}).
+   *
+   * @return whether it stopped a PostgreSQL (one that ran read-write, or was being promoted)
    */
-  void fence(String why) {
+  boolean fence(String why) {
     if (!postgres.fence(timeouts.stop())) {
-      return;
+      return false;
     }
     LOG.warn("[{}] demoting: stopping PostgreSQL immediately because {}", name, why);
     state.update(f -> f.withLastRunAsPrimary(true));
     events.publish(new AgentEvent.Demoted(name, why));
+    return true;
   }
 }

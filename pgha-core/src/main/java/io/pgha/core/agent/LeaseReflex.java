@@ -2,6 +2,7 @@ package io.pgha.core.agent;
 
 import io.pgha.core.dcs.Dcs;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -10,7 +11,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,14 +20,15 @@ import org.slf4j.LoggerFactory;
  * its leadership, without waiting for the HA loop, and makes the loop wait for it.
  *
  * <p>Three ways in, one fence ({@link ActionExecutor#fence}, which takes no lock): the DCS tells
- * {@link #leadershipLost}; failsafe mode hands over a fence it deferred ({@link #fence}); and a
- * watcher of its own checks whether the lease deadline (on {@link System#nanoTime()}) of the
- * leadership it last saw has passed. The watcher is for the host that was frozen (SIGSTOP, a long
- * pause) past its deadline: it sleeps until that deadline (a renewal moves it later: it looks again
- * then), so it notices on its own the moment the host wakes, whatever etcd says or how late etcd's
- * answers come. While this member does not lead, it looks every {@value #UNARMED_CHECK_MILLIS} ms
- * whether it has started to (the lease keeper watches a new leader's deadline meanwhile, and tells
- * through {@link #leadershipLost}).
+ * {@link #leadershipLost}; failsafe mode hands over a fence it deferred, or one a refused round
+ * asks for ({@link #fence}, through {@link FailsafeDemotion}); and a watcher of its own checks
+ * whether the lease deadline (on {@link System#nanoTime()}) of the leadership it last saw has
+ * passed. The watcher is for the host that was frozen (SIGSTOP, a long pause) past its deadline: it
+ * sleeps until that deadline (a renewal moves it later: it looks again then), so it notices on its
+ * own the moment the host wakes, whatever etcd says or how late etcd's answers come. While this
+ * member does not lead, it looks every {@value #UNARMED_CHECK_MILLIS} ms whether it has started to
+ * (the lease keeper watches a new leader's deadline meanwhile, and tells through {@link
+ * #leadershipLost}).
  *
  * <p>The HA loop calls {@link #beforeCycle} first thing in every cycle, before it reads etcd: it
  * makes the same check on the loop's thread and then waits (bounded) for every fence already asked
@@ -39,7 +41,7 @@ final class LeaseReflex implements AutoCloseable {
   private final String name;
   private final Dcs dcs;
   private final FailsafeGuard failsafe;
-  private final Consumer<String> fence;
+  private final Predicate<String> fence;
   private final Duration fenceBound;
   private final ExecutorService fences;
   private final ScheduledExecutorService watcher;
@@ -47,11 +49,11 @@ final class LeaseReflex implements AutoCloseable {
   private boolean armed;
 
   /**
-   * @param fence stops PostgreSQL if it runs read-write, given why
+   * @param fence stops PostgreSQL if it runs read-write, given why; true when it stopped one
    * @param fenceBound how long a fence may take at most (the loop waits no longer for one)
    */
   LeaseReflex(
-      String name, Dcs dcs, FailsafeGuard failsafe, Consumer<String> fence, Duration fenceBound) {
+      String name, Dcs dcs, FailsafeGuard failsafe, Predicate<String> fence, Duration fenceBound) {
     this.name = name;
     this.dcs = dcs;
     this.failsafe = failsafe;
@@ -94,20 +96,26 @@ final class LeaseReflex implements AutoCloseable {
     }
   }
 
-  /** Fences on the reflex thread; returns at once. */
-  void fence(String why) {
+  /**
+   * Fences on the reflex thread; returns at once, with what completes once the fence ran: whether
+   * it stopped a PostgreSQL (false too when the agent is stopping or the fence failed).
+   */
+  CompletableFuture<Boolean> fence(String why) {
+    CompletableFuture<Boolean> stopped = new CompletableFuture<>();
     try {
       fences.execute(
           () -> {
             synchronized (this) {
               // This leadership is fenced: the watcher need not fence it again.
               armed = false;
-              runFence(why);
+              stopped.complete(runFence(why));
             }
           });
     } catch (RejectedExecutionException e) {
       LOG.debug("[{}] fence not run: stopping", name);
+      stopped.complete(false);
     }
+    return stopped;
   }
 
   /**
@@ -164,11 +172,12 @@ final class LeaseReflex implements AutoCloseable {
     }
   }
 
-  private void runFence(String why) {
+  private boolean runFence(String why) {
     try {
-      fence.accept(why);
+      return fence.test(why);
     } catch (RuntimeException e) {
       LOG.error("[{}] fencing failed", name, e);
+      return false;
     }
   }
 

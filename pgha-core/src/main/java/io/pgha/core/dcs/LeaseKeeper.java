@@ -278,7 +278,7 @@ final class LeaseKeeper implements AutoCloseable {
     long sent = System.nanoTime();
     LeaseKeepAliveResponse r;
     try {
-      r = EtcdCalls.await(keepAlive(s.leaseId(), sent), requestTimeout, "lease keep-alive");
+      r = EtcdCalls.await(sendKeepAlive(s.leaseId(), sent), requestTimeout, "lease keep-alive");
     } catch (DcsException e) {
       if (isNotFound(e.getCause())) {
         gone(s.leaseId(), "etcd no longer knows it");
@@ -287,6 +287,19 @@ final class LeaseKeeper implements AutoCloseable {
     }
     if (!accept(s.leaseId(), r, sent)) {
       throw new DcsException("lease " + Long.toHexString(s.leaseId()) + " has expired in etcd");
+    }
+  }
+
+  /**
+   * {@link #keepAlive}, with a failure to send (a stream that cannot be opened on a channel that is
+   * down) as a failed answer: every failure of an etcd call is a {@link DcsException}, which the HA
+   * loop takes for etcd not answering, not for a renewal etcd refused.
+   */
+  private CompletableFuture<LeaseKeepAliveResponse> sendKeepAlive(long leaseId, long sentNanos) {
+    try {
+      return keepAlive(leaseId, sentNanos);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
     }
   }
 

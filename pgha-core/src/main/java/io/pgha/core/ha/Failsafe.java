@@ -72,6 +72,10 @@ public final class Failsafe {
    * leader key is not released (etcd cannot be written), so the member may lead again then. Empty
    * when there is no such refusal, failsafe mode is off, the cluster is paused, or this member
    * neither leads in its view nor runs read-write.
+   *
+   * <p>The agent does the demotion at once as a reflex, when the round is refused (the fence, then
+   * the read-only start), as the lease reflex fences at the lease deadline: this rule is the same
+   * answer, which the next cycle finds done (read-only: wait) or does itself.
    */
   static Optional<Decision> afterRefusal(Situation s) {
     LocalState local = s.local();

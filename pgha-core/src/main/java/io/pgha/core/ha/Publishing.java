@@ -52,10 +52,11 @@ final class Publishing {
       return d.publishing(new Publication(false, true, OptionalLong.empty()));
     }
     boolean changes = d.kinds().stream().anyMatch(CHANGES_POSTGRES::contains);
-    if (Failsafe.demotesWithoutEtcd(s)) {
+    if (changes && Failsafe.demotesWithoutEtcd(s)) {
       // etcd did not answer this cycle: a write before the demotion would only delay it by a
-      // request timeout.
-      return d.publishing(new Publication(false, changes, OptionalLong.empty()));
+      // request timeout. (A refused leader already read-only has nothing to change: it publishes
+      // as usual.)
+      return d.publishing(new Publication(false, true, OptionalLong.empty()));
     }
     Map<String, Long> slots = permanentSlots(s);
     return d.publishing(new Publication(true, changes, leaderOptime(s, slots), slots));

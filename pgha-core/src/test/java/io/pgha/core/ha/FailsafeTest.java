@@ -94,6 +94,16 @@ class FailsafeTest {
     }
 
     @Test
+    void withoutEtcdAReadOnlyRefusedLeaderWaitsAndPublishesAsUsual() {
+      // Its reflex already started it read-only: the cycle that cannot read etcd has nothing to
+      // change, and writes its observation (bounded by a request timeout) rather than failing.
+      Decision d = refusedLeader().local(l -> l.viewReadThisCycle(false)).decide();
+
+      assertThat(d.kinds()).containsExactly(WAIT);
+      assertThat(d.publication().observedBefore()).isTrue();
+    }
+
+    @Test
     void aStartingPostgresIsLeftToStart() {
       Decision d = refusedLeader().down(1).local(l -> l.postmasterStarting(true)).decide();
 
