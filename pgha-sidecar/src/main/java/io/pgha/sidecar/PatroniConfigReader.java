@@ -522,6 +522,7 @@ final class PatroniConfigReader {
     Optional<Long> stopTimeout =
         number(dcs + "primary_stop_timeout", 0, Integer.MAX_VALUE)
             .or(() -> number(dcs + "master_stop_timeout", 0, Integer.MAX_VALUE));
+    Optional<Long> maxTimelines = number(dcs + "max_timelines_history", 0, Integer.MAX_VALUE);
     // pgha's own: the drain before a planned hand-over (Patroni ignores it).
     Optional<Long> drainTimeout = number(dcs + "drain_timeout", 0, 3600);
     Optional<Boolean> rewind = bool(dcs + "postgresql.use_pg_rewind");
@@ -549,6 +550,7 @@ final class PatroniConfigReader {
           failsafe.ifPresent(d::failsafeMode);
           checkTimeline.ifPresent(d::checkTimeline);
           stopTimeout.ifPresent(n -> d.primaryStopTimeout(Math.toIntExact(n)));
+          maxTimelines.ifPresent(n -> d.maxTimelinesHistory(Math.toIntExact(n)));
           drainTimeout.ifPresent(n -> d.drainTimeout(Math.toIntExact(n)));
           rewind.ifPresent(d::usePgRewind);
           slots.ifPresent(d::useSlots);

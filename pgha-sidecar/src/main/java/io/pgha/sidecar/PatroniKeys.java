@@ -87,6 +87,7 @@ final class PatroniKeys {
               "bootstrap.dcs.master_start_timeout",
               "bootstrap.dcs.primary_stop_timeout",
               "bootstrap.dcs.master_stop_timeout",
+              "bootstrap.dcs.max_timelines_history",
               "bootstrap.dcs.drain_timeout",
               "bootstrap.dcs.fast_takeover",
               "bootstrap.dcs.leader_silence_timeout",

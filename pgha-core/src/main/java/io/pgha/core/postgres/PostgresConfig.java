@@ -1,5 +1,6 @@
 package io.pgha.core.postgres;
 
+import io.pgha.core.config.AfterBootstrap;
 import io.pgha.core.config.Credentials;
 import io.pgha.core.config.PghaConfig;
 import io.pgha.core.config.PostgresSettings;
@@ -51,6 +52,12 @@ import java.util.Set;
  * @param customBootstrap how a new cluster is made instead of initdb (Patroni's {@code
  *     bootstrap.method}); null for initdb
  * @param createReplicaTimeout how long one replica creator may run before it is killed
+ * @param removeDataDirOnDivergedTimelines whether pgha may empty the data directory to clone again
+ *     when its timeline diverged from the leader's and pg_rewind cannot run on it (neither data
+ *     checksums nor {@code wal_log_hints}; Patroni's {@code
+ *     remove_data_directory_on_diverged_timelines})
+ * @param afterBootstrap the script and roles of a new cluster ({@code bootstrap.post_bootstrap},
+ *     {@code bootstrap.users})
  */
 public record PostgresConfig(
     String name,
@@ -74,7 +81,9 @@ public record PostgresConfig(
     Path logFile,
     List<ReplicaCreator> replicaCreators,
     CustomBootstrap customBootstrap,
-    java.time.Duration createReplicaTimeout) {
+    java.time.Duration createReplicaTimeout,
+    boolean removeDataDirOnDivergedTimelines,
+    AfterBootstrap afterBootstrap) {
 
   /** Parameters pgha writes itself; configuring them is refused. */
   static final Set<String> RESERVED_PARAMETERS = PostgresSettings.RESERVED_PARAMETERS;
@@ -134,6 +143,7 @@ public record PostgresConfig(
         "create_replica_timeout",
         createReplicaTimeout,
         "a positive duration");
+    afterBootstrap = Objects.requireNonNullElse(afterBootstrap, AfterBootstrap.NONE);
   }
 
   /**
@@ -223,6 +233,8 @@ public record PostgresConfig(
             .hbaEntries(pg.pgHba(), pg.pgHbaExact())
             .runAsUser(pg.runAsUser())
             .removeDataDirAllowed(pg.removeDataDirectoryOnRewindFailure())
+            .removeDataDirOnDivergedTimelines(pg.removeDataDirectoryOnDivergedTimelines())
+            .afterBootstrap(config.afterBootstrap())
             .useSlots(pg.useSlots())
             .noStream(Boolean.parseBoolean(config.tags().get("nostream")))
             .logFile(pg.logFile());
@@ -327,6 +339,8 @@ public record PostgresConfig(
     private CustomBootstrap customBootstrap;
     private java.time.Duration createReplicaTimeout =
         PostgresSettings.DEFAULT_CREATE_REPLICA_TIMEOUT;
+    private boolean removeDataDirOnDivergedTimelines;
+    private AfterBootstrap afterBootstrap = AfterBootstrap.NONE;
 
     private Builder(String name, Path dataDir) {
       this.name = name;
@@ -468,6 +482,18 @@ public record PostgresConfig(
       return this;
     }
 
+    /** Whether a diverged data directory pg_rewind cannot rewind may be cloned again. */
+    public Builder removeDataDirOnDivergedTimelines(boolean value) {
+      this.removeDataDirOnDivergedTimelines = value;
+      return this;
+    }
+
+    /** The script and roles of a new cluster (default none). */
+    public Builder afterBootstrap(AfterBootstrap value) {
+      this.afterBootstrap = value;
+      return this;
+    }
+
     /** How a new cluster is made instead of initdb (default: null, initdb). */
     public Builder customBootstrap(CustomBootstrap value) {
       this.customBootstrap = value;
@@ -513,7 +539,9 @@ public record PostgresConfig(
           log,
           replicaCreators,
           customBootstrap,
-          createReplicaTimeout);
+          createReplicaTimeout,
+          removeDataDirOnDivergedTimelines,
+          afterBootstrap);
     }
   }
 }
