@@ -1,6 +1,7 @@
 package io.pgha.sidecar;
 
 import io.pgha.core.agent.Callbacks;
+import io.pgha.core.config.AfterBootstrap;
 import io.pgha.core.config.ClientCertificates;
 import io.pgha.core.config.ConnectionSecurity;
 import io.pgha.core.config.FencingSettings;
@@ -85,6 +86,7 @@ final class PatroniConfigReader {
     readBootstrapDcs(b);
     readPostgres(b);
     readReplicaMethods(b);
+    readAfterBootstrap(b);
     readRestApiSecurity(b);
     boolean tls = text("restapi.certfile").isPresent();
     Map<String, List<String>> callbacks = new LinkedHashMap<>();
@@ -484,6 +486,35 @@ final class PatroniConfigReader {
     List<String> command = command("postgresql.pre_promote");
     if (!command.isEmpty()) {
       b.prePromote(command, FencingSettings.DEFAULT_PRE_PROMOTE_TIMEOUT);
+    }
+  }
+
+  /**
+   * Patroni's {@code bootstrap.post_bootstrap} (or {@code post_init}), split as Patroni splits it
+   * and bounded by pgha's {@code pgha.post_bootstrap_timeout} (seconds); and {@code
+   * bootstrap.users}, each role with its {@code password} and {@code options}.
+   */
+  private void readAfterBootstrap(PghaConfig.Builder b) {
+    String key =
+        text("bootstrap.post_bootstrap").isPresent()
+            ? "bootstrap.post_bootstrap"
+            : "bootstrap.post_init";
+    Duration timeout =
+        number("pgha.post_bootstrap_timeout", 1, 7 * 24 * 3600)
+            .map(Duration::ofSeconds)
+            .orElse(AfterBootstrap.DEFAULT_SCRIPT_TIMEOUT);
+    Optional<String> script = text(key);
+    if (script.isPresent()) {
+      try {
+        b.postBootstrap(ShellWords.split(script.get()), timeout);
+      } catch (IllegalArgumentException e) {
+        problems.add(where(key) + ": " + e.getMessage());
+      }
+    }
+    for (String user : tree.childKeys("bootstrap.users")) {
+      String path = "bootstrap.users." + user;
+      Optional<String> password = secret(path + ".password");
+      b.bootstrapUser(user, password.orElse(null), stringList(path + ".options"));
     }
   }
 

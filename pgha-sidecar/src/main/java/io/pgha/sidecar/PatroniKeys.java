@@ -39,6 +39,7 @@ final class PatroniKeys {
           "postgresql.parameters",
           "bootstrap.dcs.postgresql.parameters",
           "bootstrap.dcs.slots",
+          "bootstrap.users",
           "log",
           "ctl");
 
@@ -107,6 +108,10 @@ final class PatroniKeys {
               "bootstrap.initdb",
               "bootstrap.pg_hba",
               "bootstrap.method",
+              "bootstrap.users",
+              "bootstrap.post_bootstrap",
+              "bootstrap.post_init",
+              "pgha.post_bootstrap_timeout",
               "postgresql",
               "postgresql.listen",
               "postgresql.connect_address",
@@ -230,9 +235,6 @@ final class PatroniKeys {
     m.put("etcd3.srv_suffix", "DNS discovery is not supported; use etcd3.hosts");
     m.put("etcd3.proxy", "not supported");
     m.put("etcd3.cacert_verify", "not supported");
-    m.put("bootstrap.users", "create roles with SQL after the bootstrap");
-    m.put("bootstrap.post_bootstrap", "run the script yourself after the bootstrap");
-    m.put("bootstrap.post_init", "run the script yourself after the bootstrap");
     m.put("bootstrap.dcs.postgresql.pg_hba", "use postgresql.pg_hba");
     m.put("bootstrap.dcs.postgresql.recovery_conf", "pgha writes the recovery settings itself");
     m.put("postgresql.config_dir", "pgha keeps its configuration in the data directory");
