@@ -142,8 +142,11 @@ final class ClusterCreator {
   }
 
   private String usersSql() {
+    // The rewind role is often the superuser: a set that accepts the same name twice.
     Set<String> ours =
-        Set.of(config.superuser().name(), config.replication().name(), config.rewind().name());
+        new java.util.HashSet<>(
+            List.of(
+                config.superuser().name(), config.replication().name(), config.rewind().name()));
     StringBuilder sql = new StringBuilder();
     for (AfterBootstrap.BootstrapUser user : config.afterBootstrap().users()) {
       String name = user.credentials().username();
