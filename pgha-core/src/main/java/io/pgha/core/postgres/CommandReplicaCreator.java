@@ -74,7 +74,7 @@ final class CommandReplicaCreator implements ReplicaCreator {
       List<String> command = arguments(request);
       LOG.info("[{}] running replica method {}: {}", request.memberName(), method.name(), command);
       CommandResult result = request.tools().run(command, env, request.timeout(), workingDirectory);
-      logOutput(request.memberName(), "replica method " + method.name(), result);
+      logOutput(LOG, request.memberName(), "replica method " + method.name(), result);
       if (!result.succeeded()) {
         throw new PostgresControlException(
             Kind.CLONE_FAILED,
@@ -149,7 +149,7 @@ final class CommandReplicaCreator implements ReplicaCreator {
   }
 
   /** Logs the end of a command's output (where the errors are), if it wrote any. */
-  static void logOutput(String member, String what, CommandResult result) {
+  static void logOutput(Logger log, String member, String what, CommandResult result) {
     String output = result.output().strip();
     if (output.isEmpty()) {
       return;
@@ -157,7 +157,7 @@ final class CommandReplicaCreator implements ReplicaCreator {
     if (output.length() > LOGGED_OUTPUT_CHARS) {
       output = "..." + output.substring(output.length() - LOGGED_OUTPUT_CHARS);
     }
-    LOG.info("[{}] {} output:\n{}", member, what, output);
+    log.info("[{}] {} output:\n{}", member, what, output);
   }
 
   @Override

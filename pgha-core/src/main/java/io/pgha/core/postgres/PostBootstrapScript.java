@@ -51,7 +51,7 @@ final class PostBootstrapScript {
       env.put("PGOPTIONS", "-c synchronous_commit=local");
       LOG.info("[{}] running post_bootstrap: {}", config.name(), command);
       CommandResult result = tools.run(command, env, timeout, Path.of("").toAbsolutePath());
-      CommandReplicaCreator.logOutput(config.name(), "post_bootstrap", result);
+      CommandReplicaCreator.logOutput(LOG, config.name(), "post_bootstrap", result);
       if (!result.succeeded()) {
         throw new PostgresControlException(
             Kind.INITDB_FAILED,
