@@ -13,6 +13,7 @@ import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,20 +27,26 @@ class PostBootstrapTest {
   private static final Duration CONVERGE = Duration.ofSeconds(90);
 
   private LocalPghaCluster cluster;
+  private Node node;
+  private Path dir;
+  private Path calls;
+
+  /** One member, not started; the script writes to {@code calls} in a directory it owns. */
+  @BeforeEach
+  void prepareCluster() {
+    cluster = new LocalPghaCluster(1, TTL, Duration.ofSeconds(1), Duration.ofSeconds(2));
+    node = cluster.nodes().get(0);
+    dir = node.dataDir().getParent();
+    calls = dir.resolve("post-bootstrap.calls");
+  }
 
   @AfterEach
   void stopCluster() {
-    if (cluster != null) {
-      cluster.close();
-    }
+    cluster.close();
   }
 
   @Test
   void theScriptRunsWithPatronisArgumentAndTheUsersAreCreated() throws Exception {
-    cluster = new LocalPghaCluster(1, TTL, Duration.ofSeconds(1), Duration.ofSeconds(2));
-    Node node = cluster.nodes().get(0);
-    Path dir = node.dataDir().getParent();
-    Path calls = dir.resolve("post-bootstrap.calls");
     Path script =
         script(
             dir,
@@ -85,17 +92,13 @@ class PostBootstrapTest {
 
   @Test
   void aFailingScriptFailsTheBootstrapWhichIsTriedAgain() throws Exception {
-    cluster = new LocalPghaCluster(1, TTL, Duration.ofSeconds(1), Duration.ofSeconds(2));
-    Node node = cluster.nodes().get(0);
-    Path dir = node.dataDir().getParent();
-    Path calls = dir.resolve("post-bootstrap.calls");
     Path failing = dir.resolve("fail");
     Files.writeString(failing, "");
     Path script = script(dir, "echo run >> " + calls, "if [ -e " + failing + " ]; then exit 3; fi");
     node.configure(b -> b.postBootstrap(List.of("sh", script.toString()), Duration.ofSeconds(60)));
     try (ClusterKeys keys = new ClusterKeys(cluster)) {
       node.start();
-      await().atMost(CONVERGE).until(() -> runs(calls) >= 2);
+      await().atMost(CONVERGE).until(() -> runs() >= 2);
       // Every attempt so far failed: no leader, no cluster, nothing left in the data directory.
       assertThat(node.isWritablePrimary()).isFalse();
       assertThat(keys.value("leader")).isEmpty();
@@ -110,7 +113,7 @@ class PostBootstrapTest {
     }
   }
 
-  private static long runs(Path calls) throws IOException {
+  private long runs() throws IOException {
     return Files.exists(calls) ? Files.readAllLines(calls).size() : 0;
   }
 

@@ -3,36 +3,79 @@ package io.pgha.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.pgha.patroni.HistoryEntry;
+import io.pgha.patroni.PatroniCodec;
 import io.pgha.testkit.cluster.LocalPghaCluster;
 import io.pgha.testkit.cluster.LocalPghaCluster.Node;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Patroni's {@code primary_stop_timeout} in synchronous mode: a clean stop of the leader that
- * PostgreSQL cannot finish (its archiver still runs an {@code archive_command} that takes minutes,
- * and a shutdown waits for it) is aborted after the timeout, so the member stops, its leader key is
- * released and the synchronous standby takes over, instead of the stop failing with PostgreSQL
- * still running and the cluster led by a member on its way out.
+ * Patroni's dynamic keys that bound what the leader keeps and how long it may take to stop, on a
+ * real two-member cluster: {@code max_timelines_history} (after three switchovers the {@code
+ * history} key keeps only the latest two switches) and {@code primary_stop_timeout} in synchronous
+ * mode (a clean stop of the leader that PostgreSQL cannot finish, its archiver still running an
+ * {@code archive_command} that takes minutes, is aborted after the timeout, so the member stops and
+ * the synchronous standby takes over, instead of the stop failing with PostgreSQL still running).
  */
-class PrimaryStopTimeoutTest {
+class DynamicKeysTest {
   private static final Duration TTL = Duration.ofSeconds(6);
   private static final Duration CONVERGE = Duration.ofSeconds(90);
 
   private LocalPghaCluster cluster;
 
+  @BeforeEach
+  void prepareCluster() {
+    cluster = new LocalPghaCluster(2, TTL, Duration.ofSeconds(1), Duration.ofSeconds(2));
+  }
+
   @AfterEach
   void stopCluster() {
-    if (cluster != null) {
-      cluster.close();
+    cluster.close();
+  }
+
+  @Test
+  void theHistoryKeyKeepsOnlyTheLatestTimelines() throws Exception {
+    for (Node node : cluster.nodes()) {
+      node.configure(b -> b.bootstrapDcs(d -> d.maxTimelinesHistory(2)));
     }
+    cluster.startAll();
+    Node leader = cluster.awaitHealthy(CONVERGE);
+    try (ClusterKeys keys = new ClusterKeys(cluster)) {
+      for (int i = 0; i < 3; i++) {
+        Node candidate = cluster.othersThan(leader).get(0);
+        Node from = leader;
+        String body =
+            "{\"leader\": \"" + from.name + "\", \"candidate\": \"" + candidate.name + "\"}";
+        // Refused (412) until the leader sees the candidate running again after the last switch.
+        await()
+            .atMost(CONVERGE)
+            .pollInterval(Duration.ofSeconds(1))
+            .until(() -> from.api("POST", "/switchover", body).status() == 200);
+        await().atMost(CONVERGE).until(candidate::isWritablePrimary);
+        leader = candidate;
+      }
+      // Timelines 1, 2 and 3 were left; the entries of the last two switches remain.
+      await().atMost(CONVERGE).until(() -> timelines(keys).equals(List.of(2L, 3L)));
+      assertThat(keys.value("config").orElseThrow()).contains("\"max_timelines_history\":2");
+    }
+  }
+
+  private static List<Long> timelines(ClusterKeys keys) {
+    return keys
+        .value("history")
+        .map(v -> PatroniCodec.decodeHistory("history", v, w -> {}))
+        .orElse(List.of())
+        .stream()
+        .map(HistoryEntry::timeline)
+        .toList();
   }
 
   @Test
   void aStopThatOutlivesPrimaryStopTimeoutIsAbortedInSynchronousMode() throws Exception {
-    cluster = new LocalPghaCluster(2, TTL, Duration.ofSeconds(1), Duration.ofSeconds(2));
     for (Node node : cluster.nodes()) {
       node.configure(
           b ->
@@ -48,6 +91,12 @@ class PrimaryStopTimeoutTest {
     Node old = cluster.awaitHealthy(CONVERGE);
     Node next = cluster.othersThan(old).get(0);
     await().atMost(CONVERGE).until(next::isStreamingReplica);
+    try (ClusterKeys keys = new ClusterKeys(cluster)) {
+      // Only the synchronous standby may take over in synchronous mode.
+      await()
+          .atMost(CONVERGE)
+          .until(() -> keys.sync().map(s -> s.syncStandbys().contains(next.name)).orElse(false));
+    }
     old.execute("CREATE TABLE t (id int PRIMARY KEY)");
     old.execute("INSERT INTO t VALUES (1)");
     // A finished WAL segment: the archiver now runs the command, and a shutdown waits for it.
