@@ -35,17 +35,9 @@ class StoppedStandbyRejoinTest {
   @Test
   void aStoppedStandbyWithDivergedWalRewindsAndStreamsFromTheNewLeader() throws SQLException {
     cluster = new LocalPghaCluster(2, TTL, Duration.ofSeconds(1), Duration.ofSeconds(2));
-    cluster.startAll();
-    Node old = cluster.awaitHealthy(CONVERGE);
-    Node next = cluster.othersThan(old).get(0);
-    old.execute("CREATE TABLE t (id int PRIMARY KEY)");
-    old.execute("INSERT INTO t VALUES (1)");
-    await().atMost(CONVERGE).until(() -> ids(next).contains("1"));
-
-    // WAL the other member never receives: written while it is stopped.
-    next.stop();
-    old.execute("INSERT INTO t SELECT g FROM generate_series(100, 199) g");
-    old.stop();
+    Members m = stopBothAfterWalTheReplicaNeverGets();
+    Node old = m.old();
+    Node next = m.next();
 
     // The old primary runs once as a standby that streams from no one (tagged nofailover it does
     // not race), then stops: "shut down in recovery" on timeline 1, past the coming switch point.
@@ -88,22 +80,14 @@ class StoppedStandbyRejoinTest {
                               .parameter("wal_log_hints", "off")
                               .removeDataDirectoryOnDivergedTimelines(true)));
     }
-    cluster.startAll();
-    Node old = cluster.awaitHealthy(CONVERGE);
-    Node next = cluster.othersThan(old).get(0);
-    assertThat(NodeQueries.firstColumn(old, "SHOW data_checksums")).containsExactly("off");
-    old.execute("CREATE TABLE t (id int PRIMARY KEY)");
-    old.execute("INSERT INTO t VALUES (1)");
-    await().atMost(CONVERGE).until(() -> ids(next).contains("1"));
-
-    // WAL the other member never receives, then a clean stop of the old primary.
-    next.stop();
-    old.execute("INSERT INTO t SELECT g FROM generate_series(100, 199) g");
-    old.stop();
+    Members m = stopBothAfterWalTheReplicaNeverGets();
+    Node old = m.old();
+    Node next = m.next();
 
     // The other member leads alone, on a new timeline forked before the old primary's end of WAL.
     next.start();
     await().atMost(CONVERGE).until(next::isWritablePrimary);
+    assertThat(NodeQueries.firstColumn(next, "SHOW data_checksums")).containsExactly("off");
     next.execute("INSERT INTO t VALUES (2)");
 
     old.start();
@@ -112,6 +96,25 @@ class StoppedStandbyRejoinTest {
     await().atMost(CONVERGE).until(() -> ids(old).equals(ids(next)));
     assertThat(ids(old)).containsExactly("1", "2", "3");
     assertThat(cluster.writablePrimaries()).containsExactly(next);
+  }
+
+  private record Members(Node old, Node next) {}
+
+  /**
+   * Starts the cluster, replicates a row, then writes WAL the replica never receives (it is
+   * stopped) and stops the primary cleanly: both are stopped, the old primary ahead.
+   */
+  private Members stopBothAfterWalTheReplicaNeverGets() throws SQLException {
+    cluster.startAll();
+    Node old = cluster.awaitHealthy(CONVERGE);
+    Node next = cluster.othersThan(old).get(0);
+    old.execute("CREATE TABLE t (id int PRIMARY KEY)");
+    old.execute("INSERT INTO t VALUES (1)");
+    await().atMost(CONVERGE).until(() -> ids(next).contains("1"));
+    next.stop();
+    old.execute("INSERT INTO t SELECT g FROM generate_series(100, 199) g");
+    old.stop();
+    return new Members(old, next);
   }
 
   private static List<String> ids(Node node) {
