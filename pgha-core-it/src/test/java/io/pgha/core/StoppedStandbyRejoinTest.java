@@ -53,12 +53,7 @@ class StoppedStandbyRejoinTest {
     next.execute("INSERT INTO t VALUES (2)");
     assertThat(timeline(next)).isGreaterThan(1);
 
-    old.start();
-    await().atMost(CONVERGE).until(() -> old.isStreamingReplica() && ids(old).contains("2"));
-    next.execute("INSERT INTO t VALUES (3)");
-    await().atMost(CONVERGE).until(() -> ids(old).equals(ids(next)));
-    assertThat(ids(old)).containsExactly("1", "2", "3");
-    assertThat(cluster.writablePrimaries()).containsExactly(next);
+    assertRejoinsAndStreams(old, next);
   }
 
   /**
@@ -90,12 +85,7 @@ class StoppedStandbyRejoinTest {
     assertThat(NodeQueries.firstColumn(next, "SHOW data_checksums")).containsExactly("off");
     next.execute("INSERT INTO t VALUES (2)");
 
-    old.start();
-    await().atMost(CONVERGE).until(() -> old.isStreamingReplica() && ids(old).contains("2"));
-    next.execute("INSERT INTO t VALUES (3)");
-    await().atMost(CONVERGE).until(() -> ids(old).equals(ids(next)));
-    assertThat(ids(old)).containsExactly("1", "2", "3");
-    assertThat(cluster.writablePrimaries()).containsExactly(next);
+    assertRejoinsAndStreams(old, next);
   }
 
   private record Members(Node old, Node next) {}
@@ -115,6 +105,16 @@ class StoppedStandbyRejoinTest {
     old.execute("INSERT INTO t SELECT g FROM generate_series(100, 199) g");
     old.stop();
     return new Members(old, next);
+  }
+
+  /** {@code old} starts, streams from {@code next} what it wrote since and goes on streaming. */
+  private void assertRejoinsAndStreams(Node old, Node next) throws SQLException {
+    old.start();
+    await().atMost(CONVERGE).until(() -> old.isStreamingReplica() && ids(old).contains("2"));
+    next.execute("INSERT INTO t VALUES (3)");
+    await().atMost(CONVERGE).until(() -> ids(old).equals(ids(next)));
+    assertThat(ids(old)).containsExactly("1", "2", "3");
+    assertThat(cluster.writablePrimaries()).containsExactly(next);
   }
 
   private static List<String> ids(Node node) {
