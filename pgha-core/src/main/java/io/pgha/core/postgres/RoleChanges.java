@@ -460,8 +460,9 @@ final class RoleChanges {
       long deadline = Deadlines.deadline(timeout);
       promoter.discardConnection();
       if (postmaster.isRunning()) {
-        boolean primary = checkpointIfPrimary();
-        if (primary && abortAfter.isPresent()) {
+        checkpointIfPrimary(abortAfter);
+        // A primary (no standby.signal), whether it answered or not, gets the bounded stop.
+        if (abortAfter.isPresent() && !settings.standbySignal()) {
           postmaster.stopWithin(abortAfter.get());
         } else {
           postmaster.stop(StopMode.FAST, Deadlines.remaining(deadline));
@@ -552,22 +553,26 @@ final class RoleChanges {
             + " removal");
   }
 
-  /** Whether the server ran as a primary (then checkpointed); false for a standby or unknown. */
-  private boolean checkpointIfPrimary() {
-    try (Connection c = sql.connect(60);
+  /**
+   * A checkpoint on a primary, so that the shutdown checkpoint is quick; with a stop limit ({@code
+   * primary_stop_timeout}) the connection and the checkpoint are bounded by it, as in Patroni.
+   */
+  private void checkpointIfPrimary(Optional<Duration> limit) {
+    int connectSeconds = limit.map(l -> (int) Math.max(1, l.toSeconds())).orElse(60);
+    try (Connection c = sql.connect(connectSeconds);
         Statement s = c.createStatement()) {
       try (ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery()")) {
         rs.next();
         if (rs.getBoolean(1)) {
-          return false;
+          return;
         }
       }
-      // A checkpoint now makes the shutdown checkpoint quick, so the stop fits its timeout.
+      if (limit.isPresent()) {
+        s.execute("SET statement_timeout = " + limit.get().toMillis());
+      }
       s.execute("CHECKPOINT");
-      return true;
     } catch (SQLException e) {
       LOG.warn("{}: checkpoint before demotion failed: {}", config.name(), e.getMessage());
-      return false;
     }
   }
 
