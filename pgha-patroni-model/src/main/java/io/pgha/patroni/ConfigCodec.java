@@ -27,6 +27,7 @@ final class ConfigCodec {
           "master_start_timeout",
           "primary_stop_timeout",
           "master_stop_timeout",
+          "max_timelines_history",
           "pause",
           "drain_timeout",
           "fast_takeover",
@@ -82,6 +83,14 @@ final class ConfigCodec {
                     "primary_stop_timeout",
                     "master_stop_timeout",
                     DynamicConfig.DEFAULT_PRIMARY_STOP_TIMEOUT))
+            .maxTimelinesHistory(
+                within(
+                    f,
+                    "max_timelines_history",
+                    0,
+                    Integer.MAX_VALUE,
+                    0,
+                    "0 (keep every timeline) or a positive number"))
             .pause(f.bool("pause", false))
             .drainTimeout(
                 within(
@@ -137,6 +146,9 @@ final class ConfigCodec {
     o.put("check_timeline", c.checkTimeline());
     o.put(spelling(c, "primary_start_timeout"), c.primaryStartTimeout());
     o.put(spelling(c, "primary_stop_timeout"), c.primaryStopTimeout());
+    if (c.maxTimelinesHistory() != 0) {
+      o.put("max_timelines_history", c.maxTimelinesHistory());
+    }
     if (c.pause()) {
       o.put("pause", true);
     }

@@ -26,6 +26,8 @@ import java.util.Optional;
  * @param checkTimeline {@code check_timeline} (default false)
  * @param primaryStartTimeout {@code primary_start_timeout}, seconds (default 300)
  * @param primaryStopTimeout {@code primary_stop_timeout}, seconds; 0 waits forever (default 0)
+ * @param maxTimelinesHistory {@code max_timelines_history}: how many timeline switches the {@code
+ *     history} key keeps, the latest; 0 keeps them all (default 0)
  * @param pause {@code pause}: no automatic actions (default false)
  * @param drainTimeout {@code drain_timeout} (pgha's own key), seconds: how long a leader handing
  *     over (switchover, clean stop) holds new write transactions of pgha-jdbc clients back while
@@ -56,6 +58,7 @@ public record DynamicConfig(
     boolean checkTimeline,
     int primaryStartTimeout,
     int primaryStopTimeout,
+    int maxTimelinesHistory,
     boolean pause,
     int drainTimeout,
     Optional<Boolean> fastTakeover,
@@ -184,6 +187,17 @@ public record DynamicConfig(
     return Optional.empty();
   }
 
+  /**
+   * How long a clean stop of the primary may take before it is aborted (immediate shutdown, then
+   * SIGKILL): {@code primary_stop_timeout}, as Patroni applies it, only when it is above 0 and
+   * synchronous mode is on; empty otherwise (the stop is waited for).
+   */
+  public Optional<Duration> primaryStopLimit() {
+    return primaryStopTimeout > 0 && synchronousMode != SynchronousMode.OFF
+        ? Optional.of(Duration.ofSeconds(primaryStopTimeout))
+        : Optional.empty();
+  }
+
   /** Whether a {@code standby_cluster} section is configured (this cluster follows another). */
   public boolean isStandbyCluster() {
     return extra.get("standby_cluster") instanceof Map<?, ?> m && !m.isEmpty();
@@ -203,6 +217,7 @@ public record DynamicConfig(
     private boolean checkTimeline;
     private int primaryStartTimeout = DEFAULT_PRIMARY_START_TIMEOUT;
     private int primaryStopTimeout = DEFAULT_PRIMARY_STOP_TIMEOUT;
+    private int maxTimelinesHistory;
     private boolean pause;
     private int drainTimeout = DEFAULT_DRAIN_TIMEOUT;
     private Optional<Boolean> fastTakeover = Optional.empty();
@@ -228,6 +243,7 @@ public record DynamicConfig(
       checkTimeline = c.checkTimeline;
       primaryStartTimeout = c.primaryStartTimeout;
       primaryStopTimeout = c.primaryStopTimeout;
+      maxTimelinesHistory = c.maxTimelinesHistory;
       pause = c.pause;
       drainTimeout = c.drainTimeout;
       fastTakeover = c.fastTakeover;
@@ -299,6 +315,12 @@ public record DynamicConfig(
       return this;
     }
 
+    /** {@code max_timelines_history}: the timeline switches {@code history} keeps; 0 for all. */
+    public Builder maxTimelinesHistory(int entries) {
+      maxTimelinesHistory = entries;
+      return this;
+    }
+
     public Builder pause(boolean v) {
       pause = v;
       return this;
@@ -359,6 +381,7 @@ public record DynamicConfig(
           checkTimeline,
           primaryStartTimeout,
           primaryStopTimeout,
+          maxTimelinesHistory,
           pause,
           drainTimeout,
           fastTakeover,

@@ -167,6 +167,36 @@ class PatroniCodecTest {
   }
 
   @Test
+  void primaryStopTimeoutAppliesOnlyAboveZeroInSynchronousModeAsInPatroni() {
+    DynamicConfig.Builder b = DynamicConfig.builder().primaryStopTimeout(5);
+    assertThat(b.build().primaryStopLimit()).isEmpty();
+    assertThat(b.synchronousMode(SynchronousMode.ON).build().primaryStopLimit())
+        .contains(java.time.Duration.ofSeconds(5));
+    assertThat(b.synchronousMode(SynchronousMode.QUORUM).build().primaryStopLimit())
+        .contains(java.time.Duration.ofSeconds(5));
+    assertThat(b.primaryStopTimeout(0).build().primaryStopLimit()).isEmpty();
+  }
+
+  @Test
+  void maxTimelinesHistoryIsReadCheckedAndWrittenBack() {
+    DynamicConfig c =
+        PatroniCodec.decodeConfig("k", "{\"max_timelines_history\":3}", warnings::add);
+    assertThat(c.maxTimelinesHistory()).isEqualTo(3);
+    assertThat(PatroniCodec.encodeConfig(c)).contains("\"max_timelines_history\":3");
+    assertThat(PatroniCodec.encodeConfig(DynamicConfig.defaults()))
+        .doesNotContain("max_timelines_history");
+    assertThat(warnings).isEmpty();
+
+    DynamicConfig bad =
+        PatroniCodec.decodeConfig("k", "{\"max_timelines_history\":-1}", warnings::add);
+    assertThat(bad.maxTimelinesHistory()).isZero();
+    assertThat(warnings)
+        .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+        .contains(
+            "max_timelines_history' holds '-1'", "0 (keep every timeline) or a positive number");
+  }
+
+  @Test
   void configKeepsUnknownKeysThroughARoundTrip() {
     String json =
         "{\"ttl\":20,\"synchronous_mode\":\"quorum\",\"slots\":{\"s1\":{\"type\":\"physical\"}},"

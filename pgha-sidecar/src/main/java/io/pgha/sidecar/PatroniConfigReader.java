@@ -1,6 +1,7 @@
 package io.pgha.sidecar;
 
 import io.pgha.core.agent.Callbacks;
+import io.pgha.core.config.AfterBootstrap;
 import io.pgha.core.config.ClientCertificates;
 import io.pgha.core.config.ConnectionSecurity;
 import io.pgha.core.config.FencingSettings;
@@ -86,6 +87,7 @@ final class PatroniConfigReader {
     readBootstrapDcs(b);
     readPostgres(b);
     readReplicaMethods(b);
+    readAfterBootstrap(b);
     readRestApiSecurity(b);
     boolean tls = text("restapi.certfile").isPresent();
     Map<String, List<String>> callbacks = new LinkedHashMap<>();
@@ -539,6 +541,35 @@ final class PatroniConfigReader {
     }
   }
 
+  /**
+   * Patroni's {@code bootstrap.post_bootstrap} (or {@code post_init}), split as Patroni splits it
+   * and bounded by pgha's {@code pgha.post_bootstrap_timeout} (seconds); and {@code
+   * bootstrap.users}, each role with its {@code password} and {@code options}.
+   */
+  private void readAfterBootstrap(PghaConfig.Builder b) {
+    String key =
+        text("bootstrap.post_bootstrap").isPresent()
+            ? "bootstrap.post_bootstrap"
+            : "bootstrap.post_init";
+    Duration timeout =
+        number("pgha.post_bootstrap_timeout", 1, 7 * 24 * 3600)
+            .map(Duration::ofSeconds)
+            .orElse(AfterBootstrap.DEFAULT_SCRIPT_TIMEOUT);
+    Optional<String> script = text(key);
+    if (script.isPresent()) {
+      try {
+        b.postBootstrap(ShellWords.split(script.get()), timeout);
+      } catch (IllegalArgumentException e) {
+        problems.add(where(key) + ": " + e.getMessage());
+      }
+    }
+    for (String user : tree.childKeys("bootstrap.users")) {
+      String path = "bootstrap.users." + user;
+      Optional<String> password = secret(path + ".password");
+      b.bootstrapUser(user, password.orElse(null), stringList(path + ".options"));
+    }
+  }
+
   private void readBootstrapDcs(PghaConfig.Builder b) {
     String dcs = "bootstrap.dcs.";
     seconds(dcs + "ttl", 2).ifPresent(s -> b.ttl(Duration.ofSeconds(s)));
@@ -574,6 +605,7 @@ final class PatroniConfigReader {
     Optional<Long> stopTimeout =
         number(dcs + "primary_stop_timeout", 0, Integer.MAX_VALUE)
             .or(() -> number(dcs + "master_stop_timeout", 0, Integer.MAX_VALUE));
+    Optional<Long> maxTimelines = number(dcs + "max_timelines_history", 0, Integer.MAX_VALUE);
     // pgha's own: the drain before a planned hand-over (Patroni ignores it).
     Optional<Long> drainTimeout = number(dcs + "drain_timeout", 0, 3600);
     Optional<Boolean> rewind = bool(dcs + "postgresql.use_pg_rewind");
@@ -607,6 +639,7 @@ final class PatroniConfigReader {
           failsafe.ifPresent(d::failsafeMode);
           checkTimeline.ifPresent(d::checkTimeline);
           stopTimeout.ifPresent(n -> d.primaryStopTimeout(Math.toIntExact(n)));
+          maxTimelines.ifPresent(n -> d.maxTimelinesHistory(Math.toIntExact(n)));
           drainTimeout.ifPresent(n -> d.drainTimeout(Math.toIntExact(n)));
           rewind.ifPresent(d::usePgRewind);
           slots.ifPresent(d::useSlots);

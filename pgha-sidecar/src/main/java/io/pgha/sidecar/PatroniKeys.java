@@ -44,6 +44,7 @@ final class PatroniKeys {
           "postgresql.basebackup",
           "restapi.http_extra_headers",
           "restapi.https_extra_headers",
+          "bootstrap.users",
           "log",
           "ctl");
 
@@ -102,6 +103,7 @@ final class PatroniKeys {
               "bootstrap.dcs.master_start_timeout",
               "bootstrap.dcs.primary_stop_timeout",
               "bootstrap.dcs.master_stop_timeout",
+              "bootstrap.dcs.max_timelines_history",
               "bootstrap.dcs.drain_timeout",
               "bootstrap.dcs.fast_takeover",
               "bootstrap.dcs.leader_silence_timeout",
@@ -125,6 +127,10 @@ final class PatroniKeys {
               "bootstrap.initdb",
               "bootstrap.pg_hba",
               "bootstrap.method",
+              "bootstrap.users",
+              "bootstrap.post_bootstrap",
+              "bootstrap.post_init",
+              "pgha.post_bootstrap_timeout",
               "postgresql",
               "postgresql.listen",
               "postgresql.connect_address",
@@ -252,9 +258,6 @@ final class PatroniKeys {
     m.put("restapi.request_queue_size", "pgha bounds its queue itself");
     m.put("etcd3.urls", "use etcd3.hosts");
     m.put("etcd3.cacert_verify", "not supported");
-    m.put("bootstrap.users", "create roles with SQL after the bootstrap");
-    m.put("bootstrap.post_bootstrap", "run the script yourself after the bootstrap");
-    m.put("bootstrap.post_init", "run the script yourself after the bootstrap");
     m.put("postgresql.config_dir", "pgha keeps its configuration in the data directory");
     m.put("postgresql.pgpass", "pgha passes passwords to its tools directly");
     m.put("postgresql.pg_ctl_timeout", "pgha bounds pg_ctl with its own timeouts");

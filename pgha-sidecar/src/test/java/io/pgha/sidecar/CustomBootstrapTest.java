@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
  * Patroni's custom bootstrap through the sidecar ({@code bootstrap.method} with its {@code
  * command}, {@code recovery_conf}), on real processes: a member of a new cluster is made from a
  * {@code pg_basebackup} of another cluster, whose superuser has another password, and leads it with
- * the passwords of its own file (set over the Unix-domain socket, as Patroni does).
+ * the passwords of its own file (set over the Unix-domain socket, as Patroni does); its {@code
+ * post_bootstrap} script and {@code users} run after it.
  */
 class CustomBootstrapTest {
   private static final Duration CONVERGE = Duration.ofSeconds(90);
@@ -82,6 +83,24 @@ class CustomBootstrapTest {
     Member clone = cluster.member("pg2");
     String scope = cluster.scope + "-clone";
     configureClone(clone, scope, "", "");
+    // Patroni's post_bootstrap and users run after a custom bootstrap too, with the file's
+    // passwords already set.
+    Path postBootstrap = cluster.workDir.resolve("post-bootstrap.sh");
+    Files.writeString(
+        postBootstrap,
+        "echo \"$1\" > "
+            + clone.dir.resolve("post-bootstrap.arg")
+            + "\n"
+            + "exec psql \"$1\" -v ON_ERROR_STOP=1 -c 'CREATE TABLE made_by_post_bootstrap ()'\n");
+    Files.writeString(
+        clone.configFile,
+        Files.readString(clone.configFile)
+            .replace(
+                "bootstrap:\n",
+                "bootstrap:\n  post_bootstrap: sh "
+                    + postBootstrap
+                    + "\n  users:\n    app:\n      password: app-Secret\n"
+                    + "      options: [createdb]\n"));
 
     clone.startInProcess();
 
@@ -94,6 +113,24 @@ class CustomBootstrapTest {
       assertThat(rs.next()).isTrue();
       assertThat(rs.getString(1)).isEqualTo("copied");
       s.execute("INSERT INTO from_source VALUES ('written on the clone')");
+    }
+    assertThat(Files.readString(clone.dir.resolve("post-bootstrap.arg")).strip())
+        .startsWith("dbname=postgres user=postgres host=127.0.0.1 port=" + clone.pgPort)
+        .doesNotContain(CLONE_PASSWORD);
+    try (Connection c = connect(clone);
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT to_regclass('made_by_post_bootstrap') IS NOT NULL,"
+                    + " (SELECT rolcreatedb AND rolcanlogin FROM pg_roles WHERE rolname = 'app')")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getBoolean(1)).as("the table post_bootstrap made").isTrue();
+      assertThat(rs.getBoolean(2)).as("bootstrap.users.app with createdb and login").isTrue();
+    }
+    try (Connection app =
+        DriverManager.getConnection(
+            "jdbc:postgresql://127.0.0.1:" + clone.pgPort + "/postgres", "app", "app-Secret")) {
+      assertThat(app.isValid(5)).isTrue();
     }
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.pgha.core.config.AfterBootstrap;
 import io.pgha.core.config.EtcdSettings;
 import io.pgha.core.config.FencingSettings;
 import io.pgha.core.config.PghaConfig;
@@ -280,6 +281,68 @@ class PatroniConfigReaderTest {
     assertThat(dcs.primaryStartTimeout()).isEqualTo(20);
     assertThat(dcs.useSlots()).isFalse();
     assertThat(config.pgha().postgres().useSlots()).isFalse();
+  }
+
+  @Test
+  void maxTimelinesHistoryAndPrimaryStopTimeoutReachTheInitialDynamicConfiguration() {
+    DynamicConfig dcs =
+        read(MINIMAL
+                + "bootstrap:\n  dcs:\n    max_timelines_history: 3\n"
+                + "    master_stop_timeout: 7\n")
+            .pgha()
+            .initialDynamicConfig();
+    assertThat(dcs.maxTimelinesHistory()).isEqualTo(3);
+    assertThat(dcs.primaryStopTimeout()).isEqualTo(7);
+    assertThat(read(MINIMAL).pgha().initialDynamicConfig().maxTimelinesHistory()).isZero();
+    assertThat(problem(MINIMAL + "bootstrap:\n  dcs:\n    max_timelines_history: -1\n").problems())
+        .containsExactly(
+            "line 13: bootstrap.dcs.max_timelines_history (-1) is not allowed: expected a whole"
+                + " number, 0 or more");
+  }
+
+  @Test
+  void postBootstrapAndUsersAreReadAsPatroniReadsThem() {
+    SidecarConfig config =
+        read(
+            MINIMAL
+                + "bootstrap:\n"
+                + "  post_init: /usr/local/bin/setup \"two words\"\n"
+                + "  users:\n"
+                + "    admin:\n"
+                + "      password: admin-secret\n"
+                + "      options: [createrole, createdb]\n"
+                + "    reader: {options: [nologin]}\n"
+                + "pgha:\n  post_bootstrap_timeout: 30\n");
+    AfterBootstrap after = config.pgha().afterBootstrap();
+    assertThat(after.script()).containsExactly("/usr/local/bin/setup", "two words");
+    assertThat(after.scriptTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(after.users())
+        .extracting(u -> u.credentials().username(), u -> u.roleOptions())
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("admin", "CREATEROLE CREATEDB LOGIN"),
+            org.assertj.core.groups.Tuple.tuple("reader", "NOLOGIN"));
+    assertThat(after.users().get(0).credentials().password()).isEqualTo("admin-secret");
+    assertThat(config.warnings()).noneMatch(w -> w.contains("bootstrap"));
+    // post_bootstrap wins over post_init, as in Patroni.
+    assertThat(
+            read(MINIMAL + "bootstrap:\n  post_bootstrap: /a\n  post_init: /b\n")
+                .pgha()
+                .afterBootstrap()
+                .script())
+        .containsExactly("/a");
+  }
+
+  @Test
+  void aBootstrapUserOptionThatIsNotARoleAttributeIsRefusedAtItsLine() {
+    ConfigFileException e =
+        problem(
+            MINIMAL
+                + "bootstrap:\n  users:\n    app:\n      password: app-secret\n"
+                + "      options: [\"createdb; drop table x\"]\n");
+    assertThat(e.problems())
+        .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+        .startsWith("line 15: bootstrap.users.app.options (CREATEDB; DROP TABLE X) must be a role")
+        .doesNotContain("app-secret");
   }
 
   @Test

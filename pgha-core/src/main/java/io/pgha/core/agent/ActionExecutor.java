@@ -216,7 +216,7 @@ final class ActionExecutor {
           following.rewindAndFollow(view, member(action), (Rejoin) payload(action));
       case REINITIALIZE -> bootstrap.reinitialize(view, member(action));
       case DRAIN_CLIENTS -> switchover.drainClients(member(action), run.config());
-      case STOP_CLEANLY -> switchover.stopCleanly();
+      case STOP_CLEANLY -> switchover.stopCleanly(run.config());
       case HAND_OVER -> switchover.handOver(run, member(action));
       case END_DRAIN -> switchover.endDrain();
       case END_DRAIN_ONCE_LED -> switchover.endDrainOnceLed(member(action), run.config());

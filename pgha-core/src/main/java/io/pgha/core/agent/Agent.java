@@ -10,7 +10,6 @@ import io.pgha.core.dcs.DcsException;
 import io.pgha.core.ha.MemberIdentity;
 import io.pgha.core.postgres.PostgresControlException;
 import io.pgha.core.postgres.PostgresController;
-import io.pgha.core.postgres.StopMode;
 import io.pgha.patroni.DynamicConfig;
 import java.time.Clock;
 import java.time.Duration;
@@ -311,7 +310,10 @@ public final class Agent implements AutoCloseable {
     boolean drained = wasLeader && postgres.isRunning() && executor.drainBeforeStop(dcs.view());
     try {
       if (postgres.isRunning()) {
-        postgres.stop(StopMode.FAST, timeouts.stop());
+        // As Patroni's shutdown: in synchronous mode primary_stop_timeout bounds the leader's stop.
+        postgres.stopPrimary(
+            timeouts.stop(),
+            wasLeader ? loop.lastView().effectiveConfig().primaryStopLimit() : Optional.empty());
       }
     } catch (PostgresControlException e) {
       LOG.warn("[{}] PostgreSQL did not stop cleanly: {}", name, e.getMessage());

@@ -66,7 +66,11 @@ final class FollowSteps {
 
   boolean rewindAndFollow(ClusterView view, String leader, Rejoin rejoin) {
     try {
-      Demotion demotion = postgres.demote(MemberUpstream.of(view, leader), timeouts.rejoin());
+      Demotion demotion =
+          postgres.demote(
+              MemberUpstream.of(view, leader),
+              timeouts.rejoin(),
+              view.effectiveConfig().primaryStopLimit());
       LOG.info("[{}] rejoined as a replica of {}: {}", name, leader, demotion.reason());
     } catch (PostgresControlException e) {
       state.update(f -> f.withRejoinFailed(true));

@@ -117,7 +117,7 @@ final class PromotionSteps {
       events.publish(new AgentEvent.PromotedWithDataLoss(name, lost, leaderPosition, position));
       reason += "; promoted " + lost + " bytes behind the last known leader position";
     }
-    appendHistory(promotion, reason);
+    appendHistory(promotion, reason, run.config().maxTimelinesHistory());
     return true;
   }
 
@@ -144,7 +144,7 @@ final class PromotionSteps {
     return position > 0 && optime > position ? optime - position : 0;
   }
 
-  private void appendHistory(Promotion promotion, String reason) {
+  private void appendHistory(Promotion promotion, String reason, int keepLast) {
     try {
       dcs.appendHistory(
           new HistoryEntry(
@@ -152,7 +152,8 @@ final class PromotionSteps {
               promotion.switchLsn() == null ? 0 : promotion.switchLsn().value(),
               reason,
               Optional.of(OffsetDateTime.now(ZoneOffset.UTC).toString()),
-              Optional.of(name)));
+              Optional.of(name)),
+          keepLast);
     } catch (DcsException e) {
       LOG.warn("[{}] could not record the timeline switch in history: {}", name, e.getMessage());
     }

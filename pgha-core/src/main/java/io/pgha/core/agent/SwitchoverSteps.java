@@ -6,7 +6,6 @@ import io.pgha.core.dcs.DcsException;
 import io.pgha.core.ha.PeerPosition;
 import io.pgha.core.postgres.Lsn;
 import io.pgha.core.postgres.PostgresController;
-import io.pgha.core.postgres.StopMode;
 import io.pgha.patroni.ClusterStatus;
 import io.pgha.patroni.ClusterView;
 import io.pgha.patroni.DynamicConfig;
@@ -66,11 +65,11 @@ final class SwitchoverSteps {
     return true;
   }
 
-  boolean stopCleanly() {
+  boolean stopCleanly(DynamicConfig config) {
     // A fast stop writes the shutdown checkpoint and, with WAL senders still connected, waits for
-    // them to receive it.
+    // them to receive it; in synchronous mode, primary_stop_timeout bounds that wait.
     LOG.info("[{}] handing over: stopping PostgreSQL cleanly", name);
-    postgres.stop(StopMode.FAST, timeouts.stop());
+    postgres.stopPrimary(timeouts.stop(), config.primaryStopLimit());
     return true;
   }
 

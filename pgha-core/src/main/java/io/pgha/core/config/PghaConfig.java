@@ -54,6 +54,7 @@ public final class PghaConfig {
   private final FencingSettings fencing;
   private final UnaryOperator<DynamicConfig.Builder> bootstrapDcs;
   private final RoleNames roleNames;
+  private final AfterBootstrap afterBootstrap;
   private final List<String> warnings;
 
   private PghaConfig(
@@ -82,6 +83,8 @@ public final class PghaConfig {
     this.fencing = fencing;
     this.bootstrapDcs = b.bootstrapDcsWithStandbyCluster();
     this.roleNames = b.roleNames;
+    this.afterBootstrap =
+        new AfterBootstrap(b.bootstrapUsers, b.postBootstrap, b.postBootstrapTimeout);
     this.warnings = List.copyOf(warnings);
   }
 
@@ -100,6 +103,14 @@ public final class PghaConfig {
    */
   public RoleNames roleNames() {
     return roleNames;
+  }
+
+  /**
+   * What the member that bootstraps the cluster runs and creates before it leads ({@code
+   * bootstrap.post_bootstrap}, {@code bootstrap.users}); {@link AfterBootstrap#NONE} by default.
+   */
+  public AfterBootstrap afterBootstrap() {
+    return afterBootstrap;
   }
 
   /** A builder with the defaults: namespace {@value #DEFAULT_NAMESPACE}, preset norm, 1 MiB rpo. */
@@ -301,6 +312,9 @@ public final class PghaConfig {
     private UnaryOperator<DynamicConfig.Builder> bootstrapDcs = UnaryOperator.identity();
     private Map<String, Object> standbyCluster;
     private RoleNames roleNames = RoleNames.PATRONI_4;
+    private final List<AfterBootstrap.BootstrapUser> bootstrapUsers = new java.util.ArrayList<>();
+    private List<String> postBootstrap = List.of();
+    private Duration postBootstrapTimeout = AfterBootstrap.DEFAULT_SCRIPT_TIMEOUT;
 
     private Builder() {}
 
@@ -558,6 +572,36 @@ public final class PghaConfig {
     }
 
     /**
+     * {@code bootstrap.post_bootstrap} (or {@code post_init}): a program (and its leading
+     * arguments) run once by the member that bootstraps the cluster, after the cluster runs and
+     * before it takes the leader key, with a connection string for the superuser as its last
+     * argument and the password in a file named by {@code PGPASSFILE}. A non-zero exit, or running
+     * longer than {@code timeout}, fails the bootstrap (the new data directory is removed and
+     * another attempt is made), as in Patroni.
+     */
+    public Builder postBootstrap(List<String> command, Duration timeout) {
+      this.postBootstrap = List.copyOf(command);
+      this.postBootstrapTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * A role of {@code bootstrap.users}, created after the {@linkplain #postBootstrap script} by
+     * the member that bootstraps the cluster (deprecated in Patroni, still read by 3.0.2).
+     *
+     * @param username the role
+     * @param password its password; null for none
+     * @param options role attributes such as {@code createdb} (LOGIN is added unless {@code
+     *     NOLOGIN} is given)
+     */
+    public Builder bootstrapUser(String username, String password, List<String> options) {
+      this.bootstrapUsers.add(
+          new AfterBootstrap.BootstrapUser(
+              new Credentials(Objects.requireNonNull(username, "username"), password), options));
+      return this;
+    }
+
+    /**
      * Checks every setting and returns the immutable configuration.
      *
      * @throws InvalidConfigurationException listing every problem found
@@ -590,6 +634,7 @@ public final class PghaConfig {
                 silenceTimeoutOrDefault(leaderSilenceTimeout),
                 bootstrapDcs));
       }
+      new AfterBootstrap(bootstrapUsers, postBootstrap, postBootstrapTimeout).check(checks);
       if (standbyCluster != null) {
         StandbyCluster.problem(
                 DynamicConfig.builder().extra(Map.of(StandbyCluster.KEY, standbyCluster)).build())

@@ -199,9 +199,10 @@ public interface Dcs extends AutoCloseable {
 
   /**
    * Appends one entry to {@code history} (read, then compare-and-swap), only while the leader key
-   * names this member.
+   * names this member; with {@code keepLast} above 0 (Patroni's {@code max_timelines_history}) the
+   * oldest entries beyond the latest {@code keepLast} are dropped, 0 keeps them all.
    */
-  boolean appendHistory(HistoryEntry entry) throws DcsException;
+  boolean appendHistory(HistoryEntry entry, int keepLast) throws DcsException;
 
   /** Writes {@code failsafe} (member name to API URL), only while this member leads. */
   boolean writeFailsafe(Map<String, String> members) throws DcsException;

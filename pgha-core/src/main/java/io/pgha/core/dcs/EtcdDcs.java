@@ -391,8 +391,8 @@ public final class EtcdDcs implements Dcs {
   }
 
   @Override
-  public boolean appendHistory(HistoryEntry entry) throws DcsException {
-    return leaderKeys.appendHistory(entry);
+  public boolean appendHistory(HistoryEntry entry, int keepLast) throws DcsException {
+    return leaderKeys.appendHistory(entry, keepLast);
   }
 
   @Override

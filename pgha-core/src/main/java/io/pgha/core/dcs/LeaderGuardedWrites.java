@@ -55,7 +55,11 @@ final class LeaderGuardedWrites {
     return putWhileLeader(keys.history(), PatroniCodec.encodeHistory(history), Optional.empty());
   }
 
-  boolean appendHistory(HistoryEntry entry) throws DcsException {
+  /**
+   * Appends {@code entry}; with {@code keepLast} above 0 ({@code max_timelines_history}) only the
+   * latest {@code keepLast} entries are kept, as Patroni trims the key.
+   */
+  boolean appendHistory(HistoryEntry entry, int keepLast) throws DcsException {
     String key = keys.history();
     for (int attempt = 0; attempt < HISTORY_CAS_ATTEMPTS; attempt++) {
       GetResponse r = kv.get(key);
@@ -73,6 +77,9 @@ final class LeaderGuardedWrites {
         }
       }
       history.add(entry);
+      if (keepLast > 0 && history.size() > keepLast) {
+        history.subList(0, history.size() - keepLast).clear();
+      }
       if (putWhileLeader(key, PatroniCodec.encodeHistory(history), Optional.of(revision))) {
         return true;
       }

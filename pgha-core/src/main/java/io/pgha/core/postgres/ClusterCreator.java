@@ -1,5 +1,6 @@
 package io.pgha.core.postgres;
 
+import io.pgha.core.config.AfterBootstrap;
 import io.pgha.core.postgres.PostgresControlException.Kind;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.postgresql.PGConnection;
 import org.postgresql.util.PasswordUtil;
 
@@ -106,6 +108,61 @@ final class ClusterCreator {
           "creating the roles on " + config.name() + " failed: " + e.getMessage(),
           e);
     }
+  }
+
+  /**
+   * Patroni's {@code bootstrap.users} on the running new cluster: each role created when missing
+   * and given its options and password (as a SCRAM verifier computed here, with statement logging
+   * off), except the superuser, replication and rewind roles, which are pgha's.
+   *
+   * @throws PostgresControlException SQL_FAILED naming the role set so far
+   */
+  void createUsers() {
+    String statements = usersSql();
+    if (statements.isEmpty()) {
+      return;
+    }
+    try (Connection c = sql.connect(30);
+        Statement s = c.createStatement()) {
+      s.execute(statements);
+    } catch (SQLException e) {
+      throw new PostgresControlException(
+          Kind.SQL_FAILED,
+          "creating bootstrap.users on " + config.name() + " failed: " + e.getMessage(),
+          e);
+    }
+  }
+
+  /** {@link #createUsers()} over psql's socket connection, for a custom bootstrap's cluster. */
+  void createUsers(LocalPsql psql, Duration timeout) {
+    String statements = usersSql();
+    if (!statements.isEmpty()) {
+      psql.run(statements, timeout);
+    }
+  }
+
+  private String usersSql() {
+    // The rewind role is often the superuser: a set that accepts the same name twice.
+    Set<String> ours =
+        new java.util.HashSet<>(
+            List.of(
+                config.superuser().name(), config.replication().name(), config.rewind().name()));
+    StringBuilder sql = new StringBuilder();
+    for (AfterBootstrap.BootstrapUser user : config.afterBootstrap().users()) {
+      String name = user.credentials().username();
+      if (ours.contains(name)) {
+        continue;
+      }
+      appendRole(
+          sql,
+          new RoleCredentials(name, user.credentials().passwordIfSet().orElse("")),
+          user.roleOptions());
+    }
+    return sql.isEmpty()
+        ? ""
+        : "SET log_statement = 'none';\nSET log_min_duration_statement = -1;\n"
+            + "SET synchronous_commit = 'local';\n"
+            + sql;
   }
 
   /**

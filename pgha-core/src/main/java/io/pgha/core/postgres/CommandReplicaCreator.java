@@ -74,7 +74,7 @@ final class CommandReplicaCreator implements ReplicaCreator {
       List<String> command = arguments(request);
       LOG.info("[{}] running replica method {}: {}", request.memberName(), method.name(), command);
       CommandResult result = request.tools().run(command, env, request.timeout(), workingDirectory);
-      logOutput(request.memberName(), result);
+      logOutput(LOG, request.memberName(), "replica method " + method.name(), result);
       if (!result.succeeded()) {
         throw new PostgresControlException(
             Kind.CLONE_FAILED,
@@ -115,7 +115,14 @@ final class CommandReplicaCreator implements ReplicaCreator {
     if (request.source() == null) {
       return "";
     }
-    RoleCredentials role = request.replication();
+    return patroniDsn(request.replication(), request.source().host(), request.source().port());
+  }
+
+  /**
+   * Patroni's {@code format_dsn} with the database: {@code dbname user host port} and the role's
+   * TLS keywords, never the password (the caller names a password file in {@code PGPASSFILE}).
+   */
+  static String patroniDsn(RoleCredentials role, String host, int port) {
     List<String> keys =
         new ArrayList<>(
             List.of(
@@ -124,9 +131,9 @@ final class CommandReplicaCreator implements ReplicaCreator {
                 "user",
                 role.name(),
                 "host",
-                request.source().host(),
+                host,
                 "port",
-                Integer.toString(request.source().port())));
+                Integer.toString(port)));
     keys.addAll(role.security().libpqKeywords());
     StringBuilder out = new StringBuilder();
     for (int i = 0; i < keys.size(); i += 2) {
@@ -141,7 +148,8 @@ final class CommandReplicaCreator implements ReplicaCreator {
     return out.toString();
   }
 
-  private void logOutput(String member, CommandResult result) {
+  /** Logs the end of a command's output (where the errors are), if it wrote any. */
+  static void logOutput(Logger log, String member, String what, CommandResult result) {
     String output = result.output().strip();
     if (output.isEmpty()) {
       return;
@@ -149,7 +157,7 @@ final class CommandReplicaCreator implements ReplicaCreator {
     if (output.length() > LOGGED_OUTPUT_CHARS) {
       output = "..." + output.substring(output.length() - LOGGED_OUTPUT_CHARS);
     }
-    LOG.info("[{}] replica method {} output:\n{}", member, method.name(), output);
+    log.info("[{}] {} output:\n{}", member, what, output);
   }
 
   @Override

@@ -30,6 +30,30 @@ final class ControlFile {
   }
 
   /**
+   * Whether pg_rewind can work on this data directory: it has data checksums or was last run with
+   * {@code wal_log_hints} on (Patroni's {@code configuration_allows_rewind}).
+   *
+   * @throws PostgresControlException DATA_DIR_MISSING when pg_controldata fails
+   */
+  boolean allowsRewind() {
+    String checksums = "0";
+    String hints = "off";
+    for (String line : output().split("\n")) {
+      int colon = line.indexOf(':');
+      if (colon > 0) {
+        String label = line.substring(0, colon).strip();
+        String value = line.substring(colon + 1).strip();
+        if (label.equals("Data page checksum version")) {
+          checksums = value;
+        } else if (label.equals("wal_log_hints setting")) {
+          hints = value;
+        }
+      }
+    }
+    return hints.equals("on") || !checksums.equals("0");
+  }
+
+  /**
    * The settings a standby or a server in archive recovery must have at least the values of, as the
    * primary the data came from had them ({@code max_connections}, ...): PostgreSQL refuses to
    * recover with lower ones.

@@ -1,5 +1,6 @@
 package io.pgha.core.postgres;
 
+import io.pgha.core.config.AfterBootstrap;
 import io.pgha.core.config.Credentials;
 import io.pgha.core.config.PghaConfig;
 import io.pgha.core.config.PostgresSettings;
@@ -60,6 +61,12 @@ import java.util.Set;
  * @param pgIdent the whole pg_ident.conf (Patroni's {@code postgresql.pg_ident}); empty to take the
  *     {@code config} key's, or leave the file as it is
  * @param clusterName PostgreSQL's {@code cluster_name}, the scope as Patroni sets it; null for none
+ * @param removeDataDirOnDivergedTimelines whether pgha may empty the data directory to clone again
+ *     when its timeline diverged from the leader's and pg_rewind cannot run on it (neither data
+ *     checksums nor {@code wal_log_hints}; Patroni's {@code
+ *     remove_data_directory_on_diverged_timelines})
+ * @param afterBootstrap the script and roles of a new cluster ({@code bootstrap.post_bootstrap},
+ *     {@code bootstrap.users})
  */
 public record PostgresConfig(
     String name,
@@ -88,7 +95,9 @@ public record PostgresConfig(
     Map<String, String> recoveryConf,
     Path customConf,
     List<String> pgIdent,
-    String clusterName) {
+    String clusterName,
+    boolean removeDataDirOnDivergedTimelines,
+    AfterBootstrap afterBootstrap) {
 
   /** Parameters pgha writes itself; configuring them is refused. */
   static final Set<String> RESERVED_PARAMETERS = PostgresSettings.RESERVED_PARAMETERS;
@@ -158,6 +167,7 @@ public record PostgresConfig(
     }
     recoveryConf = checkedParameters(recoveryConf);
     pgIdent = List.copyOf(pgIdent);
+    afterBootstrap = Objects.requireNonNullElse(afterBootstrap, AfterBootstrap.NONE);
   }
 
   /**
@@ -247,6 +257,8 @@ public record PostgresConfig(
             .hbaEntries(pg.pgHba(), pg.pgHbaExact())
             .runAsUser(pg.runAsUser())
             .removeDataDirAllowed(pg.removeDataDirectoryOnRewindFailure())
+            .removeDataDirOnDivergedTimelines(pg.removeDataDirectoryOnDivergedTimelines())
+            .afterBootstrap(config.afterBootstrap())
             .useSlots(pg.useSlots())
             .noStream(Boolean.parseBoolean(config.tags().get("nostream")))
             .logFile(pg.logFile());
@@ -368,6 +380,8 @@ public record PostgresConfig(
     private Path customConf;
     private List<String> pgIdent = List.of();
     private String clusterName;
+    private boolean removeDataDirOnDivergedTimelines;
+    private AfterBootstrap afterBootstrap = AfterBootstrap.NONE;
 
     private Builder(String name, Path dataDir) {
       this.name = name;
@@ -543,6 +557,18 @@ public record PostgresConfig(
       return this;
     }
 
+    /** Whether a diverged data directory pg_rewind cannot rewind may be cloned again. */
+    public Builder removeDataDirOnDivergedTimelines(boolean value) {
+      this.removeDataDirOnDivergedTimelines = value;
+      return this;
+    }
+
+    /** The script and roles of a new cluster (default none). */
+    public Builder afterBootstrap(AfterBootstrap value) {
+      this.afterBootstrap = value;
+      return this;
+    }
+
     /** How a new cluster is made instead of initdb (default: null, initdb). */
     public Builder customBootstrap(CustomBootstrap value) {
       this.customBootstrap = value;
@@ -593,7 +619,9 @@ public record PostgresConfig(
           recoveryConf,
           customConf,
           pgIdent,
-          clusterName);
+          clusterName,
+          removeDataDirOnDivergedTimelines,
+          afterBootstrap);
     }
   }
 }

@@ -180,6 +180,21 @@ public final class PostgresController implements AutoCloseable {
   }
 
   /**
+   * Stops the primary cleanly ({@code pg_ctl stop -m fast}, at most {@code timeout}); with {@code
+   * abortAfter} (Patroni's {@code primary_stop_timeout} in synchronous mode) a stop that takes
+   * longer is aborted: an immediate shutdown, then SIGKILL, so the server is down when this
+   * returns.
+   */
+  public void stopPrimary(Duration timeout, Optional<Duration> abortAfter) {
+    boolean wasRunning = postmaster.isRunning();
+    boolean standby = settings.standbySignal();
+    roles.stopPrimary(timeout, abortAfter);
+    if (wasRunning) {
+      told(LifecycleEvent.Kind.STOPPED, standby);
+    }
+  }
+
+  /**
    * Fencing: SIGQUIT to a postmaster that is not a standby (or is being promoted), without any lock
    * or connection; operations called before it do not make the server writable again. Returns
    * whether a postmaster was told to quit.
@@ -218,7 +233,15 @@ public final class PostgresController implements AutoCloseable {
 
   /** Rejoins {@code leader} as a standby: stopped, rewound (or cloned again if allowed). */
   public Demotion demote(Upstream leader, Duration timeout) {
-    return roles.demote(leader, timeout);
+    return demote(leader, timeout, Optional.empty());
+  }
+
+  /**
+   * As {@link #demote(Upstream, Duration)}; a running primary's clean stop is aborted after {@code
+   * abortAfter} when present (see {@link #stopPrimary}).
+   */
+  public Demotion demote(Upstream leader, Duration timeout, Optional<Duration> abortAfter) {
+    return roles.demote(leader, timeout, abortAfter);
   }
 
   /** What the stopped data directory says of itself; empty when unknown. */

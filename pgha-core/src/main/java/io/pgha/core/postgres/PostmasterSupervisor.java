@@ -319,6 +319,53 @@ final class PostmasterSupervisor implements AutoCloseable {
   }
 
   /**
+   * A fast stop that gives up after {@code limit} (Patroni's {@code primary_stop_timeout} in
+   * synchronous mode): then an immediate shutdown and, when that does not end it within {@code
+   * limit} either, SIGKILL to the postmaster and every process it started. The server is down when
+   * this returns, unless even SIGKILL failed (STOP_FAILED).
+   */
+  void stopWithin(Duration limit) {
+    try {
+      stop(StopMode.FAST, limit);
+      return;
+    } catch (PostgresControlException e) {
+      LOG.warn(
+          "{}: PostgreSQL did not stop cleanly within primary_stop_timeout ({}s): aborting it with"
+              + " an immediate shutdown",
+          config.name(),
+          limit.toSeconds());
+    }
+    OptionalLong running = pid();
+    try {
+      quit(limit);
+      return;
+    } catch (PostgresControlException e) {
+      LOG.warn(
+          "{}: PostgreSQL did not quit within {}s either: sending SIGKILL to the postmaster and its"
+              + " processes",
+          config.name(),
+          limit.toSeconds());
+    }
+    if (running.isPresent()) {
+      kill(running.getAsLong(), limit);
+    }
+  }
+
+  private void kill(long pid, Duration timeout) {
+    Postmaster current = postmaster.get();
+    Postmaster known = current != null && current.pid() == pid ? current : null;
+    List<Long> processes = new java.util.ArrayList<>(List.of(pid));
+    ProcessHandle.of(pid).ifPresent(h -> h.descendants().forEach(d -> processes.add(d.pid())));
+    Signals.send("KILL", processes);
+    if (!awaitExit(pid, known, timeout)) {
+      throw new PostgresControlException(
+          Kind.STOP_FAILED,
+          "PostgreSQL on " + config.dataDir() + " (pid " + pid + ") survived SIGKILL");
+    }
+    LOG.warn("{}: killed PostgreSQL (pid {}) with SIGKILL", config.name(), pid);
+  }
+
+  /**
    * Sends the running postmaster SIGQUIT (immediate shutdown) and waits at most {@code timeout} for
    * its exit; one that does not act within a second (stopped, stuck) has its processes told to quit
    * directly, so that its backends stop taking writes. No lock, no connection, no pg_ctl.

@@ -50,6 +50,7 @@ final class RoleChanges {
   private final TimelineQueries timelines;
   private final ControlFile controlFile;
   private final LocalPsql psql;
+  private final PostBootstrapScript postBootstrap;
 
   RoleChanges(
       PostgresConfig config,
@@ -73,6 +74,7 @@ final class RoleChanges {
     this.promoter = new Promoter(config, sql, settings, fencing);
     this.timelines = new TimelineQueries(config, sql);
     this.psql = new LocalPsql(config, tools);
+    this.postBootstrap = new PostBootstrapScript(config, tools);
   }
 
   void bootstrap(Duration timeout) {
@@ -90,6 +92,9 @@ final class RoleChanges {
       try {
         start(false, null, Deadlines.remaining(deadline), fenceEpoch);
         creator.createRoles();
+        // As Patroni: the script, then bootstrap.users; either failing fails the bootstrap.
+        postBootstrap.run();
+        creator.createUsers();
       } catch (RuntimeException e) {
         discardHalfBootstrappedCluster(e);
         throw e;
@@ -145,6 +150,9 @@ final class RoleChanges {
       settings.write();
       creator.createRoles(psql, Deadlines.remaining(deadline));
       psql.run("SELECT pg_reload_conf();", Deadlines.remaining(deadline));
+      postBootstrap.run();
+      // The script has its own time limit: the roles get a bound of their own after it.
+      creator.createUsers(psql, Duration.ofSeconds(30));
     } catch (RuntimeException e) {
       settings.archiveRecovery(null);
       discardHalfBootstrappedCluster(e);
@@ -354,6 +362,21 @@ final class RoleChanges {
     }
   }
 
+  /** See {@link PostgresController#stopPrimary}. */
+  void stopPrimary(Duration timeout, Optional<Duration> abortAfter) {
+    if (abortAfter.isEmpty()) {
+      stop(StopMode.FAST, timeout);
+      return;
+    }
+    lock.lock();
+    try {
+      promoter.discardConnection();
+      postmaster.stopWithin(abortAfter.get());
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Stops (fast) and starts again in the same role and with the same leader. */
   void restart(Duration timeout) {
     restart(timeout, () -> {});
@@ -431,14 +454,19 @@ final class RoleChanges {
   }
 
   /** See {@link PostgresController#demote}. */
-  Demotion demote(Upstream leader, Duration timeout) {
+  Demotion demote(Upstream leader, Duration timeout, Optional<Duration> abortAfter) {
     lock.lock();
     try {
       long deadline = Deadlines.deadline(timeout);
       promoter.discardConnection();
       if (postmaster.isRunning()) {
-        checkpointIfPrimary();
-        postmaster.stop(StopMode.FAST, Deadlines.remaining(deadline));
+        checkpointIfPrimary(abortAfter);
+        // A primary (no standby.signal), whether it answered or not, gets the bounded stop.
+        if (abortAfter.isPresent() && !settings.standbySignal()) {
+          postmaster.stopWithin(abortAfter.get());
+        } else {
+          postmaster.stop(StopMode.FAST, Deadlines.remaining(deadline));
+        }
       }
       if (!dataDir.isInitialized()) {
         throw new PostgresControlException(
@@ -473,9 +501,29 @@ final class RoleChanges {
     }
   }
 
-  /** pg_rewind from the leader; when it fails, a new clone if allowed, else REWIND_FAILED. */
+  /**
+   * pg_rewind from the leader; when it fails, a new clone if allowed, else REWIND_FAILED. As
+   * Patroni: a data directory pg_rewind cannot work on (neither data checksums nor {@code
+   * wal_log_hints}) is cloned again at once when {@code
+   * remove_data_directory_on_diverged_timelines} allows it.
+   */
   private Demotion rewind(Upstream leader, DivergenceCheck.Verdict verdict, Duration timeout) {
     long deadline = Deadlines.deadline(timeout);
+    if (config.removeDataDirOnDivergedTimelines() && !controlFile.allowsRewind()) {
+      LOG.warn(
+          "{}: {}, and pg_rewind cannot work on this data directory (neither data checksums nor"
+              + " wal_log_hints): removing it and cloning {} again, as"
+              + " remove_data_directory_on_diverged_timelines allows",
+          config.name(),
+          verdict.reason(),
+          leader);
+      cloner.reclone(leader, timeout);
+      return new Demotion(
+          Demotion.Outcome.RECLONED,
+          verdict.reason()
+              + "; pg_rewind cannot work here, so the data directory was cloned again"
+              + " (remove_data_directory_on_diverged_timelines)");
+    }
     CommandResult rewind = runRewind(leader, timeout);
     if (rewind.succeeded()) {
       LOG.info("{}: pg_rewind: {}", config.name(), rewind.outputTail().replace('\n', ' '));
@@ -505,8 +553,13 @@ final class RoleChanges {
             + " removal");
   }
 
-  private void checkpointIfPrimary() {
-    try (Connection c = sql.connect(60);
+  /**
+   * A checkpoint on a primary, so that the shutdown checkpoint is quick; with a stop limit ({@code
+   * primary_stop_timeout}) the connection and the checkpoint are bounded by it, as in Patroni.
+   */
+  private void checkpointIfPrimary(Optional<Duration> limit) {
+    int connectSeconds = limit.map(l -> (int) Math.max(1, l.toSeconds())).orElse(60);
+    try (Connection c = sql.connect(connectSeconds);
         Statement s = c.createStatement()) {
       try (ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery()")) {
         rs.next();
@@ -514,7 +567,9 @@ final class RoleChanges {
           return;
         }
       }
-      // A checkpoint now makes the shutdown checkpoint quick, so the stop fits its timeout.
+      if (limit.isPresent()) {
+        s.execute("SET statement_timeout = " + limit.get().toMillis());
+      }
       s.execute("CHECKPOINT");
     } catch (SQLException e) {
       LOG.warn("{}: checkpoint before demotion failed: {}", config.name(), e.getMessage());
@@ -595,7 +650,7 @@ final class RoleChanges {
         leader,
         when,
         diverged.get().reason());
-    demote(leader, Duration.ofMinutes(5));
+    demote(leader, Duration.ofMinutes(5), Optional.empty());
     return true;
   }
 

@@ -20,6 +20,7 @@ class ConfigEditTest {
     assertRefused("{\"drain_timeout\": 86400}", "drain_timeout");
     assertRefused("{\"synchronous_node_count\": 0}", "synchronous_node_count");
     assertRefused("{\"maximum_lag_on_failover\": -1}", "maximum_lag_on_failover");
+    assertRefused("{\"max_timelines_history\": -2}", "max_timelines_history");
   }
 
   @Test

@@ -232,8 +232,38 @@ class PghaConfigTest {
     assertThat(new Credentials("u", null).toString()).contains("<none>");
   }
 
+  @Test
+  void bootstrapUsersAndPostBootstrapAreKeptAndThePasswordsMasked() {
+    PghaConfig config =
+        valid()
+            .bootstrapUser("app", "app-secret", List.of("createdb", "connection limit 5"))
+            .bootstrapUser("reader", null, List.of("nologin"))
+            .postBootstrap(List.of("/bin/setup", "--fast"), Duration.ofSeconds(90))
+            .build();
+    AfterBootstrap after = config.afterBootstrap();
+    assertThat(after.script()).containsExactly("/bin/setup", "--fast");
+    assertThat(after.scriptTimeout()).isEqualTo(Duration.ofSeconds(90));
+    assertThat(after.users()).hasSize(2);
+    assertThat(after.users().get(0).roleOptions()).isEqualTo("CREATEDB CONNECTION LIMIT 5 LOGIN");
+    assertThat(after.users().get(1).roleOptions()).isEqualTo("NOLOGIN");
+    assertThat(after.toString()).doesNotContain("app-secret");
+    assertThat(valid().build().afterBootstrap()).isEqualTo(AfterBootstrap.NONE);
+  }
+
   static Stream<Arguments> invalidSettings() {
     return Stream.of(
+        bad(
+            "bootstrap user option that is SQL",
+            b -> b.bootstrapUser("app", "x", List.of("createdb; drop table t")),
+            "bootstrap.users.app.options (CREATEDB; DROP TABLE T) must be a role attribute"),
+        bad(
+            "bootstrap user with a blank name",
+            b -> b.bootstrapUser(" ", "x", List.of()),
+            "bootstrap.users ( ) must be non-blank role names"),
+        bad(
+            "post_bootstrap without a time limit",
+            b -> b.postBootstrap(List.of("/bin/true"), Duration.ZERO),
+            "bootstrap.post_bootstrap timeout (PT0S) must be a positive duration"),
         bad("scope missing", b -> b.scope(null), "scope is required"),
         bad("scope blank", b -> b.scope(" "), "scope is required"),
         bad(

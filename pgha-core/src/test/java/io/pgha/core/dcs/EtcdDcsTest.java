@@ -395,15 +395,34 @@ class EtcdDcsTest {
     HistoryEntry second =
         new HistoryEntry(
             2, 200, "switchover", Optional.of("2026-11-26T10:00:00+00:00"), Optional.of("a"));
-    assertThat(a.appendHistory(first)).isTrue();
-    assertThat(a.appendHistory(second)).isTrue();
-    assertThat(b.appendHistory(second)).isFalse();
+    assertThat(a.appendHistory(first, 0)).isTrue();
+    assertThat(a.appendHistory(second, 0)).isTrue();
+    assertThat(b.appendHistory(second, 0)).isFalse();
     assertThat(a.writeFailsafe(Map.of("a", "http://a/patroni"))).isTrue();
 
     ClusterView v = b.refresh();
     assertThat(v.status().orElseThrow().optime()).hasValue(42L);
     assertThat(v.history()).containsExactly(first, second);
     assertThat(v.failsafe()).hasValue(Map.of("a", "http://a/patroni"));
+  }
+
+  @Test
+  void maxTimelinesHistoryKeepsOnlyTheLatestSwitches() throws Exception {
+    EtcdDcs a = cluster.start("a");
+    assertThat(a.acquireLeader()).isTrue();
+    List<HistoryEntry> entries = new java.util.ArrayList<>();
+    for (int timeline = 1; timeline <= 5; timeline++) {
+      HistoryEntry e =
+          new HistoryEntry(
+              timeline, 100L * timeline, "switch " + timeline, Optional.empty(), Optional.of("a"));
+      entries.add(e);
+      // Unbounded (0) for the first three, as when the key is absent; then max_timelines_history 2.
+      assertThat(a.appendHistory(e, timeline <= 3 ? 0 : 2)).isTrue();
+      if (timeline == 3) {
+        assertThat(a.refresh().history()).containsExactlyElementsOf(entries);
+      }
+    }
+    assertThat(a.refresh().history()).containsExactly(entries.get(3), entries.get(4));
   }
 
   @Test
