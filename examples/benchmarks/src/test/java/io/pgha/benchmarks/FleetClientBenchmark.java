@@ -47,6 +47,7 @@ final class FleetClientBenchmark {
    * @param vias {@link #DIRECT}, {@link #PROXY} or both
    * @param switchovers switchovers per cell
    * @param preset the cluster's RTO preset
+   * @param settle how long the client JVMs' start-up settles before the idle cost is measured
    * @param idleWindow how long the idle cost is measured
    * @param output where report.md and latencies.tsv go
    */
@@ -56,6 +57,7 @@ final class FleetClientBenchmark {
       List<String> vias,
       int switchovers,
       String preset,
+      Duration settle,
       Duration idleWindow,
       Path output) {
 
@@ -89,6 +91,7 @@ final class FleetClientBenchmark {
               .toList(),
           Integer.parseInt(System.getProperty("bench.fleet.switchovers", "3").trim()),
           System.getProperty("bench.fleet.preset", "fast").trim(),
+          Duration.ofSeconds(5),
           Duration.ofSeconds(10),
           Path.of(System.getProperty("bench.output", "target/fleet-clients")));
     }
@@ -162,7 +165,7 @@ final class FleetClientBenchmark {
         new FleetClientJvms(m, options.jvms(), endpoints, cluster.scope(), logDir, CLIENTS_START)) {
       double startSeconds = (System.nanoTime() - startNanos) / 1e9;
       LOG.info("{} clients ({}) started in {} s", m, via, startSeconds);
-      Waits.sleep(5000); // the JVMs' start-up settles
+      Waits.sleep(options.settle().toMillis()); // the JVMs' start-up settles
       Sampler sampler = new Sampler(etcdPids, etcdMetrics, proxyPids, jvms.pids());
       Sampler.Point idleStart = sampler.sample();
       Waits.sleep(options.idleWindow().toMillis());
@@ -410,7 +413,9 @@ final class FleetClientBenchmark {
         + " summed over the members); bytes the members sent to gRPC clients"
         + " (`etcd_network_client_grpc_sent_bytes_total`). Idle: a "
         + options.idleWindow().toSeconds()
-        + " s window with the clients watching, 5 s after they all started. Switchover: from the"
+        + " s window with the clients watching, "
+        + options.settle().toSeconds()
+        + " s after they all started. Switchover: from the"
         + " request until every client saw the new leader, averaged over the switchovers.\n"
         + "- Started "
         + started

@@ -36,9 +36,10 @@ class FleetSmokeTest {
   }
 
   /**
-   * Two clusters in synchronous mode at the rapid preset, 2 s of warm-up and a 5 s window, by
-   * {@code generator}: the one cell, measured, with no lease or leadership lost and the sync
-   * standbys' lease reads timed.
+   * Two clusters in synchronous mode at the rapid preset, 1 s of warm-up and a 3 s window (a
+   * keep-alive, a leader-key and member-key write and a lease read each in it, at loop_wait 1 s and
+   * ttl 5 s), by {@code generator}: the one cell, measured, with no lease or leadership lost and
+   * the sync standbys' lease reads timed.
    */
   static FleetResult runTwoSyncClusters(Path output, FleetGenerator generator) {
     FleetBenchmark.Options options =
@@ -46,8 +47,8 @@ class FleetSmokeTest {
             List.of(2),
             List.of("sync"),
             RtoPreset.RAPID,
-            Duration.ofSeconds(2),
-            Duration.ofSeconds(5),
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(3),
             50,
             output,
             generator);
