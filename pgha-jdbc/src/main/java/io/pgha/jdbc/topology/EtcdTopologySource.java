@@ -13,8 +13,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -73,13 +73,18 @@ public final class EtcdTopologySource implements TopologySource {
     this.endpoints = access.endpoints();
     this.prefix = prefix;
     this.view = new PatroniKeyView(prefix);
-    this.thread =
-        Executors.newSingleThreadScheduledExecutor(
+    ScheduledThreadPoolExecutor executor =
+        new ScheduledThreadPoolExecutor(
+            1,
             r -> {
               Thread t = new Thread(r, "pgha-etcd-topology " + prefix);
               t.setDaemon(true);
               return t;
             });
+    // A publish delayed to a drain's end, or a resync's backoff, must not outlive close(): by
+    // default a shut-down executor still runs delayed tasks, and close() would wait for them.
+    executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    this.thread = executor;
   }
 
   @Override

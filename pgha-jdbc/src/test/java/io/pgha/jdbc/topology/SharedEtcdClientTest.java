@@ -64,6 +64,31 @@ class SharedEtcdClientTest {
     }
   }
 
+  @Test
+  void closeDoesNotWaitForAPublishDelayedToADrainsEnd() throws Exception {
+    try (LocalEtcd etcd = LocalEtcd.start(1)) {
+      String endpoint = etcd.clientEndpoints().get(0);
+      try (Client writer = Client.builder().endpoints(endpoint).build()) {
+        put(writer, PREFIX + "leader", "pg-test-2");
+        put(writer, PREFIX + "members/pg-test-2", member("primary", 5432));
+        // A leader draining for a minute: the source schedules a publish for the drain's end.
+        put(writer, PREFIX + "drain", "{\"leader\": \"pg-test-2\", \"timeout_ms\": 60000}");
+        AtomicReference<Topology> seen = new AtomicReference<>();
+        TopologySource source = TopologySources.etcd(List.of(endpoint), PREFIX);
+        try {
+          source.start(seen::set, TIMEOUT);
+          assertThat(seen.get().drainingLeader()).isEqualTo("pg-test-2");
+        } finally {
+          long start = System.nanoTime();
+          source.close();
+          // Its executor used to run the delayed publish after shutdown, so close() waited out
+          // its 2 s bound; closing a DataSource during a switchover's drain cost that much.
+          assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+        }
+      }
+    }
+  }
+
   private static String member(String role, int port) {
     return "{\"conn_url\":\"postgres://127.0.0.1:"
         + port
