@@ -253,12 +253,13 @@ class IdleFootprintRun {
   }
 
   /**
-   * The unit's plain {@code Environment=NAME=value} lines (such as {@code MALLOC_ARENA_MAX}) must be
-   * this JVM's environment, which the agents' JVMs inherit: the idle profile sets them.
+   * The unit's {@code Environment=MALLOC_...=value} lines (the C library's settings, which shape
+   * the JVM's memory) must be this JVM's environment, which the agents' JVMs inherit: the idle
+   * profile sets them.
    */
   static void requireUnitEnvironment(Path unit) throws IOException {
     Matcher m =
-        Pattern.compile("(?m)^Environment=([A-Z_]+)=(\\S+)$")
+        Pattern.compile("(?m)^Environment=(MALLOC_[A-Z_]+)=(\\S+)$")
             .matcher(Files.readString(unit, StandardCharsets.UTF_8));
     while (m.find()) {
       if (!m.group(2).equals(System.getenv(m.group(1)))) {
