@@ -54,7 +54,9 @@ class IdleFootprintRun {
     List<String> systems =
         Arrays.asList(
             System.getProperty("idle.systems", "pgha-async,pgha-sync,patroni").split(","));
-    List<String> jvmOptions = unitJvmOptions(Path.of(System.getProperty("idle.unit")));
+    Path unit = Path.of(System.getProperty("idle.unit"));
+    List<String> jvmOptions = unitJvmOptions(unit);
+    requireUnitEnvironment(unit);
     // Native memory tracking on the agents: what their resident memory is made of (a summary per
     // agent next to the report). Costs a little memory itself; off by default.
     boolean nmt = Boolean.getBoolean("idle.nmt");
@@ -250,6 +252,30 @@ class IdleFootprintRun {
     return Arrays.asList(m.group(1).trim().split("\\s+"));
   }
 
+  /**
+   * The unit's {@code Environment=MALLOC_...=value} lines (the C library's settings, which shape
+   * the JVM's memory) must be this JVM's environment, which the agents' JVMs inherit: the idle
+   * profile sets them.
+   */
+  static void requireUnitEnvironment(Path unit) throws IOException {
+    Matcher m =
+        Pattern.compile("(?m)^Environment=(MALLOC_[A-Z_]+)=(\\S+)$")
+            .matcher(Files.readString(unit, StandardCharsets.UTF_8));
+    while (m.find()) {
+      if (!m.group(2).equals(System.getenv(m.group(1)))) {
+        throw new IllegalStateException(
+            m.group(1)
+                + " ("
+                + System.getenv(m.group(1))
+                + ") must be "
+                + m.group(2)
+                + " as in "
+                + unit
+                + ": set it in the idle profile's environmentVariables");
+      }
+    }
+  }
+
   private static String report(
       List<Sample> samples,
       List<Breakdown> breakdowns,
@@ -268,6 +294,8 @@ class IdleFootprintRun {
         .append(" s from /proc/<pid>/stat. pgha agents run in JVMs of their own with the systemd")
         .append(" unit's options `")
         .append(String.join(" ", jvmOptions))
+        .append("` and environment `MALLOC_ARENA_MAX=")
+        .append(System.getenv("MALLOC_ARENA_MAX"))
         .append("`; live heap is what `jcmd GC.heap_info` shows used after `GC.run`.\n\n");
     for (Map.Entry<String, String> e : MachineInfo.describe().entrySet()) {
       b.append("- ").append(e.getKey()).append(": ").append(e.getValue()).append('\n');

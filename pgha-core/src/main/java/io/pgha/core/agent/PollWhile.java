@@ -5,6 +5,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * A check repeated every period (from the end of one run to the start of the next) only while it is
@@ -16,12 +17,21 @@ final class PollWhile {
   private final ScheduledExecutorService scheduler;
   private final Runnable check;
   private final BooleanSupplier needed;
-  private final long periodMillis;
+  private final LongSupplier periodMillis;
   private final AtomicBoolean running = new AtomicBoolean();
 
   PollWhile(
       ScheduledExecutorService scheduler,
       long periodMillis,
+      BooleanSupplier needed,
+      Runnable check) {
+    this(scheduler, () -> periodMillis, needed, check);
+  }
+
+  /** A check whose period is asked for before each wait (it may depend on what the last found). */
+  PollWhile(
+      ScheduledExecutorService scheduler,
+      LongSupplier periodMillis,
       BooleanSupplier needed,
       Runnable check) {
     this.scheduler = scheduler;
@@ -39,7 +49,7 @@ final class PollWhile {
 
   private void later() {
     try {
-      scheduler.schedule(this::run, periodMillis, TimeUnit.MILLISECONDS);
+      scheduler.schedule(this::run, periodMillis.getAsLong(), TimeUnit.MILLISECONDS);
     } catch (RejectedExecutionException e) {
       running.set(false); // the scheduler is shut down
     }

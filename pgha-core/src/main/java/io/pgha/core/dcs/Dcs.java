@@ -85,8 +85,9 @@ public interface Dcs extends AutoCloseable {
   boolean acquireLeader() throws DcsException;
 
   /**
-   * Confirms leadership: refreshes the lease now and checks the key still names this member, moving
-   * it onto the current lease if an earlier lease of this member holds it.
+   * Confirms leadership: makes sure the lease was renewed within the last second (refreshing it now
+   * unless the lease keeper's last confirmed renewal is that recent) and checks the key still names
+   * this member, moving it onto the current lease if an earlier lease of this member holds it.
    *
    * @return true if this member still holds the key; false if etcd says the key names someone else,
    *     is gone, or the lease expired (a {@link DcsException} means etcd could not be asked)

@@ -14,8 +14,10 @@ import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.GetOption;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -35,10 +37,28 @@ final class LeaderKey {
   private final String me;
   private final ByteSequence meBytes;
   private final String name;
+
+  /**
+   * Leadership is confirmed at most this often (from the renewals every 250 ms of the fast path,
+   * every other one; from those every 500 ms otherwise, each one): a confirmation counts for {@code
+   * min(leader_silence_timeout, ttl)} (2 s by default), so one every 500 ms or so keeps the health
+   * checks' answers fresh with room for slow calls, at a read per half second whatever the pace of
+   * the renewals. Somewhat less than 500 ms so that the jitter of the answers of renewals sent 500
+   * ms apart does not skip one of them.
+   */
+  static final long CONFIRM_INTERVAL_MILLIS = 375;
+
+  /**
+   * The HA cycle's renewal sends no keep-alive of its own when the lease keeper had one sent this
+   * recently confirmed: the lease lives as long as after a keep-alive sent now, less this, and the
+   * keeper renews the leader's lease every 500 ms or more often anyway.
+   */
+  static final Duration RECENT_RENEWAL = Duration.ofSeconds(1);
+
   private final AtomicBoolean confirming = new AtomicBoolean();
   // The read in flight while confirming, and when it was sent.
   private volatile CompletableFuture<GetResponse> confirmRead;
-  private volatile long confirmSentNanos;
+  private volatile long confirmSentNanos = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
 
   LeaderKey(EtcdKv kv, LeaseKeeper lease, Leadership leadership, String me, String leaderKey) {
     this.kv = kv;
@@ -56,22 +76,25 @@ final class LeaderKey {
   /**
    * After a renewal of {@code leaseId} sent at {@code sentNanos} was confirmed: if we lead on that
    * lease, reads the leader key (a linearizable read, no raft write) and, if it still names us on
-   * that lease, records the renewal as a confirmation of leadership. At most one read is in flight;
-   * a renewal that finds one running is skipped (the next one confirms a later send time anyway),
-   * and gives it up once it has gone unanswered for the request timeout (a timer per read would
-   * wake a thread of its own twice per renewal). Never blocks the caller (the lease thread).
+   * that lease, records the renewal as a confirmation of leadership. At most one read is in flight,
+   * and one is sent at most every {@value #CONFIRM_INTERVAL_MILLIS} ms; a renewal that finds one
+   * running or recent is skipped (the next one confirms a later send time anyway), and gives it up
+   * once it has gone unanswered for the request timeout (a timer per read would wake a thread of
+   * its own twice per renewal). Never blocks the caller (the lease thread).
    */
   void confirmAfterRenewal(long leaseId, long sentNanos) {
     if (!leadership.leadsOn(leaseId)) {
       return;
     }
     giveUpStuckRead();
-    if (!confirming.compareAndSet(false, true)) {
+    long now = System.nanoTime();
+    if (now - confirmSentNanos < TimeUnit.MILLISECONDS.toNanos(CONFIRM_INTERVAL_MILLIS)
+        || !confirming.compareAndSet(false, true)) {
       return;
     }
     try {
       CompletableFuture<GetResponse> read = kv.getAsync(name);
-      confirmSentNanos = System.nanoTime();
+      confirmSentNanos = now;
       confirmRead = read;
       read.whenComplete(
           (r, t) -> {
@@ -129,7 +152,9 @@ final class LeaderKey {
       return false;
     }
     try {
-      lease.keepAliveNow();
+      if (!lease.renewedWithin(RECENT_RENEWAL)) {
+        lease.keepAliveNow();
+      }
     } catch (DcsException e) {
       if (lease.status().leaseId() != 0) {
         throw e; // no answer: the state in etcd is unknown

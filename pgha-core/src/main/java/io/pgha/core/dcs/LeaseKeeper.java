@@ -63,14 +63,15 @@ final class LeaseKeeper implements AutoCloseable {
   static final long RELAXED_RENEW_INTERVAL_MILLIS = 500;
 
   /**
-   * A member that does not lead renews its lease this many times per ttl (every 3 s at ttl 30),
-   * never more often than the leader does. Nobody watches the silence of its lease, which only has
-   * to outlive the member's key: renewing it as often as the leader would triple the keep-alives a
-   * cluster sends etcd for nothing (the fleet benchmark, scale.md). The deadline (send + ttl - ttl
-   * / 4) still leaves room for several lost renewals, and a member that takes the leader key over
-   * is renewed at the leader's pace from then on (it wakes the keeper, see {@link #wakeNow}).
+   * A member that does not lead renews its lease this many times per ttl (every 6 s at ttl 30, 2 s
+   * at ttl 10, about Patroni's once per {@code loop_wait}), never more often than the leader does.
+   * Nobody watches the silence of its lease, which only has to outlive the member's key: renewing
+   * it as often as the leader would triple the keep-alives a cluster sends etcd for nothing (the
+   * fleet benchmark, scale.md), and each costs an idle agent CPU. The deadline (send + ttl - ttl /
+   * 4) still leaves room for three lost renewals, and a member that takes the leader key over is
+   * renewed at the leader's pace from then on (it wakes the keeper, see {@link #wakeNow}).
    */
-  static final int IDLE_RENEWALS_PER_TTL = 10;
+  static final int IDLE_RENEWALS_PER_TTL = 5;
 
   private static final int MAX_IN_FLIGHT = 3;
 
@@ -219,6 +220,18 @@ final class LeaseKeeper implements AutoCloseable {
 
   LeaseStatus status() {
     return status.get();
+  }
+
+  /**
+   * Whether etcd confirmed a renewal of the current lease sent within {@code within} of now: the
+   * lease then lives at least {@code ttl - within} from now, as if a keep-alive were sent now.
+   */
+  boolean renewedWithin(Duration within) {
+    LeaseStatus s = status.get();
+    long now = System.nanoTime();
+    return s.leaseId() != 0
+        && s.isValidAt(now)
+        && now - s.lastConfirmedSendNanos() < within.toNanos();
   }
 
   Duration ttl() {
@@ -387,7 +400,7 @@ final class LeaseKeeper implements AutoCloseable {
     }
   }
 
-  /** How often a member that does not lead renews: ttl / 10, at least the fast interval. */
+  /** How often a member that does not lead renews: ttl / 5, at least the fast interval. */
   private long idleIntervalNanos() {
     return Math.max(
         TimeUnit.MILLISECONDS.toNanos(RENEW_INTERVAL_MILLIS),
