@@ -116,8 +116,15 @@ final class KeepAliveStream implements AutoCloseable {
       if (requests == null) {
         open(ch);
       }
-      waiting.addLast(new Waiting(leaseId, sentNanos, answer));
-      requests.onNext(LeaseKeepAliveRequest.newBuilder().setID(leaseId).build());
+      if (requests == null) {
+        // On a dead channel the new stream can end while it opens, on this thread: the renewal
+        // fails as one etcd did not answer, not with a NullPointerException here.
+        answer.completeExceptionally(
+            new IllegalStateException("the keep-alive stream ended as it opened"));
+      } else {
+        waiting.addLast(new Waiting(leaseId, sentNanos, answer));
+        requests.onNext(LeaseKeepAliveRequest.newBuilder().setID(leaseId).build());
+      }
     }
     fail(failed, new IllegalStateException("the keep-alive stream went unanswered; opened anew"));
     return answer;
