@@ -211,7 +211,11 @@ class CustomBootstrapTest {
               Statement s = c.createStatement();
               ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery()")) {
             boolean primary = rs.next() && !rs.getBoolean(1);
-            return primary && get(m, "/patroni").contains("\"role\":\"master\"")
+            // The leader key, not only a primary: a bootstrapping member runs PostgreSQL as a
+            // primary (and says "master") while post_bootstrap still runs, before it takes the key.
+            return primary
+                    && get(m, "/patroni").contains("\"role\":\"master\"")
+                    && get(m, "/cluster").contains("\"role\":\"leader\"")
                 ? Optional.of(m)
                 : Optional.empty();
           } catch (SQLException e) {
