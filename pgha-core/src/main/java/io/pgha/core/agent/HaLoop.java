@@ -233,12 +233,14 @@ final class HaLoop implements AutoCloseable {
             .reinitializeRequested(reinitializing)
             .build();
     // Fresh positions of the peers matter when someone may be elected: no leader, or a
-    // switchover / failover requested.
+    // switchover / failover requested. Not to a primary whose key was deleted under it: it
+    // creates the key again whatever they say (VacatedLeaderKey), and without waiting for them.
     if (view.leader().isPresent()) {
       lastLedMembers = view.members();
     }
+    boolean vacated = local.leaderKeyVacatedUntilNanos().isPresent() && status.isReadWrite();
     PeerPositions positions =
-        view.leader().isEmpty() || view.failover().isPresent()
+        view.leader().isEmpty() && !vacated || view.failover().isPresent()
             ? peers.positions(membersToAsk(view), timeouts.peerProbe())
             : PeerPositions.none();
 
