@@ -31,10 +31,11 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The real {@code patronictl}'s {@code version}, {@code query} and {@code remove} against a
- * two-member cluster run by the sidecar. {@code remove} runs last: it deletes the cluster's keys,
- * and the members then form the cluster again from their data directories (the same system
+ * two-member cluster run by the sidecar. {@code remove} runs last: it deletes the cluster's keys;
+ * as Patroni's, the leader creates its key again and keeps running (the same member leads, on the
+ * same timeline, its PostgreSQL not restarted), and the cluster's keys come back (the same system
  * identifier in {@code initialize}, the last {@code config} seen with its edits, every member's
- * key, one leader and a streaming replica) with no committed row lost.
+ * key, the replica streaming) with no committed row lost.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PatronictlQueryRemoveVersionTest {
@@ -131,6 +132,8 @@ class PatronictlQueryRemoveVersionTest {
     }
     // Nothing of pgha's writes this key: its absence afterwards proves the delete.
     put("pgha-test-marker", "remove me");
+    // The leader's PostgreSQL must not be restarted nor promoted again by the remove.
+    String startedBefore = primaryFacts(leader).orElseThrow();
 
     String wrongName =
         patronictl.runWithInput("not-" + cluster.scope + "\n", "remove", cluster.scope).output();
@@ -160,13 +163,39 @@ class PatronictlQueryRemoveVersionTest {
               return back ? Optional.of(keys.get("leader")) : Optional.empty();
             });
     assertThat(key("config").orElseThrow()).contains("\"maximum_lag_on_failover\":2097152");
+    // As Patroni: no failover. The leader took its key back; its PostgreSQL ran on throughout.
+    assertThat(newLeader).isEqualTo(leader.name);
     Member now = cluster.awaitHealthy(CONVERGE);
-    assertThat(now.name).isEqualTo(newLeader);
+    assertThat(now.name).isEqualTo(leader.name);
+    assertThat(primaryFacts(leader)).contains(startedBefore);
     assertThat(answer(now)).contains(42);
     String list = patronictl.run("list").ok();
     assertThat(Patronictl.row(list, now.name)).contains("Leader");
-    Member other = now == leader ? replica : leader;
-    assertThat(Patronictl.row(list, other.name)).contains("Replica");
+    SidecarCluster.await(
+        CONVERGE,
+        replica + " listed as a replica",
+        () ->
+            Patronictl.row(patronictl.run("list").ok(), replica.name).contains("Replica")
+                ? Optional.of(true)
+                : Optional.empty());
+  }
+
+  /**
+   * On a primary: when its postmaster started and its current timeline, e.g. "2026-12-06
+   * 14:00:00.1+00 timeline 00000001"; empty if it does not answer or is not a primary.
+   */
+  private static Optional<String> primaryFacts(Member m) {
+    try (Connection c = m.connect();
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT pg_postmaster_start_time()::text || ' timeline '"
+                    + " || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8),"
+                    + " pg_is_in_recovery()")) {
+      return rs.next() && !rs.getBoolean(2) ? Optional.of(rs.getString(1)) : Optional.empty();
+    } catch (java.sql.SQLException e) {
+      return Optional.empty();
+    }
   }
 
   /**

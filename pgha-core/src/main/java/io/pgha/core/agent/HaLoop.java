@@ -17,12 +17,16 @@ import io.pgha.core.postgres.ReplicationTimeouts;
 import io.pgha.core.postgres.StoredState;
 import io.pgha.patroni.ClusterView;
 import io.pgha.patroni.DynamicConfig;
+import io.pgha.patroni.Member;
 import io.pgha.patroni.PatroniCodec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.Collection;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -63,6 +67,9 @@ final class HaLoop implements AutoCloseable {
   private volatile long viewConfirmedAtNanos = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
   private volatile long lastCycleNanos;
   private volatile ClusterView lastView = ClusterView.empty();
+  // The members of the last view with a leader (Patroni's old_cluster): asked too while there is
+  // none, so that a primary whose member key was deleted with the others still answers.
+  private Map<String, Member> lastLedMembers = Map.of();
   private volatile PostgresStatus lastStatus;
   private volatile boolean dcsReachable;
   private volatile long dcsLastSeenEpochSeconds;
@@ -226,10 +233,15 @@ final class HaLoop implements AutoCloseable {
             .reinitializeRequested(reinitializing)
             .build();
     // Fresh positions of the peers matter when someone may be elected: no leader, or a
-    // switchover / failover requested.
+    // switchover / failover requested. Not to a primary whose key was deleted under it: it
+    // creates the key again whatever they say (VacatedLeaderKey), and without waiting for them.
+    if (view.leader().isPresent()) {
+      lastLedMembers = view.members();
+    }
+    boolean vacated = local.leaderKeyVacatedUntilNanos().isPresent() && status.isReadWrite();
     PeerPositions positions =
-        view.leader().isEmpty() || view.failover().isPresent()
-            ? peers.positions(view, timeouts.peerProbe())
+        view.leader().isEmpty() && !vacated || view.failover().isPresent()
+            ? peers.positions(membersToAsk(view), timeouts.peerProbe())
             : PeerPositions.none();
 
     Decision decision =
@@ -249,6 +261,13 @@ final class HaLoop implements AutoCloseable {
     if (outcome.decideAgain()) {
       wakeUp();
     }
+  }
+
+  /** The view's members, and those of the last view with a leader that it no longer lists. */
+  private Collection<Member> membersToAsk(ClusterView view) {
+    Map<String, Member> members = new HashMap<>(lastLedMembers);
+    members.putAll(view.members());
+    return members.values();
   }
 
   /** Writes the {@code config} key to Patroni's cache file when it changed (or was not written). */
@@ -344,6 +363,7 @@ final class HaLoop implements AutoCloseable {
     if (lease.leaseId() != 0) {
       b.leaseDeadlineNanos(lease.deadlineNanos());
     }
+    dcs.leaderKeyVacatedUntilNanos().ifPresent(b::leaderKeyVacatedUntilNanos);
     silence.current().ifPresent(b::leaderLease);
     if (status.receivedLsn() != null
         && status.replayedLsn() != null

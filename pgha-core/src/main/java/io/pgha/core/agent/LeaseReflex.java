@@ -2,6 +2,7 @@ package io.pgha.core.agent;
 
 import io.pgha.core.dcs.Dcs;
 import java.time.Duration;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -136,16 +137,24 @@ final class LeaseReflex implements AutoCloseable {
   }
 
   /**
-   * Remembers the deadline of the leadership held now; once it is not held and that deadline has
-   * passed, fences (once). Leadership that ended before its deadline (released, or the key taken,
-   * which the DCS reports itself) is forgotten. Synchronized so that a check that waits for another
-   * one's fence waits for that fence too, and a fence that follows another finds nothing left to
-   * stop.
+   * Remembers the deadline of the leadership held now (or, while the leader key is vacated, until
+   * when it may be created again); once it is not held and that deadline has passed, fences (once).
+   * Leadership that ended before its deadline (released, or the key taken, which the DCS reports
+   * itself) is forgotten. Synchronized so that a check that waits for another one's fence waits for
+   * that fence too, and a fence that follows another finds nothing left to stop.
    */
   private synchronized void check(String by) {
     try {
       if (dcs.holdsLeadership()) {
         leadingUntilNanos = dcs.leaseStatus().deadlineNanos();
+        armed = true;
+        return;
+      }
+      // A leader key deleted under us stays ours to create again until this instant; past it the
+      // DCS ends leadership itself (its listeners fence), and the check below fences anyway.
+      OptionalLong vacated = dcs.leaderKeyVacatedUntilNanos();
+      if (vacated.isPresent()) {
+        leadingUntilNanos = vacated.getAsLong();
         armed = true;
         return;
       }

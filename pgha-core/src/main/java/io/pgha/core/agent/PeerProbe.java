@@ -10,6 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -76,8 +77,13 @@ final class PeerProbe implements AutoCloseable {
 
   /** The positions of the peers that answered within {@code timeout}. */
   PeerPositions positions(ClusterView view, Duration timeout) {
+    return positions(view.members().values(), timeout);
+  }
+
+  /** The positions of those of {@code members} that answered within {@code timeout}. */
+  PeerPositions positions(Collection<Member> members, Duration timeout) {
     Map<String, CompletableFuture<Optional<PeerPosition>>> asked = new HashMap<>();
-    for (Member member : view.members().values()) {
+    for (Member member : members) {
       if (!member.name().equals(me)) {
         asked.put(member.name(), bounded(member, timeout));
       }

@@ -78,7 +78,19 @@ public interface Dcs extends AutoCloseable {
   OptionalLong leadershipConfirmedAtNanos();
 
   /**
-   * Creates the leader key with this member's name on its lease, if nobody holds it.
+   * While this member's leader key is <em>vacated</em>: it led until the key was deleted (an
+   * operator's {@code patronictl remove}; not taken by another member) on a lease etcd still
+   * confirms. Until the instant returned ({@link System#nanoTime()}: the lease deadline as it stood
+   * when the key was seen gone) {@link #acquireLeader()} may create the key again on that lease
+   * without a fence; meanwhile {@link #holdsLeadership()} is false. Empty otherwise; past that
+   * instant leadership is lost (the listeners of {@link #onLeadershipLost} are told).
+   */
+  OptionalLong leaderKeyVacatedUntilNanos();
+
+  /**
+   * Creates the leader key with this member's name on its lease, if nobody holds it. While the key
+   * is vacated ({@link #leaderKeyVacatedUntilNanos()}), one attempt on the lease this member led
+   * on: any outcome but the key ours again ends leadership (its listeners fence).
    *
    * @return true if this member holds the key afterwards
    */

@@ -207,7 +207,7 @@ public final class EtcdDcs implements Dcs {
   }
 
   private void viewChanged(ViewChange change) {
-    leadership.check(change.current());
+    leadership.check(change.current(), lease.status(), System.nanoTime());
     viewListeners.publish(change);
   }
 
@@ -226,6 +226,14 @@ public final class EtcdDcs implements Dcs {
   @Override
   public OptionalLong leadershipConfirmedAtNanos() {
     return leadership.confirmedAtNanos();
+  }
+
+  @Override
+  public OptionalLong leaderKeyVacatedUntilNanos() {
+    return leadership
+        .vacated(System.nanoTime())
+        .map(v -> OptionalLong.of(v.untilNanos()))
+        .orElse(OptionalLong.empty());
   }
 
   @Override

@@ -126,15 +126,13 @@ final class LeaderKey {
   }
 
   boolean acquire() throws DcsException {
+    Optional<Leadership.Vacated> vacated = leadership.vacated(System.nanoTime());
+    if (vacated.isPresent()) {
+      return acquireVacated(vacated.get());
+    }
     long leaseId = lease.ensureLease();
     LeaseStatus renewal = lease.status();
-    ByteSequence key = bytes(name);
-    TxnResponse r =
-        kv.txn(
-            "acquiring " + name,
-            new Cmp[] {new Cmp(key, Cmp.Op.EQUAL, CmpTarget.createRevision(0))},
-            new Op[] {Op.put(key, meBytes, onLease(leaseId))},
-            new Op[] {Op.get(key, GetOption.DEFAULT)});
+    TxnResponse r = createIfAbsent(leaseId);
     if (r.isSucceeded()) {
       return leadership.confirmed(
           r.getHeader().getRevision(), leaseId, renewal, "acquired the leader key");
@@ -144,6 +142,63 @@ final class LeaderKey {
       return keepOrMoveOurKey(holder.get(), leaseId, renewal);
     }
     return false;
+  }
+
+  /**
+   * Our leader key was deleted under us (see {@link Leadership}): one attempt to create it again,
+   * on the lease we led on only and while that lease is confirmed alive. Anything but success ends
+   * leadership (the listeners fence): the key found naming another member, the lease gone or
+   * replaced, no answer from etcd.
+   */
+  private boolean acquireVacated(Leadership.Vacated vacated) throws DcsException {
+    LeaseStatus renewal = lease.status();
+    if (renewal.leaseId() != vacated.lease() || !renewal.isValidAt(System.nanoTime())) {
+      leadership.lost(
+          "the leader key was deleted and the lease I led on is not confirmed alive any more",
+          System.nanoTime());
+      return false;
+    }
+    TxnResponse r;
+    try {
+      r = createIfAbsent(vacated.lease());
+    } catch (DcsException e) {
+      leadership.lost(
+          "the leader key was deleted and etcd did not answer its creation again: "
+              + e.getMessage(),
+          System.nanoTime());
+      throw e;
+    }
+    if (r.isSucceeded()) {
+      return leadership.confirmed(
+          r.getHeader().getRevision(),
+          vacated.lease(),
+          renewal,
+          "created the leader key again after it was deleted");
+    }
+    Optional<KeyValue> holder = single(r);
+    if (holder.isPresent()
+        && holder.get().getValue().equals(meBytes)
+        && holder.get().getLease() == vacated.lease()) {
+      // Our own earlier attempt, whose answer was lost.
+      return leadership.confirmed(
+          holder.get().getModRevision(), vacated.lease(), renewal, "holds the leader key");
+    }
+    leadership.lost(
+        holder
+            .map(kv -> "the leader key was deleted and now names " + string(kv.getValue()))
+            .orElse("the leader key was deleted and could not be created again"),
+        System.nanoTime());
+    return false;
+  }
+
+  /** Puts the key naming us on {@code leaseId} only if it does not exist; else reads it. */
+  private TxnResponse createIfAbsent(long leaseId) throws DcsException {
+    ByteSequence key = bytes(name);
+    return kv.txn(
+        "acquiring " + name,
+        new Cmp[] {new Cmp(key, Cmp.Op.EQUAL, CmpTarget.createRevision(0))},
+        new Op[] {Op.put(key, meBytes, onLease(leaseId))},
+        new Op[] {Op.get(key, GetOption.DEFAULT)});
   }
 
   boolean renew() throws DcsException {
@@ -172,6 +227,12 @@ final class LeaderKey {
             new Op[] {Op.get(key, GetOption.DEFAULT)},
             new Op[] {Op.get(key, GetOption.DEFAULT)});
     Optional<KeyValue> holder = single(r);
+    if (holder.isEmpty() && leadership.keyGone(renewal, System.nanoTime())) {
+      // Deleted, not taken: the decision creates it again (Leadership). Neither kept nor lost.
+      throw new DcsException(
+          "the leader key was deleted (not taken by another member) while my lease is alive:"
+              + " deciding again");
+    }
     if (!r.isSucceeded() || holder.isEmpty()) {
       leadership.lost(
           holder

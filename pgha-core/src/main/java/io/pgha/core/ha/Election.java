@@ -101,6 +101,14 @@ final class Election {
    * with more WAL (or as much and a higher failover_priority), goes first.
    */
   private static Optional<String> aheadOfMe(Situation s) {
+    // Any peer that answered, member key or not: after the keys were deleted (patronictl remove)
+    // the loop also asks the members of the last view with a leader, as Patroni asks its
+    // old_cluster's, so that nobody races while the primary still runs.
+    for (PeerPosition peer : s.peers().byMember().values()) {
+      if (peer.primary() && !peer.member().equals(s.name())) {
+        return Optional.of("(" + peer.member() + ") still runs as primary");
+      }
+    }
     LocalState local = s.local();
     int myPriority = s.me().tags().failoverPriority();
     for (Member member : s.view().members().values()) {
@@ -110,9 +118,6 @@ final class Election {
         continue;
       }
       PeerPosition peer = answered.get();
-      if (peer.primary()) {
-        return Optional.of("(" + member.name() + ") still runs as primary");
-      }
       if (!member.tags().isFailoverCandidate() || outsideSyncSet(s, member.name())) {
         continue;
       }

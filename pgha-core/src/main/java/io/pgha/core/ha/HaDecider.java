@@ -36,6 +36,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>No data directory: bootstrap the cluster, clone from a member, or (no leader, a {@code
  *       no_leader} replica method) restore without one.
  *   <li>Data from another cluster, or a cluster not yet initialised: never mix them up.
+ *   <li>Our leader key was deleted (not taken) while we run read-write on a lease confirmed alive:
+ *       create it again on that lease if still absent, else demote ({@link VacatedLeaderKey}).
  *   <li>We hold the leader key: stay primary, promote, restart a crashed primary within {@code
  *       primary_start_timeout} or release the key; carry out a requested switchover. A primary that
  *       cannot arm the watchdog {@code watchdog.mode: required} asks for demotes and releases the
@@ -123,6 +125,10 @@ public final class HaDecider {
               + view.initialize().orElseThrow()
               + "): not joining; move it away to let this member be cloned",
           Action.of(WAIT));
+    }
+    Optional<Decision> vacated = VacatedLeaderKey.decide(s);
+    if (vacated.isPresent()) {
+      return vacated.get();
     }
     if (!view.isInitialized() && view.isUnlocked()) {
       return adoptExistingData(s);

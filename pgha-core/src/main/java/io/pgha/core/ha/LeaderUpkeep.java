@@ -1,6 +1,7 @@
 package io.pgha.core.ha;
 
 import static io.pgha.core.ha.ActionKind.ACQUIRE_LEADER;
+import static io.pgha.core.ha.ActionKind.ADOPT_EXISTING_DATA;
 import static io.pgha.core.ha.ActionKind.DEMOTE;
 import static io.pgha.core.ha.ActionKind.RELEASE_LEADERSHIP;
 import static io.pgha.core.ha.ActionKind.RENEW;
@@ -15,10 +16,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * What the leader running read-write keeps in step after it confirmed or took the key, in every
- * cycle: the {@code config} key when there is none, the {@code failsafe} key, one replication slot
- * per member, synchronous replication. These come last in the plan, so they happen only once the
- * key is confirmed. The standby leader of a standby cluster keeps the {@code config} key and its
- * members' slots only.
+ * cycle: the {@code config} and {@code initialize} keys when there are none, the {@code failsafe}
+ * key, one replication slot per member, synchronous replication. These come last in the plan, so
+ * they happen only once the key is confirmed. The standby leader of a standby cluster keeps the
+ * {@code config} key and its members' slots only.
  *
  * <p>As Patroni's leader, paused or not, it writes its bootstrap configuration to a missing {@code
  * config} key (only if still absent): after it claimed the cluster with a data directory it had (no
@@ -63,11 +64,25 @@ final class LeaderUpkeep {
         upkeep.add(Action.sync(sync));
       }
     }
+    // Last: it fails when another member wrote the key first, which ends the plan.
+    missingInitialize(s).ifPresent(upkeep::add);
     return d.then(upkeep);
   }
 
   private static List<Action> missingConfig(Situation s) {
     return s.view().config().isEmpty() ? List.of(Action.of(WRITE_MISSING_CONFIG)) : List.of();
+  }
+
+  /**
+   * As Patroni's leader: an {@code initialize} key deleted (an operator's {@code patronictl
+   * remove}) is written again with this primary's system identifier, only if still absent.
+   */
+  private static java.util.Optional<Action> missingInitialize(Situation s) {
+    return s.view().isInitialized()
+            || s.local().systemIdentifier().isEmpty()
+            || !s.me().tags().isFailoverCandidate()
+        ? java.util.Optional.empty()
+        : java.util.Optional.of(Action.of(ADOPT_EXISTING_DATA));
   }
 
   private static java.util.Optional<Action> slots(Situation s) {

@@ -52,6 +52,9 @@ import java.util.OptionalLong;
  * @param replayLagBytes on a replica: how much received WAL is not replayed yet (0 when unknown)
  * @param reinitializeRequested an operator asked to throw this member's data directory away and
  *     clone it again ({@code POST /reinitialize}); the request lives for this cycle only
+ * @param leaderKeyVacatedUntilNanos this member led until its leader key was deleted (not taken by
+ *     another member) on a lease still confirmed alive: until when it may create the key again on
+ *     that lease without a fence; empty otherwise
  */
 public record LocalState(
     boolean dataDirectoryEmpty,
@@ -78,7 +81,8 @@ public record LocalState(
     Optional<SlotsSeen> slots,
     Optional<LeaderLease> leaderLease,
     long replayLagBytes,
-    boolean reinitializeRequested) {
+    boolean reinitializeRequested,
+    OptionalLong leaderKeyVacatedUntilNanos) {
 
   public LocalState {
     systemIdentifier = Objects.requireNonNullElse(systemIdentifier, Optional.empty());
@@ -96,6 +100,8 @@ public record LocalState(
         Objects.requireNonNullElse(synchronousStandbyNames, StandbyNames.none());
     slots = Objects.requireNonNullElse(slots, Optional.empty());
     leaderLease = Objects.requireNonNullElse(leaderLease, Optional.empty());
+    leaderKeyVacatedUntilNanos =
+        Objects.requireNonNullElse(leaderKeyVacatedUntilNanos, OptionalLong.empty());
   }
 
   /** A builder starting from "nothing here yet": empty data directory, PostgreSQL not running. */
@@ -145,6 +151,7 @@ public record LocalState(
     private Optional<LeaderLease> leaderLease = Optional.empty();
     private long replayLagBytes;
     private boolean reinitializeRequested;
+    private OptionalLong leaderKeyVacatedUntilNanos = OptionalLong.empty();
 
     private Builder() {}
 
@@ -174,6 +181,7 @@ public record LocalState(
       leaderLease = s.leaderLease;
       replayLagBytes = s.replayLagBytes;
       reinitializeRequested = s.reinitializeRequested;
+      leaderKeyVacatedUntilNanos = s.leaderKeyVacatedUntilNanos;
     }
 
     public Builder dataDirectoryEmpty(boolean v) {
@@ -311,6 +319,11 @@ public record LocalState(
       return this;
     }
 
+    public Builder leaderKeyVacatedUntilNanos(long v) {
+      leaderKeyVacatedUntilNanos = OptionalLong.of(v);
+      return this;
+    }
+
     public LocalState build() {
       return new LocalState(
           dataDirectoryEmpty,
@@ -337,7 +350,8 @@ public record LocalState(
           slots,
           leaderLease,
           replayLagBytes,
-          reinitializeRequested);
+          reinitializeRequested,
+          leaderKeyVacatedUntilNanos);
     }
   }
 }

@@ -1,6 +1,7 @@
 package io.pgha.core.dcs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.etcd.jetcd.ByteSequence;
@@ -190,7 +191,10 @@ class EtcdDcsTest {
         Client.builder().endpoints(etcd.clientEndpoints().toArray(String[]::new)).build()) {
       raw.getLeaseClient().revoke(lease).get(5, TimeUnit.SECONDS);
     }
+    // The key goes with the lease: whatever the watch told first (a key deleted while the lease
+    // seemed alive is only vacated), the renewals find the lease gone.
     await().atMost(TTL).until(() -> !reasons.isEmpty());
+    assertThat(a.leaderKeyVacatedUntilNanos()).isEmpty();
     assertThat(a.holdsLeadership()).isFalse();
     // etcd answers a keep-alive of a revoked lease with TTL 0, not an error: never a renewal.
     assertThat(a.renewLeader()).isFalse();
@@ -200,6 +204,78 @@ class EtcdDcsTest {
     assertThat(a.acquireLeader()).isTrue();
     assertThat(a.leaseStatus().leaseId()).isNotEqualTo(lease);
     assertThat(a.holdsLeadership()).isTrue();
+  }
+
+  @Test
+  void aLeaderKeyDeletedUnderTheLeaderIsCreatedAgainOnTheSameLeaseWithoutALoss() throws Exception {
+    EtcdDcs a = cluster.start("a");
+    List<String> reasons = new CopyOnWriteArrayList<>();
+    a.onLeadershipLost((reason, at) -> reasons.add(reason));
+    assertThat(a.acquireLeader()).isTrue();
+    long lease = a.leaseStatus().leaseId();
+
+    deleteLeaderKey(a);
+    await().atMost(TTL).until(() -> a.leaderKeyVacatedUntilNanos().isPresent());
+    assertThat(a.holdsLeadership()).isFalse();
+    assertThat(a.leadershipConfirmedAtNanos()).isEmpty();
+    // The HA cycle's renewal finds it gone too: neither kept nor lost, decided again.
+    assertThatThrownBy(a::renewLeader).isInstanceOf(DcsException.class);
+
+    assertThat(a.acquireLeader()).isTrue();
+    assertThat(reasons).isEmpty();
+    assertThat(a.leaderKeyVacatedUntilNanos()).isEmpty();
+    assertThat(a.holdsLeadership()).isTrue();
+    assertThat(a.leaseStatus().leaseId()).isEqualTo(lease);
+    assertThat(a.refresh().leader().orElseThrow().lease()).isEqualTo(lease);
+  }
+
+  @Test
+  void aLeaderKeyDeletedAndTakenByAnotherMemberIsLost() throws Exception {
+    EtcdDcs a = cluster.start("a");
+    List<String> reasons = new CopyOnWriteArrayList<>();
+    a.onLeadershipLost((reason, at) -> reasons.add(reason));
+    assertThat(a.acquireLeader()).isTrue();
+    EtcdDcs b = cluster.start("b");
+
+    deleteLeaderKey(a);
+    await().atMost(TTL).until(() -> b.refresh().isUnlocked());
+    assertThat(b.acquireLeader()).isTrue();
+
+    await().atMost(TTL).until(() -> !reasons.isEmpty());
+    assertThat(reasons.get(0)).contains("names b");
+    assertThat(a.leaderKeyVacatedUntilNanos()).isEmpty();
+    assertThat(a.acquireLeader()).isFalse();
+    assertThat(a.holdsLeadership()).isFalse();
+  }
+
+  @Test
+  void aVacatedKeyFoundTakenWhenCreatedAgainIsLost() throws Exception {
+    EtcdDcs a = cluster.start("a");
+    List<String> reasons = new CopyOnWriteArrayList<>();
+    a.onLeadershipLost((reason, at) -> reasons.add(reason));
+    assertThat(a.acquireLeader()).isTrue();
+    long lease = a.leaseStatus().leaseId();
+    ByteSequence key = bs(a.keys().leader());
+
+    try (Client raw =
+        Client.builder().endpoints(etcd.clientEndpoints().toArray(String[]::new)).build()) {
+      // Deleted, then written naming b, in one revision after the other; a's attempt must fail
+      // whether or not its watch delivered b's write first.
+      raw.getKVClient().delete(key).get(5, TimeUnit.SECONDS);
+      await().atMost(TTL).until(() -> a.leaderKeyVacatedUntilNanos().isPresent());
+      raw.getKVClient().put(key, bs("b")).get(5, TimeUnit.SECONDS);
+    }
+    assertThat(a.acquireLeader()).isFalse();
+    assertThat(reasons).hasSize(1);
+    assertThat(a.holdsLeadership()).isFalse();
+    assertThat(a.leaseStatus().leaseId()).isEqualTo(lease);
+  }
+
+  private static void deleteLeaderKey(EtcdDcs dcs) throws Exception {
+    try (Client raw =
+        Client.builder().endpoints(etcd.clientEndpoints().toArray(String[]::new)).build()) {
+      raw.getKVClient().delete(bs(dcs.keys().leader())).get(5, TimeUnit.SECONDS);
+    }
   }
 
   @Test

@@ -159,6 +159,9 @@ class DecisionInvariantsTest {
       case 1 -> local.leaseDeadlineNanos(now - sec(pick(r, 0, 1, 20)));
       default -> local.leaseDeadlineNanos(now + sec(pick(r, 1, 10)));
     }
+    if (r.nextInt(4) == 0) {
+      local.leaderKeyVacatedUntilNanos(now + sec(pick(r, -1, 0, 5)));
+    }
 
     ClusterView.Builder view = ClusterView.builder();
     if (r.nextInt(6) != 0) {

@@ -23,6 +23,7 @@ import static io.pgha.core.ha.Given.sec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgha.patroni.ClusterStatus;
+import io.pgha.patroni.ClusterView;
 import io.pgha.patroni.FailoverRequest;
 import io.pgha.patroni.HistoryEntry;
 import io.pgha.patroni.Member;
@@ -887,6 +888,119 @@ class HaDeciderTest {
     }
   }
 
+  /**
+   * {@code patronictl remove} deleted every key, the leader key with them, while this member led on
+   * a lease still confirmed alive ({@link VacatedLeaderKey}).
+   */
+  @Nested
+  class LeaderKeyDeleted {
+    private Given vacated() {
+      return given().primary().local(l -> l.leaderKeyVacatedUntilNanos(Given.NOW + sec(5)));
+    }
+
+    @Test
+    void theRunningPrimaryCreatesItsKeyAgainAndDemotesOnlyIfThatFails() {
+      Decision d = vacated().decide();
+
+      assertDecision(
+          d,
+          "my leader key was deleted (not taken by another member) and my lease is confirmed"
+              + " alive for 5.0s: creating the key again on it, only if still absent, and staying"
+              + " primary",
+          act(ACQUIRE_LEADER).otherwise(act(DEMOTE)));
+    }
+
+    @Test
+    void itDoesSoEvenWhenAReplicaLooksAsFarAheadWithAHigherPriority() {
+      // As Patroni's leader, which is the healthiest member while it runs read-write.
+      Decision d =
+          vacated()
+              .view(v -> v.member(member("pg-2", Tags.NONE.withFailoverPriority(5))))
+              .peers(PeerPosition.replica("pg-2", 2, 1000))
+              .decide();
+
+      assertThat(d.kinds()).containsExactly(ACQUIRE_LEADER);
+      assertThat(d.actions().get(0).otherwise()).containsExactly(act(DEMOTE));
+    }
+
+    @Test
+    void afterPatronictlRemoveItWritesTheConfigAndInitializeKeysBackAsLeader() {
+      Decision d = vacated().view(v -> ClusterView.builder()).decide();
+
+      assertThat(d.actions())
+          .containsExactly(
+              act(ACQUIRE_LEADER).otherwise(act(DEMOTE)),
+              act(ActionKind.WRITE_MISSING_CONFIG),
+              act(ADOPT_EXISTING_DATA));
+    }
+
+    @Test
+    void stillAbsentAtTheLeaseDeadlineItHadThenItDemotes() {
+      Decision d =
+          given().primary().local(l -> l.leaderKeyVacatedUntilNanos(Given.NOW - sec(1))).decide();
+
+      assertDecision(
+          d,
+          "demoting self at once: my leader key was deleted and is still absent 1.0s after the"
+              + " lease deadline it had then",
+          act(DEMOTE));
+    }
+
+    @Test
+    void aLeaseNotConfirmedAliveDemotesFirst() {
+      Decision d = vacated().local(l -> l.leaseDeadlineNanos(Given.NOW - 1)).decide();
+
+      assertThat(d.kinds()).containsExactly(DEMOTE);
+    }
+
+    @Test
+    void aKeyTakenByAnotherMemberIsFollowedAfterADemotion() {
+      Decision d = vacated().leader("pg-2").decide();
+
+      assertThat(d.kinds()).doesNotContain(ACQUIRE_LEADER, ActionKind.RENEW);
+      assertThat(d.kinds()).containsExactly(ActionKind.REWIND_AND_FOLLOW);
+    }
+
+    @Test
+    void aMemberNotRunningReadWriteFollowsTheUsualRules() {
+      Decision d =
+          given()
+              .local(l -> l.leaderKeyVacatedUntilNanos(Given.NOW + sec(5)))
+              .peers(PeerPosition.replica("pg-2", 2, 900))
+              .decide();
+
+      assertDecision(
+          d,
+          "the leader key is free and I am the healthiest member: acquiring it and promoting",
+          race());
+    }
+
+    @Test
+    void pausedThePrimaryTakesTheFreeKeyAsBeforeWithoutADemotionInThePlan() {
+      Decision d = vacated().paused().decide();
+
+      assertDecision(
+          d,
+          "PAUSE: the leader key is free and PostgreSQL already runs read-write here: taking the"
+              + " key",
+          act(ACQUIRE_LEADER));
+    }
+
+    @Test
+    void aPrimaryTaggedNofailoverGivesTheKeyUpAsBefore() {
+      Decision d = vacated().myTags(NOFAILOVER).decide();
+
+      assertThat(d.kinds()).containsExactly(DEMOTE);
+    }
+
+    @Test
+    void theLeaderWritesAMissingInitializeKeyWithItsSystemIdentifier() {
+      Decision d = given().primary().leader(ME).view(v -> v.initialize(null)).decide();
+
+      assertThat(d.actions()).containsExactly(renew(), act(ADOPT_EXISTING_DATA));
+    }
+  }
+
   @Nested
   class Election {
     @Test
@@ -921,6 +1035,18 @@ class HaDeciderTest {
           d,
           "demoting self: the leader key is free but (pg-2) is ahead of me (2000 > 1000)",
           act(DEMOTE));
+    }
+
+    @Test
+    void noRaceWhileAPrimaryAnswersEvenWithoutItsMemberKey() {
+      // patronictl remove deleted the member keys too: the loop asked the last leader's members.
+      Decision d =
+          given()
+              .view(v -> ClusterView.builder().initialize(Given.SYSID).member(member(ME)))
+              .peers(new PeerPosition("pg-2", true, 2, 1000))
+              .decide();
+
+      assertDecision(d, "no leader, and (pg-2) still runs as primary", act(WAIT));
     }
 
     @Test

@@ -49,7 +49,7 @@ class ValuesTest {
     LocalState nulls =
         new LocalState(
             false, null, false, false, 0, 0, false, 0, null, null, false, null, 0, null, null, null,
-            false, true, null, null, null, null, null, 0, false);
+            false, true, null, null, null, null, null, 0, false, null);
     assertThat(nulls.systemIdentifier()).isEmpty();
     assertThat(nulls.postgresDownSinceNanos()).isEmpty();
     assertThat(nulls.following()).isEmpty();
@@ -60,6 +60,7 @@ class ValuesTest {
     assertThat(nulls.synchronousStandbyNames()).isEqualTo(StandbyNames.none());
     assertThat(nulls.slots()).isEmpty();
     assertThat(nulls.leaderLease()).isEmpty();
+    assertThat(nulls.leaderKeyVacatedUntilNanos()).isEmpty();
   }
 
   @Test
