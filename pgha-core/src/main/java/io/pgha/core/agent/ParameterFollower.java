@@ -121,7 +121,7 @@ final class ParameterFollower {
     if (value instanceof List<?> list) {
       for (Object line : list) {
         String text = line == null ? "" : line.toString();
-        if (text.isBlank() || text.chars().anyMatch(c -> c == '\n' || c == '\r')) {
+        if (!DynamicSettings.isOneLine(text)) {
           warnings.add("postgresql." + key + " (" + line + ") is not one line: left out");
         } else {
           lines.add(text);

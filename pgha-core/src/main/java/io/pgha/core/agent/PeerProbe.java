@@ -75,11 +75,6 @@ final class PeerProbe implements AutoCloseable {
         HttpResponse.BodyHandlers.discarding());
   }
 
-  /** The positions of the peers that answered within {@code timeout}. */
-  PeerPositions positions(ClusterView view, Duration timeout) {
-    return positions(view.members().values(), timeout);
-  }
-
   /** The positions of those of {@code members} that answered within {@code timeout}. */
   PeerPositions positions(Collection<Member> members, Duration timeout) {
     Map<String, CompletableFuture<Optional<PeerPosition>>> asked = new HashMap<>();

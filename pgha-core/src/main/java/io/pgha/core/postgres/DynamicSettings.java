@@ -50,9 +50,14 @@ public record DynamicSettings(
     return new DynamicSettings(values, recoveryConf, pgHba, pgIdent);
   }
 
+  /** Whether {@code line} can be one line of pg_hba.conf or pg_ident.conf: not blank, no break. */
+  public static boolean isOneLine(String line) {
+    return line != null && !line.isBlank() && line.chars().noneMatch(c -> c == '\n' || c == '\r');
+  }
+
   private static List<String> lines(String key, List<String> lines) {
     for (String line : lines) {
-      if (line == null || line.isBlank() || line.chars().anyMatch(c -> c == '\n' || c == '\r')) {
+      if (!isOneLine(line)) {
         throw new IllegalArgumentException(
             "postgresql." + key + " (" + line + ") must be one non-blank line each");
       }

@@ -55,7 +55,7 @@ class PeerProbeTest {
       replica.set(
           "{\"state\":\"running\",\"role\":\"primary\",\"timeline\":4,"
               + "\"xlog\":{\"location\":900}}");
-      assertThat(probe.positions(view, ANSWERED).get("peer"))
+      assertThat(probe.positions(view.members().values(), ANSWERED).get("peer"))
           .contains(new PeerPosition("peer", true, 4, 900));
 
       // The agent answers but its PostgreSQL does not: no position, as before.
@@ -84,7 +84,7 @@ class PeerProbeTest {
                   "http://127.0.0.1:" + api.port() + "/patroni"));
 
       long started = System.nanoTime();
-      assertThat(probe.positions(view, TIMEOUT).get("forged")).isEmpty();
+      assertThat(probe.positions(view.members().values(), TIMEOUT).get("forged")).isEmpty();
       assertThat(probe.position(view, "forged", TIMEOUT)).isEmpty();
       long elapsed = System.nanoTime() - started;
 
@@ -131,7 +131,7 @@ class PeerProbeTest {
           view(
               member("none", "postgres://127.0.0.1:1/postgres", ""),
               member("file", "", "file:///etc/passwd"));
-      assertThat(probe.positions(view, TIMEOUT).byMember()).isEmpty();
+      assertThat(probe.positions(view.members().values(), TIMEOUT).byMember()).isEmpty();
     }
   }
 
