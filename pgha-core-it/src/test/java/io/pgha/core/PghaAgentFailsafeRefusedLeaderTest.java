@@ -28,10 +28,11 @@ import org.slf4j.LoggerFactory;
 /**
  * A failsafe leader running on its members' confirmations while etcd is away loses a replica:
  * Patroni's dcs_failsafe_mode.feature "check primary is demoted when one replica is shut down and
- * DCS is down" (ttl 20, loop_wait 2, retry_timeout 5; the replica's agent and postmaster killed).
- * The next round is refused, and the leader must run read-only (as a replica, following no one)
- * promptly: the fence and the read-only start are failsafe's reflex, not a decision of an HA cycle
- * that waits on etcd, which with etcd frozen takes a request timeout per call.
+ * DCS is down" (ttl 20, loop_wait 2, retry_timeout 5; the replica's agent and postmaster killed, or
+ * its whole host frozen). The next round is refused, and the leader must run read-only (as a
+ * replica, following no one) promptly: the fence and the read-only start are failsafe's reflex, not
+ * a decision of an HA cycle that waits on etcd, which with etcd frozen takes a request timeout per
+ * call.
  *
  * <p>The bound, from the replica's death: the next round is due within a round interval ({@code
  * min(loop_wait, ttl/4)}), and refused within a round's timeout ({@code min(2 s, ttl/4)}); the rest
@@ -61,7 +62,11 @@ class PghaAgentFailsafeRefusedLeaderTest {
 
   @BeforeAll
   static void startCluster() {
-    cluster = new LocalPghaCluster(2, TTL, LOOP_WAIT, RETRY_TIMEOUT).failsafeMode(true);
+    // Agents in JVMs of their own, so that a replica's whole host can be frozen (SIGSTOP).
+    cluster =
+        new LocalPghaCluster(2, TTL, LOOP_WAIT, RETRY_TIMEOUT)
+            .failsafeMode(true)
+            .agentsInOwnJvm(true);
     cluster.startAll();
   }
 
@@ -76,16 +81,27 @@ class PghaAgentFailsafeRefusedLeaderTest {
   @Test
   @Order(1)
   void withEtcdFrozenTheRefusedLeaderRunsReadOnlyWithinTheBound() {
-    refusedLeaderRunsReadOnly("frozen", EtcdMember::pause);
+    refusedLeaderRunsReadOnly("frozen", EtcdMember::pause, false);
   }
 
   @Test
   @Order(2)
   void withEtcdKilledTheRefusedLeaderRunsReadOnlyWithinTheBound() {
-    refusedLeaderRunsReadOnly("killed", EtcdMember::kill);
+    refusedLeaderRunsReadOnly("killed", EtcdMember::kill, false);
   }
 
-  private static void refusedLeaderRunsReadOnly(String how, Consumer<EtcdMember> outage) {
+  /**
+   * The replica's host hangs instead of dying: its sockets stay open and nothing answers, so the
+   * round's heartbeat to it ends only at the round's timeout, not at a connection reset.
+   */
+  @Test
+  @Order(3)
+  void withTheReplicaFrozenTheRefusedLeaderRunsReadOnlyWithinTheBound() {
+    refusedLeaderRunsReadOnly("frozen, replica frozen", EtcdMember::pause, true);
+  }
+
+  private static void refusedLeaderRunsReadOnly(
+      String how, Consumer<EtcdMember> outage, boolean freezeReplica) {
     Node primary = cluster.awaitHealthy(CONVERGE);
     Node replica = cluster.othersThan(primary).get(0);
     // Both members run failsafe mode (the replica accepts heartbeats) and the key lists both.
@@ -98,7 +114,7 @@ class PghaAgentFailsafeRefusedLeaderTest {
                     && replica.api("GET", "/failsafe", null).status() == 200);
     long lost = System.nanoTime();
     cluster.etcd().members().forEach(outage);
-    boolean replicaKilled = false;
+    boolean replicaDown = false;
     try {
       // As in the feature, the outage is older than the leader's turn to its members: its HA
       // loop has been waiting on etcd for a while when the replica dies.
@@ -112,15 +128,19 @@ class PghaAgentFailsafeRefusedLeaderTest {
       sleep(RETRY_TIMEOUT);
       assertThat(cluster.writablePrimaries()).containsExactly(primary);
 
-      long killed = System.nanoTime();
-      replica.killHost();
-      replicaKilled = true;
-      long readOnlyAfter = awaitInRecovery(primary, READ_ONLY_BOUND.plus(CONVERGE)) - killed;
+      long down = System.nanoTime();
+      if (freezeReplica) {
+        replica.freezeHost();
+      } else {
+        replica.killHost();
+      }
+      replicaDown = true;
+      long readOnlyAfter = awaitInRecovery(primary, READ_ONLY_BOUND.plus(CONVERGE)) - down;
       long demotedAfter =
-          primary.firstEventNanos(AgentEvent.Demoted.class, killed).orElseThrow() - killed;
+          primary.firstEventNanos(AgentEvent.Demoted.class, down).orElseThrow() - down;
       LOG.info(
           "measured (etcd {}): the refused leader was fenced {} ms and ran read-only {} ms after"
-              + " the replica was killed, {} ms after the outage began (bound {} ms)",
+              + " the replica went down, {} ms after the outage began (bound {} ms)",
           how,
           TimeUnit.NANOSECONDS.toMillis(demotedAfter),
           TimeUnit.NANOSECONDS.toMillis(readOnlyAfter),
@@ -139,7 +159,9 @@ class PghaAgentFailsafeRefusedLeaderTest {
       assertThat(cluster.writablePrimaries()).isEmpty();
     } finally {
       cluster.etcd().members().forEach(PghaAgentFailsafeRefusedLeaderTest::runningAgain);
-      if (replicaKilled) {
+      if (replicaDown && freezeReplica) {
+        replica.thaw();
+      } else if (replicaDown) {
         replica.start();
       }
     }
