@@ -271,6 +271,36 @@ class EtcdDcsTest {
     assertThat(a.leaseStatus().leaseId()).isEqualTo(lease);
   }
 
+  @Test
+  void aVacatedKeyEtcdDoesNotAnswerForIsLostWithinTheRequestTimeout() throws Exception {
+    EtcdDcs a = cluster.start("a");
+    List<String> reasons = new CopyOnWriteArrayList<>();
+    a.onLeadershipLost((reason, at) -> reasons.add(reason));
+    assertThat(a.acquireLeader()).isTrue();
+
+    deleteLeaderKey(a);
+    await().atMost(TTL).until(() -> a.leaderKeyVacatedUntilNanos().isPresent());
+    // etcd hangs (SIGSTOP): no reset, no answer; the creation must give up, not wait.
+    etcd.member(0).pause();
+    try {
+      long start = System.nanoTime();
+      boolean acquired;
+      try {
+        acquired = a.acquireLeader();
+      } catch (DcsException e) {
+        acquired = false;
+      }
+      Duration took = Duration.ofNanos(System.nanoTime() - start);
+      assertThat(acquired).isFalse();
+      assertThat(took).isLessThan(TTL);
+      assertThat(reasons).isNotEmpty();
+      assertThat(a.holdsLeadership()).isFalse();
+      assertThat(a.leaderKeyVacatedUntilNanos()).isEmpty();
+    } finally {
+      etcd.member(0).resume();
+    }
+  }
+
   private static void deleteLeaderKey(EtcdDcs dcs) throws Exception {
     try (Client raw =
         Client.builder().endpoints(etcd.clientEndpoints().toArray(String[]::new)).build()) {
