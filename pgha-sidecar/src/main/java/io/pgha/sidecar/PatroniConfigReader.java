@@ -47,6 +47,10 @@ final class PatroniConfigReader {
   private final List<String> problems = new ArrayList<>();
   private final List<String> warnings = new ArrayList<>();
   private final Set<String> badKeys = new java.util.HashSet<>();
+
+  /** Keys set by a variable pgha's checks cannot name ({@code PATRONI_<user>_OPTIONS}). */
+  private final Map<String, String> environmentKeys = new LinkedHashMap<>();
+
   private String bootstrapMethod;
   private List<String> replicaMethodNames;
 
@@ -563,10 +567,33 @@ final class PatroniConfigReader {
         problems.add(where(key) + ": " + e.getMessage());
       }
     }
-    for (String user : tree.childKeys("bootstrap.users")) {
+    // PATRONI_<user>_PASSWORD and _OPTIONS override the file's user of that name, key by key, and
+    // add the users the file lacks, as Patroni patches its file with the environment.
+    Map<String, EnvironmentUsers.User> fromEnv = EnvironmentUsers.read(env);
+    EnvironmentUsers.orphanOptions(env, fromEnv)
+        .forEach(
+            v ->
+                warnings.add(
+                    "environment variable "
+                        + v
+                        + " is ignored: without a non-empty "
+                        + v.substring(0, v.length() - "_OPTIONS".length())
+                        + "_PASSWORD it names no bootstrap user (as in Patroni)"));
+    List<String> names = new ArrayList<>(tree.childKeys("bootstrap.users"));
+    fromEnv.keySet().stream().filter(n -> !names.contains(n)).forEach(names::add);
+    for (String user : names) {
       String path = "bootstrap.users." + user;
-      Optional<String> password = secret(path + ".password");
-      b.bootstrapUser(user, password.orElse(null), stringList(path + ".options"));
+      EnvironmentUsers.User envUser = fromEnv.get(user);
+      Optional<String> password =
+          envUser != null ? Optional.of(envUser.password()) : secret(path + ".password");
+      List<String> options;
+      if (envUser != null && envUser.options().isPresent()) {
+        environmentKeys.put(path + ".options", envUser.optionsVariable());
+        options = splitList(envUser.options().get());
+      } else {
+        options = stringList(path + ".options");
+      }
+      b.bootstrapUser(user, password.orElse(null), options);
     }
   }
 
@@ -1170,6 +1197,11 @@ final class PatroniConfigReader {
   private String locate(String problem) {
     if (problem == null) {
       return "invalid configuration";
+    }
+    for (Map.Entry<String, String> e : environmentKeys.entrySet()) {
+      if (problem.startsWith(e.getKey() + " ")) {
+        return "environment variable " + e.getValue() + ": " + problem;
+      }
     }
     Optional<String> best = locatedKey(problem);
     if (best.isPresent()) {

@@ -479,6 +479,115 @@ class PatroniConfigReaderTest {
   }
 
   @Test
+  void bootstrapUsersComeFromPatronisPerUserVariables() {
+    Map<String, String> env = new java.util.HashMap<>();
+    env.put("PATRONI_app_PASSWORD", "app-env-secret");
+    env.put("PATRONI_app_OPTIONS", "createdb,createrole");
+    env.put("PATRONI_ADMIN_USER_PASSWORD", "admin-env-secret");
+    env.put("PATRONI_NOPASS_PASSWORD", "");
+    env.put("PATRONI_NOPASS_OPTIONS", "createdb");
+    // Keys of Patroni's own sections, not users.
+    env.put("PATRONI_SUPERUSER_PASSWORD", "su-env-secret");
+    env.put("PATRONI_RESTAPI_KEYFILE_PASSWORD", "keyfile-secret");
+    env.put("PATRONI_ETCD3_PASSWORD", "etcd-secret");
+    env.put("PATRONI_ETCD3_USERNAME", "etcd-user");
+    env.put("PATRONI_ZOOKEEPER_KEY_PASSWORD", "zk-secret");
+    env.put("PATRONI_RAFT_PASSWORD", "raft-secret");
+    SidecarConfig config = PatroniConfigReader.parse("test.yml", MINIMAL, env);
+
+    List<AfterBootstrap.BootstrapUser> users = config.pgha().afterBootstrap().users();
+    assertThat(users)
+        .extracting(u -> u.credentials().username(), u -> u.roleOptions())
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("ADMIN_USER", "LOGIN"),
+            org.assertj.core.groups.Tuple.tuple("app", "CREATEDB CREATEROLE LOGIN"));
+    assertThat(users)
+        .extracting(u -> u.credentials().password())
+        .containsExactly("admin-env-secret", "app-env-secret");
+    assertThat(config.warnings())
+        .anyMatch(w -> w.startsWith("environment variable PATRONI_NOPASS_OPTIONS is ignored"));
+    String printed = config.pgha() + " " + config.pgha().afterBootstrap() + config.warnings();
+    assertThat(printed).doesNotContain("app-env-secret", "admin-env-secret");
+  }
+
+  @Test
+  void aUserVariableOverridesTheFilesUserKeyByKeyAsPatroniPatchesTheFile() {
+    String yaml =
+        MINIMAL
+            + "bootstrap:\n"
+            + "  users:\n"
+            + "    admin:\n"
+            + "      password: file-secret\n"
+            + "      options: [createdb]\n"
+            + "    reader:\n"
+            + "      password: reader-secret\n"
+            + "      options: [nologin]\n";
+    // The password only: the file's options stay.
+    List<AfterBootstrap.BootstrapUser> passwordOnly =
+        PatroniConfigReader.parse("test.yml", yaml, Map.of("PATRONI_admin_PASSWORD", "env-secret"))
+            .pgha()
+            .afterBootstrap()
+            .users();
+    assertThat(passwordOnly)
+        .extracting(
+            u -> u.credentials().username(), u -> u.credentials().password(), u -> u.roleOptions())
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("admin", "env-secret", "CREATEDB LOGIN"),
+            org.assertj.core.groups.Tuple.tuple("reader", "reader-secret", "NOLOGIN"));
+    // With options, they replace the file's; the file's other users stay.
+    List<AfterBootstrap.BootstrapUser> both =
+        PatroniConfigReader.parse(
+                "test.yml",
+                yaml,
+                Map.of(
+                    "PATRONI_admin_PASSWORD",
+                    "env-secret",
+                    "PATRONI_admin_OPTIONS",
+                    "[createrole, 'connection limit 5']"))
+            .pgha()
+            .afterBootstrap()
+            .users();
+    assertThat(both)
+        .extracting(u -> u.credentials().username(), u -> u.roleOptions())
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("admin", "CREATEROLE CONNECTION LIMIT 5 LOGIN"),
+            org.assertj.core.groups.Tuple.tuple("reader", "NOLOGIN"));
+  }
+
+  @Test
+  void aBadOptionFromAUserVariableNamesTheVariableAndNotThePassword() {
+    ConfigFileException e =
+        catchThrowableOfType(
+            ConfigFileException.class,
+            () ->
+                PatroniConfigReader.parse(
+                    "test.yml",
+                    MINIMAL + "bootstrap:\n  users:\n    app:\n      options: [createdb]\n",
+                    Map.of(
+                        "PATRONI_app_PASSWORD",
+                        "app-env-secret",
+                        "PATRONI_app_OPTIONS",
+                        "createdb; drop table x")));
+    assertThat(e.problems())
+        .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+        .startsWith(
+            "environment variable PATRONI_app_OPTIONS: bootstrap.users.app.options (CREATEDB;"
+                + " DROP TABLE X) must be a role attribute")
+        .doesNotContain("app-env-secret");
+    assertThat(e.getMessage()).doesNotContain("app-env-secret");
+  }
+
+  @Test
+  void userVariablesNeverReachAChildsEnvironment() {
+    Map<String, String> child = new java.util.HashMap<>();
+    child.put("PATRONI_app_PASSWORD", "app-env-secret");
+    child.put("PATRONI_app_OPTIONS", "createdb");
+    child.put("PATH", "/usr/bin");
+    io.pgha.core.postgres.ChildEnvironment.scrub(child);
+    assertThat(child).containsOnlyKeys("PATH");
+  }
+
+  @Test
   void aBadValueFromTheEnvironmentNamesTheVariable() {
     ConfigFileException e =
         catchThrowableOfType(
