@@ -3,6 +3,7 @@ package io.pgha.spring.boot.agent;
 import io.pgha.core.config.InvalidConfigurationException;
 import io.pgha.core.config.PghaConfig;
 import io.pgha.core.config.RestApiSettings;
+import io.pgha.patroni.RoleNames;
 import io.pgha.spring.boot.InvalidPghaPropertyException;
 import io.pgha.spring.boot.PghaDataSourceProperties;
 import io.pgha.spring.boot.PghaEtcdProperties;
@@ -45,10 +46,32 @@ final class AgentConfigFactory {
           Map.entry(
               "restapi.allow_unauthenticated_unsafe_methods",
               "rest-api.allow-unauthenticated-unsafe-methods"),
+          Map.entry("restapi.ciphers", "rest-api.ciphers"),
+          Map.entry("restapi.http_extra_headers", "rest-api.http-extra-headers"),
+          Map.entry("restapi.https_extra_headers", "rest-api.https-extra-headers"),
+          Map.entry("postgresql.proxy_address", "postgres-proxy-address"),
+          Map.entry("postgresql.authentication.rewind.username", "rewind-username"),
+          Map.entry("postgresql.pg_hba", "pg-hba"),
+          Map.entry("postgresql.pg_ident", "pg-ident"),
+          Map.entry("bootstrap.initdb", "initdb-options"),
+          Map.entry("postgresql.socket_directory", "socket-directory"),
+          Map.entry("postgresql.log_file", "log-file"),
+          Map.entry("postgresql.create_replica_timeout", "create-replica-timeout"),
+          Map.entry("postgresql.basebackup", "basebackup-options"),
+          Map.entry("postgresql.recovery_conf", "recovery-conf"),
+          Map.entry("postgresql.custom_conf", "custom-conf"),
+          Map.entry("postgresql.pre_promote", "pre-promote"),
+          Map.entry("postgresql.pre_promote_timeout", "pre-promote-timeout"),
+          Map.entry("bootstrap.post_bootstrap", "bootstrap.post-bootstrap"),
           Map.entry("loop_wait", "loop-wait"),
           Map.entry("retry_timeout", "retry-timeout"),
           Map.entry("maximum_lag_on_failover", "maximum-lag-on-failover"),
           Map.entry("pg_rpo", "maximum-lag-on-failover"));
+
+  /** A role's TLS key ({@code postgresql.authentication.replication.sslmode}). */
+  private static final java.util.regex.Pattern ROLE_TLS_KEY =
+      java.util.regex.Pattern.compile(
+          "postgresql\\.authentication\\.(superuser|replication|rewind)\\.([a-z_]+)");
 
   private AgentConfigFactory() {}
 
@@ -107,6 +130,7 @@ final class AgentConfigFactory {
                     pg.runAsUser(a.getRunAsUser());
                   }
                   pg.parameters(a.getParameters());
+                  PostgresMapping.apply(pg, a);
                 })
             .restApiListen(a.getRestApiListen())
             .restApi(
@@ -126,11 +150,46 @@ final class AgentConfigFactory {
     if (a.getRetryTimeout() != null) {
       b.retryTimeout(a.getRetryTimeout());
     }
+    haSettings(b, a);
+    fencing(b, a);
+    BootstrapMapping.apply(b, a.getBootstrap(), a.getStandbyCluster());
     try {
       return b.build();
     } catch (InvalidConfigurationException e) {
       throw translate(e, properties);
     }
+  }
+
+  /** Timings and failover rules beyond the preset's. */
+  private static void haSettings(PghaConfig.Builder b, PghaAgentProperties a) {
+    if (a.getPgRto() != null) {
+      b.pgRto(PropertyChecks.seconds(PREFIX + "pg-rto", a.getPgRto(), 1, Integer.MAX_VALUE));
+    }
+    if (a.getPrimaryStartTimeout() != null) {
+      b.primaryStartTimeout(a.getPrimaryStartTimeout());
+    }
+    if (a.getLeaderSilenceTimeout() != null) {
+      b.leaderSilenceTimeout(a.getLeaderSilenceTimeout());
+    }
+    b.synchronousModeStrict(a.isSynchronousModeStrict())
+        .failsafeMode(a.isFailsafeMode())
+        .fastTakeover(a.getFastTakeover())
+        .removeDataDirectoryOnRewindFailure(a.isRemoveDataDirectoryOnRewindFailure())
+        .roleNames(
+            RoleNames.ofPrimaryName(String.valueOf(a.getPrimaryRoleName()))
+                .orElseThrow(
+                    () ->
+                        new InvalidPghaPropertyException(
+                            PREFIX + "primary-role-name",
+                            String.valueOf(a.getPrimaryRoleName()),
+                            "must be primary or master",
+                            null)));
+  }
+
+  private static void fencing(PghaConfig.Builder b, PghaAgentProperties a) {
+    b.prePromote(a.getPrePromote(), a.getPrePromoteTimeout());
+    PghaWatchdogProperties w = a.getWatchdog();
+    b.watchdog(w.getMode(), w.getDevice(), w.getSafetyMargin()).watchdogDriver(w.getDriver());
   }
 
   private static void restApiSecurity(RestApiSettings.Builder api, PghaRestApiProperties r) {
@@ -146,6 +205,12 @@ final class AgentConfigFactory {
     api.verifyClient(r.getVerifyClient(), r.getCafile());
     api.allowUnauthenticatedUnsafeMethods(r.isAllowUnauthenticatedUnsafeMethods());
     api.maxConnections(r.getMaxConnections());
+    if (r.getCiphers() != null) {
+      api.ciphers(r.getCiphers());
+    }
+    api.httpExtraHeaders(r.getHttpExtraHeaders());
+    api.httpsExtraHeaders(r.getHttpsExtraHeaders());
+    api.allowlistIncludeMembers(r.isAllowlistIncludeMembers());
   }
 
   /** The restapi keys a rule names (what to add) as this starter's property names. */
@@ -162,6 +227,22 @@ final class AgentConfigFactory {
     return out;
   }
 
+  /** The property a key of pgha-core's problems stands for. */
+  private static String property(String key, Map<String, String> properties) {
+    if (key.startsWith("postgresql.parameters") || key.startsWith("bootstrap.users.")) {
+      // Free-form names, kept as written.
+      return PREFIX + key.substring(key.startsWith("bootstrap.") ? 0 : "postgresql.".length());
+    }
+    if (properties.containsKey(key) || KEY_TO_PROPERTY.containsKey(key)) {
+      return properties.getOrDefault(key, PREFIX + KEY_TO_PROPERTY.get(key));
+    }
+    java.util.regex.Matcher tls = ROLE_TLS_KEY.matcher(key);
+    if (tls.matches()) {
+      return PREFIX + tls.group(1) + "-tls." + tls.group(2).replace('_', '-');
+    }
+    return PREFIX + key.replace('_', '-');
+  }
+
   static InvalidPghaPropertyException translate(
       InvalidConfigurationException e, Map<String, String> properties) {
     String first = e.problems().isEmpty() ? e.getMessage() : e.problems().get(0);
@@ -176,11 +257,7 @@ final class AgentConfigFactory {
         rest = rest.substring(close + 2);
       }
     }
-    String property =
-        key.startsWith("postgresql.parameters")
-            ? PREFIX + key.substring("postgresql.".length())
-            : properties.getOrDefault(
-                key, PREFIX + KEY_TO_PROPERTY.getOrDefault(key, key.replace('_', '-')));
+    String property = property(key, properties);
     rest = restApiKeysAsProperties(rest);
     if (e.problems().size() > 1) {
       rest += " (and " + (e.problems().size() - 1) + " more: " + e.getMessage() + ")";

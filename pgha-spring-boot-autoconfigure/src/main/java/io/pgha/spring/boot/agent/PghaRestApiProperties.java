@@ -3,7 +3,9 @@ package io.pgha.spring.boot.agent;
 import io.pgha.core.config.ClientCertificates;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Who may use the embedded agent's HTTP API ({@code pgha.agent.rest-api.*}): Patroni's {@code
@@ -58,6 +60,24 @@ public class PghaRestApiProperties {
 
   /** Connections open at once; at the bound, the quietest waiting one goes. */
   private int maxConnections = io.pgha.core.config.RestApiSettings.DEFAULT_MAX_CONNECTIONS;
+
+  /**
+   * TLS 1.2 cipher suites the API accepts, separated by ':' (OpenSSL's names, as in Patroni, or
+   * JSSE's); default: the JVM's.
+   */
+  private String ciphers;
+
+  /** Headers added to every answer of the API. */
+  private Map<String, String> httpExtraHeaders = new LinkedHashMap<>();
+
+  /** Headers added to every answer when the API serves HTTPS (e.g. Strict-Transport-Security). */
+  private Map<String, String> httpsExtraHeaders = new LinkedHashMap<>();
+
+  /**
+   * Also allow the unsafe methods from the hosts of the API URLs the members publish in etcd (it
+   * trusts whoever can write a member key: protect etcd with authentication).
+   */
+  private boolean allowlistIncludeMembers;
 
   public String getUsername() {
     return username;
@@ -145,6 +165,38 @@ public class PghaRestApiProperties {
 
   public void setMaxConnections(int maxConnections) {
     this.maxConnections = maxConnections;
+  }
+
+  public String getCiphers() {
+    return ciphers;
+  }
+
+  public void setCiphers(String ciphers) {
+    this.ciphers = ciphers;
+  }
+
+  public Map<String, String> getHttpExtraHeaders() {
+    return httpExtraHeaders;
+  }
+
+  public void setHttpExtraHeaders(Map<String, String> httpExtraHeaders) {
+    this.httpExtraHeaders = httpExtraHeaders;
+  }
+
+  public Map<String, String> getHttpsExtraHeaders() {
+    return httpsExtraHeaders;
+  }
+
+  public void setHttpsExtraHeaders(Map<String, String> httpsExtraHeaders) {
+    this.httpsExtraHeaders = httpsExtraHeaders;
+  }
+
+  public boolean isAllowlistIncludeMembers() {
+    return allowlistIncludeMembers;
+  }
+
+  public void setAllowlistIncludeMembers(boolean allowlistIncludeMembers) {
+    this.allowlistIncludeMembers = allowlistIncludeMembers;
   }
 
   @Override
