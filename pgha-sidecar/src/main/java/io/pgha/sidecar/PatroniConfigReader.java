@@ -630,11 +630,13 @@ final class PatroniConfigReader {
     Optional<Boolean> failsafe = bool(dcs + "failsafe_mode");
     Optional<Boolean> checkTimeline = bool(dcs + "check_timeline");
     Optional<Long> stopTimeout =
-        number(dcs + "primary_stop_timeout", 0, Integer.MAX_VALUE)
-            .or(() -> number(dcs + "master_stop_timeout", 0, Integer.MAX_VALUE));
+        number(dcs + "primary_stop_timeout", 0, DynamicConfig.MAXIMUM_START_STOP)
+            .or(() -> number(dcs + "master_stop_timeout", 0, DynamicConfig.MAXIMUM_START_STOP));
     Optional<Long> maxTimelines = number(dcs + "max_timelines_history", 0, Integer.MAX_VALUE);
     // pgha's own: the drain before a planned hand-over (Patroni ignores it).
-    Optional<Long> drainTimeout = number(dcs + "drain_timeout", 0, 3600);
+    // The bounds the agents read the config key with: a value beyond them would become the default.
+    Optional<Long> drainTimeout =
+        number(dcs + "drain_timeout", 0, DynamicConfig.MAXIMUM_DRAIN_TIMEOUT);
     Optional<Boolean> rewind = bool(dcs + "postgresql.use_pg_rewind");
     Optional<Boolean> slots = bool(dcs + "postgresql.use_slots");
     Map<String, String> parameters = parameters(dcs + "postgresql.parameters");

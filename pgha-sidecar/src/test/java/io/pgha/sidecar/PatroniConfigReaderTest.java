@@ -479,6 +479,25 @@ class PatroniConfigReaderTest {
   }
 
   @Test
+  void drainAndStopTimeoutsBeyondWhatTheAgentsReadAreRefused() {
+    assertThat(problem(MINIMAL + "bootstrap:\n  dcs:\n    drain_timeout: 61\n").problems())
+        .contains(
+            "line 13: bootstrap.dcs.drain_timeout (61) is not allowed: expected a whole number"
+                + " from 0 to 60");
+    assertThat(
+            problem(MINIMAL + "bootstrap:\n  dcs:\n    primary_stop_timeout: 86401\n").problems())
+        .contains(
+            "line 13: bootstrap.dcs.primary_stop_timeout (86401) is not allowed: expected a whole"
+                + " number from 0 to 86400");
+    assertThat(
+            read(MINIMAL + "bootstrap:\n  dcs:\n    drain_timeout: 60\n")
+                .pgha()
+                .initialDynamicConfig()
+                .drainTimeout())
+        .isEqualTo(60);
+  }
+
+  @Test
   void bootstrapUsersComeFromPatronisPerUserVariables() {
     Map<String, String> env = new java.util.HashMap<>();
     env.put("PATRONI_app_PASSWORD", "app-env-secret");
