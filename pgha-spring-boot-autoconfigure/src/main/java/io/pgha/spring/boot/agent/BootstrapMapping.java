@@ -41,14 +41,20 @@ final class BootstrapMapping {
     }
   }
 
-  /** The keys set, checked now: the agents read them from the config key as they are written. */
+  /**
+   * The keys set, checked now with the bounds the agents read the {@code config} key with (a value
+   * out of them would be replaced there by the default).
+   */
   private static UnaryOperator<DynamicConfig.Builder> dcs(PghaBootstrapDcsProperties p) {
     Integer nodeCount =
         p.getSynchronousNodeCount() == null
             ? null
             : (int)
                 PropertyChecks.number(
-                    DCS + "synchronous-node-count", p.getSynchronousNodeCount(), 1, 100);
+                    DCS + "synchronous-node-count",
+                    p.getSynchronousNodeCount(),
+                    1,
+                    Integer.MAX_VALUE);
     Long syncLag =
         p.getMaximumLagOnSyncnode() == null
             ? null
@@ -58,7 +64,10 @@ final class BootstrapMapping {
         p.getPrimaryStopTimeout() == null
             ? null
             : PropertyChecks.seconds(
-                DCS + "primary-stop-timeout", p.getPrimaryStopTimeout(), 0, Integer.MAX_VALUE);
+                DCS + "primary-stop-timeout",
+                p.getPrimaryStopTimeout(),
+                0,
+                DynamicConfig.MAXIMUM_START_STOP);
     Integer history =
         p.getMaxTimelinesHistory() == null
             ? null
@@ -71,7 +80,8 @@ final class BootstrapMapping {
     Integer drain =
         p.getDrainTimeout() == null
             ? null
-            : PropertyChecks.seconds(DCS + "drain-timeout", p.getDrainTimeout(), 0, 3600);
+            : PropertyChecks.seconds(
+                DCS + "drain-timeout", p.getDrainTimeout(), 0, DynamicConfig.MAXIMUM_DRAIN_TIMEOUT);
     Map<String, Object> parameters = new LinkedHashMap<>(p.getParameters());
     SynchronousMode mode = p.getSynchronousMode();
     Boolean checkTimeline = p.getCheckTimeline();

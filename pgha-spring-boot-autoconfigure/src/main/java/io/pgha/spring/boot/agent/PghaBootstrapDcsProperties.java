@@ -22,7 +22,7 @@ public class PghaBootstrapDcsProperties {
    */
   private SynchronousMode synchronousMode;
 
-  /** How many synchronous standbys the primary waits for (1 to 100). */
+  /** How many synchronous standbys the primary waits for (1 or more). */
   private Integer synchronousNodeCount;
 
   /**
@@ -35,8 +35,8 @@ public class PghaBootstrapDcsProperties {
   private Boolean checkTimeline;
 
   /**
-   * How long a demoting primary may take to stop before it is killed (whole seconds; a number
-   * without a unit is seconds).
+   * How long a demoting primary may take to stop before it is killed (whole seconds, up to a day; a
+   * number without a unit is seconds).
    */
   @DurationUnit(ChronoUnit.SECONDS)
   private Duration primaryStopTimeout;
@@ -45,7 +45,7 @@ public class PghaBootstrapDcsProperties {
   private Integer maxTimelinesHistory;
 
   /**
-   * How long a planned hand-over waits for the clients to drain (whole seconds, 0 to 3600; a number
+   * How long a planned hand-over waits for the clients to drain (whole seconds, 0 to 60; a number
    * without a unit is seconds).
    */
   @DurationUnit(ChronoUnit.SECONDS)

@@ -291,7 +291,7 @@ class AgentPropertiesBindingTest {
     assertThat(failure("pgha.agent.bootstrap.post-bootstrap-timeout=0s"))
         .isEqualTo("pgha.agent.bootstrap.post-bootstrap-timeout (PT0S) must be positive");
     assertThat(failure("pgha.agent.bootstrap.dcs.synchronous-node-count=0"))
-        .isEqualTo("pgha.agent.bootstrap.dcs.synchronous-node-count (0) must be from 1 to 100");
+        .isEqualTo("pgha.agent.bootstrap.dcs.synchronous-node-count (0) must be 1 or more");
     assertThat(failure("pgha.agent.bootstrap.dcs.maximum-lag-on-syncnode=-2"))
         .isEqualTo("pgha.agent.bootstrap.dcs.maximum-lag-on-syncnode (-2) must be -1 or more");
     assertThat(failure("pgha.agent.bootstrap.dcs.primary-stop-timeout=500ms"))
@@ -300,8 +300,11 @@ class AgentPropertiesBindingTest {
                 + " seconds");
     assertThat(failure("pgha.agent.bootstrap.dcs.max-timelines-history=-1"))
         .isEqualTo("pgha.agent.bootstrap.dcs.max-timelines-history (-1) must be 0 or more");
-    assertThat(failure("pgha.agent.bootstrap.dcs.drain-timeout=2h"))
-        .isEqualTo("pgha.agent.bootstrap.dcs.drain-timeout (7200s) must be from 0s to 3600s");
+    assertThat(failure("pgha.agent.bootstrap.dcs.drain-timeout=61"))
+        .isEqualTo("pgha.agent.bootstrap.dcs.drain-timeout (61s) must be from 0s to 60s");
+    assertThat(failure("pgha.agent.bootstrap.dcs.primary-stop-timeout=2d"))
+        .isEqualTo(
+            "pgha.agent.bootstrap.dcs.primary-stop-timeout (172800s) must be from 0s to 86400s");
     assertThat(
             failure(
                 "pgha.agent.standby-cluster.host=10.0.1.5",
