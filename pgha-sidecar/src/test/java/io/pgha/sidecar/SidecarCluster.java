@@ -68,6 +68,11 @@ final class SidecarCluster implements AutoCloseable {
      * one), as operators keep secrets out of files.
      */
     void startAsProcess() throws IOException {
+      startAsProcess(Map.of());
+    }
+
+    /** {@link #startAsProcess()} with more variables in the child JVM's environment. */
+    void startAsProcess(Map<String, String> environment) throws IOException {
       Path log = dir.resolve("sidecar.log");
       ProcessBuilder b =
           new ProcessBuilder(
@@ -80,6 +85,7 @@ final class SidecarCluster implements AutoCloseable {
               .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
               .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
       b.environment().put("PATRONI_SUPERUSER_PASSWORD", SUPERUSER_PASSWORD);
+      b.environment().putAll(environment);
       child = b.start();
       tracked = ProcessTracker.adopt(name + "-sidecar", child.pid(), log);
     }
