@@ -94,6 +94,9 @@ class EmbeddedAgentTest {
                 "pgha.agent.parameters.fsync=off",
                 "pgha.agent.parameters.shared_buffers=16MB",
                 "pgha.agent.run-as-user=" + (os.needsSwitch() ? os.name() : ""),
+                "pgha.agent.bootstrap.users.app.password=embedded-App-Secret",
+                "pgha.agent.bootstrap.users.app.options=createdb",
+                "pgha.agent.bootstrap.dcs.max-timelines-history=7",
                 "management.endpoints.web.exposure.include=health,pgha");
     try (Client client = Client.builder().endpoints(endpoint).build()) {
       runner.run(
@@ -115,6 +118,17 @@ class EmbeddedAgentTest {
               assertThat(rs.next()).isTrue();
               assertThat(rs.getBoolean(1)).isFalse();
             }
+            // pgha.agent.bootstrap.*: the role and the config key the cluster started with.
+            try (Connection c = ds.getConnection();
+                Statement s = c.createStatement();
+                ResultSet rs =
+                    s.executeQuery(
+                        "SELECT rolcreatedb AND rolcanlogin FROM pg_roles WHERE rolname = 'app'")) {
+              assertThat(rs.next()).as("role app").isTrue();
+              assertThat(rs.getBoolean(1)).isTrue();
+            }
+            assertThat(key(client, "/service/embedded/config"))
+                .contains("\"max_timelines_history\":7");
             await()
                 .atMost(Duration.ofSeconds(60))
                 .until(
@@ -142,10 +156,14 @@ class EmbeddedAgentTest {
   }
 
   private static String leaderKey(Client client) throws Exception {
+    return key(client, "/service/embedded/leader");
+  }
+
+  private static String key(Client client, String key) throws Exception {
     var kvs =
         client
             .getKVClient()
-            .get(ByteSequence.from("/service/embedded/leader", StandardCharsets.UTF_8))
+            .get(ByteSequence.from(key, StandardCharsets.UTF_8))
             .get(10, TimeUnit.SECONDS)
             .getKvs();
     return kvs.isEmpty() ? null : kvs.get(0).getValue().toString(StandardCharsets.UTF_8);
