@@ -45,8 +45,7 @@ final class BoundedCommand {
   static Result run(List<String> argv, Duration timeout, String threadName)
       throws IOException, InterruptedException {
     long started = System.nanoTime();
-    ProcessBuilder builder = new ProcessBuilder(argv).redirectErrorStream(true);
-    ChildEnvironment.scrub(builder.environment());
+    ProcessBuilder builder = ChildEnvironment.processBuilder(argv).redirectErrorStream(true);
     Process p = builder.start();
     p.getOutputStream().close();
     OutputTail output = new OutputTail(p.getInputStream());

@@ -1,5 +1,6 @@
 package io.pgha.core.postgres;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -20,6 +21,17 @@ public final class ChildEnvironment {
    */
   public static void scrub(Map<String, String> environment) {
     environment.keySet().removeIf(ChildEnvironment::isSecret);
+  }
+
+  /**
+   * A process builder for {@code command} whose environment is already scrubbed: the one way pgha
+   * starts a child, however short-lived (a {@code kill}, an {@code id}: their environment is as
+   * readable as the postmaster's while they run).
+   */
+  public static ProcessBuilder processBuilder(List<String> command) {
+    ProcessBuilder builder = new ProcessBuilder(command);
+    scrub(builder.environment());
+    return builder;
   }
 
   static boolean isSecret(String name) {

@@ -29,7 +29,10 @@ record OsIdentity(String user, String group, String home) {
       return null;
     }
     try {
-      Process id = new ProcessBuilder("id", "-gn", runAsUser).redirectErrorStream(true).start();
+      Process id =
+          ChildEnvironment.processBuilder(List.of("id", "-gn", runAsUser))
+              .redirectErrorStream(true)
+              .start();
       String out = new String(id.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
       if (!id.waitFor(10, TimeUnit.SECONDS) || id.exitValue() != 0) {
         throw new PostgresControlException(
@@ -49,7 +52,10 @@ record OsIdentity(String user, String group, String home) {
 
   /** The home directory in the user's passwd entry; null when there is none. */
   private static String home(String user) throws IOException, InterruptedException {
-    Process getent = new ProcessBuilder("getent", "passwd", user).redirectErrorStream(true).start();
+    Process getent =
+        ChildEnvironment.processBuilder(List.of("getent", "passwd", user))
+            .redirectErrorStream(true)
+            .start();
     String out = new String(getent.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
     if (!getent.waitFor(10, TimeUnit.SECONDS) || getent.exitValue() != 0) {
       return null;

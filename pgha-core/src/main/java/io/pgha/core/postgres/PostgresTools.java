@@ -125,10 +125,9 @@ public final class PostgresTools {
     Path outputFile = null;
     try {
       outputFile = Files.createTempFile("pgha-cmd", ".out");
-      ProcessBuilder builder = new ProcessBuilder(wrap(command));
-      builder.environment().keySet().removeIf(k -> k.startsWith("PG"));
       // Nothing secret of the JVM's environment: only what the caller gives.
-      ChildEnvironment.scrub(builder.environment());
+      ProcessBuilder builder = ChildEnvironment.processBuilder(wrap(command));
+      builder.environment().keySet().removeIf(k -> k.startsWith("PG"));
       builder.environment().putAll(environment);
       builder.directory(directory.toFile());
       builder.redirectErrorStream(true);

@@ -130,13 +130,12 @@ final class PostmasterSupervisor implements AutoCloseable {
     requireStopped("start");
     checkPortFree();
     long logOffset = log.size();
+    // archive_command, restore_command and every program PostgreSQL starts inherit this.
     ProcessBuilder builder =
-        new ProcessBuilder(
+        ChildEnvironment.processBuilder(
             tools.wrap(
                 List.of(tools.binary("postgres").toString(), "-D", config.dataDir().toString())));
     builder.environment().keySet().removeIf(k -> k.startsWith("PG"));
-    // archive_command, restore_command and every program PostgreSQL starts inherit this.
-    ChildEnvironment.scrub(builder.environment());
     builder.directory(new File("/"));
     builder.redirectErrorStream(true);
     builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.file().toFile()));

@@ -26,7 +26,7 @@ final class Signals {
     pids.forEach(pid -> command.add(Long.toString(pid)));
     try {
       Process kill =
-          new ProcessBuilder(command)
+          ChildEnvironment.processBuilder(command)
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.DISCARD)
               .start();
