@@ -27,9 +27,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>A standby that cannot read etcd concludes nothing: the decision needs a view read this cycle
  * and a reading of the lease that is at most {@value #FRESH_READING_MILLIS} ms old. The leader may
- * renew after that reading, which no key shows: the executor reads the lease again right before
- * the transaction and right after it ({@link Takeover#stillSilent}, {@link
- * Takeover#silentWhenSent}), for the health checks' argument in fencing.md.
+ * renew after that reading, which no key shows: the executor reads the lease again right before the
+ * transaction and right after it ({@link Takeover#stillSilent}, {@link Takeover#silentWhenSent}),
+ * for the health checks' argument in fencing.md.
  */
 final class FastTakeover {
   /** A lease reading older than this says nothing about the leader now. */
