@@ -78,10 +78,12 @@ final class GuardedTakeover {
     Optional<LeaderLease> after = read(t, before.get());
     if (after.isPresent() && t.silentWhenSent(after.get(), sent)) {
       LOG.info(
-          "[{}] the lease of ({}) read unrenewed from {} ms before the takeover until after it",
+          "[{}] the lease of ({}) read unrenewed from {} ms before the takeover until after it"
+              + " (readings and transaction: {} ms)",
           name,
           t.leader(),
-          TimeUnit.NANOSECONDS.toMillis(after.get().silentForNanos(sent)));
+          TimeUnit.NANOSECONDS.toMillis(after.get().silentForNanos(sent)),
+          TimeUnit.NANOSECONDS.toMillis(after.get().readAtNanos() - before.get().askedAtNanos()));
       return true;
     }
     long until = answered + t.silenceNanos();
