@@ -147,7 +147,7 @@ class FastTakeoverTest {
     old.freezeHost();
     long thawedAt;
     Node next;
-    HealthPoller oldPrimaryCheck = null;
+    TimedChecks oldPrimaryCheck = null;
     try {
       next = awaitWritableOtherThan(old, CONVERGE);
       long afterMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - frozenAt);
@@ -161,7 +161,7 @@ class FastTakeoverTest {
           .isTrue();
       // HAProxy's checks on the frozen one: sent before the thaw, answered after it, and then
       // every few ms from the thaw on.
-      oldPrimaryCheck = HealthPoller.start(old, "/primary");
+      oldPrimaryCheck = TimedChecks.start(List.of(old), "/primary", 4);
     } finally {
       // The thaw comes while the third member switches to the new leader, when the thawed
       // primary's WAL senders can still reach it (bounded: it comes anyway after 10 s).
@@ -192,7 +192,8 @@ class FastTakeoverTest {
         .as("%s streams from the new leader %s", third.name, next.name)
         .isTrue();
     // Issue 18, HAProxy users: the deposed leader never answered /primary 200 after the thaw.
-    List<Integer> answers = oldPrimaryCheck.stop();
+    List<Integer> answers =
+        oldPrimaryCheck.stop().stream().map(TimedChecks.Answer::status).toList();
     System.out.printf(
         "thawed leader: %d answers to /primary until it rejoined: %s%n",
         answers.size(), summary(answers));
@@ -305,7 +306,7 @@ class FastTakeoverTest {
       Node leader = synchronousLeader();
       Writer writer = Writer.start(leader);
       writer.awaitAcknowledged(5);
-      TimedChecks checks = TimedChecks.start(cluster.nodes(), "/primary");
+      TimedChecks checks = TimedChecks.start(cluster.nodes(), "/primary", 2);
       Thread.sleep(300);
       long pausedAt = System.nanoTime();
       leader.pauseAgent();
@@ -401,58 +402,21 @@ class FastTakeoverTest {
   }
 
   /**
-   * Polls one health check of one member from a few threads, each asking again as soon as it has
-   * its answer (no pause: a few ms apart), and keeps every status code (-1: no answer).
-   */
-  private static final class HealthPoller {
-    private static final int THREADS = 4;
-    private final ConcurrentLinkedQueue<Integer> answers = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean running = new AtomicBoolean(true);
-    private final List<Thread> threads = new ArrayList<>();
-
-    static HealthPoller start(Node node, String path) {
-      HealthPoller p = new HealthPoller();
-      for (int i = 0; i < THREADS; i++) {
-        Thread t =
-            new Thread(
-                () -> {
-                  while (p.running.get()) {
-                    p.answers.add(node.apiStatus(path));
-                  }
-                },
-                "health-poller-" + i);
-        t.setDaemon(true);
-        t.start();
-        p.threads.add(t);
-      }
-      return p;
-    }
-
-    List<Integer> stop() throws InterruptedException {
-      running.set(false);
-      for (Thread t : threads) {
-        t.join(10_000);
-      }
-      return List.copyOf(answers);
-    }
-  }
-
-  /**
-   * Polls one health check of every member from two threads per member, each asking again as soon
-   * as it has its answer, and keeps each answer with when it was asked and when it came back.
+   * Polls one health check of some members from a few threads per member, each asking again as soon
+   * as it has its answer (no pause: a few ms apart), and keeps each answer (-1: none) with when it
+   * was asked and when it came back.
    */
   private static final class TimedChecks {
     record Answer(String member, int status, long sentNanos, long receivedNanos) {}
 
-    private static final int THREADS_PER_MEMBER = 2;
     private final ConcurrentLinkedQueue<Answer> answers = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final List<Thread> threads = new ArrayList<>();
 
-    static TimedChecks start(List<Node> nodes, String path) {
+    static TimedChecks start(List<Node> nodes, String path, int threadsPerMember) {
       TimedChecks c = new TimedChecks();
       for (Node node : nodes) {
-        for (int i = 0; i < THREADS_PER_MEMBER; i++) {
+        for (int i = 0; i < threadsPerMember; i++) {
           Thread t =
               new Thread(
                   () -> {

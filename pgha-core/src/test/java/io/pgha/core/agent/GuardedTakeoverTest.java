@@ -143,12 +143,7 @@ class GuardedTakeoverTest {
   @Test
   void noTakeoverWhenEtcdDoesNotAnswerTheReadingBeforeIt() throws Exception {
     Takeover takeover = decidedOn(readOldLease());
-    Dcs unanswered =
-        standbyWhere(
-            "leaseTimeToLive",
-            () -> {
-              throw new IllegalStateException("reading the time to live: no answer within 5 s");
-            });
+    Dcs unanswered = standbyWhere("leaseTimeToLive", noAnswer("reading the time to live"));
 
     assertThat(new GuardedTakeover("pg-new", unanswered, hold).run(takeover)).isFalse();
     assertThat(value(keys.leader())).isEqualTo("pg-old");
@@ -158,11 +153,7 @@ class GuardedTakeoverTest {
   void aTransactionLeftUnansweredHoldsTheChecksShouldItHaveLanded() throws Exception {
     Takeover takeover = decidedOn(readOldLease());
     Dcs unanswered =
-        standbyWhere(
-            "takeOverFromSilentLeader",
-            () -> {
-              throw new IllegalStateException("taking the leader key over: no answer within 5 s");
-            });
+        standbyWhere("takeOverFromSilentLeader", noAnswer("taking the leader key over"));
 
     long before = System.nanoTime();
     assertThatThrownBy(() -> new GuardedTakeover("pg-new", unanswered, hold).run(takeover))
@@ -170,9 +161,16 @@ class GuardedTakeoverTest {
     assertThat(hold.confirmedAt(CONFIRMED, before + SILENCE)).isEmpty();
   }
 
-  /** Something the test does to etcd, or a failure it stages (DcsException is etcd's own). */
+  /** Something the test does to etcd, or a failure it stages. */
   interface Step {
     void run() throws Exception;
+  }
+
+  /** A call etcd does not answer (DcsException is etcd's own, so a runtime one stands in). */
+  private static Step noAnswer(String what) {
+    return () -> {
+      throw new IllegalStateException(what + ": no answer within 5 s");
+    };
   }
 
   /** The standby's DCS, which runs {@code first} before each call of {@code method}. */
