@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
  * The fast takeover's transaction between its two readings, against a real etcd: a leader that
  * renewed after the reading the decision was made on is not taken over, and one that renewed
  * between the reading before the transaction and the transaction makes the new leader hold its
- * leader checks.
+ * leader checks; so does a reading or transaction etcd does not answer.
  */
 class GuardedTakeoverTest {
   private static final AtomicInteger SCOPES = new AtomicInteger();
@@ -138,6 +138,41 @@ class GuardedTakeoverTest {
     // Held from the transaction's answer for the silence timeout, then no longer.
     assertThat(hold.confirmedAt(CONFIRMED, before + SILENCE)).isEmpty();
     assertThat(hold.confirmedAt(CONFIRMED, after + SILENCE)).isEqualTo(CONFIRMED);
+  }
+
+  @Test
+  void aSyncKeyChangedSinceTheDecisionLosesTheRaceAndChangesNothing() throws Exception {
+    Takeover takeover = decidedOn(readOldLease());
+    raw.getKVClient()
+        .put(
+            bytes(keys.sync()),
+            bytes(PatroniCodec.encodeSync(SyncState.of("pg-old", List.of("pg-other")))))
+        .get(30, TimeUnit.SECONDS);
+
+    assertThat(new GuardedTakeover("pg-new", standby, hold).run(takeover)).isFalse();
+    assertThat(value(keys.leader())).isEqualTo("pg-old");
+    assertThat(hold.confirmedAt(CONFIRMED, System.nanoTime())).isEqualTo(CONFIRMED);
+  }
+
+  @Test
+  void aReadingAfterTheTransactionEtcdDoesNotAnswerHoldsTheChecks() throws Exception {
+    Takeover takeover = decidedOn(readOldLease());
+    AtomicInteger readings = new AtomicInteger();
+    Dcs secondUnanswered =
+        standbyWhere(
+            "leaseTimeToLive",
+            () -> {
+              if (readings.incrementAndGet() == 2) {
+                noAnswer("reading the time to live").run();
+              }
+            });
+
+    long before = System.nanoTime();
+    assertThat(new GuardedTakeover("pg-new", secondUnanswered, hold).run(takeover)).isTrue();
+
+    assertThat(readings).hasValue(2);
+    assertThat(value(keys.leader())).isEqualTo("pg-new");
+    assertThat(hold.confirmedAt(CONFIRMED, before + SILENCE)).isEmpty();
   }
 
   @Test
