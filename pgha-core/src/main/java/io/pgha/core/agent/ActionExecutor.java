@@ -63,7 +63,8 @@ final class ActionExecutor {
       PeerProbe peers,
       MemberRecord memberRecord,
       SyncKeeper sync,
-      SlotKeeper slots) {
+      SlotKeeper slots,
+      LeaderChecksHold checksHold) {
     this.name = name;
     this.postgres = postgres;
     this.timeouts = timeouts;
@@ -74,7 +75,8 @@ final class ActionExecutor {
         new BootstrapSteps(name, dcs, postgres, state, events, timeouts, bootstrapConfig);
     this.leadership = new LeadershipSteps(name, dcs, postgres, state, events, timeouts);
     this.promotion =
-        new PromotionSteps(name, dcs, postgres, state, events, timeouts, gate, memberRecord);
+        new PromotionSteps(
+            name, dcs, postgres, state, events, timeouts, gate, memberRecord, checksHold);
     this.following = new FollowSteps(name, postgres, state, events, timeouts);
     this.switchover = new SwitchoverSteps(name, dcs, postgres, events, timeouts, peers);
     this.standbyLeader = new StandbyLeaderSteps(name, dcs, postgres, state, events, timeouts);

@@ -130,6 +130,7 @@ public final class Agent implements AutoCloseable {
     MemberRecord memberRecord =
         new MemberRecord(name, connUrl, apiUrl, proxyUrl, this.identity::tags, restarts);
     SyncKeeper sync = new SyncKeeper(name, dcs, postgres);
+    LeaderChecksHold checksHold = new LeaderChecksHold();
     SlotKeeper slots = new SlotKeeper(name, postgres);
     this.slots = slots;
     this.executor =
@@ -145,7 +146,8 @@ public final class Agent implements AutoCloseable {
             peers,
             memberRecord,
             sync,
-            slots);
+            slots,
+            checksHold);
     this.failsafe =
         new FailsafeGuard(
             name,
@@ -195,7 +197,8 @@ public final class Agent implements AutoCloseable {
             state,
             loop,
             failsafe,
-            restarts);
+            restarts,
+            checksHold);
   }
 
   /** Starts the HA loop and the reflexes. */

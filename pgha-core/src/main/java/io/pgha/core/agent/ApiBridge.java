@@ -40,6 +40,7 @@ final class ApiBridge implements ManagementActions {
   private final FailsafeGuard failsafe;
   private final FreshStatus fresh;
   private final ScheduledRestarts restarts;
+  private final LeaderChecksHold checksHold;
 
   ApiBridge(
       String name,
@@ -52,7 +53,8 @@ final class ApiBridge implements ManagementActions {
       MemberState state,
       HaLoop loop,
       FailsafeGuard failsafe,
-      ScheduledRestarts restarts) {
+      ScheduledRestarts restarts,
+      LeaderChecksHold checksHold) {
     this.name = name;
     this.scope = scope;
     this.identity = identity;
@@ -64,6 +66,7 @@ final class ApiBridge implements ManagementActions {
     this.loop = loop;
     this.failsafe = failsafe;
     this.restarts = restarts;
+    this.checksHold = checksHold;
     this.fresh =
         new FreshStatus(postgres::peek, Duration.ofMillis(200), Duration.ofMillis(500), name);
   }
@@ -88,8 +91,10 @@ final class ApiBridge implements ManagementActions {
             // keep sending writes to the primary that still may take them.
             .holdsLeaderKey(dcs.holdsLeadership() || failsafe.leadsOnConfirmations())
             // The leader checks answer 200 only while this is fresh (HealthRules): a deposed
-            // leader cannot refresh it, even while its view still names it.
-            .leaderConfirmedAtNanos(dcs.leadershipConfirmedAtNanos())
+            // leader cannot refresh it, even while its view still names it. A new leader whose
+            // takeover could not show the old one's lease silent holds them (GuardedTakeover).
+            .leaderConfirmedAtNanos(
+                checksHold.confirmedAt(dcs.leadershipConfirmedAtNanos(), System.nanoTime()))
             .tags(identity.tags())
             .lastDecision(
                 loop.recentDecisions().isEmpty()

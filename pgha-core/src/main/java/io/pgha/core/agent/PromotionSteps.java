@@ -33,6 +33,7 @@ final class PromotionSteps {
   private final AgentTimeouts timeouts;
   private final PromotionGate gate;
   private final MemberRecord memberRecord;
+  private final GuardedTakeover takeovers;
 
   PromotionSteps(
       String name,
@@ -42,7 +43,8 @@ final class PromotionSteps {
       EventPublisher events,
       AgentTimeouts timeouts,
       PromotionGate gate,
-      MemberRecord memberRecord) {
+      MemberRecord memberRecord,
+      LeaderChecksHold checksHold) {
     this.name = name;
     this.dcs = dcs;
     this.postgres = postgres;
@@ -51,6 +53,7 @@ final class PromotionSteps {
     this.timeouts = timeouts;
     this.gate = gate;
     this.memberRecord = memberRecord;
+    this.takeovers = new GuardedTakeover(name, dcs, checksHold);
   }
 
   boolean passGate(DynamicConfig config) {
@@ -60,8 +63,9 @@ final class PromotionSteps {
   }
 
   /**
-   * The fast takeover's transaction: the leader key and the {@code sync} key, both or neither. The
-   * promotion that follows (after the gate and {@code synchronous_standby_names}) is the usual one.
+   * The fast takeover's transaction: the leader key and the {@code sync} key, both or neither,
+   * between two readings of the leader's lease ({@link GuardedTakeover}). The promotion that
+   * follows (after the gate and {@code synchronous_standby_names}) is the usual one.
    */
   boolean takeOver(Run run, Takeover takeover) throws DcsException {
     LOG.warn(
@@ -70,8 +74,7 @@ final class PromotionSteps {
         name,
         takeover.leader(),
         takeover.silentForMillis());
-    if (!dcs.takeOverFromSilentLeader(
-        takeover.leader(), takeover.leaderModRevision(), takeover.syncModRevision())) {
+    if (!takeovers.run(takeover)) {
       return false;
     }
     LOG.warn(

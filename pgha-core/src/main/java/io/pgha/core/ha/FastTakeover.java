@@ -26,7 +26,10 @@ import java.util.concurrent.TimeUnit;
  * commits a live, isolated leader acknowledged, so the fast path is never taken there.
  *
  * <p>A standby that cannot read etcd concludes nothing: the decision needs a view read this cycle
- * and a reading of the lease that is at most {@value #FRESH_READING_MILLIS} ms old.
+ * and a reading of the lease that is at most {@value #FRESH_READING_MILLIS} ms old. The leader may
+ * renew after that reading, which no key shows: the executor reads the lease again right before the
+ * transaction and right after it ({@link Takeover#stillSilent}, {@link Takeover#silentWhenSent}),
+ * for the health checks' argument in fencing.md.
  */
 final class FastTakeover {
   /** A lease reading older than this says nothing about the leader now. */
@@ -46,7 +49,9 @@ final class FastTakeover {
             leader,
             key.modRevision(),
             s.view().sync().map(SyncState::modRevision).orElseThrow(),
-            TimeUnit.NANOSECONDS.toMillis(silent));
+            TimeUnit.NANOSECONDS.toMillis(silent),
+            s.local().leaderLease().orElseThrow(),
+            TimeUnit.SECONDS.toNanos(s.config().leaderSilenceTimeout()));
     return Optional.of(
         Promotion.afterTakeover(
             s,

@@ -1704,7 +1704,18 @@ class HaDeciderTest {
 
       assertThat(d.kinds()).containsExactly(TAKEOVER);
       assertThat(d.actions().get(0).payload())
-          .contains(new Takeover("pg-2", LEADER_REVISION, SYNC_REVISION, 2500));
+          .contains(
+              new Takeover(
+                  "pg-2",
+                  LEADER_REVISION,
+                  SYNC_REVISION,
+                  2500,
+                  new LeaderLease(
+                      LEASE,
+                      java.util.OptionalLong.of(Given.NOW - sec(2.5)),
+                      Given.NOW - sec(0.1),
+                      Given.NOW - sec(0.05)),
+                  sec(2)));
       assertThat(d.actions().get(0).member()).contains("pg-2");
       assertThat(d.actions().get(1).otherwise()).containsExactly(act(RELEASE_LEADERSHIP));
       assertThat(d.reason())
