@@ -79,6 +79,10 @@ final class HaLoop implements AutoCloseable {
   private volatile long dcsLastSeenEpochSeconds;
   private Decision lastLogged;
   private Optional<String> cachedConfig = Optional.empty();
+  // The config key's value last encoded into cachedConfig: the same one is not encoded again.
+  private DynamicConfig cachedConfigSource;
+  // The configuration ParameterFollower last followed (the same instance needs no comparison).
+  private DynamicConfig followedConfig;
   // The last config key seen in a cycle (see effectiveConfig).
   private volatile Optional<DynamicConfig> lastSeenConfig = Optional.empty();
   private final AtomicBoolean reinitializeRequested = new AtomicBoolean();
@@ -291,7 +295,11 @@ final class HaLoop implements AutoCloseable {
     DynamicConfig config = effectiveConfig(view);
     silence.track(view, config);
     followTtl(config);
-    parameters.follow(StandbyCluster.parameters(config), config.postgresqlExtra());
+    if (config != followedConfig) {
+      // The same configuration as last cycle (the view was not replaced): nothing to compare.
+      parameters.follow(StandbyCluster.parameters(config), config.postgresqlExtra());
+      followedConfig = config;
+    }
     cacheDynamicConfig(view);
     postgres.setReplicationTimeouts(ReplicationTimeouts.of(config.retryTimeoutDuration()));
 
@@ -357,11 +365,17 @@ final class HaLoop implements AutoCloseable {
 
   /** Writes the {@code config} key to Patroni's cache file when it changed (or was not written). */
   private void cacheDynamicConfig(ClusterView view) {
+    if (view.config().isEmpty()
+        || view.config().get() == cachedConfigSource
+        || !postgres.isInitialized()) {
+      return;
+    }
     Optional<String> json = view.config().map(PatroniCodec::encodeConfig);
-    if (json.isPresent() && postgres.isInitialized() && !json.equals(cachedConfig)) {
+    if (!json.equals(cachedConfig)) {
       postgres.cacheDynamicConfig(json.get());
       cachedConfig = json;
     }
+    cachedConfigSource = view.config().get();
   }
 
   /**
@@ -468,8 +482,10 @@ final class HaLoop implements AutoCloseable {
     }
     // Reasons carry figures (seconds down, bytes behind) that change every cycle; log at INFO only
     // when what is done changes, so the log reads as a list of transitions.
+    // Equal actions print alike: only unequal ones are compared as text.
     if (lastLogged == null
-        || !lastLogged.actions().toString().equals(decision.actions().toString())) {
+        || !lastLogged.actions().equals(decision.actions())
+            && !lastLogged.actions().toString().equals(decision.actions().toString())) {
       LOG.info("[{}] {}", name, decision.reason());
       lastLogged = decision;
     } else {
