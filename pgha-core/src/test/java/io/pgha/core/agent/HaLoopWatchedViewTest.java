@@ -1,6 +1,7 @@
 package io.pgha.core.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
@@ -26,7 +27,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -106,14 +106,11 @@ class HaLoopWatchedViewTest {
   @Test
   @Order(1)
   void anIdleLeadersSteadyCyclesReadNothingFromEtcd() throws Exception {
-    assertThat(
-            within(
-                Duration.ofSeconds(120),
-                () ->
-                    agent.snapshot().holdsLeadership()
-                        && agent.snapshot().postgres().isReadWrite()))
-        .as("m1 bootstraps and leads")
-        .isTrue();
+    // m1 bootstraps and leads
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .until(
+            () -> agent.snapshot().holdsLeadership() && agent.snapshot().postgres().isReadWrite());
     Thread.sleep(3000); // the first cycles after the promotion act; then it is idle
 
     int readsBefore = dcs.refreshes();
@@ -146,9 +143,7 @@ class HaLoopWatchedViewTest {
         .isTrue();
 
     // Applied within a cycle or two, long before the next read ttl / 2 would force.
-    assertThat(within(Duration.ofSeconds(4), () -> "7MB".equals(show("work_mem"))))
-        .as("work_mem follows the config key")
-        .isTrue();
+    await().atMost(Duration.ofSeconds(4)).until(() -> "7MB".equals(show("work_mem")));
     assertThat(dcs.refreshes()).as("reads of etcd").isGreaterThan(readsAtWrite);
   }
 
@@ -161,35 +156,33 @@ class HaLoopWatchedViewTest {
     try (Client client =
         Client.builder().endpoints(etcd.clientEndpoints().toArray(String[]::new)).build()) {
       client.getKVClient().delete(bytes(leaderKey)).get(10, TimeUnit.SECONDS);
-      assertThat(
-              within(
-                  Duration.ofSeconds(5),
-                  () -> {
-                    try {
-                      return client
-                          .getKVClient()
-                          .get(bytes(leaderKey))
-                          .get(10, TimeUnit.SECONDS)
-                          .getKvs()
-                          .stream()
-                          .anyMatch(
-                              kv -> kv.getValue().toString(StandardCharsets.UTF_8).equals("m1"));
-                    } catch (Exception e) {
-                      return false;
-                    }
-                  }))
-          .as("m1 creates its leader key again")
-          .isTrue();
+      // m1 creates its leader key again
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(
+              () -> {
+                try {
+                  return client
+                      .getKVClient()
+                      .get(bytes(leaderKey))
+                      .get(10, TimeUnit.SECONDS)
+                      .getKvs()
+                      .stream()
+                      .anyMatch(kv -> kv.getValue().toString(StandardCharsets.UTF_8).equals("m1"));
+                } catch (Exception e) {
+                  return false;
+                }
+              });
     }
     assertThat(dcs.refreshes()).as("reads of etcd").isGreaterThan(readsAtDelete);
     assertThat(agent.snapshot().postgres().isReadWrite()).as("m1 stays primary").isTrue();
-    assertThat(within(Duration.ofSeconds(5), () -> agent.snapshot().holdsLeadership())).isTrue();
+    await().atMost(Duration.ofSeconds(5)).until(() -> agent.snapshot().holdsLeadership());
   }
 
   /** Returns right after a cycle read etcd, so that the next age-forced read is ttl / 2 away. */
   private static void awaitARead() {
     int before = dcs.refreshes();
-    assertThat(within(Duration.ofSeconds(TTL), () -> dcs.refreshes() > before)).isTrue();
+    await().atMost(Duration.ofSeconds(TTL)).until(() -> dcs.refreshes() > before);
   }
 
   private static String show(String parameter) {
@@ -205,21 +198,5 @@ class HaLoopWatchedViewTest {
 
   private static ByteSequence bytes(String s) {
     return ByteSequence.from(s, StandardCharsets.UTF_8);
-  }
-
-  private static boolean within(Duration timeout, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() - deadline < 0) {
-      if (condition.getAsBoolean()) {
-        return true;
-      }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return false;
-      }
-    }
-    return condition.getAsBoolean();
   }
 }
