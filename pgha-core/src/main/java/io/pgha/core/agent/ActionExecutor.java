@@ -88,8 +88,9 @@ final class ActionExecutor {
    * @param status the local PostgreSQL as last seen: the observation, or the probe after the
    *     actions when the decision asked for one
    * @param decideAgain the decision asked for the next cycle at once
+   * @param completed every action succeeded
    */
-  record Outcome(PostgresStatus status, boolean decideAgain) {}
+  record Outcome(PostgresStatus status, boolean decideAgain, boolean completed) {}
 
   /** The cycle an action runs in: what was seen and decided, and what the actions asked for. */
   static final class Run {
@@ -131,8 +132,10 @@ final class ActionExecutor {
           publication.permanentSlots());
     }
     Run run = new Run(seen, decision.reason());
+    boolean completed = true;
     for (Action action : decision.actions()) {
       Result result = attempt(action, run);
+      completed &= result == Result.DONE;
       if (result == Result.FAILED) {
         Run fallback =
             new Run(seen, action.kind() + " did not succeed (" + decision.reason() + ")");
@@ -147,7 +150,7 @@ final class ActionExecutor {
       latest = postgres.probe();
       publisher.publish(latest, decision, paused, seen.config(), OptionalLong.empty());
     }
-    return new Outcome(latest, run.decideAgain);
+    return new Outcome(latest, run.decideAgain, completed);
   }
 
   /** How an action came out. */

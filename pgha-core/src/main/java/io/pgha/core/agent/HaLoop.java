@@ -38,9 +38,12 @@ import org.slf4j.LoggerFactory;
  * The HA loop of one member, on a thread of its own: observe, decide (pure), act. It runs every
  * {@code loop_wait} and at once when the leader or failover key changes, the lease is lost, the
  * postmaster exits or, on a synchronous standby, the leader's lease goes silent ({@link
- * LeaderSilenceWatch}). Every cycle starts from one read of etcd and one probe of PostgreSQL, so a
- * member that was frozen acts only on what is true now; that one observation feeds the decision and
- * the member key the executor publishes.
+ * LeaderSilenceWatch}). Every cycle probes PostgreSQL once and decides from that probe and a view
+ * of etcd: the watched view when it is trusted ({@link ViewVerification}) and the decision changes
+ * nothing ({@link io.pgha.core.ha.Decision#isSteady()}), else a view one read of etcd confirmed
+ * current, which every decision that acts is made on; a cycle that begins late (a frozen process)
+ * always reads first, so a member that was frozen acts only on what is true now. The observation
+ * feeds the decision and the member key the executor publishes.
  */
 final class HaLoop implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HaLoop.class);
@@ -62,6 +65,7 @@ final class HaLoop implements AutoCloseable {
   private final LeaderSilenceWatch silence;
   private final Semaphore wake = new Semaphore(0);
   private final Deque<DecisionRecord> decisions = new ArrayDeque<>();
+  private final ViewVerification verification = new ViewVerification();
   private final Thread thread;
   private volatile boolean running;
   private volatile long viewConfirmedAtNanos = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
@@ -75,6 +79,10 @@ final class HaLoop implements AutoCloseable {
   private volatile long dcsLastSeenEpochSeconds;
   private Decision lastLogged;
   private Optional<String> cachedConfig = Optional.empty();
+  // The config key's value last encoded into cachedConfig: the same one is not encoded again.
+  private DynamicConfig cachedConfigSource;
+  // The configuration ParameterFollower last followed (the same instance needs no comparison).
+  private DynamicConfig followedConfig;
   // The last config key seen in a cycle (see effectiveConfig).
   private volatile Optional<DynamicConfig> lastSeenConfig = Optional.empty();
   private final AtomicBoolean reinitializeRequested = new AtomicBoolean();
@@ -156,7 +164,11 @@ final class HaLoop implements AutoCloseable {
     return lastStatus;
   }
 
-  /** Whether the last cycle could read etcd, and when etcd was last read (epoch seconds). */
+  /**
+   * Whether the last read of etcd succeeded, and when etcd was last read (epoch seconds): a cycle
+   * that decides on the watched view reads nothing and changes neither (the reads are at most about
+   * {@code ttl / 2 + loop_wait} apart while the loop runs, see {@link ViewVerification}).
+   */
   boolean dcsReachable() {
     return dcsReachable;
   }
@@ -194,43 +206,115 @@ final class HaLoop implements AutoCloseable {
     }
   }
 
+  /**
+   * One cycle. When {@link ViewVerification} allows, it first decides on the watched view without
+   * reading etcd and acts on that decision if it is steady (a replica that keeps following, a
+   * leader that keeps leading and renews); otherwise, and whenever that decision would act, it
+   * reads etcd and decides again on the confirmed view, which is what it acts on.
+   */
   private void cycle() {
     safety.beforeCycle();
+    long startedAt = System.nanoTime();
+    ClusterView watched = dcs.view();
+    DynamicConfig watchedConfig = effectiveConfig(watched);
+    Optional<ViewVerification.Reason> verify =
+        verification.whyVerify(
+            startedAt,
+            watched,
+            dcs.watchRun(),
+            watchedConfig.loopWait(),
+            watchedConfig.ttl(),
+            reinitializeRequested.get());
+    if (verify.isEmpty()) {
+      Pass pass = observeAndDecide(watched, startedAt, false, false);
+      if (pass == null) {
+        return;
+      }
+      if (pass.decision().isSteady()) {
+        carryOut(pass);
+        return;
+      }
+      if (LOG.isDebugEnabled()) {
+        LOG.debug(
+            "[{}] reading etcd before acting on the watched view's decision: {}",
+            name,
+            pass.decision().reason());
+      }
+    } else if (verify.get() == ViewVerification.Reason.LATE) {
+      LOG.info(
+          "[{}] this cycle began {} ms after the previous one (loop_wait {}s): reading etcd before"
+              + " deciding",
+          name,
+          TimeUnit.NANOSECONDS.toMillis(verification.gapNanos()),
+          watchedConfig.loopWait());
+    } else {
+      LOG.debug("[{}] reading etcd before deciding: {}", name, verify.get());
+    }
     long readAt = System.nanoTime();
+    long watchRun = dcs.watchRun();
     ClusterView view;
-    boolean read;
+    boolean readFailed;
     try {
       view = dcs.refresh();
-      read = true;
+      readFailed = false;
       viewConfirmedAtNanos = readAt;
       dcsReachable = true;
       dcsLastSeenEpochSeconds = Instant.now().getEpochSecond();
+      verification.verified(readAt, view, watchRun);
     } catch (DcsException e) {
-      read = false;
+      readFailed = true;
       dcsReachable = false;
+      verification.readFailed();
       LOG.warn("[{}] cannot read the cluster state from etcd: {}", name, e.getMessage());
       view = dcs.view();
     }
+    Pass pass = observeAndDecide(view, readAt, readFailed, true);
+    if (pass != null) {
+      carryOut(pass);
+    }
+  }
+
+  /** What a cycle saw and decided, to act on. */
+  private record Pass(Decision decision, Observation seen) {}
+
+  /**
+   * Observes PostgreSQL and decides on {@code view}; null when the loop is stopping. Only a pass
+   * whose decision is acted on takes the operator's reinitialize request ({@code takeRequests}); a
+   * pass on the watched view only looks at it (its decision is then not steady, and the pass on the
+   * confirmed view takes it).
+   */
+  private Pass observeAndDecide(
+      ClusterView view, long observedAt, boolean readFailed, boolean takeRequests) {
     lastView = view;
     if (!running) {
       // Stopping: the stop acts on its own; a cycle that waited on an unreachable etcd must not
       // make the stop wait on it again.
-      return;
+      return null;
     }
     view.config().ifPresent(c -> lastSeenConfig = Optional.of(c));
     DynamicConfig config = effectiveConfig(view);
     silence.track(view, config);
     followTtl(config);
-    parameters.follow(StandbyCluster.parameters(config), config.postgresqlExtra());
+    if (config != followedConfig) {
+      // The same configuration as last cycle (the view was not replaced): nothing to compare.
+      parameters.follow(StandbyCluster.parameters(config), config.postgresqlExtra());
+      followedConfig = config;
+    }
     cacheDynamicConfig(view);
     postgres.setReplicationTimeouts(ReplicationTimeouts.of(config.retryTimeoutDuration()));
 
     PostgresStatus status = postgres.probe();
     lastStatus = status;
-    reinitializing = reinitializeRequested.getAndSet(false);
+    boolean reinitialize;
+    if (takeRequests) {
+      reinitialize = reinitializeRequested.getAndSet(false);
+      reinitializing = reinitialize;
+    } else {
+      reinitialize = reinitializeRequested.get();
+    }
     LocalState local =
-        observe(status, readAt, view, read, config).toBuilder()
-            .reinitializeRequested(reinitializing)
+        observe(status, observedAt, view, readFailed, config).toBuilder()
+            .reinitializeRequested(reinitialize)
             .build();
     // Fresh positions of the peers matter when someone may be elected: no leader, or a
     // switchover / failover requested. Not to a primary whose key was deleted under it: it
@@ -252,12 +336,21 @@ final class HaLoop implements AutoCloseable {
             identity.get(),
             positions,
             new Now(System.nanoTime(), Instant.now()));
+    return new Pass(decision, new Observation(view, config, status, local));
+  }
+
+  /** Acts on the pass's decision. */
+  private void carryOut(Pass pass) {
+    Decision decision = pass.decision();
+    DynamicConfig config = pass.seen().config();
     record(decision);
     safety.decided(decision.publication().permanentSlots());
-    ActionExecutor.Outcome outcome =
-        executor.execute(decision, new Observation(view, config, status, local));
+    ActionExecutor.Outcome outcome = executor.execute(decision, pass.seen());
     lastStatus = outcome.status();
     safety.afterCycle(config, outcome.status(), postgres.isRunning());
+    if (decision.isSteady() && outcome.completed()) {
+      verification.endedSteady();
+    }
     if (outcome.decideAgain()) {
       wakeUp();
     }
@@ -272,11 +365,17 @@ final class HaLoop implements AutoCloseable {
 
   /** Writes the {@code config} key to Patroni's cache file when it changed (or was not written). */
   private void cacheDynamicConfig(ClusterView view) {
+    if (view.config().isEmpty()
+        || view.config().get() == cachedConfigSource
+        || !postgres.isInitialized()) {
+      return;
+    }
     Optional<String> json = view.config().map(PatroniCodec::encodeConfig);
-    if (json.isPresent() && postgres.isInitialized() && !json.equals(cachedConfig)) {
+    if (!json.equals(cachedConfig)) {
       postgres.cacheDynamicConfig(json.get());
       cachedConfig = json;
     }
+    cachedConfigSource = view.config().get();
   }
 
   /**
@@ -310,7 +409,7 @@ final class HaLoop implements AutoCloseable {
       PostgresStatus status,
       long nowNanos,
       ClusterView view,
-      boolean viewRead,
+      boolean readFailed,
       DynamicConfig config) {
     boolean up = status.acceptingConnections();
     boolean readWrite = status.isReadWrite();
@@ -342,7 +441,7 @@ final class HaLoop implements AutoCloseable {
             .stoppedTimeline(stoppedTimeline)
             .rejoinFailed(facts.rejoinFailed())
             .viewConfirmedAtNanos(viewConfirmedAtNanos)
-            .viewReadThisCycle(viewRead)
+            .etcdReadFailed(readFailed)
             .postmasterStarting(status.running() && !up)
             .synchronousStandbyNames(sync.current());
     if (readWrite) {
@@ -370,7 +469,7 @@ final class HaLoop implements AutoCloseable {
         && status.receivedLsn().isAfter(status.replayedLsn())) {
       b.replayLagBytes(status.receivedLsn().value() - status.replayedLsn().value());
     }
-    safety.contribute(b, config, viewRead);
+    safety.contribute(b, config, !readFailed);
     return b.build();
   }
 
@@ -383,8 +482,10 @@ final class HaLoop implements AutoCloseable {
     }
     // Reasons carry figures (seconds down, bytes behind) that change every cycle; log at INFO only
     // when what is done changes, so the log reads as a list of transitions.
+    // Equal actions print alike: only unequal ones are compared as text.
     if (lastLogged == null
-        || !lastLogged.actions().toString().equals(decision.actions().toString())) {
+        || !lastLogged.actions().equals(decision.actions())
+            && !lastLogged.actions().toString().equals(decision.actions().toString())) {
       LOG.info("[{}] {}", name, decision.reason());
       lastLogged = decision;
     } else {

@@ -56,6 +56,8 @@ final class ClusterWatcher implements AutoCloseable {
   private volatile State state = new State(Map.of(), 0, 0, ClusterView.empty());
   private Watch.Watcher watcher;
   private long generation;
+  // The generation of the running watch, -1 while none runs: read without the lock by the HA loop.
+  private volatile long run = -1;
   private long backoffMillis = MIN_BACKOFF_MILLIS;
   private volatile boolean closed;
 
@@ -89,6 +91,11 @@ final class ClusterWatcher implements AutoCloseable {
   /** The etcd revision the current view reflects. */
   long revision() {
     return state.revision();
+  }
+
+  /** The running watch's generation, -1 while none runs (see {@link Dcs#watchRun()}). */
+  long run() {
+    return run;
   }
 
   Optional<RawKeyValue> raw(String key) {
@@ -230,6 +237,7 @@ final class ClusterWatcher implements AutoCloseable {
                       inBackground(() -> onWatchEnded(gen, "was closed by etcd"));
                     }
                   });
+      run = gen;
     }
   }
 
@@ -242,6 +250,7 @@ final class ClusterWatcher implements AutoCloseable {
   }
 
   private void stopWatch() {
+    run = -1;
     if (watcher != null) {
       try {
         watcher.close();

@@ -50,6 +50,15 @@ public interface Dcs extends AutoCloseable {
    */
   ClusterView refresh() throws DcsException;
 
+  /**
+   * Which unbroken run of the watch keeps {@link #view()} current: a number that changes whenever
+   * the watch ends or starts again (each start follows a read of every key, so a run has no gap),
+   * negative while no watch runs (between its end and the re-read that restarts it). A view
+   * confirmed by {@link #refresh()} during a run stays complete up to the newest change delivered
+   * as long as the run goes on.
+   */
+  long watchRun();
+
   /** Hears about every new snapshot. Closing the result unsubscribes. */
   AutoCloseable subscribe(ClusterViewListener listener);
 

@@ -197,6 +197,11 @@ public final class EtcdDcs implements Dcs {
   }
 
   @Override
+  public long watchRun() {
+    return watcher.run();
+  }
+
+  @Override
   public AutoCloseable subscribe(ClusterViewListener listener) {
     return viewListeners.subscribe(listener);
   }

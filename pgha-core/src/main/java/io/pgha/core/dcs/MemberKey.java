@@ -10,8 +10,8 @@ import java.util.Optional;
  * hold exactly this content on the current lease, so an unchanged member costs no write.
  */
 final class MemberKey {
-  /** What was last written to our member key. */
-  private record Written(String json, long lease, long revision) {}
+  /** What was last written to our member key, and the member it encodes. */
+  private record Written(Member member, String json, long lease, long revision) {}
 
   private final EtcdKv kv;
   private final LeaseKeeper lease;
@@ -41,9 +41,13 @@ final class MemberKey {
       throw new IllegalArgumentException(
           "member name '" + member.name() + "' is not this member's name '" + me + "'");
     }
-    String json = PatroniCodec.encodeMember(member, roleNames);
-    long leaseId = lease.ensureLease();
     Written w = written;
+    // An idle member publishes the same member every cycle: encode it only when it changed.
+    String json =
+        w != null && w.member().equals(member)
+            ? w.json()
+            : PatroniCodec.encodeMember(member, roleNames);
+    long leaseId = lease.ensureLease();
     if (w != null && w.json().equals(json) && w.lease() == leaseId) {
       if (watcher.revision() < w.revision()) {
         return false; // the watch has not caught up with our own write yet
@@ -54,7 +58,7 @@ final class MemberKey {
       }
     }
     long revision = kv.put(key, json, leaseId);
-    written = new Written(json, leaseId, revision);
+    written = new Written(member, json, leaseId, revision);
     return true;
   }
 
@@ -68,7 +72,7 @@ final class MemberKey {
     Written w = written;
     if (w != null) {
       kv.put(key, w.json(), leaseId);
-      written = new Written(w.json(), leaseId, 0);
+      written = new Written(w.member(), w.json(), leaseId, 0);
     }
   }
 }

@@ -61,6 +61,23 @@ public record Decision(List<Action> actions, String reason, Publication publicat
     return actions.stream().map(Action::kind).toList();
   }
 
+  /**
+   * Whether carrying this decision out keeps things as they are: nothing at all, or a leader's
+   * renewal of its key ({@link ActionKind#RENEW}, which itself confirms in etcd that the key still
+   * names this member). Such a decision takes, gives up or moves no key but its own, changes no
+   * role and starts, stops or repoints nothing, so the HA loop may act on it when it was made from
+   * the watched view without reading etcd; any other decision is made again on a view etcd
+   * confirmed before it is acted on.
+   */
+  public boolean isSteady() {
+    for (Action a : actions) {
+      if (a.kind() != ActionKind.NOTHING && a.kind() != ActionKind.RENEW) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Whether the executor has something to do. */
   public boolean isActive() {
     return actions.stream()

@@ -113,7 +113,7 @@ public final class Failsafe {
    * read-only start after a refusal ({@link #afterRefusal}).
    */
   static boolean demotesWithoutEtcd(Situation s) {
-    return !s.local().viewReadThisCycle() && afterRefusal(s).isPresent();
+    return s.local().etcdReadFailed() && afterRefusal(s).isPresent();
   }
 
   /**

@@ -150,7 +150,7 @@ final class FastTakeover {
               + local.replayLagBytes()
               + " bytes to go)");
     }
-    if (!local.viewReadThisCycle()) {
+    if (local.etcdReadFailed()) {
       return Optional.of("I could not read etcd this cycle, so I conclude nothing");
     }
     long readingAge = s.now().nanos() - local.leaderLease().orElseThrow().readAtNanos();

@@ -50,8 +50,9 @@ final class LeaderUpkeep {
     slots(s).ifPresent(upkeep::add);
     // A view from the watched cache may not have seen our own last write to the sync key yet: a
     // plan made from it could take a standby out of synchronous_standby_names while the key still
-    // names it.
-    if (s.local().viewReadThisCycle()) {
+    // names it. So no plan when etcd could not be read; a plan made from the watched view in a
+    // cycle that did not read is not steady, so the loop verifies the view and plans again.
+    if (!s.local().etcdReadFailed()) {
       SyncPlan sync =
           SynchronousReplication.next(
               s.config(),

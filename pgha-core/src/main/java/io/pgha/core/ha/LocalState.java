@@ -40,8 +40,11 @@ import java.util.OptionalLong;
  *     while etcd did not confirm its lease; cleared once etcd confirms a renewal sent after that
  * @param postmasterStarting the postmaster runs but does not accept connections yet (starting,
  *     crash recovery)
- * @param viewReadThisCycle the view was read from etcd at the start of this cycle (not the watched
- *     cache after a failed read): only such a view is fit to plan the {@code sync} key from
+ * @param etcdReadFailed this cycle tried to read the view from etcd and could not: the view is the
+ *     watched cache as it stood, which may be behind etcd (it is unfit to plan the {@code sync} key
+ *     from). False when the read succeeded, and in a cycle that decided on the watched view without
+ *     reading (the HA loop acts on such a decision only when it changes nothing: {@link
+ *     Decision#isSteady()})
  * @param promotionRefusal the last promotion the fencing checks cancelled
  * @param standbys on a primary: its WAL senders, each with the position since which it is known
  *     synchronous
@@ -74,7 +77,7 @@ public record LocalState(
     Optional<FailsafeContact> failsafeContact,
     Optional<String> failsafeRefusal,
     boolean postmasterStarting,
-    boolean viewReadThisCycle,
+    boolean etcdReadFailed,
     Optional<PromotionRefusal> promotionRefusal,
     List<StandbyConnection> standbys,
     StandbyNames synchronousStandbyNames,
@@ -143,7 +146,7 @@ public record LocalState(
     private Optional<FailsafeContact> failsafeContact = Optional.empty();
     private Optional<String> failsafeRefusal = Optional.empty();
     private boolean postmasterStarting;
-    private boolean viewReadThisCycle = true;
+    private boolean etcdReadFailed;
     private Optional<PromotionRefusal> promotionRefusal = Optional.empty();
     private List<StandbyConnection> standbys = List.of();
     private StandbyNames synchronousStandbyNames = StandbyNames.none();
@@ -173,7 +176,7 @@ public record LocalState(
       failsafeContact = s.failsafeContact;
       failsafeRefusal = s.failsafeRefusal;
       postmasterStarting = s.postmasterStarting;
-      viewReadThisCycle = s.viewReadThisCycle;
+      etcdReadFailed = s.etcdReadFailed;
       promotionRefusal = s.promotionRefusal;
       standbys = s.standbys;
       synchronousStandbyNames = s.synchronousStandbyNames;
@@ -279,8 +282,8 @@ public record LocalState(
       return this;
     }
 
-    public Builder viewReadThisCycle(boolean v) {
-      viewReadThisCycle = v;
+    public Builder etcdReadFailed(boolean v) {
+      etcdReadFailed = v;
       return this;
     }
 
@@ -343,7 +346,7 @@ public record LocalState(
           failsafeContact,
           failsafeRefusal,
           postmasterStarting,
-          viewReadThisCycle,
+          etcdReadFailed,
           promotionRefusal,
           standbys,
           synchronousStandbyNames,

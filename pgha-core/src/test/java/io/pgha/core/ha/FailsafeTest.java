@@ -64,7 +64,7 @@ class FailsafeTest {
 
     @Test
     void withoutEtcdTheMemberKeyIsNotWrittenBeforeTheDemotion() {
-      Decision d = refusedLeader().primary().local(l -> l.viewReadThisCycle(false)).decide();
+      Decision d = refusedLeader().primary().local(l -> l.etcdReadFailed(true)).decide();
 
       assertThat(d.publication().observedBefore()).isFalse();
       assertThat(d.publication().probedAfter()).isTrue();
@@ -72,7 +72,7 @@ class FailsafeTest {
 
     @Test
     void withEtcdReadTheObservationIsPublishedFirstAsUsual() {
-      Decision d = refusedLeader().primary().local(l -> l.viewReadThisCycle(true)).decide();
+      Decision d = refusedLeader().primary().local(l -> l.etcdReadFailed(false)).decide();
 
       assertThat(d.publication().observedBefore()).isTrue();
     }
@@ -97,7 +97,7 @@ class FailsafeTest {
     void withoutEtcdAReadOnlyRefusedLeaderWaitsAndPublishesAsUsual() {
       // Its reflex already started it read-only: the cycle that cannot read etcd has nothing to
       // change, and writes its observation (bounded by a request timeout) rather than failing.
-      Decision d = refusedLeader().local(l -> l.viewReadThisCycle(false)).decide();
+      Decision d = refusedLeader().local(l -> l.etcdReadFailed(true)).decide();
 
       assertThat(d.kinds()).containsExactly(WAIT);
       assertThat(d.publication().observedBefore()).isTrue();

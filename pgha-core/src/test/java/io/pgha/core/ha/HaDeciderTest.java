@@ -1892,7 +1892,7 @@ class HaDeciderTest {
     @Test
     void notWhenEtcdCouldNotBeReadThisCycle() {
       refused(
-          silentFor(2.5).local(l -> l.viewReadThisCycle(false)),
+          silentFor(2.5).local(l -> l.etcdReadFailed(true)),
           "I could not read etcd this cycle, so I conclude nothing");
     }
 

@@ -299,8 +299,7 @@ class PlanTest {
       Given sync = leading().config(c -> c.synchronousMode(SynchronousMode.ON));
 
       assertThat(sync.decide().kinds()).containsExactly(RENEW, SYNC_REPLICATION);
-      assertThat(sync.local(l -> l.viewReadThisCycle(false)).decide().kinds())
-          .containsExactly(RENEW);
+      assertThat(sync.local(l -> l.etcdReadFailed(true)).decide().kinds()).containsExactly(RENEW);
     }
 
     @Test
