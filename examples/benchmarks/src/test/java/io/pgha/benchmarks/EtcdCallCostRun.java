@@ -35,6 +35,7 @@ class EtcdCallCostRun {
           "autoflow-on", List.of("GRPC_EXPERIMENTAL_AUTOFLOWCONTROL=true"),
           "autoflow-off", List.of("GRPC_EXPERIMENTAL_AUTOFLOWCONTROL=false"),
           "pick_first", List.of("-Dcallcost.lb=pick_first"),
+          "direct-executor", List.of("-Dcallcost.executor=direct"),
           // The JIT's second tier (the unit has C1 only), and the same calls ten times as often.
           "c2", List.of("-XX:TieredStopAtLevel=4", "-XX:CICompilerCount=2"),
           "rate50", List.of("-Dcallcost.rate=50"),

@@ -46,7 +46,8 @@ import java.util.concurrent.locks.LockSupport;
  * mix} (the four in turn), and two that show where a call's time goes: {@code rawget} (the get on
  * etcd's KV stub over jetcd's channel, without jetcd's executor, retry and conversions) and {@code
  * handover} (no call: a task on the client's event loop completing what the caller waits on).
- * {@code -Dcallcost.lb} replaces pgha's load-balancing policy.
+ * {@code -Dcallcost.lb} replaces pgha's load-balancing policy, {@code -Dcallcost.executor=direct}
+ * jetcd's executor.
  */
 public final class EtcdCallCostMain {
   private static final Duration TIMEOUT = Duration.ofSeconds(4);
@@ -98,6 +99,10 @@ public final class EtcdCallCostMain {
     String lb = System.getProperty("callcost.lb");
     if (lb != null) {
       b.loadBalancerPolicy(lb);
+    }
+    if ("direct".equals(System.getProperty("callcost.executor"))) {
+      // jetcd starts each call on its executor: here on the caller's thread instead of a pool's.
+      b.executorService(com.google.common.util.concurrent.MoreExecutors.newDirectExecutorService());
     }
     try (Client client = b.build()) {
       EtcdKv kv = new EtcdKv(client.getKVClient(), TIMEOUT);
