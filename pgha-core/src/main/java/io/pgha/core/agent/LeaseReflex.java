@@ -48,6 +48,8 @@ final class LeaseReflex implements AutoCloseable {
   private final ScheduledExecutorService watcher;
   private long leadingUntilNanos;
   private boolean armed;
+  // What the last fence asked for completes with; done when none is queued or running.
+  private volatile CompletableFuture<Boolean> lastFence = CompletableFuture.completedFuture(false);
 
   /**
    * @param fence stops PostgreSQL if it runs read-write, given why; true when it stopped one
@@ -103,6 +105,8 @@ final class LeaseReflex implements AutoCloseable {
    */
   CompletableFuture<Boolean> fence(String why) {
     CompletableFuture<Boolean> stopped = new CompletableFuture<>();
+    // One thread runs the fences in order: waiting for the last one asked for waits for them all.
+    lastFence = stopped;
     try {
       fences.execute(
           () -> {
@@ -125,9 +129,14 @@ final class LeaseReflex implements AutoCloseable {
    */
   void beforeCycle() {
     check("the HA loop, before its cycle");
+    CompletableFuture<Boolean> last = lastFence;
+    if (last.isDone()) {
+      // Nothing asked for is still to run: no hand-over to the fence thread (twice per cycle).
+      return;
+    }
     try {
-      fences.submit(() -> {}).get(fenceBound.toMillis() + 1000, TimeUnit.MILLISECONDS);
-    } catch (RejectedExecutionException | ExecutionException e) {
+      last.get(fenceBound.toMillis() + 1000, TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
       // stopping
     } catch (TimeoutException e) {
       LOG.warn("[{}] a fence is still running after {}; the HA cycle goes on", name, fenceBound);
@@ -202,5 +211,6 @@ final class LeaseReflex implements AutoCloseable {
   public void close() {
     watcher.shutdownNow();
     fences.shutdownNow();
+    lastFence.complete(false); // a fence shut down before it ran will not complete it
   }
 }
