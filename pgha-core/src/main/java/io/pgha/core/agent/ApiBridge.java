@@ -90,6 +90,7 @@ final class ApiBridge implements ManagementActions {
             // The leader checks answer 200 only while this is fresh (HealthRules): a deposed
             // leader cannot refresh it, even while its view still names it.
             .leaderConfirmedAtNanos(dcs.leadershipConfirmedAtNanos())
+            .fastTakeoverMayDepose(dcs.fastTakeoverMayDepose())
             .tags(identity.tags())
             .lastDecision(
                 loop.recentDecisions().isEmpty()
