@@ -152,8 +152,9 @@ final class LeaseKeeper implements AutoCloseable {
   private record Pending(CompletableFuture<LeaseKeepAliveResponse> call, long sentNanos) {}
 
   /**
-   * Renews every {@value #RENEW_INTERVAL_MILLIS} ms when {@code fast} (the fast path is on), every
-   * {@value #RELAXED_RENEW_INTERVAL_MILLIS} ms otherwise; from the next renewal on.
+   * While leading and a fast takeover may depose this member: renews every {@value
+   * #RENEW_INTERVAL_MILLIS} ms when {@code fast} (the fast path is on), every {@value
+   * #RELAXED_RENEW_INTERVAL_MILLIS} ms otherwise; from the next renewal on.
    */
   void renewFast(boolean fast) {
     renewIntervalMillis = fast ? RENEW_INTERVAL_MILLIS : RELAXED_RENEW_INTERVAL_MILLIS;
