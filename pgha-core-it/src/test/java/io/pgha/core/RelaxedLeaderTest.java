@@ -29,9 +29,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * A leader that no fast takeover can depose (asynchronous mode: its {@code sync} key names no
- * standby) renews its lease and confirms its leadership at the replicas' pace (ttl / 5) and sends no
- * renewal transaction of its own from its HA cycle; once synchronous mode names a standby, at the
- * fast pace again. Counted from etcd's own metrics. Relaxed, it still stops answering {@code
+ * standby) renews its lease and confirms its leadership at the replicas' pace (ttl / 5) and sends
+ * no renewal transaction of its own from its HA cycle; once synchronous mode names a standby, at
+ * the fast pace again. Counted from etcd's own metrics. Relaxed, it still stops answering {@code
  * /primary} 200 before another member can lead when its agent freezes or etcd stops answering it.
  * One cluster of three agents in JVMs of their own (ttl 10 s, loop_wait 2 s), scenarios in order.
  */
