@@ -55,6 +55,14 @@ final class ClusterKeys implements AutoCloseable {
     return value("sync").map(v -> PatroniCodec.decodeSync("sync", v, 0, w -> {}));
   }
 
+  /** Whether the {@code sync} key names a synchronous standby under {@code leader}'s name. */
+  boolean syncNamesAStandbyOf(String leader) {
+    return sync()
+        .filter(s -> s.leader().equals(Optional.of(leader)))
+        .filter(s -> !s.syncStandbys().isEmpty())
+        .isPresent();
+  }
+
   /** Polls {@code condition} every 100 ms until it holds or {@code timeout} passes. */
   static boolean within(Duration timeout, BooleanSupplier condition) {
     long deadline = System.nanoTime() + timeout.toNanos();

@@ -95,6 +95,7 @@ final class ApiBridge implements ManagementActions {
             // takeover could not show the old one's lease silent holds them (GuardedTakeover).
             .leaderConfirmedAtNanos(
                 checksHold.confirmedAt(dcs.leadershipConfirmedAtNanos(), System.nanoTime()))
+            .fastTakeoverMayDepose(dcs.fastTakeoverMayDepose())
             .tags(identity.tags())
             .lastDecision(
                 loop.recentDecisions().isEmpty()

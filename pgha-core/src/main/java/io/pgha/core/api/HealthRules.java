@@ -102,7 +102,7 @@ final class HealthRules {
     if (s.failsafeActive()) {
       return Optional.empty();
     }
-    Duration bound = confirmationBound(s.cluster().effectiveConfig());
+    Duration bound = confirmationBound(s.cluster().effectiveConfig(), s.fastTakeoverMayDepose());
     if (isConfirmedFresh(s.leaderConfirmedAtNanos(), bound, nowNanos)) {
       return Optional.empty();
     }
@@ -124,15 +124,26 @@ final class HealthRules {
   }
 
   /**
-   * How long a confirmation of leadership counts: {@code leader_silence_timeout}, whether or not
-   * the fast path is on (another member may see the config key change a moment earlier), and never
-   * beyond the lease's ttl.
+   * How long a confirmation of leadership counts. While a fast takeover may depose this member
+   * ({@code fastTakeoverMayDepose}): {@code leader_silence_timeout}, whether or not the fast path
+   * is on (another member may see the config key change a moment earlier), and never beyond the
+   * lease's ttl. Otherwise only the lease's expiry (or an operator's delete, which the watch and
+   * the lease keeper's reads report) takes the key without this member's consent, no earlier than
+   * the ttl after the confirmed renewal: the ttl less a quarter of it, the lease deadline's default
+   * margin, so that the checks turn with the lease deadline, at which the member fences
+   * (fencing.md, "A leader no fast takeover can depose").
    */
-  static Duration confirmationBound(DynamicConfig c) {
-    Duration silence = c.leaderSilenceTimeoutDuration();
+  static Duration confirmationBound(DynamicConfig c, boolean fastTakeoverMayDepose) {
     Duration ttl = Duration.ofSeconds(c.ttl());
+    if (!fastTakeoverMayDepose) {
+      return ttl.minus(ttl.dividedBy(RELAXED_MARGIN_DIVISOR));
+    }
+    Duration silence = c.leaderSilenceTimeoutDuration();
     return silence.compareTo(ttl) < 0 ? silence : ttl;
   }
+
+  /** The relaxed bound's margin is the ttl divided by this (the lease deadline's default). */
+  static final int RELAXED_MARGIN_DIVISOR = 4;
 
   private static HealthVerdict standbyLeader(NodeSnapshot s) {
     Role role = s.effectiveRole();

@@ -28,7 +28,10 @@ import java.util.OptionalLong;
  * @param leaderConfirmedAtNanos {@link System#nanoTime()} send time of the last lease renewal that
  *     etcd confirmed before the leader key was found naming this member (the DCS's {@code
  *     leadershipConfirmedAtNanos}); empty while it does not lead. The leader checks answer 200 only
- *     within {@code leader_silence_timeout} of it.
+ *     within {@code leader_silence_timeout} of it, or within the ttl less a quarter while {@code
+ *     fastTakeoverMayDepose} is false
+ * @param fastTakeoverMayDepose whether a fast takeover may depose this member while it leads (the
+ *     DCS's {@code fastTakeoverMayDepose}; true when unknown)
  * @param tags this member's tags
  * @param lastLoopNanos {@link System#nanoTime()} when the HA loop last ran; empty before the first
  *     run
@@ -52,6 +55,7 @@ public record NodeSnapshot(
     boolean dcsReachable,
     boolean holdsLeaderKey,
     OptionalLong leaderConfirmedAtNanos,
+    boolean fastTakeoverMayDepose,
     Tags tags,
     OptionalLong lastLoopNanos,
     String lastDecision,
@@ -133,6 +137,7 @@ public record NodeSnapshot(
     private boolean dcsReachable = true;
     private boolean holdsLeaderKey;
     private OptionalLong leaderConfirmedAtNanos = OptionalLong.empty();
+    private boolean fastTakeoverMayDepose = true;
     private Tags tags = Tags.NONE;
     private OptionalLong lastLoopNanos = OptionalLong.empty();
     private String lastDecision = "";
@@ -158,6 +163,7 @@ public record NodeSnapshot(
       dcsReachable = s.dcsReachable;
       holdsLeaderKey = s.holdsLeaderKey;
       leaderConfirmedAtNanos = s.leaderConfirmedAtNanos;
+      fastTakeoverMayDepose = s.fastTakeoverMayDepose;
       tags = s.tags;
       lastLoopNanos = s.lastLoopNanos;
       lastDecision = s.lastDecision;
@@ -205,6 +211,11 @@ public record NodeSnapshot(
 
     public Builder leaderConfirmedAtNanos(OptionalLong v) {
       leaderConfirmedAtNanos = v;
+      return this;
+    }
+
+    public Builder fastTakeoverMayDepose(boolean v) {
+      fastTakeoverMayDepose = v;
       return this;
     }
 
@@ -260,6 +271,7 @@ public record NodeSnapshot(
           dcsReachable,
           holdsLeaderKey,
           leaderConfirmedAtNanos,
+          fastTakeoverMayDepose,
           tags,
           lastLoopNanos,
           lastDecision,

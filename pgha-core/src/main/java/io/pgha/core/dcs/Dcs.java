@@ -80,11 +80,21 @@ public interface Dcs extends AutoCloseable {
    * When the last lease renewal was sent ({@link System#nanoTime()}) that etcd confirmed before a
    * request, sent after that confirmation, found the leader key naming this member on that lease;
    * empty while this member does not lead. No other member can have taken the key over (fast
-   * takeover included) within {@code leader_silence_timeout} of that instant: the health checks
-   * that say "I am the writable leader" count on it (see fencing.md, "The health checks of a
-   * deposed leader").
+   * takeover included) within {@code leader_silence_timeout} of that instant, nor within the ttl
+   * while {@link #fastTakeoverMayDepose()} is false: the health checks that say "I am the writable
+   * leader" count on it (see fencing.md, "The health checks of a deposed leader").
    */
   OptionalLong leadershipConfirmedAtNanos();
+
+  /**
+   * Whether a fast takeover may depose this member while it leads: true unless the {@code sync}
+   * key, as etcd holds it, names no synchronous standby under this member's name, and no write of
+   * ours that could make it name one is in flight or of unknown outcome (see fencing.md, "A leader
+   * no fast takeover can depose"). Conservative: true when in doubt.
+   */
+  default boolean fastTakeoverMayDepose() {
+    return true;
+  }
 
   /**
    * While this member's leader key is <em>vacated</em>: it led until the key was deleted (an
@@ -156,9 +166,11 @@ public interface Dcs extends AutoCloseable {
   void changeTtl(Duration ttl) throws DcsException;
 
   /**
-   * Renews the lease on the fast path's short schedule ({@code fast}: a synchronous standby may
+   * While a fast takeover may depose this member as leader ({@link #fastTakeoverMayDepose()}):
+   * renews the lease on the fast path's short schedule ({@code fast}: a synchronous standby may
    * take over from a leader whose renewals stop, so they must be frequent) or on a relaxed one that
-   * costs an idle agent and etcd half the calls. Takes effect from the next renewal.
+   * costs an idle agent and etcd half the calls. Otherwise the leader renews every ttl / 5 whatever
+   * this says. Takes effect from the next renewal.
    */
   void renewFast(boolean fast);
 
@@ -205,7 +217,11 @@ public interface Dcs extends AutoCloseable {
   /** Deletes {@code failover} if it is still at {@code expectedModRevision}. */
   boolean clearFailover(long expectedModRevision) throws DcsException;
 
-  /** Writes {@code sync} if it is still at {@code expectedModRevision}. */
+  /**
+   * Writes {@code sync} if it is still at {@code expectedModRevision}. When it names a standby
+   * under this member's name, first renews the lease and confirms leadership (throwing if it
+   * cannot) and counts from then on as a leader a fast takeover may depose.
+   */
   boolean writeSync(SyncState sync, long expectedModRevision) throws DcsException;
 
   /** Deletes {@code sync} if it is still at {@code expectedModRevision}. */

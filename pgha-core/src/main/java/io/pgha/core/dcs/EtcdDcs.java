@@ -1,6 +1,7 @@
 package io.pgha.core.dcs;
 
 import io.etcd.jetcd.Client;
+import io.etcd.jetcd.kv.TxnResponse;
 import io.etcd.jetcd.lease.LeaseTimeToLiveResponse;
 import io.etcd.jetcd.options.LeaseOption;
 import io.pgha.core.config.PghaConfig;
@@ -16,6 +17,7 @@ import io.pgha.patroni.SyncState;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -54,6 +56,9 @@ public final class EtcdDcs implements Dcs {
   private final SharedKeyWrites sharedKeys;
   private final LeaderGuardedWrites leaderKeys;
   private final SilentLeaderTakeover takeover;
+  private final FastTakeoverExposure exposure;
+  // What fastTakeoverMayDepose() last said after a view, to wake the keeper when it turns true.
+  private volatile boolean exposedAfterLastView = true;
   private volatile EtcdDcsConfig current;
 
   private EtcdDcs(EtcdDcsConfig config, SharedClient share, KeepAliveStream keepAlives) {
@@ -65,6 +70,7 @@ public final class EtcdDcs implements Dcs {
     this.background = daemonScheduler("pgha-dcs-" + me);
     this.viewListeners = new ViewListeners(me, daemonScheduler("pgha-dcs-events-" + me));
     this.leadership = new Leadership(me);
+    this.exposure = new FastTakeoverExposure(me);
     this.lease =
         new LeaseKeeper(
             client.getLeaseClient(),
@@ -96,8 +102,10 @@ public final class EtcdDcs implements Dcs {
                 }
               }
             },
-            // Only the leader's lease is watched for silence (by its synchronous standby).
-            leadership::isLeading);
+            // Only the leader's lease is watched for silence (by its synchronous standby),
+            leadership::isLeading,
+            // and only while a fast takeover may depose it.
+            () -> !fastTakeoverMayDepose());
     this.watcher =
         new ClusterWatcher(
             client,
@@ -213,6 +221,11 @@ public final class EtcdDcs implements Dcs {
 
   private void viewChanged(ViewChange change) {
     leadership.check(change.current(), lease.status(), System.nanoTime());
+    boolean exposed = exposure.mayDepose(change.current());
+    if (exposed && !exposedAfterLastView) {
+      lease.wakeNow(); // to the fast pace now, not at the next renewal of the relaxed one
+    }
+    exposedAfterLastView = exposed;
     viewListeners.publish(change);
   }
 
@@ -231,6 +244,12 @@ public final class EtcdDcs implements Dcs {
   @Override
   public OptionalLong leadershipConfirmedAtNanos() {
     return leadership.confirmedAtNanos();
+  }
+
+  @Override
+  public boolean fastTakeoverMayDepose() {
+    ClusterWatcher w = watcher; // null while the constructor runs (the keeper asks early)
+    return w == null || exposure.mayDepose(w.view());
   }
 
   @Override
@@ -370,14 +389,51 @@ public final class EtcdDcs implements Dcs {
     return sharedKeys.clearFailover(expectedModRevision);
   }
 
+  /**
+   * A write that makes the key name a standby under our name (arming) lets a fast takeover depose
+   * us once it lands. Before it is sent: a renewal sent now and confirmed as leader, so that the
+   * standby, which starts reading our lease when it sees the key, does not find it silent since a
+   * renewal of the relaxed pace; then the fast pace (the exposure says yes from {@link
+   * FastTakeoverExposure#arming} on, and the keeper is woken to plan by it). The confirmation comes
+   * before the arming so that the health checks, whose bound shrinks to {@code
+   * leader_silence_timeout} at the arming, find a fresh one then (fencing.md).
+   */
   @Override
   public boolean writeSync(SyncState sync, long expectedModRevision) throws DcsException {
-    return sharedKeys.writeSync(sync, expectedModRevision);
+    boolean arming = FastTakeoverExposure.namesStandbyUnder(Optional.of(sync), me);
+    if (arming && leadership.isLeading()) {
+      leaderKey.renewAndConfirmNow();
+    }
+    return recordSyncWrite(arming, () -> sharedKeys.writeSync(sync, expectedModRevision));
   }
 
   @Override
   public boolean clearSync(long expectedModRevision) throws DcsException {
-    return sharedKeys.clearSync(expectedModRevision);
+    return recordSyncWrite(false, () -> sharedKeys.clearSync(expectedModRevision));
+  }
+
+  private interface SyncWrite {
+    TxnResponse send() throws DcsException;
+  }
+
+  /**
+   * Sends {@code write} and tells the exposure what it did; {@code arming} when it names a standby
+   * under our name.
+   */
+  private boolean recordSyncWrite(boolean arming, SyncWrite write) throws DcsException {
+    if (arming) {
+      exposure.arming();
+      lease.wakeNow();
+    }
+    TxnResponse r;
+    try {
+      r = write.send();
+    } catch (DcsException | RuntimeException e) {
+      exposure.written(arming, OptionalLong.empty(), false);
+      throw e;
+    }
+    exposure.written(arming, OptionalLong.of(r.getHeader().getRevision()), r.isSucceeded());
+    return r.isSucceeded();
   }
 
   // ------------------------------------------------------------------ leader-only keys

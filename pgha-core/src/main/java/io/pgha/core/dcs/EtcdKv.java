@@ -62,23 +62,31 @@ final class EtcdKv {
       put(key, value, 0);
       return true;
     }
+    return casPutAnswer(key, value, expectedModRevision).isSucceeded();
+  }
+
+  /** {@link #casPut} with a mod revision or {@link Dcs#ABSENT}, answering etcd's whole answer. */
+  TxnResponse casPutAnswer(String key, String value, long expectedModRevision) throws DcsException {
     ByteSequence k = bytes(key);
     return txn(
-            "writing " + key,
-            new Cmp[] {revisionIs(k, expectedModRevision)},
-            new Op[] {Op.put(k, bytes(value), PutOption.DEFAULT)},
-            new Op[0])
-        .isSucceeded();
+        "writing " + key,
+        new Cmp[] {revisionIs(k, expectedModRevision)},
+        new Op[] {Op.put(k, bytes(value), PutOption.DEFAULT)},
+        new Op[0]);
   }
 
   boolean casDelete(String key, long expectedModRevision) throws DcsException {
+    return casDeleteAnswer(key, expectedModRevision).isSucceeded();
+  }
+
+  /** {@link #casDelete}, answering etcd's whole answer. */
+  TxnResponse casDeleteAnswer(String key, long expectedModRevision) throws DcsException {
     ByteSequence k = bytes(key);
     Cmp[] cmps =
         expectedModRevision == Dcs.ANY
             ? new Cmp[0]
             : new Cmp[] {revisionIs(k, expectedModRevision)};
-    return txn("deleting " + key, cmps, new Op[] {Op.delete(k, DeleteOption.DEFAULT)}, new Op[0])
-        .isSucceeded();
+    return txn("deleting " + key, cmps, new Op[] {Op.delete(k, DeleteOption.DEFAULT)}, new Op[0]);
   }
 
   TxnResponse txn(String what, Cmp[] cmps, Op[] then, Op[] otherwise) throws DcsException {

@@ -40,18 +40,25 @@ final class LeaderKey {
 
   /**
    * Leadership is confirmed at most this often (from the renewals every 250 ms of the fast path,
-   * every other one; from those every 500 ms otherwise, each one): a confirmation counts for {@code
-   * min(leader_silence_timeout, ttl)} (2 s by default), so one every 500 ms or so keeps the health
-   * checks' answers fresh with room for slow calls, at a read per half second whatever the pace of
-   * the renewals. Somewhat less than 500 ms so that the jitter of the answers of renewals sent 500
-   * ms apart does not skip one of them.
+   * every other one; from those every 500 ms or every ttl / 5 otherwise, each one): while a fast
+   * takeover may depose this member a confirmation counts for {@code min(leader_silence_timeout,
+   * ttl)} (2 s by default), so one every 500 ms or so keeps the health checks' answers fresh with
+   * room for slow calls, at a read per half second whatever the pace of the renewals. Somewhat less
+   * than 500 ms so that the jitter of the answers of renewals sent 500 ms apart does not skip one
+   * of them.
    */
   static final long CONFIRM_INTERVAL_MILLIS = 375;
 
   /**
-   * The HA cycle's renewal sends no keep-alive of its own when the lease keeper had one sent this
-   * recently confirmed: the lease lives as long as after a keep-alive sent now, less this, and the
-   * keeper renews the leader's lease every 500 ms or more often anyway.
+   * The HA cycle's renewal sends nothing when a renewal of the lease keeper was confirmed as leader
+   * (the renewal, then a read that found the key ours on that lease) within the keeper's leader
+   * interval plus this: the key was ours after that renewal's send time, the lease lives at least
+   * ttl from it, the watch reports any later change of the key within milliseconds and the keeper's
+   * next read within one interval; a renewal and a read now would tell the decision nothing the
+   * keeper's did not. The interval plus a second covers the read's round trip and the jitter of the
+   * keeper's wake-ups, so that a cycle of an idle leader nearly never sends one; when it does (the
+   * keeper's renewals or reads unanswered), it sends a keep-alive only if the keeper had none
+   * confirmed within this long either.
    */
   static final Duration RECENT_RENEWAL = Duration.ofSeconds(1);
 
@@ -103,17 +110,56 @@ final class LeaderKey {
               LOG.debug("[{}] reading {} after a renewal: {}", me, name, t.toString());
               return;
             }
-            if (!r.getKvs().isEmpty()) {
-              KeyValue held = r.getKvs().get(0);
-              if (held.getValue().equals(meBytes) && held.getLease() == leaseId) {
-                leadership.renewalConfirmedAsLeader(leaseId, sentNanos);
-              }
-            }
+            found(r, leaseId, sentNanos);
           });
     } catch (RuntimeException e) {
       confirming.set(false);
       LOG.debug("[{}] reading {} after a renewal not sent: {}", me, name, e.toString());
     }
+  }
+
+  /**
+   * What a read sent after the renewal of {@code leaseId} sent at {@code sentNanos} was confirmed
+   * found: the key ours on that lease confirms leadership; absent or naming another member, newer
+   * than our leadership, it ends (or vacates) it as a view saying so would, for the case the watch
+   * has not said so (a stream that stalls); ours on another lease, nothing (the HA cycle's renewal
+   * moves it).
+   */
+  private void found(GetResponse r, long leaseId, long sentNanos) {
+    Optional<KeyValue> held = r.getKvs().stream().findFirst();
+    if (held.isPresent() && held.get().getValue().equals(meBytes)) {
+      if (held.get().getLease() == leaseId) {
+        leadership.renewalConfirmedAsLeader(leaseId, sentNanos);
+      }
+      return;
+    }
+    leadership.found(
+        r.getHeader().getRevision(),
+        held.map(kv -> string(kv.getValue())),
+        lease.status(),
+        System.nanoTime());
+  }
+
+  /**
+   * Renews the lease now and reads the leader key after the renewal was confirmed: leadership is
+   * confirmed from that renewal's send time, or this throws (no answer, the lease gone, the key not
+   * ours on that lease). Before a write that lets a fast takeover depose this member: its health
+   * checks then count a confirmation for {@code leader_silence_timeout} only, and its synchronous
+   * standby starts reading its lease for silence.
+   */
+  void renewAndConfirmNow() throws DcsException {
+    lease.keepAliveNow();
+    LeaseStatus renewal = lease.status();
+    GetResponse r = kv.get(name);
+    Optional<KeyValue> held = r.getKvs().stream().findFirst();
+    if (held.isEmpty()
+        || !held.get().getValue().equals(meBytes)
+        || held.get().getLease() != renewal.leaseId()
+        || !leadership.leadsOn(renewal.leaseId())) {
+      found(r, renewal.leaseId(), renewal.lastConfirmedSendNanos());
+      throw new DcsException("the leader key is not ours on our lease: not confirmed as leader");
+    }
+    leadership.renewalConfirmedAsLeader(renewal.leaseId(), renewal.lastConfirmedSendNanos());
   }
 
   private void giveUpStuckRead() {
@@ -206,6 +252,9 @@ final class LeaderKey {
       leadership.lost("the lease is gone", System.nanoTime());
       return false;
     }
+    if (confirmedWithin(Duration.ofNanos(lease.leaderIntervalNanos()).plus(RECENT_RENEWAL))) {
+      return true; // see RECENT_RENEWAL: nothing sent
+    }
     try {
       if (!lease.renewedWithin(RECENT_RENEWAL)) {
         lease.keepAliveNow();
@@ -242,6 +291,16 @@ final class LeaderKey {
       return false;
     }
     return keepOrMoveOurKey(holder.get(), leaseId, renewal);
+  }
+
+  /**
+   * Whether this member holds the key (on its current lease, confirmed alive, not vacated) and a
+   * renewal sent within {@code within} of now was confirmed as leader.
+   */
+  private boolean confirmedWithin(Duration within) {
+    long now = System.nanoTime();
+    return leadership.holdsOn(lease.status(), now)
+        && leadership.confirmedAtNanos().stream().anyMatch(at -> now - at < within.toNanos());
   }
 
   /** The key names us: keep it if it is on our lease, else move it there by compare-and-swap. */

@@ -166,13 +166,24 @@ final class Leadership {
    * merely gone while {@code lease} is the one we lead on and confirmed alive: then it is vacated.
    */
   void check(ClusterView now, LeaseStatus lease, long nowNanos) {
-    Leading l = leading.get();
-    if (l == null || now.revision() < l.sinceRevision() || now.isLeader(me)) {
+    if (now.isLeader(me)) {
       return;
     }
-    Optional<String> other = now.leader().map(x -> x.name());
-    if (other.isPresent()) {
-      lost("the leader key now names " + other.get(), nowNanos);
+    found(now.revision(), now.leader().map(x -> x.name()), lease, nowNanos);
+  }
+
+  /**
+   * etcd said at {@code revision} that the leader key names {@code holder} (empty: absent), which
+   * is not this member: if that is newer than our leadership, the leadership ends, or is vacated as
+   * in {@link #check}.
+   */
+  void found(long revision, Optional<String> holder, LeaseStatus lease, long nowNanos) {
+    Leading l = leading.get();
+    if (l == null || revision < l.sinceRevision() || holder.filter(me::equals).isPresent()) {
+      return;
+    }
+    if (holder.isPresent()) {
+      lost("the leader key now names " + holder.get(), nowNanos);
     } else {
       keyGone(lease, nowNanos);
     }

@@ -26,10 +26,11 @@ import org.slf4j.LoggerFactory;
  * which it cannot have accepted before we sent it. So from the send time {@code s} of a confirmed
  * keep-alive, the lease is alive until at least {@code s + ttl}; we count on it only until {@code s
  * + ttl - margin}. Keep-alives are sent one by one with {@code keepAliveOnce} on our own schedule
- * (every {@value #RENEW_INTERVAL_MILLIS} ms while this member leads on the fast path, every {@value
- * #RELAXED_RENEW_INTERVAL_MILLIS} ms while it leads otherwise, every ttl / {@value
- * #IDLE_RENEWALS_PER_TTL} while it does not lead), so every send time is known exactly; jetcd's
- * streaming keep-alive hides them, and completes silently when its own deadline passes.
+ * (while this member leads and a fast takeover may depose it, every {@value #RENEW_INTERVAL_MILLIS}
+ * ms on the fast path and every {@value #RELAXED_RENEW_INTERVAL_MILLIS} ms otherwise; every ttl /
+ * {@value #IDLE_RENEWALS_PER_TTL} while no fast takeover can depose it, or it does not lead), so
+ * every send time is known exactly; jetcd's streaming keep-alive hides them, and completes silently
+ * when its own deadline passes.
  *
  * <p>One thread, woken only when there is something to do: at the next renewal, or at the lease
  * deadline if that comes first (to report it the moment it passes), or at once when a lease is
@@ -55,10 +56,11 @@ final class LeaseKeeper implements AutoCloseable {
   static final long RENEW_INTERVAL_MILLIS = 250;
 
   /**
-   * How often while this member leads and the fast path is off: nobody reads the lease's freshness
-   * then, and the leader's health checks need a confirmation within {@code leader_silence_timeout}
-   * (2 s by default), which four renewals per bound still give on a slow etcd. Half the fast path's
-   * calls for an idle leader.
+   * How often while this member leads, the fast path is off and yet a fast takeover may depose it
+   * (a {@code sync} key naming a standby under its name: the standby may see the fast path on a
+   * moment before the leader does): the leader's health checks then need a confirmation within
+   * {@code leader_silence_timeout} (2 s by default), which four renewals per bound still give on a
+   * slow etcd.
    */
   static final long RELAXED_RENEW_INTERVAL_MILLIS = 500;
 
@@ -70,6 +72,11 @@ final class LeaseKeeper implements AutoCloseable {
    * fleet benchmark, scale.md), and each costs an idle agent CPU. The deadline (send + ttl - ttl /
    * 4) still leaves room for three lost renewals, and a member that takes the leader key over is
    * renewed at the leader's pace from then on (it wakes the keeper, see {@link #wakeNow}).
+   *
+   * <p>A leader that no fast takeover can depose renews at this pace too: only the lease's expiry
+   * (or an operator's delete) can then take the key without its consent, so nobody needs to see its
+   * lease fresh and its health checks count a confirmation for the ttl less the margin (see
+   * fencing.md, "A leader no fast takeover can depose").
    */
   static final int IDLE_RENEWALS_PER_TTL = 5;
 
@@ -96,6 +103,7 @@ final class LeaseKeeper implements AutoCloseable {
   private final Duration requestTimeout;
   private final Events events;
   private final BooleanSupplier leading;
+  private final BooleanSupplier relaxed;
   private final ScheduledExecutorService scheduler;
   private final AtomicReference<LeaseStatus> status = new AtomicReference<>(LeaseStatus.NONE);
   private final AtomicInteger inFlight = new AtomicInteger();
@@ -120,10 +128,12 @@ final class LeaseKeeper implements AutoCloseable {
       Duration margin,
       Duration requestTimeout,
       Events events,
-      BooleanSupplier leading) {
+      BooleanSupplier leading,
+      BooleanSupplier relaxed) {
     this.leases = leases;
     this.stream = stream;
     this.leading = leading;
+    this.relaxed = relaxed;
     this.member = member;
     this.ttl = ttl;
     this.margin = margin;
@@ -142,8 +152,9 @@ final class LeaseKeeper implements AutoCloseable {
   private record Pending(CompletableFuture<LeaseKeepAliveResponse> call, long sentNanos) {}
 
   /**
-   * Renews every {@value #RENEW_INTERVAL_MILLIS} ms when {@code fast} (the fast path is on), every
-   * {@value #RELAXED_RENEW_INTERVAL_MILLIS} ms otherwise; from the next renewal on.
+   * While leading and a fast takeover may depose this member: renews every {@value
+   * #RENEW_INTERVAL_MILLIS} ms when {@code fast} (the fast path is on), every {@value
+   * #RELAXED_RENEW_INTERVAL_MILLIS} ms otherwise; from the next renewal on.
    */
   void renewFast(boolean fast) {
     renewIntervalMillis = fast ? RENEW_INTERVAL_MILLIS : RELAXED_RENEW_INTERVAL_MILLIS;
@@ -198,10 +209,7 @@ final class LeaseKeeper implements AutoCloseable {
   /** Renews if due, reports a passed deadline; returns when to wake next. */
   private long renewAndWatch(long now) {
     giveUpUnanswered(now);
-    long interval =
-        leading.getAsBoolean()
-            ? TimeUnit.MILLISECONDS.toNanos(renewIntervalMillis)
-            : idleIntervalNanos();
+    long interval = leading.getAsBoolean() ? leaderIntervalNanos() : idleIntervalNanos();
     if (now - lastTickSendNanos >= interval) {
       send(now);
     }
@@ -398,6 +406,16 @@ final class LeaseKeeper implements AutoCloseable {
         return;
       }
     }
+  }
+
+  /**
+   * How often the leader renews now: at the idle pace while no fast takeover can depose it ({@code
+   * relaxed}), else at the pace {@link #renewFast} set.
+   */
+  long leaderIntervalNanos() {
+    return relaxed.getAsBoolean()
+        ? idleIntervalNanos()
+        : TimeUnit.MILLISECONDS.toNanos(renewIntervalMillis);
   }
 
   /** How often a member that does not lead renews: ttl / 5, at least the fast interval. */

@@ -1,5 +1,11 @@
 package io.pgha.core.dcs;
 
+import static io.pgha.core.dcs.EtcdCalls.bytes;
+
+import io.etcd.jetcd.kv.TxnResponse;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.PutOption;
 import io.pgha.patroni.DcsKeys;
 import io.pgha.patroni.DynamicConfig;
 import io.pgha.patroni.FailoverRequest;
@@ -54,11 +60,23 @@ final class SharedKeyWrites {
     return kv.casDelete(keys.failover(), expectedModRevision);
   }
 
-  boolean writeSync(SyncState sync, long expectedModRevision) throws DcsException {
-    return kv.casPut(keys.sync(), PatroniCodec.encodeSync(sync), expectedModRevision);
+  /**
+   * Writes the {@code sync} key if it is still at {@code expectedModRevision} ({@link Dcs#ANY}
+   * overwrites); etcd's answer tells whether it did and at which revision.
+   */
+  TxnResponse writeSync(SyncState sync, long expectedModRevision) throws DcsException {
+    String value = PatroniCodec.encodeSync(sync);
+    return expectedModRevision == Dcs.ANY
+        ? kv.txn(
+            "writing " + keys.sync(),
+            new Cmp[0],
+            new Op[] {Op.put(bytes(keys.sync()), bytes(value), PutOption.DEFAULT)},
+            new Op[0])
+        : kv.casPutAnswer(keys.sync(), value, expectedModRevision);
   }
 
-  boolean clearSync(long expectedModRevision) throws DcsException {
-    return kv.casDelete(keys.sync(), expectedModRevision);
+  /** Deletes the {@code sync} key if it is still at {@code expectedModRevision}. */
+  TxnResponse clearSync(long expectedModRevision) throws DcsException {
+    return kv.casDeleteAnswer(keys.sync(), expectedModRevision);
   }
 }

@@ -272,16 +272,65 @@ class HealthRulesTest {
 
   @Test
   void theBoundIsTheSilenceTimeoutInEveryModeAndNeverBeyondTtl() {
-    assertThat(HealthRules.confirmationBound(DynamicConfig.builder().build()))
+    assertThat(HealthRules.confirmationBound(DynamicConfig.builder().build(), true))
         .isEqualTo(Duration.ofSeconds(DynamicConfig.DEFAULT_LEADER_SILENCE_TIMEOUT));
     assertThat(
             HealthRules.confirmationBound(
-                DynamicConfig.builder().synchronousMode(SynchronousMode.ON).build()))
+                DynamicConfig.builder().synchronousMode(SynchronousMode.ON).build(), true))
         .isEqualTo(Duration.ofSeconds(DynamicConfig.DEFAULT_LEADER_SILENCE_TIMEOUT));
     assertThat(
             HealthRules.confirmationBound(
-                DynamicConfig.builder().leaderSilenceTimeout(5).ttl(20).build()))
+                DynamicConfig.builder().leaderSilenceTimeout(5).ttl(20).build(), true))
         .isEqualTo(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void withNoFastTakeoverPossibleTheBoundIsTheTtlLessAQuarterInEveryMode() {
+    assertThat(HealthRules.confirmationBound(DynamicConfig.builder().ttl(10).build(), false))
+        .isEqualTo(Duration.ofMillis(7500));
+    assertThat(
+            HealthRules.confirmationBound(
+                DynamicConfig.builder().ttl(10).synchronousMode(SynchronousMode.ON).build(), false))
+        .isEqualTo(Duration.ofMillis(7500));
+    assertThat(
+            HealthRules.confirmationBound(
+                DynamicConfig.builder().leaderSilenceTimeout(1).ttl(30).build(), false))
+        .isEqualTo(Duration.ofMillis(22500));
+  }
+
+  @Test
+  void aLeaderNoFastTakeoverCanDeposeCountsAConfirmationUntilTheTtlLessAQuarter() {
+    DynamicConfig ttl10 = DynamicConfig.builder().ttl(10).build();
+    NodeSnapshot base = Snapshots.leader(Snapshots.view(ttl10));
+    NodeSnapshot relaxed =
+        base.toBuilder()
+            .fastTakeoverMayDepose(false)
+            .leaderConfirmedAtNanos(OptionalLong.of(NOW - Duration.ofMillis(7499).toNanos()))
+            .build();
+    assertThat(status(PRIMARY, relaxed)).isEqualTo(200);
+    assertThat(status(LEADER, relaxed)).isEqualTo(200);
+    assertThat(status(READ_ONLY, relaxed)).isEqualTo(200);
+
+    NodeSnapshot relaxedStale =
+        relaxed.toBuilder()
+            .leaderConfirmedAtNanos(OptionalLong.of(NOW - Duration.ofMillis(7500).toNanos()))
+            .build();
+    assertThat(status(PRIMARY, relaxedStale)).isEqualTo(503);
+    assertThat(status(LEADER, relaxedStale)).isEqualTo(503);
+    assertThat(HealthRules.evaluate(PRIMARY, relaxedStale, HealthQuery.NONE, NOW).reason())
+        .contains("7500 ms");
+
+    // The same confirmation, 3 s old, when a fast takeover may depose the leader (the default).
+    NodeSnapshot exposed =
+        base.toBuilder()
+            .leaderConfirmedAtNanos(OptionalLong.of(NOW - Duration.ofSeconds(3).toNanos()))
+            .build();
+    assertThat(exposed.fastTakeoverMayDepose()).isTrue();
+    assertThat(status(PRIMARY, exposed)).isEqualTo(503);
+    assertThat(status(PRIMARY, exposed.toBuilder().fastTakeoverMayDepose(false).build()))
+        .isEqualTo(200);
+    // Still no leader without the key, relaxed or not.
+    assertThat(status(PRIMARY, relaxed.toBuilder().holdsLeaderKey(false).build())).isEqualTo(503);
   }
 
   @Test

@@ -360,27 +360,91 @@ class EtcdDcsTest {
   }
 
   @Test
-  void onlyTheLeaderRenewsEvery250MsTheOthersTenTimesPerTtl() throws Exception {
-    // At ttl 20 a member that does not lead renews every 2 s; the leader every 250 ms, because its
-    // synchronous standby reads its lease for silence.
+  void onlyALeaderAFastTakeoverMayDeposeRenewsEvery250MsTheOthersFiveTimesPerTtl()
+      throws Exception {
+    // At ttl 20 a member that does not lead renews every 4 s; so does a leader whose sync key names
+    // no standby (nobody can take over from it before its lease expires); the leader every 250 ms
+    // once its sync key names a standby, because that standby reads its lease for silence.
     try (Contenders slow = new Contenders(etcd.clientEndpoints(), Duration.ofSeconds(20))) {
       EtcdDcs leader = slow.start("a");
       EtcdDcs replica = slow.start("b");
       assertThat(leader.acquireLeader()).isTrue();
       assertThat(replica.updateMember(Member.builder("b").state("running").build())).isTrue();
-      Set<Long> leaderRenewals = new HashSet<>();
+      assertThat(leader.fastTakeoverMayDepose()).isFalse();
+      assertThat(renewalsWithin(leader, 3))
+          .as("the relaxed leader's renewals in 3 s")
+          .isLessThan(3);
+
+      long beforeArming = System.nanoTime();
+      assertThat(leader.writeSync(SyncState.of("a", List.of("b")), Dcs.ABSENT)).isTrue();
+      assertThat(leader.fastTakeoverMayDepose()).isTrue();
+      // A renewal sent and confirmed as leader before the write, so the standby finds it fresh.
+      assertThat(leader.leadershipConfirmedAtNanos().getAsLong() - beforeArming).isPositive();
+      assertThat(renewalsWithin(leader, 3)).as("the leader's renewals in 3 s").isGreaterThan(6);
+
       Set<Long> replicaRenewals = new HashSet<>();
       long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
       while (System.nanoTime() - until < 0) {
-        leaderRenewals.add(leader.leaseStatus().lastConfirmedSendNanos());
         replicaRenewals.add(replica.leaseStatus().lastConfirmedSendNanos());
         Thread.sleep(10);
       }
-      assertThat(leaderRenewals).as("the leader's renewals in 3 s").hasSizeGreaterThanOrEqualTo(6);
-      assertThat(replicaRenewals).as("the replica's renewals in 3 s").hasSizeLessThanOrEqualTo(4);
+      assertThat(replicaRenewals).as("the replica's renewals in 3 s").hasSizeLessThanOrEqualTo(2);
       assertThat(replica.leaseStatus().isValidAt(System.nanoTime())).isTrue();
       assertThat(leader.holdsLeadership()).isTrue();
+
+      // Cleared: relaxed again once the view shows it.
+      long sync = leader.refresh().sync().orElseThrow().modRevision();
+      assertThat(leader.clearSync(sync)).isTrue();
+      await().atMost(Duration.ofSeconds(5)).until(() -> !leader.fastTakeoverMayDepose());
+      Thread.sleep(300); // the renewal planned at the fast pace
+      assertThat(renewalsWithin(leader, 3)).as("relaxed again: renewals in 3 s").isLessThan(3);
+      assertThat(leader.holdsLeadership()).isTrue();
     }
+  }
+
+  @Test
+  void aSyncKeyNamingAStandbyUnderTheLeaderFromAnEarlierTermExposesItFromTheStart()
+      throws Exception {
+    try (Contenders slow = new Contenders(etcd.clientEndpoints(), Duration.ofSeconds(20))) {
+      EtcdDcs before = slow.start("a");
+      assertThat(before.writeSync(SyncState.of("a", List.of("b")), Dcs.ABSENT)).isTrue();
+      before.close();
+      EtcdDcs leader = slow.start("a");
+      leader.refresh();
+      assertThat(leader.acquireLeader()).isTrue();
+      assertThat(leader.fastTakeoverMayDepose()).isTrue();
+      assertThat(renewalsWithin(leader, 2)).isGreaterThan(4);
+    }
+  }
+
+  @Test
+  void theHaCyclesRenewalSendsNothingRightAfterTheKeeperConfirmedLeadership() throws Exception {
+    EtcdDcs leader = cluster.start("a");
+    assertThat(leader.acquireLeader()).isTrue();
+    long acquired = System.nanoTime();
+    await()
+        .atMost(TTL)
+        .until(() -> leader.leadershipConfirmedAtNanos().orElse(acquired) - acquired > 0);
+    double txns = counter("grpc_server_started_total", "Txn");
+    for (int i = 0; i < 5; i++) {
+      assertThat(leader.renewLeader()).isTrue();
+    }
+    assertThat(counter("grpc_server_started_total", "Txn") - txns).isZero();
+  }
+
+  /** The distinct confirmed renewals of {@code dcs}'s lease seen within {@code seconds}. */
+  private static int renewalsWithin(EtcdDcs dcs, int seconds) throws InterruptedException {
+    Set<Long> renewals = new HashSet<>();
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    long first = dcs.leaseStatus().lastConfirmedSendNanos();
+    while (System.nanoTime() - until < 0) {
+      long last = dcs.leaseStatus().lastConfirmedSendNanos();
+      if (last != first) {
+        renewals.add(last);
+      }
+      Thread.sleep(10);
+    }
+    return renewals.size();
   }
 
   @Test
@@ -588,6 +652,8 @@ class EtcdDcsTest {
   void aLeaderRenewsOnOneStreamWithOneRequestPerRenewal() throws Exception {
     EtcdDcs leader = cluster.start(1, "m").get(0);
     assertThat(leader.acquireLeader()).isTrue();
+    // The fast path's pace: a synchronous standby is named.
+    assertThat(leader.writeSync(SyncState.of("m1", List.of("m2")), Dcs.ABSENT)).isTrue();
     Thread.sleep(1000); // the stream is open
     double streams = keepAliveCounter("grpc_server_started_total");
     double requests = keepAliveCounter("grpc_server_msg_received_total");
@@ -628,6 +694,11 @@ class EtcdDcsTest {
 
   /** etcd's counter {@code metric} of the LeaseKeepAlive method (all its label sets). */
   private static double keepAliveCounter(String metric) throws Exception {
+    return counter(metric, "LeaseKeepAlive");
+  }
+
+  /** etcd's counter {@code metric} of the gRPC method {@code method} (all its label sets). */
+  private static double counter(String metric, String method) throws Exception {
     String text =
         HttpClient.newHttpClient()
             .send(
@@ -637,7 +708,7 @@ class EtcdDcsTest {
             .body();
     Matcher m =
         Pattern.compile(
-                "(?m)^" + metric + "\\{[^}]*grpc_method=\"LeaseKeepAlive\"[^}]*\\}\\s+(\\S+)$")
+                "(?m)^" + metric + "\\{[^}]*grpc_method=\"" + method + "\"[^}]*\\}\\s+(\\S+)$")
             .matcher(text);
     double sum = 0;
     while (m.find()) {
