@@ -173,8 +173,20 @@ final class HaLoop implements AutoCloseable {
     return dcsReachable;
   }
 
+  /**
+   * When etcd last answered (epoch seconds, the API's {@code dcs_last_seen}): the last read of a
+   * cycle, or the lease keeper's last confirmed renewal if later. A cycle on the watched view reads
+   * nothing, so the reads alone would lag up to ttl / 2 + loop_wait behind an etcd that answers
+   * (Patroni's moves every cycle its watch cache serves).
+   */
   long dcsLastSeenEpochSeconds() {
-    return dcsLastSeenEpochSeconds;
+    long seen = dcsLastSeenEpochSeconds;
+    LeaseStatus lease = dcs.leaseStatus();
+    if (lease.leaseId() != 0) {
+      long renewedAgoNanos = Math.max(0, System.nanoTime() - lease.lastConfirmedSendNanos());
+      seen = Math.max(seen, Instant.now().minusNanos(renewedAgoNanos).getEpochSecond());
+    }
+    return seen;
   }
 
   /** When the last cycle ended ({@link System#nanoTime()}), for liveness checks. */

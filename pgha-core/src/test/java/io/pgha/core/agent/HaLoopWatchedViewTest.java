@@ -115,7 +115,12 @@ class HaLoopWatchedViewTest {
 
     int readsBefore = dcs.refreshes();
     Instant from = Instant.now();
-    Thread.sleep(12_000);
+    long maxLagSeconds = 0;
+    for (long end = System.nanoTime() + 12_000_000_000L; System.nanoTime() - end < 0; ) {
+      Thread.sleep(250);
+      long lag = Instant.now().getEpochSecond() - agent.apiSnapshot().dcsLastSeenEpochSeconds();
+      maxLagSeconds = Math.max(maxLagSeconds, lag);
+    }
     int reads = dcs.refreshes() - readsBefore;
     long cycles =
         agent.snapshot().recentDecisions().stream().filter(d -> d.at().isAfter(from)).count();
@@ -126,6 +131,9 @@ class HaLoopWatchedViewTest {
     assertThat(reads).as("reads of etcd in %d cycles", cycles).isBetween(1, 4);
     assertThat(agent.snapshot().recentDecisions().get(0).decision().reason())
         .contains("the leader with the lock");
+    // dcs_last_seen follows etcd's answers, not only the cycles' reads (the lease keeper renews
+    // every ttl / 5, 2 s): it would lag up to ttl / 2 + loop_wait otherwise.
+    assertThat(maxLagSeconds).as("most seconds dcs_last_seen lagged").isLessThanOrEqualTo(3);
   }
 
   @Test
