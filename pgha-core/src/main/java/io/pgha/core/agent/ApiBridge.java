@@ -235,7 +235,14 @@ final class ApiBridge implements ManagementActions {
 
   @Override
   public boolean failsafeModeEnabled() {
-    return loop.lastView().config().map(c -> c.failsafeMode()).orElse(false);
+    // The newest view etcd gave (its watch), as FailsafeGuard reads it, not the last cycle's: a
+    // member whose cycle is long (a clone, a read of a frozen etcd that takes the request timeout)
+    // refused the leader's heartbeats with the config key it saw before the cycle began.
+    return dcs.view()
+        .config()
+        .or(() -> loop.lastView().config())
+        .map(c -> c.failsafeMode())
+        .orElse(false);
   }
 
   @Override

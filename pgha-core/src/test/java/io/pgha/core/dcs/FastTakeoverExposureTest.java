@@ -71,7 +71,13 @@ class FastTakeoverExposureTest {
   void aNewerVersionOfTheKeyThanOurLastWriteDecides() {
     exposure.arming();
     exposure.written(true, OptionalLong.of(12), true);
-    // A fast takeover rewrote it naming the new leader (which deposes us anyway).
+    // A fast takeover rewrote it naming the new leader, in the revision that took the leader
+    // key: until the leadership ends, the short bound (a view is installed before the leadership
+    // is checked against it).
+    ClusterView takenOver =
+        ClusterView.builder().revision(20).leader("pg-2").sync(sync("pg-2", List.of(), 20)).build();
+    assertThat(exposure.mayDepose(takenOver)).isTrue();
+    // The key left by another leader, in a view that shows us leading, exposes nothing.
     assertThat(exposure.mayDepose(at(20, sync("pg-2", List.of(), 20)))).isFalse();
     // Absent: deleted later, or not delivered yet; cannot tell, so still exposed.
     assertThat(exposure.mayDepose(at(20, null))).isTrue();
