@@ -335,7 +335,10 @@ class FastTakeoverTest {
       if (takenOver) {
         assertThat(now.firstEventNanos(AgentEvent.FastTakeover.class, pausedAt)).isPresent();
       }
-      assertThat(missingOn(now, writer.acknowledged)).as("acknowledged writes lost").isEmpty();
+      // Read the rows from whoever leads when they are read: on a loaded machine a thawed leader
+      // was once taken over after the round was judged (its renewals late for 2 s after the
+      // thaw), and refused the read as it was demoted.
+      assertThat(missingOnTheLeader(writer.acknowledged)).as("acknowledged writes lost").isEmpty();
     }
     System.out.printf("%d of 5 rounds taken over%n", takeovers);
   }
@@ -374,6 +377,23 @@ class FastTakeoverTest {
                 }))
         .isTrue();
     return found[0];
+  }
+
+  private static Set<Long> missingOnTheLeader(ConcurrentLinkedQueue<long[]> acknowledged)
+      throws Exception {
+    long deadline = System.nanoTime() + CONVERGE.toNanos();
+    while (true) {
+      Node leader = cluster.awaitHealthy(CONVERGE);
+      try {
+        return missingOn(leader, acknowledged);
+      } catch (SQLException e) {
+        if (System.nanoTime() - deadline > 0) {
+          throw e;
+        }
+        System.out.printf("  reading the rows from %s: %s; again%n", leader.name, e.getMessage());
+        Thread.sleep(500);
+      }
+    }
   }
 
   private static Set<Long> missingOn(Node node, ConcurrentLinkedQueue<long[]> acknowledged)
