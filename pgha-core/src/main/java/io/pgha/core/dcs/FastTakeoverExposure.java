@@ -92,8 +92,7 @@ final class FastTakeoverExposure {
       unanswered = true;
     }
     // A compare that failed changed nothing: whoever changed the key since (a fast takeover,
-    // another
-    // leader, an operator) cannot make it name a standby under our name.
+    // another leader, an operator) cannot make it name a standby under our name.
     if (arming) {
       armingInFlight.decrementAndGet();
     }
